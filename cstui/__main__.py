@@ -1,0 +1,3 @@
+from cstui.cli import main
+
+main()

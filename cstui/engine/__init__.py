@@ -1,0 +1,1 @@
+"""The grading engine: building blocks shared by the document models."""

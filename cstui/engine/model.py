@@ -1,0 +1,83 @@
+"""The contract between the engine and a document model (the code half of a scheme).
+
+A scheme is a model plus parameters from TOML (:class:`cstui.schemes.Scheme`). Models are
+registered by plugins through the ``register_models`` hook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from cstui.domain import Employee, Override, Period, Result, Scorecard
+
+if TYPE_CHECKING:
+    from cstui.schemes import Problems, Scheme
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    """One scorecard field a scheme asks for (from the scheme's ``[metrics.KEY]`` table)."""
+
+    key: str
+    kind: str  # rate, seconds, count, number, money, rating, points, text
+    label: str
+    label_zh: str
+    required: bool = True
+
+
+@dataclass(slots=True)
+class MonthScore:
+    """A month's score of one scorecard, as the live TUI panel and reports show it."""
+
+    score: Decimal | None
+    grade: str | None = None
+    pay_delta: Decimal | None = None
+    flags: list[str] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TeamHistory:
+    """Everything needed to grade one team under one scheme up to a period.
+
+    ``cards[employee_id][month]`` holds every scorecard of the team's employees up to
+    the last month of the period being graded; months with no scorecard are absent.
+    """
+
+    team: str
+    employees: list[Employee]
+    cards: dict[str, dict[Period, Scorecard]] = field(default_factory=dict)
+    overrides: dict[str, list[Override]] = field(default_factory=dict)
+
+
+class DocumentModel:
+    """Base class of the document models. Subclasses set :attr:`name` and :attr:`review`."""
+
+    name: ClassVar[str] = ""
+    review: ClassVar[str] = "monthly"  # or "quarterly"
+    label: ClassVar[str] = ""
+
+    def check(self, params: dict, problems: Problems) -> None:
+        """Add a problem for every parameter that does not fit this model."""
+
+    def metrics(self, scheme: Scheme) -> list[MetricSpec]:
+        """The scorecard fields of ``scheme`` (default: its ``[metrics]`` tables)."""
+        return scheme.metric_specs()
+
+    def score_month(self, scheme: Scheme, employee: Employee, card: Scorecard) -> MonthScore:
+        """Score one month's scorecard on its own (no history): the live panel's view."""
+        raise NotImplementedError
+
+    def grade(self, scheme: Scheme, history: TeamHistory, period: Period) -> list[Result]:
+        """Grade every employee of ``history`` for ``period`` (a month or a quarter).
+
+        Levels are replayed from the roster's starting levels, the scorecards and the
+        overrides, so the same data always gives the same answer.
+        """
+        raise NotImplementedError
+
+    def levels(self, scheme: Scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
+        """Each employee's level timeline up to ``until``: ``[(first month, level, why), ...]``."""
+        raise NotImplementedError

@@ -1,0 +1,195 @@
+"""Plugin discovery: entry points of the ``cstui`` group, filtered by ``CSTUI_LOAD_PLUGINS``.
+
+``CSTUI_LOAD_PLUGINS`` unset loads every installed plugin; set to an empty string it loads
+the built-ins only (those shipped in the cstui distribution itself); set to a comma list it
+loads the built-ins and those names. A plugin that fails to import or raises in a hook is recorded in
+:attr:`Registry.errors` and skipped, so cstui keeps working.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from typing import Any, Callable
+
+import pluggy
+
+from cstui import hookspecs
+
+GROUP = "cstui"
+BUILTIN_DISTRIBUTION = "cstui"
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    builtin: bool
+    hooks: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class PluginError:
+    plugin: str
+    message: str
+
+
+@dataclass
+class SchemeSource:
+    """A registered scheme TOML file and the plugin that registered it."""
+
+    path: Any
+    plugin: str
+
+
+@dataclass
+class Registry:
+    """Everything the loaded plugins registered."""
+
+    plugins: list[PluginInfo] = field(default_factory=list)
+    models: dict[str, Any] = field(default_factory=dict)
+    model_plugins: dict[str, str] = field(default_factory=dict)
+    scheme_sources: list[SchemeSource] = field(default_factory=list)
+    importers: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    exporters: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    errors: list[PluginError] = field(default_factory=list)
+    manager: pluggy.PluginManager | None = None
+
+    def fail(self, plugin: str, message: str) -> None:
+        self.errors.append(PluginError(plugin, message))
+        for info in self.plugins:
+            if info.name == plugin and info.error is None:
+                info.error = message
+
+    def notify_period_closed(self, db_path: str, period: str, closed_by: str) -> None:
+        _call_each(self, "period_closed", db_path=db_path, period=period, closed_by=closed_by)
+
+
+def allowed_names() -> set[str] | None:
+    """Names from ``CSTUI_LOAD_PLUGINS``; None when unset (load all)."""
+    raw = os.environ.get("CSTUI_LOAD_PLUGINS")
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    return sorted(metadata.entry_points(group=GROUP), key=lambda ep: ep.name)
+
+
+def _is_builtin(ep: metadata.EntryPoint) -> bool:
+    return ep.dist is not None and ep.dist.name == BUILTIN_DISTRIBUTION
+
+
+def build_registry(extra_plugins: tuple[tuple[str, object], ...] = ()) -> Registry:
+    """Discover, load and call the registration hooks of every allowed plugin.
+
+    ``extra_plugins`` are ``(name, module_or_object)`` pairs registered in addition to
+    the entry points (tests use it for plugins that are not installed).
+    """
+    registry = Registry()
+    pm = pluggy.PluginManager(GROUP)
+    pm.add_hookspecs(hookspecs)
+    registry.manager = pm
+    allowed = allowed_names()
+    eps = _entry_points()
+    known = {ep.name for ep in eps} | {name for name, _ in extra_plugins}
+    if allowed:
+        for name in sorted(allowed - known):
+            warnings.warn(f"CSTUI_LOAD_PLUGINS names {name!r}, which is not installed", stacklevel=2)
+    for ep in eps:
+        builtin = _is_builtin(ep)
+        if allowed is not None and not builtin and ep.name not in allowed:
+            continue
+        version = ep.dist.version if ep.dist is not None else "?"
+        info = PluginInfo(ep.name, version, builtin)
+        registry.plugins.append(info)
+        try:
+            module = ep.load()
+            pm.register(module, name=ep.name)
+        except Exception as exc:  # a broken plugin must not take cstui down
+            registry.fail(ep.name, f"failed to load: {type(exc).__name__}: {exc}")
+            continue
+        info.hooks = sorted(impl_name for impl_name in _hook_names(pm, module))
+    for name, module in extra_plugins:
+        if allowed is not None and name not in allowed:
+            continue
+        info = PluginInfo(name, getattr(module, "__version__", "?"), False)
+        registry.plugins.append(info)
+        try:
+            pm.register(module, name=name)
+        except Exception as exc:
+            registry.fail(name, f"failed to load: {type(exc).__name__}: {exc}")
+            continue
+        info.hooks = sorted(_hook_names(pm, module))
+    _collect(registry)
+    return registry
+
+
+def _hook_names(pm: pluggy.PluginManager, plugin: object) -> list[str]:
+    return [caller.name for caller in pm.get_hookcallers(plugin) or []]
+
+
+def _call_each(registry: Registry, hook_name: str, **kwargs: Any) -> None:
+    """Call one hook plugin by plugin, so a failure is pinned on the plugin that raised."""
+    pm = registry.manager
+    if pm is None:
+        return
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        try:
+            impl.function(**kwargs)
+        except Exception as exc:
+            registry.fail(impl.plugin_name, f"{hook_name} raised {type(exc).__name__}: {exc}")
+
+
+def _collect(registry: Registry) -> None:
+    current = {"plugin": ""}
+
+    def register_model(model: Any) -> None:
+        name = model.name
+        if name in registry.models:
+            raise ValueError(f"model {name!r} is already registered by {registry.model_plugins[name]}")
+        registry.models[name] = model
+        registry.model_plugins[name] = current["plugin"]
+
+    def register_scheme(path: Any) -> None:
+        registry.scheme_sources.append(SchemeSource(path, current["plugin"]))
+
+    def register_importer(name: str, reader: Callable[..., Any]) -> None:
+        registry.importers[name] = reader
+
+    def register_exporter(name: str, writer: Callable[..., Any]) -> None:
+        registry.exporters[name] = writer
+
+    pm = registry.manager
+    assert pm is not None
+    for hook_name, callback in (
+        ("register_models", register_model),
+        ("register_schemes", register_scheme),
+        ("register_importers", register_importer),
+        ("register_exporters", register_exporter),
+    ):
+        # oldest-registered first, so built-ins register before company plugins
+        for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
+            current["plugin"] = impl.plugin_name
+            try:
+                impl.function(register=callback)
+            except Exception as exc:
+                registry.fail(impl.plugin_name, f"{hook_name} raised {type(exc).__name__}: {exc}")
+
+
+@lru_cache(maxsize=1)
+def get_registry() -> Registry:
+    """The process-wide registry, built on first use."""
+    return build_registry()
+
+
+def reset_registry() -> None:
+    """Forget the cached registry (tests change ``CSTUI_LOAD_PLUGINS``)."""
+    get_registry.cache_clear()
+
+

@@ -1,0 +1,255 @@
+"""Schemes: a document model (plugin code) plus its numbers (TOML).
+
+A scheme file names its ``model`` or ``extends`` another scheme by name or path and
+overrides some values. Tables merge key by key; any other value (arrays included)
+replaces the inherited one. Every problem is reported as ``FILE: key.path: what was
+expected``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from cstui.domain.values import PARSERS
+from cstui.engine.model import DocumentModel, MetricSpec
+from cstui.plugins import Registry, get_registry
+
+GENERIC_KEYS = {"name", "model", "extends", "version", "label", "label_zh", "description", "levels", "metrics"}
+
+
+class SchemeError(Exception):
+    """A scheme that cannot be loaded; ``problems`` holds every line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Problems:
+    """Collects ``FILE: key.path: message`` lines while a scheme is checked."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.lines: list[str] = []
+
+    def add(self, key_path: str, message: str) -> None:
+        self.lines.append(f"{self.source}: {key_path}: {message}")
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+@dataclass
+class Level:
+    key: str
+    label: str
+    label_zh: str
+
+
+@dataclass
+class Scheme:
+    name: str
+    model: DocumentModel
+    version: str
+    params: dict[str, Any]
+    source: str
+    plugin: str = ""
+    chain: list[str] = field(default_factory=list)  # this file, then each scheme it extends
+
+    @property
+    def label(self) -> str:
+        return self.params.get("label", self.name)
+
+    @property
+    def label_zh(self) -> str:
+        return self.params.get("label_zh", self.label)
+
+    @property
+    def levels(self) -> list[Level]:
+        return [Level(lv["key"], lv.get("label", lv["key"]), lv.get("label_zh", lv.get("label", lv["key"]))) for lv in self.params.get("levels", [])]
+
+    @property
+    def level_keys(self) -> list[str]:
+        return [lv["key"] for lv in self.params.get("levels", [])]
+
+    def metric_specs(self) -> list[MetricSpec]:
+        specs = []
+        for key, spec in self.params.get("metrics", {}).items():
+            specs.append(
+                MetricSpec(
+                    key=key,
+                    kind=spec.get("kind", "number"),
+                    label=spec.get("label", key),
+                    label_zh=spec.get("label_zh", spec.get("label", key)),
+                    required=spec.get("required", True),
+                )
+            )
+        return specs
+
+    def to_toml(self) -> str:
+        """The effective scheme as standalone TOML (no ``extends``); loads back to the same."""
+        data = {k: v for k, v in self.params.items() if k != "extends"}
+        data["name"], data["model"], data["version"] = self.name, self.model.name, self.version
+        return tomli_w.dumps(data)
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    merged = deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = deepcopy(value)
+    return merged
+
+
+def read_toml(path: Any) -> dict:
+    """Parse a TOML file (a Path or an importlib.resources traversable)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError([f"{path}: not valid TOML: {exc}"]) from None
+    except OSError as exc:
+        raise SchemeError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+
+
+class SchemeCatalog:
+    """The schemes the loaded plugins registered, by name, plus files named by path."""
+
+    def __init__(self, registry: Registry | None = None):
+        self.registry = registry or get_registry()
+        self._raw: dict[str, tuple[dict, str, str]] = {}  # name -> (data, source, plugin)
+        self.errors: list[str] = []
+        for src in self.registry.scheme_sources:
+            try:
+                data = read_toml(src.path)
+            except SchemeError as exc:
+                self.errors.extend(exc.problems)
+                continue
+            name = data.get("name")
+            if not isinstance(name, str):
+                self.errors.append(f"{src.path}: name: expected the scheme's name as a string")
+                continue
+            self._raw[name] = (data, str(src.path), src.plugin)
+
+    def names(self) -> list[str]:
+        return sorted(self._raw)
+
+    def get(self, name_or_path: str) -> Scheme:
+        """A scheme by registered name, or from a TOML file path (``./acme.toml``)."""
+        if name_or_path in self._raw:
+            data, source, plugin = self._raw[name_or_path]
+            return self._build(data, source, plugin)
+        path = Path(name_or_path)
+        if path.suffix == ".toml" or path.exists():
+            if not path.exists():
+                raise SchemeError([f"{path}: no such scheme file"])
+            return self._build(read_toml(path), str(path), "")
+        known = ", ".join(self.names()) or "none"
+        raise SchemeError([f"unknown scheme {name_or_path!r}; installed schemes: {known}"])
+
+    def all(self) -> tuple[list[Scheme], list[str]]:
+        """Every registered scheme that loads, and the problems of those that do not."""
+        schemes, problems = [], list(self.errors)
+        for name in self.names():
+            try:
+                schemes.append(self.get(name))
+            except SchemeError as exc:
+                problems.extend(exc.problems)
+        return schemes, problems
+
+    def _resolve(self, data: dict, source: str, seen: list[str]) -> tuple[dict, list[str]]:
+        parent_name = data.get("extends")
+        if parent_name is None:
+            return data, [source]
+        if not isinstance(parent_name, str):
+            raise SchemeError([f"{source}: extends: expected a scheme name or a .toml path"])
+        if parent_name in seen:
+            raise SchemeError([f"{source}: extends: {parent_name!r} extends itself through {' -> '.join(seen)}"])
+        if parent_name in self._raw:
+            parent, parent_source, _ = self._raw[parent_name]
+        else:
+            parent_path = Path(parent_name)
+            if not parent_path.is_absolute():
+                parent_path = Path(source).parent / parent_path
+            if parent_path.suffix != ".toml" or not parent_path.exists():
+                raise SchemeError([f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"])
+            parent, parent_source = read_toml(parent_path), str(parent_path)
+        merged_parent, chain = self._resolve(parent, parent_source, seen + [parent_name])
+        child = {k: v for k, v in data.items() if k != "extends"}
+        return deep_merge(merged_parent, child), [source] + chain
+
+    def _build(self, data: dict, source: str, plugin: str) -> Scheme:
+        name = data.get("name", "")
+        params, chain = self._resolve(data, source, [name] if name else [])
+        problems = Problems(source)
+        check_generic(params, problems)
+        model = self.registry.models.get(params.get("model", ""))
+        if model is None and "model" in params:
+            problems.add("model", f"unknown model {params['model']!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}")
+        if model is not None:
+            model.check(params, problems)
+        if problems:
+            raise SchemeError(problems.lines)
+        return Scheme(
+            name=params["name"],
+            model=model,
+            version=str(params["version"]),
+            params=params,
+            source=source,
+            plugin=plugin or self.registry.model_plugins.get(model.name, ""),
+            chain=chain,
+        )
+
+
+def check_generic(params: dict, problems: Problems) -> None:
+    """Checks every scheme must pass, whatever its model."""
+    for key in ("name", "model", "version"):
+        if key not in params:
+            problems.add(key, "missing; expected a string")
+        elif not isinstance(params[key], str):
+            problems.add(key, f"expected a string, got {type(params[key]).__name__}")
+    levels = params.get("levels")
+    if not isinstance(levels, list) or not levels:
+        problems.add("levels", "expected a non-empty array of tables with a 'key' each, lowest level first")
+    else:
+        seen: set[str] = set()
+        for i, level in enumerate(levels):
+            if not isinstance(level, dict) or not isinstance(level.get("key"), str):
+                problems.add(f"levels[{i}].key", "expected a string")
+                continue
+            if level["key"] in seen:
+                problems.add(f"levels[{i}].key", f"duplicate level {level['key']!r}")
+            seen.add(level["key"])
+    metrics = params.get("metrics", {})
+    if not isinstance(metrics, dict):
+        problems.add("metrics", "expected a table of metric tables")
+        return
+    for key, spec in metrics.items():
+        if not isinstance(spec, dict):
+            problems.add(f"metrics.{key}", "expected a table with 'kind' and labels")
+            continue
+        kind = spec.get("kind")
+        if kind not in PARSERS:
+            problems.add(f"metrics.{key}.kind", f"expected one of {', '.join(sorted(PARSERS))}, got {kind!r}")
+
+
+_catalog: SchemeCatalog | None = None
+
+
+def catalog() -> SchemeCatalog:
+    """The process-wide catalogue of registered schemes."""
+    global _catalog
+    if _catalog is None or _catalog.registry is not get_registry():
+        _catalog = SchemeCatalog()
+    return _catalog
+
+
+def load_scheme(name_or_path: str) -> Scheme:
+    return catalog().get(name_or_path)

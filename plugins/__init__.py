@@ -1,0 +1,1 @@
+"""Built-in scheme plugins (installed as ``cstui_plugins``)."""

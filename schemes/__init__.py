@@ -1,0 +1,1 @@
+"""Scheme parameter files shipped with cstui (installed as ``cstui_schemes``)."""
