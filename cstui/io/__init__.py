@@ -1,0 +1,1 @@
+"""Files in and reports out: CSV/XLSX readers, imports, exports, text tables."""

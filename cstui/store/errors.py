@@ -1,0 +1,42 @@
+"""Errors the store raises. Every message is written for the person at the keyboard."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done; ``str(error)`` is the user-facing message."""
+
+
+class AccessDenied(StoreError):
+    """The login has no role, or its role does not allow this read or write."""
+
+
+class NotFound(StoreError):
+    """No such employee, incident, user ..."""
+
+
+class PeriodClosed(StoreError):
+    """The period (or its quarter) is closed: its scorecards, incidents and results are locked."""
+
+
+class Conflict(StoreError):
+    """Someone else changed the row since it was read (optimistic locking).
+
+    ``who`` and ``when`` name the change that won; nothing was written.
+    """
+
+    def __init__(self, entity: str, key: str, who: str | None, when: str | None, expected: int, actual: int):
+        self.entity = entity
+        self.key = key
+        self.who = who
+        self.when = when
+        self.expected = expected
+        self.actual = actual
+        if actual == 0:
+            change = "was deleted"
+        else:
+            change = f"was changed by {who or 'someone'} at {when or 'an unknown time'}"
+        super().__init__(
+            f"{entity} {key} {change} since you read it (your version {expected}, now {actual}); "
+            "nothing was saved: reload and apply your change again"
+        )

@@ -1,0 +1,70 @@
+"""Who is at the keyboard, what they may do, and where the company's database lives."""
+
+from __future__ import annotations
+
+import os
+import pwd
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+USER_ROLES = ("admin", "manager", "supervisor", "viewer")
+DB_ENV = "CSTUI_DB"
+DB_FILENAME = "cstui.db"
+
+
+def os_login() -> str:
+    """The OS account running this process.
+
+    Taken from the password database, never from $USER/$LOGNAME, which anyone can set.
+    """
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """``--db PATH``, else ``$CSTUI_DB``, else ``<user data dir>/cstui/cstui.db``."""
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(DB_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_data_dir("cstui")) / DB_FILENAME
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A login's role in one database.
+
+    admin and manager see and change every team; a supervisor sees and changes only
+    ``teams``; a viewer changes nothing and sees ``teams`` (every team when empty).
+    """
+
+    login: str
+    role: str
+    teams: tuple[str, ...] = ()
+
+    @property
+    def is_manager(self) -> bool:
+        """Manager-level rights: close/reopen periods, overrides, every team."""
+        return self.role in ("admin", "manager")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def sees_all_teams(self) -> bool:
+        return self.is_manager or (self.role == "viewer" and not self.teams)
+
+    def visible_teams(self) -> tuple[str, ...] | None:
+        """The teams this login may read; None means every team."""
+        return None if self.sees_all_teams else self.teams
+
+    def can_see(self, team: str) -> bool:
+        return self.sees_all_teams or team in self.teams
+
+    def can_write(self, team: str) -> bool:
+        if self.is_manager:
+            return True
+        return self.role == "supervisor" and team in self.teams

@@ -1,0 +1,1 @@
+"""The supervisors' Textual TUI. Only this package imports textual."""
