@@ -1,0 +1,44 @@
+"""Bonus bands: a month's score → a bonus in yuan (doc 001 #15: 90-100 → 300 ... < 60 → -50).
+
+The document writes the bands as whole-number ranges (80-89, 90-100) and leaves the
+fractions between them undefined. Here every band is lower-bound inclusive, like any
+higher-is-better band table: 89.5 is in the ``from = 80, to = 90`` band (200), 90 and
+above get 300. The table is a :class:`~cstui.engine.bands.BandTable` whose bands carry
+``amount`` instead of ``points``::
+
+    [bonus]
+    better = "higher"
+    bands = [
+      { from = 90, amount = 300 },
+      { from = 80, to = 90, amount = 200 },
+      ...
+      { to = 60, amount = -50 },
+    ]
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cstui.domain.values import format_number
+from cstui.engine.bands import BandTable, load_band_table
+
+if TYPE_CHECKING:
+    from cstui.schemes import Problems
+
+
+def load_bonus(data: object, key_path: str, problems: Problems) -> BandTable | None:
+    table = load_band_table(data, key_path, problems, value_key="amount")
+    if table is not None and table.better != "higher":
+        problems.add(f"{key_path}.better", "bonus bands grade the score: expected \"higher\"")
+        return None
+    return table
+
+
+def bonus_for(table: BandTable, score: Decimal) -> tuple[Decimal, str]:
+    """The bonus of a month's score, and its trace line."""
+    band = table.band_of(score)
+    amount = band.value
+    sign = "+" if amount > 0 else ""
+    return amount, f"bonus: score {format_number(score)} {table.describe(band)} → {sign}{format_number(amount)} yuan"

@@ -1,0 +1,240 @@
+"""History replay helpers shared by the document models.
+
+Levels are never stored: they are replayed from the roster's starting level, the
+scorecards and the overrides, so the same data always gives the same answer.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
+from cstui.domain.values import PARSERS
+from cstui.engine.model import DocumentModel, MetricSpec, TeamHistory
+from cstui.engine.ranking import competition_ranks
+
+
+class CardValueError(ValueProblem):
+    """A scorecard value that does not fit its metric; names the employee, month and field."""
+
+    def __init__(self, employee_id: str, period: Period, field: str, reason: str):
+        super().__init__(f"employee {employee_id}, {period}, {field}: {reason}")
+        self.employee_id = employee_id
+        self.period = period
+        self.field = field
+        self.reason = reason
+
+
+def parse_card(specs: Iterable[MetricSpec], employee_id: str, card: Scorecard) -> dict[str, Any]:
+    """The card's values parsed by each metric's kind (values may arrive as raw strings)."""
+    parsed: dict[str, Any] = {}
+    for spec in specs:
+        raw = card.values.get(spec.key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if spec.required:
+                raise CardValueError(employee_id, card.period, spec.key, f"no value; expected {spec.kind}")
+            continue
+        try:
+            parsed[spec.key] = PARSERS[spec.kind](raw)
+        except ValueProblem as exc:
+            raise CardValueError(employee_id, card.period, spec.key, str(exc)) from None
+    return parsed
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the month's last day (Nov 30 + 3 → Feb 28)."""
+    ordinal = day.year * 12 + day.month - 1 + months
+    year, month = divmod(ordinal, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def first_whole_month_after(months: int, hired: date) -> Period:
+    """The first whole month after ``months`` from ``hired``: 2026-03-01 + 3 → 2026-06; 03-15 → 2026-07."""
+    end = add_months(hired, months)
+    first = Period.of_date(end)
+    return first if end.day == 1 else first.next()
+
+
+def month_span(first: Period, last: Period) -> list[Period]:
+    """Every month from ``first`` to ``last`` inclusive (empty when ``first`` is later)."""
+    return [Period.from_ordinal(o) for o in range(first.ordinal, last.ordinal + 1)]
+
+
+def overrides_by_month(overrides: Iterable[Override]) -> dict[Period, Override]:
+    """The override that rules each month (the last recorded one when two share a month)."""
+    return {ov.period: ov for ov in overrides}
+
+
+def quarter_average(scores: dict[Period, Decimal], quarter: Period) -> tuple[Decimal | None, list[Period], list[Period]]:
+    """Average over the months of ``quarter`` that have a score; also the present and missing months.
+
+    A month without a scorecard is left out of the average rather than counted as 0:
+    the review judges the work that was recorded, and the missing month is flagged.
+    """
+    present = [m for m in quarter.months() if m in scores]
+    missing = [m for m in quarter.months() if m not in scores]
+    if not present:
+        return None, present, missing
+    return sum((scores[m] for m in present), Decimal(0)) / len(present), present, missing
+
+
+class CompiledCache:
+    """Parameters compiled once per scheme object (band tables, weights, thresholds).
+
+    Keyed by ``id(scheme)``, holding the scheme itself so the id cannot be reused by a
+    new object while the entry lives.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[object, Any]] = {}
+
+    def get(self, scheme: object, build: Callable[[], Any]) -> Any:
+        entry = self._entries.get(id(scheme))
+        if entry is None or entry[0] is not scheme:
+            if len(self._entries) > 64:  # schemes are few; keep the cache from growing in long sessions
+                self._entries.clear()
+            entry = (scheme, build())
+            self._entries[id(scheme)] = entry
+        return entry[1]
+
+
+# --- grading from replayed month states ------------------------------------------------
+
+
+
+@dataclass(slots=True)
+class MonthState:
+    """One employee's month as the replay saw it."""
+
+    period: Period
+    level: str  # held during the month
+    level_after: str  # held from the next month
+    score: Decimal | None = None
+    decision: str = "none"
+    pay_delta: Decimal | None = None
+    flags: list[str] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+    why: str | None = None  # why ``level`` starts this month, when it does
+    review_score: Decimal | None = None  # the review window's average, in a review month
+
+
+class ReplayModel(DocumentModel):
+    """A model whose levels are replayed month by month; subclasses give :meth:`replay`."""
+
+    def compiled(self, scheme: Any) -> Any:
+        raise NotImplementedError
+
+    def replay(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period) -> list[MonthState]:
+        """The employee's months in order, from the first month that matters up to ``until``."""
+        raise NotImplementedError
+
+    def starting_level(self, params: Any, employee: Employee) -> str:
+        raise NotImplementedError
+
+    def grade(self, scheme: Any, history: TeamHistory, period: Period) -> list[Result]:
+        params = self.compiled(scheme)
+        results = []
+        for employee in history.employees:
+            if not _on_roster(employee, history, period):
+                continue
+            states = self._states(params, employee, history, period.last_month)
+            results.append(self._result(scheme, params, employee, period, states))
+        _rank_by_team(results)
+        return results
+
+    def levels(self, scheme: Any, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
+        params = self.compiled(scheme)
+        timelines = {}
+        for employee in history.employees:
+            if Period.of_date(employee.hire_date).ordinal > until.last_month.ordinal:
+                continue
+            states = self._states(params, employee, history, until.last_month)
+            timelines[employee.id] = timeline(states, self.starting_level(params, employee), employee)
+        return timelines
+
+    def _states(self, params: Any, employee: Employee, history: TeamHistory, until: Period) -> dict[Period, MonthState]:
+        cards = history.cards.get(employee.id, {})
+        overrides = history.overrides.get(employee.id, [])
+        return {s.period: s for s in self.replay(params, employee, cards, overrides, until)}
+
+    def month_state(self, params: Any, employee: Employee, states: dict[Period, MonthState], month: Period) -> MonthState:
+        if month in states:
+            return states[month]
+        level = self.level_at(params, employee, states, month)
+        return MonthState(month, level, level, trace=["not assessed in this month"])
+
+    def level_at(self, params: Any, employee: Employee, states: dict[Period, MonthState], month: Period) -> str:
+        earlier = [s for p, s in states.items() if p.ordinal < month.ordinal]
+        return earlier[-1].level_after if earlier else self.starting_level(params, employee)
+
+    def _result(self, scheme: Any, params: Any, employee: Employee, period: Period, states: dict[Period, MonthState]) -> Result:
+        months = [self.month_state(params, employee, states, m) for m in period.months()]
+        if period.is_month:
+            state = months[0]
+            return _make_result(scheme, employee, period, state.score, state.level, state.level_after, state.decision, state.pay_delta, state.flags, state.trace)
+        return self.quarter_result(scheme, employee, period, months)
+
+    def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Result:
+        """A quarter of a monthly scheme: the average of the months present, the quarter's changes."""
+        scores = {s.period: s.score for s in months if s.score is not None}
+        average, _, _ = quarter_average(scores, period)
+        changes = [s.decision for s in months if s.decision in ("promote", "demote")]
+        decision = changes[-1] if changes else months[-1].decision
+        flags = [f for s in months for f in s.flags]
+        trace = [f"{s.period}: {line}" for s in months for line in s.trace]
+        return _make_result(scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace)
+
+
+def timeline(states: dict[Period, MonthState], start_level: str, employee: Employee) -> list[tuple[Period, str, str]]:
+    """[(first month, level, why)]: the starting level, then every month the level changes."""
+    ordered = list(states.values())
+    first = ordered[0].period if ordered else Period.of_date(employee.hire_date)
+    entries = [(first, start_level, "starting level" if employee.level else "hired")]
+    for state in ordered:
+        if state.level != entries[-1][1]:
+            entries.append((state.period, state.level, state.why or "level changed"))
+    return entries
+
+
+def _on_roster(employee: Employee, history: TeamHistory, period: Period) -> bool:
+    """Hired by the period's end; an inactive employee only when the period has a scorecard."""
+    if Period.of_date(employee.hire_date).ordinal > period.last_month.ordinal:
+        return False
+    if employee.status == "active":
+        return True
+    cards = history.cards.get(employee.id, {})
+    return any(m in cards for m in period.months())
+
+
+def _rank_by_team(results: list[Result]) -> None:
+    teams: dict[str, dict[int, Decimal | None]] = {}
+    for i, result in enumerate(results):
+        teams.setdefault(result.team, {})[i] = result.score
+    for scores in teams.values():
+        for i, rank in competition_ranks(scores).items():
+            results[i].rank = rank
+
+
+def _make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str], trace: list[str]) -> Result:
+    return Result(
+        employee_id=employee.id,
+        name=employee.name,
+        team=employee.team,
+        period=period,
+        scheme=scheme.name,
+        scheme_version=scheme.version,
+        score=score,
+        grade=None,
+        rank=None,
+        level_before=before,
+        level_after=after,
+        decision=decision,
+        pay_delta=pay,
+        flags=list(flags),
+        trace=list(trace),
+    )

@@ -1,0 +1,108 @@
+"""Weighted items: each item scores 0-100 and carries a weight; the weights sum to 100.
+
+A rate item scores rate × 100 (``follow_up_rate 0.92`` → 92); a 0-100 rating scores
+itself. A rated item may be a blend of the agent's own rating and the supervisor's
+(self 20% + supervisor 80% by default, both from TOML).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cstui.domain.values import HUNDRED, format_number
+from cstui.engine.bands import as_decimal, show
+
+if TYPE_CHECKING:
+    from cstui.schemes import Problems
+
+ITEM_KINDS = ("rate", "rating")
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedItem:
+    key: str  # the metric key on the scorecard
+    weight: Decimal  # percent of the total
+    kind: str  # "rate" (scores ×100) or "rating" (0-100 as is)
+    label: str
+
+
+def item_score(item: WeightedItem, value: Decimal) -> Decimal:
+    return value * HUNDRED if item.kind == "rate" else value
+
+
+def weighted_total(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) -> tuple[Decimal, list[str]]:
+    """Σ weight × item score / 100, with one trace line per item."""
+    total = Decimal(0)
+    trace = []
+    for item in items:
+        score = item_score(item, values[item.key])
+        part = item.weight * score / HUNDRED
+        total += part
+        trace.append(
+            f"{item.label} {show(values[item.key], item.kind)} → {format_number(score)}"
+            f" × {format_number(item.weight)}% = {format_number(part)}"
+        )
+    return total, trace
+
+
+def blend(self_score: Decimal, supervisor_score: Decimal, self_weight: Decimal, supervisor_weight: Decimal) -> Decimal:
+    """A rated item from both ratings: self_weight% of the agent's own + supervisor_weight% of the supervisor's."""
+    return (self_score * self_weight + supervisor_score * supervisor_weight) / HUNDRED
+
+
+def load_blend(data: object, key_path: str, problems: Problems) -> tuple[Decimal, Decimal] | None:
+    """``{ self = 20, supervisor = 80 }`` → (20, 80); the two must sum to 100."""
+    if not isinstance(data, dict):
+        problems.add(key_path, "expected a table { self = 20, supervisor = 80 }")
+        return None
+    weights = []
+    for key in ("self", "supervisor"):
+        weight = as_decimal(data.get(key))
+        if weight is None or weight < 0:
+            problems.add(f"{key_path}.{key}", f"expected a non-negative weight in percent, got {data.get(key)!r}")
+            return None
+        weights.append(weight)
+    if sum(weights) != HUNDRED:
+        problems.add(key_path, f"self + supervisor must be 100, got {format_number(sum(weights))}")
+        return None
+    return weights[0], weights[1]
+
+
+def load_items(data: object, key_path: str, metrics: dict, problems: Problems) -> tuple[WeightedItem, ...] | None:
+    """``[score.items.KEY] weight = 20`` for each metric; the weights must sum to 100.
+
+    The item's kind comes from the metric (``rate`` or ``rating``), so a rate scores
+    rate × 100 without saying so twice.
+    """
+    if not isinstance(data, dict) or not data:
+        problems.add(key_path, "expected a table of items, e.g. [score.items.satisfaction] weight = 20")
+        return None
+    before = len(problems.lines)
+    items = []
+    for key, spec in data.items():
+        path = f"{key_path}.{key}"
+        if not isinstance(spec, dict):
+            problems.add(path, "expected a table with 'weight'")
+            continue
+        weight = as_decimal(spec.get("weight"))
+        if weight is None or weight <= 0:
+            problems.add(f"{path}.weight", f"expected a positive weight in percent, got {spec.get('weight')!r}")
+            continue
+        metric = metrics.get(key) if isinstance(metrics, dict) else None
+        kind = metric.get("kind") if isinstance(metric, dict) else None
+        if metric is None:
+            problems.add(path, f"no metric {key!r}; add [metrics.{key}] with kind = \"rate\" or \"rating\"")
+            continue
+        if kind not in ITEM_KINDS:
+            problems.add(path, f"metric {key!r} has kind {kind!r}; a weighted item needs a rate or a 0-100 rating")
+            continue
+        items.append(WeightedItem(key, weight, kind, spec.get("label", metric.get("label", key))))
+    if len(problems.lines) > before:
+        return None
+    total = sum((item.weight for item in items), Decimal(0))
+    if total != HUNDRED:
+        problems.add(key_path, f"weights must sum to 100, got {format_number(total)}")
+        return None
+    return tuple(items)

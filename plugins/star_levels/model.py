@@ -1,0 +1,325 @@
+"""``star-levels``: star-level agents (星级客服, doc 004), reviewed monthly.
+
+TOML sections (numbers in schemes/star-levels.toml):
+
+- ``[probation]`` ``level`` (the ladder's probation key), ``months`` after the hire date,
+  ``first_level`` (the star an agent gets when probation ends).
+- ``[[score.kpis]]`` ``key``, ``label``, ``actual``, ``target`` (metric keys), ``weight`` (%,
+  summing to 100). Score = Σ weight × actual / target × 100.
+- ``[review]`` ``promote_at`` (a month >= it counts up), ``demote_below`` (a month < it
+  counts down), ``window`` (consecutive calendar months for a change).
+
+The ladder above ``first_level`` is the star range: nothing above the last level, nothing
+below ``first_level`` (an agent who would drop from it is flagged instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cstui.domain import Employee, Override, Period, Scorecard
+from cstui.domain.values import HUNDRED, format_number
+from cstui.engine.bands import as_decimal
+from cstui.engine.model import MetricSpec, MonthScore
+from cstui.engine.replay import (
+    CardValueError,
+    CompiledCache,
+    MonthState,
+    ReplayModel,
+    first_whole_month_after,
+    month_span,
+    overrides_by_month,
+    parse_card,
+)
+from cstui.schemes import Problems, Scheme, SchemeError
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    key: str
+    label: str
+    actual: str
+    target: str
+    weight: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class StarParams:
+    ladder: tuple[str, ...]
+    probation_level: str
+    probation_months: int
+    first_level: str
+    kpis: tuple[Kpi, ...]
+    promote_at: Decimal
+    demote_below: Decimal
+    window: int
+    specs: tuple[MetricSpec, ...]
+
+    @property
+    def stars(self) -> tuple[str, ...]:
+        return self.ladder[self.ladder.index(self.first_level):]
+
+
+def grouped(value: Decimal) -> str:
+    """112000 → 112,000 (amounts in the trace read like the paper form)."""
+    text = format_number(value)
+    whole, _, frac = text.partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "") if whole.lstrip("-").isdigit() else text
+
+
+class StarLevels(ReplayModel):
+    name = "star-levels"
+    review = "monthly"
+    label = "Star-level agents"
+
+    def __init__(self) -> None:
+        self._cache = CompiledCache()
+
+    # --- parameters --------------------------------------------------------------------
+
+    def check(self, params: dict, problems: Problems) -> None:
+        compile_params(params, problems)
+
+    def compiled(self, scheme: Any) -> StarParams:
+        def build() -> StarParams:
+            problems = Problems(scheme.source)
+            compiled = compile_params(scheme.params, problems)
+            if compiled is None:
+                raise SchemeError(problems.lines)
+            return compiled
+
+        return self._cache.get(scheme, build)
+
+    # --- one month ----------------------------------------------------------------------
+
+    def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
+        params = self.compiled(scheme)
+        score, trace = month_score(params, employee.id, card)
+        return MonthScore(score=score, trace=trace)
+
+    # --- replay ------------------------------------------------------------------------
+
+    def starting_level(self, params: StarParams, employee: Employee) -> str:
+        return employee.level or params.probation_level
+
+    def replay(self, params: StarParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period) -> list[MonthState]:
+        by_month = overrides_by_month(overrides)
+        assess_from = self._assessed_from(params, employee, cards, by_month)
+        hired = Period.of_date(employee.hire_date)
+        start = hired if employee.level in (None, params.probation_level) else min([assess_from, *by_month], key=lambda p: p.ordinal)
+        run = _Run(params, employee.id, self.starting_level(params, employee))
+        states = []
+        for month in month_span(start, until):
+            states.append(run.month(month, cards.get(month), by_month.get(month), month.ordinal >= assess_from.ordinal))
+        return states
+
+    def _assessed_from(self, params: StarParams, employee: Employee, cards: dict, by_month: dict) -> Period:
+        """Hire-date rule for new agents; imported stars from their first scorecard."""
+        if employee.level in (None, params.probation_level):
+            return first_whole_month_after(params.probation_months, employee.hire_date)
+        first = [p for p in (*cards, *by_month)]
+        return min(first, key=lambda p: p.ordinal) if first else Period.from_ordinal(10**9)
+
+
+class _Run:
+    """The streaks and the level while one employee's months are replayed in order."""
+
+    def __init__(self, params: StarParams, employee_id: str, level: str):
+        self.p, self.employee_id, self.level = params, employee_id, level
+        self.up: list[Decimal] = []
+        self.down: list[Decimal] = []
+        self.pending_why: str | None = None  # why the level that starts next month changed
+        self.placed = False  # placed by hand: assessed from the override on
+
+    def month(self, month: Period, card: Scorecard | None, override: Override | None, assessed: bool) -> MonthState:
+        state = MonthState(month, self.level, self.level, why=self.pending_why)
+        self.pending_why = None
+        if override is not None:
+            self._override(state, override)
+        elif assessed and self.level == self.p.probation_level:
+            self.level = state.level = state.level_after = self.p.first_level
+            state.why = f"probation ended ({self.p.probation_months} months after hire)"
+            state.trace.append(f"probation ended → {self.p.first_level} from {month}")
+        assessed = assessed or self.placed
+        if card is not None:
+            state.score, lines = month_score(self.p, self.employee_id, card)
+            state.trace.extend(lines)
+        if state.level == self.p.probation_level or not assessed:
+            state.trace.append("not assessed: " + ("probation" if state.level == self.p.probation_level else "before the first scorecard"))
+            return state
+        if state.score is None:
+            self.up, self.down = [], []
+            state.decision = "missing"
+            state.flags.append(f"missing {month}")
+            state.trace.append(f"no scorecard for {month}: both streaks restart")
+            return state
+        self._count(state)
+        return state
+
+    def _override(self, state: MonthState, override: Override) -> None:
+        before = self.level
+        self.level = state.level = state.level_after = override.level
+        self.up, self.down = [], []
+        self.placed = override.level != self.p.probation_level
+        state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+        state.flags.append("override")
+        state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart")
+
+    def _count(self, state: MonthState) -> None:
+        p, score = self.p, state.score
+        assert score is not None
+        self.up = self.up + [score] if score >= p.promote_at else []
+        self.down = self.down + [score] if score < p.demote_below else []
+        state.decision = "stay"
+        if len(self.up) >= p.window:
+            self._change(state, +1, f">= {format_number(p.promote_at)}", self.up)
+        elif len(self.down) >= p.window:
+            self._change(state, -1, f"< {format_number(p.demote_below)}", self.down)
+        else:
+            state.trace.append(f"streak: {len(self.up)} month(s) >= {format_number(p.promote_at)}, {len(self.down)} month(s) < {format_number(p.demote_below)}")
+
+    def _change(self, state: MonthState, step: int, rule: str, streak: list[Decimal]) -> None:
+        stars = self.p.stars
+        at = stars.index(self.level) if self.level in stars else 0
+        scores = ", ".join(format_number(s) for s in streak)
+        why = f"{len(streak)} months {rule} ({scores})"
+        self.up, self.down = [], []  # the streak restarts after every window, changed or not
+        target = at + step
+        if not 0 <= target < len(stars):
+            edge = "top" if step > 0 else "bottom"
+            state.flags.append(f"{why}: already at the {edge} ({self.level})")
+            state.trace.append(f"{why} → stays {self.level}: {self.level} is the {edge} of the ladder")
+            return
+        new = stars[target]
+        effective = state.period.next()
+        state.decision = "promote" if step > 0 else "demote"
+        state.level_after = new
+        state.trace.append(f"{why} → {self.level} → {new} from {effective}")
+        self.level = new
+        self.pending_why = why
+
+
+def month_score(params: StarParams, employee_id: str, card: Scorecard) -> tuple[Decimal, list[str]]:
+    """Σ weight × actual / target × 100, one trace line per KPI."""
+    values = parse_card(params.specs, employee_id, card)
+    total = Decimal(0)
+    trace = []
+    for kpi in params.kpis:
+        actual, target = values[kpi.actual], values[kpi.target]
+        if target <= 0:
+            raise CardValueError(employee_id, card.period, kpi.target, f"expected a target above 0, got {format_number(target)}")
+        percent = actual / target * HUNDRED
+        part = kpi.weight * percent / HUNDRED
+        total += part
+        trace.append(
+            f"{kpi.label} {grouped(actual)} / {grouped(target)} = {format_number(_places(percent))}%"
+            f" (weight {format_number(kpi.weight)}%) → {format_number(_places(part))}"
+        )
+    return total, trace
+
+
+def _places(value: Decimal) -> Decimal:
+    """Trace display only: at most 2 decimals (the decision uses the exact value)."""
+    return value.quantize(Decimal("0.01")) if value != value.quantize(Decimal("0.01")) else value
+
+
+# --- parameter checks ----------------------------------------------------------------------
+
+
+def compile_params(params: dict, problems: Problems) -> StarParams | None:
+    before = len(problems.lines)
+    ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+    probation = _table(params, "probation", problems)
+    score = _table(params, "score", problems)
+    review = _table(params, "review", problems)
+    probation_level = _level(probation, "probation.level", ladder, problems)
+    first_level = _level(probation, "probation.first_level", ladder, problems)
+    if probation_level and first_level and ladder.index(first_level) <= ladder.index(probation_level):
+        problems.add("probation.first_level", f"expected a level above {probation_level!r} on the ladder")
+    months = _whole(probation, "probation.months", problems)
+    kpis = _kpis(score.get("kpis"), params.get("metrics", {}), problems)
+    promote_at = _number(review, "review.promote_at", problems)
+    demote_below = _number(review, "review.demote_below", problems)
+    if promote_at is not None and demote_below is not None and demote_below > promote_at:
+        problems.add("review.demote_below", f"expected at most promote_at ({format_number(promote_at)}): a month cannot count both up and down")
+    window = _whole(review, "review.window", problems, minimum=1)
+    if len(problems.lines) > before:
+        return None
+    specs = tuple(_specs(params))
+    return StarParams(ladder, probation_level, months, first_level, kpis, promote_at, demote_below, window, specs)  # type: ignore[arg-type]
+
+
+def _specs(params: dict) -> list[MetricSpec]:
+    return Scheme(name="", model=None, version="", params=params, source="").metric_specs()  # type: ignore[arg-type]
+
+
+def _table(params: dict, key: str, problems: Problems) -> dict:
+    value = params.get(key)
+    if not isinstance(value, dict):
+        problems.add(key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}")
+        return {}
+    return value
+
+
+def _level(table: dict, key_path: str, ladder: tuple[str, ...], problems: Problems) -> str | None:
+    key = key_path.rsplit(".", 1)[1]
+    value = table.get(key)
+    if not isinstance(value, str):
+        problems.add(key_path, f"expected a level key ({', '.join(ladder)})")
+        return None
+    if value not in ladder:
+        problems.add(key_path, f"unknown level {value!r}; levels: {', '.join(ladder)}")
+        return None
+    return value
+
+
+def _number(table: dict, key_path: str, problems: Problems) -> Decimal | None:
+    key = key_path.rsplit(".", 1)[1]
+    if key not in table:
+        problems.add(key_path, "missing; expected a number")
+        return None
+    value = as_decimal(table[key])
+    if value is None:
+        problems.add(key_path, f"expected a number, got {table[key]!r}")
+    return value
+
+
+def _whole(table: dict, key_path: str, problems: Problems, minimum: int = 0) -> int | None:
+    key = key_path.rsplit(".", 1)[1]
+    value = table.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        problems.add(key_path, f"expected a whole number >= {minimum}, got {value!r}")
+        return None
+    return value
+
+
+def _kpis(raw: object, metrics: dict, problems: Problems) -> tuple[Kpi, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.add("score.kpis", "expected an array of tables [[score.kpis]] with key, actual, target, weight")
+        return ()
+    kpis = []
+    for i, item in enumerate(raw):
+        path = f"score.kpis[{i}]"
+        if not isinstance(item, dict):
+            problems.add(path, "expected a table with key, actual, target, weight")
+            continue
+        fields = {}
+        for key in ("actual", "target"):
+            metric = item.get(key)
+            if not isinstance(metric, str) or metric not in metrics:
+                problems.add(f"{path}.{key}", f"expected a metric key ({', '.join(metrics)}), got {metric!r}")
+            elif metrics[metric].get("kind") not in ("money", "number", "count"):
+                problems.add(f"{path}.{key}", f"metric {metric!r} must be money, number or count to divide actual by target")
+            fields[key] = metric
+        weight = as_decimal(item.get("weight"))
+        if weight is None or weight <= 0:
+            problems.add(f"{path}.weight", f"expected a positive weight in percent, got {item.get('weight')!r}")
+            continue
+        key = str(item.get("key", fields.get("actual")))
+        kpis.append(Kpi(key, str(item.get("label", key)), fields["actual"], fields["target"], weight))
+    total = sum((k.weight for k in kpis), Decimal(0))
+    if len(kpis) == len(raw) and total != HUNDRED:
+        problems.add("score.kpis", f"weights must sum to 100, got {format_number(total)}")
+    return tuple(kpis)
