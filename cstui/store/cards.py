@@ -1,0 +1,216 @@
+"""Scorecards (raw values as typed) and incidents (soft-deleted, never erased)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from cstui.domain import Incident, Period, Scorecard
+from cstui.store.codec import dumps, incident_from_row, incident_record, loads, now
+from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.periods import PeriodsMixin, as_month
+from cstui.store.roster import RosterMixin
+
+_IN_LIST_MAX = 500  # above this many ids, read the whole id -> team map in one query
+
+
+def clean_values(values: Mapping[str, object], where: str = "") -> dict[str, str]:
+    """Scorecard values as stored: text as typed; None and "" mean "not filled" and are dropped."""
+    cleaned = {}
+    for key, value in values.items():
+        if not isinstance(key, str) or not key.strip():
+            raise StoreError(f"{where}scorecard field names must be non-empty text, got {key!r}")
+        if value is None or value == "":
+            continue
+        if isinstance(value, float) or not isinstance(value, (str, int, Decimal)):
+            raise StoreError(f"{where}scorecard field {key!r}: store the text as typed, got {type(value).__name__}")
+        cleaned[key] = str(value)
+    return dict(sorted(cleaned.items()))
+
+
+def check_incident(inc: Incident, where: str = "") -> None:
+    prefix = f"{where}incident of employee {inc.employee_id!r}: "
+    if not isinstance(inc.date, date):
+        raise StoreError(f"{prefix}date must be a date (YYYY-MM-DD), got {inc.date!r}")
+    if not inc.code or not str(inc.code).strip():
+        raise StoreError(f"{prefix}code is required")
+    if not isinstance(inc.count, int) or inc.count < 1:
+        raise StoreError(f"{prefix}count must be a whole number >= 1, got {inc.count!r}")
+    if inc.points is not None and not isinstance(inc.points, (Decimal, int)):
+        raise StoreError(f"{prefix}points must be a Decimal or empty, got {inc.points!r}")
+
+
+class CardsMixin(PeriodsMixin, RosterMixin):
+    # -- scorecards ---------------------------------------------------------------------------
+
+    def scorecard(self, employee_id: str, month: Period | str) -> Scorecard:
+        """One month's card: raw stored strings, the month's incidents, version 0 when never saved."""
+        month = as_month(month)
+        self.employee(employee_id)  # NotFound / AccessDenied
+        row = self._one("SELECT * FROM scorecards WHERE employee_id = ? AND period = ?", (employee_id, str(month)))
+        values, version = (loads(row["values"]), row["version"]) if row else ({}, 0)
+        return Scorecard(employee_id, month, values, self.incidents(employee_id, month), version)
+
+    def save_scorecard(
+        self, employee_id: str, month: Period | str, values: Mapping[str, object], expected_version: int
+    ) -> int:
+        """Save one card if nobody changed it since ``expected_version``; returns the new version.
+
+        Saving the values already stored writes nothing and returns the current version.
+        """
+        month, values = as_month(month), clean_values(values)
+        key = f"{employee_id}/{month}"
+        with self.write():
+            employee = self._employee_row(employee_id)
+            self._require_write(employee["team"], f"the scorecard of employee {employee_id}")
+            self._require_open(month, f"scorecard {key}")
+            row = self._one("SELECT * FROM scorecards WHERE employee_id = ? AND period = ?", (employee_id, str(month)))
+            current = row["version"] if row else 0
+            if current != expected_version:
+                who, when = (row["updated_by"], row["updated_at"]) if row else (None, None)
+                raise Conflict("scorecard", key, who, when, expected_version, current)
+            before = loads(row["values"]) if row else None
+            if before == values:
+                return current
+            record = (employee_id, str(month), dumps(values), current + 1, self.login, now())
+            self.conn.execute(_INSERT_CARD if row is None else _UPDATE_CARD, record)
+            self._audit("save", "scorecards", key, before, values)
+            return current + 1
+
+    def save_scorecards(self, rows: Iterable[tuple[str, Period | str, Mapping[str, object]]]) -> tuple[int, int, int]:
+        """Bulk save in one transaction; returns (inserted, updated, unchanged).
+
+        Idempotent: a card whose values are already stored is neither written nor audited.
+        Bulk import is last-writer-wins (no version check), like re-importing a file.
+        """
+        cards = self._clean_cards(rows)
+        with self.write():
+            self._check_card_access(cards)
+            existing = self._existing_cards({month for _, month, _ in cards})
+            stamp, inserts, updates, audits = now(), [], [], []
+            for employee_id, month, values in cards:
+                text, found = dumps(values), existing.get((employee_id, month))
+                if found is not None and (found[0] == text or loads(found[0]) == values):
+                    continue
+                key = f"{employee_id}/{month}"
+                if found is None:
+                    inserts.append((employee_id, month, text, 1, self.login, stamp))
+                    audits.append(("import", "scorecards", key, None, values))
+                else:
+                    updates.append((employee_id, month, text, found[1] + 1, self.login, stamp))
+                    audits.append(("import", "scorecards", key, loads(found[0]), values))
+            self.conn.executemany(_INSERT_CARD, inserts)
+            self.conn.executemany(_UPDATE_CARD, updates)
+            self._audit_many(audits)
+        return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
+
+    def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
+        cards, seen = [], {}
+        for number, (employee_id, month, values) in enumerate(rows, start=1):
+            where = f"row {number}: "
+            try:
+                month = str(as_month(month))
+            except StoreError as error:
+                raise StoreError(f"{where}{error}") from error
+            if (employee_id, month) in seen:
+                raise StoreError(f"{where}scorecard {employee_id}/{month} appears twice (also row {seen[employee_id, month]})")
+            seen[employee_id, month] = number
+            cards.append((employee_id, month, clean_values(values, where)))
+        return cards
+
+    def _check_card_access(self, cards: list[tuple[str, str, dict]]) -> None:
+        teams = self._teams_of({employee_id for employee_id, _, _ in cards})
+        closed = self._closed_periods()
+        for number, (employee_id, month, _) in enumerate(cards, start=1):
+            if employee_id not in teams:
+                raise NotFound(f"row {number}: no employee {employee_id!r}")
+            self._require_write(teams[employee_id], f"the scorecard of employee {employee_id}")
+            self._require_open(Period.parse(month), f"row {number}: scorecard {employee_id}/{month}", closed)
+
+    def _teams_of(self, ids: set[str]) -> dict[str, str]:
+        if len(ids) > _IN_LIST_MAX:
+            return dict(self.conn.execute("SELECT id, team FROM employees"))
+        marks = ", ".join("?" * len(ids))
+        return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
+
+    def _existing_cards(self, months: set[str]) -> dict[tuple[str, str], tuple[str, int]]:
+        if not months:
+            return {}
+        marks = ", ".join("?" * len(months))
+        sql = f'SELECT employee_id, period, "values", version FROM scorecards WHERE period IN ({marks})'
+        return {(e, p): (text, version) for e, p, text, version in self.conn.execute(sql, list(months))}
+
+    # -- incidents ----------------------------------------------------------------------------
+
+    def add_incident(self, inc: Incident) -> Incident:
+        return self.add_incidents([inc])[0]
+
+    def add_incidents(self, incs: Iterable[Incident]) -> list[Incident]:
+        """Record incidents in one transaction; returns them with ids and recorder."""
+        incs = list(incs)
+        stored = []
+        with self.write():
+            teams = self._teams_of({inc.employee_id for inc in incs})
+            closed, stamp = self._closed_periods(), now()
+            for number, inc in enumerate(incs, start=1):
+                where = f"row {number}: " if len(incs) > 1 else ""
+                check_incident(inc, where)
+                if inc.employee_id not in teams:
+                    raise NotFound(f"{where}no employee {inc.employee_id!r}")
+                self._require_write(teams[inc.employee_id], f"incidents of employee {inc.employee_id}")
+                self._require_open(inc.period, f"{where}incident of {inc.employee_id} on {inc.date}", closed)
+                recorded_by = inc.recorded_by or self.login
+                record = incident_record(inc) | {"recorded_by": recorded_by, "recorded_at": stamp}
+                cursor = self.conn.execute(_INSERT_INCIDENT, record)
+                self._audit("add", "incidents", str(cursor.lastrowid), None, record)
+                stored.append(replace(inc, id=cursor.lastrowid, recorded_by=recorded_by))
+        return stored
+
+    def delete_incident(self, id: int, expected_version: int | None = None) -> Incident:
+        """Soft delete (kept, audited, restorable)."""
+        return self._set_incident_deleted(id, 1, expected_version)
+
+    def restore_incident(self, id: int, expected_version: int | None = None) -> Incident:
+        """Undo :meth:`delete_incident`."""
+        return self._set_incident_deleted(id, 0, expected_version)
+
+    def _set_incident_deleted(self, id: int, deleted: int, expected_version: int | None) -> Incident:
+        action = "delete" if deleted else "restore"
+        with self.write():
+            row = self._one("SELECT * FROM incidents WHERE id = ?", (id,))
+            if row is None:
+                raise NotFound(f"no incident {id}")
+            employee = self._employee_row(row["employee_id"])
+            self._require_write(employee["team"], f"incidents of employee {row['employee_id']}")
+            self._require_open(Period.parse(row["period"]), f"incident {id}")
+            if expected_version is not None and row["version"] != expected_version:
+                raise Conflict("incident", str(id), row["recorded_by"], row["recorded_at"], expected_version, row["version"])
+            if row["deleted"] != deleted:
+                self.conn.execute(
+                    "UPDATE incidents SET deleted = ?, version = version + 1 WHERE id = ?", (deleted, id)
+                )
+                self._audit(action, "incidents", str(id), {"deleted": row["deleted"]}, {"deleted": deleted})
+        return incident_from_row(row)
+
+    def incidents(self, employee_id: str, month: Period | str, include_deleted: bool = False) -> list[Incident]:
+        month = as_month(month)
+        self._require_visible(self._employee_row(employee_id)["team"], f"incidents of employee {employee_id}")
+        sql = "SELECT * FROM incidents WHERE employee_id = ? AND period = ?"
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        return [incident_from_row(row) for row in self._rows(sql + " ORDER BY date, id", (employee_id, str(month)))]
+
+
+_INSERT_CARD = (
+    'INSERT INTO scorecards (employee_id, period, "values", version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'
+)
+_UPDATE_CARD = (
+    'UPDATE scorecards SET "values" = ?3, version = ?4, updated_by = ?5, updated_at = ?6 '
+    "WHERE employee_id = ?1 AND period = ?2"
+)
+_INSERT_INCIDENT = (
+    "INSERT INTO incidents (employee_id, date, period, code, count, points, note, recorded_by, recorded_at) "
+    "VALUES (:employee_id, :date, :period, :code, :count, :points, :note, :recorded_by, :recorded_at)"
+)

@@ -1,0 +1,100 @@
+"""Rows <-> domain types. Dates, periods and decimals are stored as text (exact)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from cstui.domain import Employee, Incident, Override, Period
+
+EMPLOYEE_COLUMNS = ("id", "name", "team", "role", "hire_date", "status", "login", "scheme", "level", "version")
+INCIDENT_COLUMNS = ("id", "employee_id", "date", "code", "count", "points", "note", "recorded_by")
+
+
+def now() -> str:
+    """UTC, ISO 8601, to the second: what the audit and ``updated_at`` columns hold."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def dumps(value: object) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def loads(text: str | None) -> object:
+    return None if text is None else json.loads(text)
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def text_decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def employee_values(e: Employee) -> dict:
+    """The stored columns of an employee (without version/updated_*)."""
+    return {
+        "id": e.id,
+        "name": e.name,
+        "team": e.team,
+        "role": e.role,
+        "hire_date": e.hire_date.isoformat() if isinstance(e.hire_date, date) else e.hire_date,
+        "status": e.status,
+        "login": e.login,
+        "scheme": e.scheme,
+        "level": e.level,
+    }
+
+
+def employee_from_row(row) -> Employee:
+    return Employee(
+        id=row["id"],
+        name=row["name"],
+        team=row["team"],
+        role=row["role"],
+        hire_date=date.fromisoformat(row["hire_date"]),
+        status=row["status"],
+        login=row["login"],
+        scheme=row["scheme"],
+        level=row["level"],
+        version=row["version"],
+    )
+
+
+def incident_from_row(row) -> Incident:
+    return Incident(
+        id=row["id"],
+        employee_id=row["employee_id"],
+        date=date.fromisoformat(row["date"]),
+        code=row["code"],
+        count=row["count"],
+        points=text_decimal(row["points"]),
+        note=row["note"],
+        recorded_by=row["recorded_by"] or "",
+    )
+
+
+def incident_record(inc: Incident) -> dict:
+    return {
+        "employee_id": inc.employee_id,
+        "date": inc.date.isoformat(),
+        "period": str(Period.of_date(inc.date)),
+        "code": inc.code,
+        "count": inc.count,
+        "points": decimal_text(inc.points),
+        "note": inc.note or "",
+    }
+
+
+def override_from_row(row) -> Override:
+    return Override(
+        employee_id=row["employee_id"],
+        period=Period.parse(row["period"]),
+        level=row["level"],
+        reason=row["reason"],
+        author=row["author"],
+    )

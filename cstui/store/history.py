@@ -1,0 +1,66 @@
+"""Grading input, streamed one team at a time so memory stays bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from cstui.domain import Period, Scorecard
+from cstui.engine.model import TeamHistory
+from cstui.store.codec import employee_from_row, incident_from_row, loads, override_from_row
+from cstui.store.periods import PeriodsMixin, as_period
+
+
+class HistoryMixin(PeriodsMixin):
+    def history_teams(self, scheme: str, teams: Iterable[str] | None = None) -> list[str]:
+        """The visible teams with employees on ``scheme`` (optionally limited to ``teams``)."""
+        scope, params = self._team_scope("team")
+        sql = f"SELECT DISTINCT team FROM employees WHERE scheme = ? AND {scope}"
+        found = [row[0] for row in self.conn.execute(sql + " ORDER BY team", [scheme, *params])]
+        if teams is None:
+            return found
+        wanted = list(dict.fromkeys(teams))
+        for team in wanted:
+            self._require_visible(team, "the grading input")
+        return [team for team in found if team in set(wanted)]
+
+    def team_histories(
+        self, scheme: str, until: Period | str, teams: Iterable[str] | None = None
+    ) -> Iterator[TeamHistory]:
+        """One TeamHistory per team (ordered by team) for the employees on ``scheme``.
+
+        Cards run up to ``until``'s last month; a month with incidents but no values gets
+        an empty-values card. Each team is read in full before it is yielded, so the
+        caller may write (e.g. record results) between teams.
+        """
+        last = str(as_period(until).last_month)
+        for team in self.history_teams(scheme, teams):
+            yield self._team_history(scheme, team, last)
+
+    def _team_history(self, scheme: str, team: str, last: str) -> TeamHistory:
+        members = "SELECT id FROM employees WHERE team = ? AND scheme = ?"
+        employees = [
+            employee_from_row(row)
+            for row in self._rows("SELECT * FROM employees WHERE team = ? AND scheme = ? ORDER BY id", (team, scheme))
+        ]
+        history = TeamHistory(team=team, employees=employees, cards={e.id: {} for e in employees})
+        card_sql = (
+            f'SELECT employee_id, period, "values", version FROM scorecards '
+            f"WHERE employee_id IN ({members}) AND period <= ? ORDER BY employee_id, period"
+        )
+        for employee_id, period, values, version in self.conn.execute(card_sql, (team, scheme, last)):
+            month = Period.parse(period)
+            history.cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
+        incident_sql = (
+            f"SELECT * FROM incidents WHERE employee_id IN ({members}) AND period <= ? AND deleted = 0 "
+            "ORDER BY employee_id, period, date, id"
+        )
+        for row in self._rows(incident_sql, (team, scheme, last)):
+            month = Period.parse(row["period"])
+            card = history.cards[row["employee_id"]].setdefault(month, Scorecard(row["employee_id"], month, {}, [], 0))
+            card.incidents.append(incident_from_row(row))
+        override_sql = f"SELECT * FROM overrides WHERE employee_id IN ({members}) AND period <= ? ORDER BY period, id"
+        for row in self._rows(override_sql, (team, scheme, last)):
+            history.overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
+        # cards in month order per employee (incident-only months were appended late)
+        history.cards = {e: dict(sorted(cards.items())) for e, cards in history.cards.items()}
+        return history

@@ -1,0 +1,185 @@
+"""Schema migrations: small numbered functions applied in order, like simonw/llm's.
+
+``PRAGMA user_version`` is the number of migrations applied. A migration never edits an
+earlier one: to change the schema, append a function. Each runs inside the opening
+transaction, so a failed migration leaves the file as it was.
+
+Money and scores are TEXT decimals (exact), never REAL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    # conn.executescript would COMMIT the open transaction; run statement by statement
+    # (a trigger body holds ";" too, so gather pieces until the statement is complete)
+    pending = ""
+    for piece in (script + ";").split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                conn.execute(pending)
+            pending = ""
+
+
+@migration
+def m001_roster_and_audit(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """
+        CREATE TABLE teams (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_zh TEXT
+        );
+        CREATE TABLE employees (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            team TEXT NOT NULL REFERENCES teams(id),
+            role TEXT NOT NULL,
+            hire_date TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive')),
+            login TEXT,
+            scheme TEXT,
+            level TEXT,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_by TEXT,
+            updated_at TEXT
+        );
+        CREATE INDEX idx_employees_team ON employees(team);
+        CREATE INDEX idx_employees_scheme ON employees(scheme);
+        CREATE TABLE users (
+            login TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'supervisor', 'viewer')),
+            teams TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            key TEXT,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX idx_audit_entity_key ON audit(entity, key);
+        CREATE TRIGGER audit_is_permanent_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are permanent'); END;
+        CREATE TRIGGER audit_is_permanent_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are permanent'); END
+        """,
+    )
+
+
+@migration
+def m002_periods_scorecards_incidents(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """
+        CREATE TABLE periods (
+            period TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+            closed_by TEXT,
+            closed_at TEXT,
+            reason TEXT
+        );
+        CREATE TABLE scorecards (
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            period TEXT NOT NULL,
+            "values" TEXT NOT NULL DEFAULT '{}',
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_by TEXT,
+            updated_at TEXT,
+            PRIMARY KEY (employee_id, period)
+        );
+        CREATE INDEX idx_scorecards_period ON scorecards(period);
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            date TEXT NOT NULL,
+            period TEXT NOT NULL,
+            code TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+            points TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            recorded_by TEXT,
+            recorded_at TEXT,
+            deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX idx_incidents_employee_period ON incidents(employee_id, period)
+        """,
+    )
+
+
+@migration
+def m003_overrides_results(conn: sqlite3.Connection) -> None:
+    _run(
+        conn,
+        """
+        CREATE TABLE overrides (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            period TEXT NOT NULL,
+            level TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_overrides_employee ON overrides(employee_id);
+        CREATE TABLE results (
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            period TEXT NOT NULL,
+            scheme TEXT NOT NULL,
+            scheme_version TEXT,
+            team TEXT NOT NULL,
+            score TEXT,
+            grade TEXT,
+            rank INTEGER,
+            level_before TEXT,
+            level_after TEXT,
+            decision TEXT,
+            pay_delta TEXT,
+            flags TEXT NOT NULL DEFAULT '[]',
+            trace TEXT NOT NULL DEFAULT '[]',
+            recorded_by TEXT,
+            recorded_at TEXT,
+            PRIMARY KEY (employee_id, period, scheme)
+        );
+        CREATE INDEX idx_results_period_scheme ON results(period, scheme)
+        """,
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, upto: int | None = None) -> int:
+    """Apply the migrations not yet applied (up to ``upto``); returns the new version.
+
+    The caller holds the write transaction (BEGIN IMMEDIATE), so two processes opening
+    the same new file cannot both migrate it.
+    """
+    target = SCHEMA_VERSION if upto is None else upto
+    current = schema_version(conn)
+    for number in range(current, target):
+        MIGRATIONS[number](conn)
+        # user_version is transactional: it rolls back with the migration
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    return max(current, target)

@@ -1,0 +1,201 @@
+"""Periods (open/closed), overrides and graded results."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from cstui.domain import Override, Period, PeriodError, Result
+from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
+from cstui.store.core import StoreCore
+from cstui.store.errors import PeriodClosed, StoreError
+
+
+def as_period(p: Period | str) -> Period:
+    if isinstance(p, Period):
+        return p
+    try:
+        return Period.parse(p)
+    except PeriodError as error:
+        raise StoreError(str(error)) from error
+
+
+def as_month(p: Period | str) -> Period:
+    month = as_period(p)
+    if not month.is_month:
+        raise StoreError(f"period {month}: scorecards and incidents belong to a month (YYYY-MM), not a quarter")
+    return month
+
+
+def locking_periods(p: Period) -> tuple[str, ...]:
+    """The period rows whose closing locks ``p``: a month is locked by itself or its quarter."""
+    return (str(p), str(p.quarter)) if p.is_month else (str(p),)
+
+
+class PeriodsMixin(StoreCore):
+    def _closed_periods(self) -> dict[str, dict]:
+        return {
+            row["period"]: dict(row) for row in self._rows("SELECT * FROM periods WHERE status = 'closed'")
+        }
+
+    def period_status(self, p: Period | str) -> str:
+        """"open" or "closed" (a month is closed when it or its quarter is); unknown periods are open."""
+        closed = self._closed_periods()
+        return "closed" if any(key in closed for key in locking_periods(as_period(p))) else "open"
+
+    def _require_open(self, p: Period, what: str, closed: dict[str, dict] | None = None) -> None:
+        closed = self._closed_periods() if closed is None else closed
+        for key in locking_periods(p):
+            if key in closed:
+                row = closed[key]
+                raise PeriodClosed(
+                    f"{what}: period {key} is closed (by {row['closed_by']} at {row['closed_at']}); "
+                    "a manager can reopen it with a reason"
+                )
+
+    def periods(self) -> list[dict]:
+        return [dict(row) for row in self._rows("SELECT * FROM periods ORDER BY period")]
+
+    def close_period(self, p: Period | str) -> None:
+        """Lock the period's scorecards, incidents and results (manager or admin)."""
+        period = as_period(p)
+        self._require_manager(f"close period {period}")
+        with self.write():
+            before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
+            if before is not None and before["status"] == "closed":
+                raise StoreError(f"period {period} is already closed (by {before['closed_by']} at {before['closed_at']})")
+            after = {"period": str(period), "status": "closed", "closed_by": self.login, "closed_at": now(), "reason": None}
+            self._put_period(after)
+            self._audit("close", "periods", str(period), dict(before) if before else None, after)
+
+    def reopen_period(self, p: Period | str, reason: str) -> None:
+        """Unlock a closed period; the reason is required and kept (manager or admin)."""
+        period = as_period(p)
+        self._require_manager(f"reopen period {period}")
+        if not reason or not reason.strip():
+            raise StoreError(f"reopening period {period} needs a reason")
+        with self.write():
+            before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
+            if before is None or before["status"] != "closed":
+                quarter = str(period.quarter)
+                if period.is_month and self.period_status(period) == "closed":
+                    raise StoreError(f"period {period} is closed through quarter {quarter}: reopen {quarter}")
+                raise StoreError(f"period {period} is not closed")
+            after = dict(before) | {"status": "open", "reason": reason.strip()}
+            self._put_period(after)
+            self._audit("reopen", "periods", str(period), dict(before), after)
+
+    def _put_period(self, row: dict) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO periods (period, status, closed_by, closed_at, reason) "
+            "VALUES (:period, :status, :closed_by, :closed_at, :reason)",
+            row,
+        )
+
+    # -- overrides ----------------------------------------------------------------------------
+
+    def add_override(self, o: Override) -> Override:
+        """A manual level placement from ``o.period`` on (manager or admin); the reason is required."""
+        self._require_manager("place an employee on a level by hand")
+        if not o.reason or not o.reason.strip():
+            raise StoreError(f"override of employee {o.employee_id}: a reason is required")
+        if not o.level:
+            raise StoreError(f"override of employee {o.employee_id}: a level is required")
+        month = as_month(o.period)
+        override = Override(o.employee_id, month, o.level, o.reason.strip(), o.author or self.login)
+        with self.write():
+            self._employee_row(o.employee_id)
+            record = {
+                "employee_id": override.employee_id,
+                "period": str(month),
+                "level": override.level,
+                "reason": override.reason,
+                "author": override.author,
+                "created_at": now(),
+            }
+            cursor = self.conn.execute(
+                "INSERT INTO overrides (employee_id, period, level, reason, author, created_at) "
+                "VALUES (:employee_id, :period, :level, :reason, :author, :created_at)",
+                record,
+            )
+            self._audit("add", "overrides", str(cursor.lastrowid), None, record)
+        return override
+
+    def overrides(self, employee_id: str | None = None) -> list[Override]:
+        scope, params = self._team_scope("e.team")
+        sql = f"SELECT o.* FROM overrides o JOIN employees e ON e.id = o.employee_id WHERE {scope}"
+        if employee_id is not None:
+            sql += " AND o.employee_id = ?"
+            params.append(employee_id)
+        return [override_from_row(row) for row in self._rows(sql + " ORDER BY o.employee_id, o.period, o.id", params)]
+
+    # -- results ------------------------------------------------------------------------------
+
+    def record_results(self, results: Iterable[Result]) -> int:
+        """Upsert graded results in one transaction; one audit row per period and scheme.
+
+        Refused for a closed period and for teams this login may not change.
+        """
+        results = list(results)
+        closed, stamp = self._closed_periods(), now()
+        batches: dict[tuple[str, str], list[str]] = defaultdict(list)
+        with self.write():
+            for r in results:
+                period = as_period(r.period)
+                self._require_write(r.team, f"results of employee {r.employee_id}")
+                self._require_open(period, f"results of {period}", closed)
+                batches[(str(period), r.scheme)].append(r.employee_id)
+            self.conn.executemany(_UPSERT_RESULT, (_result_record(r, self.login, stamp) for r in results))
+            self._audit_many(
+                [
+                    ("record", "results", f"{period}/{scheme}", None, {"count": len(ids), "employees": ids[:20]})
+                    for (period, scheme), ids in batches.items()
+                ]
+            )
+        return len(results)
+
+    def results(self, period: Period | str, scheme: str | None = None, team: str | None = None) -> list[dict]:
+        """Stored results of ``period``; score and pay_delta as Decimal, flags and trace as lists."""
+        scope, params = self._team_scope("r.team")
+        sql = f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.period = ?"
+        params.append(str(as_period(period)))
+        for column, value in (("r.scheme", scheme), ("r.team", team)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        rows = []
+        for row in self._rows(sql + " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id", params):
+            record = dict(row)
+            record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
+            record["flags"], record["trace"] = loads(row["flags"]) or [], loads(row["trace"]) or []
+            rows.append(record)
+        return rows
+
+
+def _result_record(r: Result, login: str, stamp: str) -> dict:
+    return {
+        "employee_id": r.employee_id,
+        "period": str(as_period(r.period)),
+        "scheme": r.scheme,
+        "scheme_version": r.scheme_version,
+        "team": r.team,
+        "score": decimal_text(r.score),
+        "grade": r.grade,
+        "rank": r.rank,
+        "level_before": r.level_before,
+        "level_after": r.level_after,
+        "decision": r.decision,
+        "pay_delta": decimal_text(r.pay_delta),
+        "flags": dumps(list(r.flags)),
+        "trace": dumps(list(r.trace)),
+        "recorded_by": login,
+        "recorded_at": stamp,
+    }
+
+
+_UPSERT_RESULT = (
+    "INSERT OR REPLACE INTO results (employee_id, period, scheme, scheme_version, team, score, grade, rank, "
+    "level_before, level_after, decision, pay_delta, flags, trace, recorded_by, recorded_at) VALUES (:employee_id, "
+    ":period, :scheme, :scheme_version, :team, :score, :grade, :rank, :level_before, :level_after, :decision, "
+    ":pay_delta, :flags, :trace, :recorded_by, :recorded_at)"
+)

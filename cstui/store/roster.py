@@ -1,0 +1,187 @@
+"""Employees: the roster, scoped by team, with optimistic versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cstui.domain import STATUSES, Employee
+from cstui.store.codec import employee_from_row, employee_values, now
+from cstui.store.core import StoreCore
+from cstui.store.errors import Conflict, NotFound, StoreError
+
+ORDER_COLUMNS = ("id", "name", "team", "role", "hire_date", "status", "login", "scheme", "level", "updated_at")
+IMPORT_CHUNK = 1000
+_REQUIRED = ("id", "name", "team", "role", "hire_date")
+
+
+def check_employee(e: Employee, where: str = "") -> None:
+    """Raise StoreError naming the field when ``e`` cannot be stored."""
+    prefix = f"{where}employee {e.id!r}: " if e.id else f"{where}employee: "
+    values = employee_values(e)
+    for field in _REQUIRED:
+        if values[field] is None or not str(values[field]).strip():
+            raise StoreError(f"{prefix}{field} is required")
+    if e.status not in STATUSES:
+        raise StoreError(f"{prefix}status {e.status!r}: expected one of {', '.join(STATUSES)}")
+
+
+class RosterMixin(StoreCore):
+    def _employee_row(self, id: str):
+        row = self._one("SELECT * FROM employees WHERE id = ?", (id,))
+        if row is None:
+            raise NotFound(f"no employee {id!r}")
+        return row
+
+    def employee(self, id: str) -> Employee:
+        row = self._employee_row(id)
+        self._require_visible(row["team"], f"employee {id}")
+        return employee_from_row(row)
+
+    def add_employee(self, e: Employee) -> Employee:
+        check_employee(e)
+        self._require_write(e.team, f"employee {e.id}")
+        with self.write():
+            if self._one("SELECT 1 FROM employees WHERE id = ?", (e.id,)) is not None:
+                raise StoreError(f"employee {e.id!r} already exists")
+            self._ensure_teams({e.team})
+            record = employee_values(e) | {"version": 1, "updated_by": self.login, "updated_at": now()}
+            self.conn.execute(_INSERT, record)
+            self._audit("add", "employees", e.id, None, employee_values(e))
+        return employee_from_row(record)
+
+    def update_employee(self, e: Employee, expected_version: int) -> Employee:
+        check_employee(e)
+        with self.write():
+            row = self._employee_row(e.id)
+            self._require_write(row["team"], f"employee {e.id}")
+            self._require_write(e.team, f"employee {e.id}")
+            self._check_version(row, expected_version, "employee", e.id)
+            return self._rewrite_employee(row, employee_values(e), "update")
+
+    def deactivate_employee(self, id: str, expected_version: int) -> Employee:
+        with self.write():
+            row = self._employee_row(id)
+            self._require_write(row["team"], f"employee {id}")
+            self._check_version(row, expected_version, "employee", id)
+            values = {k: row[k] for k in employee_values(employee_from_row(row))} | {"status": "inactive"}
+            return self._rewrite_employee(row, values, "deactivate")
+
+    def _rewrite_employee(self, row, values: dict, action: str) -> Employee:
+        before = {k: row[k] for k in values}
+        if before == values:
+            return employee_from_row(row)
+        self._ensure_teams({values["team"]})
+        record = values | {"version": row["version"] + 1, "updated_by": self.login, "updated_at": now()}
+        self.conn.execute(_UPDATE, record)
+        self._audit(action, "employees", row["id"], before, values)
+        return employee_from_row(record)
+
+    @staticmethod
+    def _check_version(row, expected: int, entity: str, key: str) -> None:
+        if row["version"] != expected:
+            raise Conflict(entity, key, row["updated_by"], row["updated_at"], expected, row["version"])
+
+    # -- listing ------------------------------------------------------------------------------
+
+    def _employee_where(self, team, scheme, status, search) -> tuple[str, list]:
+        scope, params = self._team_scope("team")
+        clauses = [scope]
+        for column, value in (("team", team), ("scheme", scheme), ("status", status)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if search:
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR team LIKE ? ESCAPE '\\')")
+            params += [pattern] * 3
+        return " AND ".join(clauses), params
+
+    def employees(
+        self,
+        team: str | None = None,
+        scheme: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+        order_by: str = "id",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Employee]:
+        """The employees this login may see, filtered, sorted and paged in SQL."""
+        if order_by not in ORDER_COLUMNS:
+            raise StoreError(f"cannot sort employees by {order_by!r}: expected one of {', '.join(ORDER_COLUMNS)}")
+        where, params = self._employee_where(team, scheme, status, search)
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT * FROM employees WHERE {where} ORDER BY {order_by} {direction}, id {direction}"
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else int(limit), int(offset)]
+        return [employee_from_row(row) for row in self._rows(sql, params)]
+
+    def count_employees(
+        self, team: str | None = None, scheme: str | None = None, status: str | None = None, search: str | None = None
+    ) -> int:
+        where, params = self._employee_where(team, scheme, status, search)
+        return self.conn.execute(f"SELECT COUNT(*) FROM employees WHERE {where}", params).fetchone()[0]
+
+    # -- import ---------------------------------------------------------------------------------
+
+    def import_roster(self, employees: Iterable[Employee]) -> tuple[int, int]:
+        """Upsert by id in ONE transaction; returns (inserted, updated). Unchanged rows count in neither.
+
+        Missing teams are created. Rows are checked and written in chunks, so a bad row
+        far down the list is found after earlier chunks were written, and rolls them back.
+        """
+        inserted = updated = 0
+        with self.write():
+            chunk: list[Employee] = []
+            seen: dict[str, int] = {}
+            for number, e in enumerate(employees, start=1):
+                check_employee(e, where=f"row {number}: ")
+                if e.id in seen:
+                    raise StoreError(f"row {number}: employee {e.id!r} appears twice (also row {seen[e.id]})")
+                seen[e.id] = number
+                chunk.append(e)
+                if len(chunk) == IMPORT_CHUNK:
+                    i, u = self._import_chunk(chunk)
+                    inserted, updated, chunk = inserted + i, updated + u, []
+            i, u = self._import_chunk(chunk)
+        return inserted + i, updated + u
+
+    def _import_chunk(self, chunk: list[Employee]) -> tuple[int, int]:
+        if not chunk:
+            return 0, 0
+        ids = [e.id for e in chunk]
+        existing = {
+            row["id"]: row
+            for row in self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))})", ids)
+        }
+        stamp, inserts, updates, audits = now(), [], [], []
+        for e in chunk:
+            values, row = employee_values(e), existing.get(e.id)
+            self._require_write(e.team, f"employee {e.id}")
+            if row is None:
+                inserts.append(values | {"version": 1, "updated_by": self.login, "updated_at": stamp})
+                audits.append(("import", "employees", e.id, None, values))
+                continue
+            self._require_write(row["team"], f"employee {e.id}")
+            before = {k: row[k] for k in values}
+            if before != values:
+                updates.append(values | {"version": row["version"] + 1, "updated_by": self.login, "updated_at": stamp})
+                audits.append(("import", "employees", e.id, before, values))
+        self._ensure_teams({e.team for e in chunk})
+        self.conn.executemany(_INSERT, inserts)
+        self.conn.executemany(_UPDATE, updates)
+        self._audit_many(audits)
+        return len(inserts), len(updates)
+
+
+_INSERT = (
+    "INSERT INTO employees (id, name, team, role, hire_date, status, login, scheme, level, version, updated_by, updated_at) "
+    "VALUES (:id, :name, :team, :role, :hire_date, :status, :login, :scheme, :level, :version, :updated_by, :updated_at)"
+)
+_UPDATE = (
+    "UPDATE employees SET name = :name, team = :team, role = :role, hire_date = :hire_date, status = :status, "
+    "login = :login, scheme = :scheme, level = :level, version = :version, updated_by = :updated_by, "
+    "updated_at = :updated_at WHERE id = :id"
+)

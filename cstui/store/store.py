@@ -1,0 +1,15 @@
+"""The Store: one SQLite file per company. See ``cstui.store`` for the overview."""
+
+from __future__ import annotations
+
+from cstui.store.cards import CardsMixin
+from cstui.store.history import HistoryMixin
+
+
+class Store(CardsMixin, HistoryMixin):
+    """Roster, scorecards, incidents, periods, overrides, results, users and audit.
+
+    Open with :meth:`Store.open`. Every write runs in one ``BEGIN IMMEDIATE`` transaction
+    (:meth:`write`) together with its audit rows. Reads are scoped to the login's teams.
+    One Store is one connection: share it between threads only one call at a time.
+    """
