@@ -20,7 +20,7 @@ from cstui.domain.values import PARSERS
 from cstui.engine.model import DocumentModel, MetricSpec
 from cstui.plugins import Registry, get_registry
 
-GENERIC_KEYS = {"name", "model", "extends", "version", "label", "label_zh", "description", "levels", "metrics"}
+GENERIC_KEYS = {"name", "model", "extends", "replace", "version", "label", "label_zh", "description", "levels", "metrics"}
 
 
 class SchemeError(Exception):
@@ -182,8 +182,14 @@ class SchemeCatalog:
                 raise SchemeError([f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"])
             parent, parent_source = read_toml(parent_path), str(parent_path)
         merged_parent, chain = self._resolve(parent, parent_source, seen + [parent_name])
-        child = {k: v for k, v in data.items() if k != "extends"}
-        return deep_merge(merged_parent, child), [source] + chain
+        # ``replace = ["metrics", "score"]``: these top-level tables replace the parent's
+        # instead of merging into them (a variant with its own KPIs drops the parent's).
+        replaced = data.get("replace", [])
+        if not isinstance(replaced, list) or not all(isinstance(k, str) for k in replaced):
+            raise SchemeError([f"{source}: replace: expected an array of top-level keys, e.g. [\"metrics\", \"score\"]"])
+        child = {k: v for k, v in data.items() if k not in ("extends", "replace")}
+        base = {k: v for k, v in merged_parent.items() if k not in replaced}
+        return deep_merge(base, child), [source] + chain
 
     def _build(self, data: dict, source: str, plugin: str) -> Scheme:
         name = data.get("name", "")
