@@ -86,7 +86,7 @@ class BandTable:
         return self.bands[-1]  # unreachable for a checked table; keeps lookup total
 
     def describe(self, band: Band, kind: str = "number") -> str:
-        """The band's condition: ``>= 60%``, ``50%-<60%``, ``<= 6s``, ``6s-12s``, ``> 30s``."""
+        """The band's condition: ``>= 60%``, ``>= 50%, < 60%``, ``<= 6s``, ``> 6s, <= 12s``, ``> 30s``."""
         low = None if band.low is None else show(band.low, kind)
         high = None if band.high is None else show(band.high, kind)
         if self.better == "higher":
@@ -94,12 +94,12 @@ class BandTable:
                 return f">= {low}"
             if low is None or band.low == 0:
                 return f"< {high}"
-            return f"{low}-<{high}"
+            return f">= {low}, < {high}"
         if low is None:
             return f"<= {high}"
         if high is None:
             return f"> {low}"
-        return f">{low}-{high}"
+        return f"> {low}, <= {high}"
 
 
 def load_band_table(data: object, key_path: str, problems: Problems, value_key: str = "points") -> BandTable | None:

@@ -176,7 +176,7 @@ class ReplayModel(DocumentModel):
         months = [self.month_state(params, employee, states, m) for m in period.months()]
         if period.is_month:
             state = months[0]
-            return _make_result(scheme, employee, period, state.score, state.level, state.level_after, state.decision, state.pay_delta, state.flags, state.trace)
+            return make_result(scheme, employee, period, state.score, state.level, state.level_after, state.decision, state.pay_delta, state.flags, state.trace)
         return self.quarter_result(scheme, employee, period, months)
 
     def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Result:
@@ -187,7 +187,7 @@ class ReplayModel(DocumentModel):
         decision = changes[-1] if changes else months[-1].decision
         flags = [f for s in months for f in s.flags]
         trace = [f"{s.period}: {line}" for s in months for line in s.trace]
-        return _make_result(scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace)
+        return make_result(scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace)
 
 
 def timeline(states: dict[Period, MonthState], start_level: str, employee: Employee) -> list[tuple[Period, str, str]]:
@@ -220,7 +220,7 @@ def _rank_by_team(results: list[Result]) -> None:
             results[i].rank = rank
 
 
-def _make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str], trace: list[str]) -> Result:
+def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str], trace: list[str]) -> Result:
     return Result(
         employee_id=employee.id,
         name=employee.name,

@@ -1,0 +1,358 @@
+"""``five-tier``: junior → expert (客服岗位定级, doc 000 + 004), reviewed every quarter.
+
+TOML sections (numbers in schemes/five-tier.toml and schemes/ecommerce-kpi.toml):
+
+- ``[score]`` ``method = "weighted"`` with ``[score.items.METRIC] weight = N`` (rate
+  metrics score rate × 100, ratings score themselves, weights sum to 100); or
+  ``method = "bands"`` with ``[score.bands.METRIC]`` band tables whose points are summed,
+  capped at ``score.max``.
+- ``[review]`` ``promote_above`` (average > it: up one tier), ``demote_below`` (average < it:
+  down one), ``probation_below`` (average < it: down one and probation),
+  ``probation_months``, ``dismissal_below`` (a probation month < it: dismissal review),
+  ``[review.min_tenure_months]`` months in the company to hold each tier.
+- ``[bonus]`` the monthly bonus bands (``amount`` per band).
+
+The review month is the last of each calendar quarter (3, 6, 9, 12). A quarter with a
+month missing is reviewed on the average of the months present, and flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cstui.domain import Employee, Override, Period, Result, Scorecard, months_between
+from cstui.domain.values import format_number
+from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
+from cstui.engine.bonus import bonus_for, load_bonus
+from cstui.engine.model import MetricSpec, MonthScore
+from cstui.engine.replay import (
+    CompiledCache,
+    MonthState,
+    ReplayModel,
+    make_result,
+    month_span,
+    overrides_by_month,
+    parse_card,
+    quarter_average,
+)
+
+from cstui.engine.weighted import WeightedItem, load_items, weighted_total
+from cstui.schemes import Problems, Scheme, SchemeError
+
+METHODS = ("weighted", "bands")
+
+
+@dataclass(frozen=True, slots=True)
+class BandMetric:
+    key: str
+    label: str
+    kind: str
+    table: BandTable
+
+
+@dataclass(frozen=True, slots=True)
+class TierParams:
+    ladder: tuple[str, ...]
+    items: tuple[WeightedItem, ...]  # method "weighted"
+    bands: tuple[BandMetric, ...]  # method "bands"
+    cap: Decimal | None
+    promote_above: Decimal
+    demote_below: Decimal
+    probation_below: Decimal
+    probation_months: int
+    dismissal_below: Decimal
+    min_tenure: dict[str, int]
+    bonus: BandTable
+    specs: tuple[MetricSpec, ...]
+
+
+class FiveTier(ReplayModel):
+    name = "five-tier"
+    review = "quarterly"
+    label = "Five tiers, junior to expert"
+
+    def __init__(self) -> None:
+        self._cache = CompiledCache()
+
+    def check(self, params: dict, problems: Problems) -> None:
+        compile_params(params, problems)
+
+    def compiled(self, scheme: Any) -> TierParams:
+        def build() -> TierParams:
+            problems = Problems(scheme.source)
+            compiled = compile_params(scheme.params, problems)
+            if compiled is None:
+                raise SchemeError(problems.lines)
+            return compiled
+
+        return self._cache.get(scheme, build)
+
+    def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
+        params = self.compiled(scheme)
+        score, trace = month_score(params, employee.id, card)
+        bonus, line = bonus_for(params.bonus, score)
+        return MonthScore(score=score, pay_delta=bonus, trace=trace + [line])
+
+    def starting_level(self, params: TierParams, employee: Employee) -> str:
+        return employee.level or params.ladder[0]
+
+    def replay(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period) -> list[MonthState]:
+        by_month = overrides_by_month(overrides)
+        hired = Period.of_date(employee.hire_date)
+        # quarters before the first scorecard or override change nothing: start at that quarter
+        first_data = min([*cards, *by_month, until], key=lambda p: p.ordinal)
+        start = max(hired, first_data.quarter.months()[0], key=lambda p: p.ordinal)
+        run = _Run(params, employee, self.starting_level(params, employee))
+        return [run.month(m, cards.get(m), by_month.get(m)) for m in month_span(start, until)]
+
+    def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Result:
+        """A quarter: the review's average as the score, the review's decision."""
+        last = months[-1]
+        flags = list(dict.fromkeys(f for s in months for f in s.flags))
+        trace = [f"{s.period}: {line}" for s in months for line in s.trace]
+        return make_result(scheme, employee, period, last.review_score, last.level, last.level_after, last.decision, None, flags, trace)
+
+
+class _Run:
+    """One employee's tier, probation and month scores while the months are replayed."""
+
+    def __init__(self, params: TierParams, employee: Employee, level: str):
+        self.p, self.employee, self.level = params, employee, level
+        self.hired = Period.of_date(employee.hire_date)
+        self.scores: dict[Period, Decimal] = {}
+        self.probation: set[Period] = set()
+        self.pending_why: str | None = None
+
+    def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
+        state = MonthState(month, self.level, self.level, why=self.pending_why)
+        self.pending_why = None
+        if override is not None:
+            self._override(state, override)
+        if card is not None:
+            state.score, lines = month_score(self.p, self.employee.id, card)
+            state.pay_delta, bonus_line = bonus_for(self.p.bonus, state.score)
+            state.trace.extend(lines + [bonus_line])
+            self.scores[month] = state.score
+        if month in self.probation:
+            self._probation_month(state)
+        elif state.score is None:
+            state.decision = "missing"
+            state.flags.append(f"missing {month}")
+            state.trace.append(f"no scorecard for {month}")
+        if month.completes_quarter():
+            self._review(state)
+        return state
+
+    def _override(self, state: MonthState, override: Override) -> None:
+        before = self.level
+        self.level = state.level = state.level_after = override.level
+        self.probation.clear()
+        state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+        state.flags.append("override")
+        state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}")
+
+    def _probation_month(self, state: MonthState) -> None:
+        limit = format_number(self.p.dismissal_below)
+        if state.score is None:
+            state.decision = "missing"
+            state.flags.append(f"missing {state.period} (probation month)")
+            state.trace.append(f"probation month {state.period} has no scorecard: a person decides")
+        elif state.score < self.p.dismissal_below:
+            state.decision = "dismissal-review"
+            state.flags.append("dismissal-review")
+            state.trace.append(f"probation month: {format_number(state.score)} < {limit} → dismissal review")
+        else:
+            state.trace.append(f"probation month: {format_number(state.score)} >= {limit} → passed")
+
+    def _review(self, state: MonthState) -> None:
+        quarter = state.period.quarter
+        employed = {m: s for m, s in self.scores.items() if m.quarter == quarter and m.ordinal >= self.hired.ordinal}
+        average, present, missing = quarter_average(employed, quarter)
+        missing = [m for m in missing if m.ordinal >= self.hired.ordinal]
+        for m in missing:
+            flag = f"missing {m}"
+            if flag not in state.flags:
+                state.flags.append(flag)
+        if average is None:
+            state.decision = "missing"
+            state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
+            return
+        state.review_score = average
+        parts = " + ".join(format_number(employed[m]) for m in present)
+        note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
+        state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {format_number(_places(average))}{note}")
+        self._decide(state, average)
+
+    def _decide(self, state: MonthState, average: Decimal) -> None:
+        p = self.p
+        shown = format_number(_places(average))
+        if average > p.promote_above:
+            self._promote(state, f"{shown} > {format_number(p.promote_above)}")
+        elif average >= p.demote_below:
+            state.decision = "stay"
+            state.trace.append(f"{format_number(p.demote_below)} <= {shown} <= {format_number(p.promote_above)} → stays {self.level}")
+        elif average >= p.probation_below:
+            self._step_down(state, f"{shown} < {format_number(p.demote_below)}", "demote")
+        else:
+            self._step_down(state, f"{shown} < {format_number(p.probation_below)}", "probation")
+            months = month_span(state.period.next(), state.period.shift(p.probation_months))
+            self.probation = set(months)
+            state.flags.append("probation")
+            state.trace.append(f"probation {months[0]}" + (f" to {months[-1]}" if len(months) > 1 else "") + f": a month < {format_number(p.dismissal_below)} → dismissal review")
+
+    def _promote(self, state: MonthState, why: str) -> None:
+        ladder = self.p.ladder
+        at = ladder.index(self.level) if self.level in ladder else 0
+        if at + 1 >= len(ladder):
+            state.decision = "stay"
+            state.trace.append(f"{why} → stays {self.level}: the top tier")
+            return
+        new = ladder[at + 1]
+        tenure = months_between(self.employee.hire_date, state.period)
+        needed = self.p.min_tenure.get(new, 0)
+        if tenure < needed:
+            state.decision = "eligible"
+            state.flags.append("eligible")
+            state.trace.append(f"{why} but tenure {tenure} months < {needed} for {new} → stays {self.level} (eligible)")
+            return
+        self._move(state, new, "promote", f"{why} (tenure {tenure} months >= {needed})")
+
+    def _step_down(self, state: MonthState, why: str, kind: str) -> None:
+        ladder = self.p.ladder
+        at = ladder.index(self.level) if self.level in ladder else 0
+        if at == 0:
+            state.decision = kind if kind == "probation" else "stay"
+            state.trace.append(f"{why} → stays {self.level}: {self.level} is the floor")
+            return
+        self._move(state, ladder[at - 1], kind, why)
+
+    def _move(self, state: MonthState, new: str, kind: str, why: str) -> None:
+        state.decision = kind
+        state.level_after = new
+        state.trace.append(f"{why} → {self.level} → {new} from {state.period.next()}")
+        self.level = new
+        self.pending_why = f"review {state.period.quarter}: {why}"
+
+
+def month_score(params: TierParams, employee_id: str, card: Scorecard) -> tuple[Decimal, list[str]]:
+    values = parse_card(params.specs, employee_id, card)
+    if params.items:
+        total, trace = weighted_total(params.items, values)
+        return total, trace + [f"score = {format_number(_places(total))}"]
+    total, trace = Decimal(0), []
+    for metric in params.bands:
+        band = metric.table.band_of(values[metric.key])
+        total += band.value
+        trace.append(f"{metric.label} {show(values[metric.key], metric.kind)} {metric.table.describe(band, metric.kind)} → {format_number(band.value)}")
+    if params.cap is not None and total > params.cap:
+        trace.append(f"score {format_number(total)} capped at {format_number(params.cap)}")
+        total = params.cap
+    return total, trace + [f"score = {format_number(total)}"]
+
+
+def _places(value: Decimal) -> Decimal:
+    """Trace display only: at most 2 decimals (decisions use the exact value)."""
+    return value.quantize(Decimal("0.01")) if value != value.quantize(Decimal("0.01")) else value
+
+
+# --- parameter checks ----------------------------------------------------------------------
+
+
+def compile_params(params: dict, problems: Problems) -> TierParams | None:
+    before = len(problems.lines)
+    ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+    metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
+    score = _table(params, "score", problems)
+    review = _table(params, "review", problems)
+    items, bands, cap = _score(score, metrics, problems)
+    numbers = {k: _number(review, f"review.{k}", problems) for k in ("promote_above", "demote_below", "probation_below", "dismissal_below")}
+    _check_order(numbers, problems)
+    months = review.get("probation_months")
+    if not isinstance(months, int) or isinstance(months, bool) or months < 0:
+        problems.add("review.probation_months", f"expected a whole number of months >= 0, got {months!r}")
+    tenure = _tenure(review.get("min_tenure_months"), ladder, problems)
+    bonus = load_bonus(params.get("bonus"), "bonus", problems)
+    if len(problems.lines) > before:
+        return None
+    specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
+    return TierParams(ladder, items, bands, cap, numbers["promote_above"], numbers["demote_below"], numbers["probation_below"], months, numbers["dismissal_below"], tenure, bonus, specs)  # type: ignore[arg-type]
+
+
+def _score(score: dict, metrics: dict, problems: Problems) -> tuple[tuple, tuple, Decimal | None]:
+    method = score.get("method")
+    if method not in METHODS:
+        problems.add("score.method", f"expected \"weighted\" or \"bands\", got {method!r}")
+        return (), (), None
+    if method == "weighted":
+        for key in sorted(set(score) - {"method", "items"}):
+            problems.add(f"score.{key}", "unknown key for method \"weighted\"; expected items")
+        return load_items(score.get("items"), "score.items", metrics, problems) or (), (), None
+    for key in sorted(set(score) - {"method", "bands", "max"}):
+        problems.add(f"score.{key}", "unknown key for method \"bands\"; expected bands, max")
+    cap = None
+    if "max" in score:
+        cap = as_decimal(score["max"])
+        if cap is None or cap <= 0:
+            problems.add("score.max", f"expected a positive number, got {score['max']!r}")
+    raw = score.get("bands")
+    if not isinstance(raw, dict) or not raw:
+        problems.add("score.bands", "expected a table of band tables, e.g. [score.bands.conversion]")
+        return (), (), cap
+    bands = []
+    for key, data in raw.items():
+        metric = metrics.get(key)
+        if not isinstance(metric, dict):
+            problems.add(f"score.bands.{key}", f"no metric {key!r}; add [metrics.{key}] with its kind")
+            continue
+        table = load_band_table(data, f"score.bands.{key}", problems)
+        if table is not None:
+            bands.append(BandMetric(key, str(metric.get("label", key)), str(metric.get("kind")), table))
+    return (), tuple(bands), cap
+
+
+def _check_order(numbers: dict[str, Decimal | None], problems: Problems) -> None:
+    """probation_below <= demote_below <= promote_above, or the review bands overlap."""
+    low, mid, high = numbers["probation_below"], numbers["demote_below"], numbers["promote_above"]
+    if low is not None and mid is not None and low > mid:
+        problems.add("review.probation_below", f"expected at most demote_below ({format_number(mid)})")
+    if mid is not None and high is not None and mid > high:
+        problems.add("review.demote_below", f"expected at most promote_above ({format_number(high)})")
+
+
+def _tenure(raw: object, ladder: tuple[str, ...], problems: Problems) -> dict[str, int]:
+    if not isinstance(raw, dict):
+        problems.add("review.min_tenure_months", "expected a table: level key = months in the company")
+        return {}
+    tenure = {}
+    for key, months in raw.items():
+        if key not in ladder:
+            problems.add(f"review.min_tenure_months.{key}", f"unknown level {key!r}; levels: {', '.join(ladder)}")
+        elif not isinstance(months, int) or isinstance(months, bool) or months < 0:
+            problems.add(f"review.min_tenure_months.{key}", f"expected a whole number of months >= 0, got {months!r}")
+        else:
+            tenure[key] = months
+    for key in ladder:
+        if key not in raw:
+            problems.add(f"review.min_tenure_months.{key}", "missing; expected months in the company to hold this tier")
+    return tenure
+
+
+def _table(params: dict, key: str, problems: Problems) -> dict:
+    value = params.get(key)
+    if not isinstance(value, dict):
+        problems.add(key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}")
+        return {}
+    return value
+
+
+def _number(table: dict, key_path: str, problems: Problems) -> Decimal | None:
+    key = key_path.rsplit(".", 1)[1]
+    if key not in table:
+        problems.add(key_path, "missing; expected a number")
+        return None
+    value = as_decimal(table[key])
+    if value is None:
+        problems.add(key_path, f"expected a number, got {table[key]!r}")
+    return value
