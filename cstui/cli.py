@@ -90,13 +90,15 @@ def _demo_db() -> Path:
 
 
 def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, apply_):
-    from cstui.batch import run_batch
     from cstui.domain import Period
     from cstui.schemes import load_scheme
+
+    period = Period.parse(period_text)  # bad input fails before any heavier import
+    scheme = load_scheme(scheme_name)
+
+    from cstui.batch import run_batch
     from cstui.store import Store, resolve_db_path
 
-    period = Period.parse(period_text)
-    scheme = load_scheme(scheme_name)
     path = _demo_db() if demo else resolve_db_path(ctx.obj.get("db"))
     if fmt is None:
         fmt = "table" if output is None and sys.stdout.isatty() else "csv"

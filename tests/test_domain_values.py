@@ -1,0 +1,75 @@
+"""Periods and the values people type: parsing, boundaries, round trips."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cstui.domain import Period, PeriodError, ValueProblem, months_between
+from cstui.domain.values import format_number, parse_count, parse_money, parse_rate
+
+months = st.builds(Period.month, st.integers(2000, 2100), st.integers(1, 12))
+
+
+@given(months)
+def test_month_text_round_trips_and_steps_by_one(month):
+    assert Period.parse(str(month)) == month
+    assert month.next().ordinal == month.ordinal + 1
+    assert month.next().prev() == month
+    assert month in month.quarter.months()
+
+
+@given(st.integers(2000, 2100), st.integers(1, 4))
+def test_quarter_has_three_consecutive_months(year, q):
+    quarter = Period.parse(f"{year}-Q{q}")
+    first, second, third = quarter.months()
+    assert (second.ordinal - first.ordinal, third.ordinal - second.ordinal) == (1, 1)
+    assert third.completes_quarter() and not first.completes_quarter()
+    assert str(quarter) == f"{year}-Q{q}"
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-00", "2026-Q5", "26-10", "2026/10", "", "2026-1"])
+def test_bad_periods_say_what_was_expected(text):
+    with pytest.raises(PeriodError, match="YYYY-MM"):
+        Period.parse(text)
+
+
+def test_year_boundaries():
+    assert Period.parse("2026-12").next() == Period.parse("2027-01")
+    assert Period.parse("2026-Q4").next() == Period.parse("2027-Q1")
+    assert Period.parse("2026-11").quarter == Period.parse("2026-Q4")
+
+
+def test_hire_month_is_month_one():
+    assert months_between(date(2026, 3, 31), Period.parse("2026-03")) == 1
+    assert months_between(date(2026, 3, 1), Period.parse("2026-04")) == 2
+
+
+@pytest.mark.parametrize("text, expected", [("62%", "0.62"), ("0.62", "0.62"), ("100%", "1"), ("0", "0"), (" 59.99% ", "0.5999")])
+def test_rates_read_as_fractions_or_percent(text, expected):
+    assert parse_rate(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["62", "1.01", "-0.1", "101%", "abc", ""])
+def test_a_rate_outside_0_to_1_is_an_error_not_a_percentage(text):
+    with pytest.raises(ValueProblem, match="rate"):
+        parse_rate(text)
+
+
+def test_money_is_exact_and_counts_are_whole():
+    assert parse_money("12,500.50") == Decimal("12500.50")
+    with pytest.raises(ValueProblem):
+        parse_money("1.005")
+    assert parse_count("3") == 3
+    with pytest.raises(ValueProblem, match="whole count"):
+        parse_count("2.5")
+    with pytest.raises(ValueProblem):
+        parse_count("-1")
+
+
+def test_format_number_drops_trailing_zeros():
+    assert [format_number(Decimal(v)) for v in ("110.00", "83.50", "-120", "0.0")] == ["110", "83.5", "-120", "0"]
