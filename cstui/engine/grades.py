@@ -1,0 +1,230 @@
+"""Grade bands, the pay float and the dismissal review flags of the points ledger (doc 003).
+
+Numbers come from the scheme's ``[[grade_bands]]``, ``[pay_float]`` and
+``[dismissal_review]`` tables; :func:`compile_grading` reads them once per params dict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, Sequence
+
+from cstui.domain.values import format_number
+
+if TYPE_CHECKING:
+    from cstui.schemes import Problems
+
+ZERO = Decimal(0)
+FEN = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class GradeBand:
+    """``low``/``high`` None means unbounded; the flags say whether the bound is included."""
+
+    grade: str
+    low: Decimal | None
+    low_inclusive: bool
+    high: Decimal | None
+    high_inclusive: bool
+
+    def holds(self, score: Decimal) -> bool:
+        if self.low is not None and (score < self.low or (score == self.low and not self.low_inclusive)):
+            return False
+        if self.high is not None and (score > self.high or (score == self.high and not self.high_inclusive)):
+            return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class PayFloat:
+    neutral: Decimal
+    per_point: Decimal
+    low: Decimal
+    high: Decimal
+    unpaid_months: int
+
+
+@dataclass(frozen=True, slots=True)
+class DismissalRule:
+    score_below: Decimal
+    last_months: int
+    last_below: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Grading:
+    bands: tuple[GradeBand, ...]
+    pay: PayFloat
+    dismissal: DismissalRule
+
+
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+_compiled: dict[int, tuple[dict, Grading]] = {}
+
+
+def compile_grading(params: dict) -> Grading:
+    """Bands, pay float and dismissal rule of a (checked) scheme, compiled once per params."""
+    hit = _compiled.get(id(params))
+    if hit is not None and hit[0] is params:
+        return hit[1]
+    pay, rule = params["pay_float"], params["dismissal_review"]
+    grading = Grading(
+        bands=tuple(_band(b) for b in params["grade_bands"]),
+        pay=PayFloat(_dec(pay["neutral"]), _dec(pay["per_point"]), _dec(pay["min"]), _dec(pay["max"]), int(pay["unpaid_first_months"])),
+        dismissal=DismissalRule(_dec(rule["score_below"]), int(rule["last_in_team_months"]), _dec(rule["last_in_team_below"])),
+    )
+    if len(_compiled) > 64:
+        _compiled.clear()
+    _compiled[id(params)] = (params, grading)
+    return grading
+
+
+def _band(raw: dict) -> GradeBand:
+    low_key = "from" if "from" in raw else "above" if "above" in raw else None
+    high_key = "to" if "to" in raw else "below" if "below" in raw else None
+    return GradeBand(
+        grade=raw["grade"],
+        low=_dec(raw[low_key]) if low_key else None,
+        low_inclusive=low_key == "from",
+        high=_dec(raw[high_key]) if high_key else None,
+        high_inclusive=high_key == "to",
+    )
+
+
+def grade_of(bands: Sequence[GradeBand], score: Decimal | None) -> str | None:
+    """The band holding ``score`` (bands are checked to cover every score exactly once)."""
+    if score is None:
+        return None
+    for band in bands:
+        if band.holds(score):
+            return band.grade
+    return None
+
+
+def pay_float(pay: PayFloat, score: Decimal, month_of_employment: int) -> tuple[Decimal | None, str]:
+    """The month's pay delta and its trace line; None in the unpaid first months."""
+    if month_of_employment <= pay.unpaid_months:
+        return None, f"pay: month {month_of_employment} of employment, scored, not paid (first {pay.unpaid_months} months)"
+    raw = ((score - pay.neutral) * pay.per_point).quantize(FEN, rounding=ROUND_HALF_UP)
+    delta = min(max(raw, pay.low), pay.high)
+    line = f"pay ({format_number(score)} - {format_number(pay.neutral)}) × {format_number(pay.per_point)} = {_signed(raw)}"
+    if delta != raw:
+        line += f", held to {_signed(delta)}"
+    return delta, line
+
+
+def _signed(value: Decimal) -> str:
+    text = format_number(value)
+    return text if value <= 0 else f"+{text}"
+
+
+def dismissal_reasons(rule: DismissalRule, score: Decimal, last_run: Sequence[tuple[bool, Decimal | None]], codes: Sequence[str]) -> list[str]:
+    """Why a month needs a dismissal review (a person decides; these are flags).
+
+    ``last_run`` is the employee's most recent months, oldest first, ending with this
+    month: ``(last in the team?, score)``; calendar months in a row, a gap given as
+    ``(False, None)``.
+    """
+    reasons = []
+    if score < rule.score_below:
+        reasons.append(f"score {format_number(score)} < {format_number(rule.score_below)}")
+    window = list(last_run)[-rule.last_months :] if rule.last_months else []
+    if len(window) == rule.last_months and rule.last_months and all(last and s is not None and s < rule.last_below for last, s in window):
+        reasons.append(f"last in the team {rule.last_months} months running, below {format_number(rule.last_below)}")
+    reasons.extend(codes)
+    return reasons
+
+
+# ------------------------------------------------------------------ checking
+
+
+def check_grading(params: dict, problems: Problems) -> None:
+    check_grade_bands(params.get("grade_bands"), problems)
+    check_pay_float(params.get("pay_float"), problems)
+    check_dismissal_review(params.get("dismissal_review"), problems)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_grade_bands(raw: Any, problems: Problems, key: str = "grade_bands") -> None:
+    """Bands highest first; neighbours must meet at one number, exactly one side holding it."""
+    if not isinstance(raw, list) or not raw:
+        problems.add(key, "missing; expected an array of tables, highest grade first")
+        return
+    ok = True
+    for i, band in enumerate(raw):
+        ok &= _check_band(band, f"{key}[{i}]", problems)
+    if not ok:
+        return
+    bands = [_band(b) for b in raw]
+    if bands[0].high is not None:
+        problems.add(f"{key}[0]", f"the highest band must have no upper bound; scores above {bands[0].high} get no grade")
+    if bands[-1].low is not None:
+        problems.add(f"{key}[{len(bands) - 1}]", f"the lowest band must have no lower bound; scores below {bands[-1].low} get no grade")
+    for i in range(1, len(bands)):
+        _check_seam(bands[i - 1], bands[i], f"{key}[{i}]", problems)
+
+
+def _check_band(band: Any, path: str, problems: Problems) -> bool:
+    if not isinstance(band, dict) or not isinstance(band.get("grade"), str):
+        problems.add(f"{path}.grade", "expected a table with a grade name")
+        return False
+    ok = True
+    if "from" in band and "above" in band:
+        problems.add(path, "give either `from` (inclusive) or `above` (exclusive), not both")
+        ok = False
+    if "to" in band and "below" in band:
+        problems.add(path, "give either `to` (inclusive) or `below` (exclusive), not both")
+        ok = False
+    for name in ("from", "above", "to", "below"):
+        if name in band and not _number(band[name]):
+            problems.add(f"{path}.{name}", f"expected a number, got {band[name]!r}")
+            ok = False
+    if ok:
+        b = _band(band)
+        if b.low is not None and b.high is not None and (b.low > b.high or (b.low == b.high and not (b.low_inclusive and b.high_inclusive))):
+            problems.add(path, f"empty band: lower bound {b.low} is not below upper bound {b.high}")
+            ok = False
+    return ok
+
+
+def _check_seam(upper: GradeBand, lower: GradeBand, path: str, problems: Problems) -> None:
+    if lower.high is None or upper.low is None:
+        problems.add(path, f"band {lower.grade} overlaps band {upper.grade}: only the highest band may be open above, the lowest open below")
+    elif lower.high > upper.low or (lower.high == upper.low and lower.high_inclusive and upper.low_inclusive):
+        problems.add(path, f"band {lower.grade} overlaps band {upper.grade} at {upper.low}")
+    elif lower.high < upper.low or (not lower.high_inclusive and not upper.low_inclusive):
+        problems.add(path, f"gap between band {lower.grade} (up to {lower.high}) and band {upper.grade} (from {upper.low})")
+
+
+def check_pay_float(raw: Any, problems: Problems, key: str = "pay_float") -> None:
+    if not isinstance(raw, dict):
+        problems.add(key, "missing; expected a table with neutral, per_point, min, max, unpaid_first_months")
+        return
+    for name in ("neutral", "per_point", "min", "max"):
+        if not _number(raw.get(name)):
+            problems.add(f"{key}.{name}", "missing; expected a number" if name not in raw else f"expected a number, got {raw[name]!r}")
+    if _number(raw.get("min")) and _number(raw.get("max")) and raw["min"] > raw["max"]:
+        problems.add(key, f"min {raw['min']} is above max {raw['max']}")
+    months = raw.get("unpaid_first_months")
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        problems.add(f"{key}.unpaid_first_months", f"expected a whole number of months 0 or more, got {months!r}")
+
+
+def check_dismissal_review(raw: Any, problems: Problems, key: str = "dismissal_review") -> None:
+    if not isinstance(raw, dict):
+        problems.add(key, "missing; expected a table with score_below, last_in_team_months, last_in_team_below")
+        return
+    for name in ("score_below", "last_in_team_below"):
+        if not _number(raw.get(name)):
+            problems.add(f"{key}.{name}", f"expected a number, got {raw.get(name)!r}")
+    months = raw.get("last_in_team_months")
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        problems.add(f"{key}.last_in_team_months", f"expected a whole number of months, got {months!r}")

@@ -1,0 +1,371 @@
+"""The points ledger (doc 003): a monthly base, catalogue incidents, failing duties,
+a supervisor adjustment with a reason, and a cap.
+
+Every number comes from the scheme's ``[ledger]`` table. :func:`compile_ledger` turns it
+into a :class:`Ledger` once per parameter dict, so scoring 100,000 cards stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable
+
+from cstui.domain.types import Incident
+from cstui.domain.values import ValueProblem, format_number, parse_decimal
+
+if TYPE_CHECKING:
+    from cstui.schemes import Problems, Scheme
+
+SEVERITIES = ("bonus", "minor", "moderate", "severe")
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """One incident code of the catalogue; points are signed (deductions negative)."""
+
+    code: str
+    category: str
+    label: str
+    label_zh: str
+    severity: str | None  # None for a dismissal-review incident
+    points_min: Decimal | None  # None for a dismissal-review incident
+    points_max: Decimal | None
+    repeatable: bool
+    dismissal: bool = False
+
+    @property
+    def ranged(self) -> bool:
+        return self.points_min != self.points_max
+
+    @property
+    def default_points(self) -> Decimal | None:
+        """The smallest bonus or deduction of the range: the end nearest zero."""
+        if self.points_min is None or self.points_max is None:
+            return None
+        return self.points_min if abs(self.points_min) <= abs(self.points_max) else self.points_max
+
+    def range_text(self) -> str:
+        if self.points_min is None:
+            return "no points"
+        if not self.ranged:
+            return signed(self.points_min)
+        return f"{signed(self.points_min)}..{signed(self.points_max)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    base: Decimal
+    cap: Decimal
+    categories: tuple[str, ...]
+    adjustment_metric: str
+    reason_metric: str
+    adjustment_min: Decimal
+    adjustment_max: Decimal
+    failing_code: str
+    moderate_at_least: int
+    minor_at_least: int
+    entries: dict[str, CatalogueEntry]
+
+
+@dataclass(slots=True)
+class LedgerTotal:
+    """A month's ledger: the capped total, deductions by category, dismissal codes, trace."""
+
+    score: Decimal
+    deductions: dict[str, Decimal] = field(default_factory=dict)  # positive amounts by category
+    dismissal: list[str] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+
+    @property
+    def total_deductions(self) -> Decimal:
+        return sum(self.deductions.values(), ZERO)
+
+
+class LedgerProblem(ValueProblem):
+    """Scorecard input the ledger cannot score; names the employee, month and field.
+
+    ``problems`` holds every ``(field, message)`` found on the card, first one also as
+    :attr:`field`.
+    """
+
+    def __init__(self, employee: str, month: str, problems: list[tuple[str, str]]):
+        self.employee, self.month, self.problems = employee, month, problems
+        self.field = problems[0][0]
+        super().__init__("; ".join(f"{employee} {month} {f}: {m}" for f, m in problems))
+
+
+def signed(value: Decimal) -> str:
+    text = format_number(value)
+    return text if value < 0 else f"+{text}"
+
+
+# ------------------------------------------------------------------ compiling
+
+
+_compiled: dict[int, tuple[dict, Ledger]] = {}
+
+
+def compile_ledger(params: dict) -> Ledger:
+    """The ledger of a scheme's (checked) parameters, compiled once per params dict."""
+    hit = _compiled.get(id(params))
+    if hit is not None and hit[0] is params:
+        return hit[1]
+    ledger = _compile(params["ledger"])
+    if len(_compiled) > 64:  # a long-running TUI may load many schemes; keep it bounded
+        _compiled.clear()
+    _compiled[id(params)] = (params, ledger)
+    return ledger
+
+
+def _compile(raw: dict) -> Ledger:
+    adjustment = raw.get("adjustment", {})
+    failing = raw["failing_duties"]
+    entries = {code: _entry(code, spec) for code, spec in raw["incidents"].items()}
+    return Ledger(
+        base=_dec(raw["base"]),
+        cap=_dec(raw["cap"]),
+        categories=tuple(raw["categories"]),
+        adjustment_metric=adjustment.get("metric", "adjustment"),
+        reason_metric=adjustment.get("reason_metric", "adjustment_reason"),
+        adjustment_min=_dec(adjustment["min"]),
+        adjustment_max=_dec(adjustment["max"]),
+        failing_code=failing["code"],
+        moderate_at_least=int(failing["moderate_at_least"]),
+        minor_at_least=int(failing["minor_at_least"]),
+        entries=entries,
+    )
+
+
+def _entry(code: str, spec: dict) -> CatalogueEntry:
+    dismissal = bool(spec.get("dismissal", False))
+    low = high = None
+    if not dismissal:
+        points = spec["points"]
+        low, high = (_dec(points[0]), _dec(points[1])) if isinstance(points, list) else (_dec(points), _dec(points))
+    return CatalogueEntry(
+        code=code,
+        category=spec["category"],
+        label=spec.get("label", code),
+        label_zh=spec.get("label_zh", spec.get("label", code)),
+        severity=None if dismissal else spec["severity"],
+        points_min=low,
+        points_max=high,
+        repeatable=bool(spec.get("repeatable", True)),
+        dismissal=dismissal,
+    )
+
+
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def catalogue(scheme: Scheme) -> list[CatalogueEntry]:
+    """The scheme's incident codes in catalogue order (for pickers and imports)."""
+    return list(compile_ledger(scheme.params).entries.values())
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def score_ledger(ledger: Ledger, employee: str, month: str, values: dict, incidents: Iterable[Incident]) -> LedgerTotal:
+    """Score one month. Raises :class:`LedgerProblem` listing every bad field of the card."""
+    problems: list[tuple[str, str]] = []
+    total = LedgerTotal(score=ledger.base, trace=[f"base {format_number(ledger.base)}"])
+    severity_counts = {"minor": 0, "moderate": 0}
+    code_counts: dict[str, int] = {}
+    for incident in incidents:
+        entry = _incident_entry(ledger, incident, problems)
+        if entry is None:
+            continue
+        code_counts[entry.code] = code_counts.get(entry.code, 0) + incident.count
+        if entry.severity in severity_counts:
+            severity_counts[entry.severity] += incident.count
+        _post(total, entry, incident, problems)
+    for code, count in code_counts.items():
+        if count > 1 and not ledger.entries[code].repeatable:
+            problems.append((f"incident {code}", f"may be recorded once a month, got {count}"))
+    if ledger.failing_code not in code_counts:
+        _failing_duties(ledger, total, severity_counts)
+    _adjust(ledger, total, values, problems)
+    if problems:
+        raise LedgerProblem(employee, month, problems)
+    if total.score > ledger.cap:
+        total.score = ledger.cap
+        total.trace.append(f"capped at {format_number(ledger.cap)}")
+    return total
+
+
+def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> CatalogueEntry | None:
+    entry = ledger.entries.get(incident.code)
+    if entry is None:
+        problems.append((f"incident {incident.code}", "unknown incident code; see the scheme's catalogue"))
+        return None
+    if not isinstance(incident.count, int) or incident.count < 1:
+        problems.append((f"incident {incident.code}", f"count must be a whole number 1 or more, got {incident.count!r}"))
+        return None
+    if incident.points is not None and not entry.dismissal:
+        if not entry.points_min <= incident.points <= entry.points_max:
+            hint = " (deductions are negative)" if entry.points_max < 0 < incident.points else ""
+            problems.append((f"incident {incident.code}", f"points {format_number(incident.points)} outside {entry.range_text()}{hint}"))
+            return None
+    return entry
+
+
+def _post(total: LedgerTotal, entry: CatalogueEntry, incident: Incident, problems: list) -> None:
+    times = f" x{incident.count}" if incident.count > 1 else ""
+    if entry.dismissal:
+        total.dismissal.append(entry.code)
+        total.trace.append(f"{entry.code}{times} → dismissal review, no points ({entry.category})")
+        return
+    each = entry.default_points if incident.points is None else incident.points
+    chosen = f" at {signed(each)}" if entry.ranged and incident.points is not None else ""
+    points = each * incident.count
+    total.score += points
+    if points < 0:
+        total.deductions[entry.category] = total.deductions.get(entry.category, ZERO) - points
+    total.trace.append(f"{entry.code}{times}{chosen} → {signed(points)} ({entry.category})")
+
+
+def _failing_duties(ledger: Ledger, total: LedgerTotal, counts: dict[str, int]) -> None:
+    reasons = []
+    if counts["moderate"] >= ledger.moderate_at_least:
+        reasons.append(f"{counts['moderate']} moderate")
+    if counts["minor"] >= ledger.minor_at_least:
+        reasons.append(f"{counts['minor']} minor")
+    if not reasons:
+        return
+    entry = ledger.entries[ledger.failing_code]
+    points = entry.default_points
+    total.score += points
+    total.deductions[entry.category] = total.deductions.get(entry.category, ZERO) - points
+    total.trace.append(f"{entry.code} ({', '.join(reasons)}) → {signed(points)} ({entry.category})")
+
+
+def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) -> None:
+    raw = values.get(ledger.adjustment_metric)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return
+    try:
+        amount = parse_decimal(raw, f"a number from {format_number(ledger.adjustment_min)} to {format_number(ledger.adjustment_max)}")
+    except ValueProblem as exc:
+        problems.append((ledger.adjustment_metric, str(exc)))
+        return
+    if not ledger.adjustment_min <= amount <= ledger.adjustment_max:
+        problems.append((ledger.adjustment_metric, f"expected {format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}, got {format_number(amount)}"))
+        return
+    if amount == 0:
+        return
+    reason = str(values.get(ledger.reason_metric) or "").strip()
+    if not reason:
+        problems.append((ledger.reason_metric, f"an adjustment of {signed(amount)} needs a reason"))
+        return
+    total.score += amount
+    total.trace.append(f"adjustment {signed(amount)}: {reason}")
+
+
+# ------------------------------------------------------------------ checking
+
+
+def check_ledger(params: dict, problems: Problems, key: str = "ledger") -> None:
+    """Add a problem for every ``[ledger]`` value that does not fit."""
+    raw = params.get(key)
+    if not isinstance(raw, dict):
+        problems.add(key, "missing; expected a table with base, cap, categories, adjustment, failing_duties, incidents")
+        return
+    for name in ("base", "cap"):
+        _need_number(raw, name, f"{key}.{name}", problems)
+    categories = raw.get("categories")
+    if not isinstance(categories, list) or not categories or not all(isinstance(c, str) for c in categories):
+        problems.add(f"{key}.categories", "expected a non-empty array of category names")
+        categories = []
+    _check_adjustment(raw.get("adjustment"), f"{key}.adjustment", problems)
+    incidents = raw.get("incidents")
+    if not isinstance(incidents, dict) or not incidents:
+        problems.add(f"{key}.incidents", "expected a table of incident tables, one per code")
+        incidents = {}
+    for code, spec in incidents.items():
+        _check_incident(spec, f"{key}.incidents.{code}", set(categories), problems)
+    _check_failing(raw.get("failing_duties"), f"{key}.failing_duties", incidents, problems)
+
+
+def _need_number(table: dict, name: str, path: str, problems: Problems) -> bool:
+    value = table.get(name) if isinstance(table, dict) else None
+    if value is None:
+        problems.add(path, "missing; expected a number")
+        return False
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.add(path, f"expected a number, got {type(value).__name__}")
+        return False
+    return True
+
+
+def _need_int(table: dict, name: str, path: str, problems: Problems) -> bool:
+    value = table.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.add(path, f"expected a whole number 0 or more, got {value!r}" if value is not None else "missing; expected a whole number")
+        return False
+    return True
+
+
+def _check_adjustment(raw: Any, path: str, problems: Problems) -> None:
+    if not isinstance(raw, dict):
+        problems.add(path, "missing; expected a table with min and max")
+        return
+    if _need_number(raw, "min", f"{path}.min", problems) & _need_number(raw, "max", f"{path}.max", problems):
+        if raw["min"] > raw["max"]:
+            problems.add(path, f"min {raw['min']} is above max {raw['max']}")
+    for name in ("metric", "reason_metric"):
+        if name in raw and not isinstance(raw[name], str):
+            problems.add(f"{path}.{name}", "expected a metric key")
+
+
+def _check_incident(spec: Any, path: str, categories: set[str], problems: Problems) -> None:
+    if not isinstance(spec, dict):
+        problems.add(path, "expected a table with category, label, points, repeatable")
+        return
+    if spec.get("category") not in categories:
+        problems.add(f"{path}.category", f"unknown category {spec.get('category')!r}; expected one of {', '.join(sorted(categories))}")
+    for name in ("label", "label_zh"):
+        if name in spec and not isinstance(spec[name], str):
+            problems.add(f"{path}.{name}", "expected a string")
+    for name in ("repeatable", "dismissal"):
+        if name in spec and not isinstance(spec[name], bool):
+            problems.add(f"{path}.{name}", "expected true or false")
+    if spec.get("dismissal") is True:
+        if "points" in spec:
+            problems.add(f"{path}.points", "a dismissal-review incident carries no points")
+        return
+    if spec.get("severity") not in SEVERITIES:
+        problems.add(f"{path}.severity", f"expected one of {', '.join(SEVERITIES)}, got {spec.get('severity')!r}")
+    _check_points(spec.get("points"), f"{path}.points", problems)
+
+
+def _check_points(points: Any, path: str, problems: Problems) -> None:
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    if isinstance(points, list):
+        if len(points) != 2 or not all(number(p) for p in points):
+            problems.add(path, "expected points or a range [min, max] of two numbers")
+        elif points[0] > points[1]:
+            problems.add(path, f"range min {points[0]} is above max {points[1]}")
+        elif points[0] < 0 < points[1]:
+            problems.add(path, "a range must be all bonus or all deduction")
+    elif not number(points):
+        problems.add(path, "missing; expected points (deductions negative) or a range [min, max]" if points is None else f"expected a number or [min, max], got {points!r}")
+
+
+def _check_failing(raw: Any, path: str, incidents: dict, problems: Problems) -> None:
+    if not isinstance(raw, dict):
+        problems.add(path, "missing; expected a table with code, moderate_at_least, minor_at_least")
+        return
+    code = raw.get("code")
+    spec = incidents.get(code) if isinstance(code, str) else None
+    if not isinstance(spec, dict):
+        problems.add(f"{path}.code", f"expected an incident code of the catalogue, got {code!r}")
+    elif spec.get("dismissal") is True or isinstance(spec.get("points"), list):
+        problems.add(f"{path}.code", f"{code!r} must carry fixed points")
+    for name in ("moderate_at_least", "minor_at_least"):
+        _need_int(raw, name, f"{path}.{name}", problems)

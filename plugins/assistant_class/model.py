@@ -1,0 +1,120 @@
+"""``assistant-class``: 1st / 2nd / 3rd class assistants (客服助理定级, doc 003 + 004).
+
+Monthly: the points ledger, grade bands, pay float and dismissal review flags. Quarterly:
+the class review (see :mod:`.review`). A month's result never changes the level (its
+decision is ``none``); the quarter ``YYYY-Qn`` carries the review, whatever month it is
+asked from.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cstui.domain import Employee, Period, Result, Scorecard, months_between
+from cstui.domain.values import format_number as _fmt
+from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_float
+from cstui.engine.ledger import compile_ledger, score_ledger
+from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
+from cstui_plugins.assistant_class import params as rules_params
+from cstui_plugins.assistant_class.months import TeamMonths
+from cstui_plugins.assistant_class.review import Outcome, Replay
+
+if TYPE_CHECKING:
+    from cstui.schemes import Problems, Scheme
+
+
+class AssistantClass(DocumentModel):
+    name = "assistant-class"
+    review = "quarterly"
+    label = "1st / 2nd / 3rd class assistants"
+
+    def check(self, params: dict, problems: Problems) -> None:
+        rules_params.check(params, problems)
+
+    # -------------------------------------------------------------- month
+
+    def score_month(self, scheme: Scheme, employee: Employee, card: Scorecard) -> MonthScore:
+        """Raises :class:`cstui.engine.ledger.LedgerProblem` for a card that cannot be scored."""
+        ledger, grading = compile_ledger(scheme.params), compile_grading(scheme.params)
+        total = score_ledger(ledger, employee.id, str(card.period), card.values, card.incidents)
+        delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, card.period))
+        reasons = dismissal_reasons(grading.dismissal, total.score, [], total.dismissal)
+        grade = grade_of(grading.bands, total.score)
+        trace = [*total.trace, f"total {_fmt(total.score)} → grade {grade}", pay_line]
+        return MonthScore(total.score, grade, delta, [f"dismissal-review: {r}" for r in reasons], trace)
+
+    # -------------------------------------------------------------- grading
+
+    def grade(self, scheme: Scheme, history: TeamHistory, period: Period) -> list[Result]:
+        rules = rules_params.compile_rules(scheme.params)
+        months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
+        replay = Replay(rules, history, months)
+        if period.is_quarter:
+            outcomes = replay.run(period)
+            results = [self._quarter_result(scheme, history, period, o, months) for o in outcomes.values()]
+        else:
+            if period.quarter.prev() >= replay.first_quarter(period.quarter):
+                replay.run(period.quarter.prev())
+            replay.apply_overrides(period)
+            results = [self._month_result(scheme, history, period, e, months, replay) for e in history.employees]
+        return [r for r in results if r is not None]
+
+    def levels(self, scheme: Scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
+        rules = rules_params.compile_rules(scheme.params)
+        months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
+        replay = Replay(rules, history, months)
+        replay.run(until.quarter)
+        last = until.last_month.ordinal
+        return {i: [row for row in s.timeline if row[0].ordinal <= last] for i, s in replay.states.items()}
+
+    def _month_result(self, scheme: Scheme, history: TeamHistory, month: Period, employee: Employee, months: TeamMonths, replay: Replay) -> Result | None:
+        if Period.of_date(employee.hire_date).ordinal > month.ordinal:
+            return None
+        grading, state = compile_grading(scheme.params), replay.states[employee.id]
+        level = state.level
+        facts = months.get(employee.id, month)
+        result = Result(employee.id, employee.name, history.team, month, scheme.name, scheme.version, None, None, None, level, level, "none", None)
+        if facts is None:
+            result.decision = "missing"
+            result.flags.append(f"missing: no scorecard for {month}")
+            return result
+        if facts.total is None:
+            result.decision = "missing"
+            result.flags.append(f"invalid-scorecard: {facts.problem}")
+            result.trace.append(f"not scored: {facts.problem}")
+            return result
+        total = facts.total
+        result.score, result.grade = total.score, grade_of(grading.bands, total.score)
+        result.rank = months.ranks(month).get(employee.id)
+        result.pay_delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, month))
+        reasons = month_dismissal(grading, months, employee.id, month)
+        result.flags.extend(f"dismissal-review: {r}" for r in reasons)
+        rank = f", rank {result.rank} in the team" if result.rank is not None else ""
+        result.trace = [*total.trace, f"total {_fmt(total.score)} → grade {result.grade}{rank}", pay_line]
+        result.trace.extend(f"dismissal review: {r}" for r in reasons)
+        result.trace.append(f"level {level} (the class review is quarterly: see {month.quarter})")
+        return result
+
+    def _quarter_result(self, scheme: Scheme, history: TeamHistory, quarter: Period, o: Outcome, months: TeamMonths) -> Result:
+        grading = compile_grading(scheme.params)
+        avg = o.facts.average
+        flags = list(o.flags)
+        if o.facts.missing:
+            flags.insert(0, "missing: " + ", ".join(map(str, o.facts.missing)))
+        for month, score in o.facts.months:  # the quarter's report repeats each month's flags
+            if score is not None:
+                flags.extend(f"dismissal-review: {month} {r}" for r in month_dismissal(grading, months, o.employee.id, month))
+        trace = [*o.trace, f"decision {o.decision}: {o.level_before} → {o.level_after}"]
+        return Result(
+            o.employee.id, o.employee.name, history.team, quarter, scheme.name, scheme.version,
+            avg, grade_of(grading.bands, avg), o.rank, o.level_before, o.level_after, o.decision, o.pay_delta, flags, trace,
+        )
+
+
+def month_dismissal(grading: Grading, months: TeamMonths, employee_id: str, month: Period) -> list[str]:
+    """Why a scored month needs a dismissal review: its score, last-in-team run, incidents."""
+    total = months.get(employee_id, month).total
+    window = (month.shift(-k) for k in range(grading.dismissal.last_months - 1, -1, -1))
+    run = [(months.is_last(employee_id, m), months.score(employee_id, m)) for m in window]
+    return dismissal_reasons(grading.dismissal, total.score, run, total.dismissal)

@@ -1,0 +1,91 @@
+"""Month facts of a team: each scorecard scored once through the points ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cstui.domain import Period, Scorecard
+from cstui.domain.values import ValueProblem, parse_count
+from cstui.engine.ledger import Ledger, LedgerProblem, LedgerTotal, score_ledger
+from cstui.engine.model import TeamHistory
+from cstui.engine.ranking import competition_ranks
+
+ZERO = Decimal(0)
+
+
+@dataclass(slots=True)
+class MonthFacts:
+    """One employee's month: the ledger total (None when the card could not be scored)."""
+
+    total: LedgerTotal | None
+    counts: dict[str, int] = field(default_factory=dict)
+    problem: str | None = None
+
+    @property
+    def score(self) -> Decimal | None:
+        return None if self.total is None else self.total.score
+
+
+def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[str, str]]) -> dict[str, int]:
+    """The card's count metrics (blank = 0); bad values go to ``problems``."""
+    counts = {}
+    for metric in metrics:
+        raw = card.values.get(metric)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            counts[metric] = 0
+            continue
+        try:
+            counts[metric] = parse_count(raw)
+        except ValueProblem as exc:
+            problems.append((metric, str(exc)))
+    return counts
+
+
+def month_facts(ledger: Ledger, metrics: tuple[str, ...], card: Scorecard) -> MonthFacts:
+    """Score one card; a card that cannot be scored keeps its problem (graded as missing)."""
+    problems: list[tuple[str, str]] = []
+    counts = read_counts(card, metrics, problems)
+    try:
+        total = score_ledger(ledger, card.employee_id, str(card.period), card.values, card.incidents)
+    except LedgerProblem as exc:
+        problems = exc.problems + problems
+        total = None
+    if problems:
+        text = "; ".join(f"{f}: {m}" for f, m in problems)
+        return MonthFacts(None, counts, f"{card.employee_id} {card.period} {text}")
+    return MonthFacts(total, counts)
+
+
+class TeamMonths:
+    """Lazily scored months of one team (each card scored at most once per grading run)."""
+
+    def __init__(self, ledger: Ledger, metrics: tuple[str, ...], history: TeamHistory, lead_role: str):
+        self.ledger, self.metrics, self.history = ledger, metrics, history
+        self.assistants = [e.id for e in history.employees if e.role != lead_role]
+        self._facts: dict[tuple[str, Period], MonthFacts | None] = {}
+        self._ranks: dict[Period, dict] = {}
+
+    def get(self, employee_id: str, month: Period) -> MonthFacts | None:
+        key = (employee_id, month)
+        if key not in self._facts:
+            card = self.history.cards.get(employee_id, {}).get(month)
+            self._facts[key] = None if card is None else month_facts(self.ledger, self.metrics, card)
+        return self._facts[key]
+
+    def score(self, employee_id: str, month: Period) -> Decimal | None:
+        facts = self.get(employee_id, month)
+        return None if facts is None else facts.score
+
+    def ranks(self, month: Period) -> dict:
+        """Competition ranks of the team's assistants (team leads excluded) for a month."""
+        if month not in self._ranks:
+            self._ranks[month] = competition_ranks({e: self.score(e, month) for e in self.assistants})
+        return self._ranks[month]
+
+    def is_last(self, employee_id: str, month: Period) -> bool:
+        """At the bottom (ties included) of at least two scored assistants who are not all tied."""
+        ranks = self.ranks(month)
+        rank = ranks.get(employee_id)
+        worst = max((r for r in ranks.values() if r is not None), default=None)
+        return rank is not None and rank == worst and worst > 1

@@ -1,0 +1,220 @@
+"""The assistant-class review rules: checked and compiled from the scheme TOML.
+
+The ledger, grade bands, pay float and dismissal review are the shared building blocks
+(:mod:`cstui.engine.ledger`, :mod:`cstui.engine.grades`); this module holds the quarterly
+class review: class requirements, award, elimination, exemption, demotion, team lead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from cstui.engine.grades import check_grading
+from cstui.engine.ledger import check_ledger
+
+if TYPE_CHECKING:
+    from cstui.schemes import Problems
+
+COUNT_KINDS = ("count",)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRule:
+    level: str
+    average_at_least: Decimal
+    deductions_below: tuple[tuple[str, Decimal], ...]
+    counts_at_least: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    levels: tuple[str, ...]  # low → high; levels[0] is the entry class
+    classes: tuple[ClassRule, ...]  # highest class first
+    count_metrics: tuple[str, ...]
+    award_consecutive: int
+    award_total_over: int
+    bottom_n: int
+    bottom_quarters: int
+    quarter_deductions_over: Decimal
+    year_deductions_over: Decimal
+    exemption_min_level: str
+    best_quarters: int
+    demotion_quarter: int
+    lead_role: str
+    lead_min_level: str
+    suggestions_metric: str
+    suggestions_at_least: int
+    unqualified_quarters: int
+    lead_pay: tuple[tuple[Decimal, Decimal], ...]  # (average at least, pay), highest first
+
+    def rank(self, level: str) -> int:
+        return self.levels.index(level)
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+_compiled: dict[int, tuple[dict, Rules]] = {}
+
+
+def compile_rules(params: dict) -> Rules:
+    hit = _compiled.get(id(params))
+    if hit is not None and hit[0] is params:
+        return hit[1]
+    levels = tuple(lv["key"] for lv in params["levels"])
+    classes = sorted((_class(key, spec) for key, spec in params["classes"].items()), key=lambda c: -levels.index(c.level))
+    award, elim, exem, lead = params["award"], params["elimination"], params["exemption"], params["team_lead"]
+    rules = Rules(
+        levels=levels,
+        classes=tuple(classes),
+        count_metrics=tuple(k for k, spec in params.get("metrics", {}).items() if spec.get("kind") in COUNT_KINDS),
+        award_consecutive=award["consecutive_quarters"],
+        award_total_over=award["total_quarters_over"],
+        bottom_n=elim["bottom_n"],
+        bottom_quarters=elim["bottom_quarters"],
+        quarter_deductions_over=_dec(elim["quarter_deductions_over"]),
+        year_deductions_over=_dec(elim["year_deductions_over"]),
+        exemption_min_level=exem["min_level"],
+        best_quarters=exem["best_quarters"],
+        demotion_quarter=params["demotion"]["review_quarter"],
+        lead_role=lead["role"],
+        lead_min_level=lead["min_level"],
+        suggestions_metric=lead["suggestions_metric"],
+        suggestions_at_least=lead["suggestions_at_least"],
+        unqualified_quarters=lead["unqualified_quarters"],
+        lead_pay=tuple(sorted(((_dec(b["average_at_least"]), _dec(b["pay"])) for b in lead["pay"]), reverse=True)),
+    )
+    if len(_compiled) > 64:
+        _compiled.clear()
+    _compiled[id(params)] = (params, rules)
+    return rules
+
+
+def _class(level: str, spec: dict) -> ClassRule:
+    return ClassRule(
+        level=level,
+        average_at_least=_dec(spec["average_at_least"]),
+        deductions_below=tuple((cat, _dec(v)) for cat, v in spec.get("deductions_below", {}).items()),
+        counts_at_least=tuple((m, int(v)) for m, v in spec.get("counts_at_least", {}).items()),
+    )
+
+
+# ------------------------------------------------------------------ checking
+
+
+def check(params: dict, problems: Problems) -> None:
+    """Every rule of the scheme, with the key path of each problem."""
+    check_ledger(params, problems)
+    check_grading(params, problems)
+    levels = [lv.get("key") for lv in params.get("levels", []) if isinstance(lv, dict)]
+    _check_classes(params, levels, problems)
+    _check_ints(params, "award", ("consecutive_quarters", "total_quarters_over"), problems)
+    _check_ints(params, "elimination", ("bottom_n", "bottom_quarters"), problems)
+    _check_numbers(params, "elimination", ("quarter_deductions_over", "year_deductions_over"), problems)
+    _check_ints(params, "exemption", ("best_quarters",), problems)
+    _check_level(params, "exemption", "min_level", levels, problems)
+    _check_ints(params, "demotion", ("review_quarter",), problems)
+    demotion = params.get("demotion")
+    if isinstance(demotion, dict) and isinstance(demotion.get("review_quarter"), int) and not 1 <= demotion["review_quarter"] <= 4:
+        problems.add("demotion.review_quarter", f"expected a quarter 1..4, got {demotion['review_quarter']}")
+    _check_team_lead(params, levels, problems)
+
+
+def _table(params: dict, key: str, problems: Problems) -> dict | None:
+    table = params.get(key)
+    if not isinstance(table, dict):
+        problems.add(key, "missing; expected a table" if table is None else f"expected a table, got {type(table).__name__}")
+        return None
+    return table
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_ints(params: dict, key: str, names: tuple[str, ...], problems: Problems, table: dict | None = None) -> None:
+    table = table if table is not None else params.get(key)
+    if not isinstance(table, dict):
+        if table is None and key in params:
+            return
+        _table(params, key, problems)
+        return
+    for name in names:
+        if not _is_int(table.get(name)):
+            problems.add(f"{key}.{name}", "missing; expected a whole number" if name not in table else f"expected a whole number 0 or more, got {table[name]!r}")
+
+
+def _check_numbers(params: dict, key: str, names: tuple[str, ...], problems: Problems) -> None:
+    table = params.get(key)
+    if not isinstance(table, dict):
+        return  # reported by _check_ints on the same table
+    for name in names:
+        if not _is_number(table.get(name)):
+            problems.add(f"{key}.{name}", "missing; expected a number" if name not in table else f"expected a number, got {table[name]!r}")
+
+
+def _check_level(params: dict, key: str, name: str, levels: list, problems: Problems) -> None:
+    table = params.get(key)
+    if isinstance(table, dict) and table.get(name) not in levels:
+        problems.add(f"{key}.{name}", f"expected one of the levels {', '.join(map(str, levels))}, got {table.get(name)!r}")
+
+
+def _check_classes(params: dict, levels: list, problems: Problems) -> None:
+    classes = _table(params, "classes", problems)
+    if classes is None:
+        return
+    metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
+    ledger = params.get("ledger") if isinstance(params.get("ledger"), dict) else {}
+    categories = ledger.get("categories") if isinstance(ledger.get("categories"), list) else []
+    for level in levels[1:]:
+        if level not in classes:
+            problems.add(f"classes.{level}", "missing; expected the requirements of this class")
+    for key, spec in classes.items():
+        path = f"classes.{key}"
+        if key not in levels[1:]:
+            problems.add(path, f"expected a level above the entry class ({', '.join(map(str, levels[1:]))})")
+        if not isinstance(spec, dict):
+            problems.add(path, "expected a table with average_at_least, deductions_below, counts_at_least")
+            continue
+        if not _is_number(spec.get("average_at_least")):
+            problems.add(f"{path}.average_at_least", f"expected a number, got {spec.get('average_at_least')!r}")
+        _check_mapping(spec.get("deductions_below", {}), f"{path}.deductions_below", categories, "ledger category", _is_number, problems)
+        counts = [k for k, m in metrics.items() if isinstance(m, dict) and m.get("kind") in COUNT_KINDS]
+        _check_mapping(spec.get("counts_at_least", {}), f"{path}.counts_at_least", counts, "count metric", _is_int, problems)
+
+
+def _check_mapping(table: Any, path: str, allowed: list, what: str, valid: Any, problems: Problems) -> None:
+    if not isinstance(table, dict):
+        problems.add(path, f"expected a table of {what} = number")
+        return
+    for name, value in table.items():
+        if name not in allowed:
+            problems.add(f"{path}.{name}", f"unknown {what}; expected one of {', '.join(map(str, allowed))}")
+        if not valid(value):
+            problems.add(f"{path}.{name}", f"expected a number 0 or more, got {value!r}")
+
+
+def _check_team_lead(params: dict, levels: list, problems: Problems) -> None:
+    lead = _table(params, "team_lead", problems)
+    if lead is None:
+        return
+    for name in ("role", "suggestions_metric"):
+        if not isinstance(lead.get(name), str):
+            problems.add(f"team_lead.{name}", f"expected a string, got {lead.get(name)!r}")
+    _check_level(params, "team_lead", "min_level", levels, problems)
+    _check_ints(params, "team_lead", ("suggestions_at_least", "unqualified_quarters"), problems, lead)
+    pay = lead.get("pay")
+    if not isinstance(pay, list) or not pay:
+        problems.add("team_lead.pay", "expected an array of tables with average_at_least and pay")
+        return
+    for i, band in enumerate(pay):
+        for name in ("average_at_least", "pay"):
+            if not isinstance(band, dict) or not _is_number(band.get(name)):
+                problems.add(f"team_lead.pay[{i}].{name}", "missing; expected a number")

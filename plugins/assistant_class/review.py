@@ -1,0 +1,352 @@
+"""The quarterly class review, replayed quarter by quarter for a whole team.
+
+Ranks across the team feed the elimination and exemption rules, so a team is replayed
+together from its first scorecard. Nothing is stored between runs: the same roster,
+scorecards and overrides always give the same classes.
+
+Choices the documents leave open (documented in the scheme TOML and the report):
+- A quarter meets a class only when every month of it since the hire month has a
+  scorecard that scores; otherwise the decision is ``missing`` (and it breaks a streak).
+- Award counts restart after a manual override (a confirmed demotion is an override).
+- Elimination by bottom ranks and by yearly deductions fires once a year, in the quarter
+  the count first reaches (or the total first exceeds) the threshold; "bottom N" applies
+  only to teams with more than N scored assistants, "best" only to two or more.
+- An earned exemption waits for the next elimination review and waives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from cstui.domain import Employee, Period
+from cstui.domain.values import format_number
+from cstui.engine.model import TeamHistory
+from cstui.engine.ranking import competition_ranks
+from cstui_plugins.assistant_class.months import TeamMonths
+from cstui_plugins.assistant_class.params import ClassRule, Rules
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+def average(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values, ZERO) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(slots=True)
+class QuarterFacts:
+    """One employee's quarter: the inputs of every review rule."""
+
+    months: list[tuple[Period, Decimal | None]]
+    missing: list[Period]
+    average: Decimal | None
+    deductions: dict[str, Decimal]
+    total_deductions: Decimal
+    counts: dict[str, int]
+    problems: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and self.average is not None
+
+
+@dataclass(slots=True)
+class State:
+    """One employee's replay state, carried from quarter to quarter."""
+
+    level: str
+    timeline: list[tuple[Period, str, str]]
+    met: list[tuple[Period, int]] = field(default_factory=list)  # since the last manual change
+    bottom: dict[int, int] = field(default_factory=dict)  # year → bottom quarters
+    best: dict[int, int] = field(default_factory=dict)  # year → best-in-team quarters
+    year_deductions: dict[int, Decimal] = field(default_factory=dict)
+    year_met: dict[int, list[int]] = field(default_factory=dict)  # year → met class ranks
+    year_scores: dict[int, list[Decimal]] = field(default_factory=dict)  # year → monthly totals
+    exemptions: int = 0
+    unqualified_run: int = 0
+    overrides_applied: int = 0
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The review of one employee for one quarter."""
+
+    employee: Employee
+    facts: QuarterFacts
+    level_before: str
+    level_after: str
+    met: int = 0  # rank of the highest class met (0: entry class only)
+    rank: int | None = None
+    decision: str = "stay"
+    pay_delta: Decimal | None = None
+    flags: list[str] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+    eliminations: list[str] = field(default_factory=list)
+    demotion: list[str] = field(default_factory=list)
+
+
+def quarter_facts(months: TeamMonths, employee: Employee, quarter: Period, metrics: tuple[str, ...]) -> QuarterFacts | None:
+    """None when the employee was not yet hired in any month of the quarter."""
+    hired = Period.of_date(employee.hire_date).ordinal
+    expected = [m for m in quarter.months() if m.ordinal >= hired]
+    if not expected:
+        return None
+    rows, missing, problems = [], [], []
+    deductions: dict[str, Decimal] = {}
+    counts = dict.fromkeys(metrics, 0)
+    for month in expected:
+        facts = months.get(employee.id, month)
+        if facts is None or facts.total is None:
+            missing.append(month)
+            rows.append((month, None))
+            if facts is not None:
+                problems.append(facts.problem)
+            continue
+        rows.append((month, facts.total.score))
+        for category, amount in facts.total.deductions.items():
+            deductions[category] = deductions.get(category, ZERO) + amount
+        for metric, n in facts.counts.items():
+            counts[metric] = counts.get(metric, 0) + n
+    scores = [s for _, s in rows if s is not None]
+    return QuarterFacts(rows, missing, average(scores), deductions, sum(deductions.values(), ZERO), counts, problems)
+
+
+def meets(rule: ClassRule, facts: QuarterFacts) -> tuple[bool, list[str]]:
+    """Whether the quarter meets a class, and each requirement that failed."""
+    if not facts.complete:
+        return False, ["months missing: " + ", ".join(map(str, facts.missing))]
+    failed = []
+    if facts.average < rule.average_at_least:
+        failed.append(f"average {format_number(facts.average)} < {format_number(rule.average_at_least)}")
+    for category, limit in rule.deductions_below:
+        got = facts.deductions.get(category, ZERO)
+        if got >= limit:
+            failed.append(f"{category} deductions {format_number(got)} not below {format_number(limit)}")
+    for metric, least in rule.counts_at_least:
+        got = facts.counts.get(metric, 0)
+        if got < least:
+            failed.append(f"{metric} {got} < {least}")
+    return not failed, failed
+
+
+def describe(facts: QuarterFacts) -> list[str]:
+    months = ", ".join(f"{m} {format_number(s) if s is not None else 'missing'}" for m, s in facts.months)
+    lines = [f"months: {months} → average {format_number(facts.average) if facts.average is not None else 'none'}"]
+    deductions = ", ".join(f"{c} {format_number(v)}" for c, v in sorted(facts.deductions.items())) or "none"
+    lines.append(f"deductions: {deductions}; total {format_number(facts.total_deductions)}")
+    if facts.counts:
+        lines.append("counts: " + ", ".join(f"{k} {v}" for k, v in facts.counts.items()))
+    lines.extend(f"not scored: {p}" for p in facts.problems)
+    return lines
+
+
+class Replay:
+    """Replays one team's class reviews up to a quarter; see the module docstring."""
+
+    def __init__(self, rules: Rules, history: TeamHistory, months: TeamMonths):
+        self.rules, self.history, self.months = rules, history, months
+        self.states: dict[str, State] = {}
+        for e in history.employees:
+            start = e.level if e.level in rules.levels else rules.levels[0]
+            why = "starting level" if e.level in rules.levels else f"starting level (entry class; roster level {e.level!r} is not on the ladder)" if e.level else "starting level (entry class)"
+            self.states[e.id] = State(start, [(Period.of_date(e.hire_date), start, why)])
+        self.outcomes: dict[str, Outcome] = {}
+
+    def first_quarter(self, until: Period) -> Period:
+        months = [m for cards in self.history.cards.values() for m in cards]
+        return min(months).quarter if months and min(months).quarter < until else until
+
+    def run(self, until: Period) -> dict[str, Outcome]:
+        """Review every quarter from the team's first scorecard to ``until``; its outcomes."""
+        quarter = self.first_quarter(until)
+        while True:
+            self.outcomes = self.review(quarter)
+            if quarter == until:
+                return self.outcomes
+            quarter = quarter.next()
+
+    def apply_overrides(self, until_month: Period) -> None:
+        for e in self.history.employees:
+            state = self.states[e.id]
+            overrides = sorted(self.history.overrides.get(e.id, []), key=lambda o: o.period.ordinal)
+            for o in overrides[state.overrides_applied :]:
+                if o.period.ordinal > until_month.ordinal:
+                    break
+                state.overrides_applied += 1
+                if o.level in self.rules.levels:
+                    state.level = o.level
+                    state.met.clear()  # a manual change restarts the award count
+                    state.timeline.append((o.period, o.level, f"override by {o.author}: {o.reason}"))
+
+    def review(self, quarter: Period) -> dict[str, Outcome]:
+        self.apply_overrides(quarter.last_month)
+        metrics = self.rules.count_metrics
+        outcomes = {}
+        for e in self.history.employees:
+            facts = quarter_facts(self.months, e, quarter, metrics)
+            if facts is not None:
+                level = self.states[e.id].level
+                outcomes[e.id] = Outcome(e, facts, level, level, trace=describe(facts))
+        assistants = {i: o for i, o in outcomes.items() if o.employee.role != self.rules.lead_role}
+        ranks = competition_ranks({i: o.facts.average for i, o in assistants.items()})
+        for i, o in outcomes.items():
+            o.rank = ranks.get(i)
+        for o in outcomes.values():
+            self.review_class(o, quarter)
+        for o in assistants.values():
+            self.review_elimination(o, quarter, ranks)
+        for o in outcomes.values():
+            if o.employee.role == self.rules.lead_role:
+                self.review_team_lead(o, assistants)
+        self.review_demotion(outcomes, quarter)
+        for o in outcomes.values():
+            o.decision = decide(o)
+        return outcomes
+
+    # -------------------------------------------------------------- award
+
+    def review_class(self, o: Outcome, quarter: Period) -> None:
+        state, rules = self.states[o.employee.id], self.rules
+        for rule in rules.classes:
+            ok, failed = meets(rule, o.facts)
+            if ok:
+                o.met = rules.rank(rule.level)
+                o.trace.append(f"meets {rule.level}")
+                break
+            o.trace.append(f"does not meet {rule.level}: {'; '.join(failed)}")
+        state.met.append((quarter, o.met))
+        state.year_met.setdefault(quarter.year, []).append(o.met)
+        state.year_scores.setdefault(quarter.year, []).extend(s for _, s in o.facts.months if s is not None)
+        awarded, why = self.award(state, quarter)
+        if awarded > rules.rank(state.level):
+            level = rules.levels[awarded]
+            effective = quarter.next().months()[0]
+            o.level_after = state.level = level
+            o.flags.append(f"promote: {o.level_before} → {level} from {effective}")
+            o.trace.append(f"award {level} ({why}) → promote from {effective}")
+            state.timeline.append((effective, level, why))
+        else:
+            o.trace.append(f"class stays {state.level}")
+
+    def award(self, state: State, quarter: Period) -> tuple[int, str]:
+        """The highest class the award rule gives after ``quarter`` (0 when none)."""
+        rules = self.rules
+        for rule in rules.classes:
+            rank = rules.rank(rule.level)
+            need = rules.award_consecutive
+            recent = state.met[-need:] if need else []
+            in_a_row = len(recent) == need and need > 0 and all(m >= rank for _, m in recent) and recent[0][0] == quarter.shift(1 - need)
+            if in_a_row:
+                return rank, f"met {rule.level} in {need} consecutive quarters: {', '.join(str(q) for q, _ in recent)}"
+            met = [q for q, m in state.met if m >= rank]
+            if len(met) > rules.award_total_over:
+                return rank, f"met {rule.level} in {len(met)} quarters, more than {rules.award_total_over}"
+        return 0, ""
+
+    # -------------------------------------------------------------- elimination and exemption
+
+    def review_elimination(self, o: Outcome, quarter: Period, ranks: dict) -> None:
+        rules, state, year = self.rules, self.states[o.employee.id], quarter.year
+        scored = [r for r in ranks.values() if r is not None]
+        if o.rank is not None and len(scored) > 1 and o.rank == 1 and rules.rank(o.level_before) >= rules.rank(rules.exemption_min_level):
+            state.best[year] = state.best.get(year, 0) + 1
+            if state.best[year] == rules.best_quarters:
+                state.exemptions += 1
+                o.flags.append(f"exemption-earned: best in the team in {rules.best_quarters} quarters of {year}")
+                o.trace.append(f"best in the team in {rules.best_quarters} quarters of {year} → one exemption earned")
+        reasons = []
+        below = sum(1 for r in scored if o.rank is not None and r > o.rank)
+        if o.rank is not None and len(scored) > rules.bottom_n and below < rules.bottom_n and o.level_before == rules.levels[0]:
+            state.bottom[year] = state.bottom.get(year, 0) + 1
+            o.trace.append(f"{o.level_before} and in the team's bottom {rules.bottom_n} ({state.bottom[year]} quarters of {year})")
+            if state.bottom[year] == rules.bottom_quarters:
+                reasons.append(f"{o.level_before} and in the team's bottom {rules.bottom_n} in {rules.bottom_quarters} quarters of {year}")
+        if o.facts.total_deductions > rules.quarter_deductions_over:
+            reasons.append(f"deductions {format_number(o.facts.total_deductions)} in the quarter, over {format_number(rules.quarter_deductions_over)}")
+        before = state.year_deductions.get(year, ZERO)
+        after = state.year_deductions[year] = before + o.facts.total_deductions
+        if after > rules.year_deductions_over >= before:
+            reasons.append(f"deductions {format_number(after)} in {year}, over {format_number(rules.year_deductions_over)}")
+        if not reasons:
+            return
+        o.eliminations = reasons
+        if state.exemptions:
+            state.exemptions -= 1
+            o.flags.append("exemption: elimination review waived (" + "; ".join(reasons) + ")")
+            o.trace.append("elimination review (" + "; ".join(reasons) + ") waived by an earned exemption")
+        else:
+            o.flags.extend(f"elimination-review: {r}" for r in reasons)
+            o.trace.extend(f"elimination review: {r}" for r in reasons)
+
+    # -------------------------------------------------------------- demotion proposal
+
+    def review_demotion(self, outcomes: dict[str, Outcome], quarter: Period) -> None:
+        rules = self.rules
+        if quarter.index != rules.demotion_quarter:
+            return
+        year = quarter.year
+        by_level: dict[str, dict[str, Decimal | None]] = {}
+        for i, o in outcomes.items():
+            if o.employee.role != rules.lead_role and o.level_before != rules.levels[0]:
+                by_level.setdefault(o.level_before, {})[i] = average(self.states[i].year_scores.get(year, []))
+        for i, o in outcomes.items():
+            held = rules.rank(o.level_before)
+            if held == 0:
+                continue
+            if not any(m >= held for m in self.states[i].year_met.get(year, [])):
+                o.demotion.append(f"no quarter of {year} met {o.level_before}")
+            peers = by_level.get(o.level_before, {})
+            scored = {k: v for k, v in peers.items() if v is not None}
+            if i in scored and len(scored) > 1 and scored[i] == min(scored.values()) and len(set(scored.values())) > 1:
+                o.demotion.append(f"lowest {year} average ({format_number(scored[i])}) among the team's {o.level_before}")
+            if o.demotion:
+                lower = rules.levels[held - 1]
+                o.flags.append(f"demotion-proposed: {o.level_before} → {lower} ({'; '.join(o.demotion)}); a manager confirms")
+                o.trace.append(f"demotion to {lower} proposed: {'; '.join(o.demotion)}; a manager confirms with a level override")
+
+    # -------------------------------------------------------------- team lead
+
+    def review_team_lead(self, o: Outcome, assistants: dict[str, Outcome]) -> None:
+        rules, state = self.rules, self.states[o.employee.id]
+        if rules.rank(o.level_before) < rules.rank(rules.lead_min_level):
+            o.flags.append(f"team-lead-below-class: {o.level_before}, a team lead must be {rules.lead_min_level} or above")
+        team = average([a.facts.average for a in assistants.values() if a.facts.average is not None])
+        if team is None:
+            o.trace.append("team lead: no assistant scored this quarter, no management pay")
+            state.unqualified_run = 0
+            return
+        pay = next((p for least, p in rules.lead_pay if team >= least), None)
+        if pay is None:
+            state.unqualified_run += 1
+            o.pay_delta = ZERO
+            o.flags.append(f"team-lead-unqualified: team average {format_number(team)}")
+            o.trace.append(f"team lead: team average {format_number(team)} below {format_number(rules.lead_pay[-1][0])} → unqualified ({state.unqualified_run} running)")
+            if state.unqualified_run == rules.unqualified_quarters:
+                state.unqualified_run = 0
+                o.flags.append(f"team-lead-demoted: {rules.unqualified_quarters} unqualified quarters running")
+            return
+        state.unqualified_run = 0
+        suggestions = o.facts.counts.get(rules.suggestions_metric, 0)
+        if suggestions < rules.suggestions_at_least:
+            o.pay_delta = ZERO
+            o.flags.append(f"team-lead-no-suggestion: {suggestions} suggestions, needs {rules.suggestions_at_least}")
+            o.trace.append(f"team lead: team average {format_number(team)} would pay +{format_number(pay)}, but {suggestions} suggestions < {rules.suggestions_at_least} → 0")
+            return
+        o.pay_delta = pay
+        o.trace.append(f"team lead: team average {format_number(team)} → management pay +{format_number(pay)}")
+
+
+def decide(o: Outcome) -> str:
+    """One decision per quarter; the others stay in the flags and trace."""
+    if o.eliminations:
+        return "exemption" if any(f.startswith("exemption:") for f in o.flags) else "elimination-review"
+    if o.level_after != o.level_before:
+        return "promote"
+    if o.demotion:
+        return "demotion-proposed"
+    if not o.facts.complete:
+        return "missing"
+    return "stay"
