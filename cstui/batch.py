@@ -1,0 +1,99 @@
+"""Batch mode: grade a period for every visible employee on a scheme, write a report,
+and with ``apply`` record the results.
+
+Teams are read, graded and written one at a time (``Store.team_histories`` streams them),
+so memory stays bounded by the largest team, not the company. With ``apply`` the whole
+run is one write transaction: every team's results are recorded, or none are.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import IO
+
+from cstui.domain import Period
+from cstui.io.progress import Progress
+from cstui.io.report import columns_for, is_binary, write_report
+
+
+def run_batch(
+    store,
+    scheme,
+    period: Period,
+    *,
+    teams: Iterable[str] | None = None,
+    fmt: str = "csv",
+    output: str | os.PathLike | None = None,
+    explain: bool = False,
+    apply: bool = False,
+    progress: bool = False,
+) -> None:
+    """Grade ``period`` under ``scheme`` and write the report to ``output`` (stdout when None).
+
+    Without ``apply`` nothing is written to the database. With it, the results are
+    recorded in one transaction; a closed period is refused before anything is graded.
+    """
+    teams = list(teams) if teams else None
+    if apply:
+        refuse_closed(store, period)
+    total = count_graded(store, scheme.name, teams) if progress else 0
+    with open_output(output, fmt) as stream, Progress(total, enabled=progress, label="grading") as bar:
+        with store.write() if apply else nullcontext():
+            records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar)
+            write_report(records, fmt, stream, columns_for(explain))
+
+
+def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None) -> Iterator[dict]:
+    """Report records team by team; with ``apply`` each team's results are recorded as it is graded."""
+    for history in store.team_histories(scheme.name, period, teams):
+        results = scheme.model.grade(scheme, history, period)
+        if apply:
+            store.record_results(results)
+        for result in results:
+            yield result.as_record(explain)
+        if bar is not None:
+            bar.advance(len(history.employees))
+
+
+def refuse_closed(store, period: Period) -> None:
+    from cstui.store import PeriodClosed
+
+    if store.period_status(period) == "closed":
+        raise PeriodClosed(f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason")
+
+
+def count_graded(store, scheme_name: str, teams: list[str] | None) -> int:
+    if not teams:
+        return store.count_employees(scheme=scheme_name)
+    return sum(store.count_employees(team=team, scheme=scheme_name) for team in teams)
+
+
+@contextmanager
+def open_output(output: str | os.PathLike | None, fmt: str) -> Iterator[IO]:
+    """stdout, or a file written beside ``output`` and renamed into place only when complete."""
+    if output is None:
+        if is_binary(fmt):
+            yield sys.stdout.buffer
+        else:
+            yield sys.stdout
+            sys.stdout.flush()
+        return
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        if is_binary(fmt):
+            with open(partial, "wb") as stream:
+                yield stream
+        else:
+            # a BOM lets Excel open a UTF-8 CSV with Chinese names correctly
+            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+            with open(partial, "w", encoding=encoding, newline="") as stream:
+                yield stream
+        os.replace(partial, target)
+    finally:
+        if partial.exists():
+            partial.unlink()

@@ -1,0 +1,439 @@
+"""Imports of a roster, a month's scorecards, or incidents: all or nothing.
+
+Every row is checked before anything is written; every bad cell is reported as
+``FILE:ROW:COLUMN: reason`` (ROW is the line of the file, the header is line 1), at most
+50 lines plus a count of the rest. Only a clean file reaches the store, which writes it
+in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from cstui.domain import ROLES, Employee, Incident, Period
+from cstui.domain.values import PARSERS, ValueProblem, format_number, parse_count, parse_date, parse_decimal
+from cstui.errors import InvalidData
+from cstui.io.progress import Progress
+from cstui.io.readers import Row, TableFile, open_table
+
+MAX_PROBLEMS = 50
+EXTRA = ""  # the readers' key for cells beyond the header
+
+ROSTER_REQUIRED = ("employee_id", "name", "team", "role", "hire_date")
+ROSTER_OPTIONAL = ("login", "scheme", "level")
+INCIDENT_REQUIRED = ("employee_id", "date", "code")
+INCIDENT_OPTIONAL = ("count", "points", "note")
+
+
+class FileProblems:
+    """Collects ``FILE:ROW:COLUMN: reason`` lines, keeping the first 50 and counting the rest."""
+
+    def __init__(self, path: Path):
+        self.source = str(path)
+        self.lines: list[str] = []
+        self.more = 0
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        if len(self.lines) < MAX_PROBLEMS:
+            self.lines.append(f"{self.source}:{row}:{column or '(no header)'}: {reason}")
+        else:
+            self.more += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            raise InvalidData(self.lines, self.more)
+
+
+def check_header(problems: FileProblems, header: Iterable[str], required: Iterable[str], optional: Iterable[str]) -> None:
+    required, optional = list(required), list(optional)
+    expected = ", ".join(required + optional)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.add(1, name, "column appears twice")
+        elif name not in required and name not in optional:
+            problems.add(1, name, f"unknown column; expected {expected}")
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            problems.add(1, name, "missing required column")
+
+
+def cell(row: dict[str, str], column: str) -> str:
+    return (row.get(column) or "").strip()
+
+
+def check_extra(problems: FileProblems, number: int, row: dict[str, str]) -> None:
+    if row.get(EXTRA):
+        problems.add(number, "(extra cells)", f"more cells than header columns: {row[EXTRA]!r}")
+
+
+def counted(rows: Iterable[Row], total: int, progress: bool, label: str) -> Iterator[Row]:
+    """The rows, advancing a progress bar on stderr when asked."""
+    with Progress(total, enabled=progress, label=label) as bar:
+        for row in rows:
+            yield row
+            bar.advance()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+# ------------------------------------------------------------------------------ roster
+
+
+def import_roster(store, path: Path, progress: bool = False) -> str:
+    """Add or update employees from ``path``; returns a one-line summary.
+
+    Columns employee_id,name,team,role,hire_date[,login,scheme,level]. An optional
+    column that is absent, or a cell left empty, keeps the employee's stored value.
+    """
+    from cstui.schemes import catalog
+
+    path = Path(path)
+    table = open_table(path)
+    problems = FileProblems(path)
+    check_header(problems, table.header, ROSTER_REQUIRED, ROSTER_OPTIONAL)
+    problems.raise_if_any()
+    existing = {e.id: e for e in store.employees()}
+    schemes = _SchemeLevels(catalog())
+    employees, first_row = [], {}
+    for number, row in counted(table, table.estimate, progress, "checking"):
+        e = _roster_row(problems, number, row, existing, schemes)
+        if e is None:
+            continue
+        if e.id in first_row:
+            problems.add(number, "employee_id", f"employee {e.id!r} appears twice (also row {first_row[e.id]})")
+            continue
+        first_row[e.id] = number
+        employees.append(e)
+    problems.raise_if_any()
+    inserted, updated = store.import_roster(employees)
+    unchanged = len(employees) - inserted - updated
+    tail = f", {unchanged:,} unchanged" if unchanged else ""
+    return f"{path.name}: {_plural(len(employees), 'employee')} ({inserted:,} new, {updated:,} updated{tail})"
+
+
+class _SchemeLevels:
+    """Level keys per scheme name, loaded once each."""
+
+    def __init__(self, scheme_catalog):
+        self.catalog = scheme_catalog
+        self.names = set(scheme_catalog.names())
+        self._levels: dict[str, list[str] | None] = {}
+
+    def levels(self, name: str) -> list[str] | None:
+        if name not in self._levels:
+            try:
+                self._levels[name] = self.catalog.get(name).level_keys
+            except Exception:  # a scheme that does not load: reported once as its name's problem
+                self._levels[name] = None
+        return self._levels[name]
+
+
+def _roster_row(problems: FileProblems, number: int, row: dict, existing: dict, schemes: _SchemeLevels) -> Employee | None:
+    before = len(problems.lines) + problems.more
+    check_extra(problems, number, row)
+    values = {c: cell(row, c) for c in ROSTER_REQUIRED + ROSTER_OPTIONAL}
+    for column in ROSTER_REQUIRED:
+        if not values[column]:
+            problems.add(number, column, "required; the cell is empty")
+    if values["role"] and values["role"] not in ROLES:
+        problems.add(number, "role", f"unknown role {values['role']!r}; expected one of {', '.join(ROLES)}")
+    hired = None
+    if values["hire_date"]:
+        try:
+            hired = parse_date(values["hire_date"])
+        except ValueProblem as exc:
+            problems.add(number, "hire_date", str(exc))
+    old = existing.get(values["employee_id"])
+    scheme = values["scheme"] or (old.scheme if old else None)
+    level = values["level"] or (old.level if old else None)
+    _check_scheme_level(problems, number, values, scheme, level, schemes)
+    if len(problems.lines) + problems.more > before:
+        return None
+    return Employee(
+        id=values["employee_id"], name=values["name"], team=values["team"], role=values["role"],
+        hire_date=hired, status=old.status if old else "active",
+        login=values["login"] or (old.login if old else None), scheme=scheme, level=level,
+    )
+
+
+def _check_scheme_level(problems, number, values, scheme, level, schemes: _SchemeLevels) -> None:
+    if values["scheme"] and values["scheme"] not in schemes.names:
+        problems.add(number, "scheme", f"unknown scheme {values['scheme']!r}; installed: {', '.join(sorted(schemes.names))}")
+        return
+    if not level or not scheme:
+        if values["level"]:
+            problems.add(number, "level", "a level needs a scheme (fill the scheme column)")
+        return
+    keys = schemes.levels(scheme)
+    if keys is None:
+        problems.add(number, "scheme", f"scheme {scheme!r} does not load; run: cstui scheme check")
+    elif level not in keys:
+        column = "level" if values["level"] else "scheme"
+        problems.add(number, column, f"level {level!r} is not on scheme {scheme}; expected one of {', '.join(keys)}")
+
+
+# ------------------------------------------------------------------------------ scorecards
+
+
+def import_scorecards(store, path: Path, period: Period, scheme, fmt: str | None = None, progress: bool = False) -> str:
+    """Save one month's scorecards of ``scheme`` from a wide file; returns a one-line summary.
+
+    Columns: employee_id, then the scheme's metric keys. Values are stored normalised
+    ("62%" → "0.62"). An empty cell means "not filled". Metrics the file has no column
+    for keep the values already stored. Re-importing the same file changes nothing.
+    """
+    path = Path(path)
+    if not period.is_month:
+        raise InvalidData([f"{path}: period {period}: scorecards belong to a month (YYYY-MM), not a quarter"])
+    specs = {spec.key: spec for spec in scheme.model.metrics(scheme)}
+    table = _open_scorecards(path, fmt)
+    problems = FileProblems(path)
+    header = table.header
+    if header is not None:
+        _check_scorecard_header(problems, header, specs)
+        problems.raise_if_any()
+    on_scheme = {e.id for e in store.employees(scheme=scheme.name)}
+    cards, first_row = [], {}
+    for number, row in counted(table, table.estimate, progress, "checking"):
+        if header is None:  # a plugin importer: the first row's keys are the header
+            header = [k for k in row if k != EXTRA]
+            _check_scorecard_header(problems, header, specs)
+            problems.raise_if_any()
+        card = _scorecard_row(problems, number, row, header, specs, on_scheme, first_row, store, scheme.name)
+        if card is not None:
+            cards.append(card)
+    problems.raise_if_any()
+    cards = _keep_unlisted_metrics(store, period, cards, set(header or ()) - {"employee_id"}, specs)
+    inserted, updated, unchanged = store.save_scorecards((employee_id, period, values) for employee_id, values in cards)
+    return (
+        f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): "
+        f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
+    )
+
+
+def _open_scorecards(path: Path, fmt: str | None) -> TableFile:
+    if fmt is None or fmt.lower() in ("csv", "xlsx"):
+        return open_table(path, fmt)
+    from cstui.plugins import get_registry
+
+    importers = get_registry().importers
+    if fmt not in importers:
+        known = ", ".join(["csv", "xlsx"] + sorted(importers))
+        raise InvalidData([f"{path}: unknown import format {fmt!r}; expected one of {known}"])
+    rows = importers[fmt](path)
+    return TableFile(path, None, iter(rows), estimate=0)
+
+
+def _check_scorecard_header(problems: FileProblems, header: list[str], specs: dict) -> None:
+    required = ["employee_id"] + [k for k, s in specs.items() if s.required]
+    optional = [k for k, s in specs.items() if not s.required]
+    check_header(problems, header, required, optional)
+
+
+def _scorecard_row(problems, number, row, header, specs, on_scheme, first_row, store, scheme_name):
+    check_extra(problems, number, row)
+    unknown = [k for k in row if k != EXTRA and k not in header]
+    for key in unknown:  # plugin rows may differ from the first row's keys
+        problems.add(number, key, "unknown column")
+    employee_id = cell(row, "employee_id")
+    if not employee_id:
+        problems.add(number, "employee_id", "required; the cell is empty")
+    elif employee_id not in on_scheme:
+        problems.add(number, "employee_id", _not_on_scheme(store, employee_id, scheme_name))
+    elif employee_id in first_row:
+        problems.add(number, "employee_id", f"employee {employee_id!r} appears twice (also row {first_row[employee_id]})")
+    else:
+        first_row[employee_id] = number
+    values, bad = {}, False
+    for key in header:
+        if key == "employee_id" or key not in specs:
+            continue
+        text = cell(row, key)
+        if not text:
+            continue
+        try:
+            values[key] = normalise(PARSERS[specs[key].kind](text))
+        except ValueProblem as exc:
+            problems.add(number, key, str(exc))
+            bad = True
+    if bad or unknown or not employee_id or first_row.get(employee_id) != number:
+        return None
+    return employee_id, values
+
+
+def _not_on_scheme(store, employee_id: str, scheme_name: str) -> str:
+    from cstui.store import StoreError
+
+    try:
+        e = store.employee(employee_id)
+    except StoreError:  # unknown, or on a team this login may not see: say the same thing
+        return f"unknown employee {employee_id!r}"
+    return f"employee {employee_id} is on scheme {e.scheme or '(none)'}, not {scheme_name}"
+
+
+def normalise(value: object) -> str:
+    """The stored text of a parsed value: 0.62 for a rate, 12 for a count."""
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value)
+
+
+def _keep_unlisted_metrics(store, period: Period, cards: list, columns: set[str], specs: dict) -> list:
+    """Merge in stored values of metrics the file has no column for (a partial file must not erase them)."""
+    if set(specs) <= columns or not cards:
+        return cards
+    merged = []
+    for employee_id, values in cards:
+        old = store.scorecard(employee_id, period).values
+        keep = {k: v for k, v in (old or {}).items() if k not in columns}
+        merged.append((employee_id, keep | values))
+    return merged
+
+
+# ------------------------------------------------------------------------------ incidents
+
+
+def import_incidents(store, path: Path, progress: bool = False) -> str:
+    """Record incidents from ``path``; returns a one-line summary.
+
+    Columns employee_id,date,code[,count,points,note]. Codes and points are checked
+    against the catalogue of each employee's scheme. A row already recorded (same
+    employee, date, code, count, points and note) is not recorded again, so the same
+    file can be imported twice.
+    """
+    path = Path(path)
+    table = open_table(path)
+    problems = FileProblems(path)
+    check_header(problems, table.header, INCIDENT_REQUIRED, INCIDENT_OPTIONAL)
+    problems.raise_if_any()
+    roster = {e.id: e for e in store.employees()}
+    catalogues = _Catalogues()
+    incidents = []
+    for number, row in counted(table, table.estimate, progress, "checking"):
+        inc = _incident_row(problems, number, row, roster, catalogues)
+        if inc is not None:
+            incidents.append(inc)
+    problems.raise_if_any()
+    new = _not_yet_recorded(store, incidents)
+    store.add_incidents(new)
+    repeated = len(incidents) - len(new)
+    return f"{path.name}: {_plural(len(incidents), 'incident')} ({len(new):,} new, {repeated:,} already recorded)"
+
+
+class _Catalogues:
+    """Incident catalogue per scheme name (None: the scheme keeps no points ledger)."""
+
+    def __init__(self):
+        self._by_scheme: dict[str, dict | None] = {}
+
+    def entries(self, scheme_name: str) -> dict | None:
+        if scheme_name not in self._by_scheme:
+            self._by_scheme[scheme_name] = self._load(scheme_name)
+        return self._by_scheme[scheme_name]
+
+    @staticmethod
+    def _load(scheme_name: str) -> dict | None:
+        from cstui.engine.ledger import catalogue
+        from cstui.schemes import SchemeError, load_scheme
+
+        try:
+            scheme = load_scheme(scheme_name)
+        except SchemeError:
+            return None
+        if "ledger" not in scheme.params:
+            return None
+        return {entry.code: entry for entry in catalogue(scheme)}
+
+
+def _incident_row(problems: FileProblems, number: int, row: dict, roster: dict, catalogues: _Catalogues) -> Incident | None:
+    before = len(problems.lines) + problems.more
+    check_extra(problems, number, row)
+    employee_id, code = cell(row, "employee_id"), cell(row, "code")
+    entries = _employee_catalogue(problems, number, employee_id, roster, catalogues)
+    day = _field(problems, number, "date", cell(row, "date"), parse_date, required=True)
+    count = _field(problems, number, "count", cell(row, "count") or "1", parse_count)
+    if count == 0:
+        problems.add(number, "count", "expected 1 or more, got 0")
+    points = _field(problems, number, "points", cell(row, "points"), parse_decimal)
+    if not code:
+        problems.add(number, "code", "required; the cell is empty")
+    elif entries is not None:
+        _check_code(problems, number, entries, code, count, points)
+    if len(problems.lines) + problems.more > before:
+        return None
+    return Incident(employee_id=employee_id, date=day, code=code, count=count, points=points, note=cell(row, "note"))
+
+
+def _field(problems, number, column, text, parser, required=False):
+    if not text:
+        if required:
+            problems.add(number, column, "required; the cell is empty")
+        return None
+    try:
+        return parser(text)
+    except ValueProblem as exc:
+        problems.add(number, column, str(exc))
+        return None
+
+
+def _employee_catalogue(problems, number, employee_id, roster, catalogues) -> dict | None:
+    if not employee_id:
+        problems.add(number, "employee_id", "required; the cell is empty")
+        return None
+    employee = roster.get(employee_id)
+    if employee is None:
+        problems.add(number, "employee_id", f"unknown employee {employee_id!r}")
+        return None
+    if not employee.scheme:
+        problems.add(number, "employee_id", f"employee {employee_id} has no scheme, so no incident catalogue")
+        return None
+    entries = catalogues.entries(employee.scheme)
+    if entries is None:
+        problems.add(number, "employee_id", f"employee {employee_id} is on scheme {employee.scheme}, which keeps no incident catalogue")
+    return entries
+
+
+def _check_code(problems, number, entries: dict, code: str, count, points) -> None:
+    entry = entries.get(code)
+    if entry is None:
+        problems.add(number, "code", f"unknown incident code {code!r}; see the scheme's catalogue (cstui scheme show)")
+        return
+    if count and count > 1 and not entry.repeatable:
+        problems.add(number, "count", f"{code} may be recorded once a month, got {count}")
+    if points is None:
+        return
+    if entry.dismissal:
+        problems.add(number, "points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty")
+    elif not entry.points_min <= points <= entry.points_max:
+        hint = " (deductions are negative)" if entry.points_max < 0 < points else ""
+        problems.add(number, "points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}")
+
+
+def _incident_key(inc: Incident) -> tuple:
+    return (inc.employee_id, inc.date, inc.code, inc.count, inc.points, inc.note or "")
+
+
+def _not_yet_recorded(store, incidents: list[Incident]) -> list[Incident]:
+    """Incidents not already stored, matching copies one for one (two equal rows need two stored)."""
+    months = {(inc.employee_id, inc.period) for inc in incidents}
+    stored: Counter = Counter()
+    for employee_id, month in months:
+        stored.update(_incident_key(inc) for inc in store.incidents(employee_id, month))
+    new = []
+    for inc in incidents:
+        key = _incident_key(inc)
+        if stored[key] > 0:
+            stored[key] -= 1
+        else:
+            new.append(inc)
+    return new

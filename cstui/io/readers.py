@@ -1,0 +1,156 @@
+"""Readers of tabular files: each yields ``(row_number, {column: text})``.
+
+Row numbers are the line of the file (the header is row 1), so problems can point at the
+line a person sees in an editor or a spreadsheet. Header names are stripped; empty
+rows are skipped; cells are text (``""`` for an empty cell).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+from cstui.errors import InvalidData
+
+Row = tuple[int, dict[str, str]]
+
+
+class TableFile:
+    """A read file: its header and an iterator of rows (read once)."""
+
+    def __init__(self, path: Path, header: list[str] | None, rows: Iterator[Row], estimate: int = 0):
+        self.path = path
+        self.header = header  # None: not known before the first row (a plugin importer)
+        self.rows = rows
+        self.estimate = estimate  # rows expected, for a progress bar only
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.rows
+
+
+def open_table(path: Path, fmt: str | None = None) -> TableFile:
+    """Open ``path`` as CSV or XLSX (by ``fmt`` or the suffix)."""
+    path = Path(path)
+    kind = (fmt or path.suffix.lstrip(".")).lower()
+    if kind in ("xlsx", "xlsm"):
+        return read_xlsx(path)
+    return read_csv(path)
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    """The plugin-style reader: just the rows (header as dict keys)."""
+    return iter(open_table(path))
+
+
+# ------------------------------------------------------------------------------ CSV
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else GB18030: the encodings Chinese offices save CSV in."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InvalidData([f"{path}: not UTF-8 or GB18030 text (byte {exc.start}); save the file as CSV UTF-8"]) from None
+
+
+def read_csv(path: Path) -> TableFile:
+    try:
+        text = decode(path.read_bytes(), path)
+    except OSError as exc:
+        raise InvalidData([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InvalidData([f"{path}:1: empty file; expected a header row"]) from None
+    except csv.Error as exc:
+        raise InvalidData([f"{path}:1: {exc}"]) from None
+    return TableFile(path, header, _csv_rows(path, reader, header), estimate=max(0, text.count("\n") - 1))
+
+
+def _csv_rows(path: Path, reader, header: list[str]) -> Iterator[Row]:
+    width = len(header)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidData([f"{path}:{reader.line_num}: {exc}"]) from None
+        if not any(c.strip() for c in cells):
+            continue
+        # line_num counts physical lines; a quoted multi-line cell still names its last line
+        row = dict(zip(header, cells))
+        if len(cells) > width:
+            row[""] = ",".join(cells[width:])  # extra cells: reported as an unknown column
+        yield reader.line_num, row
+
+
+# ------------------------------------------------------------------------------ XLSX
+
+
+def read_xlsx(path: Path) -> TableFile:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InvalidData([f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})"]) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = [cell_text(v).strip() for v in next(rows)]
+    except StopIteration:
+        workbook.close()
+        raise InvalidData([f"{path}:1: empty sheet; expected a header row"]) from None
+    while header and not header[-1]:
+        header.pop()  # trailing empty header cells: formatting, not columns
+    estimate = max(0, (sheet.max_row or 1) - 1)
+    return TableFile(path, header, _xlsx_rows(workbook, rows, header), estimate=estimate)
+
+
+def _xlsx_rows(workbook, rows, header: list[str]) -> Iterator[Row]:
+    width = len(header)
+    try:
+        for number, values in enumerate(rows, start=2):
+            cells = [cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            row = dict(zip(header, cells))
+            extra = [c for c in cells[width:] if c.strip()]
+            if extra:
+                row[""] = ",".join(extra)
+            yield number, row
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet value as the text a person would type.
+
+    A percent-formatted 62% is stored as 0.62 and stays "0.62" (a valid rate); whole
+    floats lose their ".0"; dates become ISO dates.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)).normalize(), "f")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
