@@ -1,0 +1,96 @@
+import sqlite3
+
+import pytest
+
+from cstui.store import SCHEMA_VERSION, Store, StoreError
+from cstui.store import migrations
+from cstui.store.migrations import MIGRATIONS, migrate, schema_version
+
+TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results"}
+
+
+def build_at_version(path, k: int) -> None:
+    """A database as an older cstui left it: the first k migrations, with some data."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    migrate(conn, upto=k)
+    if k >= 1:
+        conn.execute("INSERT INTO teams (id, name) VALUES ('T1', 'One')")
+        conn.execute(
+            "INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1001', '张三', 'T1', 'agent', '2025-01-01')"
+        )
+        conn.execute("INSERT INTO users (login, role, teams) VALUES ('olga', 'admin', '[]')")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def tables(store: Store) -> set[str]:
+    return set(store.db.table_names()) - {"sqlite_sequence"}
+
+
+def test_blank_database_gets_every_table_and_the_creator_as_admin(db_path):
+    with Store.open(db_path, login="alice") as store:
+        assert schema_version(store.conn) == SCHEMA_VERSION == len(MIGRATIONS)
+        assert tables(store) == TABLES
+        assert store.user.role == "admin"
+        assert store.audit_log(entity="users")[0]["action"] == "bootstrap-admin"
+    with Store.open(db_path, login="alice") as again:  # reopening changes nothing
+        assert len(again.users()) == 1
+
+
+@pytest.mark.parametrize("k", range(len(MIGRATIONS)))
+def test_upgrade_from_every_earlier_version(db_path, k):
+    build_at_version(db_path, k)
+    login = "olga" if k >= 1 else "alice"  # at version 0 the file is blank: the opener becomes admin
+    with Store.open(db_path, login=login) as store:
+        assert schema_version(store.conn) == SCHEMA_VERSION
+        assert tables(store) == TABLES
+        assert store.user.role == "admin"
+        if k >= 1:
+            assert store.employee("1001").name == "张三"
+            assert [u.login for u in store.users()] == ["olga"]
+        store.save_scorecard("1001" if k >= 1 else _add_one(store), "2026-10", {"x": "1"}, 0)
+
+
+def _add_one(store: Store) -> str:
+    from datetime import date
+
+    from cstui.domain import Employee
+
+    store.add_employee(Employee("1001", "张三", "T1", "agent", date(2025, 1, 1)))
+    return "1001"
+
+
+def test_newer_schema_is_refused(db_path):
+    Store.open(db_path, login="alice").close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this cstui"):
+        Store.open(db_path, login="alice")
+
+
+def test_failed_migration_leaves_the_file_as_it_was(db_path, monkeypatch):
+    build_at_version(db_path, 1)
+
+    def broken(conn):
+        conn.execute("CREATE TABLE half_done (x)")
+        raise sqlite3.OperationalError("disk on fire")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [MIGRATIONS[0], broken, *MIGRATIONS[2:]])
+    with pytest.raises(StoreError, match="disk on fire"):
+        Store.open(db_path, login="olga")
+    conn = sqlite3.connect(db_path)
+    assert schema_version(conn) == 1
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchone() is None
+    conn.close()
+
+
+def test_not_a_database_and_missing_file(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_text("this is not sqlite " * 100)
+    with pytest.raises(StoreError, match="cannot open as a cstui database"):
+        Store.open(junk, login="alice")
+    with pytest.raises(StoreError, match="no cstui database at"):
+        Store.open(tmp_path / "absent.db", login="alice", create=False)
+    assert not (tmp_path / "absent.db").exists()
