@@ -1,0 +1,442 @@
+"""One employee's scorecard for the current month: metric entry validated as you type,
+the incident log, and a live panel with score, grade, pay delta, flags and the trace.
+
+Save is explicit (ctrl+s) and optimistic: a stale version opens the conflict modal,
+never an overwrite. Incidents are written as they are recorded (each is its own row).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from cstui.domain import Incident, Period, Scorecard
+from cstui.domain.values import PARSERS, ValueProblem, format_number
+from cstui.engine.model import MetricSpec
+from cstui.store import Conflict, StoreError
+from cstui.tui.context import AppContext
+from cstui.tui.i18n import register
+from cstui.tui.modals.conflict import ConflictModal
+from cstui.tui.modals.incident import IncidentModal
+from cstui.tui.modals.unsaved import UnsavedModal
+
+CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
+
+register(
+    {
+        "sc.head": ("{id} {name} · {team} · {scheme} · {month}", "{id} {name} · {team} · {scheme} · {month}"),
+        "sc.modified": (" · modified", " · 已修改"),
+        "sc.closed": ("Period {month} is closed: this scorecard is read-only.", "考核周期 {month} 已关闭：考核表只读。"),
+        "sc.no_write": ("Read-only: login {login} ({role}) may not change team {team}.", "只读：{login}（{role}）无权修改团队 {team}。"),
+        "sc.no_scheme": ("No grading scheme: {why}", "没有考核方案：{why}"),
+        "sc.metrics": ("Metrics", "考核指标"),
+        "sc.incidents": ("Incidents", "奖惩记录"),
+        "sc.no_incidents": ("no incidents this month", "本月无奖惩记录"),
+        "sc.col.date": ("Date", "日期"),
+        "sc.col.code": ("Code", "代码"),
+        "sc.col.count": ("×", "次"),
+        "sc.col.points": ("Points", "分值"),
+        "sc.col.note": ("Note", "备注"),
+        "sc.live": ("Live score", "实时得分"),
+        "sc.score": ("Score", "得分"),
+        "sc.grade": ("Grade", "等级"),
+        "sc.pay": ("Pay Δ", "薪资浮动"),
+        "sc.flags": ("Flags", "标记"),
+        "sc.trace": ("Trace", "计算过程"),
+        "sc.invalid": ("{n} field(s) not valid, not counted", "{n} 个字段无效，未计入"),
+        "sc.cannot_score": ("Cannot score yet: {why}", "暂无法计分：{why}"),
+        "sc.required": ("required", "必填"),
+        "sc.saved": ("Saved {who} {month} (version {version})", "已保存 {who} {month}（版本 {version}）"),
+        "sc.fix_first": ("Not saved: fix {fields} first", "未保存：请先修正 {fields}"),
+        "sc.reloaded": ("Reloaded the saved scorecard", "已重新载入已保存的考核表"),
+        "sc.kept": ("Your values are kept; ctrl+s replaces theirs", "已保留你的数值；按 ctrl+s 覆盖对方版本"),
+        "sc.deleted": ("Deleted incident {code}; press u to undo", "已删除奖惩 {code}；按 u 撤销"),
+        "sc.restored": ("Restored incident {code}", "已恢复奖惩 {code}"),
+        "sc.recorded": ("Recorded incident {code}", "已记录奖惩 {code}"),
+        "sc.nothing_to_undo": ("Nothing to undo", "没有可撤销的操作"),
+        "sc.no_catalogue": ("This scheme has no incident catalogue", "此方案没有奖惩目录"),
+        # binding descriptions are their own keys (the app translates them in place)
+        "Save": ("Save", "保存"),
+        "Back": ("Back", "返回"),
+        "Add incident": ("Add incident", "添加奖惩"),
+        "Delete incident": ("Delete incident", "删除奖惩"),
+        "Undo delete": ("Undo delete", "撤销删除"),
+        "History": ("History", "历史"),
+    }
+)
+
+EDIT_ACTIONS = ("save", "add_incident", "delete_incident", "undo_delete")
+
+
+def metric_label(spec: MetricSpec, lang: str) -> str:
+    return spec.label_zh if lang == "zh" else spec.label
+
+
+def signed_money(value) -> str:
+    if value is None:
+        return "-"
+    text = format_number(value)
+    return text if value <= 0 else f"+{text}"
+
+
+class ScorecardScreen(Screen):
+    CSS_PATH = CSS_FILE
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+n", "add_incident", "Add incident"),
+        Binding("i", "add_incident", "Add incident", show=False),
+        Binding("delete,x", "delete_incident", "Delete incident"),
+        Binding("u,ctrl+z", "undo_delete", "Undo delete"),
+        Binding("h", "history", "History"),
+    ]
+
+    def __init__(self, ctx: AppContext, employee_id: str):
+        super().__init__()
+        self.ctx, self.employee_id = ctx, employee_id
+        self.month: Period = ctx.period
+        self.employee = ctx.store.employee(employee_id)
+        self.scheme, self.scheme_problem = ctx.try_scheme(self.employee.scheme)
+        self.specs: list[MetricSpec] = self.scheme.model.metrics(self.scheme) if self.scheme else []
+        self.entries = self._catalogue()
+        self.saved: dict[str, str] = {}
+        self.version = 0
+        self.incidents: list[Incident] = []
+        self.deleted: list[Incident] = []  # undo stack of this visit
+        self.errors: dict[str, str] = {}
+        self.editable = False
+
+    def _catalogue(self) -> list:
+        if self.scheme is None or "ledger" not in self.scheme.params:
+            return []
+        from cstui.engine.ledger import catalogue
+
+        return catalogue(self.scheme)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        t = self.ctx.t
+        yield Static("", id="sc-head", classes="head", markup=False)
+        yield Static("", id="sc-banner", classes="banner", markup=False)
+        with Horizontal(id="sc-body"):
+            with VerticalScroll(id="sc-form"):
+                for spec in self.specs:
+                    with Horizontal(classes="metric-row"):
+                        required = "*" if spec.required else ""
+                        yield Label(metric_label(spec, self.ctx.lang) + required, classes="metric-label", markup=False)
+                        yield Input(id=f"m-{spec.key}", compact=True)
+                    yield Static("", id=f"e-{spec.key}", classes="metric-error", markup=False)
+                if self.entries:
+                    yield Static(t("sc.incidents"), classes="section")
+                    yield DataTable(id="sc-incidents", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="sc-live"):
+                yield Static(t("sc.live"), classes="section")
+                yield Static("", id="live-summary", markup=False)
+                yield Static("", id="live-trace", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.entries:
+            t = self.ctx.t
+            table = self.query_one("#sc-incidents", DataTable)
+            for key in ("date", "code", "count", "points", "note"):
+                table.add_column(t(f"sc.col.{key}"), key=key)
+        self.load()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)read the card, its incidents and the period's status from the store."""
+        store = self.ctx.store
+        card = store.scorecard(self.employee_id, self.month)
+        self.saved, self.version = dict(card.values), card.version
+        self.incidents = list(card.incidents)
+        self.deleted = []
+        closed = store.period_status(self.month) == "closed"
+        may_write = store.user.can_write(self.employee.team)
+        self.editable = bool(self.scheme) and may_write and not closed
+        self._banner(closed, may_write)
+        with self.prevent(Input.Changed):
+            for spec in self.specs:
+                field = self.query_one(f"#m-{spec.key}", Input)
+                field.value = str(self.saved.get(spec.key, ""))
+                field.disabled = not self.editable
+        for spec in self.specs:
+            self._validate(spec)
+        self._fill_incidents()
+        self.refresh_bindings()
+        self.refresh_live()
+        if self.editable and self.specs:
+            self.query_one(f"#m-{self.specs[0].key}", Input).focus()
+
+    def _banner(self, closed: bool, may_write: bool) -> None:
+        t, user = self.ctx.t, self.ctx.store.user
+        banner = self.query_one("#sc-banner", Static)
+        if self.scheme is None:
+            text = t("sc.no_scheme", why=self.scheme_problem or "-")
+        elif closed:
+            text = t("sc.closed", month=self.month)
+        elif not may_write:
+            text = t("sc.no_write", login=user.login, role=user.role, team=self.employee.team)
+        else:
+            text = ""
+        banner.update(text)
+        banner.display = bool(text)
+
+    def _head(self) -> None:
+        e = self.employee
+        text = self.ctx.t("sc.head", id=e.id, name=e.name, team=e.team, scheme=e.scheme or "-", month=self.month)
+        if self.dirty:
+            text += self.ctx.t("sc.modified")
+        self.query_one("#sc-head", Static).update(text)
+
+    def _fill_incidents(self) -> None:
+        if not self.entries:
+            return
+        table = self.query_one("#sc-incidents", DataTable)
+        table.clear()
+        by_code = {e.code: e for e in self.entries}
+        for inc in self.incidents:
+            entry = by_code.get(inc.code)
+            points = inc.points if inc.points is not None else (entry.default_points if entry else None)
+            note = inc.note if len(inc.note) <= 24 else inc.note[:23] + "…"
+            table.add_row(inc.date.isoformat()[5:], inc.code, str(inc.count), signed_money(points), note, key=str(inc.id))
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        """The typed values, stripped; empty fields left out (as the store keeps them)."""
+        found = {}
+        for spec in self.specs:
+            text = self.query_one(f"#m-{spec.key}", Input).value.strip()
+            if text:
+                found[spec.key] = text
+        return found
+
+    @property
+    def dirty(self) -> bool:
+        return self.editable and self.values() != {k: str(v) for k, v in self.saved.items() if str(v).strip()}
+
+    def _validate(self, spec: MetricSpec) -> None:
+        text = self.query_one(f"#m-{spec.key}", Input).value.strip()
+        problem = ""
+        if text:
+            try:
+                PARSERS[spec.kind](text)
+            except ValueProblem as error:
+                problem = str(error)
+        if problem:
+            self.errors[spec.key] = problem
+        else:
+            self.errors.pop(spec.key, None)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("m-")
+        spec = next((s for s in self.specs if s.key == key), None)
+        if spec is not None:
+            self._validate(spec)
+            self.refresh_live()
+
+    # -- the live panel ---------------------------------------------------------------------
+
+    def card(self) -> Scorecard:
+        """A card of the valid typed values (invalid ones are shown, not scored)."""
+        values = {k: v for k, v in self.values().items() if k not in self.errors}
+        return Scorecard(self.employee_id, self.month, values, list(self.incidents), self.version)
+
+    def refresh_live(self) -> None:
+        t = self.ctx.t
+        shown = dict(self.errors)
+        summary, trace = [], []
+        if self.errors:
+            summary.append(t("sc.invalid", n=len(self.errors)))
+        if self.scheme is not None:
+            try:
+                month = self.scheme.model.score_month(self.scheme, self.employee, self.card())
+            except ValueProblem as problem:
+                for key, message in getattr(problem, "problems", []):
+                    shown.setdefault(key, message)
+                summary.append(t("sc.cannot_score", why=problem))
+            except Exception as error:  # a model bug must not take the screen down
+                summary.append(t("sc.cannot_score", why=error))
+            else:
+                summary += self._summary(month)
+                trace = month.trace
+        for spec in self.specs:
+            problem = shown.get(spec.key, "")
+            error = self.query_one(f"#e-{spec.key}", Static)
+            error.update(problem)
+            error.display = bool(problem)
+            self.query_one(f"#m-{spec.key}", Input).set_class(bool(problem), "-invalid")
+        self.query_one("#live-summary", Static).update("\n".join(summary))
+        lines = [t("sc.trace") + ":"] + [f"  {line}" for line in trace] if trace else []
+        self.query_one("#live-trace", Static).update("\n".join(lines))
+        self._head()
+
+    def _summary(self, month) -> list[str]:
+        t = self.ctx.t
+        lines = [
+            f"{t('sc.score')}: {format_number(month.score) if month.score is not None else '-'}",
+            f"{t('sc.grade')}: {month.grade or '-'}",
+            f"{t('sc.pay')}: {signed_money(month.pay_delta)}",
+        ]
+        if month.flags:
+            lines.append(f"{t('sc.flags')}: {', '.join(month.flags)}")
+        return lines
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDIT_ACTIONS and not self.editable:
+            return False
+        if action in ("add_incident", "delete_incident", "undo_delete") and not self.entries:
+            return False
+        return True
+
+    def action_save(self) -> None:
+        self.save()
+
+    def save(self) -> bool:
+        t = self.ctx.t
+        if self.errors:
+            labels = [metric_label(s, self.ctx.lang) for s in self.specs if s.key in self.errors]
+            self.notify(t("sc.fix_first", fields=", ".join(labels)), severity="error")
+            return False
+        values = self.values()
+        try:
+            version = self.ctx.store.save_scorecard(self.employee_id, self.month, values, self.version)
+        except Conflict as conflict:
+            self._conflict(conflict, values)
+            return False
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return False
+        self.saved, self.version = values, version
+        self.notify(t("sc.saved", who=self.employee.name, month=self.month, version=version))
+        self._head()
+        return True
+
+    def _conflict(self, conflict: Conflict, yours: dict[str, str]) -> None:
+        theirs_card = self.ctx.store.scorecard(self.employee_id, self.month)
+        rows = [
+            (metric_label(s, self.ctx.lang), str(theirs_card.values.get(s.key, "")), yours.get(s.key, ""))
+            for s in self.specs
+        ]
+        modal = ConflictModal(self.ctx, conflict.who, conflict.when, (self.version, theirs_card.version), rows)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "reload":
+                self.load()
+                self.notify(self.ctx.t("sc.reloaded"))
+            elif choice == "keep":
+                self.saved, self.version = dict(theirs_card.values), theirs_card.version
+                self._head()
+                self.notify(self.ctx.t("sc.kept"))
+
+        self.app.push_screen(modal, chosen)
+
+    def action_back(self) -> None:
+        if not self.dirty:
+            self.dismiss()
+            return
+        self._ask_unsaved(self.dismiss)
+
+    def _ask_unsaved(self, leave, stay=None) -> None:
+        changed = [metric_label(s, self.ctx.lang) for s in self.specs if self._changed(s.key)]
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save" and self.save():
+                leave()
+            elif choice == "discard":
+                leave()
+            elif stay is not None:
+                stay()
+
+        modal = UnsavedModal(self.ctx, f"{self.employee.id} {self.employee.name}", str(self.month), changed)
+        self.app.push_screen(modal, chosen)
+
+    def _changed(self, key: str) -> bool:
+        now = self.query_one(f"#m-{key}", Input).value.strip()
+        return now != str(self.saved.get(key, "")).strip()
+
+    def on_period_changed(self) -> None:
+        """The app switched ctx.period: follow it, asking first about unsaved changes."""
+        if self.ctx.period == self.month:
+            return
+
+        def follow() -> None:
+            self.month = self.ctx.period
+            self.load()
+
+        def stay() -> None:
+            self.ctx.period = self.month
+
+        if self.dirty:
+            self._ask_unsaved(follow, stay)
+        else:
+            follow()
+
+    def action_history(self) -> None:
+        from cstui.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.ctx, self.employee_id))
+
+    # -- incidents ----------------------------------------------------------------------------
+
+    def action_add_incident(self) -> None:
+        who = f"{self.employee.id} {self.employee.name}"
+
+        def recorded(incident: Incident | None) -> None:
+            if incident is None:
+                return
+            try:
+                self.ctx.store.add_incident(incident)
+            except StoreError as error:
+                self.notify(str(error), severity="error")
+                return
+            self._reload_incidents()
+            self.notify(self.ctx.t("sc.recorded", code=incident.code))
+
+        self.app.push_screen(IncidentModal(self.ctx, self.entries, self.employee_id, who, self.month), recorded)
+
+    def action_delete_incident(self) -> None:
+        table = self.query_one("#sc-incidents", DataTable)
+        if not self.incidents or table.cursor_row is None:
+            return
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        incident = next((i for i in self.incidents if str(i.id) == key), None)
+        if incident is None:
+            return
+        try:
+            self.ctx.store.delete_incident(incident.id)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.deleted.append(incident)
+        self._reload_incidents()
+        self.notify(self.ctx.t("sc.deleted", code=incident.code))
+
+    def action_undo_delete(self) -> None:
+        if not self.deleted:
+            self.notify(self.ctx.t("sc.nothing_to_undo"))
+            return
+        incident = self.deleted[-1]
+        try:
+            self.ctx.store.restore_incident(incident.id)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.deleted.pop()
+        self._reload_incidents()
+        self.notify(self.ctx.t("sc.restored", code=incident.code))
+
+    def _reload_incidents(self) -> None:
+        self.incidents = self.ctx.store.incidents(self.employee_id, self.month)
+        self._fill_incidents()
+        self.refresh_live()
