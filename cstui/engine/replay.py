@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
@@ -183,6 +183,8 @@ class ReplayModel(DocumentModel):
         """A quarter of a monthly scheme: the average of the months present, the quarter's changes."""
         scores = {s.period: s.score for s in months if s.score is not None}
         average, _, _ = quarter_average(scores, period)
+        if average is not None:  # shown only (a monthly scheme decides month by month): 2 decimals
+            average = average.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         changes = [s.decision for s in months if s.decision in ("promote", "demote")]
         decision = changes[-1] if changes else months[-1].decision
         flags = [f for s in months for f in s.flags]

@@ -10,6 +10,8 @@ TOML sections (numbers in schemes/five-tier.toml and schemes/ecommerce-kpi.toml)
   down one), ``probation_below`` (average < it: down one and probation),
   ``probation_months``, ``dismissal_below`` (a probation month < it: dismissal review),
   ``[review.min_tenure_months]`` months in the company to hold each tier.
+  ``average_places``: the quarter's average is rounded half up to these decimals and
+  the review decides on the rounded value (what the report shows).
 - ``[bonus]`` the monthly bonus bands (``amount`` per band).
 
 The review month is the last of each calendar quarter (3, 6, 9, 12). A quarter with a
@@ -19,7 +21,7 @@ month missing is reviewed on the average of the months present, and flagged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, months_between
@@ -64,6 +66,7 @@ class TierParams:
     probation_months: int
     dismissal_below: Decimal
     min_tenure: dict[str, int]
+    average_step: Decimal  # 10 ** -review.average_places
     bonus: BandTable
     specs: tuple[MetricSpec, ...]
 
@@ -179,15 +182,17 @@ class _Run:
             state.decision = "missing"
             state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
             return
+        # the review decides on the average as it is shown (rounded half up), never on hidden digits
+        average = average.quantize(self.p.average_step, rounding=ROUND_HALF_UP)
         state.review_score = average
         parts = " + ".join(format_number(employed[m]) for m in present)
         note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
-        state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {format_number(_places(average))}{note}")
+        state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {average}{note}")
         self._decide(state, average)
 
     def _decide(self, state: MonthState, average: Decimal) -> None:
         p = self.p
-        shown = format_number(_places(average))
+        shown = str(average)
         if average > p.promote_above:
             self._promote(state, f"{shown} > {format_number(p.promote_above)}")
         elif average >= p.demote_below:
@@ -273,11 +278,14 @@ def compile_params(params: dict, problems: Problems) -> TierParams | None:
     if not isinstance(months, int) or isinstance(months, bool) or months < 0:
         problems.add("review.probation_months", f"expected a whole number of months >= 0, got {months!r}")
     tenure = _tenure(review.get("min_tenure_months"), ladder, problems)
+    places = review.get("average_places")
+    if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= 6:
+        problems.add("review.average_places", f"expected a whole number of decimals 0..6, got {places!r}")
     bonus = load_bonus(params.get("bonus"), "bonus", problems)
     if len(problems.lines) > before:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
-    return TierParams(ladder, items, bands, cap, numbers["promote_above"], numbers["demote_below"], numbers["probation_below"], months, numbers["dismissal_below"], tenure, bonus, specs)  # type: ignore[arg-type]
+    return TierParams(ladder, items, bands, cap, numbers["promote_above"], numbers["demote_below"], numbers["probation_below"], months, numbers["dismissal_below"], tenure, Decimal(1).scaleb(-places), bonus, specs)  # type: ignore[arg-type]
 
 
 def _score(score: dict, metrics: dict, problems: Problems) -> tuple[tuple, tuple, Decimal | None]:
