@@ -1,0 +1,341 @@
+"""Batch benchmark: grading, applying and importing at company scale.
+
+    python benchmarks/bench_batch.py                    # 100,000 employees x 24 months
+    python benchmarks/bench_batch.py --employees 20000  # smaller
+
+Builds (once, cached in the temp dir keyed by N) a company of N employees in teams of
+100, a quarter of them on each built-in scheme, with 24 months of scorecards
+(2025-01 .. 2026-12) and incidents for the points-ledger scheme. Setup is not timed.
+
+Each measurement runs in a fresh child process on a fresh copy of the cached database,
+so its seconds and its peak memory (ru_maxrss of that child) are its own:
+
+- import one month of scorecards from CSV (every scheme's file, N rows in all), and the
+  same files again (idempotent: nothing changes);
+- grade one month (2026-12, which closes a quarter) and one quarter (2026-Q4) per scheme,
+  dry run and --apply, report as CSV to /dev/null;
+- the baseline: plain sqlite3 reading the same scorecard rows and decoding their JSON;
+- ``cstui --version``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
+TEAM_SIZE = 100
+FIRST_YEAR, MONTHS = 2025, 24
+GRADE_MONTH, GRADE_QUARTER = "2026-12", "2026-Q4"
+IMPORT_MONTH = "2027-01"
+INCIDENT_CODES = (  # (code, points as recorded or None for the catalogue default)
+    ("late", "-3"), ("messy-desk", None), ("cover-shift", None), ("entry-error", None),
+    ("spot-check-error", "-4"), ("zero-complaints", None), ("off-topic-chat", None),
+)
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+TARGETS = {"grade_s": 5.0, "apply_s": 10.0, "import_s": 5.0, "peak_mb": 400.0, "version_s": 0.15, "ratio": 5.0}
+
+
+# ------------------------------------------------------------------------------ company
+
+
+def month_list() -> list[str]:
+    return [f"{FIRST_YEAR + i // 12}-{i % 12 + 1:02d}" for i in range(MONTHS)]
+
+
+def card_values(scheme: str, rnd: random.Random) -> dict[str, str]:
+    if scheme == "star-levels":
+        target = rnd.choice((80000, 100000, 120000))
+        return {"sales_target": str(target), "sales_actual": str(int(target * rnd.uniform(0.8, 1.35)))}
+    if scheme == "assistant-class":
+        return {
+            "a_followups": str(rnd.randint(8, 20)), "b_followups": str(rnd.randint(8, 20)),
+            "a_reports": str(rnd.randint(2, 5)), "b_reports": str(rnd.randint(2, 5)),
+        }
+    if scheme == "five-tier":
+        return {
+            "follow_up_rate": f"{rnd.uniform(0.6, 1):.2f}", "satisfaction": f"{rnd.randint(60, 100)}%",
+            "handling": str(rnd.randint(50, 100)), "training": str(rnd.randint(50, 100)),
+            "attendance": f"{rnd.uniform(0.85, 1):.2f}",
+        }
+    return {
+        "conversion": f"{rnd.uniform(0.3, 0.7):.2f}", "unit_price_ratio": f"{rnd.uniform(1, 1.4):.2f}",
+        "first_response_s": str(rnd.randint(3, 35)), "avg_response_s": str(rnd.randint(20, 60)),
+        "satisfaction": f"{rnd.uniform(0.55, 1):.2f}",
+    }
+
+
+def employee_rows(n: int, rnd: random.Random):
+    levels = {
+        "star-levels": ("1-star", "2-star", "3-star", "4-star"),
+        "assistant-class": ("class-3", "class-3", "class-2"),
+        "five-tier": ("junior", "intermediate", "senior"),
+        "ecommerce-kpi": ("junior", "intermediate"),
+    }
+    for i in range(n):
+        team_no = i // TEAM_SIZE
+        scheme = SCHEMES[team_no % len(SCHEMES)]
+        role = "assistant" if scheme == "assistant-class" else "agent"
+        hired = date(2015 + rnd.randint(0, 8), rnd.randint(1, 12), rnd.randint(1, 28)).isoformat()
+        name = rnd.choice(SURNAMES) + rnd.choice(GIVEN) + rnd.choice(GIVEN)
+        yield (f"E{i:06d}", name, f"T{team_no:04d}", role, hired, "active", None, scheme, rnd.choice(levels[scheme]), 1)
+
+
+def build_company(path: Path, n: int) -> None:
+    from cstui.store import Store
+
+    rnd = random.Random(n)
+    Store.open(path).close()  # schema and admin through the store itself
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("BEGIN")
+    employees = list(employee_rows(n, rnd))
+    conn.executemany("INSERT INTO teams (id, name) VALUES (?, ?)", {(e[2], e[2]) for e in employees})
+    conn.executemany(
+        "INSERT INTO employees (id, name, team, role, hire_date, status, login, scheme, level, version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        employees,
+    )
+    stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    for month in month_list():
+        cards = ((e[0], month, json.dumps(card_values(e[7], rnd), sort_keys=True), 1, "bench", stamp) for e in employees)
+        conn.executemany(
+            'INSERT INTO scorecards (employee_id, period, "values", version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+            cards,
+        )
+        conn.executemany(
+            "INSERT INTO incidents (employee_id, date, period, code, count, points, note, recorded_by, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'bench', ?)",
+            incident_rows(employees, month, rnd, stamp),
+        )
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+def incident_rows(employees, month: str, rnd: random.Random, stamp: str):
+    for e in employees:
+        if e[7] != "assistant-class" or rnd.random() < 0.5:
+            continue
+        code, points = rnd.choice(INCIDENT_CODES)
+        yield (e[0], f"{month}-{rnd.randint(1, 28):02d}", month, code, 1, points, "", stamp)
+
+
+def import_files(n: int, folder: Path) -> list[tuple[str, Path]]:
+    """One CSV per scheme for IMPORT_MONTH, every employee of the scheme in it."""
+    from cstui.schemes import load_scheme
+
+    rnd = random.Random(n + 1)
+    by_scheme: dict[str, list] = {s: [] for s in SCHEMES}
+    for e in employee_rows(n, random.Random(n)):
+        by_scheme[e[7]].append(e[0])
+    files = []
+    for scheme_name, ids in by_scheme.items():
+        keys = [m.key for m in load_scheme(scheme_name).metric_specs()]
+        path = folder / f"{scheme_name}-{IMPORT_MONTH}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["employee_id", *keys])
+            for employee_id in ids:
+                values = card_values(scheme_name, rnd)
+                writer.writerow([employee_id, *(values.get(k, "") for k in keys)])
+        files.append((scheme_name, path))
+    return files
+
+
+def cached_company(n: int) -> tuple[Path, list[tuple[str, Path]]]:
+    folder = Path(tempfile.gettempdir()) / f"cstui-bench-{n}"
+    db, ready = folder / "company.db", folder / "ready"
+    if not ready.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        started = time.perf_counter()
+        print(f"building a company of {n:,} employees x {MONTHS} months in {folder} ...", flush=True)
+        build_company(db, n)
+        import_files(n, folder)
+        ready.write_text("ok")
+        print(f"  built in {time.perf_counter() - started:.1f} s (not measured)", flush=True)
+    files = [(s, folder / f"{s}-{IMPORT_MONTH}.csv") for s in SCHEMES]
+    return db, files
+
+
+# ------------------------------------------------------------------------------ one measurement (child)
+
+
+def child(args: list[str]) -> None:
+    """Run one operation and print {"seconds": ..., "rows": ..., "peak_mb": ...} as JSON."""
+    op, db = args[0], Path(args[1])
+    rest = args[2:]
+    started = time.perf_counter()
+    rows = OPERATIONS[op](db, *rest)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": peak_kb / 1024}))
+
+
+def op_grade(db: Path, scheme_name: str, period_text: str, apply: str) -> int:
+    from cstui.batch import graded_records, run_batch  # noqa: F401  (run_batch is what is timed)
+    from cstui.domain import Period
+    from cstui.schemes import load_scheme
+    from cstui.store import Store
+
+    scheme, period = load_scheme(scheme_name), Period.parse(period_text)
+    with Store.open(db) as store, open(os.devnull, "w") as sink:
+        saved, sys.stdout = sys.stdout, sink
+        try:
+            run_batch(store, scheme, period, fmt="csv", apply=apply == "apply")
+        finally:
+            sys.stdout = saved
+        return store.count_employees(scheme=scheme_name)
+
+
+def op_import(db: Path, *paths: str) -> int:
+    from cstui.domain import Period
+    from cstui.io.imports import import_scorecards
+    from cstui.schemes import load_scheme
+    from cstui.store import Store
+
+    rows = 0
+    with Store.open(db) as store:
+        for item in paths:
+            scheme_name, path = item.split("=", 1)
+            summary = import_scorecards(store, Path(path), Period.parse(IMPORT_MONTH), load_scheme(scheme_name))
+            print(summary, file=sys.stderr)
+            rows += int(summary.split(": ", 1)[1].split(" ", 1)[0].replace(",", ""))
+    return rows
+
+
+def op_baseline(db: Path, scheme_name: str, period_text: str) -> int:
+    """What any grader must at least do: read the period's scorecard history rows and decode them."""
+    last = period_text if "Q" not in period_text else _quarter_last_month(period_text)
+    conn = sqlite3.connect(db)
+    rows = 0
+    sql = (
+        'SELECT s.employee_id, s.period, s."values" FROM scorecards s JOIN employees e ON e.id = s.employee_id '
+        "WHERE e.scheme = ? AND s.period <= ? ORDER BY e.team, s.employee_id, s.period"
+    )
+    for _employee, _period, values in conn.execute(sql, (scheme_name, last)):
+        json.loads(values)
+        rows += 1
+    conn.close()
+    return rows
+
+
+def _quarter_last_month(quarter: str) -> str:
+    year, q = quarter.split("-Q")
+    return f"{year}-{int(q) * 3:02d}"
+
+
+OPERATIONS = {"grade": op_grade, "import": op_import, "baseline": op_baseline}
+
+
+# ------------------------------------------------------------------------------ the parent
+
+
+def measure(op: str, db: Path, *args: str, fresh_copy: bool = True, work: Path | None = None) -> dict:
+    target = db
+    if fresh_copy:
+        assert work is not None
+        target = work / "work.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(db, target)
+    cmd = [sys.executable, __file__, "--child", op, str(target), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{op} {' '.join(args)} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def version_seconds(runs: int = 5) -> float:
+    cstui = Path(sys.executable).with_name("cstui")
+    cmd = [str(cstui)] if cstui.exists() else [sys.executable, "-m", "cstui"]
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([*cmd, "--version"], capture_output=True, check=True)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def line(label: str, result: dict, baseline: float | None = None, target: str = "") -> str:
+    rate = result["rows"] / result["seconds"] if result["seconds"] else 0
+    text = f"{label:<44} {result['seconds']:8.2f} s {rate:11,.0f} rows/s {result['peak_mb']:7.0f} MB"
+    if baseline:
+        text += f"   x{result['seconds'] / baseline:5.1f} baseline"
+    return text + (f"   {target}" if target else "")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--employees", type=int, default=100_000)
+    parser.add_argument("--schemes", default=",".join(SCHEMES), help="comma list of schemes to grade")
+    parser.add_argument("--skip-apply", action="store_true")
+    options = parser.parse_args()
+    n = options.employees
+    db, files = cached_company(n)
+    work = Path(tempfile.mkdtemp(prefix="cstui-bench-work-"))
+    print(f"cstui batch benchmark, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} "
+          f"({platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version})")
+    print(f"company: {n:,} employees in teams of {TEAM_SIZE}, {MONTHS} months of scorecards; db {db.stat().st_size / 1e6:,.0f} MB")
+    try:
+        run_all(n, db, files, work, options)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_all(n: int, db: Path, files, work: Path, options) -> None:
+    totals = {"grade": 0.0, "apply": 0.0, "baseline": 0.0, "peak": 0.0}
+    schemes = [s for s in options.schemes.split(",") if s]
+    pairs = [f"{s}={p}" for s, p in files]
+    imported = measure("import", db, *pairs, work=work)
+    print(line(f"import {IMPORT_MONTH} scorecards from CSV ({len(files)} files)", imported, target=f"target < {TARGETS['import_s']} s"))
+    totals["peak"] = max(totals["peak"], imported["peak_mb"])
+    again = measure("import", work / "work.db", *pairs, fresh_copy=False)
+    print(line("  the same files again (nothing changes)", again))
+    for scheme in schemes:
+        for period in (GRADE_MONTH, GRADE_QUARTER):
+            base = measure("baseline", db, scheme, period, fresh_copy=False)
+            dry = measure("grade", db, scheme, period, "dry", fresh_copy=False)
+            print(line(f"baseline sqlite3 {scheme} {period}", base))
+            print(line(f"grade {scheme} {period} (dry run)", dry, base["seconds"]))
+            if period == GRADE_MONTH:
+                totals["grade"] += dry["seconds"]
+                totals["baseline"] += base["seconds"]
+            totals["peak"] = max(totals["peak"], dry["peak_mb"])
+            if not options.skip_apply:
+                applied = measure("grade", db, scheme, period, "apply", work=work)
+                print(line(f"grade {scheme} {period} --apply", applied, base["seconds"]))
+                totals["peak"] = max(totals["peak"], applied["peak_mb"])
+                if period == GRADE_MONTH:
+                    totals["apply"] += applied["seconds"]
+    version = version_seconds()
+    print(f"{'cstui --version (best of 5)':<44} {version:8.3f} s{'':33}target < {TARGETS['version_s']} s")
+    print()
+    print(f"all {n:,} employees, month {GRADE_MONTH}: dry run {totals['grade']:.2f} s "
+          f"(target < {TARGETS['grade_s']} s; x{totals['grade'] / max(totals['baseline'], 1e-9):.1f} the baseline's "
+          f"{totals['baseline']:.2f} s, target x{TARGETS['ratio']:.0f})"
+          + ("" if options.skip_apply else f"; --apply {totals['apply']:.2f} s (target < {TARGETS['apply_s']} s)"))
+    print(f"import of {imported['rows']:,} scorecard rows: {imported['seconds']:.2f} s (target < {TARGETS['import_s']} s); "
+          f"peak memory of any run {totals['peak']:.0f} MB (target < {TARGETS['peak_mb']:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
