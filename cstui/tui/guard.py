@@ -1,0 +1,59 @@
+"""Errors a TUI user sees as a notification, and binding descriptions in the user's language.
+
+Shared by every screen: ``USER_ERRORS`` are the failures an action may meet (a refused
+write, a bad value, a locked or read-only database); they become one red toast, never a
+traceback, and the screen keeps what the user typed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable
+
+from cstui.domain.period import PeriodError
+from cstui.domain.values import ValueProblem
+from cstui.errors import InvalidData
+from cstui.schemes import SchemeError
+from cstui.store import StoreError
+
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    StoreError,
+    SchemeError,
+    ValueProblem,
+    PeriodError,
+    InvalidData,
+    sqlite3.OperationalError,  # "database is locked", "attempt to write a readonly database"
+    sqlite3.DatabaseError,
+    OSError,  # unreadable import file, read-only directory
+)
+
+
+def user_message(error: BaseException) -> str:
+    """One readable message for ``error`` (the store's messages are already user-facing)."""
+    text = str(error).strip() or type(error).__name__
+    if isinstance(error, sqlite3.OperationalError):
+        lowered = text.lower()
+        if "locked" in lowered or "busy" in lowered:
+            return f"the database is busy (another cstui is writing); try again ({text})"
+        if "readonly" in lowered or "read-only" in lowered:
+            return f"the database file is read-only; nothing was saved ({text})"
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or text}"
+    return text
+
+
+def localize_bindings(node: object, t: Callable[[str], str]) -> None:
+    """Translate the descriptions of ``node``'s own bindings (footer, help, palette) in place.
+
+    Textual keeps the merged bindings of a node in ``_bindings``; descriptions are English
+    i18n keys, so each is replaced by ``t(description)``.
+    """
+    bindings_map = getattr(node, "_bindings", None)
+    if bindings_map is None or getattr(node, "_cstui_localized", False):
+        return
+    for key, bindings in bindings_map.key_to_bindings.items():
+        bindings_map.key_to_bindings[key] = [
+            dataclasses.replace(b, description=t(b.description)) if b.description else b for b in bindings
+        ]
+    node._cstui_localized = True

@@ -1,0 +1,1 @@
+"""The TUI's screens: Roster, Period board, Schemes, Scorecard, Employee history, Help."""

@@ -1,0 +1,322 @@
+"""Roster: the employees of the teams this login may see, paged from SQLite as you scroll."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+
+from cstui.domain import Employee
+from cstui.tui.context import AppContext
+from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.i18n import register
+from cstui.tui.widgets import Column, VirtualTable
+
+register(
+    {
+        "roster.id": ("ID", "工号"),
+        "roster.name": ("Name", "姓名"),
+        "roster.team": ("Team", "组别"),
+        "roster.role": ("Role", "岗位"),
+        "roster.scheme": ("Scheme", "方案"),
+        "roster.level": ("Level", "级别"),
+        "roster.hire_date": ("Hired", "入职日期"),
+        "roster.status": ("Status", "状态"),
+        "roster.filter": ("/ filter by name, id or team", "/ 按姓名、工号或组别筛选"),
+        "roster.count": ("{shown:,} of {total:,}", "{shown:,} / 共 {total:,}"),
+        "roster.sorted": ("sort: {column}{arrow}", "排序：{column}{arrow}"),
+        "roster.empty": ("No employees match.", "没有符合条件的员工。"),
+        "roster.none": ("No employee selected.", "未选中员工。"),
+        "roster.deactivate.title": ("Deactivate employee", "停用员工"),
+        "roster.deactivate.message": (
+            "{id} {name} ({team}) will be marked inactive. Their history stays.",
+            "{id} {name}（{team}）将被标记为离职，历史记录保留。",
+        ),
+        "roster.deactivated": ("{id} {name} is now inactive", "{id} {name} 已停用"),
+        "roster.saved": ("Saved {id} {name}", "已保存 {id} {name}"),
+        "roster.imported": ("Roster imported: {summary}", "花名册已导入：{summary}"),
+        "role.agent": ("agent", "客服专员"),
+        "role.assistant": ("assistant", "客服助理"),
+        "role.team-lead": ("team lead", "领班"),
+        "role.supervisor": ("supervisor", "主管"),
+        "role.manager": ("manager", "经理"),
+        "status.active": ("active", "在职"),
+        "status.inactive": ("inactive", "停用"),
+        "Filter": ("Filter", "筛选"),
+        "Sort": ("Sort", "排序"),
+        "Reverse sort": ("Reverse sort", "反向排序"),
+        "Scorecard": ("Scorecard", "考核表"),
+        "History": ("History", "历史"),
+        "Add": ("Add", "新增"),
+        "Edit": ("Edit", "编辑"),
+        "Deactivate": ("Deactivate", "停用"),
+        "Import": ("Import", "导入"),
+        "Clear filter": ("Clear filter", "清除筛选"),
+    }
+)
+
+# (key, title i18n key, width, min width): widths in terminal cells
+COLUMNS = (
+    ("id", 8, 6),
+    ("name", 10, 6),
+    ("team", 10, 6),
+    ("role", 10, 6),
+    ("scheme", 15, 8),
+    ("level", 12, 7),
+    ("hire_date", 10, 0),
+    ("status", 8, 4),
+)
+SORT_KEYS = [key for key, _w, _m in COLUMNS]
+DEBOUNCE_S = 0.15
+WRITE_ACTIONS = {"add", "edit", "deactivate", "import"}
+
+
+class RosterScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse sort", show=False),
+        Binding("enter", "scorecard", "Scorecard", key_display="⏎"),
+        Binding("h", "history", "History"),
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "deactivate", "Deactivate", show=False),
+        Binding("i", "import", "Import", show=False),
+        Binding("escape", "escape", "Clear filter", show=False),
+    ]
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.search = ""
+        self.sort_index = 0
+        self.descending = False
+        self._generation = 0
+        self._debounce: Timer | None = None
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        t = self.ctx.t
+        yield Header()
+        with Horizontal(id="roster-bar"):
+            yield Input(placeholder=t("roster.filter"), id="roster-filter", compact=True)
+            yield Static("", id="roster-status")
+        columns = [Column(key, t(f"roster.{key}"), width, minimum) for key, width, minimum in COLUMNS]
+        count, first = self._query(self.search)
+        table = VirtualTable(columns, self._fetcher(self.search), count, first_page=first, dim_when=_inactive, id="roster-table")
+        table.sort_key = SORT_KEYS[self.sort_index]
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self._show_status()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#roster-table", VirtualTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#roster-filter", Input)
+
+    def _show_status(self) -> None:
+        t = self.ctx.t
+        key = SORT_KEYS[self.sort_index]
+        total = self.ctx.store.count_employees()
+        text = t("roster.count", shown=self.table.count, total=total)
+        text += "  " + t("roster.sorted", column=t(f"roster.{key}"), arrow="▼" if self.descending else "▲")
+        if not self.table.count:
+            text = t("roster.empty") + "  " + text
+        self.query_one("#roster-status", Static).update(text)
+
+    # -- queries: the table reads pages through the store, scoped to the login's teams -----------
+
+    def _query(self, search: str) -> tuple[int, list]:
+        count = self.ctx.store.count_employees(search=search or None)
+        return count, self._fetcher(search)(0, 100)
+
+    def _fetcher(self, search: str):
+        store, order_by, descending = self.ctx.store, SORT_KEYS[self.sort_index], self.descending
+        t = self.ctx.t
+
+        def fetch(offset: int, limit: int) -> list[tuple[str, ...]]:
+            employees = store.employees(search=search or None, order_by=order_by, descending=descending, limit=limit, offset=offset)
+            return [employee_row(e, t) for e in employees]
+
+        return fetch
+
+    def reload(self, keep_cursor: bool = False) -> None:
+        """Run the current filter and sort again in a worker; a newer reload wins."""
+        self._generation += 1
+        self._load(self._generation, self.search, keep_cursor)
+
+    @work(thread=True, exclusive=True, group="roster-load", exit_on_error=False)
+    def _load(self, generation: int, search: str, keep_cursor: bool) -> None:
+        try:
+            count, first = self._query(search)
+        except USER_ERRORS as error:
+            self.app.call_from_thread(self.notify, user_message(error), severity="error")
+            return
+        self.app.call_from_thread(self._apply, generation, search, count, first, keep_cursor)
+
+    def _apply(self, generation: int, search: str, count: int, first: list, keep_cursor: bool) -> None:
+        if generation != self._generation:
+            return  # typed on since: a newer query is on its way
+        table = self.table
+        table.sort_key, table.descending = SORT_KEYS[self.sort_index], self.descending
+        table.reset(self._fetcher(search), count, first, keep_cursor=keep_cursor)
+        self._show_status()
+
+    # -- filter -------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "roster-filter":
+            return
+        self.search = event.value.strip()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_S, self.reload)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "roster-filter":
+            self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_escape(self) -> None:
+        if self.filter_input.has_focus:
+            self.table.focus()
+        elif self.filter_input.value:
+            self.filter_input.value = ""  # Changed → reload
+        else:
+            self.app.pop_screen() if len(self.app.screen_stack) > 1 else None
+
+    # -- sort ---------------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORT_KEYS)
+        self.descending = False
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.reload()
+
+    # -- the selected employee ------------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        row = self.table.cursor_value
+        return row[0] if row else None
+
+    def _selected(self) -> Employee | None:
+        employee_id = self.selected_id()
+        if employee_id is None:
+            self.notify(self.ctx.t("roster.none"), severity="warning")
+            return None
+        return self.ctx.store.employee(employee_id)  # fresh: the version to edit against
+
+    def action_scorecard(self) -> None:
+        from cstui.tui.screens.scorecard import ScorecardScreen
+
+        employee_id = self.selected_id()
+        if employee_id:
+            self.app.push_screen(ScorecardScreen(self.ctx, employee_id))
+
+    def action_history(self) -> None:
+        from cstui.tui.screens.history import HistoryScreen
+
+        employee_id = self.selected_id()
+        if employee_id:
+            self.app.push_screen(HistoryScreen(self.ctx, employee_id))
+
+    # -- changes (only offered to logins that may make them) ----------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action not in WRITE_ACTIONS:
+            return True
+        user = self.ctx.store.user
+        if user.role == "viewer":
+            return False  # a viewer is never offered a change
+        if action in ("edit", "deactivate"):
+            row = self.table.cursor_value if self.is_mounted else None
+            return None if row is None or not user.can_write(row[2]) else True
+        return True
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self.refresh_bindings()  # edit/deactivate depend on the row's team
+
+    def action_add(self) -> None:
+        from cstui.tui.modals.employee_form import EmployeeForm
+
+        self.app.push_screen(EmployeeForm(self.ctx, None), self._saved)
+
+    def action_edit(self) -> None:
+        from cstui.tui.modals.employee_form import EmployeeForm
+
+        employee = self._selected()
+        if employee is not None:
+            self.app.push_screen(EmployeeForm(self.ctx, employee), self._saved)
+
+    def _saved(self, employee: Employee | None) -> None:
+        if employee is None:
+            return
+        self.notify(self.ctx.t("roster.saved", id=employee.id, name=employee.name))
+        self.reload(keep_cursor=True)
+
+    def action_deactivate(self) -> None:
+        from cstui.tui.modals.confirm import ConfirmModal
+
+        employee = self._selected()
+        if employee is None:
+            return
+        t = self.ctx.t
+        message = t("roster.deactivate.message", id=employee.id, name=employee.name, team=employee.team)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                done = self.ctx.store.deactivate_employee(employee.id, employee.version)
+            except USER_ERRORS as error:
+                self.notify(user_message(error), severity="error", timeout=8)
+                return
+            self.notify(t("roster.deactivated", id=done.id, name=done.name))
+            self.reload(keep_cursor=True)
+
+        self.app.push_screen(ConfirmModal(self.ctx, t("roster.deactivate.title"), message), answered)
+
+    def action_import(self) -> None:
+        from cstui.tui.modals.roster_import import RosterImport
+
+        def imported(summary: str | None) -> None:
+            if summary:
+                self.notify(self.ctx.t("roster.imported", summary=summary))
+                self.reload()
+
+        self.app.push_screen(RosterImport(self.ctx), imported)
+
+
+def employee_row(e: Employee, t) -> tuple[str, ...]:
+    """The cells of one roster line; the team id stays raw (check_action reads it)."""
+    return (
+        e.id,
+        e.name,
+        e.team,
+        t(f"role.{e.role}") if e.role else "",
+        e.scheme or "",
+        e.level or "",
+        e.hire_date.isoformat(),
+        t(f"status.{e.status}"),
+        e.status,  # not shown: the raw status
+    )
+
+
+def _inactive(row) -> bool:
+    return row[8] != "active"

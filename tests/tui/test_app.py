@@ -1,0 +1,123 @@
+"""The application shell: modes, period switching, help, command palette, errors as toasts."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from cstui.domain import Period
+from cstui.store import StoreError
+
+
+async def test_starts_on_the_roster_with_the_default_period(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RosterScreen"
+        assert app.ctx.period == Period.parse("2026-10")  # CSTUI_TODAY 2026-11-15 → previous month
+        assert "2026-10" in app.sub_title and "admin" in app.sub_title
+
+
+async def test_number_keys_switch_screens_and_keep_their_state(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        assert type(app.screen).__name__ == "SchemesScreen"
+        await pilot.press("2")
+        assert type(app.screen).__name__ == "PeriodBoardScreen"
+        await pilot.press("1")
+        assert type(app.screen).__name__ == "RosterScreen"
+
+
+async def test_brackets_move_the_period_and_tell_the_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        seen = []
+        app.screen.on_period_changed = lambda: seen.append(app.ctx.period)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert app.ctx.period == Period.parse("2026-08")
+        await pilot.press("right_square_bracket")
+        assert app.ctx.period == Period.parse("2026-09")
+        assert seen == [Period.parse("2026-09"), Period.parse("2026-08"), Period.parse("2026-09")]
+        assert "2026-09" in app.sub_title
+
+
+async def test_a_background_screen_catches_up_with_the_period_when_shown(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        schemes = app.screen
+        seen = []
+        schemes.on_period_changed = lambda: seen.append(app.ctx.period)
+        await pilot.press("1", "right_square_bracket", "3")
+        await pilot.pause()
+        assert seen == [Period.parse("2026-11")]
+
+
+async def test_help_lists_screen_and_app_keys(make_app):
+    from cstui.tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = [row.description for row in app.screen.rows]
+        for wanted in ("Filter", "Sort", "Add", "Edit", "Import", "Roster", "Schemes", "Prev period", "Help"):
+            assert wanted in descriptions
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "RosterScreen"
+
+
+async def test_help_is_translated(make_app):
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        descriptions = [row.description for row in app.screen.rows]
+        assert "筛选" in descriptions and "花名册" in descriptions and "Filter" not in descriptions
+
+
+async def test_command_palette_offers_screen_and_app_actions(make_app):
+    from cstui.tui.commands import ActionsProvider
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        provider = ActionsProvider(app.screen)
+        texts = [text for text, _run in provider._commands()]
+        assert any(text.startswith("Add") for text in texts)
+        assert any(text.startswith("Schemes") for text in texts)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"schemes")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "SchemesScreen"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [StoreError("employee E001 was changed by sup1"), sqlite3.OperationalError("database is locked")],
+)
+async def test_a_failing_action_becomes_a_notification(make_app, error):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        def boom():
+            raise error
+
+        app.screen.action_sort = boom
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert any(str(error) in m for m in messages)
+
+
+def test_run_refuses_a_login_without_a_role(company_db, capsys):
+    from cstui.tui.app import run
+
+    with pytest.raises(SystemExit) as exit_info:
+        run(company_db, login="nobody")
+    assert exit_info.value.code == 4
+    err = capsys.readouterr().err
+    assert "nobody" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
