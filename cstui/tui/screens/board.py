@@ -1,0 +1,450 @@
+"""The period board: every employee of the visible teams for the current month, graded.
+
+Rows come from running each scheme's ``model.grade`` over ``store.team_histories`` (in a
+thread, with a loading indicator), or from the recorded results once the period is closed.
+Managers record the results (A) and close the period (C), each after a confirmation that
+says exactly what will change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from cstui.domain import Period, Result
+from cstui.domain.values import format_number
+from cstui.plugins import get_registry
+from cstui.schemes import SchemeError
+from cstui.store import StoreError
+from cstui.tui.context import AppContext
+from cstui.tui.i18n import register
+from cstui.tui.modals.confirm import ConfirmModal
+
+CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
+
+register(
+    {
+        "Open scorecard": ("Open scorecard", "打开考核表"),
+        "History": ("History", "历史"),
+        "Sort": ("Sort", "排序"),
+        "Filter": ("Filter", "筛选"),
+        "Team": ("Team", "组别"),
+        "Apply results": ("Apply results", "记录结果"),
+        "Close period": ("Close period", "关闭周期"),
+        "Reload": ("Reload", "刷新"),
+        "Back": ("Back", "返回"),
+        "board.head": ("Board {period} · {status} · team {team} · {source}", "考核看板 {period} · {status} · 组别 {team} · {source}"),
+        "board.all": ("all", "全部"),
+        "board.open": ("open", "进行中"),
+        "board.closed": ("closed", "已关闭"),
+        "board.computed": ("computed now", "实时计算"),
+        "board.recorded": ("recorded results", "已记录结果"),
+        "board.loading": ("grading…", "计算中…"),
+        "board.status": ("{shown} of {total} · sort: {sort}{filter}", "{shown} / {total} · 排序：{sort}{filter}"),
+        "board.filtering": (" · filter: {text}", " · 筛选：{text}"),
+        "board.problems": (" · {n} problem(s): {first}", " · {n} 个问题：{first}"),
+        "board.filter_hint": ("filter by id, name, decision or flag; Enter keeps it, Esc clears", "按工号、姓名、结论或标记筛选；回车保留，Esc 清除"),
+        "board.sort.team": ("team, rank", "组别、排名"),
+        "board.sort.score": ("score", "得分"),
+        "board.sort.name": ("name", "姓名"),
+        "board.sort.decision": ("decision", "结论"),
+        "board.sort.pay": ("pay", "薪资"),
+        "board.col.employee": ("Employee", "员工"),
+        "board.col.team": ("Team", "组"),
+        "board.col.score": ("Score", "得分"),
+        "board.col.grade": ("Gr", "等级"),
+        "board.col.rank": ("#", "名次"),
+        "board.col.level": ("Level", "级别"),
+        "board.col.decision": ("Decision", "结论"),
+        "board.col.pay": ("Pay Δ", "薪资Δ"),
+        "board.col.flags": ("Flags", "标记"),
+        "board.apply.title": ("Record results", "记录结果"),
+        "board.apply.body": (
+            "Record {n} results for {period}{team}: {counts}.{replace}\nPay deltas total {pay} yuan.",
+            "记录 {period}{team} 的 {n} 条结果：{counts}。{replace}\n薪资浮动合计 {pay} 元。",
+        ),
+        "board.apply.team": (" (team {team})", "（组别 {team}）"),
+        "board.apply.replace": (" The {n} results recorded before are replaced.", "之前记录的 {n} 条结果将被替换。"),
+        "board.applied": ("Recorded {n} results for {period}", "已记录 {period} 的 {n} 条结果"),
+        "board.close.title": ("Close period", "关闭考核周期"),
+        "board.close.body": (
+            "Close {period}: scorecards and incidents of {period} become read-only for everyone; "
+            "results can no longer be recorded. {recorded}",
+            "关闭 {period}：所有人的 {period} 考核表和奖惩记录变为只读，不能再记录结果。{recorded}",
+        ),
+        "board.close.recorded": ("{n} results are recorded.", "已记录 {n} 条结果。"),
+        "board.close.unrecorded": ("No results have been recorded for it yet.", "该周期尚未记录任何结果。"),
+        "board.closed_done": ("Closed {period}", "已关闭 {period}"),
+        "board.flagged": ("{n} flagged", "{n} 人被标记"),
+        "board.none": ("nothing to record", "没有可记录的结果"),
+        "decision.promote": ("promotion", "晋升"),
+        "decision.demote": ("demotion", "降级"),
+        "decision.stay": ("stay", "保持"),
+        "decision.probation": ("probation", "试用"),
+        "decision.elimination-review": ("elimination review", "淘汰审查"),
+        "decision.dismissal-review": ("dismissal review", "辞退审查"),
+        "decision.exemption": ("exemption", "豁免"),
+        "decision.eligible": ("eligible", "符合条件"),
+        "decision.missing": ("missing", "缺数据"),
+        "decision.none": ("no review", "无评审"),
+    }
+)
+
+SORTS = ("team", "score", "name", "decision", "pay")
+PLURAL = {"promote": "promotions", "demote": "demotions", "elimination-review": "elimination reviews",
+          "dismissal-review": "dismissal reviews", "exemption": "exemptions", "probation": "probations"}
+
+
+@dataclass
+class Row:
+    """One board line, from a fresh Result or a recorded results row."""
+
+    employee_id: str
+    name: str
+    team: str
+    scheme: str
+    score: Decimal | None
+    grade: str | None
+    rank: int | None
+    level_before: str | None
+    level_after: str | None
+    decision: str
+    pay_delta: Decimal | None
+    flags: list[str] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, r: Result | dict) -> Row:
+        get = r.get if isinstance(r, dict) else lambda k, d=None: getattr(r, k, d)
+        return cls(
+            get("employee_id"), get("name") or "", get("team"), get("scheme"), get("score"), get("grade"),
+            get("rank"), get("level_before"), get("level_after"), get("decision") or "", get("pay_delta"),
+            list(get("flags") or []), list(get("trace") or []),
+        )
+
+    def text(self) -> str:
+        return " ".join((self.employee_id, self.name, self.decision, self.grade or "", " ".join(self.flags))).lower()
+
+
+@dataclass
+class Graded:
+    period: Period
+    status: str
+    source: str  # "computed" or "recorded"
+    rows: list[Row]
+    results: list[Result]  # what A records (empty when shown from recorded results)
+    recorded: int  # results already recorded for the period
+    problems: list[str]
+
+
+def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
+    """The board's rows: recorded results of a closed period, else a fresh grading."""
+    store = ctx.store
+    status = store.period_status(period)
+    recorded = store.results(period, team=team)
+    if status == "closed" and recorded:
+        return Graded(period, status, "recorded", [Row.of(r) for r in recorded], [], len(recorded), [])
+    results, problems = [], []
+    schemes = sorted({e.scheme for e in store.employees(team=team, status="active") if e.scheme})
+    for name in schemes:
+        try:
+            scheme = ctx.scheme(name)
+            for history in store.team_histories(name, period, teams=[team] if team else None):
+                results.extend(scheme.model.grade(scheme, history, period))
+        except (SchemeError, StoreError, ValueError) as error:
+            problems.append(f"{name}: {error}")
+    return Graded(period, status, "computed", [Row.of(r) for r in results], results, len(recorded), problems)
+
+
+def signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format_number(value)
+    return f"+{text}" if value > 0 else text
+
+
+class PeriodBoardScreen(Screen):
+    CSS_PATH = CSS_FILE
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False),
+        Binding("enter", "open_scorecard", "Open scorecard", show=False),
+        Binding("h", "history", "History"),
+        Binding("s", "sort", "Sort"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("t", "team", "Team"),
+        Binding("A", "apply", "Apply results", key_display="A"),
+        Binding("C", "close_period", "Close period", key_display="C"),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.graded: Graded | None = None
+        self.sort = "team"
+        self.filter_text = ""
+        self.team: str | None = None
+        self.loading_board = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="board-head", classes="head", markup=False)
+        yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="board-status", markup=False)
+        filter_input = Input(placeholder=self.ctx.t("board.filter_hint"), id="board-filter", compact=True)
+        filter_input.display = False
+        yield filter_input
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.ctx.t
+        table = self.query_one(DataTable)
+        for key in ("employee", "team", "score", "grade", "rank", "level", "decision", "pay", "flags"):
+            table.add_column(t(f"board.col.{key}"), key=key)
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.loading_board = True
+        self.query_one(DataTable).loading = True
+        self._head()
+        self.refresh_bindings()
+        self._grade(self.ctx.period, self.team)
+
+    @work(thread=True, exclusive=True, group="board")
+    def _grade(self, period: Period, team: str | None) -> None:
+        try:
+            graded = grade_period(self.ctx, period, team)
+        except StoreError as error:
+            graded = Graded(period, "open", "computed", [], [], 0, [str(error)])
+        self.app.call_from_thread(self._show, graded)
+
+    def _show(self, graded: Graded) -> None:
+        if graded.period != self.ctx.period:
+            return  # a stale answer; the newer one is on its way
+        self.graded = graded
+        self.loading_board = False
+        self.query_one(DataTable).loading = False
+        self._fill()
+        self.refresh_bindings()
+
+    def on_period_changed(self) -> None:
+        self.reload()
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def _head(self) -> None:
+        t, g = self.ctx.t, self.graded
+        status = t("board.closed" if g and g.status == "closed" else "board.open") if g else ""
+        source = t("board.loading") if self.loading_board else t(f"board.{g.source}") if g else ""
+        text = t("board.head", period=self.ctx.period, status=status, team=self.team or t("board.all"), source=source)
+        self.query_one("#board-head", Static).update(text)
+
+    def visible_rows(self) -> list[Row]:
+        rows = self.graded.rows if self.graded else []
+        words = self.filter_text.lower().split()
+        rows = [r for r in rows if all(w in r.text() for w in words)]
+        return sorted(rows, key=self._sort_key)
+
+    def _sort_key(self, r: Row):
+        missing = Decimal("-1e9")
+        if self.sort == "score":
+            return (-(r.score if r.score is not None else missing), r.employee_id)
+        if self.sort == "name":
+            return (r.name, r.employee_id)
+        if self.sort == "decision":
+            return (r.decision, r.team, r.rank or 10**9, r.employee_id)
+        if self.sort == "pay":
+            return (-(r.pay_delta if r.pay_delta is not None else missing), r.employee_id)
+        return (r.team, r.scheme, r.rank or 10**9, r.employee_id)
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        rows = self.visible_rows()
+        for r in rows:
+            level = r.level_before or ""
+            if r.level_after and r.level_after != r.level_before:
+                level = f"{level}→{r.level_after}"
+            table.add_row(
+                f"{r.employee_id} {r.name}",
+                r.team,
+                format_number(r.score) if r.score is not None else "-",
+                r.grade or "",
+                str(r.rank) if r.rank is not None else "",
+                level,
+                self.decision_label(r.decision) if r.decision != "stay" else "",
+                signed(r.pay_delta),
+                ", ".join(r.flags),
+                key=f"{r.employee_id}/{r.scheme}",
+            )
+        self._head()
+        self._status(len(rows))
+
+    def decision_label(self, decision: str) -> str:
+        label = self.ctx.t(f"decision.{decision}")
+        return decision if label.startswith("decision.") else label
+
+    def _status(self, shown: int) -> None:
+        t, g = self.ctx.t, self.graded
+        total = len(g.rows) if g else 0
+        text = t("board.status", shown=shown, total=total, sort=t(f"board.sort.{self.sort}"),
+                 filter=t("board.filtering", text=self.filter_text) if self.filter_text else "")
+        if g and g.problems:
+            text += t("board.problems", n=len(g.problems), first=g.problems[0])
+        self.query_one("#board-status", Static).update(text)
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def current_row(self) -> Row | None:
+        table = self.query_one(DataTable)
+        if not table.row_count or table.cursor_row is None:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return next((r for r in self.visible_rows() if f"{r.employee_id}/{r.scheme}" == key), None)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_scorecard()
+
+    def action_open_scorecard(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            from cstui.tui.screens.scorecard import ScorecardScreen
+
+            self.app.push_screen(ScorecardScreen(self.ctx, row.employee_id), lambda _: self.reload())
+
+    def action_history(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            from cstui.tui.screens.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(self.ctx, row.employee_id))
+
+    def action_back(self) -> None:
+        if self.query_one("#board-filter", Input).display:
+            self._end_filter(keep=False)
+        elif len(self.app.screen_stack) > 1 and self.app.screen_stack[-1] is self:
+            self.dismiss()
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._fill()
+
+    def action_team(self) -> None:
+        teams = [None] + [row["id"] for row in self.ctx.store.teams()]
+        self.team = teams[(teams.index(self.team) + 1) % len(teams)] if self.team in teams else None
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#board-filter", Input)
+        field.display = True
+        field.value = self.filter_text
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "board-filter":
+            self.filter_text = event.value.strip()
+            self._fill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "board-filter":
+            event.stop()
+            self._end_filter(keep=True)
+
+    def _end_filter(self, keep: bool) -> None:
+        field = self.query_one("#board-filter", Input)
+        if not keep:
+            self.filter_text = ""
+            self._fill()
+        field.display = False
+        self.query_one(DataTable).focus()
+
+    # -- apply and close ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("apply", "close_period"):
+            g = self.graded
+            if not self.ctx.store.user.is_manager:
+                return False
+            if self.loading_board or g is None or g.status == "closed":
+                return None
+            if action == "apply" and not g.results:
+                return None
+        return True
+
+    def action_apply(self) -> None:
+        g = self.graded
+        if g is None or not g.results:
+            self.notify(self.ctx.t("board.none"))
+            return
+        self.app.push_screen(ConfirmModal(self.ctx, self.ctx.t("board.apply.title"), self.apply_message(g)),
+                             lambda yes: yes and self._record(g))
+
+    def apply_message(self, g: Graded) -> str:
+        t = self.ctx.t
+        decisions = Counter(r.decision for r in g.results)
+        order = ["promote", "demote"] + sorted(k for k in decisions if k not in ("promote", "demote"))
+        parts = []
+        for kind in order:
+            n = decisions.get(kind, 0)
+            if n or kind in ("promote", "demote"):
+                label = PLURAL.get(kind, kind) if self.ctx.lang == "en" else self.decision_label(kind)
+                parts.append(f"{n} {label}")
+        flagged = sum(1 for r in g.results if r.flags)
+        if flagged:
+            parts.append(t("board.flagged", n=flagged))
+        pay = sum((r.pay_delta for r in g.results if r.pay_delta is not None), Decimal(0))
+        return t(
+            "board.apply.body",
+            n=len(g.results),
+            period=g.period,
+            team=t("board.apply.team", team=self.team) if self.team else "",
+            counts=", ".join(parts),
+            replace=t("board.apply.replace", n=g.recorded) if g.recorded else "",
+            pay=signed(pay) or "0",
+        )
+
+    def _record(self, g: Graded) -> None:
+        try:
+            count = self.ctx.store.record_results(g.results)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(self.ctx.t("board.applied", n=count, period=g.period))
+        self.reload()
+
+    def action_close_period(self) -> None:
+        g = self.graded
+        if g is None:
+            return
+        self.app.push_screen(ConfirmModal(self.ctx, self.ctx.t("board.close.title"), self.close_message(g)),
+                             lambda yes: yes and self._close(g.period))
+
+    def close_message(self, g: Graded) -> str:
+        t = self.ctx.t
+        recorded = t("board.close.recorded", n=g.recorded) if g.recorded else t("board.close.unrecorded")
+        return t("board.close.body", period=g.period, recorded=recorded)
+
+    def _close(self, period: Period) -> None:
+        store = self.ctx.store
+        try:
+            store.close_period(period)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        get_registry().notify_period_closed(str(store.path), str(period), store.login)
+        self.notify(self.ctx.t("board.closed_done", period=period))
+        self.reload()
