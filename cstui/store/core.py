@@ -15,6 +15,7 @@ from cstui.store.identity import USER_ROLES, User, os_login
 from cstui.store.migrations import SCHEMA_VERSION, migrate, schema_version
 
 BUSY_TIMEOUT_S = 10
+CACHE_KIB = 32 * 1024  # page cache per connection: grading reads whole teams' histories
 
 
 class StoreCore:
@@ -49,6 +50,7 @@ class StoreCore:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             store = cls(path, conn, login or os_login())
             store._prepare()
         except sqlite3.DatabaseError as error:

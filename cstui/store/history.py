@@ -37,30 +37,44 @@ class HistoryMixin(PeriodsMixin):
             yield self._team_history(scheme, team, last)
 
     def _team_history(self, scheme: str, team: str, last: str) -> TeamHistory:
-        members = "SELECT id FROM employees WHERE team = ? AND scheme = ?"
+        # "+scheme": keep SQLite on the team index; most employees share a scheme, so the
+        # scheme index (its pick without ANALYZE statistics) would scan the whole roster per team
+        members = "SELECT id FROM employees WHERE team = ? AND +scheme = ?"
         employees = [
             employee_from_row(row)
-            for row in self._rows("SELECT * FROM employees WHERE team = ? AND scheme = ? ORDER BY id", (team, scheme))
+            for row in self._rows("SELECT * FROM employees WHERE team = ? AND +scheme = ? ORDER BY id", (team, scheme))
         ]
         history = TeamHistory(team=team, employees=employees, cards={e.id: {} for e in employees})
         card_sql = (
             f'SELECT employee_id, period, "values", version FROM scorecards '
             f"WHERE employee_id IN ({members}) AND period <= ? ORDER BY employee_id, period"
         )
+        months = _MonthCache()
         for employee_id, period, values, version in self.conn.execute(card_sql, (team, scheme, last)):
-            month = Period.parse(period)
+            month = months[period]
             history.cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
         incident_sql = (
             f"SELECT * FROM incidents WHERE employee_id IN ({members}) AND period <= ? AND deleted = 0 "
             "ORDER BY employee_id, period, date, id"
         )
+        late_months = set()  # employees given an incident-only month, whose cards need re-sorting
         for row in self._rows(incident_sql, (team, scheme, last)):
-            month = Period.parse(row["period"])
-            card = history.cards[row["employee_id"]].setdefault(month, Scorecard(row["employee_id"], month, {}, [], 0))
-            card.incidents.append(incident_from_row(row))
+            month, cards = months[row["period"]], history.cards[row["employee_id"]]
+            if month not in cards:
+                cards[month] = Scorecard(row["employee_id"], month, {}, [], 0)
+                late_months.add(row["employee_id"])
+            cards[month].incidents.append(incident_from_row(row))
         override_sql = f"SELECT * FROM overrides WHERE employee_id IN ({members}) AND period <= ? ORDER BY period, id"
         for row in self._rows(override_sql, (team, scheme, last)):
             history.overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
-        # cards in month order per employee (incident-only months were appended late)
-        history.cards = {e: dict(sorted(cards.items())) for e, cards in history.cards.items()}
+        for employee_id in late_months:
+            history.cards[employee_id] = dict(sorted(history.cards[employee_id].items()))
         return history
+
+
+class _MonthCache(dict):
+    """Period.parse once per distinct month string (a team has thousands of cards, few months)."""
+
+    def __missing__(self, text: str) -> Period:
+        self[text] = month = Period.parse(text)
+        return month

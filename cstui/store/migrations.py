@@ -4,7 +4,8 @@
 earlier one: to change the schema, append a function. Each runs inside the opening
 transaction, so a failed migration leaves the file as it was.
 
-Money and scores are TEXT decimals (exact), never REAL.
+Money and scores are TEXT decimals (exact), never REAL. Scorecards are WITHOUT ROWID:
+one employee's months sit together on disk, which is how grading reads them.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def m002_periods_scorecards_incidents(conn: sqlite3.Connection) -> None:
             updated_by TEXT,
             updated_at TEXT,
             PRIMARY KEY (employee_id, period)
-        );
+        ) WITHOUT ROWID;
         CREATE INDEX idx_scorecards_period ON scorecards(period);
         CREATE TABLE incidents (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
