@@ -24,10 +24,7 @@ from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, localize_bindings, user_message
 from cstui.tui.i18n import lang_from_env, register
-try:  # TUI-B's screen; until it lands the app still runs
-    from cstui.tui.screens.board import PeriodBoardScreen
-except ImportError:  # pragma: no cover
-    from cstui.tui.screens.schemes import SchemesScreen as PeriodBoardScreen
+from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.help import HelpScreen
 from cstui.tui.screens.roster import RosterScreen
 from cstui.tui.screens.schemes import SchemesScreen

@@ -14,6 +14,11 @@ from cstui.domain import Employee
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
+from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.modals.employee_form import EmployeeForm
+from cstui.tui.modals.roster_import import RosterImport
+from cstui.tui.screens.history import HistoryScreen
+from cstui.tui.screens.scorecard import ScorecardScreen
 from cstui.tui.widgets import Column, VirtualTable
 
 register(
@@ -61,14 +66,14 @@ register(
 
 # (key, title i18n key, width, min width): widths in terminal cells
 COLUMNS = (
-    ("id", 8, 6),
-    ("name", 10, 6),
-    ("team", 10, 6),
-    ("role", 10, 6),
-    ("scheme", 15, 8),
-    ("level", 12, 7),
+    ("id", 7, 0),
+    ("name", 10, 8),
+    ("team", 8, 6),
+    ("role", 10, 9),
+    ("scheme", 15, 9),
+    ("level", 12, 8),
     ("hire_date", 10, 0),
-    ("status", 8, 4),
+    ("status", 8, 0),
 )
 SORT_KEYS = [key for key, _w, _m in COLUMNS]
 DEBOUNCE_S = 0.15
@@ -223,15 +228,11 @@ class RosterScreen(Screen):
         return self.ctx.store.employee(employee_id)  # fresh: the version to edit against
 
     def action_scorecard(self) -> None:
-        from cstui.tui.screens.scorecard import ScorecardScreen
-
         employee_id = self.selected_id()
         if employee_id:
             self.app.push_screen(ScorecardScreen(self.ctx, employee_id))
 
     def action_history(self) -> None:
-        from cstui.tui.screens.history import HistoryScreen
-
         employee_id = self.selected_id()
         if employee_id:
             self.app.push_screen(HistoryScreen(self.ctx, employee_id))
@@ -253,13 +254,9 @@ class RosterScreen(Screen):
         self.refresh_bindings()  # edit/deactivate depend on the row's team
 
     def action_add(self) -> None:
-        from cstui.tui.modals.employee_form import EmployeeForm
-
         self.app.push_screen(EmployeeForm(self.ctx, None), self._saved)
 
     def action_edit(self) -> None:
-        from cstui.tui.modals.employee_form import EmployeeForm
-
         employee = self._selected()
         if employee is not None:
             self.app.push_screen(EmployeeForm(self.ctx, employee), self._saved)
@@ -271,8 +268,6 @@ class RosterScreen(Screen):
         self.reload(keep_cursor=True)
 
     def action_deactivate(self) -> None:
-        from cstui.tui.modals.confirm import ConfirmModal
-
         employee = self._selected()
         if employee is None:
             return
@@ -293,8 +288,6 @@ class RosterScreen(Screen):
         self.app.push_screen(ConfirmModal(self.ctx, t("roster.deactivate.title"), message), answered)
 
     def action_import(self) -> None:
-        from cstui.tui.modals.roster_import import RosterImport
-
         def imported(summary: str | None) -> None:
             if summary:
                 self.notify(self.ctx.t("roster.imported", summary=summary))
