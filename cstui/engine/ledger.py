@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cstui.domain.types import Incident
 from cstui.domain.values import ValueProblem, format_number, parse_decimal
@@ -76,7 +76,12 @@ class LedgerTotal:
     score: Decimal
     deductions: dict[str, Decimal] = field(default_factory=dict)  # positive amounts by category
     dismissal: list[str] = field(default_factory=list)
-    trace: list[str] = field(default_factory=list)
+    lines: list[Callable[[], str]] = field(default_factory=list)  # formatted only when read
+
+    @property
+    def trace(self) -> list[str]:
+        """Every line that made the score: ``base 80``, ``late x2 → -4 (attendance)`` ..."""
+        return [line() for line in self.lines]
 
     @property
     def total_deductions(self) -> Decimal:
@@ -90,8 +95,8 @@ class LedgerProblem(ValueProblem):
     :attr:`field`.
     """
 
-    def __init__(self, employee: str, month: str, problems: list[tuple[str, str]]):
-        self.employee, self.month, self.problems = employee, month, problems
+    def __init__(self, employee: str, month: object, problems: list[tuple[str, str]]):
+        self.employee, self.month, self.problems = employee, str(month), problems
         self.field = problems[0][0]
         super().__init__("; ".join(f"{employee} {month} {f}: {m}" for f, m in problems))
 
@@ -169,10 +174,10 @@ def catalogue(scheme: Scheme) -> list[CatalogueEntry]:
 # ------------------------------------------------------------------ scoring
 
 
-def score_ledger(ledger: Ledger, employee: str, month: str, values: dict, incidents: Iterable[Incident]) -> LedgerTotal:
+def score_ledger(ledger: Ledger, employee: str, month: object, values: dict, incidents: Iterable[Incident]) -> LedgerTotal:
     """Score one month. Raises :class:`LedgerProblem` listing every bad field of the card."""
     problems: list[tuple[str, str]] = []
-    total = LedgerTotal(score=ledger.base, trace=[f"base {format_number(ledger.base)}"])
+    total = LedgerTotal(score=ledger.base, lines=[lambda: f"base {format_number(ledger.base)}"])
     severity_counts = {"minor": 0, "moderate": 0}
     code_counts: dict[str, int] = {}
     for incident in incidents:
@@ -193,7 +198,7 @@ def score_ledger(ledger: Ledger, employee: str, month: str, values: dict, incide
         raise LedgerProblem(employee, month, problems)
     if total.score > ledger.cap:
         total.score = ledger.cap
-        total.trace.append(f"capped at {format_number(ledger.cap)}")
+        total.lines.append(lambda: f"capped at {format_number(ledger.cap)}")
     return total
 
 
@@ -214,18 +219,25 @@ def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> Catal
 
 
 def _post(total: LedgerTotal, entry: CatalogueEntry, incident: Incident, problems: list) -> None:
-    times = f" x{incident.count}" if incident.count > 1 else ""
     if entry.dismissal:
         total.dismissal.append(entry.code)
-        total.trace.append(f"{entry.code}{times} → dismissal review, no points ({entry.category})")
+        total.lines.append(lambda: f"{entry.code}{_times(incident)} → dismissal review, no points ({entry.category})")
         return
     each = entry.default_points if incident.points is None else incident.points
-    chosen = f" at {signed(each)}" if entry.ranged and incident.points is not None else ""
     points = each * incident.count
     total.score += points
     if points < 0:
         total.deductions[entry.category] = total.deductions.get(entry.category, ZERO) - points
-    total.trace.append(f"{entry.code}{times}{chosen} → {signed(points)} ({entry.category})")
+
+    def line() -> str:
+        chosen = f" at {signed(each)}" if entry.ranged and incident.points is not None else ""
+        return f"{entry.code}{_times(incident)}{chosen} → {signed(points)} ({entry.category})"
+
+    total.lines.append(line)
+
+
+def _times(incident: Incident) -> str:
+    return f" x{incident.count}" if incident.count > 1 else ""
 
 
 def _failing_duties(ledger: Ledger, total: LedgerTotal, counts: dict[str, int]) -> None:
@@ -240,7 +252,7 @@ def _failing_duties(ledger: Ledger, total: LedgerTotal, counts: dict[str, int]) 
     points = entry.default_points
     total.score += points
     total.deductions[entry.category] = total.deductions.get(entry.category, ZERO) - points
-    total.trace.append(f"{entry.code} ({', '.join(reasons)}) → {signed(points)} ({entry.category})")
+    total.lines.append(lambda: f"{entry.code} ({', '.join(reasons)}) → {signed(points)} ({entry.category})")
 
 
 def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) -> None:
@@ -248,9 +260,10 @@ def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) ->
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return
     try:
-        amount = parse_decimal(raw, f"a number from {format_number(ledger.adjustment_min)} to {format_number(ledger.adjustment_max)}")
-    except ValueProblem as exc:
-        problems.append((ledger.adjustment_metric, str(exc)))
+        amount = parse_decimal(raw, "a number")
+    except ValueProblem:
+        span = f"{format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}"
+        problems.append((ledger.adjustment_metric, f"expected a number {span}, got {str(raw).strip()!r}"))
         return
     if not ledger.adjustment_min <= amount <= ledger.adjustment_max:
         problems.append((ledger.adjustment_metric, f"expected {format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}, got {format_number(amount)}"))
@@ -262,7 +275,7 @@ def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) ->
         problems.append((ledger.reason_metric, f"an adjustment of {signed(amount)} needs a reason"))
         return
     total.score += amount
-    total.trace.append(f"adjustment {signed(amount)}: {reason}")
+    total.lines.append(lambda: f"adjustment {signed(amount)}: {reason}")
 
 
 # ------------------------------------------------------------------ checking

@@ -35,6 +35,12 @@ def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             counts[metric] = 0
             continue
+        if type(raw) is int and raw >= 0:
+            counts[metric] = raw
+            continue
+        if isinstance(raw, str) and raw.isdigit():  # the common case, without Decimal
+            counts[metric] = int(raw)
+            continue
         try:
             counts[metric] = parse_count(raw)
         except ValueProblem as exc:
@@ -47,7 +53,7 @@ def month_facts(ledger: Ledger, metrics: tuple[str, ...], card: Scorecard) -> Mo
     problems: list[tuple[str, str]] = []
     counts = read_counts(card, metrics, problems)
     try:
-        total = score_ledger(ledger, card.employee_id, str(card.period), card.values, card.incidents)
+        total = score_ledger(ledger, card.employee_id, card.period, card.values, card.incidents)
     except LedgerProblem as exc:
         problems = exc.problems + problems
         total = None

@@ -114,22 +114,22 @@ def quarter_facts(months: TeamMonths, employee: Employee, quarter: Period, metri
     return QuarterFacts(rows, missing, average(scores), deductions, sum(deductions.values(), ZERO), counts, problems)
 
 
-def meets(rule: ClassRule, facts: QuarterFacts) -> tuple[bool, list[str]]:
-    """Whether the quarter meets a class, and each requirement that failed."""
+def meets(rule: ClassRule, facts: QuarterFacts, explain: bool = True) -> tuple[bool, list[str]]:
+    """Whether the quarter meets a class, and (when explaining) each requirement that failed."""
     if not facts.complete:
-        return False, ["months missing: " + ", ".join(map(str, facts.missing))]
-    failed = []
+        return False, ["months missing: " + ", ".join(map(str, facts.missing))] if explain else []
+    failed: list = []
     if facts.average < rule.average_at_least:
-        failed.append(f"average {format_number(facts.average)} < {format_number(rule.average_at_least)}")
+        failed.append(lambda: f"average {format_number(facts.average)} < {format_number(rule.average_at_least)}")
     for category, limit in rule.deductions_below:
         got = facts.deductions.get(category, ZERO)
         if got >= limit:
-            failed.append(f"{category} deductions {format_number(got)} not below {format_number(limit)}")
+            failed.append(lambda c=category, g=got, lim=limit: f"{c} deductions {format_number(g)} not below {format_number(lim)}")
     for metric, least in rule.counts_at_least:
         got = facts.counts.get(metric, 0)
         if got < least:
-            failed.append(f"{metric} {got} < {least}")
-    return not failed, failed
+            failed.append(lambda m=metric, g=got, lim=least: f"{m} {g} < {lim}")
+    return not failed, [f() for f in failed] if explain else []
 
 
 def describe(facts: QuarterFacts) -> list[str]:
@@ -154,6 +154,7 @@ class Replay:
             why = "starting level" if e.level in rules.levels else f"starting level (entry class; roster level {e.level!r} is not on the ladder)" if e.level else "starting level (entry class)"
             self.states[e.id] = State(start, [(Period.of_date(e.hire_date), start, why)])
         self.outcomes: dict[str, Outcome] = {}
+        self.explain = True
 
     def first_quarter(self, until: Period) -> Period:
         months = [m for cards in self.history.cards.values() for m in cards]
@@ -163,6 +164,7 @@ class Replay:
         """Review every quarter from the team's first scorecard to ``until``; its outcomes."""
         quarter = self.first_quarter(until)
         while True:
+            self.explain = quarter == until  # only the asked quarter's trace is read
             self.outcomes = self.review(quarter)
             if quarter == until:
                 return self.outcomes
@@ -189,7 +191,7 @@ class Replay:
             facts = quarter_facts(self.months, e, quarter, metrics)
             if facts is not None:
                 level = self.states[e.id].level
-                outcomes[e.id] = Outcome(e, facts, level, level, trace=describe(facts))
+                outcomes[e.id] = Outcome(e, facts, level, level, trace=describe(facts) if self.explain else [])
         assistants = {i: o for i, o in outcomes.items() if o.employee.role != self.rules.lead_role}
         ranks = competition_ranks({i: o.facts.average for i, o in assistants.items()})
         for i, o in outcomes.items():
@@ -211,7 +213,7 @@ class Replay:
     def review_class(self, o: Outcome, quarter: Period) -> None:
         state, rules = self.states[o.employee.id], self.rules
         for rule in rules.classes:
-            ok, failed = meets(rule, o.facts)
+            ok, failed = meets(rule, o.facts, self.explain)
             if ok:
                 o.met = rules.rank(rule.level)
                 o.trace.append(f"meets {rule.level}")

@@ -396,9 +396,10 @@ def test_replay_equivalence(data):
             for m in P(q).months():
                 assert result(h, str(m), eid).level_after == r.level_before
         previous = rows
-    timeline = MODEL.levels(SCHEME, h, P("2026-Q4"))
+    in_q4, after = MODEL.levels(SCHEME, h, P("2026-Q4")), MODEL.levels(SCHEME, h, P("2027-01"))
     for eid, r in previous.items():
-        assert timeline[eid][-1][1] == r.level_after
+        assert in_q4[eid][-1][1] == r.level_before  # a Q4 promotion takes effect in 2027-01
+        assert after[eid][-1][1] == r.level_after
 
 
 # ------------------------------------------------------------------ scheme check
