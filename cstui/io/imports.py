@@ -198,22 +198,21 @@ def import_scorecards(store, path: Path, period: Period, scheme, fmt: str | None
     specs = {spec.key: spec for spec in scheme.model.metrics(scheme)}
     table = _open_scorecards(path, fmt)
     problems = FileProblems(path)
-    header = table.header
-    if header is not None:
-        _check_scorecard_header(problems, header, specs)
-        problems.raise_if_any()
+    reader = None if table.header is None else _CardReader(problems, table.header, specs)
+    problems.raise_if_any()
     on_scheme = {e.id for e in store.employees(scheme=scheme.name)}
     cards, first_row = [], {}
     for number, row in counted(table, table.estimate, progress, "checking"):
-        if header is None:  # a plugin importer: the first row's keys are the header
-            header = [k for k in row if k != EXTRA]
-            _check_scorecard_header(problems, header, specs)
+        if reader is None:  # a plugin importer: the first row's keys are the header
+            reader = _CardReader(problems, [k for k in row if k != EXTRA], specs)
             problems.raise_if_any()
-        card = _scorecard_row(problems, number, row, header, specs, on_scheme, first_row, store, scheme.name)
-        if card is not None:
-            cards.append(card)
+        values = reader.values(number, row)
+        employee_id = _card_owner(problems, number, row, on_scheme, first_row, store, scheme.name)
+        if values is not None and employee_id is not None:
+            cards.append((employee_id, values))
     problems.raise_if_any()
-    cards = _keep_unlisted_metrics(store, period, cards, set(header or ()) - {"employee_id"}, specs)
+    columns = set(reader.columns) if reader else set()
+    cards = _keep_unlisted_metrics(store, period, cards, columns, specs)
     inserted, updated, unchanged = store.save_scorecards((employee_id, period, values) for employee_id, values in cards)
     return (
         f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): "
@@ -234,41 +233,78 @@ def _open_scorecards(path: Path, fmt: str | None) -> TableFile:
     return TableFile(path, None, iter(rows), estimate=0)
 
 
-def _check_scorecard_header(problems: FileProblems, header: list[str], specs: dict) -> None:
-    required = ["employee_id"] + [k for k, s in specs.items() if s.required]
-    optional = [k for k, s in specs.items() if not s.required]
-    check_header(problems, header, required, optional)
+CACHE_LIMIT = 50_000  # distinct texts remembered per column
 
 
-def _scorecard_row(problems, number, row, header, specs, on_scheme, first_row, store, scheme_name):
-    check_extra(problems, number, row)
-    unknown = [k for k in row if k != EXTRA and k not in header]
-    for key in unknown:  # plugin rows may differ from the first row's keys
-        problems.add(number, key, "unknown column")
+class _CardReader:
+    """Checks the header once, then parses each row's metric cells.
+
+    Parsed texts are remembered per column: a month's file repeats the same few
+    hundred values ("0.95", "80") across 100,000 rows, and parsing is the costly part.
+    """
+
+    def __init__(self, problems: FileProblems, header: list[str], specs: dict):
+        self.problems = problems
+        required = ["employee_id"] + [k for k, s in specs.items() if s.required]
+        optional = [k for k, s in specs.items() if not s.required]
+        check_header(problems, header, required, optional)
+        self.header = set(header)
+        self.columns = [k for k in header if k in specs]
+        self.parsers = {k: PARSERS[specs[k].kind] for k in self.columns}
+        self.cache: dict[str, dict[str, tuple[str | None, str | None]]] = {k: {} for k in self.columns}
+
+    def values(self, number: int, row: dict[str, str]) -> dict[str, str] | None:
+        """The row's normalised values, or None when a cell is bad (each one reported)."""
+        ok = True
+        if EXTRA in row or not self.header.issuperset(row):
+            ok = self._odd_cells(number, row)
+        values = {}
+        for key in self.columns:
+            text = row.get(key)
+            if not text or not (text := text.strip()):
+                continue
+            value, problem = self._parse(key, text)
+            if problem is not None:
+                self.problems.add(number, key, problem)
+                ok = False
+            else:
+                values[key] = value
+        return values if ok else None
+
+    def _parse(self, key: str, text: str) -> tuple[str | None, str | None]:
+        cache = self.cache[key]
+        hit = cache.get(text)
+        if hit is None:
+            try:
+                hit = (normalise(self.parsers[key](text)), None)
+            except ValueProblem as exc:
+                hit = (None, str(exc))
+            if len(cache) < CACHE_LIMIT:
+                cache[text] = hit
+        return hit
+
+    def _odd_cells(self, number: int, row: dict[str, str]) -> bool:
+        check_extra(self.problems, number, row)
+        for key in row:
+            if key != EXTRA and key not in self.header:  # plugin rows may differ from the first row's keys
+                self.problems.add(number, key, "unknown column")
+        return False
+
+
+def _card_owner(problems, number, row, on_scheme, first_row, store, scheme_name) -> str | None:
     employee_id = cell(row, "employee_id")
     if not employee_id:
         problems.add(number, "employee_id", "required; the cell is empty")
     elif employee_id not in on_scheme:
-        problems.add(number, "employee_id", _not_on_scheme(store, employee_id, scheme_name))
+        # past the cap the line is only counted: skip the look-up that words it
+        full = len(problems.lines) >= MAX_PROBLEMS
+        problems.add(number, "employee_id", "" if full else _not_on_scheme(store, employee_id, scheme_name))
     elif employee_id in first_row:
         problems.add(number, "employee_id", f"employee {employee_id!r} appears twice (also row {first_row[employee_id]})")
     else:
         first_row[employee_id] = number
-    values, bad = {}, False
-    for key in header:
-        if key == "employee_id" or key not in specs:
-            continue
-        text = cell(row, key)
-        if not text:
-            continue
-        try:
-            values[key] = normalise(PARSERS[specs[key].kind](text))
-        except ValueProblem as exc:
-            problems.add(number, key, str(exc))
-            bad = True
-    if bad or unknown or not employee_id or first_row.get(employee_id) != number:
-        return None
-    return employee_id, values
+        return employee_id
+    return None
 
 
 def _not_on_scheme(store, employee_id: str, scheme_name: str) -> str:
