@@ -280,3 +280,20 @@ def test_formulas_in_names_are_defused_and_negative_numbers_stay_numbers(tmp_pat
     name, pay = cells[header.index("name")], cells[header.index("pay_delta")]
     assert name.data_type == "s" and name.value.startswith("=HYPERLINK")
     assert pay.data_type == "n" and pay.value < 0
+
+
+def test_viewer_cannot_apply(db, capsys):
+    from cstui.store import AccessDenied
+
+    with Store.open(db) as store:
+        store.add_user("vic", "viewer", [])
+    with Store.open(db, login="vic") as store, pytest.raises(AccessDenied):
+        run_batch(store, load_scheme("five-tier"), Period.parse("2026-06"), fmt="json", apply=True)
+    assert results_rows(db, "2026-06") == []
+
+
+def test_no_one_on_the_scheme_gives_an_empty_report(tmp_path):
+    path = tmp_path / "empty.db"
+    Store.open(path).close()
+    assert json.loads(run(path, "--scheme", "five-tier", "--period", "2026-06", "--format", "json").stdout) == []
+    assert run(path, "--scheme", "five-tier", "--period", "2026-06").stdout.startswith("employee_id,name,team,period")
