@@ -36,6 +36,7 @@ register(
         "incident.count": ("Count", "次数"),
         "incident.points": ("Points each", "每次分值"),
         "incident.date": ("Date", "日期"),
+        "incident.points_hint": ("empty = {default}; within {range}", "留空 = {default}；范围 {range}"),
         "incident.note": ("Note", "备注"),
         "incident.keys": (
             "[b]↓/↑[/b] choose · [b]Enter[/b] pick/next · [b]ctrl+s[/b] record · [b]Esc[/b] cancel",
@@ -161,7 +162,12 @@ class IncidentModal(ModalScreen[Incident | None]):
         self.query_one("#incident-chosen", Static).update(label)
         points = self.query_one("#incident-points", Input)
         points.disabled = entry.dismissal
-        points.placeholder = "" if entry.dismissal else f"{entry.range_text()} · {format_number(entry.default_points)}"
+        if entry.dismissal:
+            points.placeholder = ""
+        elif entry.ranged:
+            points.placeholder = self.ctx.t("incident.points_hint", default=format_number(entry.default_points), range=entry.range_text())
+        else:
+            points.placeholder = entry.range_text()
         self.query_one("#incident-count", Input).focus()
 
     # -- recording ---------------------------------------------------------------------------

@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from cstui.domain import Period, Result
-from cstui.domain.values import format_number
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import StoreError
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.screens.scorecard import show_number
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
@@ -37,7 +37,7 @@ register(
         "Sort": ("Sort", "排序"),
         "Filter": ("Filter", "筛选"),
         "Team": ("Team", "组别"),
-        "Apply results": ("Apply results", "记录结果"),
+        "Apply": ("Apply", "记录结果"),
         "Close period": ("Close period", "关闭周期"),
         "Reload": ("Reload", "刷新"),
         "Back": ("Back", "返回"),
@@ -164,10 +164,15 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
     return Graded(period, status, "computed", [Row.of(r) for r in results], results, len(recorded), problems)
 
 
+def decision_text(ctx: AppContext, decision: str) -> str:
+    label = ctx.t(f"decision.{decision}")
+    return decision if label.startswith("decision.") else label
+
+
 def signed(value: Decimal | None) -> str:
     if value is None:
         return ""
-    text = format_number(value)
+    text = show_number(value)
     return f"+{text}" if value > 0 else text
 
 
@@ -180,7 +185,7 @@ class PeriodBoardScreen(Screen):
         Binding("s", "sort", "Sort"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("t", "team", "Team"),
-        Binding("A", "apply", "Apply results", key_display="A"),
+        Binding("A", "apply", "Apply", key_display="A"),
         Binding("C", "close_period", "Close period", key_display="C"),
         Binding("r", "reload", "Reload", show=False),
     ]
@@ -252,7 +257,7 @@ class PeriodBoardScreen(Screen):
     def visible_rows(self) -> list[Row]:
         rows = self.graded.rows if self.graded else []
         words = self.filter_text.lower().split()
-        rows = [r for r in rows if all(w in r.text() for w in words)]
+        rows = [r for r in rows if all(w in f"{r.text()} {self.decision_label(r.decision).lower()}" for w in words)]
         return sorted(rows, key=self._sort_key)
 
     def _sort_key(self, r: Row):
@@ -278,7 +283,7 @@ class PeriodBoardScreen(Screen):
             table.add_row(
                 f"{r.employee_id} {r.name}",
                 r.team,
-                format_number(r.score) if r.score is not None else "-",
+                show_number(r.score),
                 r.grade or "",
                 str(r.rank) if r.rank is not None else "",
                 level,
@@ -291,8 +296,7 @@ class PeriodBoardScreen(Screen):
         self._status(len(rows))
 
     def decision_label(self, decision: str) -> str:
-        label = self.ctx.t(f"decision.{decision}")
-        return decision if label.startswith("decision.") else label
+        return decision_text(self.ctx, decision)
 
     def _status(self, shown: int) -> None:
         t, g = self.ctx.t, self.graded
@@ -401,7 +405,7 @@ class PeriodBoardScreen(Screen):
         for kind in order:
             n = decisions.get(kind, 0)
             if n or kind in ("promote", "demote"):
-                label = PLURAL.get(kind, kind) if self.ctx.lang == "en" else self.decision_label(kind)
+                label = PLURAL.get(kind, self.decision_label(kind)) if self.ctx.lang == "en" else self.decision_label(kind)
                 parts.append(f"{n} {label}")
         flagged = sum(1 for r in g.results if r.flags)
         if flagged:

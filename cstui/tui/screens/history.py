@@ -15,13 +15,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cstui.domain import Override, Period, Result
-from cstui.domain.values import format_number
 from cstui.engine.model import TeamHistory
 from cstui.schemes import Scheme
 from cstui.store import StoreError
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.modals.override import OverrideModal
+from cstui.tui.screens.board import decision_text
+from cstui.tui.screens.scorecard import show_number
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 MONTHS_SHOWN = 12
@@ -122,7 +123,7 @@ def bar_chart(scores: list[tuple[Period, Decimal | None]], rows: int = BAR_ROWS,
     top = max(values + [Decimal(1)])
     steps = rows * 8
     heights = [None if s is None else max(0, int((s / top * steps).to_integral_value())) for _, s in scores]
-    lines = ["".join((format_number(s.quantize(Decimal(1))) if s is not None else "-").center(width) for _, s in scores)]
+    lines = ["".join(show_number(s, "1").center(width) for _, s in scores)]
     for row in range(rows, 0, -1):
         line = ""
         for h in heights:
@@ -196,8 +197,7 @@ class HistoryScreen(Screen):
             return key or "-"
         for level in self.scheme.levels:
             if level.key == key:
-                label = level.label_zh if self.ctx.lang == "zh" else level.label
-                return key if label == key else f"{key} {label}"
+                return level.label_zh if self.ctx.lang == "zh" else level.label
         return key
 
     def current_level(self) -> str | None:
@@ -234,8 +234,8 @@ class HistoryScreen(Screen):
             level = before or ""
             if after and after != before:
                 level = f"{before}→{after}"
-            decision = field_of(result, "decision") + (" " + t("hist.recorded") if recorded else "")
-            table.add_row(str(period), format_number(score) if score is not None else "-", decision, level, key=str(index))
+            decision = decision_text(self.ctx, field_of(result, "decision")) + (" " + t("hist.recorded") if recorded else "")
+            table.add_row(str(period), show_number(score), decision, level, key=str(index))
         self._trace(0)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -249,7 +249,7 @@ class HistoryScreen(Screen):
             return
         period, result, _ = self.story.decisions[index]
         flags = field_of(result, "flags") or []
-        lines = [f"{period}: {field_of(result, 'decision')}"] + list(field_of(result, "trace") or [])
+        lines = [f"{period}: {decision_text(self.ctx, field_of(result, 'decision'))}"] + list(field_of(result, "trace") or [])
         if flags:
             lines.append(", ".join(flags))
         box.update("\n".join(lines))

@@ -7,13 +7,14 @@ never an overwrite. Incidents are written as they are recorded (each is its own 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.values import PARSERS, ValueProblem, format_number
@@ -77,10 +78,19 @@ def metric_label(spec: MetricSpec, lang: str) -> str:
     return spec.label_zh if lang == "zh" else spec.label
 
 
+def show_number(value: Decimal | int | None, places: str = "0.01") -> str:
+    """A score or amount for the screen: at most two decimals, no trailing zeros."""
+    if value is None:
+        return "-"
+    if isinstance(value, Decimal):
+        value = value.quantize(Decimal(places))
+    return format_number(value)
+
+
 def signed_money(value) -> str:
     if value is None:
         return "-"
-    text = format_number(value)
+    text = show_number(value)
     return text if value <= 0 else f"+{text}"
 
 
@@ -122,6 +132,7 @@ class ScorecardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         t = self.ctx.t
+        yield Header()
         yield Static("", id="sc-head", classes="head", markup=False)
         yield Static("", id="sc-banner", classes="banner", markup=False)
         with Horizontal(id="sc-body"):
@@ -282,7 +293,7 @@ class ScorecardScreen(Screen):
     def _summary(self, month) -> list[str]:
         t = self.ctx.t
         lines = [
-            f"{t('sc.score')}: {format_number(month.score) if month.score is not None else '-'}",
+            f"{t('sc.score')}: {show_number(month.score)}",
             f"{t('sc.grade')}: {month.grade or '-'}",
             f"{t('sc.pay')}: {signed_money(month.pay_delta)}",
         ]
