@@ -129,8 +129,13 @@ class ReplayModel(DocumentModel):
     def compiled(self, scheme: Any) -> Any:
         raise NotImplementedError
 
-    def replay(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period) -> list[MonthState]:
-        """The employee's months in order, from the first month that matters up to ``until``."""
+    def replay(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period, explain_from: Period | None = None) -> list[MonthState]:
+        """The employee's months in order, from the first month that matters up to ``until``.
+
+        Score traces are written only from ``explain_from`` on (None: every month): earlier
+        months are replayed for their levels, and formatting their lines would dominate
+        the cost of grading a large roster.
+        """
         raise NotImplementedError
 
     def starting_level(self, params: Any, employee: Employee) -> str:
@@ -142,7 +147,7 @@ class ReplayModel(DocumentModel):
         for employee in history.employees:
             if not _on_roster(employee, history, period):
                 continue
-            states = self._states(params, employee, history, period.last_month)
+            states = self._states(params, employee, history, period.last_month, period.months()[0])
             results.append(self._result(scheme, params, employee, period, states))
         _rank_by_team(results)
         return results
@@ -153,14 +158,14 @@ class ReplayModel(DocumentModel):
         for employee in history.employees:
             if Period.of_date(employee.hire_date).ordinal > until.last_month.ordinal:
                 continue
-            states = self._states(params, employee, history, until.last_month)
+            states = self._states(params, employee, history, until.last_month, until.last_month.next())
             timelines[employee.id] = timeline(states, self.starting_level(params, employee), employee)
         return timelines
 
-    def _states(self, params: Any, employee: Employee, history: TeamHistory, until: Period) -> dict[Period, MonthState]:
+    def _states(self, params: Any, employee: Employee, history: TeamHistory, until: Period, explain_from: Period) -> dict[Period, MonthState]:
         cards = history.cards.get(employee.id, {})
         overrides = history.overrides.get(employee.id, [])
-        return {s.period: s for s in self.replay(params, employee, cards, overrides, until)}
+        return {s.period: s for s in self.replay(params, employee, cards, overrides, until, explain_from)}
 
     def month_state(self, params: Any, employee: Employee, states: dict[Period, MonthState], month: Period) -> MonthState:
         if month in states:

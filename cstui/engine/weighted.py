@@ -47,6 +47,11 @@ def weighted_total(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) 
     return total, trace
 
 
+def weighted_sum(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) -> Decimal:
+    """The same total as :func:`weighted_total`, without the trace (replaying history)."""
+    return sum((item.weight * item_score(item, values[item.key]) for item in items), Decimal(0)) / HUNDRED
+
+
 def blend(self_score: Decimal, supervisor_score: Decimal, self_weight: Decimal, supervisor_weight: Decimal) -> Decimal:
     """A rated item from both ratings: self_weight% of the agent's own + supervisor_weight% of the supervisor's."""
     return (self_score * self_weight + supervisor_score * supervisor_weight) / HUNDRED

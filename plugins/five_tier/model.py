@@ -37,10 +37,9 @@ from cstui.engine.replay import (
     month_span,
     overrides_by_month,
     parse_card,
-    quarter_average,
 )
 
-from cstui.engine.weighted import WeightedItem, load_items, weighted_total
+from cstui.engine.weighted import WeightedItem, load_items, weighted_sum, weighted_total
 from cstui.schemes import Problems, Scheme, SchemeError
 
 METHODS = ("weighted", "bands")
@@ -101,13 +100,13 @@ class FiveTier(ReplayModel):
     def starting_level(self, params: TierParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 
-    def replay(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period) -> list[MonthState]:
+    def replay(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period, explain_from: Period | None = None) -> list[MonthState]:
         by_month = overrides_by_month(overrides)
         hired = Period.of_date(employee.hire_date)
         # quarters before the first scorecard or override change nothing: start at that quarter
         first_data = min([*cards, *by_month, until], key=lambda p: p.ordinal)
         start = max(hired, first_data.quarter.months()[0], key=lambda p: p.ordinal)
-        run = _Run(params, employee, self.starting_level(params, employee))
+        run = _Run(params, employee, self.starting_level(params, employee), explain_from)
         return [run.month(m, cards.get(m), by_month.get(m)) for m in month_span(start, until)]
 
     def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Result:
@@ -121,8 +120,9 @@ class FiveTier(ReplayModel):
 class _Run:
     """One employee's tier, probation and month scores while the months are replayed."""
 
-    def __init__(self, params: TierParams, employee: Employee, level: str):
+    def __init__(self, params: TierParams, employee: Employee, level: str, explain_from: Period | None):
         self.p, self.employee, self.level = params, employee, level
+        self.explain_from = explain_from.ordinal if explain_from is not None else -1
         self.hired = Period.of_date(employee.hire_date)
         self.scores: dict[Period, Decimal] = {}
         self.probation: set[Period] = set()
@@ -134,9 +134,13 @@ class _Run:
         if override is not None:
             self._override(state, override)
         if card is not None:
-            state.score, lines = month_score(self.p, self.employee.id, card)
-            state.pay_delta, bonus_line = bonus_for(self.p.bonus, state.score)
-            state.trace.extend(lines + [bonus_line])
+            explain = month.ordinal >= self.explain_from
+            state.score, lines = month_score(self.p, self.employee.id, card, explain)
+            if explain:
+                state.pay_delta, bonus_line = bonus_for(self.p.bonus, state.score)
+                state.trace.extend(lines + [bonus_line])
+            else:
+                state.pay_delta = self.p.bonus.lookup(state.score)
             self.scores[month] = state.score
         if month in self.probation:
             self._probation_month(state)
@@ -171,23 +175,26 @@ class _Run:
 
     def _review(self, state: MonthState) -> None:
         quarter = state.period.quarter
-        employed = {m: s for m, s in self.scores.items() if m.quarter == quarter and m.ordinal >= self.hired.ordinal}
-        average, present, missing = quarter_average(employed, quarter)
-        missing = [m for m in missing if m.ordinal >= self.hired.ordinal]
+        months = [m for m in quarter.months() if m.ordinal >= self.hired.ordinal]
+        present = [m for m in months if m in self.scores]
+        missing = [m for m in months if m not in self.scores]
         for m in missing:
             flag = f"missing {m}"
             if flag not in state.flags:
                 state.flags.append(flag)
-        if average is None:
+        if not present:
             state.decision = "missing"
             state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
             return
+        # months without a scorecard are left out of the average (and flagged), not counted as 0;
         # the review decides on the average as it is shown (rounded half up), never on hidden digits
+        average = sum((self.scores[m] for m in present), Decimal(0)) / len(present)
         average = average.quantize(self.p.average_step, rounding=ROUND_HALF_UP)
         state.review_score = average
-        parts = " + ".join(format_number(employed[m]) for m in present)
-        note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
-        state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {average}{note}")
+        if state.period.ordinal >= self.explain_from:
+            parts = " + ".join(format_number(self.scores[m]) for m in present)
+            note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
+            state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {average}{note}")
         self._decide(state, average)
 
     def _decide(self, state: MonthState, average: Decimal) -> None:
@@ -241,20 +248,24 @@ class _Run:
         self.pending_why = f"review {state.period.quarter}: {why}"
 
 
-def month_score(params: TierParams, employee_id: str, card: Scorecard) -> tuple[Decimal, list[str]]:
+def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
+    """The month's score and, when ``explain``, its trace lines."""
     values = parse_card(params.specs, employee_id, card)
     if params.items:
+        if not explain:
+            return weighted_sum(params.items, values), []
         total, trace = weighted_total(params.items, values)
         return total, trace + [f"score = {format_number(_places(total))}"]
     total, trace = Decimal(0), []
     for metric in params.bands:
         band = metric.table.band_of(values[metric.key])
         total += band.value
-        trace.append(f"{metric.label} {show(values[metric.key], metric.kind)} {metric.table.describe(band, metric.kind)} → {format_number(band.value)}")
+        if explain:
+            trace.append(f"{metric.label} {show(values[metric.key], metric.kind)} {metric.table.describe(band, metric.kind)} → {format_number(band.value)}")
     if params.cap is not None and total > params.cap:
         trace.append(f"score {format_number(total)} capped at {format_number(params.cap)}")
         total = params.cap
-    return total, trace + [f"score = {format_number(total)}"]
+    return total, (trace + [f"score = {format_number(total)}"] if explain else [])
 
 
 def _places(value: Decimal) -> Decimal:

@@ -104,12 +104,12 @@ class StarLevels(ReplayModel):
     def starting_level(self, params: StarParams, employee: Employee) -> str:
         return employee.level or params.probation_level
 
-    def replay(self, params: StarParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period) -> list[MonthState]:
+    def replay(self, params: StarParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period, explain_from: Period | None = None) -> list[MonthState]:
         by_month = overrides_by_month(overrides)
         assess_from = self._assessed_from(params, employee, cards, by_month)
         hired = Period.of_date(employee.hire_date)
         start = hired if employee.level in (None, params.probation_level) else min([assess_from, *by_month], key=lambda p: p.ordinal)
-        run = _Run(params, employee.id, self.starting_level(params, employee))
+        run = _Run(params, employee.id, self.starting_level(params, employee), explain_from)
         states = []
         for month in month_span(start, until):
             states.append(run.month(month, cards.get(month), by_month.get(month), month.ordinal >= assess_from.ordinal))
@@ -126,8 +126,9 @@ class StarLevels(ReplayModel):
 class _Run:
     """The streaks and the level while one employee's months are replayed in order."""
 
-    def __init__(self, params: StarParams, employee_id: str, level: str):
+    def __init__(self, params: StarParams, employee_id: str, level: str, explain_from: Period | None):
         self.p, self.employee_id, self.level = params, employee_id, level
+        self.explain_from = explain_from.ordinal if explain_from is not None else -1
         self.up: list[Decimal] = []
         self.down: list[Decimal] = []
         self.pending_why: str | None = None  # why the level that starts next month changed
@@ -144,7 +145,7 @@ class _Run:
             state.trace.append(f"probation ended → {self.p.first_level} from {month}")
         assessed = assessed or self.placed
         if card is not None:
-            state.score, lines = month_score(self.p, self.employee_id, card)
+            state.score, lines = month_score(self.p, self.employee_id, card, month.ordinal >= self.explain_from)
             state.trace.extend(lines)
         if state.level == self.p.probation_level or not assessed:
             state.trace.append("not assessed: " + ("probation" if state.level == self.p.probation_level else "before the first scorecard"))
@@ -177,7 +178,7 @@ class _Run:
             self._change(state, +1, f">= {format_number(p.promote_at)}", self.up)
         elif len(self.down) >= p.window:
             self._change(state, -1, f"< {format_number(p.demote_below)}", self.down)
-        else:
+        elif state.period.ordinal >= self.explain_from:
             state.trace.append(f"streak: {len(self.up)} month(s) >= {format_number(p.promote_at)}, {len(self.down)} month(s) < {format_number(p.demote_below)}")
 
     def _change(self, state: MonthState, step: int, rule: str, streak: list[Decimal]) -> None:
@@ -201,8 +202,8 @@ class _Run:
         self.pending_why = why
 
 
-def month_score(params: StarParams, employee_id: str, card: Scorecard) -> tuple[Decimal, list[str]]:
-    """Σ weight × actual / target × 100, one trace line per KPI."""
+def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
+    """Σ weight × actual / target × 100, one trace line per KPI when ``explain``."""
     values = parse_card(params.specs, employee_id, card)
     total = Decimal(0)
     trace = []
@@ -213,10 +214,11 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard) -> tuple[
         percent = actual / target * HUNDRED
         part = kpi.weight * percent / HUNDRED
         total += part
-        trace.append(
-            f"{kpi.label} {grouped(actual)} / {grouped(target)} = {format_number(_places(percent))}%"
-            f" (weight {format_number(kpi.weight)}%) → {format_number(_places(part))}"
-        )
+        if explain:
+            trace.append(
+                f"{kpi.label} {grouped(actual)} / {grouped(target)} = {format_number(_places(percent))}%"
+                f" (weight {format_number(kpi.weight)}%) → {format_number(_places(part))}"
+            )
     return total, trace
 
 
