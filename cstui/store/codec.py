@@ -8,8 +8,6 @@ from decimal import Decimal
 
 from cstui.domain import Employee, Incident, Override, Period
 
-EMPLOYEE_COLUMNS = ("id", "name", "team", "role", "hire_date", "status", "login", "scheme", "level", "version")
-INCIDENT_COLUMNS = ("id", "employee_id", "date", "code", "count", "points", "note", "recorded_by")
 
 
 def now() -> str:
