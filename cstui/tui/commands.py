@@ -5,9 +5,17 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
+from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+
+# Textual's own defaults (focus next/previous, copy ...) are not cstui's commands
+_TEXTUAL_DEFAULTS = {
+    (b.key, b.action) for b in (*Screen.BINDINGS, *App.BINDINGS) if isinstance(b, Binding) and b.action != "quit"
+}
 
 
 class BindingRow(NamedTuple):
@@ -19,17 +27,20 @@ class BindingRow(NamedTuple):
 
 
 def binding_rows(screen: Screen) -> list[BindingRow]:
-    """The screen's (and focused widgets') bindings first, then the app's; hidden ones left out.
+    """The screen's bindings, then the app's; hidden ones left out.
+
+    Bindings of the focused widget (cursor keys, scrolling) are the widget's own business
+    and would bury the screen's keys, so they are not listed.
 
     ``active_bindings`` already applies each node's ``check_action``: an action that
     returns False is absent, None is present but disabled.
     """
     app = screen.app
     active = list(screen.active_bindings.values())
-    ordered = [ab for ab in active if ab.node is not app] + [ab for ab in active if ab.node is app]
+    ordered = [ab for ab in active if ab.node is screen] + [ab for ab in active if ab.node is app]
     rows, seen = [], set()
     for node, binding, enabled, _tooltip in ordered:
-        if not binding.description or binding.action in seen or binding.action == "command_palette":
+        if not binding.description or binding.action in seen or (binding.key, binding.action) in _TEXTUAL_DEFAULTS:
             continue
         seen.add(binding.action)
         key = binding.key_display or app.get_key_display(binding)

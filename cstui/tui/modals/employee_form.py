@@ -136,7 +136,10 @@ class EmployeeForm(ModalScreen[Employee | None]):
         if event.select.id == "f-scheme":
             levels = self.query_one("#f-level", Select)
             name = None if event.value is Select.NULL else str(event.value)
-            levels.set_options(self._levels(name))
+            current, options = levels.value, self._levels(name)
+            levels.set_options(options)
+            if any(value == current for _label, value in options):
+                levels.value = current  # the scheme did not change the ladder: keep the level
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -49,6 +50,7 @@ class SchemesScreen(Screen):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self.ctx = ctx
+        self.current: str | None = None
         self.schemes, self.problems = catalog().all()
         self.problems = self.problems + [
             ctx.t("schemes.plugin_error", plugin=e.plugin, message=e.message) for e in get_registry().errors
@@ -77,7 +79,7 @@ class SchemesScreen(Screen):
 
     def _option_text(self, scheme: Scheme) -> Text:
         text = Text(scheme.name, style="bold")
-        text.append(f"\n{scheme.model.name} {scheme.version}", style="dim")
+        text.append(f" v{scheme.version}", style="dim")
         return text
 
     def _problems(self) -> Text:
@@ -95,6 +97,7 @@ class SchemesScreen(Screen):
         self.focus_next()
 
     def show(self, scheme: Scheme) -> None:
+        self.current = scheme.name
         self.query_one("#schemes-detail-text", Static).update(describe(scheme, self.ctx.lang, self.ctx.t))
         self.query_one("#schemes-detail", VerticalScroll).scroll_home(animate=False)
 
@@ -108,21 +111,38 @@ def describe(scheme: Scheme, lang: str, t) -> RenderableType:
         (t("schemes.model"), scheme.model.name),
         (t("schemes.version"), scheme.version),
         (t("schemes.plugin"), scheme.plugin or "-"),
-        (t("schemes.source"), scheme.source),
+        (t("schemes.source"), short_source(scheme.source)),
     ]
     if len(scheme.chain) > 1:
-        facts.append((t("schemes.extends"), " → ".join(scheme.chain[1:])))
+        facts.append((t("schemes.extends"), " → ".join(short_source(s) for s in scheme.chain[1:])))
     parts: list[RenderableType] = [head, _pairs(facts)]
     if scheme.params.get("description"):
         parts.append(Text(str(scheme.params["description"]), style="italic"))
     parts += [_section(t("schemes.levels")), _levels(scheme, lang)]
     metrics = scheme.params.get("metrics") or {}
     if metrics:
-        parts += [_section(t("schemes.metrics")), _records([{"key": k, **v} for k, v in metrics.items()])]
+        parts += [_section(t("schemes.metrics")), _metrics(metrics, lang)]
     for key, value in scheme.params.items():
         if key not in SHOWN:
             parts += list(_param(key, value))
     return Group(*parts)
+
+
+def short_source(source: str) -> str:
+    """A built-in scheme file by its name under schemes/; any other file by its full path."""
+    path = Path(source)
+    if "cstui_schemes" in path.parts or path.parent.name == "schemes":
+        return f"schemes/{path.name}"
+    return source
+
+
+def _metrics(metrics: dict, lang: str) -> Table:
+    rows = []
+    for key, spec in metrics.items():
+        label = spec.get("label_zh" if lang == "zh" else "label", spec.get("label", key))
+        rest = {k: v for k, v in spec.items() if k not in ("label", "label_zh")}
+        rows.append({"key": key, **rest, "label": label})
+    return _records(rows)
 
 
 def _section(title: str) -> Text:

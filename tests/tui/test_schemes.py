@@ -1,0 +1,68 @@
+"""The schemes screen: every installed scheme, the effective tables of the selected one."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import settle
+from rich.console import Console
+
+from cstui.schemes import catalog
+from cstui.tui.screens.schemes import describe
+
+
+def render_text(renderable) -> str:
+    console = Console(width=100, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("name", ["star-levels", "assistant-class", "five-tier", "ecommerce-kpi"])
+def test_describe_shows_levels_metrics_and_tables(name):
+    scheme = catalog().get(name)
+    text = render_text(describe(scheme, "en", lambda key, **kw: key))
+    for level in scheme.level_keys:
+        assert level in text
+    for spec in scheme.metric_specs():
+        assert spec.key in text
+    assert scheme.source in text.replace("\n", "") or scheme.source.split("/")[-1] in text
+
+
+def test_describe_ecommerce_band_table():
+    text = render_text(describe(catalog().get("ecommerce-kpi"), "en", lambda key, **kw: key))
+    assert "conversion" in text and "five-tier" in text
+
+
+async def test_list_and_select(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        names = [s.name for s in app.screen.schemes]
+        assert {"star-levels", "assistant-class", "five-tier", "ecommerce-kpi"} <= set(names)
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.screen.current == names[1]
+
+
+def test_schemes_list_snapshot(make_app, snap_compare):
+    async def go(pilot):
+        await pilot.press("3")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=go)
+
+
+def test_scheme_detail_snapshot(make_app, snap_compare):
+    async def go(pilot):
+        await pilot.press("3", "down", "down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=go)
+
+
+def test_scheme_detail_in_chinese_wide(make_app, snap_compare):
+    async def go(pilot):
+        await pilot.press("3")
+        await settle(pilot)
+
+    assert snap_compare(make_app(lang="zh"), terminal_size=(120, 40), run_before=go)
