@@ -78,8 +78,8 @@ def write_demo(path: Path, employees: int, window: Window, seed: int, login: str
         with store.write():
             _teams_and_users(store)
             store.import_roster(p.employee for p in people)
-            scorecards, incidents = _months(store, people, window, rng, _catalogue())
             _override(store, people, window)
+        scorecards, incidents = _months(store, people, window, rng, _catalogue())
         summary = DemoSummary(path, window.first, window.end, seed, scorecards=scorecards, incidents=incidents)
         summary.users = [(u.login, u.role, u.teams) for u in store.users()]
     by_team = Counter(p.employee.team for p in people)
@@ -107,12 +107,15 @@ def _teams_and_users(store: Store) -> None:
 
 
 def _months(store: Store, people: list[Person], window: Window, rng: random.Random, catalogue: Catalogue) -> tuple[int, int]:
-    """Month by month (the store checks each bulk save against that month's cards only)."""
+    """One transaction per month: the store checks each bulk save against that month's
+    cards only, and the write-ahead log stays the size of one month. A failed build is
+    removed whole by :func:`cstui.demo.build_demo`."""
     cards = incidents = 0
     for month in window.months:
-        for rows, incs in _chunks(people, month, window, rng, catalogue):
-            cards += store.save_scorecards(rows)[0]
-            incidents += len(store.add_incidents(incs))
+        with store.write():
+            for rows, incs in _chunks(people, month, window, rng, catalogue):
+                cards += store.save_scorecards(rows)[0]
+                incidents += len(store.add_incidents(incs))
     return cards, incidents
 
 
@@ -120,7 +123,7 @@ def _chunks(people, month, window, rng, catalogue) -> Iterator[tuple[list, list[
     rows: list[tuple[str, Period, dict[str, str]]] = []
     incs: list[Incident] = []
     for person in people:
-        if person.hired.ordinal > month.ordinal:
+        if person.hired > month.ordinal:
             continue  # not employed yet
         plan = _plan(person, month, window, rng, catalogue)
         if plan is None:

@@ -24,10 +24,10 @@ class Person:
     target: int = 50000  # monthly sales target (star-levels)
     script: CardScript | None = None  # the cast's scripted months
     scenario: str = ""
+    hired: int = 0  # ordinal of the hire month: no scorecard before it
 
-    @property
-    def hired(self) -> Period:
-        return Period.of_date(self.employee.hire_date)
+    def __post_init__(self) -> None:
+        self.hired = Period.of_date(self.employee.hire_date).ordinal
 
 
 def id_width(employees: int) -> int:
