@@ -102,6 +102,7 @@ class RosterScreen(Screen):
         self.descending = False
         self._generation = 0
         self._debounce: Timer | None = None
+        self._writable_row: bool | None = None
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -251,7 +252,11 @@ class RosterScreen(Screen):
         return True
 
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
-        self.refresh_bindings()  # edit/deactivate depend on the row's team
+        # edit/deactivate depend on the row's team; refresh the footer only when that changes
+        writable = event.row is not None and self.ctx.store.user.can_write(event.row[2])
+        if writable != self._writable_row:
+            self._writable_row = writable
+            self.refresh_bindings()
 
     def action_add(self) -> None:
         self.app.push_screen(EmployeeForm(self.ctx, None), self._saved)
