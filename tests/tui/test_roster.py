@@ -226,3 +226,35 @@ async def test_enter_opens_the_scorecard_and_h_the_history(make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "RosterScreen"
+
+
+async def test_a_read_only_database_is_reported_in_the_form(make_app, monkeypatch):
+    import sqlite3
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        form = app.screen
+
+        def refuse(*args, **kwargs):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+        monkeypatch.setattr(app.ctx.store, "update_employee", refuse)
+        form.query_one("#f-name").value = "张大伟"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running and app.screen is form
+        assert "read-only" in str(form.query_one("#form-error").render())
+        assert form.query_one("#f-name").value == "张大伟"
+
+
+async def test_fixing_a_field_clears_its_error(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "ctrl+s")
+        await pilot.pause()
+        form = app.screen
+        assert "required" in str(form.query_one("#err-name").render())
+        form.query_one("#f-name").value = "新人"
+        await pilot.pause()
+        assert str(form.query_one("#err-name").render()) == ""

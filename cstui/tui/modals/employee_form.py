@@ -132,7 +132,15 @@ class EmployeeForm(ModalScreen[Employee | None]):
 
     # -- reactions ------------------------------------------------------------------------------
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._clear_error(event.input.id)
+
+    def _clear_error(self, widget_id: str | None) -> None:
+        if widget_id and widget_id.startswith("f-") and self.is_mounted:
+            self.query_one(f"#err-{widget_id[2:]}", Static).update("")
+
     def on_select_changed(self, event: Select.Changed) -> None:
+        self._clear_error(event.select.id)
         if event.select.id == "f-scheme":
             levels = self.query_one("#f-level", Select)
             name = None if event.value is Select.NULL else str(event.value)
