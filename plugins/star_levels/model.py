@@ -16,7 +16,7 @@ below ``first_level`` (an agent who would drop from it is flagged instead).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard
@@ -56,6 +56,7 @@ class StarParams:
     demote_below: Decimal
     window: int
     specs: tuple[MetricSpec, ...]
+    score_step: Decimal  # 10 ** -score.places: the month's score is rounded to this, shown and used
 
     @property
     def stars(self) -> tuple[str, ...]:
@@ -219,7 +220,10 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: 
                 f"{kpi.label} {grouped(actual)} / {grouped(target)} = {format_number(_places(percent))}%"
                 f" (weight {format_number(kpi.weight)}%) → {format_number(_places(part))}"
             )
-    return total, trace
+    rounded = total.quantize(params.score_step, rounding=ROUND_HALF_UP)
+    if explain and len(params.kpis) > 1:
+        trace.append(f"score = {format_number(rounded)}")
+    return rounded, trace
 
 
 def _places(value: Decimal) -> Decimal:
@@ -247,10 +251,13 @@ def compile_params(params: dict, problems: Problems) -> StarParams | None:
     if promote_at is not None and demote_below is not None and demote_below > promote_at:
         problems.add("review.demote_below", f"expected at most promote_at ({format_number(promote_at)}): a month cannot count both up and down")
     window = _whole(review, "review.window", problems, minimum=1)
+    places = _whole(score, "score.places", problems)
+    if places is not None and places > 6:
+        problems.add("score.places", f"expected a whole number of decimals 0..6, got {places}")
     if len(problems.lines) > before:
         return None
     specs = tuple(_specs(params))
-    return StarParams(ladder, probation_level, months, first_level, kpis, promote_at, demote_below, window, specs)  # type: ignore[arg-type]
+    return StarParams(ladder, probation_level, months, first_level, kpis, promote_at, demote_below, window, specs, Decimal(1).scaleb(-places))  # type: ignore[arg-type]
 
 
 def _specs(params: dict) -> list[MetricSpec]:

@@ -81,9 +81,20 @@ def test_month_score_trace_and_promotion_line(scheme):
 def test_a_month_just_below_the_bar_breaks_the_promotion_streak(scheme):
     e = employee(level="2-star")
     cards = cards_for("E1", "2026-08", [112, 115, 110])
-    cards[M("2026-10")].values["sales_actual"] = "109999.99"
+    cards[M("2026-10")].values["sales_actual"] = "109990"  # 109.99%
     r = one(scheme, history((e, cards)), "2026-10")
+    assert r.score == D("109.99")
     assert r.decision == "stay" and r.level_after == "2-star"
+
+
+def test_the_score_is_rounded_to_score_places_and_that_value_decides(scheme):
+    e = employee(level="2-star")
+    cards = cards_for("E1", "2026-08", [112, 115, 110])
+    cards[M("2026-10")].values["sales_actual"] = "109999.99"  # 109.99999% shows as 110.00
+    r = one(scheme, history((e, cards)), "2026-10")
+    assert r.score == D("110.00")
+    assert r.decision == "promote"
+    assert "3 months >= 110 (112, 115, 110) → 2-star → 3-star from 2026-11" in r.trace
 
 
 def test_three_months_below_demote_and_the_streak_restarts(scheme):
