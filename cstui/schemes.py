@@ -8,6 +8,8 @@ expected``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -77,6 +79,12 @@ class Scheme:
     @property
     def level_keys(self) -> list[str]:
         return [lv["key"] for lv in self.params.get("levels", [])]
+
+    @property
+    def fingerprint(self) -> str:
+        """16 hex of sha256 over the parameters: a checkpoint resumes only under the same ones."""
+        text = json.dumps(self.params, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def metric_specs(self) -> list[MetricSpec]:
         specs = []

@@ -39,17 +39,29 @@ class MonthScore:
 
 
 @dataclass(slots=True)
+class Checkpoint:
+    """A team's replay state at the end of ``month``."""
+
+    month: Period
+    state: dict  # JSON-able only: str, int, bool, None, list, dict (Decimals as strings)
+
+
+@dataclass(slots=True)
 class TeamHistory:
     """Everything needed to grade one team under one scheme up to a period.
 
     ``cards[employee_id][month]`` holds every scorecard of the team's employees up to
     the last month of the period being graded; months with no scorecard are absent.
+    With a ``checkpoint``, ``employees`` is still the whole team, but ``cards`` and
+    ``overrides`` hold only the months after ``checkpoint.month``: the replay resumes
+    from the checkpoint's state instead of the starting levels.
     """
 
     team: str
     employees: list[Employee]
     cards: dict[str, dict[Period, Scorecard]] = field(default_factory=dict)
     overrides: dict[str, list[Override]] = field(default_factory=dict)
+    checkpoint: Checkpoint | None = None
 
 
 class DocumentModel:
@@ -81,3 +93,15 @@ class DocumentModel:
     def levels(self, scheme: Scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
         """Each employee's level timeline up to ``until``: ``[(first month, level, why), ...]``."""
         raise NotImplementedError
+
+    def checkpoint(self, scheme: Scheme, history: TeamHistory, month: Period) -> dict | None:
+        """The team's replay state at the end of ``month`` (JSON-able), or None (the model keeps none).
+
+        ``history`` may itself start from a checkpoint. Resuming from the returned state
+        must give exactly the results a full replay gives, traces included.
+        """
+        return None
+
+    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period) -> tuple[list[Result], dict | None]:
+        """:meth:`grade` and :meth:`checkpoint` at ``period.last_month`` (models override to do both in one replay)."""
+        return self.grade(scheme, history, period), self.checkpoint(scheme, history, period.last_month)
