@@ -200,7 +200,7 @@ def import_scorecards(store, path: Path, period: Period, scheme, fmt: str | None
     problems = FileProblems(path)
     reader = None if table.header is None else _CardReader(problems, table.header, specs)
     problems.raise_if_any()
-    on_scheme = {e.id for e in store.employees(scheme=scheme.name)}
+    on_scheme = store.scheme_members(scheme.name)  # id -> team: no Employee objects for 100,000 rows
     cards, first_row = [], {}
     for number, row in counted(table, table.estimate, progress, "checking"):
         if reader is None:  # a plugin importer: the first row's keys are the header
@@ -328,10 +328,10 @@ def _keep_unlisted_metrics(store, period: Period, cards: list, columns: set[str]
     """Merge in stored values of metrics the file has no column for (a partial file must not erase them)."""
     if set(specs) <= columns or not cards:
         return cards
+    stored = store.month_values(period, [employee_id for employee_id, _ in cards])  # one query, not one per card
     merged = []
     for employee_id, values in cards:
-        old = store.scorecard(employee_id, period).values
-        keep = {k: v for k, v in (old or {}).items() if k not in columns}
+        keep = {k: v for k, v in stored.get(employee_id, {}).items() if k not in columns}
         merged.append((employee_id, keep | values))
     return merged
 

@@ -20,6 +20,9 @@ def clean_values(values: Mapping[str, object], where: str = "") -> dict[str, str
     """Scorecard values as stored: text as typed; None and "" mean "not filled" and are dropped."""
     cleaned = {}
     for key, value in values.items():
+        if type(key) is str and type(value) is str and value and key.strip():  # the usual cell, checked fast
+            cleaned[key] = value
+            continue
         if not isinstance(key, str) or not key.strip():
             raise StoreError(f"{where}scorecard field names must be non-empty text, got {key!r}")
         if value is None or value == "":
@@ -84,63 +87,96 @@ class CardsMixin(PeriodsMixin, RosterMixin):
 
         Idempotent: a card whose values are already stored is neither written nor audited.
         Bulk import is last-writer-wins (no version check), like re-importing a file.
+        Each changed card gets its own audit row; its values are encoded once, for the
+        card and its audit row alike.
         """
         cards = self._clean_cards(rows)
         with self.write():
             self._check_card_access(cards)
-            existing = self._existing_cards({month for _, month, _ in cards})
-            stamp, inserts, updates, audits = now(), [], [], []
+            existing = self._existing_cards(cards)
+            stamp, who, inserts, updates, audits = now(), self.login, [], [], []
             for employee_id, month, values in cards:
                 text, found = dumps(values), existing.get((employee_id, month))
-                if found is not None and (found[0] == text or loads(found[0]) == values):
-                    continue
-                key = f"{employee_id}/{month}"
                 if found is None:
-                    inserts.append((employee_id, month, text, 1, self.login, stamp))
-                    audits.append(("import", "scorecards", key, None, values))
-                else:
-                    updates.append((employee_id, month, text, found[1] + 1, self.login, stamp))
-                    audits.append(("import", "scorecards", key, loads(found[0]), values))
+                    inserts.append((employee_id, month, text, 1, who, stamp))
+                    audits.append((f"{employee_id}/{month}", None, text))
+                elif found[0] != text and loads(found[0]) != values:
+                    updates.append((employee_id, month, text, found[1] + 1, who, stamp))
+                    audits.append((f"{employee_id}/{month}", found[0], text))
             self.conn.executemany(_INSERT_CARD, inserts)
             self.conn.executemany(_UPDATE_CARD, updates)
-            self._audit_many(audits)
+            self._audit_encoded("import", "scorecards", audits, at=stamp)
         return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
 
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
-        cards, seen = [], {}
+        cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once
         for number, (employee_id, month, values) in enumerate(rows, start=1):
             where = f"row {number}: "
-            try:
-                month = str(as_month(month))
-            except StoreError as error:
-                raise StoreError(f"{where}{error}") from error
-            if (employee_id, month) in seen:
-                raise StoreError(f"{where}scorecard {employee_id}/{month} appears twice (also row {seen[employee_id, month]})")
-            seen[employee_id, month] = number
-            cards.append((employee_id, month, clean_values(values, where)))
+            text = months.get(month)
+            if text is None:
+                try:
+                    text = months[month] = str(as_month(month))
+                except StoreError as error:
+                    raise StoreError(f"{where}{error}") from error
+            if (employee_id, text) in seen:
+                raise StoreError(f"{where}scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})")
+            seen[employee_id, text] = number
+            cards.append((employee_id, text, clean_values(values, where)))
         return cards
 
     def _check_card_access(self, cards: list[tuple[str, str, dict]]) -> None:
+        """Every row's employee exists, is on a team this login may change, in an open month.
+
+        The first failing row is named; a team or month that passed is not checked again.
+        """
         teams = self._teams_of({employee_id for employee_id, _, _ in cards})
-        closed = self._closed_periods()
+        closed, writable, open_months = self._closed_periods(), set(), set()
         for number, (employee_id, month, _) in enumerate(cards, start=1):
-            if employee_id not in teams:
+            team = teams.get(employee_id)
+            if team is None:
                 raise NotFound(f"row {number}: no employee {employee_id!r}")
-            self._require_write(teams[employee_id], f"the scorecard of employee {employee_id}")
-            self._require_open(Period.parse(month), f"row {number}: scorecard {employee_id}/{month}", closed)
+            if team not in writable:
+                self._require_write(team, f"the scorecard of employee {employee_id}")
+                writable.add(team)
+            if month not in open_months:
+                self._require_open(Period.parse(month), f"row {number}: scorecard {employee_id}/{month}", closed)
+                open_months.add(month)
 
     def _teams_of(self, ids: set[str]) -> dict[str, str]:
-        if len(ids) > _IN_LIST_MAX:
-            return dict(self.conn.execute("SELECT id, team FROM employees"))
+        if len(ids) > _IN_LIST_MAX:  # one JSON parameter instead of thousands of placeholders
+            sql = "SELECT id, team FROM employees WHERE id IN (SELECT value FROM json_each(?))"
+            return dict(self.conn.execute(sql, (dumps(list(ids)),)))
         marks = ", ".join("?" * len(ids))
         return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
 
-    def _existing_cards(self, months: set[str]) -> dict[tuple[str, str], tuple[str, int]]:
-        if not months:
-            return {}
-        marks = ", ".join("?" * len(months))
-        sql = f'SELECT employee_id, period, "values", version FROM scorecards WHERE period IN ({marks})'
-        return {(e, p): (text, version) for e, p, text, version in self.conn.execute(sql, list(months))}
+    def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[str, int]]:
+        """Stored (values text, version) of exactly these cards: one query per month."""
+        by_month: dict[str, list[str]] = {}
+        for employee_id, month, _ in cards:
+            by_month.setdefault(month, []).append(employee_id)
+        sql = (
+            'SELECT employee_id, "values", version FROM scorecards '
+            "WHERE period = ? AND employee_id IN (SELECT value FROM json_each(?))"
+        )
+        return {
+            (employee_id, month): (text, version)
+            for month, ids in by_month.items()
+            for employee_id, text, version in self.conn.execute(sql, (month, dumps(ids)))
+        }
+
+    def month_values(self, month: Period | str, employee_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+        """The stored values of ``month``'s cards of these employees, by id (one query).
+
+        Scoped like :meth:`employees`: cards of teams this login may not see are left out,
+        as are employees with no card that month.
+        """
+        scope, params = self._team_scope("e.team")
+        sql = (
+            'SELECT s.employee_id, s."values" FROM scorecards s JOIN employees e ON e.id = s.employee_id '
+            f"WHERE s.period = ? AND s.employee_id IN (SELECT value FROM json_each(?)) AND {scope}"
+        )
+        ids = dumps(list(dict.fromkeys(employee_ids)))
+        return {employee_id: loads(text) for employee_id, text in self.conn.execute(sql, [str(as_month(month)), ids, *params])}
 
     # -- incidents ----------------------------------------------------------------------------
 

@@ -15,10 +15,15 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# One encoder, built once: json.dumps with options builds a new JSONEncoder per call,
+# which is a third of the cost of encoding a small scorecard.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
 def dumps(value: object) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return _encode(value)
 
 
 def loads(text: str | None) -> object:
