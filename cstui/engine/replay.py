@@ -10,7 +10,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
 from cstui.domain.values import PARSERS
@@ -123,10 +123,53 @@ class MonthState:
     review_score: Decimal | None = None  # the review window's average, in a review month
 
 
+class Run(Protocol):
+    """One employee's replay in progress: fed the months in order, saved as JSON-able state."""
+
+    def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState: ...
+
+    def state(self) -> dict: ...
+
+
+@dataclass(slots=True)
+class Replayed:
+    """One employee's replayed months, and (when asked) the state to resume after them."""
+
+    states: dict[Period, MonthState]
+    level_before: str | None  # the level at the start of the first replayed month, when resumed
+    saved: dict | None = None
+
+
 class ReplayModel(DocumentModel):
-    """A model whose levels are replayed month by month; subclasses give :meth:`replay`."""
+    """A model whose levels are replayed month by month; subclasses give :meth:`begin`.
+
+    A checkpoint state is ``{"employees": {id: entry}}``; an entry is ``{"level", "timeline",
+    "run"}`` for an employee whose replay had begun by the checkpoint's month, or the model's
+    hint for one whose replay had not (:meth:`unstarted`, default ``{}``: start afresh).
+    """
 
     def compiled(self, scheme: Any) -> Any:
+        raise NotImplementedError
+
+    def begin(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[Run, Period]:
+        """The run replaying the employee's months and its first month.
+
+        With ``saved["run"]`` (the state at the end of ``after``) the run resumes from it at
+        the month after ``after``; otherwise it starts afresh (``saved`` may hold the hint
+        :meth:`unstarted` gave). Score traces are written only from ``explain_from`` on.
+        """
+        raise NotImplementedError
+
+    def unstarted(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+        """None to keep the run at the end of ``month``; or the entry to keep instead when a
+        later resume should start afresh (``{}``) or from the hint the dict holds.
+
+        ``saved`` is the employee's entry of the checkpoint the history started from, if any.
+        Default: keep the run whenever a month was replayed.
+        """
+        return None
+
+    def starting_level(self, params: Any, employee: Employee) -> str:
         raise NotImplementedError
 
     def replay(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period, explain_from: Period | None = None) -> list[MonthState]:
@@ -136,21 +179,39 @@ class ReplayModel(DocumentModel):
         months are replayed for their levels, and formatting their lines would dominate
         the cost of grading a large roster.
         """
-        raise NotImplementedError
+        by_month = overrides_by_month(overrides)
+        run, start = self.begin(params, employee, cards, by_month, until, explain_from, None, None)
+        return [run.month(m, cards.get(m), by_month.get(m)) for m in month_span(start, until)]
 
-    def starting_level(self, params: Any, employee: Employee) -> str:
-        raise NotImplementedError
+    # --- grading, levels and checkpoints ---------------------------------------------
 
     def grade(self, scheme: Any, history: TeamHistory, period: Period) -> list[Result]:
+        return self._grade(scheme, history, period, keep=False)[0]
+
+    def grade_and_checkpoint(self, scheme: Any, history: TeamHistory, period: Period) -> tuple[list[Result], dict | None]:
+        return self._grade(scheme, history, period, keep=True)
+
+    def checkpoint(self, scheme: Any, history: TeamHistory, month: Period) -> dict | None:
         params = self.compiled(scheme)
-        results = []
+        saved = {}
         for employee in history.employees:
-            if not _on_roster(employee, history, period):
+            saved[employee.id] = self._replay(params, employee, history, month, month.next(), keep=True).saved
+        return {"employees": saved}
+
+    def _grade(self, scheme: Any, history: TeamHistory, period: Period, keep: bool) -> tuple[list[Result], dict | None]:
+        params = self.compiled(scheme)
+        results, saved = [], {}
+        for employee in history.employees:
+            graded = _on_roster(employee, history, period)
+            if not graded and not keep:
                 continue
-            states = self._states(params, employee, history, period.last_month, period.months()[0])
-            results.append(self._result(scheme, params, employee, period, states))
+            replayed = self._replay(params, employee, history, period.last_month, period.months()[0], keep)
+            if graded:
+                results.append(self._result(scheme, params, employee, period, replayed))
+            if keep:
+                saved[employee.id] = replayed.saved
         _rank_by_team(results)
-        return results
+        return results, ({"employees": saved} if keep else None)
 
     def levels(self, scheme: Any, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
         params = self.compiled(scheme)
@@ -158,27 +219,59 @@ class ReplayModel(DocumentModel):
         for employee in history.employees:
             if Period.of_date(employee.hire_date).ordinal > until.last_month.ordinal:
                 continue
-            states = self._states(params, employee, history, until.last_month, until.last_month.next())
-            timelines[employee.id] = timeline(states, self.starting_level(params, employee), employee)
+            replayed = self._replay(params, employee, history, until.last_month, until.last_month.next())
+            timelines[employee.id] = self._timeline(params, employee, replayed, self._entry(history, employee))
         return timelines
 
-    def _states(self, params: Any, employee: Employee, history: TeamHistory, until: Period, explain_from: Period) -> dict[Period, MonthState]:
-        cards = history.cards.get(employee.id, {})
-        overrides = history.overrides.get(employee.id, [])
-        return {s.period: s for s in self.replay(params, employee, cards, overrides, until, explain_from)}
+    def _entry(self, history: TeamHistory, employee: Employee) -> dict | None:
+        if history.checkpoint is None:
+            return None
+        # an employee missing from the state (roster changes invalidate, so it should not
+        # happen) is replayed afresh from the months the history holds
+        return history.checkpoint.state.get("employees", {}).get(employee.id)
 
-    def month_state(self, params: Any, employee: Employee, states: dict[Period, MonthState], month: Period) -> MonthState:
-        if month in states:
-            return states[month]
-        level = self.level_at(params, employee, states, month)
+    def _replay(self, params: Any, employee: Employee, history: TeamHistory, until: Period, explain_from: Period, keep: bool = False) -> Replayed:
+        cards = history.cards.get(employee.id, {})
+        by_month = overrides_by_month(history.overrides.get(employee.id, []))
+        entry = self._entry(history, employee)
+        after = history.checkpoint.month if history.checkpoint is not None else None
+        run, start = self.begin(params, employee, cards, by_month, until, explain_from, entry, after)
+        states = {m: run.month(m, cards.get(m), by_month.get(m)) for m in month_span(start, until)}
+        resumed = entry is not None and entry.get("run") is not None
+        replayed = Replayed(states, entry["level"] if resumed else None)
+        if keep:
+            hint = None if resumed else self.unstarted(params, employee, cards, by_month, until, entry)
+            if hint is None and (states or resumed):
+                last = list(states.values())[-1].level_after if states else entry["level"]
+                line = self._timeline(params, employee, replayed, entry)
+                replayed.saved = {"level": last, "timeline": [[str(m), lv, why] for m, lv, why in line], "run": run.state()}
+            else:
+                replayed.saved = hint or {}
+        return replayed
+
+    def _timeline(self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None) -> list[tuple[Period, str, str]]:
+        if replayed.level_before is None or entry is None:
+            return timeline(replayed.states, self.starting_level(params, employee), employee)
+        entries = [(Period.parse(m), lv, why) for m, lv, why in entry["timeline"]]
+        for state in replayed.states.values():
+            if state.level != entries[-1][1]:
+                entries.append((state.period, state.level, state.why or "level changed"))
+        return entries
+
+    def month_state(self, params: Any, employee: Employee, replayed: Replayed, month: Period) -> MonthState:
+        if month in replayed.states:
+            return replayed.states[month]
+        level = self.level_at(params, employee, replayed, month)
         return MonthState(month, level, level, trace=["not assessed in this month"])
 
-    def level_at(self, params: Any, employee: Employee, states: dict[Period, MonthState], month: Period) -> str:
-        earlier = [s for p, s in states.items() if p.ordinal < month.ordinal]
-        return earlier[-1].level_after if earlier else self.starting_level(params, employee)
+    def level_at(self, params: Any, employee: Employee, replayed: Replayed, month: Period) -> str:
+        earlier = [s for p, s in replayed.states.items() if p.ordinal < month.ordinal]
+        if earlier:
+            return earlier[-1].level_after
+        return replayed.level_before or self.starting_level(params, employee)
 
-    def _result(self, scheme: Any, params: Any, employee: Employee, period: Period, states: dict[Period, MonthState]) -> Result:
-        months = [self.month_state(params, employee, states, m) for m in period.months()]
+    def _result(self, scheme: Any, params: Any, employee: Employee, period: Period, replayed: Replayed) -> Result:
+        months = [self.month_state(params, employee, replayed, m) for m in period.months()]
         if period.is_month:
             state = months[0]
             return make_result(scheme, employee, period, state.score, state.level, state.level_after, state.decision, state.pay_delta, state.flags, state.trace)

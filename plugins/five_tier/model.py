@@ -35,7 +35,6 @@ from cstui.engine.replay import (
     ReplayModel,
     make_result,
     month_span,
-    overrides_by_month,
     parse_card,
 )
 
@@ -100,14 +99,27 @@ class FiveTier(ReplayModel):
     def starting_level(self, params: TierParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 
-    def replay(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period, explain_from: Period | None = None) -> list[MonthState]:
-        by_month = overrides_by_month(overrides)
-        hired = Period.of_date(employee.hire_date)
-        # quarters before the first scorecard or override change nothing: start at that quarter
-        first_data = min([*cards, *by_month, until], key=lambda p: p.ordinal)
-        start = max(hired, first_data.quarter.months()[0], key=lambda p: p.ordinal)
-        run = _Run(params, employee, self.starting_level(params, employee), explain_from)
-        return [run.month(m, cards.get(m), by_month.get(m)) for m in month_span(start, until)]
+    def begin(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[_Run, Period]:
+        if saved is not None and saved.get("run") is not None and after is not None:
+            return _Run.restore(params, employee, saved["run"], explain_from), after.next()
+        if saved is not None and "start" in saved:  # data before the checkpoint, replay not yet begun
+            start = Period.parse(saved["start"])
+        else:
+            start = _start(employee, [*cards, *by_month, until])
+        return _Run(params, employee, self.starting_level(params, employee), explain_from), start
+
+    def unstarted(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+        # the first month depends on the earliest scorecard or override, and, with none yet,
+        # on the month graded: a state is kept only once data exists; before the hire month
+        # the hint keeps where a full replay would start
+        if saved is not None and "start" in saved:
+            start = Period.parse(saved["start"])
+        else:
+            early = [p for p in (*cards, *by_month) if p.ordinal <= month.ordinal]
+            if not early:
+                return {}
+            start = _start(employee, early)
+        return None if start.ordinal <= month.ordinal else {"start": str(start)}
 
     def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Result:
         """A quarter: the review's average as the score, the review's decision."""
@@ -115,6 +127,12 @@ class FiveTier(ReplayModel):
         flags = list(dict.fromkeys(f for s in months for f in s.flags))
         trace = [f"{s.period}: {line}" for s in months for line in s.trace]
         return make_result(scheme, employee, period, last.review_score, last.level, last.level_after, last.decision, None, flags, trace)
+
+
+def _start(employee: Employee, data_months: list[Period]) -> Period:
+    """Quarters before the first scorecard or override change nothing: start at that quarter."""
+    first_data = min(data_months, key=lambda p: p.ordinal)
+    return max(Period.of_date(employee.hire_date), first_data.quarter.months()[0], key=lambda p: p.ordinal)
 
 
 class _Run:
@@ -127,8 +145,28 @@ class _Run:
         self.scores: dict[Period, Decimal] = {}
         self.probation: set[Period] = set()
         self.pending_why: str | None = None
+        self.last: Period | None = None  # the last month replayed
+
+    def state(self) -> dict:
+        """Everything later months need, JSON-able: only the current quarter's scores matter."""
+        quarter = self.last.quarter if self.last is not None else None
+        return {
+            "level": self.level,
+            "scores": {str(m): str(s) for m, s in self.scores.items() if m.quarter == quarter},
+            "probation": sorted(str(m) for m in self.probation if self.last is None or m.ordinal > self.last.ordinal),
+            "pending_why": self.pending_why,
+        }
+
+    @classmethod
+    def restore(cls, params: TierParams, employee: Employee, state: dict, explain_from: Period | None) -> _Run:
+        run = cls(params, employee, state["level"], explain_from)
+        run.scores = {Period.parse(m): Decimal(s) for m, s in state["scores"].items()}
+        run.probation = {Period.parse(m) for m in state["probation"]}
+        run.pending_why = state["pending_why"]
+        return run
 
     def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
+        self.last = month
         state = MonthState(month, self.level, self.level, why=self.pending_why)
         self.pending_why = None
         if override is not None:

@@ -29,8 +29,6 @@ from cstui.engine.replay import (
     MonthState,
     ReplayModel,
     first_whole_month_after,
-    month_span,
-    overrides_by_month,
     parse_card,
 )
 from cstui.schemes import Problems, Scheme, SchemeError
@@ -105,16 +103,13 @@ class StarLevels(ReplayModel):
     def starting_level(self, params: StarParams, employee: Employee) -> str:
         return employee.level or params.probation_level
 
-    def replay(self, params: StarParams, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period, explain_from: Period | None = None) -> list[MonthState]:
-        by_month = overrides_by_month(overrides)
+    def begin(self, params: StarParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[_Run, Period]:
+        if saved is not None and saved.get("run") is not None and after is not None:
+            return _Run.restore(params, employee.id, saved["run"], explain_from), after.next()
         assess_from = self._assessed_from(params, employee, cards, by_month)
         hired = Period.of_date(employee.hire_date)
         start = hired if employee.level in (None, params.probation_level) else min([assess_from, *by_month], key=lambda p: p.ordinal)
-        run = _Run(params, employee.id, self.starting_level(params, employee), explain_from)
-        states = []
-        for month in month_span(start, until):
-            states.append(run.month(month, cards.get(month), by_month.get(month), month.ordinal >= assess_from.ordinal))
-        return states
+        return _Run(params, employee.id, self.starting_level(params, employee), explain_from, assess_from.ordinal), start
 
     def _assessed_from(self, params: StarParams, employee: Employee, cards: dict, by_month: dict) -> Period:
         """Hire-date rule for new agents; imported stars from their first scorecard."""
@@ -127,15 +122,36 @@ class StarLevels(ReplayModel):
 class _Run:
     """The streaks and the level while one employee's months are replayed in order."""
 
-    def __init__(self, params: StarParams, employee_id: str, level: str, explain_from: Period | None):
+    def __init__(self, params: StarParams, employee_id: str, level: str, explain_from: Period | None, assess_from: int):
         self.p, self.employee_id, self.level = params, employee_id, level
         self.explain_from = explain_from.ordinal if explain_from is not None else -1
+        self.assess_from = assess_from  # ordinal of the first assessed month
         self.up: list[Decimal] = []
         self.down: list[Decimal] = []
         self.pending_why: str | None = None  # why the level that starts next month changed
         self.placed = False  # placed by hand: assessed from the override on
 
-    def month(self, month: Period, card: Scorecard | None, override: Override | None, assessed: bool) -> MonthState:
+    def state(self) -> dict:
+        """Everything later months need, JSON-able (scores as strings keep their exact digits)."""
+        return {
+            "level": self.level,
+            "assess_from": self.assess_from,
+            "up": [str(s) for s in self.up],
+            "down": [str(s) for s in self.down],
+            "pending_why": self.pending_why,
+            "placed": self.placed,
+        }
+
+    @classmethod
+    def restore(cls, params: StarParams, employee_id: str, state: dict, explain_from: Period | None) -> _Run:
+        run = cls(params, employee_id, state["level"], explain_from, state["assess_from"])
+        run.up = [Decimal(s) for s in state["up"]]
+        run.down = [Decimal(s) for s in state["down"]]
+        run.pending_why, run.placed = state["pending_why"], state["placed"]
+        return run
+
+    def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
+        assessed = month.ordinal >= self.assess_from
         state = MonthState(month, self.level, self.level, why=self.pending_why)
         self.pending_why = None
         if override is not None:
