@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
+from cstui.grading import graded_teams
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -48,11 +49,9 @@ def run_batch(
 
 
 def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None) -> Iterator[dict]:
-    """Report records team by team; with ``apply`` each team's results are recorded as it is graded."""
-    for history in store.team_histories(scheme.name, period, teams):
-        results = scheme.model.grade(scheme, history, period)
-        if apply:
-            store.record_results(results)
+    """Report records team by team; with ``apply`` each team's results and checkpoint are recorded
+    as it is graded (the caller holds the write transaction: one for the whole run)."""
+    for history, results in graded_teams(store, scheme, period, teams, apply=apply):
         for result in results:
             yield result.as_record(explain)
         if bar is not None:

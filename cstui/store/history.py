@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from cstui.domain import Period, Scorecard
-from cstui.engine.model import TeamHistory
+from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store.codec import employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
 
@@ -24,19 +24,24 @@ class HistoryMixin(PeriodsMixin):
         return [team for team in found if team in set(wanted)]
 
     def team_histories(
-        self, scheme: str, until: Period | str, teams: Iterable[str] | None = None
+        self, scheme: str, until: Period | str, teams: Iterable[str] | None = None, fingerprint: str | None = None
     ) -> Iterator[TeamHistory]:
         """One TeamHistory per team (ordered by team) for the employees on ``scheme``.
 
         Cards run up to ``until``'s last month; a month with incidents but no values gets
         an empty-values card. Each team is read in full before it is yielded, so the
         caller may write (e.g. record results) between teams.
-        """
-        last = str(as_period(until).last_month)
-        for team in self.history_teams(scheme, teams):
-            yield self._team_history(scheme, team, last)
 
-    def _team_history(self, scheme: str, team: str, last: str) -> TeamHistory:
+        With the scheme's ``fingerprint``, each team starts from its latest checkpoint
+        before ``until``'s first month kept under the same scheme and parameters: the
+        history then holds only the later cards, incidents and overrides.
+        """
+        period = as_period(until)
+        first, last = str(period.months()[0]), str(period.last_month)
+        for team in self.history_teams(scheme, teams):
+            yield self._team_history(scheme, team, last, fingerprint, first)
+
+    def _team_history(self, scheme: str, team: str, last: str, fingerprint: str | None = None, first: str = "") -> TeamHistory:
         # "+scheme": keep SQLite on the team index; most employees share a scheme, so the
         # scheme index (its pick without ANALYZE statistics) would scan the whole roster per team
         members = "SELECT id FROM employees WHERE team = ? AND +scheme = ?"
@@ -45,30 +50,37 @@ class HistoryMixin(PeriodsMixin):
             for row in self._rows("SELECT * FROM employees WHERE team = ? AND +scheme = ? ORDER BY id", (team, scheme))
         ]
         history = TeamHistory(team=team, employees=employees, cards={e.id: {} for e in employees})
+        after = ""  # months after this one are read ("" = all)
+        found = self._latest_checkpoint(scheme, fingerprint, team, first) if fingerprint else None
+        if found is not None:
+            after = found[0]
+            history.checkpoint = Checkpoint(Period.parse(after), loads(found[1]))
+        window = (team, scheme, after, last)
         card_sql = (
             f'SELECT employee_id, period, "values", version FROM scorecards '
-            f"WHERE employee_id IN ({members}) AND period <= ? ORDER BY employee_id, period"
+            f"WHERE employee_id IN ({members}) AND period > ? AND period <= ? ORDER BY employee_id, period"
         )
-        months = _MonthCache()
-        for employee_id, period, values, version in self.conn.execute(card_sql, (team, scheme, last)):
+        months = _MONTHS
+        cards = history.cards
+        for employee_id, period, values, version in self.conn.execute(card_sql, window):
             month = months[period]
-            history.cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
+            cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
         incident_sql = (
-            f"SELECT * FROM incidents WHERE employee_id IN ({members}) AND period <= ? AND deleted = 0 "
+            f"SELECT * FROM incidents WHERE employee_id IN ({members}) AND period > ? AND period <= ? AND deleted = 0 "
             "ORDER BY employee_id, period, date, id"
         )
         late_months = set()  # employees given an incident-only month, whose cards need re-sorting
-        for row in self._rows(incident_sql, (team, scheme, last)):
-            month, cards = months[row["period"]], history.cards[row["employee_id"]]
-            if month not in cards:
-                cards[month] = Scorecard(row["employee_id"], month, {}, [], 0)
+        for row in self._rows(incident_sql, window):
+            month, by_month = months[row["period"]], cards[row["employee_id"]]
+            if month not in by_month:
+                by_month[month] = Scorecard(row["employee_id"], month, {}, [], 0)
                 late_months.add(row["employee_id"])
-            cards[month].incidents.append(incident_from_row(row))
-        override_sql = f"SELECT * FROM overrides WHERE employee_id IN ({members}) AND period <= ? ORDER BY period, id"
-        for row in self._rows(override_sql, (team, scheme, last)):
+            by_month[month].incidents.append(incident_from_row(row))
+        override_sql = f"SELECT * FROM overrides WHERE employee_id IN ({members}) AND period > ? AND period <= ? ORDER BY period, id"
+        for row in self._rows(override_sql, window):
             history.overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
         for employee_id in late_months:
-            history.cards[employee_id] = dict(sorted(history.cards[employee_id].items()))
+            cards[employee_id] = dict(sorted(cards[employee_id].items()))
         return history
 
 
@@ -78,3 +90,6 @@ class _MonthCache(dict):
     def __missing__(self, text: str) -> Period:
         self[text] = month = Period.parse(text)
         return month
+
+
+_MONTHS = _MonthCache()  # shared by every read: a company's data spans few distinct months

@@ -164,6 +164,27 @@ def m003_overrides_results(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m004_checkpoints(conn: sqlite3.Connection) -> None:
+    # a team's replay state at the end of an applied month: a cache, deleted by every write
+    # that could change it (cstui.store.checkpoints)
+    _run(
+        conn,
+        """
+        CREATE TABLE checkpoints (
+            scheme TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            team TEXT NOT NULL,
+            month TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (scheme, team, month)
+        );
+        CREATE INDEX idx_checkpoints_team_month ON checkpoints(team, month)
+        """,
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

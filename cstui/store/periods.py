@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from cstui.domain import Override, Period, PeriodError, Result
 from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
-from cstui.store.core import StoreCore
+from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.errors import PeriodClosed, StoreError
 
 
@@ -32,7 +32,7 @@ def locking_periods(p: Period) -> tuple[str, ...]:
     return (str(p), str(p.quarter)) if p.is_month else (str(p),)
 
 
-class PeriodsMixin(StoreCore):
+class PeriodsMixin(CheckpointsMixin):
     def _closed_periods(self) -> dict[str, dict]:
         return {
             row["period"]: dict(row) for row in self._rows("SELECT * FROM periods WHERE status = 'closed'")
@@ -118,6 +118,7 @@ class PeriodsMixin(StoreCore):
                 "VALUES (:employee_id, :period, :level, :reason, :author, :created_at)",
                 record,
             )
+            self._invalidate_checkpoints([(override.employee_id, str(month))])
             self._audit("add", "overrides", str(cursor.lastrowid), None, record)
         return override
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from cstui.domain import STATUSES, Employee
 from cstui.store.codec import employee_from_row, employee_values, now
-from cstui.store.core import StoreCore
+from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.errors import Conflict, NotFound, StoreError
 
 ORDER_COLUMNS = ("id", "name", "team", "role", "hire_date", "status", "login", "scheme", "level", "updated_at")
@@ -25,7 +25,7 @@ def check_employee(e: Employee, where: str = "") -> None:
         raise StoreError(f"{prefix}status {e.status!r}: expected one of {', '.join(STATUSES)}")
 
 
-class RosterMixin(StoreCore):
+class RosterMixin(CheckpointsMixin):
     def _employee_row(self, id: str):
         row = self._one("SELECT * FROM employees WHERE id = ?", (id,))
         if row is None:
@@ -46,6 +46,7 @@ class RosterMixin(StoreCore):
             self._ensure_teams({e.team})
             record = employee_values(e) | {"version": 1, "updated_by": self.login, "updated_at": now()}
             self.conn.execute(_INSERT, record)
+            self._invalidate_checkpoints(teams=[e.team])
             self._audit("add", "employees", e.id, None, employee_values(e))
         return employee_from_row(record)
 
@@ -73,6 +74,7 @@ class RosterMixin(StoreCore):
         self._ensure_teams({values["team"]})
         record = values | {"version": row["version"] + 1, "updated_by": self.login, "updated_at": now()}
         self.conn.execute(_UPDATE, record)
+        self._invalidate_checkpoints(teams=[row["team"], values["team"]])
         self._audit(action, "employees", row["id"], before, values)
         return employee_from_row(record)
 
@@ -178,6 +180,8 @@ class RosterMixin(StoreCore):
         self._ensure_teams({e.team for e in chunk})
         self.conn.executemany(_INSERT, inserts)
         self.conn.executemany(_UPDATE, updates)
+        moved = [existing[u["id"]]["team"] for u in updates]  # the old teams of changed employees
+        self._invalidate_checkpoints(teams=[r["team"] for r in (*inserts, *updates)] + moved)
         self._audit_many(audits)
         return len(inserts), len(updates)
 

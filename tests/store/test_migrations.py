@@ -6,7 +6,7 @@ from cstui.store import SCHEMA_VERSION, Store, StoreError
 from cstui.store import migrations
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
-TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results"}
+TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints"}
 
 
 def build_at_version(path, k: int) -> None:

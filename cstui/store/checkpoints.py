@@ -1,0 +1,74 @@
+"""Replay checkpoints: a team's replay state at the end of an applied month (a cache).
+
+Levels stay derived from the data; a checkpoint only saves replaying the months before it.
+It is exact because every write that could change it deletes it in the same transaction:
+:meth:`CheckpointsMixin._invalidate_checkpoints` is the one helper every write path calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from cstui.domain import Period
+from cstui.store.codec import dumps, now
+from cstui.store.core import StoreCore
+
+
+class CheckpointsMixin(StoreCore):
+    def save_checkpoints(self, scheme: str, fingerprint: str, month: Period | str, states: Mapping[str, dict]) -> int:
+        """Keep each team's state at the end of ``month`` (replacing one kept before); returns the count.
+
+        Joins the caller's write transaction, so results and their checkpoints are saved together.
+        """
+        month_text, stamp = str(Period.parse(str(month))), now()
+        with self.write():
+            for team in states:
+                self._require_write(team, "grading checkpoints")
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO checkpoints (scheme, fingerprint, team, month, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                ((scheme, fingerprint, team, month_text, dumps(state), stamp) for team, state in states.items() if state is not None),
+            )
+        return len(states)
+
+    def checkpoints(self, scheme: str | None = None) -> list[dict]:
+        """The kept checkpoints (without their states), for inspection: scheme, fingerprint, team, month."""
+        scope, params = self._team_scope("team")
+        sql = f"SELECT scheme, fingerprint, team, month, created_at FROM checkpoints WHERE {scope}"
+        if scheme is not None:
+            sql += " AND scheme = ?"
+            params.append(scheme)
+        return [dict(row) for row in self._rows(sql + " ORDER BY scheme, team, month", params)]
+
+    def _latest_checkpoint(self, scheme: str, fingerprint: str, team: str, before: str) -> tuple[str, str] | None:
+        """(month, state JSON) of the team's latest checkpoint before month ``before`` under these parameters."""
+        return self.conn.execute(
+            "SELECT month, state FROM checkpoints WHERE scheme = ? AND team = ? AND month < ? AND fingerprint = ? "
+            "ORDER BY month DESC LIMIT 1",
+            (scheme, team, before, fingerprint),
+        ).fetchone()
+
+    def _invalidate_checkpoints(self, changes: Iterable[tuple[str, str]] = (), teams: Iterable[str] = ()) -> None:
+        """Delete the checkpoints a write makes stale, inside the write's transaction.
+
+        ``changes``: (employee id, month) of a changed scorecard, incident or override: the
+        employee's team loses its checkpoints from that month on. ``teams``: a roster change
+        (the old and the new team): those teams lose all their checkpoints.
+        """
+        if not self._depth:
+            raise RuntimeError("checkpoints invalidated outside a write transaction")  # a bug, not a user error
+        earliest: dict[str, str] = {}
+        for employee_id, month in changes:
+            if employee_id not in earliest or month < earliest[employee_id]:
+                earliest[employee_id] = month
+        teams = set(teams)
+        if not (earliest or teams) or self.conn.execute("SELECT 1 FROM checkpoints LIMIT 1").fetchone() is None:
+            return
+        by_team: dict[str, str] = {}
+        sql = "SELECT id, team FROM employees WHERE id IN (SELECT value FROM json_each(?))"
+        for employee_id, team in self.conn.execute(sql, (dumps(list(earliest)),)):
+            month = earliest[employee_id]
+            if team not in by_team or month < by_team[team]:
+                by_team[team] = month
+        for team in teams:
+            by_team[team] = ""  # every month
+        self.conn.executemany("DELETE FROM checkpoints WHERE team = ? AND month >= ?", by_team.items())
