@@ -111,17 +111,17 @@ class CardsMixin(PeriodsMixin, RosterMixin):
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
         cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once
         for number, (employee_id, month, values) in enumerate(rows, start=1):
-            where = f"row {number}: "
             text = months.get(month)
-            if text is None:
-                try:
+            try:  # the row is named only when something is wrong with it
+                if text is None:
                     text = months[month] = str(as_month(month))
-                except StoreError as error:
-                    raise StoreError(f"{where}{error}") from error
+                cleaned = clean_values(values)
+            except StoreError as error:
+                raise StoreError(f"row {number}: {error}") from error
             if (employee_id, text) in seen:
-                raise StoreError(f"{where}scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})")
+                raise StoreError(f"row {number}: scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})")
             seen[employee_id, text] = number
-            cards.append((employee_id, text, clean_values(values, where)))
+            cards.append((employee_id, text, cleaned))
         return cards
 
     def _check_card_access(self, cards: list[tuple[str, str, dict]]) -> None:
