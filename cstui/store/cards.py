@@ -79,6 +79,7 @@ class CardsMixin(PeriodsMixin, RosterMixin):
                 return current
             record = (employee_id, str(month), dumps(values), current + 1, self.login, now())
             self.conn.execute(_INSERT_CARD if row is None else _UPDATE_CARD, record)
+            self._invalidate_checkpoints([(employee_id, str(month))])
             self._audit("save", "scorecards", key, before, values)
             return current + 1
 
@@ -105,6 +106,7 @@ class CardsMixin(PeriodsMixin, RosterMixin):
                     audits.append((f"{employee_id}/{month}", found[0], text))
             self.conn.executemany(_INSERT_CARD, inserts)
             self.conn.executemany(_UPDATE_CARD, updates)
+            self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
             self._audit_encoded("import", "scorecards", audits, at=stamp)
         return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
 
@@ -200,6 +202,7 @@ class CardsMixin(PeriodsMixin, RosterMixin):
                 recorded_by = inc.recorded_by or self.login
                 record = incident_record(inc) | {"recorded_by": recorded_by, "recorded_at": stamp}
                 cursor = self.conn.execute(_INSERT_INCIDENT, record)
+                self._invalidate_checkpoints([(inc.employee_id, str(inc.period))])
                 self._audit("add", "incidents", str(cursor.lastrowid), None, record)
                 stored.append(replace(inc, id=cursor.lastrowid, recorded_by=recorded_by))
         return stored
@@ -227,6 +230,7 @@ class CardsMixin(PeriodsMixin, RosterMixin):
                 self.conn.execute(
                     "UPDATE incidents SET deleted = ?, version = version + 1 WHERE id = ?", (deleted, id)
                 )
+                self._invalidate_checkpoints([(row["employee_id"], row["period"])])
                 self._audit(action, "incidents", str(id), {"deleted": row["deleted"]}, {"deleted": deleted})
         return incident_from_row(row)
 
