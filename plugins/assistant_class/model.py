@@ -16,6 +16,7 @@ from cstui.domain.values import format_number as _fmt
 from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_float
 from cstui.engine.ledger import compile_ledger, score_ledger
 from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
+from cstui_plugins.assistant_class import checkpoint as checkpoints
 from cstui_plugins.assistant_class import params as rules_params
 from cstui_plugins.assistant_class.months import TeamMonths
 from cstui_plugins.assistant_class.review import Outcome, Replay
@@ -47,9 +48,54 @@ class AssistantClass(DocumentModel):
     # -------------------------------------------------------------- grading
 
     def grade(self, scheme: Scheme, history: TeamHistory, period: Period) -> list[Result]:
+        months, replay = self._replay(scheme, history)
+        return self._grade(scheme, history, period, months, replay)
+
+    def levels(self, scheme: Scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
+        _, replay = self._replay(scheme, history)
+        replay.run(until.quarter)
+        last = until.last_month.ordinal
+        return {i: [row for row in s.timeline if row[0].ordinal <= last] for i, s in replay.states.items()}
+
+    # -------------------------------------------------------------- checkpoints
+
+    def checkpoint(self, scheme: Scheme, history: TeamHistory, month: Period) -> dict | None:
+        month = month.last_month
+        months, replay = self._replay(scheme, history)
+        if checkpoints.started(replay, month):
+            if month.completes_quarter():
+                if month.quarter >= replay.first_quarter(month.quarter):  # not already in a checkpoint
+                    replay.run(month.quarter)
+            elif month.quarter.prev() >= replay.first_quarter(month.quarter):
+                replay.run(month.quarter.prev())
+        replay.apply_overrides(month)  # the resumed history holds only the later ones
+        return checkpoints.dump(replay, months, month, compile_grading(scheme.params).dismissal.last_months)
+
+    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period) -> tuple[list[Result], dict | None]:
+        months, replay = self._replay(scheme, history)
+        results = self._grade(scheme, history, period, months, replay)
+        if not checkpoints.started(replay, period.last_month):
+            # grading an empty quarter reviewed it; a full replay would not have (it
+            # starts at the first scorecard), so take the state without that review
+            return results, self.checkpoint(scheme, history, period.last_month)
+        if period.is_month and period.completes_quarter():  # the state holds the quarter's review
+            replay.explain = False
+            replay.review(period.quarter)
+        lookback = compile_grading(scheme.params).dismissal.last_months
+        return results, checkpoints.dump(replay, months, period.last_month, lookback)
+
+    # -------------------------------------------------------------- one replay
+
+    def _replay(self, scheme: Scheme, history: TeamHistory) -> tuple[TeamMonths, Replay]:
+        """A replay from the roster's starting levels, or from ``history.checkpoint``."""
         rules = rules_params.compile_rules(scheme.params)
         months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
         replay = Replay(rules, history, months)
+        if history.checkpoint is not None:
+            checkpoints.restore(replay, months, history.checkpoint.month, history.checkpoint.state)
+        return months, replay
+
+    def _grade(self, scheme: Scheme, history: TeamHistory, period: Period, months: TeamMonths, replay: Replay) -> list[Result]:
         if period.is_quarter:
             outcomes = replay.run(period)
             results = [self._quarter_result(scheme, history, period, o, months) for o in outcomes.values()]
@@ -59,14 +105,6 @@ class AssistantClass(DocumentModel):
             replay.apply_overrides(period)
             results = [self._month_result(scheme, history, period, e, months, replay) for e in history.employees]
         return [r for r in results if r is not None]
-
-    def levels(self, scheme: Scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
-        rules = rules_params.compile_rules(scheme.params)
-        months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
-        replay = Replay(rules, history, months)
-        replay.run(until.quarter)
-        last = until.last_month.ordinal
-        return {i: [row for row in s.timeline if row[0].ordinal <= last] for i, s in replay.states.items()}
 
     def _month_result(self, scheme: Scheme, history: TeamHistory, month: Period, employee: Employee, months: TeamMonths, replay: Replay) -> Result | None:
         if Period.of_date(employee.hire_date).ordinal > month.ordinal:

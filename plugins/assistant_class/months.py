@@ -79,6 +79,10 @@ class TeamMonths:
             self._facts[key] = None if card is None else month_facts(self.ledger, self.metrics, card)
         return self._facts[key]
 
+    def restore(self, employee_id: str, month: Period, facts: MonthFacts) -> None:
+        """A month scored before a checkpoint (its card is no longer in the history)."""
+        self._facts[(employee_id, month)] = facts
+
     def score(self, employee_id: str, month: Period) -> Decimal | None:
         facts = self.get(employee_id, month)
         return None if facts is None else facts.score

@@ -155,14 +155,19 @@ class Replay:
             self.states[e.id] = State(start, [(Period.of_date(e.hire_date), start, why)])
         self.outcomes: dict[str, Outcome] = {}
         self.explain = True
+        self.resume: Period | None = None  # set when resuming from a checkpoint
 
     def first_quarter(self, until: Period) -> Period:
+        if self.resume is not None:  # the quarters before it are in the checkpoint's state
+            return self.resume
         months = [m for cards in self.history.cards.values() for m in cards]
         return min(months).quarter if months and min(months).quarter < until else until
 
     def run(self, until: Period) -> dict[str, Outcome]:
         """Review every quarter from the team's first scorecard to ``until``; its outcomes."""
         quarter = self.first_quarter(until)
+        if quarter > until:
+            raise ValueError(f"{until} is not after the checkpoint (the replay resumes at {quarter})")
         while True:
             self.explain = quarter == until  # only the asked quarter's trace is read
             self.outcomes = self.review(quarter)

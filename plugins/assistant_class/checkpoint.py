@@ -1,0 +1,144 @@
+"""The replay state of an assistant-class team at the end of a month, as JSON.
+
+A checkpoint lets a later grading resume instead of replaying the team from its first
+scorecard (see /work/notes/checkpoints.md). The state holds:
+
+- ``resume``: the first quarter the resumed replay reviews (the quarter of the month
+  after the checkpoint), or None when no scorecard came before the checkpoint (the
+  replay has not started; it starts, as a full replay would, at the first scorecard).
+- ``employees``: each member's :class:`~.review.State` — class, timeline, quarters met
+  since the last manual change, the current year's counters (bottom and best quarters,
+  deductions, classes met, monthly totals), exemptions held, a lead's unqualified run.
+  Years before the resume quarter's year are dropped: no later review reads them.
+- ``months``: the scored facts of the months a later period still reads: the months of
+  the resume quarter already past (its review averages them) and the months the "last in
+  the team N months running" flag looks back on. Each holds the total, deductions by
+  category, dismissal codes, counts, or the problem of a card that could not be scored.
+
+Decimals are strings; periods are ``YYYY-MM`` / ``YYYY-Qn`` strings.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cstui.domain import Period
+from cstui.engine.ledger import LedgerTotal
+from cstui_plugins.assistant_class.months import MonthFacts, TeamMonths
+from cstui_plugins.assistant_class.review import Replay, State
+
+LAYOUT = 1  # bump when the layout changes; an older state is refused, never misread
+
+
+class CheckpointError(ValueError):
+    """A checkpoint state this model cannot resume from."""
+
+
+# ------------------------------------------------------------------ writing
+
+
+def dump(replay: Replay, months: TeamMonths, month: Period, lookback: int) -> dict:
+    """The state of ``replay`` at the end of ``month`` (reviews and overrides done up to it).
+
+    ``lookback`` is how many months the month flags look back (the dismissal rule's run).
+    """
+    resume = month.next().quarter if started(replay, month) else None
+    keep_year = month.next().year
+    state = {
+        "layout": LAYOUT,
+        "month": str(month),
+        "resume": None if resume is None else str(resume),
+        "employees": {i: _dump_state(s, keep_year) for i, s in replay.states.items()},
+        "months": {},
+    }
+    first = month.next().quarter.months()[0].shift(-max(lookback - 1, 0))
+    for ordinal in range(first.ordinal, month.ordinal + 1):
+        m = Period.from_ordinal(ordinal)
+        for e in replay.history.employees:
+            facts = months.get(e.id, m)
+            if facts is not None:
+                state["months"].setdefault(e.id, {})[str(m)] = _dump_facts(facts)
+    return state
+
+
+def started(replay: Replay, month: Period) -> bool:
+    """Whether a full replay has reviewed (or is inside) a quarter by the end of ``month``."""
+    if replay.resume is not None:
+        return True
+    last = month.ordinal
+    return any(m.ordinal <= last for cards in replay.history.cards.values() for m in cards)
+
+
+def _dump_state(s: State, keep_year: int) -> dict:
+    def years(table: dict, value=lambda v: v) -> dict:
+        return {str(y): value(v) for y, v in table.items() if y >= keep_year}
+
+    return {
+        "level": s.level,
+        "timeline": [[str(p), level, why] for p, level, why in s.timeline],
+        "met": [[str(q), rank] for q, rank in s.met],
+        "bottom": years(s.bottom),
+        "best": years(s.best),
+        "year_deductions": years(s.year_deductions, str),
+        "year_met": years(s.year_met, list),
+        "year_scores": years(s.year_scores, lambda v: [str(x) for x in v]),
+        "exemptions": s.exemptions,
+        "unqualified_run": s.unqualified_run,
+    }
+
+
+def _dump_facts(facts: MonthFacts) -> dict:
+    row: dict = {"counts": dict(facts.counts)}
+    if facts.total is None:
+        row["problem"] = facts.problem
+        return row
+    row["score"] = str(facts.total.score)
+    row["deductions"] = {c: str(v) for c, v in facts.total.deductions.items()}
+    row["dismissal"] = list(facts.total.dismissal)
+    return row
+
+
+# ------------------------------------------------------------------ reading
+
+
+def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> None:
+    """Resume ``replay`` from ``state`` (the overrides and cards up to ``month`` are in it)."""
+    if not isinstance(state, dict) or state.get("layout") != LAYOUT:
+        raise CheckpointError(f"assistant-class checkpoint of {month}: unknown state layout {state.get('layout') if isinstance(state, dict) else type(state).__name__!r}, expected {LAYOUT}")
+    if state.get("month") != str(month):
+        raise CheckpointError(f"assistant-class checkpoint of {month}: the state is of {state.get('month')}")
+    replay.resume = None if state["resume"] is None else Period.parse(state["resume"])
+    saved = state["employees"]
+    for e in replay.history.employees:
+        if e.id in saved:  # a member missing from the state starts from the roster
+            replay.states[e.id] = _load_state(saved[e.id])
+    for employee_id, rows in state["months"].items():
+        for m, row in rows.items():
+            months.restore(employee_id, Period.parse(m), _load_facts(row))
+
+
+def _load_state(raw: dict) -> State:
+    def years(table: dict, value=lambda v: v) -> dict:
+        return {int(y): value(v) for y, v in table.items()}
+
+    return State(
+        level=raw["level"],
+        timeline=[(Period.parse(p), level, why) for p, level, why in raw["timeline"]],
+        met=[(Period.parse(q), rank) for q, rank in raw["met"]],
+        bottom=years(raw["bottom"]),
+        best=years(raw["best"]),
+        year_deductions=years(raw["year_deductions"], Decimal),
+        year_met=years(raw["year_met"], list),
+        year_scores=years(raw["year_scores"], lambda v: [Decimal(x) for x in v]),
+        exemptions=raw["exemptions"],
+        unqualified_run=raw["unqualified_run"],
+        overrides_applied=0,  # the resumed history holds only the later overrides
+    )
+
+
+def _load_facts(row: dict) -> MonthFacts:
+    counts = dict(row["counts"])
+    if "score" not in row:
+        return MonthFacts(None, counts, row["problem"])
+    deductions = {c: Decimal(v) for c, v in row["deductions"].items()}
+    return MonthFacts(LedgerTotal(Decimal(row["score"]), deductions, list(row["dismissal"])), counts)

@@ -1,0 +1,293 @@
+"""assistant-class: resuming from a checkpoint gives exactly what a full replay gives."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cstui.domain import Employee, Incident, Override, Period, Scorecard
+from cstui.engine.model import Checkpoint, TeamHistory
+from cstui.schemes import load_scheme
+from cstui_plugins.assistant_class.checkpoint import CheckpointError
+
+SCHEME = load_scheme("assistant-class")
+MODEL = SCHEME.model
+START = Period.parse("2025-01")  # the generated histories span 24 months from here
+SPAN = 24
+LEVELS = [None, "class-3", "class-2", "class-1"]
+CODES = ["late", "appearance", "eating-at-desk", "handover-missing", "spot-check-error", "games-at-work", "absent", "sleeping-on-duty", "top-performer", "cover-shift"]
+CLASS_2 = {"b_followups": "14", "b_reports": "4"}
+
+
+def P(text: str) -> Period:
+    return Period.parse(text)
+
+
+def emp(i: int | str, role: str = "assistant", hire: date = date(2024, 1, 1), level: str | None = None) -> Employee:
+    return Employee(f"E{i}", f"n{i}", "T1", role, hire, level=level)
+
+
+def inc(eid: str, month: Period, code: str, count: int = 1, points: str | None = None) -> Incident:
+    return Incident(eid, date(month.year, month.index, 3), code, count, None if points is None else D(points))
+
+
+def card(eid: str, month: Period, score: int = 80, incidents: tuple = (), **values: str) -> Scorecard:
+    """A card whose ledger total is ``score`` (>= 70) plus whatever ``incidents`` add."""
+    diff = score - 80
+    extra = [inc(eid, month, "cover-shift", diff // 5)] if diff >= 5 else []
+    if diff < -5:
+        extra, diff = [inc(eid, month, "late", 1, "-5")], diff + 5
+    adjust = diff % 5 if diff >= 0 else diff
+    if adjust:
+        values = {**values, "adjustment": str(adjust), "adjustment_reason": "test"}
+    return Scorecard(eid, month, dict(values), extra + [inc(eid, month, *i) for i in incidents])
+
+
+def fill(history: TeamHistory, eid: str, quarter: str, scores: int | list[int] = 80, incidents: tuple = (), **values: str) -> None:
+    """Cards for every month of a quarter; ``incidents`` go on its first month."""
+    scores = scores if isinstance(scores, list) else [scores] * 3
+    for k, (month, s) in enumerate(zip(P(quarter).months(), scores)):
+        history.cards.setdefault(eid, {})[month] = card(eid, month, s, incidents if k == 0 else (), **values)
+
+
+def until(history: TeamHistory, last: Period) -> TeamHistory:
+    """The history as the store gives it for a period ending in ``last``."""
+    cards = {e: {m: c for m, c in cs.items() if m.ordinal <= last.ordinal} for e, cs in history.cards.items()}
+    overrides = {e: [o for o in os if o.period.ordinal <= last.ordinal] for e, os in history.overrides.items()}
+    return TeamHistory(history.team, history.employees, cards, overrides, history.checkpoint)
+
+
+def after(history: TeamHistory, month: Period, state: dict) -> TeamHistory:
+    """The history as the store gives it when resuming from a checkpoint at ``month``."""
+    cards = {e: {m: c for m, c in cs.items() if m.ordinal > month.ordinal} for e, cs in history.cards.items()}
+    overrides = {e: [o for o in os if o.period.ordinal > month.ordinal] for e, os in history.overrides.items()}
+    return TeamHistory(history.team, history.employees, cards, overrides, Checkpoint(month, state))
+
+
+def saved(history: TeamHistory, month: Period) -> dict:
+    """The checkpoint state at ``month``, through JSON as the store keeps it."""
+    state = MODEL.checkpoint(SCHEME, history, month)
+    text = json.dumps(state)
+    assert json.loads(text) == state  # JSON-able: nothing a round trip changes
+    return json.loads(text)
+
+
+def records(history: TeamHistory, period: Period) -> list[dict]:
+    return [r.as_record(explain=True) for r in MODEL.grade(SCHEME, history, period)]
+
+
+def assert_resumes(history: TeamHistory, checkpoint: Period, period: Period) -> None:
+    full = until(history, period.last_month)
+    resumed = after(full, checkpoint, saved(full, checkpoint))
+    assert records(resumed, period) == records(full, period)
+    assert MODEL.grade(SCHEME, resumed, period) == MODEL.grade(SCHEME, full, period)  # Decimals exact too
+    assert MODEL.levels(SCHEME, resumed, period) == MODEL.levels(SCHEME, full, period)
+
+
+# ------------------------------------------------------------------ property
+
+
+member = st.tuples(
+    st.sampled_from(LEVELS),
+    st.integers(-14, SPAN - 1),  # hire month relative to START
+    st.integers(0, 2**32 - 1),  # seed of the member's scorecards (cheap to draw, many months)
+    st.integers(70, 100),  # chance (percent) that a month has a card
+)
+team = st.tuples(
+    st.booleans(),  # the first member is a team lead
+    st.lists(member, min_size=2, max_size=5),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, SPAN - 1), st.sampled_from(LEVELS[1:])), max_size=3),
+)
+
+
+def build(data) -> TeamHistory:
+    lead, members, overrides = data
+    employees = []
+    history = TeamHistory("T1", employees)
+    for i, (level, hired, seed, presence) in enumerate(members):
+        hire = START.shift(hired)
+        e = Employee(f"E{i}", f"n{i}", "T1", "team-lead" if lead and i == 0 else "assistant", date(hire.year, hire.index, 1 + i), level=level)
+        employees.append(e)
+        rng = random.Random(seed)
+        for k in range(SPAN):
+            month = START.shift(k)
+            if rng.randrange(100) < presence and month.ordinal >= hire.ordinal:
+                history.cards.setdefault(e.id, {})[month] = _random_card(rng, e.id, month)
+    for who, k, level in overrides:
+        if who < len(employees):
+            history.overrides.setdefault(f"E{who}", []).append(Override(f"E{who}", START.shift(k), level, "placed", "boss"))
+    return history
+
+
+def _random_card(rng: random.Random, eid: str, month: Period) -> Scorecard:
+    """Scores around the class thresholds, deductions of every category, now and then a bad card."""
+    values = {
+        "a_followups": str(rng.randint(11, 16)), "b_followups": str(rng.randint(11, 16)),
+        "a_reports": str(rng.randint(2, 5)), "b_reports": str(rng.randint(2, 5)), "suggestions": str(rng.randint(0, 1)),
+    }
+    adjust = rng.randint(-5, 5)
+    if adjust:
+        values.update(adjustment=str(adjust), adjustment_reason="" if rng.randrange(40) == 0 else "why")  # no reason: invalid
+    incidents = [inc(eid, month, rng.choice(CODES), rng.randint(1, 2)) for _ in range(rng.choice((0, 0, 1, 1, 2, 3)))]
+    covers = rng.randint(0, 3)
+    if covers:
+        incidents.append(inc(eid, month, "cover-shift", covers))
+    return Scorecard(eid, month, values, incidents)
+
+
+def periods_after(c: int, p: int, quarter: bool) -> Period | None:
+    """A month or a quarter starting after the checkpoint month ``START + c``."""
+    month = START.shift(p)
+    if not quarter:
+        return month
+    q = month.quarter
+    return q if q.months()[0].ordinal > START.shift(c).ordinal else None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(team, st.integers(0, SPAN - 2), st.integers(1, SPAN - 1), st.booleans(), st.integers(0, SPAN - 1))
+def test_resuming_from_a_checkpoint_is_exact(data, c, p, quarter, c2):
+    c, p = min(c, p - 1), max(p, c + 1)
+    period = periods_after(c, p, quarter)
+    if period is None:
+        period = START.shift(p)
+    checkpoint = START.shift(c)
+    history = build(data)
+    assert_resumes(history, checkpoint, period)
+    full = until(history, period.last_month)
+    # one replay for both: the same results and the same state as asking twice
+    results, state = MODEL.grade_and_checkpoint(SCHEME, full, period)
+    assert results == MODEL.grade(SCHEME, full, period)
+    assert state == MODEL.checkpoint(SCHEME, full, period.last_month)
+    # a checkpoint taken from a resumed history equals one taken from the full history
+    second = START.shift(c2)
+    if checkpoint.ordinal <= second.ordinal <= period.last_month.ordinal:
+        resumed = after(full, checkpoint, saved(full, checkpoint))
+        assert saved(resumed, second) == saved(full, second)
+        if second.ordinal < period.months()[0].ordinal:
+            chained = after(full, second, saved(resumed, second))
+            assert records(chained, period) == records(full, period)
+
+
+# ------------------------------------------------------------------ golden
+
+
+def test_resume_mid_quarter_keeps_the_months_already_scored():
+    h = TeamHistory("T1", [emp(1), emp(2)])
+    for q in ("2026-Q1", "2026-Q2"):
+        fill(h, "E1", q, [80, 85, 90], (("late", 1, "-3"), ("eating-at-desk",), ("handover-missing",)), **CLASS_2)
+        fill(h, "E2", q, 75)
+    state = saved(h, P("2026-05"))
+    assert state["resume"] == "2026-Q2"
+    assert state["months"]["E1"] == {
+        "2026-03": {"counts": {"a_followups": 0, "b_followups": 14, "a_reports": 0, "b_reports": 4, "suggestions": 0}, "score": "90", "deductions": {}, "dismissal": []},
+        "2026-04": {"counts": {"a_followups": 0, "b_followups": 14, "a_reports": 0, "b_reports": 4, "suggestions": 0}, "score": "67", "deductions": {"attendance": "3", "appearance": "5", "conduct": "5"}, "dismissal": []},
+        "2026-05": {"counts": {"a_followups": 0, "b_followups": 14, "a_reports": 0, "b_reports": 4, "suggestions": 0}, "score": "85", "deductions": {}, "dismissal": []},
+    }
+    assert state["employees"]["E1"]["met"] == [["2026-Q1", 1]]
+    resumed = after(h, P("2026-05"), state)
+    q2 = next(r for r in MODEL.grade(SCHEME, resumed, P("2026-Q2")) if r.employee_id == "E1")
+    assert (q2.decision, q2.level_after, q2.score) == ("promote", "class-2", D("80.67"))
+    assert q2.trace[0] == "months: 2026-04 67, 2026-05 85, 2026-06 90 → average 80.67"
+    assert q2.trace[1] == "deductions: appearance 5, attendance 3, conduct 5; total 13"
+    assert q2.trace[2] == "counts: a_followups 0, b_followups 42, a_reports 0, b_reports 12, suggestions 0"
+    for period in ("2026-06", "2026-Q2", "2026-Q3"):
+        assert_resumes(h, P("2026-05"), P(period))
+
+
+def test_resume_across_a_year_boundary_counts_each_calendar_year():
+    h = TeamHistory("T1", [emp(i) for i in range(5)])
+    for q in ("2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"):
+        for i in range(5):
+            fill(h, f"E{i}", q, 100 - 5 * i, (("absent", 2),) if i == 0 else ())  # E0: 40 deducted a quarter
+    state = saved(h, P("2025-12"))
+    assert state["resume"] == "2026-Q1"
+    e4 = state["employees"]["E4"]
+    assert (e4["bottom"], e4["year_deductions"], e4["year_scores"]) == ({}, {}, {})  # 2025 is over
+    e0 = saved(h, P("2026-03"))["employees"]["E0"]
+    assert e0["year_deductions"] == {"2026": "40"}
+    resumed = after(h, P("2025-12"), state)
+    rows = {q: {r.employee_id: r for r in MODEL.grade(SCHEME, resumed, P(q))} for q in ("2026-Q1", "2026-Q2", "2026-Q3")}
+    # bottom three in 2025-Q3 (3 of 2025) but not again until 2026-Q3 (3 of 2026)
+    assert [rows[q]["E4"].decision for q in rows] == ["stay", "stay", "elimination-review"]
+    assert "elimination-review: class-3 and in the team's bottom 3 in 3 quarters of 2026" in rows["2026-Q3"]["E4"].flags
+    # E0: 120 deducted in 2025, 40 in 2026-Q1: the yearly limit (over 150) is per calendar year
+    assert not any("over 150" in f for q in rows for f in rows[q]["E0"].flags)
+    for q in ("2026-01", "2026-Q1", "2026-Q2", "2026-Q3"):
+        assert_resumes(h, P("2025-12"), P(q))
+
+
+def _last_two_months() -> TeamHistory:
+    h = TeamHistory("T1", [emp(1), emp(2)])
+    for month in ("2026-08", "2026-09", "2026-10", "2026-11", "2026-12"):
+        m = P(month)
+        h.cards.setdefault("E2", {})[m] = card("E2", m)
+        h.cards.setdefault("E1", {})[m] = card("E1", m, 75, (("late", 1, "-5"), ("away-from-post",), ("entry-error",)))
+    return h
+
+
+@pytest.mark.parametrize("checkpoint", ["2026-08", "2026-09"])
+def test_last_in_team_two_months_running_across_the_checkpoint(checkpoint):
+    h = _last_two_months()
+    state = saved(until(h, P("2026-10")), P(checkpoint))
+    assert state["months"]["E1"][checkpoint]["score"] == "63"  # the month the flag looks back on
+    resumed = after(until(h, P("2026-10")), P(checkpoint), state)
+    october = next(r for r in MODEL.grade(SCHEME, resumed, P("2026-10")) if r.employee_id == "E1")
+    assert "dismissal-review: last in the team 2 months running, below 70" in october.flags
+    assert_resumes(h, P(checkpoint), P("2026-10"))
+    assert_resumes(h, P(checkpoint), P("2026-Q4"))
+    quarter = next(r for r in MODEL.grade(SCHEME, after(h, P(checkpoint), saved(h, P(checkpoint))), P("2026-Q4")) if r.employee_id == "E1")
+    assert "dismissal-review: 2026-10 last in the team 2 months running, below 70" in quarter.flags
+
+
+def test_overrides_and_team_lead_run_carry_over():
+    h = TeamHistory("T1", [emp("L", role="team-lead", level="class-2"), emp(1), emp(2, level="class-1")])
+    for q in ("2026-Q1", "2026-Q2", "2026-Q3"):
+        fill(h, "EL", q, 80, suggestions="1")
+        fill(h, "E1", q, [75, 75, 74])
+        fill(h, "E2", q, [75, 75, 74])
+    h.overrides["E2"] = [Override("E2", P("2026-05"), "class-2", "demotion confirmed", "boss")]
+    state = saved(h, P("2026-06"))
+    assert state["employees"]["EL"]["unqualified_run"] == 2
+    assert state["employees"]["E2"]["timeline"][-1] == ["2026-05", "class-2", "override by boss: demotion confirmed"]
+    resumed = after(h, P("2026-06"), state)
+    lead = next(r for r in MODEL.grade(SCHEME, resumed, P("2026-Q3")) if r.employee_id == "EL")
+    assert "team-lead-demoted: 3 unqualified quarters running" in lead.flags
+    assert MODEL.levels(SCHEME, resumed, P("2026-Q3"))["E2"][-1] == (P("2026-05"), "class-2", "override by boss: demotion confirmed")
+    assert_resumes(h, P("2026-06"), P("2026-Q3"))
+
+
+def test_no_scorecard_before_the_checkpoint_starts_at_the_first_one():
+    h = TeamHistory("T1", [emp(1), emp(2)])
+    for q in ("2026-Q2", "2026-Q3"):
+        fill(h, "E1", q, 80, **CLASS_2)
+        fill(h, "E2", q, 80)
+    state = saved(h, P("2026-02"))
+    assert state["resume"] is None and state["months"] == {}
+    assert_resumes(h, P("2026-02"), P("2026-Q3"))
+    assert_resumes(h, P("2026-03"), P("2026-Q2"))
+
+
+def test_a_member_missing_from_the_state_starts_from_the_roster():
+    h = TeamHistory("T1", [emp(1), emp(2, level="class-2")])
+    fill(h, "E1", "2026-Q1", 80)
+    state = saved(h, P("2026-03"))
+    del state["employees"]["E2"]
+    rows = {r.employee_id: r for r in MODEL.grade(SCHEME, after(h, P("2026-03"), state), P("2026-04"))}
+    assert rows["E2"].level_before == "class-2"
+
+
+def test_a_state_of_another_layout_or_month_is_refused():
+    h = TeamHistory("T1", [emp(1)])
+    fill(h, "E1", "2026-Q1", 80)
+    state = saved(h, P("2026-03"))
+    with pytest.raises(CheckpointError, match="unknown state layout"):
+        MODEL.grade(SCHEME, after(h, P("2026-03"), {**state, "layout": 0}), P("2026-04"))
+    with pytest.raises(CheckpointError, match="the state is of 2026-03"):
+        MODEL.grade(SCHEME, after(h, P("2026-02"), state), P("2026-04"))
