@@ -39,12 +39,16 @@ register(
         "Help": ("Help", "帮助"),
         "Back": ("Back", "返回"),
         "Quit": ("Quit", "退出"),
+        "Screens": ("Screens", "界面"),
+        "Period": ("Period", "周期"),
         "app.subtitle": ("{period} · {login} ({role})", "{period} · {login}（{role}）"),
         "app.period": ("Period {period}", "考核周期 {period}"),
     }
 )
 
 MODE_KEYS = {"roster": "1", "board": "2", "schemes": "3"}
+SCREENS = Binding.Group("Screens", compact=True)
+PERIOD = Binding.Group("Period", compact=True)
 
 
 class PeriodChanged(Message):
@@ -60,12 +64,14 @@ class CstuiApp(App[None]):
     TITLE = "cstui"
     COMMANDS = App.COMMANDS | {ActionsProvider}
     BINDINGS = [
-        Binding("1", "goto('roster')", "Roster"),
-        Binding("2", "goto('board')", "Board"),
-        Binding("3", "goto('schemes')", "Schemes"),
-        Binding("left_square_bracket", "period(-1)", "Prev period", key_display="["),
-        Binding("right_square_bracket", "period(1)", "Next period", key_display="]"),
+        # grouped in the footer ("123 Screens", "[] Period") so they fit 80 columns
+        Binding("1", "goto('roster')", "Roster", group=SCREENS),
+        Binding("2", "goto('board')", "Board", group=SCREENS),
+        Binding("3", "goto('schemes')", "Schemes", group=SCREENS),
+        Binding("left_square_bracket", "period(-1)", "Prev period", key_display="[", group=PERIOD),
+        Binding("right_square_bracket", "period(1)", "Next period", key_display="]", group=PERIOD),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", show=False),  # where a text field takes "?"
         Binding("escape", "back", "Back", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]

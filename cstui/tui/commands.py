@@ -12,10 +12,11 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 
-# Textual's own defaults (focus next/previous, copy ...) are not cstui's commands
-_TEXTUAL_DEFAULTS = {
-    (b.key, b.action) for b in (*Screen.BINDINGS, *App.BINDINGS) if isinstance(b, Binding) and b.action != "quit"
-}
+# Textual's own defaults (focus next/previous, copy, the palette) are not cstui's commands.
+# Matched by action: a binding such as "ctrl+c,super+c" is split into one key per binding.
+_TEXTUAL_ACTIONS = {
+    b.action for b in (*Screen.BINDINGS, *App.BINDINGS) if isinstance(b, Binding) and b.action != "quit"
+} | {"command_palette", "app.command_palette"}
 
 
 class BindingRow(NamedTuple):
@@ -40,7 +41,7 @@ def binding_rows(screen: Screen) -> list[BindingRow]:
     ordered = [ab for ab in active if ab.node is screen] + [ab for ab in active if ab.node is app]
     rows, seen = [], set()
     for node, binding, enabled, _tooltip in ordered:
-        if not binding.description or binding.action in seen or (binding.key, binding.action) in _TEXTUAL_DEFAULTS:
+        if not binding.description or binding.action in seen or binding.action in _TEXTUAL_ACTIONS:
             continue
         seen.add(binding.action)
         key = binding.key_display or app.get_key_display(binding)

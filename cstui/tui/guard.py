@@ -53,7 +53,12 @@ def localize_bindings(node: object, t: Callable[[str], str]) -> None:
     if bindings_map is None or getattr(node, "_cstui_localized", False):
         return
     for key, bindings in bindings_map.key_to_bindings.items():
-        bindings_map.key_to_bindings[key] = [
-            dataclasses.replace(b, description=t(b.description)) if b.description else b for b in bindings
-        ]
+        bindings_map.key_to_bindings[key] = [_localized(b, t) if b.description else b for b in bindings]
     node._cstui_localized = True
+
+
+def _localized(binding, t: Callable[[str], str]):
+    group = binding.group
+    if group is not None:  # the footer's label of grouped keys ("123 Screens")
+        group = dataclasses.replace(group, description=t(group.description))
+    return dataclasses.replace(binding, description=t(binding.description), group=group)

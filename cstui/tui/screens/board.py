@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from cstui.domain import Period, Result
 from cstui.plugins import get_registry
@@ -27,6 +27,7 @@ from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.screens.scorecard import show_number
+from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
@@ -177,6 +178,7 @@ def signed(value: Decimal | None) -> str:
 
 
 class PeriodBoardScreen(Screen):
+    APP_KEYS_IN_FOOTER = False  # the footer shows the screen's keys and ? (help lists the app's)
     CSS_PATH = CSS_FILE
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
@@ -207,7 +209,7 @@ class PeriodBoardScreen(Screen):
         filter_input = Input(placeholder=self.ctx.t("board.filter_hint"), id="board-filter", compact=True)
         filter_input.display = False
         yield filter_input
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         t = self.ctx.t

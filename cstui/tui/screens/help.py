@@ -20,14 +20,14 @@ register(
         "help.key": ("Key", "键"),
         "help.does": ("Does", "作用"),
         "help.unavailable": ("(not available here)", "（此处不可用）"),
-        "help.close": ("Esc or ? closes · ctrl+p finds any command", "Esc 或 ? 关闭 · ctrl+p 查找任意命令"),
+        "help.close": ("Esc or ? closes · F1 opens help anywhere · ctrl+p finds any command", "Esc 或 ? 关闭 · F1 随处打开帮助 · ctrl+p 查找任意命令"),
         "Close": ("Close", "关闭"),
     }
 )
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q,f1", "dismiss", "Close")]
 
     def __init__(self, ctx: AppContext, rows: list[BindingRow]):
         super().__init__()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from cstui.domain import Override, Period, Result
 from cstui.engine.model import TeamHistory
@@ -23,6 +23,7 @@ from cstui.tui.i18n import register
 from cstui.tui.modals.override import OverrideModal
 from cstui.tui.screens.board import decision_text
 from cstui.tui.screens.scorecard import show_number
+from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 MONTHS_SHOWN = 12
@@ -135,6 +136,7 @@ def bar_chart(scores: list[tuple[Period, Decimal | None]], rows: int = BAR_ROWS,
 
 
 class HistoryScreen(Screen):
+    APP_KEYS_IN_FOOTER = False  # the footer shows the screen's keys and ? (help lists the app's)
     CSS_PATH = CSS_FILE
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -162,7 +164,7 @@ class HistoryScreen(Screen):
                 yield DataTable(id="hist-decisions", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="hist-trace-box"):
                     yield Static(t("hist.select"), id="hist-trace", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         t = self.ctx.t

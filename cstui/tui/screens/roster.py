@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from cstui.domain import Employee
 from cstui.tui.context import AppContext
@@ -20,6 +20,7 @@ from cstui.tui.modals.roster_import import RosterImport
 from cstui.tui.screens.history import HistoryScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
 from cstui.tui.widgets import Column, VirtualTable
+from cstui.tui.widgets.footer import KeysFooter
 
 register(
     {
@@ -117,7 +118,7 @@ class RosterScreen(Screen):
         table = VirtualTable(columns, self._fetcher(self.search), count, first_page=first, dim_when=_inactive, id="roster-table")
         table.sort_key = SORT_KEYS[self.sort_index]
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.table.focus()

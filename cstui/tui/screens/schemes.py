@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cstui.plugins import get_registry
 from cstui.schemes import Scheme, catalog
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
+from cstui.tui.widgets.footer import KeysFooter
 
 register(
     {
@@ -68,7 +69,7 @@ class SchemesScreen(Screen):
                     yield Static(self._problems(), id="schemes-problems")
             with VerticalScroll(id="schemes-detail"):
                 yield Static(t("schemes.none") if not self.schemes else "", id="schemes-detail-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one("#schemes-list", OptionList)

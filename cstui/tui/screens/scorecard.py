@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.values import PARSERS, ValueProblem, format_number
@@ -25,6 +25,7 @@ from cstui.tui.i18n import register
 from cstui.tui.modals.conflict import ConflictModal
 from cstui.tui.modals.incident import IncidentModal
 from cstui.tui.modals.unsaved import UnsavedModal
+from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
@@ -95,6 +96,7 @@ def signed_money(value) -> str:
 
 
 class ScorecardScreen(Screen):
+    APP_KEYS_IN_FOOTER = False  # the footer shows the screen's keys and ? (help lists the app's)
     CSS_PATH = CSS_FILE
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
@@ -150,7 +152,7 @@ class ScorecardScreen(Screen):
                 yield Static(t("sc.live"), classes="section")
                 yield Static("", id="live-summary", markup=False)
                 yield Static("", id="live-trace", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.entries:
