@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from cstui.domain import Period, Result
+from cstui.grading import apply_period, graded_teams
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import StoreError
@@ -158,8 +159,8 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
     for name in schemes:
         try:
             scheme = ctx.scheme(name)
-            for history in store.team_histories(name, period, teams=[team] if team else None):
-                results.extend(scheme.model.grade(scheme, history, period))
+            for _, graded in graded_teams(store, scheme, period, [team] if team else None):
+                results.extend(graded)
         except (SchemeError, StoreError, ValueError) as error:
             problems.append(f"{name}: {error}")
     return Graded(period, status, "computed", [Row.of(r) for r in results], results, len(recorded), problems)
@@ -424,9 +425,12 @@ class PeriodBoardScreen(Screen):
         )
 
     def _record(self, g: Graded) -> None:
+        # the one apply path batch --apply also takes: results and checkpoints in one transaction
+        store, teams = self.ctx.store, [self.team] if self.team else None
         try:
-            count = self.ctx.store.record_results(g.results)
-        except StoreError as error:
+            with store.write():
+                count = sum(apply_period(store, self.ctx.scheme(name), g.period, teams) for name in sorted({r.scheme for r in g.results}))
+        except (SchemeError, StoreError) as error:
             self.notify(str(error), severity="error")
             return
         self.notify(self.ctx.t("board.applied", n=count, period=g.period))
