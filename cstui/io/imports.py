@@ -9,7 +9,7 @@ in one transaction.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,12 +74,28 @@ def check_extra(problems: FileProblems, number: int, row: dict[str, str]) -> Non
         problems.add(number, "(extra cells)", f"more cells than header columns: {row[EXTRA]!r}")
 
 
-def counted(rows: Iterable[Row], total: int, progress: bool, label: str) -> Iterator[Row]:
-    """The rows, advancing a progress bar on stderr when asked."""
+OnProgress = Callable[[int, int], None]
+
+
+def counted(rows: Iterable[Row], total: int, progress: bool, label: str, on_progress: OnProgress | None = None) -> Iterator[Row]:
+    """The rows, advancing a progress bar on stderr when asked.
+
+    ``on_progress(done, total)`` is called as rows are checked, at most once per percent
+    (a TUI redraws from another thread), and once more when the rows are all read;
+    ``total`` is the reader's estimate (0 when unknown) and ``done`` never exceeds it
+    until that last call, where ``done == total`` is the count of rows read.
+    """
+    done = shown = 0
     with Progress(total, enabled=progress, label=label) as bar:
         for row in rows:
             yield row
             bar.advance()
+            done += 1
+            if on_progress is not None and done < total and done * 100 // total > shown:
+                shown = done * 100 // total
+                on_progress(done, total)
+    if on_progress is not None:
+        on_progress(done, done)
 
 
 def _plural(n: int, word: str) -> str:
@@ -89,8 +105,10 @@ def _plural(n: int, word: str) -> str:
 # ------------------------------------------------------------------------------ roster
 
 
-def import_roster(store, path: Path, progress: bool = False) -> str:
+def import_roster(store, path: Path, progress: bool = False, on_progress: OnProgress | None = None) -> str:
     """Add or update employees from ``path``; returns a one-line summary.
+
+    ``on_progress(done, total)``: rows checked so far (see :func:`counted`).
 
     Columns employee_id,name,team,role,hire_date[,login,scheme,level]. An optional
     column that is absent, or a cell left empty, keeps the employee's stored value.
@@ -105,7 +123,7 @@ def import_roster(store, path: Path, progress: bool = False) -> str:
     existing = {e.id: e for e in store.employees()}
     schemes = _SchemeLevels(catalog())
     employees, first_row = [], {}
-    for number, row in counted(table, table.estimate, progress, "checking"):
+    for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         e = _roster_row(problems, number, row, existing, schemes)
         if e is None:
             continue
@@ -185,7 +203,10 @@ def _check_scheme_level(problems, number, values, scheme, level, schemes: _Schem
 # ------------------------------------------------------------------------------ scorecards
 
 
-def import_scorecards(store, path: Path, period: Period, scheme, fmt: str | None = None, progress: bool = False) -> str:
+def import_scorecards(
+    store, path: Path, period: Period, scheme, fmt: str | None = None, progress: bool = False,
+    on_progress: OnProgress | None = None,
+) -> str:
     """Save one month's scorecards of ``scheme`` from a wide file; returns a one-line summary.
 
     Columns: employee_id, then the scheme's metric keys. Values are stored normalised
@@ -202,7 +223,7 @@ def import_scorecards(store, path: Path, period: Period, scheme, fmt: str | None
     problems.raise_if_any()
     on_scheme = store.scheme_members(scheme.name)  # id -> team: no Employee objects for 100,000 rows
     cards, first_row = [], {}
-    for number, row in counted(table, table.estimate, progress, "checking"):
+    for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         if reader is None:  # a plugin importer: the first row's keys are the header
             reader = _CardReader(problems, [k for k in row if k != EXTRA], specs)
             problems.raise_if_any()
@@ -339,7 +360,7 @@ def _keep_unlisted_metrics(store, period: Period, cards: list, columns: set[str]
 # ------------------------------------------------------------------------------ incidents
 
 
-def import_incidents(store, path: Path, progress: bool = False) -> str:
+def import_incidents(store, path: Path, progress: bool = False, on_progress: OnProgress | None = None) -> str:
     """Record incidents from ``path``; returns a one-line summary.
 
     Columns employee_id,date,code[,count,points,note]. Codes and points are checked
@@ -355,7 +376,7 @@ def import_incidents(store, path: Path, progress: bool = False) -> str:
     roster = {e.id: e for e in store.employees()}
     catalogues = _Catalogues()
     incidents = []
-    for number, row in counted(table, table.estimate, progress, "checking"):
+    for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         inc = _incident_row(problems, number, row, roster, catalogues)
         if inc is not None:
             incidents.append(inc)

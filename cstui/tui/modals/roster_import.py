@@ -31,6 +31,8 @@ register(
         "import.run": ("Import", "导入"),
         "import.close": ("Close", "关闭"),
         "import.running": ("Checking and importing {name} …", "正在检查并导入 {name} …"),
+        "import.checking": ("Checking {name}: row {done:,} of about {total:,}", "正在检查 {name}：第 {done:,} 行，共约 {total:,} 行"),
+        "import.saving": ("Checked {done:,} rows of {name}; saving …", "已检查 {name} 的 {done:,} 行；正在保存 …"),
         "import.refused": ("Nothing was imported; fix these problems and try again:", "未导入任何数据；请修正以下问题后重试："),
         "import.more": ("… and {more} more problems", "… 另有 {more} 个问题"),
         "import.no_file": ("{path}: no such file", "{path}：文件不存在"),
@@ -99,14 +101,18 @@ class RosterImport(ModalScreen[str | None]):
         self.query_one("#import-errors").display = False
         self.query_one("#import-progress").display = True
         self.query_one("#import-status", Static).update(self.ctx.t("import.running", name=path.name))
+        self.query_one("#import-progress", ProgressBar).update(total=None, progress=0)
         self.run_import(path)
 
     @work(thread=True, exclusive=True, group="roster-import", exit_on_error=False)
     def run_import(self, path: Path) -> None:
         from cstui.io.imports import import_roster
 
+        def on_progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self.progressed, path.name, done, total)
+
         try:
-            summary = import_roster(self.ctx.store, path, progress=False)
+            summary = import_roster(self.ctx.store, path, progress=False, on_progress=on_progress)
         except InvalidData as error:
             lines = list(error.lines)
             if error.more:
@@ -116,6 +122,14 @@ class RosterImport(ModalScreen[str | None]):
             self.app.call_from_thread(self.finished, None, user_message(error).splitlines())
         else:
             self.app.call_from_thread(self.finished, summary, [])
+
+    def progressed(self, name: str, done: int, total: int) -> None:
+        """Rows checked so far: the bar shows the real percentage (the total is the file's row estimate)."""
+        if not self.running or not total:
+            return  # unknown size (the bar keeps pulsing) or a late call after the end
+        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+        key = "import.saving" if done >= total else "import.checking"
+        self.query_one("#import-status", Static).update(self.ctx.t(key, name=name, done=done, total=total))
 
     def finished(self, summary: str | None, problems: list[str]) -> None:
         self.running = False
