@@ -172,6 +172,30 @@ class PeriodsMixin(CheckpointsMixin):
             rows.append(record)
         return rows
 
+    def latest_levels(self, employee_ids: Iterable[str]) -> dict[str, str]:
+        """The ``level_after`` of each employee's latest recorded result on their current scheme.
+
+        One query for the given ids (the roster asks for the rows on screen); employees with
+        no such result, or on teams this login may not see, are left out. A quarter counts
+        as of its last month and wins a tie with that month.
+        """
+        ids = list(dict.fromkeys(employee_ids))
+        if not ids:
+            return {}
+        scope, params = self._team_scope("r.team")
+        sql = (
+            "SELECT r.employee_id, r.period, r.level_after FROM results r "
+            "JOIN employees e ON e.id = r.employee_id AND e.scheme = r.scheme "
+            f"WHERE {scope} AND r.level_after IS NOT NULL AND r.employee_id IN ({', '.join('?' * len(ids))})"
+        )
+        latest: dict[str, tuple[tuple[int, bool], str]] = {}
+        for row in self._rows(sql, params + ids):
+            period = as_period(row["period"])
+            when = (period.last_month.ordinal, period.is_quarter)
+            if row["employee_id"] not in latest or when > latest[row["employee_id"]][0]:
+                latest[row["employee_id"]] = (when, row["level_after"])
+        return {employee_id: level for employee_id, (_, level) in latest.items()}
+
 
 def _result_record(r: Result, login: str, stamp: str) -> dict:
     return {

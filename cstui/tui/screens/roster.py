@@ -104,6 +104,7 @@ class RosterScreen(Screen):
         self._generation = 0
         self._debounce: Timer | None = None
         self._writable_row: bool | None = None
+        self._shown_before = False
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -123,6 +124,12 @@ class RosterScreen(Screen):
     def on_mount(self) -> None:
         self.table.focus()
         self._show_status()
+
+    def on_screen_resume(self) -> None:
+        # back from the board or a scorecard: recorded results may have moved levels
+        if self._shown_before:
+            self.reload(keep_cursor=True)
+        self._shown_before = True
 
     @property
     def table(self) -> VirtualTable:
@@ -154,9 +161,21 @@ class RosterScreen(Screen):
 
         def fetch(offset: int, limit: int) -> list[tuple[str, ...]]:
             employees = store.employees(search=search or None, order_by=order_by, descending=descending, limit=limit, offset=offset)
-            return [employee_row(e, t) for e in employees]
+            recorded = store.latest_levels(e.id for e in employees)  # one query per page on screen
+            return [employee_row(e, t, self.current_level(e, recorded)) for e in employees]
 
         return fetch
+
+    def current_level(self, e: Employee, recorded: dict[str, str]) -> str:
+        """The level now: the latest recorded result's, else the starting level, else the
+        scheme's entry level (the first on its ladder); "—" when there is none to name."""
+        if e.id in recorded:
+            return recorded[e.id]
+        if e.level:
+            return e.level
+        scheme, _problem = self.ctx.try_scheme(e.scheme)
+        keys = scheme.level_keys if scheme is not None else []
+        return keys[0] if keys else "—"
 
     def reload(self, keep_cursor: bool = False) -> None:
         """Run the current filter and sort again in a worker; a newer reload wins."""
@@ -302,15 +321,18 @@ class RosterScreen(Screen):
         self.app.push_screen(RosterImport(self.ctx), imported)
 
 
-def employee_row(e: Employee, t) -> tuple[str, ...]:
-    """The cells of one roster line; the team id stays raw (check_action reads it)."""
+def employee_row(e: Employee, t, level: str | None = None) -> tuple[str, ...]:
+    """The cells of one roster line; the team id stays raw (check_action reads it).
+
+    ``level`` is the current level (see ``RosterScreen.current_level``); without it the
+    roster's starting level is shown."""
     return (
         e.id,
         e.name,
         e.team,
         t(f"role.{e.role}") if e.role else "",
         e.scheme or "",
-        e.level or "",
+        level if level is not None else e.level or "",
         e.hire_date.isoformat(),
         t(f"status.{e.status}"),
         e.status,  # not shown: the raw status
