@@ -68,6 +68,8 @@ register(
         "board.col.decision": ("Decision", "结论"),
         "board.col.pay": ("Pay Δ", "薪资Δ"),
         "board.col.flags": ("Flags", "标记"),
+        "board.detail": ("{who} · {team} · {level} · {decision}{flags}", "{who} · {team} · {level} · {decision}{flags}"),
+        "board.detail.flags": (" · flags: {flags}", " · 标记：{flags}"),
         "board.apply.title": ("Record results", "记录结果"),
         "board.apply.body": (
             "Record {n} results for {period}{team}: {counts}.{replace}\nPay deltas total {pay} yuan.",
@@ -101,6 +103,11 @@ register(
 )
 
 SORTS = ("team", "score", "name", "decision", "pay")
+COLUMNS = ("employee", "team", "score", "grade", "rank", "level", "decision", "pay", "flags")
+# Below WIDE columns the board leaves out Team (the detail line names it) and cuts long
+# cells to these widths, so that Flags stays on screen at 80 columns.
+WIDE = 100
+NARROW_WIDTHS = {"employee": 16, "score": 6, "grade": 2, "rank": 3, "level": 13, "decision": 12, "pay": 6, "flags": 5}
 PLURAL = {"promote": "promotions", "demote": "demotions", "elimination-review": "elimination reviews",
           "dismissal-review": "dismissal reviews", "exemption": "exemptions", "probation": "probations"}
 
@@ -166,6 +173,14 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
     return Graded(period, status, "computed", [Row.of(r) for r in results], results, len(recorded), problems)
 
 
+def level_text(r: Row) -> str:
+    """``3-star``, or ``3-star→4-star`` when the level changes."""
+    level = r.level_before or ""
+    if r.level_after and r.level_after != r.level_before:
+        level = f"{level}→{r.level_after}"
+    return level
+
+
 def decision_text(ctx: AppContext, decision: str) -> str:
     label = ctx.t(f"decision.{decision}")
     return decision if label.startswith("decision.") else label
@@ -201,11 +216,13 @@ class PeriodBoardScreen(Screen):
         self.filter_text = ""
         self.team: str | None = None
         self.loading_board = False
+        self.narrow: bool | None = None  # below WIDE columns: see _columns
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="board-head", classes="head", markup=False)
         yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="board-detail", markup=False)
         yield Static("", id="board-status", markup=False)
         filter_input = Input(placeholder=self.ctx.t("board.filter_hint"), id="board-filter", compact=True)
         filter_input.display = False
@@ -213,11 +230,26 @@ class PeriodBoardScreen(Screen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        t = self.ctx.t
-        table = self.query_one(DataTable)
-        for key in ("employee", "team", "score", "grade", "rank", "level", "decision", "pay", "flags"):
-            table.add_column(t(f"board.col.{key}"), key=key)
+        self._columns()
         self.reload()
+
+    def _columns(self) -> None:
+        """The table's columns for the screen's width (see WIDE); refilled when that changes."""
+        narrow = self.size.width < WIDE
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        t, table = self.ctx.t, self.query_one(DataTable)
+        table.clear(columns=True)
+        for key in COLUMNS:
+            if narrow and key == "team":
+                continue
+            table.add_column(t(f"board.col.{key}"), key=key, width=NARROW_WIDTHS.get(key) if narrow else None)
+        if self.graded is not None:
+            self._fill()
+
+    def on_resize(self) -> None:
+        self._columns()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -280,23 +312,35 @@ class PeriodBoardScreen(Screen):
         table.clear()
         rows = self.visible_rows()
         for r in rows:
-            level = r.level_before or ""
-            if r.level_after and r.level_after != r.level_before:
-                level = f"{level}→{r.level_after}"
-            table.add_row(
-                f"{r.employee_id} {r.name}",
-                r.team,
-                show_number(r.score),
-                r.grade or "",
-                str(r.rank) if r.rank is not None else "",
-                level,
-                self.decision_label(r.decision) if r.decision != "stay" else "",
-                signed(r.pay_delta),
-                ", ".join(r.flags),
-                key=f"{r.employee_id}/{r.scheme}",
-            )
+            cells = {
+                "employee": f"{r.employee_id} {r.name}",
+                "team": r.team,
+                "score": show_number(r.score),
+                "grade": r.grade or "",
+                "rank": str(r.rank) if r.rank is not None else "",
+                "level": level_text(r),
+                "decision": self.decision_label(r.decision) if r.decision != "stay" else "",
+                "pay": signed(r.pay_delta),
+                # narrow: a count; the detail line under the table lists the selected row's flags
+                "flags": (f"⚑{len(r.flags)}" if r.flags else "") if self.narrow else ", ".join(r.flags),
+            }
+            table.add_row(*(cells[key] for key in COLUMNS if key in table.columns), key=f"{r.employee_id}/{r.scheme}")
         self._head()
         self._status(len(rows))
+        self._detail()
+
+    def _detail(self) -> None:
+        """The selected row in full: name, team, level change, decision and every flag."""
+        row, t = self.current_row(), self.ctx.t
+        text = ""
+        if row is not None:
+            flags = t("board.detail.flags", flags=", ".join(row.flags)) if row.flags else ""
+            text = t("board.detail", who=f"{row.employee_id} {row.name}", team=row.team,
+                     level=level_text(row) or "-", decision=self.decision_label(row.decision), flags=flags)
+        self.query_one("#board-detail", Static).update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
 
     def decision_label(self, decision: str) -> str:
         return decision_text(self.ctx, decision)
