@@ -25,8 +25,10 @@ from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import StoreError
 from cstui.tui.context import AppContext
+from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.screens.scorecard import show_number
 from cstui.tui.widgets.footer import KeysFooter
 
@@ -41,6 +43,8 @@ register(
         "Team": ("Team", "组别"),
         "Apply": ("Apply", "记录结果"),
         "Close period": ("Close period", "关闭周期"),
+        "Reopen": ("Reopen", "重新打开"),
+        "board.reopened": ("Reopened {period}", "已重新打开 {period}"),
         "Reload": ("Reload", "刷新"),
         "Back": ("Back", "返回"),
         "board.head": ("Board {period} · {status} · team {team} · {source}", "考核看板 {period} · {status} · 组别 {team} · {source}"),
@@ -205,6 +209,7 @@ class PeriodBoardScreen(Screen):
         Binding("t", "team", "Team"),
         Binding("A", "apply", "Apply", key_display="A"),
         Binding("C", "close_period", "Close period", key_display="C"),
+        Binding("R", "reopen_period", "Reopen", key_display="R"),
         Binding("r", "reload", "Reload", show=False),
     ]
 
@@ -426,6 +431,9 @@ class PeriodBoardScreen(Screen):
     # -- apply and close ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reopen_period":  # offered to managers on a closed period only
+            g = self.graded
+            return self.ctx.store.user.is_manager and not self.loading_board and g is not None and g.status == "closed"
         if action in ("apply", "close_period"):
             g = self.graded
             if not self.ctx.store.user.is_manager:
@@ -501,4 +509,19 @@ class PeriodBoardScreen(Screen):
             return
         get_registry().notify_period_closed(str(store.path), str(period), store.login)
         self.notify(self.ctx.t("board.closed_done", period=period))
+        self.reload()
+
+    def action_reopen_period(self) -> None:
+        g = self.graded
+        if g is None or g.status != "closed":
+            return
+        self.app.push_screen(ReopenModal(self.ctx, g.period), lambda reason: reason and self._reopen(g.period, reason))
+
+    def _reopen(self, period: Period, reason: str) -> None:
+        try:
+            self.ctx.store.reopen_period(period, reason)
+        except USER_ERRORS as error:  # e.g. closed through its quarter: says which to reopen
+            self.notify(user_message(error), severity="error", timeout=8)
+            return
+        self.notify(self.ctx.t("board.reopened", period=period))
         self.reload()
