@@ -377,14 +377,24 @@ class PeriodBoardScreen(Screen):
         if row is not None:
             from cstui.tui.screens.scorecard import ScorecardScreen
 
-            self.app.push_screen(ScorecardScreen(self.ctx, row.employee_id), lambda _: self.reload())
+            self._open(lambda: ScorecardScreen(self.ctx, row.employee_id), lambda _: self.reload())
 
     def action_history(self) -> None:
         row = self.current_row()
         if row is not None:
             from cstui.tui.screens.history import HistoryScreen
 
-            self.app.push_screen(HistoryScreen(self.ctx, row.employee_id))
+            self._open(lambda: HistoryScreen(self.ctx, row.employee_id))
+
+    def _open(self, make, callback=None) -> None:
+        """Push the screen ``make()`` builds; a refusal (another team's employee, a gone row)
+        is a message. Enter arrives as DataTable.RowSelected, outside the app's action guard."""
+        try:
+            screen = make()
+        except USER_ERRORS as error:
+            self.notify(user_message(error), severity="error", timeout=8)
+            return
+        self.app.push_screen(screen, callback)
 
     def action_back(self) -> None:
         if self.query_one("#board-filter", Input).display:
