@@ -21,6 +21,7 @@ Decimals are strings; periods are ``YYYY-MM`` / ``YYYY-Qn`` strings.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from cstui.domain import Period
 from cstui.engine.ledger import LedgerTotal
@@ -28,6 +29,9 @@ from cstui_plugins.assistant_class.months import MonthFacts, TeamMonths
 from cstui_plugins.assistant_class.review import Replay, State
 
 LAYOUT = 1  # bump when the layout changes; an older state is refused, never misread
+
+
+_period = lru_cache(maxsize=4096)(Period.parse)  # a state repeats the same few periods
 
 
 class CheckpointError(ValueError):
@@ -107,14 +111,14 @@ def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> N
         raise CheckpointError(f"assistant-class checkpoint of {month}: unknown state layout {state.get('layout') if isinstance(state, dict) else type(state).__name__!r}, expected {LAYOUT}")
     if state.get("month") != str(month):
         raise CheckpointError(f"assistant-class checkpoint of {month}: the state is of {state.get('month')}")
-    replay.resume = None if state["resume"] is None else Period.parse(state["resume"])
+    replay.resume = None if state["resume"] is None else _period(state["resume"])
     saved = state["employees"]
     for e in replay.history.employees:
         if e.id in saved:  # a member missing from the state starts from the roster
             replay.states[e.id] = _load_state(saved[e.id])
     for employee_id, rows in state["months"].items():
         for m, row in rows.items():
-            months.restore(employee_id, Period.parse(m), _load_facts(row))
+            months.restore(employee_id, _period(m), _load_facts(row))
 
 
 def _load_state(raw: dict) -> State:
@@ -123,8 +127,8 @@ def _load_state(raw: dict) -> State:
 
     return State(
         level=raw["level"],
-        timeline=[(Period.parse(p), level, why) for p, level, why in raw["timeline"]],
-        met=[(Period.parse(q), rank) for q, rank in raw["met"]],
+        timeline=[(_period(p), level, why) for p, level, why in raw["timeline"]],
+        met=[(_period(q), rank) for q, rank in raw["met"]],
         bottom=years(raw["bottom"]),
         best=years(raw["best"]),
         year_deductions=years(raw["year_deductions"], Decimal),

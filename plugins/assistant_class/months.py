@@ -71,6 +71,7 @@ class TeamMonths:
         self.assistants = [e.id for e in history.employees if e.role != lead_role]
         self._facts: dict[tuple[str, Period], MonthFacts | None] = {}
         self._ranks: dict[Period, dict] = {}
+        self._worst: dict[Period, int | None] = {}
 
     def get(self, employee_id: str, month: Period) -> MonthFacts | None:
         key = (employee_id, month)
@@ -95,7 +96,12 @@ class TeamMonths:
 
     def is_last(self, employee_id: str, month: Period) -> bool:
         """At the bottom (ties included) of at least two scored assistants who are not all tied."""
-        ranks = self.ranks(month)
-        rank = ranks.get(employee_id)
-        worst = max((r for r in ranks.values() if r is not None), default=None)
+        rank = self.ranks(month).get(employee_id)
+        worst = self.worst(month)
         return rank is not None and rank == worst and worst > 1
+
+    def worst(self, month: Period) -> int | None:
+        """The month's bottom rank (computed once: every member's flag asks for it)."""
+        if month not in self._worst:
+            self._worst[month] = max((r for r in self.ranks(month).values() if r is not None), default=None)
+        return self._worst[month]
