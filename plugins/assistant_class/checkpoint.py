@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from cstui.domain import Period
 from cstui.engine.ledger import LedgerTotal
+from cstui.engine.model import TeamHistory
 from cstui_plugins.assistant_class.months import MonthFacts, TeamMonths
 from cstui_plugins.assistant_class.review import Replay, State
 
@@ -103,6 +104,21 @@ def _dump_facts(facts: MonthFacts) -> dict:
 
 
 # ------------------------------------------------------------------ reading
+
+
+def check_after(history: TeamHistory, period: Period, *, at_checkpoint: bool = False) -> None:
+    """Refuse a period the state cannot answer: a month up to the checkpoint (``at_checkpoint``:
+    the checkpoint month itself is fine), a quarter before the resume quarter (a quarter
+    holding the checkpoint month is fine: its months so far are in the state)."""
+    cp = history.checkpoint
+    if cp is None:
+        return
+    if period.is_quarter:
+        ok = period >= cp.month.next().quarter
+    else:
+        ok = period.ordinal > cp.month.ordinal or (at_checkpoint and period == cp.month)
+    if not ok:
+        raise CheckpointError(f"team {history.team}: {period} is not after the checkpoint of {cp.month}")
 
 
 def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> None:

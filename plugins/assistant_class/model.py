@@ -48,6 +48,7 @@ class AssistantClass(DocumentModel):
     # -------------------------------------------------------------- grading
 
     def grade(self, scheme: Scheme, history: TeamHistory, period: Period) -> list[Result]:
+        checkpoints.check_after(history, period)
         months, replay = self._replay(scheme, history)
         return self._grade(scheme, history, period, months, replay)
 
@@ -61,6 +62,7 @@ class AssistantClass(DocumentModel):
 
     def checkpoint(self, scheme: Scheme, history: TeamHistory, month: Period) -> dict | None:
         month = month.last_month
+        checkpoints.check_after(history, month, at_checkpoint=True)
         months, replay = self._replay(scheme, history)
         if checkpoints.started(replay, month):
             if month.completes_quarter():
@@ -72,6 +74,7 @@ class AssistantClass(DocumentModel):
         return checkpoints.dump(replay, months, month, compile_grading(scheme.params).dismissal.last_months)
 
     def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period) -> tuple[list[Result], dict | None]:
+        checkpoints.check_after(history, period)
         months, replay = self._replay(scheme, history)
         results = self._grade(scheme, history, period, months, replay)
         if not checkpoints.started(replay, period.last_month):

@@ -144,8 +144,8 @@ def _random_card(rng: random.Random, eid: str, month: Period) -> Scorecard:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(team, st.integers(1, SPAN - 1), st.booleans(), st.lists(st.integers(0, SPAN - 2), min_size=1, max_size=3))
 def test_resuming_from_a_checkpoint_is_exact(data, p, quarter, cs):
-    period = START.shift(p).quarter if quarter and START.shift(p).quarter.months()[0] != START else START.shift(p)
-    first = period.months()[0].ordinal
+    period = START.shift(p).quarter if quarter and START.shift(p).quarter.last_month != START else START.shift(p)
+    first = period.last_month.ordinal if period.is_quarter else period.ordinal  # a quarter may hold the checkpoint
     checkpoints = sorted({START.shift(c) for c in cs if START.shift(c).ordinal < first}) or [period.months()[0].prev()]
     full = until(build(data), period.last_month)
     expected = records(full, period)
@@ -296,3 +296,17 @@ def test_a_state_of_another_layout_or_month_is_refused():
         MODEL.grade(SCHEME, after(h, P("2026-03"), {**state, "layout": 0}), P("2026-04"))
     with pytest.raises(CheckpointError, match="the state is of 2026-03"):
         MODEL.grade(SCHEME, after(h, P("2026-02"), state), P("2026-04"))
+
+
+def test_a_period_not_after_the_checkpoint_is_refused():
+    h = TeamHistory("T1", [emp(1)])
+    fill(h, "E1", "2026-Q1", 80)
+    resumed = after(h, P("2026-02"), saved(h, P("2026-02")))
+    with pytest.raises(CheckpointError, match="team T1: 2026-02 is not after the checkpoint of 2026-02"):
+        MODEL.grade(SCHEME, resumed, P("2026-02"))
+    with pytest.raises(CheckpointError, match="2025-Q4 is not after"):
+        MODEL.grade(SCHEME, resumed, P("2025-Q4"))
+    assert records(resumed, P("2026-Q1")) == records(h, P("2026-Q1"))  # the quarter holding the checkpoint
+    with pytest.raises(CheckpointError, match="2026-01 is not after"):
+        MODEL.checkpoint(SCHEME, resumed, P("2026-01"))
+    assert MODEL.checkpoint(SCHEME, resumed, P("2026-02")) == resumed.checkpoint.state  # the same month: the same state
