@@ -13,7 +13,8 @@ scorecard (see /work/notes/checkpoints.md). The state holds:
 - ``months``: the scored facts of the months a later period still reads: the months of
   the resume quarter already past (its review averages them) and the months the "last in
   the team N months running" flag looks back on. Each holds the total, deductions by
-  category, dismissal codes, counts, or the problem of a card that could not be scored.
+  category (when any), dismissal codes (when any), the counts in the order of the
+  scheme's count metrics, or only the problem of a card that could not be scored.
 
 Decimals are strings; periods are ``YYYY-MM`` / ``YYYY-Qn`` strings.
 """
@@ -62,7 +63,7 @@ def dump(replay: Replay, months: TeamMonths, month: Period, lookback: int) -> di
         for e in replay.history.employees:
             facts = months.get(e.id, m)
             if facts is not None:
-                state["months"].setdefault(e.id, {})[str(m)] = _dump_facts(facts)
+                state["months"].setdefault(e.id, {})[str(m)] = _dump_facts(facts, months.metrics)
     return state
 
 
@@ -92,14 +93,18 @@ def _dump_state(s: State, keep_year: int) -> dict:
     }
 
 
-def _dump_facts(facts: MonthFacts) -> dict:
-    row: dict = {"counts": dict(facts.counts)}
+def _dump_facts(facts: MonthFacts, metrics: tuple[str, ...]) -> dict:
+    """Compact: counts in the order of the scheme's count metrics, empty tables left out.
+
+    A card that could not be scored keeps only its problem (no review reads its counts).
+    """
     if facts.total is None:
-        row["problem"] = facts.problem
-        return row
-    row["score"] = str(facts.total.score)
-    row["deductions"] = {c: str(v) for c, v in facts.total.deductions.items()}
-    row["dismissal"] = list(facts.total.dismissal)
+        return {"problem": facts.problem}
+    row: dict = {"score": str(facts.total.score), "counts": [facts.counts[m] for m in metrics]}
+    if facts.total.deductions:
+        row["deductions"] = {c: str(v) for c, v in facts.total.deductions.items()}
+    if facts.total.dismissal:
+        row["dismissal"] = list(facts.total.dismissal)
     return row
 
 
@@ -134,7 +139,7 @@ def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> N
             replay.states[e.id] = _load_state(saved[e.id])
     for employee_id, rows in state["months"].items():
         for m, row in rows.items():
-            months.restore(employee_id, _period(m), _load_facts(row))
+            months.restore(employee_id, _period(m), _load_facts(row, months.metrics))
 
 
 def _load_state(raw: dict) -> State:
@@ -156,9 +161,9 @@ def _load_state(raw: dict) -> State:
     )
 
 
-def _load_facts(row: dict) -> MonthFacts:
-    counts = dict(row["counts"])
+def _load_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
     if "score" not in row:
-        return MonthFacts(None, counts, row["problem"])
-    deductions = {c: Decimal(v) for c, v in row["deductions"].items()}
-    return MonthFacts(LedgerTotal(Decimal(row["score"]), deductions, list(row["dismissal"])), counts)
+        return MonthFacts(None, {}, row["problem"])
+    deductions = {c: Decimal(v) for c, v in row.get("deductions", {}).items()}
+    total = LedgerTotal(Decimal(row["score"]), deductions, list(row.get("dismissal", [])))
+    return MonthFacts(total, dict(zip(metrics, row["counts"], strict=True)))
