@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pilot_support import settle
 
 from cstui.domain import Employee, Incident, Period
 
@@ -178,16 +179,6 @@ def make_app(company_db, make_app_at):
         return make_app_at(company_db, login=login, lang=lang)
 
     return make
-
-
-async def settle(pilot, delay: float = 0.0) -> None:
-    """Let debounce timers fire and thread workers finish, then let the screen repaint."""
-    if delay:
-        await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture(name="settle")

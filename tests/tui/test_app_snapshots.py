@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import settle
+from pilot_support import settle
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

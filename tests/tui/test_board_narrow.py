@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import settle
+from pilot_support import settle
 from screens_support import screen_app
 from textual.widgets import DataTable
 

@@ -4,7 +4,7 @@ help modal lists cstui's own keys only."""
 from __future__ import annotations
 
 import pytest
-from conftest import settle
+from pilot_support import settle
 from textual.widgets._footer import FooterKey
 
 from cstui.tui.widgets.footer import KeysFooter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import settle
+from pilot_support import settle
 from screens_support import screen_app
 
 from cstui.store import Store

@@ -3,7 +3,7 @@ recorded results; with nothing recorded, the starting level or the scheme's entr
 
 from __future__ import annotations
 
-from conftest import settle
+from pilot_support import settle
 
 
 def level_of(app, employee_id: str) -> str:

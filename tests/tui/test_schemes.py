@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import settle
+from pilot_support import settle
 from rich.console import Console
 
 from cstui.schemes import catalog

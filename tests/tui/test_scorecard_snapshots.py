@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import settle
+from pilot_support import settle
 from screens_support import screen_app
 
 from cstui.store import Store
