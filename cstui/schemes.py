@@ -82,8 +82,10 @@ class Scheme:
 
     @property
     def fingerprint(self) -> str:
-        """16 hex of sha256 over the parameters: a checkpoint resumes only under the same ones."""
-        text = json.dumps(self.params, sort_keys=True, default=str)
+        """16 hex of sha256 over the parameters and the model's state layout version: a
+        checkpoint resumes only under the same numbers and the same model code layout."""
+        keyed = {"params": self.params, "model": self.model.name, "state_version": self.model.state_version}
+        text = json.dumps(keyed, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def metric_specs(self) -> list[MetricSpec]:

@@ -77,3 +77,14 @@ def test_check_names_unknown_parent_and_bad_toml(tmp_path):
     broken.write_text("name = \n", encoding="utf-8")
     result = run("scheme", "check", str(broken))
     assert result.exit_code == 3 and "not valid TOML" in result.output
+
+
+def test_fingerprint_changes_with_numbers_and_with_the_models_state_layout(tmp_path, monkeypatch):
+    base = load_scheme("star-levels")
+    path = tmp_path / "variant.toml"
+    path.write_text('name = "v"\nextends = "star-levels"\nversion = "1"\n[review]\npromote_at = 120\n', encoding="utf-8")
+    assert load_scheme(str(path)).fingerprint != base.fingerprint
+    assert load_scheme("star-levels").fingerprint == base.fingerprint
+    before = base.fingerprint
+    monkeypatch.setattr(type(base.model), "state_version", base.model.state_version + 1)
+    assert load_scheme("star-levels").fingerprint != before

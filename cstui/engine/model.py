@@ -70,6 +70,8 @@ class DocumentModel:
     name: ClassVar[str] = ""
     review: ClassVar[str] = "monthly"  # or "quarterly"
     label: ClassVar[str] = ""
+    # Bump when the layout of checkpoint() state changes: older checkpoints are then ignored.
+    state_version: ClassVar[int] = 1
 
     def check(self, params: dict, problems: Problems) -> None:
         """Add a problem for every parameter that does not fit this model."""
