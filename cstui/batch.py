@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
-from cstui.grading import graded_teams
+from cstui.grading import graded_teams, recorded_results
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -41,6 +41,12 @@ def run_batch(
     teams = list(teams) if teams else None
     if apply:
         refuse_closed(store, period)
+    elif (recorded := recorded_results(store, scheme, period, teams)) is not None:
+        results, notice = recorded
+        print(f"cstui: {notice}", file=sys.stderr)
+        with open_output(output, fmt) as stream:
+            write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
+        return
     total = count_graded(store, scheme.name, teams) if progress else 0
     with open_output(output, fmt) as stream, Progress(total, enabled=progress, label="grading") as bar:
         with store.write() if apply else nullcontext():

@@ -45,3 +45,32 @@ def apply_period(store, scheme, period: Period, teams: Iterable[str] | None = No
             if on_results is not None:
                 on_results(results)
     return count
+
+
+def recorded_results(store, scheme, period: Period, teams: Iterable[str] | None = None) -> tuple[list[Result], str] | None:
+    """A closed period's results as recorded when it was applied, and a notice saying so.
+
+    A closed period is never silently recomputed: its recorded results stand, even when
+    the scheme has since changed version. None when the period is open or has no results
+    recorded under ``scheme`` (then it is graded as usual).
+    """
+    if store.period_status(period) != "closed":
+        return None
+    wanted = set(teams) if teams else None
+    rows = [row for row in store.results(period, scheme=scheme.name) if wanted is None or row["team"] in wanted]
+    if not rows:
+        return None
+    versions = sorted({row["scheme_version"] for row in rows})
+    notice = f"{period} is closed: reporting the {len(rows)} results recorded under {scheme.name} version {', '.join(versions)}"
+    if versions != [scheme.version]:
+        notice += f"; the current version is {scheme.version}, and a closed period is not recomputed (a manager can reopen it)"
+    return [_result_from_row(row) for row in rows], notice
+
+
+def _result_from_row(row: dict) -> Result:
+    return Result(
+        employee_id=row["employee_id"], name=row["name"], team=row["team"], period=Period.parse(row["period"]),
+        scheme=row["scheme"], scheme_version=row["scheme_version"], score=row["score"], grade=row["grade"],
+        rank=row["rank"], level_before=row["level_before"], level_after=row["level_after"],
+        decision=row["decision"], pay_delta=row["pay_delta"], flags=row["flags"], trace=row["trace"],
+    )

@@ -160,7 +160,9 @@ class SchemeCatalog:
         if path.suffix == ".toml" or path.exists():
             if not path.exists():
                 raise SchemeError([f"{path}: no such scheme file"])
-            return self._build(read_toml(path), str(path), "")
+            # a file is not registered under its name, so it may extend the registered scheme
+            # of the same name (a company re-tuning "star-levels" itself)
+            return self._build(read_toml(path), str(path), "", registered=False)
         known = ", ".join(self.names()) or "none"
         raise SchemeError([f"unknown scheme {name_or_path!r}; installed schemes: {known}"])
 
@@ -201,9 +203,9 @@ class SchemeCatalog:
         base = {k: v for k, v in merged_parent.items() if k not in replaced}
         return deep_merge(base, child), [source] + chain
 
-    def _build(self, data: dict, source: str, plugin: str) -> Scheme:
+    def _build(self, data: dict, source: str, plugin: str, registered: bool = True) -> Scheme:
         name = data.get("name", "")
-        params, chain = self._resolve(data, source, [name] if name else [])
+        params, chain = self._resolve(data, source, [name] if name and registered else [])
         problems = Problems(source)
         check_generic(params, problems)
         model = self.registry.models.get(params.get("model", ""))

@@ -222,6 +222,27 @@ def test_closed_period_is_refused_with_exit_4(db):
     assert run(db, "--scheme", "star-levels", "--period", "2026-06").exit_code == 0  # reading is still fine
 
 
+def test_a_closed_period_reports_its_recorded_results_and_is_never_recomputed(db, tmp_path):
+    assert run(db, "--scheme", "star-levels", "--period", "2026-06", "--apply").exit_code == 0
+    recorded = json.loads(run(db, "--scheme", "star-levels", "--period", "2026-06", "--format", "json", "--explain").stdout)
+    with Store.open(db) as store:
+        store.close_period(Period.parse("2026-06"))
+    # the company now raises the bar: a fresh grading would differ, the closed month must not
+    variant = tmp_path / "stricter.toml"
+    variant.write_text('name = "star-levels"\nextends = "star-levels"\nversion = "2"\n[review]\npromote_at = 200\ndemote_below = 200\n', encoding="utf-8")
+    closed = run(db, "--scheme", str(variant), "--period", "2026-06", "--format", "json", "--explain")
+    assert closed.exit_code == 0, closed.output
+    assert json.loads(closed.stdout) == sorted(recorded, key=lambda r: (r["team"], r["rank"], r["employee_id"]))
+    assert "2026-06 is closed: reporting the 6 results recorded under star-levels version 1" in closed.stderr
+    assert "the current version is 2" in closed.stderr
+    reopened = Store.open(db)
+    reopened.reopen_period(Period.parse("2026-06"), "QA correction")
+    reopened.close()
+    fresh = run(db, "--scheme", str(variant), "--period", "2026-06", "--format", "json")
+    assert [r["scheme_version"] for r in json.loads(fresh.stdout)] == ["2"] * 6
+    assert "closed" not in fresh.stderr
+
+
 def test_month_by_month_apply_equals_last_month_only(tmp_path):
     stepwise, direct = tmp_path / "a.db", tmp_path / "b.db"
     build_company(stepwise)
