@@ -113,9 +113,11 @@ def test_a_change_before_the_checkpoint_makes_the_next_grading_replay_that_team(
     with Store.open(path, login="boss") as store:
         for month in MONTHS[:6]:
             apply_period(store, scheme, month)
-        store.save_scorecards([("T00-0", MONTHS[2], {"sales_target": "100000", "sales_actual": "200000"})])
+        # the newest four checkpoints per team are kept (MONTHS[2..5]); a change in MONTHS[4]
+        # drops T00's from MONTHS[4] on, so T00 resumes from MONTHS[3] and replays the rest
+        store.save_scorecards([("T00-0", MONTHS[4], {"sales_target": "100000", "sales_actual": "200000"})])
         got, histories = resumed(store, scheme, MONTHS[6])
-        assert {h.team: h.checkpoint.month if h.checkpoint else None for h in histories} == {"T00": M("2025-08"), "T01": MONTHS[5]}
+        assert {h.team: h.checkpoint.month if h.checkpoint else None for h in histories} == {"T00": MONTHS[3], "T01": MONTHS[5]}
         assert got == from_scratch(store, scheme, MONTHS[6])
 
 

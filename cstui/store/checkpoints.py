@@ -13,6 +13,15 @@ from cstui.domain import Period
 from cstui.store.codec import dumps, now
 from cstui.store.core import StoreCore
 
+# A checkpoint is a cache: keep the newest few per scheme and team. Four months cover
+# re-grading the quarter that ends at the latest applied month (it resumes from the month
+# before the quarter); anything older is replayed from the scorecards when asked.
+KEEP_PER_TEAM = 4
+PRUNE = (
+    "DELETE FROM checkpoints WHERE scheme = ? AND team = ? AND month NOT IN "
+    "(SELECT month FROM checkpoints WHERE scheme = ? AND team = ? ORDER BY month DESC LIMIT ?)"
+)
+
 
 class CheckpointsMixin(StoreCore):
     def save_checkpoints(self, scheme: str, fingerprint: str, month: Period | str, states: Mapping[str, dict]) -> int:
@@ -28,6 +37,7 @@ class CheckpointsMixin(StoreCore):
                 "INSERT OR REPLACE INTO checkpoints (scheme, fingerprint, team, month, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 ((scheme, fingerprint, team, month_text, dumps(state), stamp) for team, state in states.items() if state is not None),
             )
+            self.conn.executemany(PRUNE, ((scheme, team, scheme, team, KEEP_PER_TEAM) for team in states))
         return len(states)
 
     def checkpoints(self, scheme: str | None = None) -> list[dict]:
