@@ -57,7 +57,7 @@ def run_batch(
 def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None) -> Iterator[dict]:
     """Report records team by team; with ``apply`` each team's results and checkpoint are recorded
     as it is graded (the caller holds the write transaction: one for the whole run)."""
-    for history, results in graded_teams(store, scheme, period, teams, apply=apply):
+    for history, results in graded_teams(store, scheme, period, teams, apply=apply, explain=explain):
         for result in results:
             yield result.as_record(explain)
         if bar is not None:
@@ -88,6 +88,12 @@ def open_output(output: str | os.PathLike | None, fmt: str) -> Iterator[IO]:
             sys.stdout.flush()
         return
     target = Path(output)
+    if target.exists() and not target.is_file():
+        # a device or a pipe (/dev/null, a FIFO to another program): write into it, never
+        # rename a file over it
+        with open(target, "wb" if is_binary(fmt) else "w", **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""})) as stream:
+            yield stream
+        return
     partial = target.with_name(f".{target.name}.part")
     try:
         if is_binary(fmt):

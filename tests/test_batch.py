@@ -318,3 +318,21 @@ def test_no_one_on_the_scheme_gives_an_empty_report(tmp_path):
     Store.open(path).close()
     assert json.loads(run(path, "--scheme", "five-tier", "--period", "2026-06", "--format", "json").stdout) == []
     assert run(path, "--scheme", "five-tier", "--period", "2026-06").stdout.startswith("employee_id,name,team,period")
+
+
+def test_output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe(db, tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "to-payroll"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = run(db, "--scheme", "star-levels", "--period", "2026-06", "--format", "csv", "--output", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and received[0].startswith("employee_id,name,team,period")
+    assert not list(tmp_path.glob(".*.part"))
