@@ -14,23 +14,33 @@ from cstui.domain import Period, Result
 from cstui.engine.model import TeamHistory
 
 
-def graded_teams(store, scheme, period: Period, teams: Iterable[str] | None = None, *, apply: bool = False) -> Iterator[tuple[TeamHistory, list[Result]]]:
+def graded_teams(store, scheme, period: Period, teams: Iterable[str] | None = None, *, apply: bool = False, explain: bool = True) -> Iterator[tuple[TeamHistory, list[Result]]]:
     """Each team's history and results for ``period``, team by team.
 
     With ``apply`` each team's results and its checkpoint are written as the team is
     graded; the caller holds the write transaction (:func:`apply_period` does).
+    Without ``explain`` (a dry run whose report has no trace column) the results carry
+    no trace; recorded results always carry theirs (the TUI shows them).
     """
     fingerprint = scheme.fingerprint
     model = scheme.model
+    quiet = {} if explain or apply or not takes_explain(model) else {"explain": False}
     for history in store.team_histories(scheme.name, period, teams, fingerprint=fingerprint):
         if not apply:
-            yield history, model.grade(scheme, history, period)
+            yield history, model.grade(scheme, history, period, **quiet)
             continue
         results, state = model.grade_and_checkpoint(scheme, history, period)
         store.record_results(results)
         if state is not None:
             store.save_checkpoints(scheme.name, fingerprint, period.last_month, {history.team: state})
         yield history, results
+
+
+def takes_explain(model) -> bool:
+    """Whether a (plugin) model's grade() takes ``explain``; one written before it did still works."""
+    import inspect
+
+    return "explain" in inspect.signature(model.grade).parameters
 
 
 def apply_period(store, scheme, period: Period, teams: Iterable[str] | None = None, on_results: Callable[[list[Result]], None] | None = None) -> int:

@@ -84,8 +84,11 @@ class DocumentModel:
         """Score one month's scorecard on its own (no history): the live panel's view."""
         raise NotImplementedError
 
-    def grade(self, scheme: Scheme, history: TeamHistory, period: Period) -> list[Result]:
+    def grade(self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True) -> list[Result]:
         """Grade every employee of ``history`` for ``period`` (a month or a quarter).
+
+        With ``explain`` False the results carry no trace (``trace == []``) and every other
+        field is exactly as with it: a report without a trace column skips formatting them.
 
         Levels are replayed from the roster's starting levels, the scorecards and the
         overrides, so the same data always gives the same answer.
@@ -104,6 +107,6 @@ class DocumentModel:
         """
         return None
 
-    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period) -> tuple[list[Result], dict | None]:
+    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True) -> tuple[list[Result], dict | None]:
         """:meth:`grade` and :meth:`checkpoint` at ``period.last_month`` (models override to do both in one replay)."""
-        return self.grade(scheme, history, period), self.checkpoint(scheme, history, period.last_month)
+        return self.grade(scheme, history, period, explain), self.checkpoint(scheme, history, period.last_month)

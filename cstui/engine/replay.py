@@ -185,11 +185,11 @@ class ReplayModel(DocumentModel):
 
     # --- grading, levels and checkpoints ---------------------------------------------
 
-    def grade(self, scheme: Any, history: TeamHistory, period: Period) -> list[Result]:
-        return self._grade(scheme, history, period, keep=False)[0]
+    def grade(self, scheme: Any, history: TeamHistory, period: Period, explain: bool = True) -> list[Result]:
+        return self._grade(scheme, history, period, keep=False, explain=explain)[0]
 
-    def grade_and_checkpoint(self, scheme: Any, history: TeamHistory, period: Period) -> tuple[list[Result], dict | None]:
-        return self._grade(scheme, history, period, keep=True)
+    def grade_and_checkpoint(self, scheme: Any, history: TeamHistory, period: Period, explain: bool = True) -> tuple[list[Result], dict | None]:
+        return self._grade(scheme, history, period, keep=True, explain=explain)
 
     def checkpoint(self, scheme: Any, history: TeamHistory, month: Period) -> dict | None:
         params = self.compiled(scheme)
@@ -198,16 +198,21 @@ class ReplayModel(DocumentModel):
             saved[employee.id] = self._replay(params, employee, history, month, month.next(), keep=True).saved
         return {"employees": saved}
 
-    def _grade(self, scheme: Any, history: TeamHistory, period: Period, keep: bool) -> tuple[list[Result], dict | None]:
+    def _grade(self, scheme: Any, history: TeamHistory, period: Period, keep: bool, explain: bool = True) -> tuple[list[Result], dict | None]:
         params = self.compiled(scheme)
         results, saved = [], {}
+        # without ``explain`` no month is explained: the score lines are never formatted
+        explain_from = period.months()[0] if explain else period.last_month.next()
         for employee in history.employees:
             graded = _on_roster(employee, history, period)
             if not graded and not keep:
                 continue
-            replayed = self._replay(params, employee, history, period.last_month, period.months()[0], keep)
+            replayed = self._replay(params, employee, history, period.last_month, explain_from, keep)
             if graded:
-                results.append(self._result(scheme, params, employee, period, replayed))
+                result = self._result(scheme, params, employee, period, replayed)
+                if not explain:
+                    result.trace = []
+                results.append(result)
             if keep:
                 saved[employee.id] = replayed.saved
         _rank_by_team(results)

@@ -47,10 +47,10 @@ class AssistantClass(DocumentModel):
 
     # -------------------------------------------------------------- grading
 
-    def grade(self, scheme: Scheme, history: TeamHistory, period: Period) -> list[Result]:
+    def grade(self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True) -> list[Result]:
         checkpoints.check_after(history, period)
-        months, replay = self._replay(scheme, history)
-        return self._grade(scheme, history, period, months, replay)
+        months, replay = self._replay(scheme, history, explain)
+        return self._grade(scheme, history, period, months, replay, explain)
 
     def levels(self, scheme: Scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
         _, replay = self._replay(scheme, history)
@@ -73,10 +73,10 @@ class AssistantClass(DocumentModel):
         replay.apply_overrides(month)  # the resumed history holds only the later ones
         return checkpoints.dump(replay, months, month, compile_grading(scheme.params).dismissal.last_months)
 
-    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period) -> tuple[list[Result], dict | None]:
+    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True) -> tuple[list[Result], dict | None]:
         checkpoints.check_after(history, period)
-        months, replay = self._replay(scheme, history)
-        results = self._grade(scheme, history, period, months, replay)
+        months, replay = self._replay(scheme, history, explain)
+        results = self._grade(scheme, history, period, months, replay, explain)
         if not checkpoints.started(replay, period.last_month):
             # grading an empty quarter reviewed it; a full replay would not have (it
             # starts at the first scorecard), so take the state without that review
@@ -89,27 +89,31 @@ class AssistantClass(DocumentModel):
 
     # -------------------------------------------------------------- one replay
 
-    def _replay(self, scheme: Scheme, history: TeamHistory) -> tuple[TeamMonths, Replay]:
-        """A replay from the roster's starting levels, or from ``history.checkpoint``."""
+    def _replay(self, scheme: Scheme, history: TeamHistory, explain: bool = True) -> tuple[TeamMonths, Replay]:
+        """A replay from the roster's starting levels, or from ``history.checkpoint``.
+
+        Without ``explain`` no review writes its trace (the results carry none).
+        """
         rules = rules_params.compile_rules(scheme.params)
         months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
         replay = Replay(rules, history, months)
+        replay.explain_asked = explain
         if history.checkpoint is not None:
             checkpoints.restore(replay, months, history.checkpoint.month, history.checkpoint.state)
         return months, replay
 
-    def _grade(self, scheme: Scheme, history: TeamHistory, period: Period, months: TeamMonths, replay: Replay) -> list[Result]:
+    def _grade(self, scheme: Scheme, history: TeamHistory, period: Period, months: TeamMonths, replay: Replay, explain: bool = True) -> list[Result]:
         if period.is_quarter:
             outcomes = replay.run(period)
-            results = [self._quarter_result(scheme, history, period, o, months) for o in outcomes.values()]
+            results = [self._quarter_result(scheme, history, period, o, months, explain) for o in outcomes.values()]
         else:
             if period.quarter.prev() >= replay.first_quarter(period.quarter):
                 replay.run(period.quarter.prev())
             replay.apply_overrides(period)
-            results = [self._month_result(scheme, history, period, e, months, replay) for e in history.employees]
+            results = [self._month_result(scheme, history, period, e, months, replay, explain) for e in history.employees]
         return [r for r in results if r is not None]
 
-    def _month_result(self, scheme: Scheme, history: TeamHistory, month: Period, employee: Employee, months: TeamMonths, replay: Replay) -> Result | None:
+    def _month_result(self, scheme: Scheme, history: TeamHistory, month: Period, employee: Employee, months: TeamMonths, replay: Replay, explain: bool = True) -> Result | None:
         if Period.of_date(employee.hire_date).ordinal > month.ordinal:
             return None
         grading, state = compile_grading(scheme.params), replay.states[employee.id]
@@ -123,7 +127,8 @@ class AssistantClass(DocumentModel):
         if facts.total is None:
             result.decision = "missing"
             result.flags.append(f"invalid-scorecard: {facts.problem}")
-            result.trace.append(f"not scored: {facts.problem}")
+            if explain:
+                result.trace.append(f"not scored: {facts.problem}")
             return result
         total = facts.total
         result.score, result.grade = total.score, grade_of(grading.bands, total.score)
@@ -131,13 +136,15 @@ class AssistantClass(DocumentModel):
         result.pay_delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, month))
         reasons = month_dismissal(grading, months, employee.id, month)
         result.flags.extend(f"dismissal-review: {r}" for r in reasons)
+        if not explain:
+            return result
         rank = f", rank {result.rank} in the team" if result.rank is not None else ""
         result.trace = [*total.trace, f"total {_fmt(total.score)} → grade {result.grade}{rank}", pay_line]
         result.trace.extend(f"dismissal review: {r}" for r in reasons)
         result.trace.append(f"level {level} (the class review is quarterly: see {month.quarter})")
         return result
 
-    def _quarter_result(self, scheme: Scheme, history: TeamHistory, quarter: Period, o: Outcome, months: TeamMonths) -> Result:
+    def _quarter_result(self, scheme: Scheme, history: TeamHistory, quarter: Period, o: Outcome, months: TeamMonths, explain: bool = True) -> Result:
         grading = compile_grading(scheme.params)
         avg = o.facts.average
         flags = list(o.flags)
@@ -146,7 +153,7 @@ class AssistantClass(DocumentModel):
         for month, score in o.facts.months:  # the quarter's report repeats each month's flags
             if score is not None:
                 flags.extend(f"dismissal-review: {month} {r}" for r in month_dismissal(grading, months, o.employee.id, month))
-        trace = [*o.trace, f"decision {o.decision}: {o.level_before} → {o.level_after}"]
+        trace = [*o.trace, f"decision {o.decision}: {o.level_before} → {o.level_after}"] if explain else []
         return Result(
             o.employee.id, o.employee.name, history.team, quarter, scheme.name, scheme.version,
             avg, grade_of(grading.bands, avg), o.rank, o.level_before, o.level_after, o.decision, o.pay_delta, flags, trace,

@@ -155,6 +155,7 @@ class Replay:
             self.states[e.id] = State(start, [(Period.of_date(e.hire_date), start, why)])
         self.outcomes: dict[str, Outcome] = {}
         self.explain = True
+        self.explain_asked = True  # False: no review writes its trace (the results carry none)
         self.resume: Period | None = None  # set when resuming from a checkpoint
 
     def first_quarter(self, until: Period) -> Period:
@@ -169,7 +170,7 @@ class Replay:
         if quarter > until:
             raise ValueError(f"{until} is not after the checkpoint (the replay resumes at {quarter})")
         while True:
-            self.explain = quarter == until  # only the asked quarter's trace is read
+            self.explain = self.explain_asked and quarter == until  # only the asked quarter's trace is read
             self.outcomes = self.review(quarter)
             if quarter == until:
                 return self.outcomes
