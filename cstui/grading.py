@@ -74,10 +74,11 @@ def recorded_results(store, scheme, period: Period, teams: Iterable[str] | None 
     notice = f"{period} is closed: reporting the {len(rows)} results recorded under {scheme.name} version {', '.join(versions)}"
     if versions != [scheme.version]:
         notice += f"; the current version is {scheme.version}, and a closed period is not recomputed (a manager can reopen it)"
-    return [_result_from_row(row) for row in rows], notice
+    return [result_from_row(row) for row in rows], notice
 
 
-def _result_from_row(row: dict) -> Result:
+def result_from_row(row: dict) -> Result:
+    """A Result from a row of ``Store.results`` (recorded when a period was applied)."""
     return Result(
         employee_id=row["employee_id"], name=row["name"], team=row["team"], period=Period.parse(row["period"]),
         scheme=row["scheme"], scheme_version=row["scheme_version"], score=row["score"], grade=row["grade"],

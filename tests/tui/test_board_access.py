@@ -6,7 +6,8 @@ from __future__ import annotations
 from pilot_support import settle
 from screens_support import screen_app
 
-from cstui.tui.screens.board import PeriodBoardScreen, Row
+from cstui.domain import Period, Result
+from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.history import HistoryScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
 
@@ -35,7 +36,7 @@ async def test_another_teams_employee_is_a_message(company_db, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
-        other = Row("E101", "Alice Chen", "kf2", "five-tier", None, None, None, None, None, "stay", None)
+        other = Result("E101", "Alice Chen", "kf2", Period.parse("2026-10"), "five-tier", "1", None, None, None, None, None, "stay", None)
         monkeypatch.setattr(screen, "current_row", lambda: other)
         await pilot.press("enter", "h")  # Enter comes as DataTable.RowSelected
         await settle(pilot)

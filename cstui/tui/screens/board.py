@@ -9,7 +9,7 @@ says exactly what will change.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from cstui.domain import Period, Result
-from cstui.grading import apply_period, graded_teams
+from cstui.grading import apply_period, graded_teams, result_from_row
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import StoreError
@@ -116,35 +116,9 @@ PLURAL = {"promote": "promotions", "demote": "demotions", "elimination-review": 
           "dismissal-review": "dismissal reviews", "exemption": "exemptions", "probation": "probations"}
 
 
-@dataclass
-class Row:
-    """One board line, from a fresh Result or a recorded results row."""
-
-    employee_id: str
-    name: str
-    team: str
-    scheme: str
-    score: Decimal | None
-    grade: str | None
-    rank: int | None
-    level_before: str | None
-    level_after: str | None
-    decision: str
-    pay_delta: Decimal | None
-    flags: list[str] = field(default_factory=list)
-    trace: list[str] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, r: Result | dict) -> Row:
-        get = r.get if isinstance(r, dict) else lambda k, d=None: getattr(r, k, d)
-        return cls(
-            get("employee_id"), get("name") or "", get("team"), get("scheme"), get("score"), get("grade"),
-            get("rank"), get("level_before"), get("level_after"), get("decision") or "", get("pay_delta"),
-            list(get("flags") or []), list(get("trace") or []),
-        )
-
-    def text(self) -> str:
-        return " ".join((self.employee_id, self.name, self.decision, self.grade or "", " ".join(self.flags))).lower()
+def search_text(r: Result) -> str:
+    """What the board's filter matches: id, name, decision, grade and flags."""
+    return " ".join((r.employee_id, r.name, r.decision, r.grade or "", " ".join(r.flags))).lower()
 
 
 @dataclass
@@ -152,7 +126,7 @@ class Graded:
     period: Period
     status: str
     source: str  # "computed" or "recorded"
-    rows: list[Row]
+    rows: list[Result]
     results: list[Result]  # what A records (empty when shown from recorded results)
     recorded: int  # results already recorded for the period
     problems: list[str]
@@ -164,7 +138,7 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
     status = store.period_status(period)
     recorded = store.results(period, team=team)
     if status == "closed" and recorded:
-        return Graded(period, status, "recorded", [Row.of(r) for r in recorded], [], len(recorded), [])
+        return Graded(period, status, "recorded", [result_from_row(r) for r in recorded], [], len(recorded), [])
     results, problems = [], []
     schemes = sorted({e.scheme for e in store.employees(team=team, status="active") if e.scheme})
     for name in schemes:
@@ -174,10 +148,10 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
                 results.extend(graded)
         except (SchemeError, StoreError, ValueError) as error:
             problems.append(f"{name}: {error}")
-    return Graded(period, status, "computed", [Row.of(r) for r in results], results, len(recorded), problems)
+    return Graded(period, status, "computed", results, results, len(recorded), problems)
 
 
-def level_text(r: Row) -> str:
+def level_text(r: Result) -> str:
     """``3-star``, or ``3-star→4-star`` when the level changes."""
     level = r.level_before or ""
     if r.level_after and r.level_after != r.level_before:
@@ -294,13 +268,13 @@ class PeriodBoardScreen(Screen):
         text = t("board.head", period=self.ctx.period, status=status, team=self.team or t("board.all"), source=source)
         self.query_one("#board-head", Static).update(text)
 
-    def visible_rows(self) -> list[Row]:
+    def visible_rows(self) -> list[Result]:
         rows = self.graded.rows if self.graded else []
         words = self.filter_text.lower().split()
-        rows = [r for r in rows if all(w in f"{r.text()} {self.decision_label(r.decision).lower()}" for w in words)]
+        rows = [r for r in rows if all(w in f"{search_text(r)} {self.decision_label(r.decision).lower()}" for w in words)]
         return sorted(rows, key=self._sort_key)
 
-    def _sort_key(self, r: Row):
+    def _sort_key(self, r: Result):
         missing = Decimal("-1e9")
         if self.sort == "score":
             return (-(r.score if r.score is not None else missing), r.employee_id)
@@ -361,7 +335,7 @@ class PeriodBoardScreen(Screen):
 
     # -- navigation ---------------------------------------------------------------------------
 
-    def current_row(self) -> Row | None:
+    def current_row(self) -> Result | None:
         table = self.query_one(DataTable)
         if not table.row_count or table.cursor_row is None:
             return None
