@@ -109,6 +109,12 @@ def format_number(value: Decimal | int | None) -> str:
         return ""
     if isinstance(value, int):
         return str(value)
+    # fast path (traces format tens of numbers per employee): the fixed-point text with its
+    # trailing zeros cut is what normalize() gives, whenever normalize() would not round
+    # (at most 28 digits, the default context's precision)
+    text = format(value, "f")
+    if len(text) <= 28 and value.is_finite():
+        return text.rstrip("0").rstrip(".") if "." in text else text
     normal = value.normalize()
     if normal == normal.to_integral_value():
         return str(normal.quantize(Decimal(1)))

@@ -39,10 +39,33 @@ def parse_card(specs: Iterable[MetricSpec], employee_id: str, card: Scorecard) -
                 raise CardValueError(employee_id, card.period, spec.key, f"no value; expected {spec.kind}")
             continue
         try:
-            parsed[spec.key] = PARSERS[spec.kind](raw)
+            parsed[spec.key] = parse_value(spec.kind, raw)
         except ValueProblem as exc:
             raise CardValueError(employee_id, card.period, spec.key, str(exc)) from None
     return parsed
+
+
+# Parsed values by kind and text: a company's cards repeat the same few thousand texts
+# ("0.92", "87%"), and parsing each again was a tenth of grading a month. Values are
+# immutable (Decimal, int, str); a text that does not parse is never kept (it raises).
+_PARSED: dict[str, dict[str, Any]] = {kind: {} for kind in PARSERS}
+_PARSED_LIMIT = 200_000
+
+
+def parse_value(kind: str, raw: object) -> Any:
+    """``PARSERS[kind](raw)``, remembered for text values."""
+    if type(raw) is not str:
+        return PARSERS[kind](raw)
+    seen = _PARSED.get(kind)
+    if seen is None:
+        return PARSERS[kind](raw)
+    value = seen.get(raw)
+    if value is None:
+        value = PARSERS[kind](raw)
+        if len(seen) >= _PARSED_LIMIT:  # bounded: a long session sees many distinct amounts
+            seen.clear()
+        seen[raw] = value
+    return value
 
 
 def add_months(day: date, months: int) -> date:
