@@ -16,6 +16,7 @@ Choices the documents leave open (documented in the scheme TOML and the report):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -204,8 +205,9 @@ class Replay:
             o.rank = ranks.get(i)
         for o in outcomes.values():
             self.review_class(o, quarter)
+        scored = sorted(r for r in ranks.values() if r is not None)  # once per quarter, not per member
         for o in assistants.values():
-            self.review_elimination(o, quarter, ranks)
+            self.review_elimination(o, quarter, ranks, scored)
         for o in outcomes.values():
             if o.employee.role == self.rules.lead_role:
                 self.review_team_lead(o, assistants)
@@ -256,9 +258,11 @@ class Replay:
 
     # -------------------------------------------------------------- elimination and exemption
 
-    def review_elimination(self, o: Outcome, quarter: Period, ranks: dict) -> None:
+    def review_elimination(self, o: Outcome, quarter: Period, ranks: dict, scored: list[int] | None = None) -> None:
+        """``scored``: the team's ranks that are not None, sorted (computed from ``ranks`` when not given)."""
         rules, state, year = self.rules, self.states[o.employee.id], quarter.year
-        scored = [r for r in ranks.values() if r is not None]
+        if scored is None:
+            scored = sorted(r for r in ranks.values() if r is not None)
         if o.rank is not None and len(scored) > 1 and o.rank == 1 and rules.rank(o.level_before) >= rules.rank(rules.exemption_min_level):
             state.best[year] = state.best.get(year, 0) + 1
             if state.best[year] == rules.best_quarters:
@@ -266,7 +270,7 @@ class Replay:
                 o.flags.append(f"exemption-earned: best in the team in {rules.best_quarters} quarters of {year}")
                 o.trace.append(f"best in the team in {rules.best_quarters} quarters of {year} → one exemption earned")
         reasons = []
-        below = sum(1 for r in scored if o.rank is not None and r > o.rank)
+        below = len(scored) - bisect_right(scored, o.rank) if o.rank is not None else 0
         if o.rank is not None and len(scored) > rules.bottom_n and below < rules.bottom_n and o.level_before == rules.levels[0]:
             state.bottom[year] = state.bottom.get(year, 0) + 1
             o.trace.append(f"{o.level_before} and in the team's bottom {rules.bottom_n} ({state.bottom[year]} quarters of {year})")
@@ -297,6 +301,7 @@ class Replay:
             return
         year = quarter.year
         by_level: dict[str, dict[str, Decimal | None]] = {}
+        summaries: dict[str, tuple] = {}  # per level, computed once (not once per member)
         for i, o in outcomes.items():
             if o.employee.role != rules.lead_role and o.level_before != rules.levels[0]:
                 by_level.setdefault(o.level_before, {})[i] = average(self.states[i].year_scores.get(year, []))
@@ -306,9 +311,8 @@ class Replay:
                 continue
             if not any(m >= held for m in self.states[i].year_met.get(year, [])):
                 o.demotion.append(f"no quarter of {year} met {o.level_before}")
-            peers = by_level.get(o.level_before, {})
-            scored = {k: v for k, v in peers.items() if v is not None}
-            if i in scored and len(scored) > 1 and scored[i] == min(scored.values()) and len(set(scored.values())) > 1:
+            scored, lowest, distinct = peer_averages(by_level, o.level_before, summaries)
+            if i in scored and len(scored) > 1 and scored[i] == lowest and distinct > 1:
                 o.demotion.append(f"lowest {year} average ({format_number(scored[i])}) among the team's {o.level_before}")
             if o.demotion:
                 lower = rules.levels[held - 1]
@@ -345,6 +349,15 @@ class Replay:
             return
         o.pay_delta = pay
         o.trace.append(f"team lead: team average {format_number(team)} → management pay +{format_number(pay)}")
+
+
+def peer_averages(by_level: dict[str, dict[str, Decimal | None]], level: str, summaries: dict[str, tuple]) -> tuple[dict[str, Decimal], Decimal | None, int]:
+    """The scored year averages of a level's members, their lowest and how many distinct values."""
+    if level not in summaries:
+        scored = {k: v for k, v in by_level.get(level, {}).items() if v is not None}
+        values = scored.values()
+        summaries[level] = (scored, min(values) if scored else None, len(set(values)))
+    return summaries[level]
 
 
 def decide(o: Outcome) -> str:
