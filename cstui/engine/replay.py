@@ -171,8 +171,29 @@ class ReplayModel(DocumentModel):
     hint for one whose replay had not (:meth:`unstarted`, default ``{}``: start afresh).
     """
 
-    def compiled(self, scheme: Any) -> Any:
+    def __init__(self) -> None:
+        self._cache = CompiledCache()
+
+    def compile(self, params: dict, problems: Any) -> Any:
+        """The model's compiled parameters, or None after adding every problem found."""
         raise NotImplementedError
+
+    def check(self, params: dict, problems: Any) -> None:
+        self.compile(params, problems)
+
+    def compiled(self, scheme: Any) -> Any:
+        """The scheme's parameters compiled once per scheme object (a bad scheme raises)."""
+
+        def build() -> Any:
+            from cstui.schemes import Problems, SchemeError
+
+            problems = Problems(scheme.source)
+            compiled = self.compile(scheme.params, problems)
+            if compiled is None:
+                raise SchemeError(problems.lines)
+            return compiled
+
+        return self._cache.get(scheme, build)
 
     def begin(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[Run, Period]:
         """The run replaying the employee's months and its first month.

@@ -28,9 +28,9 @@ from cstui.domain import Employee, Override, Period, Result, Scorecard, months_b
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.bonus import bonus_for, load_bonus
+from cstui.engine import checks
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import (
-    CompiledCache,
     MonthState,
     ReplayModel,
     make_result,
@@ -39,7 +39,7 @@ from cstui.engine.replay import (
 )
 
 from cstui.engine.weighted import WeightedItem, load_items, weighted_sum, weighted_total
-from cstui.schemes import Problems, Scheme, SchemeError
+from cstui.schemes import Problems, Scheme
 
 METHODS = ("weighted", "bands")
 
@@ -74,21 +74,8 @@ class FiveTier(ReplayModel):
     review = "quarterly"
     label = "Five tiers, junior to expert"
 
-    def __init__(self) -> None:
-        self._cache = CompiledCache()
-
-    def check(self, params: dict, problems: Problems) -> None:
-        compile_params(params, problems)
-
-    def compiled(self, scheme: Any) -> TierParams:
-        def build() -> TierParams:
-            problems = Problems(scheme.source)
-            compiled = compile_params(scheme.params, problems)
-            if compiled is None:
-                raise SchemeError(problems.lines)
-            return compiled
-
-        return self._cache.get(scheme, build)
+    def compile(self, params: dict, problems: Problems) -> TierParams | None:
+        return compile_params(params, problems)
 
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         params = self.compiled(scheme)
@@ -293,7 +280,7 @@ def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: 
         if not explain:
             return weighted_sum(params.items, values), []
         total, trace = weighted_total(params.items, values)
-        return total, trace + [f"score = {format_number(_places(total))}"]
+        return total, trace + [f"score = {format_number(checks.two_places(total))}"]
     total, trace = Decimal(0), []
     for metric in params.bands:
         band = metric.table.band_of(values[metric.key])
@@ -306,9 +293,6 @@ def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: 
     return total, (trace + [f"score = {format_number(total)}"] if explain else [])
 
 
-def _places(value: Decimal) -> Decimal:
-    """Trace display only: at most 2 decimals (decisions use the exact value)."""
-    return value.quantize(Decimal("0.01")) if value != value.quantize(Decimal("0.01")) else value
 
 
 # --- parameter checks ----------------------------------------------------------------------
@@ -318,10 +302,10 @@ def compile_params(params: dict, problems: Problems) -> TierParams | None:
     before = len(problems.lines)
     ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
     metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
-    score = _table(params, "score", problems)
-    review = _table(params, "review", problems)
+    score = checks.table(params, "score", problems)
+    review = checks.table(params, "review", problems)
     items, bands, cap = _score(score, metrics, problems)
-    numbers = {k: _number(review, f"review.{k}", problems) for k in ("promote_above", "demote_below", "probation_below", "dismissal_below")}
+    numbers = {k: checks.number(review, f"review.{k}", problems) for k in ("promote_above", "demote_below", "probation_below", "dismissal_below")}
     _check_order(numbers, problems)
     months = review.get("probation_months")
     if not isinstance(months, int) or isinstance(months, bool) or months < 0:
@@ -396,20 +380,4 @@ def _tenure(raw: object, ladder: tuple[str, ...], problems: Problems) -> dict[st
     return tenure
 
 
-def _table(params: dict, key: str, problems: Problems) -> dict:
-    value = params.get(key)
-    if not isinstance(value, dict):
-        problems.add(key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}")
-        return {}
-    return value
 
-
-def _number(table: dict, key_path: str, problems: Problems) -> Decimal | None:
-    key = key_path.rsplit(".", 1)[1]
-    if key not in table:
-        problems.add(key_path, "missing; expected a number")
-        return None
-    value = as_decimal(table[key])
-    if value is None:
-        problems.add(key_path, f"expected a number, got {table[key]!r}")
-    return value

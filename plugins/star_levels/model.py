@@ -22,16 +22,16 @@ from typing import Any
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal
+from cstui.engine import checks
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import (
     CardValueError,
-    CompiledCache,
     MonthState,
     ReplayModel,
     first_whole_month_after,
     parse_card,
 )
-from cstui.schemes import Problems, Scheme, SchemeError
+from cstui.schemes import Problems, Scheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,23 +73,8 @@ class StarLevels(ReplayModel):
     review = "monthly"
     label = "Star-level agents"
 
-    def __init__(self) -> None:
-        self._cache = CompiledCache()
-
-    # --- parameters --------------------------------------------------------------------
-
-    def check(self, params: dict, problems: Problems) -> None:
-        compile_params(params, problems)
-
-    def compiled(self, scheme: Any) -> StarParams:
-        def build() -> StarParams:
-            problems = Problems(scheme.source)
-            compiled = compile_params(scheme.params, problems)
-            if compiled is None:
-                raise SchemeError(problems.lines)
-            return compiled
-
-        return self._cache.get(scheme, build)
+    def compile(self, params: dict, problems: Problems) -> StarParams | None:
+        return compile_params(params, problems)
 
     # --- one month ----------------------------------------------------------------------
 
@@ -233,8 +218,8 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: 
         total += part
         if explain:
             trace.append(
-                f"{kpi.label} {grouped(actual)} / {grouped(target)} = {format_number(_places(percent))}%"
-                f" (weight {format_number(kpi.weight)}%) → {format_number(_places(part))}"
+                f"{kpi.label} {grouped(actual)} / {grouped(target)} = {format_number(checks.two_places(percent))}%"
+                f" (weight {format_number(kpi.weight)}%) → {format_number(checks.two_places(part))}"
             )
     rounded = total.quantize(params.score_step, rounding=ROUND_HALF_UP)
     if explain and len(params.kpis) > 1:
@@ -242,9 +227,6 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: 
     return rounded, trace
 
 
-def _places(value: Decimal) -> Decimal:
-    """Trace display only: at most 2 decimals (the decision uses the exact value)."""
-    return value.quantize(Decimal("0.01")) if value != value.quantize(Decimal("0.01")) else value
 
 
 # --- parameter checks ----------------------------------------------------------------------
@@ -253,21 +235,21 @@ def _places(value: Decimal) -> Decimal:
 def compile_params(params: dict, problems: Problems) -> StarParams | None:
     before = len(problems.lines)
     ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
-    probation = _table(params, "probation", problems)
-    score = _table(params, "score", problems)
-    review = _table(params, "review", problems)
-    probation_level = _level(probation, "probation.level", ladder, problems)
-    first_level = _level(probation, "probation.first_level", ladder, problems)
+    probation = checks.table(params, "probation", problems)
+    score = checks.table(params, "score", problems)
+    review = checks.table(params, "review", problems)
+    probation_level = checks.level(probation, "probation.level", ladder, problems)
+    first_level = checks.level(probation, "probation.first_level", ladder, problems)
     if probation_level and first_level and ladder.index(first_level) <= ladder.index(probation_level):
         problems.add("probation.first_level", f"expected a level above {probation_level!r} on the ladder")
-    months = _whole(probation, "probation.months", problems)
+    months = checks.whole(probation, "probation.months", problems)
     kpis = _kpis(score.get("kpis"), params.get("metrics", {}), problems)
-    promote_at = _number(review, "review.promote_at", problems)
-    demote_below = _number(review, "review.demote_below", problems)
+    promote_at = checks.number(review, "review.promote_at", problems)
+    demote_below = checks.number(review, "review.demote_below", problems)
     if promote_at is not None and demote_below is not None and demote_below > promote_at:
         problems.add("review.demote_below", f"expected at most promote_at ({format_number(promote_at)}): a month cannot count both up and down")
-    window = _whole(review, "review.window", problems, minimum=1)
-    places = _whole(score, "score.places", problems)
+    window = checks.whole(review, "review.window", problems, minimum=1)
+    places = checks.whole(score, "score.places", problems)
     if places is not None and places > 6:
         problems.add("score.places", f"expected a whole number of decimals 0..6, got {places}")
     if len(problems.lines) > before:
@@ -280,44 +262,12 @@ def _specs(params: dict) -> list[MetricSpec]:
     return Scheme(name="", model=None, version="", params=params, source="").metric_specs()  # type: ignore[arg-type]
 
 
-def _table(params: dict, key: str, problems: Problems) -> dict:
-    value = params.get(key)
-    if not isinstance(value, dict):
-        problems.add(key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}")
-        return {}
-    return value
 
 
-def _level(table: dict, key_path: str, ladder: tuple[str, ...], problems: Problems) -> str | None:
-    key = key_path.rsplit(".", 1)[1]
-    value = table.get(key)
-    if not isinstance(value, str):
-        problems.add(key_path, f"expected a level key ({', '.join(ladder)})")
-        return None
-    if value not in ladder:
-        problems.add(key_path, f"unknown level {value!r}; levels: {', '.join(ladder)}")
-        return None
-    return value
 
 
-def _number(table: dict, key_path: str, problems: Problems) -> Decimal | None:
-    key = key_path.rsplit(".", 1)[1]
-    if key not in table:
-        problems.add(key_path, "missing; expected a number")
-        return None
-    value = as_decimal(table[key])
-    if value is None:
-        problems.add(key_path, f"expected a number, got {table[key]!r}")
-    return value
 
 
-def _whole(table: dict, key_path: str, problems: Problems, minimum: int = 0) -> int | None:
-    key = key_path.rsplit(".", 1)[1]
-    value = table.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        problems.add(key_path, f"expected a whole number >= {minimum}, got {value!r}")
-        return None
-    return value
 
 
 def _kpis(raw: object, metrics: dict, problems: Problems) -> tuple[Kpi, ...]:

@@ -1,0 +1,58 @@
+"""Small checks of scheme parameters shared by the models' ``check``: each reads one
+TOML value, adds a ``key.path: what was expected`` problem when it does not fit, and
+returns the value (or None / an empty table) so a check can go on and report the rest."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cstui.engine.bands import as_decimal
+from cstui.schemes import Problems
+
+CENT = Decimal("0.01")
+
+
+def table(params: dict, key: str, problems: Problems) -> dict:
+    value = params.get(key)
+    if not isinstance(value, dict):
+        problems.add(key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}")
+        return {}
+    return value
+
+
+def number(section: dict, key_path: str, problems: Problems) -> Decimal | None:
+    key = key_path.rsplit(".", 1)[1]
+    if key not in section:
+        problems.add(key_path, "missing; expected a number")
+        return None
+    value = as_decimal(section[key])
+    if value is None:
+        problems.add(key_path, f"expected a number, got {section[key]!r}")
+    return value
+
+
+def whole(section: dict, key_path: str, problems: Problems, minimum: int = 0) -> int | None:
+    key = key_path.rsplit(".", 1)[1]
+    value = section.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        problems.add(key_path, f"expected a whole number >= {minimum}, got {value!r}")
+        return None
+    return value
+
+
+def level(section: dict, key_path: str, ladder: tuple[str, ...], problems: Problems) -> str | None:
+    key = key_path.rsplit(".", 1)[1]
+    value = section.get(key)
+    if not isinstance(value, str):
+        problems.add(key_path, f"expected a level key ({', '.join(ladder)})")
+        return None
+    if value not in ladder:
+        problems.add(key_path, f"unknown level {value!r}; levels: {', '.join(ladder)}")
+        return None
+    return value
+
+
+def two_places(value: Decimal) -> Decimal:
+    """Trace display only: at most 2 decimals (decisions use the value they were given)."""
+    rounded = value.quantize(CENT)
+    return rounded if value != rounded else value
