@@ -8,7 +8,6 @@ asked from.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cstui.domain import Employee, Period, Result, Scorecard, months_between
