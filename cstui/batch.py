@@ -1,9 +1,11 @@
 """Batch mode: grade a period for every visible employee on a scheme, write a report,
 and with ``apply`` record the results.
 
-Teams are read, graded and written one at a time (``Store.team_histories`` streams them),
-so memory stays bounded by the largest team, not the company. With ``apply`` the whole
-run is one write transaction: every team's results are recorded, or none are.
+Teams are read, graded and written a few at a time (``Store.team_histories`` streams them),
+so memory stays bounded by a few teams, not the company. A large run grades teams in
+worker processes (``jobs``; see :func:`cstui.grading.graded_results`); the report comes out
+in the same team order either way. With ``apply`` the whole run is one write transaction,
+held by this process: every team's results are recorded, or none are.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
-from cstui.grading import graded_teams, recorded_results
+from cstui.grading import count_graded, graded_results, recorded_results
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -32,13 +34,18 @@ def run_batch(
     explain: bool = False,
     apply: bool = False,
     progress: bool = False,
+    jobs: int | None = None,
 ) -> None:
     """Grade ``period`` under ``scheme`` and write the report to ``output`` (stdout when None).
 
     Without ``apply`` nothing is written to the database. With it, the results are
     recorded in one transaction; a closed period is refused before anything is graded.
+    ``jobs``: worker processes grading teams (None: automatic, 1: none; see
+    :func:`cstui.grading.resolve_jobs`).
     """
     teams = list(teams) if teams else None
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"jobs: expected a whole number >= 1, got {jobs}")
     if apply:
         refuse_closed(store, period)
     elif (recorded := recorded_results(store, scheme, period, teams)) is not None:
@@ -50,18 +57,19 @@ def run_batch(
     total = count_graded(store, scheme.name, teams) if progress else 0
     with open_output(output, fmt) as stream, Progress(total, enabled=progress, label="grading") as bar:
         with store.write() if apply else nullcontext():
-            records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar)
+            # the write transaction is open before any worker reads: nobody commits in between
+            records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar, jobs=jobs)
             write_report(records, fmt, stream, columns_for(explain))
 
 
-def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None) -> Iterator[dict]:
-    """Report records team by team; with ``apply`` each team's results and checkpoint are recorded
-    as it is graded (the caller holds the write transaction: one for the whole run)."""
-    for history, results in graded_teams(store, scheme, period, teams, apply=apply, explain=explain):
-        for result in results:
+def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None, jobs: int | None = 1) -> Iterator[dict]:
+    """Report records in team order; with ``apply`` each team's results and checkpoint are recorded
+    as it comes in (the caller holds the write transaction: one for the whole run)."""
+    for graded in graded_results(store, scheme, period, teams, apply=apply, explain=explain, jobs=jobs):
+        for result in graded.results:
             yield result.as_record(explain)
         if bar is not None:
-            bar.advance(len(history.employees))
+            bar.advance(graded.size)
 
 
 def refuse_closed(store, period: Period) -> None:
@@ -69,12 +77,6 @@ def refuse_closed(store, period: Period) -> None:
 
     if store.period_status(period) == "closed":
         raise PeriodClosed(f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason")
-
-
-def count_graded(store, scheme_name: str, teams: list[str] | None) -> int:
-    if not teams:
-        return store.count_employees(scheme=scheme_name)
-    return sum(store.count_employees(team=team, scheme=scheme_name) for team in teams)
 
 
 @contextmanager

@@ -61,8 +61,13 @@ def _open_store(ctx: click.Context):
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
 @click.option("--explain", is_flag=True, help="Add the trace of rules behind every score and decision.")
 @click.option("--apply", "apply_", is_flag=True, help="Record the results and level changes (one audited transaction).")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Batch mode: grade teams in N worker processes (default: one per CPU, at most 4, for 2,000 or more "
+    "employees, else none; 1 = none). The report and results are the same for any N.",
+)
 @click.pass_context
-def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, explain, apply_):
+def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, explain, apply_, jobs):
     """cstui: grade customer-service staff.
 
     With no command, opens the TUI. With --scheme and --period, grades a period in batch mode:
@@ -76,7 +81,7 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
     if scheme_name or period:
         if not (scheme_name and period):
             raise click.UsageError("batch mode needs both --scheme and --period")
-        _batch(ctx, demo, scheme_name, period, teams, fmt, output, explain, apply_)
+        _batch(ctx, demo, scheme_name, period, teams, fmt, output, explain, apply_, jobs)
     else:
         _tui(ctx, demo, lang)
 
@@ -89,7 +94,7 @@ def _demo_db() -> Path:
     return path
 
 
-def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, apply_):
+def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, apply_, jobs=None):
     from cstui.domain import Period
     from cstui.schemes import load_scheme
 
@@ -107,7 +112,7 @@ def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, app
     with Store.open(path) as store:
         run_batch(
             store, scheme, period, teams=teams or None, fmt=fmt, output=output,
-            explain=explain, apply=apply_, progress=sys.stderr.isatty(),
+            explain=explain, apply=apply_, progress=sys.stderr.isatty(), jobs=jobs,
         )
 
 

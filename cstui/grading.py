@@ -4,36 +4,113 @@ Reads resume from the scheme's checkpoints (same scheme name and parameters), so
 month reads that month's cards and each team's saved replay state, not all of history.
 Applying records the results AND each team's checkpoint at the period's last month in one
 transaction, so the next period resumes from it.
+
+Teams are independent (ranks are within a team, checkpoints are per team), so a large run
+grades them in worker processes (:func:`graded_results` with ``jobs``): each worker reads and
+grades whole teams, and this process reports and records them in team order, in its one
+write transaction. Results, report and checkpoints are the same with any number of jobs.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from cstui.domain import Period, Result
 from cstui.engine.model import TeamHistory
 
+SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves
+MAX_JOBS = 4  # the parent writes the report and the results alone: more workers wait on it
+TEAMS_PER_TASK = 8  # at most; small enough that the workers stay evenly busy to the end
+TASKS_IN_FLIGHT = 2  # per worker: graded teams waiting for the parent stay few (bounded memory)
+
+
+class TeamResults(NamedTuple):
+    """One team's results for the period; ``size`` is the team's employee count (a progress bar's step)."""
+
+    team: str
+    size: int
+    results: list[Result]
+
 
 def graded_teams(store, scheme, period: Period, teams: Iterable[str] | None = None, *, apply: bool = False, explain: bool = True) -> Iterator[tuple[TeamHistory, list[Result]]]:
-    """Each team's history and results for ``period``, team by team.
+    """Each team's history and results for ``period``, team by team, in this process.
 
     With ``apply`` each team's results and its checkpoint are written as the team is
     graded; the caller holds the write transaction (:func:`apply_period` does).
     Without ``explain`` (a dry run whose report has no trace column) the results carry
     no trace; recorded results always carry theirs (the TUI shows them).
     """
-    fingerprint = scheme.fingerprint
-    model = scheme.model
-    quiet = {} if explain or apply or not takes_explain(model) else {"explain": False}
-    for history in store.team_histories(scheme.name, period, teams, fingerprint=fingerprint):
-        if not apply:
-            yield history, model.grade(scheme, history, period, **quiet)
-            continue
-        results, state = model.grade_and_checkpoint(scheme, history, period)
-        store.record_results(results)
-        if state is not None:
-            store.save_checkpoints(scheme.name, fingerprint, period.last_month, {history.team: state})
+    for history in store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
+        results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
+        if apply:
+            record_team(store, scheme, period, history.team, results, state)
         yield history, results
+
+
+def graded_results(store, scheme, period: Period, teams: Iterable[str] | None = None, *, apply: bool = False, explain: bool = True, jobs: int | None = 1) -> Iterator[TeamResults]:
+    """Each team's results in team order, graded by ``jobs`` worker processes.
+
+    ``jobs``: 1 grades here (as :func:`graded_teams`); None picks: here for a small run,
+    else one worker per CPU (at most :data:`MAX_JOBS`). Workers read with this login (the
+    same team scoping) and never write: with ``apply`` this process records every team's
+    results and checkpoint, inside the caller's write transaction, which must already be
+    open (so nothing can commit between the workers' reads and the write). A worker's
+    error is raised here, so the transaction writes nothing.
+    """
+    teams = list(teams) if teams else None
+    workers = resolve_jobs(store, scheme, teams, jobs)
+    if workers > 1:
+        yield from _pooled(store, scheme, period, teams, apply=apply, explain=explain, jobs=workers)
+        return
+    for history, results in graded_teams(store, scheme, period, teams, apply=apply, explain=explain):
+        yield TeamResults(history.team, len(history.employees), results)
+
+
+def resolve_jobs(store, scheme, teams: list[str] | None, jobs: int | None) -> int:
+    """How many worker processes grade the run (1 = in this process)."""
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"jobs: expected a whole number >= 1, got {jobs}")
+    if jobs == 1 or not _can_fork():
+        return 1
+    if jobs is None:
+        if count_graded(store, scheme.name, teams) < SMALL_RUN:
+            return 1
+        jobs = min(os.cpu_count() or 1, MAX_JOBS)
+    return jobs
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def count_graded(store, scheme_name: str, teams: list[str] | None) -> int:
+    """Employees (visible to the login) on the scheme, in ``teams`` when given."""
+    if not teams:
+        return store.count_employees(scheme=scheme_name)
+    return sum(store.count_employees(team=team, scheme=scheme_name) for team in dict.fromkeys(teams))
+
+
+def grade_team(scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> tuple[list[Result], dict | None]:
+    """One team's results (and, with ``apply``, its checkpoint at the period's last month)."""
+    model = scheme.model
+    if apply:
+        return model.grade_and_checkpoint(scheme, history, period)
+    if explain or not takes_explain(model):
+        return model.grade(scheme, history, period), None
+    return model.grade(scheme, history, period, explain=False), None
+
+
+def record_team(store, scheme, period: Period, team: str, results: list[Result], state: dict | None) -> None:
+    store.record_results(results)
+    if state is not None:
+        store.save_checkpoints(scheme.name, scheme.fingerprint, period.last_month, {team: state})
 
 
 def takes_explain(model) -> bool:
@@ -43,18 +120,117 @@ def takes_explain(model) -> bool:
     return "explain" in inspect.signature(model.grade).parameters
 
 
-def apply_period(store, scheme, period: Period, teams: Iterable[str] | None = None, on_results: Callable[[list[Result]], None] | None = None) -> int:
+def apply_period(store, scheme, period: Period, teams: Iterable[str] | None = None, on_results: Callable[[list[Result]], None] | None = None, *, jobs: int | None = 1) -> int:
     """Grade ``period`` and record its results and checkpoints in one transaction; returns the count.
 
     ``on_results`` sees each team's results as they are recorded (a report, a progress bar).
     """
     count = 0
     with store.write():
-        for _, results in graded_teams(store, scheme, period, teams, apply=True):
-            count += len(results)
+        for graded in graded_results(store, scheme, period, teams, apply=True, jobs=jobs):
+            count += len(graded.results)
             if on_results is not None:
-                on_results(results)
+                on_results(graded.results)
     return count
+
+
+# -- worker processes -------------------------------------------------------------------------
+
+
+def _pooled(store, scheme, period: Period, teams: list[str] | None, *, apply: bool, explain: bool, jobs: int) -> Iterator[TeamResults]:
+    """Teams graded by ``jobs`` forked workers, yielded (and with ``apply`` recorded) in team order.
+
+    At most TASKS_IN_FLIGHT tasks per worker are outstanding, so graded teams the parent
+    has not reported yet stay few: memory is bounded by a few tasks, not the company.
+    """
+    import multiprocessing
+
+    if apply and not store.in_write:
+        raise RuntimeError("a pooled apply needs the caller's write transaction open first")  # a bug, not a user error
+    tasks = _tasks(store.history_teams(scheme.name, teams), jobs)
+    if not tasks:
+        return
+    jobs = min(jobs, len(tasks))
+    setup = (str(store.path), store.login, scheme, period, apply, explain)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_worker_start, initargs=setup) as pool:
+        todo = deque(tasks)
+        pending = deque(pool.apply_async(_worker_grade, (todo.popleft(),)) for _ in range(min(len(todo), jobs * TASKS_IN_FLIGHT)))
+        while pending:
+            graded = _raise_failure(pending.popleft().get())
+            if todo:
+                pending.append(pool.apply_async(_worker_grade, (todo.popleft(),)))
+            for team, size, results, state in graded:
+                if apply:
+                    record_team(store, scheme, period, team, results, state)
+                yield TeamResults(team, size, results)
+
+
+def _tasks(names: list[str], jobs: int) -> list[list[str]]:
+    """Consecutive teams in chunks: several per task (less overhead), enough tasks to share out."""
+    per_task = max(1, min(TEAMS_PER_TASK, len(names) // (jobs * 8)))
+    return [names[i:i + per_task] for i in range(0, len(names), per_task)]
+
+
+_WORKER: dict = {}  # the worker process's own store and run settings (set once, by _worker_start)
+
+
+def _worker_start(path: str, login: str, scheme, period: Period, apply: bool, explain: bool) -> None:
+    from cstui.store import Store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the run and the pool
+    _WORKER.update(store=Store.open(path, login=login, create=False), scheme=scheme, period=period, apply=apply, explain=explain)
+
+
+def _worker_grade(teams: list[str]):
+    """[(team, size, results, state)] for ``teams``, read with the parent's login (its scoping)."""
+    w = _WORKER
+    scheme, period = w["scheme"], w["period"]
+    try:
+        graded = []
+        for history in w["store"].team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
+            results, state = grade_team(scheme, history, period, apply=w["apply"], explain=w["explain"])
+            graded.append((history.team, len(history.employees), results, state))
+        return graded
+    except Exception as error:  # noqa: BLE001  (sent to the parent, which raises it)
+        return _Failure.of(error)
+
+
+class _Failure:
+    """A worker's exception, sent so the parent raises the same kind with the same message.
+
+    (Some exceptions do not survive pickling as they were: a class whose __init__ takes other
+    arguments than its message. Those come back as the same class carrying the message.)
+    """
+
+    def __init__(self, kind: type, message: str, pickled: bytes | None):
+        self.kind, self.message, self.pickled = kind, message, pickled
+
+    @classmethod
+    def of(cls, error: Exception) -> _Failure:
+        try:
+            pickled = pickle.dumps(error)
+        except Exception:  # noqa: BLE001
+            pickled = None
+        return cls(type(error), str(error), pickled)
+
+    def exception(self) -> Exception:
+        if self.pickled is not None:
+            try:
+                error = pickle.loads(self.pickled)
+                if str(error) == self.message:
+                    return error
+            except Exception:  # noqa: BLE001
+                pass
+        error = self.kind.__new__(self.kind)
+        error.args = (self.message,)
+        return error
+
+
+def _raise_failure(graded):
+    if isinstance(graded, _Failure):
+        raise graded.exception()
+    return graded
 
 
 def recorded_results(store, scheme, period: Period, teams: Iterable[str] | None = None) -> tuple[list[Result], str] | None:
