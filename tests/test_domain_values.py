@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+from dataclasses import FrozenInstanceError, astuple, dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -47,6 +50,97 @@ def test_year_boundaries():
 def test_hire_month_is_month_one():
     assert months_between(date(2026, 3, 31), Period.parse("2026-03")) == 1
     assert months_between(date(2026, 3, 1), Period.parse("2026-04")) == 2
+
+
+# --- Period is interned and hand-written for speed: it must behave as the frozen dataclass it replaced.
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class DataclassPeriod:
+    """The old Period's fields, equality, hash and order: the reference for the fast one."""
+
+    year: int
+    kind: str
+    index: int
+
+
+periods = st.one_of(
+    st.builds(Period.month, st.integers(1990, 2110), st.integers(1, 12)),
+    st.builds(lambda y, q: Period.parse(f"{y}-Q{q}"), st.integers(1990, 2110), st.integers(1, 4)),
+)
+
+
+def reference(period):
+    return DataclassPeriod(period.year, period.kind, period.index)
+
+
+def made_every_way(period):
+    """The same period built by each route: constructor, keywords, parse, month, from_ordinal, shift, pickle, copy."""
+    made = [Period(period.year, period.kind, period.index), Period(year=period.year, kind=period.kind, index=period.index),
+            Period.parse(str(period)), Period.parse(f" {period} "), period.next().prev(), period.shift(3).shift(-3),
+            pickle.loads(pickle.dumps(period)), copy.copy(period), copy.deepcopy(period)]
+    if period.is_month:
+        made += [Period.month(period.year, period.index), Period.from_ordinal(period.ordinal),
+                 Period.of_date(date(period.year, period.index, 28))]
+    return made
+
+
+@given(periods, periods)
+def test_period_equality_hash_and_order_are_the_dataclass_tuple_ones(a, b):
+    ra, rb = reference(a), reference(b)
+    for x in made_every_way(a):
+        for y in made_every_way(b):
+            assert (x == y, x != y) == (ra == rb, ra != rb)
+            assert (x < y, x <= y, x > y, x >= y) == (ra < rb, ra <= rb, ra > rb, ra >= rb)
+        assert hash(x) == hash(ra) and x == a
+    assert sorted([b, a, b]) == [Period(*astuple(r)) for r in sorted([rb, ra, rb])]
+    assert {a, b} == {Period(*astuple(ra)), Period(*astuple(rb))}
+
+
+@given(periods)
+def test_a_period_is_one_shared_object_and_survives_pickle_and_copy(period):
+    assert all(made is period for made in made_every_way(period))
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps({period: [period]}, protocol)) == {period: [period]}
+    assert repr(period) == repr(reference(period)).replace("DataclassPeriod", "Period")
+    assert period != astuple(reference(period)) and period != str(period)
+    with pytest.raises(TypeError):
+        _ = period < astuple(reference(period))
+
+
+@given(periods)
+def test_period_arithmetic_is_the_old_arithmetic(period):
+    first = period.year * 12 + (period.index if period.is_month else period.index * 3 - 2) - 1
+    assert period.ordinal == first
+    assert [m.ordinal for m in period.months()] == list(range(first, first + (1 if period.is_month else 3)))
+    assert period.quarter == (period if period.is_quarter else Period(period.year, "Q", (period.index - 1) // 3 + 1))
+    assert period.last_month == period.months()[-1] and period.first_day == date(period.year, period.months()[0].index, 1)
+    assert str(period) == (f"{period.year:04d}-{period.index:02d}" if period.is_month else f"{period.year:04d}-Q{period.index}")
+    assert period.contains(period.first_day) and not period.contains(period.last_month.next().first_day)
+    assert period.completes_quarter() == (period.is_month and period.index % 3 == 0)
+
+
+@given(periods)
+def test_months_is_a_new_list_each_time(period):
+    months = period.months()
+    months.append(period.next())
+    months[0] = None
+    assert period.months() == [Period.from_ordinal(period.ordinal + i) for i in range(len(period.months()))]
+    assert None not in period.months()
+
+
+@given(periods, st.sampled_from(["year", "kind", "index", "ordinal", "is_month", "new_field"]))
+def test_a_period_cannot_be_changed(period, field):
+    with pytest.raises(FrozenInstanceError):
+        setattr(period, field, 1)
+    with pytest.raises(FrozenInstanceError):
+        delattr(period, field)
+    assert period == Period(*astuple(reference(period)))
+
+
+@given(st.dates(date(1990, 1, 1), date(2110, 12, 31)), st.builds(Period.month, st.integers(1990, 2110), st.integers(1, 12)))
+def test_months_between_counts_the_hire_month_as_one(hired, month):
+    assert months_between(hired, month) == month.ordinal - Period.of_date(hired).ordinal + 1
 
 
 @pytest.mark.parametrize("text, expected", [("62%", "0.62"), ("0.62", "0.62"), ("100%", "1"), ("0", "0"), (" 59.99% ", "0.5999")])
