@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
@@ -151,6 +152,10 @@ def _pooled(store, scheme, period: Period, teams: list[str] | None, *, apply: bo
     if not tasks:
         return
     jobs = min(jobs, len(tasks))
+    # a forked worker inherits unwritten stdio buffers and flushes them when it exits: the
+    # report's first lines would come out twice
+    sys.stdout.flush()
+    sys.stderr.flush()
     setup = (str(store.path), store.login, scheme, period, apply, explain)
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_worker_start, initargs=setup) as pool:

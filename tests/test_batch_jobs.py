@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -233,3 +235,15 @@ def test_tasks_keep_team_order_and_cover_every_team():
     tasks = grading._tasks(names, 2)
     assert [team for task in tasks for team in task] == names
     assert max(len(task) for task in tasks) <= grading.TEAMS_PER_TASK and len(tasks) >= 2 * 8
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_a_real_stdout_gets_the_report_once(db, fmt):
+    # forked workers inherit this process's stdout buffer: it must not be written twice
+    outputs = []
+    for jobs in ("1", "2"):
+        args = [sys.executable, "-m", "cstui", "--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--format", fmt, "--jobs", jobs]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[1] == outputs[0] and outputs[0].count("T5-02") == 1
