@@ -11,10 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cstui.domain import Employee, Incident, Override, Period, Scorecard
+from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.schemes import load_scheme
 from cstui_plugins.assistant_class.checkpoint import CheckpointError
+
+from assistant_cards import P, card, emp, fill, inc
 
 SCHEME = load_scheme("assistant-class")
 MODEL = SCHEME.model
@@ -23,37 +25,6 @@ SPAN = 24
 LEVELS = [None, "class-3", "class-2", "class-1"]
 CODES = ["late", "appearance", "eating-at-desk", "handover-missing", "spot-check-error", "games-at-work", "absent", "sleeping-on-duty", "top-performer", "cover-shift"]
 CLASS_2 = {"b_followups": "14", "b_reports": "4"}
-
-
-def P(text: str) -> Period:
-    return Period.parse(text)
-
-
-def emp(i: int | str, role: str = "assistant", hire: date = date(2024, 1, 1), level: str | None = None) -> Employee:
-    return Employee(f"E{i}", f"n{i}", "T1", role, hire, level=level)
-
-
-def inc(eid: str, month: Period, code: str, count: int = 1, points: str | None = None) -> Incident:
-    return Incident(eid, date(month.year, month.index, 3), code, count, None if points is None else D(points))
-
-
-def card(eid: str, month: Period, score: int = 80, incidents: tuple = (), **values: str) -> Scorecard:
-    """A card whose ledger total is ``score`` (>= 70) plus whatever ``incidents`` add."""
-    diff = score - 80
-    extra = [inc(eid, month, "cover-shift", diff // 5)] if diff >= 5 else []
-    if diff < -5:
-        extra, diff = [inc(eid, month, "late", 1, "-5")], diff + 5
-    adjust = diff % 5 if diff >= 0 else diff
-    if adjust:
-        values = {**values, "adjustment": str(adjust), "adjustment_reason": "test"}
-    return Scorecard(eid, month, dict(values), extra + [inc(eid, month, *i) for i in incidents])
-
-
-def fill(history: TeamHistory, eid: str, quarter: str, scores: int | list[int] = 80, incidents: tuple = (), **values: str) -> None:
-    """Cards for every month of a quarter; ``incidents`` go on its first month."""
-    scores = scores if isinstance(scores, list) else [scores] * 3
-    for k, (month, s) in enumerate(zip(P(quarter).months(), scores)):
-        history.cards.setdefault(eid, {})[month] = card(eid, month, s, incidents if k == 0 else (), **values)
 
 
 def until(history: TeamHistory, last: Period) -> TeamHistory:
