@@ -112,8 +112,11 @@ COLUMNS = ("employee", "team", "score", "grade", "rank", "level", "decision", "p
 # cells to these widths, so that Flags stays on screen at 80 columns.
 WIDE = 100
 NARROW_WIDTHS = {"employee": 16, "score": 6, "grade": 2, "rank": 3, "level": 13, "decision": 12, "pay": 6, "flags": 5}
-PLURAL = {"promote": "promotions", "demote": "demotions", "elimination-review": "elimination reviews",
-          "dismissal-review": "dismissal reviews", "exemption": "exemptions", "probation": "probations"}
+# English counts: (one, several); other decisions and other languages use the decision's label
+COUNTED = {"promote": ("promotion", "promotions"), "demote": ("demotion", "demotions"),
+           "elimination-review": ("elimination review", "elimination reviews"),
+           "dismissal-review": ("dismissal review", "dismissal reviews"),
+           "exemption": ("exemption", "exemptions"), "probation": ("probation", "probations")}
 
 
 def search_text(r: Result) -> str:
@@ -444,7 +447,8 @@ class PeriodBoardScreen(Screen):
         for kind in order:
             n = decisions.get(kind, 0)
             if n or kind in ("promote", "demote"):
-                label = PLURAL.get(kind, self.decision_label(kind)) if self.ctx.lang == "en" else self.decision_label(kind)
+                forms = COUNTED.get(kind) if self.ctx.lang == "en" else None
+                label = forms[n != 1] if forms else self.decision_label(kind)
                 parts.append(f"{n} {label}")
         flagged = sum(1 for r in g.results if r.flags)
         if flagged:
