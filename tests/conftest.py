@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from cstui.plugins import reset_registry
+
+# Property tests check behaviour, never time: no per-example deadline, so a busy CI machine
+# cannot fail an example for being slow.
+settings.register_profile("cstui", deadline=None)
+settings.load_profile("cstui")
 
 
 @pytest.fixture(autouse=True)
