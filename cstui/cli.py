@@ -200,18 +200,13 @@ def plugins_cmd():
 @cli.command("schemes")
 def schemes_cmd():
     """List schemes: name, model, version, plugin, TOML source."""
-    from cstui.schemes import catalog
+    from cstui.schemes import catalog, short_source
 
     schemes, problems = catalog().all()
-    rows = [(s.name, s.model.name, s.version, s.plugin, _short_source(s)) for s in schemes]
+    rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
     _print_table(("scheme", "model", "version", "plugin", "toml"), rows)
     for line in problems:
         click.echo(f"cstui: {line}", err=True)
-
-
-def _short_source(scheme) -> str:
-    source = Path(scheme.source)
-    return source.name if "cstui_schemes" in source.parts or source.parent.name == "schemes" else str(source)
 
 
 @cli.group("scheme")

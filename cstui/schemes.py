@@ -109,6 +109,14 @@ class Scheme:
         return tomli_w.dumps(data)
 
 
+def short_source(source: str) -> str:
+    """A built-in scheme file by its name under schemes/; any other file by its full path."""
+    path = Path(source)
+    if "cstui_schemes" in path.parts or path.parent.name == "schemes":
+        return f"schemes/{path.name}"
+    return source
+
+
 def deep_merge(base: dict, override: dict) -> dict:
     merged = deepcopy(base)
     for key, value in override.items():

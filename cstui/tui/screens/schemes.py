@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -16,7 +15,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cstui.plugins import get_registry
-from cstui.schemes import Scheme, catalog
+from cstui.schemes import Scheme, catalog, short_source
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.widgets.footer import KeysFooter
@@ -127,14 +126,6 @@ def describe(scheme: Scheme, lang: str, t) -> RenderableType:
         if key not in SHOWN:
             parts += list(_param(key, value))
     return Group(*parts)
-
-
-def short_source(source: str) -> str:
-    """A built-in scheme file by its name under schemes/; any other file by its full path."""
-    path = Path(source)
-    if "cstui_schemes" in path.parts or path.parent.name == "schemes":
-        return f"schemes/{path.name}"
-    return source
 
 
 def _metrics(metrics: dict, lang: str) -> Table:
