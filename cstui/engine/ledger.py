@@ -15,6 +15,7 @@ from cstui.domain.types import Incident
 from cstui.domain.values import ValueProblem, format_number, parse_decimal
 
 if TYPE_CHECKING:
+    from cstui.engine.cards import CardProblem
     from cstui.schemes import Problems, Scheme
 
 SEVERITIES = ("bonus", "minor", "moderate", "severe")
@@ -200,6 +201,40 @@ def score_ledger(ledger: Ledger, employee: str, month: object, values: dict, inc
         total.score = ledger.cap
         total.lines.append(lambda: f"capped at {format_number(ledger.cap)}")
     return total
+
+
+def ledger_problems(ledger: Ledger, card: Any) -> list[CardProblem]:
+    """The ledger's verdict on a card (its values and incidents): [] when it can be scored."""
+    from cstui.engine.cards import CardProblem
+
+    try:
+        score_ledger(ledger, card.employee_id, card.period, card.values, card.incidents)
+    except LedgerProblem as exc:
+        return [CardProblem(field, reason) for field, reason in exc.problems]
+    return []
+
+
+def incident_problems(ledger: Ledger, incident: Incident) -> list[CardProblem]:
+    """One incident against the catalogue, each problem named by its column: code, count, points."""
+    from cstui.engine.cards import CardProblem
+
+    code, count, points = incident.code, incident.count, incident.points
+    entry = ledger.entries.get(code)
+    if entry is None:
+        return [CardProblem("code", f"unknown incident code {code!r}; see the scheme's catalogue (cstui scheme show)")]
+    problems = []
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        problems.append(CardProblem("count", f"expected a whole number 1 or more, got {count!r}"))
+    elif count > 1 and not entry.repeatable:
+        problems.append(CardProblem("count", f"{code} may be recorded once a month, got {count}"))
+    if points is None:
+        return problems
+    if entry.dismissal:
+        problems.append(CardProblem("points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty"))
+    elif not entry.points_min <= points <= entry.points_max:
+        hint = " (deductions are negative)" if entry.points_max < 0 < points else ""
+        problems.append(CardProblem("points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}"))
+    return problems
 
 
 def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> CatalogueEntry | None:
