@@ -72,7 +72,7 @@ def _from_text(raw: str, what: str) -> Decimal:
 def _bounded(value: Decimal, what: str, limit: Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueProblem(f"expected {what}, got {value}")
-    if abs(value) > limit:  # Decimal compares by exponent first: fast for any magnitude
+    if value.copy_abs() > limit:  # copy_abs and compare are exact: no context, no overflow, any magnitude
         raise ValueProblem(f"expected {what} of at most {format_number(limit)}, got a number too large ({_shown(str(value))})")
     if value.as_tuple().exponent < -MAX_DIGITS:  # trailing zeros of a typed fraction are fine
         value = value.normalize()
@@ -80,7 +80,7 @@ def _bounded(value: Decimal, what: str, limit: Decimal) -> Decimal:
             raise ValueProblem(f"expected {what} with at most {MAX_DIGITS} decimals, got {_shown(str(value))}")
     if _significant(value) > MAX_DIGITS:
         raise ValueProblem(f"expected {what} of at most {MAX_DIGITS} significant digits, got {_shown(str(value))}")
-    return abs(value) if value.is_zero() else value  # "-0" is 0
+    return value.copy_abs() if value.is_zero() else value  # "-0" is 0
 
 
 def _significant(value: Decimal) -> int:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cstui.domain.types import Incident
-from cstui.domain.values import ValueProblem, format_number, parse_decimal
+from cstui.domain.values import MAX_COUNT, ValueProblem, format_number, parse_decimal
 
 if TYPE_CHECKING:
     from cstui.engine.cards import CardProblem
@@ -223,12 +223,16 @@ def incident_problems(ledger: Ledger, incident: Incident) -> list[CardProblem]:
     if entry is None:
         return [CardProblem("code", f"unknown incident code {code!r}; see the scheme's catalogue (cstui scheme show)")]
     problems = []
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        problems.append(CardProblem("count", f"expected a whole number 1 or more, got {count!r}"))
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
+        problems.append(CardProblem("count", f"expected a whole number from 1 to {MAX_COUNT:,}, got {count!r}"))
     elif count > 1 and not entry.repeatable:
         problems.append(CardProblem("count", f"{code} may be recorded once a month, got {count}"))
     if points is None:
         return problems
+    try:  # the store API takes a Decimal as given: the same limits as a typed value
+        points = parse_decimal(points, "points")
+    except ValueProblem as exc:
+        return problems + [CardProblem("points", str(exc))]
     if entry.dismissal:
         problems.append(CardProblem("points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty"))
     elif not entry.points_min <= points <= entry.points_max:

@@ -95,10 +95,11 @@ class DocumentModel:
         from cstui.engine.cards import value_problems
 
         problems = value_problems(self.metrics(scheme), card.values)
-        if "ledger" in scheme.params and not problems:
+        if "ledger" in scheme.params:  # always: incident rules hold whatever the values
             from cstui.engine.ledger import compile_ledger, ledger_problems
 
-            problems = ledger_problems(compile_ledger(scheme.params), card)
+            named = {p.field for p in problems}
+            problems += [p for p in ledger_problems(compile_ledger(scheme.params), card) if p.field not in named]
         return problems
 
     def incident_problems(self, scheme: Scheme, incident: Incident) -> list[CardProblem]:

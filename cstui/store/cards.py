@@ -110,8 +110,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 elif found[0] != text and loads(found[0]) != values:
                     updates.append((employee_id, month, text, found[1] + 1, who, stamp))
                     audits.append((f"{employee_id}/{month}", found[0], text))
-            changed = {(card[0], card[1]): loads(card[2]) for card in (*inserts, *updates)}
-            self._gate_cards(changed, scheme, changed)
+            new_values = {(employee_id, month): values for employee_id, month, values in cards}
+            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, new_values)
             self.conn.executemany(_INSERT_CARD, inserts)
             self.conn.executemany(_UPDATE_CARD, updates)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))

@@ -21,15 +21,25 @@ class CardGateMixin:
     _gate_schemes: dict
 
     def _scheme_for_cards(self, name: str | None, given=None):
-        """The scheme that judges an employee's cards: ``given`` when it is theirs, else the registered one."""
-        if given is not None and given.name == name:
-            return given
+        """The registered scheme of ``name`` judges: a caller cannot bring a laxer copy of it.
+
+        ``given`` (a scheme loaded from a file, e.g. ``import --scheme calls.toml``) judges only
+        the cards of a scheme name nothing registers.
+        """
         cache = self.__dict__.setdefault("_gate_schemes", {})
         if name not in cache:
-            from cstui.schemes import load_scheme
+            from cstui.schemes import catalog
 
-            cache[name] = load_scheme(name) if name else None
-        return cache[name]
+            schemes = catalog()
+            cache[name] = schemes.get(name) if name in schemes.names() else None  # never a file path
+        found = cache[name]
+        if found is None and given is not None and given.name == name:
+            return given
+        if found is None:
+            from cstui.schemes import SchemeError
+
+            raise SchemeError([f"scheme {name!r} is not installed: its cards cannot be checked; install it or import with --scheme FILE.toml"])
+        return found
 
     def _gate_cards(self, keys: Iterable[tuple[str, str]], given=None, values: Mapping | None = None, only=None) -> None:
         """Refuse (raise :class:`CardRefused`) if any of these (employee, month) cards is invalid now.
@@ -65,7 +75,7 @@ class CardGateMixin:
         for inc in incidents:
             name = schemes.get(inc.employee_id)
             scheme = self._scheme_for_cards(name) if name else None
-            problems = scheme.model.incident_problems(scheme, inc) if scheme else [CardProblem("code", f"employee {inc.employee_id} has no scheme, so no incident catalogue")]
+            problems = scheme.model.incident_problems(scheme, inc) if scheme else [CardProblem("employee_id", f"employee {inc.employee_id} has no scheme, so no incident catalogue")]
             if problems:
                 refused.setdefault((inc.employee_id, str(inc.period)), []).extend(problems)
         if refused:
@@ -76,7 +86,7 @@ class CardGateMixin:
 
     def _card_verdict(self, scheme_name: str | None, card: Scorecard, given) -> list[CardProblem]:
         if not scheme_name:
-            return [CardProblem("(card)", f"employee {card.employee_id} has no scheme: no card can be checked or graded")]
+            return [CardProblem("employee_id", f"employee {card.employee_id} has no scheme: no card can be checked or graded")]
         scheme = self._scheme_for_cards(scheme_name, given)
         return unknown_fields(scheme.model.metrics(scheme), card.values, scheme.name) + card_problems(scheme, card)
 
