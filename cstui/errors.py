@@ -40,6 +40,8 @@ def exit_code_for(exc: BaseException) -> int:
     from cstui.schemes import SchemeError
     from cstui.store import AccessDenied, Conflict, PeriodClosed, StoreError
 
+    if isinstance(exc, OutputClosed):
+        return EXIT_BROKEN_PIPE
     if isinstance(exc, (AccessDenied, Conflict, PeriodClosed)):
         return EXIT_REFUSED
     if isinstance(exc, (InvalidData, SchemeError, ValueProblem, PeriodError)):
