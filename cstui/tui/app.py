@@ -189,21 +189,21 @@ class CstuiApp(App[None]):
             self._report_unexpected(error, f"action {action_name} on {type(namespace).__name__}")
             return True
 
-    def recover_from(self, error: Exception) -> bool:
+    def recover_from(self, error: Exception, context: str = "message handler") -> bool:
         """Report an error no handler expected and keep running; False before the first screen
         is up or while the app is closing (then it stops: see ``_handle_exception``)."""
         if not self._first_screen_up or self._closing or self._closed:
             return False
-        self._report_unexpected(error, "message handler")
+        self._report_unexpected(error, context)
         return True
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual 8.2 routes here every error nobody caught: workers, timers, compose and mount,
         # message loops. Its own version exits and prints a rich traceback with local variables
         # (other people's scorecards) on the terminal: never call it.
-        if self.recover_from(error):
+        if self.recover_from(error, "worker, timer, compose or mount"):
             return
-        self._stop_after(error)
+        self.stop_after_error(error)
 
     def _report_unexpected(self, error: BaseException, context: str) -> None:
         if isinstance(error, WorkerFailed):
@@ -220,7 +220,7 @@ class CstuiApp(App[None]):
         self.bell()
         self.notify(text, severity="error", timeout=20, markup=False)
 
-    def _stop_after(self, error: BaseException) -> None:
+    def stop_after_error(self, error: BaseException) -> None:
         """Stop with exit code 1; ``run`` prints one line naming the log after the terminal is restored."""
         self._return_code = EXIT_OTHER
         if self._exception is None:  # Pilot re-raises it at the end of run_test, as Textual does
@@ -284,7 +284,7 @@ def run(path: str | Path, lang: str | None = None, login: str | None = None) -> 
         try:
             app.run()
         except Exception as error:  # Textual itself failed outside any handler (e.g. starting the terminal)
-            app._stop_after(error)
+            app.stop_after_error(error)
     finally:
         store.close()
     _say(app.closing_line())

@@ -6,6 +6,8 @@ reads as end of file; so does ``cstui < /dev/null``), goes back to ``select`` at
 Its writer thread dies at the first write error (EIO on a hung-up terminal) and the next 30
 writes then block the app for good. This driver ends both cases by calling
 ``app.terminal_gone()`` once; writes after that are dropped (there is nobody to read them).
+A failure while reading keys goes to ``app.stop_after_error`` (the error log, exit 1), not to
+``app.panic`` (a traceback on the terminal).
 
 ``run_input_thread`` is Textual 8.2.8's, with the end of input and read errors handled
 (pyproject pins textual<8.3; tests/tui/test_stops_cleanly.py runs it under a real pty).
@@ -37,6 +39,17 @@ class TerminalGoneDriver(LinuxDriver):
         tell = getattr(self._app, "terminal_gone", None)
         if tell is not None:
             self._app.call_later(tell)
+
+    def _run_input_thread(self) -> None:
+        # Textual's version hands a failure here to ``app.panic`` with a rich traceback, printed on
+        # the terminal at exit; the app's ``stop_after_error`` logs it instead and exits 1.
+        try:
+            self.run_input_thread()
+        except Exception as error:
+            stop = getattr(self._app, "stop_after_error", None)
+            if stop is None:
+                raise
+            self._app.call_later(stop, error)
 
     def run_input_thread(self) -> None:
         """Read keys until the app stops them, the input ends or the terminal fails."""

@@ -209,3 +209,39 @@ def test_an_existing_log_is_made_private(crash_log):
         crashlog.write_error(error, "test")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_text().startswith("old\n")
+
+
+async def test_the_message_is_in_the_users_language(make_app, crash_log):
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def boom():
+            raise RuntimeError(SECRET)
+
+        app.screen.action_sort = boom
+        await pilot.press("s")
+        await settle(pilot)
+        assert any(m.startswith("出错了") and str(crash_log) in m for m in toasts(app))
+
+
+async def test_a_screen_that_fails_to_open_leaves_the_others_usable(make_app, crash_log, monkeypatch):
+    from cstui.tui.screens.board import PeriodBoardScreen
+
+    def compose(self):
+        raise RuntimeError(f"board of {SECRET}")
+
+    monkeypatch.setattr(PeriodBoardScreen, "compose", compose)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.is_running and "board of" in crash_log.read_text(encoding="utf-8")
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        logged = crash_log.read_text(encoding="utf-8")
+        await pilot.press("s")  # the roster still takes keys, without a new error
+        await settle(pilot)
+        assert crash_log.read_text(encoding="utf-8") == logged

@@ -165,3 +165,37 @@ def test_a_startup_failure_exits_1_with_one_line_and_no_traceback(demo_db, crash
     assert SECRET not in shown and "Traceback" not in shown and "secret_locals" not in shown
     assert f"details were written to {crash_log}" in shown
     assert SECRET in crash_log.read_text(encoding="utf-8")
+
+
+KEY_READER_FAILURE = f"""
+import sys
+from textual import events
+from cstui.tui.terminal import TerminalGoneDriver
+
+original = TerminalGoneDriver.process_message
+
+def process_message(self, message):
+    if isinstance(message, events.Key) and message.character == "!":
+        raise RuntimeError("{SECRET} broke the key reader")
+    original(self, message)
+
+TerminalGoneDriver.process_message = process_message
+sys.argv = ["cstui", "--db", sys.argv[1]]
+from cstui.cli import main
+main()
+"""
+
+
+def test_a_failure_in_the_key_reader_exits_1_with_one_line(demo_db, crash_log):
+    terminal = Terminal(["-c", KEY_READER_FAILURE, str(demo_db)])
+    terminal.wait_for(b" Help")
+    os.write(terminal.master, b"!")
+    code = terminal.wait_exit()
+    while terminal.read(0.2):
+        pass
+    terminal.close()
+    shown = terminal.output.decode("utf-8", "replace")
+    assert code == 1, shown[-2000:]
+    assert SECRET not in shown and "Traceback" not in shown
+    assert f"details were written to {crash_log}" in shown
+    assert "broke the key reader" in crash_log.read_text(encoding="utf-8")
