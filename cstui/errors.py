@@ -17,6 +17,12 @@ EXIT_BUSY = 5
 EXIT_STORAGE = 6
 
 
+class CstuiError(Exception):
+    """A failure whose exit code is its class's ``exit_code``; ``str()`` is the one line to show."""
+
+    exit_code = EXIT_OTHER
+
+
 class InvalidData(Exception):
     """Input that does not fit: every line names file, row, column or key and what was expected."""
 
@@ -36,6 +42,8 @@ def exit_code_for(exc: BaseException) -> int:
     from cstui.schemes import SchemeError
     from cstui.store import AccessDenied, Busy, Conflict, NoDatabase, NotOurs, PeriodClosed, StorageFailure, StoreError
 
+    if isinstance(exc, CstuiError):
+        return exc.exit_code
     if isinstance(exc, Busy):
         return EXIT_BUSY
     if isinstance(exc, StorageFailure):

@@ -62,7 +62,7 @@ def has_sqlite_header(path: Path) -> bool:
 def require_database_file(path: Path) -> None:
     """Refuse a missing path, a directory, an empty or a non-SQLite file before SQLite opens it."""
     if not path.exists():
-        raise NoDatabase(f"no cstui database at {path}: check the path, or create one with: cstui init {path}")
+        raise NoDatabase(f"no cstui database at {path}: check the path, or create one with: cstui init {path} (cstui --demo opens a demo company)")
     if path.is_dir():
         raise NoDatabase(f"{path} is a directory, not a cstui database")
     if path.stat().st_size == 0:
@@ -92,8 +92,8 @@ def refuse_foreign(path: Path, conn: sqlite3.Connection, *, blank_ok: bool) -> N
     if kind in ("ours", "legacy") or (kind == "blank" and blank_ok):
         return
     if kind == "blank":
-        raise NotOurs(f"{path} is an empty SQLite database, not a cstui one; cstui init makes a new one")
-    raise NotOurs(f"{path} is another program's SQLite database, not a cstui one; cstui left it unchanged")
+        raise NotOurs(f"{path} is an empty SQLite database, not a cstui database; cstui init makes a new one")
+    raise NotOurs(f"{path} is another program's SQLite database, not a cstui database; cstui left it unchanged")
 
 
 def quick_check(conn: sqlite3.Connection) -> list[str]:
@@ -170,6 +170,8 @@ _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _READ_ONLY = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN}
 _FULL = {sqlite3.SQLITE_FULL}
+# growing the -shm file fails this way when the disk is full (SQLite reports ENOSPC there as an I/O error)
+_FULL_EXTENDED = {getattr(sqlite3, "SQLITE_IOERR_SHMSIZE", 4874)}
 _IO = {sqlite3.SQLITE_IOERR}
 
 
@@ -190,7 +192,7 @@ def storage_error(path: Path | str, error: sqlite3.Error) -> StoreError | None:
                               f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)")
     if primary in _READ_ONLY:
         return StorageFailure(f"{path} cannot be written ({name}: a read-only file, directory or disk); nothing was written")
-    if primary in _FULL:
+    if primary in _FULL or code in _FULL_EXTENDED:
         return StorageFailure(f"{path}: the disk is full ({name}); nothing was written: free some space and try again")
     if primary in _IO:
         return StorageFailure(f"{path}: the disk failed to read or write ({name}); nothing was written")
