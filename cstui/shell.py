@@ -3,7 +3,7 @@
 The deployment (docs/deploy.md) gives the database to a service account, mode 0600; people
 reach it only through ``authorized_keys`` lines such as
 
-    command="/opt/cstui/bin/cstui --db /srv/cstui/company.db shell li.wang",restrict ssh-ed25519 AAAA...
+    command="/opt/cstui/bin/cstui --db /srv/cstui/company.db shell li.wang",restrict,pty ssh-ed25519 AAAA...
 
 so the login comes from the key, not from the person. ``shell`` trusts LOGIN only when the
 process runs as the account that owns the database; under sudo, LOGIN must be the account

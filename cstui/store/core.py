@@ -60,13 +60,17 @@ class StoreCore:
     # -- opening and closing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, login: str | None = None, create: bool = False, group: str | None = None):
+    def open(
+        cls, path: str | Path, login: str | None = None, create: bool = False, group: str | None = None,
+        check_pages: bool = True,
+    ):
         """Open the cstui database at ``path`` as ``login``.
 
         Only ``create`` makes one (where the path is missing or an empty file: mode 0600, or
         0660 for ``group``), and its creator is its admin. Without it a missing path, another
         program's file or a damaged one is refused, untouched. The login defaults to
-        :func:`cstui.store.identity.current_login`.
+        :func:`cstui.store.identity.current_login`. ``check_pages=False`` skips reading every
+        page (grading workers: their parent has just checked the file).
         """
         path = Path(path).expanduser()
         if create and (not path.exists() or (path.is_file() and path.stat().st_size == 0)):
@@ -75,7 +79,7 @@ class StoreCore:
             require_database_file(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_s(), check_same_thread=False)
         try:
-            cls._verify(path, conn, create)
+            cls._verify(path, conn, create, check_pages)
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s() * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -91,14 +95,14 @@ class StoreCore:
         return store
 
     @staticmethod
-    def _verify(path: Path, conn: sqlite3.Connection, create: bool) -> None:
+    def _verify(path: Path, conn: sqlite3.Connection, create: bool, check_pages: bool) -> None:
         """Before anything is written: the file is cstui's (or blank, when creating) and every page reads.
 
         ``quick_check`` reads the whole file (about 80 ms for 33 MB); it also warms the cache
         the grading reads use next.
         """
         refuse_foreign(path, conn, blank_ok=create)
-        problems = quick_check(conn)
+        problems = quick_check(conn) if check_pages else []
         if problems:
             raise StorageFailure(
                 f"{path} is damaged ({problems[0]}); nothing was written. "
