@@ -202,6 +202,8 @@ def shell_cmd(ctx, login, words):
     command = requested_words(words, ssh_original_command())
     ctx.obj["login"] = login
     if not command:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise click.UsageError("no command given, and the TUI needs a terminal: ssh -t for the TUI, or give a command")
         _tui(ctx, False, ctx.obj.get("lang"))
         return
     # the command runs as a fresh cstui invocation on the fixed database; it exits with its own code

@@ -152,3 +152,8 @@ def test_refused_commands_exit_4_and_run_nothing(company, original):
 def test_a_login_without_a_role_is_refused(company):
     result = shell(company, "mallory", "period list")
     assert result.returncode == EXIT_REFUSED and "mallory" in result.stderr
+
+
+def test_no_command_and_no_terminal_is_a_usage_error_not_a_tui_on_a_pipe(company):
+    result = cstui("shell", "wang.supervisor", db=company, stdin="", env={"SSH_ORIGINAL_COMMAND": ""})
+    assert result.returncode == 2 and "ssh -t" in result.stderr and result.stdout == ""

@@ -17,7 +17,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from cstui.store.errors import StoreError
+from cstui.store.errors import AccessDenied, StoreError
 
 APPLICATION_ID = int.from_bytes(b"CSTU", "big")  # 0x43535455, in the header of every cstui file
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -61,11 +61,19 @@ def has_sqlite_header(path: Path) -> bool:
 
 def require_database_file(path: Path) -> None:
     """Refuse a missing path, a directory, an empty or a non-SQLite file before SQLite opens it."""
-    if not path.exists():
-        raise NoDatabase(f"no cstui database at {path}: check the path, or create one with: cstui init {path} (cstui --demo opens a demo company)")
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise NoDatabase(f"no cstui database at {path}: check the path, or create one with: cstui init {path} "
+                         "(cstui --demo opens a demo company)") from None
+    except PermissionError:
+        info = None
+    if info is None or not os.access(path, os.R_OK):
+        raise AccessDenied(f"{path}: this account may not read the database; "
+                           "a shared company is reached through its service account (docs/deploy.md)")
+    if stat.S_ISDIR(info.st_mode):
         raise NoDatabase(f"{path} is a directory, not a cstui database")
-    if path.stat().st_size == 0:
+    if info.st_size == 0:
         raise NotOurs(f"{path} is an empty file, not a cstui database; cstui init {path} makes it one")
     if not has_sqlite_header(path):
         raise NotOurs(f"{path} is not a cstui database (not an SQLite file); cstui left it unchanged")

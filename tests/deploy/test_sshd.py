@@ -130,7 +130,7 @@ def _deploy(root: Path, svc, person):
         f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {root / 'hostkey'}", f"PidFile {root / 'sshd.pid'}",
         f"AuthorizedKeysFile {root / 'authorized_keys'}", "UsePAM no", "StrictModes no",
         "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
-        f"AllowUsers {svc.pw_name}", "PermitUserEnvironment no", "",
+        f"AllowUsers {svc.pw_name}", "PermitUserEnvironment no", "Subsystem sftp /usr/lib/openssh/sftp-server", "",
     ]))
     os.makedirs("/run/sshd", exist_ok=True)  # sshd's privilege separation directory
     sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(root / "sshd_config")], stderr=subprocess.PIPE, text=True)
@@ -212,3 +212,24 @@ def test_the_file_belongs_to_the_service_account_alone(deployment):
             assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (svc.pw_uid, 0o600), part
     as_person = run(["cat", str(db)], user=person.pw_uid, group=person.pw_gid, extra_groups=[], cwd="/")
     assert as_person.returncode != 0 and "Permission denied" in as_person.stderr and as_person.stdout == ""
+
+
+def test_sftp_and_scp_get_nothing_and_leave_nothing_running(deployment, tmp_path):
+    common = ["-F", "/dev/null", "-i", str(deployment["keys"]["wang.supervisor"]), "-o", "IdentitiesOnly=yes",
+              "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+              "-o", "LogLevel=ERROR", "-P", str(deployment["port"])]
+    target = f"{deployment['svc'].pw_name}@127.0.0.1"
+    stolen = tmp_path / "stolen.db"
+    # the subsystem runs the forced command with no command: cstui must refuse, not wait for a TUI
+    sftp = subprocess.run(["sftp", *common, "-b", "-", target], input=f"get {deployment['db']} {stolen}\n",
+                          capture_output=True, text=True, timeout=30)
+    scp = subprocess.run(["scp", "-O", *common, f"{target}:{deployment['db']}", str(stolen)],
+                         capture_output=True, text=True, timeout=30)
+    assert sftp.returncode != 0 and scp.returncode != 0
+    assert not stolen.exists()
+    deadline = time.monotonic() + 5  # sshd's own session processes may take a moment to go
+    while (left := run(["pgrep", "-a", "-u", str(deployment["svc"].pw_uid), "-f", "-m cstui"]).stdout.strip()):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert left == "", f"cstui still running for the service account: {left}"
