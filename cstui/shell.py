@@ -30,7 +30,7 @@ ALLOWED_COMMANDS = {
     ("user", "list"), ("user", "add"),
     ("scheme", "show"), ("schemes",), ("check",), ("audit",),
 }
-BATCH_VALUE_OPTIONS = {"--scheme", "--period", "--team", "--format", "--jobs"}
+BATCH_VALUE_OPTIONS = {"--scheme", "--period", "--team", "--format"}  # not --jobs: workers are cstui's choice here
 BATCH_FLAGS = {"--explain", "--apply"}
 ALONE = {"--version", "--help", "-h"}
 # the forced command fixes the database; files on the server are the service account's

@@ -55,7 +55,7 @@ def test_the_allow_list(command):
     "--scheme star-levels --period 2026-10 --output /srv/cstui/company.db", "import roster staff.csv",
     "import scorecards /etc/shadow --period 2026-10 --scheme star-levels", "--scheme ./evil.toml --period 2026-10",
     "scheme show /etc/passwd", "scheme check x.toml", "--scheme star-levels", "--debug period list",
-    "period list; bash", "'unclosed", "--lang zh",
+    "period list; bash", "'unclosed", "--lang zh", "--scheme star-levels --period 2026-10 --jobs 500",
 ])
 def test_everything_else_is_refused(command):
     with pytest.raises(ShellRefused, match="nothing ran|not a command|not allowed"):
