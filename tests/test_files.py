@@ -261,3 +261,20 @@ def test_sqlite_full_from_the_page_limit_is_the_same_failure(demo_db, tmp_path):
         with pytest.raises(StorageFailure, match="disk is full"):
             for i in range(2000):
                 store.add_team(f"T{i}", "x" * 2000)
+
+
+def test_the_tui_on_first_run_says_how_to_make_a_database(tmp_path):
+    default = tmp_path / "data" / "cstui.db"
+    result = cstui(env={"CSTUI_DB": str(default)})
+    assert result.returncode == EXIT_USAGE
+    line = one_line(result)
+    assert f"cstui init {default}" in line and "cstui --demo" in line
+    assert not default.parent.exists()
+
+
+def test_init_names_the_first_admin(tmp_path):
+    path = tmp_path / "company.db"
+    result = cstui("init", str(path), "--admin", "li.manager")
+    assert result.returncode == 0 and "admin: li.manager" in result.stdout
+    with Store.open(path, login="li.manager") as store:
+        assert [(u.login, u.role) for u in store.users()] == [("li.manager", "admin")]
