@@ -10,6 +10,7 @@ held by this process: every team's results are recorded, or none are.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
-from cstui.errors import OutputClosed
+from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
 from cstui.grading import InvalidCards, count_graded, graded_results, recorded_results
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
@@ -52,12 +53,12 @@ def run_batch(
     elif (recorded := recorded_results(store, scheme, period, teams)) is not None:
         results, notice = recorded
         print(f"cstui: {notice}", file=sys.stderr)
-        with open_output(output, fmt) as stream:
+        with open_output(output, fmt, database=store.path) as stream:
             write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
         return
     total = count_graded(store, scheme.name, teams) if progress else 0
     invalid = InvalidCards(period)
-    with open_output(output, fmt) as stream, Progress(total, enabled=progress, label="grading") as bar:
+    with open_output(output, fmt, database=store.path) as stream, Progress(total, enabled=progress, label="grading") as bar:
         with store.write() if apply else nullcontext():
             # the write transaction is open before any worker reads: nobody commits in between
             records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar, jobs=jobs, invalid=invalid)
@@ -108,32 +109,88 @@ class _StdoutStream:
         return getattr(self._stream, name)
 
 
+class ReportRefused(CstuiError):
+    """--output names the database, its -wal/-shm, or another SQLite file: nothing is written."""
+
+    exit_code = EXIT_REFUSED
+
+
+class ReportNotWritten(CstuiError):
+    """The report file could not be written (missing directory, no permission, disk full)."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def refuse_output(target: Path, database: str | os.PathLike | None) -> None:
+    """A report never goes over a database: ours (or its -wal/-shm) or any SQLite file, symlinks resolved."""
+    from cstui.store.files import has_sqlite_header, sidecars
+
+    resolved = target.resolve()
+    if database is not None:
+        db = Path(database).resolve()
+        for part in (db, *sidecars(db)):
+            if resolved == part or (target.exists() and part.exists() and os.path.samefile(target, part)):
+                raise ReportRefused(f"--output {target} is the database {part}; write the report to another file")
+    if resolved.is_file() and has_sqlite_header(resolved):
+        raise ReportRefused(f"--output {target} is an SQLite database; cstui never writes a report over one")
+
+
 @contextmanager
-def open_output(output: str | os.PathLike | None, fmt: str) -> Iterator[IO]:
-    """stdout, or a file written beside ``output`` and renamed into place only when complete."""
+def open_output(output: str | os.PathLike | None, fmt: str, database: str | os.PathLike | None = None) -> Iterator[IO]:
+    """stdout, or a file written beside ``output`` and renamed into place only when complete.
+
+    Never over ``database`` or any SQLite file; a replaced file keeps its mode (a 0600 report
+    stays 0600); errors name ``output``, never the temporary file beside it.
+    """
     if output is None:
         stream = _StdoutStream(sys.stdout.buffer if is_binary(fmt) else sys.stdout)
         yield stream
         stream.flush()
         return
     target = Path(output)
+    refuse_output(target, database)
     if target.exists() and not target.is_file():
         # a device or a pipe (/dev/null, a FIFO to another program): write into it, never
         # rename a file over it
-        with open(target, "wb" if is_binary(fmt) else "w", **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""})) as stream:
+        with _reporting_errors(target), open(target, "wb" if is_binary(fmt) else "w", **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""})) as stream:
             yield stream
         return
     partial = target.with_name(f".{target.name}.part")
     try:
-        if is_binary(fmt):
-            with open(partial, "wb") as stream:
-                yield stream
-        else:
-            # a BOM lets Excel open a UTF-8 CSV with Chinese names correctly
-            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-            with open(partial, "w", encoding=encoding, newline="") as stream:
-                yield stream
-        os.replace(partial, target)
+        with _reporting_errors(target):
+            stream = _open_partial(partial, fmt, _mode_to_keep(target))
+        with _reporting_errors(target), stream:
+            yield stream
+        with _reporting_errors(target):
+            os.replace(partial, target)
     finally:
         if partial.exists():
             partial.unlink()
+
+
+def _mode_to_keep(target: Path) -> int | None:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return None
+
+
+def _open_partial(partial: Path, fmt: str, mode: int | None) -> IO:
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else 0o600)
+    if mode is not None:
+        os.fchmod(fd, mode)
+    if is_binary(fmt):
+        return os.fdopen(fd, "wb")
+    # a BOM lets Excel open a UTF-8 CSV with Chinese names correctly
+    return os.fdopen(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+
+
+@contextmanager
+def _reporting_errors(target: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        code = EXIT_USAGE if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) else EXIT_STORAGE
+        raise ReportNotWritten(f"--output {target}: cannot write the report ({error.strerror or error})", code) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -32,6 +33,7 @@ class CstuiGroup(click.Group):
         except Exception as exc:
             if (ctx.obj or {}).get("debug") or os.environ.get("CSTUI_DEBUG"):
                 raise
+            exc = _as_storage_error(ctx, exc)
             code = exit_code_for(exc)
             message = str(exc) or type(exc).__name__
             if code == EXIT_OTHER and not _is_ours(exc):
@@ -56,10 +58,20 @@ def _is_ours(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("cstui")
 
 
+def _as_storage_error(ctx: click.Context, exc: Exception) -> Exception:
+    """A raw SQLite error (busy, corrupt, read-only, full) as the store's one line naming the file."""
+    if type(exc).__module__ != "sqlite3":
+        return exc
+    from cstui.store import resolve_db_path
+    from cstui.store.files import storage_error
+
+    return storage_error(resolve_db_path((ctx.obj or {}).get("db")), exc) or exc
+
+
 def _open_store(ctx: click.Context):
     from cstui.store import Store, resolve_db_path
 
-    return Store.open(resolve_db_path(ctx.obj.get("db")))
+    return Store.open(resolve_db_path(ctx.obj.get("db")), login=ctx.obj.get("login"))
 
 
 @click.group(cls=CstuiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,7 +100,7 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
 
         cstui --scheme star-levels --period 2026-10 --explain
     """
-    ctx.ensure_object(dict)
+    ctx.ensure_object(dict)  # cstui shell passes {"login": LOGIN} in
     ctx.obj.update(db=db, debug=debug, lang=lang)
     if ctx.invoked_subcommand is not None:
         return
@@ -123,7 +135,7 @@ def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, app
         fmt = "table" if output is None and sys.stdout.isatty() else "csv"
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs --output FILE")
-    with Store.open(path) as store:
+    with Store.open(path, login=ctx.obj.get("login")) as store:
         run_batch(
             store, scheme, period, teams=teams or None, fmt=fmt, output=output,
             explain=explain, apply=apply_, progress=sys.stderr.isatty(), jobs=jobs,
@@ -135,7 +147,7 @@ def _tui(ctx, demo, lang):
     from cstui.tui.app import run
 
     path = _demo_db() if demo else resolve_db_path(ctx.obj.get("db"))
-    run(path, lang=lang)
+    run(path, lang=lang, login=ctx.obj.get("login"))
 
 
 @cli.command()
@@ -154,24 +166,82 @@ def demo(ctx, db, employees, months, seed):
     click.echo(str(summary))
 
 
+@cli.command("init")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--group", metavar="GROUP", help="Share the file with this OS group: mode 0660 (trusts every member of GROUP).")
+@click.option("--admin", "admin_login", metavar="LOGIN", help="The first admin (default: you; under sudo, the account that ran sudo).")
+def init_cmd(path, group, admin_login):
+    """Create a new, empty cstui database at PATH (mode 0600, or 0660 with --group)."""
+    from cstui.store import Store
+    from cstui.store.files import refuse_occupied
+
+    target = Path(path).expanduser()
+    refuse_occupied(target)
+    with Store.open(target, login=admin_login, create=True, group=group) as store:
+        mode = target.stat().st_mode & 0o777
+        click.echo(f"{target}: a new cstui database (mode {mode:04o}{', group ' + group if group else ''}); admin: {store.login}")
+
+
+@cli.command("check")
+@click.pass_context
+def check_cmd(ctx):
+    """Verify the database: cstui's own file, every page readable (quick_check), schema, file modes."""
+    from cstui.store import resolve_db_path
+    from cstui.store.health import check_database
+
+    path = resolve_db_path(ctx.obj.get("db"))
+    findings = check_database(path)
+    for finding in findings:
+        click.echo(finding.text)
+    if findings:
+        ctx.exit(findings[0].exit_code)
+    click.echo(f"{path}: ok")
+
+
+@cli.command("shell", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("login")
+@click.argument("words", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def shell_cmd(ctx, login, words):
+    """Run as LOGIN: the forced command of a person's SSH key (see docs/deploy.md).
+
+    Runs $SSH_ORIGINAL_COMMAND (or WORDS) when the allow-list has it, else opens the TUI.
+    Only the account that owns the database may run it.
+    """
+    from cstui.shell import requested_words, ssh_original_command, trust_login
+    from cstui.store import resolve_db_path
+
+    path = resolve_db_path(ctx.obj.get("db"))
+    trust_login(path, login)
+    command = requested_words(words, ssh_original_command())
+    ctx.obj["login"] = login
+    if not command:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise click.UsageError("no command given, and the TUI needs a terminal: ssh -t for the TUI, or give a command")
+        _tui(ctx, False, ctx.obj.get("lang"))
+        return
+    # the command runs as a fresh cstui invocation on the fixed database; it exits with its own code
+    cli.main(args=["--db", str(path), *command], prog_name="cstui", obj={"login": login})
+
+
 @cli.group("import")
 def import_():
     """Import a roster, scorecards or incidents (CSV in UTF-8/GB18030, or XLSX). All or nothing."""
 
 
 @import_.command("roster")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.pass_context
 def import_roster_cmd(ctx, file):
     """Columns: employee_id,name,team,role,hire_date[,login,scheme,level]."""
     from cstui.io.imports import import_roster
 
-    with _open_store(ctx) as store:
-        click.echo(import_roster(store, Path(file), progress=sys.stderr.isatty()))
+    with _open_store(ctx) as store, _import_file(file) as path:
+        click.echo(import_roster(store, path, progress=sys.stderr.isatty()))
 
 
 @import_.command("scorecards")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--period", required=True, metavar="YYYY-MM")
 @click.option("--scheme", "scheme_name", required=True, metavar="NAME|FILE.toml")
 @click.option("--format", "fmt", default=None, help="A plugin's importer name (default: by file suffix).")
@@ -183,19 +253,38 @@ def import_scorecards_cmd(ctx, file, period, scheme_name, fmt):
     from cstui.schemes import load_scheme
 
     scheme = load_scheme(scheme_name)
-    with _open_store(ctx) as store:
-        click.echo(import_scorecards(store, Path(file), Period.parse(period), scheme, fmt=fmt, progress=sys.stderr.isatty()))
+    with _open_store(ctx) as store, _import_file(file) as path:
+        click.echo(import_scorecards(store, path, Period.parse(period), scheme, fmt=fmt, progress=sys.stderr.isatty()))
 
 
 @import_.command("incidents")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.pass_context
 def import_incidents_cmd(ctx, file):
     """Columns: employee_id,date,code,count,points,note."""
     from cstui.io.imports import import_incidents
 
-    with _open_store(ctx) as store:
-        click.echo(import_incidents(store, Path(file), progress=sys.stderr.isatty()))
+    with _open_store(ctx) as store, _import_file(file) as path:
+        click.echo(import_incidents(store, path, progress=sys.stderr.isatty()))
+
+
+@contextmanager
+def _import_file(file: str):
+    """FILE, or for ``-`` standard input spooled to a private file named stdin.csv (or .xlsx);
+    problems then name stdin.csv, not the spool's directory."""
+    if file != "-":
+        yield Path(file)
+        return
+    from cstui.errors import InvalidData
+
+    data = sys.stdin.buffer.read()
+    with tempfile.TemporaryDirectory(prefix="cstui-stdin-") as spool:
+        path = Path(spool) / ("stdin.xlsx" if data.startswith(b"PK\x03\x04") else "stdin.csv")
+        path.write_bytes(data)
+        try:
+            yield path
+        except InvalidData as error:
+            raise InvalidData([line.replace(str(path), path.name) for line in error.lines], error.more) from None
 
 
 @cli.command("plugins")

@@ -1,7 +1,9 @@
 """Errors a user sees as one line, and the exit code each kind gives.
 
-Exit codes (documented in README): 0 done; 2 usage error; 3 invalid data (a bad file,
-value or scheme); 4 refused (no access, closed period, conflicting edit); 1 anything else;
+Exit codes (documented in README): 0 done; 2 usage error (and a --db path with no database);
+3 invalid data (a bad file, value or scheme); 4 refused (no access, closed period, conflicting
+edit, a file that is not a cstui database); 5 busy (another writer held the lock past the
+timeout); 6 storage failure (corrupt, read-only, disk full, I/O error); 1 anything else;
 129 the TUI's terminal went away; 141 the reader of batch output closed the pipe.
 """
 
@@ -12,6 +14,14 @@ EXIT_OTHER = 1
 EXIT_USAGE = 2
 EXIT_INVALID = 3
 EXIT_REFUSED = 4
+EXIT_BUSY = 5
+EXIT_STORAGE = 6
+
+
+class CstuiError(Exception):
+    """A failure whose exit code is its class's ``exit_code``; ``str()`` is the one line to show."""
+
+    exit_code = EXIT_OTHER
 
 
 class InvalidData(Exception):
@@ -38,11 +48,19 @@ def exit_code_for(exc: BaseException) -> int:
     from cstui.domain.period import PeriodError
     from cstui.domain.values import ValueProblem
     from cstui.schemes import SchemeError
-    from cstui.store import AccessDenied, Conflict, PeriodClosed, StoreError
+    from cstui.store import AccessDenied, Busy, Conflict, NoDatabase, NotOurs, PeriodClosed, StorageFailure, StoreError
 
     if isinstance(exc, OutputClosed):
         return EXIT_BROKEN_PIPE
-    if isinstance(exc, (AccessDenied, Conflict, PeriodClosed)):
+    if isinstance(exc, CstuiError):
+        return exc.exit_code
+    if isinstance(exc, Busy):
+        return EXIT_BUSY
+    if isinstance(exc, StorageFailure):
+        return EXIT_STORAGE
+    if isinstance(exc, NoDatabase):
+        return EXIT_USAGE
+    if isinstance(exc, (AccessDenied, Conflict, PeriodClosed, NotOurs)):
         return EXIT_REFUSED
     if isinstance(exc, (InvalidData, SchemeError, ValueProblem, PeriodError)):
         return EXIT_INVALID

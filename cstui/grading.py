@@ -225,7 +225,7 @@ def _worker_start(path: str, login: str, scheme, period: Period, apply: bool, ex
     from cstui.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the run and the pool
-    _WORKER.update(store=Store.open(path, login=login, create=False), scheme=scheme, period=period, apply=apply, explain=explain)
+    _WORKER.update(store=Store.open(path, login=login, check_pages=False), scheme=scheme, period=period, apply=apply, explain=explain)
 
 
 def _worker_grade(teams: list[str]):

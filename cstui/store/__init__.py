@@ -8,7 +8,8 @@
 """
 
 from cstui.store.errors import AccessDenied, Conflict, NotFound, PeriodClosed, StoreError
-from cstui.store.identity import USER_ROLES, User, os_login, resolve_db_path
+from cstui.store.files import Busy, NoDatabase, NotOurs, StorageFailure
+from cstui.store.identity import USER_ROLES, User, current_login, os_login, resolve_db_path
 from cstui.store.migrations import SCHEMA_VERSION
 from cstui.store.store import Store
 
@@ -16,12 +17,17 @@ __all__ = [
     "SCHEMA_VERSION",
     "USER_ROLES",
     "AccessDenied",
+    "Busy",
     "Conflict",
+    "NoDatabase",
+    "NotOurs",
     "NotFound",
     "PeriodClosed",
     "Store",
+    "StorageFailure",
     "StoreError",
     "User",
+    "current_login",
     "os_login",
     "resolve_db_path",
 ]

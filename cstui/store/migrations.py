@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from cstui.store.files import APPLICATION_ID
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
 
@@ -196,7 +198,9 @@ def migrate(conn: sqlite3.Connection, upto: int | None = None) -> int:
     """Apply the migrations not yet applied (up to ``upto``); returns the new version.
 
     The caller holds the write transaction (BEGIN IMMEDIATE), so two processes opening
-    the same new file cannot both migrate it.
+    the same new file cannot both migrate it. A file brought to the current schema is
+    marked as cstui's (``PRAGMA application_id``, in the same transaction): a new one, and
+    one an older cstui made before files were marked.
     """
     target = SCHEMA_VERSION if upto is None else upto
     current = schema_version(conn)
@@ -204,4 +208,6 @@ def migrate(conn: sqlite3.Connection, upto: int | None = None) -> int:
         MIGRATIONS[number](conn)
         # user_version is transactional: it rolls back with the migration
         conn.execute(f"PRAGMA user_version = {number + 1}")
+    if target == SCHEMA_VERSION:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return max(current, target)

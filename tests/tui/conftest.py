@@ -107,7 +107,7 @@ def seed_company(path: Path) -> Path:
     from cstui.store import Store
 
     rng = random.Random(7)
-    with Store.open(path, login="admin") as store:
+    with Store.open(path, login="admin", create=True) as store:
         for team_id, name, name_zh in TEAMS:
             store.add_team(team_id, name, name_zh)
         for login, role, teams in USERS:
