@@ -8,7 +8,6 @@ in one transaction.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -133,7 +132,12 @@ def import_roster(store, path: Path, progress: bool = False, on_progress: OnProg
         first_row[e.id] = number
         employees.append(e)
     problems.raise_if_any()
-    inserted, updated = store.import_roster(employees)
+    # the store fills what the file does not carry (status always; login, scheme and level
+    # when the column is absent or the cell empty) from the rows it reads inside its write
+    # transaction, and re-checks each merged level there: ``existing`` above only words the
+    # problems of a file
+    keep = ("status", "login", "scheme", "level")
+    inserted, updated = store.import_roster(employees, keep_stored=keep, check=_LevelCheck(path, schemes))
     unchanged = len(employees) - inserted - updated
     tail = f", {unchanged:,} unchanged" if unchanged else ""
     return f"{path.name}: {_plural(len(employees), 'employee')} ({inserted:,} new, {updated:,} updated{tail})"
@@ -179,9 +183,28 @@ def _roster_row(problems: FileProblems, number: int, row: dict, existing: dict, 
         return None
     return Employee(
         id=values["employee_id"], name=values["name"], team=values["team"], role=values["role"],
-        hire_date=hired, status=old.status if old else "active",
-        login=values["login"] or (old.login if old else None), scheme=scheme, level=level,
+        hire_date=hired, status=None, login=values["login"] or None,
+        scheme=values["scheme"] or None, level=values["level"] or None,
     )
+
+
+class _LevelCheck:
+    """Inside the store's transaction: each merged employee's level is on its scheme.
+
+    The file was checked against the roster read before the transaction; a scheme changed in
+    between (the file names a level but no scheme) is caught here and refused, row named.
+    """
+
+    def __init__(self, path: Path, schemes: _SchemeLevels):
+        self.path, self.schemes = path, schemes
+
+    def __call__(self, number: int, e: Employee) -> None:
+        if not (e.level and e.scheme):
+            return
+        keys = self.schemes.levels(e.scheme)
+        if keys is not None and e.level not in keys:
+            line = number + 1  # the header is line 1
+            raise InvalidData([f"{self.path}:{line}:level: level {e.level!r} is not on scheme {e.scheme} (changed meanwhile); expected one of {', '.join(keys)}"])
 
 
 def _check_scheme_level(problems, number, values, scheme, level, schemes: _SchemeLevels) -> None:
@@ -232,9 +255,10 @@ def import_scorecards(
         if values is not None and employee_id is not None:
             cards.append((employee_id, values))
     problems.raise_if_any()
-    columns = set(reader.columns) if reader else set()
-    cards = _keep_unlisted_metrics(store, period, cards, columns, specs)
-    inserted, updated, unchanged = store.save_scorecards((employee_id, period, values) for employee_id, values in cards)
+    columns = list(reader.columns) if reader else []
+    # the store merges each card with the stored one inside its write transaction: the file
+    # changes only the metrics it has columns for
+    inserted, updated, unchanged = store.save_scorecards(((employee_id, period, values) for employee_id, values in cards), columns=columns)
     return (
         f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): "
         f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
@@ -345,18 +369,6 @@ def normalise(value: object) -> str:
     return str(value)
 
 
-def _keep_unlisted_metrics(store, period: Period, cards: list, columns: set[str], specs: dict) -> list:
-    """Merge in stored values of metrics the file has no column for (a partial file must not erase them)."""
-    if set(specs) <= columns or not cards:
-        return cards
-    stored = store.month_values(period, [employee_id for employee_id, _ in cards])  # one query, not one per card
-    merged = []
-    for employee_id, values in cards:
-        keep = {k: v for k, v in stored.get(employee_id, {}).items() if k not in columns}
-        merged.append((employee_id, keep | values))
-    return merged
-
-
 # ------------------------------------------------------------------------------ incidents
 
 
@@ -365,8 +377,9 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
 
     Columns employee_id,date,code[,count,points,note]. Codes and points are checked
     against the catalogue of each employee's scheme. A row already recorded (same
-    employee, date, code, count, points and note) is not recorded again, so the same
-    file can be imported twice.
+    employee, date, code, count, points and note; the n-th identical row of the file is
+    the n-th copy) is not recorded again, so the same file can be imported twice, even by
+    two processes at once (the schema's unique key decides, see migration m006).
     """
     path = Path(path)
     table = open_table(path)
@@ -381,8 +394,7 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
         if inc is not None:
             incidents.append(inc)
     problems.raise_if_any()
-    new = _not_yet_recorded(store, incidents)
-    store.add_incidents(new)
+    new = store.import_incidents(incidents)  # skips what is recorded already, inside its transaction
     repeated = len(incidents) - len(new)
     return f"{path.name}: {_plural(len(incidents), 'incident')} ({len(new):,} new, {repeated:,} already recorded)"
 
@@ -474,23 +486,3 @@ def _check_code(problems, number, entries: dict, code: str, count, points) -> No
     elif not entry.points_min <= points <= entry.points_max:
         hint = " (deductions are negative)" if entry.points_max < 0 < points else ""
         problems.add(number, "points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}")
-
-
-def _incident_key(inc: Incident) -> tuple:
-    return (inc.employee_id, inc.date, inc.code, inc.count, inc.points, inc.note or "")
-
-
-def _not_yet_recorded(store, incidents: list[Incident]) -> list[Incident]:
-    """Incidents not already stored, matching copies one for one (two equal rows need two stored)."""
-    months = {(inc.employee_id, inc.period) for inc in incidents}
-    stored: Counter = Counter()
-    for employee_id, month in months:
-        stored.update(_incident_key(inc) for inc in store.incidents(employee_id, month))
-    new = []
-    for inc in incidents:
-        key = _incident_key(inc)
-        if stored[key] > 0:
-            stored[key] -= 1
-        else:
-            new.append(inc)
-    return new
