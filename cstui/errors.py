@@ -1,7 +1,8 @@
 """Errors a user sees as one line, and the exit code each kind gives.
 
 Exit codes (documented in README): 0 done; 2 usage error; 3 invalid data (a bad file,
-value or scheme); 4 refused (no access, closed period, conflicting edit); 1 anything else.
+value or scheme); 4 refused (no access, closed period, conflicting edit, data that kept
+changing during an apply); 1 anything else.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ def exit_code_for(exc: BaseException) -> int:
     from cstui.domain.period import PeriodError
     from cstui.domain.values import ValueProblem
     from cstui.schemes import SchemeError
-    from cstui.store import AccessDenied, Conflict, PeriodClosed, StoreError
+    from cstui.store import AccessDenied, ChangedMeanwhile, Conflict, PeriodClosed, StoreError
 
-    if isinstance(exc, (AccessDenied, Conflict, PeriodClosed)):
+    if isinstance(exc, (AccessDenied, ChangedMeanwhile, Conflict, PeriodClosed)):
         return EXIT_REFUSED
     if isinstance(exc, (InvalidData, SchemeError, ValueProblem, PeriodError)):
         return EXIT_INVALID

@@ -7,7 +7,7 @@
 - money and scores are TEXT decimals; scorecard values are the raw strings as typed.
 """
 
-from cstui.store.errors import AccessDenied, Conflict, NotFound, PeriodClosed, StoreError
+from cstui.store.errors import AccessDenied, ChangedMeanwhile, Conflict, NotFound, PeriodClosed, StoreError
 from cstui.store.identity import USER_ROLES, User, os_login, resolve_db_path
 from cstui.store.migrations import SCHEMA_VERSION
 from cstui.store.store import Store
@@ -16,6 +16,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "USER_ROLES",
     "AccessDenied",
+    "ChangedMeanwhile",
     "Conflict",
     "NotFound",
     "PeriodClosed",

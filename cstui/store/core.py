@@ -180,6 +180,11 @@ class StoreCore:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
+    def data_version(self) -> int:
+        """A number every committed change raises: the newest audit row's id (every write path
+        audits in its own transaction). Read before grading, compared inside the apply's write."""
+        return self.conn.execute("SELECT IFNULL(MAX(id), 0) FROM audit").fetchone()[0]
+
     @property
     def in_write(self) -> bool:
         return self._depth > 0
