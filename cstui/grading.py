@@ -176,25 +176,55 @@ def apply_graded(store, scheme, period: Period, teams: Iterable[str] | None = No
 
 
 def _record_spool(store, scheme, period: Period, spool: Spool, version: int) -> bool:
-    """Record the spooled teams if nothing was committed since ``version``; False when something was."""
+    """Record the spooled teams unless a change committed since ``version`` touches what was
+    graded; False when one does (the caller grades again)."""
     with store.write():
-        if store.data_version() != version:
+        if store.data_version() != version and _input_changed(store, scheme.name, spool.employee_ids, version):
             return False
         for graded in spool:
             record_team(store, scheme, period, graded.team, graded.results, graded.state)
     return True
 
 
+# Changes that cannot alter a grading already done: the role and the period's state are read
+# again by record_results inside the same transaction; results and teams are not grading input.
+_NOT_GRADING_INPUT = frozenset({"users", "periods", "results", "teams"})
+
+
+def _input_changed(store, scheme_name: str, graded_ids: set[str], version: int) -> bool:
+    """Whether a change committed after ``version`` touches the graded employees or the
+    scheme's roster (read inside the write transaction, from the audit trail)."""
+    incident_ids = []
+    for entity, key, before, after in store.changes_since(version):
+        if entity in _NOT_GRADING_INPUT:
+            continue
+        if entity == "scorecards" and key.rsplit("/", 1)[0] not in graded_ids:
+            continue
+        if entity == "employees" and key not in graded_ids and scheme_name not in (
+            (before or {}).get("scheme"), (after or {}).get("scheme")):
+            continue
+        if entity == "overrides" and (after or {}).get("employee_id") not in graded_ids:
+            continue
+        if entity == "incidents":
+            incident_ids.append(key)
+            continue
+        return True  # a change to the graded input (or of a table this check does not know)
+    return bool(incident_ids) and bool(set(store.incident_owners(incident_ids)) & graded_ids)
+
+
 class Spool:
-    """Graded teams kept in a temporary file, in order: memory holds one team at a time."""
+    """Graded teams kept in a temporary file, in order: memory holds one team at a time
+    (and the graded employees' ids, for :func:`_input_changed`)."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
         self._count = 0
+        self.employee_ids: set[str] = set()
 
     def add(self, graded: TeamResults) -> None:
         pickle.dump(tuple(graded), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._count += 1
+        self.employee_ids.update(result.employee_id for result in graded.results)
 
     def __iter__(self) -> Iterator[TeamResults]:
         self._file.seek(0)

@@ -87,3 +87,25 @@ def test_a_pooled_apply_grades_in_workers_with_no_lock_held(big_demo, tmp_path, 
         count = grading.apply_period(store, load_scheme("five-tier"), Period.parse("2026-10"), jobs=2)
         assert count == len(store.results("2026-10", scheme="five-tier")) > 0
     assert held and not any(held)
+
+
+def test_a_change_outside_what_was_graded_does_not_make_the_apply_grade_again(big_demo, tmp_path, monkeypatch):
+    path = tmp_path / "copy.db"
+    path.write_bytes(big_demo.read_bytes())
+    gradings = []
+    real = grading.graded_results
+
+    def meanwhile(store, *args, **kwargs):
+        gradings.append(1)
+        yield from real(store, *args, **kwargs)
+        if len(gradings) in (1, 2):  # another supervisor saves an assistant's card
+            with Store.open(path) as other:
+                e = other.employees(scheme="assistant-class", limit=1)[0]
+                other.save_scorecard(e.id, "2026-10", {"a_followups": str(90 + len(gradings))}, other.scorecard(e.id, "2026-10").version)
+
+    monkeypatch.setattr(grading, "graded_results", meanwhile)
+    with Store.open(path) as store:
+        grading.apply_period(store, load_scheme("star-levels"), Period.parse("2026-10"))
+        assert len(gradings) == 1  # the assistant's card is no input of star-levels
+        grading.apply_period(store, load_scheme("assistant-class"), Period.parse("2026-10"))
+        assert len(gradings) == 3  # its own scheme's card: graded again

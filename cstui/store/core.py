@@ -185,6 +185,19 @@ class StoreCore:
         audits in its own transaction). Read before grading, compared inside the apply's write."""
         return self.conn.execute("SELECT IFNULL(MAX(id), 0) FROM audit").fetchone()[0]
 
+    def changes_since(self, version: int) -> Iterator[tuple[str, str | None, object, object]]:
+        """(table, key, before, after) of every change committed after ``version``, oldest first:
+        a writer that validates what it read (an apply) asks this inside its transaction."""
+        for entity, key, before, after in self.conn.execute(
+            "SELECT entity, key, before, after FROM audit WHERE id > ? ORDER BY id", (version,)
+        ).fetchall():
+            yield entity, key, loads(before), loads(after)
+
+    def incident_owners(self, ids: Iterable[str]) -> list[str]:
+        """The employee ids of these incidents (for the same validation; not scoped)."""
+        sql = "SELECT DISTINCT employee_id FROM incidents WHERE CAST(id AS TEXT) IN (SELECT value FROM json_each(?))"
+        return [row[0] for row in self.conn.execute(sql, (dumps(list(ids)),))]
+
     @property
     def in_write(self) -> bool:
         return self._depth > 0
