@@ -152,37 +152,53 @@ def apply_graded(store, scheme, period: Period, teams: Iterable[str] | None = No
     graded (a progress bar): a re-grade shows the teams again. Raises ChangedMeanwhile when
     other writers committed during each of APPLY_ATTEMPTS gradings.
     """
+    return apply_schemes(store, [scheme], period, teams, jobs=jobs, on_team=on_team)[0]
+
+
+def apply_schemes(store, schemes: list, period: Period, teams: Iterable[str] | None = None, *, jobs: int | None = 1, on_team: Callable[[TeamResults], None] | None = None) -> list[Spool]:
+    """:func:`apply_graded` for several schemes recorded together (the TUI board applies every
+    scheme of its period at once): one spool per scheme, one write transaction for them all."""
     from cstui.store.errors import ChangedMeanwhile
 
     teams = list(teams) if teams else None
     for _ in range(APPLY_ATTEMPTS):
         version = store.data_version()  # before any grading read: a commit after it changes it
-        spool = Spool()
+        spools: list[Spool] = []
         try:
-            for graded in graded_results(store, scheme, period, teams, apply=True, jobs=jobs):
-                spool.add(graded)
-                if on_team is not None:
-                    on_team(graded)
-            if _record_spool(store, scheme, period, spool, version):
-                return spool
+            for scheme in schemes:
+                spools.append(Spool())
+                for graded in graded_results(store, scheme, period, teams, apply=True, jobs=jobs):
+                    spools[-1].add(graded)
+                    if on_team is not None:
+                        on_team(graded)
+            if _record_spools(store, schemes, period, spools, version):
+                return spools
         except BaseException:
-            spool.close()
+            _close_all(spools)
             raise
-        spool.close()
+        _close_all(spools)
     raise ChangedMeanwhile(
         f"refused: the data kept changing while {period} was graded ({APPLY_ATTEMPTS} tries, other "
         "writers committed each time); nothing was recorded: apply again when the others are done"
     )
 
 
-def _record_spool(store, scheme, period: Period, spool: Spool, version: int) -> bool:
+def _close_all(spools: list[Spool]) -> None:
+    for spool in spools:
+        spool.close()
+
+
+def _record_spools(store, schemes: list, period: Period, spools: list[Spool], version: int) -> bool:
     """Record the spooled teams unless a change committed since ``version`` touches what was
     graded; False when one does (the caller grades again)."""
     with store.write():
-        if store.data_version() != version and _input_changed(store, scheme.name, spool.employee_ids, version):
-            return False
-        for graded in spool:
-            record_team(store, scheme, period, graded.team, graded.results, graded.state)
+        if store.data_version() != version:
+            graded_ids = set().union(*(spool.employee_ids for spool in spools))
+            if _input_changed(store, {scheme.name for scheme in schemes}, graded_ids, version):
+                return False
+        for scheme, spool in zip(schemes, spools):
+            for graded in spool:
+                record_team(store, scheme, period, graded.team, graded.results, graded.state)
     return True
 
 
@@ -191,7 +207,7 @@ def _record_spool(store, scheme, period: Period, spool: Spool, version: int) -> 
 _NOT_GRADING_INPUT = frozenset({"users", "periods", "results", "teams"})
 
 
-def _input_changed(store, scheme_name: str, graded_ids: set[str], version: int) -> bool:
+def _input_changed(store, scheme_names: set[str], graded_ids: set[str], version: int) -> bool:
     """Whether a change committed after ``version`` touches the graded employees or the
     scheme's roster (read inside the write transaction, from the audit trail)."""
     incident_ids = []
@@ -200,8 +216,8 @@ def _input_changed(store, scheme_name: str, graded_ids: set[str], version: int) 
             continue
         if entity == "scorecards" and key.rsplit("/", 1)[0] not in graded_ids:
             continue
-        if entity == "employees" and key not in graded_ids and scheme_name not in (
-            (before or {}).get("scheme"), (after or {}).get("scheme")):
+        schemes_touched = {(before or {}).get("scheme"), (after or {}).get("scheme")}
+        if entity == "employees" and key not in graded_ids and not schemes_touched & scheme_names:
             continue
         if entity == "overrides" and (after or {}).get("employee_id") not in graded_ids:
             continue
@@ -220,11 +236,13 @@ class Spool:
         self._file = tempfile.TemporaryFile()
         self._count = 0
         self.employee_ids: set[str] = set()
+        self.result_count = 0
 
     def add(self, graded: TeamResults) -> None:
         pickle.dump(tuple(graded), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._count += 1
         self.employee_ids.update(result.employee_id for result in graded.results)
+        self.result_count += len(graded.results)
 
     def __iter__(self) -> Iterator[TeamResults]:
         self._file.seek(0)
