@@ -15,15 +15,13 @@ STAMP = "2026-11-14T09:30:00Z"
 
 
 @pytest.fixture
-def audit_db(tmp_path, frozen_clock, monkeypatch):
+def audit_db(tmp_path, frozen_clock, monkeypatch, seed_company_at):
     """The seeded company, every audit row stamped at one frozen moment."""
-    from conftest import seed_company
-
     from cstui.store import cards, checkpoints, core, periods, roster
 
     for module in (cards, checkpoints, core, periods, roster):
         monkeypatch.setattr(module, "now", lambda: STAMP)
-    path = seed_company(tmp_path / "company.db")
+    path = seed_company_at(tmp_path / "company.db")
     with Store.open(path, login="sup1") as store:
         store.save_scorecard("E001", "2026-10", store.scorecard("E001", "2026-10").values | {"sales_actual": "99999"}, 1)
     return path
