@@ -110,4 +110,4 @@ def test_duplicate_incidents_of_an_older_file_are_kept_as_copies(db_path):
         assert len(store.incidents("1001", "2026-10")) == 5
         with pytest.raises(StoreError, match="refused the change"):
             with store.write():
-                store.conn.execute(row.replace("INSERT", "INSERT") + "", (None,))  # copy 1 again
+                store.conn.execute(row, (None,))  # copy 1 of a key that has one: the unique key refuses it

@@ -97,6 +97,28 @@ def test_a_roster_import_keeps_a_scheme_and_level_set_while_it_waited(company, t
     assert (e.role, e.level, e.status) == ("team-lead", "3-star", "active")
 
 
+def test_a_roster_level_checked_against_a_scheme_changed_while_it_waited_is_refused(company, tmp_path):
+    from cstui.io.imports import import_roster
+
+    roster = tmp_path / "r.csv"  # a level, no scheme column: checked against the stored scheme, star-levels
+    roster.write_text("employee_id,name,team,role,hire_date,level\n1002,员工1002,T1,agent,2025-01-01,3-star\n", encoding="utf-8")
+
+    def first(path):
+        with Store.open(path, login="alice") as s:
+            return import_roster(s, roster)
+
+    def second(s):
+        e = s.employee("1002")
+        e.scheme = "five-tier"
+        return s.update_employee(e, 1).scheme
+
+    mine, theirs = race(company, first, second)
+    assert ok(theirs) == "five-tier"
+    assert mine[0] == "error" and mine[1].startswith("InvalidData:") and "r.csv:2:level: level '3-star' is not on scheme five-tier" in mine[1]
+    e = read(company, lambda s: s.employee("1002"))
+    assert (e.scheme, e.level) == ("five-tier", None)
+
+
 def _incident_file(tmp_path):
     path = tmp_path / "inc.csv"
     path.write_text("employee_id,date,code,count,points,note\n3001,2026-10-05,late,1,-3,迟到\n3001,2026-10-05,late,1,-3,迟到\n", encoding="utf-8")
@@ -227,3 +249,23 @@ def test_an_apply_regrades_with_a_card_saved_while_it_waited(company):
     assert ok(mine) == 2 and ok(theirs) == 2
     scores = read(company, lambda s: {r["employee_id"]: r["score"] for r in s.results(MONTH)})
     assert scores["1001"] == 150  # graded again with the card saved meanwhile, not the 100 read first
+
+
+def test_a_period_closed_while_another_close_waited_is_closed_once(company):
+    def first(path):
+        with Store.open(path, login="alice") as s:
+            return s.close_period(MONTH)
+
+    mine, theirs = race(company, first, lambda s: s.close_period(MONTH))
+    assert ok(theirs) is None and mine[0] == "error" and "already closed" in mine[1]
+    assert [a["action"] for a in read(company, lambda s: s.audit_log(entity="periods"))] == ["close"]
+
+
+def test_a_user_removed_while_an_admin_change_to_them_waited_is_not_brought_back(company):
+    def first(path):
+        with Store.open(path, login="alice") as s:
+            return s.remove_user("sam")
+
+    mine, theirs = race(company, first, lambda s: s.remove_user("sam"))
+    assert ok(theirs) is None and mine[0] == "error" and "no user 'sam'" in mine[1]
+    assert "sam" not in [u.login for u in read(company, lambda s: s.users())]
