@@ -4,8 +4,10 @@ and with ``apply`` record the results.
 Teams are read, graded and written a few at a time (``Store.team_histories`` streams them),
 so memory stays bounded by a few teams, not the company. A large run grades teams in
 worker processes (``jobs``; see :func:`cstui.grading.graded_results`); the report comes out
-in the same team order either way. With ``apply`` the whole run is one write transaction,
-held by this process: every team's results are recorded, or none are.
+in the same team order either way. With ``apply`` the run is graded first, with no lock held,
+then recorded in one short write transaction (every team's results, or none), and only then
+reported (:func:`cstui.grading.apply_graded`): a slow reader of the report never holds up
+another writer.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import errno
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
 from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
-from cstui.grading import InvalidCards, count_graded, graded_results, recorded_results
+from cstui.grading import InvalidCards, apply_graded, count_graded, graded_results, recorded_results
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -57,20 +59,34 @@ def run_batch(
             write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
         return
     total = count_graded(store, scheme.name, teams) if progress else 0
+    if apply:
+        _apply_then_report(store, scheme, period, teams, fmt=fmt, output=output, explain=explain, total=total, progress=progress, jobs=jobs)
+        return
     invalid = InvalidCards(period)
     with open_output(output, fmt, database=store.path) as stream, Progress(total, enabled=progress, label="grading") as bar:
-        with store.write() if apply else nullcontext():
-            # the write transaction is open before any worker reads: nobody commits in between
-            records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar, jobs=jobs, invalid=invalid)
-            write_report(records, fmt, stream, columns_for(explain))
-            invalid.refuse(applying=apply)  # with apply, inside the transaction: nothing recorded
+        records = graded_records(store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid)
+        write_report(records, fmt, stream, columns_for(explain))
+    invalid.refuse(applying=False)  # after the report: every other employee is in it
 
 
-def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None) -> Iterator[dict]:
-    """Report records in team order; with ``apply`` each team's results and checkpoint are recorded
-    as it comes in (the caller holds the write transaction: one for the whole run). ``invalid``
-    collects the cards the scheme refused, to be named once the report is out."""
-    for graded in graded_results(store, scheme, period, teams, apply=apply, explain=explain, jobs=jobs):
+def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, explain, total, progress, jobs) -> None:
+    """Grade, record in one short transaction, then write the report from the spool (no lock held).
+
+    A card the scheme refuses stops it before anything is recorded (exit 3, each card named).
+    """
+    if output is not None:  # before any grading: a report never goes over a database
+        refuse_output(Path(output), store.path)
+    with Progress(total, enabled=progress, label="grading") as bar:
+        spool = apply_graded(store, scheme, period, teams, jobs=jobs, on_team=lambda graded: bar.advance(graded.size))
+    with spool, open_output(output, fmt, database=store.path) as stream:
+        records = (result.as_record(explain) for graded in spool for result in graded.results)
+        write_report(records, fmt, stream, columns_for(explain))
+
+
+def graded_records(store, scheme, period: Period, teams, *, explain=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None) -> Iterator[dict]:
+    """Report records of a dry run, in team order, as the teams are graded; ``invalid`` collects
+    the cards the scheme refused, to be named once the report is out."""
+    for graded in graded_results(store, scheme, period, teams, explain=explain, jobs=jobs):
         if invalid is not None:
             invalid.note(graded.results)
         for result in graded.results:

@@ -411,6 +411,59 @@ def user_list(ctx):
     _print_table(("login", "role", "teams"), rows)
 
 
+@cli.group("audit", invoke_without_command=True)
+@click.option("--employee", metavar="ID", help="Rows about this employee (roster, cards, incidents, overrides, results).")
+@click.option("--user", "who", metavar="LOGIN", help="Rows written by this login.")
+@click.option("--period", metavar="YYYY-MM|YYYY-Qn", help="Rows about this period (a quarter includes its months).")
+@click.option("--table", metavar="NAME", help="Rows of one table: employees, scorecards, incidents, results, periods, users ...")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (YYYY-MM-DD, UTC).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day, inclusive.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows, newest first.")
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.pass_context
+def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
+    """List the audit trail, newest first (manager or admin); `cstui audit verify` checks its chain."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cstui.io.audit import AUDIT_COLUMNS, audit_records
+    from cstui.io.report import write_csv, write_json
+    from cstui.store.audit import AuditFilter
+
+    wanted = AuditFilter(
+        employee=employee, user=who, period=period, table=table, limit=limit,
+        since=since.date() if since else None, until=until.date() if until else None,
+    )
+    with _open_store(ctx) as store:
+        rows = store.audit_rows(wanted)
+    if fmt == "table":
+        records = list(audit_records(rows))
+        _print_table(AUDIT_COLUMNS, [[r[c] for c in AUDIT_COLUMNS] for r in records])
+        return
+    columns = [*AUDIT_COLUMNS, "before", "after"]
+    writer = write_csv if fmt == "csv" else write_json
+    writer(_csv_ready(audit_records(rows, full=True)) if fmt == "csv" else audit_records(rows, full=True), columns, sys.stdout)
+
+
+def _csv_ready(records):
+    from cstui.store.codec import dumps
+
+    for record in records:
+        yield record | {"before": dumps(record["before"]) or "", "after": dumps(record["after"]) or ""}
+
+
+@audit_group.command("verify")
+@click.pass_context
+def audit_verify(ctx):
+    """Walk the audit chain; name the first broken link (exit 3) or say how many rows hold."""
+    from cstui.errors import InvalidData
+
+    with _open_store(ctx) as store:
+        checked, broken = store.verify_audit()
+    if broken is not None:
+        raise InvalidData([f"audit trail broken at {broken} ({checked:,} rows before it hold)"])
+    click.echo(f"audit trail intact: {checked:,} rows, each linked to the one before")
+
+
 def _print_table(headers, rows) -> None:
     from cstui.io.text import render_table
 

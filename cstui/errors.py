@@ -2,7 +2,7 @@
 
 Exit codes (documented in README): 0 done; 2 usage error (and a --db path with no database);
 3 invalid data (a bad file, value or scheme); 4 refused (no access, closed period, conflicting
-edit, a file that is not a cstui database); 5 busy (another writer held the lock past the
+edit, a file that is not a cstui database, data that kept changing during an apply); 5 busy (another writer held the lock past the
 timeout); 6 storage failure (corrupt, read-only, disk full, I/O error); 1 anything else;
 129 the TUI's terminal went away; 141 the reader of batch output closed the pipe.
 """
@@ -48,7 +48,7 @@ def exit_code_for(exc: BaseException) -> int:
     from cstui.domain.period import PeriodError
     from cstui.domain.values import ValueProblem
     from cstui.schemes import SchemeError
-    from cstui.store import AccessDenied, Busy, Conflict, NoDatabase, NotOurs, PeriodClosed, StorageFailure, StoreError
+    from cstui.store import AccessDenied, Busy, ChangedMeanwhile, Conflict, NoDatabase, NotOurs, PeriodClosed, StorageFailure, StoreError
 
     if isinstance(exc, OutputClosed):
         return EXIT_BROKEN_PIPE
@@ -60,7 +60,7 @@ def exit_code_for(exc: BaseException) -> int:
         return EXIT_STORAGE
     if isinstance(exc, NoDatabase):
         return EXIT_USAGE
-    if isinstance(exc, (AccessDenied, Conflict, PeriodClosed, NotOurs)):
+    if isinstance(exc, (AccessDenied, ChangedMeanwhile, Conflict, PeriodClosed, NotOurs)):
         return EXIT_REFUSED
     if isinstance(exc, (InvalidData, SchemeError, ValueProblem, PeriodError)):
         return EXIT_INVALID

@@ -44,6 +44,7 @@ register(
         "Roster": ("Roster", "花名册"),
         "Board": ("Board", "考核看板"),
         "Schemes": ("Schemes", "方案"),
+        "Audit trail": ("Audit trail", "审计记录"),
         "Prev period": ("Prev period", "上一期"),
         "Next period": ("Next period", "下一期"),
         "Help": ("Help", "帮助"),
@@ -96,6 +97,9 @@ class CstuiApp(App[None]):
         Binding("1", "goto('roster')", "Roster", group=SCREENS),
         Binding("2", "goto('board')", "Board", group=SCREENS),
         Binding("3", "goto('schemes')", "Schemes", group=SCREENS),
+        # managers only (check_action); not in the footer, which has no room at 80 columns:
+        # the help (?) and the command palette list it
+        Binding("4", "audit", "Audit trail", show=False),
         Binding("left_square_bracket", "period(-1)", "Prev period", key_display="[", group=PERIOD),
         Binding("right_square_bracket", "period(1)", "Next period", key_display="]", group=PERIOD),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -146,6 +150,17 @@ class CstuiApp(App[None]):
 
     def action_goto(self, mode: str) -> None:
         self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "audit":
+            return self.ctx.store.user.is_manager
+        return True
+
+    def action_audit(self) -> None:
+        from cstui.tui.screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen(self.ctx))
 
     def action_period(self, step: int) -> None:
         self.ctx.period = self.ctx.period.shift(step)

@@ -104,3 +104,20 @@ def test_not_a_database_and_missing_file(tmp_path):
     with pytest.raises(StoreError, match="no cstui database at"):
         Store.open(tmp_path / "absent.db", login="alice", create=False)
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_duplicate_incidents_of_an_older_file_are_kept_as_copies(db_path):
+    """Before the natural key (m006) the same incident could be stored twice: both stay, numbered."""
+    build_at_version(db_path, 5)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    row = "INSERT INTO incidents (employee_id, date, period, code, count, points, note) VALUES ('1001', '2026-10-05', '2026-10', 'late', 1, ?, '迟到')"
+    for points in ("-3", "-3", "-3", None, None):
+        conn.execute(row, (points,))
+    conn.close()
+    with Store.open(db_path, login="olga") as store:
+        stored = store.conn.execute("SELECT points, copy FROM incidents ORDER BY id").fetchall()
+        assert stored == [("-3", 1), ("-3", 2), ("-3", 3), (None, 1), (None, 2)]
+        assert len(store.incidents("1001", "2026-10")) == 5
+        with pytest.raises(StoreError, match="refused the change"):
+            with store.write():
+                store.conn.execute(row, (None,))  # copy 1 of a key that has one: the unique key refuses it

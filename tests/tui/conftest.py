@@ -132,6 +132,12 @@ def seed_company(path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def seed_company_at():
+    """``seed_company_at(path)``: build the seeded company at ``path`` (a test that patches the clock first)."""
+    return seed_company
+
+
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory) -> Path:
     return seed_company(tmp_path_factory.mktemp("company") / "company.db")
