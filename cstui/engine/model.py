@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from cstui.domain import Employee, Override, Period, Result, Scorecard
 
 if TYPE_CHECKING:
+    from cstui.engine.params_schema import Table
     from cstui.schemes import Problems, Scheme
 
 
@@ -72,9 +73,14 @@ class DocumentModel:
     label: ClassVar[str] = ""
     # Bump when the layout of checkpoint() state changes: older checkpoints are then ignored.
     state_version: ClassVar[int] = 1
+    # The model's own top-level TOML tables (a cstui.engine.params_schema.Table): every key
+    # and type is checked before :meth:`check` runs. None: only the generic keys are checked.
+    params_schema: ClassVar[Table | None] = None
 
     def check(self, params: dict, problems: Problems) -> None:
-        """Add a problem for every parameter that does not fit this model."""
+        """Add a problem for every parameter that does not fit this model.
+
+        Runs only when ``params`` fit :attr:`params_schema` (when the model declares one)."""
 
     def metrics(self, scheme: Scheme) -> list[MetricSpec]:
         """The scorecard fields of ``scheme`` (default: its ``[metrics]`` tables)."""
