@@ -55,10 +55,11 @@ def what_raised(exc: BaseException) -> str:
 
 
 def is_project_error(exc: BaseException) -> bool:
-    """cstui's own error types (a bad card, a bad scheme, a refused write) pass through a guard:
-    a model raises them on purpose and the command line knows their exit codes."""
+    """cstui's own error types (a bad card, a bad scheme, a refused write; those the built-in
+    plugins declare, like a checkpoint that does not fit) pass through a guard: a model raises
+    them on purpose, and callers and the command line know what they mean."""
     module = type(exc).__module__
-    return module == "cstui" or module.startswith("cstui.")
+    return module == "cstui" or module.startswith(("cstui.", "cstui_plugins."))
 
 
 class GuardedMethod:

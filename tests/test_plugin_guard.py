@@ -245,3 +245,14 @@ def test_catalog_of_a_registry_reports_a_duplicate_scheme_name(site, tmp_path):
     assert any("scheme 'star-levels' is already registered by plugin star-levels" in line for line in catalog.errors)
     assert any(e.plugin == "twin-plugin" for e in registry.errors)
     assert catalog.get("star-levels").version == "1"
+
+
+def test_which_errors_a_guard_lets_through():
+    from cstui.domain import ValueProblem
+    from cstui.plugins import is_project_error
+    from cstui.schemes import SchemeError
+    from cstui_plugins.assistant_class.checkpoint import CheckpointError
+
+    assert is_project_error(ValueProblem("x")) and is_project_error(SchemeError(["x"]))
+    assert is_project_error(CheckpointError("x"))  # a built-in plugin's declared refusal
+    assert not is_project_error(ValueError("x")) and not is_project_error(SystemExit(3)) and not is_project_error(KeyError("k"))
