@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
-from cstui.grading import count_graded, graded_results, recorded_results
+from cstui.grading import InvalidCards, count_graded, graded_results, recorded_results
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -55,17 +55,22 @@ def run_batch(
             write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
         return
     total = count_graded(store, scheme.name, teams) if progress else 0
+    invalid = InvalidCards(period)
     with open_output(output, fmt) as stream, Progress(total, enabled=progress, label="grading") as bar:
         with store.write() if apply else nullcontext():
             # the write transaction is open before any worker reads: nobody commits in between
-            records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar, jobs=jobs)
+            records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar, jobs=jobs, invalid=invalid)
             write_report(records, fmt, stream, columns_for(explain))
+            invalid.refuse(applying=apply)  # with apply, inside the transaction: nothing recorded
 
 
-def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None, jobs: int | None = 1) -> Iterator[dict]:
+def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None) -> Iterator[dict]:
     """Report records in team order; with ``apply`` each team's results and checkpoint are recorded
-    as it comes in (the caller holds the write transaction: one for the whole run)."""
+    as it comes in (the caller holds the write transaction: one for the whole run). ``invalid``
+    collects the cards the scheme refused, to be named once the report is out."""
     for graded in graded_results(store, scheme, period, teams, apply=apply, explain=explain, jobs=jobs):
+        if invalid is not None:
+            invalid.note(graded.results)
         for result in graded.results:
             yield result.as_record(explain)
         if bar is not None:

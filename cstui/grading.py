@@ -22,8 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from cstui.domain import Period, Result
+from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
+from cstui.errors import InvalidData
 from cstui.engine.model import TeamHistory
 
+MAX_NAMED = 50  # refused cards named on stderr; the rest are counted
 SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves
 MAX_JOBS = 4  # the parent writes the report and the results alone: more workers wait on it
 TEAMS_PER_TASK = 8  # at most; small enough that the workers stay evenly busy to the end
@@ -99,8 +102,25 @@ def count_graded(store, scheme_name: str, teams: list[str] | None) -> int:
 
 
 def grade_team(scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> tuple[list[Result], dict | None]:
-    """One team's results (and, with ``apply``, its checkpoint at the period's last month)."""
-    model = scheme.model
+    """One team's results (and, with ``apply``, its checkpoint at the period's last month).
+
+    A stored card the scheme refuses is graded as a missing month and its employee's result
+    is ``invalid`` with the reasons; everyone else is graded and ranked as usual.
+    """
+    history, refused = screen_history(scheme, history, period)
+    results, state = _graded(scheme.model, scheme, history, period, apply=apply, explain=explain)
+    if refused:
+        mark_invalid(results, refused, period, explain=explain or apply)
+    return results, state
+
+
+def level_timelines(scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
+    """Each employee's level timeline up to ``until``, a refused card counting as a missing month."""
+    history, _ = screen_history(scheme, history, until)
+    return scheme.model.levels(scheme, history, until)
+
+
+def _graded(model, scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> tuple[list[Result], dict | None]:
     if apply:
         return model.grade_and_checkpoint(scheme, history, period)
     if explain or not takes_explain(model):
@@ -126,13 +146,34 @@ def apply_period(store, scheme, period: Period, teams: Iterable[str] | None = No
 
     ``on_results`` sees each team's results as they are recorded (a report, a progress bar).
     """
-    count = 0
+    count, invalid = 0, InvalidCards(period)
     with store.write():
         for graded in graded_results(store, scheme, period, teams, apply=True, jobs=jobs):
             count += len(graded.results)
+            invalid.note(graded.results)
             if on_results is not None:
                 on_results(graded.results)
+        invalid.refuse(applying=True)  # inside the transaction: nothing is recorded
     return count
+
+
+class InvalidCards:
+    """The refused cards met while a period is graded: named at the end, never hiding the rest."""
+
+    def __init__(self, period: Period):
+        self.period, self.lines = period, []
+
+    def note(self, results: Iterable[Result]) -> None:
+        self.lines.extend(invalid_lines(results))
+
+    def refuse(self, applying: bool) -> None:
+        """Raise :class:`InvalidData` naming each refused card (exit 3), if there was one."""
+        if not self.lines:
+            return
+        n = len(self.lines)
+        head = f"{n} scorecard problem{'s' if n != 1 else ''} in {self.period}"
+        head += ": nothing was recorded; correct the cards and apply again" if applying else ": those employees are not graded"
+        raise InvalidData([head, *self.lines[:MAX_NAMED]], more=max(0, n - MAX_NAMED))
 
 
 # -- worker processes -------------------------------------------------------------------------

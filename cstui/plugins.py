@@ -28,7 +28,10 @@ from cstui import hookspecs
 GROUP = "cstui"
 BUILTIN_DISTRIBUTION = "cstui"
 # The DocumentModel methods the rest of cstui calls: each is guarded on a registered model.
-MODEL_METHODS = ("check", "metrics", "score_month", "grade", "levels", "checkpoint", "grade_and_checkpoint")
+MODEL_METHODS = (
+    "check", "metrics", "card_problems", "incident_problems", "score_month", "grade", "levels", "checkpoint",
+    "grade_and_checkpoint",
+)
 
 
 class PluginFailure(Exception):

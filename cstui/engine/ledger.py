@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cstui.domain.types import Incident
-from cstui.domain.values import ValueProblem, format_number, parse_decimal
+from cstui.domain.values import MAX_COUNT, ValueProblem, format_number, parse_decimal
 
 if TYPE_CHECKING:
+    from cstui.engine.cards import CardProblem
     from cstui.schemes import Problems, Scheme
 
 SEVERITIES = ("bonus", "minor", "moderate", "severe")
@@ -200,6 +201,44 @@ def score_ledger(ledger: Ledger, employee: str, month: object, values: dict, inc
         total.score = ledger.cap
         total.lines.append(lambda: f"capped at {format_number(ledger.cap)}")
     return total
+
+
+def ledger_problems(ledger: Ledger, card: Any) -> list[CardProblem]:
+    """The ledger's verdict on a card (its values and incidents): [] when it can be scored."""
+    from cstui.engine.cards import CardProblem
+
+    try:
+        score_ledger(ledger, card.employee_id, card.period, card.values, card.incidents)
+    except LedgerProblem as exc:
+        return [CardProblem(field, reason) for field, reason in exc.problems]
+    return []
+
+
+def incident_problems(ledger: Ledger, incident: Incident) -> list[CardProblem]:
+    """One incident against the catalogue, each problem named by its column: code, count, points."""
+    from cstui.engine.cards import CardProblem
+
+    code, count, points = incident.code, incident.count, incident.points
+    entry = ledger.entries.get(code)
+    if entry is None:
+        return [CardProblem("code", f"unknown incident code {code!r}; see the scheme's catalogue (cstui scheme show)")]
+    problems = []
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
+        problems.append(CardProblem("count", f"expected a whole number from 1 to {MAX_COUNT:,}, got {count!r}"))
+    elif count > 1 and not entry.repeatable:
+        problems.append(CardProblem("count", f"{code} may be recorded once a month, got {count}"))
+    if points is None:
+        return problems
+    try:  # the store API takes a Decimal as given: the same limits as a typed value
+        points = parse_decimal(points, "points")
+    except ValueProblem as exc:
+        return problems + [CardProblem("points", str(exc))]
+    if entry.dismissal:
+        problems.append(CardProblem("points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty"))
+    elif not entry.points_min <= points <= entry.points_max:
+        hint = " (deductions are negative)" if entry.points_max < 0 < points else ""
+        problems.append(CardProblem("points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}"))
+    return problems
 
 
 def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> CatalogueEntry | None:

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
-from cstui.domain import Employee, Override, Period, Result, Scorecard
+from cstui.domain import Employee, Incident, Override, Period, Result, Scorecard
 
 if TYPE_CHECKING:
     from cstui.engine.params_schema import Table
+    from cstui.engine.cards import CardProblem
     from cstui.schemes import Problems, Scheme
 
 
@@ -76,6 +77,9 @@ class DocumentModel:
     # The model's own top-level TOML tables (a cstui.engine.params_schema.Table): every key
     # and type is checked before :meth:`check` runs. None: only the generic keys are checked.
     params_schema: ClassVar[Table | None] = None
+    # True when grade() itself treats a card card_problems() refuses as not scored (and so
+    # needs no history without it); grading then checks only the graded period's cards.
+    grades_invalid_cards: ClassVar[bool] = False
 
     def check(self, params: dict, problems: Problems) -> None:
         """Add a problem for every parameter that does not fit this model.
@@ -85,6 +89,35 @@ class DocumentModel:
     def metrics(self, scheme: Scheme) -> list[MetricSpec]:
         """The scorecard fields of ``scheme`` (default: its ``[metrics]`` tables)."""
         return scheme.metric_specs()
+
+    def card_problems(self, scheme: Scheme, card: Scorecard) -> list[CardProblem]:
+        """Every reason this scheme refuses ``card`` (values and incidents); [] when it is valid.
+
+        The one check of a card: import, the TUI and the store call it before writing, and
+        grading treats a stored card it refuses as invalid. Default: each required metric
+        filled, each filled metric of its kind, and, for a scheme with a ``[ledger]``, the
+        ledger's rules (adjustment range and reason, incident codes and points).
+        """
+        from cstui.engine.cards import value_problems
+
+        problems = value_problems(self.metrics(scheme), card.values)
+        if "ledger" in scheme.params:  # always: incident rules hold whatever the values
+            from cstui.engine.ledger import compile_ledger, ledger_problems
+
+            named = {p.field for p in problems}
+            problems += [p for p in ledger_problems(compile_ledger(scheme.params), card) if p.field not in named]
+        return problems
+
+    def incident_problems(self, scheme: Scheme, incident: Incident) -> list[CardProblem]:
+        """Every reason this scheme refuses ``incident`` on its own (code, count, points); [] when valid."""
+        from cstui.engine.cards import CardProblem
+
+        if "ledger" not in scheme.params:
+            reason = f"employee {incident.employee_id} is on scheme {scheme.name}, which keeps no incident catalogue"
+            return [CardProblem("employee_id", reason)]
+        from cstui.engine.ledger import compile_ledger, incident_problems
+
+        return incident_problems(compile_ledger(scheme.params), incident)
 
     def score_month(self, scheme: Scheme, employee: Employee, card: Scorecard) -> MonthScore:
         """Score one month's scorecard on its own (no history): the live panel's view."""

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable, Protocol
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
-from cstui.domain.values import PARSERS
+from cstui.engine.cards import is_blank, parse_value
 from cstui.engine.model import DocumentModel, MetricSpec, TeamHistory
 from cstui.engine.ranking import competition_ranks
 
@@ -34,7 +34,7 @@ def parse_card(specs: Iterable[MetricSpec], employee_id: str, card: Scorecard) -
     parsed: dict[str, Any] = {}
     for spec in specs:
         raw = card.values.get(spec.key)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if is_blank(raw):
             if spec.required:
                 raise CardValueError(employee_id, card.period, spec.key, f"no value; expected {spec.kind}")
             continue
@@ -43,29 +43,6 @@ def parse_card(specs: Iterable[MetricSpec], employee_id: str, card: Scorecard) -
         except ValueProblem as exc:
             raise CardValueError(employee_id, card.period, spec.key, str(exc)) from None
     return parsed
-
-
-# Parsed values by kind and text: a company's cards repeat the same few thousand texts
-# ("0.92", "87%"), and parsing each again was a tenth of grading a month. Values are
-# immutable (Decimal, int, str); a text that does not parse is never kept (it raises).
-_PARSED: dict[str, dict[str, Any]] = {kind: {} for kind in PARSERS}
-_PARSED_LIMIT = 200_000
-
-
-def parse_value(kind: str, raw: object) -> Any:
-    """``PARSERS[kind](raw)``, remembered for text values."""
-    if type(raw) is not str:
-        return PARSERS[kind](raw)
-    seen = _PARSED.get(kind)
-    if seen is None:
-        return PARSERS[kind](raw)
-    value = seen.get(raw)
-    if value is None:
-        value = PARSERS[kind](raw)
-        if len(seen) >= _PARSED_LIMIT:  # bounded: a long session sees many distinct amounts
-            seen.clear()
-        seen[raw] = value
-    return value
 
 
 def add_months(day: date, months: int) -> date:

@@ -234,11 +234,23 @@ def import_scorecards(
     problems.raise_if_any()
     columns = set(reader.columns) if reader else set()
     cards = _keep_unlisted_metrics(store, period, cards, columns, specs)
-    inserted, updated, unchanged = store.save_scorecards((employee_id, period, values) for employee_id, values in cards)
+    check_cards(problems, scheme, period, cards, first_row)
+    problems.raise_if_any()
+    inserted, updated, unchanged = store.save_scorecards(((employee_id, period, values) for employee_id, values in cards), scheme=scheme)
     return (
         f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): "
         f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
     )
+
+
+def check_cards(problems: FileProblems, scheme, period: Period, cards: list, row_of: dict[str, int]) -> None:
+    """Each card as it will be stored (the file's values over the stored ones), judged by its scheme."""
+    from cstui.domain import Scorecard
+    from cstui.engine.cards import card_problems
+
+    for employee_id, values in cards:
+        for problem in card_problems(scheme, Scorecard(employee_id, period, values)):
+            problems.add(row_of[employee_id], problem.field, problem.reason)
 
 
 def _open_scorecards(path: Path, fmt: str | None) -> TableFile:
@@ -374,10 +386,10 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
     check_header(problems, table.header, INCIDENT_REQUIRED, INCIDENT_OPTIONAL)
     problems.raise_if_any()
     roster = {e.id: e for e in store.employees()}
-    catalogues = _Catalogues()
+    schemes = _Schemes()
     incidents = []
     for number, row in counted(table, table.estimate, progress, "checking", on_progress):
-        inc = _incident_row(problems, number, row, roster, catalogues)
+        inc = _incident_row(problems, number, row, roster, schemes)
         if inc is not None:
             incidents.append(inc)
     problems.raise_if_any()
@@ -387,36 +399,28 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
     return f"{path.name}: {_plural(len(incidents), 'incident')} ({len(new):,} new, {repeated:,} already recorded)"
 
 
-class _Catalogues:
-    """Incident catalogue per scheme name (None: the scheme keeps no points ledger)."""
+class _Schemes:
+    """The scheme of each name, loaded once (None: the name is not a scheme that loads)."""
 
     def __init__(self):
-        self._by_scheme: dict[str, dict | None] = {}
+        self._by_name: dict[str, object | None] = {}
 
-    def entries(self, scheme_name: str) -> dict | None:
-        if scheme_name not in self._by_scheme:
-            self._by_scheme[scheme_name] = self._load(scheme_name)
-        return self._by_scheme[scheme_name]
+    def get(self, name: str):
+        if name not in self._by_name:
+            from cstui.schemes import SchemeError, load_scheme
 
-    @staticmethod
-    def _load(scheme_name: str) -> dict | None:
-        from cstui.engine.ledger import catalogue
-        from cstui.schemes import SchemeError, load_scheme
-
-        try:
-            scheme = load_scheme(scheme_name)
-        except SchemeError:
-            return None
-        if "ledger" not in scheme.params:
-            return None
-        return {entry.code: entry for entry in catalogue(scheme)}
+            try:
+                self._by_name[name] = load_scheme(name)
+            except SchemeError:
+                self._by_name[name] = None
+        return self._by_name[name]
 
 
-def _incident_row(problems: FileProblems, number: int, row: dict, roster: dict, catalogues: _Catalogues) -> Incident | None:
+def _incident_row(problems: FileProblems, number: int, row: dict, roster: dict, schemes: _Schemes) -> Incident | None:
     before = len(problems.lines) + problems.more
     check_extra(problems, number, row)
     employee_id, code = cell(row, "employee_id"), cell(row, "code")
-    entries = _employee_catalogue(problems, number, employee_id, roster, catalogues)
+    scheme = _employee_scheme(problems, number, employee_id, roster, schemes)
     day = _field(problems, number, "date", cell(row, "date"), parse_date, required=True)
     count = _field(problems, number, "count", cell(row, "count") or "1", parse_count)
     if count == 0:
@@ -424,11 +428,12 @@ def _incident_row(problems: FileProblems, number: int, row: dict, roster: dict, 
     points = _field(problems, number, "points", cell(row, "points"), parse_decimal)
     if not code:
         problems.add(number, "code", "required; the cell is empty")
-    elif entries is not None:
-        _check_code(problems, number, entries, code, count, points)
-    if len(problems.lines) + problems.more > before:
+    if len(problems.lines) + problems.more > before or scheme is None:
         return None
-    return Incident(employee_id=employee_id, date=day, code=code, count=count, points=points, note=cell(row, "note"))
+    inc = Incident(employee_id=employee_id, date=day, code=code, count=count, points=points, note=cell(row, "note"))
+    for problem in scheme.model.incident_problems(scheme, inc):
+        problems.add(number, problem.field, problem.reason)
+    return None if len(problems.lines) + problems.more > before else inc
 
 
 def _field(problems, number, column, text, parser, required=False):
@@ -443,7 +448,7 @@ def _field(problems, number, column, text, parser, required=False):
         return None
 
 
-def _employee_catalogue(problems, number, employee_id, roster, catalogues) -> dict | None:
+def _employee_scheme(problems, number, employee_id, roster, schemes: _Schemes):
     if not employee_id:
         problems.add(number, "employee_id", "required; the cell is empty")
         return None
@@ -454,26 +459,10 @@ def _employee_catalogue(problems, number, employee_id, roster, catalogues) -> di
     if not employee.scheme:
         problems.add(number, "employee_id", f"employee {employee_id} has no scheme, so no incident catalogue")
         return None
-    entries = catalogues.entries(employee.scheme)
-    if entries is None:
-        problems.add(number, "employee_id", f"employee {employee_id} is on scheme {employee.scheme}, which keeps no incident catalogue")
-    return entries
-
-
-def _check_code(problems, number, entries: dict, code: str, count, points) -> None:
-    entry = entries.get(code)
-    if entry is None:
-        problems.add(number, "code", f"unknown incident code {code!r}; see the scheme's catalogue (cstui scheme show)")
-        return
-    if count and count > 1 and not entry.repeatable:
-        problems.add(number, "count", f"{code} may be recorded once a month, got {count}")
-    if points is None:
-        return
-    if entry.dismissal:
-        problems.add(number, "points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty")
-    elif not entry.points_min <= points <= entry.points_max:
-        hint = " (deductions are negative)" if entry.points_max < 0 < points else ""
-        problems.add(number, "points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}")
+    scheme = schemes.get(employee.scheme)
+    if scheme is None:
+        problems.add(number, "employee_id", f"employee {employee_id} is on scheme {employee.scheme}, which does not load")
+    return scheme
 
 
 def _incident_key(inc: Incident) -> tuple:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from cstui.domain import Incident, Period, Scorecard
 from cstui.store.codec import dumps, incident_from_row, incident_record, loads, now
 from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month
 from cstui.store.roster import RosterMixin
 
@@ -45,7 +46,7 @@ def check_incident(inc: Incident, where: str = "") -> None:
         raise StoreError(f"{prefix}points must be a Decimal or empty, got {inc.points!r}")
 
 
-class CardsMixin(PeriodsMixin, RosterMixin):
+class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
     # -- scorecards ---------------------------------------------------------------------------
 
     def scorecard(self, employee_id: str, month: Period | str) -> Scorecard:
@@ -57,11 +58,13 @@ class CardsMixin(PeriodsMixin, RosterMixin):
         return Scorecard(employee_id, month, values, self.incidents(employee_id, month), version)
 
     def save_scorecard(
-        self, employee_id: str, month: Period | str, values: Mapping[str, object], expected_version: int
+        self, employee_id: str, month: Period | str, values: Mapping[str, object], expected_version: int, scheme=None
     ) -> int:
         """Save one card if nobody changed it since ``expected_version``; returns the new version.
 
         Saving the values already stored writes nothing and returns the current version.
+        A card the employee's scheme refuses raises :class:`CardRefused` naming each field
+        (``scheme``: the scheme object to judge by, when it is the employee's own).
         """
         month, values = as_month(month), clean_values(values)
         key = f"{employee_id}/{month}"
@@ -77,14 +80,17 @@ class CardsMixin(PeriodsMixin, RosterMixin):
             before = loads(row["values"]) if row else None
             if before == values:
                 return current
+            self._gate_cards([(employee_id, str(month))], scheme, {(employee_id, str(month)): values})
             record = (employee_id, str(month), dumps(values), current + 1, self.login, now())
             self.conn.execute(_INSERT_CARD if row is None else _UPDATE_CARD, record)
             self._invalidate_checkpoints([(employee_id, str(month))])
             self._audit("save", "scorecards", key, before, values)
             return current + 1
 
-    def save_scorecards(self, rows: Iterable[tuple[str, Period | str, Mapping[str, object]]]) -> tuple[int, int, int]:
+    def save_scorecards(self, rows: Iterable[tuple[str, Period | str, Mapping[str, object]]], scheme=None) -> tuple[int, int, int]:
         """Bulk save in one transaction; returns (inserted, updated, unchanged).
+
+        All or nothing: one card its scheme refuses (:class:`CardRefused`) writes none.
 
         Idempotent: a card whose values are already stored is neither written nor audited.
         Bulk import is last-writer-wins (no version check), like re-importing a file.
@@ -104,6 +110,8 @@ class CardsMixin(PeriodsMixin, RosterMixin):
                 elif found[0] != text and loads(found[0]) != values:
                     updates.append((employee_id, month, text, found[1] + 1, who, stamp))
                     audits.append((f"{employee_id}/{month}", found[0], text))
+            new_values = {(employee_id, month): values for employee_id, month, values in cards}
+            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, new_values)
             self.conn.executemany(_INSERT_CARD, inserts)
             self.conn.executemany(_UPDATE_CARD, updates)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
@@ -205,6 +213,7 @@ class CardsMixin(PeriodsMixin, RosterMixin):
                 self._invalidate_checkpoints([(inc.employee_id, str(inc.period))])
                 self._audit("add", "incidents", str(cursor.lastrowid), None, record)
                 stored.append(replace(inc, id=cursor.lastrowid, recorded_by=recorded_by))
+            self._gate_incidents(stored)
         return stored
 
     def delete_incident(self, id: int, expected_version: int | None = None) -> Incident:
@@ -230,6 +239,8 @@ class CardsMixin(PeriodsMixin, RosterMixin):
                 self.conn.execute(
                     "UPDATE incidents SET deleted = ?, version = version + 1 WHERE id = ?", (deleted, id)
                 )
+                if not deleted:  # a restored incident may break a rule of its month (once a month)
+                    self._gate_incidents([incident_from_row(row)])
                 self._invalidate_checkpoints([(row["employee_id"], row["period"])])
                 self._audit(action, "incidents", str(id), {"deleted": row["deleted"]}, {"deleted": deleted})
         return incident_from_row(row)

@@ -29,6 +29,7 @@ class AssistantClass(DocumentModel):
     review = "quarterly"
     label = "1st / 2nd / 3rd class assistants"
     params_schema = rules_params.PARAMS_SHAPE
+    grades_invalid_cards = True  # a card the ledger cannot score is a month not scored (months.py)
 
     def check(self, params: dict, problems: Problems) -> None:
         rules_params.check(params, problems)

@@ -23,6 +23,7 @@ from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal
 from cstui.engine import checks
+from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.replay import (
@@ -87,6 +88,17 @@ class StarLevels(ReplayModel):
         return compile_params(params, problems)
 
     # --- one month ----------------------------------------------------------------------
+
+    def card_problems(self, scheme: Any, card: Scorecard) -> list[CardProblem]:
+        """The metrics' kinds, and every KPI's target above 0 (a completion % needs one)."""
+        problems = super().card_problems(scheme, card)
+        params, refused = self.compiled(scheme), {p.field for p in problems}
+        kinds = {spec.key: spec.kind for spec in params.specs}
+        for target in dict.fromkeys(kpi.target for kpi in params.kpis):
+            raw = card.values.get(target)
+            if target not in refused and not is_blank(raw) and parse_value(kinds[target], raw) <= 0:
+                problems.append(CardProblem(target, f"expected a target above 0, got {str(raw).strip()}"))
+        return problems
 
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         params = self.compiled(scheme)

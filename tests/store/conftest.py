@@ -30,6 +30,16 @@ def store(db_path):
 
 
 @pytest.fixture
+def assistants(store):
+    """Employees A001-A003 on T1 under assistant-class, the built-in scheme with an incident
+    catalogue (star-levels and five-tier keep none, so the store refuses incidents for them)."""
+    ids = ["A001", "A002", "A003"]
+    for id in ids:
+        store.add_employee(make_employee(id, "T1", scheme="assistant-class"))
+    return ids
+
+
+@pytest.fixture
 def open_as(db_path, store):
     """Open the same file as another login (its own connection)."""
     opened = []

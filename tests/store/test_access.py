@@ -4,6 +4,7 @@ import pytest
 
 from cstui.domain import Incident, Override, Period
 from cstui.store import AccessDenied, NotFound, Store, StoreError, User
+from scheme_cards import five_card, star_card
 
 
 @pytest.fixture
@@ -38,11 +39,11 @@ def test_supervisor_sees_only_own_teams(sam, store):
 
 
 def test_supervisor_writes_own_teams_only(sam, new_employee):
-    sam.save_scorecard("1001", "2026-10", {"x": "1"}, 0)
+    sam.save_scorecard("1001", "2026-10", star_card(), 0)
     with pytest.raises(AccessDenied, match="may only change teams T1"):
-        sam.save_scorecard("2001", "2026-10", {"x": "1"}, 0)
+        sam.save_scorecard("2001", "2026-10", five_card(), 0)
     with pytest.raises(AccessDenied):
-        sam.save_scorecards([("1001", "2026-11", {"x": "1"}), ("2001", "2026-11", {"x": "1"})])
+        sam.save_scorecards([("1001", "2026-11", star_card()), ("2001", "2026-11", five_card())])
     assert sam.scorecard("1001", "2026-11").version == 0  # the whole batch was refused
     with pytest.raises(AccessDenied):
         sam.add_incident(Incident("2001", date(2026, 10, 1), "late"))
@@ -72,7 +73,7 @@ def test_viewer_reads_but_writes_nothing(store, open_as):
     assert vic.count_employees() == 5
     assert [e.id for e in val.employees()] == ["2001", "2002"]
     with pytest.raises(AccessDenied, match="viewer and may not change anything"):
-        val.save_scorecard("2001", "2026-10", {"x": "1"}, 0)
+        val.save_scorecard("2001", "2026-10", five_card(), 0)
     with pytest.raises(AccessDenied):
         vic.add_incident(Incident("1001", date(2026, 10, 1), "late"))
     with pytest.raises(AccessDenied):
@@ -83,7 +84,7 @@ def test_manager_sees_and_changes_all_teams(store, open_as):
     store.add_user("mia", "manager")
     mia = open_as("mia")
     assert mia.count_employees() == 5
-    mia.save_scorecard("2001", "2026-10", {"x": "1"}, 0)
+    mia.save_scorecard("2001", "2026-10", five_card(), 0)
     mia.close_period("2026-10")
     mia.add_override(Override("1001", Period.parse("2026-10"), "3-star", "outstanding", ""))
     assert mia.overrides("1001")[0].author == "mia"

@@ -11,6 +11,7 @@ from cstui.io.imports import import_scorecards
 from cstui.schemes import load_scheme
 from cstui.store import AccessDenied, NotFound, PeriodClosed, StoreError
 from cstui.store.cards import clean_values
+from scheme_cards import five_card
 
 MANY = 600
 
@@ -25,6 +26,11 @@ def big(store, new_employee):
 
 def card_rows(ids, month="2026-10", actual="90"):
     return [(id, month, {"sales_target": "100", "sales_actual": actual}) for id in ids]
+
+
+def five_tier_rows(ids, month="2026-10"):
+    """Cards of the fixture's five-tier employees (2001, 2002 on T2)."""
+    return [(id, month, five_card()) for id in ids]
 
 
 def audit_rows(store) -> list[dict]:
@@ -97,11 +103,11 @@ def test_closed_month_or_quarter_is_refused_naming_the_first_row(store, big):
 def test_out_of_scope_team_is_refused_for_every_row_not_just_the_first(store, big, open_as):
     store.add_user("sue", "supervisor", ["T2"])
     sue = open_as("sue")
-    rows = card_rows(["2001", "2002"]) + card_rows(big)  # T2 rows first, then T1
+    rows = five_tier_rows(["2001", "2002"]) + card_rows(big)  # T2 rows first, then T1
     with pytest.raises(AccessDenied, match="employee B0000 of team T1.*may only change teams T2"):
         sue.save_scorecards(rows)
     assert store.scorecard("2001", "2026-10").version == 0
-    assert sue.save_scorecards(card_rows(["2001", "2002"])) == (2, 0, 0)
+    assert sue.save_scorecards(five_tier_rows(["2001", "2002"])) == (2, 0, 0)
 
 
 def test_viewer_may_not_bulk_save(store, big, open_as):
@@ -111,11 +117,11 @@ def test_viewer_may_not_bulk_save(store, big, open_as):
 
 
 def test_month_given_as_period_or_text_is_one_card(store, big):
-    rows = card_rows(big[:5]) + [(big[0], Period.parse("2026-10"), {"sales_actual": "1"})]
+    rows = card_rows(big[:5]) + card_rows(big[:1], month=Period.parse("2026-10"), actual="1")
     with pytest.raises(StoreError, match="row 6: scorecard B0000/2026-10 appears twice \\(also row 1\\)"):
         store.save_scorecards(rows)
     with pytest.raises(StoreError, match="row 2: .*not a quarter"):
-        store.save_scorecards([(big[0], "2026-09", {}), (big[1], "2026-Q3", {})])
+        store.save_scorecards(card_rows(big[:1], month="2026-09") + card_rows(big[1:2], month="2026-Q3"))
 
 
 def test_clean_values_keeps_its_rules():
@@ -137,11 +143,11 @@ def test_scheme_members_is_ids_and_teams_scoped_like_employees(store, big, open_
 
 
 def test_month_values_reads_one_months_cards_scoped(store, big, open_as):
-    store.save_scorecards(card_rows(big[:2]) + card_rows(["2001"]) + card_rows(big[:1], month="2026-11", actual="7"))
+    store.save_scorecards(card_rows(big[:2]) + five_tier_rows(["2001"]) + card_rows(big[:1], month="2026-11", actual="7"))
     assert store.month_values("2026-10", [big[0], big[1], big[2], "2001"]) == {
         big[0]: {"sales_actual": "90", "sales_target": "100"},
         big[1]: {"sales_actual": "90", "sales_target": "100"},
-        "2001": {"sales_actual": "90", "sales_target": "100"},
+        "2001": five_card(),
     }
     assert store.month_values(Period.parse("2026-11"), big) == {big[0]: {"sales_actual": "7", "sales_target": "100"}}
     store.add_user("sue", "supervisor", ["T2"])
@@ -151,13 +157,16 @@ def test_month_values_reads_one_months_cards_scoped(store, big, open_as):
 def test_partial_import_keeps_stored_metrics_of_every_card(store, new_employee, tmp_path):
     ids = [f"A{n:04d}" for n in range(MANY)]
     store.import_roster([new_employee(id, "T1", scheme="assistant-class") for id in ids])
-    store.save_scorecards([(id, "2026-10", {"adjustment": "2", "a_followups": "5"}) for id in ids])
+    stored = {"adjustment": "2", "adjustment_reason": "night cover", "a_followups": "5"}
+    store.save_scorecards([(id, "2026-10", stored) for id in ids])
     path = tmp_path / "followups.csv"
     path.write_text("employee_id,a_followups,b_followups\n" + "".join(f"{id},12,14\n" for id in ids), encoding="utf-8")
     scheme = load_scheme("assistant-class")
     summary = import_scorecards(store, path, Period.parse("2026-10"), scheme)
     assert summary.endswith(f"0 new, {MANY:,} updated, 0 unchanged")
-    assert store.scorecard(ids[-1], "2026-10").values == {"a_followups": "12", "adjustment": "2", "b_followups": "14"}
+    assert store.scorecard(ids[-1], "2026-10").values == {
+        "a_followups": "12", "adjustment": "2", "adjustment_reason": "night cover", "b_followups": "14"
+    }
     again = import_scorecards(store, path, Period.parse("2026-10"), scheme)
     assert again.endswith(f"0 new, 0 updated, {MANY:,} unchanged")
 

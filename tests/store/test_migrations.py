@@ -17,7 +17,8 @@ def build_at_version(path, k: int) -> None:
     if k >= 1:
         conn.execute("INSERT INTO teams (id, name) VALUES ('T1', 'One')")
         conn.execute(
-            "INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1001', '张三', 'T1', 'agent', '2025-01-01')"
+            "INSERT INTO employees (id, name, team, role, hire_date, scheme) "
+            "VALUES ('1001', '张三', 'T1', 'agent', '2025-01-01', 'star-levels')"
         )
         conn.execute("INSERT INTO users (login, role, teams) VALUES ('olga', 'admin', '[]')")
     conn.execute("COMMIT")
@@ -49,7 +50,8 @@ def test_upgrade_from_every_earlier_version(db_path, k):
         if k >= 1:
             assert store.employee("1001").name == "张三"
             assert [u.login for u in store.users()] == ["olga"]
-        store.save_scorecard("1001" if k >= 1 else _add_one(store), "2026-10", {"x": "1"}, 0)
+        card = {"sales_target": "100", "sales_actual": "90"}  # valid for star-levels: the store checks each card
+        assert store.save_scorecard("1001" if k >= 1 else _add_one(store), "2026-10", card, 0) == 1
 
 
 def _add_one(store: Store) -> str:
@@ -57,7 +59,7 @@ def _add_one(store: Store) -> str:
 
     from cstui.domain import Employee
 
-    store.add_employee(Employee("1001", "张三", "T1", "agent", date(2025, 1, 1)))
+    store.add_employee(Employee("1001", "张三", "T1", "agent", date(2025, 1, 1), scheme="star-levels"))
     return "1001"
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from cstui.domain import Incident, Period, Result
 from cstui.store import PeriodClosed, StoreError
+from scheme_cards import star_card
 
 
 def result(employee_id="1001", period="2026-10", team="T1", score="101.5") -> Result:
@@ -14,24 +15,24 @@ def result(employee_id="1001", period="2026-10", team="T1", score="101.5") -> Re
     )
 
 
-def test_unknown_period_is_open_and_close_locks_the_month(store):
-    inc = store.add_incident(Incident("1001", date(2026, 10, 9), "late"))
-    store.save_scorecard("1001", "2026-10", {"x": "1"}, 0)
+def test_unknown_period_is_open_and_close_locks_the_month(store, assistants):
+    inc = store.add_incident(Incident(assistants[0], date(2026, 10, 9), "late"))  # a scheme with incidents
+    store.save_scorecard("1001", "2026-10", star_card("1"), 0)
     assert store.period_status("2026-10") == "open"
     store.close_period("2026-10")
     assert store.period_status(Period.parse("2026-10")) == "closed"
     assert store.period_status("2026-11") == "open"
     with pytest.raises(PeriodClosed, match="period 2026-10 is closed \\(by alice at"):
-        store.save_scorecard("1001", "2026-10", {"x": "2"}, 1)
+        store.save_scorecard("1001", "2026-10", star_card("2"), 1)
     with pytest.raises(PeriodClosed, match="row 2"):
-        store.save_scorecards([("1001", "2026-11", {"x": "1"}), ("1002", "2026-10", {"x": "1"})])
+        store.save_scorecards([("1001", "2026-11", star_card("1")), ("1002", "2026-10", star_card("1"))])
     with pytest.raises(PeriodClosed):
-        store.add_incident(Incident("1001", date(2026, 10, 20), "late"))
+        store.add_incident(Incident(assistants[0], date(2026, 10, 20), "late"))
     with pytest.raises(PeriodClosed):
         store.delete_incident(inc.id)
     with pytest.raises(PeriodClosed):
         store.record_results([result()])
-    assert store.scorecard("1001", "2026-10").values == {"x": "1"}
+    assert store.scorecard("1001", "2026-10").values == star_card("1")
     assert store.scorecard("1001", "2026-11").version == 0
 
 
@@ -40,7 +41,7 @@ def test_a_closed_quarter_locks_each_of_its_months(store):
     for month in ("2026-10", "2026-11", "2026-12"):
         assert store.period_status(month) == "closed"
         with pytest.raises(PeriodClosed, match="2026-Q4"):
-            store.save_scorecard("1001", month, {"x": "1"}, 0)
+            store.save_scorecard("1001", month, star_card("1"), 0)
     assert store.period_status("2027-01") == "open"
     with pytest.raises(StoreError, match="reopen 2026-Q4"):
         store.reopen_period("2026-11", "typo")
@@ -55,7 +56,7 @@ def test_reopen_needs_a_reason_and_unlocks(store):
     store.reopen_period("2026-10", "late correction from HR")
     assert store.period_status("2026-10") == "open"
     assert store.periods()[0]["reason"] == "late correction from HR"
-    store.save_scorecard("1001", "2026-10", {"x": "1"}, 0)
+    store.save_scorecard("1001", "2026-10", star_card("1"), 0)
     actions = [a["action"] for a in store.audit_log(entity="periods")]
     assert actions == ["reopen", "close"]
     with pytest.raises(StoreError, match="not closed"):

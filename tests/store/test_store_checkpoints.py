@@ -9,6 +9,7 @@ import pytest
 
 from cstui.domain import Incident, Override, Period
 from cstui.store import StoreError
+from scheme_cards import five_card, star_card
 
 M = Period.parse
 STATE = {"employees": {"1001": {"level": "2-star"}}}
@@ -18,13 +19,23 @@ def kept(store) -> list[tuple[str, str, str]]:
     return [(c["scheme"], c["team"], c["month"]) for c in store.checkpoints()]
 
 
-@pytest.fixture
-def saved(store):
-    """Checkpoints of T1 and T2 at 2026-09, 2026-10 and 2026-11 under star-levels (fingerprint "fp")."""
+def save_six(store):
     with store.write():
         for month in ("2026-09", "2026-10", "2026-11"):
             store.save_checkpoints("star-levels", "fp", M(month), {"T1": STATE, "T2": STATE})
     return store
+
+
+@pytest.fixture
+def saved(store):
+    """Checkpoints of T1 and T2 at 2026-09, 2026-10 and 2026-11 under star-levels (fingerprint "fp")."""
+    return save_six(store)
+
+
+@pytest.fixture
+def saved_with_assistants(store, assistants):
+    """``saved`` with T1 also holding assistant-class employees A001-A003 (added before the checkpoints)."""
+    return save_six(store)
 
 
 def card(store, employee_id: str, month: str, amount: str = "100") -> None:
@@ -62,15 +73,15 @@ def test_a_scorecard_of_an_earlier_month_deletes_the_later_checkpoints_of_its_te
 
 
 def test_bulk_scorecards_delete_from_each_teams_earliest_month(saved):
-    saved.save_scorecards([("1001", "2026-11", {"a": "1"}), ("1002", "2026-10", {"a": "1"}), ("2001", "2026-11", {"a": "1"})])
+    saved.save_scorecards([("1001", "2026-11", star_card()), ("1002", "2026-10", star_card()), ("2001", "2026-11", five_card())])
     assert kept(saved) == [("star-levels", "T1", "2026-09"), ("star-levels", "T2", "2026-09"), ("star-levels", "T2", "2026-10")]
 
 
 def test_unchanged_scorecards_keep_the_checkpoints(store):
-    store.save_scorecards([("1001", "2026-10", {"a": "1"})])
+    store.save_scorecards([("1001", "2026-10", star_card())])
     with store.write():
         store.save_checkpoints("star-levels", "fp", M("2026-10"), {"T1": STATE})
-    store.save_scorecards([("1001", "2026-10", {"a": "1"})])  # the same values: nothing written
+    store.save_scorecards([("1001", "2026-10", star_card())])  # the same values: nothing written
     assert kept(store) == [("star-levels", "T1", "2026-10")]
 
 
@@ -81,12 +92,13 @@ def test_a_rolled_back_write_keeps_the_checkpoints(saved):
         raise RuntimeError("the caller fails after the write")
     assert len(kept(saved)) == 6
     with pytest.raises(StoreError):  # a bulk import refused half-way deletes nothing either
-        saved.save_scorecards([("1001", "2026-09", {"a": "1"}), ("nobody", "2026-09", {"a": "1"})])
+        saved.save_scorecards([("1001", "2026-09", star_card()), ("nobody", "2026-09", star_card())])
     assert len(kept(saved)) == 6
 
 
-def test_incidents_added_deleted_and_restored_invalidate(saved):
-    (inc,) = saved.add_incidents([Incident("1001", date(2026, 11, 3), "late")])
+def test_incidents_added_deleted_and_restored_invalidate(saved_with_assistants):
+    saved = saved_with_assistants  # incidents need a scheme with a catalogue: A001 (T1, assistant-class)
+    (inc,) = saved.add_incidents([Incident("A001", date(2026, 11, 3), "late")])
     assert ("star-levels", "T1", "2026-11") not in kept(saved) and ("star-levels", "T1", "2026-10") in kept(saved)
     with saved.write():
         saved.save_checkpoints("star-levels", "fp", M("2026-11"), {"T1": STATE})

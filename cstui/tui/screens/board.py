@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from cstui.domain import Period, Result
+from cstui.engine.cards import INVALID, invalid_results
+from cstui.errors import InvalidData
 from cstui.grading import apply_period, graded_teams, result_from_row
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
@@ -102,6 +104,11 @@ register(
         "decision.exemption": ("exemption", "豁免"),
         "decision.eligible": ("eligible", "符合条件"),
         "decision.missing": ("missing", "缺数据"),
+        "decision.invalid": ("invalid card", "考核表无效"),
+        "board.apply.invalid": (
+            "{n} scorecard(s) of this period are refused by their scheme (listed first): correct them, then apply",
+            "本周期有 {n} 张考核表不符合方案（列在最前）：请先更正，再记录结果",
+        ),
         "decision.none": ("no review", "无评审"),
     }
 )
@@ -278,6 +285,10 @@ class PeriodBoardScreen(Screen):
         return sorted(rows, key=self._sort_key)
 
     def _sort_key(self, r: Result):
+        # a refused card comes first whatever the sort: it must be corrected before Apply
+        return (r.decision != INVALID, self._order(r))
+
+    def _order(self, r: Result):
         missing = Decimal("-1e9")
         if self.sort == "score":
             return (-(r.score if r.score is not None else missing), r.employee_id)
@@ -436,6 +447,10 @@ class PeriodBoardScreen(Screen):
         if g is None or not g.results:
             self.notify(self.ctx.t("board.none"))
             return
+        invalid = invalid_results(g.results)
+        if invalid:  # batch --apply refuses the same; say so before asking
+            self.notify(self.ctx.t("board.apply.invalid", n=len(invalid)), severity="error", timeout=8)
+            return
         self.app.push_screen(ConfirmModal(self.ctx, self.ctx.t("board.apply.title"), self.apply_message(g)),
                              lambda yes: yes and self._record(g))
 
@@ -470,8 +485,9 @@ class PeriodBoardScreen(Screen):
         try:
             with store.write():
                 count = sum(apply_period(store, self.ctx.scheme(name), g.period, teams) for name in sorted({r.scheme for r in g.results}))
-        except (SchemeError, StoreError) as error:
+        except (SchemeError, StoreError, InvalidData) as error:  # InvalidData: a card went bad since
             self.notify(str(error), severity="error")
+            self.reload()
             return
         self.notify(self.ctx.t("board.applied", n=count, period=g.period))
         self.reload()

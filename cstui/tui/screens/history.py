@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cstui.domain import Override, Period, Result
 from cstui.engine.model import TeamHistory
+from cstui.grading import grade_team, level_timelines
 from cstui.schemes import Scheme
 from cstui.store import StoreError
 from cstui.tui.context import AppContext
@@ -79,7 +80,7 @@ def tell_story(ctx: AppContext, scheme: Scheme, employee_id: str, team: str, unt
     if history is None:
         return story
     employee = next(e for e in history.employees if e.id == employee_id)
-    story.timeline = scheme.model.levels(scheme, history, until).get(employee_id, [])
+    story.timeline = level_timelines(scheme, history, until).get(employee_id, [])
     months = [until.shift(-i) for i in range(MONTHS_SHOWN - 1, -1, -1)]
     cards = history.cards.get(employee_id, {})
     for month in months:
@@ -107,7 +108,7 @@ def _decision(ctx, scheme, history, employee_id, team, period, month):
     if recorded:
         return (period, recorded[0], True)
     try:
-        results = scheme.model.grade(scheme, upto(history, month), period)
+        results, _ = grade_team(scheme, upto(history, month), period, apply=False, explain=True)
     except ValueError:
         return (period, None, False)
     mine = [r for r in results if r.employee_id == employee_id]

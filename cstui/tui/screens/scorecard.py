@@ -17,7 +17,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from cstui.domain import Incident, Period, Scorecard
-from cstui.domain.values import PARSERS, ValueProblem, format_number
+from cstui.domain.values import ValueProblem, format_number
+from cstui.engine.cards import CardRefused, card_problems
 from cstui.engine.model import MetricSpec
 from cstui.store import Conflict, StoreError
 from cstui.tui.context import AppContext
@@ -120,7 +121,9 @@ class ScorecardScreen(Screen):
         self.version = 0
         self.incidents: list[Incident] = []
         self.deleted: list[Incident] = []  # undo stack of this visit
-        self.errors: dict[str, str] = {}
+        self.errors: dict[str, str] = {}  # field (or "incident CODE") -> why the scheme refuses it
+        self.fields = {spec.key for spec in self.specs}
+        self.save_tried = False
         self.editable = False
 
     def _catalogue(self) -> list:
@@ -180,8 +183,8 @@ class ScorecardScreen(Screen):
                 field = self.query_one(f"#m-{spec.key}", Input)
                 field.value = str(self.saved.get(spec.key, ""))
                 field.disabled = not self.editable
-        for spec in self.specs:
-            self._validate(spec)
+        self.save_tried = self.version > 0  # a stored card is judged whole: it should be complete
+        self._validate()
         self._fill_incidents()
         self.refresh_bindings()
         self.refresh_live()
@@ -236,24 +239,26 @@ class ScorecardScreen(Screen):
     def dirty(self) -> bool:
         return self.editable and self.values() != {k: str(v) for k, v in self.saved.items() if str(v).strip()}
 
-    def _validate(self, spec: MetricSpec) -> None:
-        text = self.query_one(f"#m-{spec.key}", Input).value.strip()
-        problem = ""
-        if text:
-            try:
-                PARSERS[spec.kind](text)
-            except ValueProblem as error:
-                problem = str(error)
-        if problem:
-            self.errors[spec.key] = problem
-        else:
-            self.errors.pop(spec.key, None)
+    def _validate(self) -> None:
+        """The scheme's own card check (the one import and the store make) on the typed card.
+
+        Until the first save, a field left blank is not called out: the supervisor is still
+        filling the card. From then on every refusal shows beside its field.
+        """
+        self.errors = {}
+        if self.scheme is None:
+            return
+        typed = self.values()
+        card = Scorecard(self.employee_id, self.month, typed, list(self.incidents), self.version)
+        for problem in card_problems(self.scheme, card):
+            if self.save_tried or problem.field not in self.fields or problem.field in typed:
+                self.errors.setdefault(problem.field, problem.reason)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("m-")
         spec = next((s for s in self.specs if s.key == key), None)
         if spec is not None:
-            self._validate(spec)
+            self._validate()
             self.refresh_live()
 
     # -- the live panel ---------------------------------------------------------------------
@@ -269,6 +274,7 @@ class ScorecardScreen(Screen):
         summary, trace = [], []
         if self.errors:
             summary.append(t("sc.invalid", n=len(self.errors)))
+            summary += [f"{field}: {why}" for field, why in self.errors.items() if field not in self.fields]
         if self.scheme is not None:
             try:
                 month = self.scheme.model.score_month(self.scheme, self.employee, self.card())
@@ -317,16 +323,19 @@ class ScorecardScreen(Screen):
 
     def save(self) -> bool:
         t = self.ctx.t
+        self.save_tried = True
+        self._validate()
         if self.errors:
-            labels = [metric_label(s, self.ctx.lang) for s in self.specs if s.key in self.errors]
-            self.notify(t("sc.fix_first", fields=", ".join(labels)), severity="error")
-            return False
+            return self._refused()
         values = self.values()
         try:
-            version = self.ctx.store.save_scorecard(self.employee_id, self.month, values, self.version)
+            version = self.ctx.store.save_scorecard(self.employee_id, self.month, values, self.version, scheme=self.scheme)
         except Conflict as conflict:
             self._conflict(conflict, values)
             return False
+        except CardRefused as refused:  # the store's door: same check, on the card as stored
+            self.errors = {p.field: p.reason for p in refused.problems}
+            return self._refused()
         except StoreError as error:
             self.notify(str(error), severity="error")
             return False
@@ -334,6 +343,14 @@ class ScorecardScreen(Screen):
         self.notify(t("sc.saved", who=self.employee.name, month=self.month, version=version))
         self._head()
         return True
+
+    def _refused(self) -> bool:
+        """Each refused field marked beside it; one message naming them; nothing saved."""
+        self.refresh_live()
+        names = {s.key: metric_label(s, self.ctx.lang) for s in self.specs}
+        labels = [names.get(field, field) for field in self.errors]
+        self.notify(self.ctx.t("sc.fix_first", fields=", ".join(labels)), severity="error")
+        return False
 
     def _conflict(self, conflict: Conflict, yours: dict[str, str]) -> None:
         theirs_card = self.ctx.store.scorecard(self.employee_id, self.month)
@@ -410,7 +427,7 @@ class ScorecardScreen(Screen):
                 return
             try:
                 self.ctx.store.add_incident(incident)
-            except StoreError as error:
+            except (StoreError, ValueProblem) as error:  # ValueProblem: the scheme refused it
                 self.notify(str(error), severity="error")
                 return
             self._reload_incidents()
@@ -442,7 +459,7 @@ class ScorecardScreen(Screen):
         incident = self.deleted[-1]
         try:
             self.ctx.store.restore_incident(incident.id)
-        except StoreError as error:
+        except (StoreError, ValueProblem) as error:  # refused: restoring would break a rule of the month
             self.notify(str(error), severity="error")
             return
         self.deleted.pop()
@@ -452,4 +469,5 @@ class ScorecardScreen(Screen):
     def _reload_incidents(self) -> None:
         self.incidents = self.ctx.store.incidents(self.employee_id, self.month)
         self._fill_incidents()
+        self._validate()
         self.refresh_live()

@@ -1,0 +1,173 @@
+"""What a valid scorecard is: the one check every door calls, and grading relies on.
+
+A document model owns the check (:meth:`cstui.engine.model.DocumentModel.card_problems`
+and ``incident_problems``); import, the TUI's save and the store's save API all call it
+before they write, so a card the scheme would refuse never gets in. Grading calls it too:
+a card stored by an older version or by hand that fails the check costs its employee a
+flag (``decision == "invalid"``), never the month-end of anyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from cstui.domain import Period, Scorecard, ValueProblem
+from cstui.domain.values import PARSERS
+
+if TYPE_CHECKING:
+    from cstui.domain import Result
+    from cstui.engine.model import MetricSpec, TeamHistory
+
+INVALID = "invalid"  # the decision of a result whose period has a card its scheme refuses
+FLAG = "invalid-scorecard"
+
+KIND_TEXT = {
+    "rate": "a rate such as 0.62 or 62%",
+    "seconds": "seconds",
+    "count": "a whole count",
+    "number": "a number",
+    "money": "an amount in yuan",
+    "rating": "a rating from 0 to 100",
+    "points": "points",
+    "text": "text",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CardProblem:
+    """One reason a scheme refuses a card: the field (metric key, or ``incident CODE``) and why."""
+
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+
+class CardRefused(ValueProblem):
+    """Cards their scheme refuses: ``refused[(employee_id, month)]`` lists each field and why."""
+
+    def __init__(self, refused: Mapping[tuple[str, str], list[CardProblem]]):
+        self.refused = {key: list(problems) for key, problems in refused.items()}
+        super().__init__("\n".join(f"scorecard {e}/{m}: {p}" for (e, m), problems in self.refused.items() for p in problems))
+
+    @property
+    def problems(self) -> list[CardProblem]:
+        return [p for problems in self.refused.values() for p in problems]
+
+
+# Parsed values by kind and text: a company's cards repeat the same few thousand texts
+# ("0.92", "87%"), and parsing each again was a tenth of grading a month. Values are
+# immutable (Decimal, int, str); a text that does not parse is never kept (it raises).
+_PARSED: dict[str, dict[str, Any]] = {kind: {} for kind in PARSERS}
+_PARSED_LIMIT = 200_000
+
+
+def parse_value(kind: str, raw: object) -> Any:
+    """``PARSERS[kind](raw)``, remembered for text values."""
+    if type(raw) is not str:
+        return PARSERS[kind](raw)
+    seen = _PARSED.get(kind)
+    if seen is None:
+        return PARSERS[kind](raw)
+    value = seen.get(raw)
+    if value is None:
+        value = PARSERS[kind](raw)
+        if len(seen) >= _PARSED_LIMIT:  # bounded: a long session sees many distinct amounts
+            seen.clear()
+        seen[raw] = value
+    return value
+
+
+def is_blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def value_problems(specs: Iterable[MetricSpec], values: Mapping[str, object]) -> list[CardProblem]:
+    """Every required field filled, every filled field of its kind (the default card check)."""
+    problems = []
+    for spec in specs:
+        raw = values.get(spec.key)
+        if is_blank(raw):
+            if spec.required:
+                problems.append(CardProblem(spec.key, f"required; expected {KIND_TEXT.get(spec.kind, spec.kind)}"))
+            continue
+        try:
+            parse_value(spec.kind, raw)
+        except ValueProblem as exc:
+            problems.append(CardProblem(spec.key, str(exc)))
+        except KeyError:  # a kind no parser knows: the scheme check names it; refuse, do not crash
+            problems.append(CardProblem(spec.key, f"unknown metric kind {spec.kind!r}"))
+    return problems
+
+
+def unknown_fields(specs: Iterable[MetricSpec], values: Mapping[str, object], scheme_name: str) -> list[CardProblem]:
+    """Fields the scheme does not have (refused when written; ignored when graded)."""
+    known = {spec.key for spec in specs}
+    return [CardProblem(key, f"not a field of scheme {scheme_name}") for key in values if key not in known]
+
+
+def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
+    """The scheme's verdict on ``card``: [] when valid. A model that raises is a refusal, not a crash."""
+    try:
+        return list(scheme.model.card_problems(scheme, card))
+    except ValueProblem as exc:
+        return [CardProblem("(card)", str(exc))]
+
+
+# -- grading with invalid cards ---------------------------------------------------------------
+
+
+def screen_history(scheme: Any, history: TeamHistory, period: Period) -> tuple[TeamHistory, dict[str, dict[Period, list[CardProblem]]]]:
+    """The history without the cards the scheme refuses, and those cards' problems by employee.
+
+    A model that grades invalid cards itself (``grades_invalid_cards``) gets the history as it
+    is; only the period's cards are checked, to name them. Others see a refused card as a
+    missing month (it breaks a streak, as a missing month does), and the result says why.
+    """
+    own = getattr(scheme.model, "grades_invalid_cards", False)
+    months = set(period.months())
+    refused: dict[str, dict[Period, list[CardProblem]]] = {}
+    kept_cards = {}
+    for employee_id, cards in history.cards.items():
+        kept = {}
+        for month, card in cards.items():
+            problems = card_problems(scheme, card) if not own or month in months else []
+            if problems:
+                refused.setdefault(employee_id, {})[month] = problems
+                if own:
+                    kept[month] = card
+            else:
+                kept[month] = card
+        kept_cards[employee_id] = kept
+    if not refused or own:
+        return history, refused
+    return replace(history, cards=kept_cards), refused
+
+
+def mark_invalid(results: list[Result], refused: dict[str, dict[Period, list[CardProblem]]], period: Period, explain: bool) -> None:
+    """Results whose period holds a refused card: decision ``invalid``, each problem a flag."""
+    months = period.months()
+    for result in results:
+        bad = [(m, p) for m, problems in refused.get(result.employee_id, {}).items() if m in months for p in problems]
+        if not bad:
+            continue
+        bad_months = {str(m) for m, _ in bad}
+        result.decision = INVALID  # not scored: the period's own card is not one to grade
+        result.score = result.grade = result.rank = result.pay_delta = None
+        result.flags = [f"{FLAG} {m}: {p}" for m, p in bad] + [
+            f for f in result.flags if not (f.startswith(("missing", FLAG)) and any(m in f for m in bad_months))
+        ]
+        if explain:
+            result.trace = [f"scorecard {m} refused by the scheme ({p}): graded as a missing month" for m, p in bad] + result.trace
+
+
+def invalid_results(results: Iterable[Result]) -> list[Result]:
+    return [r for r in results if r.decision == INVALID]
+
+
+def invalid_lines(results: Iterable[Result]) -> list[str]:
+    """One line per refused card of ``results``: ``E0001 张伟: invalid-scorecard 2026-10: field: reason``."""
+    return [f"{r.employee_id} {r.name}: {f}" for r in invalid_results(results) for f in r.flags if f.startswith(FLAG)]

@@ -1,0 +1,122 @@
+"""The store's door of the one card check: no write leaves a card its scheme refuses.
+
+Every path that changes a card (a save, a bulk import, an incident added or restored) calls
+:meth:`CardGateMixin._gate_cards` inside its write transaction, after the change, on the
+card as it now stands (values and the month's incidents): a plugin or a script using the
+store API cannot get past the check that import and the TUI make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from cstui.domain import Period, Scorecard
+from cstui.engine.cards import CardProblem, CardRefused, card_problems, unknown_fields
+from cstui.store.codec import dumps, incident_from_row, loads
+
+MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful at a time
+
+
+class CardGateMixin:
+    _gate_schemes: dict
+
+    def _scheme_for_cards(self, name: str | None, given=None):
+        """The registered scheme of ``name`` judges: a caller cannot bring a laxer copy of it.
+
+        ``given`` (a scheme loaded from a file, e.g. ``import --scheme calls.toml``) judges only
+        the cards of a scheme name nothing registers.
+        """
+        cache = self.__dict__.setdefault("_gate_schemes", {})
+        if name not in cache:
+            from cstui.schemes import catalog
+
+            schemes = catalog()
+            cache[name] = schemes.get(name) if name in schemes.names() else None  # never a file path
+        found = cache[name]
+        if found is None and given is not None and given.name == name:
+            return given
+        if found is None:
+            from cstui.schemes import SchemeError
+
+            raise SchemeError([f"scheme {name!r} is not installed: its cards cannot be checked; install it or import with --scheme FILE.toml"])
+        return found
+
+    def _gate_cards(self, keys: Iterable[tuple[str, str]], given=None, values: Mapping | None = None, only=None) -> None:
+        """Refuse (raise :class:`CardRefused`) if any of these (employee, month) cards is invalid now.
+
+        ``values`` may hold the cards' new values by key (a bulk write has them at hand);
+        others are read from the table. ``only`` keeps the problems it accepts. Runs inside
+        the caller's write transaction.
+        """
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return
+        schemes = self._schemes_of({employee_id for employee_id, _ in keys})
+        values = values if values is not None else self._stored_values(keys)
+        incidents = self._stored_incidents(keys)
+        refused: dict[tuple[str, str], list[CardProblem]] = {}
+        for employee_id, month in keys:
+            card = Scorecard(employee_id, Period.parse(month), values.get((employee_id, month), {}), incidents.get((employee_id, month), []))
+            problems = self._card_verdict(schemes.get(employee_id), card, given)
+            if only is not None:
+                problems = [p for p in problems if only(p)]
+            if problems:
+                refused[employee_id, month] = problems
+                if len(refused) >= MAX_REFUSED:
+                    break
+        if refused:
+            raise CardRefused(refused)
+
+    def _gate_incidents(self, incidents: Iterable) -> None:
+        """Each incident against its scheme's catalogue, then each month's card as it now stands."""
+        incidents = list(incidents)
+        schemes = self._schemes_of({inc.employee_id for inc in incidents})
+        refused: dict[tuple[str, str], list[CardProblem]] = {}
+        for inc in incidents:
+            name = schemes.get(inc.employee_id)
+            scheme = self._scheme_for_cards(name) if name else None
+            problems = scheme.model.incident_problems(scheme, inc) if scheme else [CardProblem("employee_id", f"employee {inc.employee_id} has no scheme, so no incident catalogue")]
+            if problems:
+                refused.setdefault((inc.employee_id, str(inc.period)), []).extend(problems)
+        if refused:
+            raise CardRefused(refused)
+        # the month's incidents together (a code allowed once a month, recorded twice); the
+        # card's values are not judged here: incidents come in while the month is being filled
+        self._gate_cards(((inc.employee_id, str(inc.period)) for inc in incidents), only=_about_incidents)
+
+    def _card_verdict(self, scheme_name: str | None, card: Scorecard, given) -> list[CardProblem]:
+        if not scheme_name:
+            return [CardProblem("employee_id", f"employee {card.employee_id} has no scheme: no card can be checked or graded")]
+        scheme = self._scheme_for_cards(scheme_name, given)
+        return unknown_fields(scheme.model.metrics(scheme), card.values, scheme.name) + card_problems(scheme, card)
+
+    def _schemes_of(self, ids: set[str]) -> dict[str, str | None]:
+        sql = "SELECT id, scheme FROM employees WHERE id IN (SELECT value FROM json_each(?))"
+        return dict(self.conn.execute(sql, (dumps(sorted(ids)),)))
+
+    def _stored_values(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        sql = 'SELECT "values" FROM scorecards WHERE employee_id = ? AND period = ?'
+        found = {}
+        for key in keys:
+            row = self.conn.execute(sql, key).fetchone()
+            found[key] = loads(row[0]) if row else {}
+        return found
+
+    def _stored_incidents(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
+        """The live incidents of these cards: one query per month."""
+        by_month: dict[str, list[str]] = {}
+        for employee_id, month in keys:
+            by_month.setdefault(month, []).append(employee_id)
+        sql = (
+            "SELECT * FROM incidents WHERE period = ? AND deleted = 0 "
+            "AND employee_id IN (SELECT value FROM json_each(?)) ORDER BY date, id"
+        )
+        found: dict[tuple[str, str], list] = {}
+        for month, ids in by_month.items():
+            for row in self._rows(sql, (month, dumps(ids))):
+                found.setdefault((row["employee_id"], month), []).append(incident_from_row(row))
+        return found
+
+
+def _about_incidents(problem: CardProblem) -> bool:
+    return problem.field.startswith("incident ")
