@@ -190,6 +190,9 @@ def test_guarded_models_keep_their_type_signature_and_pickle(site):
     scheme = load_scheme("grade-raises")
     model = scheme.model
     assert type(model).__name__ == "GradeRaises"
+    from cstui.plugins import MODEL_METHODS, GuardedMethod
+
+    assert all(isinstance(getattr(model, name), GuardedMethod) for name in MODEL_METHODS)
     from cstui.grading import takes_explain
 
     assert takes_explain(model)

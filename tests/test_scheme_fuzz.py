@@ -147,3 +147,28 @@ def test_a_mutation_the_fuzz_makes_is_reported_not_ignored():
     _mutate(doc, ("review", "promote_at"), "misspell", None)
     doc["name"] = "fuzz"
     assert load_only_scheme_errors(dumped(doc)) is None
+
+
+@pytest.mark.slow
+@settings(FUZZ_DOCS, max_examples=max(1, EXAMPLES // 16))
+@given(st.data())
+def test_scheme_check_exits_0_or_3_never_unexpected(data):
+    """`cstui scheme check` on a mutated shipped scheme: ok, or invalid data with every line named."""
+    from click.testing import CliRunner
+
+    from cstui.cli import cli
+
+    name = data.draw(st.sampled_from(sorted(SHIPPED)))
+    doc = tomllib.loads(tomli_w.dumps(SHIPPED[name]))
+    path = data.draw(st.sampled_from(_paths(doc)))
+    _mutate(doc, path, data.draw(st.sampled_from(["replace", "remove", "misspell"])), data.draw(VALUES))
+    doc["name"] = "fuzz"
+    text = dumped(doc)
+    if text is None:
+        return
+    target = WORKDIR / "check.toml"
+    target.write_bytes(text)
+    result = CliRunner().invoke(cli, ["scheme", "check", str(target)])
+    assert result.exit_code in (0, 3), result.output
+    if result.exit_code == 3:
+        assert all(line.startswith(f"cstui: {target}") for line in result.stderr.splitlines()), result.stderr
