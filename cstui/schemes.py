@@ -55,10 +55,18 @@ class Problems:
         self.lines: list[str] = []
 
     def add(self, key_path: str, message: str) -> None:
-        self.lines.append(f"{self.source}: {key_path}: {message}")
+        # a key or value from the file may hold a newline or a control character: one problem, one line
+        self.lines.append(one_line(f"{self.source}: {key_path}: {message}"))
 
     def __bool__(self) -> bool:
         return bool(self.lines)
+
+
+def one_line(text: str) -> str:
+    """Control characters (newlines included) shown escaped, as ``\\x1e``; other text as it is."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 @dataclass

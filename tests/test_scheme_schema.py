@@ -240,3 +240,11 @@ def test_assistant_class_counts_of_every_kind(tmp_path, kind):
         assert any("team_lead.suggestions_metric: expected a count metric" in p for p in caught.value.problems)
         return
     _grade_one(load_scheme(str(path)), {"calls": SAMPLE[kind][0]}, "class-3")
+
+
+def test_a_strange_key_stays_on_one_line_and_is_quoted_as_toml_would(tmp_path):
+    text = 'name = "c"\nextends = "star-levels"\nversion = "1"\n[review]\n"promote.at" = 1\n"a\\nb" = 2\n'
+    lines = problems_of(tmp_path, text)
+    assert 'review."promote.at": unknown key review."promote.at"; did you mean review.promote_at?' in lines
+    assert any(line.startswith('review."a\\nb": unknown key') for line in lines)
+    assert all("\n" not in line for line in lines)

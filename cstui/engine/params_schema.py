@@ -23,7 +23,9 @@ itself (metric keys, levels, incident codes). Problems are added as
 from __future__ import annotations
 
 import difflib
+import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Callable, ClassVar, Protocol
@@ -35,8 +37,13 @@ class Problems(Protocol):
     def add(self, key_path: str, message: str) -> None: ...
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+    """``review.promote_at``; a key that is not a bare TOML key is quoted as TOML would (``ledger."a.b"``)."""
+    shown = key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return f"{path}.{shown}" if path else shown
 
 
 def described(value: Any) -> str:
