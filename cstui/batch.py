@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
+from cstui.errors import OutputClosed
 from cstui.grading import InvalidCards, count_graded, graded_results, recorded_results
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
@@ -84,15 +85,36 @@ def refuse_closed(store, period: Period) -> None:
         raise PeriodClosed(f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason")
 
 
+class _StdoutStream:
+    """stdout for the report: a reader that went away (``| head -1``) raises ``OutputClosed``,
+    told apart from any other broken pipe (a worker's), so the CLI can end quietly."""
+
+    def __init__(self, stream: IO) -> None:
+        self._stream = stream
+
+    def write(self, data):
+        try:
+            return self._stream.write(data)
+        except BrokenPipeError as error:
+            raise OutputClosed() from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError as error:
+            raise OutputClosed() from error
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 @contextmanager
 def open_output(output: str | os.PathLike | None, fmt: str) -> Iterator[IO]:
     """stdout, or a file written beside ``output`` and renamed into place only when complete."""
     if output is None:
-        if is_binary(fmt):
-            yield sys.stdout.buffer
-        else:
-            yield sys.stdout
-            sys.stdout.flush()
+        stream = _StdoutStream(sys.stdout.buffer if is_binary(fmt) else sys.stdout)
+        yield stream
+        stream.flush()
         return
     target = Path(output)
     if target.exists() and not target.is_file():

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from cstui import __version__
-from cstui.errors import EXIT_OTHER, exit_code_for
+from cstui.errors import EXIT_BROKEN_PIPE, EXIT_OTHER, OutputClosed, exit_code_for
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -26,6 +26,9 @@ class CstuiGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("cstui: interrupted", err=True)
             ctx.exit(130)
+        except OutputClosed:
+            _quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:
             if (ctx.obj or {}).get("debug") or os.environ.get("CSTUI_DEBUG"):
                 raise
@@ -38,6 +41,17 @@ class CstuiGroup(click.Group):
             for line in message.splitlines():
                 click.echo(f"cstui: {line}", err=True)
             ctx.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout is gone: send what is still buffered to /dev/null, so Python's flush at
+    exit neither fails nor prints "Exception ignored ... BrokenPipeError" (the Python docs' recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced by something without a file
+        pass
 
 
 def _is_ours(exc: BaseException) -> bool:

@@ -1,7 +1,8 @@
 """Errors a user sees as one line, and the exit code each kind gives.
 
 Exit codes (documented in README): 0 done; 2 usage error; 3 invalid data (a bad file,
-value or scheme); 4 refused (no access, closed period, conflicting edit); 1 anything else.
+value or scheme); 4 refused (no access, closed period, conflicting edit); 1 anything else;
+129 the TUI's terminal went away; 141 the reader of batch output closed the pipe.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ class InvalidData(Exception):
         super().__init__(text)
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (``cstui ... | head -1``): not an error to report."""
+
+    def __init__(self):
+        super().__init__("the output was closed by its reader")
+
+
 def exit_code_for(exc: BaseException) -> int:
     """The documented exit code of an exception that reaches the command line."""
     from cstui.domain.period import PeriodError
@@ -32,6 +40,8 @@ def exit_code_for(exc: BaseException) -> int:
     from cstui.schemes import SchemeError
     from cstui.store import AccessDenied, Conflict, PeriodClosed, StoreError
 
+    if isinstance(exc, OutputClosed):
+        return EXIT_BROKEN_PIPE
     if isinstance(exc, (AccessDenied, Conflict, PeriodClosed)):
         return EXIT_REFUSED
     if isinstance(exc, (InvalidData, SchemeError, ValueProblem, PeriodError)):
@@ -39,3 +49,8 @@ def exit_code_for(exc: BaseException) -> int:
     if isinstance(exc, StoreError):
         return EXIT_OTHER
     return EXIT_OTHER
+
+# Ended by the outside world, numbered like a shell reports a process killed by the signal
+# (128 + signal number), but after a clean shutdown.
+EXIT_HANGUP = 129  # the TUI's terminal went away: SIGHUP, a closed terminal, end of input
+EXIT_BROKEN_PIPE = 141  # the reader of batch output closed the pipe (SIGPIPE)

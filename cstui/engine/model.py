@@ -98,9 +98,9 @@ class DocumentModel:
         filled, each filled metric of its kind, and, for a scheme with a ``[ledger]``, the
         ledger's rules (adjustment range and reason, incident codes and points).
         """
-        from cstui.engine.cards import value_problems
+        from cstui.engine.cards import metric_specs, value_problems
 
-        problems = value_problems(self.metrics(scheme), card.values)
+        problems = value_problems(metric_specs(scheme), card.values)
         if "ledger" in scheme.params:  # always: incident rules hold whatever the values
             from cstui.engine.ledger import compile_ledger, ledger_problems
 

@@ -92,11 +92,10 @@ class StarLevels(ReplayModel):
     def card_problems(self, scheme: Any, card: Scorecard) -> list[CardProblem]:
         """The metrics' kinds, and every KPI's target above 0 (a completion % needs one)."""
         problems = super().card_problems(scheme, card)
-        params, refused = self.compiled(scheme), {p.field for p in problems}
-        kinds = {spec.key: spec.kind for spec in params.specs}
-        for target in dict.fromkeys(kpi.target for kpi in params.kpis):
+        refused = {p.field for p in problems}
+        for target, kind in _targets(self.compiled(scheme)):
             raw = card.values.get(target)
-            if target not in refused and not is_blank(raw) and parse_value(kinds[target], raw) <= 0:
+            if target not in refused and not is_blank(raw) and parse_value(kind, raw) <= 0:
                 problems.append(CardProblem(target, f"expected a target above 0, got {str(raw).strip()}"))
         return problems
 
@@ -224,6 +223,20 @@ class _Run:
         state.trace.append(f"{why} → {self.level} → {new} from {effective}")
         self.level = new
         self.pending_why = why
+
+
+_TARGETS: dict[int, tuple[StarParams, tuple[tuple[str, str], ...]]] = {}
+
+
+def _targets(params: StarParams) -> tuple[tuple[str, str], ...]:
+    """Each KPI's target metric and its kind, once per compiled scheme (every card is checked)."""
+    entry = _TARGETS.get(id(params))
+    if entry is None or entry[0] is not params:
+        kinds = {spec.key: spec.kind for spec in params.specs}
+        if len(_TARGETS) > 64:
+            _TARGETS.clear()
+        entry = _TARGETS[id(params)] = (params, tuple((t, kinds[t]) for t in dict.fromkeys(k.target for k in params.kpis)))
+    return entry[1]
 
 
 def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
