@@ -38,6 +38,8 @@ class CstuiGroup(click.Group):
             message = str(exc) or type(exc).__name__
             if code == EXIT_OTHER and not _is_ours(exc):
                 message = f"{type(exc).__name__}: {message} (run with --debug for the traceback)"
+            elif type(exc).__name__ == "PluginFailure":  # the plugin's own traceback helps its author
+                message += " (run with --debug for the traceback)"
             for line in message.splitlines():
                 click.echo(f"cstui: {line}", err=True)
             ctx.exit(code)
@@ -289,10 +291,12 @@ def _import_file(file: str):
 
 @cli.command("plugins")
 def plugins_cmd():
-    """List installed plugins: name, version, hooks, load errors."""
+    """List installed plugins: name, version, hooks, load errors (a scheme file of theirs that does not load included)."""
     from cstui.plugins import get_registry
+    from cstui.schemes import catalog
 
     registry = get_registry()
+    catalog().all()  # reads and checks every registered scheme: failures become the plugin's errors
     rows = [
         (p.name, p.version, "built-in" if p.builtin else "installed", ", ".join(p.hooks) or "-", p.error or "")
         for p in registry.plugins
@@ -305,11 +309,19 @@ def schemes_cmd():
     """List schemes: name, model, version, plugin, TOML source."""
     from cstui.schemes import catalog, short_source
 
+    from cstui.errors import EXIT_INVALID
+    from cstui.plugins import get_registry
+
     schemes, problems = catalog().all()
     rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
     _print_table(("scheme", "model", "version", "plugin", "toml"), rows)
     for line in problems:
         click.echo(f"cstui: {line}", err=True)
+    failed = sorted({e.plugin for e in get_registry().errors})
+    for plugin in failed:  # its schemes may be missing from the list
+        click.echo(f"cstui: plugin {plugin} has load errors (see `cstui plugins`)", err=True)
+    if problems or failed:
+        raise click.exceptions.Exit(EXIT_INVALID)
 
 
 @cli.group("scheme")

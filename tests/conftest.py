@@ -23,3 +23,8 @@ def _isolated_env(monkeypatch, tmp_path):
     reset_registry()
     yield
     reset_registry()
+
+
+def pytest_configure(config):
+    # long property runs; CI runs them with a bounded example count (CSTUI_FUZZ_EXAMPLES)
+    config.addinivalue_line("markers", "slow: a long fuzz run; its example count comes from CSTUI_FUZZ_EXAMPLES")
