@@ -3,13 +3,15 @@ where the documents are silent").
 
 A score, an average or a completion rate is compared with its threshold before any
 rounding: three months at 109.995% are below 110%, a 3-month average of 80.0033 is above
-80. Two helpers keep that true everywhere:
+80. These helpers keep that true everywhere:
 
-- :func:`mean` is the exact average (a :class:`~fractions.Fraction`): ``(80 + 80 + 80.01) / 3``
-  is 80.00333... with no digit lost, and ``240 / 3`` is 80, never 79.999...; a Fraction
-  compares exactly with the Decimal thresholds, so ``mean(...) > 80`` is the rule itself.
-  (A Decimal quotient has 28 digits: an average of averages summed from rounded thirds can
-  land below a threshold it exactly meets.)
+- :class:`Mean` is an exact average kept as its total and count, and compared by
+  cross-multiplying (``total > 3 × 80``, never ``total / 3 > 80``): ``(80 + 80 + 80.01) / 3``
+  is above 80 and ``240 / 3`` is exactly 80, never 79.999.... It compares with Decimals,
+  ints and other Means like a number, so ranks, grade bands and thresholds take it as is.
+  A Decimal quotient would keep 28 digits, and an average of such quotients can land just
+  below a threshold it exactly meets.
+- :func:`mean_of` is the exact average of averages (a :class:`~fractions.Fraction`).
 - :func:`side_text` writes a compared value the way a trace shows it: rounded to the
   scheme's places, with more digits whenever the rounded text would put the value on the
   other side of (or onto) a threshold it is not on: ``109.995 < 110``, never ``110 < 110``.
@@ -23,27 +25,92 @@ from typing import Iterable, Union
 
 from cstui.domain.values import format_number
 
-Number = Union[Decimal, Fraction]
-
 # extra digits a trace may add beyond the scheme's places to show the side of a threshold;
 # a value closer than that to a threshold is shown rounded towards its side instead
 MORE_PLACES = 8
+# the display rounding of an average divides at 60 digits first (see to_decimal)
 _WIDE = Context(prec=60)
+_STEPS = tuple(Decimal(1).scaleb(-p) for p in range(16))
 
 
-def mean(values: Iterable[Decimal | Fraction]) -> Fraction | None:
-    """The exact average of ``values`` (None for none)."""
+class Mean:
+    """The exact average ``total / count`` of some Decimals (count >= 1).
+
+    Sums and products use the default 28-digit context: exact for scores and thresholds
+    people type (at most 15 significant digits), and cheap: every review compares one.
+    """
+
+    __slots__ = ("total", "count")
+
+    def __init__(self, total: Decimal, count: int):
+        self.total, self.count = total, count
+
+    @classmethod
+    def of(cls, values: Iterable[Decimal]) -> Mean | None:
+        """The average of ``values``; None for none."""
+        values = list(values)
+        return cls(sum(values, Decimal(0)), len(values)) if values else None
+
+    @property
+    def fraction(self) -> Fraction:
+        return Fraction(self.total) / self.count
+
+    def _cmp(self, other: object) -> int | None:
+        if type(other) is Decimal or type(other) is int:
+            left, right = self.total, other * self.count
+        elif isinstance(other, Mean):
+            left, right = self.total * other.count, other.total * self.count
+        elif isinstance(other, Fraction):
+            left, right = self.fraction, other
+        else:
+            return None
+        return (left > right) - (left < right)
+
+    def __eq__(self, other: object) -> bool:
+        c = self._cmp(other)
+        return NotImplemented if c is None else c == 0
+
+    def __lt__(self, other: object) -> bool:
+        c = self._cmp(other)
+        return NotImplemented if c is None else c < 0
+
+    def __le__(self, other: object) -> bool:
+        c = self._cmp(other)
+        return NotImplemented if c is None else c <= 0
+
+    def __gt__(self, other: object) -> bool:
+        c = self._cmp(other)
+        return NotImplemented if c is None else c > 0
+
+    def __ge__(self, other: object) -> bool:
+        c = self._cmp(other)
+        return NotImplemented if c is None else c >= 0
+
+    def __hash__(self) -> int:  # equal to the hash of an equal Decimal or Fraction
+        return hash(self.fraction)
+
+    def __repr__(self) -> str:
+        return f"Mean({self.total} / {self.count})"
+
+
+Number = Union[Decimal, Fraction, Mean]
+
+
+def mean_of(values: Iterable[Mean | Decimal | Fraction]) -> Fraction | None:
+    """The exact average of averages (None for none): rare, so Fractions are fine."""
     total, count = Fraction(0), 0
     for value in values:
-        total += value if isinstance(value, Fraction) else Fraction(value)
+        total += value.fraction if isinstance(value, Mean) else Fraction(value)
         count += 1
     return total / count if count else None
 
 
 def to_decimal(value: Number, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     """``value`` rounded to ``places`` decimals (half up unless told): the shown value."""
-    step = Decimal(1).scaleb(-places)
-    if isinstance(value, Fraction):
+    step = _STEPS[places] if places < len(_STEPS) else Decimal(1).scaleb(-places)
+    if isinstance(value, Mean):
+        value = _WIDE.divide(value.total, Decimal(value.count))  # a 60-digit quotient: see below
+    elif isinstance(value, Fraction):
         # 60 digits before the final rounding: a Fraction with a terminating expansion
         # (x.xx5) is exact there, a repeating one is never exactly half-way
         value = _WIDE.divide(Decimal(value.numerator), Decimal(value.denominator))

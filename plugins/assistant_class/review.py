@@ -13,7 +13,7 @@ Choices the documents leave open (documented in the scheme TOML and the report):
   only to teams with more than N scored assistants, "best" only to two or more.
 - An earned exemption waits for the next elimination review and waives it.
 
-Settled rules (domain.md): averages are exact (a :class:`~fractions.Fraction`) and
+Settled rules (domain.md): averages are exact (:class:`cstui.engine.exact.Mean`) and
 thresholds, ranks and "lowest average" compare them unrounded; the report shows them to
 the cent and a trace with the digits its side of a threshold needs. "Bottom N" has the
 rank tie rule: fewer than N members score strictly lower. "A year" is the calendar year.
@@ -24,11 +24,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from cstui.domain import Employee, Period
 from cstui.domain.values import format_number
-from cstui.engine.exact import mean, side_text
+from cstui.engine.exact import Mean, mean_of, side_text
 from cstui.engine.model import TeamHistory
 from cstui.engine.ranking import competition_ranks
 from cstui_plugins.assistant_class.months import TeamMonths
@@ -38,12 +37,12 @@ ZERO = Decimal(0)
 AVERAGE_PLACES = 2  # averages are shown to the cent (display only)
 
 
-def average(values: list) -> Fraction | None:
-    """The exact average (an average of averages too): never rounded before a comparison."""
-    return mean(values)
+def average(values: list[Decimal]) -> Mean | None:
+    """The exact average: never rounded before a comparison."""
+    return Mean.of(values)
 
 
-def shown(value: Fraction | Decimal, *thresholds: Decimal) -> str:
+def shown(value: Mean | Decimal, *thresholds: Decimal) -> str:
     return side_text(value, *thresholds, places=AVERAGE_PLACES)
 
 
@@ -53,7 +52,7 @@ class QuarterFacts:
 
     months: list[tuple[Period, Decimal | None]]
     missing: list[Period]
-    average: Fraction | None  # exact
+    average: Mean | None  # exact
     deductions: dict[str, Decimal]
     total_deductions: Decimal
     counts: dict[str, int]
@@ -312,7 +311,7 @@ class Replay:
         if quarter.index != rules.demotion_quarter:
             return
         year = quarter.year
-        by_level: dict[str, dict[str, Decimal | None]] = {}
+        by_level: dict[str, dict[str, Mean | None]] = {}
         summaries: dict[str, tuple] = {}  # per level, computed once (not once per member)
         for i, o in outcomes.items():
             if o.employee.role != rules.lead_role and o.level_before != rules.levels[0]:
@@ -337,7 +336,7 @@ class Replay:
         rules, state = self.rules, self.states[o.employee.id]
         if rules.rank(o.level_before) < rules.rank(rules.lead_min_level):
             o.flags.append(f"team-lead-below-class: {o.level_before}, a team lead must be {rules.lead_min_level} or above")
-        team = average([a.facts.average for a in assistants.values() if a.facts.average is not None])
+        team = mean_of(a.facts.average for a in assistants.values() if a.facts.average is not None)
         if team is None:
             o.trace.append("team lead: no assistant scored this quarter, no management pay")
             state.unqualified_run = 0
@@ -364,7 +363,7 @@ class Replay:
         o.trace.append(f"team lead: team average {shown(team, *bars)} → management pay +{format_number(pay)}")
 
 
-def peer_averages(by_level: dict[str, dict[str, Decimal | None]], level: str, summaries: dict[str, tuple]) -> tuple[dict[str, Decimal], Decimal | None, int]:
+def peer_averages(by_level: dict[str, dict[str, Mean | None]], level: str, summaries: dict[str, tuple]) -> tuple[dict[str, Mean], Mean | None, int]:
     """The scored year averages of a level's members, their lowest and how many distinct values."""
     if level not in summaries:
         scored = {k: v for k, v in by_level.get(level, {}).items() if v is not None}

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard
@@ -34,7 +33,7 @@ from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.bonus import bonus_for, load_bonus
 from cstui.engine.bonus import bounds as bonus_bounds
 from cstui.engine import checks
-from cstui.engine.exact import mean, side_text, to_decimal
+from cstui.engine.exact import Mean, side_text, to_decimal
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import (
     MonthState,
@@ -229,7 +228,7 @@ class _Run:
         # months without a scorecard are left out of the average (and flagged), not counted as 0;
         # the review decides on the exact average (domain.md: thresholds compare exact values);
         # the report's score is that average rounded to average_places (display only)
-        average = mean(self.scores[m] for m in present)
+        average = Mean.of(self.scores[m] for m in present)
         state.review_score = to_decimal(average, self.p.average_places)
         if state.period.ordinal >= self.explain_from:
             parts = " + ".join(format_number(self.scores[m]) for m in present)
@@ -238,7 +237,7 @@ class _Run:
             state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {shown}{note}")
         self._decide(state, average)
 
-    def _decide(self, state: MonthState, average: Fraction) -> None:
+    def _decide(self, state: MonthState, average: Mean) -> None:
         p = self.p
         shown = side_text(average, *p.review_bounds, places=p.average_places)
         if average > p.promote_above:
@@ -272,7 +271,7 @@ class _Run:
             state.flags.append("eligible")
             state.trace.append(f"{why} but tenure {tenure} months < {needed} for {new} on {effective} (hired {self.employee.hire_date}) → stays {self.level} (eligible)")
             return
-        self._move(state, new, "promote", f"{why} (tenure {tenure} months >= {needed} on {effective})")
+        self._move(state, new, "promote", f"{why} (tenure {tenure} months >= {needed})")
 
     def _step_down(self, state: MonthState, why: str, kind: str) -> None:
         ladder = self.p.ladder

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cstui.domain.values import format_number
-from cstui.engine.exact import mean, side_text, to_decimal
+from cstui.engine.exact import Mean, mean_of, side_text, to_decimal
 from cstui.engine.replay import add_months
 from cstui.engine.tenure import complete_months
 
@@ -23,18 +23,27 @@ EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
 # ------------------------------------------------------------------ mean
 
 
-def test_mean_is_exact():
+def mean(values):
+    return Mean.of(values)
+
+
+def test_mean_is_exact_and_compares_like_a_number():
     assert mean([D(80), D(80), D("80.01")]) == Fraction(24001, 300)
+    assert mean([D(80), D(80), D("80.01")]) > D(80) and D(80) < mean([D(80), D(80), D("80.01")])
     assert mean([D("79.99"), D(80), D("80.01")]) == 80  # 240 / 3: never 79.999...
+    assert mean([D(70), D(70), D("69.99")]) < 70 and not mean([D(70)] * 3) < 70
+    assert mean([D(1), D(2)]) == mean([D(1), D(2), D("1.5")]) == D("1.5")
+    assert hash(mean([D(1), D(2)])) == hash(D("1.5")) and len({mean([D(1), D(2)]), mean([D("1.5")])}) == 1
+    assert sorted([mean([D(3)]), mean([D(1), D(2)]), D(2)]) == [D("1.5"), D(2), D(3)]
     assert mean([]) is None
 
 
 def test_an_average_of_averages_meets_the_bar_it_exactly_meets():
     # four assistants' quarter averages (239, 233, 250, 238) / 3: their average is exactly 80
     averages = [mean([D(80), D(80), D(79)]), mean([D(78), D(78), D(77)]), mean([D(83), D(83), D(84)]), mean([D(79), D(79), D(80)])]
-    assert mean(averages) == 80
+    assert mean_of(averages) == 80
     # what 28-digit decimal quotients would have said: just below the bar
-    assert sum(D(f.numerator) / D(f.denominator) for f in averages) / 4 < 80
+    assert sum(m.total / m.count for m in averages) / 4 < 80
 
 
 # ------------------------------------------------------------------ side_text

@@ -152,7 +152,7 @@ def test_tenure_counts_complete_months_to_the_first_day_of_the_new_tier(hired, r
     if decision == "eligible":
         assert f"tenure {tenure} months < 24 for intermediate on {effective} (hired {hired})" in r.trace[-1]
     else:
-        assert f"(tenure {tenure} months >= 24 on {effective})" in r.trace[-1]
+        assert f"(tenure {tenure} months >= 24) → junior → intermediate from {P(review).next()}" in r.trace[-1]
 
 
 # ------------------------------------------------------------------ five-tier: junior floor
