@@ -28,7 +28,7 @@ from cstui.domain.values import format_number
 # extra digits a trace may add beyond the scheme's places to show the side of a threshold;
 # a value closer than that to a threshold is shown rounded towards its side instead
 MORE_PLACES = 8
-# the display rounding of an average divides at 60 digits first (see to_decimal)
+# the display rounding of an average of averages divides at 60 digits first (see to_decimal)
 _WIDE = Context(prec=60)
 _STEPS = tuple(Decimal(1).scaleb(-p) for p in range(16))
 
@@ -59,8 +59,11 @@ class Mean:
         if type(other) is Decimal or type(other) is int:
             left, right = self.total, other * self.count
         elif isinstance(other, Mean):
-            left, right = self.total * other.count, other.total * self.count
-        elif isinstance(other, Fraction):
+            if self.count == other.count:  # the common case in a team: compare the totals
+                left, right = self.total, other.total
+            else:
+                left, right = self.total * other.count, other.total * self.count
+        elif type(other) is Fraction:
             left, right = self.fraction, other
         else:
             return None
@@ -105,19 +108,24 @@ def mean_of(values: Iterable[Mean | Decimal | Fraction]) -> Fraction | None:
     return total / count if count else None
 
 
-def to_decimal(value: Number, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
-    """``value`` rounded to ``places`` decimals (half up unless told): the shown value."""
-    step = _STEPS[places] if places < len(_STEPS) else Decimal(1).scaleb(-places)
-    if isinstance(value, Mean):
-        value = _WIDE.divide(value.total, Decimal(value.count))  # a 60-digit quotient: see below
-    elif isinstance(value, Fraction):
-        # 60 digits before the final rounding: a Fraction with a terminating expansion
-        # (x.xx5) is exact there, a repeating one is never exactly half-way
+def to_decimal(value: Number, places: int | Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """``value`` rounded to ``places`` decimals (or to a step such as 0.01), half up unless
+    told: the shown value."""
+    step = places if type(places) is Decimal else _STEPS[places] if places < len(_STEPS) else Decimal(1).scaleb(-places)
+    if type(value) is Decimal:
+        pass
+    elif type(value) is Mean:
+        # a 28-digit quotient before the final rounding: a terminating average (x.xx5) is
+        # exact there, a repeating one is never exactly half-way
+        value = value.total / value.count
+    else:  # a Fraction
         value = _WIDE.divide(Decimal(value.numerator), Decimal(value.denominator))
-    return value.quantize(step, rounding=rounding, context=_WIDE)
+    return value.quantize(step, rounding=rounding)
 
 
 def _sign(value: Number, threshold: Number) -> int:
+    if type(value) is Mean:
+        return value._cmp(threshold)  # type: ignore[return-value]
     return (value > threshold) - (value < threshold)
 
 
@@ -130,11 +138,18 @@ def side_text(value: Number, *thresholds: Number, places: int = 2) -> str:
     side (down when below a threshold, up when above), so the text never lies about the
     side: ``109.9999999999 < 110``.
     """
-    sides = [_sign(value, t) for t in thresholds]
+    if type(value) is Decimal:  # no more decimals than places: shown as it is
+        text = format_number(value)
+        dot = text.find(".")
+        if dot < 0 or len(text) - dot - 1 <= places:
+            return text
+    bars = tuple(dict.fromkeys(thresholds))
+    sides = [_sign(value, t) for t in bars]
     for p in range(places, places + MORE_PLACES + 1):
         shown = to_decimal(value, p)
-        if [_sign(shown, t) for t in thresholds] == sides:
+        for t, side in zip(bars, sides):
+            if (shown > t) - (shown < t) != side:
+                break  # the rounded text would be on another side of t: more digits
+        else:
             return format_number(shown)
-    last = places + MORE_PLACES
-    side = next(s for s, t in zip(sides, thresholds) if _sign(shown, t) != s)
-    return format_number(to_decimal(value, last, ROUND_FLOOR if side < 0 else ROUND_CEILING))
+    return format_number(to_decimal(value, places + MORE_PLACES, ROUND_FLOOR if side < 0 else ROUND_CEILING))

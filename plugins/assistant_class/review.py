@@ -204,11 +204,11 @@ class Replay:
         self.apply_overrides(quarter.last_month)
         metrics = self.rules.count_metrics
         outcomes = {}
+        bars = tuple(rule.average_at_least for rule in self.rules.classes)
         for e in self.history.employees:
             facts = quarter_facts(self.months, e, quarter, metrics)
             if facts is not None:
                 level = self.states[e.id].level
-                bars = tuple(rule.average_at_least for rule in self.rules.classes)
                 outcomes[e.id] = Outcome(e, facts, level, level, trace=describe(facts, bars) if self.explain else [])
         assistants = {i: o for i, o in outcomes.items() if o.employee.role != self.rules.lead_role}
         ranks = competition_ranks({i: o.facts.average for i, o in assistants.items()})

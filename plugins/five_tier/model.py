@@ -229,26 +229,29 @@ class _Run:
         # the review decides on the exact average (domain.md: thresholds compare exact values);
         # the report's score is that average rounded to average_places (display only)
         average = Mean.of(self.scores[m] for m in present)
-        state.review_score = to_decimal(average, self.p.average_places)
+        state.review_score = to_decimal(average, self.p.average_step)
         if state.period.ordinal >= self.explain_from:
             parts = " + ".join(format_number(self.scores[m]) for m in present)
             note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
-            shown = side_text(average, *self.p.review_bounds, places=self.p.average_places)
+            shown = self._shown(average)
             state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {shown}{note}")
         self._decide(state, average)
 
+    def _shown(self, average: Mean) -> str:
+        return side_text(average, *self.p.review_bounds, places=self.p.average_places)
+
     def _decide(self, state: MonthState, average: Mean) -> None:
         p = self.p
-        shown = side_text(average, *p.review_bounds, places=p.average_places)
         if average > p.promote_above:
-            self._promote(state, f"{shown} > {format_number(p.promote_above)}")
+            self._promote(state, f"{self._shown(average)} > {format_number(p.promote_above)}")
         elif average >= p.demote_below:
             state.decision = "stay"
-            state.trace.append(f"{format_number(p.demote_below)} <= {shown} <= {format_number(p.promote_above)} → stays {self.level}")
+            if state.period.ordinal >= self.explain_from:  # a stay's line is read only when explained
+                state.trace.append(f"{format_number(p.demote_below)} <= {self._shown(average)} <= {format_number(p.promote_above)} → stays {self.level}")
         elif average >= p.probation_below:
-            self._step_down(state, f"{shown} < {format_number(p.demote_below)}", "demote")
+            self._step_down(state, f"{self._shown(average)} < {format_number(p.demote_below)}", "demote")
         else:
-            self._step_down(state, f"{shown} < {format_number(p.probation_below)}", "probation")
+            self._step_down(state, f"{self._shown(average)} < {format_number(p.probation_below)}", "probation")
             months = month_span(state.period.next(), state.period.shift(p.probation_months))
             self.probation = set(months)
             state.flags.append("probation")

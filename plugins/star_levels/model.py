@@ -19,14 +19,14 @@ below ``first_level`` (an agent who would drop from it is flagged instead).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal
 from cstui.engine import checks
-from cstui.engine.exact import side_text, to_decimal
+from cstui.engine.exact import side_text
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import (
     CardValueError,
@@ -94,7 +94,7 @@ class StarLevels(ReplayModel):
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         params = self.compiled(scheme)
         score, trace = month_score(params, employee.id, card)
-        return MonthScore(score=to_decimal(score, params.places), trace=trace)
+        return MonthScore(score=score.quantize(params.score_step, rounding=ROUND_HALF_UP), trace=trace)
 
     # --- replay ------------------------------------------------------------------------
 
@@ -162,7 +162,7 @@ class _Run:
         exact = None
         if card is not None:
             exact, lines = month_score(self.p, self.employee_id, card, month.ordinal >= self.explain_from)
-            state.score = to_decimal(exact, self.p.places)  # shown; the exact score decides
+            state.score = exact.quantize(self.p.score_step, rounding=ROUND_HALF_UP)  # shown; the exact score decides
             state.trace.extend(lines)
         if state.level == self.p.probation_level or not assessed:
             state.trace.append("not assessed: " + ("probation" if state.level == self.p.probation_level else "before the first scorecard"))
