@@ -46,6 +46,20 @@ def test_an_average_of_averages_meets_the_bar_it_exactly_meets():
     assert sum(m.total / m.count for m in averages) / 4 < 80
 
 
+SCORES = st.lists(st.decimals(min_value=0, max_value=120, places=4, allow_nan=False), min_size=1, max_size=6)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(SCORES, SCORES, st.decimals(min_value=0, max_value=120, places=2, allow_nan=False))
+def test_mean_compares_exactly_like_the_fraction_it_is(a, b, bar):
+    ma, mb = Mean.of(a), Mean.of(b)
+    fa, fb = sum(map(Fraction, a)) / len(a), sum(map(Fraction, b)) / len(b)
+    assert ((ma > bar), (ma >= bar), (ma == bar), (ma < bar)) == ((fa > bar), (fa >= bar), (fa == bar), (fa < bar))
+    assert ((ma > mb), (ma == mb), (ma < mb)) == ((fa > fb), (fa == fb), (fa < fb))
+    assert (hash(ma) == hash(mb)) if ma == mb else True
+    assert to_decimal(ma, 2) == to_decimal(fa, 2)
+
+
 # ------------------------------------------------------------------ side_text
 
 
