@@ -110,10 +110,9 @@ def decimals_of(value: Decimal) -> int:
 
 
 def known_percent_rounding(kind: str, raw: object, value: Decimal) -> bool:
-    """The one known failure (test_a_percent_with_many_decimals_round_trips, xfail): a percent of
-    14 or 15 decimals ("0.123456789012345%") is accepted divided by 100, with 16 or 17 decimals,
-    a value the rate parser refuses when it reads it back."""
-    return kind == "rate" and isinstance(raw, str) and raw.strip().endswith("%") and decimals_of(value) > MAX_DIGITS
+    """No known exception left: a percent whose fraction would need more than 15 decimals is
+    refused as typed (test_a_percent_whose_fraction_would_need_more_than_15_decimals_is_refused)."""
+    return False
 
 
 def check_accepted(kind: str, raw: object, value: object) -> None:
@@ -190,25 +189,27 @@ def test_kinds_accept_their_ordinary_values(kind):
     check_accepted(kind, ordinary[kind], value)
 
 
-@pytest.mark.xfail(strict=True, reason="parse_rate divides a percent by 100 after the 15-decimal check: "
-                   "'0.123456789012345%' is accepted as 0.00123456789012345, whose own text the rate parser refuses")
 @pytest.mark.parametrize("text", ["0.123456789012345%", ".00000000000001%"])
-def test_a_percent_with_many_decimals_round_trips(text):
+def test_a_percent_whose_fraction_would_need_more_than_15_decimals_is_refused(text):
+    """Stored as a fraction, a percent has 2 decimals more: one of 14-15 decimals is refused
+    as typed (the parser that reads it back would refuse the stored fraction)."""
+    with pytest.raises(ValueProblem, match="at most 13 decimals in a percent"):
+        parse_rate(text)
+
+
+@pytest.mark.parametrize("text", ["0.1234567890123%", "62.5%"])
+def test_a_percent_of_up_to_13_decimals_round_trips(text):
     value = parse_rate(text)
     assert decimals_of(value) <= MAX_DIGITS
     assert parse_rate(format_number(value)) == value
 
 
-@pytest.mark.xfail(strict=True, reason="parse_decimal quotes a refused int with str(): an int of more than 4300 "
-                   "digits raises Python's ValueError (int string conversion limit), not ValueProblem")
 @pytest.mark.parametrize("kind", ["count", "money", "points", "rate"])
 def test_a_huge_int_is_a_value_problem(kind):
     with pytest.raises(ValueProblem):
         PARSERS[kind](10**5000)
 
 
-@pytest.mark.xfail(strict=True, reason="format_number quantizes an integral Decimal in the default 28-digit context: "
-                   "1E+28 and longer integers raise decimal.InvalidOperation (reached from a stored incident's points)")
 @pytest.mark.parametrize("text", ["1E+28", "-1E+30", "123456789012345678901234567890"])
 def test_format_number_writes_any_finite_decimal(text):
     assert Decimal(format_number(Decimal(text))) == Decimal(text)
@@ -218,8 +219,8 @@ def test_format_number_writes_any_finite_decimal(text):
 @given(value=st.tuples(st.integers(0, 1), st.lists(st.integers(0, 9), min_size=1, max_size=28), st.integers(-40, 0))
        .map(lambda t: Decimal((t[0], tuple(t[1]), t[2]))).filter(lambda d: d.adjusted() < 27))
 def test_format_number_writes_decimals_below_28_digits(value):
-    """The control of the xfail above: a Decimal of at most 28 digits (a parsed value has at most 15)
-    is written exactly, without an exponent. (More digits are rounded to 28: normalize's context.)"""
+    """A Decimal of at most 28 digits (a parsed value has at most 15) is written exactly, without
+    an exponent."""
     text = format_number(value)
     assert "E" not in text.upper() and Decimal(text) == value
 
@@ -330,8 +331,6 @@ def xlsx_with_raw_number(path: Path, raw: bytes) -> None:
 RAW_NUMBERS = [pytest.param(b"abc", id="letters"), pytest.param(b"nan", id="nan"), pytest.param(b"1" * 5000, id="5000-digits")]
 
 
-@pytest.mark.xfail(strict=True, reason="read_xlsx iterates openpyxl rows outside any guard: a numeric cell that is not a "
-                   "number (or has more than 4300 digits) leaks openpyxl's ValueError (exit 1, 'unexpected error')")
 @pytest.mark.parametrize("raw", RAW_NUMBERS)
 def test_a_numeric_xlsx_cell_that_is_no_number_is_invalid_data(tmp_path, raw):
     path = tmp_path / "cards.xlsx"
@@ -340,7 +339,6 @@ def test_a_numeric_xlsx_cell_that_is_no_number_is_invalid_data(tmp_path, raw):
         read_all(path)
 
 
-@pytest.mark.xfail(strict=True, reason="the same leak through the import command: exit 1 instead of 3")
 @pytest.mark.parametrize("raw", RAW_NUMBERS)
 def test_importing_a_numeric_xlsx_cell_that_is_no_number_exits_3(tmp_path, template, raw):
     from gate_support import run_cli

@@ -182,8 +182,8 @@ LINE = re.compile(r"^(?P<source>.*):(?P<row>\d+):(?P<column>[^:]+): (?P<reason>.
 
 
 def known_percent_rounding(reason: str, raw: str) -> bool:
-    """test_import_refuses_a_percent_its_scheme_accepts (xfail): a percent with 14-15 decimals."""
-    return raw.strip().endswith("%") and "decimals" in reason
+    """No known exception left (test_import_and_scheme_agree_on_a_percent_with_too_many_decimals)."""
+    return False
 
 
 def card_as_the_file_leaves_it(store, scheme, header, row) -> Scorecard:
@@ -227,15 +227,15 @@ def test_a_card_import_refuses_the_scheme_refuses(templates, tmp_path, scheme_na
     check()
 
 
-@pytest.mark.xfail(strict=True, reason="import refuses '0.123456789012345%': it stores the rate divided by 100 "
-                   "(17 decimals), which the rate parser refuses, while the scheme's check accepts the cell as typed")
-def test_import_refuses_a_percent_its_scheme_accepts(templates, tmp_path):
+def test_import_and_scheme_agree_on_a_percent_with_too_many_decimals(templates, tmp_path):
+    """A percent of 15 decimals is 17 as a stored fraction: the scheme's check and the import both refuse it."""
     header = ["employee_id", "follow_up_rate", "satisfaction", "handling", "training", "attendance"]
     row = ["P2", "0.123456789012345%", "0.9", "80", "80", "0.95"]
     scheme = load_scheme("five-tier")
-    assert card_problems(scheme, Scorecard("P2", Period.parse(MONTH), dict(zip(header[1:], row[1:])))) == []
+    problems = card_problems(scheme, Scorecard("P2", Period.parse(MONTH), dict(zip(header[1:], row[1:]))))
+    assert [p.field for p in problems] == ["follow_up_rate"]
     _, _, refused = imported(templates, tmp_path, "five-tier", header, [row])
-    assert refused is None, refused.lines
+    assert refused is not None and ":2:follow_up_rate: " in refused.lines[0]
 
 
 def test_the_generated_files_reach_both_outcomes(templates, tmp_path):

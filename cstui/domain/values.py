@@ -47,8 +47,8 @@ def parse_decimal(text: object, what: str = "a number", limit: Decimal = MAX_MAG
 
 
 def _from_int(number: int, what: str, limit: Decimal) -> Decimal:
-    if abs(number) > limit:  # compared as ints: no huge Decimal is ever built
-        raise ValueProblem(f"expected {what}, got a number too large ({_shown(str(number))})")
+    if abs(number) > limit:  # compared as ints: no huge Decimal or text is ever built
+        raise ValueProblem(f"expected {what} of at most {format_number(limit)}, got a number too large")
     return Decimal(number)
 
 
@@ -108,7 +108,9 @@ RATE = "a rate such as 0.62 or 62%"
 def parse_rate(text: object) -> Decimal:
     """A rate as a fraction: ``0.62`` or ``62%``. ``62`` is an error, never 6200%."""
     if isinstance(text, str) and text.strip().endswith("%"):
-        value = parse_decimal(text.strip()[:-1], RATE) / HUNDRED
+        value = parse_decimal(text.strip()[:-1], RATE).scaleb(-2)  # exact: the fraction of 100
+        if value.normalize().as_tuple().exponent < -MAX_DIGITS:  # stored as a fraction: 2 decimals more
+            raise ValueProblem(f"expected {RATE} with at most {MAX_DIGITS - 2} decimals in a percent, got {_shown(text.strip())}")
     else:
         value = parse_decimal(text, RATE)
     if not ZERO <= value <= 1:
@@ -154,6 +156,8 @@ MAX_TEXT_FIELD = 1000  # characters of a free-text field (a reason, a note)
 
 
 def parse_text(text: object) -> str:
+    if isinstance(text, int) and not isinstance(text, bool) and abs(text) >= 10**MAX_TEXT_FIELD:
+        raise ValueProblem(f"expected at most {MAX_TEXT_FIELD} characters, got a longer number")
     value = str(text).strip()
     if len(value) > MAX_TEXT_FIELD:
         raise ValueProblem(f"expected at most {MAX_TEXT_FIELD} characters, got {len(value)}")
@@ -199,7 +203,6 @@ def format_number(value: Decimal | int | None) -> str:
     text = format(value, "f")
     if len(text) <= 28 and value.is_finite():
         return text.rstrip("0").rstrip(".") if "." in text else text
-    normal = value.normalize()
-    if normal == normal.to_integral_value():
-        return str(normal.quantize(Decimal(1)))
-    return format(normal, "f")
+    if not value.is_finite():
+        return str(value)  # never a card's value (the parsers refuse it); named, not a crash
+    return text.rstrip("0").rstrip(".") if "." in text else text  # exact: no context rounds it

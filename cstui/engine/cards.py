@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from cstui.domain import Result
     from cstui.engine.model import MetricSpec, TeamHistory
 
+UNREADABLE = "(stored values)"  # the one field of a card whose stored text is not a JSON object
 INVALID = "invalid"  # the decision of a result whose period has a card its scheme refuses
 FLAG = "invalid-scorecard"
 
@@ -126,6 +127,8 @@ def unknown_fields(specs: Iterable[MetricSpec], values: Mapping[str, object], sc
 
 def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
     """The scheme's verdict on ``card``: [] when valid. A model that raises is a refusal, not a crash."""
+    if UNREADABLE in card.values:  # the store could not read the card at all
+        return [CardProblem(UNREADABLE, str(card.values[UNREADABLE]))]
     try:
         return list(scheme.model.card_problems(scheme, card))
     except ValueProblem as exc:
@@ -163,12 +166,14 @@ def screen_history(scheme: Any, history: TeamHistory, period: Period) -> tuple[T
 
 
 def mark_invalid(results: list[Result], refused: dict[str, dict[Period, list[CardProblem]]], period: Period, explain: bool) -> None:
-    """Results whose period holds a refused card: decision ``invalid``, each problem a flag."""
-    months = period.months()
+    """Results whose period holds a refused card: decision ``invalid``, each problem a flag,
+    no score, grade, pay or rank; the others' ranks close up as if they were not there."""
+    months, removed = period.months(), []
     for result in results:
         bad = [(m, p) for m, problems in refused.get(result.employee_id, {}).items() if m in months for p in problems]
         if not bad:
             continue
+        removed.append((result.team, result.rank))
         bad_months = {str(m) for m, _ in bad}
         result.decision = INVALID  # not scored: the period's own card is not one to grade
         result.score = result.grade = result.rank = result.pay_delta = None
@@ -177,6 +182,23 @@ def mark_invalid(results: list[Result], refused: dict[str, dict[Period, list[Car
         ]
         if explain:
             result.trace = [f"scorecard {m} refused by the scheme ({p}): graded as a missing month" for m, p in bad] + result.trace
+    _close_ranks(results, removed)
+
+
+def _close_ranks(results: list[Result], removed: list[tuple[str, int | None]]) -> None:
+    """1, 2, [3 removed], 4 becomes 1, 2, 3, ties kept: a competition rank is 1 + the members
+    ranked strictly above, and a model that ranked the invalid ones (on their other months of
+    a quarter) counted them there."""
+    above: dict[str, list[int]] = {}
+    for team, rank in removed:
+        if rank is not None:
+            above.setdefault(team, []).append(rank)
+    if not above:
+        return
+    for result in results:
+        ranks = above.get(result.team)
+        if ranks and result.rank is not None:
+            result.rank -= sum(1 for rank in ranks if rank < result.rank)
 
 
 def invalid_results(results: Iterable[Result]) -> list[Result]:

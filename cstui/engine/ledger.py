@@ -250,6 +250,11 @@ def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> Catal
         problems.append((f"incident {incident.code}", f"count must be a whole number 1 or more, got {incident.count!r}"))
         return None
     if incident.points is not None and not entry.dismissal:
+        try:  # stored points are read as written: a hand edit may hold NaN or 1E+28
+            parse_decimal(incident.points, "points")
+        except ValueProblem as exc:
+            problems.append((f"incident {incident.code}", str(exc)))
+            return None
         if not entry.points_min <= incident.points <= entry.points_max:
             hint = " (deductions are negative)" if entry.points_max < 0 < incident.points else ""
             problems.append((f"incident {incident.code}", f"points {format_number(incident.points)} outside {entry.range_text()}{hint}"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cstui.domain import ROLES, Employee, Incident, Period
 from cstui.domain.values import PARSERS, ValueProblem, format_number, parse_count, parse_date, parse_decimal
+from cstui.engine.cards import CardRefused
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
 from cstui.io.readers import Row, TableFile, open_table
@@ -415,15 +416,31 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
     problems.raise_if_any()
     roster = {e.id: e for e in store.employees()}
     schemes = _Schemes()
-    incidents = []
+    incidents, rows = [], []
     for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         inc = _incident_row(problems, number, row, roster, schemes)
         if inc is not None:
             incidents.append(inc)
+            rows.append(number)
     problems.raise_if_any()
-    new = store.import_incidents(incidents)  # skips what is recorded already, inside its transaction
+    try:
+        new = store.import_incidents(incidents)  # skips what is recorded already, inside its transaction
+    except CardRefused as refused:  # a month's rule over several incidents (once a month), judged inside
+        _name_rows(problems, refused, incidents, rows)
+        problems.raise_if_any()
+        raise
     repeated = len(incidents) - len(new)
     return f"{path.name}: {_plural(len(incidents), 'incident')} ({len(new):,} new, {repeated:,} already recorded)"
+
+
+def _name_rows(problems: FileProblems, refused, incidents: list[Incident], rows: list[int]) -> None:
+    """The store's refusal of a month's card, named at the file's last row of that card's code."""
+    for (employee_id, month), card_problems in refused.refused.items():
+        for problem in card_problems:
+            code = problem.field.removeprefix("incident ")
+            numbers = [n for inc, n in zip(incidents, rows) if (inc.employee_id, str(inc.period), inc.code) == (employee_id, month, code)]
+            if numbers:
+                problems.add(numbers[-1], "code", f"{code}: {problem.reason} in {month}")
 
 
 class _Schemes:

@@ -105,12 +105,16 @@ def read_xlsx(path: Path) -> TableFile:
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InvalidData([f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})"]) from None
     sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    rows = _guarded(sheet.iter_rows(values_only=True), path)
     try:
-        header = [cell_text(v).strip() for v in next(rows)]
+        _, first = next(rows)
+        header = [cell_text(v).strip() for v in first]
     except StopIteration:
         workbook.close()
         raise InvalidData([f"{path}:1: empty sheet; expected a header row"]) from None
+    except InvalidData:
+        workbook.close()
+        raise
     while header and not header[-1]:
         header.pop()  # trailing empty header cells: formatting, not columns
     estimate = max(0, (sheet.max_row or 1) - 1)
@@ -120,7 +124,7 @@ def read_xlsx(path: Path) -> TableFile:
 def _xlsx_rows(workbook, rows, header: list[str]) -> Iterator[Row]:
     width = len(header)
     try:
-        for number, values in enumerate(rows, start=2):
+        for number, values in rows:
             cells = [cell_text(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue
@@ -131,6 +135,21 @@ def _xlsx_rows(workbook, rows, header: list[str]) -> Iterator[Row]:
             yield number, row
     finally:
         workbook.close()
+
+
+def _guarded(rows: Iterator[tuple], path: Path) -> Iterator[tuple[int, tuple]]:
+    """The sheet's rows with their numbers (from 1); a cell openpyxl cannot read (a numeric
+    cell holding "abc", written by another program or by hand) is named, never a crash."""
+    number = 1
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise InvalidData([f"{path}:{number}: a cell of this row cannot be read ({type(exc).__name__})"]) from None
+        yield number, values
+        number += 1
 
 
 def cell_text(value: object) -> str:

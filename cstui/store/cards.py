@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 from cstui.domain import Incident, Period, Scorecard
-from cstui.store.codec import dumps, incident_from_row, incident_record, loads, now
+from cstui.store.codec import card_values, dumps, incident_from_row, incident_record, now
+from cstui.engine.cards import UNREADABLE
 from cstui.store.errors import Conflict, NotFound, StoreError
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month
@@ -55,7 +56,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         month = as_month(month)
         self.employee(employee_id)  # NotFound / AccessDenied
         row = self._one("SELECT * FROM scorecards WHERE employee_id = ? AND period = ?", (employee_id, str(month)))
-        values, version = (loads(row["values"]), row["version"]) if row else ({}, 0)
+        values, version = (card_values(row["values"]), row["version"]) if row else ({}, 0)
         return Scorecard(employee_id, month, values, self.incidents(employee_id, month), version)
 
     def save_scorecard(
@@ -78,7 +79,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             if current != expected_version:
                 who, when = (row["updated_by"], row["updated_at"]) if row else (None, None)
                 raise Conflict("scorecard", key, who, when, expected_version, current)
-            before = loads(row["values"]) if row else None
+            before = card_values(row["values"]) if row else None
             if before == values:
                 return current
             self._gate_cards([(employee_id, str(month))], scheme, {(employee_id, str(month)): values})
@@ -120,7 +121,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 if found is None:
                     inserts.append((employee_id, month, text, 1, who, stamp))
                     audits.append((f"{employee_id}/{month}", None, text))
-                elif found[0] != text and loads(found[0]) != values:
+                elif found[0] != text and card_values(found[0]) != values:
                     updates.append((employee_id, month, text, found[1] + 1, who, stamp))
                     audits.append((f"{employee_id}/{month}", found[0], text))
             self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
@@ -198,7 +199,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             f"WHERE s.period = ? AND s.employee_id IN (SELECT value FROM json_each(?)) AND {scope}"
         )
         ids = dumps(list(dict.fromkeys(employee_ids)))
-        return {employee_id: loads(text) for employee_id, text in self.conn.execute(sql, [str(as_month(month)), ids, *params])}
+        return {employee_id: card_values(text) for employee_id, text in self.conn.execute(sql, [str(as_month(month)), ids, *params])}
 
     # -- incidents ----------------------------------------------------------------------------
 
@@ -295,8 +296,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
 def _merged(stored_text: str, values: dict[str, str], named: frozenset[str]) -> dict[str, str]:
     """A stored card with the named fields replaced by ``values`` (an empty cell clears its field)."""
-    stored = loads(stored_text)
-    kept = {k: v for k, v in stored.items() if k not in named}
+    stored = card_values(stored_text)
+    kept = {k: v for k, v in stored.items() if k not in named and k != UNREADABLE}  # a file's values replace an unreadable card
     return dict(sorted((kept | values).items())) if kept else values
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from cstui.domain import Employee, Incident, Override, Period
-
+from cstui.engine.cards import UNREADABLE
 
 
 def now() -> str:
@@ -30,12 +30,32 @@ def loads(text: str | None) -> object:
     return None if text is None else json.loads(text)
 
 
+def card_values(text: str | None) -> dict:
+    """A card's stored values; text that is not a JSON object (a hand edit, a broken write) is
+    a card of one field, :data:`UNREADABLE`, that the card check refuses: one employee's flag,
+    never a crash of everyone's grading."""
+    try:
+        values = json.loads(text) if text is not None else {}
+    except ValueError:
+        return {UNREADABLE: "the stored values are not JSON"}
+    if not isinstance(values, dict):
+        return {UNREADABLE: f"the stored values are a JSON {type(values).__name__}, not an object"}
+    return values
+
+
 def decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
 def text_decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
+    """A stored decimal; text that is not one (a hand edit) reads as NaN, which every check
+    refuses by name (the card of an incident with such points is invalid, not a crash)."""
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except (ArithmeticError, ValueError, TypeError):
+        return Decimal("NaN")
 
 
 def employee_values(e: Employee) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, Scorecard
 from cstui.engine.cards import CardProblem, CardRefused, card_problems, unknown_fields
-from cstui.store.codec import dumps, incident_from_row, loads
+from cstui.store.codec import card_values, dumps, incident_from_row
 
 MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful at a time
 
@@ -99,7 +99,7 @@ class CardGateMixin:
         found = {}
         for key in keys:
             row = self.conn.execute(sql, key).fetchone()
-            found[key] = loads(row[0]) if row else {}
+            found[key] = card_values(row[0]) if row else {}
         return found
 
     def _stored_incidents(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list]:

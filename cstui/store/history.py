@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from cstui.domain import Period, Scorecard
 from cstui.engine.model import Checkpoint, TeamHistory
-from cstui.store.codec import employee_from_row, incident_from_row, loads, override_from_row
+from cstui.store.codec import card_values, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
 
 
@@ -67,7 +67,7 @@ class HistoryMixin(PeriodsMixin):
         cards = history.cards
         for employee_id, period, values, version in self.conn.execute(card_sql, window):
             month = months[period]
-            cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
+            cards[employee_id][month] = Scorecard(employee_id, month, card_values(values), [], version)
         incident_sql = (
             f"SELECT * FROM incidents WHERE employee_id IN ({members}) AND period > ? AND period <= ? AND deleted = 0 "
             "ORDER BY employee_id, period, date, id"
