@@ -6,7 +6,7 @@ Branch ``settled-rules`` adds the engine's own helpers for both (``cstui.engine.
 ``cstui.engine.tenure``), with the same signatures and the same answers. Once it is merged,
 this module's body becomes the one line::
 
-    from cstui.engine.exact import side_text; from cstui.engine.tenure import complete_months  # noqa
+    from cstui.engine.exact import side_text, to_decimal; from cstui.engine.tenure import complete_months  # noqa
 
 and :func:`exact_mean` may stay (a Fraction compares with any threshold exactly).
 """
@@ -32,7 +32,8 @@ def exact_mean(values: Iterable[Decimal]) -> Fraction | None:
     return sum((Fraction(v) for v in values), Fraction(0)) / len(values) if values else None
 
 
-def _to_decimal(value: Number, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+def to_decimal(value: Number, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """``value`` rounded half up (unless told) to ``places`` decimals: display only."""
     if isinstance(value, Fraction):
         value = _WIDE.divide(Decimal(value.numerator), Decimal(value.denominator))
     return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=_WIDE)
@@ -47,11 +48,11 @@ def side_text(value: Number, *thresholds: Number, places: int = 2) -> str:
     would sit on another side of a threshold than the value does (``109.995 < 110``)."""
     sides = [_sign(value, t) for t in thresholds]
     for p in range(places, places + MORE_PLACES + 1):
-        shown = _to_decimal(value, p)
+        shown = to_decimal(value, p)
         if [_sign(shown, t) for t in thresholds] == sides:
             return format_number(shown)
     side = next(s for s, t in zip(sides, thresholds) if _sign(shown, t) != s)
-    return format_number(_to_decimal(value, places + MORE_PLACES, ROUND_FLOOR if side < 0 else ROUND_CEILING))
+    return format_number(to_decimal(value, places + MORE_PLACES, ROUND_FLOOR if side < 0 else ROUND_CEILING))
 
 
 def complete_months(hired: date, on: date) -> int:
