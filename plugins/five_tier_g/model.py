@@ -157,3 +157,10 @@ class GradeRun(TierRun):
             self.probation = set(months)
             state.flags.append("probation")
             state.trace.append(f"probation {months[0]}" + (f" to {months[-1]}" if len(months) > 1 else "") + f": a month < {format_number(self.p.dismissal_below)} → dismissal review")
+
+
+def params_shape() -> Any:
+    """five-tier's declared shape (branch plugins-toml): five-tier-g reads the same tables."""
+    from cstui_plugins.five_tier.model import PARAMS_SHAPE
+
+    return PARAMS_SHAPE

@@ -153,3 +153,18 @@ class PlacementRun:
         self.level = state.level_after = level  # the starting level: held from the placement on
         self.placed = str(state.period)
         self.pending_why = f"placed in {state.period}: {line}"
+
+
+def params_shape() -> Any:
+    """The declared shape of ``[placement]`` (branch plugins-toml's params_schema); the lead
+    wires it at merge as ``Placement.params_schema = params_shape()``."""
+    from cstui.engine import checks
+    from cstui.engine.params_schema import NUMBER, TEXT, ArrayOf, MapOf, Table
+
+    hard = Table({"metric": TEXT, "label": TEXT, "options": MapOf(NUMBER, "choice"), "better": TEXT,
+                  "bands": checks.band_table("points").fields["bands"], "each": NUMBER, "max": NUMBER})
+    return Table({"placement": Table({
+        "hard": ArrayOf(hard), "hard_part_max": NUMBER, "form_factor": NUMBER,
+        "form": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
+        "levels": ArrayOf(Table({"level": TEXT, "from": NUMBER})),
+    })})
