@@ -11,6 +11,8 @@ TOML sections:
   supervisor weights of rated items (required with one); ``[score.parts]`` optional part
   weights (plan = 60, form = 40) the items' weights must add up to.
 - ``[bonus]`` optional monthly bonus bands (doc 001 #15), ``amount`` per band.
+- ``[card]`` optional: ``at_most = { complaint_lapses = "complaints" }``: the card check
+  refuses a card whose first field is above the second (a cross-field rule of the card).
 - ``[allowance]`` optional: a fixed monthly pay line per level (the supervisors' post
   allowance 500 / 1000 / 1500, doc 000). The level is set by the roster or a manager's
   override, never by a score, so nothing else (a star change included) touches it.
@@ -29,6 +31,7 @@ from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal
 from cstui.engine.bonus import bonus_for, load_bonus
+from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import MonthState, ReplayModel, parse_card
 from cstui.engine.settled import side_text
@@ -47,6 +50,7 @@ class CardParams:
     bonus: BandTable | None
     allowance: dict[str, Decimal]
     specs: tuple[MetricSpec, ...]
+    at_most: tuple[tuple[str, str, str], ...] = ()  # (field, its limit field, their kind)
 
     @property
     def bounds(self) -> tuple[Decimal, ...]:
@@ -63,6 +67,18 @@ class KpiCard(ReplayModel):
 
     def compile(self, params: dict, problems: Problems) -> CardParams | None:
         return compile_params(params, problems)
+
+    def card_problems(self, scheme: Any, card: Scorecard) -> list[CardProblem]:
+        """The fields' kinds, then ``[card] at_most``: a field never above its limit field."""
+        problems = super().card_problems(scheme, card)
+        refused = {p.field for p in problems}
+        for field, limit, kind in self.compiled(scheme).at_most:
+            raw, top = card.values.get(field), card.values.get(limit)
+            if field in refused or limit in refused or is_blank(raw) or is_blank(top):
+                continue
+            if parse_value(kind, raw) > parse_value(kind, top):
+                problems.append(CardProblem(field, f"expected at most {limit} ({str(top).strip()}), got {str(raw).strip()}"))
+        return problems
 
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         params = self.compiled(scheme)
@@ -170,10 +186,29 @@ def compile_params(params: dict, problems: Problems) -> CardParams | None:
     weights = _blend(score, items, problems)
     bonus = load_bonus(params["bonus"], "bonus", problems) if "bonus" in params else None
     allowance = _allowance(params.get("allowance"), ladder, problems)
+    at_most = _at_most(params.get("card"), metrics, problems)
     if len(problems.lines) > before:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
-    return CardParams(ladder, items, cap, weights, bonus, allowance, specs)
+    return CardParams(ladder, items, cap, weights, bonus, allowance, specs, at_most)
+
+
+def _at_most(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str, str, str], ...]:
+    """``[card] at_most = { field = "limit field" }``: two metrics of one numeric kind."""
+    if raw is None:
+        return ()
+    pairs = raw.get("at_most", {}) if isinstance(raw, dict) else None
+    if not isinstance(pairs, dict) or set(raw) - {"at_most"}:  # type: ignore[arg-type]
+        problems.add("card", "expected a table with at_most = { field = \"limit field\" }")
+        return ()
+    rules = []
+    for field, limit in pairs.items():
+        kinds = {metrics.get(k, {}).get("kind") if isinstance(metrics.get(k), dict) else None for k in (field, limit)}
+        if not isinstance(limit, str) or len(kinds) != 1 or kinds & {None, "text"}:
+            problems.add(f"card.at_most.{field}", f"expected the key of a metric of the same numeric kind as {field!r}, got {limit!r}")
+            continue
+        rules.append((field, limit, kinds.pop()))
+    return tuple(rules)
 
 
 def _cap(score: dict, problems: Problems) -> Decimal | None:
@@ -227,4 +262,5 @@ def params_shape() -> Any:
                         "parts": MapOf(NUMBER, "part name")}),
         "bonus": checks.band_table("amount"),
         "allowance": MapOf(NUMBER, "level key"),
+        "card": Table({"at_most": MapOf(TEXT, "metric key")}),
     })

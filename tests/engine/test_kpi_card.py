@@ -68,7 +68,8 @@ def test_supervisor_complaints_at_most_five(complaints, points):
 # seed 001 #18: 2小时内响应,3个工作日解决 ... 任一项没有满足扣10分
 @pytest.mark.parametrize("lapses, points", [(0, 30), (1, 20), (3, 0), (4, 0)])
 def test_complaint_handling_loses_ten_per_lapse(lapses, points):
-    assert score("supervisor-kpi", {**SUPERVISOR, "complaint_lapses": str(lapses)}, "post-1").score == 70 + points
+    values = {**SUPERVISOR, "complaints": str(lapses), "complaint_lapses": str(lapses)}
+    assert score("supervisor-kpi", values, "post-1").score == 70 + points
     assert score("manager-kpi", {**MANAGER, "complaint_lapses": str(lapses)}).score == 70 + points
 
 
@@ -144,3 +145,19 @@ def test_scheme_check_of_parts_blend_and_item_kinds():
     bad = [{"key": "a", "kind": "deduction", "metric": "service", "points": 5, "per": 1}]
     assert problems_of("front-desk", {"items": bad}) == [
         "x.toml: score.items[0].metric: a deduction counts violations: metric 'service' must be a count, not rating"]
+
+
+@pytest.mark.parametrize("complaints, lapses, refused", [("2", "2", False), ("2", "3", True), ("0", "0", False)])
+def test_the_supervisor_card_check_refuses_more_late_complaints_than_complaints(complaints, lapses, refused):
+    from cstui.engine.cards import card_problems
+
+    scheme = load_scheme("supervisor-kpi")
+    problems = card_problems(scheme, Scorecard("S1", OCT, {**SUPERVISOR, "complaints": complaints, "complaint_lapses": lapses}))
+    assert [str(p) for p in problems] == (["complaint_lapses: expected at most complaints (2), got 3"] if refused else [])
+
+
+def test_scheme_check_of_the_card_rule():
+    scheme = load_scheme("supervisor-kpi")
+    problems = Problems("x.toml")
+    scheme.model.check({**scheme.params, "card": {"at_most": {"complaint_lapses": "team_average"}}}, problems)
+    assert problems.lines == ["x.toml: card.at_most.complaint_lapses: expected the key of a metric of the same numeric kind as 'complaint_lapses', got 'team_average'"]
