@@ -90,6 +90,11 @@ class KpiCard(ReplayModel):
     def starting_level(self, params: CardParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 
+    def unstarted(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+        # the replay starts at the first scorecard or override: a checkpoint taken before any
+        # keeps no run, so a resume starts where a full replay would (and their timelines agree)
+        return None if any(p.ordinal <= month.ordinal for p in (*cards, *by_month)) else {}
+
     def begin(self, params: CardParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[CardRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return CardRun.restore(params, employee.id, saved["run"], explain_from), after.next()

@@ -64,6 +64,13 @@ class Placement(ReplayModel):
     def starting_level(self, params: PlacementParams, employee: Employee) -> str:
         return employee.level or params.unplaced
 
+    def unstarted(self, params: PlacementParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+        # a hire is replayed from the hire month; staff placed on the roster from their first
+        # card or override: a checkpoint before any keeps no run (a resume starts afresh)
+        if self.starting_level(params, employee) == params.unplaced:
+            return None
+        return None if any(p.ordinal <= month.ordinal for p in (*cards, *by_month)) else {}
+
     def begin(self, params: PlacementParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[PlacementRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return PlacementRun.restore(params, employee.id, saved["run"], explain_from), after.next()

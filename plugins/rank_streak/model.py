@@ -104,6 +104,11 @@ class RankStreak(ReplayModel):
             cached = self._standing = (history, params, TeamMonths(params, team_standing(params, history)))
         return super()._replay(cached[2], employee, history, until, explain_from, keep)
 
+    def unstarted(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+        # the replay starts at the first scorecard or override: a checkpoint taken before any
+        # keeps no run, so a resume starts where a full replay would (and their timelines agree)
+        return None if any(p.ordinal <= month.ordinal for p in (*cards, *by_month)) else {}
+
     def begin(self, params: TeamMonths, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[StreakRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return StreakRun.restore(params, employee, saved["run"]), after.next()

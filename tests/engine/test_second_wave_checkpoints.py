@@ -30,6 +30,11 @@ CASES = {
     "five-tier-g": (lambda i: five([85, 85, 85, 72, 65, 90, 90, 40, 45][i]), None, None),
     "supervisor-kpi": (lambda i: None if i == 3 else {"appearance_violations": str(i % 5), "complaints": "4", "complaint_lapses": str(i % 3),
                                                       "team_average": str(84 + i), "suggestions": "70"}, "post-1", (5, "post-2")),
+    # the first card after the checkpoint: a resume starts where a full replay does
+    "manager-kpi": (lambda i: {"follow_up_rate": "0.95", "complaint_lapses": "1", "team_average": str(80 + i), "training_hours": "8",
+                               "conversion": "0.7", "process": "75"} if i >= 6 else None, None, None),
+    "rank-streak": (lambda i: {"kpi_score": "90", "conversion": "0.5", "response_rate": "0.9", "unit_price_ratio": "1.1",
+                               "valid_complaints": "0"} if i >= 5 else None, None, None),
     "placement": (lambda i: {**HARD, **FORM, "courtesy": str(40 + 10 * i)} if i in (4, 6) else None, None, None),
     "probation-test": (lambda i: {"theory": str(70 + 2 * i), "practice": "90", "typing": "45"} if i >= 3 else None, None, None),
 }
@@ -39,7 +44,8 @@ CASES = {
 def test_resume_equals_full_replay(name):
     scheme = load_scheme(name)
     values, level, override = CASES[name]
-    e = Employee("E1", "员工", "A", "agent", date(2025, 12, 20) if name != "five-tier-g" else date(2025, 7, 1), level=level)
+    hired = {"five-tier-g": date(2025, 7, 1), "manager-kpi": date(2019, 1, 1), "rank-streak": date(2019, 1, 1)}.get(name, date(2025, 12, 20))
+    e = Employee("E1", "员工", "A", "agent", hired, level=level)
     cards = {FIRST.shift(i): Scorecard("E1", FIRST.shift(i), v) for i in range(9) if (v := values(i)) is not None}
     overrides = [Override("E1", FIRST.shift(override[0]), override[1], "post grade 2", "li.manager")] if override else []
     history = TeamHistory("A", [e], {"E1": cards}, {"E1": overrides})
