@@ -61,6 +61,14 @@ class Placement(ReplayModel):
         score, trace = placement_score(params.rules, parse_card(params.specs, employee.id, card))
         return MonthScore(score=score, trace=trace + [level_for(params.rules, score)[1]])
 
+    def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Any:
+        """A quarter: as any monthly scheme's, with the quarter's last decision (placed, not-placed)."""
+        result = super().quarter_result(scheme, employee, period, months)
+        decided = [s.decision for s in months if s.decision not in ("none", "missing")]
+        if decided:
+            result.decision = decided[-1]
+        return result
+
     def starting_level(self, params: PlacementParams, employee: Employee) -> str:
         return employee.level or params.unplaced
 

@@ -74,6 +74,14 @@ class ProbationTest(ReplayModel):
         values = parse_card(params.specs, employee.id, card)
         return MonthScore(score=None, trace=condition_lines(params, values))
 
+    def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Any:
+        """A quarter: as any monthly scheme's, with the quarter's last decision (pass, retry, dismissal-review)."""
+        result = super().quarter_result(scheme, employee, period, months)
+        decided = [s.decision for s in months if s.decision not in ("none", "missing")]
+        if decided:
+            result.decision = decided[-1]
+        return result
+
     def starting_level(self, params: ConversionParams, employee: Employee) -> str:
         return employee.level or params.probation_level
 

@@ -145,3 +145,8 @@ def test_scheme_check_names_bad_ladder_and_items(scheme):
     text = "\n".join(problems.lines)
     assert "placement.levels[1].from: expected above 70" in text
     assert "placement.hard[0].options" in text and "placement.form_factor: expected a number above 0" in text
+
+
+def test_a_quarter_reports_the_placement_made_in_it(scheme):
+    r = grade(scheme, {MARCH: Scorecard("H1", MARCH, values(0, "88"))}, "2026-Q1")
+    assert (r.decision, r.level_before, r.level_after) == ("placed", "unplaced", "assistant-1")

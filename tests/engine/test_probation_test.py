@@ -75,3 +75,8 @@ def test_the_card_check_refuses_a_retry_date_that_does_not_fit(scheme, values, r
 
 def test_a_failed_card_with_a_retry_date_on_the_test_month_is_valid(scheme):
     assert card_problems(scheme, Scorecard("T1", OCT, {**PASS, "practice": "84", "retry_date": "2026-10-01"})) == []
+
+
+def test_a_quarter_reports_the_test_decided_in_it(scheme):
+    r = grade(scheme, {OCT: Scorecard("T1", OCT, PASS)}, "2026-Q4")
+    assert (r.decision, r.level_before, r.level_after) == ("pass", "probation", "regular")
