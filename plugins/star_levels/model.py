@@ -25,6 +25,7 @@ from cstui.engine.bands import as_decimal
 from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.replay import (
     CardValueError,
     MonthState,
@@ -69,10 +70,19 @@ def grouped(value: Decimal) -> str:
     return f"{int(whole):,}" + (f".{frac}" if frac else "") if whole.lstrip("-").isdigit() else text
 
 
+KPI_SHAPE = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "actual": TEXT, "target": TEXT, "weight": NUMBER})
+PARAMS_SHAPE = Table({
+    "probation": Table({"level": TEXT, "months": WHOLE, "first_level": TEXT}),
+    "score": Table({"places": WHOLE, "kpis": ArrayOf(KPI_SHAPE)}),
+    "review": Table({"promote_at": NUMBER, "demote_below": NUMBER, "window": WHOLE}),
+})
+
+
 class StarLevels(ReplayModel):
     name = "star-levels"
     review = "monthly"
     label = "Star-level agents"
+    params_schema = PARAMS_SHAPE
 
     def compile(self, params: dict, problems: Problems) -> StarParams | None:
         return compile_params(params, problems)
@@ -235,7 +245,8 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: 
     total = Decimal(0)
     trace = []
     for kpi in params.kpis:
-        actual, target = values[kpi.actual], values[kpi.target]
+        # a count parses to an int: int / int would be a float, and float × Decimal a TypeError
+        actual, target = Decimal(values[kpi.actual]), Decimal(values[kpi.target])
         if target <= 0:
             raise CardValueError(employee_id, card.period, kpi.target, f"expected a target above 0, got {format_number(target)}")
         percent = actual / target * HUNDRED
