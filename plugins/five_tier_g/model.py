@@ -32,7 +32,7 @@ from cstui.engine.settled import complete_months, exact_mean, side_text, to_deci
 from cstui.schemes import Problems
 
 # five-tier's monthly score, review thresholds and probation months are reused as they are
-from cstui_plugins.five_tier.model import FiveTier, TierParams, _Run as TierRun, _start, compile_params
+from cstui_plugins.five_tier.model import PARAMS_SHAPE, FiveTier, TierParams, _Run as TierRun, _start, compile_params
 
 
 class GradeParams:
@@ -56,6 +56,7 @@ class GradeParams:
 class FiveTierG(FiveTier):
     name = "five-tier-g"
     label = "Five tiers with G1-G6 sub-grades"
+    params_schema = PARAMS_SHAPE  # five-tier's tables, the same keys
 
     def compile(self, params: dict, problems: Problems) -> GradeParams | None:
         tier = compile_params(params, problems)
@@ -158,9 +159,3 @@ class GradeRun(TierRun):
             state.flags.append("probation")
             state.trace.append(f"probation {months[0]}" + (f" to {months[-1]}" if len(months) > 1 else "") + f": a month < {format_number(self.p.dismissal_below)} → dismissal review")
 
-
-def params_shape() -> Any:
-    """five-tier's declared shape (branch plugins-toml): five-tier-g reads the same tables."""
-    from cstui_plugins.five_tier.model import PARAMS_SHAPE
-
-    return PARAMS_SHAPE

@@ -29,6 +29,7 @@ from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import format_number
+from cstui.engine import checks
 from cstui.engine.bands import BandTable, as_decimal
 from cstui.engine.bonus import bonus_for, load_bonus
 from cstui.engine.cards import CardProblem, is_blank, parse_value
@@ -36,9 +37,25 @@ from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import MonthState, ReplayModel, parse_card
 from cstui.engine.settled import side_text
 from cstui.engine.weighted import load_blend
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
 from cstui.schemes import Problems, Scheme
 
 from .items import CardItem, check_parts, load_items
+
+
+_ITEM = Table({
+    "key": TEXT, "label": TEXT, "label_zh": TEXT, "kind": TEXT, "metric": TEXT, "self": TEXT,
+    "supervisor": TEXT, "weight": NUMBER, "part": TEXT, "better": TEXT,
+    "bands": checks.band_table("points").fields["bands"], "points": NUMBER, "per": NUMBER, "all_lost_above": WHOLE,
+})
+# the declared shape of kpi-card's own tables (cstui.engine.params_schema)
+PARAMS_SHAPE = Table({
+    "score": Table({"items": ArrayOf(_ITEM), "max": NUMBER, "blend": Table({"self": NUMBER, "supervisor": NUMBER}),
+                    "parts": MapOf(NUMBER, "part name")}),
+    "bonus": checks.band_table("amount"),
+    "allowance": MapOf(NUMBER, "level key"),
+    "card": Table({"at_most": MapOf(TEXT, "metric key")}),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +81,7 @@ class KpiCard(ReplayModel):
     name = "kpi-card"
     review = "monthly"
     label = "KPI scorecard (items, bonus, allowance)"
+    params_schema = PARAMS_SHAPE  # unknown keys in its own tables are refused
 
     def compile(self, params: dict, problems: Problems) -> CardParams | None:
         return compile_params(params, problems)
@@ -250,22 +268,3 @@ def _allowance(raw: object, ladder: tuple[str, ...], problems: Problems) -> dict
             allowance[key] = amount
     return allowance
 
-
-def params_shape() -> Any:
-    """The declared shape of kpi-card's own tables (branch plugins-toml's params_schema);
-    the lead wires it at merge as ``KpiCard.params_schema = params_shape()``."""
-    from cstui.engine import checks
-    from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
-
-    item = Table({
-        "key": TEXT, "label": TEXT, "label_zh": TEXT, "kind": TEXT, "metric": TEXT, "self": TEXT,
-        "supervisor": TEXT, "weight": NUMBER, "part": TEXT, "better": TEXT,
-        "bands": checks.band_table("points").fields["bands"], "points": NUMBER, "per": NUMBER, "all_lost_above": WHOLE,
-    })
-    return Table({
-        "score": Table({"items": ArrayOf(item), "max": NUMBER, "blend": Table({"self": NUMBER, "supervisor": NUMBER}),
-                        "parts": MapOf(NUMBER, "part name")}),
-        "bonus": checks.band_table("amount"),
-        "allowance": MapOf(NUMBER, "level key"),
-        "card": Table({"at_most": MapOf(TEXT, "metric key")}),
-    })

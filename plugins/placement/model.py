@@ -17,12 +17,24 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from cstui.domain import Employee, Override, Period, Scorecard, ValueProblem
+from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value, value_problems
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import MonthState, ReplayModel, parse_card
+from cstui.engine.params_schema import NUMBER, TEXT, ArrayOf, MapOf, Table
 from cstui.schemes import Problems, Scheme
 
 from .rules import PlacementRules, level_for, load_rules, placement_score
+
+
+_HARD = Table({"metric": TEXT, "label": TEXT, "options": MapOf(NUMBER, "choice"), "better": TEXT,
+               "bands": checks.band_table("points").fields["bands"], "each": NUMBER, "max": NUMBER})
+# the declared shape of [placement] (cstui.engine.params_schema)
+PARAMS_SHAPE = Table({"placement": Table({
+    "hard": ArrayOf(_HARD), "hard_part_max": NUMBER, "form_factor": NUMBER,
+    "form": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
+    "levels": ArrayOf(Table({"level": TEXT, "from": NUMBER})),
+})})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,7 @@ class Placement(ReplayModel):
     name = "placement"
     review = "monthly"
     label = "Placement of a new hire"
+    params_schema = PARAMS_SHAPE  # unknown keys in its own tables are refused
 
     def compile(self, params: dict, problems: Problems) -> PlacementParams | None:
         ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
@@ -169,17 +182,3 @@ class PlacementRun:
         self.placed = str(state.period)
         self.pending_why = f"placed in {state.period}: {line}"
 
-
-def params_shape() -> Any:
-    """The declared shape of ``[placement]`` (branch plugins-toml's params_schema); the lead
-    wires it at merge as ``Placement.params_schema = params_shape()``."""
-    from cstui.engine import checks
-    from cstui.engine.params_schema import NUMBER, TEXT, ArrayOf, MapOf, Table
-
-    hard = Table({"metric": TEXT, "label": TEXT, "options": MapOf(NUMBER, "choice"), "better": TEXT,
-                  "bands": checks.band_table("points").fields["bands"], "each": NUMBER, "max": NUMBER})
-    return Table({"placement": Table({
-        "hard": ArrayOf(hard), "hard_part_max": NUMBER, "form_factor": NUMBER,
-        "form": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
-        "levels": ArrayOf(Table({"level": TEXT, "from": NUMBER})),
-    })})

@@ -28,9 +28,15 @@ from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import MonthState, ReplayModel, parse_card
+from cstui.engine.params_schema import NUMBER, TEXT, Table
 from cstui.schemes import Problems, Scheme
 
 FIELDS = ("theory", "practice", "typing")
+
+
+# the declared shape of [test] (cstui.engine.params_schema)
+PARAMS_SHAPE = Table({"test": Table({"probation_level": TEXT, "regular_level": TEXT, "theory_at_least": NUMBER,
+                                     "practice_at_least": NUMBER, "typing_at_least": NUMBER})})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,7 @@ class ProbationTest(ReplayModel):
     name = "probation-test"
     review = "monthly"
     label = "Probation conversion test"
+    params_schema = PARAMS_SHAPE  # unknown keys in its own tables are refused
 
     def compile(self, params: dict, problems: Problems) -> ConversionParams | None:
         return compile_params(params, problems)
@@ -167,10 +174,3 @@ def compile_params(params: dict, problems: Problems) -> ConversionParams | None:
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
     return ConversionParams(ladder, probation, regular, minimum, specs)  # type: ignore[arg-type]
 
-
-def params_shape() -> Any:
-    """The declared shape of ``[test]`` (branch plugins-toml); wire as ``ProbationTest.params_schema``."""
-    from cstui.engine.params_schema import NUMBER, TEXT, Table
-
-    return Table({"test": Table({"probation_level": TEXT, "regular_level": TEXT, "theory_at_least": NUMBER,
-                                 "practice_at_least": NUMBER, "typing_at_least": NUMBER})})

@@ -30,11 +30,19 @@ from cstui.engine.bands import as_decimal
 from cstui.engine.model import MetricSpec, MonthScore, TeamHistory
 from cstui.engine.ranking import competition_ranks
 from cstui.engine.replay import ReplayModel, parse_card
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
 from cstui.schemes import Problems, Scheme
 
 from .run import StreakRun
 
 SCORED_KINDS = ("rate", "number", "rating")
+
+
+# the declared shape of [ranking] and [promotion] (cstui.engine.params_schema)
+PARAMS_SHAPE = Table({
+    "ranking": Table({"items": MapOf(NUMBER, "metric key")}),
+    "promotion": Table({"top": WHOLE, "months": WHOLE, "tenure_months": WHOLE, "complaint_months": WHOLE, "complaints_metric": TEXT}),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +88,7 @@ class RankStreak(ReplayModel):
     name = "rank-streak"
     review = "monthly"
     label = "Promotion by a streak of team ranks"
+    params_schema = PARAMS_SHAPE  # unknown keys in its own tables are refused
 
     def __init__(self) -> None:
         super().__init__()
@@ -158,12 +167,3 @@ def _items(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str, s
         problems.add("ranking.items", f"weights must sum to 100, got {format_number(total)}")
     return tuple(items)
 
-
-def params_shape() -> Any:
-    """The declared shape of ``[ranking]`` and ``[promotion]`` (branch plugins-toml)."""
-    from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
-
-    return Table({
-        "ranking": Table({"items": MapOf(NUMBER, "metric key")}),
-        "promotion": Table({"top": WHOLE, "months": WHOLE, "tenure_months": WHOLE, "complaint_months": WHOLE, "complaints_metric": TEXT}),
-    })

@@ -69,7 +69,7 @@ COMPANY = {
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("second-wave") / "company.db"
-    with Store.open(path) as store:
+    with Store.open(path, create=True) as store:
         store.import_roster([e for rows in COMPANY.values() for e, _ in rows])
         for scheme, rows in COMPANY.items():
             cards = [(e.id, month, values) for e, months in rows for month, values in months.items()]
