@@ -157,7 +157,7 @@ def _company(path: Path) -> None:
         Employee(f"E{i}{s[0]}", f"Agent {i}", "T1", "agent", date(2024, 1, 1), scheme=s, level="2-star")
         for i in range(3) for s in ("star-levels", "grade-raises")
     ]
-    with Store.open(path) as store:
+    with Store.open(path, create=True) as store:
         store.import_roster(roster)
         cards = {"sales_target": "100000", "sales_actual": "120000"}
         store.save_scorecards((e.id, Period.parse("2026-10"), cards) for e in roster)

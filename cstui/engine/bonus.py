@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, load_band_table
+from cstui.engine.exact import side_text
 
 if TYPE_CHECKING:
     from cstui.schemes import Problems
@@ -36,9 +37,14 @@ def load_bonus(data: object, key_path: str, problems: Problems) -> BandTable | N
     return table
 
 
+def bounds(table: BandTable) -> tuple[Decimal, ...]:
+    """Every band bound of the table: the thresholds a score is compared with."""
+    return tuple(dict.fromkeys(b for band in table.bands for b in (band.low, band.high) if b is not None))
+
+
 def bonus_for(table: BandTable, score: Decimal) -> tuple[Decimal, str]:
-    """The bonus of a month's score, and its trace line."""
+    """The bonus of a month's score (the exact score decides), and its trace line."""
     band = table.band_of(score)
     amount = band.value
     sign = "+" if amount > 0 else ""
-    return amount, f"bonus: score {format_number(score)} {table.describe(band)} → {sign}{format_number(amount)} yuan"
+    return amount, f"bonus: score {side_text(score, *bounds(table))} {table.describe(band)} → {sign}{format_number(amount)} yuan"

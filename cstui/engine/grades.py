@@ -7,10 +7,12 @@ Numbers come from the scheme's ``[[grade_bands]]``, ``[pay_float]`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Sequence
 
 from cstui.domain.values import format_number
+from cstui.engine.exact import side_text
 
 if TYPE_CHECKING:
     from cstui.schemes import Problems
@@ -106,10 +108,16 @@ def grade_of(bands: Sequence[GradeBand], score: Decimal | None) -> str | None:
     return None
 
 
-def pay_float(pay: PayFloat, score: Decimal, month_of_employment: int) -> tuple[Decimal | None, str]:
-    """The month's pay delta and its trace line; None in the unpaid first months."""
+def pay_float(pay: PayFloat, score: Decimal, month_of_employment: int, hired: date | None = None) -> tuple[Decimal | None, str]:
+    """The month's pay delta and its trace line.
+
+    None (no pay float at all, never 0) in the unpaid first months, where the month of
+    the hire date is month 1 (doc 003; domain.md: null in JSON, an empty CSV cell, and
+    the trace says why).
+    """
     if month_of_employment <= pay.unpaid_months:
-        return None, f"pay: month {month_of_employment} of employment, scored, not paid (first {pay.unpaid_months} months)"
+        since = f" (hired {hired.isoformat()})" if hired is not None else ""
+        return None, f"no pay float: month {month_of_employment} of employment{since}; scored, not paid (first {pay.unpaid_months} months)"
     raw = ((score - pay.neutral) * pay.per_point).quantize(FEN, rounding=ROUND_HALF_UP)
     delta = min(max(raw, pay.low), pay.high)
     line = f"pay ({format_number(score)} - {format_number(pay.neutral)}) × {format_number(pay.per_point)} = {_signed(raw)}"
@@ -132,7 +140,7 @@ def dismissal_reasons(rule: DismissalRule, score: Decimal, last_run: Sequence[tu
     """
     reasons = []
     if score < rule.score_below:
-        reasons.append(f"score {format_number(score)} < {format_number(rule.score_below)}")
+        reasons.append(f"score {side_text(score, rule.score_below)} < {format_number(rule.score_below)}")
     window = list(last_run)[-rule.last_months :] if rule.last_months else []
     if len(window) == rule.last_months and rule.last_months and all(last and s is not None and s < rule.last_below for last, s in window):
         reasons.append(f"last in the team {rule.last_months} months running, below {format_number(rule.last_below)}")

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from cstui.domain import Employee, Period, Result, Scorecard, months_between
 from cstui.domain.values import format_number as _fmt
+from cstui.engine.exact import to_decimal
 from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_float
 from cstui.engine.ledger import compile_ledger, score_ledger
 from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
 from cstui_plugins.assistant_class import checkpoint as checkpoints
 from cstui_plugins.assistant_class import params as rules_params
 from cstui_plugins.assistant_class.months import TeamMonths
-from cstui_plugins.assistant_class.review import Outcome, Replay
+from cstui_plugins.assistant_class.review import AVERAGE_PLACES, Outcome, Replay
 
 if TYPE_CHECKING:
     from cstui.schemes import Problems, Scheme
@@ -30,6 +31,7 @@ class AssistantClass(DocumentModel):
     label = "1st / 2nd / 3rd class assistants"
     params_schema = rules_params.PARAMS_SHAPE
     grades_invalid_cards = True  # a card the ledger cannot score is a month not scored (months.py)
+    state_version = 2  # 2: exact quarter averages rank and decide (were rounded to cents)
 
     def check(self, params: dict, problems: Problems) -> None:
         rules_params.check(params, problems)
@@ -40,7 +42,7 @@ class AssistantClass(DocumentModel):
         """Raises :class:`cstui.engine.ledger.LedgerProblem` for a card that cannot be scored."""
         ledger, grading = compile_ledger(scheme.params), compile_grading(scheme.params)
         total = score_ledger(ledger, employee.id, str(card.period), card.values, card.incidents)
-        delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, card.period))
+        delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, card.period), employee.hire_date)
         reasons = dismissal_reasons(grading.dismissal, total.score, [], total.dismissal)
         grade = grade_of(grading.bands, total.score)
         trace = [*total.trace, f"total {_fmt(total.score)} → grade {grade}", pay_line]
@@ -134,7 +136,7 @@ class AssistantClass(DocumentModel):
         total = facts.total
         result.score, result.grade = total.score, grade_of(grading.bands, total.score)
         result.rank = months.ranks(month).get(employee.id)
-        result.pay_delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, month))
+        result.pay_delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, month), employee.hire_date)
         reasons = month_dismissal(grading, months, employee.id, month)
         result.flags.extend(f"dismissal-review: {r}" for r in reasons)
         if not explain:
@@ -147,7 +149,8 @@ class AssistantClass(DocumentModel):
 
     def _quarter_result(self, scheme: Scheme, history: TeamHistory, quarter: Period, o: Outcome, months: TeamMonths, explain: bool = True) -> Result:
         grading = compile_grading(scheme.params)
-        avg = o.facts.average
+        exact = o.facts.average  # the exact average grades; the report shows it to the cent
+        avg = None if exact is None else to_decimal(exact, AVERAGE_PLACES)
         flags = list(o.flags)
         if o.facts.missing:
             flags.insert(0, "missing: " + ", ".join(map(str, o.facts.missing)))
@@ -157,7 +160,7 @@ class AssistantClass(DocumentModel):
         trace = [*o.trace, f"decision {o.decision}: {o.level_before} → {o.level_after}"] if explain else []
         return Result(
             o.employee.id, o.employee.name, history.team, quarter, scheme.name, scheme.version,
-            avg, grade_of(grading.bands, avg), o.rank, o.level_before, o.level_after, o.decision, o.pay_delta, flags, trace,
+            avg, grade_of(grading.bands, exact), o.rank, o.level_before, o.level_after, o.decision, o.pay_delta, flags, trace,
         )
 
 

@@ -12,29 +12,38 @@ Choices the documents leave open (documented in the scheme TOML and the report):
   the count first reaches (or the total first exceeds) the threshold; "bottom N" applies
   only to teams with more than N scored assistants, "best" only to two or more.
 - An earned exemption waits for the next elimination review and waives it.
+
+Settled rules (domain.md): averages are exact (:class:`cstui.engine.exact.Mean`) and
+thresholds, ranks and "lowest average" compare them unrounded; the report shows them to
+the cent and a trace with the digits its side of a threshold needs. "Bottom N" has the
+rank tie rule: fewer than N members score strictly lower. "A year" is the calendar year.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from cstui.domain import Employee, Period
 from cstui.domain.values import format_number
+from cstui.engine.exact import Mean, mean_of, side_text
 from cstui.engine.model import TeamHistory
 from cstui.engine.ranking import competition_ranks
 from cstui_plugins.assistant_class.months import TeamMonths
 from cstui_plugins.assistant_class.params import ClassRule, Rules
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
+AVERAGE_PLACES = 2  # averages are shown to the cent (display only)
 
 
-def average(values: list[Decimal]) -> Decimal | None:
-    if not values:
-        return None
-    return (sum(values, ZERO) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+def average(values: list[Decimal]) -> Mean | None:
+    """The exact average: never rounded before a comparison."""
+    return Mean.of(values)
+
+
+def shown(value: Mean | Decimal, *thresholds: Decimal) -> str:
+    return side_text(value, *thresholds, places=AVERAGE_PLACES)
 
 
 @dataclass(slots=True)
@@ -43,7 +52,7 @@ class QuarterFacts:
 
     months: list[tuple[Period, Decimal | None]]
     missing: list[Period]
-    average: Decimal | None
+    average: Mean | None  # exact
     deductions: dict[str, Decimal]
     total_deductions: Decimal
     counts: dict[str, int]
@@ -121,7 +130,7 @@ def meets(rule: ClassRule, facts: QuarterFacts, explain: bool = True) -> tuple[b
         return False, ["months missing: " + ", ".join(map(str, facts.missing))] if explain else []
     failed: list = []
     if facts.average < rule.average_at_least:
-        failed.append(lambda: f"average {format_number(facts.average)} < {format_number(rule.average_at_least)}")
+        failed.append(lambda: f"average {shown(facts.average, rule.average_at_least)} < {format_number(rule.average_at_least)}")
     for category, limit in rule.deductions_below:
         got = facts.deductions.get(category, ZERO)
         if got >= limit:
@@ -133,9 +142,10 @@ def meets(rule: ClassRule, facts: QuarterFacts, explain: bool = True) -> tuple[b
     return not failed, [f() for f in failed] if explain else []
 
 
-def describe(facts: QuarterFacts) -> list[str]:
+def describe(facts: QuarterFacts, thresholds: tuple[Decimal, ...] = ()) -> list[str]:
+    """The quarter's inputs; the average with the digits its side of ``thresholds`` needs."""
     months = ", ".join(f"{m} {format_number(s) if s is not None else 'missing'}" for m, s in facts.months)
-    lines = [f"months: {months} → average {format_number(facts.average) if facts.average is not None else 'none'}"]
+    lines = [f"months: {months} → average {shown(facts.average, *thresholds) if facts.average is not None else 'none'}"]
     deductions = ", ".join(f"{c} {format_number(v)}" for c, v in sorted(facts.deductions.items())) or "none"
     lines.append(f"deductions: {deductions}; total {format_number(facts.total_deductions)}")
     if facts.counts:
@@ -194,11 +204,12 @@ class Replay:
         self.apply_overrides(quarter.last_month)
         metrics = self.rules.count_metrics
         outcomes = {}
+        bars = tuple(rule.average_at_least for rule in self.rules.classes)
         for e in self.history.employees:
             facts = quarter_facts(self.months, e, quarter, metrics)
             if facts is not None:
                 level = self.states[e.id].level
-                outcomes[e.id] = Outcome(e, facts, level, level, trace=describe(facts) if self.explain else [])
+                outcomes[e.id] = Outcome(e, facts, level, level, trace=describe(facts, bars) if self.explain else [])
         assistants = {i: o for i, o in outcomes.items() if o.employee.role != self.rules.lead_role}
         ranks = competition_ranks({i: o.facts.average for i, o in assistants.items()})
         for i, o in outcomes.items():
@@ -300,7 +311,7 @@ class Replay:
         if quarter.index != rules.demotion_quarter:
             return
         year = quarter.year
-        by_level: dict[str, dict[str, Decimal | None]] = {}
+        by_level: dict[str, dict[str, Mean | None]] = {}
         summaries: dict[str, tuple] = {}  # per level, computed once (not once per member)
         for i, o in outcomes.items():
             if o.employee.role != rules.lead_role and o.level_before != rules.levels[0]:
@@ -313,7 +324,7 @@ class Replay:
                 o.demotion.append(f"no quarter of {year} met {o.level_before}")
             scored, lowest, distinct = peer_averages(by_level, o.level_before, summaries)
             if i in scored and len(scored) > 1 and scored[i] == lowest and distinct > 1:
-                o.demotion.append(f"lowest {year} average ({format_number(scored[i])}) among the team's {o.level_before}")
+                o.demotion.append(f"lowest {year} average ({shown(scored[i])}) among the team's {o.level_before}")
             if o.demotion:
                 lower = rules.levels[held - 1]
                 o.flags.append(f"demotion-proposed: {o.level_before} → {lower} ({'; '.join(o.demotion)}); a manager confirms")
@@ -325,17 +336,18 @@ class Replay:
         rules, state = self.rules, self.states[o.employee.id]
         if rules.rank(o.level_before) < rules.rank(rules.lead_min_level):
             o.flags.append(f"team-lead-below-class: {o.level_before}, a team lead must be {rules.lead_min_level} or above")
-        team = average([a.facts.average for a in assistants.values() if a.facts.average is not None])
+        team = mean_of(a.facts.average for a in assistants.values() if a.facts.average is not None)
         if team is None:
             o.trace.append("team lead: no assistant scored this quarter, no management pay")
             state.unqualified_run = 0
             return
-        pay = next((p for least, p in rules.lead_pay if team >= least), None)
+        pay = next((p for least, p in rules.lead_pay if team >= least), None)  # exact: 240/3 is 80
+        bars = tuple(least for least, _ in rules.lead_pay)
         if pay is None:
             state.unqualified_run += 1
             o.pay_delta = ZERO
-            o.flags.append(f"team-lead-unqualified: team average {format_number(team)}")
-            o.trace.append(f"team lead: team average {format_number(team)} below {format_number(rules.lead_pay[-1][0])} → unqualified ({state.unqualified_run} running)")
+            o.flags.append(f"team-lead-unqualified: team average {shown(team, *bars)}")
+            o.trace.append(f"team lead: team average {shown(team, *bars)} below {format_number(rules.lead_pay[-1][0])} → unqualified ({state.unqualified_run} running)")
             if state.unqualified_run == rules.unqualified_quarters:
                 state.unqualified_run = 0
                 o.flags.append(f"team-lead-demoted: {rules.unqualified_quarters} unqualified quarters running")
@@ -345,13 +357,13 @@ class Replay:
         if suggestions < rules.suggestions_at_least:
             o.pay_delta = ZERO
             o.flags.append(f"team-lead-no-suggestion: {suggestions} suggestions, needs {rules.suggestions_at_least}")
-            o.trace.append(f"team lead: team average {format_number(team)} would pay +{format_number(pay)}, but {suggestions} suggestions < {rules.suggestions_at_least} → 0")
+            o.trace.append(f"team lead: team average {shown(team, *bars)} would pay +{format_number(pay)}, but {suggestions} suggestions < {rules.suggestions_at_least} → 0")
             return
         o.pay_delta = pay
-        o.trace.append(f"team lead: team average {format_number(team)} → management pay +{format_number(pay)}")
+        o.trace.append(f"team lead: team average {shown(team, *bars)} → management pay +{format_number(pay)}")
 
 
-def peer_averages(by_level: dict[str, dict[str, Decimal | None]], level: str, summaries: dict[str, tuple]) -> tuple[dict[str, Decimal], Decimal | None, int]:
+def peer_averages(by_level: dict[str, dict[str, Mean | None]], level: str, summaries: dict[str, tuple]) -> tuple[dict[str, Mean], Mean | None, int]:
     """The scored year averages of a level's members, their lowest and how many distinct values."""
     if level not in summaries:
         scored = {k: v for k, v in by_level.get(level, {}).items() if v is not None}

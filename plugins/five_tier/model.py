@@ -10,8 +10,11 @@ TOML sections (numbers in schemes/five-tier.toml and schemes/ecommerce-kpi.toml)
   down one), ``probation_below`` (average < it: down one and probation),
   ``probation_months``, ``dismissal_below`` (a probation month < it: dismissal review),
   ``[review.min_tenure_months]`` months in the company to hold each tier.
-  ``average_places``: the quarter's average is rounded half up to these decimals and
-  the review decides on the rounded value (what the report shows).
+  ``average_places``: the quarter's average is shown rounded half up to these decimals;
+  the review decides on the exact average (domain.md, settled rules: 80.0033 is above
+  80), and the trace shows enough digits to see its side of each threshold.
+  Tenure is complete months of service to the first day of the month the new tier takes
+  effect (:func:`cstui.engine.tenure.complete_months`).
 - ``[bonus]`` the monthly bonus bands (``amount`` per band).
 
 The review month is the last of each calendar quarter (3, 6, 9, 12). A quarter with a
@@ -21,14 +24,16 @@ month missing is reviewed on the average of the months present, and flagged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Result, Scorecard, months_between
+from cstui.domain import Employee, Override, Period, Result, Scorecard
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.bonus import bonus_for, load_bonus
+from cstui.engine.bonus import bounds as bonus_bounds
 from cstui.engine import checks
+from cstui.engine.exact import Mean, side_text, to_decimal
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
 from cstui.engine.replay import (
@@ -38,7 +43,7 @@ from cstui.engine.replay import (
     month_span,
     parse_card,
 )
-
+from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import WeightedItem, load_items, weighted_sum, weighted_total
 from cstui.schemes import Problems, Scheme
 
@@ -80,9 +85,17 @@ class TierParams:
     probation_months: int
     dismissal_below: Decimal
     min_tenure: dict[str, int]
-    average_step: Decimal  # 10 ** -review.average_places
+    average_step: Decimal  # 10 ** -review.average_places: the shown average's step
     bonus: BandTable
     specs: tuple[MetricSpec, ...]
+
+    @property
+    def average_places(self) -> int:
+        return -self.average_step.as_tuple().exponent
+
+    @property
+    def review_bounds(self) -> tuple[Decimal, ...]:
+        return (self.promote_above, self.demote_below, self.probation_below)
 
 
 class FiveTier(ReplayModel):
@@ -90,6 +103,7 @@ class FiveTier(ReplayModel):
     review = "quarterly"
     label = "Five tiers, junior to expert"
     params_schema = PARAMS_SHAPE
+    state_version = 2  # 2: exact averages and complete-month tenure decide (levels in older states may differ)
 
     def compile(self, params: dict, problems: Problems) -> TierParams | None:
         return compile_params(params, problems)
@@ -211,9 +225,9 @@ class _Run:
         elif state.score < self.p.dismissal_below:
             state.decision = "dismissal-review"
             state.flags.append("dismissal-review")
-            state.trace.append(f"probation month: {format_number(state.score)} < {limit} → dismissal review")
+            state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} < {limit} → dismissal review")
         else:
-            state.trace.append(f"probation month: {format_number(state.score)} >= {limit} → passed")
+            state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} >= {limit} → passed")
 
     def _review(self, state: MonthState) -> None:
         quarter = state.period.quarter
@@ -229,28 +243,32 @@ class _Run:
             state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
             return
         # months without a scorecard are left out of the average (and flagged), not counted as 0;
-        # the review decides on the average as it is shown (rounded half up), never on hidden digits
-        average = sum((self.scores[m] for m in present), Decimal(0)) / len(present)
-        average = average.quantize(self.p.average_step, rounding=ROUND_HALF_UP)
-        state.review_score = average
+        # the review decides on the exact average (domain.md: thresholds compare exact values);
+        # the report's score is that average rounded to average_places (display only)
+        average = Mean.of(self.scores[m] for m in present)
+        state.review_score = to_decimal(average, self.p.average_step)
         if state.period.ordinal >= self.explain_from:
             parts = " + ".join(format_number(self.scores[m]) for m in present)
             note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
-            state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {average}{note}")
+            shown = self._shown(average)
+            state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {shown}{note}")
         self._decide(state, average)
 
-    def _decide(self, state: MonthState, average: Decimal) -> None:
+    def _shown(self, average: Mean) -> str:
+        return side_text(average, *self.p.review_bounds, places=self.p.average_places)
+
+    def _decide(self, state: MonthState, average: Mean) -> None:
         p = self.p
-        shown = str(average)
         if average > p.promote_above:
-            self._promote(state, f"{shown} > {format_number(p.promote_above)}")
+            self._promote(state, f"{self._shown(average)} > {format_number(p.promote_above)}")
         elif average >= p.demote_below:
             state.decision = "stay"
-            state.trace.append(f"{format_number(p.demote_below)} <= {shown} <= {format_number(p.promote_above)} → stays {self.level}")
+            if state.period.ordinal >= self.explain_from:  # a stay's line is read only when explained
+                state.trace.append(f"{format_number(p.demote_below)} <= {self._shown(average)} <= {format_number(p.promote_above)} → stays {self.level}")
         elif average >= p.probation_below:
-            self._step_down(state, f"{shown} < {format_number(p.demote_below)}", "demote")
+            self._step_down(state, f"{self._shown(average)} < {format_number(p.demote_below)}", "demote")
         else:
-            self._step_down(state, f"{shown} < {format_number(p.probation_below)}", "probation")
+            self._step_down(state, f"{self._shown(average)} < {format_number(p.probation_below)}", "probation")
             months = month_span(state.period.next(), state.period.shift(p.probation_months))
             self.probation = set(months)
             state.flags.append("probation")
@@ -264,12 +282,14 @@ class _Run:
             state.trace.append(f"{why} → stays {self.level}: the top tier")
             return
         new = ladder[at + 1]
-        tenure = months_between(self.employee.hire_date, state.period)
+        # complete months of service up to the day the new tier would take effect
+        effective = state.period.next().first_day
+        tenure = complete_months(self.employee.hire_date, effective)
         needed = self.p.min_tenure.get(new, 0)
         if tenure < needed:
             state.decision = "eligible"
             state.flags.append("eligible")
-            state.trace.append(f"{why} but tenure {tenure} months < {needed} for {new} → stays {self.level} (eligible)")
+            state.trace.append(f"{why} but tenure {tenure} months < {needed} for {new} on {effective} (hired {self.employee.hire_date}) → stays {self.level} (eligible)")
             return
         self._move(state, new, "promote", f"{why} (tenure {tenure} months >= {needed})")
 
@@ -297,7 +317,7 @@ def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: 
         if not explain:
             return weighted_sum(params.items, values), []
         total, trace = weighted_total(params.items, values)
-        return total, trace + [f"score = {format_number(checks.two_places(total))}"]
+        return total, trace + [f"score = {side_text(total, *bonus_bounds(params.bonus))}"]
     total, trace = Decimal(0), []
     for metric in params.bands:
         band = metric.table.band_of(values[metric.key])

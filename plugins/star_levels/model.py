@@ -8,6 +8,9 @@ TOML sections (numbers in schemes/star-levels.toml):
   summing to 100). Score = Σ weight × actual / target × 100.
 - ``[review]`` ``promote_at`` (a month >= it counts up), ``demote_below`` (a month < it
   counts down), ``window`` (consecutive calendar months for a change).
+- ``score.places``: the month's score is shown rounded half up to these decimals; the
+  streaks compare the exact score (domain.md, settled rules: 109.995% is below 110%), and
+  the trace shows enough digits to see its side of the bar.
 
 The ladder above ``first_level`` is the star range: nothing above the last level, nothing
 below ``first_level`` (an agent who would drop from it is flagged instead).
@@ -24,6 +27,7 @@ from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal
 from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
+from cstui.engine.exact import side_text
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.replay import (
@@ -56,11 +60,19 @@ class StarParams:
     demote_below: Decimal
     window: int
     specs: tuple[MetricSpec, ...]
-    score_step: Decimal  # 10 ** -score.places: the month's score is rounded to this, shown and used
+    score_step: Decimal  # 10 ** -score.places: the month's score is shown rounded to this
 
     @property
     def stars(self) -> tuple[str, ...]:
         return self.ladder[self.ladder.index(self.first_level):]
+
+    @property
+    def places(self) -> int:
+        return -self.score_step.as_tuple().exponent
+
+    def shown(self, score: Decimal) -> str:
+        """A score in a trace: rounded to places, with the digits its side of the bars needs."""
+        return side_text(score, self.promote_at, self.demote_below, places=self.places)
 
 
 def grouped(value: Decimal) -> str:
@@ -83,6 +95,7 @@ class StarLevels(ReplayModel):
     review = "monthly"
     label = "Star-level agents"
     params_schema = PARAMS_SHAPE
+    state_version = 2  # 2: the streaks hold exact scores (were rounded to score.places)
 
     def compile(self, params: dict, problems: Problems) -> StarParams | None:
         return compile_params(params, problems)
@@ -102,7 +115,7 @@ class StarLevels(ReplayModel):
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         params = self.compiled(scheme)
         score, trace = month_score(params, employee.id, card)
-        return MonthScore(score=score, trace=trace)
+        return MonthScore(score=score.quantize(params.score_step, rounding=ROUND_HALF_UP), trace=trace)
 
     # --- replay ------------------------------------------------------------------------
 
@@ -167,19 +180,21 @@ class _Run:
             state.why = f"probation ended ({self.p.probation_months} months after hire)"
             state.trace.append(f"probation ended → {self.p.first_level} from {month}")
         assessed = assessed or self.placed
+        exact = None
         if card is not None:
-            state.score, lines = month_score(self.p, self.employee_id, card, month.ordinal >= self.explain_from)
+            exact, lines = month_score(self.p, self.employee_id, card, month.ordinal >= self.explain_from)
+            state.score = exact.quantize(self.p.score_step, rounding=ROUND_HALF_UP)  # shown; the exact score decides
             state.trace.extend(lines)
         if state.level == self.p.probation_level or not assessed:
             state.trace.append("not assessed: " + ("probation" if state.level == self.p.probation_level else "before the first scorecard"))
             return state
-        if state.score is None:
+        if exact is None:
             self.up, self.down = [], []
             state.decision = "missing"
             state.flags.append(f"missing {month}")
             state.trace.append(f"no scorecard for {month}: both streaks restart")
             return state
-        self._count(state)
+        self._count(state, exact)
         return state
 
     def _override(self, state: MonthState, override: Override) -> None:
@@ -191,9 +206,9 @@ class _Run:
         state.flags.append("override")
         state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart")
 
-    def _count(self, state: MonthState) -> None:
-        p, score = self.p, state.score
-        assert score is not None
+    def _count(self, state: MonthState, score: Decimal) -> None:
+        """Count the month's exact ``score`` into the streaks (never its rounded display)."""
+        p = self.p
         self.up = self.up + [score] if score >= p.promote_at else []
         self.down = self.down + [score] if score < p.demote_below else []
         state.decision = "stay"
@@ -207,7 +222,7 @@ class _Run:
     def _change(self, state: MonthState, step: int, rule: str, streak: list[Decimal]) -> None:
         stars = self.p.stars
         at = stars.index(self.level) if self.level in stars else 0
-        scores = ", ".join(format_number(s) for s in streak)
+        scores = ", ".join(self.p.shown(s) for s in streak)
         why = f"{len(streak)} months {rule} ({scores})"
         self.up, self.down = [], []  # the streak restarts after every window, changed or not
         target = at + step
@@ -240,7 +255,12 @@ def _targets(params: StarParams) -> tuple[tuple[str, str], ...]:
 
 
 def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
-    """Σ weight × actual / target × 100, one trace line per KPI when ``explain``."""
+    """Σ weight × actual / target × 100, exact (not rounded), one trace line per KPI when ``explain``.
+
+    Each KPI's part is one division, weight × actual / target, the quotient rounded once to
+    28 significant digits: a part exactly at a bar is exact, and one off it by more than
+    1e-25 keeps its side (amounts have at most 15 significant digits).
+    """
     values = parse_card(params.specs, employee_id, card)
     total = Decimal(0)
     trace = []
@@ -249,18 +269,17 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: 
         actual, target = Decimal(values[kpi.actual]), Decimal(values[kpi.target])
         if target <= 0:
             raise CardValueError(employee_id, card.period, kpi.target, f"expected a target above 0, got {format_number(target)}")
-        percent = actual / target * HUNDRED
-        part = kpi.weight * percent / HUNDRED
+        part = kpi.weight * actual / target
         total += part
         if explain:
+            percent = actual * HUNDRED / target
             trace.append(
-                f"{kpi.label} {grouped(actual)} / {grouped(target)} = {format_number(checks.two_places(percent))}%"
-                f" (weight {format_number(kpi.weight)}%) → {format_number(checks.two_places(part))}"
+                f"{kpi.label} {grouped(actual)} / {grouped(target)} = {params.shown(percent)}%"
+                f" (weight {format_number(kpi.weight)}%) → {params.shown(part)}"
             )
-    rounded = total.quantize(params.score_step, rounding=ROUND_HALF_UP)
     if explain and len(params.kpis) > 1:
-        trace.append(f"score = {format_number(rounded)}")
-    return rounded, trace
+        trace.append(f"score = {params.shown(total)}")
+    return total, trace
 
 
 

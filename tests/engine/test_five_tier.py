@@ -78,10 +78,15 @@ def test_a_quarter_result_scores_the_average_with_the_review(five):
     assert r.score == D("81.33") and r.decision == "promote" and r.pay_delta is None
 
 
-def test_the_review_decides_on_the_average_rounded_as_shown(five):
-    r = run(five, employee("intermediate"), "2026-07", [80, 80, "80.01"], "2026-09")  # 80.0033 → 80.00
-    assert (r.score, r.decision) == (D("80.01"), "stay")
-    assert any("= 80.00" in line for line in r.trace)
+# domain.md, "Rules settled where the documents are silent": the exact average decides
+# (80.0033 is above 80); average_places rounds the shown score only. (Before: it stayed.)
+def test_the_exact_average_decides_and_the_rounded_one_is_shown(five):
+    r = run(five, employee("intermediate"), "2026-07", [80, 80, "80.01"], "2026-09")
+    assert (r.score, r.decision, r.level_after) == (D("80.01"), "promote", "senior")
+    quarter = run(five, employee("intermediate"), "2026-07", [80, 80, "80.01"], "2026-Q3")
+    assert quarter.score == D("80.00") and quarter.decision == "promote"
+    assert any("= 80.003" in line for line in r.trace)
+    assert any(line.startswith("80.003 > 80 (tenure") for line in r.trace)
 
 
 def test_months_one_and_two_of_a_quarter_are_not_reviews(five):

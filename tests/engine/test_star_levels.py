@@ -87,14 +87,17 @@ def test_a_month_just_below_the_bar_breaks_the_promotion_streak(scheme):
     assert r.decision == "stay" and r.level_after == "2-star"
 
 
-def test_the_score_is_rounded_to_score_places_and_that_value_decides(scheme):
+# domain.md, "Rules settled where the documents are silent": thresholds compare exact values;
+# score.places rounds the shown score only. (Before: the rounded 110.00 decided and promoted.)
+def test_the_exact_score_decides_and_the_rounded_one_is_shown(scheme):
     e = employee(level="2-star")
     cards = cards_for("E1", "2026-08", [112, 115, 110])
     cards[M("2026-10")].values["sales_actual"] = "109999.99"  # 109.99999% shows as 110.00
     r = one(scheme, history((e, cards)), "2026-10")
     assert r.score == D("110.00")
-    assert r.decision == "promote"
-    assert "3 months >= 110 (112, 115, 110) → 2-star → 3-star from 2026-11" in r.trace
+    assert r.decision == "stay" and r.level_after == "2-star"
+    assert "sales 109,999.99 / 100,000 = 109.99999% (weight 100%) → 109.99999" in r.trace
+    assert "streak: 0 month(s) >= 110, 1 month(s) < 110" in r.trace
 
 
 def test_three_months_below_demote_and_the_streak_restarts(scheme):
