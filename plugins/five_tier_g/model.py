@@ -16,19 +16,19 @@ and **the review result picks the grade within it**, on five-tier's thresholds:
 - average < ``demote_below`` → the band's lower grade; below ``probation_below`` also the
   probation month(s) of five-tier (a probation month < ``dismissal_below`` → dismissal review).
 
-The average is exact (never rounded before the comparison). Monthly score and bonus are
+The average is exact (:class:`cstui.engine.exact.Mean`, never rounded before the comparison). Monthly score and bonus are
 five-tier's (the ``[score]`` and ``[bonus]`` of ``five-tier``, which this scheme extends).
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import format_number
 from cstui.engine.replay import MonthState, month_span
-from cstui.engine.settled import complete_months, exact_mean, side_text, to_decimal
+from cstui.engine.exact import Mean, side_text, to_decimal
+from cstui.engine.tenure import complete_months
 from cstui.schemes import Problems
 
 # five-tier's monthly score, review thresholds and probation months are reused as they are
@@ -111,7 +111,7 @@ class GradeRun(TierRun):
             state.decision = "missing"
             state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
             return
-        average = exact_mean(self.scores[m] for m in present)
+        average = Mean.of(self.scores[m] for m in present)
         assert average is not None
         state.review_score = to_decimal(average, self.p.places)
         if state.period.ordinal >= self.explain_from:
@@ -120,11 +120,11 @@ class GradeRun(TierRun):
             state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {self._shown(average)}{note}")
         self._decide(state, average)  # type: ignore[arg-type]
 
-    def _shown(self, average: Fraction) -> str:
+    def _shown(self, average: Mean) -> str:
         p = self.p
         return side_text(average, p.promote_above, p.demote_below, p.probation_below, places=p.places)
 
-    def _decide(self, state: MonthState, average: Fraction) -> None:  # type: ignore[override]
+    def _decide(self, state: MonthState, average: Mean) -> None:  # type: ignore[override]
         p, shown = self.p, self._shown(average)
         effective = state.period.next().first_day
         tenure = complete_months(self.employee.hire_date, effective)

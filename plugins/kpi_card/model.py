@@ -35,7 +35,7 @@ from cstui.engine.bonus import bonus_for, load_bonus
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.replay import MonthState, ReplayModel, parse_card
-from cstui.engine.settled import side_text
+from cstui.engine.exact import side_text
 from cstui.engine.weighted import load_blend
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
 from cstui.schemes import Problems, Scheme

@@ -7,7 +7,7 @@ from typing import Any
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import format_number
 from cstui.engine.replay import MonthState, parse_card
-from cstui.engine.settled import complete_months
+from cstui.engine.tenure import complete_months
 
 
 class StreakRun:
