@@ -27,7 +27,7 @@ def db(tmp_path):
         Employee("V1", "老员工", "T1", "assistant", date(2024, 1, 1), scheme="assistant-class", level="class-3"),
         Employee("Z1", "零浮动", "T1", "assistant", date(2024, 1, 1), scheme="assistant-class", level="class-3"),
     ]
-    with Store.open(path) as store:
+    with Store.open(path, create=True) as store:
         store.import_roster(roster)
         store.save_scorecards([
             ("N1", OCT, {"adjustment": "3", "adjustment_reason": "helped"}),

@@ -14,7 +14,7 @@ from cstui.cli import cli
 from cstui.plugins import build_registry, get_registry, reset_registry
 
 REPO = Path(__file__).resolve().parent.parent
-BUILTIN_MODELS = {"star-levels", "assistant-class", "five-tier"}
+BUILTIN_MODELS = {"star-levels", "assistant-class", "five-tier", "kpi-card", "placement", "probation-test", "five-tier-g", "rank-streak"}
 
 
 def fake_distribution(site: Path, dist: str, entry_points: dict[str, str], modules: dict[str, str]) -> None:

@@ -1,0 +1,176 @@
+"""The items of a KPI scorecard (``[[score.items]]``), each scoring points from the card.
+
+Kinds (any scheme on the ``kpi-card`` model may mix them):
+
+- ``bands``: a band table on one metric (``better``, ``bands`` with ``points``), e.g. a
+  team score >= 90 → 20 (doc 001 #18).
+- ``deduction``: ``points`` less ``per`` each violation counted in a count metric, all of
+  them lost above ``all_lost_above`` (the front-desk appearance item, doc 001 #2;
+  :mod:`cstui.engine.deductions`).
+- ``weighted``: a rate (× 100) or a 0-100 rating times ``weight`` % (doc 001 #3's plan).
+- ``rated``: the agent's own rating (``self`` metric) and the supervisor's (``supervisor``
+  metric), blended by ``[score.blend]`` (self 20 % + supervisor 80 %, doc 001 #3), times
+  ``weight`` % (:func:`cstui.engine.weighted.blend`).
+
+An item may name the ``part`` of the form it belongs to; ``[score.parts]`` then gives each
+part's weight, and the weights of its items must add up to it (plan 60, form 40).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cstui.domain.values import HUNDRED, format_number
+from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
+from cstui.engine.deductions import DeductionItem, load_deduction
+from cstui.engine.weighted import blend
+
+KINDS = ("bands", "deduction", "weighted", "rated")
+RATED_KINDS = ("rate", "rating")
+ITEM_KEYS = {"key", "label", "label_zh", "kind", "metric", "self", "supervisor", "weight", "part",
+             "better", "bands", "points", "per", "all_lost_above"}
+
+
+@dataclass(frozen=True, slots=True)
+class CardItem:
+    key: str
+    label: str
+    kind: str
+    metrics: tuple[str, ...]  # the card fields it reads: one, or (self, supervisor) for "rated"
+    metric_kind: str  # the kind of its metric(s), for showing values
+    weight: Decimal | None = None  # weighted and rated
+    table: BandTable | None = None  # bands
+    deduction: DeductionItem | None = None  # deduction
+    part: str | None = None
+
+    @property
+    def most(self) -> Decimal:
+        """The most points the item can give."""
+        if self.table is not None:
+            return max(band.value for band in self.table.bands)
+        if self.deduction is not None:
+            return self.deduction.points
+        return self.weight or Decimal(0)
+
+    def score(self, values: dict[str, Any], weights: tuple[Decimal, Decimal]) -> tuple[Decimal, str]:
+        """The item's points and its trace line."""
+        value = values[self.metrics[0]]
+        if self.table is not None:
+            band = self.table.band_of(value)
+            shown = show(value, self.metric_kind)
+            return band.value, f"{self.label} {shown} {self.table.describe(band, self.metric_kind)} → {format_number(band.value)}"
+        if self.deduction is not None:
+            return self.deduction.score(value), f"{self.label}: {self.deduction.explain(value)}"
+        weight = self.weight or Decimal(0)
+        if self.kind == "weighted":
+            scored = value * HUNDRED if self.metric_kind == "rate" else value
+            points = weight * scored / HUNDRED
+            return points, f"{self.label} {show(value, self.metric_kind)} → {format_number(scored)} × {format_number(weight)}% = {format_number(points)}"
+        supervisor = values[self.metrics[1]]
+        blended = blend(value, supervisor, *weights)
+        points = weight * blended / HUNDRED
+        line = (f"{self.label}: self {format_number(value)} × {format_number(weights[0])}% + supervisor "
+                f"{format_number(supervisor)} × {format_number(weights[1])}% = {format_number(blended)}"
+                f" × {format_number(weight)}% = {format_number(points)}")
+        return points, line
+
+
+def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...]:
+    """``[[score.items]]``: every item checked, every problem added."""
+    if not isinstance(raw, list) or not raw:
+        problems.add("score.items", "expected an array of tables [[score.items]] with key, kind and metric")
+        return ()
+    items = []
+    for i, data in enumerate(raw):
+        path = f"score.items[{i}]"
+        if not isinstance(data, dict):
+            problems.add(path, "expected a table with key, kind and metric")
+            continue
+        for key in sorted(set(data) - ITEM_KEYS):
+            problems.add(f"{path}.{key}", f"unknown key; expected {', '.join(sorted(ITEM_KEYS))}")
+        item = _load_item(data, path, metrics, problems)
+        if item is not None:
+            items.append(item)
+    keys = [item.key for item in items]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.add("score.items", f"duplicate item key {key!r}")
+    return tuple(items)
+
+
+def _load_item(data: dict, path: str, metrics: dict, problems: Any) -> CardItem | None:
+    kind = data.get("kind")
+    if kind not in KINDS:
+        problems.add(f"{path}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+        return None
+    fields = ("self", "supervisor") if kind == "rated" else ("metric",)
+    names = tuple(_metric(data, f"{path}.{f}", f, metrics, problems) for f in fields)
+    if None in names:
+        return None
+    metric_kind = str(metrics[names[0]].get("kind"))
+    key = str(data.get("key", names[0]))
+    label = str(data.get("label", metrics[names[0]].get("label", key)))
+    part = data.get("part")
+    if part is not None and not isinstance(part, str):
+        problems.add(f"{path}.part", f"expected the name of a part, got {part!r}")
+    common = dict(key=key, label=label, kind=kind, metrics=names, metric_kind=metric_kind, part=part)  # type: ignore[arg-type]
+    if kind == "bands":
+        table = load_band_table({k: data.get(k) for k in ("better", "bands")}, path, problems)
+        return CardItem(**common, table=table) if table is not None else None  # type: ignore[arg-type]
+    if kind == "deduction":
+        if metric_kind != "count":
+            problems.add(f"{path}.metric", f"a deduction counts violations: metric {names[0]!r} must be a count, not {metric_kind}")
+            return None
+        deduction = load_deduction(data, path, problems)
+        return CardItem(**common, deduction=deduction) if deduction is not None else None  # type: ignore[arg-type]
+    return _weighted(data, path, names, metrics, common, problems)
+
+
+def _weighted(data: dict, path: str, names: tuple, metrics: dict, common: dict, problems: Any) -> CardItem | None:
+    for name in names:
+        kind = metrics[name].get("kind")
+        allowed = RATED_KINDS if common["kind"] == "weighted" else ("rating",)
+        if kind not in allowed:
+            problems.add(path, f"metric {name!r} has kind {kind!r}; a {common['kind']} item needs {' or '.join(allowed)}")
+            return None
+    weight = as_decimal(data.get("weight"))
+    if weight is None or weight <= 0:
+        problems.add(f"{path}.weight", f"expected a positive weight in percent, got {data.get('weight')!r}")
+        return None
+    return CardItem(**common, weight=weight)
+
+
+def _metric(data: dict, path: str, field: str, metrics: dict, problems: Any) -> str | None:
+    name = data.get(field)
+    if not isinstance(name, str) or not isinstance(metrics.get(name), dict):
+        problems.add(path, f"expected a metric key ({', '.join(metrics)}), got {name!r}")
+        return None
+    return name
+
+
+def check_parts(raw: object, items: tuple[CardItem, ...], problems: Any) -> dict[str, Decimal]:
+    """``[score.parts]`` plan = 60, form = 40: each part's items' weights add up to it."""
+    if raw is None:
+        for item in items:
+            if item.part is not None:
+                problems.add("score.parts", f"item {item.key!r} names part {item.part!r}; add [score.parts] with its weight")
+                return {}
+        return {}
+    if not isinstance(raw, dict):
+        problems.add("score.parts", "expected a table: part = weight in percent")
+        return {}
+    parts = {}
+    for name, value in raw.items():
+        weight = as_decimal(value)
+        if weight is None or weight <= 0:
+            problems.add(f"score.parts.{name}", f"expected a positive weight in percent, got {value!r}")
+            continue
+        total = sum((item.most for item in items if item.part == name), Decimal(0))
+        if total != weight:
+            problems.add(f"score.parts.{name}", f"the items of part {name!r} weigh {format_number(total)}, expected {format_number(weight)}")
+        parts[name] = weight
+    for item in items:
+        if item.part is not None and item.part not in parts and item.part not in raw:
+            problems.add("score.parts", f"item {item.key!r} names part {item.part!r}, which [score.parts] does not weigh")
+    return parts

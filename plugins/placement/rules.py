@@ -1,0 +1,195 @@
+"""The placement form's arithmetic (客服部岗位定级标准, doc 000): hard items, the rated form
+× 0.75, and the score → level table. Plain functions: the ``placement`` model and a future
+``cstui place`` command share them.
+
+- A hard item (items 1-5 of the document, 0-5 points each) is one of: ``options`` (a text
+  field's choice → points: education, post), a band table (``better`` and ``bands``: years
+  of work experience), or ``each`` with ``max`` (a count: 1 point a certificate, at most 5).
+- ``hard_part_max`` (optional) scales the hard items' points so that their maxima together
+  weigh that much: the document's five items weigh 25; without the height-and-looks item
+  (not shipped: discriminatory) the four left are scaled to 25 so that 100 stays reachable.
+- The form (items 6-11, rated 0-100 each on the performance form) is a weighted total
+  (weights summing to 100), counted × ``form_factor`` (0.75, doc: 实际得分=(总分*0.75)).
+- ``[[placement.levels]]`` ``level`` and ``from``: a score >= ``from`` holds the level (lower
+  bound inclusive, like every higher-is-better band); below the lowest ``from``, not placed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cstui.domain.values import format_number
+from cstui.engine.bands import BandTable, as_decimal, load_band_table
+from cstui.engine.weighted import WeightedItem, load_items, weighted_total
+
+HARD_KEYS = {"metric", "label", "options", "better", "bands", "each", "max"}
+
+
+@dataclass(frozen=True, slots=True)
+class HardItem:
+    metric: str
+    label: str
+    options: dict[str, Decimal] | None = None  # text choice → points
+    table: BandTable | None = None  # number → points
+    each: Decimal | None = None  # count × each, at most ``cap``
+    cap: Decimal | None = None
+
+    @property
+    def most(self) -> Decimal:
+        if self.options is not None:
+            return max(self.options.values())
+        if self.table is not None:
+            return max(b.value for b in self.table.bands)
+        return self.cap or Decimal(0)
+
+    def points(self, value: Any) -> tuple[Decimal, str]:
+        if self.options is not None:
+            points = self.options[value]
+            return points, f"{self.label} {value} → {format_number(points)}"
+        if self.table is not None:
+            band = self.table.band_of(value)
+            return band.value, f"{self.label} {format_number(value)} {self.table.describe(band)} → {format_number(band.value)}"
+        raw = self.each * value  # type: ignore[operator]
+        points = min(raw, self.cap)  # type: ignore[type-var]
+        capped = f" (at most {format_number(self.cap)})" if raw > points else ""
+        return points, f"{self.label} {value} × {format_number(self.each)} → {format_number(points)}{capped}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRules:
+    hard: tuple[HardItem, ...]
+    hard_part_max: Decimal | None
+    form: tuple[WeightedItem, ...]
+    form_factor: Decimal
+    levels: tuple[tuple[str, Decimal], ...]  # (level, from), lowest first
+
+    @property
+    def hard_scale(self) -> Decimal | None:
+        """hard_part_max / Σ item maxima, or None when the points count as they are."""
+        if self.hard_part_max is None:
+            return None
+        return self.hard_part_max / sum((item.most for item in self.hard), Decimal(0))
+
+
+def placement_score(rules: PlacementRules, values: dict[str, Any]) -> tuple[Decimal, list[str]]:
+    """The exact placement score (hard part + form × factor) and its trace."""
+    hard, trace = Decimal(0), []
+    for item in rules.hard:
+        points, line = item.points(values[item.metric])
+        hard += points
+        trace.append(line)
+    shown = format_number(hard)
+    if rules.hard_scale is not None:
+        most = sum((item.most for item in rules.hard), Decimal(0))
+        hard = hard * rules.hard_scale
+        shown = f"{shown} / {format_number(most)} × {format_number(rules.hard_part_max)} = {format_number(hard)}"
+    trace.append(f"hard items: {shown}")
+    form, lines = weighted_total(rules.form, values)
+    part = form * rules.form_factor
+    trace += lines + [f"form: {format_number(form)} × {format_number(rules.form_factor)} = {format_number(part)}"]
+    return hard + part, trace
+
+
+def level_for(rules: PlacementRules, score: Decimal) -> tuple[str | None, str]:
+    """The level a score holds (the highest whose ``from`` it reaches), and the trace line."""
+    held = [(level, low) for level, low in rules.levels if score >= low]
+    if not held:
+        lowest = rules.levels[0][1]
+        return None, f"score {format_number(score)} < {format_number(lowest)} → not placed"
+    level, low = held[-1]
+    above = [lv for lv in rules.levels if lv[1] > low]
+    upper = f", < {format_number(above[0][1])}" if above else ""
+    return level, f"score {format_number(score)} >= {format_number(low)}{upper} → {level}"
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+
+def load_rules(section: object, ladder: tuple[str, ...], metrics: dict, problems: Any) -> PlacementRules | None:
+    if not isinstance(section, dict):
+        problems.add("placement", "missing; expected a table with hard, form, form_factor and levels")
+        return None
+    before = len(problems.lines)
+    for key in sorted(set(section) - {"hard", "hard_part_max", "form", "form_factor", "levels"}):
+        problems.add(f"placement.{key}", "unknown key; expected hard, hard_part_max, form, form_factor, levels")
+    hard = _hard_items(section.get("hard"), metrics, problems)
+    part_max = _positive(section, "hard_part_max", problems) if "hard_part_max" in section else None
+    form = load_items(section.get("form"), "placement.form", metrics, problems)
+    factor = _positive(section, "form_factor", problems)
+    levels = _levels(section.get("levels"), ladder, problems)
+    if len(problems.lines) > before:
+        return None
+    return PlacementRules(hard, part_max, form or (), factor, levels)  # type: ignore[arg-type]
+
+
+def _positive(section: dict, key: str, problems: Any) -> Decimal | None:
+    value = as_decimal(section.get(key))
+    if value is None or value <= 0:
+        problems.add(f"placement.{key}", f"expected a number above 0, got {section.get(key)!r}")
+    return value
+
+
+def _hard_items(raw: object, metrics: dict, problems: Any) -> tuple[HardItem, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.add("placement.hard", "expected an array of tables [[placement.hard]] with a metric each")
+        return ()
+    items = []
+    for i, data in enumerate(raw):
+        path = f"placement.hard[{i}]"
+        if not isinstance(data, dict):
+            problems.add(path, "expected a table with metric and options, bands, or each and max")
+            continue
+        for key in sorted(set(data) - HARD_KEYS):
+            problems.add(f"{path}.{key}", f"unknown key; expected {', '.join(sorted(HARD_KEYS))}")
+        item = _hard_item(data, path, metrics, problems)
+        if item is not None:
+            items.append(item)
+    return tuple(items)
+
+
+def _hard_item(data: dict, path: str, metrics: dict, problems: Any) -> HardItem | None:
+    metric = data.get("metric")
+    spec = metrics.get(metric) if isinstance(metric, str) else None
+    if not isinstance(spec, dict):
+        problems.add(f"{path}.metric", f"expected a metric key ({', '.join(metrics)}), got {metric!r}")
+        return None
+    kind, label = spec.get("kind"), str(data.get("label", spec.get("label", metric)))
+    if "options" in data:
+        return _options(data["options"], kind, path, metric, label, problems)
+    if "bands" in data:
+        table = load_band_table({k: data.get(k) for k in ("better", "bands")}, path, problems)
+        return HardItem(metric, label, table=table) if table is not None else None
+    each, most = as_decimal(data.get("each")), as_decimal(data.get("max"))
+    if kind != "count" or each is None or each <= 0 or most is None or most <= 0:
+        problems.add(path, "expected options (a text metric), bands (a number), or each and max above 0 (a count metric)")
+        return None
+    return HardItem(metric, label, each=each, cap=most)
+
+
+def _options(raw: object, kind: object, path: str, metric: str, label: str, problems: Any) -> HardItem | None:
+    points = {key: as_decimal(value) for key, value in raw.items()} if isinstance(raw, dict) else {}
+    if kind != "text" or not points or any(v is None or v < 0 for v in points.values()):
+        problems.add(f"{path}.options", f"expected choice = points (>= 0) for text metric {metric!r}")
+        return None
+    return HardItem(metric, label, options=points)  # type: ignore[arg-type]
+
+
+def _levels(raw: object, ladder: tuple[str, ...], problems: Any) -> tuple[tuple[str, Decimal], ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.add("placement.levels", "expected an array of { level, from } tables, lowest first")
+        return ()
+    levels: list[tuple[str, Decimal]] = []
+    for i, data in enumerate(raw):
+        path = f"placement.levels[{i}]"
+        level = data.get("level") if isinstance(data, dict) else None
+        low = as_decimal(data.get("from")) if isinstance(data, dict) else None
+        if level not in ladder or low is None:
+            problems.add(path, f"expected {{ level = one of {', '.join(ladder)}, from = a score }}")
+            continue
+        if levels and low <= levels[-1][1]:
+            problems.add(f"{path}.from", f"expected above {format_number(levels[-1][1])}: list levels lowest first")
+        levels.append((level, low))
+    return tuple(levels)
+
