@@ -120,6 +120,24 @@ class RosterMixin(CheckpointsMixin):
             params += [-1 if limit is None else int(limit), int(offset)]
         return [employee_from_row(row) for row in self._rows(sql, params)]
 
+    def employees_by_ids(self, ids: list[str]) -> list[Employee]:
+        """The visible employees among ``ids``, in the order given (a page of a sort done outside SQL)."""
+        if not ids:
+            return []
+        scope, params = self._team_scope("team")
+        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope}", [*ids, *params])
+        by_id = {row["id"]: employee_from_row(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def roster_schemes(self) -> list[str]:
+        """The schemes the visible employees are on."""
+        where, params = self._employee_where(None, None, None, None)
+        return [row[0] for row in self.conn.execute(f"SELECT DISTINCT scheme FROM employees WHERE {where} AND scheme IS NOT NULL ORDER BY scheme", params)]
+
+    def change_stamp(self) -> int:
+        """The latest audit row's id: every write audits, so a cache keyed by it is never stale."""
+        return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+
     def scheme_members(self, scheme: str) -> dict[str, str]:
         """``{employee id: team}`` of the employees on ``scheme`` this login may see (scoped like
         :meth:`employees`); ids only, so a 100,000-row import need not build Employee objects."""
