@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from cstui.clock import default_period
 from cstui.domain import Period
@@ -47,6 +48,7 @@ register(
 )
 
 MODE_KEYS = {"roster": "1", "board": "2", "schemes": "3"}
+TYPING_ACTIONS = {"goto", "period", "help"}  # bound to keys a text field would type (1 2 3 [ ] ?)
 SCREENS = Binding.Group("Screens", compact=True)
 PERIOD = Binding.Group("Period", compact=True)
 
@@ -71,7 +73,7 @@ class CstuiApp(App[None]):
         Binding("left_square_bracket", "period(-1)", "Prev period", key_display="[", group=PERIOD),
         Binding("right_square_bracket", "period(1)", "Next period", key_display="]", group=PERIOD),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("f1", "help", "Help", show=False),  # where a text field takes "?"
+        Binding("f1", "help_anywhere", "Help", key_display="F1"),  # where a text field takes "?"
         Binding("escape", "back", "Back", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -106,8 +108,25 @@ class CstuiApp(App[None]):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def action_goto(self, mode: str) -> None:
-        self.switch_mode(mode)
+    async def action_goto(self, mode: str) -> None:
+        """1 2 3 always open the Roster, Board, Schemes themselves: a history or scorecard left
+        open on that screen's stack is closed (one with unsaved changes stays, to be saved)."""
+        await self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not getattr(self.screen, "dirty", False):
+            await self.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # printable app keys type into a focused text field, so they are not claimed there
+        # (footer, help, palette); F1 opens help from anywhere
+        typing = isinstance(self.focused, (Input, TextArea))
+        if action in TYPING_ACTIONS:
+            return not typing
+        if action == "help_anywhere":
+            return typing
+        return True
+
+    def action_help_anywhere(self) -> None:
+        self.action_help()
 
     def action_period(self, step: int) -> None:
         self.ctx.period = self.ctx.period.shift(step)
