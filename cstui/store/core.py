@@ -9,6 +9,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from cstui.store.pinyin import register as register_pinyin
 from cstui.store.codec import dumps, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
 from cstui.store.identity import USER_ROLES, User, os_login
@@ -63,6 +64,7 @@ class StoreCore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            register_pinyin(conn)  # employee writes fill their pinyin search key with it
             store = cls(path, conn, login or os_login())
             store._prepare()
         except sqlite3.DatabaseError as error:
