@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
@@ -118,7 +119,8 @@ class CstuiApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # printable app keys type into a focused text field, so they are not claimed there
         # (footer, help, palette); F1 opens help from anywhere
-        typing = isinstance(self.focused, (Input, TextArea))
+        # (the command palette's own field does not count: it lists the screen's keys as they are)
+        typing = isinstance(self.focused, (Input, TextArea)) and not isinstance(self.screen, CommandPalette)
         if action in TYPING_ACTIONS:
             return not typing
         if action == "help_anywhere":

@@ -46,15 +46,15 @@ class AppContext:
     def level_now(self, employees, period: Period | None = None) -> dict[str, str]:
         return self.levels.of(employees, period or self.period)
 
-    def level_label(self, scheme_name: str | None, key: str | None) -> str:
-        """A level in the user's language: the scheme's 中文 label in zh, else the key (short, and the
-        name files and commands use)."""
-        if not key or self.lang != "zh":
+    def level_label(self, scheme_name: str | None, key: str | None, full: bool = False) -> str:
+        """A level in the user's language: the scheme's 中文 label in zh; in English the key (short,
+        and the name files and commands use), or with ``full`` the scheme's English label."""
+        if not key or (self.lang != "zh" and not full):
             return key or ""
         scheme, _problem = self.try_scheme(scheme_name)
         for level in scheme.levels if scheme is not None else []:
             if level.key == key:
-                return level.label_zh or key
+                return (level.label_zh if self.lang == "zh" else level.label) or key
         return key
 
     @cached_property

@@ -24,7 +24,8 @@ async def history_level(app, pilot, employee_id: str) -> str:
     app.push_screen(HistoryScreen(app.ctx, employee_id))
     await settle(pilot)
     level = app.screen.current_level()
-    assert f"now {level}" in str(app.screen.query_one("#hist-head").render())
+    label = app.ctx.level_label(app.screen.employee.scheme, level, full=True)
+    assert f"now {label}" in str(app.screen.query_one("#hist-head").render())
     await pilot.press("escape")
     await settle(pilot)
     return level

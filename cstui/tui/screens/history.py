@@ -198,7 +198,7 @@ class HistoryScreen(Screen):
     # -- showing ------------------------------------------------------------------------------
 
     def _level_label(self, key: str | None) -> str:
-        return self.ctx.level_label(self.employee.scheme, key) or "-"
+        return self.ctx.level_label(self.employee.scheme, key, full=True) or "-"
 
     def current_level(self) -> str | None:
         """The level now, as every screen shows it (see :mod:`cstui.levels`)."""
