@@ -89,10 +89,16 @@ class CurrentLevels:
             scheme = self.scheme_for(scheme_name)
         except Exception:  # noqa: BLE001  (an unknown or broken scheme names no level; the roster says so)
             return {}
-        if not isinstance(scheme.model, ReplayModel):
-            return self._team_levels(scheme, employees, period)
-        teams = {e.team for e in employees}
-        checkpoints = {team: self._checkpoint(scheme, team, period) for team in teams}
+        if isinstance(scheme.model, ReplayModel):
+            checkpoints = {team: self._checkpoint(scheme, team, period) for team in {e.team for e in employees}}
+            return self._member_levels(scheme, employees, period, checkpoints)
+        # someone with no scorecard, incident or override yet is on no one's ranking: their own
+        # replay (from scratch, the calendar alone) is what their team's gives them
+        with_data = self.store.employees_with_data([e.id for e in employees], period)
+        levels = self._member_levels(scheme, [e for e in employees if e.id not in with_data], period, {})
+        return levels | self._team_levels(scheme, [e for e in employees if e.id in with_data], period)
+
+    def _member_levels(self, scheme, employees: list[Employee], period: Period, checkpoints: dict) -> dict[str, str]:
         levels: dict[str, str] = {}
         for history in self.store.member_histories(scheme.name, period, [e.id for e in employees], checkpoints):
             levels.update(_levels_after(scheme, history, period))

@@ -93,6 +93,18 @@ class HistoryMixin(PeriodsMixin):
         found = self._latest_checkpoint(scheme, fingerprint, team, str(as_period(until).months()[0]))
         return None if found is None else Checkpoint(Period.parse(found[0]), loads(found[1]))
 
+    def employees_with_data(self, employee_ids: Iterable[str], until: Period | str) -> set[str]:
+        """Those of ``employee_ids`` with a scorecard, incident or override up to ``until``."""
+        ids = list(dict.fromkeys(employee_ids))
+        if not ids:
+            return set()
+        last, marks = str(as_period(until).last_month), ", ".join("?" * len(ids))
+        found: set[str] = set()
+        for table in ("scorecards", "incidents", "overrides"):
+            sql = f"SELECT DISTINCT employee_id FROM {table} WHERE employee_id IN ({marks}) AND period <= ?"
+            found.update(row[0] for row in self.conn.execute(sql, [*ids, last]))
+        return found
+
     def member_histories(self, scheme: str, until: Period | str, employee_ids: Iterable[str], checkpoints: dict[str, Checkpoint | None]) -> list[TeamHistory]:
         """Histories of just ``employee_ids`` (on ``scheme``), one per team, each resuming from
         ``checkpoints[team]``: for a model whose levels are per employee, a page of the roster
