@@ -33,7 +33,7 @@ register(
         "roster.level": ("Level", "级别"),
         "roster.hire_date": ("Hired", "入职日期"),
         "roster.status": ("Status", "状态"),
-        "roster.filter": ("/ filter by name, id or team", "/ 按姓名、工号或组别筛选"),
+        "roster.filter": ("/ filter: name, pinyin, id, team, level", "/ 筛选：姓名、拼音、工号、组别、级别"),
         "roster.count": ("{shown:,} of {total:,}", "{shown:,} / 共 {total:,}"),
         "roster.sorted": ("sort: {column}{arrow}", "排序：{column}{arrow}"),
         "roster.empty": ("No employees match.", "没有符合条件的员工。"),
