@@ -4,12 +4,16 @@ language, sorts names in pinyin order, and migration 5 fills the key for existin
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
-from conftest import make_employee
-
+from cstui.domain import Employee
 from cstui.store import Store
 from cstui.store.migrations import migrate
 from cstui.store.pinyin import name_pinyin
+
+
+def make_employee(id: str, team: str, name: str) -> Employee:
+    return Employee(id=id, name=name, team=team, role="agent", hire_date=date(2025, 1, 1), scheme="star-levels")
 
 
 def test_the_key_holds_full_pinyin_and_initials():
