@@ -111,7 +111,7 @@ def build_company(path: Path, n: int) -> None:
     from cstui.store import Store
 
     rnd = random.Random(n)
-    Store.open(path).close()  # schema and admin through the store itself
+    Store.open(path, create=True).close()  # schema and admin through the store itself
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("BEGIN")

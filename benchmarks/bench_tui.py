@@ -40,7 +40,7 @@ def build_db(path: Path, employees: int, seed: int = 7) -> Path:
     """A company of ``employees`` in 50 teams; the schema comes from the store itself."""
     from cstui.store import Store
 
-    Store.open(path, login="bench").close()  # creates the schema; bench is admin
+    Store.open(path, login="bench", create=True).close()  # creates the schema; bench is admin
     rng = random.Random(seed)
     conn = sqlite3.connect(path)
     teams = [f"team{n:02d}" for n in range(1, 51)]

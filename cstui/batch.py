@@ -4,21 +4,25 @@ and with ``apply`` record the results.
 Teams are read, graded and written a few at a time (``Store.team_histories`` streams them),
 so memory stays bounded by a few teams, not the company. A large run grades teams in
 worker processes (``jobs``; see :func:`cstui.grading.graded_results`); the report comes out
-in the same team order either way. With ``apply`` the whole run is one write transaction,
-held by this process: every team's results are recorded, or none are.
+in the same team order either way. With ``apply`` the run is graded first, with no lock held,
+then recorded in one short write transaction (every team's results, or none), and only then
+reported (:func:`cstui.grading.apply_graded`): a slow reader of the report never holds up
+another writer.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
-from cstui.grading import InvalidCards, count_graded, graded_results, recorded_results
+from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
+from cstui.grading import InvalidCards, apply_graded, count_graded, graded_results, recorded_results
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -51,24 +55,38 @@ def run_batch(
     elif (recorded := recorded_results(store, scheme, period, teams)) is not None:
         results, notice = recorded
         print(f"cstui: {notice}", file=sys.stderr)
-        with open_output(output, fmt) as stream:
+        with open_output(output, fmt, database=store.path) as stream:
             write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
         return
     total = count_graded(store, scheme.name, teams) if progress else 0
+    if apply:
+        _apply_then_report(store, scheme, period, teams, fmt=fmt, output=output, explain=explain, total=total, progress=progress, jobs=jobs)
+        return
     invalid = InvalidCards(period)
-    with open_output(output, fmt) as stream, Progress(total, enabled=progress, label="grading") as bar:
-        with store.write() if apply else nullcontext():
-            # the write transaction is open before any worker reads: nobody commits in between
-            records = graded_records(store, scheme, period, teams, explain=explain, apply=apply, bar=bar, jobs=jobs, invalid=invalid)
-            write_report(records, fmt, stream, columns_for(explain))
-            invalid.refuse(applying=apply)  # with apply, inside the transaction: nothing recorded
+    with open_output(output, fmt, database=store.path) as stream, Progress(total, enabled=progress, label="grading") as bar:
+        records = graded_records(store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid)
+        write_report(records, fmt, stream, columns_for(explain))
+    invalid.refuse(applying=False)  # after the report: every other employee is in it
 
 
-def graded_records(store, scheme, period: Period, teams, *, explain=False, apply=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None) -> Iterator[dict]:
-    """Report records in team order; with ``apply`` each team's results and checkpoint are recorded
-    as it comes in (the caller holds the write transaction: one for the whole run). ``invalid``
-    collects the cards the scheme refused, to be named once the report is out."""
-    for graded in graded_results(store, scheme, period, teams, apply=apply, explain=explain, jobs=jobs):
+def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, explain, total, progress, jobs) -> None:
+    """Grade, record in one short transaction, then write the report from the spool (no lock held).
+
+    A card the scheme refuses stops it before anything is recorded (exit 3, each card named).
+    """
+    if output is not None:  # before any grading: a report never goes over a database
+        refuse_output(Path(output), store.path)
+    with Progress(total, enabled=progress, label="grading") as bar:
+        spool = apply_graded(store, scheme, period, teams, jobs=jobs, on_team=lambda graded: bar.advance(graded.size))
+    with spool, open_output(output, fmt, database=store.path) as stream:
+        records = (result.as_record(explain) for graded in spool for result in graded.results)
+        write_report(records, fmt, stream, columns_for(explain))
+
+
+def graded_records(store, scheme, period: Period, teams, *, explain=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None) -> Iterator[dict]:
+    """Report records of a dry run, in team order, as the teams are graded; ``invalid`` collects
+    the cards the scheme refused, to be named once the report is out."""
+    for graded in graded_results(store, scheme, period, teams, explain=explain, jobs=jobs):
         if invalid is not None:
             invalid.note(graded.results)
         for result in graded.results:
@@ -84,34 +102,111 @@ def refuse_closed(store, period: Period) -> None:
         raise PeriodClosed(f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason")
 
 
+class _StdoutStream:
+    """stdout for the report: a reader that went away (``| head -1``) raises ``OutputClosed``,
+    told apart from any other broken pipe (a worker's), so the CLI can end quietly."""
+
+    def __init__(self, stream: IO) -> None:
+        self._stream = stream
+
+    def write(self, data):
+        try:
+            return self._stream.write(data)
+        except BrokenPipeError as error:
+            raise OutputClosed() from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError as error:
+            raise OutputClosed() from error
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+class ReportRefused(CstuiError):
+    """--output names the database, its -wal/-shm, or another SQLite file: nothing is written."""
+
+    exit_code = EXIT_REFUSED
+
+
+class ReportNotWritten(CstuiError):
+    """The report file could not be written (missing directory, no permission, disk full)."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def refuse_output(target: Path, database: str | os.PathLike | None) -> None:
+    """A report never goes over a database: ours (or its -wal/-shm) or any SQLite file, symlinks resolved."""
+    from cstui.store.files import has_sqlite_header, sidecars
+
+    resolved = target.resolve()
+    if database is not None:
+        db = Path(database).resolve()
+        for part in (db, *sidecars(db)):
+            if resolved == part or (target.exists() and part.exists() and os.path.samefile(target, part)):
+                raise ReportRefused(f"--output {target} is the database {part}; write the report to another file")
+    if resolved.is_file() and has_sqlite_header(resolved):
+        raise ReportRefused(f"--output {target} is an SQLite database; cstui never writes a report over one")
+
+
 @contextmanager
-def open_output(output: str | os.PathLike | None, fmt: str) -> Iterator[IO]:
-    """stdout, or a file written beside ``output`` and renamed into place only when complete."""
+def open_output(output: str | os.PathLike | None, fmt: str, database: str | os.PathLike | None = None) -> Iterator[IO]:
+    """stdout, or a file written beside ``output`` and renamed into place only when complete.
+
+    Never over ``database`` or any SQLite file; a replaced file keeps its mode (a 0600 report
+    stays 0600); errors name ``output``, never the temporary file beside it.
+    """
     if output is None:
-        if is_binary(fmt):
-            yield sys.stdout.buffer
-        else:
-            yield sys.stdout
-            sys.stdout.flush()
+        stream = _StdoutStream(sys.stdout.buffer if is_binary(fmt) else sys.stdout)
+        yield stream
+        stream.flush()
         return
     target = Path(output)
+    refuse_output(target, database)
     if target.exists() and not target.is_file():
         # a device or a pipe (/dev/null, a FIFO to another program): write into it, never
         # rename a file over it
-        with open(target, "wb" if is_binary(fmt) else "w", **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""})) as stream:
+        with _reporting_errors(target), open(target, "wb" if is_binary(fmt) else "w", **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""})) as stream:
             yield stream
         return
     partial = target.with_name(f".{target.name}.part")
     try:
-        if is_binary(fmt):
-            with open(partial, "wb") as stream:
-                yield stream
-        else:
-            # a BOM lets Excel open a UTF-8 CSV with Chinese names correctly
-            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-            with open(partial, "w", encoding=encoding, newline="") as stream:
-                yield stream
-        os.replace(partial, target)
+        with _reporting_errors(target):
+            stream = _open_partial(partial, fmt, _mode_to_keep(target))
+        with _reporting_errors(target), stream:
+            yield stream
+        with _reporting_errors(target):
+            os.replace(partial, target)
     finally:
         if partial.exists():
             partial.unlink()
+
+
+def _mode_to_keep(target: Path) -> int | None:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return None
+
+
+def _open_partial(partial: Path, fmt: str, mode: int | None) -> IO:
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else 0o600)
+    if mode is not None:
+        os.fchmod(fd, mode)
+    if is_binary(fmt):
+        return os.fdopen(fd, "wb")
+    # a BOM lets Excel open a UTF-8 CSV with Chinese names correctly
+    return os.fdopen(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+
+
+@contextmanager
+def _reporting_errors(target: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        code = EXIT_USAGE if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) else EXIT_STORAGE
+        raise ReportNotWritten(f"--output {target}: cannot write the report ({error.strerror or error})", code) from None

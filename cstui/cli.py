@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from cstui import __version__
-from cstui.errors import EXIT_OTHER, exit_code_for
+from cstui.errors import EXIT_BROKEN_PIPE, EXIT_OTHER, OutputClosed, exit_code_for
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -26,26 +27,53 @@ class CstuiGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("cstui: interrupted", err=True)
             ctx.exit(130)
+        except OutputClosed:
+            _quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:
             if (ctx.obj or {}).get("debug") or os.environ.get("CSTUI_DEBUG"):
                 raise
+            exc = _as_storage_error(ctx, exc)
             code = exit_code_for(exc)
             message = str(exc) or type(exc).__name__
             if code == EXIT_OTHER and not _is_ours(exc):
                 message = f"{type(exc).__name__}: {message} (run with --debug for the traceback)"
+            elif type(exc).__name__ == "PluginFailure":  # the plugin's own traceback helps its author
+                message += " (run with --debug for the traceback)"
             for line in message.splitlines():
                 click.echo(f"cstui: {line}", err=True)
             ctx.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """The reader of stdout is gone: send what is still buffered to /dev/null, so Python's flush at
+    exit neither fails nor prints "Exception ignored ... BrokenPipeError" (the Python docs' recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced by something without a file
+        pass
 
 
 def _is_ours(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("cstui")
 
 
+def _as_storage_error(ctx: click.Context, exc: Exception) -> Exception:
+    """A raw SQLite error (busy, corrupt, read-only, full) as the store's one line naming the file."""
+    if type(exc).__module__ != "sqlite3":
+        return exc
+    from cstui.store import resolve_db_path
+    from cstui.store.files import storage_error
+
+    return storage_error(resolve_db_path((ctx.obj or {}).get("db")), exc) or exc
+
+
 def _open_store(ctx: click.Context):
     from cstui.store import Store, resolve_db_path
 
-    return Store.open(resolve_db_path(ctx.obj.get("db")))
+    return Store.open(resolve_db_path(ctx.obj.get("db")), login=ctx.obj.get("login"))
 
 
 @click.group(cls=CstuiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,7 +102,7 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
 
         cstui --scheme star-levels --period 2026-10 --explain
     """
-    ctx.ensure_object(dict)
+    ctx.ensure_object(dict)  # cstui shell passes {"login": LOGIN} in
     ctx.obj.update(db=db, debug=debug, lang=lang)
     if ctx.invoked_subcommand is not None:
         return
@@ -109,7 +137,7 @@ def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, app
         fmt = "table" if output is None and sys.stdout.isatty() else "csv"
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs --output FILE")
-    with Store.open(path) as store:
+    with Store.open(path, login=ctx.obj.get("login")) as store:
         run_batch(
             store, scheme, period, teams=teams or None, fmt=fmt, output=output,
             explain=explain, apply=apply_, progress=sys.stderr.isatty(), jobs=jobs,
@@ -121,7 +149,7 @@ def _tui(ctx, demo, lang):
     from cstui.tui.app import run
 
     path = _demo_db() if demo else resolve_db_path(ctx.obj.get("db"))
-    run(path, lang=lang)
+    run(path, lang=lang, login=ctx.obj.get("login"))
 
 
 @cli.command()
@@ -140,24 +168,82 @@ def demo(ctx, db, employees, months, seed):
     click.echo(str(summary))
 
 
+@cli.command("init")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--group", metavar="GROUP", help="Share the file with this OS group: mode 0660 (trusts every member of GROUP).")
+@click.option("--admin", "admin_login", metavar="LOGIN", help="The first admin (default: you; under sudo, the account that ran sudo).")
+def init_cmd(path, group, admin_login):
+    """Create a new, empty cstui database at PATH (mode 0600, or 0660 with --group)."""
+    from cstui.store import Store
+    from cstui.store.files import refuse_occupied
+
+    target = Path(path).expanduser()
+    refuse_occupied(target)
+    with Store.open(target, login=admin_login, create=True, group=group) as store:
+        mode = target.stat().st_mode & 0o777
+        click.echo(f"{target}: a new cstui database (mode {mode:04o}{', group ' + group if group else ''}); admin: {store.login}")
+
+
+@cli.command("check")
+@click.pass_context
+def check_cmd(ctx):
+    """Verify the database: cstui's own file, every page readable (quick_check), schema, file modes."""
+    from cstui.store import resolve_db_path
+    from cstui.store.health import check_database
+
+    path = resolve_db_path(ctx.obj.get("db"))
+    findings = check_database(path)
+    for finding in findings:
+        click.echo(finding.text)
+    if findings:
+        ctx.exit(findings[0].exit_code)
+    click.echo(f"{path}: ok")
+
+
+@cli.command("shell", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("login")
+@click.argument("words", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def shell_cmd(ctx, login, words):
+    """Run as LOGIN: the forced command of a person's SSH key (see docs/deploy.md).
+
+    Runs $SSH_ORIGINAL_COMMAND (or WORDS) when the allow-list has it, else opens the TUI.
+    Only the account that owns the database may run it.
+    """
+    from cstui.shell import requested_words, ssh_original_command, trust_login
+    from cstui.store import resolve_db_path
+
+    path = resolve_db_path(ctx.obj.get("db"))
+    trust_login(path, login)
+    command = requested_words(words, ssh_original_command())
+    ctx.obj["login"] = login
+    if not command:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise click.UsageError("no command given, and the TUI needs a terminal: ssh -t for the TUI, or give a command")
+        _tui(ctx, False, ctx.obj.get("lang"))
+        return
+    # the command runs as a fresh cstui invocation on the fixed database; it exits with its own code
+    cli.main(args=["--db", str(path), *command], prog_name="cstui", obj={"login": login})
+
+
 @cli.group("import")
 def import_():
     """Import a roster, scorecards or incidents (CSV in UTF-8/GB18030, or XLSX). All or nothing."""
 
 
 @import_.command("roster")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.pass_context
 def import_roster_cmd(ctx, file):
     """Columns: employee_id,name,team,role,hire_date[,login,scheme,level]."""
     from cstui.io.imports import import_roster
 
-    with _open_store(ctx) as store:
-        click.echo(import_roster(store, Path(file), progress=sys.stderr.isatty()))
+    with _open_store(ctx) as store, _import_file(file) as path:
+        click.echo(import_roster(store, path, progress=sys.stderr.isatty()))
 
 
 @import_.command("scorecards")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--period", required=True, metavar="YYYY-MM")
 @click.option("--scheme", "scheme_name", required=True, metavar="NAME|FILE.toml")
 @click.option("--format", "fmt", default=None, help="A plugin's importer name (default: by file suffix).")
@@ -169,27 +255,48 @@ def import_scorecards_cmd(ctx, file, period, scheme_name, fmt):
     from cstui.schemes import load_scheme
 
     scheme = load_scheme(scheme_name)
-    with _open_store(ctx) as store:
-        click.echo(import_scorecards(store, Path(file), Period.parse(period), scheme, fmt=fmt, progress=sys.stderr.isatty()))
+    with _open_store(ctx) as store, _import_file(file) as path:
+        click.echo(import_scorecards(store, path, Period.parse(period), scheme, fmt=fmt, progress=sys.stderr.isatty()))
 
 
 @import_.command("incidents")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.pass_context
 def import_incidents_cmd(ctx, file):
     """Columns: employee_id,date,code,count,points,note."""
     from cstui.io.imports import import_incidents
 
-    with _open_store(ctx) as store:
-        click.echo(import_incidents(store, Path(file), progress=sys.stderr.isatty()))
+    with _open_store(ctx) as store, _import_file(file) as path:
+        click.echo(import_incidents(store, path, progress=sys.stderr.isatty()))
+
+
+@contextmanager
+def _import_file(file: str):
+    """FILE, or for ``-`` standard input spooled to a private file named stdin.csv (or .xlsx);
+    problems then name stdin.csv, not the spool's directory."""
+    if file != "-":
+        yield Path(file)
+        return
+    from cstui.errors import InvalidData
+
+    data = sys.stdin.buffer.read()
+    with tempfile.TemporaryDirectory(prefix="cstui-stdin-") as spool:
+        path = Path(spool) / ("stdin.xlsx" if data.startswith(b"PK\x03\x04") else "stdin.csv")
+        path.write_bytes(data)
+        try:
+            yield path
+        except InvalidData as error:
+            raise InvalidData([line.replace(str(path), path.name) for line in error.lines], error.more) from None
 
 
 @cli.command("plugins")
 def plugins_cmd():
-    """List installed plugins: name, version, hooks, load errors."""
+    """List installed plugins: name, version, hooks, load errors (a scheme file of theirs that does not load included)."""
     from cstui.plugins import get_registry
+    from cstui.schemes import catalog
 
     registry = get_registry()
+    catalog().all()  # reads and checks every registered scheme: failures become the plugin's errors
     rows = [
         (p.name, p.version, "built-in" if p.builtin else "installed", ", ".join(p.hooks) or "-", p.error or "")
         for p in registry.plugins
@@ -202,11 +309,19 @@ def schemes_cmd():
     """List schemes: name, model, version, plugin, TOML source."""
     from cstui.schemes import catalog, short_source
 
+    from cstui.errors import EXIT_INVALID
+    from cstui.plugins import get_registry
+
     schemes, problems = catalog().all()
     rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
     _print_table(("scheme", "model", "version", "plugin", "toml"), rows)
     for line in problems:
         click.echo(f"cstui: {line}", err=True)
+    failed = sorted({e.plugin for e in get_registry().errors})
+    for plugin in failed:  # its schemes may be missing from the list
+        click.echo(f"cstui: plugin {plugin} has load errors (see `cstui plugins`)", err=True)
+    if problems or failed:
+        raise click.exceptions.Exit(EXIT_INVALID)
 
 
 @cli.group("scheme")
@@ -337,6 +452,59 @@ def user_list(ctx):
     with _open_store(ctx) as store:
         rows = [(u.login, u.role, ", ".join(u.teams)) for u in store.users()]
     _print_table(("login", "role", "teams"), rows)
+
+
+@cli.group("audit", invoke_without_command=True)
+@click.option("--employee", metavar="ID", help="Rows about this employee (roster, cards, incidents, overrides, results).")
+@click.option("--user", "who", metavar="LOGIN", help="Rows written by this login.")
+@click.option("--period", metavar="YYYY-MM|YYYY-Qn", help="Rows about this period (a quarter includes its months).")
+@click.option("--table", metavar="NAME", help="Rows of one table: employees, scorecards, incidents, results, periods, users ...")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (YYYY-MM-DD, UTC).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day, inclusive.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows, newest first.")
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.pass_context
+def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
+    """List the audit trail, newest first (manager or admin); `cstui audit verify` checks its chain."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cstui.io.audit import AUDIT_COLUMNS, audit_records
+    from cstui.io.report import write_csv, write_json
+    from cstui.store.audit import AuditFilter
+
+    wanted = AuditFilter(
+        employee=employee, user=who, period=period, table=table, limit=limit,
+        since=since.date() if since else None, until=until.date() if until else None,
+    )
+    with _open_store(ctx) as store:
+        rows = store.audit_rows(wanted)
+    if fmt == "table":
+        records = list(audit_records(rows))
+        _print_table(AUDIT_COLUMNS, [[r[c] for c in AUDIT_COLUMNS] for r in records])
+        return
+    columns = [*AUDIT_COLUMNS, "before", "after"]
+    writer = write_csv if fmt == "csv" else write_json
+    writer(_csv_ready(audit_records(rows, full=True)) if fmt == "csv" else audit_records(rows, full=True), columns, sys.stdout)
+
+
+def _csv_ready(records):
+    from cstui.store.codec import dumps
+
+    for record in records:
+        yield record | {"before": dumps(record["before"]) or "", "after": dumps(record["after"]) or ""}
+
+
+@audit_group.command("verify")
+@click.pass_context
+def audit_verify(ctx):
+    """Walk the audit chain; name the first broken link (exit 3) or say how many rows hold."""
+    from cstui.errors import InvalidData
+
+    with _open_store(ctx) as store:
+        checked, broken = store.verify_audit()
+    if broken is not None:
+        raise InvalidData([f"audit trail broken at {broken} ({checked:,} rows before it hold)"])
+    click.echo(f"audit trail intact: {checked:,} rows, each linked to the one before")
 
 
 def _print_table(headers, rows) -> None:

@@ -5,10 +5,18 @@ month reads that month's cards and each team's saved replay state, not all of hi
 Applying records the results AND each team's checkpoint at the period's last month in one
 transaction, so the next period resumes from it.
 
+Applying grades first, with no lock held, into a spool (a temporary file, so memory stays
+bounded by a few teams); then one short write transaction checks that nothing was committed
+since grading began (the data version: the newest audit row's id, as every committed change
+adds audit rows) and records the spool; then the caller reports from the spool. If something
+did change, the period is graded again (at most APPLY_ATTEMPTS times, then refused): every
+read that decides the write is valid inside the write, and no writer waits on grading or on
+a report that nobody reads.
+
 Teams are independent (ranks are within a team, checkpoints are per team), so a large run
 grades them in worker processes (:func:`graded_results` with ``jobs``): each worker reads and
-grades whole teams, and this process reports and records them in team order, in its one
-write transaction. Results, report and checkpoints are the same with any number of jobs.
+grades whole teams, and this process spools, records and reports them in team order.
+Results, report and checkpoints are the same with any number of jobs.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
@@ -31,48 +40,48 @@ SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more
 MAX_JOBS = 4  # the parent writes the report and the results alone: more workers wait on it
 TEAMS_PER_TASK = 8  # at most; small enough that the workers stay evenly busy to the end
 TASKS_IN_FLIGHT = 2  # per worker: graded teams waiting for the parent stay few (bounded memory)
+APPLY_ATTEMPTS = 3  # gradings of one apply when other writers keep committing meanwhile
 
 
 class TeamResults(NamedTuple):
-    """One team's results for the period; ``size`` is the team's employee count (a progress bar's step)."""
+    """One team's results for the period; ``size`` is the team's employee count (a progress bar's step).
+
+    ``state``: with ``apply``, the team's checkpoint at the period's last month (None otherwise).
+    """
 
     team: str
     size: int
     results: list[Result]
+    state: dict | None = None
 
 
-def graded_teams(store, scheme, period: Period, teams: Iterable[str] | None = None, *, apply: bool = False, explain: bool = True) -> Iterator[tuple[TeamHistory, list[Result]]]:
-    """Each team's history and results for ``period``, team by team, in this process.
+def graded_teams(store, scheme, period: Period, teams: Iterable[str] | None = None, *, explain: bool = True) -> Iterator[tuple[TeamHistory, list[Result]]]:
+    """Each team's history and results for ``period``, team by team, in this process (a dry run).
 
-    With ``apply`` each team's results and its checkpoint are written as the team is
-    graded; the caller holds the write transaction (:func:`apply_period` does).
     Without ``explain`` (a dry run whose report has no trace column) the results carry
     no trace; recorded results always carry theirs (the TUI shows them).
     """
     for history in store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
-        results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
-        if apply:
-            record_team(store, scheme, period, history.team, results, state)
+        results, _ = grade_team(scheme, history, period, apply=False, explain=explain)
         yield history, results
 
 
 def graded_results(store, scheme, period: Period, teams: Iterable[str] | None = None, *, apply: bool = False, explain: bool = True, jobs: int | None = 1) -> Iterator[TeamResults]:
-    """Each team's results in team order, graded by ``jobs`` worker processes.
+    """Each team's results in team order, graded by ``jobs`` worker processes; nothing is written.
 
-    ``jobs``: 1 grades here (as :func:`graded_teams`); None picks: here for a small run,
-    else one worker per CPU (at most :data:`MAX_JOBS`). Workers read with this login (the
-    same team scoping) and never write: with ``apply`` this process records every team's
-    results and checkpoint, inside the caller's write transaction, which must already be
-    open (so nothing can commit between the workers' reads and the write). A worker's
-    error is raised here, so the transaction writes nothing.
+    ``jobs``: 1 grades here; None picks: here for a small run, else one worker per CPU (at
+    most :data:`MAX_JOBS`). Workers read with this login (the same team scoping) and never
+    write. With ``apply`` each team comes with its checkpoint state, for
+    :func:`apply_graded` to record. A worker's error is raised here.
     """
     teams = list(teams) if teams else None
     workers = resolve_jobs(store, scheme, teams, jobs)
     if workers > 1:
         yield from _pooled(store, scheme, period, teams, apply=apply, explain=explain, jobs=workers)
         return
-    for history, results in graded_teams(store, scheme, period, teams, apply=apply, explain=explain):
-        yield TeamResults(history.team, len(history.employees), results)
+    for history in store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
+        results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
+        yield TeamResults(history.team, len(history.employees), results, state)
 
 
 def resolve_jobs(store, scheme, teams: list[str] | None, jobs: int | None) -> int:
@@ -144,16 +153,15 @@ def takes_explain(model) -> bool:
 def apply_period(store, scheme, period: Period, teams: Iterable[str] | None = None, on_results: Callable[[list[Result]], None] | None = None, *, jobs: int | None = 1) -> int:
     """Grade ``period`` and record its results and checkpoints in one transaction; returns the count.
 
-    ``on_results`` sees each team's results as they are recorded (a report, a progress bar).
+    ``on_results`` sees each team's results once they are recorded (a report).
     """
-    count, invalid = 0, InvalidCards(period)
-    with store.write():
-        for graded in graded_results(store, scheme, period, teams, apply=True, jobs=jobs):
+    spool = apply_graded(store, scheme, period, teams, jobs=jobs)
+    count = 0
+    with spool:
+        for graded in spool:
             count += len(graded.results)
-            invalid.note(graded.results)
             if on_results is not None:
                 on_results(graded.results)
-        invalid.refuse(applying=True)  # inside the transaction: nothing is recorded
     return count
 
 
@@ -176,19 +184,134 @@ class InvalidCards:
         raise InvalidData([head, *self.lines[:MAX_NAMED]], more=max(0, n - MAX_NAMED))
 
 
+def apply_graded(store, scheme, period: Period, teams: Iterable[str] | None = None, *, jobs: int | None = 1, on_team: Callable[[TeamResults], None] | None = None) -> Spool:
+    """Grade with no lock held, then record everything in one short transaction; returns the spool.
+
+    The caller reports from the spool (and closes it). ``on_team`` sees each team as it is
+    graded (a progress bar): a re-grade shows the teams again. Raises ChangedMeanwhile when
+    other writers committed during each of APPLY_ATTEMPTS gradings.
+    """
+    return apply_schemes(store, [scheme], period, teams, jobs=jobs, on_team=on_team)[0]
+
+
+def apply_schemes(store, schemes: list, period: Period, teams: Iterable[str] | None = None, *, jobs: int | None = 1, on_team: Callable[[TeamResults], None] | None = None) -> list[Spool]:
+    """:func:`apply_graded` for several schemes recorded together (the TUI board applies every
+    scheme of its period at once): one spool per scheme, one write transaction for them all."""
+    from cstui.store.errors import ChangedMeanwhile
+
+    teams = list(teams) if teams else None
+    for _ in range(APPLY_ATTEMPTS):
+        version = store.data_version()  # before any grading read: a commit after it changes it
+        spools: list[Spool] = []
+        invalid = InvalidCards(period)
+        try:
+            for scheme in schemes:
+                spools.append(Spool())
+                for graded in graded_results(store, scheme, period, teams, apply=True, jobs=jobs):
+                    spools[-1].add(graded)
+                    invalid.note(graded.results)
+                    if on_team is not None:
+                        on_team(graded)
+            invalid.refuse(applying=True)  # before the write: nothing is recorded
+            if _record_spools(store, schemes, period, spools, version):
+                return spools
+        except BaseException:
+            _close_all(spools)
+            raise
+        _close_all(spools)
+    raise ChangedMeanwhile(
+        f"refused: the data kept changing while {period} was graded ({APPLY_ATTEMPTS} tries, other "
+        "writers committed each time); nothing was recorded: apply again when the others are done"
+    )
+
+
+def _close_all(spools: list[Spool]) -> None:
+    for spool in spools:
+        spool.close()
+
+
+def _record_spools(store, schemes: list, period: Period, spools: list[Spool], version: int) -> bool:
+    """Record the spooled teams unless a change committed since ``version`` touches what was
+    graded; False when one does (the caller grades again)."""
+    with store.write():
+        if store.data_version() != version:
+            graded_ids = set().union(*(spool.employee_ids for spool in spools))
+            if _input_changed(store, {scheme.name for scheme in schemes}, graded_ids, version):
+                return False
+        for scheme, spool in zip(schemes, spools):
+            for graded in spool:
+                record_team(store, scheme, period, graded.team, graded.results, graded.state)
+    return True
+
+
+# Changes that cannot alter a grading already done: the role and the period's state are read
+# again by record_results inside the same transaction; results and teams are not grading input.
+_NOT_GRADING_INPUT = frozenset({"users", "periods", "results", "teams"})
+
+
+def _input_changed(store, scheme_names: set[str], graded_ids: set[str], version: int) -> bool:
+    """Whether a change committed after ``version`` touches the graded employees or the
+    scheme's roster (read inside the write transaction, from the audit trail)."""
+    incident_ids = []
+    for entity, key, before, after in store.changes_since(version):
+        if entity in _NOT_GRADING_INPUT:
+            continue
+        if entity == "scorecards" and key.rsplit("/", 1)[0] not in graded_ids:
+            continue
+        schemes_touched = {(before or {}).get("scheme"), (after or {}).get("scheme")}
+        if entity == "employees" and key not in graded_ids and not schemes_touched & scheme_names:
+            continue
+        if entity == "overrides" and (after or {}).get("employee_id") not in graded_ids:
+            continue
+        if entity == "incidents":
+            incident_ids.append(key)
+            continue
+        return True  # a change to the graded input (or of a table this check does not know)
+    return bool(incident_ids) and bool(set(store.incident_owners(incident_ids)) & graded_ids)
+
+
+class Spool:
+    """Graded teams kept in a temporary file, in order: memory holds one team at a time
+    (and the graded employees' ids, for :func:`_input_changed`)."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()
+        self._count = 0
+        self.employee_ids: set[str] = set()
+        self.result_count = 0
+
+    def add(self, graded: TeamResults) -> None:
+        pickle.dump(tuple(graded), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+        self.employee_ids.update(result.employee_id for result in graded.results)
+        self.result_count += len(graded.results)
+
+    def __iter__(self) -> Iterator[TeamResults]:
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield TeamResults(*pickle.load(self._file))
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 # -- worker processes -------------------------------------------------------------------------
 
 
 def _pooled(store, scheme, period: Period, teams: list[str] | None, *, apply: bool, explain: bool, jobs: int) -> Iterator[TeamResults]:
-    """Teams graded by ``jobs`` forked workers, yielded (and with ``apply`` recorded) in team order.
+    """Teams graded by ``jobs`` forked workers, yielded in team order (the workers never write).
 
     At most TASKS_IN_FLIGHT tasks per worker are outstanding, so graded teams the parent
     has not reported yet stay few: memory is bounded by a few tasks, not the company.
     """
     import multiprocessing
 
-    if apply and not store.in_write:
-        raise RuntimeError("a pooled apply needs the caller's write transaction open first")  # a bug, not a user error
     tasks = _tasks(store.history_teams(scheme.name, teams), jobs)
     if not tasks:
         return
@@ -207,9 +330,7 @@ def _pooled(store, scheme, period: Period, teams: list[str] | None, *, apply: bo
             if todo:
                 pending.append(pool.apply_async(_worker_grade, (todo.popleft(),)))
             for team, size, results, state in graded:
-                if apply:
-                    record_team(store, scheme, period, team, results, state)
-                yield TeamResults(team, size, results)
+                yield TeamResults(team, size, results, state)
 
 
 def _tasks(names: list[str], jobs: int) -> list[list[str]]:
@@ -225,7 +346,7 @@ def _worker_start(path: str, login: str, scheme, period: Period, apply: bool, ex
     from cstui.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the run and the pool
-    _WORKER.update(store=Store.open(path, login=login, create=False), scheme=scheme, period=period, apply=apply, explain=explain)
+    _WORKER.update(store=Store.open(path, login=login, check_pages=False), scheme=scheme, period=period, apply=apply, explain=explain)
 
 
 def _worker_grade(teams: list[str]):

@@ -4,16 +4,22 @@
 the built-ins only (those shipped in the cstui distribution itself); set to a comma list it
 loads the built-ins and those names. A plugin that fails to import or raises in a hook is recorded in
 :attr:`Registry.errors` and skipped, so cstui keeps working.
+
+"Raises" means anything but Ctrl-C: ``sys.exit()`` in a plugin's import or hook is a load
+error of that plugin like any exception. A registered model's methods are guarded too
+(:class:`GuardedMethod`): what they raise, other than cstui's own error types, comes out
+as :class:`PluginFailure` naming the plugin, which the command line shows as one line.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pluggy
 
@@ -21,6 +27,116 @@ from cstui import hookspecs
 
 GROUP = "cstui"
 BUILTIN_DISTRIBUTION = "cstui"
+# The DocumentModel methods the rest of cstui calls: each is guarded on a registered model.
+MODEL_METHODS = (
+    "check", "metrics", "card_problems", "incident_problems", "score_month", "grade", "levels", "checkpoint",
+    "grade_and_checkpoint",
+)
+
+
+class PluginFailure(Exception):
+    """Plugin code raised (or called ``sys.exit``): which plugin, and what it raised.
+
+    The command line shows it as one line with exit code 1; ``--debug`` shows the
+    traceback of the plugin's own exception (the ``__cause__``).
+    """
+
+    def __init__(self, plugin: str, what: str):
+        super().__init__(f"plugin {plugin}: {what}")
+        self.plugin, self.what = plugin, what
+
+    def __reduce__(self):  # a worker process sends it to the parent pickled
+        return (PluginFailure, (self.plugin, self.what))
+
+
+def what_raised(exc: BaseException) -> str:
+    """``RuntimeError: down``, ``called sys.exit(3)``: one line naming the exception."""
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({exc.code!r})"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def is_project_error(exc: BaseException) -> bool:
+    """cstui's own error types (a bad card, a bad scheme, a refused write; those the built-in
+    plugins declare, like a checkpoint that does not fit) pass through a guard: a model raises
+    them on purpose, and callers and the command line know what they mean."""
+    module = type(exc).__module__
+    return module == "cstui" or module.startswith(("cstui.", "cstui_plugins."))
+
+
+class GuardedMethod:
+    """A registered model's method: what it raises, other than cstui's own errors and Ctrl-C,
+    becomes :class:`PluginFailure` naming the plugin.
+
+    Set on the model instance, so ``type(model)`` and its class attributes stay as they are;
+    the method is looked up on the class at each call (a patched class method still counts).
+    """
+
+    def __init__(self, model: Any, name: str, plugin: str):
+        self.model, self.name, self.plugin = model, name, plugin
+
+    @property
+    def __wrapped__(self) -> Callable[..., Any]:  # inspect.signature() follows it
+        attr = inspect.getattr_static(type(self.model), self.name)
+        return attr.__get__(self.model, type(self.model)) if hasattr(attr, "__get__") else attr
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.__wrapped__(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            if is_project_error(exc):
+                raise
+            model = getattr(self.model, "name", type(self.model).__name__)
+            raise PluginFailure(self.plugin, f"model {model}: {self.name}() raised {what_raised(exc)}") from exc
+
+    def __reduce__(self):
+        return (GuardedMethod, (self.model, self.name, self.plugin))
+
+
+def guard_model(model: Any, plugin: str) -> None:
+    """Guard each of :data:`MODEL_METHODS` the model has (a model with ``__slots__`` stays as it is)."""
+    for name in MODEL_METHODS:
+        if callable(getattr(model, name, None)):
+            try:
+                setattr(model, name, GuardedMethod(model, name, plugin))
+            except (AttributeError, TypeError):
+                return
+
+
+def guarded_call(plugin: str, what: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A registered importer or exporter: its failures (and its iterator's) name the plugin."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        result = _guarded(plugin, what, function, *args, **kwargs)
+        return _guarded_iter(plugin, what, result) if isinstance(result, Iterator) else result
+
+    call.__wrapped__ = function  # type: ignore[attr-defined]
+    return call
+
+
+def _guarded(plugin: str, what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        return function(*args, **kwargs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        if is_project_error(exc):
+            raise
+        raise PluginFailure(plugin, f"{what} raised {what_raised(exc)}") from exc
+
+
+def _guarded_iter(plugin: str, what: str, items: Iterator[Any]) -> Iterator[Any]:
+    while True:
+        try:
+            item = _guarded(plugin, what, next, items)
+        except PluginFailure as failure:
+            if isinstance(failure.__cause__, StopIteration):
+                return
+            raise
+        yield item
 
 
 @dataclass
@@ -60,6 +176,8 @@ class Registry:
     manager: pluggy.PluginManager | None = None
 
     def fail(self, plugin: str, message: str) -> None:
+        if any(e.plugin == plugin and e.message == message for e in self.errors):
+            return  # the same scheme file read again by another catalogue
         self.errors.append(PluginError(plugin, message))
         for info in self.plugins:
             if info.name == plugin and info.error is None:
@@ -111,8 +229,10 @@ def build_registry(extra_plugins: tuple[tuple[str, object], ...] = ()) -> Regist
         try:
             module = ep.load()
             pm.register(module, name=ep.name)
-        except Exception as exc:  # a broken plugin must not take cstui down
-            registry.fail(ep.name, f"failed to load: {type(exc).__name__}: {exc}")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a broken plugin must not take cstui down, not even by sys.exit()
+            registry.fail(ep.name, f"failed to load: {what_raised(exc)}")
             continue
         info.hooks = sorted(impl_name for impl_name in _hook_names(pm, module))
     for name, module in extra_plugins:
@@ -122,8 +242,10 @@ def build_registry(extra_plugins: tuple[tuple[str, object], ...] = ()) -> Regist
         registry.plugins.append(info)
         try:
             pm.register(module, name=name)
-        except Exception as exc:
-            registry.fail(name, f"failed to load: {type(exc).__name__}: {exc}")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            registry.fail(name, f"failed to load: {what_raised(exc)}")
             continue
         info.hooks = sorted(_hook_names(pm, module))
     _collect(registry)
@@ -142,8 +264,10 @@ def _call_each(registry: Registry, hook_name: str, **kwargs: Any) -> None:
     for impl in getattr(pm.hook, hook_name).get_hookimpls():
         try:
             impl.function(**kwargs)
-        except Exception as exc:
-            registry.fail(impl.plugin_name, f"{hook_name} raised {type(exc).__name__}: {exc}")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            registry.fail(impl.plugin_name, f"{hook_name} raised {what_raised(exc)}")
 
 
 def _collect(registry: Registry) -> None:
@@ -153,6 +277,7 @@ def _collect(registry: Registry) -> None:
         name = model.name
         if name in registry.models:
             raise ValueError(f"model {name!r} is already registered by {registry.model_plugins[name]}")
+        guard_model(model, current["plugin"])
         registry.models[name] = model
         registry.model_plugins[name] = current["plugin"]
 
@@ -160,10 +285,10 @@ def _collect(registry: Registry) -> None:
         registry.scheme_sources.append(SchemeSource(path, current["plugin"]))
 
     def register_importer(name: str, reader: Callable[..., Any]) -> None:
-        registry.importers[name] = reader
+        registry.importers[name] = guarded_call(current["plugin"], f"importer {name!r}", reader)
 
     def register_exporter(name: str, writer: Callable[..., Any]) -> None:
-        registry.exporters[name] = writer
+        registry.exporters[name] = guarded_call(current["plugin"], f"exporter {name!r}", writer)
 
     pm = registry.manager
     assert pm is not None
@@ -178,8 +303,10 @@ def _collect(registry: Registry) -> None:
             current["plugin"] = impl.plugin_name
             try:
                 impl.function(register=callback)
-            except Exception as exc:
-                registry.fail(impl.plugin_name, f"{hook_name} raised {type(exc).__name__}: {exc}")
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
+                registry.fail(impl.plugin_name, f"{hook_name} raised {what_raised(exc)}")
 
 
 @lru_cache(maxsize=1)

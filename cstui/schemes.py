@@ -4,12 +4,17 @@ A scheme file names its ``model`` or ``extends`` another scheme by name or path 
 overrides some values. Tables merge key by key; any other value (arrays included)
 replaces the inherited one. Every problem is reported as ``FILE: key.path: what was
 expected``.
+
+A scheme is checked like code, in two steps: every key and type against the generic keys
+and the model's declared :attr:`~cstui.engine.model.DocumentModel.params_schema` (unknown
+keys with a "did you mean"); then, only when the types fit, the model's own ``check``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -20,9 +25,18 @@ import tomli_w
 
 from cstui.domain.values import PARSERS
 from cstui.engine.model import DocumentModel, MetricSpec
-from cstui.plugins import Registry, get_registry
+from cstui.engine.params_schema import FLAG, TEXT, ArrayOf, MapOf, Table
+from cstui.plugins import PluginFailure, Registry, get_registry
 
-GENERIC_KEYS = {"name", "model", "extends", "replace", "version", "label", "label_zh", "description", "levels", "metrics"}
+LEVEL_SHAPE = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "description": TEXT})
+METRIC_SHAPE = Table({"kind": TEXT, "label": TEXT, "label_zh": TEXT, "required": FLAG, "description": TEXT})
+# The keys every scheme may have, whatever its model.
+GENERIC_SHAPE = Table({
+    "name": TEXT, "model": TEXT, "extends": TEXT, "replace": ArrayOf(TEXT), "version": TEXT,
+    "label": TEXT, "label_zh": TEXT, "description": TEXT,
+    "levels": ArrayOf(LEVEL_SHAPE), "metrics": MapOf(METRIC_SHAPE, "metric key"),
+})
+GENERIC_KEYS = set(GENERIC_SHAPE.fields)
 
 
 class SchemeError(Exception):
@@ -41,10 +55,18 @@ class Problems:
         self.lines: list[str] = []
 
     def add(self, key_path: str, message: str) -> None:
-        self.lines.append(f"{self.source}: {key_path}: {message}")
+        # a key or value from the file may hold a newline or a control character: one problem, one line
+        self.lines.append(one_line(f"{self.source}: {key_path}: {message}"))
 
     def __bool__(self) -> bool:
         return bool(self.lines)
+
+
+def one_line(text: str) -> str:
+    """Control characters (newlines included) shown escaped, as ``\\x1e``; other text as it is."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 @dataclass
@@ -127,14 +149,47 @@ def deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
+_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
 def read_toml(path: Any) -> dict:
-    """Parse a TOML file (a Path or an importlib.resources traversable)."""
+    """Parse a TOML file (a Path or an importlib.resources traversable), UTF-8 with or without a BOM."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError([f"{path}: not valid TOML: {exc}"]) from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise SchemeError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = raw[exc.start]
+        raise SchemeError([f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); save the file as UTF-8"]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = _WHERE.search(message)
+        if where is None:
+            raise SchemeError([f"{path}: not valid TOML: {message}"]) from None
+        reason = message[: where.start()]
+        raise SchemeError([f"{path}:{where[1]}:{where[2]}: not valid TOML: {reason}"]) from None
+    except RecursionError:
+        raise SchemeError([f"{path}: not valid TOML: arrays or tables nested too deeply"]) from None
+
+
+def is_toml_file(path: Path) -> bool:
+    """Whether ``path`` names an existing file; a name no file can have is simply not one."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        return False
+
+
+def params_shape(model: Any) -> Table:
+    """The generic keys plus the model's declared tables; without a declaration, other keys pass unchecked."""
+    own = getattr(model, "params_schema", None) if model is not None else None
+    if not isinstance(own, Table):
+        return GENERIC_SHAPE.extended({}, open=True)
+    return GENERIC_SHAPE.extended(own.fields)
 
 
 class SchemeCatalog:
@@ -146,15 +201,21 @@ class SchemeCatalog:
         self.errors: list[str] = []
         for src in self.registry.scheme_sources:
             try:
-                data = read_toml(src.path)
+                self._register(src.path, src.plugin)
             except SchemeError as exc:
+                # a plugin's scheme file that cannot be read is a load error of the plugin
                 self.errors.extend(exc.problems)
-                continue
-            name = data.get("name")
-            if not isinstance(name, str):
-                self.errors.append(f"{src.path}: name: expected the scheme's name as a string")
-                continue
-            self._raw[name] = (data, str(src.path), src.plugin)
+                self.registry.fail(src.plugin, f"scheme file {short_source(str(src.path))}: " + "; ".join(exc.problems))
+
+    def _register(self, path: Any, plugin: str) -> None:
+        data = read_toml(path)
+        name = data.get("name")
+        if not isinstance(name, str):
+            raise SchemeError([f"{path}: name: expected the scheme's name as a string"])
+        if name in self._raw:
+            first = self._raw[name][2] or "?"
+            raise SchemeError([f"{path}: name: scheme {name!r} is already registered by plugin {first}"])
+        self._raw[name] = (data, str(path), plugin)
 
     def names(self) -> list[str]:
         return sorted(self._raw)
@@ -165,8 +226,8 @@ class SchemeCatalog:
             data, source, plugin = self._raw[name_or_path]
             return self._build(data, source, plugin)
         path = Path(name_or_path)
-        if path.suffix == ".toml" or path.exists():
-            if not path.exists():
+        if path.suffix == ".toml" or is_toml_file(path):
+            if not is_toml_file(path):
                 raise SchemeError([f"{path}: no such scheme file"])
             # a file is not registered under its name, so it may extend the registered scheme
             # of the same name (a company re-tuning "star-levels" itself)
@@ -175,13 +236,22 @@ class SchemeCatalog:
         raise SchemeError([f"unknown scheme {name_or_path!r}; installed schemes: {known}"])
 
     def all(self) -> tuple[list[Scheme], list[str]]:
-        """Every registered scheme that loads, and the problems of those that do not."""
+        """Every registered scheme that loads, and the problems of those that do not.
+
+        A scheme that does not load is also a load error of the plugin that registered it
+        (``cstui plugins`` shows it); one whose model raised, of the model's plugin too.
+        """
         schemes, problems = [], list(self.errors)
         for name in self.names():
+            plugin = self._raw[name][2]
             try:
                 schemes.append(self.get(name))
             except SchemeError as exc:
                 problems.extend(exc.problems)
+                self.registry.fail(plugin, f"scheme {name} does not load: {len(exc.problems)} problem(s), see `cstui scheme check`")
+            except PluginFailure as exc:
+                problems.append(f"{self._raw[name][1]}: {exc}")
+                self.registry.fail(exc.plugin, exc.what)
         return schemes, problems
 
     def _resolve(self, data: dict, source: str, seen: list[str]) -> tuple[dict, list[str]]:
@@ -198,7 +268,7 @@ class SchemeCatalog:
             parent_path = Path(parent_name)
             if not parent_path.is_absolute():
                 parent_path = Path(source).parent / parent_path
-            if parent_path.suffix != ".toml" or not parent_path.exists():
+            if parent_path.suffix != ".toml" or not is_toml_file(parent_path):
                 raise SchemeError([f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"])
             parent, parent_source = read_toml(parent_path), str(parent_path)
         merged_parent, chain = self._resolve(parent, parent_source, seen + [parent_name])
@@ -213,13 +283,15 @@ class SchemeCatalog:
 
     def _build(self, data: dict, source: str, plugin: str, registered: bool = True) -> Scheme:
         name = data.get("name", "")
-        params, chain = self._resolve(data, source, [name] if name and registered else [])
+        params, chain = self._resolve(data, source, [name] if isinstance(name, str) and name and registered else [])
         problems = Problems(source)
+        model_name = params.get("model")
+        model = self.registry.models.get(model_name) if isinstance(model_name, str) else None
+        well_typed = params_shape(model).check(params, "", problems)
         check_generic(params, problems)
-        model = self.registry.models.get(params.get("model", ""))
-        if model is None and "model" in params:
-            problems.add("model", f"unknown model {params['model']!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}")
-        if model is not None:
+        if model is None and isinstance(model_name, str):
+            problems.add("model", f"unknown model {model_name!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}")
+        if model is not None and well_typed:  # the model's rules read well-typed values only
             model.check(params, problems)
         if problems:
             raise SchemeError(problems.lines)
@@ -235,34 +307,31 @@ class SchemeCatalog:
 
 
 def check_generic(params: dict, problems: Problems) -> None:
-    """Checks every scheme must pass, whatever its model."""
+    """Checks every scheme must pass, whatever its model (types are :data:`GENERIC_SHAPE`'s)."""
     for key in ("name", "model", "version"):
         if key not in params:
             problems.add(key, "missing; expected a string")
-        elif not isinstance(params[key], str):
-            problems.add(key, f"expected a string, got {type(params[key]).__name__}")
     levels = params.get("levels")
-    if not isinstance(levels, list) or not levels:
+    if "levels" not in params or levels == []:
         problems.add("levels", "expected a non-empty array of tables with a 'key' each, lowest level first")
-    else:
+    elif isinstance(levels, list):
         seen: set[str] = set()
         for i, level in enumerate(levels):
             if not isinstance(level, dict) or not isinstance(level.get("key"), str):
-                problems.add(f"levels[{i}].key", "expected a string")
+                if isinstance(level, dict) and "key" not in level:
+                    problems.add(f"levels[{i}].key", "missing; expected a string")
                 continue
             if level["key"] in seen:
                 problems.add(f"levels[{i}].key", f"duplicate level {level['key']!r}")
             seen.add(level["key"])
     metrics = params.get("metrics", {})
     if not isinstance(metrics, dict):
-        problems.add("metrics", "expected a table of metric tables")
         return
     for key, spec in metrics.items():
         if not isinstance(spec, dict):
-            problems.add(f"metrics.{key}", "expected a table with 'kind' and labels")
             continue
         kind = spec.get("kind")
-        if kind not in PARSERS:
+        if (kind is None or isinstance(kind, str)) and kind not in PARSERS:
             problems.add(f"metrics.{key}.kind", f"expected one of {', '.join(sorted(PARSERS))}, got {kind!r}")
 
 

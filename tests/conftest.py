@@ -17,8 +17,14 @@ settings.load_profile("cstui")
 def _isolated_env(monkeypatch, tmp_path):
     # No test may touch a real user's database or inherit a plugin allow-list.
     monkeypatch.setenv("CSTUI_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("CSTUI_LOG_DIR", str(tmp_path / "logs"))  # the TUI's error log
     monkeypatch.delenv("CSTUI_LOAD_PLUGINS", raising=False)
     monkeypatch.setenv("CSTUI_TODAY", "2026-11-15")
     reset_registry()
     yield
     reset_registry()
+
+
+def pytest_configure(config):
+    # long property runs; CI runs them with a bounded example count (CSTUI_FUZZ_EXAMPLES)
+    config.addinivalue_line("markers", "slow: a long fuzz run; its example count comes from CSTUI_FUZZ_EXAMPLES")

@@ -49,7 +49,7 @@ def build_company(path, employees_per_team: int = 3) -> list[Employee]:
                     id=f"{team}-{s}{j}", name=f"张{i}" if i % 2 else f"Agent {i}", team=team,
                     role=ROLE.get(scheme, "agent"), hire_date=date(2023, 3, 1), scheme=scheme, level=LEVELS[scheme],
                 ))
-    with Store.open(path) as store:
+    with Store.open(path, create=True) as store:
         store.import_roster(roster)
         store.save_scorecards(
             (e.id, m, card(e.scheme, i, m.index)) for i, e in enumerate(roster) for m in MONTHS
@@ -315,7 +315,7 @@ def test_viewer_cannot_apply(db, capsys):
 
 def test_no_one_on_the_scheme_gives_an_empty_report(tmp_path):
     path = tmp_path / "empty.db"
-    Store.open(path).close()
+    Store.open(path, create=True).close()
     assert json.loads(run(path, "--scheme", "five-tier", "--period", "2026-06", "--format", "json").stdout) == []
     assert run(path, "--scheme", "five-tier", "--period", "2026-06").stdout.startswith("employee_id,name,team,period")
 

@@ -40,7 +40,7 @@ def company(tmp_path_factory):
                     id=f"{team}-{s}{j}", name=f"张{len(roster)}", team=team, role=ROLE.get(scheme, "agent"),
                     hire_date=date(2023, 3, 1), scheme=scheme, level=LEVELS[scheme],
                 ))
-    with Store.open(path) as store:
+    with Store.open(path, create=True) as store:
         store.import_roster(roster)
         store.save_scorecards((e.id, m, card(e.scheme, i, m.index)) for i, e in enumerate(roster) for m in MONTHS)
         store.add_incidents([Incident(f"{t}-1{j}", date(2026, 6, 3 + j), "late", 1, None, "") for t in TEAMS for j in range(2)])

@@ -37,7 +37,7 @@ def company(tmp_path_factory):
     """Two teams per scheme of 6 employees, a year of scorecards with gaps, incidents for assistants."""
     path = tmp_path_factory.mktemp("grading") / "company.db"
     rnd = random.Random(7)
-    with Store.open(path, login="boss") as store:
+    with Store.open(path, login="boss", create=True) as store:
         employees, cards, incidents = [], [], []
         for s, scheme in enumerate(SCHEMES):
             for t in range(2):

@@ -63,7 +63,7 @@ def test_check_reports_every_problem_with_file_and_key_path(tmp_path):
     result = run("scheme", "check", str(path))
     assert result.exit_code == 3
     lines = [line.removeprefix("cstui: ") for line in result.output.splitlines()]
-    assert f"{path}: version: expected a string, got int" in lines
+    assert f"{path}: version: expected a string, got a whole number 3" in lines
     assert any(line.startswith(f"{path}: levels[1].key: duplicate level") for line in lines)
     assert any(line.startswith(f"{path}: metrics.satisfaction.kind: expected one of") for line in lines)
 

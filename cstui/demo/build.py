@@ -74,7 +74,7 @@ def refuse_existing(path: Path) -> None:
 def write_demo(path: Path, employees: int, window: Window, seed: int, login: str | None) -> DemoSummary:
     rng = random.Random(seed)
     people = list(roster(employees, window, rng))
-    with Store.open(path, login=login) as store:
+    with Store.open(path, login=login, create=True) as store:
         with store.write():
             _teams_and_users(store)
             store.import_roster(p.employee for p in people)

@@ -61,6 +61,8 @@ def _from_float(number: float, what: str) -> Decimal:
 
 
 def _from_text(raw: str, what: str) -> Decimal:
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS:  # the usual cell: a whole number
+        return Decimal(raw)
     s = raw.strip().replace(",", "")
     if not s:
         raise ValueProblem(f"expected {what}, got an empty value")
@@ -74,7 +76,10 @@ def _bounded(value: Decimal, what: str, limit: Decimal) -> Decimal:
         raise ValueProblem(f"expected {what}, got {value}")
     if value.copy_abs() > limit:  # copy_abs and compare are exact: no context, no overflow, any magnitude
         raise ValueProblem(f"expected {what} of at most {format_number(limit)}, got a number too large ({_shown(str(value))})")
-    if value.as_tuple().exponent < -MAX_DIGITS:  # trailing zeros of a typed fraction are fine
+    _, digits, exponent = value.as_tuple()
+    if len(digits) <= MAX_DIGITS and exponent >= -MAX_DIGITS:  # the usual value: nothing to count
+        return value.copy_abs() if value.is_zero() else value
+    if exponent < -MAX_DIGITS:  # trailing zeros of a typed fraction are fine
         value = value.normalize()
         if value.as_tuple().exponent < -MAX_DIGITS:
             raise ValueProblem(f"expected {what} with at most {MAX_DIGITS} decimals, got {_shown(str(value))}")

@@ -90,6 +90,8 @@ def value_problems(specs: Iterable[MetricSpec], values: Mapping[str, object]) ->
     problems = []
     for spec in specs:
         raw = values.get(spec.key)
+        if type(raw) is str and raw and raw in _PARSED.get(spec.kind, ()):  # a text seen valid: the usual cell
+            continue
         if is_blank(raw):
             if spec.required:
                 problems.append(CardProblem(spec.key, f"required; expected {KIND_TEXT.get(spec.kind, spec.kind)}"))
@@ -101,6 +103,19 @@ def value_problems(specs: Iterable[MetricSpec], values: Mapping[str, object]) ->
         except KeyError:  # a kind no parser knows: the scheme check names it; refuse, do not crash
             problems.append(CardProblem(spec.key, f"unknown metric kind {spec.kind!r}"))
     return problems
+
+
+_SPECS: dict[int, tuple[object, tuple]] = {}  # id(scheme) -> (scheme, its model's metric specs)
+
+
+def metric_specs(scheme: Any) -> tuple[MetricSpec, ...]:
+    """``scheme.model.metrics(scheme)``, asked once per scheme object (grading checks every card)."""
+    entry = _SPECS.get(id(scheme))
+    if entry is None or entry[0] is not scheme:
+        if len(_SPECS) > 64:  # schemes are few; a long session must not grow it
+            _SPECS.clear()
+        entry = _SPECS[id(scheme)] = (scheme, tuple(scheme.model.metrics(scheme)))
+    return entry[1]
 
 
 def unknown_fields(specs: Iterable[MetricSpec], values: Mapping[str, object], scheme_name: str) -> list[CardProblem]:

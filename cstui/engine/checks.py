@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cstui.engine.bands import as_decimal
+from cstui.engine.params_schema import FLAG, NUMBER, TEXT, WHOLE, ArrayOf, MapOf, OneOf, Table
 from cstui.schemes import Problems
 
 CENT = Decimal("0.01")
@@ -56,3 +57,27 @@ def two_places(value: Decimal) -> Decimal:
     """Trace display only: at most 2 decimals (decisions use the value they were given)."""
     rounded = value.quantize(CENT)
     return rounded if value != rounded else value
+
+
+# --- shapes of the shared building blocks (see cstui.engine.params_schema) ---------------
+
+
+def band_table(value_key: str = "points") -> Table:
+    """``better`` and ``bands = [{from, to, <value_key>}]`` (cstui.engine.bands)."""
+    band = Table({"from": NUMBER, "to": NUMBER, value_key: NUMBER, "label": TEXT})
+    return Table({"better": TEXT, "bands": ArrayOf(band)})
+
+
+INCIDENT = Table({
+    "category": TEXT, "severity": TEXT, "label": TEXT, "label_zh": TEXT,
+    "points": OneOf((NUMBER, ArrayOf(NUMBER))), "repeatable": FLAG, "dismissal": FLAG,
+})
+LEDGER = Table({
+    "base": NUMBER, "cap": NUMBER, "categories": ArrayOf(TEXT),
+    "adjustment": Table({"metric": TEXT, "reason_metric": TEXT, "min": NUMBER, "max": NUMBER}),
+    "failing_duties": Table({"code": TEXT, "moderate_at_least": WHOLE, "minor_at_least": WHOLE}),
+    "incidents": MapOf(INCIDENT, "incident code"),
+})
+GRADE_BANDS = ArrayOf(Table({"grade": TEXT, "from": NUMBER, "above": NUMBER, "to": NUMBER, "below": NUMBER, "label": TEXT}))
+PAY_FLOAT = Table({"neutral": NUMBER, "per_point": NUMBER, "min": NUMBER, "max": NUMBER, "unpaid_first_months": WHOLE})
+DISMISSAL_REVIEW = Table({"score_below": NUMBER, "last_in_team_months": WHOLE, "last_in_team_below": NUMBER})

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from cstui.domain import Employee, Incident, Override, Period, Result, Scorecard
 
 if TYPE_CHECKING:
+    from cstui.engine.params_schema import Table
     from cstui.engine.cards import CardProblem
     from cstui.schemes import Problems, Scheme
 
@@ -73,12 +74,17 @@ class DocumentModel:
     label: ClassVar[str] = ""
     # Bump when the layout of checkpoint() state changes: older checkpoints are then ignored.
     state_version: ClassVar[int] = 1
+    # The model's own top-level TOML tables (a cstui.engine.params_schema.Table): every key
+    # and type is checked before :meth:`check` runs. None: only the generic keys are checked.
+    params_schema: ClassVar[Table | None] = None
     # True when grade() itself treats a card card_problems() refuses as not scored (and so
     # needs no history without it); grading then checks only the graded period's cards.
     grades_invalid_cards: ClassVar[bool] = False
 
     def check(self, params: dict, problems: Problems) -> None:
-        """Add a problem for every parameter that does not fit this model."""
+        """Add a problem for every parameter that does not fit this model.
+
+        Runs only when ``params`` fit :attr:`params_schema` (when the model declares one)."""
 
     def metrics(self, scheme: Scheme) -> list[MetricSpec]:
         """The scorecard fields of ``scheme`` (default: its ``[metrics]`` tables)."""
@@ -92,9 +98,9 @@ class DocumentModel:
         filled, each filled metric of its kind, and, for a scheme with a ``[ledger]``, the
         ledger's rules (adjustment range and reason, incident codes and points).
         """
-        from cstui.engine.cards import value_problems
+        from cstui.engine.cards import metric_specs, value_problems
 
-        problems = value_problems(self.metrics(scheme), card.values)
+        problems = value_problems(metric_specs(scheme), card.values)
         if "ledger" in scheme.params:  # always: incident rules hold whatever the values
             from cstui.engine.ledger import compile_ledger, ledger_problems
 

@@ -8,7 +8,6 @@ in one transaction.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -133,7 +132,12 @@ def import_roster(store, path: Path, progress: bool = False, on_progress: OnProg
         first_row[e.id] = number
         employees.append(e)
     problems.raise_if_any()
-    inserted, updated = store.import_roster(employees)
+    # the store fills what the file does not carry (status always; login, scheme and level
+    # when the column is absent or the cell empty) from the rows it reads inside its write
+    # transaction, and re-checks each merged level there: ``existing`` above only words the
+    # problems of a file
+    keep = ("status", "login", "scheme", "level")
+    inserted, updated = store.import_roster(employees, keep_stored=keep, check=_LevelCheck(path, schemes))
     unchanged = len(employees) - inserted - updated
     tail = f", {unchanged:,} unchanged" if unchanged else ""
     return f"{path.name}: {_plural(len(employees), 'employee')} ({inserted:,} new, {updated:,} updated{tail})"
@@ -179,9 +183,28 @@ def _roster_row(problems: FileProblems, number: int, row: dict, existing: dict, 
         return None
     return Employee(
         id=values["employee_id"], name=values["name"], team=values["team"], role=values["role"],
-        hire_date=hired, status=old.status if old else "active",
-        login=values["login"] or (old.login if old else None), scheme=scheme, level=level,
+        hire_date=hired, status=None, login=values["login"] or None,
+        scheme=values["scheme"] or None, level=values["level"] or None,
     )
+
+
+class _LevelCheck:
+    """Inside the store's transaction: each merged employee's level is on its scheme.
+
+    The file was checked against the roster read before the transaction; a scheme changed in
+    between (the file names a level but no scheme) is caught here and refused, row named.
+    """
+
+    def __init__(self, path: Path, schemes: _SchemeLevels):
+        self.path, self.schemes = path, schemes
+
+    def __call__(self, number: int, e: Employee) -> None:
+        if not (e.level and e.scheme):
+            return
+        keys = self.schemes.levels(e.scheme)
+        if keys is not None and e.level not in keys:
+            line = number + 1  # the header is line 1
+            raise InvalidData([f"{self.path}:{line}:level: level {e.level!r} is not on scheme {e.scheme} (changed meanwhile); expected one of {', '.join(keys)}"])
 
 
 def _check_scheme_level(problems, number, values, scheme, level, schemes: _SchemeLevels) -> None:
@@ -232,11 +255,14 @@ def import_scorecards(
         if values is not None and employee_id is not None:
             cards.append((employee_id, values))
     problems.raise_if_any()
-    columns = set(reader.columns) if reader else set()
-    cards = _keep_unlisted_metrics(store, period, cards, columns, specs)
-    check_cards(problems, scheme, period, cards, first_row)
+    columns = list(reader.columns) if reader else []
+    # judged here as each card will be stored (the file's columns over the stored values), to
+    # name FILE:ROW:COLUMN; the store merges inside its write transaction and judges again
+    check_cards(problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row)
     problems.raise_if_any()
-    inserted, updated, unchanged = store.save_scorecards(((employee_id, period, values) for employee_id, values in cards), scheme=scheme)
+    inserted, updated, unchanged = store.save_scorecards(
+        ((employee_id, period, values) for employee_id, values in cards), columns=columns, scheme=scheme
+    )
     return (
         f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): "
         f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
@@ -358,10 +384,11 @@ def normalise(value: object) -> str:
 
 
 def _keep_unlisted_metrics(store, period: Period, cards: list, columns: set[str], specs: dict) -> list:
-    """Merge in stored values of metrics the file has no column for (a partial file must not erase them)."""
+    """Each card as the store will keep it: stored values of metrics the file has no column for,
+    then the file's (one query, not one per card). For naming problems; the store merges again."""
     if set(specs) <= columns or not cards:
         return cards
-    stored = store.month_values(period, [employee_id for employee_id, _ in cards])  # one query, not one per card
+    stored = store.month_values(period, [employee_id for employee_id, _ in cards])
     merged = []
     for employee_id, values in cards:
         keep = {k: v for k, v in stored.get(employee_id, {}).items() if k not in columns}
@@ -377,8 +404,9 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
 
     Columns employee_id,date,code[,count,points,note]. Codes and points are checked
     against the catalogue of each employee's scheme. A row already recorded (same
-    employee, date, code, count, points and note) is not recorded again, so the same
-    file can be imported twice.
+    employee, date, code, count, points and note; the n-th identical row of the file is
+    the n-th copy) is not recorded again, so the same file can be imported twice, even by
+    two processes at once (the schema's unique key decides, see migration m006).
     """
     path = Path(path)
     table = open_table(path)
@@ -393,8 +421,7 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
         if inc is not None:
             incidents.append(inc)
     problems.raise_if_any()
-    new = _not_yet_recorded(store, incidents)
-    store.add_incidents(new)
+    new = store.import_incidents(incidents)  # skips what is recorded already, inside its transaction
     repeated = len(incidents) - len(new)
     return f"{path.name}: {_plural(len(incidents), 'incident')} ({len(new):,} new, {repeated:,} already recorded)"
 
@@ -463,23 +490,3 @@ def _employee_scheme(problems, number, employee_id, roster, schemes: _Schemes):
     if scheme is None:
         problems.add(number, "employee_id", f"employee {employee_id} is on scheme {employee.scheme}, which does not load")
     return scheme
-
-
-def _incident_key(inc: Incident) -> tuple:
-    return (inc.employee_id, inc.date, inc.code, inc.count, inc.points, inc.note or "")
-
-
-def _not_yet_recorded(store, incidents: list[Incident]) -> list[Incident]:
-    """Incidents not already stored, matching copies one for one (two equal rows need two stored)."""
-    months = {(inc.employee_id, inc.period) for inc in incidents}
-    stored: Counter = Counter()
-    for employee_id, month in months:
-        stored.update(_incident_key(inc) for inc in store.incidents(employee_id, month))
-    new = []
-    for inc in incidents:
-        key = _incident_key(inc)
-        if stored[key] > 0:
-            stored[key] -= 1
-        else:
-            new.append(inc)
-    return new

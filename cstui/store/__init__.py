@@ -7,8 +7,9 @@
 - money and scores are TEXT decimals; scorecard values are the raw strings as typed.
 """
 
-from cstui.store.errors import AccessDenied, Conflict, NotFound, PeriodClosed, StoreError
-from cstui.store.identity import USER_ROLES, User, os_login, resolve_db_path
+from cstui.store.errors import AccessDenied, ChangedMeanwhile, Conflict, NotFound, PeriodClosed, StoreError
+from cstui.store.files import Busy, NoDatabase, NotOurs, StorageFailure
+from cstui.store.identity import USER_ROLES, User, current_login, os_login, resolve_db_path
 from cstui.store.migrations import SCHEMA_VERSION
 from cstui.store.store import Store
 
@@ -16,12 +17,18 @@ __all__ = [
     "SCHEMA_VERSION",
     "USER_ROLES",
     "AccessDenied",
+    "Busy",
+    "ChangedMeanwhile",
     "Conflict",
+    "NoDatabase",
+    "NotOurs",
     "NotFound",
     "PeriodClosed",
     "Store",
+    "StorageFailure",
     "StoreError",
     "User",
+    "current_login",
     "os_login",
     "resolve_db_path",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
@@ -87,31 +88,42 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             self._audit("save", "scorecards", key, before, values)
             return current + 1
 
-    def save_scorecards(self, rows: Iterable[tuple[str, Period | str, Mapping[str, object]]], scheme=None) -> tuple[int, int, int]:
+    def save_scorecards(
+        self, rows: Iterable[tuple[str, Period | str, Mapping[str, object]]], columns: Iterable[str] | None = None,
+        scheme=None,
+    ) -> tuple[int, int, int]:
         """Bulk save in one transaction; returns (inserted, updated, unchanged).
 
-        All or nothing: one card its scheme refuses (:class:`CardRefused`) writes none.
+        ``columns``: the fields the file names (an import's metric columns). A stored card then
+        keeps its values of every other field, merged with what is stored when this transaction
+        runs (read inside it: a save acknowledged a moment ago is never reverted). None: each
+        row's values are the whole card. All or nothing: one card its scheme refuses, as it
+        would be stored, (:class:`CardRefused`) writes none.
 
         Idempotent: a card whose values are already stored is neither written nor audited.
-        Bulk import is last-writer-wins (no version check), like re-importing a file.
+        Bulk import is last-writer-wins for the fields it names, like re-importing a file.
         Each changed card gets its own audit row; its values are encoded once, for the
         card and its audit row alike.
         """
         cards = self._clean_cards(rows)
+        named = None if columns is None else frozenset(columns)
         with self.write():
             self._check_card_access(cards)
             existing = self._existing_cards(cards)
-            stamp, who, inserts, updates, audits = now(), self.login, [], [], []
+            stamp, who, inserts, updates, audits, final = now(), self.login, [], [], [], {}
             for employee_id, month, values in cards:
-                text, found = dumps(values), existing.get((employee_id, month))
+                found = existing.get((employee_id, month))
+                if found is not None and named is not None:
+                    values = _merged(found[0], values, named)
+                final[employee_id, month] = values
+                text = dumps(values)
                 if found is None:
                     inserts.append((employee_id, month, text, 1, who, stamp))
                     audits.append((f"{employee_id}/{month}", None, text))
                 elif found[0] != text and loads(found[0]) != values:
                     updates.append((employee_id, month, text, found[1] + 1, who, stamp))
                     audits.append((f"{employee_id}/{month}", found[0], text))
-            new_values = {(employee_id, month): values for employee_id, month, values in cards}
-            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, new_values)
+            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
             self.conn.executemany(_INSERT_CARD, inserts)
             self.conn.executemany(_UPDATE_CARD, updates)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
@@ -194,27 +206,54 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return self.add_incidents([inc])[0]
 
     def add_incidents(self, incs: Iterable[Incident]) -> list[Incident]:
-        """Record incidents in one transaction; returns them with ids and recorder."""
-        incs = list(incs)
-        stored = []
+        """Record incidents in one transaction; returns them with ids and recorder.
+
+        Each is a new incident, even one identical to a stored one (it takes the next copy
+        number of the natural key, see migration m006).
+        """
+        return self._store_incidents(list(incs), from_file=False)
+
+    def import_incidents(self, incs: Iterable[Incident]) -> list[Incident]:
+        """Record the incidents of a file not recorded yet; returns those newly stored.
+
+        The n-th of identical rows is copy n of that incident; a copy already stored (by an
+        earlier import of the file, a concurrent one, or by hand) is skipped by the schema's
+        unique key, inside this transaction: importing one file twice, even at the same
+        moment from two processes, stores each incident once.
+        """
+        return self._store_incidents(list(incs), from_file=True)
+
+    def _store_incidents(self, incs: list[Incident], from_file: bool) -> list[Incident]:
+        stored, copies = [], Counter()
         with self.write():
             teams = self._teams_of({inc.employee_id for inc in incs})
             closed, stamp = self._closed_periods(), now()
             for number, inc in enumerate(incs, start=1):
                 where = f"row {number}: " if len(incs) > 1 else ""
-                check_incident(inc, where)
-                if inc.employee_id not in teams:
-                    raise NotFound(f"{where}no employee {inc.employee_id!r}")
-                self._require_write(teams[inc.employee_id], f"incidents of employee {inc.employee_id}")
-                self._require_open(inc.period, f"{where}incident of {inc.employee_id} on {inc.date}", closed)
+                self._check_incident_write(inc, where, teams, closed)
                 recorded_by = inc.recorded_by or self.login
                 record = incident_record(inc) | {"recorded_by": recorded_by, "recorded_at": stamp}
-                cursor = self.conn.execute(_INSERT_INCIDENT, record)
+                if from_file:
+                    copies[_natural_key(record)] += 1
+                    returned = self.conn.execute(_IMPORT_INCIDENT, record | {"copy": copies[_natural_key(record)]}).fetchall()
+                else:
+                    returned = self.conn.execute(_INSERT_INCIDENT, record).fetchall()
+                if not returned:  # this copy is stored already
+                    continue
+                row = returned[0]
+                record["copy"] = row[1]
                 self._invalidate_checkpoints([(inc.employee_id, str(inc.period))])
-                self._audit("add", "incidents", str(cursor.lastrowid), None, record)
-                stored.append(replace(inc, id=cursor.lastrowid, recorded_by=recorded_by))
+                self._audit("add", "incidents", str(row[0]), None, record)
+                stored.append(replace(inc, id=row[0], recorded_by=recorded_by))
             self._gate_incidents(stored)
         return stored
+
+    def _check_incident_write(self, inc: Incident, where: str, teams: dict, closed: dict) -> None:
+        check_incident(inc, where)
+        if inc.employee_id not in teams:
+            raise NotFound(f"{where}no employee {inc.employee_id!r}")
+        self._require_write(teams[inc.employee_id], f"incidents of employee {inc.employee_id}")
+        self._require_open(inc.period, f"{where}incident of {inc.employee_id} on {inc.date}", closed)
 
     def delete_incident(self, id: int, expected_version: int | None = None) -> Incident:
         """Soft delete (kept, audited, restorable)."""
@@ -254,6 +293,13 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return [incident_from_row(row) for row in self._rows(sql + " ORDER BY date, id", (employee_id, str(month)))]
 
 
+def _merged(stored_text: str, values: dict[str, str], named: frozenset[str]) -> dict[str, str]:
+    """A stored card with the named fields replaced by ``values`` (an empty cell clears its field)."""
+    stored = loads(stored_text)
+    kept = {k: v for k, v in stored.items() if k not in named}
+    return dict(sorted((kept | values).items())) if kept else values
+
+
 _INSERT_CARD = (
     'INSERT INTO scorecards (employee_id, period, "values", version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'
 )
@@ -261,7 +307,21 @@ _UPDATE_CARD = (
     'UPDATE scorecards SET "values" = ?3, version = ?4, updated_by = ?5, updated_at = ?6 '
     "WHERE employee_id = ?1 AND period = ?2"
 )
-_INSERT_INCIDENT = (
-    "INSERT INTO incidents (employee_id, date, period, code, count, points, note, recorded_by, recorded_at) "
-    "VALUES (:employee_id, :date, :period, :code, :count, :points, :note, :recorded_by, :recorded_at)"
+_COLUMNS_INCIDENT = "employee_id, date, period, code, count, points, note, recorded_by, recorded_at, copy"
+_VALUES_INCIDENT = ":employee_id, :date, :period, :code, :count, :points, :note, :recorded_by, :recorded_at"
+_SAME_INCIDENT = (
+    "employee_id = :employee_id AND date = :date AND code = :code AND count = :count "
+    "AND IFNULL(points, '') = IFNULL(:points, '') AND note = :note"
 )
+_INSERT_INCIDENT = (  # by hand: the next free copy of the natural key, read inside the transaction
+    f"INSERT INTO incidents ({_COLUMNS_INCIDENT}) SELECT {_VALUES_INCIDENT}, "
+    f"(SELECT IFNULL(MAX(copy), 0) + 1 FROM incidents WHERE {_SAME_INCIDENT}) RETURNING id, copy"
+)
+_IMPORT_INCIDENT = (  # from a file: this copy, unless it is stored already
+    f"INSERT INTO incidents ({_COLUMNS_INCIDENT}) VALUES ({_VALUES_INCIDENT}, :copy) "
+    "ON CONFLICT DO NOTHING RETURNING id, copy"
+)
+
+
+def _natural_key(record: dict) -> tuple:
+    return (record["employee_id"], record["date"], record["code"], record["count"], record["points"] or "", record["note"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -10,15 +11,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cstui.store.pinyin import register as register_pinyin
+from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
 from cstui.store.codec import dumps, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
-from cstui.store.identity import USER_ROLES, User, os_login
+from cstui.store.files import (
+    APPLICATION_ID, Busy, StorageFailure, create_file, quick_check, refuse_foreign, require_database_file, storage_error,
+)
+from cstui.store.identity import USER_ROLES, User, current_login
 from cstui.store.migrations import SCHEMA_VERSION, migrate, schema_version
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_S = 10
+PAGE_CHECK_MAX_BYTES = 64 * 1024 * 1024  # every open reads every page of a file up to this size
+BUSY_TIMEOUT_ENV = "CSTUI_BUSY_TIMEOUT"  # seconds a writer waits for another's lock before "busy"
+
+
+def busy_timeout_s() -> float:
+    """``$CSTUI_BUSY_TIMEOUT`` seconds, else 10: how long a write waits for another writer."""
+    try:
+        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV) or BUSY_TIMEOUT_S))
+    except ValueError:
+        return BUSY_TIMEOUT_S
+
+
 CACHE_KIB = 32 * 1024  # page cache per connection: grading reads whole teams' histories
 
 
@@ -33,6 +50,7 @@ class StoreCore:
         self._db: sqlite_utils.Database | None = None
         self.login = login
         self._depth = 0
+        self._prepared = False  # once the schema and users exist, every write re-reads the role
         self.user = User(login, "viewer", ())  # replaced by _prepare()
 
     @property
@@ -48,40 +66,71 @@ class StoreCore:
     # -- opening and closing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, login: str | None = None, create: bool = True):
-        """Open (and, with ``create``, make) the database at ``path`` as ``login``.
+    def open(
+        cls, path: str | Path, login: str | None = None, create: bool = False, group: str | None = None,
+        check_pages: bool | None = None,
+    ):
+        """Open the cstui database at ``path`` as ``login``.
 
-        The login defaults to the OS account. The creator of a new database is its admin.
+        Only ``create`` makes one (where the path is missing or an empty file: mode 0600, or
+        0660 for ``group``), and its creator is its admin. Without it a missing path, another
+        program's file or a damaged one is refused, untouched. The login defaults to
+        :func:`cstui.store.identity.current_login`. ``check_pages``: read every page first
+        (None: when the file is at most :data:`PAGE_CHECK_MAX_BYTES`; False for grading workers,
+        whose parent has just opened the file).
         """
         path = Path(path).expanduser()
-        if not path.exists():
-            if not create:
-                raise StoreError(f"no cstui database at {path}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        if create and (not path.exists() or (path.is_file() and path.stat().st_size == 0)):
+            create_file(path, group)
+        else:
+            require_database_file(path)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_s(), check_same_thread=False)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            cls._verify(path, conn, create, check_pages)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s() * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             register_pinyin(conn)  # employee writes fill their pinyin search key with it
-            store = cls(path, conn, login or os_login())
+            store = cls(path, conn, login or current_login(path))
             store._prepare()
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             conn.close()
-            raise StoreError(f"{path}: cannot open as a cstui database ({error})") from error
+            raise storage_error(path, error) or StoreError(f"{path}: cannot open as a cstui database ({error})") from error
         except BaseException:
             conn.close()
             raise
         return store
 
+    @staticmethod
+    def _verify(path: Path, conn: sqlite3.Connection, create: bool, check_pages: bool) -> None:
+        """Before anything is written: the file is cstui's (or blank, when creating) and every page reads.
+
+        ``quick_check`` reads the whole file (80 ms for 31 MB on an idle machine, 300 ms on a
+        busy one): damage anywhere stops every command before it writes. Above
+        :data:`PAGE_CHECK_MAX_BYTES` (a company of tens of thousands) that would cost seconds per
+        command, so there damage is found by ``cstui check`` (cron, docs/deploy.md) and by
+        SQLite on any page a command reads.
+        """
+        refuse_foreign(path, conn, blank_ok=create)
+        if check_pages is None:  # a large company checks nightly (cstui check) instead of per command
+            check_pages = path.stat().st_size <= PAGE_CHECK_MAX_BYTES
+        problems = quick_check(conn) if check_pages else []
+        if problems:
+            raise StorageFailure(
+                f"{path} is damaged ({problems[0]}); nothing was written. "
+                f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)"
+            )
+
     def _prepare(self) -> None:
-        if schema_version(self.conn) != SCHEMA_VERSION or not self._has_users():
+        marked = self.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        if schema_version(self.conn) != SCHEMA_VERSION or not marked or not self._has_users():
             with self.write():
                 self._migrate()
                 if not self._has_users():
                     self._insert_user(User(self.login, "admin", ()), action="bootstrap-admin")
         self.user = self._load_user(self.login)
+        self._prepared = True
 
     def _migrate(self) -> None:
         found = schema_version(self.conn)
@@ -141,14 +190,24 @@ class StoreCore:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise StoreError(f"{self.path} is busy (another cstui is writing); try again ({error})") from error
+            raise storage_error(self.path, error) or Busy(f"{self.path} is busy; try again ({error})") from error
         self._depth = 1
         try:
+            if self._prepared:
+                # the role that allows this write is read inside it: a role changed or removed
+                # by an admin since this store was opened counts from the next write on
+                self.user = self._load_user(self.login)
             yield self
             self.conn.execute("COMMIT")
         except sqlite3.IntegrityError as error:
             self._rollback()
             raise StoreError(f"the database refused the change ({error}); nothing was saved") from error
+        except sqlite3.Error as error:
+            self._rollback()
+            failure = storage_error(self.path, error)
+            if failure is None:
+                raise
+            raise failure from error
         except BaseException:
             self._rollback()
             raise
@@ -173,7 +232,28 @@ class StoreCore:
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:  # a failed disk fails the rollback too; SQLite undoes it on the next open
+                pass
+
+    def data_version(self) -> int:
+        """A number every committed change raises: the newest audit row's id (every write path
+        audits in its own transaction). Read before grading, compared inside the apply's write."""
+        return self.conn.execute("SELECT IFNULL(MAX(id), 0) FROM audit").fetchone()[0]
+
+    def changes_since(self, version: int) -> Iterator[tuple[str, str | None, object, object]]:
+        """(table, key, before, after) of every change committed after ``version``, oldest first:
+        a writer that validates what it read (an apply) asks this inside its transaction."""
+        for entity, key, before, after in self.conn.execute(
+            "SELECT entity, key, before, after FROM audit WHERE id > ? ORDER BY id", (version,)
+        ).fetchall():
+            yield entity, key, loads(before), loads(after)
+
+    def incident_owners(self, ids: Iterable[str]) -> list[str]:
+        """The employee ids of these incidents (for the same validation; not scoped)."""
+        sql = "SELECT DISTINCT employee_id FROM incidents WHERE CAST(id AS TEXT) IN (SELECT value FROM json_each(?))"
+        return [row[0] for row in self.conn.execute(sql, (dumps(list(ids)),))]
 
     @property
     def in_write(self) -> bool:
@@ -189,10 +269,8 @@ class StoreCore:
         if not self._depth:
             raise RuntimeError("audit outside a write transaction")  # a bug, not a user error
         at, who = now(), self.login
-        self.conn.executemany(
-            "INSERT INTO audit (at, who, action, entity, key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((at, who, action, entity, key, dumps(before), dumps(after)) for action, entity, key, before, after in entries),
-        )
+        rows = ((at, who, action, entity, key, dumps(before), dumps(after)) for action, entity, key, before, after in entries)
+        self.conn.executemany(INSERT_CHAINED, chained(self.conn, rows))
 
     def _audit_encoded(
         self, action: str, entity: str, entries: Iterable[tuple[str, str | None, str | None]], at: str | None = None
@@ -200,15 +278,15 @@ class StoreCore:
         """Like :meth:`_audit_many` for a bulk write whose ``(key, before, after)`` are JSON text already.
 
         A 100,000-card import encodes each value once and shares that text with the audit row;
-        ``at`` lets the audit rows carry the same stamp as the rows they record.
+        ``at`` lets the audit rows carry the same stamp as the rows they record. Each row is
+        chained to the one before (cstui.store.audit), the chain's tail read inside this
+        transaction, so two writers can never fork it.
         """
         if not self._depth:
             raise RuntimeError("audit outside a write transaction")  # a bug, not a user error
         at, who = at or now(), self.login
-        self.conn.executemany(
-            "INSERT INTO audit (at, who, action, entity, key, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((at, who, action, entity, key, before, after) for key, before, after in entries),
-        )
+        rows = ((at, who, action, entity, key, before, after) for key, before, after in entries)
+        self.conn.executemany(INSERT_CHAINED, chained(self.conn, rows))
 
     def audit_log(self, limit: int | None = 100, entity: str | None = None, key: str | None = None) -> list[dict]:
         """Newest first; ``before``/``after`` decoded from JSON."""
@@ -222,12 +300,37 @@ class StoreCore:
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        rows = []
-        for row in self._rows(sql, params):
-            record = dict(row)
-            record["before"], record["after"] = loads(row["before"]), loads(row["after"])
-            rows.append(record)
-        return rows
+        return [_decoded(row) for row in self._rows(sql, params)]
+
+    def audit_rows(self, wanted: AuditFilter = AuditFilter()) -> list[dict]:
+        """The audit trail narrowed by ``wanted``, newest first (manager or admin: it spans every team)."""
+        self._require_manager("read the audit trail")
+        periods = _audit_periods(wanted.period)
+        where, params = filter_sql(wanted, periods)
+        sql = f"SELECT a.* FROM audit a WHERE {where} ORDER BY a.id DESC"
+        if wanted.limit is not None:
+            sql += f" LIMIT {int(wanted.limit)}"
+        return [_decoded(row) for row in self._rows(sql, params)]
+
+    def card_history(self, employee_id: str, month: str) -> list[dict]:
+        """The audit rows of one scorecard and the incidents of its month, newest first.
+
+        Anyone who may see the card may read its own history (the supervisor who fills it).
+        """
+        row = self._one("SELECT team FROM employees WHERE id = ?", (employee_id,))
+        if row is None:
+            raise NotFound(f"no employee {employee_id!r}")
+        self._require_visible(row["team"], f"the history of employee {employee_id}")
+        sql = (
+            "SELECT a.* FROM audit a WHERE (a.entity = 'scorecards' AND a.key = ?) OR (a.entity = 'incidents' AND a.key IN "
+            "(SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ? AND period = ?)) ORDER BY a.id DESC"
+        )
+        return [_decoded(r) for r in self._rows(sql, (f"{employee_id}/{month}", employee_id, month))]
+
+    def verify_audit(self) -> tuple[int, BrokenLink | None]:
+        """Walk the audit chain: (rows checked, the first broken link or None). Manager or admin."""
+        self._require_manager("verify the audit trail")
+        return verify_chain(self.conn)
 
     # -- access: the ONE place where team scoping and role checks live -------------------------
 
@@ -264,13 +367,13 @@ class StoreCore:
 
     def add_user(self, login: str, role: str, teams: Sequence[str] = ()) -> User:
         """Give ``login`` a role (admin only); an existing login's role and teams are replaced."""
-        self._require_admin("manage users")
         if role not in USER_ROLES:
             raise StoreError(f"role {role!r}: expected one of {', '.join(USER_ROLES)}")
         if role == "supervisor" and not teams:
             raise StoreError(f"supervisor '{login}' needs at least one team (--team T)")
         user = User(login, role, tuple(dict.fromkeys(teams)))
         with self.write():
+            self._require_admin("manage users")  # the role as it is now, read inside the write
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is not None and before["role"] == "admin" and role != "admin":
                 self._require_another_admin(login)
@@ -280,8 +383,8 @@ class StoreCore:
         return user
 
     def remove_user(self, login: str) -> None:
-        self._require_admin("manage users")
         with self.write():
+            self._require_admin("manage users")
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is None:
                 raise NotFound(f"no user '{login}'")
@@ -314,10 +417,10 @@ class StoreCore:
 
     def add_team(self, id: str, name: str, name_zh: str | None = None) -> dict:
         """Create or rename a team (manager or admin)."""
-        self._require_manager("add or rename teams")
         if not str(id).strip():
             raise StoreError("team id must not be empty")
         with self.write():
+            self._require_manager("add or rename teams")
             before = self._one("SELECT * FROM teams WHERE id = ?", (id,))
             after = {"id": id, "name": name, "name_zh": name_zh}
             if before is not None and dict(before) == after:
@@ -342,6 +445,25 @@ class StoreCore:
         missing = sorted(team_ids - known)
         self.conn.executemany("INSERT INTO teams (id, name) VALUES (?, ?)", ((t, t) for t in missing))
         self._audit_many([("add-team", "teams", t, None, {"id": t, "name": t, "name_zh": None}) for t in missing])
+
+
+def _decoded(row: sqlite3.Row) -> dict:
+    record = dict(row)
+    record["before"], record["after"] = loads(row["before"]), loads(row["after"])
+    return record
+
+
+def _audit_periods(period: str | None) -> list[str]:
+    """A period and, for a quarter, its months (whose rows belong to it too)."""
+    if not period:
+        return []
+    from cstui.domain import Period, PeriodError
+
+    try:
+        p = Period.parse(period)
+    except PeriodError as error:
+        raise StoreError(str(error)) from error
+    return [str(p)] + ([str(m) for m in p.months()] if p.is_quarter else [])
 
 
 def _user_dict(row: sqlite3.Row | None) -> dict | None:

@@ -19,6 +19,10 @@ class PeriodClosed(StoreError):
     """The period (or its quarter) is closed: its scorecards, incidents and results are locked."""
 
 
+class ChangedMeanwhile(StoreError):
+    """Other writers committed during every try of a write that depends on what it read (an apply)."""
+
+
 class Conflict(StoreError):
     """Someone else changed the row since it was read (optimistic locking).
 

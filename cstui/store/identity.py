@@ -22,6 +22,42 @@ def os_login() -> str:
     return pwd.getpwuid(os.getuid()).pw_name
 
 
+def is_service_account(db_path: str | os.PathLike) -> bool:
+    """This process runs as the account that owns the database file: the service account of a
+    shared deployment (docs/deploy.md), or simply a person opening a file of their own."""
+    try:
+        return os.geteuid() == Path(db_path).stat().st_uid
+    except OSError:
+        return False
+
+
+def sudo_login() -> str | None:
+    """The account that ran ``sudo -u SERVICE cstui``, from sudo's SUDO_UID; None when not under sudo.
+
+    Only meaningful as the service account: sudo sets SUDO_UID, and nobody else's environment
+    reaches a process that runs as the service account (sshd does not pass it on).
+    """
+    uid = os.environ.get("SUDO_UID", "")
+    if not uid.isdigit() or int(uid) == os.geteuid():
+        return None
+    try:
+        return pwd.getpwuid(int(uid)).pw_name
+    except KeyError:
+        return None
+
+
+def current_login(db_path: str | os.PathLike | None = None) -> str:
+    """Who is at the keyboard of the database at ``db_path``.
+
+    A person running cstui as themselves is their OS account (today's rule, and the only one
+    when the file is someone else's). The service account that owns the file speaks for the
+    person who ran sudo (SUDO_UID); ``cstui shell LOGIN`` passes the login of an SSH key itself.
+    """
+    if db_path is not None and is_service_account(db_path):
+        return sudo_login() or os_login()
+    return os_login()
+
+
 def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
     """``--db PATH``, else ``$CSTUI_DB``, else ``<user data dir>/cstui/cstui.db``."""
     if explicit:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from cstui.store.files import APPLICATION_ID
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
 
@@ -186,7 +188,53 @@ def m004_checkpoints(conn: sqlite3.Connection) -> None:
 
 
 @migration
-def m005_employee_name_pinyin(conn: sqlite3.Connection) -> None:
+def m005_audit_chain(conn: sqlite3.Connection) -> None:
+    # every audit row carries the hash of the row before it (cstui.store.audit); rows written
+    # before this migration are chained here, in id order, as they stand (their ids have no
+    # gaps: AUTOINCREMENT's counter rolls back with the writer's transaction).
+    from cstui.store.audit import COLUMNS, GENESIS, row_hash
+
+    conn.execute("ALTER TABLE audit ADD COLUMN hash TEXT")
+    conn.execute("DROP TRIGGER audit_is_permanent_update")
+    previous, updates = GENESIS, []
+    for row in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM audit ORDER BY id").fetchall():
+        previous = row_hash(previous, row)
+        updates.append((previous, row[0]))
+    conn.executemany("UPDATE audit SET hash = ? WHERE id = ?", updates)
+    _run(
+        conn,
+        """
+        CREATE TRIGGER audit_is_permanent_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit rows are permanent'); END
+        """,
+    )
+
+
+@migration
+def m006_incident_natural_key(conn: sqlite3.Connection) -> None:
+    # "The same incident" (what re-importing a file must not record twice): the same employee,
+    # date, code, count, points and note -- and the same copy number. A file may list one
+    # incident twice on purpose (late twice that day): its n-th identical row is copy n, and
+    # an incident added by hand takes the next free copy. Deleted incidents keep their key, so a
+    # re-import never brings back an incident someone deleted (restore it instead).
+    # Existing duplicates (from before the rule, or a race) become copies 1, 2, ...: kept, not lost.
+    _run(
+        conn,
+        """
+        ALTER TABLE incidents ADD COLUMN copy INTEGER NOT NULL DEFAULT 1;
+        UPDATE incidents SET copy = numbered.n FROM (
+            SELECT id AS rid, ROW_NUMBER() OVER (
+                PARTITION BY employee_id, date, code, count, IFNULL(points, ''), note ORDER BY id
+            ) AS n FROM incidents
+        ) AS numbered WHERE numbered.rid = incidents.id AND numbered.n > 1;
+        CREATE UNIQUE INDEX idx_incidents_natural_key
+            ON incidents(employee_id, date, code, count, IFNULL(points, ''), note, copy)
+        """,
+    )
+
+
+@migration
+def m007_employee_name_pinyin(conn: sqlite3.Connection) -> None:
     """The roster's pinyin search and sort key (see cstui.store.pinyin), filled for existing rows."""
     from cstui.store.pinyin import SQL_FUNCTION, register
 
@@ -212,7 +260,9 @@ def migrate(conn: sqlite3.Connection, upto: int | None = None) -> int:
     """Apply the migrations not yet applied (up to ``upto``); returns the new version.
 
     The caller holds the write transaction (BEGIN IMMEDIATE), so two processes opening
-    the same new file cannot both migrate it.
+    the same new file cannot both migrate it. A file brought to the current schema is
+    marked as cstui's (``PRAGMA application_id``, in the same transaction): a new one, and
+    one an older cstui made before files were marked.
     """
     target = SCHEMA_VERSION if upto is None else upto
     current = schema_version(conn)
@@ -220,4 +270,6 @@ def migrate(conn: sqlite3.Connection, upto: int | None = None) -> int:
         MIGRATIONS[number](conn)
         # user_version is transactional: it rolls back with the migration
         conn.execute(f"PRAGMA user_version = {number + 1}")
+    if target == SCHEMA_VERSION:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return max(current, target)

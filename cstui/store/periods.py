@@ -59,8 +59,8 @@ class PeriodsMixin(CheckpointsMixin):
     def close_period(self, p: Period | str) -> None:
         """Lock the period's scorecards, incidents and results (manager or admin)."""
         period = as_period(p)
-        self._require_manager(f"close period {period}")
         with self.write():
+            self._require_manager(f"close period {period}")
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is not None and before["status"] == "closed":
                 raise StoreError(f"period {period} is already closed (by {before['closed_by']} at {before['closed_at']})")
@@ -71,10 +71,10 @@ class PeriodsMixin(CheckpointsMixin):
     def reopen_period(self, p: Period | str, reason: str) -> None:
         """Unlock a closed period; the reason is required and kept (manager or admin)."""
         period = as_period(p)
-        self._require_manager(f"reopen period {period}")
         if not reason or not reason.strip():
             raise StoreError(f"reopening period {period} needs a reason")
         with self.write():
+            self._require_manager(f"reopen period {period}")
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is None or before["status"] != "closed":
                 quarter = str(period.quarter)
@@ -96,7 +96,6 @@ class PeriodsMixin(CheckpointsMixin):
 
     def add_override(self, o: Override) -> Override:
         """A manual level placement from ``o.period`` on (manager or admin); the reason is required."""
-        self._require_manager("place an employee on a level by hand")
         if not o.reason or not o.reason.strip():
             raise StoreError(f"override of employee {o.employee_id}: a reason is required")
         if not o.level:
@@ -104,6 +103,7 @@ class PeriodsMixin(CheckpointsMixin):
         month = as_month(o.period)
         override = Override(o.employee_id, month, o.level, o.reason.strip(), o.author or self.login)
         with self.write():
+            self._require_manager("place an employee on a level by hand")
             self._employee_row(o.employee_id)
             # a closed month's results stand as recorded: a placement into it would silently disagree
             self._require_open(month, f"override of employee {o.employee_id} from {month}")
@@ -135,14 +135,15 @@ class PeriodsMixin(CheckpointsMixin):
     # -- results ------------------------------------------------------------------------------
 
     def record_results(self, results: Iterable[Result]) -> int:
-        """Upsert graded results in one transaction; one audit row per period and scheme.
+        """Upsert graded results in one transaction; returns the count.
 
-        Refused for a closed period and for teams this login may not change.
+        The audit trail gets one row per result that changed (score, grade, level, decision
+        or pay: before and after) and one summary row per period and scheme. Refused for a
+        closed period and for teams this login may not change (both read inside the transaction).
         """
         results = list(results)
-        closed, stamp = self._closed_periods(), now()
-        batches: dict[tuple[str, str], list[str]] = defaultdict(list)
         with self.write():
+            closed, stamp = self._closed_periods(), now()
             checked: set = set()  # each team and period once: the first result of one names it
             for r in results:
                 period = as_period(r.period)
@@ -152,16 +153,31 @@ class PeriodsMixin(CheckpointsMixin):
                 if period not in checked:
                     self._require_open(period, f"results of {period}", closed)
                     checked.add(period)
-                batches[(str(period), r.scheme)].append(r.employee_id)
-            login = self.login
-            self.conn.executemany(_UPSERT_RESULT_ROW, (_result_row(r, login, stamp) for r in results))
-            self._audit_many(
-                [
-                    ("record", "results", f"{period}/{scheme}", None, {"count": len(ids), "employees": ids[:20]})
-                    for (period, scheme), ids in batches.items()
-                ]
-            )
+            rows = [_result_row(r, self.login, stamp) for r in results]
+            audits = self._result_changes(rows)
+            self.conn.executemany(_UPSERT_RESULT_ROW, rows)
+            self._audit_many(audits)
         return len(results)
+
+    def _result_changes(self, rows: list[tuple]) -> list[tuple]:
+        """Audit entries of the results whose outcome these rows change (read before they are written)."""
+        batches: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for row in rows:
+            batches[(row[1], row[2])].append(row)
+        entries = []
+        for (period, scheme), batch in batches.items():
+            ids = [row[0] for row in batch]
+            sql = f"SELECT employee_id, {', '.join(_OUTCOME)} FROM results WHERE period = ? AND scheme = ? AND employee_id IN (SELECT value FROM json_each(?))"
+            stored = {r[0]: dict(zip(_OUTCOME, r[1:])) for r in self.conn.execute(sql, (period, scheme, dumps(ids)))}
+            changed = 0
+            for row in batch:
+                after = dict(zip(_OUTCOME, (row[i] for i in _OUTCOME_AT)))
+                before = stored.get(row[0])
+                if before != after:
+                    changed += 1
+                    entries.append(("record", "results", f"{row[0]}/{period}", before, after | {"scheme": scheme}))
+            entries.append(("apply", "results", f"{period}/{scheme}", None, {"count": len(batch), "changed": changed}))
+        return entries
 
     def results(self, period: Period | str, scheme: str | None = None, team: str | None = None) -> list[dict]:
         """Stored results of ``period``; score and pay_delta as Decimal, flags and trace as lists."""
@@ -249,6 +265,10 @@ def _result_row(r: Result, login: str, stamp: str) -> tuple:
         decimal_text(pay), dumps(list(r.flags)), dumps(list(r.trace)), login, stamp,
     )
 
+
+# what an apply's audit rows compare, and where each is in a _result_row tuple
+_OUTCOME = ("score", "grade", "level_before", "level_after", "decision", "pay_delta")
+_OUTCOME_AT = (5, 6, 8, 9, 10, 11)
 
 _UPSERT_RESULT_ROW = (
     "INSERT OR REPLACE INTO results (employee_id, period, scheme, scheme_version, team, score, grade, rank, "

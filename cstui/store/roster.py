@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from cstui.domain import STATUSES, Employee
 from cstui.store.codec import employee_from_row, employee_values, now
@@ -39,8 +40,8 @@ class RosterMixin(CheckpointsMixin):
 
     def add_employee(self, e: Employee) -> Employee:
         check_employee(e)
-        self._require_write(e.team, f"employee {e.id}")
         with self.write():
+            self._require_write(e.team, f"employee {e.id}")
             if self._one("SELECT 1 FROM employees WHERE id = ?", (e.id,)) is not None:
                 raise StoreError(f"employee {e.id!r} already exists")
             self._ensure_teams({e.team})
@@ -157,39 +158,56 @@ class RosterMixin(CheckpointsMixin):
 
     # -- import ---------------------------------------------------------------------------------
 
-    def import_roster(self, employees: Iterable[Employee]) -> tuple[int, int]:
+    def import_roster(
+        self,
+        employees: Iterable[Employee],
+        keep_stored: Iterable[str] = (),
+        check: Callable[[int, Employee], None] | None = None,
+    ) -> tuple[int, int]:
         """Upsert by id in ONE transaction; returns (inserted, updated). Unchanged rows count in neither.
+
+        ``keep_stored``: fields a file does not carry (a column it lacks, a cell left empty):
+        where such a field is None, an existing employee keeps the value stored when this
+        transaction runs (a new one gets the default: active, no login ...). So a file without
+        a status column never undoes a deactivation made a moment before. ``check(row number,
+        employee)`` sees each merged employee inside the transaction and may refuse it.
 
         Missing teams are created. Rows are checked and written in chunks, so a bad row
         far down the list is found after earlier chunks were written, and rolls them back.
         """
         inserted = updated = 0
+        keep = frozenset(keep_stored)
         with self.write():
-            chunk: list[Employee] = []
+            chunk: list[tuple[int, Employee]] = []
             seen: dict[str, int] = {}
             for number, e in enumerate(employees, start=1):
-                check_employee(e, where=f"row {number}: ")
                 if e.id in seen:
                     raise StoreError(f"row {number}: employee {e.id!r} appears twice (also row {seen[e.id]})")
                 seen[e.id] = number
-                chunk.append(e)
+                chunk.append((number, e))
                 if len(chunk) == IMPORT_CHUNK:
-                    i, u = self._import_chunk(chunk)
+                    i, u = self._import_chunk(chunk, keep, check)
                     inserted, updated, chunk = inserted + i, updated + u, []
-            i, u = self._import_chunk(chunk)
+            i, u = self._import_chunk(chunk, keep, check)
         return inserted + i, updated + u
 
-    def _import_chunk(self, chunk: list[Employee]) -> tuple[int, int]:
+    def _import_chunk(self, chunk: list[tuple[int, Employee]], keep: frozenset[str], check) -> tuple[int, int]:
         if not chunk:
             return 0, 0
-        ids = [e.id for e in chunk]
+        ids = [e.id for _, e in chunk]
         existing = {
             row["id"]: row
             for row in self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))})", ids)
         }
-        stamp, inserts, updates, audits = now(), [], [], []
-        for e in chunk:
-            values, row = employee_values(e), existing.get(e.id)
+        stamp, inserts, updates, audits, merged = now(), [], [], [], []
+        for number, e in chunk:
+            row = existing.get(e.id)
+            employee = replace(e, **_stored_fields(e, row, keep)) if keep else e
+            check_employee(employee, where=f"row {number}: ")
+            values = employee_values(employee)
+            if check is not None:
+                check(number, employee)
+            merged.append(employee)
             self._require_write(e.team, f"employee {e.id}")
             if row is None:
                 inserts.append(values | {"version": 1, "updated_by": self.login, "updated_at": stamp})
@@ -200,13 +218,25 @@ class RosterMixin(CheckpointsMixin):
             if before != values:
                 updates.append(values | {"version": row["version"] + 1, "updated_by": self.login, "updated_at": stamp})
                 audits.append(("import", "employees", e.id, before, values))
-        self._ensure_teams({e.team for e in chunk})
+        self._ensure_teams({e.team for e in merged})
         self.conn.executemany(_INSERT, inserts)
         self.conn.executemany(_UPDATE, updates)
         moved = [existing[u["id"]]["team"] for u in updates]  # the old teams of changed employees
         self._invalidate_checkpoints(teams=[r["team"] for r in (*inserts, *updates)] + moved)
         self._audit_many(audits)
         return len(inserts), len(updates)
+
+
+_DEFAULTS = {"status": "active"}  # what a new employee gets for a field its file does not carry
+
+
+def _stored_fields(e: Employee, row, keep: frozenset[str]) -> dict:
+    """The kept fields that ``e`` leaves None, as stored (or their defaults for a new employee)."""
+    return {
+        field: row[field] if row is not None else _DEFAULTS.get(field)
+        for field in keep
+        if getattr(e, field) is None
+    }
 
 
 _INSERT = (

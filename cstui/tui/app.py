@@ -2,10 +2,18 @@
 
 Modes keep their own screen stacks: 1 Roster, 2 Period board, 3 Schemes. The Scorecard and
 Employee history are pushed on the Roster's stack (Enter / h) and Esc pops them.
+
+Errors never reach the terminal as a traceback. Expected ones (``USER_ERRORS``) become a red
+toast. An unexpected one in an action, message handler, worker or timer becomes one toast
+naming the error log (cstui/tui/crashlog.py), and the app goes on with the screen and what was
+typed; one before the first screen is up stops the app with exit code 1 and a line naming the
+log. A terminal that goes away (SIGHUP, a closed pty, end of input) ends the app with 129.
 """
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,14 +25,16 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerFailed
 
 from cstui.clock import default_period
 from cstui.domain import Period
-from cstui.errors import exit_code_for
+from cstui.errors import EXIT_HANGUP, EXIT_OTHER, exit_code_for
 from cstui.store import Store
 from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, localize_bindings, user_message
+from cstui.tui import crashlog
+from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
 from cstui.tui.i18n import lang_from_env, register
 from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.help import HelpScreen
@@ -36,6 +46,7 @@ register(
         "Roster": ("Roster", "花名册"),
         "Board": ("Board", "考核看板"),
         "Schemes": ("Schemes", "方案"),
+        "Audit trail": ("Audit trail", "审计记录"),
         "Prev period": ("Prev period", "上一期"),
         "Next period": ("Next period", "下一期"),
         "Help": ("Help", "帮助"),
@@ -45,11 +56,29 @@ register(
         "Period": ("Period", "周期"),
         "app.subtitle": ("{period} · {login} ({role})", "{period} · {login}（{role}）"),
         "app.period": ("Period {period}", "考核周期 {period}"),
+        "app.crashed": (
+            "Something went wrong; details were written to {path}. What you typed is kept.",
+            "出错了；详细信息已写入 {path}。已输入的内容仍保留。",
+        ),
+        "app.crash_unlogged": (
+            "Something went wrong ({kind}); the details could not be written to {path}: {reason}",
+            "出错了（{kind}）；详细信息无法写入 {path}：{reason}",
+        ),
+        "app.stopped": (
+            "cstui: stopped by an unexpected error; details were written to {path}",
+            "cstui：因意外错误而退出；详细信息已写入 {path}",
+        ),
+        "app.stopped_unlogged": (
+            "cstui: stopped by an unexpected error ({kind}); the details could not be written to {path}: {reason}",
+            "cstui：因意外错误（{kind}）而退出；详细信息无法写入 {path}：{reason}",
+        ),
+        "app.terminal_gone": ("cstui: the terminal went away; the TUI closed", "cstui：终端已断开，界面已关闭"),
     }
 )
+keep_message_loops_alive()
 
 MODE_KEYS = {"roster": "1", "board": "2", "schemes": "3"}
-TYPING_ACTIONS = {"goto", "period", "help"}  # bound to keys a text field would type (1 2 3 [ ] ?)
+TYPING_ACTIONS = {"goto", "period", "help", "audit"}  # bound to keys a text field would type (1 2 3 4 [ ] ?)
 SCREENS = Binding.Group("Screens", compact=True)
 PERIOD = Binding.Group("Period", compact=True)
 
@@ -71,6 +100,9 @@ class CstuiApp(App[None]):
         Binding("1", "goto('roster')", "Roster", group=SCREENS),
         Binding("2", "goto('board')", "Board", group=SCREENS),
         Binding("3", "goto('schemes')", "Schemes", group=SCREENS),
+        # managers only (check_action); not in the footer, which has no room at 80 columns:
+        # the help (?) and the command palette list it
+        Binding("4", "audit", "Audit trail", show=False),
         Binding("left_square_bracket", "period(-1)", "Prev period", key_display="[", group=PERIOD),
         Binding("right_square_bracket", "period(1)", "Next period", key_display="]", group=PERIOD),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -80,8 +112,13 @@ class CstuiApp(App[None]):
     ]
 
     def __init__(self, ctx: AppContext):
-        super().__init__()
+        super().__init__(driver_class=_terminal_driver())
         self.ctx = ctx
+        self.crash_log: Path | None = None  # where the error that stopped the app was written
+        self._first_screen_up = False  # before it, an unexpected error stops the app
+        self._stopped_by: BaseException | None = None
+        self._log_problem: OSError | None = None
+        self._hung_up = False
         localize_bindings(self, ctx.t)
         self.add_mode("roster", lambda: self.localized(RosterScreen(ctx)))
         self.add_mode("board", lambda: self.localized(PeriodBoardScreen(ctx)))
@@ -102,6 +139,11 @@ class CstuiApp(App[None]):
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self._show_subtitle()
         self.switch_mode("roster")
+        self.call_after_refresh(self._mark_first_screen_up)
+        _on_hang_up(self.terminal_gone)
+
+    def _mark_first_screen_up(self) -> None:
+        self._first_screen_up = True
 
     def _show_subtitle(self) -> None:
         user = self.ctx.store.user
@@ -122,13 +164,19 @@ class CstuiApp(App[None]):
         # (the command palette's own field does not count: it lists the screen's keys as they are)
         typing = isinstance(self.focused, (Input, TextArea)) and not isinstance(self.screen, CommandPalette)
         if action in TYPING_ACTIONS:
-            return not typing
+            return not typing and (action != "audit" or self.ctx.store.user.is_manager)
         if action == "help_anywhere":
             return typing
         return True
 
     def action_help_anywhere(self) -> None:
         self.action_help()
+
+    def action_audit(self) -> None:
+        from cstui.tui.screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen(self.ctx))
 
     def action_period(self, step: int) -> None:
         self.ctx.period = self.ctx.period.shift(step)
@@ -168,10 +216,94 @@ class CstuiApp(App[None]):
         except USER_ERRORS as error:
             self.notify(user_message(error), severity="error", timeout=8)
             return True
+        except Exception as error:
+            self._report_unexpected(error, f"action {action_name} on {type(namespace).__name__}")
+            return True
+
+    def recover_from(self, error: Exception, context: str = "message handler") -> bool:
+        """Report an error no handler expected and keep running; False before the first screen
+        is up or while the app is closing (then it stops: see ``_handle_exception``)."""
+        if not self._first_screen_up or self._closing or self._closed:
+            return False
+        self._report_unexpected(error, context)
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual 8.2 routes here every error nobody caught: workers, timers, compose and mount,
+        # message loops. Its own version exits and prints a rich traceback with local variables
+        # (other people's scorecards) on the terminal: never call it.
+        if self.recover_from(error, "worker, timer, compose or mount"):
+            return
+        self.stop_after_error(error)
+
+    def _report_unexpected(self, error: BaseException, context: str) -> None:
+        if isinstance(error, WorkerFailed):
+            error, context = error.error, "worker"
+        if isinstance(error, USER_ERRORS):  # an expected error that reached us through a worker
+            self.notify(user_message(error), severity="error", timeout=8)
+            return
+        try:
+            path = crashlog.write_error(error, context)
+        except OSError as problem:
+            text = self.ctx.t("app.crash_unlogged", kind=type(error).__name__, path=crashlog.log_path(), reason=problem.strerror or problem)
+        else:
+            text = self.ctx.t("app.crashed", path=path)
+        self.bell()
+        self.notify(text, severity="error", timeout=20, markup=False)
+
+    def stop_after_error(self, error: BaseException) -> None:
+        """Stop with exit code 1; ``run`` prints one line naming the log after the terminal is restored."""
+        self._return_code = EXIT_OTHER
+        if self._exception is None:  # Pilot re-raises it at the end of run_test, as Textual does
+            self._exception = error
+            self._exception_event.set()
+        self._stopped_by = error
+        try:
+            self.crash_log = crashlog.write_error(error, "stopped the TUI")
+        except OSError as problem:
+            self._log_problem = problem
+        self._close_messages_no_wait()
+
+    def terminal_gone(self) -> None:
+        """The terminal hung up or the input ended: nobody can see or type any more; stop."""
+        if self._return_code is None:
+            self._hung_up = True
+            self.exit(return_code=EXIT_HANGUP)
+
+    def closing_line(self) -> str | None:
+        """The one line ``run`` prints once the terminal is restored, if any."""
+        error = self._stopped_by
+        if error is not None and self.crash_log is not None:
+            return self.ctx.t("app.stopped", path=self.crash_log)
+        if error is not None:
+            reason = getattr(self._log_problem, "strerror", None) or self._log_problem
+            return self.ctx.t("app.stopped_unlogged", kind=type(error).__name__, path=crashlog.log_path(), reason=reason)
+        return self.ctx.t("app.terminal_gone") if self._hung_up else None
+
+
+def _terminal_driver():
+    """Textual's own driver on Windows; elsewhere one that stops when the terminal goes away."""
+    if sys.platform == "win32":
+        return None
+    from cstui.tui.terminal import TerminalGoneDriver
+
+    return TerminalGoneDriver
+
+
+def _on_hang_up(callback) -> None:
+    """Call ``callback`` on SIGHUP, unless the user asked to ignore hang-ups (``nohup``): a closed
+    terminal then still ends the app through the driver's end of input."""
+    if not hasattr(signal, "SIGHUP") or signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+        return
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, callback)
+    except (RuntimeError, ValueError, NotImplementedError):  # not the main thread, or no signals here
+        pass
 
 
 def run(path: str | Path, lang: str | None = None, login: str | None = None) -> None:
-    """Open the company database at ``path`` and run the TUI; errors end in one line and exit 1."""
+    """Open the company database at ``path`` and run the TUI; errors end in one line and a non-zero
+    exit (``SystemExit``): 1 for an unexpected error, 129 when the terminal went away."""
     try:
         store = Store.open(path, login=login)
     except USER_ERRORS as error:
@@ -179,7 +311,23 @@ def run(path: str | Path, lang: str | None = None, login: str | None = None) -> 
             print(f"cstui: {line}", file=sys.stderr)
         raise SystemExit(exit_code_for(error)) from None
     try:
-        ctx = AppContext(store=store, period=default_period(), lang=lang_from_env(lang))
-        CstuiApp(ctx).run()
+        app = CstuiApp(AppContext(store=store, period=default_period(), lang=lang_from_env(lang)))
+        try:
+            app.run()
+        except Exception as error:  # Textual itself failed outside any handler (e.g. starting the terminal)
+            app.stop_after_error(error)
     finally:
         store.close()
+    _say(app.closing_line())
+    if app.return_code:
+        raise SystemExit(app.return_code)
+
+
+def _say(line: str | None) -> None:
+    """One line on stderr; a terminal that is gone cannot take it, and that is fine."""
+    if line is None:
+        return
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass

@@ -62,3 +62,40 @@ def _localized(binding, t: Callable[[str], str]):
     if group is not None:  # the footer's label of grouped keys ("123 Screens")
         group = dataclasses.replace(group, description=t(group.description))
     return dataclasses.replace(binding, description=t(binding.description), group=group)
+
+
+def keep_message_loops_alive() -> None:
+    """Make an error in a message handler end that message, not the widget's message loop.
+
+    Textual 8.2 stops a widget's (or screen's) message loop at the first exception in one of its
+    handlers and then calls ``App._handle_exception``: the screen would stay on view but ignore
+    every later message. Wrapping ``MessagePump._dispatch_message`` hands the error to the app
+    instead (``app.recover_from(error)``), so the loop goes on with the next message. Only apps
+    that define ``recover_from`` are affected, and only while it says the error was handled
+    (otherwise Textual's own path runs). Pinned with textual<8.3; tests/tui/test_crash_guard.py
+    covers it.
+    """
+    from textual.message_pump import MessagePump
+
+    original = MessagePump._dispatch_message
+    if getattr(original, "_cstui_guarded", False):
+        return
+
+    async def dispatch_message(self, message):
+        try:
+            await original(self, message)
+        except Exception as error:
+            if not _recovered(self, error):
+                raise
+
+    dispatch_message._cstui_guarded = True
+    MessagePump._dispatch_message = dispatch_message
+
+
+def _recovered(pump, error: Exception) -> bool:
+    try:
+        app = pump.app
+    except Exception:  # a pump outside any running app: Textual's own handling
+        return False
+    recover_from = getattr(app, "recover_from", None)
+    return bool(recover_from is not None and recover_from(error))

@@ -28,6 +28,7 @@ class AssistantClass(DocumentModel):
     name = "assistant-class"
     review = "quarterly"
     label = "1st / 2nd / 3rd class assistants"
+    params_schema = rules_params.PARAMS_SHAPE
     grades_invalid_cards = True  # a card the ledger cannot score is a month not scored (months.py)
 
     def check(self, params: dict, problems: Problems) -> None:

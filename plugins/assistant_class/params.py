@@ -11,13 +11,35 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cstui.engine import checks
 from cstui.engine.grades import check_grading
 from cstui.engine.ledger import check_ledger
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
 
 if TYPE_CHECKING:
     from cstui.schemes import Problems
 
 COUNT_KINDS = ("count",)
+
+PARAMS_SHAPE = Table({
+    "ledger": checks.LEDGER,
+    "grade_bands": checks.GRADE_BANDS,
+    "pay_float": checks.PAY_FLOAT,
+    "dismissal_review": checks.DISMISSAL_REVIEW,
+    "classes": MapOf(Table({
+        "average_at_least": NUMBER,
+        "deductions_below": MapOf(NUMBER, "ledger category"),
+        "counts_at_least": MapOf(WHOLE, "count metric"),
+    }), "level key"),
+    "award": Table({"consecutive_quarters": WHOLE, "total_quarters_over": WHOLE}),
+    "elimination": Table({"bottom_n": WHOLE, "bottom_quarters": WHOLE, "quarter_deductions_over": NUMBER, "year_deductions_over": NUMBER}),
+    "exemption": Table({"min_level": TEXT, "best_quarters": WHOLE}),
+    "demotion": Table({"review_quarter": WHOLE}),
+    "team_lead": Table({
+        "role": TEXT, "min_level": TEXT, "suggestions_metric": TEXT, "suggestions_at_least": WHOLE,
+        "unqualified_quarters": WHOLE, "pay": ArrayOf(Table({"average_at_least": NUMBER, "pay": NUMBER})),
+    }),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +230,11 @@ def _check_team_lead(params: dict, levels: list, problems: Problems) -> None:
     for name in ("role", "suggestions_metric"):
         if not isinstance(lead.get(name), str):
             problems.add(f"team_lead.{name}", f"expected a string, got {lead.get(name)!r}")
+    metrics = params.get("metrics") if isinstance(params.get("metrics"), dict) else {}
+    counts = [k for k, m in metrics.items() if isinstance(m, dict) and m.get("kind") in COUNT_KINDS]
+    if isinstance(lead.get("suggestions_metric"), str) and lead["suggestions_metric"] not in counts:
+        # suggestions are summed over the quarter's cards: any other kind would silently count 0
+        problems.add("team_lead.suggestions_metric", f"expected a count metric ({', '.join(counts) or 'none declared'}), got {lead['suggestions_metric']!r}")
     _check_level(params, "team_lead", "min_level", levels, problems)
     _check_ints(params, "team_lead", ("suggestions_at_least", "unqualified_quarters"), problems, lead)
     pay = lead.get("pay")

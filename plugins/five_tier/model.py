@@ -30,6 +30,7 @@ from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.bonus import bonus_for, load_bonus
 from cstui.engine import checks
 from cstui.engine.model import MetricSpec, MonthScore
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
 from cstui.engine.replay import (
     MonthState,
     ReplayModel,
@@ -42,6 +43,21 @@ from cstui.engine.weighted import WeightedItem, load_items, weighted_sum, weight
 from cstui.schemes import Problems, Scheme
 
 METHODS = ("weighted", "bands")
+BAND_KINDS = ("rate", "seconds", "count", "number", "money", "rating", "points")  # every kind but text
+
+PARAMS_SHAPE = Table({
+    "score": Table({
+        "method": TEXT,
+        "items": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
+        "bands": MapOf(checks.band_table("points"), "metric key"),
+        "max": NUMBER,
+    }),
+    "review": Table({
+        "promote_above": NUMBER, "demote_below": NUMBER, "probation_below": NUMBER, "dismissal_below": NUMBER,
+        "probation_months": WHOLE, "average_places": WHOLE, "min_tenure_months": MapOf(WHOLE, "level key"),
+    }),
+    "bonus": checks.band_table("amount"),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +89,7 @@ class FiveTier(ReplayModel):
     name = "five-tier"
     review = "quarterly"
     label = "Five tiers, junior to expert"
+    params_schema = PARAMS_SHAPE
 
     def compile(self, params: dict, problems: Problems) -> TierParams | None:
         return compile_params(params, problems)
@@ -346,6 +363,9 @@ def _score(score: dict, metrics: dict, problems: Problems) -> tuple[tuple, tuple
         metric = metrics.get(key)
         if not isinstance(metric, dict):
             problems.add(f"score.bands.{key}", f"no metric {key!r}; add [metrics.{key}] with its kind")
+            continue
+        if metric.get("kind") not in BAND_KINDS:
+            problems.add(f"score.bands.{key}", f"metric {key!r} has kind {metric.get('kind')!r}; a band table needs a number ({', '.join(BAND_KINDS)})")
             continue
         table = load_band_table(data, f"score.bands.{key}", problems)
         if table is not None:

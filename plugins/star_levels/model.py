@@ -25,6 +25,7 @@ from cstui.engine.bands import as_decimal
 from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.replay import (
     CardValueError,
     MonthState,
@@ -69,10 +70,19 @@ def grouped(value: Decimal) -> str:
     return f"{int(whole):,}" + (f".{frac}" if frac else "") if whole.lstrip("-").isdigit() else text
 
 
+KPI_SHAPE = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "actual": TEXT, "target": TEXT, "weight": NUMBER})
+PARAMS_SHAPE = Table({
+    "probation": Table({"level": TEXT, "months": WHOLE, "first_level": TEXT}),
+    "score": Table({"places": WHOLE, "kpis": ArrayOf(KPI_SHAPE)}),
+    "review": Table({"promote_at": NUMBER, "demote_below": NUMBER, "window": WHOLE}),
+})
+
+
 class StarLevels(ReplayModel):
     name = "star-levels"
     review = "monthly"
     label = "Star-level agents"
+    params_schema = PARAMS_SHAPE
 
     def compile(self, params: dict, problems: Problems) -> StarParams | None:
         return compile_params(params, problems)
@@ -82,11 +92,10 @@ class StarLevels(ReplayModel):
     def card_problems(self, scheme: Any, card: Scorecard) -> list[CardProblem]:
         """The metrics' kinds, and every KPI's target above 0 (a completion % needs one)."""
         problems = super().card_problems(scheme, card)
-        params, refused = self.compiled(scheme), {p.field for p in problems}
-        kinds = {spec.key: spec.kind for spec in params.specs}
-        for target in dict.fromkeys(kpi.target for kpi in params.kpis):
+        refused = {p.field for p in problems}
+        for target, kind in _targets(self.compiled(scheme)):
             raw = card.values.get(target)
-            if target not in refused and not is_blank(raw) and parse_value(kinds[target], raw) <= 0:
+            if target not in refused and not is_blank(raw) and parse_value(kind, raw) <= 0:
                 problems.append(CardProblem(target, f"expected a target above 0, got {str(raw).strip()}"))
         return problems
 
@@ -216,13 +225,28 @@ class _Run:
         self.pending_why = why
 
 
+_TARGETS: dict[int, tuple[StarParams, tuple[tuple[str, str], ...]]] = {}
+
+
+def _targets(params: StarParams) -> tuple[tuple[str, str], ...]:
+    """Each KPI's target metric and its kind, once per compiled scheme (every card is checked)."""
+    entry = _TARGETS.get(id(params))
+    if entry is None or entry[0] is not params:
+        kinds = {spec.key: spec.kind for spec in params.specs}
+        if len(_TARGETS) > 64:
+            _TARGETS.clear()
+        entry = _TARGETS[id(params)] = (params, tuple((t, kinds[t]) for t in dict.fromkeys(k.target for k in params.kpis)))
+    return entry[1]
+
+
 def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
     """Σ weight × actual / target × 100, one trace line per KPI when ``explain``."""
     values = parse_card(params.specs, employee_id, card)
     total = Decimal(0)
     trace = []
     for kpi in params.kpis:
-        actual, target = values[kpi.actual], values[kpi.target]
+        # a count parses to an int: int / int would be a float, and float × Decimal a TypeError
+        actual, target = Decimal(values[kpi.actual]), Decimal(values[kpi.target])
         if target <= 0:
             raise CardValueError(employee_id, card.period, kpi.target, f"expected a target above 0, got {format_number(target)}")
         percent = actual / target * HUNDRED

@@ -35,7 +35,7 @@ def test_a_variant_changes_a_number(tmp_path):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ('[review]\npromote_at = "110"\n', "review.promote_at: expected a number, got '110'"),
+        ('[review]\npromote_at = "110"\n', "review.promote_at: expected a number, got a string '110'"),
         ('[review]\nwindow = 0\n', "review.window: expected a whole number >= 1, got 0"),
         ('[review]\ndemote_below = 120\n', "review.demote_below: expected at most promote_at (110)"),
         ('[probation]\nfirst_level = "6-star"\n', "probation.first_level: unknown level '6-star'"),
@@ -64,7 +64,7 @@ def test_star_levels_missing_promote_at(tmp_path):
         ("[score.items.training]\nweight = 30\n", "score.items: weights must sum to 100, got 105"),
         ('[score]\nmethod = "average"\n', "score.method: expected \"weighted\" or \"bands\", got 'average'"),
         ("[review.min_tenure_months]\nguru = 99\n", "review.min_tenure_months.guru: unknown level 'guru'"),
-        ('[review]\npromote_above = "80"\n', "review.promote_above: expected a number, got '80'"),
+        ('[review]\npromote_above = "80"\n', "review.promote_above: expected a number, got a string '80'"),
         ("[review]\nprobation_below = 75\n", "review.probation_below: expected at most demote_below (70)"),
         (
             '[bonus]\nbands = [{from = 90, amount = 300}, {from = 80, to = 85, amount = 200}, {to = 80, amount = 0}]\n',

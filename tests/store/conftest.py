@@ -18,7 +18,7 @@ def db_path(tmp_path):
 @pytest.fixture
 def store(db_path):
     """An admin (alice) on a database with teams T1, T2 and employees 1001-1003 (T1), 2001-2002 (T2)."""
-    s = Store.open(db_path, login="alice")
+    s = Store.open(db_path, login="alice", create=True)
     s.add_team("T1", "Team one", "一组")
     s.add_team("T2", "Team two", "二组")
     for id in ("1001", "1002", "1003"):

@@ -23,5 +23,5 @@ def test_db_path_precedence(monkeypatch, tmp_path):
 def test_store_opened_without_login_uses_the_os_login(tmp_path):
     from cstui.store import Store
 
-    with Store.open(tmp_path / "x.db") as store:
+    with Store.open(tmp_path / "x.db", create=True) as store:
         assert store.user.login == os_login() and store.user.role == "admin"

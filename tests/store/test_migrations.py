@@ -4,6 +4,7 @@ import pytest
 
 from cstui.store import SCHEMA_VERSION, Store, StoreError
 from cstui.store import migrations
+from cstui.store.files import APPLICATION_ID
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
 TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints"}
@@ -29,9 +30,14 @@ def tables(store: Store) -> set[str]:
     return set(store.db.table_names()) - {"sqlite_sequence"}
 
 
+def application_id(conn) -> int:
+    return conn.execute("PRAGMA application_id").fetchone()[0]
+
+
 def test_blank_database_gets_every_table_and_the_creator_as_admin(db_path):
-    with Store.open(db_path, login="alice") as store:
+    with Store.open(db_path, login="alice", create=True) as store:
         assert schema_version(store.conn) == SCHEMA_VERSION == len(MIGRATIONS)
+        assert application_id(store.conn) == APPLICATION_ID
         assert tables(store) == TABLES
         assert store.user.role == "admin"
         assert store.audit_log(entity="users")[0]["action"] == "bootstrap-admin"
@@ -42,9 +48,11 @@ def test_blank_database_gets_every_table_and_the_creator_as_admin(db_path):
 @pytest.mark.parametrize("k", range(len(MIGRATIONS)))
 def test_upgrade_from_every_earlier_version(db_path, k):
     build_at_version(db_path, k)
-    login = "olga" if k >= 1 else "alice"  # at version 0 the file is blank: the opener becomes admin
-    with Store.open(db_path, login=login) as store:
+    assert application_id(sqlite3.connect(db_path)) == 0  # older cstui files are not marked
+    login = "olga" if k >= 1 else "alice"  # at version 0 the file is blank: only creating opens it
+    with Store.open(db_path, login=login, create=k == 0) as store:
         assert schema_version(store.conn) == SCHEMA_VERSION
+        assert application_id(store.conn) == APPLICATION_ID  # marked as cstui's in the migration
         assert tables(store) == TABLES
         assert store.user.role == "admin"
         if k >= 1:
@@ -64,7 +72,7 @@ def _add_one(store: Store) -> str:
 
 
 def test_newer_schema_is_refused(db_path):
-    Store.open(db_path, login="alice").close()
+    Store.open(db_path, login="alice", create=True).close()
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
@@ -91,8 +99,25 @@ def test_failed_migration_leaves_the_file_as_it_was(db_path, monkeypatch):
 def test_not_a_database_and_missing_file(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_text("this is not sqlite " * 100)
-    with pytest.raises(StoreError, match="cannot open as a cstui database"):
+    with pytest.raises(StoreError, match="not a cstui database"):
         Store.open(junk, login="alice")
     with pytest.raises(StoreError, match="no cstui database at"):
         Store.open(tmp_path / "absent.db", login="alice", create=False)
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_duplicate_incidents_of_an_older_file_are_kept_as_copies(db_path):
+    """Before the natural key (m006) the same incident could be stored twice: both stay, numbered."""
+    build_at_version(db_path, 5)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    row = "INSERT INTO incidents (employee_id, date, period, code, count, points, note) VALUES ('1001', '2026-10-05', '2026-10', 'late', 1, ?, '迟到')"
+    for points in ("-3", "-3", "-3", None, None):
+        conn.execute(row, (points,))
+    conn.close()
+    with Store.open(db_path, login="olga") as store:
+        stored = store.conn.execute("SELECT points, copy FROM incidents ORDER BY id").fetchall()
+        assert stored == [("-3", 1), ("-3", 2), ("-3", 3), (None, 1), (None, 2)]
+        assert len(store.incidents("1001", "2026-10")) == 5
+        with pytest.raises(StoreError, match="refused the change"):
+            with store.write():
+                store.conn.execute(row, (None,))  # copy 1 of a key that has one: the unique key refuses it

@@ -72,7 +72,21 @@ def test_results_round_trip_exactly_and_upsert(store):
     assert store.results("2026-10", team="T2")[0]["name"] == "员工2001"
     assert store.results("2026-10", scheme="five-tier") == []
     audit = store.audit_log(entity="results")
-    assert [a["after"]["count"] for a in audit] == [1, 2] and audit[0]["key"] == "2026-10/star-levels"
+    summaries = [a for a in audit if a["action"] == "apply"]
+    assert [a["after"] for a in summaries] == [{"count": 1, "changed": 1}, {"count": 2, "changed": 2}]
+    assert summaries[0]["key"] == "2026-10/star-levels"
+    changes = [a for a in audit if a["action"] == "record"]
+    assert [a["key"] for a in changes] == ["1001/2026-10", "2001/2026-10", "1001/2026-10"]
+    assert changes[0]["before"]["score"] == "101.50" and changes[0]["after"]["score"] == "102.25"
+    assert changes[2]["before"] is None and changes[2]["after"]["scheme"] == "star-levels"
+
+
+def test_an_unchanged_re_apply_records_no_result_change(store):
+    store.record_results([result(score="101.50")])
+    store.record_results([result(score="101.50")])
+    audit = store.audit_log(entity="results")
+    assert [a["action"] for a in audit] == ["apply", "apply", "record"]
+    assert audit[0]["after"] == {"count": 1, "changed": 0}
 
 
 def test_quarter_results_refused_once_the_quarter_is_closed(store):

@@ -4,6 +4,9 @@
 - ``make_app(login="admin", lang="en")``: a CstuiApp on ``company_db`` (stores closed after the test).
 - ``make_app_at(path, login=..., lang=...)``: the same on another database file.
 - ``frozen_clock``: CSTUI_TODAY=2026-11-15 (default period 2026-10), LANG=C (English unless asked).
+- ``crash_log``: the error log's path, for a test that expects an unexpected error. Any other
+  test fails if something wrote to the log: the app survives unexpected errors with a toast,
+  so without this check a broken action would pass a test that does not look at toasts.
 
 The company (teams 客服一组, kf2, shop; logins admin, boss (manager), sup1 (supervisor of
 客服一组), sup2 (supervisor of kf2), viewer): employees on every built-in scheme, scorecards
@@ -104,7 +107,7 @@ def seed_company(path: Path) -> Path:
     from cstui.store import Store
 
     rng = random.Random(7)
-    with Store.open(path, login="admin") as store:
+    with Store.open(path, login="admin", create=True) as store:
         for team_id, name, name_zh in TEAMS:
             store.add_team(team_id, name, name_zh)
         for login, role, teams in USERS:
@@ -127,6 +130,12 @@ def seed_company(path: Path) -> Path:
         ]
         store.add_incidents(incidents)
     return path
+
+
+@pytest.fixture
+def seed_company_at():
+    """``seed_company_at(path)``: build the seeded company at ``path`` (a test that patches the clock first)."""
+    return seed_company
 
 
 @pytest.fixture(scope="session")
@@ -179,6 +188,24 @@ def make_app(company_db, make_app_at):
         return make_app_at(company_db, login=login, lang=lang)
 
     return make
+
+
+@pytest.fixture
+def crash_log() -> Path:
+    from cstui.tui.crashlog import log_path
+
+    return log_path()
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_errors(request):
+    yield
+    if "crash_log" in request.fixturenames:
+        return
+    from cstui.tui.crashlog import log_path
+
+    if log_path().exists():
+        pytest.fail("an unexpected error was logged:\n" + log_path().read_text(encoding="utf-8")[-4000:])
 
 
 @pytest.fixture(name="settle")

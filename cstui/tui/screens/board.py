@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from cstui.domain import Period, Result
 from cstui.engine.cards import INVALID, invalid_results
 from cstui.errors import InvalidData
-from cstui.grading import apply_period, graded_teams, result_from_row
+from cstui.grading import apply_schemes, graded_teams, result_from_row
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import StoreError
@@ -498,11 +498,14 @@ class PeriodBoardScreen(Screen):
         )
 
     def _record(self, g: Graded) -> None:
-        # the one apply path batch --apply also takes: results and checkpoints in one transaction
+        # the one apply path batch --apply also takes: graded with no lock held, then results
+        # and checkpoints of every scheme in one short transaction
         store, teams = self.ctx.store, [self.team] if self.team else None
         try:
-            with store.write():
-                count = sum(apply_period(store, self.ctx.scheme(name), g.period, teams) for name in sorted({r.scheme for r in g.results}))
+            spools = apply_schemes(store, [self.ctx.scheme(name) for name in sorted({r.scheme for r in g.results})], g.period, teams)
+            count = sum(spool.result_count for spool in spools)
+            for spool in spools:
+                spool.close()
         except (SchemeError, StoreError, InvalidData) as error:  # InvalidData: a card went bad since
             self.notify(str(error), severity="error")
             self.reload()

@@ -70,6 +70,7 @@ register(
         "Delete incident": ("Delete incident", "删除奖惩"),
         "Undo delete": ("Undo delete", "撤销删除"),
         "History": ("History", "历史"),
+        "Change history": ("Change history", "修改记录"),
     }
 )
 
@@ -107,6 +108,7 @@ class ScorecardScreen(Screen):
         Binding("delete,x", "delete_incident", "Delete incident"),
         Binding("u,ctrl+z", "undo_delete", "Undo delete"),
         Binding("h", "history", "History"),
+        Binding("c,ctrl+o", "card_history", "Change history", show=False),
     ]
 
     def __init__(self, ctx: AppContext, employee_id: str):
@@ -416,6 +418,11 @@ class ScorecardScreen(Screen):
         from cstui.tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.ctx, self.employee_id))
+
+    def action_card_history(self) -> None:
+        from cstui.tui.screens.audit import CardHistoryModal
+
+        self.app.push_screen(CardHistoryModal(self.ctx, self.employee_id, self.employee.name, str(self.month)))
 
     # -- incidents ----------------------------------------------------------------------------
 

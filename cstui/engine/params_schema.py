@@ -1,0 +1,210 @@
+"""The shape of a scheme's parameters, declared once per model and checked before its rules.
+
+A model declares the tables it reads from the scheme TOML as a :class:`Table` of
+:class:`Shape` values; the loader checks every key and type against it before the model's
+own ``check`` runs, so that check sees well-typed values only::
+
+    from cstui.engine.params_schema import ArrayOf, MapOf, NUMBER, TEXT, WHOLE, Table
+
+    class MyModel(DocumentModel):
+        params_schema = Table({
+            "review": Table({"promote_at": NUMBER, "window": WHOLE}),
+            "bonus": MapOf(NUMBER, "level key"),          # free keys: [bonus] junior = 100
+            "kpis": ArrayOf(Table({"metric": TEXT, "weight": NUMBER})),
+        })
+
+The shapes say what type a key holds, never whether it must be present or what range is
+valid: those are the model's own ``check``. An unknown key in a :class:`Table` is a
+problem with a "did you mean" suggestion; :class:`MapOf` holds keys the scheme names
+itself (metric keys, levels, incident codes). Problems are added as
+``problems.add("key.path", "what was expected")``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Callable, ClassVar, Protocol
+
+SHOWN_CHARS = 40  # a value quoted in a message is cut here: a problem line stays one line
+
+
+class Problems(Protocol):
+    def add(self, key_path: str, message: str) -> None: ...
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def join(path: str, key: str) -> str:
+    """``review.promote_at``; a key that is not a bare TOML key is quoted as TOML would (``ledger."a.b"``)."""
+    shown = key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return f"{path}.{shown}" if path else shown
+
+
+def described(value: Any) -> str:
+    """What a TOML value is, for "expected X, got <this>": ``a string 'abc'``, ``a table``."""
+    if isinstance(value, bool):
+        return f"a boolean {'true' if value else 'false'}"
+    if isinstance(value, str):
+        text = value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "..."
+        return f"a string {text!r}"
+    if isinstance(value, int):
+        text = str(value) if abs(value) < 10**SHOWN_CHARS else f"of {len(str(abs(value)))} digits"
+        return f"a whole number {text}"
+    if isinstance(value, float):
+        return f"a number {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, (datetime, date, time)):
+        return f"a date or time {value.isoformat()}"
+    return type(value).__name__
+
+
+class Shape:
+    """One TOML value's expected type; :meth:`check` adds problems and says whether it fits."""
+
+    expected: str  # "a number": what a problem line says was expected
+
+    def check(self, value: Any, path: str, problems: Problems) -> bool:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Scalar(Shape):
+    expected: str
+    fits: Callable[[Any], bool]
+    many: str = "values"  # the plural, for an array of them
+
+    def check(self, value: Any, path: str, problems: Problems) -> bool:
+        if self.fits(value):
+            return True
+        problems.add(path, f"expected {self.expected}, got {described(value)}")
+        return False
+
+
+def _is_number(value: Any) -> bool:
+    # TOML allows inf and nan; no rule can compare with them
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+NUMBER = Scalar("a number", _is_number, "numbers")
+WHOLE = Scalar("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool), "whole numbers")
+TEXT = Scalar("a string", lambda v: isinstance(v, str), "strings")
+FLAG = Scalar("true or false", lambda v: isinstance(v, bool), "true/false values")
+ANY = Scalar("any value", lambda v: True)
+
+
+@dataclass(frozen=True)
+class Table(Shape):
+    """A table with known keys; ``open`` tables accept other keys unchecked."""
+
+    fields: dict[str, Shape] = field(default_factory=dict)
+    open: bool = False
+    expected: ClassVar[str] = "a table"
+
+    def check(self, value: Any, path: str, problems: Problems) -> bool:
+        if not isinstance(value, dict):
+            problems.add(path, f"expected a table, got {described(value)}")
+            return False
+        fits = True
+        for key, item in value.items():
+            shape = self.fields.get(key)
+            if shape is not None:
+                fits &= shape.check(item, join(path, key), problems)
+            elif not self.open:
+                problems.add(join(path, key), unknown_key(path, key, self.fields))
+                fits = False
+        return fits
+
+    def extended(self, more: dict[str, Shape], open: bool = False) -> Table:
+        return Table({**self.fields, **more}, open=open)
+
+
+def unknown_key(path: str, key: str, known: dict[str, Shape]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {join(path, key)}; did you mean {join(path, close[0])}?"
+    names = ", ".join(sorted(known))
+    return f"unknown key {join(path, key)}; expected one of {names}" if known else f"unknown key {join(path, key)}"
+
+
+@dataclass(frozen=True)
+class MapOf(Shape):
+    """A table whose keys the scheme chooses (metric keys, levels, codes), each holding ``values``."""
+
+    values: Shape
+    what: str = "key"
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return f"a table of {self.what} = {self.values.expected}"
+
+    def check(self, value: Any, path: str, problems: Problems) -> bool:
+        if not isinstance(value, dict):
+            problems.add(path, f"expected {self.expected}, got {described(value)}")
+            return False
+        fits = True
+        for key, item in value.items():
+            fits &= self.values.check(item, join(path, key), problems)
+        return fits
+
+
+@dataclass(frozen=True)
+class ArrayOf(Shape):
+    item: Shape
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        many = getattr(self.item, "many", None) or ("tables" if isinstance(self.item, Table) else "values")
+        return f"an array of {many}"
+
+    def check(self, value: Any, path: str, problems: Problems) -> bool:
+        if not isinstance(value, list):
+            problems.add(path, f"expected {self.expected}, got {described(value)}")
+            return False
+        fits = True
+        for i, item in enumerate(value):
+            fits &= self.item.check(item, f"{path}[{i}]", problems)
+        return fits
+
+
+class _Quiet:
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+
+    def add(self, key_path: str, message: str) -> None:
+        self.lines.append((key_path, message))
+
+
+@dataclass(frozen=True)
+class OneOf(Shape):
+    """Any of ``options`` (``points = -2`` or ``points = [-5, -2]``)."""
+
+    options: tuple[Shape, ...]
+
+    @property
+    def expected(self) -> str:  # type: ignore[override]
+        return " or ".join(option.expected for option in self.options)
+
+    def check(self, value: Any, path: str, problems: Problems) -> bool:
+        tried = []
+        for option in self.options:
+            quiet = _Quiet()
+            if option.check(value, path, quiet):
+                return True
+            tried.append((option, quiet))
+        # a table or an array that almost fits one option: that option's own lines say where
+        for option, quiet in tried:
+            if (isinstance(option, (Table, MapOf)) and isinstance(value, dict)) or (isinstance(option, ArrayOf) and isinstance(value, list)):
+                for key_path, message in quiet.lines:
+                    problems.add(key_path, message)
+                return False
+        problems.add(path, f"expected {self.expected}, got {described(value)}")
+        return False

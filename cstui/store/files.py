@@ -1,0 +1,207 @@
+"""The company file on disk: is it ours, who may read it, and what went wrong with it.
+
+cstui marks its databases with ``PRAGMA application_id`` and opens nothing else: another
+program's SQLite file, or any other file, is refused before cstui writes a byte to it. A new
+database is created 0600 (or 0660 for a named group) before any data is in it; SQLite gives
+its ``-wal`` and ``-shm`` files the database's mode.
+
+Failures of the file or the disk become one line naming the path, by SQLite's error code
+(never by message text): busy past the timeout, corrupt, read-only, disk full.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from cstui.store.errors import AccessDenied, StoreError
+
+APPLICATION_ID = int.from_bytes(b"CSTU", "big")  # 0x43535455, in the header of every cstui file
+SQLITE_HEADER = b"SQLite format 3\x00"
+# a table only cstui's first migration makes: a file with it but no application_id yet
+# was made by an older cstui, and is marked when it is migrated
+LEGACY_MARK = "audit_is_permanent_delete"
+
+
+class NoDatabase(StoreError):
+    """The path names no database (a typo, or one not created yet): a usage error."""
+
+
+class NotOurs(StoreError):
+    """The file is not a cstui database; it was left exactly as it was."""
+
+
+class Occupied(NotOurs):
+    """The path already holds a file: a new database is never made over one."""
+
+
+class Busy(StoreError):
+    """Another process held the write lock past the busy timeout; nothing was written."""
+
+
+class StorageFailure(StoreError):
+    """The file or the disk failed: corrupt, read-only, full, or an I/O error."""
+
+
+def sidecars(path: Path) -> tuple[Path, Path]:
+    """SQLite's ``-wal`` and ``-shm`` files beside ``path``."""
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
+def has_sqlite_header(path: Path) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def require_database_file(path: Path) -> None:
+    """Refuse a missing path, a directory, an empty or a non-SQLite file before SQLite opens it."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise NoDatabase(f"no cstui database at {path}: check the path, or create one with: cstui init {path} "
+                         "(cstui --demo opens a demo company)") from None
+    except PermissionError:
+        info = None
+    if info is None or not os.access(path, os.R_OK):
+        raise AccessDenied(f"{path}: this account may not read the database; "
+                           "a shared company is reached through its service account (docs/deploy.md)")
+    if stat.S_ISDIR(info.st_mode):
+        raise NoDatabase(f"{path} is a directory, not a cstui database")
+    if info.st_size == 0:
+        raise NotOurs(f"{path} is an empty file, not a cstui database; cstui init {path} makes it one")
+    if not has_sqlite_header(path):
+        raise NotOurs(f"{path} is not a cstui database (not an SQLite file); cstui left it unchanged")
+
+
+def ownership(conn: sqlite3.Connection) -> str:
+    """'ours', 'legacy' (an older cstui's file, marked when migrated), 'blank' or 'foreign'.
+
+    Reads only the header and the schema: nothing is written.
+    """
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if application_id == APPLICATION_ID:
+        return "ours"
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if not names:
+        return "blank"
+    if LEGACY_MARK in names and application_id == 0:
+        return "legacy"
+    return "foreign"
+
+
+def refuse_foreign(path: Path, conn: sqlite3.Connection, *, blank_ok: bool) -> None:
+    kind = ownership(conn)
+    if kind in ("ours", "legacy") or (kind == "blank" and blank_ok):
+        return
+    if kind == "blank":
+        raise NotOurs(f"{path} is an empty SQLite database, not a cstui database; cstui init makes a new one")
+    raise NotOurs(f"{path} is another program's SQLite database, not a cstui database; cstui left it unchanged")
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's ``quick_check``: every page of every table and index is readable; [] when fine."""
+    rows = [row[0] for row in conn.execute("PRAGMA quick_check(20)")]
+    return [] if rows == ["ok"] else rows
+
+
+# -- creating a database file with the right mode ----------------------------------------------
+
+
+def create_file(path: Path, group: str | None = None) -> None:
+    """An empty file for a new database: 0600, or 0660 owned by ``group``, made before any data.
+
+    Refuses an existing non-empty file (or ``-wal``): a new company never overwrites one.
+    With a group, the directory gets it too, with the setgid bit, so the ``-wal`` and
+    ``-shm`` files SQLite makes later belong to the group as well.
+    """
+    refuse_occupied(path)
+    gid = group_id(group) if group else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if gid is not None:
+        _share_directory(path.parent, gid, group)
+    mode = 0o660 if gid is not None else 0o600
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, mode)
+    try:
+        os.fchmod(fd, mode)  # the umask may have taken bits away; an existing empty file had its own mode
+        if gid is not None:
+            os.fchown(fd, -1, gid)
+    finally:
+        os.close(fd)
+
+
+def refuse_occupied(path: Path) -> None:
+    """A new database goes only where there is no file, or an empty one (and no -wal)."""
+    for part in (path, sidecars(path)[0]):
+        if part.exists() and (part.is_dir() or part.stat().st_size > 0):
+            raise Occupied(f"{part} already exists; cstui never makes a new database over a file")
+
+
+def group_id(group: str) -> int:
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise StoreError(f"no group named {group!r} on this machine") from None
+
+
+def _share_directory(directory: Path, gid: int, group: str) -> None:
+    info = directory.stat()
+    if info.st_gid == gid and info.st_mode & stat.S_ISGID:
+        return
+    try:
+        os.chown(directory, -1, gid)
+        os.chmod(directory, stat.S_IMODE(info.st_mode) | stat.S_ISGID | 0o070)
+    except PermissionError:
+        raise StoreError(
+            f"cannot give {directory} to group {group}; make it first: install -d -m 2770 -g {group} {directory}"
+        ) from None
+
+
+def loose_modes(path: Path) -> list[str]:
+    """Findings for the database or its -wal/-shm readable by accounts outside its owner and group."""
+    findings = []
+    for part in (path, *sidecars(path)):
+        if part.exists() and part.stat().st_mode & 0o007:
+            findings.append(f"{part}: mode {stat.S_IMODE(part.stat().st_mode):04o} lets every account on the machine "
+                            f"read it; chmod 600 (or 660 for a group) {part}")
+    return findings
+
+
+# -- SQLite errors as one line -------------------------------------------------------------------
+
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_READ_ONLY = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN}
+_FULL = {sqlite3.SQLITE_FULL}
+# growing the -shm file fails this way when the disk is full (SQLite reports ENOSPC there as an I/O error)
+_FULL_EXTENDED = {getattr(sqlite3, "SQLITE_IOERR_SHMSIZE", 4874)}
+_IO = {sqlite3.SQLITE_IOERR}
+
+
+def storage_error(path: Path | str, error: sqlite3.Error) -> StoreError | None:
+    """The user's error for SQLite ``error`` on ``path``, or None for one that is not about the file."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    name = getattr(error, "sqlite_errorname", "") or str(primary)
+    if primary in _BUSY:
+        from cstui.store.core import busy_timeout_s
+
+        return Busy(f"{path} is busy: another cstui held the write lock for over {busy_timeout_s()} s; "
+                    "nothing was written, try again")
+    if primary in _CORRUPT:
+        return StorageFailure(f"{path} is damaged ({name}); nothing was written. "
+                              f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)")
+    if primary in _READ_ONLY:
+        return StorageFailure(f"{path} cannot be written ({name}: a read-only file, directory or disk); nothing was written")
+    if primary in _FULL or code in _FULL_EXTENDED:
+        return StorageFailure(f"{path}: the disk is full ({name}); nothing was written: free some space and try again")
+    if primary in _IO:
+        return StorageFailure(f"{path}: the disk failed to read or write ({name}); nothing was written")
+    return None

@@ -1,0 +1,154 @@
+"""The audit trail for managers: the newest rows, narrowed as you type; and one scorecard's
+own change history (a modal opened from the scorecard screen)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Header, Input, Static
+
+from cstui.io.audit import change_summary
+from cstui.store.audit import AuditFilter
+from cstui.tui.context import AppContext
+from cstui.tui.i18n import register
+from cstui.tui.widgets.footer import KeysFooter
+
+CSS_FILES = [Path(__file__).parent.parent / "scorecard.tcss", Path(__file__).parent.parent / "audit.tcss"]
+ROWS_SHOWN = 200  # the newest rows that match; the CLI (cstui audit) lists them all
+
+register(
+    {
+        "Audit trail": ("Audit trail", "审计记录"),
+        "Change history": ("Change history", "修改记录"),
+        "Filter": ("Filter", "筛选"),
+        "Table": ("Table", "列表"),
+        "Close": ("Close", "关闭"),
+        "audit.title": ("Audit trail · newest {n} rows", "审计记录 · 最新 {n} 条"),
+        "audit.placeholder": ("filter: login, action, table or key", "筛选：登录名、操作、表或键"),
+        "audit.col.at": ("When", "时间"),
+        "audit.col.who": ("Who", "操作人"),
+        "audit.col.action": ("Action", "操作"),
+        "audit.col.key": ("Table and key", "表和键"),
+        "audit.col.change": ("What changed", "修改内容"),
+        "audit.none": ("No audit rows match.", "没有符合条件的审计记录。"),
+        "audit.card_title": ("Changes to {id} {name} · {month}", "{id} {name} · {month} 的修改记录"),
+        "audit.card_none": ("No change recorded for this card yet.", "这张考核表还没有修改记录。"),
+        "audit.card_keys": ("↑↓ move · Esc close", "↑↓ 移动 · Esc 关闭"),
+        "audit.incident": ("incident {id}:", "奖惩 {id}："),
+    }
+)
+
+# (i18n key, width): fixed, so the change keeps the rest of 80 columns (the line below the
+# table shows the selected row in full)
+COLUMNS = (("audit.col.at", 11), ("audit.col.who", 8), ("audit.col.action", 7), ("audit.col.key", 23), ("audit.col.change", None))
+
+
+def _when(at: str) -> str:
+    """``MM-DD HH:MM`` (UTC): the row's detail line and the CLI show the full stamp."""
+    return at[5:16].replace("T", " ")
+
+
+class AuditScreen(Screen):
+    """Managers only (the store refuses anyone else): every row is about somebody's pay."""
+
+    CSS_PATH = CSS_FILES
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("tab", "focus_table", "Table", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+    APP_KEYS_IN_FOOTER = False
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        t = self.ctx.t
+        yield Header()
+        yield Static(t("audit.title", n=ROWS_SHOWN), id="audit-title", classes="pane-title")
+        yield Input(placeholder=t("audit.placeholder"), id="audit-filter")
+        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="audit-detail", markup=False)
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, width in COLUMNS:
+            table.add_column(self.ctx.t(key), key=key, width=width)
+        self.load("")
+        self.query_one(Input).focus()
+
+    def load(self, text: str) -> None:
+        self.rows = self.ctx.store.audit_rows(AuditFilter(text=text.strip() or None, limit=ROWS_SHOWN))
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in self.rows:
+            change = change_summary(row["before"], row["after"])
+            what = f"{row['entity']} {row['key'] or ''}"
+            table.add_row(_when(row["at"]), row["who"], row["action"], what, change[:60], key=str(row["id"]))
+        self._show_detail(0)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.load(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_focus_table()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def _show_detail(self, index: int) -> None:
+        detail = self.query_one("#audit-detail", Static)
+        if not self.rows:
+            detail.update(self.ctx.t("audit.none"))
+            return
+        row = self.rows[min(index, len(self.rows) - 1)]
+        what = change_summary(row["before"], row["after"])
+        detail.update(f"#{row['id']} {row['at']} {row['who']} {row['entity']} {row['key'] or ''}: {what}")
+
+    def action_focus_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class CardHistoryModal(ModalScreen[None]):
+    """Who changed one scorecard (and its month's incidents), when, and what changed."""
+
+    CSS_PATH = CSS_FILES
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, ctx: AppContext, employee_id: str, name: str, month: str):
+        super().__init__(classes="modal")
+        self.ctx, self.employee_id, self.employee_name, self.month = ctx, employee_id, name, month
+
+    def compose(self) -> ComposeResult:
+        t = self.ctx.t
+        rows = self.ctx.store.card_history(self.employee_id, self.month)
+        with Vertical(classes="dialog", id="card-history"):
+            yield Static(t("audit.card_title", id=self.employee_id, name=self.employee_name, month=self.month), classes="dialog-title", markup=False)
+            if not rows:
+                yield Static(t("audit.card_none"))
+            else:
+                table = DataTable(id="card-history-table", cursor_type="row")
+                table.add_columns(t("audit.col.at"), t("audit.col.who"), t("audit.col.action"), t("audit.col.change"))
+                for row in rows:
+                    what = change_summary(row["before"], row["after"])
+                    if row["entity"] == "incidents":
+                        what = f"{self.ctx.t('audit.incident', id=row['key'])} {what}"
+                    table.add_row(_when(row["at"]), row["who"], row["action"], what[:44])
+                yield table
+            yield Static(t("audit.card_keys"), classes="dialog-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

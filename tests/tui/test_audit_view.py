@@ -1,0 +1,114 @@
+"""The audit view (managers, key 4 or the palette) and a scorecard's change history (key c)."""
+
+from __future__ import annotations
+
+import pytest
+from pilot_support import settle
+from screens_support import screen_app
+
+from cstui.store import Store
+from cstui.tui.screens.audit import AuditScreen, CardHistoryModal
+from cstui.tui.screens.roster import RosterScreen
+from cstui.tui.screens.scorecard import ScorecardScreen
+
+STAMP = "2026-11-14T09:30:00Z"
+
+
+@pytest.fixture
+def audit_db(tmp_path, frozen_clock, monkeypatch, seed_company_at):
+    """The seeded company, every audit row stamped at one frozen moment."""
+    from cstui.store import cards, checkpoints, core, periods, roster
+
+    for module in (cards, checkpoints, core, periods, roster):
+        monkeypatch.setattr(module, "now", lambda: STAMP)
+    path = seed_company_at(tmp_path / "company.db")
+    with Store.open(path, login="sup1") as store:
+        store.save_scorecard("E001", "2026-10", store.scorecard("E001", "2026-10").values | {"sales_actual": "99999"}, 1)
+    return path
+
+
+async def idle(pilot):
+    await settle(pilot)
+
+
+def test_audit_view(audit_db, snap_compare):
+    app = screen_app(audit_db, lambda ctx: AuditScreen(ctx), login="boss")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=idle)
+
+
+def test_audit_view_filtered_in_chinese(audit_db, snap_compare):
+    async def filtered(pilot):
+        await settle(pilot)
+        await pilot.press(*"E001")
+        await settle(pilot)
+
+    app = screen_app(audit_db, lambda ctx: AuditScreen(ctx), login="boss", lang="zh")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=filtered)
+
+
+def test_card_history_modal(audit_db, snap_compare):
+    async def opened(pilot):
+        await settle(pilot)
+        pilot.app.screen.set_focus(None)
+        await pilot.press("c")
+        await settle(pilot)
+
+    app = screen_app(audit_db, lambda ctx: ScorecardScreen(ctx, "E001"), login="sup1")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
+async def test_a_manager_opens_the_trail_with_4_filters_it_and_goes_back(company_db, make_app_at):
+    app = make_app_at(company_db, login="boss")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AuditScreen) and len(screen.rows) > 20
+        await pilot.press(*"sup")  # typed into the filter, which has the focus
+        await settle(pilot)
+        assert screen.rows == [] or all("sup" in (r["who"] + r["action"] + r["entity"] + (r["key"] or "")) for r in screen.rows)
+        await pilot.press("backspace", "backspace", "backspace", *"E103")
+        await settle(pilot)
+        assert {r["key"] for r in screen.rows} >= {"E103"} and all("E103" in (r["key"] or "") for r in screen.rows)
+        await pilot.press("tab", "down")
+        await settle(pilot)
+        assert "#" in str(screen.query_one("#audit-detail").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+
+
+async def test_the_audit_view_is_not_offered_to_a_supervisor(company_db, make_app_at):
+    app = make_app_at(company_db, login="sup1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert app.check_action("audit", ()) is False
+
+
+async def test_a_saved_card_shows_in_its_change_history(company_db, make_app_at):
+    app = make_app_at(company_db, login="sup1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the roster's first row: E001's scorecard
+        await settle(pilot)
+        card = app.screen
+        assert isinstance(card, ScorecardScreen)
+        card.set_focus(None)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CardHistoryModal)
+        before = app.screen.query_one("#card-history-table").row_count
+        await pilot.press("escape")
+        await settle(pilot)
+        with Store.open(company_db, login="boss") as other:  # a manager corrects the card meanwhile
+            current = other.scorecard("E001", str(card.month))
+            other.save_scorecard("E001", str(card.month), current.values | {"sales_actual": "12345"}, current.version)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        table = app.screen.query_one("#card-history-table")
+        assert table.row_count == before + 1
+        assert "boss" in [str(c) for c in table.get_row_at(0)]
