@@ -86,6 +86,70 @@ class HistoryMixin(PeriodsMixin):
             cards[employee_id] = dict(sorted(cards[employee_id].items()))
         return history
 
+    def latest_checkpoint(self, scheme: str, fingerprint: str, team: str, until: Period | str) -> Checkpoint | None:
+        """The team's latest checkpoint before ``until``'s first month under these parameters (what
+        :meth:`team_histories` resumes from), or None."""
+        self._require_visible(team, "the grading input")
+        found = self._latest_checkpoint(scheme, fingerprint, team, str(as_period(until).months()[0]))
+        return None if found is None else Checkpoint(Period.parse(found[0]), loads(found[1]))
+
+    def employees_with_data(self, employee_ids: Iterable[str], until: Period | str) -> set[str]:
+        """Those of ``employee_ids`` with a scorecard, incident or override up to ``until``."""
+        ids = list(dict.fromkeys(employee_ids))
+        if not ids:
+            return set()
+        last, marks = str(as_period(until).last_month), ", ".join("?" * len(ids))
+        found: set[str] = set()
+        for table in ("scorecards", "incidents", "overrides"):
+            sql = f"SELECT DISTINCT employee_id FROM {table} WHERE employee_id IN ({marks}) AND period <= ?"
+            found.update(row[0] for row in self.conn.execute(sql, [*ids, last]))
+        return found
+
+    def member_histories(self, scheme: str, until: Period | str, employee_ids: Iterable[str], checkpoints: dict[str, Checkpoint | None]) -> list[TeamHistory]:
+        """Histories of just ``employee_ids`` (on ``scheme``), one per team, each resuming from
+        ``checkpoints[team]``: for a model whose levels are per employee, a page of the roster
+        replays its own rows, not their teams. Teams missing from ``checkpoints`` start afresh."""
+        ids = list(dict.fromkeys(employee_ids))
+        if not ids:
+            return []
+        last, marks = str(as_period(until).last_month), ", ".join("?" * len(ids))
+        scope, params = self._team_scope("team")
+        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({marks}) AND +scheme = ? AND {scope} ORDER BY team, id", [*ids, scheme, *params])
+        histories: dict[str, TeamHistory] = {}
+        team_of: dict[str, str] = {}
+        for row in rows:
+            e = employee_from_row(row)
+            history = histories.setdefault(e.team, TeamHistory(e.team, [], {}, {}, checkpoints.get(e.team)))
+            history.employees.append(e)
+            history.cards[e.id] = {}
+            team_of[e.id] = e.team
+
+        def after(employee_id: str) -> str:
+            checkpoint = histories[team_of[employee_id]].checkpoint
+            return str(checkpoint.month) if checkpoint is not None else ""
+
+        kept = list(team_of)
+        if not kept:
+            return []
+        where = f"employee_id IN ({', '.join('?' * len(kept))}) AND period <= ?"
+        for employee_id, period, values, version in self.conn.execute(
+            f'SELECT employee_id, period, "values", version FROM scorecards WHERE {where} ORDER BY employee_id, period', [*kept, last]
+        ):
+            if period > after(employee_id):
+                month = _MONTHS[period]
+                histories[team_of[employee_id]].cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
+        for row in self._rows(f"SELECT * FROM incidents WHERE {where} AND deleted = 0 ORDER BY employee_id, period, date, id", [*kept, last]):
+            if row["period"] > after(row["employee_id"]):
+                by_month, month = histories[team_of[row["employee_id"]]].cards[row["employee_id"]], _MONTHS[row["period"]]
+                by_month.setdefault(month, Scorecard(row["employee_id"], month, {}, [], 0)).incidents.append(incident_from_row(row))
+        for employee_id in kept:  # an incident-only month may have landed out of order
+            cards = histories[team_of[employee_id]].cards
+            cards[employee_id] = dict(sorted(cards[employee_id].items()))
+        for row in self._rows(f"SELECT * FROM overrides WHERE {where} ORDER BY period, id", [*kept, last]):
+            if row["period"] > after(row["employee_id"]):
+                histories[team_of[row["employee_id"]]].overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
+        return list(histories.values())
+
 
 class _MonthCache(dict):
     """Period.parse once per distinct month string (a team has thousands of cards, few months)."""

@@ -233,6 +233,22 @@ def m006_incident_natural_key(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m007_employee_name_pinyin(conn: sqlite3.Connection) -> None:
+    """The roster's pinyin search and sort key (see cstui.store.pinyin), filled for existing rows."""
+    from cstui.store.pinyin import SQL_FUNCTION, register
+
+    register(conn)
+    _run(
+        conn,
+        f"""
+        ALTER TABLE employees ADD COLUMN name_pinyin TEXT;
+        UPDATE employees SET name_pinyin = {SQL_FUNCTION}(name);
+        CREATE INDEX idx_employees_name_pinyin ON employees(name_pinyin);
+        """,
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
