@@ -135,6 +135,28 @@ def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
         return [CardProblem("(card)", str(exc))]
 
 
+def three_way(base: Mapping[str, object], mine: Mapping[str, object], theirs: Mapping[str, object]) -> tuple[dict, list[str]]:
+    """Merge two edits of one card made from ``base``: (merged values, fields both changed differently).
+
+    A field only one side changed takes that side's value; one both changed to the same value
+    is no clash. Blank and missing are the same (a field left empty). For a clashing field
+    the merge keeps ``mine`` (the person saving decides, having been asked).
+    """
+    def norm(values: Mapping[str, object]) -> dict[str, str]:
+        return {k: str(v) for k, v in values.items() if not is_blank(v)}
+
+    base, mine, theirs = norm(base), norm(mine), norm(theirs)
+    merged, clashes = {}, []
+    for field in sorted(base.keys() | mine.keys() | theirs.keys()):
+        was, ours, other = base.get(field), mine.get(field), theirs.get(field)
+        value = other if ours == was else ours
+        if ours != was and other != was and ours != other:
+            clashes.append(field)
+        if value is not None:
+            merged[field] = value
+    return merged, clashes
+
+
 # -- grading with invalid cards ---------------------------------------------------------------
 
 

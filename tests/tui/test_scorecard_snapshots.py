@@ -83,7 +83,7 @@ def test_conflict_modal_compares_side_by_side(company_db, snap_compare, monkeypa
         with Store.open(company_db, login="sup1", create=False) as other:
             card = other.scorecard("E001", "2026-10")
             other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000"}, card.version)
-        await pilot.press("ctrl+u", *"99999", "ctrl+s")
+        await pilot.press("tab", "ctrl+u", *"99999", "ctrl+s")  # the same field: a clash, asked
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)

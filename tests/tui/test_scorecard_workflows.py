@@ -187,3 +187,37 @@ async def test_a_viewer_sees_no_save_and_cannot_type(company_db):
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert stored(company_db, "E001").version == 1
+
+
+async def test_edits_of_different_fields_merge_and_save(company_db):
+    """Someone saved the sales; I changed the target: both stay, saved, and I am told whose."""
+    app = scorecard(company_db, "E001")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with Store.open(company_db, login="sup1", create=False) as other:
+            card = other.scorecard("E001", "2026-10")
+            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000"}, card.version)
+        await pilot.press("ctrl+u", *"65000", "ctrl+s")  # the target
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictModal)
+        assert any("sup1 saved first" in n.message and "merged" in n.message for n in app._notifications)
+        assert not app.screen.dirty
+    card = stored(company_db, "E001")
+    assert (card.values["sales_target"], card.values["sales_actual"], card.version) == ("65000", "70000", 3)
+
+
+async def test_keep_mine_keeps_their_change_to_another_field(company_db):
+    """Both changed the sales (asked; I keep mine), they also changed the target: theirs stays."""
+    app = scorecard(company_db, "E001")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with Store.open(company_db, login="sup1", create=False) as other:
+            card = other.scorecard("E001", "2026-10")
+            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000", "sales_target": "61000"}, card.version)
+        await pilot.press("tab", "ctrl+u", *"99999", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("k", "ctrl+s")
+        await settle(pilot)
+    card = stored(company_db, "E001")
+    assert (card.values["sales_target"], card.values["sales_actual"]) == ("61000", "99999")

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 
 from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.values import ValueProblem, format_number
-from cstui.engine.cards import CardRefused, card_problems
+from cstui.engine.cards import CardRefused, card_problems, three_way
 from cstui.engine.model import MetricSpec
 from cstui.store import Conflict, StoreError
 from cstui.tui.context import AppContext
@@ -57,7 +57,8 @@ register(
         "sc.saved": ("Saved {who} {month} (version {version})", "已保存 {who} {month}（版本 {version}）"),
         "sc.fix_first": ("Not saved: fix {fields} first", "未保存：请先修正 {fields}"),
         "sc.reloaded": ("Reloaded the saved scorecard", "已重新载入已保存的考核表"),
-        "sc.kept": ("Your values are kept; ctrl+s replaces theirs", "已保留你的数值；按 ctrl+s 覆盖对方版本"),
+        "sc.kept": ("Your values are kept where you both changed a field; ctrl+s saves", "你们都改过的字段保留你的数值；按 ctrl+s 保存"),
+        "sc.merged": ("{who} saved first and changed {fields}; merged with your changes", "{who} 先保存并修改了 {fields}；已与你的修改合并"),
         "sc.deleted": ("Deleted incident {code}; press u to undo", "已删除奖惩 {code}；按 u 撤销"),
         "sc.restored": ("Restored incident {code}", "已恢复奖惩 {code}"),
         "sc.recorded": ("Recorded incident {code}", "已记录奖惩 {code}"),
@@ -349,16 +350,24 @@ class ScorecardScreen(Screen):
     def _refused(self) -> bool:
         """Each refused field marked beside it; one message naming them; nothing saved."""
         self.refresh_live()
-        names = {s.key: metric_label(s, self.ctx.lang) for s in self.specs}
-        labels = [names.get(field, field) for field in self.errors]
-        self.notify(self.ctx.t("sc.fix_first", fields=", ".join(labels)), severity="error")
+        self.notify(self.ctx.t("sc.fix_first", fields=", ".join(self._labels(list(self.errors)))), severity="error")
         return False
 
     def _conflict(self, conflict: Conflict, yours: dict[str, str]) -> None:
+        """Someone saved first: a three-way merge from the card this screen loaded. Fields only
+        one of you changed merge (and save); a field you both changed asks."""
         theirs_card = self.ctx.store.scorecard(self.employee_id, self.month)
+        merged, clashes = three_way(self.saved, yours, theirs_card.values)
+        theirs_changed = [k for k in merged if str(theirs_card.values.get(k, "")) != str(self.saved.get(k, ""))]
+        self.saved, self.version = dict(theirs_card.values), theirs_card.version
+        self._fill(merged)
+        if not clashes:
+            self.notify(self.ctx.t("sc.merged", who=conflict.who or "?", fields=", ".join(self._labels(theirs_changed))))
+            self.save()
+            return
         rows = [
             (metric_label(s, self.ctx.lang), str(theirs_card.values.get(s.key, "")), yours.get(s.key, ""))
-            for s in self.specs
+            for s in self.specs if s.key in clashes
         ]
         modal = ConflictModal(self.ctx, conflict.who, conflict.when, (self.version, theirs_card.version), rows)
 
@@ -366,12 +375,22 @@ class ScorecardScreen(Screen):
             if choice == "reload":
                 self.load()
                 self.notify(self.ctx.t("sc.reloaded"))
-            elif choice == "keep":
-                self.saved, self.version = dict(theirs_card.values), theirs_card.version
+            elif choice == "keep":  # theirs in every other field stays; ctrl+s saves the merge
                 self._head()
                 self.notify(self.ctx.t("sc.kept"))
 
         self.app.push_screen(modal, chosen)
+
+    def _fill(self, values: dict[str, str]) -> None:
+        with self.prevent(Input.Changed):
+            for spec in self.specs:
+                self.query_one(f"#m-{spec.key}", Input).value = str(values.get(spec.key, ""))
+        self._validate()
+        self.refresh_live()
+
+    def _labels(self, fields: list[str]) -> list[str]:
+        names = {s.key: metric_label(s, self.ctx.lang) for s in self.specs}
+        return [names.get(field, field) for field in fields]
 
     def action_back(self) -> None:
         if not self.dirty:
