@@ -59,6 +59,17 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         values, version = (card_values(row["values"]), row["version"]) if row else ({}, 0)
         return Scorecard(employee_id, month, values, self.incidents(employee_id, month), version)
 
+    def scorecard_stamp(self, employee_id: str, month: Period | str) -> tuple[int, str | None]:
+        """(version, who saved it) of one card, one indexed row: what an open screen polls."""
+        row = self._one(
+            "SELECT s.version, s.updated_by, e.team FROM scorecards s JOIN employees e ON e.id = s.employee_id "
+            "WHERE s.employee_id = ? AND s.period = ?", (employee_id, str(as_month(month))),
+        )
+        if row is None:
+            return 0, None
+        self._require_visible(row["team"], f"the scorecard of employee {employee_id}")
+        return row["version"], row["updated_by"]
+
     def save_scorecard(
         self, employee_id: str, month: Period | str, values: Mapping[str, object], expected_version: int, scheme=None
     ) -> int:

@@ -145,6 +145,9 @@ def _seeded_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
+    # an open scorecard polls for other saves every few seconds: tests that save from a second
+    # connection call _watch_card() themselves, so a slow machine cannot fire it mid-test
+    monkeypatch.setattr("cstui.tui.screens.scorecard.POLL_S", 3600.0)
     monkeypatch.setenv("CSTUI_TODAY", TODAY)
     for var in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)

@@ -221,3 +221,24 @@ async def test_keep_mine_keeps_their_change_to_another_field(company_db):
         await settle(pilot)
     card = stored(company_db, "E001")
     assert (card.values["sales_target"], card.values["sales_actual"]) == ("61000", "99999")
+
+
+async def test_an_open_card_learns_that_someone_else_saved_it(company_db):
+    app = scorecard(company_db, "E001")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with Store.open(company_db, login="sup1", create=False) as other:
+            card = other.scorecard("E001", "2026-10")
+            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000"}, card.version)
+        app.screen._watch_card()  # what the screen's timer does every few seconds
+        await settle(pilot)
+        assert app.screen.query_one("#m-sales_actual").value == "70000"  # untouched: shown at once
+        assert any("sup1 saved this card" in n.message for n in app._notifications)
+        await pilot.press("ctrl+u", *"65000")  # now editing the target
+        with Store.open(company_db, login="sup1", create=False) as other:
+            card = other.scorecard("E001", "2026-10")
+            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "71000"}, card.version)
+        app.screen._watch_card()
+        await settle(pilot)
+        assert app.screen.query_one("#m-sales_target").value == "65000"  # my typing is kept
+        assert any("while you edit it" in n.message for n in app._notifications)

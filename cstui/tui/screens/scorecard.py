@@ -28,6 +28,7 @@ from cstui.tui.modals.incident import IncidentModal
 from cstui.tui.modals.unsaved import UnsavedModal
 from cstui.tui.widgets.footer import KeysFooter
 
+POLL_S = 3.0  # how often an open card asks whether someone else saved it (one indexed row)
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
 register(
@@ -58,6 +59,11 @@ register(
         "sc.fix_first": ("Not saved: fix {fields} first", "未保存：请先修正 {fields}"),
         "sc.reloaded": ("Reloaded the saved scorecard", "已重新载入已保存的考核表"),
         "sc.kept": ("Your values are kept where you both changed a field; ctrl+s saves", "你们都改过的字段保留你的数值；按 ctrl+s 保存"),
+        "sc.changed_reloaded": ("{who} saved this card (version {version}): shown now", "{who} 保存了这张考核表（版本 {version}）：已显示最新内容"),
+        "sc.changed_editing": (
+            "{who} saved this card (version {version}) while you edit it: your save merges field by field",
+            "{who} 在你编辑时保存了这张考核表（版本 {version}）：保存时将逐字段合并",
+        ),
         "sc.merged": ("{who} saved first and changed {fields}; merged with your changes", "{who} 先保存并修改了 {fields}；已与你的修改合并"),
         "sc.deleted": ("Deleted incident {code}; press u to undo", "已删除奖惩 {code}；按 u 撤销"),
         "sc.restored": ("Restored incident {code}", "已恢复奖惩 {code}"),
@@ -127,6 +133,7 @@ class ScorecardScreen(Screen):
         self.errors: dict[str, str] = {}  # field (or "incident CODE") -> why the scheme refuses it
         self.fields = {spec.key for spec in self.specs}
         self.save_tried = False
+        self.seen_version = 0  # the newest version of the card someone else saved, once noticed
         self.editable = False
 
     def _catalogue(self) -> list:
@@ -167,6 +174,20 @@ class ScorecardScreen(Screen):
             for key in ("date", "code", "count", "points", "note"):
                 table.add_column(t(f"sc.col.{key}"), key=key)
         self.load()
+        self.set_interval(POLL_S, self._watch_card)
+
+    def _watch_card(self) -> None:
+        """Another supervisor saved this card: an untouched screen reloads it, one being edited
+        is told (its save will merge field by field)."""
+        version, who = self.ctx.store.scorecard_stamp(self.employee_id, self.month)
+        if version == self.version or version == self.seen_version:
+            return
+        self.seen_version = version
+        if not self.dirty:
+            self.load()
+            self.notify(self.ctx.t("sc.changed_reloaded", who=who or "?", version=version))
+        else:
+            self.notify(self.ctx.t("sc.changed_editing", who=who or "?", version=version), timeout=8)
 
     # -- loading ----------------------------------------------------------------------------
 
