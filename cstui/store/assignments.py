@@ -14,7 +14,8 @@ from cstui.domain import Employee, Period
 from cstui.store.cards import CardsMixin
 from cstui.store.codec import employee_from_row, now
 from cstui.store.periods import as_month
-from cstui.store.timeline import Assignment
+from cstui.store.errors import StoreError
+from cstui.store.timeline import Assignment, scheme_at
 
 
 class AssignmentsMixin(CardsMixin):
@@ -23,20 +24,26 @@ class AssignmentsMixin(CardsMixin):
         self.employee(employee_id)  # NotFound / AccessDenied as for the employee
         return self._timelines([employee_id]).get(employee_id, [])
 
-    def assign_scheme(self, employee_id: str, scheme: str, since: Period | str, level: str | None = None) -> Employee:
+    def assign_scheme(self, employee_id: str, scheme: str, since: Period | str, level: str | None = None, *, if_changed: bool = False) -> Employee:
         """Put the employee on ``scheme`` from month ``since`` on, replayed from ``level``.
 
         Earlier months keep their scheme (graded and recorded under it). Refused when
         ``since`` lies in a closed period, when the scheme is not installed, or when a stored
         card of a month the new scheme now judges is invalid under it. Audited.
+        ``if_changed`` (a roster file): nothing happens when ``since`` is on ``scheme`` already
+        and no assignment starts in that month (a file listing everyone's since-month restarts
+        no one's replay).
         """
         month = str(as_month(since))
         with self.write():
             row = self._employee_row(employee_id)
             self._require_write(row["team"], f"employee {employee_id}")
             self._require_open(Period.parse(month), f"assigning employee {employee_id} from {month}")
-            self._scheme_for_cards(scheme)  # installed (a file cannot judge stored cards)
+            _check_level(self._scheme_for_cards(scheme), level)  # installed: a file cannot judge stored cards
             line = self._timelines([employee_id]).get(employee_id, [])
+            unchanged = if_changed and line and scheme_at(line, month) == scheme and all(a.since != month for a in line)
+            if unchanged or Assignment(employee_id, month, scheme, level) in line:
+                return employee_from_row(row)  # already so: a re-imported roster changes nothing
             before = [a for a in line if a.since == month] or ([a for a in line if a.since < month] or line)[-1:]
             self.conn.execute(
                 "INSERT OR REPLACE INTO scheme_assignments (employee_id, since_month, scheme, level) VALUES (?, ?, ?, ?)",
@@ -48,6 +55,20 @@ class AssignmentsMixin(CardsMixin):
             after = {"since": month, "scheme": scheme, "level": level}
             self._audit("assign-scheme", "scheme_assignments", employee_id, _as_audit(before), after)
         return employee
+
+    def scheme_members(self, scheme: str, month: str | None = None) -> dict[str, str]:
+        """``{employee id: team}`` of the visible employees on ``scheme`` now, or (with
+        ``month``) whose timeline puts that month on ``scheme``."""
+        if month is None:
+            return super().scheme_members(scheme)
+        scope, params = self._team_scope("team")
+        sql = (
+            f"SELECT id, team FROM employees WHERE {scope} AND "
+            "(scheme = ? OR id IN (SELECT employee_id FROM scheme_assignments WHERE scheme = ?))"
+        )
+        candidates = dict(self.conn.execute(sql, [*params, scheme, scheme]))
+        lines = self._timelines(candidates)
+        return {i: team for i, team in candidates.items() if i not in lines or scheme_at(lines[i], month) == scheme}
 
     def _follow_latest_assignment(self, row, month: str, scheme: str, level: str | None) -> Employee:
         """The employee row follows the assignment when it is the latest one (now current)."""
@@ -75,3 +96,8 @@ def _as_audit(assignments: list[Assignment]) -> dict | None:
         return None
     a = assignments[0]
     return {"since": a.since, "scheme": a.scheme, "level": a.level}
+
+
+def _check_level(scheme, level: str | None) -> None:
+    if level is not None and level not in scheme.level_keys:
+        raise StoreError(f"level {level!r} is not on scheme {scheme.name}; expected one of {', '.join(scheme.level_keys)}")
