@@ -164,7 +164,7 @@ def _assign_moves(store, path: Path, moves: list[tuple[int, tuple]]) -> int:
             store.assign_scheme(employee_id, scheme, since, level, if_changed=True)
         except PeriodClosed as error:  # refused (exit 4), as any write into a closed period
             raise PeriodClosed(f"{path}:{number}:scheme_since: {error}") from error
-        except (StoreError, CardRefused) as error:
+        except (StoreError, ValueProblem) as error:  # CardRefused is a ValueProblem
             raise InvalidData([f"{path}:{number}:scheme_since: {error}"]) from error
         assigned += store.scheme_assignments(employee_id) != before
     return assigned

@@ -14,7 +14,7 @@ from cstui.domain import Employee, Period
 from cstui.store.cards import CardsMixin
 from cstui.store.codec import employee_from_row, now
 from cstui.store.periods import as_month
-from cstui.store.errors import StoreError
+from cstui.domain.values import ValueProblem
 from cstui.store.timeline import Assignment, scheme_at
 
 
@@ -24,7 +24,7 @@ class AssignmentsMixin(CardsMixin):
         self.employee(employee_id)  # NotFound / AccessDenied as for the employee
         return self._timelines([employee_id]).get(employee_id, [])
 
-    def assign_scheme(self, employee_id: str, scheme: str, since: Period | str, level: str | None = None, *, if_changed: bool = False) -> Employee:
+    def assign_scheme(self, employee_id: str, scheme: str, since: Period | str, level: str | None = None, *, if_changed: bool = False, why: list[str] | None = None) -> Employee:
         """Put the employee on ``scheme`` from month ``since`` on, replayed from ``level``.
 
         Earlier months keep their scheme (graded and recorded under it). Refused when
@@ -32,7 +32,7 @@ class AssignmentsMixin(CardsMixin):
         card of a month the new scheme now judges is invalid under it. Audited.
         ``if_changed`` (a roster file): nothing happens when ``since`` is on ``scheme`` already
         and no assignment starts in that month (a file listing everyone's since-month restarts
-        no one's replay).
+        no one's replay). ``why`` (e.g. a placement's trace) is kept in the audit row.
         """
         month = str(as_month(since))
         with self.write():
@@ -52,7 +52,7 @@ class AssignmentsMixin(CardsMixin):
             employee = self._follow_latest_assignment(row, month, scheme, level)
             self._gate_cards(self._card_months_from(employee_id, month))
             self._invalidate_checkpoints(teams=[row["team"]])
-            after = {"since": month, "scheme": scheme, "level": level}
+            after = {"since": month, "scheme": scheme, "level": level} | ({"why": why} if why else {})
             self._audit("assign-scheme", "scheme_assignments", employee_id, _as_audit(before), after)
         return employee
 
@@ -100,4 +100,4 @@ def _as_audit(assignments: list[Assignment]) -> dict | None:
 
 def _check_level(scheme, level: str | None) -> None:
     if level is not None and level not in scheme.level_keys:
-        raise StoreError(f"level {level!r} is not on scheme {scheme.name}; expected one of {', '.join(scheme.level_keys)}")
+        raise ValueProblem(f"level {level!r} is not on scheme {scheme.name}; expected one of {', '.join(scheme.level_keys)}")
