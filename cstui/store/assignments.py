@@ -11,10 +11,10 @@ sees what it always saw.
 from __future__ import annotations
 
 from cstui.domain import Employee, Period
+from cstui.domain.values import ValueProblem
 from cstui.store.cards import CardsMixin
 from cstui.store.codec import employee_from_row, now
 from cstui.store.periods import as_month
-from cstui.domain.values import ValueProblem
 from cstui.store.timeline import Assignment, scheme_at
 
 
