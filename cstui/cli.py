@@ -399,6 +399,37 @@ def period_reopen(ctx, period, reason):
     click.echo(f"{p} reopened")
 
 
+@cli.group("employee")
+def employee_group():
+    """Look up employees."""
+
+
+@employee_group.command("show")
+@click.argument("employee_id")
+@click.option("--period", "period_text", help="As of this month (default: last month).")
+@click.pass_context
+def employee_show(ctx, employee_id, period_text):
+    """An employee and their level now: the level the TUI shows on every screen (cstui.levels)."""
+    from cstui.clock import default_period
+    from cstui.domain import Period
+    from cstui.levels import CurrentLevels
+    from cstui.schemes import catalog
+
+    period = Period.parse(period_text).last_month if period_text else default_period()
+    from cstui.errors import InvalidData
+    from cstui.store import NotFound
+
+    with _open_store(ctx) as store:
+        try:
+            e = store.employee(employee_id)
+        except NotFound as error:  # a mistyped id is bad input (exit 3), not a failure
+            raise InvalidData([str(error)]) from None
+        level = CurrentLevels(store, catalog().get).one(e, period) or e.level or ""
+    rows = [("id", e.id), ("name", e.name), ("team", e.team), ("role", e.role), ("hired", e.hire_date.isoformat()),
+            ("status", e.status), ("scheme", e.scheme or ""), ("starting level", e.level or ""), (f"level now ({period})", level)]
+    _print_table(("field", "value"), rows)
+
+
 @cli.group("user")
 def user_group():
     """Manage who may use this database (admin)."""

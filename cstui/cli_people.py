@@ -1,16 +1,12 @@
 """``cstui employee assign|timeline`` and ``cstui place``: an employee's scheme timeline and
-a new hire's placement, from the command line (registered on :data:`cstui.cli.cli`)."""
+a new hire's placement, from the command line (registered on :data:`cstui.cli.cli` and its
+``employee`` group)."""
 
 from __future__ import annotations
 
 import click
 
-from cstui.cli import _open_store, _print_table, cli
-
-
-@cli.group("employee")
-def employee_group():
-    """An employee's scheme timeline (which scheme grades which months)."""
+from cstui.cli import _open_store, _print_table, cli, employee_group
 
 
 @employee_group.command("assign")

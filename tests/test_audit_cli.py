@@ -80,3 +80,17 @@ def test_two_imports_of_one_incident_file_at_once_store_it_once(tmp_path):
     assert outputs == ["same.csv: 1 incident (0 new, 1 already recorded)", "same.csv: 1 incident (1 new, 0 already recorded)"]
     with Store.open(db) as s:
         assert len(s.incidents("3001", "2026-10", include_deleted=True)) == 1
+
+
+def test_check_names_a_row_edited_with_sqlite3(tmp_path):
+    """`cstui check` walks the chain too: the nightly check catches an edit the day it happens."""
+    db = company(tmp_path)
+    assert run(db, "check").exit_code == 0
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_is_permanent_update")
+    target = conn.execute("SELECT id FROM audit WHERE entity = 'scorecards' ORDER BY id DESC LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE audit SET who = 'nobody' WHERE id = ?", (target,))
+    conn.close()
+    checked = run(db, "check")
+    assert checked.exit_code == 3
+    assert f"audit row {target}: " in checked.output and "audit trail broken" in checked.output

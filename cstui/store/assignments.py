@@ -10,6 +10,8 @@ sees what it always saw.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cstui.domain import Employee, Period
 from cstui.domain.values import ValueProblem
 from cstui.store.cards import CardsMixin
@@ -55,6 +57,11 @@ class AssignmentsMixin(CardsMixin):
             after = {"since": month, "scheme": scheme, "level": level} | ({"why": why} if why else {})
             self._audit("assign-scheme", "scheme_assignments", employee_id, _as_audit(before), after)
         return employee
+
+    def schemes_in_month(self, employee_ids: Iterable[str], month: Period | str) -> dict[str, str | None]:
+        """``{employee id: the scheme judging and grading their month}`` (their timeline's)."""
+        month = str(as_month(month))
+        return {e: scheme for (e, _), scheme in self._schemes_at((e, month) for e in employee_ids).items()}
 
     def scheme_members(self, scheme: str, month: str | None = None) -> dict[str, str]:
         """``{employee id: team}`` of the visible employees on ``scheme`` now, or (with

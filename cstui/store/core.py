@@ -10,6 +10,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from cstui.store.pinyin import register as register_pinyin
 from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
 from cstui.store.codec import dumps, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
@@ -90,6 +91,7 @@ class StoreCore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            register_pinyin(conn)  # employee writes fill their pinyin search key with it
             store = cls(path, conn, login or current_login(path))
             store._prepare()
         except sqlite3.Error as error:

@@ -1,7 +1,7 @@
 """``cstui check``: everything cstui can verify about a database file without changing it.
 
 Each check is a function ``(path, conn) -> [Finding]``; ``CHECKS`` runs them in order. A new
-check (the audit chain, say) is one more function appended to ``CHECKS``.
+check is one more function appended to ``CHECKS``.
 """
 
 from __future__ import annotations
@@ -51,7 +51,19 @@ def check_modes(path: Path, conn: sqlite3.Connection) -> list[Finding]:
     return [Finding(line, EXIT_INVALID) for line in loose_modes(path)]
 
 
-CHECKS: list[Check] = [check_ownership, check_pages, check_schema, check_modes]
+def check_audit(path: Path, conn: sqlite3.Connection) -> list[Finding]:
+    """The audit trail's hash chain, walked whole: the first row edited, forged or deleted."""
+    if schema_version(conn) != SCHEMA_VERSION:
+        return []  # an older layout has no chain yet: the migration builds it
+    from cstui.store.audit import verify_chain
+
+    checked, broken = verify_chain(conn)
+    if broken is None:
+        return []
+    return [Finding(f"{path}: audit trail broken after {checked} sound rows: {broken}", EXIT_INVALID)]
+
+
+CHECKS: list[Check] = [check_ownership, check_pages, check_schema, check_audit, check_modes]
 
 
 def check_database(path: Path) -> list[Finding]:

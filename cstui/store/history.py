@@ -7,8 +7,7 @@ from dataclasses import replace
 
 from cstui.domain import Period, Scorecard
 from cstui.engine.model import Checkpoint, TeamHistory
-from cstui.store.codec import card_values, employee_from_row, incident_from_row, loads, override_from_row
-from cstui.store.codec import dumps
+from cstui.store.codec import card_values, dumps, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
 from cstui.store.timeline import TimelineReader, Window, timelines, window_on
 
@@ -110,12 +109,110 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         )
         employees, windows = [], {}
         for row in rows:
-            line = lines.get(row["id"])
-            window = window_on(line, scheme, first, last) if line else (Window(None, None, row["level"]) if row["scheme"] == scheme else None)
+            window = _window_of(row, lines.get(row["id"]), scheme, first, last)
             if window is not None:
                 employees.append(replace(employee_from_row(row), scheme=scheme, level=window.level))
                 windows[row["id"]] = window
         return employees, windows
+
+    def latest_checkpoint(self, scheme: str, fingerprint: str, team: str, until: Period | str) -> Checkpoint | None:
+        """The team's latest checkpoint before ``until``'s first month under these parameters (what
+        :meth:`team_histories` resumes from), or None."""
+        self._require_visible(team, "the grading input")
+        found = self._latest_checkpoint(scheme, fingerprint, team, str(as_period(until).months()[0]))
+        return None if found is None else Checkpoint(Period.parse(found[0]), loads(found[1]))
+
+    def employees_with_data(self, employee_ids: Iterable[str], until: Period | str) -> set[str]:
+        """Those of ``employee_ids`` with a scorecard, incident or override up to ``until``."""
+        ids = list(dict.fromkeys(employee_ids))
+        if not ids:
+            return set()
+        last, marks = str(as_period(until).last_month), ", ".join("?" * len(ids))
+        found: set[str] = set()
+        for table in ("scorecards", "incidents", "overrides"):
+            sql = f"SELECT DISTINCT employee_id FROM {table} WHERE employee_id IN ({marks}) AND period <= ?"
+            found.update(row[0] for row in self.conn.execute(sql, [*ids, last]))
+        return found
+
+    def member_histories(self, scheme: str, until: Period | str, employee_ids: Iterable[str], checkpoints: dict[str, Checkpoint | None]) -> list[TeamHistory]:
+        """Histories of just ``employee_ids`` (on ``scheme``), one per team, each resuming from
+        ``checkpoints[team]``: for a model whose levels are per employee, a page of the roster
+        replays its own rows, not their teams. Teams missing from ``checkpoints`` start afresh."""
+        ids = list(dict.fromkeys(employee_ids))
+        if not ids:
+            return []
+        period = as_period(until)
+        last = str(period.last_month)
+        histories, team_of, windows = self._member_stretches(scheme, period, ids, checkpoints)
+
+        def wanted(employee_id: str, period: str) -> bool:
+            """A month of the employee's stretch on the scheme, after the team's checkpoint."""
+            checkpoint = histories[team_of[employee_id]].checkpoint
+            return windows[employee_id].holds(period) and (checkpoint is None or period > str(checkpoint.month))
+
+        kept = list(team_of)
+        if not kept:
+            return []
+        where = f"employee_id IN ({', '.join('?' * len(kept))}) AND period <= ?"
+        for employee_id, period, values, version in self.conn.execute(
+            f'SELECT employee_id, period, "values", version FROM scorecards WHERE {where} ORDER BY employee_id, period', [*kept, last]
+        ):
+            if wanted(employee_id, period):
+                month = _MONTHS[period]
+                histories[team_of[employee_id]].cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
+        for row in self._rows(f"SELECT * FROM incidents WHERE {where} AND deleted = 0 ORDER BY employee_id, period, date, id", [*kept, last]):
+            if wanted(row["employee_id"], row["period"]):
+                by_month, month = histories[team_of[row["employee_id"]]].cards[row["employee_id"]], _MONTHS[row["period"]]
+                by_month.setdefault(month, Scorecard(row["employee_id"], month, {}, [], 0)).incidents.append(incident_from_row(row))
+        for employee_id in kept:  # an incident-only month may have landed out of order
+            cards = histories[team_of[employee_id]].cards
+            cards[employee_id] = dict(sorted(cards[employee_id].items()))
+        for row in self._rows(f"SELECT * FROM overrides WHERE {where} ORDER BY period, id", [*kept, last]):
+            if wanted(row["employee_id"], row["period"]):
+                histories[team_of[row["employee_id"]]].overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
+        return list(histories.values())
+
+
+    def _member_stretches(self, scheme: str, period: Period, ids: list[str], checkpoints: dict) -> tuple[dict[str, TeamHistory], dict[str, str], dict[str, Window]]:
+        """The visible ones of ``ids`` on ``scheme`` during ``period``, each as their stretch on it
+        starts (its level): their empty histories by team, their teams and their stretches."""
+        scope, params = self._team_scope("team")
+        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope} ORDER BY team, id", [*ids, *params])
+        lines = self._timelines(ids)
+        histories: dict[str, TeamHistory] = {}
+        team_of: dict[str, str] = {}
+        windows: dict[str, Window] = {}
+        for row in rows:
+            window = _window_of(row, lines.get(row["id"]), scheme, str(period.months()[0]), str(period.last_month))
+            if window is None:
+                continue
+            e = replace(employee_from_row(row), scheme=scheme, level=window.level)
+            if e.team not in histories:
+                histories[e.team] = TeamHistory(e.team, [], {}, {}, _own_copy(checkpoints.get(e.team)))
+            histories[e.team].employees.append(e)
+            histories[e.team].cards[e.id] = {}
+            team_of[e.id], windows[e.id] = e.team, window
+        for history in histories.values():
+            if history.checkpoint is not None:
+                _restart_later_stretches(history.checkpoint.state, windows, str(history.checkpoint.month))
+        return histories, team_of, windows
+
+
+def _own_copy(checkpoint: Checkpoint | None) -> Checkpoint | None:
+    """A checkpoint whose employee entries this history may drop (the caller's stays whole)."""
+    if checkpoint is None:
+        return None
+    state = dict(checkpoint.state)
+    state["employees"] = dict(state.get("employees", {}))
+    return Checkpoint(checkpoint.month, state)
+
+
+def _window_of(row, line, scheme: str, first: str, last: str) -> Window | None:
+    """The employee's stretch on ``scheme`` overlapping first..last; without a timeline (a row
+    written by an older cstui), the whole history when their current scheme is ``scheme``."""
+    if line:
+        return window_on(line, scheme, first, last)
+    return Window(None, None, row["level"]) if row["scheme"] == scheme else None
 
 
 def _restart_later_stretches(state: dict, windows: dict[str, Window], after: str) -> None:

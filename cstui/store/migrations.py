@@ -234,7 +234,23 @@ def m006_incident_natural_key(conn: sqlite3.Connection) -> None:
 
 
 @migration
-def m007_scheme_assignments(conn: sqlite3.Connection) -> None:
+def m007_employee_name_pinyin(conn: sqlite3.Connection) -> None:
+    """The roster's pinyin search and sort key (see cstui.store.pinyin), filled for existing rows."""
+    from cstui.store.pinyin import SQL_FUNCTION, register
+
+    register(conn)
+    _run(
+        conn,
+        f"""
+        ALTER TABLE employees ADD COLUMN name_pinyin TEXT;
+        UPDATE employees SET name_pinyin = {SQL_FUNCTION}(name);
+        CREATE INDEX idx_employees_name_pinyin ON employees(name_pinyin);
+        """,
+    )
+
+
+@migration
+def m008_scheme_assignments(conn: sqlite3.Connection) -> None:
     # An employee's scheme timeline: from since_month on, cards are judged and graded by
     # ``scheme``, replayed from ``level``. employees.scheme/level stay the current (latest)
     # assignment. An existing employee gets one row, since their hire month; the earliest row

@@ -105,6 +105,8 @@ class PeriodsMixin(CheckpointsMixin):
         with self.write():
             self._require_manager("place an employee on a level by hand")
             self._employee_row(o.employee_id)
+            # a closed month's results stand as recorded: a placement into it would silently disagree
+            self._require_open(month, f"override of employee {o.employee_id} from {month}")
             record = {
                 "employee_id": override.employee_id,
                 "period": str(month),
@@ -217,6 +219,40 @@ class PeriodsMixin(CheckpointsMixin):
             if row["employee_id"] not in latest or when > latest[row["employee_id"]][0]:
                 latest[row["employee_id"]] = (when, row["level_after"])
         return {employee_id: level for employee_id, (_, level) in latest.items()}
+
+    def recorded_levels(self, periods: Iterable[Period], employee_ids: Iterable[str] | None = None) -> list[dict]:
+        """Recorded results of ``periods`` on each employee's current scheme: employee_id, period,
+        level_before, level_after, recorded_at (the facts :mod:`cstui.levels` starts from).
+
+        ``employee_ids`` limits the read to those (a roster page); None reads every visible one.
+        """
+        scope, params = self._team_scope("r.team")
+        wanted = [str(as_period(p)) for p in periods]
+        sql = (
+            "SELECT r.employee_id, r.period, r.level_before, r.level_after, r.recorded_at FROM results r "
+            "JOIN employees e ON e.id = r.employee_id AND e.scheme = r.scheme "
+            f"WHERE {scope} AND r.period IN ({', '.join('?' * len(wanted))})"
+        )
+        params += wanted
+        if employee_ids is not None:
+            ids = list(dict.fromkeys(employee_ids))
+            if not ids:
+                return []
+            sql += f" AND r.employee_id IN ({', '.join('?' * len(ids))})"
+            params += ids
+        return [dict(row) for row in self._rows(sql, params)]
+
+    def override_rows(self, employee_ids: Iterable[str] | None = None) -> list[dict]:
+        """Overrides with when they were recorded (``created_at``), oldest first; scoped like :meth:`overrides`."""
+        scope, params = self._team_scope("e.team")
+        sql = f"SELECT o.* FROM overrides o JOIN employees e ON e.id = o.employee_id WHERE {scope}"
+        if employee_ids is not None:
+            ids = list(dict.fromkeys(employee_ids))
+            if not ids:
+                return []
+            sql += f" AND o.employee_id IN ({', '.join('?' * len(ids))})"
+            params += ids
+        return [dict(row) for row in self._rows(sql + " ORDER BY o.id", params)]
 
 
 def _result_row(r: Result, login: str, stamp: str) -> tuple:

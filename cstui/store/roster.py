@@ -97,8 +97,12 @@ class RosterMixin(CheckpointsMixin):
                 params.append(value)
         if search:
             pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR team LIKE ? ESCAPE '\\')")
-            params += [pattern] * 3
+            # a team by its id or either name; a name as written or in pinyin (full or initials)
+            clauses.append(
+                "(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR team LIKE ? ESCAPE '\\' OR name_pinyin LIKE ? ESCAPE '\\' "
+                "OR team IN (SELECT t.id FROM teams t WHERE t.name LIKE ? ESCAPE '\\' OR t.name_zh LIKE ? ESCAPE '\\'))"
+            )
+            params += [pattern] * 6
         return " AND ".join(clauses), params
 
     def employees(
@@ -117,11 +121,30 @@ class RosterMixin(CheckpointsMixin):
             raise StoreError(f"cannot sort employees by {order_by!r}: expected one of {', '.join(ORDER_COLUMNS)}")
         where, params = self._employee_where(team, scheme, status, search)
         direction = "DESC" if descending else "ASC"
-        sql = f"SELECT * FROM employees WHERE {where} ORDER BY {order_by} {direction}, id {direction}"
+        column = "COALESCE(name_pinyin, name)" if order_by == "name" else order_by  # 中文 names in pinyin order
+        sql = f"SELECT * FROM employees WHERE {where} ORDER BY {column} {direction}, id {direction}"
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params += [-1 if limit is None else int(limit), int(offset)]
         return [employee_from_row(row) for row in self._rows(sql, params)]
+
+    def employees_by_ids(self, ids: list[str]) -> list[Employee]:
+        """The visible employees among ``ids``, in the order given (a page of a sort done outside SQL)."""
+        if not ids:
+            return []
+        scope, params = self._team_scope("team")
+        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope}", [*ids, *params])
+        by_id = {row["id"]: employee_from_row(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def roster_schemes(self) -> list[str]:
+        """The schemes the visible employees are on."""
+        where, params = self._employee_where(None, None, None, None)
+        return [row[0] for row in self.conn.execute(f"SELECT DISTINCT scheme FROM employees WHERE {where} AND scheme IS NOT NULL ORDER BY scheme", params)]
+
+    def change_stamp(self) -> int:
+        """The latest audit row's id: every write audits, so a cache keyed by it is never stale."""
+        return self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
 
     def scheme_members(self, scheme: str) -> dict[str, str]:
         """``{employee id: team}`` of the employees on ``scheme`` this login may see (scoped like
@@ -220,13 +243,14 @@ def _stored_fields(e: Employee, row, keep: frozenset[str]) -> dict:
 
 
 _INSERT = (
-    "INSERT INTO employees (id, name, team, role, hire_date, status, login, scheme, level, version, updated_by, updated_at) "
-    "VALUES (:id, :name, :team, :role, :hire_date, :status, :login, :scheme, :level, :version, :updated_by, :updated_at)"
+    "INSERT INTO employees (id, name, team, role, hire_date, status, login, scheme, level, version, updated_by, updated_at, name_pinyin) "
+    "VALUES (:id, :name, :team, :role, :hire_date, :status, :login, :scheme, :level, :version, :updated_by, :updated_at, "
+    "cstui_name_pinyin(:name))"
 )
 _UPDATE = (
     "UPDATE employees SET name = :name, team = :team, role = :role, hire_date = :hire_date, status = :status, "
     "login = :login, scheme = :scheme, level = :level, version = :version, updated_by = :updated_by, "
-    "updated_at = :updated_at WHERE id = :id"
+    "updated_at = :updated_at, name_pinyin = cstui_name_pinyin(:name) WHERE id = :id"
 )
 # An ordinary edit of scheme/level (a form, an import without scheme_since) changes the CURRENT
 # assignment, as the employee row always did; a new employee's first assignment starts at hire.

@@ -20,9 +20,11 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
 from cstui.clock import default_period
@@ -76,6 +78,7 @@ register(
 keep_message_loops_alive()
 
 MODE_KEYS = {"roster": "1", "board": "2", "schemes": "3"}
+TYPING_ACTIONS = {"goto", "period", "help", "audit"}  # bound to keys a text field would type (1 2 3 4 [ ] ?)
 SCREENS = Binding.Group("Screens", compact=True)
 PERIOD = Binding.Group("Period", compact=True)
 
@@ -103,7 +106,7 @@ class CstuiApp(App[None]):
         Binding("left_square_bracket", "period(-1)", "Prev period", key_display="[", group=PERIOD),
         Binding("right_square_bracket", "period(1)", "Next period", key_display="]", group=PERIOD),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("f1", "help", "Help", show=False),  # where a text field takes "?"
+        Binding("f1", "help_anywhere", "Help", key_display="F1"),  # where a text field takes "?"
         Binding("escape", "back", "Back", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -148,13 +151,26 @@ class CstuiApp(App[None]):
 
     # -- actions ------------------------------------------------------------------------------
 
-    def action_goto(self, mode: str) -> None:
-        self.switch_mode(mode)
+    async def action_goto(self, mode: str) -> None:
+        """1 2 3 always open the Roster, Board, Schemes themselves: a history or scorecard left
+        open on that screen's stack is closed (one with unsaved changes stays, to be saved)."""
+        await self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not getattr(self.screen, "dirty", False):
+            await self.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "audit":
-            return self.ctx.store.user.is_manager
+        # printable app keys type into a focused text field, so they are not claimed there
+        # (footer, help, palette); F1 opens help from anywhere
+        # (the command palette's own field does not count: it lists the screen's keys as they are)
+        typing = isinstance(self.focused, (Input, TextArea)) and not isinstance(self.screen, CommandPalette)
+        if action in TYPING_ACTIONS:
+            return not typing and (action != "audit" or self.ctx.store.user.is_manager)
+        if action == "help_anywhere":
+            return typing
         return True
+
+    def action_help_anywhere(self) -> None:
+        self.action_help()
 
     def action_audit(self) -> None:
         from cstui.tui.screens.audit import AuditScreen

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cstui.domain import Period
+from cstui.levels import CurrentLevels
 from cstui.schemes import Scheme, SchemeError, catalog
 from cstui.store import Store
 from cstui.tui.i18n import translate
@@ -33,3 +35,34 @@ class AppContext:
             return self.scheme(name), None
         except SchemeError as exc:
             return None, str(exc)
+
+    # -- one answer for every screen: the level now, and labels in the user's language ----------
+
+    @cached_property
+    def levels(self) -> CurrentLevels:
+        """Each employee's level now (see :mod:`cstui.levels`), cached until the store changes."""
+        return CurrentLevels(self.store, self.scheme)
+
+    def level_now(self, employees, period: Period | None = None) -> dict[str, str]:
+        return self.levels.of(employees, period or self.period)
+
+    def level_label(self, scheme_name: str | None, key: str | None, full: bool = False) -> str:
+        """A level in the user's language: the scheme's 中文 label in zh; in English the key (short,
+        and the name files and commands use), or with ``full`` the scheme's English label."""
+        if not key or (self.lang != "zh" and not full):
+            return key or ""
+        scheme, _problem = self.try_scheme(scheme_name)
+        for level in scheme.levels if scheme is not None else []:
+            if level.key == key:
+                return (level.label_zh if self.lang == "zh" else level.label) or key
+        return key
+
+    @cached_property
+    def _team_names(self) -> dict[str, str]:
+        return {row["id"]: (row.get("name_zh") or row["id"]) for row in self.store.teams()}
+
+    def team_label(self, team: str | None) -> str:
+        """A team as the roster names it: its 中文 name in zh, its id in English."""
+        if not team:
+            return ""
+        return self._team_names.get(team, team) if self.lang == "zh" else team

@@ -86,7 +86,7 @@ def test_manager_sees_and_changes_all_teams(store, open_as):
     assert mia.count_employees() == 5
     mia.save_scorecard("2001", "2026-10", five_card(), 0)
     mia.close_period("2026-10")
-    mia.add_override(Override("1001", Period.parse("2026-10"), "3-star", "outstanding", ""))
+    mia.add_override(Override("1001", Period.parse("2026-11"), "3-star", "outstanding", ""))  # 2026-10 is closed now
     assert mia.overrides("1001")[0].author == "mia"
     with pytest.raises(AccessDenied):
         mia.add_user("eve", "admin")

@@ -100,3 +100,14 @@ def test_supervisor_sees_only_own_teams_results(store, open_as):
     store.record_results([result(), result("2001", team="T2")])
     store.add_user("sam", "supervisor", ["T1"])
     assert [r["employee_id"] for r in open_as("sam").results("2026-10")] == ["1001"]
+
+
+def test_an_override_into_a_closed_month_is_refused_with_the_reason(store):
+    from cstui.domain import Override
+
+    store.close_period("2026-Q3")  # closes 2026-09 through its quarter
+    with pytest.raises(PeriodClosed, match=r"override of employee 1001 from 2026-09: period 2026-Q3 is closed \(by alice"):
+        store.add_override(Override("1001", Period.parse("2026-09"), "3-star", "outstanding", ""))
+    assert store.overrides("1001") == []
+    store.add_override(Override("1001", Period.parse("2026-10"), "3-star", "outstanding", ""))  # an open month
+    assert [o.period for o in store.overrides("1001")] == [Period.parse("2026-10")]

@@ -135,3 +135,14 @@ def test_a_later_stretch_on_the_same_scheme_restarts_from_its_level_after_a_chec
     assert history.checkpoint is not None and "1001" not in history.checkpoint.state["employees"]
     assert next(e for e in history.employees if e.id == "1001").level == "1-star"
     assert list(history.cards["1001"]) == [M("2026-05"), M("2026-06")]
+
+
+def test_member_histories_follow_the_timeline_too(store):
+    """The level-now path (cstui.levels) reads one employee's history the same way."""
+    store = switched(store)
+    (history,) = store.member_histories("five-tier", "2026-Q3", ["1001", "1002"], {})
+    (moved,) = history.employees
+    assert (moved.id, moved.level) == ("1001", "senior") and list(history.cards["1001"]) == [M(m) for m in FIVE_MONTHS[:3]]
+    assert store.member_histories("star-levels", "2026-Q3", ["1001"], {}) == []
+    (june,) = store.member_histories("star-levels", "2026-06", ["1001"], {})
+    assert list(june.cards["1001"]) == [M(m) for m in STAR_MONTHS]

@@ -31,3 +31,15 @@ def test_override_modal(company_db, snap_compare):
         await settle(pilot)
 
     assert snap_compare(history(company_db, "E001"), terminal_size=(80, 24), run_before=override)
+
+
+def test_override_picker_open_lists_each_label_once(company_db, snap_compare):
+    async def pick(pilot):
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        pilot.app.screen.query_one("#override-level").focus()
+        await pilot.press("enter")  # the level list opens
+        await settle(pilot)
+
+    assert snap_compare(history(company_db, "E203"), terminal_size=(80, 24), run_before=pick)

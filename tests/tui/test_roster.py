@@ -130,12 +130,14 @@ async def test_sort_cycles_columns_and_reverses(make_app, settle):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")  # by name
         await settle(pilot)
+        from cstui.store.pinyin import name_pinyin
+
         names = [app.screen.table.row(i)[1] for i in range(app.screen.table.count)]
-        assert names == sorted(names)
+        assert names == sorted(names, key=name_pinyin)  # 中文 names in pinyin order
         assert app.screen.table.sort_key == "name"
         await pilot.press("S")
         await settle(pilot)
-        assert [app.screen.table.row(i)[1] for i in range(app.screen.table.count)] == sorted(names, reverse=True)
+        assert [app.screen.table.row(i)[1] for i in range(app.screen.table.count)] == names[::-1]
         await pilot.press("s")  # by team
         await settle(pilot)
         teams = [app.screen.table.row(i)[2] for i in range(app.screen.table.count)]

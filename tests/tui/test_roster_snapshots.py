@@ -35,6 +35,22 @@ def test_roster_sorted_by_name_descending(make_app, snap_compare):
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=sort)
 
 
+def test_roster_sorted_by_level(make_app, snap_compare):
+    async def sort(pilot):
+        await pilot.press(*"s" * 5)  # id → name → team → role → scheme → level
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=sort)
+
+
+def test_roster_sorted_by_level_in_chinese(make_app, snap_compare):
+    async def sort(pilot):
+        await pilot.press(*"s" * 5)
+        await settle(pilot)
+
+    assert snap_compare(make_app(lang="zh"), terminal_size=(80, 24), run_before=sort)
+
+
 def test_employee_form_with_validation_errors(make_app, snap_compare):
     async def add_badly(pilot):
         await pilot.press("a", *"E 9", "tab", *"新员工")

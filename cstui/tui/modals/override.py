@@ -31,6 +31,10 @@ register(
         "override.need_reason": ("a reason is required", "必须填写原因"),
         "override.need_month": ("From month: expected a month such as 2026-10", "生效月份：应为月份，如 2026-10"),
         "override.need_level": ("pick a level", "请选择级别"),
+        "override.closed": (
+            "{month} is closed: its results stand as recorded; a manager reopens it first",
+            "{month} 已关闭：其结果按已记录的为准；请经理先重新打开该周期",
+        ),
     }
 )
 
@@ -59,7 +63,7 @@ class OverrideModal(ModalScreen[Override | None]):
     def compose(self) -> ComposeResult:
         t = self.ctx.t
         current = dict(self.levels).get(self.current or "", self.current or "-")
-        options = [(f"{label} ({key})" if label != key else key, key) for key, label in self.levels]
+        options = [(option_text(key, label), key) for key, label in self.levels]
         with Vertical(classes="dialog", id="override-dialog"):
             yield Static(t("override.title", who=self.who), classes="dialog-title", markup=False)
             yield Static(t("override.current", level=current), markup=False)
@@ -95,6 +99,9 @@ class OverrideModal(ModalScreen[Override | None]):
         if month is None or not month.is_month:
             error.update(t("override.need_month"))
             return
+        if self.ctx.store.period_status(month) == "closed":  # the store refuses it too; say so here
+            error.update(t("override.closed", month=month))
+            return
         reason = self.query_one("#override-reason", Input).value.strip()
         if not reason:
             error.update(t("override.need_reason"))
@@ -103,3 +110,9 @@ class OverrideModal(ModalScreen[Override | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def option_text(key: str, label: str) -> str:
+    """A level as the picker lists it: its label, with the key only where the label does not say it
+    (``Senior agent (5-star)``, ``初级 (junior)``)."""
+    return label if key.lower() in label.lower() else f"{label} ({key})"

@@ -33,6 +33,7 @@ from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.screens.scorecard import show_number
 from cstui.tui.widgets.footer import KeysFooter
+from cstui.tui.widgets.virtual_table import fit_cell
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
@@ -66,10 +67,10 @@ register(
         "board.sort.decision": ("decision", "结论"),
         "board.sort.pay": ("pay", "薪资"),
         "board.col.employee": ("Employee", "员工"),
-        "board.col.team": ("Team", "组"),
+        "board.col.team": ("Team", "组别"),
         "board.col.score": ("Score", "得分"),
-        "board.col.grade": ("Gr", "等级"),
-        "board.col.rank": ("#", "名次"),
+        "board.col.grade": ("Gr", "评级"),
+        "board.col.rank": ("#", "排名"),
         "board.col.level": ("Level", "级别"),
         "board.col.decision": ("Decision", "结论"),
         "board.col.pay": ("Pay Δ", "薪资Δ"),
@@ -119,6 +120,8 @@ COLUMNS = ("employee", "team", "score", "grade", "rank", "level", "decision", "p
 # cells to these widths, so that Flags stays on screen at 80 columns.
 WIDE = 100
 NARROW_WIDTHS = {"employee": 16, "score": 6, "grade": 2, "rank": 3, "level": 13, "decision": 12, "pay": 6, "flags": 5}
+# 中文 headers are two cells a character: the short columns widen to show them whole
+NARROW_WIDTHS_ZH = NARROW_WIDTHS | {"grade": 4, "rank": 4, "level": 12, "decision": 8, "pay": 6}
 # English counts: (one, several); other decisions and other languages use the decision's label
 COUNTED = {"promote": ("promotion", "promotions"), "demote": ("demotion", "demotions"),
            "elimination-review": ("elimination review", "elimination reviews"),
@@ -161,11 +164,12 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
     return Graded(period, status, "computed", results, results, len(recorded), problems)
 
 
-def level_text(r: Result) -> str:
-    """``3-star``, or ``3-star→4-star`` when the level changes."""
-    level = r.level_before or ""
+def level_text(r: Result, ctx: AppContext | None = None) -> str:
+    """``3-star``, or ``3-star→4-star`` when the level changes; labelled in the user's language."""
+    label = (lambda key: ctx.level_label(r.scheme, key)) if ctx is not None else (lambda key: key)
+    level = label(r.level_before) if r.level_before else ""
     if r.level_after and r.level_after != r.level_before:
-        level = f"{level}→{r.level_after}"
+        level = f"{level}→{label(r.level_after)}"
     return level
 
 
@@ -233,7 +237,8 @@ class PeriodBoardScreen(Screen):
         for key in COLUMNS:
             if narrow and key == "team":
                 continue
-            table.add_column(t(f"board.col.{key}"), key=key, width=NARROW_WIDTHS.get(key) if narrow else None)
+            widths = NARROW_WIDTHS_ZH if self.ctx.lang == "zh" else NARROW_WIDTHS
+            table.add_column(t(f"board.col.{key}"), key=key, width=widths.get(key) if narrow else None)
         if self.graded is not None:
             self._fill()
 
@@ -281,8 +286,18 @@ class PeriodBoardScreen(Screen):
     def visible_rows(self) -> list[Result]:
         rows = self.graded.rows if self.graded else []
         words = self.filter_text.lower().split()
-        rows = [r for r in rows if all(w in f"{search_text(r)} {self.decision_label(r.decision).lower()}" for w in words)]
+        rows = [r for r in rows if all(w in f"{search_text(r)} {self.labels_text(r)}" for w in words)]
         return sorted(rows, key=self._sort_key)
+
+    def labels_text(self, r: Result) -> str:
+        """What the filter matches beyond the raw keys: team, level and decision in both languages
+        (``热线`` finds the hotline team, ``初级`` the juniors)."""
+        ctx = self.ctx
+        scheme, _problem = ctx.try_scheme(r.scheme)
+        levels = [lv for lv in (scheme.levels if scheme else []) if lv.key in (r.level_before, r.level_after)]
+        names = [ctx.team_label(r.team), ctx._team_names.get(r.team, ""), self.decision_label(r.decision)]
+        names += [n for lv in levels for n in (lv.key, lv.label, lv.label_zh)]
+        return " ".join(names).lower()
 
     def _sort_key(self, r: Result):
         # a refused card comes first whatever the sort: it must be corrected before Apply
@@ -307,16 +322,19 @@ class PeriodBoardScreen(Screen):
         for r in rows:
             cells = {
                 "employee": f"{r.employee_id} {r.name}",
-                "team": r.team,
+                "team": self.ctx.team_label(r.team),
                 "score": show_number(r.score),
                 "grade": r.grade or "",
                 "rank": str(r.rank) if r.rank is not None else "",
-                "level": level_text(r),
+                "level": level_text(r, self.ctx),
                 "decision": self.decision_label(r.decision) if r.decision != "stay" else "",
                 "pay": signed(r.pay_delta),
                 # narrow: a count; the detail line under the table lists the selected row's flags
                 "flags": (f"⚑{len(r.flags)}" if r.flags else "") if self.narrow else ", ".join(r.flags),
             }
+            if self.narrow:  # a cut cell ends in "…" (the detail line below shows it whole)
+                widths = NARROW_WIDTHS_ZH if self.ctx.lang == "zh" else NARROW_WIDTHS
+                cells.update({key: fit_cell(cells[key], widths[key]).rstrip() for key in ("level", "decision")})
             table.add_row(*(cells[key] for key in COLUMNS if key in table.columns), key=f"{r.employee_id}/{r.scheme}")
         self._head()
         self._status(len(rows))
@@ -328,8 +346,8 @@ class PeriodBoardScreen(Screen):
         text = ""
         if row is not None:
             flags = t("board.detail.flags", flags=", ".join(row.flags)) if row.flags else ""
-            text = t("board.detail", who=f"{row.employee_id} {row.name}", team=row.team,
-                     level=level_text(row) or "-", decision=self.decision_label(row.decision), flags=flags)
+            text = t("board.detail", who=f"{row.employee_id} {row.name}", team=self.ctx.team_label(row.team),
+                     level=level_text(row, self.ctx) or "-", decision=self.decision_label(row.decision), flags=flags)
         self.query_one("#board-detail", Static).update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -63,6 +63,7 @@ class Story:
     scores: list[tuple[Period, Decimal | None]] = field(default_factory=list)
     decisions: list[tuple[Period, Result | dict, bool]] = field(default_factory=list)  # (period, result, recorded)
     overrides: list[Override] = field(default_factory=list)
+    level_now: str | None = None
     problem: str = ""
 
 
@@ -77,6 +78,7 @@ def tell_story(ctx: AppContext, scheme: Scheme, employee_id: str, team: str, unt
     store, story = ctx.store, Story()
     history = next(iter(store.team_histories(scheme.name, until, teams=[team])), None)
     story.overrides = store.overrides(employee_id)
+    story.level_now = ctx.levels.one(store.employee(employee_id), until)
     if history is None:
         return story
     employee = next(e for e in history.employees if e.id == employee_id)
@@ -196,21 +198,17 @@ class HistoryScreen(Screen):
     # -- showing ------------------------------------------------------------------------------
 
     def _level_label(self, key: str | None) -> str:
-        if not key or self.scheme is None:
-            return key or "-"
-        for level in self.scheme.levels:
-            if level.key == key:
-                return level.label_zh if self.ctx.lang == "zh" else level.label
-        return key
+        return self.ctx.level_label(self.employee.scheme, key, full=True) or "-"
 
     def current_level(self) -> str | None:
-        if self.story and self.story.timeline:
-            return self.story.timeline[-1][1]
+        """The level now, as every screen shows it (see :mod:`cstui.levels`)."""
+        if self.story is not None and self.story.level_now is not None:
+            return self.story.level_now
         return self.employee.level
 
     def _head(self) -> None:
         e = self.employee
-        text = self.ctx.t("hist.head", id=e.id, name=e.name, team=e.team, scheme=e.scheme or "-",
+        text = self.ctx.t("hist.head", id=e.id, name=e.name, team=self.ctx.team_label(e.team), scheme=e.scheme or "-",
                           level=self._level_label(self.current_level()))
         self.query_one("#hist-head", Static).update(text)
 
@@ -222,8 +220,9 @@ class HistoryScreen(Screen):
         self._head()
         self.query_one("#hist-lower").loading = False
         lines = [f"{p}  {self._level_label(level)}  · {why}" for p, level, why in story.timeline]
-        for o in story.overrides:
-            lines.append(f"{o.period}  {self._level_label(o.level)}  · {t('hist.override_by', author=o.author, reason=o.reason)}")
+        for o in story.overrides:  # the timeline holds those in force by now; later ones are listed once here
+            if o.period.ordinal > until.last_month.ordinal:
+                lines.append(f"{o.period}  {self._level_label(o.level)}  · {t('hist.override_by', author=o.author, reason=o.reason)}")
         if story.problem:
             lines.append(story.problem)
         self.query_one("#hist-timeline", Static).update("\n".join(lines) or t("hist.no_history"))
@@ -234,9 +233,9 @@ class HistoryScreen(Screen):
         for index, (period, result, recorded) in enumerate(story.decisions):
             score = field_of(result, "score")
             before, after = field_of(result, "level_before"), field_of(result, "level_after")
-            level = before or ""
+            level = self._level_label(before) if before else ""
             if after and after != before:
-                level = f"{before}→{after}"
+                level = f"{level}→{self._level_label(after)}"
             decision = decision_text(self.ctx, field_of(result, "decision")) + (" " + t("hist.recorded") if recorded else "")
             table.add_row(str(period), show_number(score), decision, level, key=str(index))
         self._trace(0)
@@ -284,10 +283,10 @@ class HistoryScreen(Screen):
                 return
             try:
                 self.ctx.store.add_override(override)
-            except StoreError as error:
-                self.notify(str(error), severity="error")
+            except StoreError as error:  # e.g. a closed month: the store says which and who closed it
+                self.notify(str(error), severity="error", timeout=8)
                 return
-            self.notify(self.ctx.t("hist.overridden", who=who, level=override.level, month=override.period))
+            self.notify(self.ctx.t("hist.overridden", who=who, level=self._level_label(override.level), month=override.period))
             self.reload()
 
         modal = OverrideModal(self.ctx, self.employee_id, who, levels, self.current_level(), self.ctx.period)

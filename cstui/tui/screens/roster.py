@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
 from cstui.domain import Employee
+from cstui.levels import ladder_position
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
@@ -32,7 +33,7 @@ register(
         "roster.level": ("Level", "级别"),
         "roster.hire_date": ("Hired", "入职日期"),
         "roster.status": ("Status", "状态"),
-        "roster.filter": ("/ filter by name, id or team", "/ 按姓名、工号或组别筛选"),
+        "roster.filter": ("/ filter: name, pinyin, id, team, level", "/ 筛选：姓名、拼音、工号、组别、级别"),
         "roster.count": ("{shown:,} of {total:,}", "{shown:,} / 共 {total:,}"),
         "roster.sorted": ("sort: {column}{arrow}", "排序：{column}{arrow}"),
         "roster.empty": ("No employees match.", "没有符合条件的员工。"),
@@ -115,8 +116,8 @@ class RosterScreen(Screen):
             yield Input(placeholder=t("roster.filter"), id="roster-filter", compact=True)
             yield Static("", id="roster-status")
         columns = [Column(key, t(f"roster.{key}"), width, minimum) for key, width, minimum in COLUMNS]
-        count, first = self._query(self.search)
-        table = VirtualTable(columns, self._fetcher(self.search), count, first_page=first, dim_when=_inactive, id="roster-table")
+        fetch, count = self._fetcher(self.search)
+        table = VirtualTable(columns, fetch, count, first_page=fetch(0, 100), dim_when=_inactive, id="roster-table")
         table.sort_key = SORT_KEYS[self.sort_index]
         yield table
         yield KeysFooter()
@@ -152,25 +153,49 @@ class RosterScreen(Screen):
     # -- queries: the table reads pages through the store, scoped to the login's teams -----------
 
     def _query(self, search: str) -> tuple[int, list]:
-        count = self.ctx.store.count_employees(search=search or None)
-        return count, self._fetcher(search)(0, 100)
+        fetch, count = self._fetcher(search)
+        return count, fetch(0, 100)
 
     def _fetcher(self, search: str):
-        store, order_by, descending = self.ctx.store, SORT_KEYS[self.sort_index], self.descending
-        t = self.ctx.t
+        """(fetch, count): pages read in SQL; sorted by level or filtered by a level's label, the
+        matching ids are ordered once here (a level now is not a column) and pages read by id."""
+        store, order_by, descending, ctx = self.ctx.store, SORT_KEYS[self.sort_index], self.descending, self.ctx
+        levels = level_keys_matching(ctx, search)
+        if order_by == "level" or levels:
+            ids = self._ordered_ids(search, levels, order_by, descending)
+            return (lambda offset, limit: self._rows(store.employees_by_ids(ids[offset:offset + limit]))), len(ids)
 
         def fetch(offset: int, limit: int) -> list[tuple[str, ...]]:
-            employees = store.employees(search=search or None, order_by=order_by, descending=descending, limit=limit, offset=offset)
-            recorded = store.latest_levels(e.id for e in employees)  # one query per page on screen
-            return [employee_row(e, t, self.current_level(e, recorded)) for e in employees]
+            return self._rows(store.employees(search=search or None, order_by=order_by, descending=descending, limit=limit, offset=offset))
 
-        return fetch
+        return fetch, store.count_employees(search=search or None)
 
-    def current_level(self, e: Employee, recorded: dict[str, str]) -> str:
-        """The level now: the latest recorded result's, else the starting level, else the
+    def _rows(self, employees: list[Employee]) -> list[tuple[str, ...]]:
+        now = self.ctx.level_now(employees)  # a few queries per page on screen (see cstui.levels)
+        return [employee_row(e, self.ctx, now.get(e.id) or self.entry_level(e)) for e in employees]
+
+    def _ordered_ids(self, search: str, levels: dict[str, set[str]], order_by: str, descending: bool) -> list[str]:
+        store = self.ctx.store
+        found = store.employees(search=search or None, order_by=order_by if order_by != "level" else "id")
+        if levels:  # the text names a level: people on it now, as well as the text's own matches
+            on_scheme = [e for s in levels for e in store.employees(scheme=s)]
+            now = self.ctx.level_now(on_scheme)
+            seen = {e.id for e in found}
+            found += [e for e in on_scheme if e.id not in seen and now.get(e.id) in levels[e.scheme]]
+        if order_by != "level":
+            found.sort(key=lambda e: (getattr(e, order_by) or "", e.id) if order_by != "hire_date" else (e.hire_date, e.id), reverse=descending)
+            return [e.id for e in found]
+        now = self.ctx.level_now(found)
+        found.sort(key=lambda e: (e.scheme or "", self._ladder(e, now), e.id), reverse=descending)
+        return [e.id for e in found]
+
+    def _ladder(self, e: Employee, now: dict[str, str]) -> int:
+        scheme, _problem = self.ctx.try_scheme(e.scheme)
+        return ladder_position(scheme, now.get(e.id) or self.entry_level(e))
+
+    def entry_level(self, e: Employee) -> str:
+        """Where no level can be worked out (no scheme, hired later): the starting level, else the
         scheme's entry level (the first on its ladder); "—" when there is none to name."""
-        if e.id in recorded:
-            return recorded[e.id]
         if e.level:
             return e.level
         scheme, _problem = self.ctx.try_scheme(e.scheme)
@@ -185,18 +210,19 @@ class RosterScreen(Screen):
     @work(thread=True, exclusive=True, group="roster-load", exit_on_error=False)
     def _load(self, generation: int, search: str, keep_cursor: bool) -> None:
         try:
-            count, first = self._query(search)
+            fetch, count = self._fetcher(search)
+            first = fetch(0, 100)
         except USER_ERRORS as error:
             self.app.call_from_thread(self.notify, user_message(error), severity="error")
             return
-        self.app.call_from_thread(self._apply, generation, search, count, first, keep_cursor)
+        self.app.call_from_thread(self._apply, generation, fetch, count, first, keep_cursor)
 
-    def _apply(self, generation: int, search: str, count: int, first: list, keep_cursor: bool) -> None:
+    def _apply(self, generation: int, fetch, count: int, first: list, keep_cursor: bool) -> None:
         if generation != self._generation:
             return  # typed on since: a newer query is on its way
         table = self.table
         table.sort_key, table.descending = SORT_KEYS[self.sort_index], self.descending
-        table.reset(self._fetcher(search), count, first, keep_cursor=keep_cursor)
+        table.reset(fetch, count, first, keep_cursor=keep_cursor)
         self._show_status()
 
     # -- filter -------------------------------------------------------------------------------
@@ -268,12 +294,12 @@ class RosterScreen(Screen):
             return False  # a viewer is never offered a change
         if action in ("edit", "deactivate"):
             row = self.table.cursor_value if self.is_mounted else None
-            return None if row is None or not user.can_write(row[2]) else True
+            return None if row is None or not user.can_write(row[9]) else True
         return True
 
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
         # edit/deactivate depend on the row's team; refresh the footer only when that changes
-        writable = event.row is not None and self.ctx.store.user.can_write(event.row[2])
+        writable = event.row is not None and self.ctx.store.user.can_write(event.row[9])
         if writable != self._writable_row:
             self._writable_row = writable
             self.refresh_bindings()
@@ -321,22 +347,42 @@ class RosterScreen(Screen):
         self.app.push_screen(RosterImport(self.ctx), imported)
 
 
-def employee_row(e: Employee, t, level: str | None = None) -> tuple[str, ...]:
-    """The cells of one roster line; the team id stays raw (check_action reads it).
+def employee_row(e: Employee, ctx, level: str | None = None) -> tuple[str, ...]:
+    """The cells of one roster line in the user's language; the raw team id (check_action reads
+    it) and status follow the shown cells.
 
-    ``level`` is the current level (see ``RosterScreen.current_level``); without it the
-    roster's starting level is shown."""
+    ``level`` is the level now (see :mod:`cstui.levels`); without it the starting level is shown."""
+    t = ctx.t
     return (
         e.id,
         e.name,
-        e.team,
+        ctx.team_label(e.team),
         t(f"role.{e.role}") if e.role else "",
         e.scheme or "",
-        level if level is not None else e.level or "",
+        ctx.level_label(e.scheme, level if level is not None else e.level or ""),
         e.hire_date.isoformat(),
         t(f"status.{e.status}"),
         e.status,  # not shown: the raw status
+        e.team,  # not shown: the raw team id
     )
+
+
+def level_keys_matching(ctx, text: str) -> dict[str, set[str]]:
+    """``{scheme: level keys}`` whose key or label (English or 中文) contains ``text``: the roster's
+    filter finds people on a level by any of its names (``初级`` finds the juniors)."""
+    text = text.strip().lower()
+    if not text:
+        return {}
+    found: dict[str, set[str]] = {}
+    for scheme_name in ctx.store.roster_schemes():
+        scheme, _problem = ctx.try_scheme(scheme_name)
+        for level in scheme.levels if scheme is not None else []:
+            names = (level.key.lower(), level.label.lower(), level.label_zh.lower())
+            # a whole name, or two or more 中文 characters of one: typing a Latin name never
+            # turns into a level search letter by letter
+            if text in names or (len(text) >= 2 and not text.isascii() and text in level.label_zh):
+                found.setdefault(scheme_name, set()).add(level.key)
+    return found
 
 
 def _inactive(row) -> bool:

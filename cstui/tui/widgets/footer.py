@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
-ALWAYS_SHOWN = {"help"}  # app actions shown even where the screen's keys come first
+ALWAYS_SHOWN = {"help", "help_anywhere"}  # app actions shown even where the screen's keys come first
 
 
 class KeysFooter(Footer):
