@@ -51,7 +51,7 @@ register(
         "sc.pay": ("Pay Δ", "薪资浮动"),
         "sc.flags": ("Flags", "标记"),
         "sc.trace": ("Trace", "计算过程"),
-        "sc.invalid": ("{n} field(s) not valid, not counted", "{n} 个字段无效，未计入"),
+        "sc.invalid": ("{n} field(s) not valid: the score shows once they are", "{n} 个字段无效：更正后显示得分"),
         "sc.cannot_score": ("Cannot score yet: {why}", "暂无法计分：{why}"),
         "sc.required": ("required", "必填"),
         "sc.saved": ("Saved {who} {month} (version {version})", "已保存 {who} {month}（版本 {version}）"),
@@ -277,7 +277,7 @@ class ScorecardScreen(Screen):
         if self.errors:
             summary.append(t("sc.invalid", n=len(self.errors)))
             summary += [f"{field}: {why}" for field, why in self.errors.items() if field not in self.fields]
-        if self.scheme is not None:
+        if self.scheme is not None and not self.errors:  # a refused card has no score to show yet
             try:
                 month = self.scheme.model.score_month(self.scheme, self.employee, self.card())
             except ValueProblem as problem:
