@@ -122,6 +122,8 @@ def build_company(path: Path, n: int) -> None:
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         employees,
     )
+    # each employee's scheme timeline: one assignment since hire, as migration 7 and the store write it
+    conn.execute("INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) SELECT id, substr(hire_date, 1, 7), scheme, level FROM employees")
     stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     for month in month_list():
         cards = ((e[0], month, json.dumps(card_values(e[7], rnd), sort_keys=True), 1, "bench", stamp) for e in employees)

@@ -235,7 +235,7 @@ def import_():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.pass_context
 def import_roster_cmd(ctx, file):
-    """Columns: employee_id,name,team,role,hire_date[,login,scheme,level]."""
+    """Columns: employee_id,name,team,role,hire_date[,login,scheme,level,scheme_since]."""
     from cstui.io.imports import import_roster
 
     with _open_store(ctx) as store, _import_file(file) as path:
@@ -515,3 +515,6 @@ def _print_table(headers, rows) -> None:
 
 def main() -> None:
     cli(prog_name="cstui")
+
+
+from cstui import cli_people  # noqa: E402,F401  (registers ``employee`` and ``place`` on cli)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from cstui.domain import Employee, Period
 
@@ -42,6 +43,9 @@ class CurrentLevels:
         level to name (no scheme, an unknown scheme, hired after ``period``) is left out."""
         self._fresh()
         period = period.last_month
+        employees = list(employees)
+        on = self.store.schemes_in_month([e.id for e in employees], period)  # the scheme timeline's, that month
+        employees = [replace(e, scheme=on.get(e.id, e.scheme)) for e in employees]
         employees = [e for e in employees if e.scheme]
         levels = self._recorded(employees, period)
         missing: dict[str, list[Employee]] = defaultdict(list)

@@ -18,7 +18,7 @@ from cstui.store import Store, StoreError
 
 END = Period.parse("2026-10")
 ADMIN = "demo.admin"
-SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
+SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi", "front-desk", "supervisor-kpi", "placement")
 
 
 def content(path) -> dict[str, list]:
@@ -117,14 +117,17 @@ def test_metric_keys_and_incident_codes_follow_the_schemes(tmp_path):
 
     path, _ = build(tmp_path)
     data = content(path)
-    scheme_of = {row[0]: row[7] for row in data["employees"]}
+    with Store.open(path, login=ADMIN) as store:  # the scheme of each card's month (a timeline)
+        scheme_at = {(e, p): store._schemes_at([(e, p)])[e, p] for e, p, _ in data["scorecards"]}
     keys = {name: {spec.key for spec in load_scheme(name).metric_specs()} for name in SCHEMES}
     import json
 
-    for employee_id, _, values in data["scorecards"]:
-        assert set(json.loads(values)) <= keys[scheme_of[employee_id]]
+    for employee_id, period, values in data["scorecards"]:
+        assert set(json.loads(values)) <= keys[scheme_at[employee_id, period]]
+    assert {scheme_at["E0024", p] for e, p, _ in data["scorecards"] if e == "E0024"} == {"star-levels", "supervisor-kpi"}
     codes = {e.code for e in catalogue(load_scheme("assistant-class"))}
     assert {row[2] for row in data["incidents"]} <= codes
+    scheme_of = {row[0]: row[7] for row in data["employees"]}
     assert {scheme_of[row[0]] for row in data["incidents"]} == {"assistant-class"}
 
 
@@ -282,12 +285,32 @@ def test_five_tier_and_shop_reviews(graded):
 def test_generated_employees_grade_without_errors_and_vary(graded):
     _, results = graded
     generated = {e: r for e, r in results.items() if e not in SCENARIOS}
-    assert len(generated) == 40
+    assert len(generated) == 60 - len(SCENARIOS)
     kinds = {r.decision for periods in generated.values() for r in periods.values()}
     assert {"stay", "promote"} <= kinds
     assert not [r for periods in generated.values() for r in periods.values() if any("invalid" in f for f in r.flags)]
 
 
 def test_every_scenario_is_documented():
-    assert list(SCENARIOS) == [f"E{n:04d}" for n in range(1, 21)]
+    assert list(SCENARIOS) == [f"E{n:04d}" for n in range(1, 27)]
     assert all(SCENARIOS.values())
+
+
+def test_front_desk_supervisors_placement_and_a_scheme_switch(graded):
+    end, results = graded
+    last, before = str(end), str(end.prev())
+    # front desk appearance (5 points, -1 each, more than 3 take all 5): 2 violations, then 4
+    assert results["E0021"][str(end.shift(-2))].score - results["E0021"][before].score == 2
+    assert results["E0021"][before].score - results["E0021"][last].score == 3
+    assert results["E0022"][str(end.shift(-2))].pay_delta == 300  # the 90+ bonus band
+    # supervisor scorecard: a complaint handled late costs 10; the post allowance stays
+    sup = results["E0023"]
+    assert sup[before].score - sup[last].score == 10 and sup[last].pay_delta == 1100 and sup[last].level_after == "post-2"
+    # the promoted supervisor: star-levels up to the switch, supervisor-kpi from it at post-1
+    switched = str(end.shift(-2))
+    assert results["E0024"][str(end.shift(-3))].scheme == "star-levels"
+    assert (results["E0024"][switched].scheme, results["E0024"][switched].level_before) == ("supervisor-kpi", "post-1")
+    # placement: placed on hire at assistant-2; not placed, then placed by the next form
+    assert (results["E0025"][str(end.shift(-4))].decision, results["E0025"][last].level_after) == ("placed", "assistant-2")
+    assert results["E0026"][str(end.shift(-3))].decision == "not-placed"
+    assert (results["E0026"][str(end.shift(-2))].decision, results["E0026"][last].level_after) == ("placed", "assistant-1")

@@ -78,13 +78,14 @@ def write_demo(path: Path, employees: int, window: Window, seed: int, login: str
         with store.write():
             _teams_and_users(store)
             store.import_roster(p.employee for p in people)
+            _moves(store, people, window)
             _override(store, people, window)
         scorecards, incidents = _months(store, people, window, rng, _catalogue())
         summary = DemoSummary(path, window.first, window.end, seed, scorecards=scorecards, incidents=incidents)
         summary.users = [(u.login, u.role, u.teams) for u in store.users()]
     by_team = Counter(p.employee.team for p in people)
     summary.teams = [(t, name, zh, by_team[t]) for t, name, zh in TEAMS]
-    by_scheme = Counter(p.employee.scheme for p in people)
+    by_scheme = Counter(p.scheme_now for p in people)
     summary.schemes = {s: by_scheme[s] for s in SCHEMES if by_scheme[s]}
     summary.scenarios = {p.employee.id: p.scenario for p in people if p.scenario}
     return summary
@@ -147,6 +148,14 @@ def _plan(person: Person, month: Period, window: Window, rng: random.Random, cat
         return person.script(window, month)
     e = person.employee
     return filler_month(e.scheme, person.trait, person.target, rng, e.role == "team-lead", catalogue)
+
+
+def _moves(store: Store, people: list[Person], window: Window) -> None:
+    """The cast's scheme changes from a month on (the scheme timeline), before any card."""
+    for person in people:
+        if person.moves:
+            scheme, months_ago, level = person.moves
+            store.assign_scheme(person.employee.id, scheme, window.end.shift(-months_ago), level)
 
 
 def _override(store: Store, people: list[Person], window: Window) -> None:

@@ -77,6 +77,35 @@ def assistant_values(a_fu: int, b_fu: int, a_rep: int, b_rep: int, suggestions: 
     return values
 
 
+# ---------------------------------------------------------------- front-desk, supervisor-kpi, placement
+
+
+def front_desk_values(appearance: int, lapses: int, service: int, satisfaction: int) -> dict[str, str]:
+    """A 物业前台 card: appearance violations (5 points, -1 each, more than 3 take all 5),
+    attendance/meeting lapses, the supervisor's service rating and owner satisfaction (%)."""
+    return {
+        "appearance_violations": str(appearance), "discipline_lapses": str(lapses),
+        "service": str(service), "satisfaction": rate(satisfaction),
+    }
+
+
+def supervisor_values(complaints: int, lapses: int, team_average: int, suggestions: int, appearance: int = 0) -> dict[str, str]:
+    """A 客服主管 card (seed 001): complaints, complaints handled late, the team's average score."""
+    return {
+        "appearance_violations": str(appearance), "complaints": str(complaints), "complaint_lapses": str(lapses),
+        "team_average": str(team_average), "suggestions": str(suggestions),
+    }
+
+
+PLACEMENT_ITEMS = ("courtesy", "teamwork", "responsibility", "discipline", "service", "skills")
+
+
+def placement_values(education: str, years: int, post: str, certificates: int, form: str) -> dict[str, str]:
+    """A placement form (seed 000): the hard items, and items 6-11 all rated ``form``."""
+    hard = {"education": education, "experience_years": str(years), "post": post, "certificates": str(certificates)}
+    return hard | {key: form for key in PLACEMENT_ITEMS}
+
+
 # ---------------------------------------------------------------- fillers
 
 
@@ -117,6 +146,8 @@ def filler_month(kind: str, trait: float, target: int, rng: random.Random, lead:
         return MonthPlan(_tier_month(trait, rng))
     if kind == "ecommerce-kpi":
         return MonthPlan(_shop_month(trait, rng))
+    if kind == "front-desk":
+        return MonthPlan(_front_desk_month(trait, rng))
     return _assistant_month(trait, rng, lead, catalogue)
 
 
@@ -137,6 +168,16 @@ def _tier_month(trait: float, rng: random.Random) -> dict[str, str]:
         "training": str(item()),
         "attendance": rate(round(_clamp(92 + 8 * trait + rng.gauss(0, 3), 60, 100))),
     }
+
+
+def _front_desk_month(trait: float, rng: random.Random) -> dict[str, str]:
+    careless = 1.0 - trait
+    return front_desk_values(
+        appearance=rng.choices((0, 1, 2, 4), (0.5 + trait, 0.3, 0.15 * careless, 0.05 * careless))[0],
+        lapses=rng.choices((0, 1, 2), (0.6 + trait, 0.3, 0.1))[0],
+        service=round(_clamp(62 + 30 * trait + rng.gauss(0, 5), 30, 100)),
+        satisfaction=round(_clamp(80 + 16 * trait + rng.gauss(0, 3), 50, 100)),
+    )
 
 
 def _shop_month(trait: float, rng: random.Random) -> dict[str, str]:

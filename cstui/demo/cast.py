@@ -19,7 +19,10 @@ from cstui.demo.cards import (
     IncidentPlan,
     MonthPlan,
     assistant_values,
+    front_desk_values,
+    placement_values,
     star_values,
+    supervisor_values,
     tier_values,
 )
 from cstui.demo.plan import Window
@@ -39,6 +42,9 @@ class CastMember:
     hired: Callable[[Window], date]
     card: CardScript
     scenario: str
+    # (scheme, months before the last, starting level): assigned to another scheme from that
+    # month on (Store.assign_scheme); the earlier months stay on ``scheme``
+    moves: tuple[str, int, str | None] | None = None
 
 
 def years_ago(years: int, day: int = 1) -> Callable[[Window], date]:
@@ -133,6 +139,35 @@ def _sleeping(w: Window, month: Period) -> MonthPlan:
     return plan
 
 
+# ---------------------------------------------------------------- front desk, supervisors, placement
+
+
+def _appearance(w: Window, month: Period) -> MonthPlan:
+    """Appearance violations: 4 in the last month (more than 3: all 5 points lost), 2 the month
+    before (-2), none earlier."""
+    violations = {0: 4, 1: 2}.get(w.offset(month), 0)
+    return MonthPlan(front_desk_values(violations, 0, 84, 93))
+
+
+def _promoted_supervisor(w: Window, month: Period) -> MonthPlan:
+    """A hotline star agent until PROMOTED_MONTHS_AGO, then a supervisor's card."""
+    if w.offset(month) > PROMOTED_MONTHS_AGO:
+        return MonthPlan(star_values(50000, 112 if w.offset(month) % 2 == 0 else 104))
+    return MonthPlan(supervisor_values(complaints=3, lapses=0, team_average=91, suggestions=70))
+
+
+def _placed_on_hire(hired_months_ago: int, *forms: dict[str, str]) -> CardScript:
+    """Placement forms in the hire month and the months after it (one form each)."""
+
+    def card(w: Window, month: Period) -> MonthPlan | None:
+        index = hired_months_ago - w.offset(month)
+        return MonthPlan(dict(forms[index])) if 0 <= index < len(forms) else None
+
+    return card
+
+
+PROMOTED_MONTHS_AGO = 2
+
 CAST: tuple[CastMember, ...] = (
     CastMember("E0001", "张伟", "hotline", "star-levels", "agent", "2-star", years_ago(4, 6),
                star([115, 118, 112, 120, 116, 113, 119, 122, 114, 117, 121, 125]),
@@ -194,6 +229,25 @@ CAST: tuple[CastMember, ...] = (
     CastMember("E0020", "高洁", "eshop", "ecommerce-kpi", "agent", "intermediate", years_ago(3, 7),
                shop(lambda w, m: SHOP_LOW if in_last(w, m) else SHOP_MID),
                "shop KPI demotion (intermediate to junior) at the last quarterly review"),
+    CastMember("E0021", "罗敏", "frontdesk", "front-desk", "agent", None, years_ago(2, 14),
+               _appearance,
+               "front-desk appearance: -1 for each of 2 violations, all 5 points lost for 4 in the last month"),
+    CastMember("E0022", "梁燕", "frontdesk", "front-desk", "agent", None, years_ago(3, 3),
+               lambda w, m: MonthPlan(front_desk_values(0, 1 if w.offset(m) == 0 else 0, 95, 97)),
+               "front-desk top score: bonus band 90+ (300 yuan); one meeting lapse (-2) in the last month"),
+    CastMember("E0023", "宋涛", "frontdesk", "supervisor-kpi", "supervisor", "post-2", years_ago(6, 10),
+               lambda w, m: MonthPlan(supervisor_values(complaints=2, lapses=1 if w.offset(m) == 0 else 0, team_average=88, suggestions=80)),
+               "supervisor scorecard (post-2, 1000 yuan post allowance); a complaint handled late in the last month (-10)"),
+    CastMember("E0024", "韩雪", "hotline", "star-levels", "supervisor", "3-star", years_ago(5, 21),
+               _promoted_supervisor,
+               "promoted: a star agent until two months before the last, then on supervisor-kpi at post-1 (scheme timeline)",
+               moves=("supervisor-kpi", PROMOTED_MONTHS_AGO, "post-1")),
+    CastMember("E0025", "唐静", "frontdesk", "placement", "assistant", None, months_ago(4, 9),
+               _placed_on_hire(4, placement_values("bachelor", 2, "none", 3, "81.34")),
+               "placed on hire: hard items 8, form 81.34 × 0.75 → 71.005, 助理二级 (assistant-2)"),
+    CastMember("E0026", "冯磊", "frontdesk", "placement", "assistant", None, months_ago(3, 2),
+               _placed_on_hire(3, placement_values("below-college", 0, "none", 0, "70"), placement_values("college", 1, "front-desk", 1, "80")),
+               "not placed on hire (52.5, below 60), placed by the next month's form (68.75, 助理一级 assistant-1)"),
 )
 
 OVERRIDE_ID = "E0007"

@@ -25,9 +25,14 @@ class Person:
     script: CardScript | None = None  # the cast's scripted months
     scenario: str = ""
     hired: int = 0  # ordinal of the hire month: no scorecard before it
+    moves: tuple[str, int, str | None] | None = None  # (scheme, months before the last, level)
 
     def __post_init__(self) -> None:
         self.hired = Period.of_date(self.employee.hire_date).ordinal
+
+    @property
+    def scheme_now(self) -> str | None:
+        return self.moves[0] if self.moves else self.employee.scheme
 
 
 def id_width(employees: int) -> int:
@@ -49,7 +54,7 @@ def roster(employees: int, window: Window, rng: random.Random) -> Iterator[Perso
 
 def _cast_person(member: CastMember, id: str, window: Window) -> Person:
     employee = Employee(id, member.name, member.team, member.role, member.hired(window), scheme=member.scheme, level=member.level)
-    return Person(employee, script=member.card, scenario=member.scenario)
+    return Person(employee, script=member.card, scenario=member.scenario, moves=member.moves)
 
 
 def _generated(id: str, team: str, scheme: str, window: Window, rng: random.Random) -> Person:
@@ -80,6 +85,8 @@ def _starting_level(scheme: str, hired: date, first: Period, rng: random.Random)
         if years == 0 and first.ordinal - Period.of_date(hired).ordinal < 4:
             return None  # still on probation: the hire-date rule applies
         return rng.choices(STAR_LEVELS, (30, 30, 22, 13, 5))[0]
+    if scheme == "front-desk":
+        return None  # one level: 物业客服员
     if scheme == "assistant-class":
         if years >= 2 and rng.random() < 0.15:
             return "class-1"

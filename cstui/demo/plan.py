@@ -17,18 +17,18 @@ SUPERVISORS = {"hotline": "wang.supervisor", "eshop": "zhao.supervisor", "frontd
 MANAGER = "li.manager"
 VIEWER = "zhou.viewer"
 
-SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
+SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi", "front-desk", "supervisor-kpi", "placement")
 
 # How the employees beyond the scripted cast spread over (team, scheme): a call-centre
 # hotline sells and handles cases, the shop is graded on its KPI table, the property
-# front desk runs on assistant classes.
+# front desk's agents (物业客服员) on the front-desk card, its assistants on assistant classes.
 BUCKETS = (
     ("hotline", "star-levels", 5),
     ("hotline", "assistant-class", 4),
     ("hotline", "five-tier", 3),
     ("eshop", "ecommerce-kpi", 6),
     ("eshop", "star-levels", 3),
-    ("frontdesk", "assistant-class", 5),
+    ("frontdesk", "front-desk", 5),
     ("frontdesk", "five-tier", 4),
 )
 

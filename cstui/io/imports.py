@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from cstui.domain import ROLES, Employee, Incident, Period
+from cstui.domain import ROLES, Employee, Incident, Period, PeriodError
 from cstui.domain.values import PARSERS, ValueProblem, format_number, parse_count, parse_date, parse_decimal
 from cstui.engine.cards import CardRefused
 from cstui.errors import InvalidData
@@ -23,7 +23,7 @@ MAX_PROBLEMS = 50
 EXTRA = ""  # the readers' key for cells beyond the header
 
 ROSTER_REQUIRED = ("employee_id", "name", "team", "role", "hire_date")
-ROSTER_OPTIONAL = ("login", "scheme", "level")
+ROSTER_OPTIONAL = ("login", "scheme", "level", "scheme_since")
 INCIDENT_REQUIRED = ("employee_id", "date", "code")
 INCIDENT_OPTIONAL = ("count", "points", "note")
 
@@ -110,8 +110,11 @@ def import_roster(store, path: Path, progress: bool = False, on_progress: OnProg
 
     ``on_progress(done, total)``: rows checked so far (see :func:`counted`).
 
-    Columns employee_id,name,team,role,hire_date[,login,scheme,level]. An optional
+    Columns employee_id,name,team,role,hire_date[,login,scheme,level,scheme_since]. An optional
     column that is absent, or a cell left empty, keeps the employee's stored value.
+    ``scheme_since`` (YYYY-MM) with ``scheme`` (and ``level``): an existing employee whose
+    scheme at that month differs is assigned to it from that month on (Store.assign_scheme);
+    without it a scheme/level cell changes the current assignment, as it always did.
     """
     from cstui.schemes import catalog
 
@@ -122,11 +125,14 @@ def import_roster(store, path: Path, progress: bool = False, on_progress: OnProg
     problems.raise_if_any()
     existing = {e.id: e for e in store.employees()}
     schemes = _SchemeLevels(catalog())
-    employees, first_row = [], {}
+    employees, first_row, moves = [], {}, []
     for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         e = _roster_row(problems, number, row, existing, schemes)
         if e is None:
             continue
+        if isinstance(e, tuple):  # an existing employee moving from a month on
+            e, move = e
+            moves.append((number, move))
         if e.id in first_row:
             problems.add(number, "employee_id", f"employee {e.id!r} appears twice (also row {first_row[e.id]})")
             continue
@@ -138,10 +144,30 @@ def import_roster(store, path: Path, progress: bool = False, on_progress: OnProg
     # transaction, and re-checks each merged level there: ``existing`` above only words the
     # problems of a file
     keep = ("status", "login", "scheme", "level")
-    inserted, updated = store.import_roster(employees, keep_stored=keep, check=_LevelCheck(path, schemes))
+    with store.write():
+        inserted, updated = store.import_roster(employees, keep_stored=keep, check=_LevelCheck(path, schemes))
+        moved = _assign_moves(store, path, moves)
     unchanged = len(employees) - inserted - updated
     tail = f", {unchanged:,} unchanged" if unchanged else ""
+    tail += f", {moved:,} assigned from a month" if moved else ""
     return f"{path.name}: {_plural(len(employees), 'employee')} ({inserted:,} new, {updated:,} updated{tail})"
+
+
+def _assign_moves(store, path: Path, moves: list[tuple[int, tuple]]) -> int:
+    """Inside the import's transaction: each scheme_since row's assignment, its row named on refusal."""
+    from cstui.store import PeriodClosed, StoreError
+
+    assigned = 0
+    for number, (employee_id, scheme, since, level) in moves:
+        before = store.scheme_assignments(employee_id)
+        try:
+            store.assign_scheme(employee_id, scheme, since, level, if_changed=True)
+        except PeriodClosed as error:  # refused (exit 4), as any write into a closed period
+            raise PeriodClosed(f"{path}:{number}:scheme_since: {error}") from error
+        except (StoreError, ValueProblem) as error:  # CardRefused is a ValueProblem
+            raise InvalidData([f"{path}:{number}:scheme_since: {error}"]) from error
+        assigned += store.scheme_assignments(employee_id) != before
+    return assigned
 
 
 class _SchemeLevels:
@@ -177,16 +203,36 @@ def _roster_row(problems: FileProblems, number: int, row: dict, existing: dict, 
         except ValueProblem as exc:
             problems.add(number, "hire_date", str(exc))
     old = existing.get(values["employee_id"])
+    since = _scheme_since(problems, number, values)
+    moving = since is not None and old is not None  # a new employee simply starts on the scheme
     scheme = values["scheme"] or (old.scheme if old else None)
-    level = values["level"] or (old.level if old else None)
+    level = values["level"] or (old.level if old and not moving else None)
     _check_scheme_level(problems, number, values, scheme, level, schemes)
     if len(problems.lines) + problems.more > before:
         return None
-    return Employee(
+    e = Employee(
         id=values["employee_id"], name=values["name"], team=values["team"], role=values["role"],
         hire_date=hired, status=None, login=values["login"] or None,
-        scheme=values["scheme"] or None, level=values["level"] or None,
+        scheme=None if moving else values["scheme"] or None, level=None if moving else values["level"] or None,
     )
+    return (e, (e.id, values["scheme"], since, values["level"] or None)) if moving else e
+
+
+def _scheme_since(problems: FileProblems, number: int, values: dict) -> str | None:
+    text = values["scheme_since"]
+    if not text:
+        return None
+    if not values["scheme"]:
+        problems.add(number, "scheme_since", "a scheme_since needs a scheme (fill the scheme column)")
+        return None
+    try:
+        month = Period.parse(text)
+    except PeriodError:
+        month = None
+    if month is None or not month.is_month:
+        problems.add(number, "scheme_since", f"expected a month YYYY-MM, got {text!r}")
+        return None
+    return str(month)
 
 
 class _LevelCheck:
@@ -245,7 +291,7 @@ def import_scorecards(
     problems = FileProblems(path)
     reader = None if table.header is None else _CardReader(problems, table.header, specs)
     problems.raise_if_any()
-    on_scheme = store.scheme_members(scheme.name)  # id -> team: no Employee objects for 100,000 rows
+    on_scheme = store.scheme_members(scheme.name, str(period))  # on it that month; id -> team: no Employee objects for 100,000 rows
     cards, first_row = [], {}
     for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         if reader is None:  # a plugin importer: the first row's keys are the header

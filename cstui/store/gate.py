@@ -13,11 +13,12 @@ from collections.abc import Iterable, Mapping
 from cstui.domain import Period, Scorecard
 from cstui.engine.cards import CardProblem, CardRefused, card_problems, unknown_fields
 from cstui.store.codec import card_values, dumps, incident_from_row
+from cstui.store.timeline import TimelineReader, scheme_at
 
 MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful at a time
 
 
-class CardGateMixin:
+class CardGateMixin(TimelineReader):
     _gate_schemes: dict
 
     def _scheme_for_cards(self, name: str | None, given=None):
@@ -51,13 +52,13 @@ class CardGateMixin:
         keys = list(dict.fromkeys(keys))
         if not keys:
             return
-        schemes = self._schemes_of({employee_id for employee_id, _ in keys})
+        schemes = self._schemes_at(keys)
         values = values if values is not None else self._stored_values(keys)
         incidents = self._stored_incidents(keys)
         refused: dict[tuple[str, str], list[CardProblem]] = {}
         for employee_id, month in keys:
             card = Scorecard(employee_id, Period.parse(month), values.get((employee_id, month), {}), incidents.get((employee_id, month), []))
-            problems = self._card_verdict(schemes.get(employee_id), card, given)
+            problems = self._card_verdict(schemes.get((employee_id, month)), card, given)
             if only is not None:
                 problems = [p for p in problems if only(p)]
             if problems:
@@ -70,10 +71,10 @@ class CardGateMixin:
     def _gate_incidents(self, incidents: Iterable) -> None:
         """Each incident against its scheme's catalogue, then each month's card as it now stands."""
         incidents = list(incidents)
-        schemes = self._schemes_of({inc.employee_id for inc in incidents})
+        schemes = self._schemes_at((inc.employee_id, str(inc.period)) for inc in incidents)
         refused: dict[tuple[str, str], list[CardProblem]] = {}
         for inc in incidents:
-            name = schemes.get(inc.employee_id)
+            name = schemes.get((inc.employee_id, str(inc.period)))
             scheme = self._scheme_for_cards(name) if name else None
             problems = scheme.model.incident_problems(scheme, inc) if scheme else [CardProblem("employee_id", f"employee {inc.employee_id} has no scheme, so no incident catalogue")]
             if problems:
@@ -93,6 +94,17 @@ class CardGateMixin:
     def _schemes_of(self, ids: set[str]) -> dict[str, str | None]:
         sql = "SELECT id, scheme FROM employees WHERE id IN (SELECT value FROM json_each(?))"
         return dict(self.conn.execute(sql, (dumps(sorted(ids)),)))
+
+    def _schemes_at(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+        """The scheme judging each (employee, month): the assignment covering that month (an
+        employee without a timeline row, e.g. one written by an older cstui, has their current one)."""
+        keys = list(keys)
+        ids = {employee_id for employee_id, _ in keys}
+        current, lines = self._schemes_of(ids), self._timelines(ids)
+        return {
+            (employee_id, month): scheme_at(lines[employee_id], month) if employee_id in lines else current.get(employee_id)
+            for employee_id, month in keys
+        }
 
     def _stored_values(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
         sql = 'SELECT "values" FROM scorecards WHERE employee_id = ? AND period = ?'

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from cstui.domain import Period, Scorecard
 from cstui.engine.model import Checkpoint, TeamHistory
-from cstui.store.codec import card_values, employee_from_row, incident_from_row, loads, override_from_row
+from cstui.store.codec import card_values, dumps, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
+from cstui.store.timeline import TimelineReader, Window, timelines, window_on
 
 
-class HistoryMixin(PeriodsMixin):
+class HistoryMixin(TimelineReader, PeriodsMixin):
     def history_teams(self, scheme: str, teams: Iterable[str] | None = None) -> list[str]:
-        """The visible teams with employees on ``scheme`` (optionally limited to ``teams``)."""
+        """The visible teams with employees on ``scheme`` now or for some months (optionally
+        limited to ``teams``)."""
         scope, params = self._team_scope("team")
-        sql = f"SELECT DISTINCT team FROM employees WHERE scheme = ? AND {scope}"
+        on_scheme = "(scheme = ?1 OR id IN (SELECT employee_id FROM scheme_assignments WHERE scheme = ?1))"
+        sql = f"SELECT DISTINCT team FROM employees WHERE {on_scheme} AND {scope}"
         if teams is not None:
             wanted = list(dict.fromkeys(teams))
             for team in wanted:
@@ -22,7 +26,7 @@ class HistoryMixin(PeriodsMixin):
             if not wanted:
                 return []
             # only the named teams (on the team index): a worker asks for a few teams at a time
-            sql = f"SELECT DISTINCT team FROM employees WHERE +scheme = ? AND {scope} AND team IN ({', '.join('?' * len(wanted))})"
+            sql = f"SELECT DISTINCT team FROM employees WHERE {on_scheme.replace('(scheme', '(+scheme')} AND {scope} AND team IN ({', '.join('?' * len(wanted))})"
             params = [*params, *wanted]
         return [row[0] for row in self.conn.execute(sql + " ORDER BY team", [scheme, *params])]
 
@@ -30,6 +34,10 @@ class HistoryMixin(PeriodsMixin):
         self, scheme: str, until: Period | str, teams: Iterable[str] | None = None, fingerprint: str | None = None
     ) -> Iterator[TeamHistory]:
         """One TeamHistory per team (ordered by team) for the employees on ``scheme``.
+
+        An employee is there when a stretch of their scheme timeline on ``scheme`` overlaps
+        ``until``; the history holds only that stretch's cards, incidents and overrides, and
+        the employee's ``level`` is the stretch's starting level (the replay starts there).
 
         Cards run up to ``until``'s last month; a month with incidents but no values gets
         an empty-values card. Each team is read in full before it is yielded, so the
@@ -45,20 +53,16 @@ class HistoryMixin(PeriodsMixin):
             yield self._team_history(scheme, team, last, fingerprint, first)
 
     def _team_history(self, scheme: str, team: str, last: str, fingerprint: str | None = None, first: str = "") -> TeamHistory:
-        # "+scheme": keep SQLite on the team index; most employees share a scheme, so the
-        # scheme index (its pick without ANALYZE statistics) would scan the whole roster per team
-        members = "SELECT id FROM employees WHERE team = ? AND +scheme = ?"
-        employees = [
-            employee_from_row(row)
-            for row in self._rows("SELECT * FROM employees WHERE team = ? AND +scheme = ? ORDER BY id", (team, scheme))
-        ]
+        employees, windows = self._members_on(scheme, team, first or last, last)
         history = TeamHistory(team=team, employees=employees, cards={e.id: {} for e in employees})
         after = ""  # months after this one are read ("" = all)
         found = self._latest_checkpoint(scheme, fingerprint, team, first) if fingerprint else None
         if found is not None:
             after = found[0]
             history.checkpoint = Checkpoint(Period.parse(after), loads(found[1]))
-        window = (team, scheme, after, last)
+            _restart_later_stretches(history.checkpoint.state, windows, after)
+        members = "SELECT value FROM json_each(?)"
+        window = (dumps(list(windows)), after, last)
         card_sql = (
             f'SELECT employee_id, period, "values", version FROM scorecards '
             f"WHERE employee_id IN ({members}) AND period > ? AND period <= ? ORDER BY employee_id, period"
@@ -66,6 +70,8 @@ class HistoryMixin(PeriodsMixin):
         months = _MONTHS
         cards = history.cards
         for employee_id, period, values, version in self.conn.execute(card_sql, window):
+            if not windows[employee_id].holds(period):
+                continue
             month = months[period]
             cards[employee_id][month] = Scorecard(employee_id, month, card_values(values), [], version)
         incident_sql = (
@@ -74,6 +80,8 @@ class HistoryMixin(PeriodsMixin):
         )
         late_months = set()  # employees given an incident-only month, whose cards need re-sorting
         for row in self._rows(incident_sql, window):
+            if not windows[row["employee_id"]].holds(row["period"]):
+                continue
             month, by_month = months[row["period"]], cards[row["employee_id"]]
             if month not in by_month:
                 by_month[month] = Scorecard(row["employee_id"], month, {}, [], 0)
@@ -81,10 +89,31 @@ class HistoryMixin(PeriodsMixin):
             by_month[month].incidents.append(incident_from_row(row))
         override_sql = f"SELECT * FROM overrides WHERE employee_id IN ({members}) AND period > ? AND period <= ? ORDER BY period, id"
         for row in self._rows(override_sql, window):
+            if not windows[row["employee_id"]].holds(row["period"]):
+                continue
             history.overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
         for employee_id in late_months:
             cards[employee_id] = dict(sorted(cards[employee_id].items()))
         return history
+
+    def _members_on(self, scheme: str, team: str, first: str, last: str) -> tuple[list, dict[str, Window]]:
+        """The team's employees on ``scheme`` for some of first..last, each as that stretch
+        starts (its level), and the stretch's months by employee id."""
+        rows = self._rows("SELECT * FROM employees WHERE team = ? ORDER BY id", (team,)).fetchall()
+        lines = timelines(
+            self.conn.execute(
+                "SELECT employee_id, since_month, scheme, level FROM scheme_assignments "
+                "WHERE employee_id IN (SELECT id FROM employees WHERE team = ?)",
+                (team,),
+            )
+        )
+        employees, windows = [], {}
+        for row in rows:
+            window = _window_of(row, lines.get(row["id"]), scheme, first, last)
+            if window is not None:
+                employees.append(replace(employee_from_row(row), scheme=scheme, level=window.level))
+                windows[row["id"]] = window
+        return employees, windows
 
     def latest_checkpoint(self, scheme: str, fingerprint: str, team: str, until: Period | str) -> Checkpoint | None:
         """The team's latest checkpoint before ``until``'s first month under these parameters (what
@@ -112,21 +141,14 @@ class HistoryMixin(PeriodsMixin):
         ids = list(dict.fromkeys(employee_ids))
         if not ids:
             return []
-        last, marks = str(as_period(until).last_month), ", ".join("?" * len(ids))
-        scope, params = self._team_scope("team")
-        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({marks}) AND +scheme = ? AND {scope} ORDER BY team, id", [*ids, scheme, *params])
-        histories: dict[str, TeamHistory] = {}
-        team_of: dict[str, str] = {}
-        for row in rows:
-            e = employee_from_row(row)
-            history = histories.setdefault(e.team, TeamHistory(e.team, [], {}, {}, checkpoints.get(e.team)))
-            history.employees.append(e)
-            history.cards[e.id] = {}
-            team_of[e.id] = e.team
+        period = as_period(until)
+        last = str(period.last_month)
+        histories, team_of, windows = self._member_stretches(scheme, period, ids, checkpoints)
 
-        def after(employee_id: str) -> str:
+        def wanted(employee_id: str, period: str) -> bool:
+            """A month of the employee's stretch on the scheme, after the team's checkpoint."""
             checkpoint = histories[team_of[employee_id]].checkpoint
-            return str(checkpoint.month) if checkpoint is not None else ""
+            return windows[employee_id].holds(period) and (checkpoint is None or period > str(checkpoint.month))
 
         kept = list(team_of)
         if not kept:
@@ -135,20 +157,71 @@ class HistoryMixin(PeriodsMixin):
         for employee_id, period, values, version in self.conn.execute(
             f'SELECT employee_id, period, "values", version FROM scorecards WHERE {where} ORDER BY employee_id, period', [*kept, last]
         ):
-            if period > after(employee_id):
+            if wanted(employee_id, period):
                 month = _MONTHS[period]
                 histories[team_of[employee_id]].cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
         for row in self._rows(f"SELECT * FROM incidents WHERE {where} AND deleted = 0 ORDER BY employee_id, period, date, id", [*kept, last]):
-            if row["period"] > after(row["employee_id"]):
+            if wanted(row["employee_id"], row["period"]):
                 by_month, month = histories[team_of[row["employee_id"]]].cards[row["employee_id"]], _MONTHS[row["period"]]
                 by_month.setdefault(month, Scorecard(row["employee_id"], month, {}, [], 0)).incidents.append(incident_from_row(row))
         for employee_id in kept:  # an incident-only month may have landed out of order
             cards = histories[team_of[employee_id]].cards
             cards[employee_id] = dict(sorted(cards[employee_id].items()))
         for row in self._rows(f"SELECT * FROM overrides WHERE {where} ORDER BY period, id", [*kept, last]):
-            if row["period"] > after(row["employee_id"]):
+            if wanted(row["employee_id"], row["period"]):
                 histories[team_of[row["employee_id"]]].overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
         return list(histories.values())
+
+
+    def _member_stretches(self, scheme: str, period: Period, ids: list[str], checkpoints: dict) -> tuple[dict[str, TeamHistory], dict[str, str], dict[str, Window]]:
+        """The visible ones of ``ids`` on ``scheme`` during ``period``, each as their stretch on it
+        starts (its level): their empty histories by team, their teams and their stretches."""
+        scope, params = self._team_scope("team")
+        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope} ORDER BY team, id", [*ids, *params])
+        lines = self._timelines(ids)
+        histories: dict[str, TeamHistory] = {}
+        team_of: dict[str, str] = {}
+        windows: dict[str, Window] = {}
+        for row in rows:
+            window = _window_of(row, lines.get(row["id"]), scheme, str(period.months()[0]), str(period.last_month))
+            if window is None:
+                continue
+            e = replace(employee_from_row(row), scheme=scheme, level=window.level)
+            if e.team not in histories:
+                histories[e.team] = TeamHistory(e.team, [], {}, {}, _own_copy(checkpoints.get(e.team)))
+            histories[e.team].employees.append(e)
+            histories[e.team].cards[e.id] = {}
+            team_of[e.id], windows[e.id] = e.team, window
+        for history in histories.values():
+            if history.checkpoint is not None:
+                _restart_later_stretches(history.checkpoint.state, windows, str(history.checkpoint.month))
+        return histories, team_of, windows
+
+
+def _own_copy(checkpoint: Checkpoint | None) -> Checkpoint | None:
+    """A checkpoint whose employee entries this history may drop (the caller's stays whole)."""
+    if checkpoint is None:
+        return None
+    state = dict(checkpoint.state)
+    state["employees"] = dict(state.get("employees", {}))
+    return Checkpoint(checkpoint.month, state)
+
+
+def _window_of(row, line, scheme: str, first: str, last: str) -> Window | None:
+    """The employee's stretch on ``scheme`` overlapping first..last; without a timeline (a row
+    written by an older cstui), the whole history when their current scheme is ``scheme``."""
+    if line:
+        return window_on(line, scheme, first, last)
+    return Window(None, None, row["level"]) if row["scheme"] == scheme else None
+
+
+def _restart_later_stretches(state: dict, windows: dict[str, Window], after: str) -> None:
+    """An employee whose stretch on the scheme starts after the checkpoint replays afresh from
+    its start (the state may hold them from an earlier stretch on the same scheme)."""
+    saved = state.get("employees", {})
+    for employee_id, window in windows.items():
+        if window.start is not None and window.start > after:
+            saved.pop(employee_id, None)
 
 
 class _MonthCache(dict):

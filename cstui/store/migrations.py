@@ -249,6 +249,29 @@ def m007_employee_name_pinyin(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m008_scheme_assignments(conn: sqlite3.Connection) -> None:
+    # An employee's scheme timeline: from since_month on, cards are judged and graded by
+    # ``scheme``, replayed from ``level``. employees.scheme/level stay the current (latest)
+    # assignment. An existing employee gets one row, since their hire month; the earliest row
+    # of an employee also covers any month before its since_month.
+    _run(
+        conn,
+        """
+        CREATE TABLE scheme_assignments (
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            since_month TEXT NOT NULL,
+            scheme TEXT,
+            level TEXT,
+            PRIMARY KEY (employee_id, since_month)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_scheme_assignments_scheme ON scheme_assignments(scheme);
+        INSERT INTO scheme_assignments (employee_id, since_month, scheme, level)
+            SELECT id, substr(hire_date, 1, 7), scheme, level FROM employees
+        """,
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -47,6 +47,7 @@ class RosterMixin(CheckpointsMixin):
             self._ensure_teams({e.team})
             record = employee_values(e) | {"version": 1, "updated_by": self.login, "updated_at": now()}
             self.conn.execute(_INSERT, record)
+            self.conn.execute(_SYNC_CURRENT_ASSIGNMENT, record)
             self._invalidate_checkpoints(teams=[e.team])
             self._audit("add", "employees", e.id, None, employee_values(e))
         return employee_from_row(record)
@@ -75,6 +76,7 @@ class RosterMixin(CheckpointsMixin):
         self._ensure_teams({values["team"]})
         record = values | {"version": row["version"] + 1, "updated_by": self.login, "updated_at": now()}
         self.conn.execute(_UPDATE, record)
+        self.conn.execute(_SYNC_CURRENT_ASSIGNMENT, record)
         self._invalidate_checkpoints(teams=[row["team"], values["team"]])
         self._audit(action, "employees", row["id"], before, values)
         return employee_from_row(record)
@@ -221,6 +223,7 @@ class RosterMixin(CheckpointsMixin):
         self._ensure_teams({e.team for e in merged})
         self.conn.executemany(_INSERT, inserts)
         self.conn.executemany(_UPDATE, updates)
+        self.conn.executemany(_SYNC_CURRENT_ASSIGNMENT, [*inserts, *updates])
         moved = [existing[u["id"]]["team"] for u in updates]  # the old teams of changed employees
         self._invalidate_checkpoints(teams=[r["team"] for r in (*inserts, *updates)] + moved)
         self._audit_many(audits)
@@ -248,4 +251,13 @@ _UPDATE = (
     "UPDATE employees SET name = :name, team = :team, role = :role, hire_date = :hire_date, status = :status, "
     "login = :login, scheme = :scheme, level = :level, version = :version, updated_by = :updated_by, "
     "updated_at = :updated_at, name_pinyin = cstui_name_pinyin(:name) WHERE id = :id"
+)
+# An ordinary edit of scheme/level (a form, an import without scheme_since) changes the CURRENT
+# assignment, as the employee row always did; a new employee's first assignment starts at hire.
+# (Moving someone from a month on is assign_scheme, which adds a row.)
+_SYNC_CURRENT_ASSIGNMENT = (
+    "INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) "
+    "SELECT :id, COALESCE((SELECT MAX(since_month) FROM scheme_assignments WHERE employee_id = :id), substr(:hire_date, 1, 7)), "
+    ":scheme, :level WHERE true "
+    "ON CONFLICT (employee_id, since_month) DO UPDATE SET scheme = excluded.scheme, level = excluded.level"
 )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from cstui.store.cards import CardsMixin
+from cstui.store.assignments import AssignmentsMixin
 from cstui.store.history import HistoryMixin
 
 
-class Store(CardsMixin, HistoryMixin):
+class Store(AssignmentsMixin, HistoryMixin):
     """Roster, scorecards, incidents, periods, overrides, results, users and audit.
 
     Open with :meth:`Store.open`. Every write runs in one ``BEGIN IMMEDIATE`` transaction

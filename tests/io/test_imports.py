@@ -69,7 +69,7 @@ def test_roster_header_problems(store, write):
     with pytest.raises(InvalidData) as excinfo:
         import_roster(store, path)
     lines = problems(excinfo)
-    assert any(line.endswith(":1:grade: unknown column; expected employee_id, name, team, role, hire_date, login, scheme, level") for line in lines)
+    assert any(line.endswith(":1:grade: unknown column; expected employee_id, name, team, role, hire_date, login, scheme, level, scheme_since") for line in lines)
     assert any(line.endswith(":1:team: missing required column") for line in lines)
 
 

@@ -7,7 +7,7 @@ from cstui.store import migrations
 from cstui.store.files import APPLICATION_ID
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
-TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints"}
+TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints", "scheme_assignments"}
 
 
 def build_at_version(path, k: int) -> None:
@@ -58,6 +58,8 @@ def test_upgrade_from_every_earlier_version(db_path, k):
         if k >= 1:
             assert store.employee("1001").name == "张三"
             assert [u.login for u in store.users()] == ["olga"]
+            # m007: an existing employee's timeline is their current scheme, since their hire month
+            assert [(a.since, a.scheme, a.level) for a in store.scheme_assignments("1001")] == [("2025-01", "star-levels", None)]
         card = {"sales_target": "100", "sales_actual": "90"}  # valid for star-levels: the store checks each card
         assert store.save_scorecard("1001" if k >= 1 else _add_one(store), "2026-10", card, 0) == 1
 
