@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
-from cstui.domain import Employee
+from cstui.domain import Employee, Period
 from cstui.levels import ladder_position
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
@@ -45,6 +45,7 @@ register(
         ),
         "roster.deactivated": ("{id} {name} is now inactive", "{id} {name} 已停用"),
         "roster.saved": ("Saved {id} {name}", "已保存 {id} {name}"),
+        "roster.place_now": ("Fill in {name}'s placement form: it places them on the ladder", "请填写 {name} 的岗位定级表：据此确定其级别"),
         "roster.imported": ("Roster imported: {summary}", "花名册已导入：{summary}"),
         "role.agent": ("agent", "客服专员"),
         "role.assistant": ("assistant", "客服助理"),
@@ -305,7 +306,20 @@ class RosterScreen(Screen):
             self.refresh_bindings()
 
     def action_add(self) -> None:
-        self.app.push_screen(EmployeeForm(self.ctx, None), self._saved)
+        self.app.push_screen(EmployeeForm(self.ctx, None), self._added)
+
+    def _added(self, employee: Employee | None) -> None:
+        """A new hire on a placement scheme goes straight to their placement form: the card of
+        their hire month, which places them on the ladder (seed 000, 岗位定级标准)."""
+        self._saved(employee)
+        if employee is None or not self._places(employee.scheme):
+            return
+        self.notify(self.ctx.t("roster.place_now", name=employee.name))
+        self.app.push_screen(ScorecardScreen(self.ctx, employee.id, month=Period.of_date(employee.hire_date)))
+
+    def _places(self, scheme_name: str | None) -> bool:
+        scheme, _ = self.ctx.try_scheme(scheme_name)
+        return scheme is not None and scheme.model.name == "placement"
 
     def action_edit(self) -> None:
         employee = self._selected()

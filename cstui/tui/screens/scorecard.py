@@ -53,6 +53,7 @@ register(
         "sc.flags": ("Flags", "标记"),
         "sc.trace": ("Trace", "计算过程"),
         "sc.invalid": ("{n} field(s) not valid: the score shows once they are", "{n} 个字段无效：更正后显示得分"),
+        "sc.fill_in": ("Fill in every field marked * to see the score", "填写所有带 * 的字段后显示得分"),
         "sc.cannot_score": ("Cannot score yet: {why}", "暂无法计分：{why}"),
         "sc.required": ("required", "必填"),
         "sc.saved": ("Saved {who} {month} (version {version})", "已保存 {who} {month}（版本 {version}）"),
@@ -118,10 +119,10 @@ class ScorecardScreen(Screen):
         Binding("c,ctrl+o", "card_history", "Change history", show=False),
     ]
 
-    def __init__(self, ctx: AppContext, employee_id: str):
+    def __init__(self, ctx: AppContext, employee_id: str, month: Period | None = None):
         super().__init__()
         self.ctx, self.employee_id = ctx, employee_id
-        self.month: Period = ctx.period
+        self.month: Period = month or ctx.period  # month: a placement form is the hire month's card
         self.employee = ctx.store.employee(employee_id)
         self.scheme, self.scheme_problem = ctx.try_scheme(self.employee.scheme)
         self.specs: list[MetricSpec] = self.scheme.model.metrics(self.scheme) if self.scheme else []
@@ -133,6 +134,7 @@ class ScorecardScreen(Screen):
         self.errors: dict[str, str] = {}  # field (or "incident CODE") -> why the scheme refuses it
         self.fields = {spec.key for spec in self.specs}
         self.save_tried = False
+        self.unfilled: list[str] = []  # required fields left blank before the first save
         self.seen_version = 0  # the newest version of the card someone else saved, once noticed
         self.editable = False
 
@@ -269,7 +271,7 @@ class ScorecardScreen(Screen):
         Until the first save, a field left blank is not called out: the supervisor is still
         filling the card. From then on every refusal shows beside its field.
         """
-        self.errors = {}
+        self.errors, self.unfilled = {}, []
         if self.scheme is None:
             return
         typed = self.values()
@@ -277,6 +279,8 @@ class ScorecardScreen(Screen):
         for problem in card_problems(self.scheme, card):
             if self.save_tried or problem.field not in self.fields or problem.field in typed:
                 self.errors.setdefault(problem.field, problem.reason)
+            else:
+                self.unfilled.append(problem.field)  # still being filled: no score yet, no alarm
 
     def on_input_changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("m-")
@@ -299,7 +303,9 @@ class ScorecardScreen(Screen):
         if self.errors:
             summary.append(t("sc.invalid", n=len(self.errors)))
             summary += [f"{field}: {why}" for field, why in self.errors.items() if field not in self.fields]
-        if self.scheme is not None and not self.errors:  # a refused card has no score to show yet
+        if self.unfilled and not self.errors:
+            summary.append(t("sc.fill_in"))
+        if self.scheme is not None and not self.errors and not self.unfilled:  # no score to show yet
             try:
                 month = self.scheme.model.score_month(self.scheme, self.employee, self.card())
             except ValueProblem as problem:
