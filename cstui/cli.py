@@ -16,6 +16,34 @@ from cstui.errors import EXIT_BROKEN_PIPE, EXIT_OTHER, OutputClosed, exit_code_f
 FORMATS = ("table", "csv", "json", "xlsx")
 
 
+class ReportFormat(click.ParamType):
+    """A built-in report format, or one a plugin registers (``register_exporters``).
+
+    The plugin registry is read only when the value is not built-in, so `--format csv` and
+    `--help` stay cheap; loading plugins never imports Textual."""
+
+    name = "format"
+
+    def get_metavar(self, param, *args) -> str:
+        return "[" + "|".join(FORMATS) + "|PLUGIN]"
+
+    def convert(self, value, param, ctx):
+        if value in FORMATS:
+            return value
+        from cstui.plugins import get_registry
+
+        exporters = get_registry().exporters
+        if value in exporters:
+            return value
+        known = ", ".join([*FORMATS, *sorted(exporters)])
+        self.fail(f"{value!r} is not a report format; expected one of {known}", param, ctx)
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(name) for name in FORMATS if name.startswith(incomplete)]
+
+
 class CstuiGroup(click.Group):
     """Turns every known error into one line on stderr and its documented exit code."""
 
@@ -85,7 +113,10 @@ def _open_store(ctx: click.Context):
 @click.option("--scheme", "scheme_name", metavar="NAME|FILE.toml", help="Batch mode: grade under this scheme.")
 @click.option("--period", metavar="YYYY-MM|YYYY-Qn", help="Batch mode: the period to grade.")
 @click.option("--team", "teams", multiple=True, help="Batch mode: only this team (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Batch report format (default: table on a terminal, csv otherwise).")
+@click.option(
+    "--format", "fmt", type=ReportFormat(), default=None,
+    help="Batch report format: table, csv, json, xlsx or one a plugin registers (default: table on a terminal, csv otherwise).",
+)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
 @click.option("--explain", is_flag=True, help="Add the trace of rules behind every score and decision.")
 @click.option("--apply", "apply_", is_flag=True, help="Record the results and level changes (one audited transaction).")

@@ -1,0 +1,101 @@
+"""CLI conventions of cstui's family (click, sqlite-utils, llm): plugin report formats on --format,
+--json on listings, help everywhere, batch options that cannot be silently ignored."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from cstui.cli import cli
+from cstui.plugins import reset_registry
+from test_batch import build_company
+from test_plugins import fake_distribution
+
+# A real entry-point plugin: its exporter gets the records (the JSON shape) and a binary stream.
+SHOUTING_EXPORTER = """
+    import json
+    from cstui import hookimpl
+
+    def shout(records, stream):
+        for record in records:
+            shouted = {key.upper(): value for key, value in record.items()}
+            stream.write((json.dumps(shouted, ensure_ascii=False) + "\\n").encode("utf-8"))
+
+    @hookimpl
+    def register_exporters(register):
+        register("shout", shout)
+"""
+
+
+@pytest.fixture
+def shout_plugin(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    fake_distribution(site, "cstui_shout", {"shout": "cstui_shout_exporter"}, {"cstui_shout_exporter": SHOUTING_EXPORTER})
+    monkeypatch.syspath_prepend(str(site))
+    reset_registry()
+    return site
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "company.db"
+    build_company(path, employees_per_team=2)
+    return path
+
+
+def run(*args: str, **kwargs):
+    return CliRunner().invoke(cli, list(args), **kwargs)
+
+
+def _shouted(output: bytes) -> list[dict]:
+    return [json.loads(line) for line in output.decode("utf-8").splitlines()]
+
+
+def test_batch_format_accepts_a_plugins_exporter(shout_plugin, db):
+    result = run("--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--team", "T1", "--format", "shout")
+    assert result.exit_code == 0, result.output
+    records = _shouted(result.stdout_bytes)
+    assert [r["EMPLOYEE_ID"] for r in records] == ["T1-00", "T1-01"]
+    assert isinstance(records[0]["SCORE"], (int, float))  # the JSON shape: numbers stay numbers
+    assert records[0]["PERIOD"] == "2026-06"
+
+
+def test_a_plugin_format_writes_its_bytes_to_output_file(shout_plugin, db, tmp_path):
+    out = tmp_path / "report.shout"
+    result = run("--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--format", "shout", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    records = _shouted(out.read_bytes())
+    assert sorted(r["EMPLOYEE_ID"] for r in records) == ["T1-00", "T1-01", "T2-00", "T2-01"]
+
+
+def test_an_unknown_format_is_a_usage_error_listing_plugin_formats(shout_plugin, db):
+    result = run("--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--format", "whisper")
+    assert result.exit_code == 2
+    assert "'whisper' is not a report format" in result.output
+    assert "shout" in result.output and "xlsx" in result.output
+
+
+def test_without_the_plugin_its_format_is_refused(db):
+    result = run("--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--format", "shout")
+    assert result.exit_code == 2
+    assert "'shout' is not a report format" in result.output
+
+
+def test_the_batch_path_with_a_format_does_not_import_textual(shout_plugin, db):
+    code = (
+        "import sys\nfrom cstui.cli import main\n"
+        f"sys.argv = ['cstui', '--db', {str(db)!r}, '--scheme', 'star-levels', '--period', '2026-06', '--format', 'shout']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('textual' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(shout_plugin)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert _shouted(done.stdout.encode())[0]["PERIOD"] == "2026-06"
+    assert done.stderr.split()[-1] == "False"
