@@ -24,7 +24,7 @@ class ReportFormat(click.ParamType):
 
     name = "format"
 
-    def get_metavar(self, param, *args) -> str:
+    def get_metavar(self, param, *args, **kwargs) -> str:  # click 8.2 adds ctx
         return "[" + "|".join(FORMATS) + "|PLUGIN]"
 
     def convert(self, value, param, ctx):
