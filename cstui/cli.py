@@ -321,13 +321,21 @@ def _import_file(file: str):
 
 
 @cli.command("plugins")
-def plugins_cmd():
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
+def plugins_cmd(as_json):
     """List installed plugins: name, version, hooks, load errors (a scheme file of theirs that does not load included)."""
     from cstui.plugins import get_registry
     from cstui.schemes import catalog
 
     registry = get_registry()
     catalog().all()  # reads and checks every registered scheme: failures become the plugin's errors
+    if as_json:
+        _print_json([
+            {"name": p.name, "version": p.version, "source": "built-in" if p.builtin else "installed",
+             "hooks": list(p.hooks), "error": p.error}
+            for p in registry.plugins
+        ])
+        return
     rows = [
         (p.name, p.version, "built-in" if p.builtin else "installed", ", ".join(p.hooks) or "-", p.error or "")
         for p in registry.plugins
@@ -336,7 +344,8 @@ def plugins_cmd():
 
 
 @cli.command("schemes")
-def schemes_cmd():
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
+def schemes_cmd(as_json):
     """List schemes: name, model, version, plugin, TOML source."""
     from cstui.schemes import catalog, short_source
 
@@ -345,7 +354,10 @@ def schemes_cmd():
 
     schemes, problems = catalog().all()
     rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
-    _print_table(("scheme", "model", "version", "plugin", "toml"), rows)
+    if as_json:  # the rest of the command (problems on stderr, exit 3) is the same
+        _print_json([dict(zip(("name", "model", "version", "plugin", "toml"), row)) for row in rows])
+    else:
+        _print_table(("scheme", "model", "version", "plugin", "toml"), rows)
     for line in problems:
         click.echo(f"cstui: {line}", err=True)
     failed = sorted({e.plugin for e in get_registry().errors})
@@ -392,10 +404,17 @@ def period_group():
 
 
 @period_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
 @click.pass_context
-def period_list(ctx):
+def period_list(ctx, as_json):
+    """List periods with a status: open or closed, by whom and when."""
     with _open_store(ctx) as store:
-        rows = [(p["period"], p["status"], p.get("closed_by") or "", p.get("closed_at") or "") for p in store.periods()]
+        periods = store.periods()
+    if as_json:
+        _print_json([{"period": p["period"], "status": p["status"], "closed_by": p.get("closed_by"),
+                      "closed_at": p.get("closed_at")} for p in periods])
+        return
+    rows = [(p["period"], p["status"], p.get("closed_by") or "", p.get("closed_at") or "") for p in periods]
     _print_table(("period", "status", "closed by", "closed at"), rows)
 
 
@@ -478,11 +497,16 @@ def user_add(ctx, login, role, teams):
 
 
 @user_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
 @click.pass_context
-def user_list(ctx):
+def user_list(ctx, as_json):
+    """List the users of this database: login, role and teams."""
     with _open_store(ctx) as store:
-        rows = [(u.login, u.role, ", ".join(u.teams)) for u in store.users()]
-    _print_table(("login", "role", "teams"), rows)
+        users = store.users()
+    if as_json:
+        _print_json([{"login": u.login, "role": u.role, "teams": list(u.teams)} for u in users])
+        return
+    _print_table(("login", "role", "teams"), [(u.login, u.role, ", ".join(u.teams)) for u in users])
 
 
 @cli.group("audit", invoke_without_command=True)
@@ -536,6 +560,13 @@ def audit_verify(ctx):
     if broken is not None:
         raise InvalidData([f"audit trail broken at {broken} ({checked:,} rows before it hold)"])
     click.echo(f"audit trail intact: {checked:,} rows, each linked to the one before")
+
+
+def _print_json(objects: list[dict]) -> None:
+    """A listing as a JSON array of objects with fixed keys, for scripts and jq."""
+    import json
+
+    click.echo(json.dumps(objects, ensure_ascii=False, indent=2, default=str))
 
 
 def _print_table(headers, rows) -> None:

@@ -99,3 +99,43 @@ def test_the_batch_path_with_a_format_does_not_import_textual(shout_plugin, db):
     assert done.returncode == 0, done.stderr
     assert _shouted(done.stdout.encode())[0]["PERIOD"] == "2026-06"
     assert done.stderr.split()[-1] == "False"
+
+
+# ------------------------------------------------------------------ --json on listings
+
+
+def _json_of(*args: str) -> list[dict]:
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_schemes_json_lists_every_builtin_scheme_with_stable_keys():
+    schemes = _json_of("schemes", "--json")
+    assert {s["name"] for s in schemes} >= {"star-levels", "assistant-class", "five-tier", "ecommerce-kpi"}
+    assert all(list(s) == ["name", "model", "version", "plugin", "toml"] for s in schemes)
+
+
+def test_plugins_json_names_a_plugins_hooks_as_a_list(shout_plugin):
+    plugins = {p["name"]: p for p in _json_of("plugins", "--json")}
+    assert plugins["shout"] == {"name": "shout", "version": "1.0", "source": "installed",
+                                "hooks": ["register_exporters"], "error": None}
+    assert all(list(p) == ["name", "version", "source", "hooks", "error"] for p in plugins.values())
+
+
+def test_period_list_json_shows_open_and_closed_periods(db):
+    assert run("--db", str(db), "period", "close", "2026-05").exit_code == 0
+    periods = _json_of("--db", str(db), "period", "list", "--json")
+    closed = [p for p in periods if p["period"] == "2026-05"]
+    assert len(closed) == 1 and closed[0]["status"] == "closed" and closed[0]["closed_by"]
+    assert all(list(p) == ["period", "status", "closed_by", "closed_at"] for p in periods)
+
+
+def test_period_list_json_of_a_database_without_periods_is_an_empty_array(db):
+    assert _json_of("--db", str(db), "period", "list", "--json") == []
+
+
+def test_user_list_json_gives_teams_as_a_list(db):
+    assert run("--db", str(db), "user", "add", "ming", "--role", "supervisor", "--team", "T1", "--team", "T2").exit_code == 0
+    users = {u["login"]: u for u in _json_of("--db", str(db), "user", "list", "--json")}
+    assert users["ming"] == {"login": "ming", "role": "supervisor", "teams": ["T1", "T2"]}
