@@ -185,9 +185,9 @@ def _tui(ctx, demo, lang):
 
 @cli.command()
 @click.option("--db", type=click.Path(dir_okay=False), help="Where to build the demo (default: the company database).")
-@click.option("--employees", default=60, show_default=True, type=click.IntRange(3, 1_000_000))
-@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 120))
-@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--employees", default=60, show_default=True, type=click.IntRange(3, 1_000_000), help="How many employees.")
+@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 120), help="How many months of scorecards, up to last month.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Random seed: the same seed builds the same company.")
 @click.pass_context
 def demo(ctx, db, employees, months, seed):
     """Build a deterministic demo company: three teams, every built-in scheme, a year of scorecards."""
@@ -275,8 +275,8 @@ def import_roster_cmd(ctx, file):
 
 @import_.command("scorecards")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--period", required=True, metavar="YYYY-MM")
-@click.option("--scheme", "scheme_name", required=True, metavar="NAME|FILE.toml")
+@click.option("--period", required=True, metavar="YYYY-MM", help="The month the scorecards are for.")
+@click.option("--scheme", "scheme_name", required=True, metavar="NAME|FILE.toml", help="The scheme whose metric keys the columns are.")
 @click.option("--format", "fmt", default=None, help="A plugin's importer name (default: by file suffix).")
 @click.pass_context
 def import_scorecards_cmd(ctx, file, period, scheme_name, fmt):
@@ -441,6 +441,7 @@ def period_close(ctx, period):
 @click.option("--reason", required=True, help="Why the closed period must change (audited).")
 @click.pass_context
 def period_reopen(ctx, period, reason):
+    """Unlock the closed PERIOD so its scorecards and incidents can change again (the reason is audited)."""
     from cstui.domain import Period
 
     p = Period.parse(period)
@@ -487,10 +488,11 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("login")
-@click.option("--role", required=True, type=click.Choice(["admin", "manager", "supervisor", "viewer"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "manager", "supervisor", "viewer"]), help="admin (users, everything), manager (all teams), supervisor (own teams) or viewer (read only).")
 @click.option("--team", "teams", multiple=True, help="A team the user works on (repeatable).")
 @click.pass_context
 def user_add(ctx, login, role, teams):
+    """Let LOGIN use this database with ROLE; supervisors see only their --team teams."""
     with _open_store(ctx) as store:
         store.add_user(login, role, teams)
     click.echo(f"{login}: {role}" + (f" ({', '.join(teams)})" if teams else ""))
@@ -517,7 +519,8 @@ def user_list(ctx, as_json):
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (YYYY-MM-DD, UTC).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day, inclusive.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows, newest first.")
-@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True,
+              help="table for reading; csv and json add each row's before and after.")
 @click.pass_context
 def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
     """List the audit trail, newest first (manager or admin); `cstui audit verify` checks its chain."""

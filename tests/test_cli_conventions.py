@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -139,3 +140,38 @@ def test_user_list_json_gives_teams_as_a_list(db):
     assert run("--db", str(db), "user", "add", "ming", "--role", "supervisor", "--team", "T1", "--team", "T2").exit_code == 0
     users = {u["login"]: u for u in _json_of("--db", str(db), "user", "list", "--json")}
     assert users["ming"] == {"login": "ming", "role": "supervisor", "teams": ["T1", "T2"]}
+
+
+# ------------------------------------------------------------------ help on everything
+
+
+def _commands(command: click.Command, path: tuple[str, ...] = ("cstui",)):
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+
+
+COMMANDS = list(_commands(cli))
+
+
+@pytest.mark.parametrize("path, command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_help(path, command):
+    assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
+
+
+OPTIONS = [
+    (path, param) for path, command in COMMANDS for param in command.params
+    if isinstance(param, click.Option) and param.name not in ("help", "version")
+]
+
+
+@pytest.mark.parametrize("path, option", OPTIONS, ids=[f"{' '.join(p)} {o.opts[0]}" for p, o in OPTIONS])
+def test_every_option_has_help(path, option):
+    assert (option.help or "").strip(), f"{' '.join(path)} {option.opts[0]} has no help text"
+
+
+def test_every_command_renders_its_help():
+    for path, _ in COMMANDS:
+        result = run(*path[1:], "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output, (path, result.output)
