@@ -136,6 +136,7 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
     ctx.ensure_object(dict)  # cstui shell passes {"login": LOGIN} in
     ctx.obj.update(db=db, debug=debug, lang=lang)
     if ctx.invoked_subcommand is not None:
+        _refuse_batch_options(ctx)
         return
     if scheme_name or period:
         if not (scheme_name and period):
@@ -143,6 +144,22 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
         _batch(ctx, demo, scheme_name, period, teams, fmt, output, explain, apply_, jobs)
     else:
         _tui(ctx, demo, lang)
+
+
+BATCH_OPTIONS = ("demo", "scheme_name", "period", "teams", "fmt", "output", "explain", "apply_", "jobs")
+
+
+def _refuse_batch_options(ctx: click.Context) -> None:
+    """Batch and TUI options before a command would be silently ignored by it: a usage error instead."""
+    given = [
+        param.opts[0] for param in ctx.command.params
+        if param.name in BATCH_OPTIONS and ctx.get_parameter_source(param.name) == click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        raise click.UsageError(
+            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for batch mode or the TUI, "
+            f"not for `cstui {ctx.invoked_subcommand}`; leave {'it' if len(given) == 1 else 'them'} out"
+        )
 
 
 def _demo_db() -> Path:

@@ -175,3 +175,33 @@ def test_every_command_renders_its_help():
     for path, _ in COMMANDS:
         result = run(*path[1:], "--help")
         assert result.exit_code == 0 and "Usage:" in result.output, (path, result.output)
+
+
+# ------------------------------------------------------------------ options that would be ignored
+
+
+@pytest.mark.parametrize("options", [
+    ["--scheme", "star-levels"], ["--period", "2026-06"], ["--format", "json"], ["--explain"], ["--team", "T1"],
+    ["--demo"], ["--jobs", "2"],
+])
+def test_batch_options_before_a_command_are_a_usage_error_naming_them(db, options):
+    result = run("--db", str(db), *options, "period", "list")
+    assert result.exit_code == 2, result.output
+    assert f"{options[0]} is for batch mode or the TUI, not for `cstui period`" in result.output
+
+
+def test_several_ignored_options_are_all_named(db):
+    result = run("--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "user", "list")
+    assert result.exit_code == 2
+    assert "--scheme, --period are for batch mode" in result.output
+
+
+def test_a_batch_option_after_the_command_is_an_unknown_option(db):
+    result = run("--db", str(db), "period", "list", "--scheme", "x")
+    assert result.exit_code == 2
+    assert "No such option '--scheme'" in result.output
+
+
+def test_options_every_command_uses_still_go_before_it(db):
+    result = run("--db", str(db), "--lang", "zh", "period", "list")
+    assert result.exit_code == 0, result.output
