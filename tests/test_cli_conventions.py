@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -16,6 +17,8 @@ from cstui.cli import cli
 from cstui.plugins import reset_registry
 from test_batch import build_company
 from test_plugins import fake_distribution
+
+REPO = Path(__file__).resolve().parent.parent
 
 # A real entry-point plugin: its exporter gets the records (the JSON shape) and a binary stream.
 SHOUTING_EXPORTER = """
@@ -205,3 +208,24 @@ def test_a_batch_option_after_the_command_is_an_unknown_option(db):
 def test_options_every_command_uses_still_go_before_it(db):
     result = run("--db", str(db), "--lang", "zh", "period", "list")
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ shell completion (README)
+
+
+def _complete(words: str) -> list[str]:
+    env = {**os.environ, "_CSTUI_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    done = subprocess.run([sys.executable, "-m", "cstui"], capture_output=True, text=True, env=env, timeout=60)
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+
+def test_the_readmes_completion_script_is_what_click_prints():
+    env = {**os.environ, "_CSTUI_COMPLETE": "bash_source"}
+    done = subprocess.run([sys.executable, "-m", "cstui"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0 and "_cstui_completion()" in done.stdout
+    assert "_CSTUI_COMPLETE=bash_source cstui" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_completion_offers_commands_and_builtin_formats():
+    assert "period" in _complete("cstui per")
+    assert _complete("cstui --format x") == ["xlsx"]
