@@ -1,3 +1,6 @@
+"""``python -m cstui``: the same command line as ``cstui``."""
+
 from cstui.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

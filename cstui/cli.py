@@ -16,6 +16,34 @@ from cstui.errors import EXIT_BROKEN_PIPE, EXIT_OTHER, OutputClosed, exit_code_f
 FORMATS = ("table", "csv", "json", "xlsx")
 
 
+class ReportFormat(click.ParamType):
+    """A built-in report format, or one a plugin registers (``register_exporters``).
+
+    The plugin registry is read only when the value is not built-in, so `--format csv` and
+    `--help` stay cheap; loading plugins never imports Textual."""
+
+    name = "format"
+
+    def get_metavar(self, param, *args, **kwargs) -> str:  # click 8.2 adds ctx
+        return "[" + "|".join(FORMATS) + "|PLUGIN]"
+
+    def convert(self, value, param, ctx):
+        if value in FORMATS:
+            return value
+        from cstui.plugins import get_registry
+
+        exporters = get_registry().exporters
+        if value in exporters:
+            return value
+        known = ", ".join([*FORMATS, *sorted(exporters)])
+        self.fail(f"{value!r} is not a report format; expected one of {known}", param, ctx)
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(name) for name in FORMATS if name.startswith(incomplete)]
+
+
 class CstuiGroup(click.Group):
     """Turns every known error into one line on stderr and its documented exit code."""
 
@@ -85,7 +113,10 @@ def _open_store(ctx: click.Context):
 @click.option("--scheme", "scheme_name", metavar="NAME|FILE.toml", help="Batch mode: grade under this scheme.")
 @click.option("--period", metavar="YYYY-MM|YYYY-Qn", help="Batch mode: the period to grade.")
 @click.option("--team", "teams", multiple=True, help="Batch mode: only this team (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Batch report format (default: table on a terminal, csv otherwise).")
+@click.option(
+    "--format", "fmt", type=ReportFormat(), default=None,
+    help="Batch report format: table, csv, json, xlsx or one a plugin registers (default: table on a terminal, csv otherwise).",
+)
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
 @click.option("--explain", is_flag=True, help="Add the trace of rules behind every score and decision.")
 @click.option("--apply", "apply_", is_flag=True, help="Record the results and level changes (one audited transaction).")
@@ -105,6 +136,7 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
     ctx.ensure_object(dict)  # cstui shell passes {"login": LOGIN} in
     ctx.obj.update(db=db, debug=debug, lang=lang)
     if ctx.invoked_subcommand is not None:
+        _refuse_batch_options(ctx)
         return
     if scheme_name or period:
         if not (scheme_name and period):
@@ -112,6 +144,22 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
         _batch(ctx, demo, scheme_name, period, teams, fmt, output, explain, apply_, jobs)
     else:
         _tui(ctx, demo, lang)
+
+
+BATCH_OPTIONS = ("demo", "scheme_name", "period", "teams", "fmt", "output", "explain", "apply_", "jobs")
+
+
+def _refuse_batch_options(ctx: click.Context) -> None:
+    """Batch and TUI options before a command would be silently ignored by it: a usage error instead."""
+    given = [
+        param.opts[0] for param in ctx.command.params
+        if param.name in BATCH_OPTIONS and ctx.get_parameter_source(param.name) == click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        raise click.UsageError(
+            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for batch mode or the TUI, "
+            f"not for `cstui {ctx.invoked_subcommand}`; leave {'it' if len(given) == 1 else 'them'} out"
+        )
 
 
 def _demo_db() -> Path:
@@ -154,9 +202,9 @@ def _tui(ctx, demo, lang):
 
 @cli.command()
 @click.option("--db", type=click.Path(dir_okay=False), help="Where to build the demo (default: the company database).")
-@click.option("--employees", default=60, show_default=True, type=click.IntRange(3, 1_000_000))
-@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 120))
-@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--employees", default=60, show_default=True, type=click.IntRange(3, 1_000_000), help="How many employees.")
+@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 120), help="How many months of scorecards, up to last month.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Random seed: the same seed builds the same company.")
 @click.pass_context
 def demo(ctx, db, employees, months, seed):
     """Build a deterministic demo company: three teams, every built-in scheme, a year of scorecards."""
@@ -244,8 +292,8 @@ def import_roster_cmd(ctx, file):
 
 @import_.command("scorecards")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--period", required=True, metavar="YYYY-MM")
-@click.option("--scheme", "scheme_name", required=True, metavar="NAME|FILE.toml")
+@click.option("--period", required=True, metavar="YYYY-MM", help="The month the scorecards are for.")
+@click.option("--scheme", "scheme_name", required=True, metavar="NAME|FILE.toml", help="The scheme whose metric keys the columns are.")
 @click.option("--format", "fmt", default=None, help="A plugin's importer name (default: by file suffix).")
 @click.pass_context
 def import_scorecards_cmd(ctx, file, period, scheme_name, fmt):
@@ -290,13 +338,21 @@ def _import_file(file: str):
 
 
 @cli.command("plugins")
-def plugins_cmd():
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
+def plugins_cmd(as_json):
     """List installed plugins: name, version, hooks, load errors (a scheme file of theirs that does not load included)."""
     from cstui.plugins import get_registry
     from cstui.schemes import catalog
 
     registry = get_registry()
     catalog().all()  # reads and checks every registered scheme: failures become the plugin's errors
+    if as_json:
+        _print_json([
+            {"name": p.name, "version": p.version, "source": "built-in" if p.builtin else "installed",
+             "hooks": list(p.hooks), "error": p.error}
+            for p in registry.plugins
+        ])
+        return
     rows = [
         (p.name, p.version, "built-in" if p.builtin else "installed", ", ".join(p.hooks) or "-", p.error or "")
         for p in registry.plugins
@@ -305,7 +361,8 @@ def plugins_cmd():
 
 
 @cli.command("schemes")
-def schemes_cmd():
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
+def schemes_cmd(as_json):
     """List schemes: name, model, version, plugin, TOML source."""
     from cstui.schemes import catalog, short_source
 
@@ -314,7 +371,10 @@ def schemes_cmd():
 
     schemes, problems = catalog().all()
     rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
-    _print_table(("scheme", "model", "version", "plugin", "toml"), rows)
+    if as_json:  # the rest of the command (problems on stderr, exit 3) is the same
+        _print_json([dict(zip(("name", "model", "version", "plugin", "toml"), row)) for row in rows])
+    else:
+        _print_table(("scheme", "model", "version", "plugin", "toml"), rows)
     for line in problems:
         click.echo(f"cstui: {line}", err=True)
     failed = sorted({e.plugin for e in get_registry().errors})
@@ -361,10 +421,17 @@ def period_group():
 
 
 @period_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
 @click.pass_context
-def period_list(ctx):
+def period_list(ctx, as_json):
+    """List periods with a status: open or closed, by whom and when."""
     with _open_store(ctx) as store:
-        rows = [(p["period"], p["status"], p.get("closed_by") or "", p.get("closed_at") or "") for p in store.periods()]
+        periods = store.periods()
+    if as_json:
+        _print_json([{"period": p["period"], "status": p["status"], "closed_by": p.get("closed_by"),
+                      "closed_at": p.get("closed_at")} for p in periods])
+        return
+    rows = [(p["period"], p["status"], p.get("closed_by") or "", p.get("closed_at") or "") for p in periods]
     _print_table(("period", "status", "closed by", "closed at"), rows)
 
 
@@ -391,6 +458,7 @@ def period_close(ctx, period):
 @click.option("--reason", required=True, help="Why the closed period must change (audited).")
 @click.pass_context
 def period_reopen(ctx, period, reason):
+    """Unlock the closed PERIOD so its scorecards and incidents can change again (the reason is audited)."""
     from cstui.domain import Period
 
     p = Period.parse(period)
@@ -437,21 +505,27 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("login")
-@click.option("--role", required=True, type=click.Choice(["admin", "manager", "supervisor", "viewer"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "manager", "supervisor", "viewer"]), help="admin (users, everything), manager (all teams), supervisor (own teams) or viewer (read only).")
 @click.option("--team", "teams", multiple=True, help="A team the user works on (repeatable).")
 @click.pass_context
 def user_add(ctx, login, role, teams):
+    """Let LOGIN use this database with ROLE; supervisors see only their --team teams."""
     with _open_store(ctx) as store:
         store.add_user(login, role, teams)
     click.echo(f"{login}: {role}" + (f" ({', '.join(teams)})" if teams else ""))
 
 
 @user_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
 @click.pass_context
-def user_list(ctx):
+def user_list(ctx, as_json):
+    """List the users of this database: login, role and teams."""
     with _open_store(ctx) as store:
-        rows = [(u.login, u.role, ", ".join(u.teams)) for u in store.users()]
-    _print_table(("login", "role", "teams"), rows)
+        users = store.users()
+    if as_json:
+        _print_json([{"login": u.login, "role": u.role, "teams": list(u.teams)} for u in users])
+        return
+    _print_table(("login", "role", "teams"), [(u.login, u.role, ", ".join(u.teams)) for u in users])
 
 
 @cli.group("audit", invoke_without_command=True)
@@ -462,7 +536,8 @@ def user_list(ctx):
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (YYYY-MM-DD, UTC).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day, inclusive.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows, newest first.")
-@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True,
+              help="table for reading; csv and json add each row's before and after.")
 @click.pass_context
 def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
     """List the audit trail, newest first (manager or admin); `cstui audit verify` checks its chain."""
@@ -505,6 +580,13 @@ def audit_verify(ctx):
     if broken is not None:
         raise InvalidData([f"audit trail broken at {broken} ({checked:,} rows before it hold)"])
     click.echo(f"audit trail intact: {checked:,} rows, each linked to the one before")
+
+
+def _print_json(objects: list[dict]) -> None:
+    """A listing as a JSON array of objects with fixed keys, for scripts and jq."""
+    import json
+
+    click.echo(json.dumps(objects, ensure_ascii=False, indent=2, default=str))
 
 
 def _print_table(headers, rows) -> None:

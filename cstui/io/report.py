@@ -31,7 +31,8 @@ NUMERIC_COLUMNS = ("score", "rank", "pay_delta")
 
 
 def is_binary(fmt: str) -> bool:
-    return fmt in BINARY_FORMATS
+    """xlsx, and every plugin format: an exporter writes bytes (the ``register_exporters`` contract)."""
+    return fmt in BINARY_FORMATS or fmt not in BUILTIN_FORMATS
 
 
 def columns_for(explain: bool) -> list[str]:

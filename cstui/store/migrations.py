@@ -272,6 +272,37 @@ def m008_scheme_assignments(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m009_views_for_other_tools(conn: sqlite3.Connection) -> None:
+    """Views that Datasette, sqlite-utils and spreadsheets sort and facet as numbers.
+
+    The tables keep exact TEXT decimals (a REAL would round money); the views cast: a score
+    as REAL (97.10 sorts below 125.00, not above it as text does) and the pay change as whole
+    fen, an INTEGER (yuan x 100, exact for any amount cstui stores). A view holds no data, so
+    it can never disagree with its table. scorecards_view is one row per metric of a card,
+    with ``number`` only where the value is a plain decimal: an optional sign, digits, at most
+    one point ("95%", "1,200" and "1-2" keep NULL there; cstui's own parser reads them).
+    """
+    _run(
+        conn,
+        """
+        CREATE VIEW results_view AS SELECT
+            employee_id, period, scheme, scheme_version, team,
+            CAST(score AS REAL) AS score, grade, rank, level_before, level_after, decision,
+            CAST(ROUND(CAST(pay_delta AS REAL) * 100) AS INTEGER) AS pay_delta_fen,
+            flags, trace, recorded_by, recorded_at
+        FROM results;
+        CREATE VIEW scorecards_view AS SELECT
+            s.employee_id, e.team, s.period, m.key AS metric, m.value AS value,
+            CASE WHEN m.value GLOB '*[0-9]*' AND m.value NOT GLOB '*[^0-9.+-]*'
+                      AND substr(m.value, 2) NOT GLOB '*[+-]*' AND m.value NOT GLOB '*.*.*'
+                 THEN CAST(m.value AS REAL) END AS number,
+            s.updated_by, s.updated_at
+        FROM scorecards AS s JOIN json_each(s."values") AS m LEFT JOIN employees AS e ON e.id = s.employee_id
+        """,
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -323,6 +323,35 @@ def run(path: str | Path, lang: str | None = None, login: str | None = None) -> 
         raise SystemExit(app.return_code)
 
 
+class DevApp(CstuiApp):
+    """The app for people hacking on screens: ``textual run --dev cstui.tui.app:DevApp``.
+
+    ``textual run`` instantiates an App class with no arguments, so this one finds its own
+    database: ``$CSTUI_DB`` when that file exists, else a fresh demo company in a temporary
+    directory. It runs as the OS login, in the language of ``LANG``."""
+
+    def __init__(self) -> None:
+        super().__init__(dev_context())
+
+
+def dev_app() -> CstuiApp:
+    """The app factory: a :class:`DevApp`, ready to ``run()`` (or to drive with ``run_test()``)."""
+    return DevApp()
+
+
+def dev_context() -> AppContext:
+    import os
+    import tempfile
+
+    path = Path(os.environ.get("CSTUI_DB") or "cstui-missing.db").expanduser()
+    if not path.is_file():
+        from cstui.demo import build_demo
+
+        path = Path(tempfile.mkdtemp(prefix="cstui-dev-")) / "demo.db"
+        build_demo(path)
+    return AppContext(store=Store.open(path), period=default_period(), lang=lang_from_env(None))
+
+
 def _say(line: str | None) -> None:
     """One line on stderr; a terminal that is gone cannot take it, and that is fine."""
     if line is None:

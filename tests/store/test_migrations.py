@@ -123,3 +123,68 @@ def test_duplicate_incidents_of_an_older_file_are_kept_as_copies(db_path):
         with pytest.raises(StoreError, match="refused the change"):
             with store.write():
                 store.conn.execute(row, (None,))  # copy 1 of a key that has one: the unique key refuses it
+
+
+VIEWS = {"results_view", "scorecards_view"}
+
+
+def _views(conn) -> set[str]:
+    return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+
+
+@pytest.mark.parametrize("k", range(len(MIGRATIONS)))
+def test_every_earlier_version_gets_the_views(db_path, k):
+    build_at_version(db_path, k)
+    with Store.open(db_path, login="olga" if k >= 1 else "alice", create=k == 0) as store:
+        assert _views(store.conn) == VIEWS
+        assert store.conn.execute("SELECT count(*) FROM results_view").fetchone() == (0,)
+
+
+def _result(conn, employee_id: str, score: str | None, pay_delta: str | None) -> None:
+    conn.execute(
+        "INSERT INTO results (employee_id, period, scheme, team, score, pay_delta) VALUES (?, '2026-10', 'five-tier', 'T1', ?, ?)",
+        (employee_id, score, pay_delta),
+    )
+
+
+def test_results_view_sorts_scores_as_numbers_and_pay_in_whole_fen(db_path):
+    build_at_version(db_path, len(MIGRATIONS))
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01')")
+    conn.execute("INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1003', 'Wu', 'T1', 'agent', '2025-01-01')")
+    _result(conn, "1001", "97.10", "-23.5")
+    _result(conn, "1002", "125.00", "300")
+    _result(conn, "1003", None, None)
+    # as stored, text: '97.10' sorts above '125.00' -- what Datasette showed
+    assert [r[0] for r in conn.execute("SELECT employee_id FROM results WHERE score IS NOT NULL ORDER BY score")] == ["1002", "1001"]
+    rows = conn.execute("SELECT employee_id, score, pay_delta_fen, typeof(score), typeof(pay_delta_fen) FROM results_view "
+                        "WHERE score IS NOT NULL ORDER BY score").fetchall()
+    assert rows == [("1001", 97.1, -2350, "real", "integer"), ("1002", 125.0, 30000, "real", "integer")]
+    assert conn.execute("SELECT score, pay_delta_fen FROM results_view WHERE employee_id = '1003'").fetchone() == (None, None)
+    view_columns = [c[1] for c in conn.execute("PRAGMA table_info(results_view)")]
+    table_columns = [c[1] for c in conn.execute("PRAGMA table_info(results)")]
+    assert view_columns == [("pay_delta_fen" if c == "pay_delta" else c) for c in table_columns]  # every column
+    conn.close()
+
+
+def test_pay_in_fen_is_exact_for_cents_that_floats_cannot_hold(db_path):
+    build_at_version(db_path, len(MIGRATIONS))
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for n, pay in enumerate(("0.29", "-0.57", "1.15", "-299.99", "12345678.07")):
+        conn.execute(f"INSERT INTO employees (id, name, team, role, hire_date) VALUES ('p{n}', 'P', 'T1', 'agent', '2025-01-01')")
+        _result(conn, f"p{n}", "80", pay)
+    fen = dict(conn.execute("SELECT employee_id, pay_delta_fen FROM results_view WHERE employee_id LIKE 'p%'"))
+    assert fen == {"p0": 29, "p1": -57, "p2": 115, "p3": -29999, "p4": 1234567807}
+    conn.close()
+
+
+def test_scorecards_view_has_a_row_per_metric_and_numbers_only_for_plain_decimals(db_path):
+    build_at_version(db_path, len(MIGRATIONS))
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("""INSERT INTO scorecards (employee_id, period, "values") VALUES ('1001', '2026-10', ?)""",
+                 ('{"sales_actual": "97000.50", "satisfaction": "95%", "handling": "-3", "note": "1-2", "rate": "+.5", "ip": "1.2.3"}',))
+    rows = conn.execute("SELECT employee_id, team, metric, value, number FROM scorecards_view ORDER BY metric").fetchall()
+    assert rows == [("1001", "T1", "handling", "-3", -3.0), ("1001", "T1", "ip", "1.2.3", None),
+                    ("1001", "T1", "note", "1-2", None), ("1001", "T1", "rate", "+.5", 0.5),
+                    ("1001", "T1", "sales_actual", "97000.50", 97000.5), ("1001", "T1", "satisfaction", "95%", None)]
+    conn.close()
