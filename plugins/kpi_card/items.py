@@ -29,10 +29,6 @@ from cstui.engine.weighted import blend
 
 KINDS = ("bands", "deduction", "weighted", "rated")
 RATED_KINDS = ("rate", "rating")
-ITEM_KEYS = {"key", "label", "label_zh", "kind", "metric", "self", "supervisor", "weight", "part",
-             "better", "bands", "points", "per", "all_lost_above"}
-
-
 @dataclass(frozen=True, slots=True)
 class CardItem:
     key: str
@@ -88,8 +84,6 @@ def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...
         if not isinstance(data, dict):
             problems.add(path, "expected a table with key, kind and metric")
             continue
-        for key in sorted(set(data) - ITEM_KEYS):
-            problems.add(f"{path}.{key}", f"unknown key; expected {', '.join(sorted(ITEM_KEYS))}")
         item = _load_item(data, path, metrics, problems)
         if item is not None:
             items.append(item)

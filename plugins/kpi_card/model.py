@@ -201,8 +201,6 @@ def compile_params(params: dict, problems: Problems) -> CardParams | None:
     if not isinstance(score, dict):
         problems.add("score", "missing; expected a table with [[score.items]]")
         return None
-    for key in sorted(set(score) - {"items", "max", "blend", "parts"}):
-        problems.add(f"score.{key}", "unknown key; expected items, max, blend, parts")
     items = load_items(score.get("items"), metrics, problems)
     check_parts(score.get("parts"), items, problems)
     cap = _cap(score, problems)

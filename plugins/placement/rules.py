@@ -24,9 +24,6 @@ from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table
 from cstui.engine.weighted import WeightedItem, load_items, weighted_total
 
-HARD_KEYS = {"metric", "label", "options", "better", "bands", "each", "max"}
-
-
 @dataclass(frozen=True, slots=True)
 class HardItem:
     metric: str
@@ -112,8 +109,6 @@ def load_rules(section: object, ladder: tuple[str, ...], metrics: dict, problems
         problems.add("placement", "missing; expected a table with hard, form, form_factor and levels")
         return None
     before = len(problems.lines)
-    for key in sorted(set(section) - {"hard", "hard_part_max", "form", "form_factor", "levels"}):
-        problems.add(f"placement.{key}", "unknown key; expected hard, hard_part_max, form, form_factor, levels")
     hard = _hard_items(section.get("hard"), metrics, problems)
     part_max = _positive(section, "hard_part_max", problems) if "hard_part_max" in section else None
     form = load_items(section.get("form"), "placement.form", metrics, problems)
@@ -141,8 +136,6 @@ def _hard_items(raw: object, metrics: dict, problems: Any) -> tuple[HardItem, ..
         if not isinstance(data, dict):
             problems.add(path, "expected a table with metric and options, bands, or each and max")
             continue
-        for key in sorted(set(data) - HARD_KEYS):
-            problems.add(f"{path}.{key}", f"unknown key; expected {', '.join(sorted(HARD_KEYS))}")
         item = _hard_item(data, path, metrics, problems)
         if item is not None:
             items.append(item)

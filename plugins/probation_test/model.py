@@ -163,8 +163,6 @@ def compile_params(params: dict, problems: Problems) -> ConversionParams | None:
     probation = checks.level(test, "test.probation_level", ladder, problems)
     regular = checks.level(test, "test.regular_level", ladder, problems)
     minimum = {f: checks.number(test, f"test.{f}_at_least", problems) for f in FIELDS}
-    for key in sorted(set(test) - {"probation_level", "regular_level", *(f"{f}_at_least" for f in FIELDS)}):
-        problems.add(f"test.{key}", "unknown key; expected probation_level, regular_level, theory_at_least, practice_at_least, typing_at_least")
     metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
     for key, kinds in (("theory", ("rating",)), ("practice", ("rating",)), ("typing", ("number", "count")), ("retry_date", ("text",))):
         if not isinstance(metrics.get(key), dict) or metrics[key].get("kind") not in kinds:
