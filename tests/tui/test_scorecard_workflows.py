@@ -15,6 +15,13 @@ def scorecard(company_db, employee_id, **kwargs):
     return screen_app(company_db, lambda ctx: ScorecardScreen(ctx, employee_id), **kwargs)
 
 
+def sup1_saves(company_db, changes: dict[str, str]) -> None:
+    """sup1 saves E001's October card with ``changes``, through a second connection."""
+    with Store.open(company_db, login="sup1", create=False) as other:
+        card = other.scorecard("E001", "2026-10")
+        other.save_scorecard("E001", "2026-10", card.values | changes, card.version)
+
+
 def stored(company_db, employee_id, month="2026-10"):
     with Store.open(company_db, login="admin", create=False) as store:
         return store.scorecard(employee_id, month)
@@ -119,9 +126,7 @@ async def test_conflicting_save_shows_who_and_does_not_overwrite(company_db, mon
     app = scorecard(company_db, "E001")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        with Store.open(company_db, login="sup1", create=False) as other:  # a second connection
-            card = other.scorecard("E001", "2026-10")
-            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000"}, card.version)
+        sup1_saves(company_db, {"sales_actual": "70000"})
         await pilot.press("tab", "ctrl+u", *"99999", "ctrl+s")
         await settle(pilot)
         modal = app.screen
@@ -139,9 +144,7 @@ async def test_keep_mine_then_save_replaces_theirs_knowingly(company_db):
     app = scorecard(company_db, "E001")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        with Store.open(company_db, login="sup1", create=False) as other:
-            card = other.scorecard("E001", "2026-10")
-            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000"}, card.version)
+        sup1_saves(company_db, {"sales_actual": "70000"})
         await pilot.press("tab", "ctrl+u", *"99999", "ctrl+s")
         await settle(pilot)
         await pilot.press("k", "ctrl+s")
@@ -194,9 +197,7 @@ async def test_edits_of_different_fields_merge_and_save(company_db):
     app = scorecard(company_db, "E001")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        with Store.open(company_db, login="sup1", create=False) as other:
-            card = other.scorecard("E001", "2026-10")
-            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000"}, card.version)
+        sup1_saves(company_db, {"sales_actual": "70000"})
         await pilot.press("ctrl+u", *"65000", "ctrl+s")  # the target
         await settle(pilot)
         assert not isinstance(app.screen, ConflictModal)
@@ -211,9 +212,7 @@ async def test_keep_mine_keeps_their_change_to_another_field(company_db):
     app = scorecard(company_db, "E001")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        with Store.open(company_db, login="sup1", create=False) as other:
-            card = other.scorecard("E001", "2026-10")
-            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000", "sales_target": "61000"}, card.version)
+        sup1_saves(company_db, {"sales_actual": "70000", "sales_target": "61000"})
         await pilot.press("tab", "ctrl+u", *"99999", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConflictModal)
@@ -227,17 +226,13 @@ async def test_an_open_card_learns_that_someone_else_saved_it(company_db):
     app = scorecard(company_db, "E001")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        with Store.open(company_db, login="sup1", create=False) as other:
-            card = other.scorecard("E001", "2026-10")
-            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "70000"}, card.version)
+        sup1_saves(company_db, {"sales_actual": "70000"})
         app.screen._watch_card()  # what the screen's timer does every few seconds
         await settle(pilot)
         assert app.screen.query_one("#m-sales_actual").value == "70000"  # untouched: shown at once
         assert any("sup1 saved this card" in n.message for n in app._notifications)
         await pilot.press("ctrl+u", *"65000")  # now editing the target
-        with Store.open(company_db, login="sup1", create=False) as other:
-            card = other.scorecard("E001", "2026-10")
-            other.save_scorecard("E001", "2026-10", card.values | {"sales_actual": "71000"}, card.version)
+        sup1_saves(company_db, {"sales_actual": "71000"})
         app.screen._watch_card()
         await settle(pilot)
         assert app.screen.query_one("#m-sales_target").value == "65000"  # my typing is kept
