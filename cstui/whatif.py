@@ -112,7 +112,7 @@ def whatif_periods(last: Period, first: Period | None = None) -> list[Period]:
     if first is None:
         return [last]
     start = first.months()[0]
-    start = start.quarter() if last.is_quarter else start
+    start = start.quarter if last.is_quarter else start
     if start > last:
         raise InvalidData([f"--from {first}: after --period {last}; expected an earlier period"])
     periods = [start]
