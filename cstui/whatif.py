@@ -220,6 +220,11 @@ def whatif(store, proposed, current, periods: Iterable[Period], teams: Iterable[
     name whatever its own (its parameters, and so its fingerprint, stay its own).
     """
     teams = list(teams) if teams else None
+    if proposed.model.name != current.model.name:
+        raise InvalidData([
+            f"{proposed.source}: a scheme of model {proposed.model.name}, proposed for {current.name} (model "
+            f"{current.model.name}); compare it with a scheme of its own model"
+        ])
     proposed = as_scheme_of(proposed, current.name)
     report = WhatIf(current, proposed, [], Totals())
     for period in periods:

@@ -298,3 +298,9 @@ def test_whatif_refuses_bad_input_with_exit_3(db, tmp_path, args, message):
     assert result.exit_code == 3, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_whatif_refuses_a_proposal_of_another_model(db, tmp_path):
+    result = run(db, "whatif", "--scheme", str(variant_file(tmp_path, "star-levels")), "--against", "five-tier", "--period", "2026-06")
+    assert result.exit_code == 3
+    assert "a scheme of model star-levels, proposed for five-tier (model five-tier)" in result.stderr
