@@ -304,3 +304,14 @@ def test_whatif_refuses_a_proposal_of_another_model(db, tmp_path):
     result = run(db, "whatif", "--scheme", str(variant_file(tmp_path, "star-levels")), "--against", "five-tier", "--period", "2026-06")
     assert result.exit_code == 3
     assert "a scheme of model star-levels, proposed for five-tier (model five-tier)" in result.stderr
+
+
+def test_the_boards_apply_of_several_schemes_remembers_each(db):
+    from cstui.grading import apply_schemes
+
+    schemes = [load_scheme("star-levels"), load_scheme("five-tier")]
+    with Store.open(db) as store:
+        for spool in apply_schemes(store, schemes, Period.parse("2026-06")):
+            spool.close()
+        remembered = {a.snapshot.scheme: (a.snapshot.fingerprint, a.teams) for a in store.applied_schemes("2026-06")}
+    assert remembered == {s.name: (s.fingerprint, ("T1", "T2")) for s in schemes}
