@@ -117,12 +117,22 @@ def whatif_cmd(ctx, scheme_ref, period_text, from_text, against_ref, teams, fmt)
 
     periods = whatif_periods(Period.parse(period_text), Period.parse(from_text) if from_text else None)
     proposed = load_ref(ctx, scheme_ref)
-    current = load_ref(ctx, against_ref or proposed.name)
+    current = load_ref(ctx, against_ref or _registered_name(scheme_ref, proposed.name))
     with _open_store(ctx) as store:
         report = whatif(store, proposed, current, periods, teams or None)
     _report_whatif(report, fmt)
     for invalid in report.invalid:  # after the report, as a dry batch run names them
         invalid.refuse(applying=False)
+
+
+def _registered_name(scheme_ref: str, name: str) -> str:
+    """The proposal's own name as the baseline, when a scheme of that name is installed."""
+    from cstui.errors import InvalidData
+    from cstui.schemes import catalog
+
+    if name not in catalog().names():
+        raise InvalidData([f"{scheme_ref}: no installed scheme is named {name!r}; name the scheme it would replace: --against NAME"])
+    return name
 
 
 def _report_whatif(report, fmt: str) -> None:

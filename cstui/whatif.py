@@ -116,10 +116,10 @@ def whatif_periods(last: Period, first: Period | None = None) -> list[Period]:
     if start > last:
         raise InvalidData([f"--from {first}: after --period {last}; expected an earlier period"])
     periods = [start]
-    while periods[-1] < last:
+    while periods[-1] < last and len(periods) <= MAX_PERIODS:
         periods.append(periods[-1].next())
     if len(periods) > MAX_PERIODS:
-        raise InvalidData([f"--from {first} --period {last}: {len(periods)} periods; at most {MAX_PERIODS} at a time"])
+        raise InvalidData([f"--from {first} --period {last}: more than {MAX_PERIODS} periods; compare at most {MAX_PERIODS} at a time"])
     return periods
 
 
@@ -135,7 +135,9 @@ class WhatIfRow:
         return self.current or self.proposed
 
     def changes(self) -> list[str]:
-        """What differs: ``decision``, ``level``, ``grade``, ``pay``, ``score`` (or ``graded``)."""
+        """What differs: ``decision``, ``level``, ``grade``, ``pay`` (or ``graded``: one run has no result).
+
+        A score that moves without moving any of them is not a change a manager acts on."""
         if self.current is None or self.proposed is None:
             return ["graded"]
         a, b = self.current, self.proposed

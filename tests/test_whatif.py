@@ -300,6 +300,19 @@ def test_whatif_refuses_bad_input_with_exit_3(db, tmp_path, args, message):
     assert "Traceback" not in result.output
 
 
+def test_a_proposal_under_a_new_name_needs_against(db, tmp_path):
+    renamed = tmp_path / "acme-stars.toml"
+    renamed.write_text('name = "acme-stars"\nextends = "star-levels"\nversion = "a1"\n[review]\npromote_at = 100\ndemote_below = 95\n', encoding="utf-8")
+    refused = run(db, "whatif", "--scheme", str(renamed), "--period", "2026-06")
+    assert refused.exit_code == 3
+    assert "no installed scheme is named 'acme-stars'" in refused.stderr and "--against" in refused.stderr
+    named = run(db, "whatif", "--scheme", str(renamed), "--against", "star-levels", "--period", "2026-06", "--format", "json")
+    assert named.exit_code == 0, named.output
+    proposed = batch(db, variant_file(tmp_path, "star-levels", "[review]\npromote_at = 100\ndemote_below = 95\n"), "2026-06")
+    changes = json.loads(named.stdout)["changes"]
+    assert changes and all(proposed[c["employee_id"]]["decision"] == c["decision_new"] for c in changes)
+
+
 def test_whatif_refuses_a_proposal_of_another_model(db, tmp_path):
     result = run(db, "whatif", "--scheme", str(variant_file(tmp_path, "star-levels")), "--against", "five-tier", "--period", "2026-06")
     assert result.exit_code == 3
@@ -315,3 +328,15 @@ def test_the_boards_apply_of_several_schemes_remembers_each(db):
             spool.close()
         remembered = {a.snapshot.scheme: (a.snapshot.fingerprint, a.teams) for a in store.applied_schemes("2026-06")}
     assert remembered == {s.name: (s.fingerprint, ("T1", "T2")) for s in schemes}
+
+
+def test_whatif_periods_are_bounded():
+    from cstui.errors import InvalidData
+    from cstui.whatif import MAX_PERIODS
+
+    p = Period.parse
+    assert len(whatif_periods(p("2026-12"), p("2026-12").shift(1 - MAX_PERIODS))) == MAX_PERIODS
+    with pytest.raises(InvalidData, match="more than"):
+        whatif_periods(p("2026-12"), p("2026-12").shift(-MAX_PERIODS))
+    with pytest.raises(InvalidData, match="more than"):
+        whatif_periods(p("9999-Q4"), p("1000-01"))
