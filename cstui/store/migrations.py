@@ -305,7 +305,7 @@ def m009_views_for_other_tools(conn: sqlite3.Connection) -> None:
 
 
 @migration
-def m012_scheme_snapshots(conn: sqlite3.Connection) -> None:
+def m010_scheme_snapshots(conn: sqlite3.Connection) -> None:
     """The schemes that graded applied periods, so a closed period can always be re-explained.
 
     ``scheme_snapshots`` keeps each scheme's full effective parameters once, keyed by its
