@@ -600,3 +600,4 @@ def main() -> None:
 
 
 from cstui import cli_people  # noqa: E402,F401  (registers ``employee`` and ``place`` on cli)
+from cstui import cli_plugin_kit  # noqa: E402,F401  (registers ``plugin new`` on cli)
