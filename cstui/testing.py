@@ -138,7 +138,7 @@ def assert_model_contract(scheme: Scheme, team_history: TeamHistory, period: str
     """What cstui relies on from every model, checked on one history and period:
 
     results fit the roster and the scheme; ``explain=False`` changes nothing but the trace;
-    ranks are competition ranks by score within the team; ``levels()`` timelines start at a
+    ranks start at 1 and never put a lower score ahead of a higher one; ``levels()`` timelines start at a
     month (never None), run in order over the scheme's ladder and agree with ``level_before``;
     a ``checkpoint()`` state is JSON-able and resuming from it grades exactly as a full replay.
     """
@@ -158,8 +158,6 @@ def _without_trace(result: Result) -> dict:
 
 
 def _check_results(scheme: Scheme, team_history: TeamHistory, period: Period, results: dict[str, Result]) -> None:
-    from cstui.engine.ranking import competition_ranks
-
     ladder, ids = set(scheme.level_keys), {e.id for e in team_history.employees}
     for r in results.values():
         where = f"result of {r.employee_id}"
@@ -171,14 +169,20 @@ def _check_results(scheme: Scheme, team_history: TeamHistory, period: Period, re
             assert getattr(r, key) is None or getattr(r, key) in ladder, f"{where}: {key} {getattr(r, key)!r} not on the ladder"
         for key in ("score", "pay_delta"):
             assert getattr(r, key) is None or isinstance(getattr(r, key), Decimal), f"{where}: {key} must be a Decimal or None"
-    ranks = competition_ranks({k: r.score for k, r in results.items()})
-    assert {k: r.rank for k, r in results.items()} == ranks, "ranks must be competition ranks by score (1, 2, 2, 4; no score, no rank)"
+    ranked = [r for r in results.values() if r.rank is not None]
+    assert all(type(r.rank) is int and r.rank >= 1 for r in ranked), "a rank is a whole number from 1 (the best) or None"
+    for a in ranked:  # a model may leave people out of a ranking (team leads), never rank a lower score better
+        worse = [b.employee_id for b in ranked if b.rank > a.rank and None not in (a.score, b.score) and b.score > a.score]
+        assert not worse, f"rank {a.rank} of {a.employee_id} is better than the rank of {worse}, who scored higher"
 
 
 def _check_timelines(scheme: Scheme, team_history: TeamHistory, period: Period, results: dict[str, Result]) -> None:
     timelines = scheme.model.levels(scheme, team_history, period)
-    ladder = set(scheme.level_keys)
+    ladder, hired = set(scheme.level_keys), {e.id: Period.of_date(e.hire_date) for e in team_history.employees}
     for employee_id, line in timelines.items():
+        assert employee_id in hired, f"levels(): {employee_id} is not an employee of the history"
+        if hired[employee_id] > period.last_month and not line:  # hired later: absent, or (built-ins) empty
+            continue
         assert line, f"levels(): the timeline of {employee_id} is empty"
         months = [entry[0] for entry in line]
         assert all(isinstance(m, Period) for m in months), f"levels(): {employee_id}: every entry starts at a month, got {months}"
