@@ -36,8 +36,6 @@ __all__ = [
     "month", "override",
 ]
 
-ADMIN = "admin"  # the login that creates the test company: its admin
-
 
 def month(text: str | Period) -> Period:
     """``month("2026-03")`` → the Period (a Period passes through)."""
@@ -215,7 +213,7 @@ def _check_checkpoint(scheme: Scheme, team_history: TeamHistory, period: Period,
 
 @dataclass
 class Company:
-    """A cstui database opened as its admin, and the calls a plugin's tests need on it."""
+    """A cstui database opened by its admin (you), and the calls a plugin's tests need on it."""
 
     store: Any  # cstui.store.Store
     path: Path
@@ -267,11 +265,12 @@ COMPANY_TEAMS = (("T1", "Team one", "一组"), ("T2", "Team two", "二组"))
 @pytest.fixture
 def cstui_company(tmp_path) -> Iterable[Company]:
     """Teams T1 (E1, E2, E3) and T2 (E4, E5), hired 2025-01-01, on ``star-levels`` at 1-star
-    (``company.assign`` moves them to your scheme); the database is opened by ``admin``."""
+    (``company.move`` or ``company.assign`` puts them on your scheme); its admin is you (the OS
+    login), so ``cstui --db company.path ...`` works on it too."""
     from cstui.store import Store
 
     path = tmp_path / "cstui-company.db"
-    store = Store.open(path, login=ADMIN, create=True)
+    store = Store.open(path, create=True)  # you (the OS login) are its admin: `cstui --db` works on it
     company = Company(store, path)
     try:
         for team in COMPANY_TEAMS:
@@ -286,14 +285,14 @@ def cstui_company(tmp_path) -> Iterable[Company]:
 @pytest.fixture
 def cstui_demo(tmp_path) -> Iterable[Company]:
     """The demo company of ``cstui demo`` (30 employees, 12 months of cards up to last month),
-    opened by ``admin``. Its assistants carry count metrics, its star-level agents sales
+    its admin is you (the OS login). Its assistants carry count metrics, its star-level agents sales
     figures: ``company.move("star-levels", "my-scheme")`` puts them on your scheme."""
     from cstui.demo import build_demo
     from cstui.store import Store
 
     path = tmp_path / "cstui-demo.db"
-    build_demo(path, employees=30, months=12, login=ADMIN)
-    store = Store.open(path, login=ADMIN)
+    build_demo(path, employees=30, months=12)  # you (the OS login) are its admin
+    store = Store.open(path)
     try:
         yield Company(store, path, list(store.employees()))
     finally:
