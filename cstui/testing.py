@@ -68,7 +68,8 @@ def card(employee_id: str, in_month: str | Period, values: Mapping[str, object] 
     return Scorecard(employee_id, month(in_month), {k: _as_text(v) for k, v in merged.items()}, list(incidents))
 
 
-def cards(employee_id: str, first: str | Period, rows: Iterable[Mapping[str, object] | None]) -> dict[Period, Scorecard]:
+def cards(employee_id: str, first: str | Period,
+          rows: Iterable[Mapping[str, object] | None]) -> dict[Period, Scorecard]:
     """Cards for consecutive months from ``first``; a None row leaves that month without a card."""
     start, built = month(first), {}
     for offset, values in enumerate(rows):
@@ -129,7 +130,8 @@ def assert_result(result: Result, *, decision: Any = _UNSET, level_before: Any =
               if not any(text in line for line in result.trace)]
     if wrong:
         trace = "\n".join(f"    {line}" for line in result.trace) or "    (empty)"
-        pytest.fail(f"result of {result.employee_id} for {result.period}:\n  " + "\n  ".join(wrong) + f"\n  trace:\n{trace}")
+        mismatches = "\n  ".join(wrong)
+        pytest.fail(f"result of {result.employee_id} for {result.period}:\n  {mismatches}\n  trace:\n{trace}")
 
 
 def assert_model_contract(scheme: Scheme, team_history: TeamHistory, period: str | Period) -> None:
@@ -160,17 +162,20 @@ def _check_results(scheme: Scheme, team_history: TeamHistory, period: Period, re
     for r in results.values():
         where = f"result of {r.employee_id}"
         assert r.employee_id in ids, f"{where}: not an employee of the history"
-        assert (r.period, r.scheme, r.scheme_version) == (period, scheme.name, scheme.version), f"{where}: period, scheme or version"
+        fits = (r.period, r.scheme, r.scheme_version) == (period, scheme.name, scheme.version)
+        assert fits, f"{where}: period, scheme or version"
         assert r.team == team_history.team, f"{where}: team {r.team!r}, the history's is {team_history.team!r}"
         assert isinstance(r.decision, str) and r.decision, f"{where}: decision must be a non-empty string"
         for key in ("level_before", "level_after"):
-            assert getattr(r, key) is None or getattr(r, key) in ladder, f"{where}: {key} {getattr(r, key)!r} not on the ladder"
+            level = getattr(r, key)
+            assert level is None or level in ladder, f"{where}: {key} {level!r} not on the ladder"
         for key in ("score", "pay_delta"):
-            assert getattr(r, key) is None or isinstance(getattr(r, key), Decimal), f"{where}: {key} must be a Decimal or None"
+            assert isinstance(getattr(r, key), (Decimal, type(None))), f"{where}: {key} must be a Decimal or None"
     ranked = [r for r in results.values() if r.rank is not None]
     assert all(type(r.rank) is int and r.rank >= 1 for r in ranked), "a rank is a whole number from 1 (the best) or None"
     for a in ranked:  # a model may leave people out of a ranking (team leads), never rank a lower score better
-        worse = [b.employee_id for b in ranked if b.rank > a.rank and None not in (a.score, b.score) and b.score > a.score]
+        worse = [b.employee_id for b in ranked
+                 if b.rank > a.rank and None not in (a.score, b.score) and b.score > a.score]
         assert not worse, f"rank {a.rank} of {a.employee_id} is better than the rank of {worse}, who scored higher"
 
 
@@ -183,13 +188,16 @@ def _check_timelines(scheme: Scheme, team_history: TeamHistory, period: Period, 
             continue
         assert line, f"levels(): the timeline of {employee_id} is empty"
         months = [entry[0] for entry in line]
-        assert all(isinstance(m, Period) for m in months), f"levels(): {employee_id}: every entry starts at a month, got {months}"
-        assert months == sorted(months) and len(set(months)) == len(months), f"levels(): {employee_id}: months must increase"
+        assert all(isinstance(m, Period) for m in months), \
+            f"levels(): {employee_id}: every entry starts at a month, got {months}"
+        assert months == sorted(months) and len(set(months)) == len(months), \
+            f"levels(): {employee_id}: months must increase"
         assert all(level in ladder for _, level, _ in line), f"levels(): {employee_id}: a level not on the ladder"
         held = [level for m, level, _ in line if m <= period.months()[0]]
         if employee_id in results and held:
             assert held[-1] == results[employee_id].level_before, \
-                f"levels(): {employee_id} holds {held[-1]} in {period.months()[0]}, grade() says {results[employee_id].level_before}"
+                f"levels(): {employee_id} holds {held[-1]} in {period.months()[0]}, " \
+                f"grade() says {results[employee_id].level_before}"
 
 
 def _check_checkpoint(scheme: Scheme, team_history: TeamHistory, period: Period, results: dict[str, Result]) -> None:
