@@ -291,3 +291,25 @@ def test_employee_form_with_a_timeline_in_chinese(make_app, company_db, snap_com
         await asyncio.wait_for(fill_assignment(pilot, "supervisor-kpi", "2026-10"), WITHIN_S)
 
     assert snap_compare(make_app(lang="zh"), terminal_size=(80, 24), run_before=refused)
+
+
+async def test_a_story_that_stops_early_is_reported_not_hung(make_app, crash_log, monkeypatch):
+    """Any StopIteration leaking from the story (the hang's mechanism) ends the worker as an
+    unexpected error: a toast naming the log, the app still running."""
+
+    def stops(*args, **kwargs):
+        raise StopIteration
+
+    monkeypatch.setattr("cstui.tui.screens.history.tell_story", stops)
+    app = make_app()
+
+    async def run():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("h")
+            await settle(pilot)
+            assert isinstance(app.screen, HistoryScreen) and app.is_running
+            assert any("Something went wrong" in n.message for n in app._notifications)
+            assert "StopIteration" in crash_log.read_text(encoding="utf-8")
+
+    await bounded(run)

@@ -271,6 +271,8 @@ class HistoryScreen(Screen):
             story = tell_story(self.ctx, self.employee_id, self.employee.team, until)
         except (StoreError, ValueError) as error:
             story = Story(problem=str(error))
+        except StopIteration as error:  # asyncio cannot put it in the worker's future: it would never end
+            raise RuntimeError("the history's story ended early (StopIteration)") from error
         self.app.call_from_thread(self._show, story, until)
 
     def on_period_changed(self) -> None:
