@@ -88,6 +88,7 @@ class EmployeeForm(ModalScreen[Employee | None]):
         super().__init__()
         self.ctx = ctx
         self.original = employee
+        self.assigned = False  # a scheme was assigned from this form (stored at once)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -220,8 +221,6 @@ class EmployeeForm(ModalScreen[Employee | None]):
         self.dismiss(self.original if self.assigned else None)
 
     # -- assign a scheme from a month -----------------------------------------------------------
-
-    assigned = False
 
     def action_assign(self) -> None:
         scheme, since, level = (self._value(field) for field in ASSIGN_FIELDS)
