@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from cstui.domain import Incident, Period, Result
 from cstui.errors import InvalidData
@@ -35,6 +35,7 @@ FLAG_Z_DEFAULT = Decimal("2.0")
 CONFIDENCE = 0.95
 PRECISION = 40
 ZERO = Decimal(0)
+SHOWN = Decimal("0.01")  # places on screen and in the table
 UNKNOWN_RATER = "(unknown)"  # a card or incident stored without a login (written before cstui kept one)
 
 
@@ -192,6 +193,25 @@ def shares(values: Iterable[str | None]) -> dict[str, Decimal]:
     with localcontext() as ctx:
         ctx.prec = PRECISION
         return {key: Decimal(counts[key]) / total for key in sorted(counts)}
+
+
+# -- figures for reading ---------------------------------------------------------------------
+
+
+def shown(value: Decimal | None, places: Decimal = SHOWN) -> str:
+    return "" if value is None else str(value.quantize(places, ROUND_HALF_EVEN))
+
+
+def signed(value: Decimal) -> str:
+    return f"+{value}" if value > 0 else str(value)
+
+
+def difference_text(c: Comparison) -> str:
+    """``-6.00 [-10.53, -1.47]``: the difference and its interval (the difference alone without one)."""
+    if c.difference is None:
+        return ""
+    text = signed(c.difference.quantize(SHOWN, ROUND_HALF_EVEN))
+    return text if c.ci_low is None else f"{text} [{shown(c.ci_low)}, {shown(c.ci_high)}]"
 
 
 # -- Student's t quantile (for the interval only) --------------------------------------------

@@ -8,10 +8,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import click
 
+from cstui.calibration import difference_text as _difference
+from cstui.calibration import shown, signed as _signed
 from cstui.cli import _open_store, _print_table, cli
 
 FORMATS = click.Choice(("table", "csv", "json"))
-SHOWN = Decimal("0.01")  # table places
 EXACT = Decimal("0.0001")  # csv and json places
 
 COLUMNS = [
@@ -92,26 +93,9 @@ def _table_row(row) -> list:
     ]
 
 
-def _difference(c) -> str:
-    if c.difference is None:
-        return ""
-    text = _signed(c.difference.quantize(SHOWN, ROUND_HALF_EVEN))
-    if c.ci_low is None:
-        return text
-    return f"{text} [{shown(c.ci_low)}, {shown(c.ci_high)}]"
-
-
-def _signed(value: Decimal) -> str:
-    return f"+{value}" if value > 0 else str(value)
-
-
 def _shares(shares: dict) -> str:
     """``A 50.0% B 25.0%``: each share as a percent to one place."""
     return " ".join(f"{key} {(share * 100).quantize(Decimal('0.1'), ROUND_HALF_EVEN)}%" for key, share in shares.items())
-
-
-def shown(value: Decimal | None, places: Decimal = SHOWN) -> str:
-    return "" if value is None else str(value.quantize(places, ROUND_HALF_EVEN))
 
 
 def _number(value: Decimal | None):
