@@ -41,6 +41,7 @@ register(
     {
         "Open scorecard": ("Open scorecard", "打开考核表"),
         "History": ("History", "历史"),
+        "Calibration": ("Calibration", "评分校准"),  # the key's name; its screen is cstui.tui.screens.calibration
         "Sort": ("Sort", "排序"),
         "Filter": ("Filter", "筛选"),
         "Team": ("Team", "组别"),

@@ -37,7 +37,7 @@ register(
         "calibration.col.mean": ("Mean", "均分"),
         "calibration.col.sd": ("SD", "标准差"),
         "calibration.col.diff": ("Diff [95% CI]", "差值 [95% 置信区间]"),
-        "calibration.col.z": ("z", "z"),
+        "calibration.col.z": ("z", "z 值"),
         "calibration.col.flag": ("Flag", "标记"),
         "calibration.flag.harsh": ("harsh", "偏严"),
         "calibration.flag.lenient": ("lenient", "偏宽"),
