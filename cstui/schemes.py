@@ -25,7 +25,7 @@ import tomli_w
 
 from cstui.domain.values import PARSERS
 from cstui.engine.model import DocumentModel, MetricSpec
-from cstui.engine.params_schema import FLAG, TEXT, ArrayOf, MapOf, Table
+from cstui.engine.params_schema import FLAG, NUMBER, TEXT, ArrayOf, MapOf, Table
 from cstui.plugins import PluginFailure, Registry, get_registry
 
 LEVEL_SHAPE = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "description": TEXT})
@@ -35,6 +35,7 @@ GENERIC_SHAPE = Table({
     "name": TEXT, "model": TEXT, "extends": TEXT, "replace": ArrayOf(TEXT), "version": TEXT,
     "label": TEXT, "label_zh": TEXT, "description": TEXT,
     "levels": ArrayOf(LEVEL_SHAPE), "metrics": MapOf(METRIC_SHAPE, "metric key"),
+    "calibration": Table({"flag_z": NUMBER}),  # read by cstui.calibration, whatever the model
 })
 GENERIC_KEYS = set(GENERIC_SHAPE.fields)
 
