@@ -227,11 +227,12 @@ _STRING_VALUE = re.compile(_STRING)
 
 
 def toml_head(text: str, path: Any) -> tuple[dict, dict | None]:
-    """The top-level keys of a scheme file (those before its first ``[table]``: name, model, extends,
-    version, labels), and the whole file parsed when that had to be done to read them.
+    """The head of a scheme file: its top-level keys before its first ``[table]`` (name, model,
+    extends, version, labels); and the whole file parsed, when that had to be done to read them.
 
     A head of simple lines is read without parsing the rest of the file (parsing every file is
-    most of what listing the schemes would cost); any other head is parsed with the whole file."""
+    most of what listing the schemes would cost); any other file is parsed whole, and its head
+    is then all of it."""
     head: dict[str, Any] = {}
     for line in text.split("\n"):
         line = line.removesuffix("\r")
@@ -243,7 +244,7 @@ def toml_head(text: str, path: Any) -> tuple[dict, dict | None]:
         match = _SIMPLE_LINE.fullmatch(line)
         if match is None or match[1] in head:
             data = parse_toml(text, path)
-            return {key: value for key, value in data.items() if not isinstance(value, dict)}, data
+            return data, data
         strings = [value[1:-1] for value in _STRING_VALUE.findall(match[2])]
         head[match[1]] = strings if match[2].startswith("[") else strings[0]
     return head, None
