@@ -71,18 +71,23 @@ class EntryPoint:
 
     def load(self) -> Any:
         """The object the value names, imported (as ``importlib.metadata.EntryPoint.load``)."""
-        from importlib import import_module
-
-        match = _TARGET.match(self.value)
-        if match is None:
-            raise ValueError(f"entry point {self.name} = {self.value!r} names no module")
-        value: Any = import_module(match.group("module"))
-        for attr in filter(None, (match.group("attr") or "").split(".")):
-            value = getattr(value, attr)
-        return value
+        return import_object(self.value)
 
     def __repr__(self) -> str:
         return f"EntryPoint(name={self.name!r}, value={self.value!r}, group={self.group!r})"
+
+
+def import_object(target: str) -> Any:
+    """The object ``"package.module:attr.path"`` names, imported now (an entry point's value)."""
+    from importlib import import_module
+
+    match = _TARGET.match(target)
+    if match is None:
+        raise ValueError(f"{target!r} names no module; expected 'package.module:attribute'")
+    value: Any = import_module(match.group("module"))
+    for attr in filter(None, (match.group("attr") or "").split(".")):
+        value = getattr(value, attr)
+    return value
 
 
 def entry_points(group: str) -> list[Any]:

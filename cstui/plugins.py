@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator
 import pluggy
 
 from cstui import hookspecs
-from cstui.entry_points import EntryPoint, entry_points
+from cstui.entry_points import EntryPoint, entry_points, import_object
 
 GROUP = "cstui"
 BUILTIN_DISTRIBUTION = "cstui"
@@ -163,17 +163,6 @@ class SchemeSource:
     plugin: str
 
 
-def import_target(target: str) -> Any:
-    """The object an entry-point style ``"package.module:attr.path"`` names, imported now."""
-    from importlib import import_module
-
-    module_name, _, attrs = target.partition(":")
-    value: Any = import_module(module_name.strip())
-    for attr in filter(None, attrs.strip().split(".")):
-        value = getattr(value, attr)
-    return value
-
-
 class LazyModels(Mapping):
     """The registered models by name. A model registered as ``"module:Class"`` is imported, made and
     guarded on first use, so listing schemes or plugins runs none of its code.
@@ -210,38 +199,27 @@ class LazyModels(Mapping):
     def __getitem__(self, name: str) -> Any:
         if name in self._loaded:
             return self._loaded[name]
-        if name not in self._targets:
-            raise KeyError(name)
         if name in self._failed:
             raise self._failed[name]
-        plugin = self._registry.model_plugins[name]
+        target = self._targets[name]  # a KeyError for a name nobody registered, as a dict
         try:
-            model = self._make(name, self._targets[name])
+            made = import_object(target)
+            model = made() if isinstance(made, type) else made
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # an import that fails, or sys.exit() in it, is the plugin's load error
-            what = exc.what if isinstance(exc, _WrongModel) else what_raised(exc)
-            failure = PluginFailure(plugin, f"model {name} failed to load: {what}")
-            self._failed[name] = failure
-            self._registry.fail(plugin, failure.what)
-            raise failure from exc
-        guard_model(model, plugin)
+            raise self._failure(name, what_raised(exc)) from exc
+        if getattr(model, "name", None) != name:
+            raise self._failure(name, f"{target} is named {getattr(model, 'name', None)!r}, registered as {name!r}")
+        guard_model(model, self._registry.model_plugins[name])
         self._loaded[name] = model
         return model
 
-    @staticmethod
-    def _make(name: str, target: str) -> Any:
-        made = import_target(target)
-        model = made() if isinstance(made, type) else made
-        if getattr(model, "name", None) != name:
-            raise _WrongModel(f"{target} is named {getattr(model, 'name', None)!r}, registered as {name!r}")
-        return model
-
-
-class _WrongModel(Exception):
-    def __init__(self, what: str):
-        super().__init__(what)
-        self.what = what
+    def _failure(self, name: str, what: str) -> PluginFailure:
+        plugin = self._registry.model_plugins[name]
+        failure = self._failed[name] = PluginFailure(plugin, f"model {name} failed to load: {what}")
+        self._registry.fail(plugin, failure.what)
+        return failure
 
 
 @dataclass
