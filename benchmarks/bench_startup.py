@@ -45,6 +45,10 @@ def commands(python: str, cstui: str) -> list[tuple[str, list[str]]]:
     ]
 
 
+class Unavailable(Exception):
+    """A command this cstui does not have (an older version, measured for comparison)."""
+
+
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system of the child) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -52,14 +56,22 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode == 2 and b"No such option" in done.stderr:
+        raise Unavailable(" ".join(argv))
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode(errors='replace').strip()}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def measure(cmds: list[tuple[str, list[str]]], rounds: int, env: dict[str, str]) -> dict[str, list[tuple[float, float]]]:
-    for _, argv in cmds:  # warm-up: compiles and caches bytecode, fills the page cache
-        run_once(argv, env)
+    available = []
+    for label, argv in cmds:  # warm-up: compiles and caches bytecode, fills the page cache
+        try:
+            run_once(argv, env)
+            available.append((label, argv))
+        except Unavailable:
+            print(f"(this cstui has no `{label}`: left out)")
+    cmds = available
     times: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in cmds}
     for _ in range(rounds):
         for label, argv in cmds:
