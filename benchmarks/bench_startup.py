@@ -63,7 +63,10 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(cmds: list[tuple[str, list[str]]], rounds: int, env: dict[str, str]) -> dict[str, list[tuple[float, float]]]:
+Times = dict[str, list[tuple[float, float]]]  # command -> (wall, cpu) of each round
+
+
+def measure(cmds: list[tuple[str, list[str]]], rounds: int, env: dict[str, str]) -> Times:
     available = []
     for label, argv in cmds:  # warm-up: compiles and caches bytecode, fills the page cache
         try:
@@ -72,14 +75,14 @@ def measure(cmds: list[tuple[str, list[str]]], rounds: int, env: dict[str, str])
         except Unavailable:
             print(f"(this cstui has no `{label}`: left out)")
     cmds = available
-    times: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in cmds}
+    times: Times = {label: [] for label, _ in cmds}
     for _ in range(rounds):
         for label, argv in cmds:
             times[label].append(run_once(argv, env))
     return times
 
 
-def report(times: dict[str, list[tuple[float, float]]]) -> None:
+def report(times: Times) -> None:
     base_wall = statistics.median(w for w, _ in times["python -c pass"])
     base_cpu = statistics.median(c for _, c in times["python -c pass"])
     print(f"{'command':28} {'best':>8} {'median':>8} {'cpu med':>8} {'x pass':>7} {'x pass cpu':>10}")
@@ -95,7 +98,8 @@ def report(times: dict[str, list[tuple[float, float]]]) -> None:
 
 def machine(python: str, cstui: str) -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    version = subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True).stdout.strip()
+    asked = [python, "-c", "import sys; print(sys.version.split()[0])"]
+    version = subprocess.run(asked, capture_output=True, text=True).stdout.strip()
     return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}: {platform.machine()}, "
             f"{os.cpu_count()} CPUs, Python {version}, load average {load}\ncstui: {cstui}")
 

@@ -365,7 +365,10 @@ def plugins_cmd(as_json):
 
 @cli.command("schemes")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
-@click.option("--check", is_flag=True, help="Also load and check every scheme with its model's code; leave out and name each that does not load.")
+@click.option(
+    "--check", is_flag=True,
+    help="Also load and check every scheme with its model's code; leave out and name each that does not load.",
+)
 def schemes_cmd(as_json, check):
     """List schemes: name, model, version, plugin, TOML source.
 

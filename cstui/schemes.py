@@ -222,9 +222,9 @@ def parse_toml(text: str, path: Any) -> dict:
 # A top-level line of the simple kind: ``key = "text"``, ``key = 'text'`` or ``key = ["a", "b"]``,
 # maybe with a comment. No line of this kind can start or end a multi-line value.
 _STRING = r"""(?:"[^"\\\x00-\x08\x0a-\x1f\x7f]*"|'[^'\x00-\x08\x0a-\x1f\x7f]*')"""
-_SIMPLE_LINE = re.compile(
-    rf"""[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*({_STRING}|\[[ \t]*(?:{_STRING}[ \t]*,[ \t]*)*(?:{_STRING}[ \t]*)?\])[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"""
-)
+_STRINGS = rf"\[[ \t]*(?:{_STRING}[ \t]*,[ \t]*)*(?:{_STRING}[ \t]*)?\]"
+_COMMENT = r"(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
+_SIMPLE_LINE = re.compile(rf"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*({_STRING}|{_STRINGS})[ \t]*{_COMMENT}")
 _STRING_VALUE = re.compile(_STRING)
 
 
@@ -379,7 +379,8 @@ class SchemeCatalog:
             problems.add("version", "missing; expected a string" if version is None else "expected a string")
         if problems:
             raise SchemeError(problems.lines)
-        return SchemeSummary(name, model, version, registered.plugin or self.registry.model_plugins.get(model, ""), source)
+        plugin = registered.plugin or self.registry.model_plugins.get(model, "")
+        return SchemeSummary(name, model, version, plugin, source)
 
     def _parent(self, parent_name: str, source: str, heads: bool) -> tuple[dict, str]:
         """The data (or only the head) of the scheme ``extends`` names: registered, or a path next to ``source``."""
