@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -163,6 +162,8 @@ def _refuse_batch_options(ctx: click.Context) -> None:
 
 
 def _demo_db() -> Path:
+    import tempfile
+
     from cstui.demo import build_demo
 
     path = Path(tempfile.mkdtemp(prefix="cstui-demo-")) / "demo.db"
@@ -325,6 +326,8 @@ def _import_file(file: str):
     if file != "-":
         yield Path(file)
         return
+    import tempfile
+
     from cstui.errors import InvalidData
 
     data = sys.stdin.buffer.read()
@@ -362,15 +365,25 @@ def plugins_cmd(as_json):
 
 @cli.command("schemes")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
-def schemes_cmd(as_json):
-    """List schemes: name, model, version, plugin, TOML source."""
-    from cstui.schemes import catalog, short_source
+@click.option(
+    "--check", is_flag=True,
+    help="Also load and check every scheme with its model's code; leave out and name each that does not load.",
+)
+def schemes_cmd(as_json, check):
+    """List schemes: name, model, version, plugin, TOML source.
 
+    Without --check no model code runs: a scheme file that cannot be read, or names no installed
+    model, is named; `cstui scheme check NAME` and `cstui plugins` check the rest."""
     from cstui.errors import EXIT_INVALID
     from cstui.plugins import get_registry
+    from cstui.schemes import catalog, short_source
 
-    schemes, problems = catalog().all()
-    rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
+    if check:
+        schemes, problems = catalog().all()
+        rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
+    else:
+        summaries, problems = catalog().summaries()
+        rows = [(s.name, s.model, s.version, s.plugin, short_source(s.source)) for s in summaries]
     if as_json:  # the rest of the command (problems on stderr, exit 3) is the same
         _print_json([dict(zip(("name", "model", "version", "plugin", "toml"), row)) for row in rows])
     else:
