@@ -106,6 +106,30 @@ class CompiledCache:
 # --- grading from replayed month states ------------------------------------------------
 
 
+class Later:
+    """A why, flag or trace text formatted only when it is read.
+
+    A full replay passes every past window (a streak, a review) that a report never shows:
+    formatting their texts up front was most of a month's rule work. ``str()`` renders it;
+    :func:`make_result`, the timelines and the models' saved states read texts that way.
+    """
+
+    __slots__ = ("render", "args")
+
+    def __init__(self, render: Callable[..., str], *args: Any):
+        self.render, self.args = render, args
+
+    def __str__(self) -> str:
+        return self.render(*self.args)
+
+    def __repr__(self) -> str:
+        return f"Later({self})"
+
+
+def text(value: str | Later | None) -> str | None:
+    """A text that may be :class:`Later`, rendered (None stays None)."""
+    return value if value is None or type(value) is str else str(value)
+
 
 @dataclass(slots=True)
 class MonthState:
@@ -117,9 +141,9 @@ class MonthState:
     score: Decimal | None = None
     decision: str = "none"
     pay_delta: Decimal | None = None
-    flags: list[str] = field(default_factory=list)
-    trace: list[str] = field(default_factory=list)
-    why: str | None = None  # why ``level`` starts this month, when it does
+    flags: list[str | Later] = field(default_factory=list)
+    trace: list[str | Later] = field(default_factory=list)
+    why: str | Later | None = None  # why ``level`` starts this month, when it does
     review_score: Decimal | None = None  # the review window's average, in a review month
 
 
@@ -281,7 +305,7 @@ class ReplayModel(DocumentModel):
         entries = [(Period.parse(m), lv, why) for m, lv, why in entry["timeline"]]
         for state in replayed.states.values():
             if state.level != entries[-1][1]:
-                entries.append((state.period, state.level, state.why or "level changed"))
+                entries.append((state.period, state.level, text(state.why) or "level changed"))
         return entries
 
     def month_state(self, params: Any, employee: Employee, replayed: Replayed, month: Period) -> MonthState:
@@ -323,7 +347,7 @@ def timeline(states: dict[Period, MonthState], start_level: str, employee: Emplo
     entries = [(first, start_level, "starting level" if employee.level else "hired")]
     for state in ordered:
         if state.level != entries[-1][1]:
-            entries.append((state.period, state.level, state.why or "level changed"))
+            entries.append((state.period, state.level, text(state.why) or "level changed"))
     return entries
 
 
@@ -346,7 +370,7 @@ def _rank_by_team(results: list[Result]) -> None:
             results[i].rank = rank
 
 
-def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str], trace: list[str]) -> Result:
+def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str | Later], trace: list[str | Later]) -> Result:
     return Result(
         employee_id=employee.id,
         name=employee.name,
@@ -361,6 +385,6 @@ def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal 
         level_after=after,
         decision=decision,
         pay_delta=pay,
-        flags=list(flags),
-        trace=list(trace),
+        flags=[text(f) for f in flags],
+        trace=[text(line) for line in trace],
     )
