@@ -35,6 +35,7 @@ from cstui.engine.replay import (
     Later,
     MonthState,
     ReplayModel,
+    Skimmed,
     first_whole_month_after,
     parse_card,
     text,
@@ -203,6 +204,53 @@ class _Run:
             return state
         self._count(state, exact, explained)
         return state
+
+    def skim(self, months: list[Period], cards: dict[Period, Scorecard], by_month: dict[Period, Override]) -> Skimmed:
+        """:meth:`month` for months no report reads: the streaks, the level and its whys only.
+
+        The fast path of a long replay (no MonthState, trace line, flag or shown score);
+        :meth:`month` is the reference, and a property test holds the two to the same levels,
+        timelines, states and results.
+        """
+        # the first month is always a candidate: the timeline compares it with the level held
+        # before it, which a resumed run does not know (it holds the level after)
+        p, changes, held_before = self.p, [], None
+        for month in months:
+            why, self.pending_why = self.pending_why, None
+            override, assessed = by_month.get(month), month.ordinal >= self.assess_from
+            if override is not None:
+                self.level, self.up, self.down = override.level, [], []
+                self.placed = override.level != p.probation_level
+                why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+            elif assessed and self.level == p.probation_level:
+                self.level, why = p.first_level, f"probation ended ({p.probation_months} months after hire)"
+            if self.level != held_before:
+                changes.append((month, self.level, why))
+                held_before = self.level
+            card = cards.get(month)
+            exact = month_score(p, self.employee_id, card, False)[0] if card is not None else None
+            if self.level == p.probation_level or not (assessed or self.placed):
+                continue
+            if exact is None:
+                self.up, self.down = [], []
+            else:
+                self._skim_count(exact)
+        return Skimmed(months[-1], changes, self.level)
+
+    def _skim_count(self, score: Decimal) -> None:
+        """:meth:`_count` and :meth:`_change` for a skimmed month: the level moves, nothing is written."""
+        p = self.p
+        self.up = self.up + [score] if score >= p.promote_at else []
+        self.down = self.down + [score] if score < p.demote_below else []
+        up = len(self.up) >= p.window
+        if not up and len(self.down) < p.window:
+            return
+        streak, stars = (self.up if up else self.down), p.stars
+        at = stars.index(self.level) if self.level in stars else 0
+        self.up, self.down = [], []
+        target = at + (1 if up else -1)
+        if 0 <= target < len(stars):
+            self.level, self.pending_why = stars[target], Later(window_why, p, up, streak)
 
     def _override(self, state: MonthState, override: Override, explained: bool) -> None:
         before = self.level
