@@ -1,9 +1,9 @@
 """The replay's fast path (a run's ``skim`` for months no report reads) against the reference.
 
 ``ReplayModel.skims = False`` sends every month through ``month()``, the per-card reference;
-with it on, star-levels skims the months before the first reported one. Results (traces
-included, explained or not), checkpoint states, level timelines and refusals must be exactly
-the same for random histories, every month and every quarter.
+with it on, star-levels and the five-tier models skim the months before the first reported
+one. Results (traces included, explained or not), checkpoint states, level timelines and
+refusals must be exactly the same for random histories, every month and every quarter.
 """
 
 from __future__ import annotations
@@ -31,12 +31,50 @@ QUARTERS = [FIRST.shift(i).quarter for i in range(0, WINDOW, 3)]
 
 # percentages around star-levels' bar (110: >= counts up, < counts down), and a few far off;
 # "0" is a target the scheme refuses (grading raises: both paths must raise the same)
-PERCENTS = st.sampled_from([80, 95, 109, 110, 111, 120, 135])
+PERCENTS = [80, 95, 109, 110, 111, 120, 135]
 TARGETS = st.sampled_from(["100000", "80000", "120000", "99999.99"])
+# five-tier scores around its thresholds (50 probation, 70 demote, 80 promote); "x" does not parse
+TIER_SCORES = ["40", "49", "55", "69", "70", "75", "80", "81", "90", "99"]
+SHOP_ROWS = (
+    {"conversion": "0.62", "unit_price_ratio": "1.4", "first_response_s": "5", "avg_response_s": "25", "satisfaction": "0.95"},
+    {"conversion": "0.40", "unit_price_ratio": "1.12", "first_response_s": "15", "avg_response_s": "40", "satisfaction": "0.70"},
+    {"conversion": "0.20", "unit_price_ratio": "1.0", "first_response_s": "40", "avg_response_s": "60", "satisfaction": "0.50"},
+)
+
+
+def regime(draw, values: list) -> st.SearchStrategy:
+    """One employee's values: mostly low, mostly high, or anything (streaks and probation need runs)."""
+    half = len(values) // 2
+    return st.sampled_from(draw(st.sampled_from([values[:half], values[half:], values])))
+
+
+def star_values(draw, pick) -> dict:
+    target = draw(TARGETS) if draw(st.integers(0, 60)) else "0"
+    percent = draw(pick)
+    actual = str(percent * 1000) if target != "99999.99" else str(percent * 1000 - 1)
+    return {"sales_target": target, "sales_actual": actual}
+
+
+def tier_values(draw, pick) -> dict:
+    score = draw(pick) if draw(st.integers(0, 80)) else "x"
+    rate = score if score == "x" else f"{int(score) / 100:.2f}"
+    return {"follow_up_rate": rate, "satisfaction": rate, "handling": score, "training": draw(pick), "attendance": rate}
+
+
+def shop_values(draw, pick) -> dict:
+    return dict(SHOP_ROWS[draw(pick)])
+
+
+VALUES = {
+    "star-levels": (star_values, PERCENTS),
+    "five-tier": (tier_values, TIER_SCORES),
+    "five-tier-g": (tier_values, TIER_SCORES),
+    "ecommerce-kpi": (shop_values, [0, 1, 2]),
+}
 
 
 @st.composite
-def star_team(draw, scheme):
+def team(draw, scheme):
     ladder = scheme.level_keys
     employees, cards, overrides = [], {}, {}
     for i in range(draw(st.integers(1, 3))):
@@ -48,12 +86,10 @@ def star_team(draw, scheme):
         # mostly every month (streaks fill windows), a few missing ones (a gap restarts them)
         gaps = draw(st.sets(st.integers(0, WINDOW - 1), max_size=4)) if draw(st.integers(0, 3)) else draw(st.sets(st.integers(0, WINDOW - 1)))
         months = set(range(WINDOW)) - gaps
-        cards[eid] = {}
-        for o in sorted(months):
-            target = draw(TARGETS) if draw(st.integers(0, 60)) else "0"
-            actual = str(int(draw(PERCENTS) * 1000)) if target != "99999.99" else str(draw(PERCENTS) * 1000 - 1)
-            cards[eid][FIRST.shift(o)] = Scorecard(eid, FIRST.shift(o), {"sales_target": target, "sales_actual": actual})
-        placed = draw(st.lists(st.tuples(st.integers(0, WINDOW - 1), st.sampled_from(ladder), st.sampled_from(["", "boss"])), max_size=2))
+        values, choices = VALUES[scheme.name]
+        pick = regime(draw, choices)
+        cards[eid] = {FIRST.shift(o): Scorecard(eid, FIRST.shift(o), values(draw, pick)) for o in sorted(months)}
+        placed = draw(st.lists(st.tuples(st.integers(0, WINDOW - 1), st.sampled_from(ladder), st.sampled_from(["", "boss"])), max_size=3))
         overrides[eid] = [Override(eid, FIRST.shift(o), lv, "by hand", author) for o, lv, author in sorted(placed, key=lambda x: x[0])]
     return employees, cards, overrides
 
@@ -109,12 +145,13 @@ def histories(employees, cards, overrides, period, checkpoint_month, state):
 
 
 @pytest.mark.slow
-@settings(max_examples=max(EXAMPLES // 20, 10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("name", sorted(VALUES))
+@settings(max_examples=max(EXAMPLES // 50, 8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_star_levels_skim_gives_the_references_results_traces_states_and_timelines(data):
-    scheme = load_scheme("star-levels")
+def test_skim_gives_the_references_results_traces_states_and_timelines(name, data):
+    scheme = load_scheme(name)
     model = scheme.model
-    employees, cards, overrides = data.draw(star_team(scheme))
+    employees, cards, overrides = data.draw(team(scheme))
     checkpoint_month = data.draw(st.sampled_from(MONTHS[:-1]))
     everything = TeamHistory("A", employees, cards, overrides)
     fast, slow = both(model, lambda: model.checkpoint(scheme, everything, checkpoint_month))
