@@ -40,7 +40,6 @@ from cstui.engine.replay import (
     Later,
     MonthState,
     ReplayModel,
-    Skimmed,
     make_result,
     month_span,
     parse_card,
@@ -215,32 +214,6 @@ class _Run:
         if month.completes_quarter():
             self._review(state)
         return state
-
-    def skim(self, months: list[Period], cards: dict[Period, Scorecard], by_month: dict[Period, Override]) -> Skimmed:
-        """:meth:`month` for months no report reads: scores, probation, reviews and whys only.
-
-        No MonthState for the months between reviews, no bonus, flag or trace; a review
-        month is decided by the reference's :meth:`_review` on a state nobody reads.
-        """
-        # the first month is always a candidate: a resumed run holds the level after, not before
-        changes, held_before = [], None
-        for month in months:
-            self.last = month
-            why, self.pending_why = self.pending_why, None
-            override = by_month.get(month)
-            if override is not None:
-                self.level = override.level
-                self.probation.clear()
-                why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
-            if self.level != held_before:
-                changes.append((month, self.level, why))
-                held_before = self.level
-            card = cards.get(month)
-            if card is not None:
-                self.scores[month] = month_score(self.p, self.employee.id, card, False)[0]
-            if month.completes_quarter():
-                self._review(MonthState(month, self.level, self.level))
-        return Skimmed(months[-1], changes, self.level)
 
     def _override(self, state: MonthState, override: Override) -> None:
         before = self.level

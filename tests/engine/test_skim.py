@@ -1,8 +1,8 @@
 """The replay's fast path (a run's ``skim`` for months no report reads) against the reference.
 
 ``ReplayModel.skims = False`` sends every month through ``month()``, the per-card reference;
-with it on, star-levels and the five-tier models skim the months before the first reported
-one. Results (traces included, explained or not), checkpoint states, level timelines and
+with it on, star-levels skims the months before the first reported one (five-tier does not:
+its month is mostly the score itself, and skimming saved ~5%). Results (traces included, explained or not), checkpoint states, level timelines and
 refusals must be exactly the same for random histories, every month and every quarter.
 """
 
@@ -33,13 +33,6 @@ QUARTERS = [FIRST.shift(i).quarter for i in range(0, WINDOW, 3)]
 # "0" is a target the scheme refuses (grading raises: both paths must raise the same)
 PERCENTS = [80, 95, 109, 110, 111, 120, 135]
 TARGETS = st.sampled_from(["100000", "80000", "120000", "99999.99"])
-# five-tier scores around its thresholds (50 probation, 70 demote, 80 promote); "x" does not parse
-TIER_SCORES = ["40", "49", "55", "69", "70", "75", "80", "81", "90", "99"]
-SHOP_ROWS = (
-    {"conversion": "0.62", "unit_price_ratio": "1.4", "first_response_s": "5", "avg_response_s": "25", "satisfaction": "0.95"},
-    {"conversion": "0.40", "unit_price_ratio": "1.12", "first_response_s": "15", "avg_response_s": "40", "satisfaction": "0.70"},
-    {"conversion": "0.20", "unit_price_ratio": "1.0", "first_response_s": "40", "avg_response_s": "60", "satisfaction": "0.50"},
-)
 
 
 def regime(draw, values: list) -> st.SearchStrategy:
@@ -55,22 +48,8 @@ def star_values(draw, pick) -> dict:
     return {"sales_target": target, "sales_actual": actual}
 
 
-def tier_values(draw, pick) -> dict:
-    score = draw(pick) if draw(st.integers(0, 80)) else "x"
-    rate = score if score == "x" else f"{int(score) / 100:.2f}"
-    return {"follow_up_rate": rate, "satisfaction": rate, "handling": score, "training": draw(pick), "attendance": rate}
-
-
-def shop_values(draw, pick) -> dict:
-    return dict(SHOP_ROWS[draw(pick)])
-
-
-VALUES = {
-    "star-levels": (star_values, PERCENTS),
-    "five-tier": (tier_values, TIER_SCORES),
-    "five-tier-g": (tier_values, TIER_SCORES),
-    "ecommerce-kpi": (shop_values, [0, 1, 2]),
-}
+# the schemes whose runs skim, with their card values and the values' choices
+VALUES = {"star-levels": (star_values, PERCENTS)}
 
 
 @st.composite
@@ -146,7 +125,7 @@ def histories(employees, cards, overrides, period, checkpoint_month, state):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(VALUES))
-@settings(max_examples=max(EXAMPLES // 50, 8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(EXAMPLES // 20, 10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_skim_gives_the_references_results_traces_states_and_timelines(name, data):
     scheme = load_scheme(name)
