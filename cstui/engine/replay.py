@@ -110,7 +110,7 @@ class Later:
     """A why, flag or trace text formatted only when it is read.
 
     A full replay passes every past window (a streak, a review) that a report never shows:
-    formatting their texts up front was most of a month's rule work. ``str()`` renders it;
+    formatting their texts up front was a third of star-levels' rule work. ``str()`` renders it;
     :func:`make_result`, the timelines and the models' saved states read texts that way.
     """
 
