@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from cstui import __version__
-from cstui.errors import EXIT_BROKEN_PIPE, EXIT_OTHER, OutputClosed, exit_code_for
+from cstui.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_OTHER, OutputClosed, exit_code_for
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -53,7 +53,7 @@ class CstuiGroup(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("cstui: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except OutputClosed:
             _quiet_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)

@@ -287,7 +287,7 @@ class Spool:
     (and the graded employees' ids, for :func:`_input_changed`)."""
 
     def __init__(self):
-        self._file = tempfile.TemporaryFile()
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- open for the spool's life; close() ends it
         self._count = 0
         self.employee_ids: set[str] = set()
         self.result_count = 0

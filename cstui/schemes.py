@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# defined in the engine (which must not import the loader); plugins import them from here
+from cstui.engine.protocol import Problems, SchemeError, one_line  # noqa: F401
 from cstui.plugins import PluginFailure, Registry, get_registry
 
 if TYPE_CHECKING:
@@ -50,36 +52,6 @@ def __getattr__(name: str) -> Any:
     if name in SHAPE_NAMES:
         return generic_shapes()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class SchemeError(Exception):
-    """A scheme that cannot be loaded; ``problems`` holds every line."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-class Problems:
-    """Collects ``FILE: key.path: message`` lines while a scheme is checked."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.lines: list[str] = []
-
-    def add(self, key_path: str, message: str) -> None:
-        # a key or value from the file may hold a newline or a control character: one problem, one line
-        self.lines.append(one_line(f"{self.source}: {key_path}: {message}"))
-
-    def __bool__(self) -> bool:
-        return bool(self.lines)
-
-
-def one_line(text: str) -> str:
-    """Control characters (newlines included) shown escaped, as ``\\x1e``; other text as it is."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 @dataclass

@@ -218,7 +218,7 @@ class ReplayModel(DocumentModel):
         """The scheme's parameters compiled once per scheme object (a bad scheme raises)."""
 
         def build() -> Any:
-            from cstui.schemes import Problems, SchemeError
+            from cstui.engine.protocol import Problems, SchemeError
 
             problems = Problems(scheme.source)
             compiled = self.compile(scheme.params, problems)
