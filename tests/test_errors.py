@@ -45,13 +45,19 @@ OUTSIDE_RAISES = {
     ("cstui/io/report.py", "ValueError"): "an unknown format from a caller: the CLI's --format type refuses it first",
     ("cstui/plugins.py", "ValueError"): "a model registered twice: caught at plugin load as that plugin's error",
     ("plugins/assistant_class/review.py", "ValueError"): "a replay asked to end before its checkpoint: a bug",
+    ("cstui/cli_plugin_kit.py", "BadParameter"): "click's own: click prints it and exits 2 (usage)",
+    ("cstui/entry_points.py", "ValueError"): "a malformed entry point: caught at plugin load as that plugin's error",
+    ("cstui/scaffold.py", "ValueError"): "a bad NAME from a caller: the CLI checks it first (usage, exit 2)",
+    ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
+    ("plugins/placement/__init__.py", "AttributeError"): "module __getattr__ protocol",
+    ("cstui/tui/screens/history.py", "RuntimeError"): "a StopIteration from a bug re-raised so the worker ends: unexpected",
 }
 
 # The exit code each kind of user error gives, as README documents it.
 EXPECTED_CODES = {
     "InvalidData": 3, "SchemeError": 3, "ValueProblem": 3, "PeriodError": 3, "CardRefused": 3,
     "CardValueError": 3, "LedgerProblem": 3,
-    "AccessDenied": 4, "ShellRefused": 4, "PeriodClosed": 4, "ChangedMeanwhile": 4, "Conflict": 4,
+    "AccessDenied": 4, "ShellRefused": 4, "ScaffoldRefused": 4, "PeriodClosed": 4, "ChangedMeanwhile": 4, "Conflict": 4,
     "NotOurs": 4, "Occupied": 4, "ReportRefused": 4,
     "NoDatabase": 2, "Busy": 5, "StorageFailure": 6, "OutputClosed": 141,
     "StoreError": 1, "NotFound": 1, "DemoRefused": 1, "ReportNotWritten": 1,
