@@ -197,13 +197,16 @@ def report(scheme: str, medians: dict[str, float], repeats: int) -> None:
 
 
 def main() -> int:
+    global PERIOD
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--employees", type=int, default=100_000)
     parser.add_argument("--schemes", default=",".join(DEFAULT_SCHEMES))
     parser.add_argument("--repeats", type=int, default=5, help="timed rounds (alternating order); medians")
     parser.add_argument("--check", action="store_true", help="equal answers only (no timing)")
+    parser.add_argument("--period", default=PERIOD, help=f"the month graded (default {PERIOD}; applied.db resumes from its checkpoint before it)")
     parser.add_argument("--no-resumed", action="store_true", help="skip applied.db (its setup applies two months through cstui)")
     options = parser.parse_args()
+    PERIOD = options.period
     try:
         import numpy, pandas, polars  # noqa: F401,E401
     except ImportError as missing:
