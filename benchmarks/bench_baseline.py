@@ -30,6 +30,7 @@ import argparse
 import gc
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -42,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_batch  # noqa: E402  (the cached company)
 from analyst import params as analyst_params  # noqa: E402
+from analyst import rough  # noqa: E402
 
 PERIOD = bench_batch.GRADE_MONTH
 DEFAULT_SCHEMES = ("star-levels", "five-tier", "ecommerce-kpi")
@@ -88,6 +90,19 @@ def cstui_dry_run(db: Path, scheme_name: str) -> None:
             run_batch(store, load_scheme(scheme_name), Period.parse(PERIOD), fmt="csv", apply=False, jobs=1)
         finally:
             sys.stdout = saved
+
+
+def rough_applied(company: Path, schemes: list[str]) -> Path:
+    """The rough company with bench_batch's months applied through cstui (checkpoints to resume from)."""
+    applied = company.with_name("rough-applied.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(applied) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(company, applied)
+    for month in bench_batch.APPLIED:
+        if month < PERIOD:
+            for scheme in schemes:
+                bench_batch.measure("grade", applied, scheme, month, "apply", "1", fresh_copy=False)
+    return applied
 
 
 # ------------------------------------------------------------------------------ equal answers
@@ -204,6 +219,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5, help="timed rounds (alternating order); medians")
     parser.add_argument("--check", action="store_true", help="equal answers only (no timing)")
     parser.add_argument("--period", default=PERIOD, help=f"the month graded (default {PERIOD}; applied.db resumes from its checkpoint before it)")
+    parser.add_argument("--rough", action="store_true", help="check on a rougher copy of the company (edges, gaps, new hires; analyst/rough.py)")
     parser.add_argument("--no-resumed", action="store_true", help="skip applied.db (its setup applies two months through cstui)")
     options = parser.parse_args()
     PERIOD = options.period
@@ -213,8 +229,12 @@ def main() -> int:
         print(f"needs the bench extra: pip install -e '.[bench]' ({missing})", file=sys.stderr)
         return 2
     company, _ = bench_batch.cached_company(options.employees)
-    applied = None if options.no_resumed else bench_batch.applied_company(company)
     schemes = [s for s in options.schemes.split(",") if s]
+    if options.rough:
+        company = rough.rough_company(company)
+        applied = None if options.no_resumed else rough_applied(company, schemes)
+    else:
+        applied = None if options.no_resumed else bench_batch.applied_company(company)
     print(f"cstui vs analyst baselines, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} ({platform.machine()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
           f"pandas {pandas.__version__}, polars {polars.__version__}, numpy {numpy.__version__})")
