@@ -237,7 +237,7 @@ def main() -> int:
         applied = None if options.no_resumed else bench_batch.applied_company(company)
     print(f"cstui vs analyst baselines, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} ({platform.machine()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-          f"pandas {pandas.__version__}, polars {polars.__version__}, numpy {numpy.__version__})")
+          f"pandas {pandas.__version__}, polars {polars.__version__} ({polars.thread_pool_size()} threads), numpy {numpy.__version__})")
     print(f"company: {options.employees:,} employees x {bench_batch.MONTHS} months; month {PERIOD}; cstui in one process (--jobs 1)")
     ok = True
     for scheme in schemes:
