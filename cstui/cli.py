@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from cstui import __version__
-from cstui.errors import EXIT_BROKEN_PIPE, EXIT_OTHER, OutputClosed, exit_code_for
+from cstui.errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_OTHER, OutputClosed, exit_code_for
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -54,7 +53,7 @@ class CstuiGroup(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("cstui: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except OutputClosed:
             _quiet_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
@@ -163,6 +162,8 @@ def _refuse_batch_options(ctx: click.Context) -> None:
 
 
 def _demo_db() -> Path:
+    import tempfile
+
     from cstui.demo import build_demo
 
     path = Path(tempfile.mkdtemp(prefix="cstui-demo-")) / "demo.db"
@@ -325,6 +326,8 @@ def _import_file(file: str):
     if file != "-":
         yield Path(file)
         return
+    import tempfile
+
     from cstui.errors import InvalidData
 
     data = sys.stdin.buffer.read()
@@ -362,15 +365,25 @@ def plugins_cmd(as_json):
 
 @cli.command("schemes")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
-def schemes_cmd(as_json):
-    """List schemes: name, model, version, plugin, TOML source."""
-    from cstui.schemes import catalog, short_source
+@click.option(
+    "--check", is_flag=True,
+    help="Also load and check every scheme with its model's code; leave out and name each that does not load.",
+)
+def schemes_cmd(as_json, check):
+    """List schemes: name, model, version, plugin, TOML source.
 
+    Without --check no model code runs: a scheme file that cannot be read, or names no installed
+    model, is named; `cstui scheme check NAME` and `cstui plugins` check the rest."""
     from cstui.errors import EXIT_INVALID
     from cstui.plugins import get_registry
+    from cstui.schemes import catalog, short_source
 
-    schemes, problems = catalog().all()
-    rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
+    if check:
+        schemes, problems = catalog().all()
+        rows = [(s.name, s.model.name, s.version, s.plugin, short_source(s.source)) for s in schemes]
+    else:
+        summaries, problems = catalog().summaries()
+        rows = [(s.name, s.model, s.version, s.plugin, short_source(s.source)) for s in summaries]
     if as_json:  # the rest of the command (problems on stderr, exit 3) is the same
         _print_json([dict(zip(("name", "model", "version", "plugin", "toml"), row)) for row in rows])
     else:
@@ -392,11 +405,13 @@ def scheme_group():
 @scheme_group.command("show")
 @click.argument("name")
 @click.option("--toml", "as_toml", is_flag=True, help="Print the effective scheme as TOML (loads back to the same).")
-def scheme_show(name, as_toml):
-    """Print the effective scheme NAME (a registered name or a .toml file)."""
-    from cstui.schemes import load_scheme
+@click.pass_context
+def scheme_show(ctx, name, as_toml):
+    """Print the effective scheme NAME (a registered name, a .toml file, or NAME@PERIOD: the
+    scheme remembered when PERIOD was applied)."""
+    from cstui.cli_schemes import load_ref
 
-    scheme = load_scheme(name)
+    scheme = load_ref(ctx, name)
     if as_toml:
         click.echo(scheme.to_toml(), nl=False)
         return
@@ -600,3 +615,6 @@ def main() -> None:
 
 
 from cstui import cli_people  # noqa: E402,F401  (registers ``employee`` and ``place`` on cli)
+from cstui import cli_schemes  # noqa: E402,F401  (registers ``scheme applied|diff`` and ``whatif`` on cli)
+from cstui import cli_plugin_kit  # noqa: E402,F401  (registers ``plugin new`` on cli)
+from cstui import cli_calibration  # noqa: E402,F401  (registers ``calibration`` on cli)

@@ -28,9 +28,12 @@ def register_models(register: Callable[[Any], None]) -> None:
     """Register document models: the code of a grading scheme.
 
     Call ``register(model)`` once per :class:`cstui.engine.model.DocumentModel`
-    instance. A model's ``name`` (e.g. ``"star-levels"``) is what a scheme TOML names in
-    its ``model`` key. Two plugins registering the same model name is a load error of the
-    second plugin.
+    instance, or ``register("package.module:Class", name="my-model")`` to have cstui import
+    the module and make ``Class()`` only when a scheme of the model is first used (listing
+    schemes and plugins then runs none of its code; the built-in plugins do this). A model's
+    ``name`` (e.g. ``"star-levels"``) is what a scheme TOML names in its ``model`` key. Two
+    plugins registering the same model name is a load error of the second plugin; so is a
+    lazily registered model that fails to import or whose ``name`` is not the one given.
     """
 
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 import inspect
 import os
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from typing import Any, Callable, Iterator
 
 import pluggy
 
 from cstui import hookspecs
+from cstui.entry_points import EntryPoint, entry_points, import_object
 
 GROUP = "cstui"
 BUILTIN_DISTRIBUTION = "cstui"
@@ -162,18 +163,80 @@ class SchemeSource:
     plugin: str
 
 
+class LazyModels(Mapping):
+    """The registered models by name. A model registered as ``"module:Class"`` is imported, made and
+    guarded on first use, so listing schemes or plugins runs none of its code.
+
+    A model that fails to load (its module raises, its class takes arguments, its ``name`` is not
+    the one it was registered under) is a load error of its plugin and raises :class:`PluginFailure`
+    wherever it is used; the failure is kept, so the import is not tried again.
+    """
+
+    def __init__(self, registry: "Registry"):
+        self._registry = registry
+        self._loaded: dict[str, Any] = {}
+        self._targets: dict[str, str] = {}
+        self._failed: dict[str, PluginFailure] = {}
+
+    def add(self, name: str, model: Any) -> None:
+        self._loaded[name] = model
+
+    def add_lazy(self, name: str, target: str) -> None:
+        self._targets[name] = target
+
+    def is_loaded(self, name: str) -> bool:
+        return name in self._loaded
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._loaded or name in self._targets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._loaded, *(name for name in self._targets if name not in self._loaded)])
+
+    def __len__(self) -> int:
+        return len(set(self._loaded) | set(self._targets))
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._loaded:
+            return self._loaded[name]
+        if name in self._failed:
+            raise self._failed[name]
+        target = self._targets[name]  # a KeyError for a name nobody registered, as a dict
+        try:
+            made = import_object(target)
+            model = made() if isinstance(made, type) else made
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # an import that fails, or sys.exit() in it, is the plugin's load error
+            raise self._failure(name, what_raised(exc)) from exc
+        if getattr(model, "name", None) != name:
+            raise self._failure(name, f"{target} is named {getattr(model, 'name', None)!r}, registered as {name!r}")
+        guard_model(model, self._registry.model_plugins[name])
+        self._loaded[name] = model
+        return model
+
+    def _failure(self, name: str, what: str) -> PluginFailure:
+        plugin = self._registry.model_plugins[name]
+        failure = self._failed[name] = PluginFailure(plugin, f"model {name} failed to load: {what}")
+        self._registry.fail(plugin, failure.what)
+        return failure
+
+
 @dataclass
 class Registry:
     """Everything the loaded plugins registered."""
 
     plugins: list[PluginInfo] = field(default_factory=list)
-    models: dict[str, Any] = field(default_factory=dict)
+    models: LazyModels = field(init=False)
     model_plugins: dict[str, str] = field(default_factory=dict)
     scheme_sources: list[SchemeSource] = field(default_factory=list)
     importers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     exporters: dict[str, Callable[..., Any]] = field(default_factory=dict)
     errors: list[PluginError] = field(default_factory=list)
     manager: pluggy.PluginManager | None = None
+
+    def __post_init__(self) -> None:
+        self.models = LazyModels(self)
 
     def fail(self, plugin: str, message: str) -> None:
         if any(e.plugin == plugin and e.message == message for e in self.errors):
@@ -195,11 +258,11 @@ def allowed_names() -> set[str] | None:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
-def _entry_points() -> list[metadata.EntryPoint]:
-    return sorted(metadata.entry_points(group=GROUP), key=lambda ep: ep.name)
+def _entry_points() -> list[EntryPoint]:
+    return sorted(entry_points(GROUP), key=lambda ep: ep.name)
 
 
-def _is_builtin(ep: metadata.EntryPoint) -> bool:
+def _is_builtin(ep: EntryPoint) -> bool:
     return ep.dist is not None and ep.dist.name == BUILTIN_DISTRIBUTION
 
 
@@ -273,13 +336,19 @@ def _call_each(registry: Registry, hook_name: str, **kwargs: Any) -> None:
 def _collect(registry: Registry) -> None:
     current = {"plugin": ""}
 
-    def register_model(model: Any) -> None:
-        name = model.name
+    def register_model(model: Any, name: str | None = None) -> None:
+        lazy = isinstance(model, str)
+        if lazy and not (isinstance(name, str) and name):
+            raise ValueError(f"register({model!r}) needs the model's name: register({model!r}, name=...)")
+        name = name if lazy else model.name
         if name in registry.models:
             raise ValueError(f"model {name!r} is already registered by {registry.model_plugins[name]}")
-        guard_model(model, current["plugin"])
-        registry.models[name] = model
         registry.model_plugins[name] = current["plugin"]
+        if lazy:
+            registry.models.add_lazy(name, model)
+            return
+        guard_model(model, current["plugin"])
+        registry.models.add(name, model)
 
     def register_scheme(path: Any) -> None:
         registry.scheme_sources.append(SchemeSource(path, current["plugin"]))

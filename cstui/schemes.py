@@ -12,61 +12,46 @@ keys with a "did you mean"); then, only when the types fit, the model's own ``ch
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import tomllib
 from copy import deepcopy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomli_w
-
-from cstui.domain.values import PARSERS
-from cstui.engine.model import DocumentModel, MetricSpec
-from cstui.engine.params_schema import FLAG, TEXT, ArrayOf, MapOf, Table
+# defined in the engine (which must not import the loader); plugins import them from here
+from cstui.engine.protocol import Problems, SchemeError, one_line  # noqa: F401
 from cstui.plugins import PluginFailure, Registry, get_registry
 
-LEVEL_SHAPE = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "description": TEXT})
-METRIC_SHAPE = Table({"kind": TEXT, "label": TEXT, "label_zh": TEXT, "required": FLAG, "description": TEXT})
-# The keys every scheme may have, whatever its model.
-GENERIC_SHAPE = Table({
-    "name": TEXT, "model": TEXT, "extends": TEXT, "replace": ArrayOf(TEXT), "version": TEXT,
-    "label": TEXT, "label_zh": TEXT, "description": TEXT,
-    "levels": ArrayOf(LEVEL_SHAPE), "metrics": MapOf(METRIC_SHAPE, "metric key"),
-})
-GENERIC_KEYS = set(GENERIC_SHAPE.fields)
+if TYPE_CHECKING:
+    from cstui.engine.model import DocumentModel, MetricSpec
+    from cstui.engine.params_schema import Table
+
+# The model code and the parameter schema are imported when a scheme is built, not to list
+# schemes (`cstui schemes` stays a start-up's worth of work): see generic_shapes().
+SHAPE_NAMES = ("LEVEL_SHAPE", "METRIC_SHAPE", "GENERIC_SHAPE", "GENERIC_KEYS")
 
 
-class SchemeError(Exception):
-    """A scheme that cannot be loaded; ``problems`` holds every line."""
+@lru_cache(maxsize=1)
+def generic_shapes() -> dict[str, Any]:
+    """LEVEL_SHAPE, METRIC_SHAPE, GENERIC_SHAPE (the keys every scheme may have, whatever its model), GENERIC_KEYS."""
+    from cstui.engine.params_schema import FLAG, NUMBER, TEXT, ArrayOf, MapOf, Table
 
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-class Problems:
-    """Collects ``FILE: key.path: message`` lines while a scheme is checked."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.lines: list[str] = []
-
-    def add(self, key_path: str, message: str) -> None:
-        # a key or value from the file may hold a newline or a control character: one problem, one line
-        self.lines.append(one_line(f"{self.source}: {key_path}: {message}"))
-
-    def __bool__(self) -> bool:
-        return bool(self.lines)
+    level = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "description": TEXT})
+    metric = Table({"kind": TEXT, "label": TEXT, "label_zh": TEXT, "required": FLAG, "description": TEXT})
+    generic = Table({
+        "name": TEXT, "model": TEXT, "extends": TEXT, "replace": ArrayOf(TEXT), "version": TEXT,
+        "label": TEXT, "label_zh": TEXT, "description": TEXT,
+        "levels": ArrayOf(level), "metrics": MapOf(metric, "metric key"),
+        "calibration": Table({"flag_z": NUMBER}),  # read by cstui.calibration, whatever the model
+    })
+    return {"LEVEL_SHAPE": level, "METRIC_SHAPE": metric, "GENERIC_SHAPE": generic, "GENERIC_KEYS": set(generic.fields)}
 
 
-def one_line(text: str) -> str:
-    """Control characters (newlines included) shown escaped, as ``\\x1e``; other text as it is."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+def __getattr__(name: str) -> Any:
+    if name in SHAPE_NAMES:
+        return generic_shapes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -106,11 +91,16 @@ class Scheme:
     def fingerprint(self) -> str:
         """16 hex of sha256 over the parameters and the model's state layout version: a
         checkpoint resumes only under the same numbers and the same model code layout."""
+        import hashlib
+        import json
+
         keyed = {"params": self.params, "model": self.model.name, "state_version": self.model.state_version}
         text = json.dumps(keyed, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def metric_specs(self) -> list[MetricSpec]:
+        from cstui.engine.model import MetricSpec
+
         specs = []
         for key, spec in self.params.get("metrics", {}).items():
             specs.append(
@@ -126,9 +116,25 @@ class Scheme:
 
     def to_toml(self) -> str:
         """The effective scheme as standalone TOML (no ``extends``); loads back to the same."""
+        import tomli_w
+
         data = {k: v for k, v in self.params.items() if k != "extends"}
         data["name"], data["model"], data["version"] = self.name, self.model.name, self.version
         return tomli_w.dumps(data)
+
+
+class SchemeSummary:
+    """What `cstui schemes` lists of a registered scheme: read from its TOML (and the files it
+    extends), without the model's code. Whether it loads is :meth:`SchemeCatalog.all`'s question.
+    (A plain class: a dataclass costs `cstui schemes` about 1 ms of start-up to define.)"""
+
+    __slots__ = ("name", "model", "version", "plugin", "source")
+
+    def __init__(self, name: str, model: str, version: str, plugin: str, source: str):
+        self.name, self.model, self.version, self.plugin, self.source = name, model, version, plugin, source
+
+    def __repr__(self) -> str:
+        return f"SchemeSummary({self.name!r}, model={self.model!r}, version={self.version!r}, plugin={self.plugin!r})"
 
 
 def short_source(source: str) -> str:
@@ -154,15 +160,25 @@ _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 def read_toml(path: Any) -> dict:
     """Parse a TOML file (a Path or an importlib.resources traversable), UTF-8 with or without a BOM."""
+    return parse_toml(read_text(path), path)
+
+
+def read_text(path: Any) -> str:
+    """A scheme file's text: read and decoded, or a SchemeError naming what is wrong."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SchemeError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         byte = raw[exc.start]
         raise SchemeError([f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); save the file as UTF-8"]) from None
+
+
+def parse_toml(text: str, path: Any) -> dict:
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -176,6 +192,39 @@ def read_toml(path: Any) -> dict:
         raise SchemeError([f"{path}: not valid TOML: arrays or tables nested too deeply"]) from None
 
 
+# A top-level line of the simple kind: ``key = "text"``, ``key = 'text'`` or ``key = ["a", "b"]``,
+# maybe with a comment. No line of this kind can start or end a multi-line value.
+_STRING = r"""(?:"[^"\\\x00-\x08\x0a-\x1f\x7f]*"|'[^'\x00-\x08\x0a-\x1f\x7f]*')"""
+_STRINGS = rf"\[[ \t]*(?:{_STRING}[ \t]*,[ \t]*)*(?:{_STRING}[ \t]*)?\]"
+_COMMENT = r"(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
+_SIMPLE_LINE = re.compile(rf"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*({_STRING}|{_STRINGS})[ \t]*{_COMMENT}")
+_STRING_VALUE = re.compile(_STRING)
+
+
+def toml_head(text: str, path: Any) -> tuple[dict, dict | None]:
+    """The head of a scheme file: its top-level keys before its first ``[table]`` (name, model,
+    extends, version, labels); and the whole file parsed, when that had to be done to read them.
+
+    A head of simple lines is read without parsing the rest of the file (parsing every file is
+    most of what listing the schemes would cost); any other file is parsed whole, and its head
+    is then all of it."""
+    head: dict[str, Any] = {}
+    for line in text.split("\n"):
+        line = line.removesuffix("\r")
+        stripped = line.strip(" \t")
+        if stripped.startswith("["):
+            return head, None
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or match[1] in head:
+            data = parse_toml(text, path)
+            return data, data
+        strings = [value[1:-1] for value in _STRING_VALUE.findall(match[2])]
+        head[match[1]] = strings if match[2].startswith("[") else strings[0]
+    return head, None
+
+
 def is_toml_file(path: Path) -> bool:
     """Whether ``path`` names an existing file; a name no file can have is simply not one."""
     try:
@@ -186,18 +235,39 @@ def is_toml_file(path: Path) -> bool:
 
 def params_shape(model: Any) -> Table:
     """The generic keys plus the model's declared tables; without a declaration, other keys pass unchecked."""
+    from cstui.engine.params_schema import Table
+
+    generic = generic_shapes()["GENERIC_SHAPE"]
     own = getattr(model, "params_schema", None) if model is not None else None
     if not isinstance(own, Table):
-        return GENERIC_SHAPE.extended({}, open=True)
-    return GENERIC_SHAPE.extended(own.fields)
+        return generic.extended({}, open=True)
+    return generic.extended(own.fields)
+
+
+class RegisteredFile:
+    """A registered scheme file: its head (:func:`toml_head`) read at once, the whole file parsed on first use."""
+
+    def __init__(self, path: Any, plugin: str):
+        self.path, self.source, self.plugin = path, str(path), plugin
+        self._text = read_text(path)
+        self.head, self._data = toml_head(self._text, path)
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = parse_toml(self._text, self.path)
+        return self._data
 
 
 class SchemeCatalog:
-    """The schemes the loaded plugins registered, by name, plus files named by path."""
+    """The schemes the loaded plugins registered, by name, plus files named by path.
+
+    Registered files are read when the catalogue is made, but only their heads are parsed:
+    the rest of a file, and its model's code, wait until the scheme is used (:meth:`get`)."""
 
     def __init__(self, registry: Registry | None = None):
         self.registry = registry or get_registry()
-        self._raw: dict[str, tuple[dict, str, str]] = {}  # name -> (data, source, plugin)
+        self._raw: dict[str, RegisteredFile] = {}
         self.errors: list[str] = []
         for src in self.registry.scheme_sources:
             try:
@@ -208,14 +278,14 @@ class SchemeCatalog:
                 self.registry.fail(src.plugin, f"scheme file {short_source(str(src.path))}: " + "; ".join(exc.problems))
 
     def _register(self, path: Any, plugin: str) -> None:
-        data = read_toml(path)
-        name = data.get("name")
+        registered = RegisteredFile(path, plugin)
+        name = registered.head.get("name")
         if not isinstance(name, str):
             raise SchemeError([f"{path}: name: expected the scheme's name as a string"])
         if name in self._raw:
-            first = self._raw[name][2] or "?"
+            first = self._raw[name].plugin or "?"
             raise SchemeError([f"{path}: name: scheme {name!r} is already registered by plugin {first}"])
-        self._raw[name] = (data, str(path), plugin)
+        self._raw[name] = registered
 
     def names(self) -> list[str]:
         return sorted(self._raw)
@@ -223,8 +293,8 @@ class SchemeCatalog:
     def get(self, name_or_path: str) -> Scheme:
         """A scheme by registered name, or from a TOML file path (``./acme.toml``)."""
         if name_or_path in self._raw:
-            data, source, plugin = self._raw[name_or_path]
-            return self._build(data, source, plugin)
+            registered = self._raw[name_or_path]
+            return self._build(registered.data, registered.source, registered.plugin)
         path = Path(name_or_path)
         if path.suffix == ".toml" or is_toml_file(path):
             if not is_toml_file(path):
@@ -235,6 +305,17 @@ class SchemeCatalog:
         known = ", ".join(self.names()) or "none"
         raise SchemeError([f"unknown scheme {name_or_path!r}; installed schemes: {known}"])
 
+    def from_toml_text(self, text: str, source: str) -> Scheme:
+        """A scheme from standalone TOML text (a remembered snapshot), checked like a file;
+        ``source`` names it in problems (``star-levels@2026-10``)."""
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SchemeError([f"{source}: not valid TOML: {exc}"]) from None
+        return self._build(data, source, "", registered=False)
+
     def all(self) -> tuple[list[Scheme], list[str]]:
         """Every registered scheme that loads, and the problems of those that do not.
 
@@ -243,18 +324,63 @@ class SchemeCatalog:
         """
         schemes, problems = [], list(self.errors)
         for name in self.names():
-            plugin = self._raw[name][2]
             try:
                 schemes.append(self.get(name))
             except SchemeError as exc:
                 problems.extend(exc.problems)
-                self.registry.fail(plugin, f"scheme {name} does not load: {len(exc.problems)} problem(s), see `cstui scheme check`")
+                self.registry.fail(self._raw[name].plugin, does_not_load(name, exc))
             except PluginFailure as exc:
-                problems.append(f"{self._raw[name][1]}: {exc}")
+                problems.append(f"{self._raw[name].source}: {exc}")
                 self.registry.fail(exc.plugin, exc.what)
         return schemes, problems
 
-    def _resolve(self, data: dict, source: str, seen: list[str]) -> tuple[dict, list[str]]:
+    def summaries(self) -> tuple[list[SchemeSummary], list[str]]:
+        """Every registered scheme's name, model, version, plugin and file, read from the heads
+        of its file and those it extends (no model code runs), and the problems of those whose
+        file cannot be read or whose head names no installed model or no version.
+
+        Each such problem is also a load error of the plugin that registered the scheme.
+        """
+        summaries, problems = [], list(self.errors)
+        for name in self.names():
+            try:
+                summaries.append(self._summary(self._raw[name]))
+            except SchemeError as exc:
+                problems.extend(exc.problems)
+                self.registry.fail(self._raw[name].plugin, does_not_load(name, exc))
+        return summaries, problems
+
+    def _summary(self, registered: RegisteredFile) -> SchemeSummary:
+        name, source = registered.head["name"], registered.source
+        params, _ = self._resolve(registered.head, source, [name], heads=True)
+        problems = Problems(source)
+        model, version = params.get("model"), params.get("version")
+        if not isinstance(model, str):
+            problems.add("model", "missing; expected a string" if model is None else "expected a string")
+        elif model not in self.registry.models:
+            problems.add("model", f"unknown model {model!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}")
+        if not isinstance(version, str):
+            problems.add("version", "missing; expected a string" if version is None else "expected a string")
+        if problems:
+            raise SchemeError(problems.lines)
+        plugin = registered.plugin or self.registry.model_plugins.get(model, "")
+        return SchemeSummary(name, model, version, plugin, source)
+
+    def _parent(self, parent_name: str, source: str, heads: bool) -> tuple[dict, str]:
+        """The data (or only the head) of the scheme ``extends`` names: registered, or a path next to ``source``."""
+        if parent_name in self._raw:
+            registered = self._raw[parent_name]
+            return (registered.head if heads else registered.data), registered.source
+        parent_path = Path(parent_name)
+        if not parent_path.is_absolute():
+            parent_path = Path(source).parent / parent_path
+        if parent_path.suffix != ".toml" or not is_toml_file(parent_path):
+            raise SchemeError([f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"])
+        if heads:
+            return toml_head(read_text(parent_path), parent_path)[0], str(parent_path)
+        return read_toml(parent_path), str(parent_path)
+
+    def _resolve(self, data: dict, source: str, seen: list[str], heads: bool = False) -> tuple[dict, list[str]]:
         parent_name = data.get("extends")
         if parent_name is None:
             return data, [source]
@@ -262,16 +388,8 @@ class SchemeCatalog:
             raise SchemeError([f"{source}: extends: expected a scheme name or a .toml path"])
         if parent_name in seen:
             raise SchemeError([f"{source}: extends: {parent_name!r} extends itself through {' -> '.join(seen)}"])
-        if parent_name in self._raw:
-            parent, parent_source, _ = self._raw[parent_name]
-        else:
-            parent_path = Path(parent_name)
-            if not parent_path.is_absolute():
-                parent_path = Path(source).parent / parent_path
-            if parent_path.suffix != ".toml" or not is_toml_file(parent_path):
-                raise SchemeError([f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"])
-            parent, parent_source = read_toml(parent_path), str(parent_path)
-        merged_parent, chain = self._resolve(parent, parent_source, seen + [parent_name])
+        parent, parent_source = self._parent(parent_name, source, heads)
+        merged_parent, chain = self._resolve(parent, parent_source, seen + [parent_name], heads)
         # ``replace = ["metrics", "score"]``: these top-level tables replace the parent's
         # instead of merging into them (a variant with its own KPIs drops the parent's).
         replaced = data.get("replace", [])
@@ -306,8 +424,15 @@ class SchemeCatalog:
         )
 
 
+def does_not_load(name: str, error: SchemeError) -> str:
+    """The load error a scheme that does not load gives the plugin that registered it."""
+    return f"scheme {name} does not load: {len(error.problems)} problem(s), see `cstui scheme check`"
+
+
 def check_generic(params: dict, problems: Problems) -> None:
     """Checks every scheme must pass, whatever its model (types are :data:`GENERIC_SHAPE`'s)."""
+    from cstui.domain.values import PARSERS
+
     for key in ("name", "model", "version"):
         if key not in params:
             problems.add(key, "missing; expected a string")

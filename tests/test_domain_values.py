@@ -7,10 +7,13 @@ import pickle
 from dataclasses import FrozenInstanceError, astuple, dataclass
 from datetime import date
 from decimal import Decimal
+from decimal import Decimal as _D
 
 import pytest
 from hypothesis import given
+from hypothesis import given as _given
 from hypothesis import strategies as st
+from hypothesis import strategies as _st
 
 from cstui.domain import Period, PeriodError, ValueProblem, months_between
 from cstui.domain.values import format_number, parse_count, parse_money, parse_rate
@@ -170,11 +173,6 @@ def test_format_number_drops_trailing_zeros():
 
 
 # ------------------------------------------------------------------ format_number fast path
-
-from decimal import Decimal as _D
-
-from hypothesis import given as _given
-from hypothesis import strategies as _st
 
 
 def _format_number_reference(value):

@@ -166,7 +166,7 @@ def test_every_parser_refuses_only_with_a_value_problem(raw):
         if accepted:
             check_accepted(kind, raw, value)
     for limit in (MAX_MAGNITUDE, Decimal(MAX_COUNT), Decimal(100), Decimal(1)):
-        accepted, value = parse_or_refuse(lambda v: parse_decimal(v, "a number", limit), raw)
+        accepted, value = parse_or_refuse(lambda v, limit=limit: parse_decimal(v, "a number", limit), raw)
         if accepted:
             assert isinstance(value, Decimal) and value.is_finite()
             assert value.copy_abs() <= limit and significant_digits(value) <= MAX_DIGITS

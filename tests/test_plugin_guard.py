@@ -128,8 +128,8 @@ def test_plugins_lists_import_hook_model_and_scheme_file_errors(site):
     assert any("model check-raises: check() raised KeyError: 'levels'" in m for m in registry_errors)
 
 
-def test_schemes_lists_the_rest_names_the_failures_and_exits_3(site):
-    result = run("schemes")
+def test_schemes_check_lists_the_rest_names_the_failures_and_exits_3(site):
+    result = run("schemes", "--check")
     assert result.exit_code == 3
     listed = {line.split()[0] for line in result.stdout.splitlines()[2:]}
     assert {"star-levels", "assistant-class", "five-tier", "ecommerce-kpi", "metrics-raises", "grade-raises"} <= listed
@@ -138,6 +138,21 @@ def test_schemes_lists_the_rest_names_the_failures_and_exits_3(site):
     assert "unreadable.toml: not UTF-8 text (byte 0xff" in result.stderr
     for plugin in ("exits", "raises", "hook-exits", "models"):
         assert f"plugin {plugin} has load errors" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_schemes_without_check_runs_no_model_code_and_still_exits_3_for_an_unreadable_file(site):
+    result = run("schemes")
+    assert result.exit_code == 3
+    listed = {line.split()[0] for line in result.stdout.splitlines()[2:]}
+    # check-raises is listed: its model's check() is not run to list it (`--check` runs it)
+    assert {"star-levels", "ecommerce-kpi", "check-raises", "metrics-raises", "grade-raises"} <= listed
+    assert "unreadable" not in listed
+    assert "unreadable.toml: not UTF-8 text (byte 0xff" in result.stderr
+    assert "check() raised" not in result.stderr
+    for plugin in ("exits", "raises", "hook-exits", "models"):
+        assert f"plugin {plugin} has load errors" in result.stderr
+    assert not get_registry().models.is_loaded("star-levels")  # listing imported no built-in model
     assert "Traceback" not in result.stderr
 
 

@@ -14,13 +14,17 @@ import re
 from dataclasses import FrozenInstanceError
 from datetime import date
 
+from cstui.errors import EXIT_INVALID, CstuiError
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _PARSED_LIMIT = 100_000  # distinct texts remembered by parse; beyond it parse still works, uncached
 
 
-class PeriodError(ValueError):
+class PeriodError(CstuiError, ValueError):
     """A period string that is neither ``YYYY-MM`` nor ``YYYY-Qn``."""
+
+    exit_code = EXIT_INVALID
 
 
 class Period:

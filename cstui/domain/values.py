@@ -10,12 +10,16 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from cstui.errors import EXIT_INVALID, CstuiError
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
-class ValueProblem(ValueError):
+class ValueProblem(CstuiError, ValueError):
     """A typed or imported value that does not fit its kind; the message is the reason."""
+
+    exit_code = EXIT_INVALID
 
 
 # A number people type or import: plain decimal notation with an optional sign, digits

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from cstui.domain.values import format_number
 
 if TYPE_CHECKING:
-    from cstui.schemes import Problems
+    from cstui.engine.protocol import Problems
 
 DIRECTIONS = ("higher", "lower")
 

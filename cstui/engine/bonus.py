@@ -26,7 +26,7 @@ from cstui.engine.bands import BandTable, load_band_table
 from cstui.engine.exact import side_text
 
 if TYPE_CHECKING:
-    from cstui.schemes import Problems
+    from cstui.engine.protocol import Problems
 
 
 def load_bonus(data: object, key_path: str, problems: Problems) -> BandTable | None:

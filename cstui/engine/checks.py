@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from cstui.engine.bands import as_decimal
 from cstui.engine.params_schema import FLAG, NUMBER, TEXT, WHOLE, ArrayOf, MapOf, OneOf, Table
-from cstui.schemes import Problems
+from cstui.engine.protocol import Problems
 
 CENT = Decimal("0.01")
 

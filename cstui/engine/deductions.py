@@ -23,7 +23,7 @@ from cstui.domain.values import format_number
 from cstui.engine.bands import as_decimal
 
 if TYPE_CHECKING:
-    from cstui.schemes import Problems
+    from cstui.engine.protocol import Problems
 
 ZERO = Decimal(0)
 

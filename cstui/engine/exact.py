@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
-from typing import Iterable, Union
+from typing import Iterable
 
 from cstui.domain.values import format_number
 
@@ -96,7 +96,7 @@ class Mean:
         return f"Mean({self.total} / {self.count})"
 
 
-Number = Union[Decimal, Fraction, Mean]
+Number = Decimal | Fraction | Mean
 
 
 def mean_of(values: Iterable[Mean | Decimal | Fraction]) -> Fraction | None:

@@ -15,7 +15,7 @@ from cstui.domain.values import format_number
 from cstui.engine.exact import side_text
 
 if TYPE_CHECKING:
-    from cstui.schemes import Problems
+    from cstui.engine.protocol import Problems
 
 ZERO = Decimal(0)
 FEN = Decimal("0.01")

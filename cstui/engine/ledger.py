@@ -16,7 +16,8 @@ from cstui.domain.values import MAX_COUNT, ValueProblem, format_number, parse_de
 
 if TYPE_CHECKING:
     from cstui.engine.cards import CardProblem
-    from cstui.schemes import Problems, Scheme
+    from cstui.engine.protocol import Problems
+    from cstui.engine.protocol import SchemeView as Scheme
 
 SEVERITIES = ("bonus", "minor", "moderate", "severe")
 ZERO = Decimal(0)

@@ -15,7 +15,8 @@ from cstui.domain import Employee, Incident, Override, Period, Result, Scorecard
 if TYPE_CHECKING:
     from cstui.engine.params_schema import Table
     from cstui.engine.cards import CardProblem
-    from cstui.schemes import Problems, Scheme
+    from cstui.engine.protocol import Problems
+    from cstui.engine.protocol import SchemeView as Scheme
 
 
 @dataclass(frozen=True, slots=True)

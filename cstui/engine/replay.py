@@ -10,7 +10,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
 from cstui.engine.cards import is_blank, parse_value
@@ -106,6 +106,30 @@ class CompiledCache:
 # --- grading from replayed month states ------------------------------------------------
 
 
+class Later:
+    """A why, flag or trace text formatted only when it is read.
+
+    A full replay passes every past window (a streak, a review) that a report never shows:
+    formatting their texts up front was a third of star-levels' rule work. ``str()`` renders it;
+    :func:`make_result`, the timelines and the models' saved states read texts that way.
+    """
+
+    __slots__ = ("render", "args")
+
+    def __init__(self, render: Callable[..., str], *args: Any):
+        self.render, self.args = render, args
+
+    def __str__(self) -> str:
+        return self.render(*self.args)
+
+    def __repr__(self) -> str:
+        return f"Later({self})"
+
+
+def text(value: str | Later | None) -> str | None:
+    """A text that may be :class:`Later`, rendered (None stays None)."""
+    return value if value is None or type(value) is str else str(value)
+
 
 @dataclass(slots=True)
 class MonthState:
@@ -117,18 +141,32 @@ class MonthState:
     score: Decimal | None = None
     decision: str = "none"
     pay_delta: Decimal | None = None
-    flags: list[str] = field(default_factory=list)
-    trace: list[str] = field(default_factory=list)
-    why: str | None = None  # why ``level`` starts this month, when it does
+    flags: list[str | Later] = field(default_factory=list)
+    trace: list[str | Later] = field(default_factory=list)
+    why: str | Later | None = None  # why ``level`` starts this month, when it does
     review_score: Decimal | None = None  # the review window's average, in a review month
 
 
 class Run(Protocol):
-    """One employee's replay in progress: fed the months in order, saved as JSON-able state."""
+    """One employee's replay in progress: fed the months in order, saved as JSON-able state.
+
+    A run may also have ``skim(months, cards, by_month) -> Skimmed``: the same months as
+    :meth:`month` would replay, for a run's level only (no MonthState, trace or flag), used for
+    the months before the first reported one. :meth:`month` stays the reference.
+    """
 
     def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState: ...
 
     def state(self) -> dict: ...
+
+
+@dataclass(slots=True)
+class Skimmed:
+    """Months replayed for the level only (a run's ``skim``): what the timeline needs of them."""
+
+    last: Period  # the last month skimmed
+    changes: list[tuple[Period, str, str | Later | None]]  # (month, level held in it, why) where it differs from the month before
+    level_after: str  # held from the month after ``last``
 
 
 @dataclass(slots=True)
@@ -138,6 +176,21 @@ class Replayed:
     states: dict[Period, MonthState]
     level_before: str | None  # the level at the start of the first replayed month, when resumed
     saved: dict | None = None
+    first: Period | None = None  # the first month replayed
+    skimmed: Skimmed | None = None  # the months before ``states``, replayed for the level only
+
+    def level_after(self) -> str | None:
+        """The level held after the last month replayed (None when none was)."""
+        if self.states:
+            return next(reversed(self.states.values())).level_after
+        return self.skimmed.level_after if self.skimmed is not None else None
+
+    def changes(self) -> Iterator[tuple[Period, str, str | Later | None]]:
+        """(month, level held, why) of every month replayed, skimmed ones only where it changed."""
+        if self.skimmed is not None:
+            yield from self.skimmed.changes
+        for state in self.states.values():
+            yield state.period, state.level, state.why
 
 
 class ReplayModel(DocumentModel):
@@ -147,6 +200,9 @@ class ReplayModel(DocumentModel):
     "run"}`` for an employee whose replay had begun by the checkpoint's month, or the model's
     hint for one whose replay had not (:meth:`unstarted`, default ``{}``: start afresh).
     """
+
+    # False: every month goes through the runs' month() (the reference), even where they can skim
+    skims: bool = True
 
     def __init__(self) -> None:
         self._cache = CompiledCache()
@@ -162,7 +218,7 @@ class ReplayModel(DocumentModel):
         """The scheme's parameters compiled once per scheme object (a bad scheme raises)."""
 
         def build() -> Any:
-            from cstui.schemes import Problems, SchemeError
+            from cstui.engine.protocol import Problems, SchemeError
 
             problems = Problems(scheme.source)
             compiled = self.compile(scheme.params, problems)
@@ -216,7 +272,7 @@ class ReplayModel(DocumentModel):
         params = self.compiled(scheme)
         saved = {}
         for employee in history.employees:
-            saved[employee.id] = self._replay(params, employee, history, month, month.next(), keep=True).saved
+            saved[employee.id] = self._replay(params, employee, history, month, month.next(), keep=True, report_from=month.next()).saved
         return {"employees": saved}
 
     def _grade(self, scheme: Any, history: TeamHistory, period: Period, keep: bool, explain: bool = True) -> tuple[list[Result], dict | None]:
@@ -228,7 +284,7 @@ class ReplayModel(DocumentModel):
             graded = _on_roster(employee, history, period)
             if not graded and not keep:
                 continue
-            replayed = self._replay(params, employee, history, period.last_month, explain_from, keep)
+            replayed = self._replay(params, employee, history, period.last_month, explain_from, keep, report_from=period.months()[0])
             if graded:
                 result = self._result(scheme, params, employee, period, replayed)
                 if not explain:
@@ -245,7 +301,7 @@ class ReplayModel(DocumentModel):
         for employee in history.employees:
             if Period.of_date(employee.hire_date).ordinal > until.last_month.ordinal:
                 continue
-            replayed = self._replay(params, employee, history, until.last_month, until.last_month.next())
+            replayed = self._replay(params, employee, history, until.last_month, until.last_month.next(), report_from=until.last_month.next())
             timelines[employee.id] = self._timeline(params, employee, replayed, self._entry(history, employee))
         return timelines
 
@@ -256,19 +312,27 @@ class ReplayModel(DocumentModel):
         # happen) is replayed afresh from the months the history holds
         return history.checkpoint.state.get("employees", {}).get(employee.id)
 
-    def _replay(self, params: Any, employee: Employee, history: TeamHistory, until: Period, explain_from: Period, keep: bool = False) -> Replayed:
+    def _replay(self, params: Any, employee: Employee, history: TeamHistory, until: Period, explain_from: Period, keep: bool = False, report_from: Period | None = None) -> Replayed:
+        """The employee's months up to ``until``; those before ``report_from`` are skimmed
+        (replayed for the level only) when the run can (``skim``): no report reads them."""
         cards = history.cards.get(employee.id, {})
         by_month = overrides_by_month(history.overrides.get(employee.id, []))
         entry = self._entry(history, employee)
         after = history.checkpoint.month if history.checkpoint is not None else None
         run, start = self.begin(params, employee, cards, by_month, until, explain_from, entry, after)
-        states = {m: run.month(m, cards.get(m), by_month.get(m)) for m in month_span(start, until)}
+        months = month_span(start, until)
+        skim = getattr(run, "skim", None) if self.skims else None
+        skimmed = None
+        if skim is not None and report_from is not None and months and months[0].ordinal < report_from.ordinal:
+            quiet = months[:report_from.ordinal - months[0].ordinal]
+            skimmed, months = skim(quiet, cards, by_month), months[len(quiet):]
+        states = {m: run.month(m, cards.get(m), by_month.get(m)) for m in months}
         resumed = entry is not None and entry.get("run") is not None
-        replayed = Replayed(states, entry["level"] if resumed else None)
+        replayed = Replayed(states, entry["level"] if resumed else None, first=start, skimmed=skimmed)
         if keep:
             hint = None if resumed else self.unstarted(params, employee, cards, by_month, until, entry)
-            if hint is None and (states or resumed):
-                last = list(states.values())[-1].level_after if states else entry["level"]
+            if hint is None and (states or skimmed or resumed):
+                last = replayed.level_after() or entry["level"]
                 line = self._timeline(params, employee, replayed, entry)
                 replayed.saved = {"level": last, "timeline": [[str(m), lv, why] for m, lv, why in line], "run": run.state()}
             else:
@@ -277,11 +341,11 @@ class ReplayModel(DocumentModel):
 
     def _timeline(self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None) -> list[tuple[Period, str, str]]:
         if replayed.level_before is None or entry is None:
-            return timeline(replayed.states, self.starting_level(params, employee), employee)
+            return timeline(replayed, self.starting_level(params, employee), employee)
         entries = [(Period.parse(m), lv, why) for m, lv, why in entry["timeline"]]
-        for state in replayed.states.values():
-            if state.level != entries[-1][1]:
-                entries.append((state.period, state.level, state.why or "level changed"))
+        for month, level, why in replayed.changes():
+            if level != entries[-1][1]:
+                entries.append((month, level, text(why) or "level changed"))
         return entries
 
     def month_state(self, params: Any, employee: Employee, replayed: Replayed, month: Period) -> MonthState:
@@ -294,6 +358,9 @@ class ReplayModel(DocumentModel):
         earlier = [s for p, s in replayed.states.items() if p.ordinal < month.ordinal]
         if earlier:
             return earlier[-1].level_after
+        skimmed = replayed.skimmed
+        if skimmed is not None and skimmed.last.ordinal < month.ordinal:
+            return skimmed.level_after
         return replayed.level_before or self.starting_level(params, employee)
 
     def _result(self, scheme: Any, params: Any, employee: Employee, period: Period, replayed: Replayed) -> Result:
@@ -316,14 +383,13 @@ class ReplayModel(DocumentModel):
         return make_result(scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace)
 
 
-def timeline(states: dict[Period, MonthState], start_level: str, employee: Employee) -> list[tuple[Period, str, str]]:
+def timeline(replayed: Replayed, start_level: str, employee: Employee) -> list[tuple[Period, str, str]]:
     """[(first month, level, why)]: the starting level, then every month the level changes."""
-    ordered = list(states.values())
-    first = ordered[0].period if ordered else Period.of_date(employee.hire_date)
+    first = replayed.first if replayed.first is not None and (replayed.states or replayed.skimmed) else Period.of_date(employee.hire_date)
     entries = [(first, start_level, "starting level" if employee.level else "hired")]
-    for state in ordered:
-        if state.level != entries[-1][1]:
-            entries.append((state.period, state.level, state.why or "level changed"))
+    for month, level, why in replayed.changes():
+        if level != entries[-1][1]:
+            entries.append((month, level, text(why) or "level changed"))
     return entries
 
 
@@ -346,7 +412,7 @@ def _rank_by_team(results: list[Result]) -> None:
             results[i].rank = rank
 
 
-def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str], trace: list[str]) -> Result:
+def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str | Later], trace: list[str | Later]) -> Result:
     return Result(
         employee_id=employee.id,
         name=employee.name,
@@ -361,6 +427,6 @@ def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal 
         level_after=after,
         decision=decision,
         pay_delta=pay,
-        flags=list(flags),
-        trace=list(trace),
+        flags=[text(f) for f in flags],
+        trace=[text(line) for line in trace],
     )

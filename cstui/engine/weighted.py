@@ -15,7 +15,7 @@ from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal, show
 
 if TYPE_CHECKING:
-    from cstui.schemes import Problems
+    from cstui.engine.protocol import Problems
 
 ITEM_KINDS = ("rate", "rating")
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from cstui.errors import EXIT_REFUSED, CstuiError
 
-class StoreError(Exception):
+
+class StoreError(CstuiError):
     """A store operation that cannot be done; ``str(error)`` is the user-facing message."""
 
 
 class AccessDenied(StoreError):
     """The login has no role, or its role does not allow this read or write."""
+
+    exit_code = EXIT_REFUSED
 
 
 class NotFound(StoreError):
@@ -18,9 +22,13 @@ class NotFound(StoreError):
 class PeriodClosed(StoreError):
     """The period (or its quarter) is closed: its scorecards, incidents and results are locked."""
 
+    exit_code = EXIT_REFUSED
+
 
 class ChangedMeanwhile(StoreError):
     """Other writers committed during every try of a write that depends on what it read (an apply)."""
+
+    exit_code = EXIT_REFUSED
 
 
 class Conflict(StoreError):
@@ -28,6 +36,8 @@ class Conflict(StoreError):
 
     ``who`` and ``when`` name the change that won; nothing was written.
     """
+
+    exit_code = EXIT_REFUSED
 
     def __init__(self, entity: str, key: str, who: str | None, when: str | None, expected: int, actual: int):
         self.entity = entity

@@ -17,6 +17,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from cstui.errors import EXIT_BUSY, EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE
 from cstui.store.errors import AccessDenied, StoreError
 
 APPLICATION_ID = int.from_bytes(b"CSTU", "big")  # 0x43535455, in the header of every cstui file
@@ -29,9 +30,13 @@ LEGACY_MARK = "audit_is_permanent_delete"
 class NoDatabase(StoreError):
     """The path names no database (a typo, or one not created yet): a usage error."""
 
+    exit_code = EXIT_USAGE
+
 
 class NotOurs(StoreError):
     """The file is not a cstui database; it was left exactly as it was."""
+
+    exit_code = EXIT_REFUSED
 
 
 class Occupied(NotOurs):
@@ -41,9 +46,13 @@ class Occupied(NotOurs):
 class Busy(StoreError):
     """Another process held the write lock past the busy timeout; nothing was written."""
 
+    exit_code = EXIT_BUSY
+
 
 class StorageFailure(StoreError):
     """The file or the disk failed: corrupt, read-only, full, or an I/O error."""
+
+    exit_code = EXIT_STORAGE
 
 
 def sidecars(path: Path) -> tuple[Path, Path]:

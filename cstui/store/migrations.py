@@ -303,6 +303,96 @@ def m009_views_for_other_tools(conn: sqlite3.Connection) -> None:
     )
 
 
+
+@migration
+def m010_scheme_snapshots(conn: sqlite3.Connection) -> None:
+    """The schemes that graded applied periods, so a closed period can always be re-explained.
+
+    ``scheme_snapshots`` keeps each scheme's full effective parameters once, keyed by its
+    fingerprint (the key of its replay checkpoints): the standalone TOML that loads back to
+    the same scheme. ``applied_schemes`` says which fingerprint graded the results of each
+    period, scheme and team (an apply of some teams leaves the others' rows alone), written
+    in the apply's own transaction. Rows are replaced by a later apply, as the results are.
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE scheme_snapshots (
+            fingerprint TEXT PRIMARY KEY,
+            scheme TEXT NOT NULL,
+            version TEXT NOT NULL,
+            model TEXT NOT NULL,
+            toml TEXT NOT NULL,
+            created_by TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE applied_schemes (
+            period TEXT NOT NULL,
+            scheme TEXT NOT NULL,
+            team TEXT NOT NULL,
+            fingerprint TEXT NOT NULL REFERENCES scheme_snapshots(fingerprint),
+            applied_by TEXT,
+            applied_at TEXT NOT NULL,
+            PRIMARY KEY (period, scheme, team)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+TEAM_TABLES = ("results", "checkpoints")  # the tables whose team column m011 makes a foreign key
+MIGRATION_AUDITOR = "cstui-migration"  # the ``who`` of audit rows a migration writes (no login runs it)
+
+
+@migration
+def m011_team_foreign_keys(conn: sqlite3.Connection) -> None:
+    """results.team and checkpoints.team reference teams(id), as employees.team always has.
+
+    SQLite cannot add a foreign key to a table, so each is rebuilt by sqlite-utils' transform
+    (new table, copy, drop, rename, its indexes again; views name tables, so they follow)
+    inside this migration's transaction. Rows naming a team that has no row in ``teams``
+    (possible only in a file edited outside cstui) are handled first: a checkpoint, a cache the
+    next apply rebuilds, is deleted; a result keeps its team, which is created named after its
+    id, as an import creates an unknown team (audited ``add-team``). A row that already breaks
+    another foreign key of its table refuses the migration (InvalidData, exit 3).
+    """
+    import sqlite_utils
+
+    _refuse_broken_references(conn)
+    conn.execute("DELETE FROM checkpoints WHERE team NOT IN (SELECT id FROM teams)")
+    _add_unknown_teams(conn)
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+    for table in TEAM_TABLES:
+        for sql in db[table].transform_sql(add_foreign_keys=[("team", "teams", "id")], tmp_suffix="m011"):
+            conn.execute(sql)
+
+
+def _refuse_broken_references(conn: sqlite3.Connection) -> None:
+    """A row that already breaks one of its table's foreign keys (a result whose employee was
+    deleted outside cstui) cannot be copied into the rebuilt table: say so, change nothing."""
+    from cstui.errors import InvalidData
+
+    for table in TEAM_TABLES:
+        broken = conn.execute(f"SELECT count(*) FROM pragma_foreign_key_check('{table}')").fetchone()[0]
+        if broken:
+            raise InvalidData([
+                f"the database's {table} table has {broken} rows that name a missing row of another table "
+                f"(edited outside cstui); nothing was migrated. sqlite3 lists them: PRAGMA foreign_key_check({table})"
+            ])
+
+
+def _add_unknown_teams(conn: sqlite3.Connection) -> None:
+    from cstui.store.audit import INSERT_CHAINED, chained
+    from cstui.store.codec import dumps, now
+
+    sql = "SELECT DISTINCT team FROM results WHERE team NOT IN (SELECT id FROM teams) ORDER BY team"
+    unknown = [row[0] for row in conn.execute(sql)]
+    conn.executemany("INSERT INTO teams (id, name) VALUES (?, ?)", ((team, team) for team in unknown))
+    at = now()
+    added = (dumps({"id": team, "name": team, "name_zh": None}) for team in unknown)
+    audit = ((at, MIGRATION_AUDITOR, "add-team", "teams", team, None, after) for team, after in zip(unknown, added, strict=True))
+    conn.executemany(INSERT_CHAINED, chained(conn, audit))
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -11,22 +11,14 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 
-from cstui.domain.period import PeriodError
-from cstui.domain.values import ValueProblem
-from cstui.errors import InvalidData
-from cstui.schemes import SchemeError
-from cstui.store import StoreError
+from cstui.errors import CstuiError
 
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    StoreError,
-    SchemeError,
-    ValueProblem,
-    PeriodError,
-    InvalidData,
-    sqlite3.OperationalError,  # "database is locked", "attempt to write a readonly database"
-    sqlite3.DatabaseError,
-    OSError,  # unreadable import file, read-only directory
-)
+# Every cstui error meant for a person (cstui.errors.CstuiError: the same classes the command
+# line gives a documented exit code), and the two outside kinds an action may meet that are
+# not cstui's to wrap: SQLite's own ("database is locked", "attempt to write a readonly
+# database", corrupt) and the operating system's (an unreadable import file, a read-only
+# directory). Anything else (a plugin's code failing included) is unexpected: logged.
+USER_ERRORS: tuple[type[BaseException], ...] = (CstuiError, sqlite3.DatabaseError, OSError)
 
 
 def user_message(error: BaseException) -> str:

@@ -1,17 +1,14 @@
 """Built-in plugin: the ``assistant-class`` model and its scheme file."""
 
-from importlib.resources import files
-
 from cstui.hookspecs import hookimpl
-
-from .model import AssistantClass
+from cstui_plugins import builtin_scheme
 
 
 @hookimpl
 def register_models(register):
-    register(AssistantClass())
+    register("cstui_plugins.assistant_class.model:AssistantClass", name="assistant-class")  # imported on first use
 
 
 @hookimpl
 def register_schemes(register):
-    register(files("cstui_schemes") / "assistant-class.toml")
+    register(builtin_scheme("assistant-class.toml"))

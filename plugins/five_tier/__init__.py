@@ -1,18 +1,15 @@
 """Built-in plugin: the ``five-tier`` model, its scheme file and the ``ecommerce-kpi`` variant."""
 
-from importlib.resources import files
-
 from cstui.hookspecs import hookimpl
-
-from .model import FiveTier
+from cstui_plugins import builtin_scheme
 
 
 @hookimpl
 def register_models(register):
-    register(FiveTier())
+    register("cstui_plugins.five_tier.model:FiveTier", name="five-tier")  # imported on first use
 
 
 @hookimpl
 def register_schemes(register):
-    register(files("cstui_schemes") / "five-tier.toml")
-    register(files("cstui_schemes") / "ecommerce-kpi.toml")
+    register(builtin_scheme("five-tier.toml"))
+    register(builtin_scheme("ecommerce-kpi.toml"))

@@ -37,11 +37,13 @@ from cstui.engine.exact import Mean, side_text, to_decimal
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
 from cstui.engine.replay import (
+    Later,
     MonthState,
     ReplayModel,
     make_result,
     month_span,
     parse_card,
+    text,
 )
 from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import WeightedItem, load_items, weighted_sum, weighted_total
@@ -162,7 +164,7 @@ class _Run:
         self.hired = Period.of_date(employee.hire_date)
         self.scores: dict[Period, Decimal] = {}
         self.probation: set[Period] = set()
-        self.pending_why: str | None = None
+        self.pending_why: str | Later | None = None
         self.last: Period | None = None  # the last month replayed
 
     def state(self) -> dict:
@@ -172,7 +174,7 @@ class _Run:
             "level": self.level,
             "scores": {str(m): str(s) for m, s in self.scores.items() if m.quarter == quarter},
             "probation": sorted(str(m) for m in self.probation if self.last is None or m.ordinal > self.last.ordinal),
-            "pending_why": self.pending_why,
+            "pending_why": text(self.pending_why),
         }
 
     @classmethod
@@ -183,14 +185,18 @@ class _Run:
         run.pending_why = state["pending_why"]
         return run
 
+    def explained(self, state: MonthState) -> bool:
+        """Whether the month's trace is read: earlier months are replayed for their levels only."""
+        return state.period.ordinal >= self.explain_from
+
     def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
         self.last = month
         state = MonthState(month, self.level, self.level, why=self.pending_why)
         self.pending_why = None
+        explain = month.ordinal >= self.explain_from
         if override is not None:
             self._override(state, override)
         if card is not None:
-            explain = month.ordinal >= self.explain_from
             state.score, lines = month_score(self.p, self.employee.id, card, explain)
             if explain:
                 state.pay_delta, bonus_line = bonus_for(self.p.bonus, state.score)
@@ -203,7 +209,8 @@ class _Run:
         elif state.score is None:
             state.decision = "missing"
             state.flags.append(f"missing {month}")
-            state.trace.append(f"no scorecard for {month}")
+            if explain:
+                state.trace.append(f"no scorecard for {month}")
         if month.completes_quarter():
             self._review(state)
         return state
@@ -214,19 +221,23 @@ class _Run:
         self.probation.clear()
         state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
         state.flags.append("override")
-        state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}")
+        if self.explained(state):
+            state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}")
 
     def _probation_month(self, state: MonthState) -> None:
+        explained = self.explained(state)
         limit = format_number(self.p.dismissal_below)
         if state.score is None:
             state.decision = "missing"
             state.flags.append(f"missing {state.period} (probation month)")
-            state.trace.append(f"probation month {state.period} has no scorecard: a person decides")
+            if explained:
+                state.trace.append(f"probation month {state.period} has no scorecard: a person decides")
         elif state.score < self.p.dismissal_below:
             state.decision = "dismissal-review"
             state.flags.append("dismissal-review")
-            state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} < {limit} → dismissal review")
-        else:
+            if explained:
+                state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} < {limit} → dismissal review")
+        elif explained:
             state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} >= {limit} → passed")
 
     def _review(self, state: MonthState) -> None:
@@ -240,14 +251,15 @@ class _Run:
                 state.flags.append(flag)
         if not present:
             state.decision = "missing"
-            state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
+            if self.explained(state):
+                state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
             return
         # months without a scorecard are left out of the average (and flagged), not counted as 0;
         # the review decides on the exact average (domain.md: thresholds compare exact values);
         # the report's score is that average rounded to average_places (display only)
         average = Mean.of(self.scores[m] for m in present)
         state.review_score = to_decimal(average, self.p.average_step)
-        if state.period.ordinal >= self.explain_from:
+        if self.explained(state):
             parts = " + ".join(format_number(self.scores[m]) for m in present)
             note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
             shown = self._shown(average)
@@ -260,26 +272,32 @@ class _Run:
     def _decide(self, state: MonthState, average: Mean) -> None:
         p = self.p
         if average > p.promote_above:
-            self._promote(state, f"{self._shown(average)} > {format_number(p.promote_above)}")
+            self._promote(state, self._why(average, ">", p.promote_above))
         elif average >= p.demote_below:
             state.decision = "stay"
-            if state.period.ordinal >= self.explain_from:  # a stay's line is read only when explained
+            if self.explained(state):  # a stay's line is read only when explained
                 state.trace.append(f"{format_number(p.demote_below)} <= {self._shown(average)} <= {format_number(p.promote_above)} → stays {self.level}")
         elif average >= p.probation_below:
-            self._step_down(state, f"{self._shown(average)} < {format_number(p.demote_below)}", "demote")
+            self._step_down(state, self._why(average, "<", p.demote_below), "demote")
         else:
-            self._step_down(state, f"{self._shown(average)} < {format_number(p.probation_below)}", "probation")
+            self._step_down(state, self._why(average, "<", p.probation_below), "probation")
             months = month_span(state.period.next(), state.period.shift(p.probation_months))
             self.probation = set(months)
             state.flags.append("probation")
-            state.trace.append(f"probation {months[0]}" + (f" to {months[-1]}" if len(months) > 1 else "") + f": a month < {format_number(p.dismissal_below)} → dismissal review")
+            if self.explained(state):
+                state.trace.append(f"probation {months[0]}" + (f" to {months[-1]}" if len(months) > 1 else "") + f": a month < {format_number(p.dismissal_below)} → dismissal review")
 
-    def _promote(self, state: MonthState, why: str) -> None:
+    def _why(self, average: Mean, sign: str, bound: Decimal) -> Later:
+        """``80.0033 > 80``, formatted only when read (a past review's why is read only on a timeline)."""
+        return Later("{} {} {}".format, Later(self._shown, average), sign, Later(format_number, bound))
+
+    def _promote(self, state: MonthState, why: str | Later) -> None:
         ladder = self.p.ladder
         at = ladder.index(self.level) if self.level in ladder else 0
         if at + 1 >= len(ladder):
             state.decision = "stay"
-            state.trace.append(f"{why} → stays {self.level}: the top tier")
+            if self.explained(state):
+                state.trace.append(f"{why} → stays {self.level}: the top tier")
             return
         new = ladder[at + 1]
         # complete months of service up to the day the new tier would take effect
@@ -289,25 +307,28 @@ class _Run:
         if tenure < needed:
             state.decision = "eligible"
             state.flags.append("eligible")
-            state.trace.append(f"{why} but tenure {tenure} months < {needed} for {new} on {effective} (hired {self.employee.hire_date}) → stays {self.level} (eligible)")
+            if self.explained(state):
+                state.trace.append(f"{why} but tenure {tenure} months < {needed} for {new} on {effective} (hired {self.employee.hire_date}) → stays {self.level} (eligible)")
             return
-        self._move(state, new, "promote", f"{why} (tenure {tenure} months >= {needed})")
+        self._move(state, new, "promote", Later("{} (tenure {} months >= {})".format, why, tenure, needed))
 
-    def _step_down(self, state: MonthState, why: str, kind: str) -> None:
+    def _step_down(self, state: MonthState, why: str | Later, kind: str) -> None:
         ladder = self.p.ladder
         at = ladder.index(self.level) if self.level in ladder else 0
         if at == 0:
             state.decision = kind if kind == "probation" else "stay"
-            state.trace.append(f"{why} → stays {self.level}: {self.level} is the floor")
+            if self.explained(state):
+                state.trace.append(f"{why} → stays {self.level}: {self.level} is the floor")
             return
         self._move(state, ladder[at - 1], kind, why)
 
-    def _move(self, state: MonthState, new: str, kind: str, why: str) -> None:
+    def _move(self, state: MonthState, new: str, kind: str, why: str | Later) -> None:
         state.decision = kind
         state.level_after = new
-        state.trace.append(f"{why} → {self.level} → {new} from {state.period.next()}")
+        if self.explained(state):
+            state.trace.append(f"{why} → {self.level} → {new} from {state.period.next()}")
         self.level = new
-        self.pending_why = f"review {state.period.quarter}: {why}"
+        self.pending_why = Later("review {}: {}".format, state.period.quarter, why)
 
 
 def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:

@@ -1,17 +1,14 @@
 """Built-in plugin: the ``five-tier-g`` model (G1-G6 sub-grades, doc 000) and its scheme file."""
 
-from importlib.resources import files
-
 from cstui.hookspecs import hookimpl
-
-from .model import FiveTierG
+from cstui_plugins import builtin_scheme
 
 
 @hookimpl
 def register_models(register):
-    register(FiveTierG())
+    register("cstui_plugins.five_tier_g.model:FiveTierG", name="five-tier-g")  # imported on first use
 
 
 @hookimpl
 def register_schemes(register):
-    register(files("cstui_schemes") / "five-tier-g.toml")
+    register(builtin_scheme("five-tier-g.toml"))

@@ -1,17 +1,14 @@
 """Built-in plugin: the ``probation-test`` model (the conversion test, doc 000) and its scheme."""
 
-from importlib.resources import files
-
 from cstui.hookspecs import hookimpl
-
-from .model import ProbationTest
+from cstui_plugins import builtin_scheme
 
 
 @hookimpl
 def register_models(register):
-    register(ProbationTest())
+    register("cstui_plugins.probation_test.model:ProbationTest", name="probation-test")  # imported on first use
 
 
 @hookimpl
 def register_schemes(register):
-    register(files("cstui_schemes") / "probation-test.toml")
+    register(builtin_scheme("probation-test.toml"))

@@ -1,17 +1,14 @@
 """Built-in plugin: the ``rank-streak`` model (D → C promotion, doc 000) and its scheme file."""
 
-from importlib.resources import files
-
 from cstui.hookspecs import hookimpl
-
-from .model import RankStreak
+from cstui_plugins import builtin_scheme
 
 
 @hookimpl
 def register_models(register):
-    register(RankStreak())
+    register("cstui_plugins.rank_streak.model:RankStreak", name="rank-streak")  # imported on first use
 
 
 @hookimpl
 def register_schemes(register):
-    register(files("cstui_schemes") / "rank-streak.toml")
+    register(builtin_scheme("rank-streak.toml"))

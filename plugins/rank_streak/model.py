@@ -106,12 +106,12 @@ class RankStreak(ReplayModel):
         p = params.p if isinstance(params, TeamMonths) else params
         return employee.level or p.ladder[0]
 
-    def _replay(self, params: StreakParams, employee: Employee, history: TeamHistory, until: Period, explain_from: Period, keep: bool = False) -> Any:
+    def _replay(self, params: StreakParams, employee: Employee, history: TeamHistory, until: Period, explain_from: Period, keep: bool = False, report_from: Period | None = None) -> Any:
         # the streak needs the whole team's ranks: computed once per history and handed to the run
         cached = self._standing
         if cached is None or cached[0] is not history or cached[1] is not params:
             cached = self._standing = (history, params, TeamMonths(params, team_standing(params, history)))
-        return super()._replay(cached[2], employee, history, until, explain_from, keep)
+        return super()._replay(cached[2], employee, history, until, explain_from, keep, report_from)
 
     def unstarted(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
         # the replay starts at the first scorecard or override: a checkpoint taken before any

@@ -1,17 +1,14 @@
 """Built-in plugin: the ``star-levels`` model and its scheme file."""
 
-from importlib.resources import files
-
 from cstui.hookspecs import hookimpl
-
-from .model import StarLevels
+from cstui_plugins import builtin_scheme
 
 
 @hookimpl
 def register_models(register):
-    register(StarLevels())
+    register("cstui_plugins.star_levels.model:StarLevels", name="star-levels")  # imported on first use
 
 
 @hookimpl
 def register_schemes(register):
-    register(files("cstui_schemes") / "star-levels.toml")
+    register(builtin_scheme("star-levels.toml"))

@@ -32,10 +32,13 @@ from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.replay import (
     CardValueError,
+    Later,
     MonthState,
     ReplayModel,
+    Skimmed,
     first_whole_month_after,
     parse_card,
+    text,
 )
 from cstui.schemes import Problems, Scheme
 
@@ -147,7 +150,7 @@ class _Run:
         self.assess_from = assess_from  # ordinal of the first assessed month
         self.up: list[Decimal] = []
         self.down: list[Decimal] = []
-        self.pending_why: str | None = None  # why the level that starts next month changed
+        self.pending_why: str | Later | None = None  # why the level that starts next month changed
         self.placed = False  # placed by hand: assessed from the override on
 
     def state(self) -> dict:
@@ -157,7 +160,7 @@ class _Run:
             "assess_from": self.assess_from,
             "up": [str(s) for s in self.up],
             "down": [str(s) for s in self.down],
-            "pending_why": self.pending_why,
+            "pending_why": text(self.pending_why),
             "placed": self.placed,
         }
 
@@ -171,73 +174,142 @@ class _Run:
 
     def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
         assessed = month.ordinal >= self.assess_from
+        # a month before explain_from is replayed for its level only: its trace is never read
+        explained = month.ordinal >= self.explain_from
         state = MonthState(month, self.level, self.level, why=self.pending_why)
         self.pending_why = None
         if override is not None:
-            self._override(state, override)
+            self._override(state, override, explained)
         elif assessed and self.level == self.p.probation_level:
             self.level = state.level = state.level_after = self.p.first_level
             state.why = f"probation ended ({self.p.probation_months} months after hire)"
-            state.trace.append(f"probation ended → {self.p.first_level} from {month}")
+            if explained:
+                state.trace.append(f"probation ended → {self.p.first_level} from {month}")
         assessed = assessed or self.placed
         exact = None
         if card is not None:
-            exact, lines = month_score(self.p, self.employee_id, card, month.ordinal >= self.explain_from)
+            exact, lines = month_score(self.p, self.employee_id, card, explained)
             state.score = exact.quantize(self.p.score_step, rounding=ROUND_HALF_UP)  # shown; the exact score decides
             state.trace.extend(lines)
         if state.level == self.p.probation_level or not assessed:
-            state.trace.append("not assessed: " + ("probation" if state.level == self.p.probation_level else "before the first scorecard"))
+            if explained:
+                state.trace.append("not assessed: " + ("probation" if state.level == self.p.probation_level else "before the first scorecard"))
             return state
         if exact is None:
             self.up, self.down = [], []
             state.decision = "missing"
             state.flags.append(f"missing {month}")
-            state.trace.append(f"no scorecard for {month}: both streaks restart")
+            if explained:
+                state.trace.append(f"no scorecard for {month}: both streaks restart")
             return state
-        self._count(state, exact)
+        self._count(state, exact, explained)
         return state
 
-    def _override(self, state: MonthState, override: Override) -> None:
+    def skim(self, months: list[Period], cards: dict[Period, Scorecard], by_month: dict[Period, Override]) -> Skimmed:
+        """:meth:`month` for months no report reads: the streaks, the level and its whys only.
+
+        The fast path of a long replay (no MonthState, trace line, flag or shown score);
+        :meth:`month` is the reference, and a property test holds the two to the same levels,
+        timelines, states and results.
+        """
+        # the first month is always a candidate: the timeline compares it with the level held
+        # before it, which a resumed run does not know (it holds the level after)
+        p, changes, held_before = self.p, [], None
+        for month in months:
+            why, self.pending_why = self.pending_why, None
+            override, assessed = by_month.get(month), month.ordinal >= self.assess_from
+            if override is not None:
+                self.level, self.up, self.down = override.level, [], []
+                self.placed = override.level != p.probation_level
+                why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+            elif assessed and self.level == p.probation_level:
+                self.level, why = p.first_level, f"probation ended ({p.probation_months} months after hire)"
+            if self.level != held_before:
+                changes.append((month, self.level, why))
+                held_before = self.level
+            card = cards.get(month)
+            exact = month_score(p, self.employee_id, card, False)[0] if card is not None else None
+            if self.level == p.probation_level or not (assessed or self.placed):
+                continue
+            if exact is None:
+                self.up, self.down = [], []
+            else:
+                self._skim_count(exact)
+        return Skimmed(months[-1], changes, self.level)
+
+    def _skim_count(self, score: Decimal) -> None:
+        """:meth:`_count` and :meth:`_change` for a skimmed month: the level moves, nothing is written."""
+        p = self.p
+        self.up = self.up + [score] if score >= p.promote_at else []
+        self.down = self.down + [score] if score < p.demote_below else []
+        up = len(self.up) >= p.window
+        if not up and len(self.down) < p.window:
+            return
+        streak, stars = (self.up if up else self.down), p.stars
+        at = stars.index(self.level) if self.level in stars else 0
+        self.up, self.down = [], []
+        target = at + (1 if up else -1)
+        if 0 <= target < len(stars):
+            self.level, self.pending_why = stars[target], Later(window_why, p, up, streak)
+
+    def _override(self, state: MonthState, override: Override, explained: bool) -> None:
         before = self.level
         self.level = state.level = state.level_after = override.level
         self.up, self.down = [], []
         self.placed = override.level != self.p.probation_level
         state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
         state.flags.append("override")
-        state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart")
+        if explained:
+            state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart")
 
-    def _count(self, state: MonthState, score: Decimal) -> None:
+    def _count(self, state: MonthState, score: Decimal, explained: bool) -> None:
         """Count the month's exact ``score`` into the streaks (never its rounded display)."""
         p = self.p
         self.up = self.up + [score] if score >= p.promote_at else []
         self.down = self.down + [score] if score < p.demote_below else []
         state.decision = "stay"
         if len(self.up) >= p.window:
-            self._change(state, +1, f">= {format_number(p.promote_at)}", self.up)
+            self._change(state, +1, True, self.up, explained)
         elif len(self.down) >= p.window:
-            self._change(state, -1, f"< {format_number(p.demote_below)}", self.down)
-        elif state.period.ordinal >= self.explain_from:
+            self._change(state, -1, False, self.down, explained)
+        elif explained:
             state.trace.append(f"streak: {len(self.up)} month(s) >= {format_number(p.promote_at)}, {len(self.down)} month(s) < {format_number(p.demote_below)}")
 
-    def _change(self, state: MonthState, step: int, rule: str, streak: list[Decimal]) -> None:
+    def _change(self, state: MonthState, step: int, up: bool, streak: list[Decimal], explained: bool) -> None:
+        """A full window: the level moves one star (or is flagged at the ladder's edge).
+
+        Its why is kept unformatted (:class:`Later`): a past window's text is read only
+        when its change is on a timeline, and its flag only when its month is reported.
+        """
         stars = self.p.stars
         at = stars.index(self.level) if self.level in stars else 0
-        scores = ", ".join(self.p.shown(s) for s in streak)
-        why = f"{len(streak)} months {rule} ({scores})"
+        why = Later(window_why, self.p, up, streak)
         self.up, self.down = [], []  # the streak restarts after every window, changed or not
         target = at + step
         if not 0 <= target < len(stars):
             edge = "top" if step > 0 else "bottom"
-            state.flags.append(f"{why}: already at the {edge} ({self.level})")
-            state.trace.append(f"{why} → stays {self.level}: {self.level} is the {edge} of the ladder")
+            state.flags.append(Later(_edge_flag, why, edge, self.level))
+            if explained:
+                state.trace.append(f"{why} → stays {self.level}: {self.level} is the {edge} of the ladder")
             return
         new = stars[target]
         effective = state.period.next()
         state.decision = "promote" if step > 0 else "demote"
         state.level_after = new
-        state.trace.append(f"{why} → {self.level} → {new} from {effective}")
+        if explained:
+            state.trace.append(f"{why} → {self.level} → {new} from {effective}")
         self.level = new
         self.pending_why = why
+
+
+def window_why(params: StarParams, up: bool, streak: list[Decimal]) -> str:
+    """``3 months >= 110 (112.5, 120, 110)``: why a full window moves the level."""
+    rule = f">= {format_number(params.promote_at)}" if up else f"< {format_number(params.demote_below)}"
+    return f"{len(streak)} months {rule} ({', '.join(params.shown(s) for s in streak)})"
+
+
+def _edge_flag(why: Later, edge: str, level: str) -> str:
+    return f"{why}: already at the {edge} ({level})"
 
 
 _TARGETS: dict[int, tuple[StarParams, tuple[tuple[str, str], ...]]] = {}

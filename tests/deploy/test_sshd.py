@@ -92,7 +92,6 @@ def deployment():
     root.chmod(0o755)
     suffix = secrets.token_hex(3)
     svc_name, person_name = f"cstuisvc{suffix}", f"cstuippl{suffix}"
-    sshd = None
     try:
         svc = add_account(svc_name, root / "home")
         person = add_account(person_name, root / "nohome")

@@ -143,8 +143,8 @@ def test_checkpoints_need_write_rights_on_the_team(saved, open_as):
 
 def test_only_the_newest_four_checkpoints_per_scheme_and_team_are_kept(store):
     for month in ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"):
-        store.save_checkpoints("star-levels", "fp", Period.parse(month), {"t1": {"at": month}})
-    store.save_checkpoints("five-tier", "fp", Period.parse("2026-05"), {"t1": {"at": "2026-05"}})
+        store.save_checkpoints("star-levels", "fp", Period.parse(month), {"T1": {"at": month}})
+    store.save_checkpoints("five-tier", "fp", Period.parse("2026-05"), {"T1": {"at": "2026-05"}})
     months = [(scheme, month) for scheme, _team, month in kept(store)]
     assert months == [
         ("five-tier", "2026-05"),

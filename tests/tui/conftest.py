@@ -148,11 +148,18 @@ def frozen_clock(monkeypatch):
     # an open scorecard polls for other saves every few seconds: tests that save from a second
     # connection call _watch_card() themselves, so a slow machine cannot fire it mid-test
     monkeypatch.setattr("cstui.tui.screens.scorecard.POLL_S", 3600.0)
+    # a focused input's cursor blinks every 0.5 s: on a loaded machine a snapshot taken a little
+    # later caught it hidden (flaky form and palette snapshots); the cursor stays shown instead
+    monkeypatch.setattr("textual.widgets._input.Input._toggle_cursor", _steady_cursor)
     monkeypatch.setenv("CSTUI_TODAY", TODAY)
     for var in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C")
     monkeypatch.delenv("CSTUI_DB", raising=False)
+
+
+def _steady_cursor(self) -> None:
+    self._cursor_visible = True
 
 
 @pytest.fixture

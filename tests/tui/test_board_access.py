@@ -22,7 +22,7 @@ async def test_every_row_a_supervisor_sees_opens(company_db):
         await settle(pilot)
         rows = app.screen.visible_rows()
         assert {r.team for r in rows} == {"客服一组"}
-        for index in range(len(rows)):
+        for _ in range(len(rows)):
             await pilot.press("h")
             await settle(pilot)
             assert isinstance(app.screen, HistoryScreen)

@@ -41,6 +41,7 @@ register(
     {
         "Open scorecard": ("Open scorecard", "打开考核表"),
         "History": ("History", "历史"),
+        "Calibration": ("Calibration", "评分校准"),  # the key's name; its screen is cstui.tui.screens.calibration
         "Sort": ("Sort", "排序"),
         "Filter": ("Filter", "筛选"),
         "Team": ("Team", "组别"),
@@ -199,6 +200,7 @@ class PeriodBoardScreen(Screen):
         Binding("C", "close_period", "Close period", key_display="C"),
         Binding("R", "reopen_period", "Reopen", key_display="R"),
         Binding("r", "reload", "Reload", show=False),
+        Binding("c", "calibration", "Calibration", show=False),  # cstui.tui.screens.calibration
     ]
 
     def __init__(self, ctx: AppContext):
@@ -391,6 +393,11 @@ class PeriodBoardScreen(Screen):
             from cstui.tui.screens.history import HistoryScreen
 
             self._open(lambda: HistoryScreen(self.ctx, row.employee_id))
+
+    def action_calibration(self) -> None:
+        from cstui.tui.screens.calibration import CalibrationScreen
+
+        self._open(lambda: CalibrationScreen(self.ctx))
 
     def _open(self, make, callback=None) -> None:
         """Push the screen ``make()`` builds; a refusal (another team's employee, a gone row)

@@ -1,0 +1,51 @@
+"""Who recorded what in a period: the raw input of calibration (``cstui.calibration``).
+
+A card's rater is the login that last saved it (``scorecards.updated_by``); an incident's is
+its ``recorded_by``. Reads are scoped to the login's teams like every other read, so a
+supervisor's calibration sees the raters of their own teams' cards only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cstui.domain import Incident, Period
+from cstui.store.codec import card_values, incident_from_row
+from cstui.store.core import StoreCore
+from cstui.store.periods import as_period
+
+
+@dataclass(frozen=True)
+class RatedCard:
+    """One saved scorecard: whose it is, the month, who saved it last, its values as typed."""
+
+    employee_id: str
+    month: str
+    rater: str
+    values: dict
+
+
+class RatersMixin(StoreCore):
+    def rated_cards(self, period: Period | str) -> list[RatedCard]:
+        """Every visible scorecard of ``period``'s months with the login that saved it."""
+        months = [str(m) for m in as_period(period).months()]
+        scope, params = self._team_scope("e.team")
+        sql = (
+            "SELECT s.employee_id, s.period, s.updated_by, s.\"values\" FROM scorecards s "
+            f"JOIN employees e ON e.id = s.employee_id WHERE {scope} "
+            f"AND s.period IN ({', '.join('?' * len(months))}) ORDER BY s.employee_id, s.period"
+        )
+        return [
+            RatedCard(row[0], row[1], row[2] or "", card_values(row[3]))
+            for row in self._rows(sql, [*params, *months])
+        ]
+
+    def rated_incidents(self, period: Period | str) -> list[Incident]:
+        """Every visible incident (not deleted) of ``period``'s months, with its recorder."""
+        months = [str(m) for m in as_period(period).months()]
+        scope, params = self._team_scope("e.team")
+        sql = (
+            "SELECT i.* FROM incidents i JOIN employees e ON e.id = i.employee_id "
+            f"WHERE {scope} AND i.deleted = 0 AND i.period IN ({', '.join('?' * len(months))}) ORDER BY i.id"
+        )
+        return [incident_from_row(row) for row in self._rows(sql, [*params, *months])]
