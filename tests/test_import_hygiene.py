@@ -75,7 +75,9 @@ def test_schemes_lists_without_model_code_engine_store_or_toml_parser(args):
     code, modules = imported_by(*args)
     assert code == 0
     assert present(modules, *NEVER) == []
-    assert present(modules, *HEAVY) == []
+    # the loader's error types live in the engine's small protocol module (the engine must not
+    # import the loader): that module, and the package it sits in, are all of the engine it loads
+    assert set(present(modules, *HEAVY)) <= {"cstui.engine", "cstui.engine.protocol"}
     # every built-in plugin is discovered and registers, but its model module is not imported
     for plugin in BUILTIN_MODELS:
         assert f"cstui_plugins.{plugin}" in modules
