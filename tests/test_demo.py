@@ -29,7 +29,8 @@ def content(path) -> dict[str, list]:
             "teams": "SELECT id, name, name_zh FROM teams ORDER BY id",
             "users": "SELECT login, role, teams FROM users ORDER BY login",
             "employees": "SELECT id, name, team, role, hire_date, status, login, scheme, level FROM employees ORDER BY id",
-            "scorecards": 'SELECT employee_id, period, "values" FROM scorecards ORDER BY employee_id, period',
+            "scorecards": "SELECT employee_id, period FROM scorecards ORDER BY employee_id, period",
+            "scorecard_values": "SELECT employee_id, period, metric, value, units, scale FROM scorecard_values ORDER BY employee_id, period, metric",
             "incidents": "SELECT employee_id, date, code, count, points, note, recorded_by FROM incidents ORDER BY id",
             "overrides": "SELECT employee_id, period, level, reason, author FROM overrides ORDER BY id",
         }
