@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from cstui.store.numbers import exact_units
+from cstui.store.numbers import KNOWN, units_or_none
 
 INSERT_CARD = "INSERT INTO scorecards (employee_id, period, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)"
 UPDATE_CARD = "UPDATE scorecards SET version = ?3, updated_by = ?4, updated_at = ?5 WHERE employee_id = ?1 AND period = ?2"
@@ -35,14 +35,7 @@ MONTH_CARDS = (
 
 def value_rows(employee_id: str, month: str, values: Mapping[str, object]) -> list[tuple]:
     """The ``scorecard_values`` rows of one card's (cleaned, text) values."""
-    rows = []
-    for metric, value in values.items():
-        number = exact_units(value)
-        if number is None:
-            rows.append((month, employee_id, metric, value, None, None))
-        else:
-            rows.append((month, employee_id, metric, value, number[0], number[1]))
-    return rows
+    return [(month, employee_id, metric, value, *units_or_none(value)) for metric, value in values.items()]
 
 
 def write_cards(conn, inserts: list[tuple], updates: list[tuple], values: Mapping[tuple[str, str], Mapping]) -> None:
@@ -55,8 +48,13 @@ def write_cards(conn, inserts: list[tuple], updates: list[tuple], values: Mappin
 
 
 def _rows_of(cards: Iterable[tuple], values: Mapping[tuple[str, str], Mapping]):
+    # the import's inner loop (a row per value of 100,000 cards): the number's lookup inlined
+    known, units_of = KNOWN, units_or_none
     for card in cards:
-        yield from value_rows(card[0], card[1], values[card[0], card[1]])
+        employee_id, month = card[0], card[1]
+        for metric, value in values[employee_id, month].items():
+            number = known.get(value) if type(value) is str else None
+            yield (month, employee_id, metric, value) + (number or units_of(value))
 
 
 def card(conn, employee_id: str, month: str) -> tuple[dict, int, str | None, str | None] | None:

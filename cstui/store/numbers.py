@@ -18,20 +18,27 @@ from decimal import Decimal
 
 from cstui.domain.values import ValueProblem, parse_decimal
 
-_KNOWN: dict[str, tuple[int, int] | None] = {}  # a company's cards repeat a few thousand texts
+NO_NUMBER = (None, None)
+# text -> (units, scale), or NO_NUMBER: a company's cards repeat a few thousand texts, and an
+# import of 100,000 cards looks up each of their values
+KNOWN: dict[str, tuple[int, int] | tuple[None, None]] = {}
 _KNOWN_LIMIT = 200_000
 
 
 def exact_units(text: object) -> tuple[int, int] | None:
     """(units, scale) of a stored value's text, or None when it is not a number cstui accepts."""
-    if type(text) is not str:
-        return None
-    found = _KNOWN.get(text, False)
-    if found is False:
-        found = _units_of(text)
-        if len(_KNOWN) >= _KNOWN_LIMIT:  # bounded: a long import sees many distinct amounts
-            _KNOWN.clear()
-        _KNOWN[text] = found
+    found = units_or_none(text)
+    return None if found is NO_NUMBER else found
+
+
+def units_or_none(text: object) -> tuple[int, int] | tuple[None, None]:
+    """(units, scale) of a value's text, or :data:`NO_NUMBER`: the two columns as stored."""
+    found = KNOWN.get(text) if type(text) is str else NO_NUMBER
+    if found is None:
+        found = _units_of(text) or NO_NUMBER
+        if len(KNOWN) >= _KNOWN_LIMIT:  # bounded: a long import sees many distinct amounts
+            KNOWN.clear()
+        KNOWN[text] = found
     return found
 
 
