@@ -59,7 +59,7 @@ INCIDENT_CODES = (  # (code, points as recorded or None for the catalogue defaul
 )
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
-LAYOUT = "m010"  # the scorecard layout the cached company is written in (part of its folder's name)
+LAYOUT = "m011"  # the scorecard layout the cached company is written in (part of its folder's name)
 JOBS = ["auto"]  # the grading runs' --jobs (set by main; "auto" = the CLI default)
 TARGETS = {"grade_s": 5.0, "apply_s": 10.0, "import_s": 5.0, "peak_mb": 400.0, "version_s": 0.15, "ratio": 5.0, "import_ratio": 1.3}
 
@@ -141,7 +141,7 @@ def build_company(path: Path, n: int) -> None:
 
 
 def write_card_rows(conn: sqlite3.Connection, cards: list[tuple[str, str, dict]], who: str, stamp: str) -> None:
-    """Cards as the store lays them out (migration m010): a header row, and a row per value with
+    """Cards as the store lays them out (migration m011): a header row, and a row per value with
     its exact number (units x 10^-scale, cstui.store.numbers)."""
     from cstui.store.numbers import exact_units
 

@@ -392,11 +392,13 @@ def scheme_group():
 @scheme_group.command("show")
 @click.argument("name")
 @click.option("--toml", "as_toml", is_flag=True, help="Print the effective scheme as TOML (loads back to the same).")
-def scheme_show(name, as_toml):
-    """Print the effective scheme NAME (a registered name or a .toml file)."""
-    from cstui.schemes import load_scheme
+@click.pass_context
+def scheme_show(ctx, name, as_toml):
+    """Print the effective scheme NAME (a registered name, a .toml file, or NAME@PERIOD: the
+    scheme remembered when PERIOD was applied)."""
+    from cstui.cli_schemes import load_ref
 
-    scheme = load_scheme(name)
+    scheme = load_ref(ctx, name)
     if as_toml:
         click.echo(scheme.to_toml(), nl=False)
         return
@@ -600,3 +602,5 @@ def main() -> None:
 
 
 from cstui import cli_people  # noqa: E402,F401  (registers ``employee`` and ``place`` on cli)
+from cstui import cli_schemes  # noqa: E402,F401  (registers ``scheme applied|diff`` and ``whatif`` on cli)
+from cstui import cli_plugin_kit  # noqa: E402,F401  (registers ``plugin new`` on cli)

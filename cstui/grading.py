@@ -239,14 +239,26 @@ def _record_spools(store, schemes: list, period: Period, spools: list[Spool], ve
             if _input_changed(store, {scheme.name for scheme in schemes}, graded_ids, version):
                 return False
         for scheme, spool in zip(schemes, spools):
+            recorded_teams = []
             for graded in spool:
                 record_team(store, scheme, period, graded.team, graded.results, graded.state)
+                if graded.results:
+                    recorded_teams.append(graded.team)
+            store.remember_scheme(snapshot_of(scheme), period, recorded_teams)
     return True
 
 
+def snapshot_of(scheme):
+    """The scheme as the store remembers it beside the results it graded (cstui.store.snapshots)."""
+    from cstui.store.snapshots import SchemeSnapshot
+
+    return SchemeSnapshot(scheme.fingerprint, scheme.name, scheme.version, scheme.model.name, scheme.to_toml())
+
+
 # Changes that cannot alter a grading already done: the role and the period's state are read
-# again by record_results inside the same transaction; results and teams are not grading input.
-_NOT_GRADING_INPUT = frozenset({"users", "periods", "results", "teams"})
+# again by record_results inside the same transaction; results, teams and the remembered schemes
+# are not grading input.
+_NOT_GRADING_INPUT = frozenset({"users", "periods", "results", "teams", "scheme_snapshots"})
 
 
 def _input_changed(store, scheme_names: set[str], graded_ids: set[str], version: int) -> bool:

@@ -235,6 +235,15 @@ class SchemeCatalog:
         known = ", ".join(self.names()) or "none"
         raise SchemeError([f"unknown scheme {name_or_path!r}; installed schemes: {known}"])
 
+    def from_toml_text(self, text: str, source: str) -> Scheme:
+        """A scheme from standalone TOML text (a remembered snapshot), checked like a file;
+        ``source`` names it in problems (``star-levels@2026-10``)."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SchemeError([f"{source}: not valid TOML: {exc}"]) from None
+        return self._build(data, source, "", registered=False)
+
     def all(self) -> tuple[list[Scheme], list[str]]:
         """Every registered scheme that loads, and the problems of those that do not.
 

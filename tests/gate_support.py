@@ -75,7 +75,7 @@ def write_card_behind_the_gate(path: Path, employee_id: str, month: str, values:
 
 
 def write_card_rows(conn: sqlite3.Connection, employee_id: str, month: str, values: dict) -> None:
-    """The card's rows (migration m010's layout) set to ``values`` with plain SQL: a hand edit
+    """The card's rows (migration m011's layout) set to ``values`` with plain SQL: a hand edit
     writes the text and leaves the numbers out."""
     conn.execute(
         "INSERT INTO scorecards (employee_id, period, version) VALUES (?, ?, 1) ON CONFLICT (period, employee_id) DO NOTHING",
@@ -90,7 +90,7 @@ def write_card_rows(conn: sqlite3.Connection, employee_id: str, month: str, valu
 
 def write_values_text_behind_the_gate(path: Path, employee_id: str, month: str, text: str) -> None:
     """The card as an older cstui's "values" column of ``text`` (JSON or not) comes out of
-    migration m010: each JSON value as text, or one field saying why the text was no object."""
+    migration m011: each JSON value as text, or one field saying why the text was no object."""
     values = {key: stored_text(value) for key, value in card_values(text).items()}
     write_card_behind_the_gate(path, employee_id, month, {k: v for k, v in values.items() if v is not None})
 

@@ -50,7 +50,8 @@ class Incident:
 
 @dataclass(slots=True)
 class Scorecard:
-    """One employee, one month: metric values (already parsed) and the month's incidents."""
+    """One employee, one month: metric values as typed (text such as "12" or "87%"; a model
+    parses them with ``cstui.engine.cards.parse_value(kind, raw)``) and the month's incidents."""
 
     employee_id: str
     period: Period

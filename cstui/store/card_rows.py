@@ -1,4 +1,4 @@
-"""How a scorecard is laid out in SQLite (migration m010), written and read in one place.
+"""How a scorecard is laid out in SQLite (migration m011), written and read in one place.
 
 A card is a row of ``scorecards`` (its version and who saved it) and one row of
 ``scorecard_values`` per filled field: the value as typed, and its exact number where it is
@@ -101,7 +101,7 @@ def cards_between(conn, ids_json: str, after: str, last: str):
 
 
 def stored_text(value: object) -> str | None:
-    """A value of a JSON card (migration m010) as the text it now keeps; None: not filled.
+    """A value of a JSON card (migration m011) as the text it now keeps; None: not filled.
 
     The store always wrote text; a number or other JSON in a card was put there by hand:
     it is kept as the text the scheme then parses (a float in plain notation, not 1e-07).

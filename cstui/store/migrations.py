@@ -5,7 +5,7 @@ earlier one: to change the schema, append a function. Each runs inside the openi
 transaction, so a failed migration leaves the file as it was.
 
 Money and scores are TEXT decimals (exact), never REAL. Scorecards are WITHOUT ROWID, keyed
-month first (m010): one month's cards sit together on disk, which is how grading reads them.
+month first (m011): one month's cards sit together on disk, which is how grading reads them.
 """
 
 from __future__ import annotations
@@ -303,8 +303,44 @@ def m009_views_for_other_tools(conn: sqlite3.Connection) -> None:
     )
 
 
+
 @migration
-def m010_typed_scorecard_values(conn: sqlite3.Connection) -> None:
+def m010_scheme_snapshots(conn: sqlite3.Connection) -> None:
+    """The schemes that graded applied periods, so a closed period can always be re-explained.
+
+    ``scheme_snapshots`` keeps each scheme's full effective parameters once, keyed by its
+    fingerprint (the key of its replay checkpoints): the standalone TOML that loads back to
+    the same scheme. ``applied_schemes`` says which fingerprint graded the results of each
+    period, scheme and team (an apply of some teams leaves the others' rows alone), written
+    in the apply's own transaction. Rows are replaced by a later apply, as the results are.
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE scheme_snapshots (
+            fingerprint TEXT PRIMARY KEY,
+            scheme TEXT NOT NULL,
+            version TEXT NOT NULL,
+            model TEXT NOT NULL,
+            toml TEXT NOT NULL,
+            created_by TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE applied_schemes (
+            period TEXT NOT NULL,
+            scheme TEXT NOT NULL,
+            team TEXT NOT NULL,
+            fingerprint TEXT NOT NULL REFERENCES scheme_snapshots(fingerprint),
+            applied_by TEXT,
+            applied_at TEXT NOT NULL,
+            PRIMARY KEY (period, scheme, team)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
+@migration
+def m011_typed_scorecard_values(conn: sqlite3.Connection) -> None:
     """Scorecard values as rows with numbers, a month's cards together (cstui.store.card_rows).
 
     ``scorecards`` keeps a card's version and who saved it, keyed month first; each filled field

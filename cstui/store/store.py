@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from cstui.store.assignments import AssignmentsMixin
 from cstui.store.history import HistoryMixin
+from cstui.store.snapshots import SnapshotsMixin
 
 
-class Store(AssignmentsMixin, HistoryMixin):
+class Store(AssignmentsMixin, HistoryMixin, SnapshotsMixin):
     """Roster, scorecards, incidents, periods, overrides, results, users and audit.
 
     Open with :meth:`Store.open`. Every write runs in one ``BEGIN IMMEDIATE`` transaction

@@ -1,4 +1,4 @@
-"""A card value's exact number (migration m010): every value cstui accepts round-trips exactly.
+"""A card value's exact number (migration m011): every value cstui accepts round-trips exactly.
 
 Stored through SQLite as ``units`` and ``scale`` (INTEGERs), a value comes back as the same
 decimal, its text as typed comes back byte for byte, and ``scorecards_view.number`` is the

@@ -7,7 +7,8 @@ from cstui.store import migrations
 from cstui.store.files import APPLICATION_ID
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
-TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints", "scheme_assignments", "scorecard_values"}
+TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints", "scheme_assignments", "scheme_snapshots", "applied_schemes",
+          "scorecard_values"}
 
 
 def build_at_version(path, k: int) -> None:
@@ -212,8 +213,8 @@ def write_card_rows(conn, employee_id: str, month: str, values: dict[str, str]) 
     conn.executemany(INSERT_VALUE, value_rows(employee_id, month, values))
 
 
-M010 = [m.__name__ for m in MIGRATIONS].index("m010_typed_scorecard_values")
-OLDER_CARDS = {  # an older cstui's "values" column -> the card it reads as, before and after m010
+M011 = [m.__name__ for m in MIGRATIONS].index("m011_typed_scorecard_values")
+OLDER_CARDS = {  # an older cstui's "values" column -> the card it reads as, before and after m011
     ("1001", "2026-09"): '{"sales_actual": "97000.50", "sales_target": "100000"}',
     ("1001", "2026-10"): '{"sales_target": "100000", "sales_actual": "62%", "note": "见备注"}',
     ("1001", "2026-11"): "{}",
@@ -223,11 +224,11 @@ OLDER_CARDS = {  # an older cstui's "values" column -> the card it reads as, bef
 }
 
 
-def test_m010_converts_every_card_to_typed_rows_read_back_as_before(db_path):
+def test_m011_converts_every_card_to_typed_rows_read_back_as_before(db_path):
     from cstui.store.card_rows import stored_text
     from cstui.store.codec import card_values
 
-    build_at_version(db_path, M010)
+    build_at_version(db_path, M011)
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("INSERT INTO employees (id, name, team, role, hire_date, scheme) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01', 'star-levels')")
     for (employee_id, month), text in OLDER_CARDS.items():

@@ -35,6 +35,7 @@ register(
         "schemes.plugin_error": ("plugin {plugin}: {message}", "插件 {plugin}：{message}"),
         "Details": ("Details", "详情"),
         "List": ("List", "列表"),
+        "What if": ("What if", "假设"),  # the key's name; its screens are in cstui.tui.screens.whatif
     }
 )
 
@@ -45,6 +46,7 @@ SHOWN = {"name", "model", "version", "label", "label_zh", "description", "levels
 class SchemesScreen(Screen):
     BINDINGS = [
         Binding("tab", "switch_pane", "Details", show=False),
+        Binding("w", "whatif", "What if"),
     ]
 
     def __init__(self, ctx: AppContext):
@@ -95,6 +97,20 @@ class SchemesScreen(Screen):
 
     def action_switch_pane(self) -> None:
         self.focus_next()
+
+    def action_whatif(self) -> None:
+        """A scheme file against the selected scheme (cstui.tui.screens.whatif)."""
+        from cstui.tui.screens.whatif import WhatIfModal, WhatIfScreen
+
+        scheme = next((s for s in self.schemes if s.name == self.current), None)
+        if scheme is None:
+            return
+
+        def show_changes(report) -> None:
+            if report is not None:
+                self.app.push_screen(WhatIfScreen(self.ctx, report))
+
+        self.app.push_screen(WhatIfModal(self.ctx, scheme), show_changes)
 
     def show(self, scheme: Scheme) -> None:
         self.current = scheme.name

@@ -1,0 +1,320 @@
+"""Templates of ``cstui plugin new NAME --model``: a working minimal document model, its
+scheme TOML and its tests (see :mod:`cstui.scaffold`). ``$``-placeholders are
+:class:`string.Template` fields; ``$$`` is a literal dollar.
+"""
+
+MODEL_PY = '''\
+"""The ``$model`` model: a monthly count KPI scored by a band table, with a two-step ladder.
+
+A month's score is the points of the band its count falls in (``[score]``: the metric, the
+bands, best first). ``[review]``: ``months`` months in a row at ``promote_at`` points or more
+move an employee one level up, from the month after. A manager's override places a level
+from its month and restarts the streak. A month without a card scores nothing, is flagged
+``missing`` and restarts the streak.
+
+This is the whole contract of a model (docs/plugins.md, "Writing a model"): ``check``,
+``score_month``, ``grade`` and ``levels``; the cards, ranks and timelines conventions of
+cstui. Rename the metric, the bands and the ladder in ``$model.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cstui.domain import Employee, Override, Period, Result, Scorecard
+from cstui.engine.cards import is_blank, parse_value
+from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
+from cstui.engine.ranking import competition_ranks
+
+PARAMS = Table({
+    "score": Table({"metric": TEXT, "bands": ArrayOf(Table({"at_least": NUMBER, "points": NUMBER}))}),
+    "review": Table({"promote_at": NUMBER, "months": WHOLE}),
+})
+
+
+@dataclass
+class Month:
+    """One employee's month as the replay saw it."""
+
+    period: Period
+    level: str  # held during the month
+    level_after: str  # held from the next month
+    score: Decimal | None = None
+    decision: str = "stay"
+    why: str = ""  # why ``level`` starts this month, when it does
+    flags: list[str] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+
+
+class $class_name(DocumentModel):
+    name = "$model"
+    review = "monthly"
+    label = "$label"
+    params_schema = PARAMS  # the loader checks every key and type of these tables first
+
+    def check(self, params, problems):
+        score, review = params.get("score", {}), params.get("review", {})
+        metric = score.get("metric")
+        kind = params.get("metrics", {}).get(metric, {}).get("kind")
+        if kind != "count":
+            problems.add("score.metric", f"expected the key of a count metric in [metrics], got {metric!r}")
+        lows = [band.get("at_least") for band in score.get("bands", [])]
+        if not lows or None in lows or lows != sorted(set(lows), reverse=True) or lows[-1] != 0:
+            problems.add("score.bands", "expected bands best first, each at_least below the one before, the last at_least = 0")
+        if any(band.get("points") is None for band in score.get("bands", [])):
+            problems.add("score.bands", "expected points in every band")
+        if "promote_at" not in review or review.get("months", 0) < 1:
+            problems.add("review", "expected promote_at (points) and months (1 or more)")
+        if len(params.get("levels", [])) < 2:
+            problems.add("levels", "expected at least two levels, lowest first")
+
+    def score_month(self, scheme, employee: Employee, card: Scorecard) -> MonthScore:
+        score, line = month_score(scheme, card)
+        return MonthScore(score=score, trace=[line])
+
+    def grade(self, scheme, history: TeamHistory, period: Period, explain: bool = True) -> list[Result]:
+        results = []
+        for employee in history.employees:
+            if not on_roster(employee, history, period):
+                continue
+            months = self.replay(scheme, employee, history, period.last_month)
+            results.append(result_of(scheme, employee, period, [m for m in months if m.period in period.months()]))
+        ranks = competition_ranks({i: r.score for i, r in enumerate(results)})  # one team: one ranking
+        for i, result in enumerate(results):
+            result.rank = ranks[i]
+            if not explain:
+                result.trace = []
+        return results
+
+    def levels(self, scheme, history: TeamHistory, until: Period):
+        timelines = {}
+        for employee in history.employees:
+            if Period.of_date(employee.hire_date) > until.last_month:
+                continue
+            months = self.replay(scheme, employee, history, until.last_month)
+            timelines[employee.id] = timeline(scheme, employee, months)
+        return timelines
+
+    def replay(self, scheme, employee: Employee, history: TeamHistory, until: Period) -> list[Month]:
+        """Every month from the hire month to ``until``: the same data always gives the same levels."""
+        ladder = scheme.level_keys
+        review = scheme.params["review"]
+        level, streak, months = employee.level or ladder[0], 0, []
+        cards = history.cards.get(employee.id, {})
+        placed = {o.period: o for o in history.overrides.get(employee.id, [])}
+        hired = Period.of_date(employee.hire_date)
+        for ordinal in range(hired.ordinal, until.ordinal + 1):
+            state = Month(Period.from_ordinal(ordinal), level, level)
+            if months and months[-1].level_after != months[-1].level:
+                state.why = f"{review['months']} months at {review['promote_at']} points or more"
+            streak = apply_override(state, placed.get(state.period), streak)
+            streak = score_into(scheme, state, cards.get(state.period), streak)
+            if streak >= review["months"] and state.level != ladder[-1]:
+                state.level_after = ladder[ladder.index(state.level) + 1]
+                state.decision, streak = "promote", 0
+                state.trace.append(f"{streak_text(review)}: {state.level} → {state.level_after} from {state.period.next()}")
+            level = state.level_after
+            months.append(state)
+        return months
+
+
+def timeline(scheme, employee: Employee, months: list[Month]) -> list[tuple[Period, str, str]]:
+    """[(first month, level, why)]: the starting level in the first month replayed, then each change."""
+    entries = [(months[0].period, employee.level or scheme.level_keys[0], "starting level" if employee.level else "hired")]
+    for m in months:
+        if m.why and m.level != entries[-1][1]:
+            if m.period == entries[-1][0]:  # an override in the first month replaces the start
+                entries.pop()
+            entries.append((m.period, m.level, m.why))
+    return entries
+
+
+def month_score(scheme, card: Scorecard) -> tuple[Decimal | None, str]:
+    """The points of the card's count, and the line that explains them."""
+    metric = scheme.params["score"]["metric"]
+    raw = card.values.get(metric)
+    if is_blank(raw):  # grading gives only valid cards; the live panel may show one being typed
+        return None, f"{metric}: not filled"
+    count = parse_value("count", raw)  # values arrive as text ("12"); parse them by their kind
+    for band in scheme.params["score"]["bands"]:
+        if count >= band["at_least"]:
+            return Decimal(str(band["points"])), f"{metric} {count} (>= {band['at_least']}) → {band['points']} points"
+    raise AssertionError("check() requires a last band at_least = 0")
+
+
+def apply_override(state: Month, placed: Override | None, streak: int) -> int:
+    if placed is None:
+        return streak
+    state.level = state.level_after = placed.level
+    state.why = f"override by {placed.author}: {placed.reason}"
+    state.flags.append("override")
+    state.trace.append(f"override → {placed.level} from {state.period}: {placed.reason}")
+    return 0
+
+
+def score_into(scheme, state: Month, card: Scorecard | None, streak: int) -> int:
+    """Score the month into ``state``; the streak after it."""
+    if card is None:
+        state.decision = "missing"
+        state.flags.append(f"missing {state.period}")
+        state.trace.append(f"no scorecard for {state.period}: the streak restarts")
+        return 0
+    state.score, line = month_score(scheme, card)
+    state.trace.append(line)
+    at = scheme.params["review"]["promote_at"]
+    return streak + 1 if state.score is not None and state.score >= at else 0
+
+
+def streak_text(review: dict) -> str:
+    return f"{review['months']} months in a row at {review['promote_at']} points or more"
+
+
+def on_roster(employee: Employee, history: TeamHistory, period: Period) -> bool:
+    """Hired by the period's end; an inactive employee only with a card in the period."""
+    if Period.of_date(employee.hire_date) > period.last_month:
+        return False
+    cards = history.cards.get(employee.id, {})
+    return employee.status == "active" or any(m in cards for m in period.months())
+
+
+def result_of(scheme, employee: Employee, period: Period, months: list[Month]) -> Result:
+    """A month's result, or a quarter's: the average of the months scored, its last decision."""
+    scores = [m.score for m in months if m.score is not None]
+    score = sum(scores, Decimal(0)) / len(scores) if scores else None
+    if score is not None and not period.is_month:
+        score = score.quantize(Decimal("0.01"))
+    decisions = [m.decision for m in months if m.decision == "promote"] or [months[-1].decision]
+    trace = [f"{m.period}: {line}" if not period.is_month else line for m in months for line in m.trace]
+    return Result(
+        employee_id=employee.id, name=employee.name, team=employee.team, period=period,
+        scheme=scheme.name, scheme_version=scheme.version, score=score, grade=None, rank=None,
+        level_before=months[0].level, level_after=months[-1].level_after, decision=decisions[-1],
+        pay_delta=None, flags=[f for m in months for f in m.flags], trace=trace,
+    )
+'''
+
+MODEL_TOML = '''\
+# The numbers of the $model model (see $module/model.py for what each key means).
+# The metric keys are those of the demo company's assistants' cards (`cstui demo`), so the
+# scheme grades the demo out of the box: rename them to your own card's fields.
+name = "$model"
+model = "$model"
+version = "1"
+label = "$label"
+label_zh = "每月回访量"
+
+[[levels]]
+key = "assistant"
+label = "Assistant"
+label_zh = "助理"
+
+[[levels]]
+key = "senior-assistant"
+label = "Senior assistant"
+label_zh = "高级助理"
+
+[metrics.adjustment]
+kind = "points"
+label = "Adjustment"
+label_zh = "加减分"
+required = false
+
+[metrics.adjustment_reason]
+kind = "text"
+label = "Adjustment reason"
+label_zh = "加减分原因"
+required = false
+
+[metrics.a_followups]
+kind = "count"
+label = "A-client follow-ups"
+label_zh = "A类客户回访"
+
+[metrics.b_followups]
+kind = "count"
+label = "B-client follow-ups"
+label_zh = "B类客户回访"
+required = false
+
+[metrics.a_reports]
+kind = "count"
+label = "A-client reports"
+label_zh = "A类报告"
+required = false
+
+[metrics.b_reports]
+kind = "count"
+label = "B-client reports"
+label_zh = "B类报告"
+required = false
+
+[metrics.suggestions]
+kind = "count"
+label = "Suggestions"
+label_zh = "合理化建议"
+required = false
+
+[score]
+metric = "a_followups"       # a count metric above
+bands = [                     # best first; a count scores the first band it reaches
+  { at_least = 10, points = 100 },
+  { at_least = 6, points = 80 },
+  { at_least = 3, points = 60 },
+  { at_least = 0, points = 0 },
+]
+
+[review]
+promote_at = 80   # a month with this many points or more counts toward the next level
+months = 3        # in a row; the new level holds from the month after
+'''
+
+TEST_MODEL_PY = '''\
+"""The $model model, tested with cstui's pytest plugin (cstui.testing: fixtures and builders)."""
+
+from decimal import Decimal
+
+from cstui.schemes import load_scheme
+from cstui.testing import assert_model_contract, assert_result, cards, employee, grade, history, month, override
+
+
+def scheme():
+    return load_scheme("$model")
+
+
+def test_three_good_months_promote_from_the_month_after():
+    e = employee("E1", hired="2026-01-01")
+    team = history(e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, {"a_followups": 7}, {"a_followups": 6}])})
+    results = grade(scheme(), team, "2026-03")
+    assert_result(results["E1"], decision="promote", score=80, level_before="assistant",
+                  level_after="senior-assistant", rank=1, trace_contains=["a_followups 6 (>= 6) → 80 points"])
+    timeline = scheme().model.levels(scheme(), team, month("2026-04"))
+    assert [level for _, level, _ in timeline["E1"]] == ["assistant", "senior-assistant"]
+
+
+def test_a_missing_month_restarts_the_streak():
+    e = employee("E1", hired="2026-01-01")
+    team = history(e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, None, {"a_followups": 12}, {"a_followups": 12}])})
+    results = grade(scheme(), team, "2026-04")
+    assert_result(results["E1"], decision="stay", level_after="assistant", score=100)
+    assert_result(grade(scheme(), team, "2026-02")["E1"], decision="missing", score=None, flags=["missing 2026-02"])
+
+
+def test_an_override_places_a_level_and_ranks_share_ties():
+    a, b, c = employee("A", hired="2026-01-01"), employee("B", hired="2026-01-01"), employee("C", hired="2026-01-01")
+    rows = {"A": [{"a_followups": 3}], "B": [{"a_followups": 4}], "C": [{"a_followups": 10}]}
+    team = history(a, b, c, cards={k: cards(k, "2026-01", v) for k, v in rows.items()},
+                   overrides=[override("A", "2026-01", "senior-assistant", "transferred in")])
+    results = grade(scheme(), team, "2026-01")
+    assert_result(results["A"], level_before="senior-assistant", rank=2, flags=["override"], score=Decimal(60))
+    assert [results[k].rank for k in "ABC"] == [2, 2, 1]
+
+
+def test_the_model_keeps_the_contract_cstui_relies_on():
+    e, f = employee("E1", hired="2025-11-01"), employee("E2", hired="2026-02-01")
+    rows = [{"a_followups": n} for n in (12, 11, 10, 2, 6, 7)]
+    team = history(e, f, cards={"E1": cards("E1", "2025-11", rows), "E2": cards("E2", "2026-02", rows[3:])})
+    for period in ("2026-01", "2026-04", "2026-Q1"):
+        assert_model_contract(scheme(), team, period)
+'''
