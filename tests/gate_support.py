@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,8 @@ from click.testing import CliRunner
 from cstui.cli import cli
 from cstui.domain import Employee, Period
 from cstui.store import Store
+from cstui.store.card_rows import stored_text
+from cstui.store.codec import card_values
 
 SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
 QUARTERLY = ("assistant-class", "five-tier", "ecommerce-kpi")
@@ -65,21 +66,33 @@ def build_company(path: Path, scheme: str, size: int = 4, months=QUARTER_MONTHS)
 
 def write_card_behind_the_gate(path: Path, employee_id: str, month: str, values: dict[str, str]) -> None:
     """Store ``values`` as the card with sqlite3 directly: what an older version or a hand edit leaves."""
-    write_values_text_behind_the_gate(path, employee_id, month, json.dumps(values, ensure_ascii=False))
-
-
-def write_values_text_behind_the_gate(path: Path, employee_id: str, month: str, text: str) -> None:
-    """The card's "values" column set to ``text`` as it is (JSON or not)."""
     conn = sqlite3.connect(path)
     try:
         with conn:
-            conn.execute(
-                'INSERT INTO scorecards (employee_id, period, "values", version) VALUES (?, ?, ?, 1) '
-                'ON CONFLICT (employee_id, period) DO UPDATE SET "values" = excluded."values"',
-                (employee_id, month, text),
-            )
+            write_card_rows(conn, employee_id, month, values)
     finally:
         conn.close()
+
+
+def write_card_rows(conn: sqlite3.Connection, employee_id: str, month: str, values: dict) -> None:
+    """The card's rows (migration m011's layout) set to ``values`` with plain SQL: a hand edit
+    writes the text and leaves the numbers out."""
+    conn.execute(
+        "INSERT INTO scorecards (employee_id, period, version) VALUES (?, ?, 1) ON CONFLICT (period, employee_id) DO NOTHING",
+        (employee_id, month),
+    )
+    conn.execute("DELETE FROM scorecard_values WHERE employee_id = ? AND period = ?", (employee_id, month))
+    conn.executemany(
+        "INSERT INTO scorecard_values (period, employee_id, metric, value) VALUES (?, ?, ?, ?)",
+        [(month, employee_id, metric, value) for metric, value in values.items()],
+    )
+
+
+def write_values_text_behind_the_gate(path: Path, employee_id: str, month: str, text: str) -> None:
+    """The card as an older cstui's "values" column of ``text`` (JSON or not) comes out of
+    migration m011: each JSON value as text, or one field saying why the text was no object."""
+    values = {key: stored_text(value) for key, value in card_values(text).items()}
+    write_card_behind_the_gate(path, employee_id, month, {k: v for k, v in values.items() if v is not None})
 
 
 def write_incident_behind_the_gate(path: Path, employee_id: str, day: str, code: str, count: int = 1, points: str | None = None) -> None:
@@ -100,6 +113,7 @@ def delete_card_behind_the_gate(path: Path, employee_id: str, month: str) -> Non
     try:
         with conn:
             conn.execute("DELETE FROM scorecards WHERE employee_id = ? AND period = ?", (employee_id, month))
+            conn.execute("DELETE FROM scorecard_values WHERE employee_id = ? AND period = ?", (employee_id, month))
     finally:
         conn.close()
 

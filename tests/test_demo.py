@@ -29,7 +29,8 @@ def content(path) -> dict[str, list]:
             "teams": "SELECT id, name, name_zh FROM teams ORDER BY id",
             "users": "SELECT login, role, teams FROM users ORDER BY login",
             "employees": "SELECT id, name, team, role, hire_date, status, login, scheme, level FROM employees ORDER BY id",
-            "scorecards": 'SELECT employee_id, period, "values" FROM scorecards ORDER BY employee_id, period',
+            "scorecards": "SELECT employee_id, period, (SELECT json_group_object(metric, value) FROM scorecard_values v "
+                          "WHERE v.period = s.period AND v.employee_id = s.employee_id) FROM scorecards s ORDER BY employee_id, period",
             "incidents": "SELECT employee_id, date, code, count, points, note, recorded_by FROM incidents ORDER BY id",
             "overrides": "SELECT employee_id, period, level, reason, author FROM overrides ORDER BY id",
         }

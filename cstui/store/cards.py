@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 from cstui.domain import Incident, Period, Scorecard
-from cstui.store.codec import card_values, dumps, incident_from_row, incident_record, now
+from cstui.store import card_rows
+from cstui.store.codec import dumps, incident_from_row, incident_record, now
 from cstui.engine.cards import UNREADABLE
 from cstui.store.errors import Conflict, NotFound, StoreError
 from cstui.store.gate import CardGateMixin
@@ -55,8 +56,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         """One month's card: raw stored strings, the month's incidents, version 0 when never saved."""
         month = as_month(month)
         self.employee(employee_id)  # NotFound / AccessDenied
-        row = self._one("SELECT * FROM scorecards WHERE employee_id = ? AND period = ?", (employee_id, str(month)))
-        values, version = (card_values(row["values"]), row["version"]) if row else ({}, 0)
+        found = card_rows.card(self.conn, employee_id, str(month))
+        values, version = (found[0], found[1]) if found else ({}, 0)
         return Scorecard(employee_id, month, values, self.incidents(employee_id, month), version)
 
     def scorecard_stamp(self, employee_id: str, month: Period | str) -> tuple[int, str | None]:
@@ -85,17 +86,17 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             employee = self._employee_row(employee_id)
             self._require_write(employee["team"], f"the scorecard of employee {employee_id}")
             self._require_open(month, f"scorecard {key}")
-            row = self._one("SELECT * FROM scorecards WHERE employee_id = ? AND period = ?", (employee_id, str(month)))
-            current = row["version"] if row else 0
+            found = card_rows.card(self.conn, employee_id, str(month))
+            current = found[1] if found else 0
             if current != expected_version:
-                who, when = (row["updated_by"], row["updated_at"]) if row else (None, None)
+                who, when = (found[2], found[3]) if found else (None, None)
                 raise Conflict("scorecard", key, who, when, expected_version, current)
-            before = card_values(row["values"]) if row else None
+            before = found[0] if found else None
             if before == values:
                 return current
             self._gate_cards([(employee_id, str(month))], scheme, {(employee_id, str(month)): values})
-            record = (employee_id, str(month), dumps(values), current + 1, self.login, now())
-            self.conn.execute(_INSERT_CARD if row is None else _UPDATE_CARD, record)
+            record = [(employee_id, str(month), current + 1, self.login, now())]
+            card_rows.write_cards(self.conn, [] if found else record, record if found else [], {(employee_id, str(month)): values})
             self._invalidate_checkpoints([(employee_id, str(month))])
             self._audit("save", "scorecards", key, before, values)
             return current + 1
@@ -128,16 +129,14 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 if found is not None and named is not None:
                     values = _merged(found[0], values, named)
                 final[employee_id, month] = values
-                text = dumps(values)
                 if found is None:
-                    inserts.append((employee_id, month, text, 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", None, text))
-                elif found[0] != text and card_values(found[0]) != values:
-                    updates.append((employee_id, month, text, found[1] + 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", found[0], text))
+                    inserts.append((employee_id, month, 1, who, stamp))
+                    audits.append((f"{employee_id}/{month}", None, dumps(values)))
+                elif found[0] != values:
+                    updates.append((employee_id, month, found[1] + 1, who, stamp))
+                    audits.append((f"{employee_id}/{month}", dumps(found[0]), dumps(values)))
             self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
-            self.conn.executemany(_INSERT_CARD, inserts)
-            self.conn.executemany(_UPDATE_CARD, updates)
+            card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
             self._audit_encoded("import", "scorecards", audits, at=stamp)
         return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
@@ -183,19 +182,15 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         marks = ", ".join("?" * len(ids))
         return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
 
-    def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[str, int]]:
-        """Stored (values text, version) of exactly these cards: one query per month."""
+    def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[dict, int]]:
+        """Stored (values, version) of exactly these cards: one query per month."""
         by_month: dict[str, list[str]] = {}
         for employee_id, month, _ in cards:
             by_month.setdefault(month, []).append(employee_id)
-        sql = (
-            'SELECT employee_id, "values", version FROM scorecards '
-            "WHERE period = ? AND employee_id IN (SELECT value FROM json_each(?))"
-        )
         return {
-            (employee_id, month): (text, version)
+            (employee_id, month): found
             for month, ids in by_month.items()
-            for employee_id, text, version in self.conn.execute(sql, (month, dumps(ids)))
+            for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items()
         }
 
     def month_values(self, month: Period | str, employee_ids: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -204,13 +199,12 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         Scoped like :meth:`employees`: cards of teams this login may not see are left out,
         as are employees with no card that month.
         """
-        scope, params = self._team_scope("e.team")
-        sql = (
-            'SELECT s.employee_id, s."values" FROM scorecards s JOIN employees e ON e.id = s.employee_id '
-            f"WHERE s.period = ? AND s.employee_id IN (SELECT value FROM json_each(?)) AND {scope}"
-        )
-        ids = dumps(list(dict.fromkeys(employee_ids)))
-        return {employee_id: card_values(text) for employee_id, text in self.conn.execute(sql, [str(as_month(month)), ids, *params])}
+        scope, params = self._team_scope("team")
+        wanted = list(dict.fromkeys(employee_ids))
+        sql = f"SELECT id FROM employees WHERE id IN (SELECT value FROM json_each(?)) AND {scope}"
+        visible = [row[0] for row in self.conn.execute(sql, [dumps(wanted), *params])]
+        cards = card_rows.month_cards(self.conn, str(as_month(month)), dumps(visible))
+        return {employee_id: found[0] for employee_id, found in cards.items()}
 
     # -- incidents ----------------------------------------------------------------------------
 
@@ -305,20 +299,12 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return [incident_from_row(row) for row in self._rows(sql + " ORDER BY date, id", (employee_id, str(month)))]
 
 
-def _merged(stored_text: str, values: dict[str, str], named: frozenset[str]) -> dict[str, str]:
+def _merged(stored: dict[str, str], values: dict[str, str], named: frozenset[str]) -> dict[str, str]:
     """A stored card with the named fields replaced by ``values`` (an empty cell clears its field)."""
-    stored = card_values(stored_text)
     kept = {k: v for k, v in stored.items() if k not in named and k != UNREADABLE}  # a file's values replace an unreadable card
     return dict(sorted((kept | values).items())) if kept else values
 
 
-_INSERT_CARD = (
-    'INSERT INTO scorecards (employee_id, period, "values", version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'
-)
-_UPDATE_CARD = (
-    'UPDATE scorecards SET "values" = ?3, version = ?4, updated_by = ?5, updated_at = ?6 '
-    "WHERE employee_id = ?1 AND period = ?2"
-)
 _COLUMNS_INCIDENT = "employee_id, date, period, code, count, points, note, recorded_by, recorded_at, copy"
 _VALUES_INCIDENT = ":employee_id, :date, :period, :code, :count, :points, :note, :recorded_by, :recorded_at"
 _SAME_INCIDENT = (

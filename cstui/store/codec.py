@@ -31,7 +31,8 @@ def loads(text: str | None) -> object:
 
 
 def card_values(text: str | None) -> dict:
-    """A card's stored values; text that is not a JSON object (a hand edit, a broken write) is
+    """A card's values as an older cstui stored them, one JSON text (read by migration m011,
+    cstui.store.card_rows holds cards since); text that is not a JSON object (a hand edit, a broken write) is
     a card of one field, :data:`UNREADABLE`, that the card check refuses: one employee's flag,
     never a crash of everyone's grading."""
     try:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, Scorecard
 from cstui.engine.cards import CardProblem, CardRefused, card_problems, unknown_fields
-from cstui.store.codec import card_values, dumps, incident_from_row
+from cstui.store import card_rows
+from cstui.store.codec import dumps, incident_from_row
 from cstui.store.timeline import TimelineReader, scheme_at
 
 MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful at a time
@@ -107,11 +108,10 @@ class CardGateMixin(TimelineReader):
         }
 
     def _stored_values(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-        sql = 'SELECT "values" FROM scorecards WHERE employee_id = ? AND period = ?'
         found = {}
-        for key in keys:
-            row = self.conn.execute(sql, key).fetchone()
-            found[key] = card_values(row[0]) if row else {}
+        for employee_id, month in keys:
+            card = card_rows.card(self.conn, employee_id, month)
+            found[employee_id, month] = card[0] if card else {}
         return found
 
     def _stored_incidents(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list]:

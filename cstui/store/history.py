@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from cstui.domain import Period, Scorecard
 from cstui.engine.model import Checkpoint, TeamHistory
-from cstui.store.codec import card_values, dumps, employee_from_row, incident_from_row, loads, override_from_row
+from cstui.store import card_rows
+from cstui.store.codec import dumps, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
 from cstui.store.timeline import TimelineReader, Window, timelines, window_on
 
@@ -63,17 +64,13 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
             _restart_later_stretches(history.checkpoint.state, windows, after)
         members = "SELECT value FROM json_each(?)"
         window = (dumps(list(windows)), after, last)
-        card_sql = (
-            f'SELECT employee_id, period, "values", version FROM scorecards '
-            f"WHERE employee_id IN ({members}) AND period > ? AND period <= ? ORDER BY employee_id, period"
-        )
         months = _MONTHS
         cards = history.cards
-        for employee_id, period, values, version in self.conn.execute(card_sql, window):
+        for period, employee_id, values, version in card_rows.cards_between(self.conn, *window):
             if not windows[employee_id].holds(period):
                 continue
             month = months[period]
-            cards[employee_id][month] = Scorecard(employee_id, month, card_values(values), [], version)
+            cards[employee_id][month] = Scorecard(employee_id, month, values, [], version)
         incident_sql = (
             f"SELECT * FROM incidents WHERE employee_id IN ({members}) AND period > ? AND period <= ? AND deleted = 0 "
             "ORDER BY employee_id, period, date, id"
@@ -154,12 +151,10 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         if not kept:
             return []
         where = f"employee_id IN ({', '.join('?' * len(kept))}) AND period <= ?"
-        for employee_id, period, values, version in self.conn.execute(
-            f'SELECT employee_id, period, "values", version FROM scorecards WHERE {where} ORDER BY employee_id, period', [*kept, last]
-        ):
+        for period, employee_id, values, version in card_rows.cards_between(self.conn, dumps(kept), "", last):
             if wanted(employee_id, period):
                 month = _MONTHS[period]
-                histories[team_of[employee_id]].cards[employee_id][month] = Scorecard(employee_id, month, loads(values), [], version)
+                histories[team_of[employee_id]].cards[employee_id][month] = Scorecard(employee_id, month, values, [], version)
         for row in self._rows(f"SELECT * FROM incidents WHERE {where} AND deleted = 0 ORDER BY employee_id, period, date, id", [*kept, last]):
             if wanted(row["employee_id"], row["period"]):
                 by_month, month = histories[team_of[row["employee_id"]]].cards[row["employee_id"]], _MONTHS[row["period"]]

@@ -4,8 +4,8 @@
 earlier one: to change the schema, append a function. Each runs inside the opening
 transaction, so a failed migration leaves the file as it was.
 
-Money and scores are TEXT decimals (exact), never REAL. Scorecards are WITHOUT ROWID:
-one employee's months sit together on disk, which is how grading reads them.
+Money and scores are TEXT decimals (exact), never REAL. Scorecards are WITHOUT ROWID, keyed
+month first (m011): one month's cards sit together on disk, which is how grading reads them.
 """
 
 from __future__ import annotations
@@ -339,12 +339,85 @@ def m010_scheme_snapshots(conn: sqlite3.Connection) -> None:
     )
 
 
-TEAM_TABLES = ("results", "checkpoints")  # the tables whose team column m011 makes a foreign key
+@migration
+def m011_typed_scorecard_values(conn: sqlite3.Connection) -> None:
+    """Scorecard values as rows with numbers, a month's cards together (cstui.store.card_rows).
+
+    ``scorecards`` keeps a card's version and who saved it, keyed month first; each filled field
+    becomes a ``scorecard_values`` row: the value as typed and, where it is a number, its exact
+    ``units`` x 10^-``scale`` (cstui.store.numbers). Each card's JSON is read as cstui read it
+    (codec.card_values): a card whose text is not a JSON object keeps one row, the field
+    ``(stored values)`` saying why, which the card check refuses as before.
+    """
+    _run(
+        conn,
+        """
+        DROP VIEW scorecards_view;
+        CREATE TABLE scorecards_by_month (
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            period TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            updated_by TEXT,
+            updated_at TEXT,
+            PRIMARY KEY (period, employee_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE scorecard_values (
+            period TEXT NOT NULL,
+            employee_id TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value TEXT NOT NULL,
+            units INTEGER,
+            scale INTEGER CHECK (scale >= 0),
+            PRIMARY KEY (period, employee_id, metric)
+        ) WITHOUT ROWID;
+        INSERT INTO scorecards_by_month (employee_id, period, version, updated_by, updated_at)
+            SELECT employee_id, period, version, updated_by, updated_at FROM scorecards ORDER BY period, employee_id
+        """,
+    )
+    _convert_card_values(conn)
+    _run(
+        conn,
+        f"""
+        DROP TABLE scorecards;
+        ALTER TABLE scorecards_by_month RENAME TO scorecards;
+        CREATE INDEX idx_scorecards_employee ON scorecards(employee_id, period);
+        {_SCORECARDS_VIEW}
+        """,
+    )
+
+
+def _convert_card_values(conn: sqlite3.Connection) -> None:
+    from cstui.store.card_rows import INSERT_VALUE, value_rows, stored_text
+    from cstui.store.codec import card_values
+
+    def rows():
+        cards = conn.execute('SELECT employee_id, period, "values" FROM scorecards ORDER BY period, employee_id')
+        for employee_id, period, text in cards:
+            values = {key: stored_text(value) for key, value in card_values(text).items()}
+            yield from value_rows(employee_id, period, {k: v for k, v in sorted(values.items()) if v is not None})
+
+    conn.executemany(INSERT_VALUE, rows())
+
+
+# number: the exact units / 10^scale as the nearest double (units < 2^53 and 10^scale are both
+# exact doubles, and a division rounds once), so Datasette sorts and facets it as a number
+_SCORECARDS_VIEW = """
+        CREATE VIEW scorecards_view AS SELECT
+            v.employee_id, e.team, v.period, v.metric, v.value,
+            v.units / CAST('1e' || v.scale AS REAL) AS number, v.units, v.scale,
+            s.updated_by, s.updated_at
+        FROM scorecard_values AS v
+        JOIN scorecards AS s ON s.period = v.period AND s.employee_id = v.employee_id
+        LEFT JOIN employees AS e ON e.id = v.employee_id
+"""
+
+
+TEAM_TABLES = ("results", "checkpoints")  # the tables whose team column m012 makes a foreign key
 MIGRATION_AUDITOR = "cstui-migration"  # the ``who`` of audit rows a migration writes (no login runs it)
 
 
 @migration
-def m011_team_foreign_keys(conn: sqlite3.Connection) -> None:
+def m012_team_foreign_keys(conn: sqlite3.Connection) -> None:
     """results.team and checkpoints.team reference teams(id), as employees.team always has.
 
     SQLite cannot add a foreign key to a table, so each is rebuilt by sqlite-utils' transform
@@ -362,7 +435,7 @@ def m011_team_foreign_keys(conn: sqlite3.Connection) -> None:
     _add_unknown_teams(conn)
     db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
     for table in TEAM_TABLES:
-        for sql in db[table].transform_sql(add_foreign_keys=[("team", "teams", "id")], tmp_suffix="m011"):
+        for sql in db[table].transform_sql(add_foreign_keys=[("team", "teams", "id")], tmp_suffix="m012"):
             conn.execute(sql)
 
 

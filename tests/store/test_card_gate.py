@@ -17,6 +17,7 @@ from cstui.domain import Incident
 from cstui.engine.cards import CardRefused
 from cstui.schemes import load_scheme
 from cstui.store.gate import MAX_REFUSED
+from gate_support import write_card_rows
 from scheme_cards import assistant_card, five_card, star_card
 
 MONTH = "2026-10"
@@ -283,9 +284,7 @@ def test_a_stored_card_s_values_do_not_block_its_incidents(gated):
     """Incidents come in while the month is being filled: only the incident rules are judged,
     not the card's values (here an adjustment whose reason is still to be typed, written by hand)."""
     with gated.write():
-        gated.conn.execute(
-            'UPDATE scorecards SET "values" = ? WHERE employee_id = ? AND period = ?', ('{"adjustment": "3"}', "A001", MONTH)
-        )
+        write_card_rows(gated.conn, "A001", MONTH, {"adjustment": "3"})
     assert gated.add_incident(Incident("A001", DAY, "loud")).code == "loud"
 
 
@@ -298,7 +297,7 @@ def test_incident_points_given_through_the_api_meet_the_typed_limits(gated, poin
 
 def test_a_stored_card_with_a_bad_value_still_keeps_the_once_a_month_rule(gated):
     with gated.write():  # an older version's card, or one written by hand
-        gated.conn.execute("""UPDATE scorecards SET "values" = '{"a_followups": "1.5"}' WHERE employee_id = 'A001'""")
+        write_card_rows(gated.conn, "A001", MONTH, {"a_followups": "1.5"})
     gated.add_incident(Incident("A001", date(2026, 10, 3), "top-performer"))
     refusal(gated, lambda: gated.add_incident(Incident("A001", date(2026, 10, 9), "top-performer")),
             employee="A001", field="incident top-performer", reason="once a month")

@@ -7,7 +7,8 @@ from cstui.store import migrations
 from cstui.store.files import APPLICATION_ID
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
-TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints", "scheme_assignments", "scheme_snapshots", "applied_schemes"}
+TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints", "scheme_assignments", "scheme_snapshots", "applied_schemes",
+          "scorecard_values"}
 
 
 def build_at_version(path, k: int) -> None:
@@ -181,13 +182,72 @@ def test_pay_in_fen_is_exact_for_cents_that_floats_cannot_hold(db_path):
     conn.close()
 
 
-def test_scorecards_view_has_a_row_per_metric_and_numbers_only_for_plain_decimals(db_path):
+def test_scorecards_view_has_a_row_per_metric_with_its_exact_number(db_path):
     build_at_version(db_path, len(MIGRATIONS))
+    values = {"sales_actual": "97000.50", "satisfaction": "95%", "handling": "-3", "note": "1-2", "rate": "+.5",
+              "ip": "1.2.3", "big": "1,200", "tiny": "0.000000000000001", "word": "yes"}
+    with Store.open(db_path, login="olga") as store, store.write():
+        write_card_rows(store.conn, "1001", "2026-10", values)
     conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("""INSERT INTO scorecards (employee_id, period, "values") VALUES ('1001', '2026-10', ?)""",
-                 ('{"sales_actual": "97000.50", "satisfaction": "95%", "handling": "-3", "note": "1-2", "rate": "+.5", "ip": "1.2.3"}',))
-    rows = conn.execute("SELECT employee_id, team, metric, value, number FROM scorecards_view ORDER BY metric").fetchall()
-    assert rows == [("1001", "T1", "handling", "-3", -3.0), ("1001", "T1", "ip", "1.2.3", None),
-                    ("1001", "T1", "note", "1-2", None), ("1001", "T1", "rate", "+.5", 0.5),
-                    ("1001", "T1", "sales_actual", "97000.50", 97000.5), ("1001", "T1", "satisfaction", "95%", None)]
+    rows = conn.execute("SELECT employee_id, team, metric, value, number, units, scale FROM scorecards_view ORDER BY metric").fetchall()
+    assert rows == [("1001", "T1", "big", "1,200", 1200.0, 1200, 0), ("1001", "T1", "handling", "-3", -3.0, -3, 0),
+                    ("1001", "T1", "ip", "1.2.3", None, None, None), ("1001", "T1", "note", "1-2", None, None, None),
+                    ("1001", "T1", "rate", "+.5", 0.5, 5, 1), ("1001", "T1", "sales_actual", "97000.50", 97000.5, 970005, 1),
+                    ("1001", "T1", "satisfaction", "95%", 0.95, 95, 2), ("1001", "T1", "tiny", "0.000000000000001", 1e-15, 1, 15),
+                    ("1001", "T1", "word", "yes", None, None, None)]
+    # sorted as numbers, as Datasette sorts the view: 97.10 below 125.00
+    conn.execute("INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01')")
+    with Store.open(db_path, login="olga") as store, store.write():
+        write_card_rows(store.conn, "1002", "2026-10", {"sales_actual": "125.00"})
+        write_card_rows(store.conn, "1001", "2026-10", {"sales_actual": "97.10"})
+    assert [r[0] for r in conn.execute("SELECT value FROM scorecards_view ORDER BY number")] == ["97.10", "125.00"]
     conn.close()
+
+
+def write_card_rows(conn, employee_id: str, month: str, values: dict[str, str]) -> None:
+    """The card's rows as the store writes them (value as typed, its exact number), through no check."""
+    from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
+
+    conn.execute("DELETE FROM scorecard_values WHERE employee_id = ? AND period = ?", (employee_id, month))
+    conn.execute("INSERT OR IGNORE INTO scorecards (employee_id, period, version) VALUES (?, ?, 1)", (employee_id, month))
+    conn.executemany(INSERT_VALUE, value_rows(employee_id, month, values))
+
+
+M011 = [m.__name__ for m in MIGRATIONS].index("m011_typed_scorecard_values")
+OLDER_CARDS = {  # an older cstui's "values" column -> the card it reads as, before and after m011
+    ("1001", "2026-09"): '{"sales_actual": "97000.50", "sales_target": "100000"}',
+    ("1001", "2026-10"): '{"sales_target": "100000", "sales_actual": "62%", "note": "见备注"}',
+    ("1001", "2026-11"): "{}",
+    ("1002", "2026-10"): "not json",
+    ("1002", "2026-11"): "[1, 2]",
+    ("1002", "2026-12"): '{"sales_target": 100000.5, "sales_actual": null, "x": 7, "y": true, "z": [1]}',
+}
+
+
+def test_m011_converts_every_card_to_typed_rows_read_back_as_before(db_path):
+    from cstui.store.card_rows import stored_text
+    from cstui.store.codec import card_values
+
+    build_at_version(db_path, M011)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("INSERT INTO employees (id, name, team, role, hire_date, scheme) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01', 'star-levels')")
+    for (employee_id, month), text in OLDER_CARDS.items():
+        conn.execute("""INSERT INTO scorecards (employee_id, period, "values", version, updated_by) VALUES (?, ?, ?, 3, 'bo')""",
+                     (employee_id, month, text))
+    conn.close()
+    with Store.open(db_path, login="olga") as store:
+        for (employee_id, month), text in OLDER_CARDS.items():
+            card = store.scorecard(employee_id, month)
+            read_before = {k: stored_text(v) for k, v in card_values(text).items() if v is not None}
+            assert (card.values, card.version) == (read_before, 3)
+            assert list(card.values) == sorted(card.values)  # fields in key order, as the JSON had them
+        assert store.scorecard("1002", "2026-10").values == {"(stored values)": "the stored values are not JSON"}
+        assert store.scorecard("1002", "2026-12").values == {"sales_target": "100000.5", "x": "7", "y": "True", "z": "[1]"}
+        rows = dict(store.conn.execute(
+            "SELECT metric, units || '/' || scale FROM scorecard_values WHERE employee_id = '1001' AND period = '2026-10'"))
+        assert rows == {"note": None, "sales_actual": "62/2", "sales_target": "100000/0"}
+        assert store.scorecard_stamp("1001", "2026-10") == (3, "bo")
+        # the month-first key: a month's cards are one range of the table
+        plan = " ".join(r[3] for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM scorecard_values WHERE period = '2026-10'"))
+        assert "USING PRIMARY KEY (period=?)" in plan

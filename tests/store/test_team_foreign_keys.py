@@ -1,4 +1,4 @@
-"""results.team and checkpoints.team reference teams(id) (migration m011_team_foreign_keys), from
+"""results.team and checkpoints.team reference teams(id) (migration m012_team_foreign_keys), from
 every earlier schema: rows, columns, indexes and views survive the rebuild; a result naming an
 unknown team gets its team created (audited), a checkpoint naming one is dropped (a cache)."""
 
@@ -14,7 +14,7 @@ from cstui.store.audit import verify_chain
 from cstui.store.migrations import MIGRATION_AUDITOR, MIGRATIONS, migrate, schema_version
 
 NAMES = [m.__name__ for m in MIGRATIONS]
-FK_MIGRATION = NAMES.index("m011_team_foreign_keys")
+FK_MIGRATION = NAMES.index("m012_team_foreign_keys")
 HAS_RESULTS = NAMES.index("m003_overrides_results") + 1
 HAS_CHECKPOINTS = NAMES.index("m004_checkpoints") + 1
 

@@ -7,8 +7,7 @@ and blocks Apply until it is corrected.
 
 from __future__ import annotations
 
-import sqlite3
-
+from gate_support import write_values_text_behind_the_gate
 from pilot_support import settle
 from screens_support import screen_app
 
@@ -25,8 +24,7 @@ def stored(company_db, employee_id, month="2026-10"):
 
 def break_card(company_db, employee_id="E001", values='{"sales_actual": "62500", "sales_target": "0"}'):
     """A card no current cstui would accept, written behind its back."""
-    with sqlite3.connect(company_db) as conn:
-        conn.execute("""UPDATE scorecards SET "values" = ? WHERE employee_id = ? AND period = '2026-10'""", (values, employee_id))
+    write_values_text_behind_the_gate(company_db, employee_id, "2026-10", values)
 
 
 def field_error(screen, key: str) -> str:

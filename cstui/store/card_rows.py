@@ -1,0 +1,115 @@
+"""How a scorecard is laid out in SQLite (migration m011), written and read in one place.
+
+A card is a row of ``scorecards`` (its version and who saved it) and one row of
+``scorecard_values`` per filled field: the value as typed, and its exact number where it is
+one (:mod:`cstui.store.numbers`). Both tables are keyed month first, so the cards of one
+month -- what grading a month reads -- sit together on disk, in employee order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from cstui.store.numbers import KNOWN, units_or_none
+
+INSERT_CARD = "INSERT INTO scorecards (employee_id, period, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)"
+UPDATE_CARD = "UPDATE scorecards SET version = ?3, updated_by = ?4, updated_at = ?5 WHERE employee_id = ?1 AND period = ?2"
+INSERT_VALUE = "INSERT INTO scorecard_values (period, employee_id, metric, value, units, scale) VALUES (?, ?, ?, ?, ?, ?)"
+CLEAR_VALUES = "DELETE FROM scorecard_values WHERE period = ? AND employee_id = ?"
+
+# One card: its header and its values, in field order (the order a card's values always had).
+CARD = (
+    "SELECT s.version, s.updated_by, s.updated_at, v.metric, v.value FROM scorecards s "
+    "LEFT JOIN scorecard_values v ON v.period = s.period AND v.employee_id = s.employee_id "
+    "WHERE s.period = ? AND s.employee_id = ? ORDER BY v.metric"
+)
+# The cards of one month of some employees (a JSON list): one pass over that month's rows.
+MONTH_CARDS = (
+    "SELECT s.employee_id, s.version, v.metric, v.value FROM scorecards s "
+    "LEFT JOIN scorecard_values v ON v.period = s.period AND v.employee_id = s.employee_id "
+    "WHERE s.period = ?1 AND s.employee_id IN (SELECT value FROM json_each(?2)) ORDER BY s.employee_id, v.metric"
+)
+
+
+def value_rows(employee_id: str, month: str, values: Mapping[str, object]) -> list[tuple]:
+    """The ``scorecard_values`` rows of one card's (cleaned, text) values."""
+    return [(month, employee_id, metric, value, *units_or_none(value)) for metric, value in values.items()]
+
+
+def write_cards(conn, inserts: list[tuple], updates: list[tuple], values: Mapping[tuple[str, str], Mapping]) -> None:
+    """Store new cards and changed ones: ``inserts``/``updates`` are (employee_id, month, version,
+    who, when) and ``values[employee_id, month]`` each card's values."""
+    conn.executemany(INSERT_CARD, inserts)
+    conn.executemany(UPDATE_CARD, updates)
+    conn.executemany(CLEAR_VALUES, [(card[1], card[0]) for card in updates])
+    conn.executemany(INSERT_VALUE, _rows_of((*inserts, *updates), values))
+
+
+def _rows_of(cards: Iterable[tuple], values: Mapping[tuple[str, str], Mapping]):
+    # the import's inner loop (a row per value of 100,000 cards): the number's lookup inlined
+    known, units_of = KNOWN, units_or_none
+    for card in cards:
+        employee_id, month = card[0], card[1]
+        for metric, value in values[employee_id, month].items():
+            number = known.get(value) if type(value) is str else None
+            yield (month, employee_id, metric, value) + (number or units_of(value))
+
+
+def card(conn, employee_id: str, month: str) -> tuple[dict, int, str | None, str | None] | None:
+    """(values, version, updated_by, updated_at) of one stored card, or None."""
+    found = None
+    for version, who, when, metric, value in conn.execute(CARD, (month, employee_id)):
+        if found is None:
+            found = ({}, version, who, when)
+        if metric is not None:
+            found[0][metric] = value
+    return found
+
+
+def month_cards(conn, month: str, ids_json: str) -> dict[str, tuple[dict, int]]:
+    """{employee_id: (values, version)} of the month's stored cards of these employees."""
+    cards: dict[str, tuple[dict, int]] = {}
+    current, values = None, None
+    for employee_id, version, metric, value in conn.execute(MONTH_CARDS, (month, ids_json)):
+        if employee_id != current:  # rows come grouped by employee
+            current, values = employee_id, {}
+            cards[employee_id] = (values, version)
+        if metric is not None:
+            values[metric] = value
+    return cards
+
+
+def stored_months(conn, after: str, last: str) -> list[str]:
+    """The months with stored cards after ``after`` up to ``last`` ("" = from the first): one
+    seek each, on the month-first key."""
+    months, sql = [], "SELECT min(period) FROM scorecards WHERE period > ?"
+    month = conn.execute(sql, (after,)).fetchone()[0]
+    while month is not None and month <= last:
+        months.append(month)
+        month = conn.execute(sql, (month,)).fetchone()[0]
+    return months
+
+
+def cards_between(conn, ids_json: str, after: str, last: str):
+    """(month, employee_id, values, version) of these employees' cards after ``after`` up to
+    ``last``, month by month (each month's cards read together)."""
+    for month in stored_months(conn, after, last):
+        for employee_id, (values, version) in month_cards(conn, month, ids_json).items():
+            yield month, employee_id, values, version
+
+
+def stored_text(value: object) -> str | None:
+    """A value of a JSON card (migration m011) as the text it now keeps; None: not filled.
+
+    The store always wrote text; a number or other JSON in a card was put there by hand:
+    it is kept as the text the scheme then parses (a float in plain notation, not 1e-07).
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return format(Decimal(format(value, ".15g")), "f")
+    if isinstance(value, (bool, int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
