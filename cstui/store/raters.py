@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cstui.domain import Incident, Period
-from cstui.store.codec import card_values, incident_from_row
+from cstui.store.codec import incident_from_row
 from cstui.store.core import StoreCore
 from cstui.store.periods import as_period
 
@@ -31,14 +31,17 @@ class RatersMixin(StoreCore):
         months = [str(m) for m in as_period(period).months()]
         scope, params = self._team_scope("e.team")
         sql = (
-            "SELECT s.employee_id, s.period, s.updated_by, s.\"values\" FROM scorecards s "
-            f"JOIN employees e ON e.id = s.employee_id WHERE {scope} "
-            f"AND s.period IN ({', '.join('?' * len(months))}) ORDER BY s.employee_id, s.period"
+            "SELECT s.employee_id, s.period, s.updated_by, v.metric, v.value FROM scorecards s "
+            "JOIN employees e ON e.id = s.employee_id "
+            "LEFT JOIN scorecard_values v ON v.period = s.period AND v.employee_id = s.employee_id "
+            f"WHERE {scope} AND s.period IN ({', '.join('?' * len(months))}) ORDER BY s.employee_id, s.period"
         )
-        return [
-            RatedCard(row[0], row[1], row[2] or "", card_values(row[3]))
-            for row in self._rows(sql, [*params, *months])
-        ]
+        cards: dict[tuple[str, str], RatedCard] = {}
+        for employee_id, month, rater, metric, value in self._rows(sql, [*params, *months]):
+            card = cards.setdefault((employee_id, month), RatedCard(employee_id, month, rater or "", {}))
+            if metric is not None:
+                card.values[metric] = value
+        return list(cards.values())
 
     def rated_incidents(self, period: Period | str) -> list[Incident]:
         """Every visible incident (not deleted) of ``period``'s months, with its recorder."""
