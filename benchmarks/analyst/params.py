@@ -146,7 +146,10 @@ def unsupported(db: Path, scheme: str) -> None:
 
 
 ROSTER_SQL = "SELECT id AS employee_id, team, hire_date, status, level FROM employees WHERE scheme = ?"
+# A card's fields are rows of scorecard_values (the value as typed, its exact number beside it);
+# SQLite folds them back into one JSON object per card, which both baselines decode as columns.
 CARDS_SQL = (
-    'SELECT s.employee_id, s.period, s."values" FROM scorecards s JOIN employees e ON e.id = s.employee_id '
-    "WHERE e.scheme = ? AND s.period <= ?"
+    "SELECT s.employee_id, s.period, (SELECT json_group_object(v.metric, v.value) FROM scorecard_values v "
+    'WHERE v.period = s.period AND v.employee_id = s.employee_id) AS "values" '
+    "FROM scorecards s JOIN employees e ON e.id = s.employee_id WHERE e.scheme = ? AND s.period <= ?"
 )

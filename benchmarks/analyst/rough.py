@@ -12,7 +12,6 @@ Every card stays one cstui accepts.
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import sqlite3
@@ -47,7 +46,9 @@ def rough_company(db: Path) -> Path:
     _hires(conn, staff, rnd)
     _values(conn, staff, rnd)
     cards = conn.execute("SELECT employee_id, period FROM scorecards").fetchall()
-    conn.executemany("DELETE FROM scorecards WHERE employee_id = ? AND period = ?", rnd.sample(cards, len(cards) // 30))
+    gone = rnd.sample(cards, len(cards) // 30)
+    conn.executemany("DELETE FROM scorecard_values WHERE employee_id = ? AND period = ?", gone)
+    conn.executemany("DELETE FROM scorecards WHERE employee_id = ? AND period = ?", gone)
     conn.executemany("UPDATE employees SET status = 'inactive' WHERE id = ?", [(e[0],) for e in rnd.sample(staff, len(staff) // 50)])
     conn.execute("COMMIT")
     conn.close()
@@ -84,12 +85,17 @@ def _values(conn, staff, rnd: random.Random) -> None:
             for month in rnd.sample(months, 6):
                 _set(conn, employee_id, month, {k: rnd.choice(v) for k, v in SHOP_EDGES.items()})
     for team, ids in by_team.items():  # ties: a few of each team share the last month's card
-        row = conn.execute('SELECT "values" FROM scorecards WHERE employee_id = ? AND period = ?', (ids[0], months[-1])).fetchone()
+        rows = conn.execute("SELECT metric, value FROM scorecard_values WHERE employee_id = ? AND period = ?",
+                            (ids[0], months[-1])).fetchall()
         for employee_id in ids[1:4]:
-            if row is not None:
-                _set(conn, employee_id, months[-1], json.loads(row[0]))
+            if rows:
+                _set(conn, employee_id, months[-1], dict(rows))
 
 
 def _set(conn, employee_id: str, month: str, values: dict) -> None:
-    conn.execute('UPDATE scorecards SET "values" = ? WHERE employee_id = ? AND period = ?',
-                 (json.dumps(values, sort_keys=True), employee_id, month))
+    """Replace the card's values (the store's own row layout, so cstui reads them as saved)."""
+    from cstui.store.card_rows import CLEAR_VALUES, INSERT_VALUE, value_rows
+
+    if conn.execute("SELECT 1 FROM scorecards WHERE period = ? AND employee_id = ?", (month, employee_id)).fetchone():
+        conn.execute(CLEAR_VALUES, (month, employee_id))
+        conn.executemany(INSERT_VALUE, value_rows(employee_id, month, values))
