@@ -22,7 +22,15 @@ from typing import IO
 
 from cstui.domain import Period
 from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
-from cstui.grading import MAX_NAMED, InvalidCards, apply_graded, count_graded, graded_results, quota_breaches, recorded_results
+from cstui.grading import (
+    MAX_NAMED,
+    InvalidCards,
+    apply_graded,
+    count_graded,
+    graded_results,
+    quota_breaches,
+    recorded_results,
+)
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 

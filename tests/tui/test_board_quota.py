@@ -3,11 +3,10 @@ item 4): shown under the detail line while a row of that team is selected, hidde
 
 from __future__ import annotations
 
-from pilot_support import settle
-from screens_support import ScreenApp, open_ctx
-
 from cstui.schemes import load_scheme
 from cstui.tui.screens.board import PeriodBoardScreen
+from pilot_support import settle
+from screens_support import ScreenApp, open_ctx
 
 # the seeded assistants are graded A-C (B 87, C 78 in 客服一组; C 74 in kf2): at most half A-C breaks in both
 QUOTA = '[distribution]\nmax = { "A-C" = 0.5 }\n'
