@@ -22,7 +22,15 @@ from typing import IO
 
 from cstui.domain import Period
 from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
-from cstui.grading import InvalidCards, apply_graded, count_graded, graded_results, recorded_results
+from cstui.grading import (
+    MAX_NAMED,
+    InvalidCards,
+    apply_graded,
+    count_graded,
+    graded_results,
+    quota_breaches,
+    recorded_results,
+)
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -57,15 +65,17 @@ def run_batch(
         print(f"cstui: {notice}", file=sys.stderr)
         with open_output(output, fmt, database=store.path) as stream:
             write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
+        QuotaBreaches.of_results(scheme, results).tell()
         return
     total = count_graded(store, scheme.name, teams) if progress else 0
     if apply:
         _apply_then_report(store, scheme, period, teams, fmt=fmt, output=output, explain=explain, total=total, progress=progress, jobs=jobs)
         return
-    invalid = InvalidCards(period)
+    invalid, quotas = InvalidCards(period), QuotaBreaches(scheme)
     with open_output(output, fmt, database=store.path) as stream, Progress(total, enabled=progress, label="grading") as bar:
-        records = graded_records(store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid)
+        records = graded_records(store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid, quotas=quotas)
         write_report(records, fmt, stream, columns_for(explain))
+    quotas.tell()
     invalid.refuse(applying=False)  # after the report: every other employee is in it
 
 
@@ -78,21 +88,57 @@ def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, exp
         refuse_output(Path(output), store.path)
     with Progress(total, enabled=progress, label="grading") as bar:
         spool = apply_graded(store, scheme, period, teams, jobs=jobs, on_team=lambda graded: bar.advance(graded.size))
+    quotas = QuotaBreaches(scheme)
     with spool, open_output(output, fmt, database=store.path) as stream:
-        records = (result.as_record(explain) for graded in spool for result in graded.results)
+        records = (result.as_record(explain) for graded in quotas.noting(spool) for result in graded.results)
         write_report(records, fmt, stream, columns_for(explain))
+    quotas.tell()
 
 
-def graded_records(store, scheme, period: Period, teams, *, explain=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None) -> Iterator[dict]:
+def graded_records(store, scheme, period: Period, teams, *, explain=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None, quotas: QuotaBreaches | None = None) -> Iterator[dict]:
     """Report records of a dry run, in team order, as the teams are graded; ``invalid`` collects
-    the cards the scheme refused, to be named once the report is out."""
+    the cards the scheme refused, ``quotas`` the grade quotas teams break, to be named once the
+    report is out."""
     for graded in graded_results(store, scheme, period, teams, explain=explain, jobs=jobs):
         if invalid is not None:
             invalid.note(graded.results)
+        if quotas is not None:
+            quotas.note(graded.team, graded.results)
         for result in graded.results:
             yield result.as_record(explain)
         if bar is not None:
             bar.advance(graded.size)
+
+
+class QuotaBreaches:
+    """The teams that break the scheme's grade quotas ([distribution]), told on stderr after the
+    report, one line each: a quota is a finding, not an error, so the exit status stays 0."""
+
+    def __init__(self, scheme):
+        self.scheme, self.lines = scheme, []
+
+    @classmethod
+    def of_results(cls, scheme, results) -> QuotaBreaches:
+        quotas, by_team = cls(scheme), {}
+        for result in results:
+            by_team.setdefault(result.team, []).append(result)
+        for team, members in by_team.items():
+            quotas.note(team, members)
+        return quotas
+
+    def note(self, team: str, results) -> None:
+        self.lines.extend(breach.text() for breach in quota_breaches(self.scheme, team, results))
+
+    def noting(self, spool):
+        for graded in spool:
+            self.note(graded.team, graded.results)
+            yield graded
+
+    def tell(self) -> None:
+        for line in self.lines[:MAX_NAMED]:
+            print(f"cstui: distribution: {line}", file=sys.stderr)
+        if len(self.lines) > MAX_NAMED:
+            print(f"cstui: distribution: and {len(self.lines) - MAX_NAMED} more quota breaches", file=sys.stderr)
 
 
 def refuse_closed(store, period: Period) -> None:

@@ -120,7 +120,27 @@ def grade_team(scheme, history: TeamHistory, period: Period, *, apply: bool, exp
     results, state = _graded(scheme.model, scheme, history, period, apply=apply, explain=explain)
     if refused:
         mark_invalid(results, refused, period, explain=explain or apply)
+    enforce_quotas(scheme, results, explain=explain or apply)
     return results, state
+
+
+def enforce_quotas(scheme, results: list[Result], *, explain: bool) -> None:
+    """A scheme that enforces its grade quotas moves grades down by rank, here, so batch, the
+    TUI, --apply and what-if grade alike (cstui.engine.distribution). The checkpoint holds no
+    grades, so it is the same with or without."""
+    from cstui.engine.distribution import compile_distribution, enforce
+
+    dist = compile_distribution(scheme.params)
+    if dist is not None and dist.enforce:
+        enforce(dist, results, explain)
+
+
+def quota_breaches(scheme, team: str, results: list[Result]) -> list:
+    """The grade quotas ``team``'s results break (:class:`cstui.engine.distribution.Breach`)."""
+    from cstui.engine.distribution import breaches, compile_distribution
+
+    dist = compile_distribution(scheme.params)
+    return [] if dist is None else breaches(dist, scheme.name, team, results)
 
 
 def level_timelines(scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:

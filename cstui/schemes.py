@@ -44,6 +44,8 @@ def generic_shapes() -> dict[str, Any]:
         "label": TEXT, "label_zh": TEXT, "description": TEXT,
         "levels": ArrayOf(level), "metrics": MapOf(metric, "metric key"),
         "calibration": Table({"flag_z": NUMBER}),  # read by cstui.calibration, whatever the model
+        # grade quotas per team, for any model whose results carry grades (cstui.engine.distribution)
+        "distribution": Table({"max": MapOf(NUMBER, "grade or span"), "min": MapOf(NUMBER, "grade or span"), "enforce": FLAG}),
     })
     return {"LEVEL_SHAPE": level, "METRIC_SHAPE": metric, "GENERIC_SHAPE": generic, "GENERIC_KEYS": set(generic.fields)}
 
@@ -432,7 +434,9 @@ def does_not_load(name: str, error: SchemeError) -> str:
 def check_generic(params: dict, problems: Problems) -> None:
     """Checks every scheme must pass, whatever its model (types are :data:`GENERIC_SHAPE`'s)."""
     from cstui.domain.values import PARSERS
+    from cstui.engine.distribution import check_distribution
 
+    check_distribution(params, problems)
     for key in ("name", "model", "version"):
         if key not in params:
             problems.add(key, "missing; expected a string")

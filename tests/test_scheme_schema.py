@@ -58,7 +58,7 @@ def test_an_unknown_key_is_named_with_its_path_and_a_suggestion(tmp_path, parent
 
 def test_an_unknown_top_level_key_lists_what_is_known_when_nothing_is_close(tmp_path):
     lines = problems_of(tmp_path, 'name = "c"\nextends = "star-levels"\nversion = "1"\nzzz = 1\n')
-    assert len(lines) == 1 and lines[0].startswith("zzz: unknown key zzz; expected one of calibration, description, extends, label")
+    assert len(lines) == 1 and lines[0].startswith("zzz: unknown key zzz; expected one of calibration, description, distribution, extends, label")
 
 
 @pytest.mark.parametrize(("toml", "line"), [

@@ -9,7 +9,7 @@ says exactly what will change.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -112,6 +112,15 @@ register(
             "本周期有 {n} 张考核表不符合方案（列在最前）：请先更正，再记录结果",
         ),
         "decision.none": ("no review", "无评审"),
+        "board.quota.max": (
+            "⚠ quota: team {team}: {count} of {graded} graded {grades} ({share}); at most {quota} allowed{more}",
+            "⚠ 配额：{team}：{graded} 人中 {count} 人评 {grades}（{share}）；至多 {quota}{more}",
+        ),
+        "board.quota.min": (
+            "⚠ quota: team {team}: {count} of {graded} graded {grades} ({share}); at least {quota} required{more}",
+            "⚠ 配额：{team}：{graded} 人中 {count} 人评 {grades}（{share}）；至少 {quota}{more}",
+        ),
+        "board.quota.more": (" (+{n} more)", "（另有 {n} 项）"),
     }
 )
 
@@ -144,6 +153,22 @@ class Graded:
     results: list[Result]  # what A records (empty when shown from recorded results)
     recorded: int  # results already recorded for the period
     problems: list[str]
+    quotas: dict[str, list] = field(default_factory=dict)  # team → the grade quotas it breaks
+
+
+def team_breaches(ctx: AppContext, rows: list[Result]) -> dict[str, list]:
+    """Each team's broken grade quotas ([distribution]) under its scheme, for the board's notice."""
+    from cstui.grading import quota_breaches
+
+    by_group: dict[tuple[str, str], list[Result]] = {}
+    for r in rows:
+        by_group.setdefault((r.scheme, r.team), []).append(r)
+    found: dict[str, list] = {}
+    for (name, team), members in by_group.items():
+        scheme, _problem = ctx.try_scheme(name)
+        if scheme is not None:
+            found.setdefault(team, []).extend(quota_breaches(scheme, team, members))
+    return {team: breaches for team, breaches in found.items() if breaches}
 
 
 def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
@@ -152,7 +177,8 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
     status = store.period_status(period)
     recorded = store.results(period, team=team)
     if status == "closed" and recorded:
-        return Graded(period, status, "recorded", [result_from_row(r) for r in recorded], [], len(recorded), [])
+        rows = [result_from_row(r) for r in recorded]
+        return Graded(period, status, "recorded", rows, [], len(recorded), [], team_breaches(ctx, rows))
     results, problems = [], []
     schemes = sorted({e.scheme for e in store.employees(team=team, status="active") if e.scheme})
     for name in schemes:
@@ -162,7 +188,17 @@ def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
                 results.extend(graded)
         except (SchemeError, StoreError, ValueError) as error:
             problems.append(f"{name}: {error}")
-    return Graded(period, status, "computed", results, results, len(recorded), problems)
+    return Graded(period, status, "computed", results, results, len(recorded), problems, team_breaches(ctx, results))
+
+
+def quota_text(ctx: AppContext, breaches: list) -> str:
+    """The first broken quota of a team, in the user's language, and how many more there are."""
+    from cstui.engine.distribution import percent
+
+    b = breaches[0]
+    more = ctx.t("board.quota.more", n=len(breaches) - 1) if len(breaches) > 1 else ""
+    return ctx.t(f"board.quota.{b.quota.bound}", team=ctx.team_label(b.team), count=b.count, graded=b.graded,
+                 grades=b.quota.key, share=percent(b.share), quota=percent(b.quota.share), more=more)
 
 
 def level_text(r: Result, ctx: AppContext | None = None) -> str:
@@ -218,6 +254,9 @@ class PeriodBoardScreen(Screen):
         yield Static("", id="board-head", classes="head", markup=False)
         yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="board-detail", markup=False)
+        quota = Static("", id="board-quota", markup=False)
+        quota.display = False  # shown for a team that breaks a grade quota
+        yield quota
         yield Static("", id="board-status", markup=False)
         filter_input = Input(placeholder=self.ctx.t("board.filter_hint"), id="board-filter", compact=True)
         filter_input.display = False
@@ -351,6 +390,15 @@ class PeriodBoardScreen(Screen):
             text = t("board.detail", who=f"{row.employee_id} {row.name}", team=self.ctx.team_label(row.team),
                      level=level_text(row, self.ctx) or "-", decision=self.decision_label(row.decision), flags=flags)
         self.query_one("#board-detail", Static).update(text)
+        self._quota(row)
+
+    def _quota(self, row: Result | None) -> None:
+        """One line under the detail when the selected row's team breaks a grade quota."""
+        breaches = self.graded.quotas.get(row.team, []) if row is not None and self.graded else []
+        notice = self.query_one("#board-quota", Static)
+        notice.display = bool(breaches)
+        if breaches:
+            notice.update(quota_text(self.ctx, breaches))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
