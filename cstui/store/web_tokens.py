@@ -33,6 +33,7 @@ from cstui.store.migrations import SCHEMA_VERSION, schema_version
 
 TOKEN_MINUTES = 10  # long enough to copy a URL into a browser, short enough to lose little if leaked
 SESSION_SECONDS = 60  # from opening the page to its app starting: the page connects at once
+SESSION_ENV = "CSTUI_WEB_SESSION"  # how `cstui web` hands a browser's session key to its app process
 STAMP = "%Y-%m-%dT%H:%M:%SZ"  # as codec.now(): ISO text that sorts as time does
 
 
