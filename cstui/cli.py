@@ -618,3 +618,4 @@ from cstui import cli_people  # noqa: E402,F401  (registers ``employee`` and ``p
 from cstui import cli_schemes  # noqa: E402,F401  (registers ``scheme applied|diff`` and ``whatif`` on cli)
 from cstui import cli_plugin_kit  # noqa: E402,F401  (registers ``plugin new`` on cli)
 from cstui import cli_calibration  # noqa: E402,F401  (registers ``calibration`` on cli)
+from cstui import cli_web  # noqa: E402,F401  (registers ``web``, ``web-token`` and ``web-session`` on cli)

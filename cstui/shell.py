@@ -30,6 +30,7 @@ ALLOWED_COMMANDS = {
     ("user", "list"), ("user", "add"),
     ("scheme", "show"), ("schemes",), ("check",), ("audit",),
     ("employee", "assign"), ("employee", "timeline"), ("place",),
+    ("web-token",),  # a link to the TUI in a browser, for this key's login (cstui web, docs/deploy.md)
 }
 BATCH_VALUE_OPTIONS = {"--scheme", "--period", "--team", "--format"}  # not --jobs: workers are cstui's choice here
 BATCH_FLAGS = {"--explain", "--apply"}
@@ -90,7 +91,7 @@ def check_allowed(words: list[str]) -> None:
     command = next((c for c in ALLOWED_COMMANDS if tuple(words[: len(c)]) == c), None)
     if command is None:
         raise ShellRefused(f"'{shlex.join(words[:2])}' is not a command cstui allows here; "
-                           "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place")
+                           "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, web-token")
     _check_arguments(command, words[len(command):])
 
 

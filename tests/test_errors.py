@@ -51,13 +51,15 @@ OUTSIDE_RAISES = {
     ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
     ("plugins/placement/__init__.py", "AttributeError"): "module __getattr__ protocol",
     ("cstui/tui/screens/history.py", "RuntimeError"): "a StopIteration from a bug re-raised so the worker ends: unexpected",
+    ("cstui/cli_web.py", "UsageError"): "click's own: click prints it and exits 2 (usage)",
+    ("cstui/web.py", "HTTPForbidden"): "aiohttp's own: the 403 answer to a websocket without a served page",
 }
 
 # The exit code each kind of user error gives, as README documents it.
 EXPECTED_CODES = {
     "InvalidData": 3, "SchemeError": 3, "ValueProblem": 3, "PeriodError": 3, "CardRefused": 3,
     "CardValueError": 3, "LedgerProblem": 3,
-    "AccessDenied": 4, "ShellRefused": 4, "ScaffoldRefused": 4, "PeriodClosed": 4, "ChangedMeanwhile": 4, "Conflict": 4,
+    "AccessDenied": 4, "ShellRefused": 4, "TokenRefused": 4, "ScaffoldRefused": 4, "PeriodClosed": 4, "ChangedMeanwhile": 4, "Conflict": 4,
     "NotOurs": 4, "Occupied": 4, "ReportRefused": 4,
     "NoDatabase": 2, "Busy": 5, "StorageFailure": 6, "OutputClosed": 141,
     "StoreError": 1, "NotFound": 1, "DemoRefused": 1, "ReportNotWritten": 1,

@@ -466,6 +466,32 @@ def _add_unknown_teams(conn: sqlite3.Connection) -> None:
     conn.executemany(INSERT_CHAINED, chained(conn, audit))
 
 
+@migration
+def m013_web_tokens(conn: sqlite3.Connection) -> None:
+    """One-time tokens that open the TUI in a browser (``cstui web-token``, ``cstui web``).
+
+    Only SHA-256 digests are stored: the token (in the URL a person opens) and the session
+    key (handed by the web server to the app process it starts) never touch the file, so a
+    copy of the database opens nothing. A token is redeemed once (``redeemed_at``); that
+    redemption binds a session key, which starts one app once (``started_at``).
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE web_tokens (
+            token_hash TEXT PRIMARY KEY,
+            login TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            redeemed_at TEXT,
+            session_hash TEXT UNIQUE,
+            session_expires_at TEXT,
+            started_at TEXT
+        );
+        """,
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,6 +13,7 @@ log. A terminal that goes away (SIGHUP, a closed pty, end of input) ends the app
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
@@ -282,8 +283,10 @@ class CstuiApp(App[None]):
 
 
 def _terminal_driver():
-    """Textual's own driver on Windows; elsewhere one that stops when the terminal goes away."""
-    if sys.platform == "win32":
+    """Textual's own driver on Windows, and the one a web server names in $TEXTUAL_DRIVER
+    (textual-serve's for `cstui web`: its app has no terminal, only the server's pipes);
+    elsewhere one that stops when the terminal goes away."""
+    if sys.platform == "win32" or os.environ.get("TEXTUAL_DRIVER"):
         return None
     from cstui.tui.terminal import TerminalGoneDriver
 
