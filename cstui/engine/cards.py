@@ -89,21 +89,45 @@ def is_blank(raw: object) -> bool:
 def value_problems(specs: Iterable[MetricSpec], values: Mapping[str, object]) -> list[CardProblem]:
     """Every required field filled, every filled field of its kind (the default card check)."""
     problems = []
-    for spec in specs:
-        raw = values.get(spec.key)
-        if type(raw) is str and raw and raw in _PARSED.get(spec.kind, ()):  # a text seen valid: the usual cell
+    for key, kind, required, seen in spec_plan(specs):
+        raw = values.get(key)
+        if type(raw) is str and raw and seen is not None and raw in seen:  # a text seen valid: the usual cell
             continue
         if is_blank(raw):
-            if spec.required:
-                problems.append(CardProblem(spec.key, f"required; expected {KIND_TEXT.get(spec.kind, spec.kind)}"))
+            if required:
+                problems.append(CardProblem(key, f"required; expected {KIND_TEXT.get(kind, kind)}"))
             continue
         try:
-            parse_value(spec.kind, raw)
+            parse_value(kind, raw)
         except ValueProblem as exc:
-            problems.append(CardProblem(spec.key, str(exc)))
+            problems.append(CardProblem(key, str(exc)))
         except KeyError:  # a kind no parser knows: the scheme check names it; refuse, do not crash
-            problems.append(CardProblem(spec.key, f"unknown metric kind {spec.kind!r}"))
+            problems.append(CardProblem(key, f"unknown metric kind {kind!r}"))
     return problems
+
+
+# (key, kind, required, the kind's parsed texts or None) per spec, by id of a tuple of specs:
+# every card of a replay is checked, then parsed, against the same few tuples, and reading
+# four attributes per field and card was a good part of both
+_PLANS: dict[int, tuple[tuple, tuple]] = {}
+
+
+def spec_plan(specs: Iterable[MetricSpec]) -> tuple[tuple[str, str, bool, dict | None], ...]:
+    """The fields of ``specs`` as plain tuples, with the remembered parses of each one's kind."""
+    entry = _PLANS.get(id(specs)) if type(specs) is tuple else None
+    if entry is not None and entry[0] is specs:
+        return entry[1]
+    plan = tuple((spec.key, spec.kind, spec.required, _PARSED.get(spec.kind)) for spec in specs)
+    if type(specs) is tuple and all(_frozen(spec) for spec in specs):  # immutable: safe to remember by identity
+        if len(_PLANS) > 64:  # schemes are few; a long session must not grow it
+            _PLANS.clear()
+        _PLANS[id(specs)] = (specs, plan)
+    return plan
+
+
+def _frozen(spec: object) -> bool:
+    params = getattr(type(spec), "__dataclass_params__", None)
+    return bool(params is not None and params.frozen)
 
 
 _SPECS: dict[int, tuple[object, tuple]] = {}  # id(scheme) -> (scheme, its model's metric specs)
