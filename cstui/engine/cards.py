@@ -9,7 +9,9 @@ flag (``decision == "invalid"``), never the month-end of anyone else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -153,10 +155,67 @@ def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
     """The scheme's verdict on ``card``: [] when valid. A model that raises is a refusal, not a crash."""
     if UNREADABLE in card.values:  # the store could not read the card at all
         return [CardProblem(UNREADABLE, str(card.values[UNREADABLE]))]
+    accepted = _ACCEPTED.get()
+    key = None if accepted is None else _verdict_key(scheme, card)
+    if key is not None and key in accepted:
+        return []
     try:
-        return list(scheme.model.card_problems(scheme, card))
+        problems = list(scheme.model.card_problems(scheme, card))
     except ValueProblem as exc:
         return [CardProblem("(card)", str(exc))]
+    if key is not None and not problems:
+        accepted.add(key)
+    return problems
+
+
+# Cards judged valid within :func:`remembered_verdicts` (an import judges each card to name
+# its row, then the store judges it again inside its write): the same card -- employee,
+# month, values and version, no incidents -- under the same model method and an equal
+# scheme gets the same verdict, so the second check is a set look-up. Only valid verdicts
+# are kept (a refusal ends the import), and only for that scope: nothing outlives it.
+_ACCEPTED: ContextVar[set | None] = ContextVar("cstui_accepted_cards", default=None)
+
+
+@contextmanager
+def remembered_verdicts() -> Iterator[None]:
+    """Within the block, a card judged valid is not judged again (see :data:`_ACCEPTED`)."""
+    token = _ACCEPTED.set(set())
+    try:
+        yield
+    finally:
+        _ACCEPTED.reset(token)
+
+
+def _verdict_key(scheme: Any, card: Scorecard) -> tuple | None:
+    """What a verdict may depend on, hashable; None when a part is not (then it is not kept)."""
+    if card.incidents:
+        return None
+    method = scheme.model.card_problems
+    method = getattr(method, "__wrapped__", method)  # a guarded model: the method it calls now
+    values = card.values
+    try:
+        key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(values.items()))
+        hash(key)
+    except TypeError:
+        return None
+    if not all(type(v) is str for v in values.values()):  # 1 == 1.0 == True: only texts compare safely
+        return None
+    return key
+
+
+_SCHEME_KEYS: dict[int, tuple[object, tuple]] = {}
+
+
+def _scheme_key(scheme: Any) -> tuple:
+    """The model and every field of the scheme (params by repr: 1, 1.0, True and "1" differ),
+    once per scheme object: an import's scheme and the store's registered copy are equal ones."""
+    entry = _SCHEME_KEYS.get(id(scheme))
+    if entry is None or entry[0] is not scheme:
+        if len(_SCHEME_KEYS) > 64:  # schemes are few; a long session must not grow it
+            _SCHEME_KEYS.clear()
+        fields = (scheme.name, scheme.version, scheme.source, getattr(scheme, "plugin", ""), getattr(scheme, "chain", ()), scheme.params)
+        entry = _SCHEME_KEYS[id(scheme)] = (scheme, (id(scheme.model), repr(fields)))
+    return entry[1]
 
 
 def three_way(base: Mapping[str, object], mine: Mapping[str, object], theirs: Mapping[str, object]) -> tuple[dict, list[str]]:
