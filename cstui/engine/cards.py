@@ -171,8 +171,11 @@ def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
 # Cards judged valid within :func:`remembered_verdicts` (an import judges each card to name
 # its row, then the store judges it again inside its write): the same card -- employee,
 # month, values and version, no incidents -- under the same model method and an equal
-# scheme gets the same verdict, so the second check is a set look-up. Only valid verdicts
-# are kept (a refusal ends the import), and only for that scope: nothing outlives it.
+# scheme gets the same verdict, so the second check is a set look-up. The values are
+# compared as a set of (field, text) pairs: the store keeps a card's fields sorted, the file
+# has them in column order, and no rule of a card depends on that order. Only valid
+# verdicts are kept (a refusal ends the import, and is judged afresh each time, so its
+# wording stays the model's), and only for that scope: nothing outlives it.
 _ACCEPTED: ContextVar[set | None] = ContextVar("cstui_accepted_cards", default=None)
 
 
@@ -194,7 +197,7 @@ def _verdict_key(scheme: Any, card: Scorecard) -> tuple | None:
     method = getattr(method, "__wrapped__", method)  # a guarded model: the method it calls now
     values = card.values
     try:
-        key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(values.items()))
+        key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(sorted(values.items())))
         hash(key)
     except TypeError:
         return None
