@@ -191,19 +191,22 @@ def remembered_verdicts() -> Iterator[None]:
 
 def _verdict_key(scheme: Any, card: Scorecard) -> tuple | None:
     """What a verdict may depend on, hashable; None when a part is not (then it is not kept)."""
-    if card.incidents:
-        return None
-    method = scheme.model.card_problems
-    method = getattr(method, "__wrapped__", method)  # a guarded model: the method it calls now
     values = card.values
+    if card.incidents or not _TEXTS_ONLY.issuperset(map(type, values.values())):  # 1 == 1.0 == True: only texts compare safely
+        return None
+    model = scheme.model
+    # the model's method as a call would find it now: the class's (a guard calls that one, and
+    # a class patched meanwhile gives another), and anything set on the instance itself
+    method = (getattr(type(model), "card_problems", None), getattr(model, "__dict__", {}).get("card_problems"))
+    key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(sorted(values.items())))
     try:
-        key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(sorted(values.items())))
         hash(key)
     except TypeError:
         return None
-    if not all(type(v) is str for v in values.values()):  # 1 == 1.0 == True: only texts compare safely
-        return None
     return key
+
+
+_TEXTS_ONLY = frozenset((str,))
 
 
 _SCHEME_KEYS: dict[int, tuple[object, tuple]] = {}
