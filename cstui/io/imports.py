@@ -360,6 +360,7 @@ class _CardReader:
         self.columns = [k for k in header if k in specs]
         self.parsers = {k: PARSERS[specs[k].kind] for k in self.columns}
         self.cache: dict[str, dict[str, tuple[str | None, str | None]]] = {k: {} for k in self.columns}
+        self.caches = [(k, self.cache[k]) for k in self.columns]
 
     def values(self, number: int, row: dict[str, str]) -> dict[str, str] | None:
         """The row's normalised values, or None when a cell is bad (each one reported)."""
@@ -367,11 +368,11 @@ class _CardReader:
         if EXTRA in row or not self.header.issuperset(row):
             ok = self._odd_cells(number, row)
         values = {}
-        for key in self.columns:
+        for key, cache in self.caches:
             text = row.get(key)
             if not text or not (text := text.strip()):
                 continue
-            value, problem = self._parse(key, text)
+            value, problem = cache.get(text) or self._parse(key, text)  # the usual cell: a text seen before
             if problem is not None:
                 self.problems.add(number, key, problem)
                 ok = False
