@@ -9,7 +9,9 @@ flag (``decision == "invalid"``), never the month-end of anyone else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -89,21 +91,45 @@ def is_blank(raw: object) -> bool:
 def value_problems(specs: Iterable[MetricSpec], values: Mapping[str, object]) -> list[CardProblem]:
     """Every required field filled, every filled field of its kind (the default card check)."""
     problems = []
-    for spec in specs:
-        raw = values.get(spec.key)
-        if type(raw) is str and raw and raw in _PARSED.get(spec.kind, ()):  # a text seen valid: the usual cell
+    for key, kind, required, seen in spec_plan(specs):
+        raw = values.get(key)
+        if type(raw) is str and raw and seen is not None and raw in seen:  # a text seen valid: the usual cell
             continue
         if is_blank(raw):
-            if spec.required:
-                problems.append(CardProblem(spec.key, f"required; expected {KIND_TEXT.get(spec.kind, spec.kind)}"))
+            if required:
+                problems.append(CardProblem(key, f"required; expected {KIND_TEXT.get(kind, kind)}"))
             continue
         try:
-            parse_value(spec.kind, raw)
+            parse_value(kind, raw)
         except ValueProblem as exc:
-            problems.append(CardProblem(spec.key, str(exc)))
+            problems.append(CardProblem(key, str(exc)))
         except KeyError:  # a kind no parser knows: the scheme check names it; refuse, do not crash
-            problems.append(CardProblem(spec.key, f"unknown metric kind {spec.kind!r}"))
+            problems.append(CardProblem(key, f"unknown metric kind {kind!r}"))
     return problems
+
+
+# (key, kind, required, the kind's parsed texts or None) per spec, by id of a tuple of specs:
+# every card of a replay is checked, then parsed, against the same few tuples, and reading
+# four attributes per field and card was a good part of both
+_PLANS: dict[int, tuple[tuple, tuple]] = {}
+
+
+def spec_plan(specs: Iterable[MetricSpec]) -> tuple[tuple[str, str, bool, dict | None], ...]:
+    """The fields of ``specs`` as plain tuples, with the remembered parses of each one's kind."""
+    entry = _PLANS.get(id(specs)) if type(specs) is tuple else None
+    if entry is not None and entry[0] is specs:
+        return entry[1]
+    plan = tuple((spec.key, spec.kind, spec.required, _PARSED.get(spec.kind)) for spec in specs)
+    if type(specs) is tuple and all(_frozen(spec) for spec in specs):  # immutable: safe to remember by identity
+        if len(_PLANS) > 64:  # schemes are few; a long session must not grow it
+            _PLANS.clear()
+        _PLANS[id(specs)] = (specs, plan)
+    return plan
+
+
+def _frozen(spec: object) -> bool:
+    params = getattr(type(spec), "__dataclass_params__", None)
+    return bool(params is not None and params.frozen)
 
 
 _SPECS: dict[int, tuple[object, tuple]] = {}  # id(scheme) -> (scheme, its model's metric specs)
@@ -129,10 +155,73 @@ def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
     """The scheme's verdict on ``card``: [] when valid. A model that raises is a refusal, not a crash."""
     if UNREADABLE in card.values:  # the store could not read the card at all
         return [CardProblem(UNREADABLE, str(card.values[UNREADABLE]))]
+    accepted = _ACCEPTED.get()
+    key = None if accepted is None else _verdict_key(scheme, card)
+    if key is not None and key in accepted:
+        return []
     try:
-        return list(scheme.model.card_problems(scheme, card))
+        problems = list(scheme.model.card_problems(scheme, card))
     except ValueProblem as exc:
         return [CardProblem("(card)", str(exc))]
+    if key is not None and not problems:
+        accepted.add(key)
+    return problems
+
+
+# Cards judged valid within :func:`remembered_verdicts` (an import judges each card to name
+# its row, then the store judges it again inside its write): the same card -- employee,
+# month, values and version, no incidents -- under the same model method and an equal
+# scheme gets the same verdict, so the second check is a set look-up. The values are
+# compared as a set of (field, text) pairs: the store keeps a card's fields sorted, the file
+# has them in column order, and no rule of a card depends on that order. Only valid
+# verdicts are kept (a refusal ends the import, and is judged afresh each time, so its
+# wording stays the model's), and only for that scope: nothing outlives it.
+_ACCEPTED: ContextVar[set | None] = ContextVar("cstui_accepted_cards", default=None)
+
+
+@contextmanager
+def remembered_verdicts() -> Iterator[None]:
+    """Within the block, a card judged valid is not judged again (see :data:`_ACCEPTED`)."""
+    token = _ACCEPTED.set(set())
+    try:
+        yield
+    finally:
+        _ACCEPTED.reset(token)
+
+
+def _verdict_key(scheme: Any, card: Scorecard) -> tuple | None:
+    """What a verdict may depend on, hashable; None when a part is not (then it is not kept)."""
+    values = card.values
+    if card.incidents or not _TEXTS_ONLY.issuperset(map(type, values.values())):  # 1 == 1.0 == True: only texts compare safely
+        return None
+    model = scheme.model
+    # the model's method as a call would find it now: the class's (a guard calls that one, and
+    # a class patched meanwhile gives another), and anything set on the instance itself
+    method = (getattr(type(model), "card_problems", None), getattr(model, "__dict__", {}).get("card_problems"))
+    key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(sorted(values.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+_TEXTS_ONLY = frozenset((str,))
+
+
+_SCHEME_KEYS: dict[int, tuple[object, tuple]] = {}
+
+
+def _scheme_key(scheme: Any) -> tuple:
+    """The model and every field of the scheme (params by repr: 1, 1.0, True and "1" differ),
+    once per scheme object: an import's scheme and the store's registered copy are equal ones."""
+    entry = _SCHEME_KEYS.get(id(scheme))
+    if entry is None or entry[0] is not scheme:
+        if len(_SCHEME_KEYS) > 64:  # schemes are few; a long session must not grow it
+            _SCHEME_KEYS.clear()
+        fields = (scheme.name, scheme.version, scheme.source, getattr(scheme, "plugin", ""), getattr(scheme, "chain", ()), scheme.params)
+        entry = _SCHEME_KEYS[id(scheme)] = (scheme, (id(scheme.model), repr(fields)))
+    return entry[1]
 
 
 def three_way(base: Mapping[str, object], mine: Mapping[str, object], theirs: Mapping[str, object]) -> tuple[dict, list[str]]:

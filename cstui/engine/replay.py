@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
-from cstui.engine.cards import is_blank, parse_value
+from cstui.engine.cards import is_blank, parse_value, spec_plan
 from cstui.engine.model import DocumentModel, MetricSpec, TeamHistory
 from cstui.engine.ranking import competition_ranks
 
@@ -30,18 +30,28 @@ class CardValueError(ValueProblem):
 
 
 def parse_card(specs: Iterable[MetricSpec], employee_id: str, card: Scorecard) -> dict[str, Any]:
-    """The card's values parsed by each metric's kind (values may arrive as raw strings)."""
+    """The card's values parsed by each metric's kind (values may arrive as raw strings).
+
+    A text the card check has parsed already is taken from its kind's remembered parses
+    (:func:`cstui.engine.cards.parse_value`'s): a replay checks every card, then parses it.
+    """
     parsed: dict[str, Any] = {}
-    for spec in specs:
-        raw = card.values.get(spec.key)
+    values = card.values
+    for key, kind, required, seen in spec_plan(specs):
+        raw = values.get(key)
+        if type(raw) is str and seen is not None:
+            value = seen.get(raw)
+            if value is not None and raw.strip():  # a blank text is never a value, remembered or not
+                parsed[key] = value
+                continue
         if is_blank(raw):
-            if spec.required:
-                raise CardValueError(employee_id, card.period, spec.key, f"no value; expected {spec.kind}")
+            if required:
+                raise CardValueError(employee_id, card.period, key, f"no value; expected {kind}")
             continue
         try:
-            parsed[spec.key] = parse_value(spec.kind, raw)
+            parsed[key] = parse_value(kind, raw)
         except ValueProblem as exc:
-            raise CardValueError(employee_id, card.period, spec.key, str(exc)) from None
+            raise CardValueError(employee_id, card.period, key, str(exc)) from None
     return parsed
 
 

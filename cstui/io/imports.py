@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cstui.domain import ROLES, Employee, Incident, Period, PeriodError
 from cstui.domain.values import PARSERS, ValueProblem, format_number, parse_count, parse_date, parse_decimal
-from cstui.engine.cards import CardRefused
+from cstui.engine.cards import CardRefused, remembered_verdicts
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
 from cstui.io.readers import Row, TableFile, open_table
@@ -305,11 +305,13 @@ def import_scorecards(
     columns = list(reader.columns) if reader else []
     # judged here as each card will be stored (the file's columns over the stored values), to
     # name FILE:ROW:COLUMN; the store merges inside its write transaction and judges again
-    check_cards(problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row)
-    problems.raise_if_any()
-    inserted, updated, unchanged = store.save_scorecards(
-        ((employee_id, period, values) for employee_id, values in cards), columns=columns, scheme=scheme
-    )
+    # (a card it finds as judged here, under an equal scheme, is not judged twice)
+    with remembered_verdicts():
+        check_cards(problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row)
+        problems.raise_if_any()
+        inserted, updated, unchanged = store.save_scorecards(
+            ((employee_id, period, values) for employee_id, values in cards), columns=columns, scheme=scheme
+        )
     return (
         f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): "
         f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
@@ -358,6 +360,7 @@ class _CardReader:
         self.columns = [k for k in header if k in specs]
         self.parsers = {k: PARSERS[specs[k].kind] for k in self.columns}
         self.cache: dict[str, dict[str, tuple[str | None, str | None]]] = {k: {} for k in self.columns}
+        self.caches = [(k, self.cache[k]) for k in self.columns]
 
     def values(self, number: int, row: dict[str, str]) -> dict[str, str] | None:
         """The row's normalised values, or None when a cell is bad (each one reported)."""
@@ -365,11 +368,11 @@ class _CardReader:
         if EXTRA in row or not self.header.issuperset(row):
             ok = self._odd_cells(number, row)
         values = {}
-        for key in self.columns:
+        for key, cache in self.caches:
             text = row.get(key)
             if not text or not (text := text.strip()):
                 continue
-            value, problem = self._parse(key, text)
+            value, problem = cache.get(text) or self._parse(key, text)  # the usual cell: a text seen before
             if problem is not None:
                 self.problems.add(number, key, problem)
                 ok = False
