@@ -224,7 +224,9 @@ def main() -> int:
     options = parser.parse_args()
     PERIOD = options.period
     try:
-        import numpy, pandas, polars  # noqa: F401,E401
+        import numpy  # noqa: F401,E401
+        import pandas
+        import polars
     except ImportError as missing:
         print(f"needs the bench extra: pip install -e '.[bench]' ({missing})", file=sys.stderr)
         return 2

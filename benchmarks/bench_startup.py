@@ -26,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 TARGET = 3.0
@@ -100,7 +100,7 @@ def machine(python: str, cstui: str) -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     asked = [python, "-c", "import sys; print(sys.version.split()[0])"]
     version = subprocess.run(asked, capture_output=True, text=True).stdout.strip()
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}: {platform.machine()}, "
+    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}: {platform.machine()}, "
             f"{os.cpu_count()} CPUs, Python {version}, load average {load}\ncstui: {cstui}")
 
 

@@ -614,8 +614,11 @@ def main() -> None:
     cli(prog_name="cstui")
 
 
-from cstui import cli_people  # noqa: E402,F401  (registers ``employee`` and ``place`` on cli)
-from cstui import cli_schemes  # noqa: E402,F401  (registers ``scheme applied|diff`` and ``whatif`` on cli)
-from cstui import cli_plugin_kit  # noqa: E402,F401  (registers ``plugin new`` on cli)
-from cstui import cli_calibration  # noqa: E402,F401  (registers ``calibration`` on cli)
-from cstui import cli_web  # noqa: E402,F401  (registers ``web``, ``web-token`` and ``web-session`` on cli)
+# Each command module registers its commands on ``cli`` when imported, so it comes after ``cli``.
+from cstui import (  # noqa: E402, F401, I001
+    cli_people,  # employee, place
+    cli_schemes,  # scheme applied|diff, whatif
+    cli_plugin_kit,  # plugin new
+    cli_calibration,  # calibration
+    cli_web,  # web, web-token, web-session
+)

@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import click
 
 from cstui.calibration import difference_text as _difference
-from cstui.calibration import shown, signed as _signed
+from cstui.calibration import shown
+from cstui.calibration import signed as _signed
 from cstui.cli import _print_table
 
 EXACT = Decimal("0.0001")  # csv and json places

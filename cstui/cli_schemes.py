@@ -5,7 +5,6 @@ periods, the differences between two schemes, and what a proposed scheme would d
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 

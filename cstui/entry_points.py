@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 INFO_SUFFIXES = (".dist-info", ".egg-info")
 # importlib.metadata.EntryPoint.pattern

@@ -32,8 +32,8 @@ from typing import NamedTuple
 
 from cstui.domain import Period, Result
 from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
-from cstui.errors import InvalidData
 from cstui.engine.model import TeamHistory
+from cstui.errors import InvalidData
 
 MAX_NAMED = 50  # refused cards named on stderr; the rest are counted
 SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves

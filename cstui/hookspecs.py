@@ -15,7 +15,8 @@ fails to import, or raises inside a hook, is reported by name and skipped.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pluggy
 

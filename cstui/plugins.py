@@ -16,10 +16,10 @@ from __future__ import annotations
 import inspect
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pluggy
 
@@ -192,7 +192,7 @@ class LazyModels(Mapping):
     wherever it is used; the failure is kept, so the import is not tried again.
     """
 
-    def __init__(self, registry: "Registry"):
+    def __init__(self, registry: Registry):
         self._registry = registry
         self._loaded: dict[str, Any] = {}
         self._targets: dict[str, str] = {}

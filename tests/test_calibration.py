@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cstui.calibration import FLAG_Z_DEFAULT, Touch, calibrate, compare, flag_z_of, sample, t_quantile
 from cstui.cli import cli

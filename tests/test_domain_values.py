@@ -12,8 +12,8 @@ from decimal import Decimal as _D
 import pytest
 from hypothesis import given
 from hypothesis import given as _given
-from hypothesis import strategies as st
 from hypothesis import strategies as _st
+from hypothesis import strategies as st
 
 from cstui.domain import Period, PeriodError, ValueProblem, months_between
 from cstui.domain.values import format_number, parse_count, parse_money, parse_rate

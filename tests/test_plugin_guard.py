@@ -221,8 +221,8 @@ def test_guarded_models_keep_their_type_signature_and_pickle(site):
 
 def test_project_errors_pass_through_the_guard(site, tmp_path):
     """A model's own refusals (a bad card, a bad scheme) keep their type and exit code."""
-    from cstui.engine.replay import CardValueError
     from cstui.domain import Scorecard
+    from cstui.engine.replay import CardValueError
 
     scheme = load_scheme("star-levels")
     employee = Employee("E1", "A", "T1", "agent", date(2024, 1, 1), scheme="star-levels", level="2-star")

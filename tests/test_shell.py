@@ -12,7 +12,8 @@ import os
 import pwd
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cstui.errors import EXIT_REFUSED
 from cstui.shell import ShellRefused, check_allowed, requested_words, trust_login

@@ -13,7 +13,15 @@ from cstui.domain import Period
 from cstui.engine.model import DocumentModel
 from cstui.schemes import load_scheme
 from cstui.testing import (
-    assert_model_contract, assert_result, card, cards, employee, grade, history, month, override,
+    assert_model_contract,
+    assert_result,
+    card,
+    cards,
+    employee,
+    grade,
+    history,
+    month,
+    override,
 )
 
 Failed = pytest.fail.Exception

@@ -12,14 +12,14 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cstui.cli import cli
 from cstui.domain import Period
 from cstui.schemes import load_scheme
 from cstui.store import Store
 from cstui.whatif import WHATIF_COLUMNS, param_diff, whatif, whatif_periods
-
 from test_batch import build_company
 
 VARIANTS = {

@@ -84,7 +84,7 @@ def _values(conn, staff, rnd: random.Random) -> None:
         elif scheme == "ecommerce-kpi":
             for month in rnd.sample(months, 6):
                 _set(conn, employee_id, month, {k: rnd.choice(v) for k, v in SHOP_EDGES.items()})
-    for team, ids in by_team.items():  # ties: a few of each team share the last month's card
+    for ids in by_team.values():  # ties: a few of each team share the last month's card
         rows = conn.execute("SELECT metric, value FROM scorecard_values WHERE employee_id = ? AND period = ?",
                             (ids[0], months[-1])).fetchall()
         for employee_id in ids[1:4]:

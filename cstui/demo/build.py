@@ -159,7 +159,7 @@ def _moves(store: Store, people: list[Person], window: Window) -> None:
 
 
 def _override(store: Store, people: list[Person], window: Window) -> None:
-    if OVERRIDE_MONTHS_AGO >= len(window.months) or not any(p.employee.id == OVERRIDE_ID and p.script for p in people):
+    if len(window.months) <= OVERRIDE_MONTHS_AGO or not any(p.employee.id == OVERRIDE_ID and p.script for p in people):
         return
     month = window.end.shift(-OVERRIDE_MONTHS_AGO)
     store.add_override(Override(OVERRIDE_ID, month, OVERRIDE_LEVEL, OVERRIDE_REASON, store.login))

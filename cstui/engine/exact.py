@@ -19,9 +19,9 @@ rounding: three months at 109.995% are below 110%, a 3-month average of 80.0033 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
-from typing import Iterable
 
 from cstui.domain.values import format_number
 

@@ -6,10 +6,11 @@ Numbers come from the scheme's ``[[grade_bands]]``, ``[pay_float]`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain.values import format_number
 from cstui.engine.exact import side_text

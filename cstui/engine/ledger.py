@@ -7,9 +7,10 @@ into a :class:`Ledger` once per parameter dict, so scoring 100,000 cards stays c
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain.types import Incident
 from cstui.domain.values import MAX_COUNT, ValueProblem, format_number, parse_decimal

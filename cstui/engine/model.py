@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, ClassVar
 from cstui.domain import Employee, Incident, Override, Period, Result, Scorecard
 
 if TYPE_CHECKING:
-    from cstui.engine.params_schema import Table
     from cstui.engine.cards import CardProblem
+    from cstui.engine.params_schema import Table
     from cstui.engine.protocol import Problems
     from cstui.engine.protocol import SchemeView as Scheme
 

@@ -26,9 +26,10 @@ import difflib
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Callable, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 SHOWN_CHARS = 40  # a value quoted in a message is cut here: a problem line stays one line
 

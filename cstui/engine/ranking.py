@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from decimal import Decimal
-from typing import Hashable, Mapping
 
 
 def competition_ranks(scores: Mapping[Hashable, Decimal | None]) -> dict[Hashable, int | None]:

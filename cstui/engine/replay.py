@@ -7,10 +7,11 @@ scorecards and the overrides, so the same data always gives the same answer.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
 from cstui.engine.cards import is_blank, parse_value, spec_plan

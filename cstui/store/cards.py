@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal
 
 from cstui.domain import Incident, Period, Scorecard
+from cstui.engine.cards import UNREADABLE
 from cstui.store import card_rows
 from cstui.store.codec import dumps, incident_from_row, incident_record, now
-from cstui.engine.cards import UNREADABLE
 from cstui.store.errors import Conflict, NotFound, StoreError
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month

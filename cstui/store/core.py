@@ -7,18 +7,24 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from cstui.store.pinyin import register as register_pinyin
 from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
 from cstui.store.codec import dumps, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
 from cstui.store.files import (
-    APPLICATION_ID, Busy, StorageFailure, create_file, quick_check, refuse_foreign, require_database_file, storage_error,
+    APPLICATION_ID,
+    Busy,
+    StorageFailure,
+    create_file,
+    quick_check,
+    refuse_foreign,
+    require_database_file,
+    storage_error,
 )
 from cstui.store.identity import USER_ROLES, User, current_login
 from cstui.store.migrations import SCHEMA_VERSION, migrate, schema_version
+from cstui.store.pinyin import register as register_pinyin
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -387,7 +387,7 @@ def m011_typed_scorecard_values(conn: sqlite3.Connection) -> None:
 
 
 def _convert_card_values(conn: sqlite3.Connection) -> None:
-    from cstui.store.card_rows import INSERT_VALUE, value_rows, stored_text
+    from cstui.store.card_rows import INSERT_VALUE, stored_text, value_rows
     from cstui.store.codec import card_values
 
     def rows():

@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from cstui.domain import Override, Period, PeriodError, Result
-from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
 from cstui.store.checkpoints import CheckpointsMixin
+from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
 from cstui.store.errors import PeriodClosed, StoreError
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from cstui.domain import STATUSES, Employee
-from cstui.store.codec import employee_from_row, employee_values, now
 from cstui.store.checkpoints import CheckpointsMixin
+from cstui.store.codec import employee_from_row, employee_values, now
 from cstui.store.errors import Conflict, NotFound, StoreError
 
 ORDER_COLUMNS = ("id", "name", "team", "role", "hire_date", "status", "login", "scheme", "level", "updated_at")

@@ -32,9 +32,9 @@ from cstui.clock import default_period
 from cstui.domain import Period
 from cstui.errors import EXIT_HANGUP, EXIT_OTHER, exit_code_for
 from cstui.store import Store
+from cstui.tui import crashlog
 from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
-from cstui.tui import crashlog
 from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
 from cstui.tui.i18n import lang_from_env, register
 from cstui.tui.screens.board import PeriodBoardScreen

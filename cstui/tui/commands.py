@@ -11,7 +11,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-
 # Textual's own defaults (focus next/previous, copy, the palette) are not cstui's commands.
 # Matched by action: a binding such as "ctrl+c,super+c" is split into one key per binding.
 _TEXTUAL_ACTIONS = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -34,7 +34,7 @@ def error_details(error: BaseException, context: str) -> str:
     """One log entry: when, where, and the traceback as Python prints it (no locals)."""
     from cstui import __version__
 
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
     trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     return f"--- {stamp} cstui {__version__}: {context}\n{trace}\n"
 

@@ -29,10 +29,10 @@ from typing import Any
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard
 from cstui.domain.values import format_number
+from cstui.engine import checks
 from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.bonus import bonus_for, load_bonus
 from cstui.engine.bonus import bounds as bonus_bounds
-from cstui.engine import checks
 from cstui.engine.exact import Mean, side_text, to_decimal
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table

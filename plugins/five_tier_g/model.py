@@ -26,13 +26,14 @@ from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import format_number
-from cstui.engine.replay import MonthState, month_span
 from cstui.engine.exact import Mean, side_text, to_decimal
+from cstui.engine.replay import MonthState, month_span
 from cstui.engine.tenure import complete_months
 from cstui.schemes import Problems
 
 # five-tier's monthly score, review thresholds and probation months are reused as they are
-from cstui_plugins.five_tier.model import PARAMS_SHAPE, FiveTier, TierParams, _Run as TierRun, _start, compile_params
+from cstui_plugins.five_tier.model import PARAMS_SHAPE, FiveTier, TierParams, _start, compile_params
+from cstui_plugins.five_tier.model import _Run as TierRun
 
 
 class GradeParams:

@@ -33,15 +33,14 @@ from cstui.engine import checks
 from cstui.engine.bands import BandTable, as_decimal
 from cstui.engine.bonus import bonus_for, load_bonus
 from cstui.engine.cards import CardProblem, is_blank, parse_value
-from cstui.engine.model import MetricSpec, MonthScore
-from cstui.engine.replay import MonthState, ReplayModel, parse_card
 from cstui.engine.exact import side_text
-from cstui.engine.weighted import load_blend
+from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
+from cstui.engine.replay import MonthState, ReplayModel, parse_card
+from cstui.engine.weighted import load_blend
 from cstui.schemes import Problems, Scheme
 
 from .items import CardItem, check_parts, load_items
-
 
 _ITEM = Table({
     "key": TEXT, "label": TEXT, "label_zh": TEXT, "kind": TEXT, "metric": TEXT, "self": TEXT,

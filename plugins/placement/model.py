@@ -12,20 +12,20 @@ placed, later cards change nothing: a manager's override moves the level.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard, ValueProblem
 from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value, value_problems
 from cstui.engine.model import MetricSpec, MonthScore
-from cstui.engine.replay import MonthState, ReplayModel, parse_card
 from cstui.engine.params_schema import NUMBER, TEXT, ArrayOf, MapOf, Table
+from cstui.engine.replay import MonthState, ReplayModel, parse_card
 from cstui.schemes import Problems, Scheme
 
 from .rules import PlacementRules, level_for, load_rules, placement_score
-
 
 _HARD = Table({"metric": TEXT, "label": TEXT, "options": MapOf(NUMBER, "choice"), "better": TEXT,
                "bands": checks.band_table("points").fields["bands"], "each": NUMBER, "max": NUMBER})

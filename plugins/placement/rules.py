@@ -24,6 +24,7 @@ from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table
 from cstui.engine.weighted import WeightedItem, load_items, weighted_total
 
+
 @dataclass(frozen=True, slots=True)
 class HardItem:
     metric: str

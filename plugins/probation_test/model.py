@@ -27,8 +27,8 @@ from cstui.domain.values import format_number, parse_date
 from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
-from cstui.engine.replay import MonthState, ReplayModel, parse_card
 from cstui.engine.params_schema import NUMBER, TEXT, Table
+from cstui.engine.replay import MonthState, ReplayModel, parse_card
 from cstui.schemes import Problems, Scheme
 
 FIELDS = ("theory", "practice", "typing")

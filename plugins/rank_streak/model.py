@@ -28,9 +28,9 @@ from cstui.domain.values import HUNDRED, format_number
 from cstui.engine import checks
 from cstui.engine.bands import as_decimal
 from cstui.engine.model import MetricSpec, MonthScore, TeamHistory
+from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
 from cstui.engine.ranking import competition_ranks
 from cstui.engine.replay import ReplayModel, parse_card
-from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
 from cstui.schemes import Problems, Scheme
 
 from .run import StreakRun

@@ -24,8 +24,8 @@ from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import HUNDRED, format_number
-from cstui.engine.bands import as_decimal
 from cstui.engine import checks
+from cstui.engine.bands import as_decimal
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.exact import side_text
 from cstui.engine.model import MetricSpec, MonthScore

@@ -10,13 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assistant_cards import P, card, emp, fill, inc
 from cstui.domain import Override, Scorecard
 from cstui.engine.ledger import LedgerProblem
 from cstui.engine.model import TeamHistory
 from cstui.plugins import get_registry
 from cstui.schemes import Problems, SchemeError, load_scheme
-
-from assistant_cards import P, card, emp, fill, inc
 
 SCHEME = load_scheme("assistant-class")
 MODEL = SCHEME.model

@@ -11,12 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant_cards import P, card, emp, fill, inc
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.schemes import load_scheme
 from cstui_plugins.assistant_class.checkpoint import CheckpointError
-
-from assistant_cards import P, card, emp, fill, inc
 
 SCHEME = load_scheme("assistant-class")
 MODEL = SCHEME.model

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cstui.engine.grades import DismissalRule, check_grade_bands, check_pay_float, compile_grading, dismissal_reasons, grade_of, pay_float
+from cstui.engine.grades import (
+    DismissalRule,
+    check_grade_bands,
+    check_pay_float,
+    compile_grading,
+    dismissal_reasons,
+    grade_of,
+    pay_float,
+)
 from cstui.schemes import Problems, load_scheme
 
 SCHEME = load_scheme("assistant-class")

@@ -10,11 +10,10 @@ from decimal import Decimal as D
 
 import pytest
 
+from assistant_cards import P, card, emp, fill
 from cstui.domain import Employee, Incident, Period, Scorecard
 from cstui.engine.model import TeamHistory
 from cstui.schemes import load_scheme
-
-from assistant_cards import P, card, emp, fill
 
 STARS = load_scheme("star-levels")
 FIVE = load_scheme("five-tier")

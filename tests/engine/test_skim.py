@@ -138,11 +138,11 @@ def test_skim_gives_the_references_results_traces_states_and_timelines(name, dat
     for period in MONTHS[1:] + QUARTERS:
         for history in histories(employees, cards, overrides, period, checkpoint_month, fast):
             for explain in (True, False):
-                fast_results, slow_results = both(model, lambda: model.grade(scheme, history, period, explain=explain))
+                fast_results, slow_results = both(model, lambda h=history, p=period, x=explain: model.grade(scheme, h, p, explain=x))
                 assert fast_results == slow_results, (period, explain)
-            fast_applied, slow_applied = both(model, lambda: model.grade_and_checkpoint(scheme, history, period))
+            fast_applied, slow_applied = both(model, lambda h=history, p=period: model.grade_and_checkpoint(scheme, h, p))
             assert fast_applied == slow_applied, period
-            timelines = both(model, lambda: model.levels(scheme, history, period))
+            timelines = both(model, lambda h=history, p=period: model.levels(scheme, h, p))
             assert timelines[0] == timelines[1], period
 
 

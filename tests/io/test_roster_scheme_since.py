@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cstui.domain import Period
 from cstui.errors import InvalidData
 from cstui.io.imports import import_roster, import_scorecards
-from cstui.domain import Period
 from cstui.schemes import catalog
 from cstui.store import PeriodClosed
 

@@ -2,8 +2,7 @@ import sqlite3
 
 import pytest
 
-from cstui.store import SCHEMA_VERSION, Store, StoreError
-from cstui.store import migrations
+from cstui.store import SCHEMA_VERSION, Store, StoreError, migrations
 from cstui.store.files import APPLICATION_ID
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
@@ -124,9 +123,8 @@ def test_duplicate_incidents_of_an_older_file_are_kept_as_copies(db_path):
         stored = store.conn.execute("SELECT points, copy FROM incidents ORDER BY id").fetchall()
         assert stored == [("-3", 1), ("-3", 2), ("-3", 3), (None, 1), (None, 2)]
         assert len(store.incidents("1001", "2026-10")) == 5
-        with pytest.raises(StoreError, match="refused the change"):
-            with store.write():
-                store.conn.execute(row, (None,))  # copy 1 of a key that has one: the unique key refuses it
+        with pytest.raises(StoreError, match="refused the change"), store.write():
+            store.conn.execute(row, (None,))  # copy 1 of a key that has one: the unique key refuses it
 
 
 VIEWS = {"results_view", "scorecards_view"}
@@ -206,7 +204,7 @@ def test_scorecards_view_has_a_row_per_metric_with_its_exact_number(db_path):
 
 def write_card_rows(conn, employee_id: str, month: str, values: dict[str, str]) -> None:
     """The card's rows as the store writes them (value as typed, its exact number), through no check."""
-    from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
+    from cstui.store.card_rows import INSERT_VALUE, value_rows
 
     conn.execute("DELETE FROM scorecard_values WHERE employee_id = ? AND period = ?", (employee_id, month))
     conn.execute("INSERT OR IGNORE INTO scorecards (employee_id, period, version) VALUES (?, ?, 1)", (employee_id, month))

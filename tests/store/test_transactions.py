@@ -2,8 +2,7 @@ import sqlite3
 
 import pytest
 
-from cstui.store import NotFound, Store, StoreError
-from cstui.store import roster
+from cstui.store import NotFound, Store, StoreError, roster
 
 
 def table_count(store: Store, table: str) -> int:
@@ -58,12 +57,11 @@ def test_import_refuses_a_repeated_id(store, new_employee):
 
 def test_write_rolls_back_changes_and_their_audit_rows(store, new_employee):
     audit_before = table_count(store, "audit")
-    with pytest.raises(RuntimeError):
-        with store.write():
-            store.add_team("T9", "Nine")
-            store.add_employee(new_employee("9001", team="T9"))
-            assert table_count(store, "audit") == audit_before + 2  # audit joins the same transaction
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.write():
+        store.add_team("T9", "Nine")
+        store.add_employee(new_employee("9001", team="T9"))
+        assert table_count(store, "audit") == audit_before + 2  # audit joins the same transaction
+        raise RuntimeError("boom")
     assert table_count(store, "audit") == audit_before
     assert table_count(store, "employees") == 5
     assert "T9" not in [t["id"] for t in store.teams()]
@@ -73,10 +71,9 @@ def test_nested_write_joins_the_outer_transaction(store, new_employee, open_as):
     other = open_as("alice")
     with store.write():
         store.add_team("T8", "Eight")
-        with pytest.raises(StoreError):
-            with store.write():  # inner failure undoes only the inner part
-                store.add_team("T7", "Seven")
-                store.add_employee(new_employee("1001"))  # already exists
+        with pytest.raises(StoreError), store.write():  # inner failure undoes only the inner part
+            store.add_team("T7", "Seven")
+            store.add_employee(new_employee("1001"))  # already exists
         assert "T8" not in [t["id"] for t in other.teams()]  # not committed yet
     ids = [t["id"] for t in other.teams()]
     assert "T8" in ids and "T7" not in ids
@@ -86,10 +83,8 @@ def test_write_takes_the_lock_at_begin(store, open_as):
     """BEGIN IMMEDIATE: a second writer is refused at once, not halfway through its changes."""
     other = open_as("alice")
     other.conn.execute("PRAGMA busy_timeout = 0")
-    with store.write():
-        with pytest.raises(StoreError, match="busy"):
-            with other.write():
-                pass
+    with store.write(), pytest.raises(StoreError, match="busy"), other.write():
+        pass
     with other.write():
         other.add_team("T5", "Five")
 

@@ -12,7 +12,6 @@ import pytest
 
 from cstui.domain import Employee, Incident, Period
 from cstui.store import Store
-
 from race_support import race
 
 MONTH = "2026-10"

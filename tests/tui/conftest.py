@@ -24,9 +24,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pilot_support import settle
 
 from cstui.domain import Employee, Incident, Period
+from pilot_support import settle
 
 TODAY = "2026-11-15"
 

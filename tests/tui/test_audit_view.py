@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle
-from screens_support import screen_app
 
 from cstui.store import Store
 from cstui.tui.screens.audit import AuditScreen, CardHistoryModal
 from cstui.tui.screens.roster import RosterScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 STAMP = "2026-11-14T09:30:00Z"
 

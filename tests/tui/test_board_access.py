@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from pilot_support import settle
-from screens_support import screen_app
-
 from cstui.domain import Period, Result
 from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.history import HistoryScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def board(company_db, **kwargs):

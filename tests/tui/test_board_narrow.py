@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pilot_support import settle
-from screens_support import screen_app
 from textual.widgets import DataTable
 
 from cstui.domain import Incident
 from cstui.store import Store
 from cstui.tui.screens.board import PeriodBoardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def board(company_db, **kwargs):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pilot_support import settle
-from screens_support import screen_app
-
 from cstui.store import Store
 from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.screens.board import PeriodBoardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def board(company_db, **kwargs):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle
-from screens_support import screen_app
 
 from cstui.tui.screens.board import PeriodBoardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def board(company_db, **kwargs):

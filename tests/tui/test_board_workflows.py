@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pilot_support import settle
-from screens_support import screen_app
-
 from cstui.plugins import get_registry
 from cstui.store import Store
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.history import HistoryScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def board(company_db, **kwargs):

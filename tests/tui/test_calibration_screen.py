@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
@@ -12,6 +11,7 @@ from cstui.domain import Period
 from cstui.schemes import load_scheme
 from cstui.store import Store
 from cstui.tui.screens.calibration import CalibrationScreen
+from pilot_support import settle
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ and blocks Apply until it is corrected.
 
 from __future__ import annotations
 
-from gate_support import write_values_text_behind_the_gate
-from pilot_support import settle
-from screens_support import screen_app
-
 from cstui.store import Store
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
+from gate_support import write_values_text_behind_the_gate
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def stored(company_db, employee_id, month="2026-10"):

@@ -6,13 +6,13 @@ from __future__ import annotations
 import stat
 
 import pytest
-from pilot_support import settle
 from textual.widgets import Input
 
 from cstui.store import StoreError
 from cstui.tui import crashlog
 from cstui.tui.screens.roster import RosterScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
 
 SECRET = "Zed Secretworth 秘密"  # stands for another employee's data inside an exception
 

@@ -4,10 +4,10 @@ help modal lists cstui's own keys only."""
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle
 from textual.widgets._footer import FooterKey
 
 from cstui.tui.widgets.footer import KeysFooter
+from pilot_support import settle
 
 
 def footer_keys(app) -> list[FooterKey]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from cstui.tui.screens.history import HistoryScreen
 from pilot_support import settle
 from screens_support import screen_app
-
-from cstui.tui.screens.history import HistoryScreen
 
 
 def history(company_db, employee_id, **kwargs):

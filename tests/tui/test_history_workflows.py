@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pilot_support import settle
-from screens_support import screen_app
-
 from cstui.store import Store
 from cstui.tui.modals.override import OverrideModal
 from cstui.tui.screens.history import HistoryScreen, bar_chart
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def history(company_db, employee_id, **kwargs):

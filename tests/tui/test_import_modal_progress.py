@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pilot_support import settle
-
 from cstui.tui.modals.roster_import import RosterImport
+from pilot_support import settle
 
 ROWS = 300
 

@@ -4,12 +4,12 @@ text field and are then not claimed by the footer, help or palette (F1 opens hel
 
 from __future__ import annotations
 
-from pilot_support import settle
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from cstui.tui.commands import binding_rows
 from cstui.tui.widgets.footer import KeysFooter
-from textual.widgets._footer import FooterKey
+from pilot_support import settle
 
 
 def footer_actions(app) -> set[str]:

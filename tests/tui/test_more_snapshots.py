@@ -6,12 +6,12 @@ history."""
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle
-from screens_support import screen_app
 
 from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.history import HistoryScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 LANGS = pytest.mark.parametrize("lang", ["en", "zh"])
 SIZE = (80, 24)

@@ -3,13 +3,9 @@
 
 from __future__ import annotations
 
-from pilot_support import settle
-
 from cstui.tui.modals.employee_form import EmployeeForm
 from cstui.tui.screens.scorecard import ScorecardScreen
-
-
-
+from pilot_support import settle
 
 
 async def add_hire(pilot) -> None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import asyncio
 
-from pilot_support import settle
-from screens_support import screen_app
-
 from cstui.domain import Period
 from cstui.store import Store
 from cstui.store.timeline import Assignment
 from cstui.tui.modals.employee_form import EmployeeForm
 from cstui.tui.screens.history import HistoryScreen, Stretch, stretches_of
 from cstui.tui.screens.roster import RosterScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 WITHIN_S = 60  # a Pilot run takes a few seconds even under load; a hang takes forever
 SUPERVISOR_CARD = {"appearance_violations": "1", "complaints": "3", "complaint_lapses": "0", "team_average": "88", "suggestions": "80"}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle
 from rich.console import Console
 
 from cstui.schemes import catalog
 from cstui.tui.screens.schemes import describe
+from pilot_support import settle
 
 
 def render_text(renderable) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from pilot_support import settle
-from screens_support import screen_app
 
 from cstui.store import Store
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def scorecard(company_db, employee_id, **kwargs):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pilot_support import settle
-from screens_support import screen_app
-
 from cstui.store import Store
 from cstui.tui.modals.conflict import ConflictModal
 from cstui.tui.modals.unsaved import UnsavedModal
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 
 def scorecard(company_db, employee_id, **kwargs):

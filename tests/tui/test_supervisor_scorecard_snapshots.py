@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pilot_support import settle
-from screens_support import screen_app
 
 from cstui.domain import Employee
 from cstui.store import Store
 from cstui.tui.screens.scorecard import ScorecardScreen
+from pilot_support import settle
+from screens_support import screen_app
 
 CARD = {"appearance_violations": "1", "complaints": "3", "complaint_lapses": "1", "team_average": "86.5", "suggestions": "80"}
 

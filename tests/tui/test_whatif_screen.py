@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from pilot_support import settle
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from cstui.domain import Period
@@ -13,6 +12,7 @@ from cstui.schemes import load_scheme
 from cstui.store import Store
 from cstui.tui.screens.whatif import WhatIfModal, WhatIfScreen
 from cstui.whatif import whatif, whatif_periods
+from pilot_support import settle
 
 PROPOSAL = 'name = "star-levels"\nextends = "star-levels"\nversion = "acme-1"\n[review]\npromote_at = 130\ndemote_below = 130\n'
 

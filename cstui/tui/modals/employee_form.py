@@ -13,14 +13,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
-
-from rich.cells import cell_len
 
 from cstui.domain import ROLES, STATUSES, Employee, Period
 from cstui.domain.period import PeriodError
