@@ -17,7 +17,7 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
     def history_teams(self, scheme: str, teams: Iterable[str] | None = None) -> list[str]:
         """The visible teams with employees on ``scheme`` now or for some months (optionally
         limited to ``teams``)."""
-        scope, params = self._team_scope("team")
+        scope, params = self._team_scope("team", "id")
         on_scheme = "(scheme = ?1 OR id IN (SELECT employee_id FROM scheme_assignments WHERE scheme = ?1))"
         sql = f"SELECT DISTINCT team FROM employees WHERE {on_scheme} AND {scope}"
         if teams is not None:
@@ -171,7 +171,7 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
     def _member_stretches(self, scheme: str, period: Period, ids: list[str], checkpoints: dict) -> tuple[dict[str, TeamHistory], dict[str, str], dict[str, Window]]:
         """The visible ones of ``ids`` on ``scheme`` during ``period``, each as their stretch on it
         starts (its level): their empty histories by team, their teams and their stretches."""
-        scope, params = self._team_scope("team")
+        scope, params = self._team_scope("team", "id")
         rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope} ORDER BY team, id", [*ids, *params])
         lines = self._timelines(ids)
         histories: dict[str, TeamHistory] = {}

@@ -466,6 +466,33 @@ def _add_unknown_teams(conn: sqlite3.Connection) -> None:
     conn.executemany(INSERT_CHAINED, chained(conn, audit))
 
 
+@migration
+def m013_sign_offs(conn: sqlite3.Connection) -> None:
+    """Agents' sign-offs of their graded results: a confirmation, or a dispute with a reason
+    that a supervisor answers (accepted or rejected, with a reason). Rows are history: the
+    latest row of an employee and period is their sign-off now (cstui.store.signoff)."""
+    _run(
+        conn,
+        """
+        CREATE TABLE sign_offs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            period TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('confirm', 'dispute')),
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'open', 'accepted', 'rejected')),
+            reason TEXT,
+            signed_by TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            answer TEXT,
+            answered_by TEXT,
+            answered_at TEXT
+        );
+        CREATE INDEX idx_sign_offs_employee ON sign_offs(employee_id, period);
+        CREATE INDEX idx_sign_offs_open ON sign_offs(period, status)
+        """,
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
