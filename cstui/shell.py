@@ -30,6 +30,7 @@ ALLOWED_COMMANDS = {
     ("user", "list"), ("user", "add"),
     ("scheme", "show"), ("schemes",), ("check",), ("audit",),
     ("employee", "assign"), ("employee", "timeline"), ("place",),
+    ("results",), ("confirm",), ("dispute", "list"), ("dispute", "open"), ("dispute", "answer"),
 }
 BATCH_VALUE_OPTIONS = {"--scheme", "--period", "--team", "--format"}  # not --jobs: workers are cstui's choice here
 BATCH_FLAGS = {"--explain", "--apply"}
@@ -90,7 +91,8 @@ def check_allowed(words: list[str]) -> None:
     command = next((c for c in ALLOWED_COMMANDS if tuple(words[: len(c)]) == c), None)
     if command is None:
         raise ShellRefused(f"'{shlex.join(words[:2])}' is not a command cstui allows here; "
-                           "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place")
+                           "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, "
+                           "results, confirm, dispute")
     _check_arguments(command, words[len(command):])
 
 

@@ -470,10 +470,22 @@ def _add_unknown_teams(conn: sqlite3.Connection) -> None:
 def m013_sign_offs(conn: sqlite3.Connection) -> None:
     """Agents' sign-offs of their graded results: a confirmation, or a dispute with a reason
     that a supervisor answers (accepted or rejected, with a reason). Rows are history: the
-    latest row of an employee and period is their sign-off now (cstui.store.signoff)."""
+    latest row of an employee and period is their sign-off now (cstui.store.signoff).
+
+    ``users.role`` admits ``agent``: SQLite cannot change a CHECK, so the table is rebuilt
+    (no other table references it; its rows are copied as they are).
+    """
     _run(
         conn,
         """
+        CREATE TABLE users_m013 (
+            login TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'supervisor', 'viewer', 'agent')),
+            teams TEXT NOT NULL DEFAULT '[]'
+        );
+        INSERT INTO users_m013 (login, role, teams) SELECT login, role, teams FROM users;
+        DROP TABLE users;
+        ALTER TABLE users_m013 RENAME TO users;
         CREATE TABLE sign_offs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             employee_id TEXT NOT NULL REFERENCES employees(id),
