@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +10,6 @@ import pytest
 
 from cstui.domain import Employee, Period, Result
 from cstui.store import Store
-
 from race_support import race
 
 MONTH = "2026-10"
