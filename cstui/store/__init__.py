@@ -7,7 +7,7 @@
 - money and scores are TEXT decimals; scorecard values are the raw strings as typed.
 """
 
-from cstui.store.errors import AccessDenied, ChangedMeanwhile, Conflict, DisputesOpen, NotFound, PeriodClosed, SignOffRefused, StoreError
+from cstui.store.errors import AccessDenied, ChangedMeanwhile, Conflict, NotFound, PeriodClosed, StoreError
 from cstui.store.files import Busy, NoDatabase, NotOurs, StorageFailure
 from cstui.store.identity import USER_ROLES, User, current_login, os_login, resolve_db_path
 from cstui.store.migrations import SCHEMA_VERSION
@@ -20,12 +20,10 @@ __all__ = [
     "Busy",
     "ChangedMeanwhile",
     "Conflict",
-    "DisputesOpen",
     "NoDatabase",
     "NotOurs",
     "NotFound",
     "PeriodClosed",
-    "SignOffRefused",
     "Store",
     "StorageFailure",
     "StoreError",

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from cstui.domain import Period, Result
-from cstui.store import AccessDenied, DisputesOpen, SignOffRefused, StoreError
+from cstui.store import AccessDenied, StoreError
+from cstui.store.errors import DisputesOpen, SignOffRefused
 from cstui.store.codec import now
 
 MONTH = "2026-10"
