@@ -12,8 +12,8 @@ import pytest
 
 from cstui.domain import Period, Result
 from cstui.store import AccessDenied, StoreError
-from cstui.store.errors import DisputesOpen, SignOffRefused
 from cstui.store.codec import now
+from cstui.store.errors import DisputesOpen, SignOffRefused
 
 MONTH = "2026-10"
 
