@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from pilot_support import settle
 
 from cstui.store import Store
+from pilot_support import settle
 
 
 @pytest.fixture
