@@ -4,14 +4,17 @@ only with a manager's reason. Everything audited."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cstui.domain import Period, Result
-from cstui.store import AccessDenied, StoreError
+from cstui.store import AccessDenied, Store, StoreError
 from cstui.store.codec import now
 from cstui.store.errors import DisputesOpen, SignOffRefused
 
@@ -169,3 +172,40 @@ def test_a_period_closes_once_every_dispute_is_answered(company, open_as):
     assert company.period_status(MONTH) == "closed"
     with pytest.raises(Exception, match="closed"):
         open_as("bob").confirm_result(MONTH, window())
+
+
+# a store write per example: a tenth of the fuzz budget (200 at the default 2000)
+WINDOW_EXAMPLES = max(1, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")) // 10)
+
+
+def test_the_window_boundary_holds_for_any_length_and_day(db_path, new_employee):
+    """Signing is taken exactly when today <= the day of the apply + window_days, for either kind."""
+    store = Store.open(db_path, login="alice", create=True)
+    store.add_team("T1", "Team one")
+    store.add_employee(new_employee("1001", login="ann"))
+    store.add_user("ann", "agent")
+    store.record_results([result("1001")])
+    ann = Store.open(db_path, login="ann")
+    applied = date.fromisoformat(now()[:10])
+
+    @settings(max_examples=WINDOW_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(days=st.integers(0, 60), after=st.integers(-3, 70), dispute=st.booleans())
+    def check(days, after, dispute):
+        os.environ["CSTUI_TODAY"] = (applied + timedelta(days=after)).isoformat()
+        sign = (lambda: ann.open_dispute(MONTH, "why", window(days))) if dispute else (lambda: ann.confirm_result(MONTH, window(days)))
+        try:
+            sign()
+            taken = True
+        except SignOffRefused as refused:
+            taken = False
+            assert "window" in str(refused)
+        finally:
+            ann.conn.execute("DELETE FROM sign_offs")  # each example starts unsigned (autocommit)
+        assert taken == (after <= days)
+
+    try:
+        check()
+    finally:
+        os.environ.pop("CSTUI_TODAY", None)
+        ann.close()
+        store.close()
