@@ -452,15 +452,16 @@ def period_list(ctx, as_json):
 
 @period_group.command("close")
 @click.argument("period")
+@click.option("--reason", default=None, help="Close although agents' disputes are still open (kept and audited).")
 @click.pass_context
-def period_close(ctx, period):
-    """Lock PERIOD: its scorecards and incidents can no longer change."""
+def period_close(ctx, period, reason):
+    """Lock PERIOD: its scorecards and incidents can no longer change (refused while disputes are open, without --reason)."""
     from cstui.domain import Period
     from cstui.plugins import get_registry
 
     p = Period.parse(period)
     with _open_store(ctx) as store:
-        store.close_period(p)
+        store.close_period(p, reason)
         registry = get_registry()
         registry.notify_period_closed(str(store.path), str(p), store.user.login)
         for err in registry.errors:
@@ -520,7 +521,7 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("login")
-@click.option("--role", required=True, type=click.Choice(["admin", "manager", "supervisor", "viewer"]), help="admin (users, everything), manager (all teams), supervisor (own teams) or viewer (read only).")
+@click.option("--role", required=True, type=click.Choice(["admin", "manager", "supervisor", "viewer", "agent"]), help="admin (users, everything), manager (all teams), supervisor (own teams), viewer (read only) or agent (the employee whose roster login is LOGIN: their own results, confirm or dispute).")
 @click.option("--team", "teams", multiple=True, help="A team the user works on (repeatable).")
 @click.pass_context
 def user_add(ctx, login, role, teams):
@@ -621,4 +622,5 @@ from cstui import (  # noqa: E402, F401, I001
     cli_plugin_kit,  # plugin new
     cli_calibration,  # calibration
     cli_web,  # web, web-token, web-session
+    cli_signoff,  # results, confirm, dispute
 )

@@ -44,6 +44,7 @@ def generic_shapes() -> dict[str, Any]:
         "label": TEXT, "label_zh": TEXT, "description": TEXT,
         "levels": ArrayOf(level), "metrics": MapOf(metric, "metric key"),
         "calibration": Table({"flag_z": NUMBER}),  # read by cstui.calibration, whatever the model
+        "sign_off": Table({"window_days": NUMBER}),  # days after an apply an agent may confirm or dispute (cstui.store.signoff)
         # grade quotas per team, for any model whose results carry grades (cstui.engine.distribution)
         "distribution": Table({"max": MapOf(NUMBER, "grade or span"), "min": MapOf(NUMBER, "grade or span"), "enforce": FLAG}),
     })

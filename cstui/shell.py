@@ -31,6 +31,7 @@ ALLOWED_COMMANDS = {
     ("scheme", "show"), ("schemes",), ("check",), ("audit",),
     ("employee", "assign"), ("employee", "timeline"), ("place",),
     ("web-token",),  # a link to the TUI in a browser, for this key's login (cstui web, docs/deploy.md)
+    ("results",), ("confirm",), ("dispute", "list"), ("dispute", "open"), ("dispute", "answer"),
 }
 BATCH_VALUE_OPTIONS = {"--scheme", "--period", "--team", "--format"}  # not --jobs: workers are cstui's choice here
 BATCH_FLAGS = {"--explain", "--apply"}
@@ -91,7 +92,8 @@ def check_allowed(words: list[str]) -> None:
     command = next((c for c in ALLOWED_COMMANDS if tuple(words[: len(c)]) == c), None)
     if command is None:
         raise ShellRefused(f"'{shlex.join(words[:2])}' is not a command cstui allows here; "
-                           "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, web-token")
+                           "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, "
+                           "web-token, results, confirm, dispute")
     _check_arguments(command, words[len(command):])
 
 

@@ -33,6 +33,7 @@ NOT_USER_ERRORS = {
 # are allowed only where listed (file, class): anything new must be a CstuiError or named here.
 OUTSIDE_RAISES = {
     ("cstui/cli.py", "UsageError"): "click's own: click prints it and exits 2 (usage)",
+    ("cstui/cli_signoff.py", "UsageError"): "click's own: neither --accept nor --reject given, exit 2 (usage)",
     ("cstui/cli.py", "Exit"): "click's own: an exit with an explicit documented code",
     ("cstui/tui/app.py", "SystemExit"): "the TUI's end, with exit_code_for() or the app's return code",
     ("cstui/__init__.py", "AttributeError"): "module __getattr__ protocol",
@@ -60,7 +61,7 @@ EXPECTED_CODES = {
     "InvalidData": 3, "SchemeError": 3, "ValueProblem": 3, "PeriodError": 3, "CardRefused": 3,
     "CardValueError": 3, "LedgerProblem": 3,
     "AccessDenied": 4, "ShellRefused": 4, "TokenRefused": 4, "ScaffoldRefused": 4, "PeriodClosed": 4, "ChangedMeanwhile": 4, "Conflict": 4,
-    "NotOurs": 4, "Occupied": 4, "ReportRefused": 4,
+    "NotOurs": 4, "Occupied": 4, "ReportRefused": 4, "SignOffRefused": 4, "DisputesOpen": 4,
     "NoDatabase": 2, "Busy": 5, "StorageFailure": 6, "OutputClosed": 141,
     "StoreError": 1, "NotFound": 1, "DemoRefused": 1, "ReportNotWritten": 1,
 }

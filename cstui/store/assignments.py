@@ -68,7 +68,7 @@ class AssignmentsMixin(CardsMixin):
         ``month``) whose timeline puts that month on ``scheme``."""
         if month is None:
             return super().scheme_members(scheme)
-        scope, params = self._team_scope("team")
+        scope, params = self._team_scope("team", "id")
         sql = (
             f"SELECT id, team FROM employees WHERE {scope} AND "
             "(scheme = ? OR id IN (SELECT employee_id FROM scheme_assignments WHERE scheme = ?))"

@@ -68,7 +68,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         )
         if row is None:
             return 0, None
-        self._require_visible(row["team"], f"the scorecard of employee {employee_id}")
+        self._require_visible(row["team"], f"the scorecard of employee {employee_id}", employee_id)
         return row["version"], row["updated_by"]
 
     def save_scorecard(
@@ -199,7 +199,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         Scoped like :meth:`employees`: cards of teams this login may not see are left out,
         as are employees with no card that month.
         """
-        scope, params = self._team_scope("team")
+        scope, params = self._team_scope("team", "id")
         wanted = list(dict.fromkeys(employee_ids))
         sql = f"SELECT id FROM employees WHERE id IN (SELECT value FROM json_each(?)) AND {scope}"
         visible = [row[0] for row in self.conn.execute(sql, [dumps(wanted), *params])]
@@ -292,7 +292,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
     def incidents(self, employee_id: str, month: Period | str, include_deleted: bool = False) -> list[Incident]:
         month = as_month(month)
-        self._require_visible(self._employee_row(employee_id)["team"], f"incidents of employee {employee_id}")
+        self._require_visible(self._employee_row(employee_id)["team"], f"incidents of employee {employee_id}", employee_id)
         sql = "SELECT * FROM incidents WHERE employee_id = ? AND period = ?"
         if not include_deleted:
             sql += " AND deleted = 0"

@@ -160,7 +160,18 @@ class StoreCore:
                 f"login '{login}' has no role in {self.path}; ask an admin to run: "
                 f"cstui user add {login} --role supervisor --team T"
             )
-        return User(row["login"], row["role"], tuple(loads(row["teams"]) or ()))
+        employee = self._agent_employee(login) if row["role"] == "agent" else None
+        return User(row["login"], row["role"], tuple(loads(row["teams"]) or ()), employee)
+
+    def _agent_employee(self, login: str) -> str | None:
+        """The one employee whose roster login is ``login``; None when none or several have it
+        (an agent tied to two people would read both: they read nothing until the roster is fixed)."""
+        ids = [row[0] for row in self.conn.execute("SELECT id FROM employees WHERE login = ? LIMIT 2", (login,))]
+        return ids[0] if len(ids) == 1 else None
+
+    def login_employee(self) -> str | None:
+        """The employee whose roster login is this login (``cstui results --mine``), if exactly one."""
+        return self._agent_employee(self.login)
 
     def close(self) -> None:
         self.conn.close()
@@ -326,7 +337,7 @@ class StoreCore:
         row = self._one("SELECT team FROM employees WHERE id = ?", (employee_id,))
         if row is None:
             raise NotFound(f"no employee {employee_id!r}")
-        self._require_visible(row["team"], f"the history of employee {employee_id}")
+        self._require_visible(row["team"], f"the history of employee {employee_id}", employee_id)
         sql = (
             "SELECT a.* FROM audit a WHERE (a.entity = 'scorecards' AND a.key = ?) OR (a.entity = 'incidents' AND a.key IN "
             "(SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ? AND period = ?)) ORDER BY a.id DESC"
@@ -340,8 +351,17 @@ class StoreCore:
 
     # -- access: the ONE place where team scoping and role checks live -------------------------
 
-    def _team_scope(self, column: str = "team") -> tuple[str, list[str]]:
-        """A WHERE fragment limiting ``column`` to the teams this login may read."""
+    def _team_scope(self, column: str = "team", employee_column: str | None = None) -> tuple[str, list[str]]:
+        """A WHERE fragment limiting ``column`` to the teams this login may read.
+
+        An agent reads rows of their own employee only: ``employee_column`` names the employee id
+        of the rows; a read that names none gives an agent nothing (so a new read path is closed
+        to agents until it says whose rows it reads).
+        """
+        if self.user.is_agent:
+            if employee_column is None or self.user.employee is None:
+                return "1 = 0", []
+            return f"{employee_column} = ?", [self.user.employee]
         teams = self.user.visible_teams()
         if teams is None:
             return "1 = 1", []
@@ -349,7 +369,13 @@ class StoreCore:
             return "1 = 0", []
         return f"{column} IN ({', '.join('?' * len(teams))})", list(teams)
 
-    def _require_visible(self, team: str, what: str) -> None:
+    def _require_visible(self, team: str, what: str, employee_id: str | None = None) -> None:
+        """``team`` is visible to this login; an agent sees only what belongs to ``employee_id``
+        when that is their own employee (never a colleague's, never a whole team's)."""
+        if self.user.is_agent and employee_id is not None and employee_id == self.user.employee:
+            return
+        if self.user.is_agent:
+            raise AccessDenied(f"login '{self.login}' (agent) may see only their own records, not {what}")
         if not self.user.can_see(team):
             raise AccessDenied(f"login '{self.login}' ({self.user.role}) may not see {what} of team {team}")
 
@@ -377,9 +403,15 @@ class StoreCore:
             raise StoreError(f"role {role!r}: expected one of {', '.join(USER_ROLES)}")
         if role == "supervisor" and not teams:
             raise StoreError(f"supervisor '{login}' needs at least one team (--team T)")
+        if role == "agent" and teams:
+            raise StoreError(f"agent '{login}' reads only their own records: give no --team")
         user = User(login, role, tuple(dict.fromkeys(teams)))
         with self.write():
             self._require_admin("manage users")  # the role as it is now, read inside the write
+            if role == "agent" and self._agent_employee(login) is None:
+                raise StoreError(
+                    f"agent '{login}' must be the roster login of exactly one employee; set it with an import or the roster form first"
+                )
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is not None and before["role"] == "admin" and role != "admin":
                 self._require_another_admin(login)
@@ -414,9 +446,11 @@ class StoreCore:
             self._audit(action, "users", user.login, before, after)
 
     def users(self) -> list[User]:
+        """Every login and role; an agent sees only their own (a colleague's login is theirs)."""
+        where, params = ("WHERE login = ?", [self.login]) if self.user.is_agent else ("", [])
         return [
             User(row["login"], row["role"], tuple(loads(row["teams"]) or ()))
-            for row in self._rows("SELECT * FROM users ORDER BY login")
+            for row in self._rows(f"SELECT * FROM users {where} ORDER BY login", params)
         ]
 
     # -- teams ----------------------------------------------------------------------------------
@@ -440,7 +474,7 @@ class StoreCore:
         return after
 
     def teams(self) -> list[dict]:
-        scope, params = self._team_scope("id")
+        scope, params = self._team_scope("id")  # an agent reads no team's list
         return [dict(row) for row in self._rows(f"SELECT * FROM teams WHERE {scope} ORDER BY id", params)]
 
     def _ensure_teams(self, team_ids: set[str]) -> None:

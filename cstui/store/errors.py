@@ -54,3 +54,16 @@ class Conflict(StoreError):
             f"{entity} {key} {change} since you read it (your version {expected}, now {actual}); "
             "nothing was saved: reload and apply your change again"
         )
+
+
+class SignOffRefused(StoreError):
+    """An agent's confirmation or dispute that cannot be taken now: no graded result, its window
+    has passed, already confirmed, or a dispute still open; or an answer to a dispute already answered."""
+
+    exit_code = EXIT_REFUSED
+
+
+class DisputesOpen(StoreError):
+    """A period cannot be closed while its disputes are open, unless a manager gives a reason."""
+
+    exit_code = EXIT_REFUSED

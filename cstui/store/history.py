@@ -16,7 +16,10 @@ from cstui.store.timeline import TimelineReader, Window, timelines, window_on
 class HistoryMixin(TimelineReader, PeriodsMixin):
     def history_teams(self, scheme: str, teams: Iterable[str] | None = None) -> list[str]:
         """The visible teams with employees on ``scheme`` now or for some months (optionally
-        limited to ``teams``)."""
+        limited to ``teams``). None for an agent: a team's grading input holds their colleagues
+        (their level is the one recorded with their results)."""
+        if self.user.is_agent:
+            return []
         scope, params = self._team_scope("team")
         on_scheme = "(scheme = ?1 OR id IN (SELECT employee_id FROM scheme_assignments WHERE scheme = ?1))"
         sql = f"SELECT DISTINCT team FROM employees WHERE {on_scheme} AND {scope}"
@@ -114,7 +117,10 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
 
     def latest_checkpoint(self, scheme: str, fingerprint: str, team: str, until: Period | str) -> Checkpoint | None:
         """The team's latest checkpoint before ``until``'s first month under these parameters (what
-        :meth:`team_histories` resumes from), or None."""
+        :meth:`team_histories` resumes from), or None; None for an agent (a team's state holds
+        their colleagues': their own history replays from its start)."""
+        if self.user.is_agent:
+            return None
         self._require_visible(team, "the grading input")
         found = self._latest_checkpoint(scheme, fingerprint, team, str(as_period(until).months()[0]))
         return None if found is None else Checkpoint(Period.parse(found[0]), loads(found[1]))
@@ -171,7 +177,7 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
     def _member_stretches(self, scheme: str, period: Period, ids: list[str], checkpoints: dict) -> tuple[dict[str, TeamHistory], dict[str, str], dict[str, Window]]:
         """The visible ones of ``ids`` on ``scheme`` during ``period``, each as their stretch on it
         starts (its level): their empty histories by team, their teams and their stretches."""
-        scope, params = self._team_scope("team")
+        scope, params = self._team_scope("team", "id")
         rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope} ORDER BY team, id", [*ids, *params])
         lines = self._timelines(ids)
         histories: dict[str, TeamHistory] = {}

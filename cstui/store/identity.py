@@ -9,7 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
-USER_ROLES = ("admin", "manager", "supervisor", "viewer")
+USER_ROLES = ("admin", "manager", "supervisor", "viewer", "agent")
 DB_ENV = "CSTUI_DB"
 DB_FILENAME = "cstui.db"
 
@@ -73,12 +73,19 @@ class User:
     """A login's role in one database.
 
     admin and manager see and change every team; a supervisor sees and changes only
-    ``teams``; a viewer changes nothing and sees ``teams`` (every team when empty).
+    ``teams``; a viewer changes nothing and sees ``teams`` (every team when empty). An agent
+    changes nothing but their own sign-off and sees only ``employee``: the one employee whose
+    roster ``login`` is theirs (None when no employee, or more than one, has it: they see nothing).
     """
 
     login: str
     role: str
     teams: tuple[str, ...] = ()
+    employee: str | None = None
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role == "agent"
 
     @property
     def is_manager(self) -> bool:
@@ -94,11 +101,13 @@ class User:
         return self.is_manager or (self.role == "viewer" and not self.teams)
 
     def visible_teams(self) -> tuple[str, ...] | None:
-        """The teams this login may read; None means every team."""
+        """The teams this login may read; None means every team (an agent reads no whole team)."""
+        if self.is_agent:
+            return ()
         return None if self.sees_all_teams else self.teams
 
     def can_see(self, team: str) -> bool:
-        return self.sees_all_teams or team in self.teams
+        return not self.is_agent and (self.sees_all_teams or team in self.teams)
 
     def can_write(self, team: str) -> bool:
         if self.is_manager:

@@ -492,6 +492,45 @@ def m013_web_tokens(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m014_sign_offs(conn: sqlite3.Connection) -> None:
+    """Agents' sign-offs of their graded results: a confirmation, or a dispute with a reason
+    that a supervisor answers (accepted or rejected, with a reason). Rows are history: the
+    latest row of an employee and period is their sign-off now (cstui.store.signoff).
+
+    ``users.role`` admits ``agent``: SQLite cannot change a CHECK, so the table is rebuilt
+    (no other table references it; its rows are copied as they are).
+    """
+    _run(
+        conn,
+        """
+        CREATE TABLE users_m014 (
+            login TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'supervisor', 'viewer', 'agent')),
+            teams TEXT NOT NULL DEFAULT '[]'
+        );
+        INSERT INTO users_m014 (login, role, teams) SELECT login, role, teams FROM users;
+        DROP TABLE users;
+        ALTER TABLE users_m014 RENAME TO users;
+        CREATE TABLE sign_offs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            employee_id TEXT NOT NULL REFERENCES employees(id),
+            period TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('confirm', 'dispute')),
+            status TEXT NOT NULL CHECK (status IN ('confirmed', 'open', 'accepted', 'rejected')),
+            reason TEXT,
+            signed_by TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            answer TEXT,
+            answered_by TEXT,
+            answered_at TEXT
+        );
+        CREATE INDEX idx_sign_offs_employee ON sign_offs(employee_id, period);
+        CREATE INDEX idx_sign_offs_open ON sign_offs(period, status)
+        """,
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

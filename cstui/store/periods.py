@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from cstui.domain import Override, Period, PeriodError, Result
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
-from cstui.store.errors import PeriodClosed, StoreError
+from cstui.store.errors import DisputesOpen, PeriodClosed, StoreError
 
 
 def as_period(p: Period | str) -> Period:
@@ -56,17 +56,35 @@ class PeriodsMixin(CheckpointsMixin):
     def periods(self) -> list[dict]:
         return [dict(row) for row in self._rows("SELECT * FROM periods ORDER BY period")]
 
-    def close_period(self, p: Period | str) -> None:
-        """Lock the period's scorecards, incidents and results (manager or admin)."""
+    def close_period(self, p: Period | str, reason: str | None = None) -> None:
+        """Lock the period's scorecards, incidents and results (manager or admin).
+
+        While agents' disputes of the period (or, for a quarter, of its months) are open it is
+        refused, unless a ``reason`` is given: it is kept with the period and audited.
+        """
         period = as_period(p)
+        reason = reason.strip() if reason and reason.strip() else None
         with self.write():
             self._require_manager(f"close period {period}")
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is not None and before["status"] == "closed":
                 raise StoreError(f"period {period} is already closed (by {before['closed_by']} at {before['closed_at']})")
-            after = {"period": str(period), "status": "closed", "closed_by": self.login, "closed_at": now(), "reason": None}
+            disputed = self._open_disputes(period)
+            if disputed and reason is None:
+                raise DisputesOpen(
+                    f"period {period} has {disputed} open dispute(s) (cstui dispute list --period {period}); "
+                    "answer them, or close it with --reason"
+                )
+            after = {"period": str(period), "status": "closed", "closed_by": self.login, "closed_at": now(), "reason": reason}
             self._put_period(after)
-            self._audit("close", "periods", str(period), dict(before) if before else None, after)
+            audited = after | {"open_disputes": disputed} if disputed else after
+            self._audit("close", "periods", str(period), dict(before) if before else None, audited)
+
+    def _open_disputes(self, period: Period) -> int:
+        """Open disputes of ``period``'s results (a quarter's own and its months')."""
+        periods = [str(period)] + ([str(m) for m in period.months()] if period.is_quarter else [])
+        sql = f"SELECT COUNT(*) FROM sign_offs WHERE status = 'open' AND period IN ({', '.join('?' * len(periods))})"
+        return self.conn.execute(sql, periods).fetchone()[0]
 
     def reopen_period(self, p: Period | str, reason: str) -> None:
         """Unlock a closed period; the reason is required and kept (manager or admin)."""
@@ -125,7 +143,7 @@ class PeriodsMixin(CheckpointsMixin):
         return override
 
     def overrides(self, employee_id: str | None = None) -> list[Override]:
-        scope, params = self._team_scope("e.team")
+        scope, params = self._team_scope("e.team", "e.id")
         sql = f"SELECT o.* FROM overrides o JOIN employees e ON e.id = o.employee_id WHERE {scope}"
         if employee_id is not None:
             sql += " AND o.employee_id = ?"
@@ -181,7 +199,7 @@ class PeriodsMixin(CheckpointsMixin):
 
     def results(self, period: Period | str, scheme: str | None = None, team: str | None = None) -> list[dict]:
         """Stored results of ``period``; score and pay_delta as Decimal, flags and trace as lists."""
-        scope, params = self._team_scope("r.team")
+        scope, params = self._team_scope("r.team", "r.employee_id")
         sql = f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.period = ?"
         params.append(str(as_period(period)))
         for column, value in (("r.scheme", scheme), ("r.team", team)):
@@ -206,7 +224,7 @@ class PeriodsMixin(CheckpointsMixin):
         ids = list(dict.fromkeys(employee_ids))
         if not ids:
             return {}
-        scope, params = self._team_scope("r.team")
+        scope, params = self._team_scope("r.team", "r.employee_id")
         sql = (
             "SELECT r.employee_id, r.period, r.level_after FROM results r "
             "JOIN employees e ON e.id = r.employee_id AND e.scheme = r.scheme "
@@ -226,7 +244,7 @@ class PeriodsMixin(CheckpointsMixin):
 
         ``employee_ids`` limits the read to those (a roster page); None reads every visible one.
         """
-        scope, params = self._team_scope("r.team")
+        scope, params = self._team_scope("r.team", "r.employee_id")
         wanted = [str(as_period(p)) for p in periods]
         sql = (
             "SELECT r.employee_id, r.period, r.level_before, r.level_after, r.recorded_at FROM results r "
@@ -244,7 +262,7 @@ class PeriodsMixin(CheckpointsMixin):
 
     def override_rows(self, employee_ids: Iterable[str] | None = None) -> list[dict]:
         """Overrides with when they were recorded (``created_at``), oldest first; scoped like :meth:`overrides`."""
-        scope, params = self._team_scope("e.team")
+        scope, params = self._team_scope("e.team", "e.id")
         sql = f"SELECT o.* FROM overrides o JOIN employees e ON e.id = o.employee_id WHERE {scope}"
         if employee_ids is not None:
             ids = list(dict.fromkeys(employee_ids))

@@ -29,7 +29,7 @@ class RatersMixin(StoreCore):
     def rated_cards(self, period: Period | str) -> list[RatedCard]:
         """Every visible scorecard of ``period``'s months with the login that saved it."""
         months = [str(m) for m in as_period(period).months()]
-        scope, params = self._team_scope("e.team")
+        scope, params = self._team_scope("e.team", "e.id")
         sql = (
             "SELECT s.employee_id, s.period, s.updated_by, v.metric, v.value FROM scorecards s "
             "JOIN employees e ON e.id = s.employee_id "
@@ -46,7 +46,7 @@ class RatersMixin(StoreCore):
     def rated_incidents(self, period: Period | str) -> list[Incident]:
         """Every visible incident (not deleted) of ``period``'s months, with its recorder."""
         months = [str(m) for m in as_period(period).months()]
-        scope, params = self._team_scope("e.team")
+        scope, params = self._team_scope("e.team", "e.id")
         sql = (
             "SELECT i.* FROM incidents i JOIN employees e ON e.id = i.employee_id "
             f"WHERE {scope} AND i.deleted = 0 AND i.period IN ({', '.join('?' * len(months))}) ORDER BY i.id"

@@ -35,7 +35,7 @@ class RosterMixin(CheckpointsMixin):
 
     def employee(self, id: str) -> Employee:
         row = self._employee_row(id)
-        self._require_visible(row["team"], f"employee {id}")
+        self._require_visible(row["team"], f"employee {id}", id)
         return employee_from_row(row)
 
     def add_employee(self, e: Employee) -> Employee:
@@ -89,7 +89,7 @@ class RosterMixin(CheckpointsMixin):
     # -- listing ------------------------------------------------------------------------------
 
     def _employee_where(self, team, scheme, status, search) -> tuple[str, list]:
-        scope, params = self._team_scope("team")
+        scope, params = self._team_scope("team", "id")
         clauses = [scope]
         for column, value in (("team", team), ("scheme", scheme), ("status", status)):
             if value is not None:
@@ -132,7 +132,7 @@ class RosterMixin(CheckpointsMixin):
         """The visible employees among ``ids``, in the order given (a page of a sort done outside SQL)."""
         if not ids:
             return []
-        scope, params = self._team_scope("team")
+        scope, params = self._team_scope("team", "id")
         rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope}", [*ids, *params])
         by_id = {row["id"]: employee_from_row(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]

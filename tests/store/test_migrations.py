@@ -7,7 +7,7 @@ from cstui.store.files import APPLICATION_ID
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
 TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints", "scheme_assignments", "scheme_snapshots", "applied_schemes",
-          "scorecard_values", "web_tokens"}
+          "scorecard_values", "web_tokens", "sign_offs"}
 
 
 def build_at_version(path, k: int) -> None:

@@ -1,0 +1,131 @@
+"""Agents in the loop: an agent confirms or disputes their graded result of a period, within
+the window the scheme sets; a supervisor answers each dispute (accepted or rejected, with a
+reason). Rows of ``sign_offs`` are history: the latest one of an employee and period is their
+sign-off now. Every check that decides a write is read inside that write's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from cstui.clock import today
+from cstui.store.codec import now
+from cstui.store.errors import AccessDenied, NotFound, SignOffRefused, StoreError
+from cstui.store.periods import PeriodsMixin, as_period
+
+WINDOW_DAYS_DEFAULT = 5
+WindowOf = Callable[[str], int]  # scheme name -> days after the apply an agent may sign off
+
+
+def window_days_of(scheme) -> int:
+    """The scheme's ``[sign_off] window_days`` (a whole number of days, 0 or more), or 5."""
+    from cstui.errors import InvalidData
+
+    raw = (scheme.params.get("sign_off") or {}).get("window_days", WINDOW_DAYS_DEFAULT)
+    try:
+        whole = not isinstance(raw, bool) and int(raw) == raw and raw >= 0
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
+        raise InvalidData([f"{scheme.source}: sign_off.window_days: expected a whole number of days >= 0, got {raw}"])
+    return int(raw)
+
+
+class SignOffMixin(PeriodsMixin):
+    def confirm_result(self, period, window_of: WindowOf) -> dict:
+        """The agent confirms their graded result of ``period`` (audited ``confirm``)."""
+        with self.write():
+            employee_id, p = self._signing(period, window_of)
+            return self._sign(employee_id, p, "confirm", "confirmed", None)
+
+    def open_dispute(self, period, reason: str, window_of: WindowOf) -> dict:
+        """The agent disputes their graded result of ``period``; the reason is required (audited ``dispute``)."""
+        if not reason or not reason.strip():
+            raise StoreError("a dispute needs a reason (--reason TEXT)")
+        with self.write():
+            employee_id, p = self._signing(period, window_of)
+            return self._sign(employee_id, p, "dispute", "open", reason.strip())
+
+    def _signing(self, period, window_of: WindowOf) -> tuple[str, str]:
+        """The agent's employee and the period, once the result, the window and the last sign-off allow it."""
+        p = as_period(period)
+        if not self.user.is_agent or self.user.employee is None:
+            raise AccessDenied(f"only an agent tied to one employee signs off results; login '{self.login}' is {self.user.role}")
+        employee_id = self.user.employee
+        self._require_open(p, f"sign-off of {p}")
+        result = self._one(
+            "SELECT scheme, recorded_at FROM results WHERE employee_id = ? AND period = ? ORDER BY recorded_at DESC LIMIT 1",
+            (employee_id, str(p)),
+        )
+        if result is None:
+            raise SignOffRefused(f"you have no graded result for {p} to sign off")
+        last_day = date.fromisoformat(result["recorded_at"][:10]) + timedelta(days=window_of(result["scheme"]))
+        if today() > last_day:
+            raise SignOffRefused(f"the sign-off window of {p} closed on {last_day.isoformat()} (applied {result['recorded_at'][:10]})")
+        latest = self._latest_sign_off(employee_id, str(p))
+        if latest is not None and latest["status"] == "confirmed":
+            raise SignOffRefused(f"you confirmed your result of {p} at {latest['signed_at']}")
+        if latest is not None and latest["status"] == "open":
+            raise SignOffRefused(f"your dispute {latest['id']} of {p} is still open: wait for its answer")
+        return employee_id, str(p)
+
+    def _latest_sign_off(self, employee_id: str, period: str):
+        return self._one("SELECT * FROM sign_offs WHERE employee_id = ? AND period = ? ORDER BY id DESC LIMIT 1", (employee_id, period))
+
+    def _sign(self, employee_id: str, period: str, kind: str, status: str, reason: str | None) -> dict:
+        record = {"employee_id": employee_id, "period": period, "kind": kind, "status": status, "reason": reason,
+                  "signed_by": self.login, "signed_at": now()}
+        cursor = self.conn.execute(
+            "INSERT INTO sign_offs (employee_id, period, kind, status, reason, signed_by, signed_at) "
+            "VALUES (:employee_id, :period, :kind, :status, :reason, :signed_by, :signed_at)", record,
+        )
+        record["id"] = cursor.lastrowid
+        self._audit(kind, "sign_offs", str(cursor.lastrowid), None, record)
+        return record
+
+    def answer_dispute(self, dispute_id: int, accept: bool, reason: str) -> dict:
+        """Accept or reject an open dispute with a reason (the team's supervisor, a manager or admin).
+
+        Accepting records the answer; the correction is the card saved and the employee applied
+        again as for any change (which restarts the agent's window to confirm the new result).
+        """
+        if not reason or not reason.strip():
+            raise StoreError("an answer to a dispute needs a reason (--reason TEXT)")
+        with self.write():
+            row = self._one(
+                "SELECT d.*, e.team FROM sign_offs d JOIN employees e ON e.id = d.employee_id WHERE d.id = ? AND d.kind = 'dispute'",
+                (int(dispute_id),),
+            )
+            if row is None:
+                raise NotFound(f"no dispute {dispute_id}")
+            self._require_write(row["team"], f"dispute {dispute_id}")
+            if row["status"] != "open":
+                raise SignOffRefused(f"dispute {dispute_id} was already {row['status']} by {row['answered_by']} at {row['answered_at']}")
+            before = {"status": row["status"]}
+            after = {"status": "accepted" if accept else "rejected", "answer": reason.strip(), "answered_by": self.login, "answered_at": now()}
+            self.conn.execute(
+                "UPDATE sign_offs SET status = :status, answer = :answer, answered_by = :answered_by, answered_at = :answered_at "
+                "WHERE id = :id", after | {"id": int(dispute_id)},
+            )
+            self._audit("answer", "sign_offs", str(dispute_id), before, after)
+        return dict(row) | after
+
+    def disputes(self, period=None, status: str | None = None) -> list[dict]:
+        """Disputes this login may see (an agent: their own), oldest first; narrowed by period and status."""
+        scope, params = self._team_scope("e.team", "e.id")
+        sql = f"SELECT d.*, e.name, e.team FROM sign_offs d JOIN employees e ON e.id = d.employee_id WHERE {scope} AND d.kind = 'dispute'"
+        for column, value in (("d.period", str(as_period(period)) if period else None), ("d.status", status)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        return [dict(row) for row in self._rows(sql + " ORDER BY d.id", params)]
+
+    def sign_offs(self, period) -> dict[str, dict]:
+        """``{employee id: latest sign-off}`` of ``period`` for the employees this login may see."""
+        scope, params = self._team_scope("e.team", "e.id")
+        sql = (
+            f"SELECT d.* FROM sign_offs d JOIN employees e ON e.id = d.employee_id WHERE {scope} AND d.period = ? "
+            "AND d.id = (SELECT MAX(x.id) FROM sign_offs x WHERE x.employee_id = d.employee_id AND x.period = d.period)"
+        )
+        return {row["employee_id"]: dict(row) for row in self._rows(sql, [*params, str(as_period(period))])}
