@@ -124,7 +124,7 @@ class StoreCore:
         problems = quick_check(conn) if check_pages else []
         if problems:
             raise StorageFailure(
-                f"{path} is damaged ({problems[0]}); nothing was written. "
+                f"{path} is damaged ({_first_damage(problems)}); nothing was written. "
                 f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)"
             )
 
@@ -510,3 +510,10 @@ def _user_dict(row: sqlite3.Row | None) -> dict | None:
     if row is None:
         return None
     return {"login": row["login"], "role": row["role"], "teams": loads(row["teams"])}
+
+
+def _first_damage(problems: list[str]) -> str:
+    """The first damaged page quick_check names, on one line: one of its rows can hold several
+    lines under a ``*** in database main ***`` header, and the message is one line."""
+    lines = [line.strip() for problem in problems for line in problem.splitlines()]
+    return next((line for line in lines if line and not line.startswith("***")), lines[0] if lines else "")
