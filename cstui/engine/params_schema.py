@@ -209,3 +209,22 @@ class OneOf(Shape):
                 return False
         problems.add(path, f"expected {self.expected}, got {described(value)}")
         return False
+
+
+def load_tables(raw: object, key_path: str, hints: tuple[str, str], problems: Any, load: Callable[[dict, str], Any]) -> list:
+    """``[[KEY_PATH]]``: each table loaded by ``load(data, path)``, what it returns kept unless
+    None. Not an array of tables, or an entry that is not a table, is a problem of its key;
+    ``hints`` say what the array's entries hold and what one table holds."""
+    if not isinstance(raw, list) or not raw:
+        problems.add(key_path, f"expected an array of tables [[{key_path}]] with {hints[0]}")
+        return []
+    loaded = []
+    for i, data in enumerate(raw):
+        path = f"{key_path}[{i}]"
+        if not isinstance(data, dict):
+            problems.add(path, f"expected a table with {hints[1]}")
+            continue
+        item = load(data, path)
+        if item is not None:
+            loaded.append(item)
+    return loaded

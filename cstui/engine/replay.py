@@ -81,6 +81,11 @@ def overrides_by_month(overrides: Iterable[Override]) -> dict[Period, Override]:
     return {ov.period: ov for ov in overrides}
 
 
+def override_why(override: Override) -> str:
+    """The why of a month whose level was set by hand: who set it (when known) and the reason."""
+    return f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+
+
 def quarter_average(scores: dict[Period, Decimal], quarter: Period) -> tuple[Decimal | None, list[Period], list[Period]]:
     """Average over the months of ``quarter`` that have a score; also the present and missing months.
 

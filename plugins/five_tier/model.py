@@ -42,6 +42,7 @@ from cstui.engine.replay import (
     ReplayModel,
     make_result,
     month_span,
+    override_why,
     parse_card,
     text,
 )
@@ -219,7 +220,7 @@ class _Run:
         before = self.level
         self.level = state.level = state.level_after = override.level
         self.probation.clear()
-        state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+        state.why = override_why(override)
         state.flags.append("override")
         if self.explained(state):
             state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}")

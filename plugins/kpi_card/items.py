@@ -25,6 +25,7 @@ from typing import Any
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.deductions import DeductionItem, load_deduction
+from cstui.engine.params_schema import load_tables
 from cstui.engine.weighted import blend
 
 KINDS = ("bands", "deduction", "weighted", "rated")
@@ -75,18 +76,8 @@ class CardItem:
 
 def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...]:
     """``[[score.items]]``: every item checked, every problem added."""
-    if not isinstance(raw, list) or not raw:
-        problems.add("score.items", "expected an array of tables [[score.items]] with key, kind and metric")
-        return ()
-    items = []
-    for i, data in enumerate(raw):
-        path = f"score.items[{i}]"
-        if not isinstance(data, dict):
-            problems.add(path, "expected a table with key, kind and metric")
-            continue
-        item = _load_item(data, path, metrics, problems)
-        if item is not None:
-            items.append(item)
+    items = load_tables(raw, "score.items", ("key, kind and metric",) * 2, problems,
+                        lambda data, path: _load_item(data, path, metrics, problems))
     keys = [item.key for item in items]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         problems.add("score.items", f"duplicate item key {key!r}")

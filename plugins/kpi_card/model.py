@@ -36,7 +36,7 @@ from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.exact import side_text
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
-from cstui.engine.replay import MonthState, ReplayModel, parse_card
+from cstui.engine.replay import MonthState, ReplayModel, override_why, parse_card
 from cstui.engine.weighted import load_blend
 from cstui.schemes import Problems, Scheme
 
@@ -143,7 +143,7 @@ class CardRun:
         state = MonthState(month, self.level, self.level)
         if override is not None:
             self.level = state.level = state.level_after = override.level
-            state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+            state.why = override_why(override)
             state.flags.append("override")
             state.trace.append(f"override → {override.level} from {month}: {override.reason}")
         if card is None:

@@ -22,7 +22,7 @@ from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value, value_problems
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, ArrayOf, MapOf, Table
-from cstui.engine.replay import MonthState, ReplayModel, parse_card
+from cstui.engine.replay import MonthState, ReplayModel, override_why, parse_card
 from cstui.schemes import Problems, Scheme
 
 from .rules import PlacementRules, level_for, load_rules, placement_score
@@ -153,7 +153,7 @@ class PlacementRun:
         if override is not None:
             self.level = state.level = state.level_after = override.level
             self.placed = str(month)
-            state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+            state.why = override_why(override)
             state.flags.append("override")
             state.trace.append(f"placed by hand: {override.level} from {month}: {override.reason}")
         if card is None:

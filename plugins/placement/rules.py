@@ -22,6 +22,7 @@ from typing import Any
 
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table
+from cstui.engine.params_schema import load_tables
 from cstui.engine.weighted import WeightedItem, load_items, weighted_total
 
 
@@ -128,19 +129,8 @@ def _positive(section: dict, key: str, problems: Any) -> Decimal | None:
 
 
 def _hard_items(raw: object, metrics: dict, problems: Any) -> tuple[HardItem, ...]:
-    if not isinstance(raw, list) or not raw:
-        problems.add("placement.hard", "expected an array of tables [[placement.hard]] with a metric each")
-        return ()
-    items = []
-    for i, data in enumerate(raw):
-        path = f"placement.hard[{i}]"
-        if not isinstance(data, dict):
-            problems.add(path, "expected a table with metric and options, bands, or each and max")
-            continue
-        item = _hard_item(data, path, metrics, problems)
-        if item is not None:
-            items.append(item)
-    return tuple(items)
+    hints = ("a metric each", "metric and options, bands, or each and max")
+    return tuple(load_tables(raw, "placement.hard", hints, problems, lambda data, path: _hard_item(data, path, metrics, problems)))
 
 
 def _hard_item(data: dict, path: str, metrics: dict, problems: Any) -> HardItem | None:

@@ -28,7 +28,7 @@ from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, Table
-from cstui.engine.replay import MonthState, ReplayModel, parse_card
+from cstui.engine.replay import MonthState, ReplayModel, override_why, parse_card
 from cstui.schemes import Problems, Scheme
 
 FIELDS = ("theory", "practice", "typing")
@@ -124,7 +124,7 @@ class ConversionRun:
         state = MonthState(month, self.level, self.level)
         if override is not None:
             self.level = state.level = state.level_after = override.level
-            state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+            state.why = override_why(override)
             state.flags.append("override")
             state.trace.append(f"override → {override.level} from {month}: {override.reason}")
         if card is None:

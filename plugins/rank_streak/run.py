@@ -6,7 +6,7 @@ from typing import Any
 
 from cstui.domain import Employee, Override, Period, Scorecard
 from cstui.domain.values import format_number
-from cstui.engine.replay import MonthState, parse_card
+from cstui.engine.replay import MonthState, override_why, parse_card
 from cstui.engine.tenure import complete_months
 
 
@@ -32,7 +32,7 @@ class StreakRun:
         if override is not None:
             self.level = state.level = state.level_after = override.level
             self.streak = []
-            state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+            state.why = override_why(override)
             state.flags.append("override")
             state.trace.append(f"override → {override.level} from {month}: {override.reason}; the streak restarts")
         self._remember(month, card)

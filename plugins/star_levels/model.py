@@ -37,6 +37,7 @@ from cstui.engine.replay import (
     ReplayModel,
     Skimmed,
     first_whole_month_after,
+    override_why,
     parse_card,
     text,
 )
@@ -221,7 +222,7 @@ class _Run:
             if override is not None:
                 self.level, self.up, self.down = override.level, [], []
                 self.placed = override.level != p.probation_level
-                why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+                why = override_why(override)
             elif assessed and self.level == p.probation_level:
                 self.level, why = p.first_level, f"probation ended ({p.probation_months} months after hire)"
             if self.level != held_before:
@@ -257,7 +258,7 @@ class _Run:
         self.level = state.level = state.level_after = override.level
         self.up, self.down = [], []
         self.placed = override.level != self.p.probation_level
-        state.why = f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+        state.why = override_why(override)
         state.flags.append("override")
         if explained:
             state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart")
