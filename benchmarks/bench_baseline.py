@@ -130,10 +130,18 @@ def differences(results: list, table, scale: int) -> list[str]:
         x = _none(row["score_x"])
         mine = {
             "score": None if x is None else Decimal(int(x)).scaleb(-places),
-            "level_before": row["level_before"], "level_after": row["level_after"],
-            "decision": row["decision"], "rank": None if _none(row["rank"]) is None else int(row["rank"]),
+            "level_before": row["level_before"],
+            "level_after": row["level_after"],
+            "decision": row["decision"],
+            "rank": None if _none(row["rank"]) is None else int(row["rank"]),
         }
-        cstui = {"score": r.score, "level_before": r.level_before, "level_after": r.level_after, "decision": r.decision, "rank": r.rank}
+        cstui = {
+            "score": r.score,
+            "level_before": r.level_before,
+            "level_after": r.level_after,
+            "decision": r.decision,
+            "rank": r.rank,
+        }
         for field, value in cstui.items():
             if value != mine[field]:
                 lines.append(f"{r.employee_id} ({r.team}) {field}: cstui {value!s}, baseline {mine[field]!s}")
@@ -153,7 +161,9 @@ def check(scheme: str, company: Path, applied: Path | None) -> bool:
             found = differences(results, table, scale)
             if found:
                 ok = False
-                print(f"MISMATCH {scheme} {PERIOD}: cstui ({how}) and {library} differ in {len(found)} fields; the first:")
+                print(
+                    f"MISMATCH {scheme} {PERIOD}: cstui ({how}) and {library} differ in {len(found)} fields; the first:"
+                )
                 for text in found[:SHOWN_DIFFERENCES]:
                     print(f"    {text}")
     if ok:
@@ -162,8 +172,10 @@ def check(scheme: str, company: Path, applied: Path | None) -> bool:
         for r in replays["full replay"]:
             decisions[r.decision] = decisions.get(r.decision, 0) + 1
         spread = ", ".join(f"{k} {v:,}" for k, v in sorted(decisions.items()))
-        print(f"equal: {scheme} {PERIOD}, {n:,} employees, cstui ({' and '.join(replays)}) = polars = pandas "
-              f"on score, levels, decision, rank ({spread}; {time.perf_counter() - started:.1f} s)")
+        print(
+            f"equal: {scheme} {PERIOD}, {n:,} employees, cstui ({' and '.join(replays)}) = polars = pandas "
+            f"on score, levels, decision, rank ({spread}; {time.perf_counter() - started:.1f} s)"
+        )
     return ok
 
 
@@ -190,7 +202,7 @@ def time_scheme(scheme: str, company: Path, applied: Path | None, repeats: int) 
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     names = list(runs)
     for round_ in range(repeats):
-        for name in names[round_ % len(names):] + names[:round_ % len(names)]:  # rotating order
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:  # rotating order
             seconds[name].append(timed(runs[name]))
     return {name: statistics.median(values) for name, values in seconds.items()}
 
@@ -204,8 +216,10 @@ def report(scheme: str, medians: dict[str, float], repeats: int) -> None:
         print(f"  {scheme:<14} {name:<18} {value:8.3f} s  (median of {repeats})")
     for cstui in ("cstui full replay", "cstui resumed"):
         if cstui in medians:
-            print(f"  {scheme:<14} {cstui:<18} x{medians[cstui] / medians['polars']:6.2f} polars   "
-                  f"x{medians[cstui] / medians['pandas']:6.2f} pandas")
+            print(
+                f"  {scheme:<14} {cstui:<18} x{medians[cstui] / medians['polars']:6.2f} polars   "
+                f"x{medians[cstui] / medians['pandas']:6.2f} pandas"
+            )
 
 
 # ------------------------------------------------------------------------------ main
@@ -218,9 +232,19 @@ def main() -> int:
     parser.add_argument("--schemes", default=",".join(DEFAULT_SCHEMES))
     parser.add_argument("--repeats", type=int, default=5, help="timed rounds (alternating order); medians")
     parser.add_argument("--check", action="store_true", help="equal answers only (no timing)")
-    parser.add_argument("--period", default=PERIOD, help=f"the month graded (default {PERIOD}; applied.db resumes from its checkpoint before it)")
-    parser.add_argument("--rough", action="store_true", help="check on a rougher copy of the company (edges, gaps, new hires; analyst/rough.py)")
-    parser.add_argument("--no-resumed", action="store_true", help="skip applied.db (its setup applies two months through cstui)")
+    parser.add_argument(
+        "--period",
+        default=PERIOD,
+        help=f"the month graded (default {PERIOD}; applied.db resumes from its checkpoint before it)",
+    )
+    parser.add_argument(
+        "--rough",
+        action="store_true",
+        help="check on a rougher copy of the company (edges, gaps, new hires; analyst/rough.py)",
+    )
+    parser.add_argument(
+        "--no-resumed", action="store_true", help="skip applied.db (its setup applies two months through cstui)"
+    )
     options = parser.parse_args()
     PERIOD = options.period
     try:
@@ -237,10 +261,14 @@ def main() -> int:
         applied = None if options.no_resumed else rough_applied(company, schemes)
     else:
         applied = None if options.no_resumed else bench_batch.applied_company(company)
-    print(f"cstui vs analyst baselines, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} ({platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-          f"pandas {pandas.__version__}, polars {polars.__version__} ({polars.thread_pool_size()} threads), numpy {numpy.__version__})")
-    print(f"company: {options.employees:,} employees x {bench_batch.MONTHS} months; month {PERIOD}; cstui in one process (--jobs 1)")
+    print(
+        f"cstui vs analyst baselines, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} ({platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"pandas {pandas.__version__}, polars {polars.__version__} ({polars.thread_pool_size()} threads), numpy {numpy.__version__})"
+    )
+    print(
+        f"company: {options.employees:,} employees x {bench_batch.MONTHS} months; month {PERIOD}; cstui in one process (--jobs 1)"
+    )
     ok = True
     for scheme in schemes:
         analyst_params.unsupported(company, scheme)

@@ -54,14 +54,27 @@ GRADE_MONTH, GRADE_QUARTER = "2026-12", "2026-Q4"
 APPLIED = ("2026-09", "2026-11")  # applied before the timed runs: the checkpoints they resume from
 IMPORT_MONTH = "2027-01"
 INCIDENT_CODES = (  # (code, points as recorded or None for the catalogue default)
-    ("late", "-3"), ("messy-desk", None), ("cover-shift", None), ("entry-error", None),
-    ("spot-check-error", "-4"), ("zero-complaints", None), ("off-topic-chat", None),
+    ("late", "-3"),
+    ("messy-desk", None),
+    ("cover-shift", None),
+    ("entry-error", None),
+    ("spot-check-error", "-4"),
+    ("zero-complaints", None),
+    ("off-topic-chat", None),
 )
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 LAYOUT = "m011"  # the scorecard layout the cached company is written in (part of its folder's name)
 JOBS = ["auto"]  # the grading runs' --jobs (set by main; "auto" = the CLI default)
-TARGETS = {"grade_s": 5.0, "apply_s": 10.0, "import_s": 5.0, "peak_mb": 400.0, "version_s": 0.15, "ratio": 5.0, "import_ratio": 1.3}
+TARGETS = {
+    "grade_s": 5.0,
+    "apply_s": 10.0,
+    "import_s": 5.0,
+    "peak_mb": 400.0,
+    "version_s": 0.15,
+    "ratio": 5.0,
+    "import_ratio": 1.3,
+}
 
 
 # ------------------------------------------------------------------------------ company
@@ -77,18 +90,24 @@ def card_values(scheme: str, rnd: random.Random) -> dict[str, str]:
         return {"sales_target": str(target), "sales_actual": str(int(target * rnd.uniform(0.8, 1.35)))}
     if scheme == "assistant-class":
         return {
-            "a_followups": str(rnd.randint(8, 20)), "b_followups": str(rnd.randint(8, 20)),
-            "a_reports": str(rnd.randint(2, 5)), "b_reports": str(rnd.randint(2, 5)),
+            "a_followups": str(rnd.randint(8, 20)),
+            "b_followups": str(rnd.randint(8, 20)),
+            "a_reports": str(rnd.randint(2, 5)),
+            "b_reports": str(rnd.randint(2, 5)),
         }
     if scheme == "five-tier":
         return {
-            "follow_up_rate": f"{rnd.uniform(0.6, 1):.2f}", "satisfaction": f"{rnd.randint(60, 100)}%",
-            "handling": str(rnd.randint(50, 100)), "training": str(rnd.randint(50, 100)),
+            "follow_up_rate": f"{rnd.uniform(0.6, 1):.2f}",
+            "satisfaction": f"{rnd.randint(60, 100)}%",
+            "handling": str(rnd.randint(50, 100)),
+            "training": str(rnd.randint(50, 100)),
             "attendance": f"{rnd.uniform(0.85, 1):.2f}",
         }
     return {
-        "conversion": f"{rnd.uniform(0.3, 0.7):.2f}", "unit_price_ratio": f"{rnd.uniform(1, 1.4):.2f}",
-        "first_response_s": str(rnd.randint(3, 35)), "avg_response_s": str(rnd.randint(20, 60)),
+        "conversion": f"{rnd.uniform(0.3, 0.7):.2f}",
+        "unit_price_ratio": f"{rnd.uniform(1, 1.4):.2f}",
+        "first_response_s": str(rnd.randint(3, 35)),
+        "avg_response_s": str(rnd.randint(20, 60)),
         "satisfaction": f"{rnd.uniform(0.55, 1):.2f}",
     }
 
@@ -125,7 +144,9 @@ def build_company(path: Path, n: int) -> None:
         employees,
     )
     # each employee's scheme timeline: one assignment since hire, as migration 7 and the store write it
-    conn.execute("INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) SELECT id, substr(hire_date, 1, 7), scheme, level FROM employees")
+    conn.execute(
+        "INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) SELECT id, substr(hire_date, 1, 7), scheme, level FROM employees"
+    )
     stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     for month in month_list():
         cards = [(e[0], month, card_values(e[7], rnd)) for e in employees]
@@ -151,8 +172,11 @@ def write_card_rows(conn: sqlite3.Connection, cards: list[tuple[str, str, dict]]
     )
     conn.executemany(
         "INSERT INTO scorecard_values (period, employee_id, metric, value, units, scale) VALUES (?, ?, ?, ?, ?, ?)",
-        ((month, employee_id, metric, value, *(exact_units(value) or (None, None)))
-         for employee_id, month, values in cards for metric, value in sorted(values.items())),
+        (
+            (month, employee_id, metric, value, *(exact_units(value) or (None, None)))
+            for employee_id, month, values in cards
+            for metric, value in sorted(values.items())
+        ),
     )
 
 
@@ -231,7 +255,11 @@ def child(args: list[str]) -> None:
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if WORKERS[0] > 1 else 0
-    print(json.dumps({"seconds": seconds, "rows": rows, "peak_mb": (peak_kb + WORKERS[0] * worker_kb) / 1024, "jobs": WORKERS[0]}))
+    print(
+        json.dumps(
+            {"seconds": seconds, "rows": rows, "peak_mb": (peak_kb + WORKERS[0] * worker_kb) / 1024, "jobs": WORKERS[0]}
+        )
+    )
 
 
 WORKERS = [1]  # worker processes of the last grading run in this child
@@ -318,7 +346,10 @@ def op_baseline_resumed(db: Path, scheme_name: str, period_text: str) -> int:
         "SELECT e.team, v.employee_id, v.period, v.metric, v.value FROM scorecard_values v JOIN employees e ON e.id = v.employee_id "
         "WHERE e.scheme = ? AND v.period > ? AND v.period <= ? ORDER BY v.period, v.employee_id, v.metric"
     )
-    rows += _cards_of(conn.execute(sql, (scheme_name, min(after.values(), default=""), last)), lambda team, period: period > after.get(team, ""))
+    rows += _cards_of(
+        conn.execute(sql, (scheme_name, min(after.values(), default=""), last)),
+        lambda team, period: period > after.get(team, ""),
+    )
     conn.close()
     return rows
 
@@ -351,7 +382,10 @@ def _quarter_last_month(quarter: str) -> str:
 
 
 OPERATIONS = {
-    "grade": op_grade, "import": op_import, "baseline": op_baseline, "baseline-resumed": op_baseline_resumed,
+    "grade": op_grade,
+    "import": op_import,
+    "baseline": op_baseline,
+    "baseline-resumed": op_baseline_resumed,
     "baseline-import": op_baseline_import,
 }
 
@@ -402,16 +436,31 @@ def main() -> None:
     parser.add_argument("--schemes", default=",".join(SCHEMES), help="comma list of schemes to grade")
     parser.add_argument("--skip-apply", action="store_true")
     parser.add_argument("--skip-import", action="store_true", help="do not measure the CSV import")
-    parser.add_argument("--jobs", default="auto", help="grading runs' --jobs: N worker processes, 1 = one process (default: auto, as the CLI)")
+    parser.add_argument(
+        "--jobs",
+        default="auto",
+        help="grading runs' --jobs: N worker processes, 1 = one process (default: auto, as the CLI)",
+    )
     options = parser.parse_args()
     JOBS[0] = options.jobs
     n = options.employees
     db, files = cached_company(n)
     work = Path(tempfile.mkdtemp(prefix="cstui-bench-work-"))
-    print(f"cstui batch benchmark, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} "
-          f"({platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version})")
-    print(f"grading --jobs {options.jobs}" + (" (the CLI default: one worker per CPU, at most 4, for 2,000 employees or more)" if options.jobs == "auto" else ""))
-    print(f"company: {n:,} employees in teams of {TEAM_SIZE}, {MONTHS} months of scorecards; db {db.stat().st_size / 1e6:,.0f} MB")
+    print(
+        f"cstui batch benchmark, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} "
+        f"({platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version})"
+    )
+    print(
+        f"grading --jobs {options.jobs}"
+        + (
+            " (the CLI default: one worker per CPU, at most 4, for 2,000 employees or more)"
+            if options.jobs == "auto"
+            else ""
+        )
+    )
+    print(
+        f"company: {n:,} employees in teams of {TEAM_SIZE}, {MONTHS} months of scorecards; db {db.stat().st_size / 1e6:,.0f} MB"
+    )
     try:
         run_all(n, db, files, work, options)
     finally:
@@ -427,8 +476,14 @@ def run_all(n: int, db: Path, files, work: Path, options) -> None:
         import_base = measure("baseline-import", db, *pairs, work=work)
         imported = measure("import", db, *pairs, work=work)
         print(line(f"baseline csv + executemany of the same {IMPORT_MONTH} rows", import_base))
-        print(line(f"import {IMPORT_MONTH} scorecards from CSV ({len(files)} files)", imported, import_base["seconds"],
-                   target=f"target < {TARGETS['import_s']} s, x{TARGETS['import_ratio']} baseline"))
+        print(
+            line(
+                f"import {IMPORT_MONTH} scorecards from CSV ({len(files)} files)",
+                imported,
+                import_base["seconds"],
+                target=f"target < {TARGETS['import_s']} s, x{TARGETS['import_ratio']} baseline",
+            )
+        )
         totals["peak"] = max(totals["peak"], imported["peak_mb"])
         again = measure("import", work / "work.db", *pairs, fresh_copy=False)
         print(line("  the same files again (nothing changes)", again))
@@ -442,7 +497,10 @@ def run_all(n: int, db: Path, files, work: Path, options) -> None:
             ratios = f"x{dry['seconds'] / base['seconds']:5.1f} resumed baseline, x{dry['seconds'] / full_base['seconds']:4.1f} full baseline"
             print(line(f"baseline sqlite3 {scheme} {period} full history", full_base))
             print(line(f"baseline sqlite3 {scheme} {period} resumed", base))
-            print(line(f"grade {scheme} {period} full replay (dry)", full, full_base["seconds"]) + f"   jobs {full['jobs']}")
+            print(
+                line(f"grade {scheme} {period} full replay (dry)", full, full_base["seconds"])
+                + f"   jobs {full['jobs']}"
+            )
             print(line(f"grade {scheme} {period} (dry run)", dry) + "   " + ratios + f", jobs {dry['jobs']}")
             if period == GRADE_MONTH:
                 totals["grade"] += dry["seconds"]
@@ -452,23 +510,32 @@ def run_all(n: int, db: Path, files, work: Path, options) -> None:
             totals["peak"] = max(totals["peak"], dry["peak_mb"], full["peak_mb"])
             if not options.skip_apply:
                 applied = measure("grade", applied_db, scheme, period, "apply", JOBS[0], work=work)
-                print(line(f"grade {scheme} {period} --apply", applied) + f"   x{applied['seconds'] / base['seconds']:5.1f} resumed baseline, jobs {applied['jobs']}")
+                print(
+                    line(f"grade {scheme} {period} --apply", applied)
+                    + f"   x{applied['seconds'] / base['seconds']:5.1f} resumed baseline, jobs {applied['jobs']}"
+                )
                 totals["peak"] = max(totals["peak"], applied["peak_mb"])
                 if period == GRADE_MONTH:
                     totals["apply"] += applied["seconds"]
     version = version_seconds()
     print(f"{'cstui --version (best of 5)':<52} {version:8.3f} s{'':33}target < {TARGETS['version_s']} s")
     print()
-    print(f"all {n:,} employees, month {GRADE_MONTH} after {APPLIED[-1]} was applied: dry run {totals['grade']:.2f} s "
-          f"(target < {TARGETS['grade_s']} s; x{totals['grade'] / max(totals['baseline'], 1e-9):.1f} the resumed baseline's "
-          f"{totals['baseline']:.2f} s, target x{TARGETS['ratio']:.0f}; x{totals['grade'] / max(totals['full_baseline'], 1e-9):.2f} "
-          f"the full-history baseline's {totals['full_baseline']:.2f} s)"
-          + ("" if options.skip_apply else f"; --apply {totals['apply']:.2f} s (target < {TARGETS['apply_s']} s)"))
+    print(
+        f"all {n:,} employees, month {GRADE_MONTH} after {APPLIED[-1]} was applied: dry run {totals['grade']:.2f} s "
+        f"(target < {TARGETS['grade_s']} s; x{totals['grade'] / max(totals['baseline'], 1e-9):.1f} the resumed baseline's "
+        f"{totals['baseline']:.2f} s, target x{TARGETS['ratio']:.0f}; x{totals['grade'] / max(totals['full_baseline'], 1e-9):.2f} "
+        f"the full-history baseline's {totals['full_baseline']:.2f} s)"
+        + ("" if options.skip_apply else f"; --apply {totals['apply']:.2f} s (target < {TARGETS['apply_s']} s)")
+    )
     print(f"the same month as a full replay (no checkpoints): dry run {totals['full']:.2f} s")
     if imported is not None:
-        print(f"import of {imported['rows']:,} scorecard rows: {imported['seconds']:.2f} s (target < {TARGETS['import_s']} s; "
-              f"x{imported['seconds'] / import_base['seconds']:.1f} csv + executemany's {import_base['seconds']:.2f} s, target x{TARGETS['import_ratio']})")
-    print(f"peak memory of any run {totals['peak']:.0f} MB (with its workers; target < {TARGETS['peak_mb']:.0f} MB); grading --jobs {options.jobs}")
+        print(
+            f"import of {imported['rows']:,} scorecard rows: {imported['seconds']:.2f} s (target < {TARGETS['import_s']} s; "
+            f"x{imported['seconds'] / import_base['seconds']:.1f} csv + executemany's {import_base['seconds']:.2f} s, target x{TARGETS['import_ratio']})"
+        )
+    print(
+        f"peak memory of any run {totals['peak']:.0f} MB (with its workers; target < {TARGETS['peak_mb']:.0f} MB); grading --jobs {options.jobs}"
+    )
 
 
 if __name__ == "__main__":

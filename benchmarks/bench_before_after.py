@@ -27,8 +27,12 @@ IMPORT_MONTH, GRADE_MONTH = "2027-01", "2026-12"
 
 def cpu_seconds(tree: str, args: list[str]) -> float:
     env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve()))
-    child = subprocess.Popen([sys.executable, f"{tree}/benchmarks/bench_batch.py", "--child", *args], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, f"{tree}/benchmarks/bench_batch.py", "--child", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     out = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     if status != 0:
@@ -49,7 +53,9 @@ def main() -> None:
     parser.add_argument("--after", required=True)
     parser.add_argument("--employees", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--ops", default="import,star-levels", help="import and/or scheme names (a full-replay dry run of 2026-12)")
+    parser.add_argument(
+        "--ops", default="import,star-levels", help="import and/or scheme names (a full-replay dry run of 2026-12)"
+    )
     options = parser.parse_args()
     folder = Path(tempfile.gettempdir()) / f"cstui-bench-{options.employees}-m011"
     db, work = folder / "company.db", Path(tempfile.mkdtemp(prefix="cstui-ab-")) / "work.db"
@@ -58,20 +64,30 @@ def main() -> None:
     for _ in range(options.rounds):
         for op in options.ops.split(","):
             if op == "import":
-                times.setdefault("baseline-import", []).append(cpu_seconds(options.after, ["baseline-import", str(fresh(db, work)), *pairs]))
+                times.setdefault("baseline-import", []).append(
+                    cpu_seconds(options.after, ["baseline-import", str(fresh(db, work)), *pairs])
+                )
                 for name, tree in trees.items():
-                    times.setdefault(f"import {name}", []).append(cpu_seconds(tree, ["import", str(fresh(db, work)), *pairs]))
+                    times.setdefault(f"import {name}", []).append(
+                        cpu_seconds(tree, ["import", str(fresh(db, work)), *pairs])
+                    )
             else:
                 for name, tree in trees.items():
-                    times.setdefault(f"{op} full replay {name}", []).append(cpu_seconds(tree, ["grade", str(db), op, GRADE_MONTH, "dry", "1"]))
+                    times.setdefault(f"{op} full replay {name}", []).append(
+                        cpu_seconds(tree, ["grade", str(db), op, GRADE_MONTH, "dry", "1"])
+                    )
     shutil.rmtree(work.parent, ignore_errors=True)
     for label, runs in times.items():
-        print(f"{label:<36} median {statistics.median(runs):6.2f} s CPU, min {min(runs):5.2f}   runs {' '.join(f'{r:.2f}' for r in runs)}")
+        print(
+            f"{label:<36} median {statistics.median(runs):6.2f} s CPU, min {min(runs):5.2f}   runs {' '.join(f'{r:.2f}' for r in runs)}"
+        )
     if "baseline-import" in times:
         base = times["baseline-import"]
         for name in trees:
             mine = times[f"import {name}"]
-            print(f"import ratio {name}: x{statistics.median(mine) / statistics.median(base):.2f} the baseline (medians), x{min(mine) / min(base):.2f} (minima)")
+            print(
+                f"import ratio {name}: x{statistics.median(mine) / statistics.median(base):.2f} the baseline (medians), x{min(mine) / min(base):.2f} (minima)"
+            )
 
 
 if __name__ == "__main__":

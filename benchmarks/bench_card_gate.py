@@ -55,7 +55,9 @@ def main() -> None:
         for name in ("star-levels", "five-tier", "assistant-class"):
             alone, checked, cards = measure(store, name, period, args.rounds)
             per_card = (checked - alone) / cards * 1e6
-            print(f"  {name:16} grade {alone:6.2f} s  checked {checked:6.2f} s  x{checked / alone:.2f}  ({per_card:+.1f} us a card, {cards:,} cards)")
+            print(
+                f"  {name:16} grade {alone:6.2f} s  checked {checked:6.2f} s  x{checked / alone:.2f}  ({per_card:+.1f} us a card, {cards:,} cards)"
+            )
 
 
 if __name__ == "__main__":

@@ -92,16 +92,20 @@ def report(times: Times) -> None:
         verdict = ""
         if label.removeprefix("cstui ") in TARGETED:
             verdict = f"  target <= x{TARGET:.0f}: {'met' if wall / base_wall <= TARGET else 'NOT met'}"
-        print(f"{label:28} {min(walls) * 1e3:6.1f}ms {wall * 1e3:6.1f}ms {cpu * 1e3:6.1f}ms "
-              f"{wall / base_wall:6.2f}x {cpu / base_cpu:9.2f}x{verdict}")
+        print(
+            f"{label:28} {min(walls) * 1e3:6.1f}ms {wall * 1e3:6.1f}ms {cpu * 1e3:6.1f}ms "
+            f"{wall / base_wall:6.2f}x {cpu / base_cpu:9.2f}x{verdict}"
+        )
 
 
 def machine(python: str, cstui: str) -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     asked = [python, "-c", "import sys; print(sys.version.split()[0])"]
     version = subprocess.run(asked, capture_output=True, text=True).stdout.strip()
-    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}: {platform.machine()}, "
-            f"{os.cpu_count()} CPUs, Python {version}, load average {load}\ncstui: {cstui}")
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}: {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {version}, load average {load}\ncstui: {cstui}"
+    )
 
 
 def main() -> None:

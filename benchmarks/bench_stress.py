@@ -53,7 +53,10 @@ def setup(folder: Path, employees: int) -> Path:
     with Store.open(path, login="bench", create=True) as store:
         for login in WRITERS:
             store.add_user(login, "manager")
-        people = [Employee(f"A{i:04d}", f"员工{i}", f"T{i % 2}", "assistant", date(2025, 1, 1), scheme=SCHEME) for i in range(employees)]
+        people = [
+            Employee(f"A{i:04d}", f"员工{i}", f"T{i % 2}", "assistant", date(2025, 1, 1), scheme=SCHEME)
+            for i in range(employees)
+        ]
         store.import_roster(people)
         store.save_scorecards((e.id, MONTH, {"a_followups": "0", "b_followups": "0"}) for e in people)
     (folder / "incidents.csv").write_text(INCIDENTS_CSV, encoding="utf-8")
@@ -165,8 +168,12 @@ def step_apply(store, rng, token, employees, folder, name, log) -> None:
 
 
 STEPS = {
-    "tui": step_tui, "import-cards": step_import_cards, "import-roster": step_import_roster,
-    "deactivate": step_deactivate, "incidents": step_incidents, "apply": step_apply,
+    "tui": step_tui,
+    "import-cards": step_import_cards,
+    "import-roster": step_import_roster,
+    "deactivate": step_deactivate,
+    "incidents": step_incidents,
+    "apply": step_apply,
 }
 
 
@@ -192,8 +199,12 @@ def check(path: Path, logs: dict) -> dict:
         by_writer = dict(store.conn.execute("SELECT who, COUNT(*) FROM audit GROUP BY who"))
         checked, broken = verify_chain(store.conn)
     return {
-        "lost": lost, "doubled": stored - file_rows, "reported_new": reported_new, "file_rows": file_rows,
-        "audit_by_writer": by_writer, "chain": (checked, broken),
+        "lost": lost,
+        "doubled": stored - file_rows,
+        "reported_new": reported_new,
+        "file_rows": file_rows,
+        "audit_by_writer": by_writer,
+        "chain": (checked, broken),
     }
 
 
@@ -202,7 +213,9 @@ def _commit_order(store) -> dict:
     from cstui.store.codec import loads
 
     order = {}
-    for audit_id, entity, key, after in store.conn.execute("SELECT id, entity, key, after FROM audit WHERE entity IN ('scorecards', 'employees') ORDER BY id"):
+    for audit_id, entity, key, after in store.conn.execute(
+        "SELECT id, entity, key, after FROM audit WHERE entity IN ('scorecards', 'employees') ORDER BY id"
+    ):
         values = loads(after) or {}
         if entity == "scorecards":
             employee_id = key.split("/")[0]
@@ -250,24 +263,40 @@ def _lost_statuses(store, logs: dict) -> list[str]:
 
 
 def report(logs: dict, found: dict, seconds: float, employees: int) -> None:
-    print(f"bench_stress: 8 writers x {seconds:g} s, {employees} employees, {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"{'writer':<14} {'acked':>7} {'conflicts':>9} {'busy':>5} {'refused':>7} {'audit rows':>10} {'expected':>8}  errors")
+    print(
+        f"bench_stress: 8 writers x {seconds:g} s, {employees} employees, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
+    print(
+        f"{'writer':<14} {'acked':>7} {'conflicts':>9} {'busy':>5} {'refused':>7} {'audit rows':>10} {'expected':>8}  errors"
+    )
     totals = Counter()
     for name in WRITERS:
         log = logs[name]
         audit = found["audit_by_writer"].get(name, 0)
         expected = "-" if name == "apply" else str(log["expected_audit"])
-        print(f"{name:<14} {len(log['acks']):>7} {log['conflicts']:>9} {log['busy']:>5} {log['refused']:>7} {audit:>10} {expected:>8}  {'; '.join(log['errors'][:2])}")
-        totals.update(acked=len(log["acks"]), conflicts=log["conflicts"], busy=log["busy"], refused=log["refused"], errors=len(log["errors"]))
+        print(
+            f"{name:<14} {len(log['acks']):>7} {log['conflicts']:>9} {log['busy']:>5} {log['refused']:>7} {audit:>10} {expected:>8}  {'; '.join(log['errors'][:2])}"
+        )
+        totals.update(
+            acked=len(log["acks"]),
+            conflicts=log["conflicts"],
+            busy=log["busy"],
+            refused=log["refused"],
+            errors=len(log["errors"]),
+        )
         if name != "apply" and audit != log["expected_audit"]:
             totals["audit mismatches"] += 1
     checked, broken = found["chain"]
-    print(f"acknowledged writes {totals['acked']:,}; conflicts {totals['conflicts']}; busy surfaced {totals['busy']}; "
-          f"apply refused (data kept changing) {totals['refused']}; other errors {totals['errors']}")
-    print(f"lost updates {len(found['lost'])}; doubled incidents {found['doubled']} "
-          f"(file rows {found['file_rows']}, reported new in all imports {found['reported_new']}); "
-          f"writers whose audit rows differ from their writes {totals['audit mismatches']}")
+    print(
+        f"acknowledged writes {totals['acked']:,}; conflicts {totals['conflicts']}; busy surfaced {totals['busy']}; "
+        f"apply refused (data kept changing) {totals['refused']}; other errors {totals['errors']}"
+    )
+    print(
+        f"lost updates {len(found['lost'])}; doubled incidents {found['doubled']} "
+        f"(file rows {found['file_rows']}, reported new in all imports {found['reported_new']}); "
+        f"writers whose audit rows differ from their writes {totals['audit mismatches']}"
+    )
     print(f"audit chain: {checked:,} rows, " + ("intact" if broken is None else f"BROKEN at {broken}"))
     for line in found["lost"][:10]:
         print("  lost:", line)
@@ -284,7 +313,9 @@ def main() -> int:
     path = setup(folder, args.employees)
     context = multiprocessing.get_context("spawn")  # each writer a fresh process, as separate cstui runs are
     queue = context.Queue()
-    procs = [context.Process(target=writer, args=(name, str(path), args.seconds, args.employees, queue)) for name in WRITERS]
+    procs = [
+        context.Process(target=writer, args=(name, str(path), args.seconds, args.employees, queue)) for name in WRITERS
+    ]
     for p in procs:
         p.start()
     logs = dict(queue.get(timeout=args.seconds + 300) for _ in procs)
@@ -292,7 +323,12 @@ def main() -> int:
         p.join()
     found = check(path, logs)
     report(logs, found, args.seconds, args.employees)
-    bad = found["lost"] or found["doubled"] or found["reported_new"] != found["file_rows"] or found["chain"][1] is not None
+    bad = (
+        found["lost"]
+        or found["doubled"]
+        or found["reported_new"] != found["file_rows"]
+        or found["chain"][1] is not None
+    )
     return 1 if bad or any(log["busy"] for log in logs.values()) else 0
 
 

@@ -133,7 +133,9 @@ async def measure(path: Path, size=(120, 40), pages: int = 20) -> dict[str, floa
         await app.workers.wait_for_complete()
         await pilot.pause()
         figures["sort by name"] = frames.first_after(t0)
-        figures["page-down (by name)"] = statistics.median([await timed_key(pilot, frames, "pagedown") for _ in range(5)])
+        figures["page-down (by name)"] = statistics.median(
+            [await timed_key(pilot, frames, "pagedown") for _ in range(5)]
+        )
 
         # the level now is not a column: sorting by it orders every id once (cstui.levels),
         # then pages are read by id; the slowest page-down is the one that reads a new page
@@ -176,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         base = asyncio.run(measure(small))
         result = asyncio.run(measure(big))
         print(f"setup: {args.employees:,} employees inserted in {setup:.2f} s")
-        print(f"COUNT(*): {count_query(big) * 1000:.2f} ms at {args.employees:,}, {count_query(small) * 1000:.2f} ms at {args.baseline:,}")
+        print(
+            f"COUNT(*): {count_query(big) * 1000:.2f} ms at {args.employees:,}, {count_query(small) * 1000:.2f} ms at {args.baseline:,}"
+        )
         print(f"{'measure':22} {args.employees:>10,} {args.baseline:>10,}  ratio   target")
         failed = False
         for key, value in result.items():
@@ -184,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "" if target is None else ("ok" if value < target else "SLOW")
             failed |= verdict == "SLOW"
             target_text = "" if target is None else f"< {target * 1000:.0f} ms"
-            print(f"{key:22} {value * 1000:8.1f} ms {base[key] * 1000:7.1f} ms  {value / base[key]:5.2f}  {target_text} {verdict}")
+            print(
+                f"{key:22} {value * 1000:8.1f} ms {base[key] * 1000:7.1f} ms  {value / base[key]:5.2f}  {target_text} {verdict}"
+            )
     return 1 if failed else 0
 
 

@@ -61,22 +61,50 @@ def run_batch(
     if apply:
         refuse_closed(store, period)
     elif (recorded := recorded_results(store, scheme, period, teams)) is not None:
-        results, notice = recorded
-        print(f"cstui: {notice}", file=sys.stderr)
-        with open_output(output, fmt, database=store.path) as stream:
-            write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
-        QuotaBreaches.of_results(scheme, results).tell()
+        _report_recorded(store, scheme, recorded, fmt=fmt, output=output, explain=explain)
         return
     total = count_graded(store, scheme.name, teams) if progress else 0
     if apply:
-        _apply_then_report(store, scheme, period, teams, fmt=fmt, output=output, explain=explain, total=total, progress=progress, jobs=jobs)
+        _apply_then_report(
+            store,
+            scheme,
+            period,
+            teams,
+            fmt=fmt,
+            output=output,
+            explain=explain,
+            total=total,
+            progress=progress,
+            jobs=jobs,
+        )
         return
+    _dry_run(
+        store, scheme, period, teams, fmt=fmt, output=output, explain=explain, total=total, progress=progress, jobs=jobs
+    )
+
+
+def _report_recorded(store, scheme, recorded, *, fmt, output, explain) -> None:
+    """A closed or applied period: its recorded results, as they were graded."""
+    results, notice = recorded
+    print(f"cstui: {notice}", file=sys.stderr)
+    with open_output(output, fmt, database=store.path) as stream:
+        write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
+    QuotaBreaches.of_results(scheme, results).tell()
+
+
+def _dry_run(store, scheme, period: Period, teams, *, fmt, output, explain, total, progress, jobs) -> None:
+    """Grade without writing; invalid cards are refused after the report so everyone else is in it."""
     invalid, quotas = InvalidCards(period), QuotaBreaches(scheme)
-    with open_output(output, fmt, database=store.path) as stream, Progress(total, enabled=progress, label="grading") as bar:
-        records = graded_records(store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid, quotas=quotas)
+    with (
+        open_output(output, fmt, database=store.path) as stream,
+        Progress(total, enabled=progress, label="grading") as bar,
+    ):
+        records = graded_records(
+            store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid, quotas=quotas
+        )
         write_report(records, fmt, stream, columns_for(explain))
     quotas.tell()
-    invalid.refuse(applying=False)  # after the report: every other employee is in it
+    invalid.refuse(applying=False)
 
 
 def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, explain, total, progress, jobs) -> None:
@@ -95,7 +123,18 @@ def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, exp
     quotas.tell()
 
 
-def graded_records(store, scheme, period: Period, teams, *, explain=False, bar: Progress | None = None, jobs: int | None = 1, invalid: InvalidCards | None = None, quotas: QuotaBreaches | None = None) -> Iterator[dict]:
+def graded_records(
+    store,
+    scheme,
+    period: Period,
+    teams,
+    *,
+    explain=False,
+    bar: Progress | None = None,
+    jobs: int | None = 1,
+    invalid: InvalidCards | None = None,
+    quotas: QuotaBreaches | None = None,
+) -> Iterator[dict]:
     """Report records of a dry run, in team order, as the teams are graded; ``invalid`` collects
     the cards the scheme refused, ``quotas`` the grade quotas teams break, to be named once the
     report is out."""
@@ -145,7 +184,9 @@ def refuse_closed(store, period: Period) -> None:
     from cstui.store import PeriodClosed
 
     if store.period_status(period) == "closed":
-        raise PeriodClosed(f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason")
+        raise PeriodClosed(
+            f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason"
+        )
 
 
 class _StdoutStream:
@@ -216,7 +257,14 @@ def open_output(output: str | os.PathLike | None, fmt: str, database: str | os.P
     if target.exists() and not target.is_file():
         # a device or a pipe (/dev/null, a FIFO to another program): write into it, never
         # rename a file over it
-        with _reporting_errors(target), open(target, "wb" if is_binary(fmt) else "w", **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""})) as stream:
+        with (
+            _reporting_errors(target),
+            open(
+                target,
+                "wb" if is_binary(fmt) else "w",
+                **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""}),
+            ) as stream,
+        ):
             yield stream
         return
     partial = target.with_name(f".{target.name}.part")
@@ -255,4 +303,6 @@ def _reporting_errors(target: Path) -> Iterator[None]:
         yield
     except OSError as error:
         code = EXIT_USAGE if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) else EXIT_STORAGE
-        raise ReportNotWritten(f"--output {target}: cannot write the report ({error.strerror or error})", code) from None
+        raise ReportNotWritten(
+            f"--output {target}: cannot write the report ({error.strerror or error})", code
+        ) from None

@@ -148,7 +148,9 @@ class Calibration:
         return max(compared, key=lambda r: r.comparison.difference) if compared else None
 
 
-def calibrate(results: Iterable[Result], touches: Iterable[Touch], flag_z: Decimal = FLAG_Z_DEFAULT) -> tuple[Sample, dict[str, Decimal], list[RaterRow]]:
+def calibrate(
+    results: Iterable[Result], touches: Iterable[Touch], flag_z: Decimal = FLAG_Z_DEFAULT
+) -> tuple[Sample, dict[str, Decimal], list[RaterRow]]:
     """The department's sample and grade shares, and each rater's row (harshest first).
 
     Only people with a result count; a touch of anyone else (another scheme's employee) is
@@ -172,11 +174,17 @@ def _rater_row(rater: str, touches: list[Touch], by_id: dict, scored: dict, flag
     adjustments = [t.adjustment for t in touches if t.adjustment is not None]
     comparison = compare(mine, rest)
     return RaterRow(
-        rater=rater, people=len(people), scores=mine,
-        grades=shares(by_id[i].grade for i in people), decisions=shares(by_id[i].decision for i in people),
+        rater=rater,
+        people=len(people),
+        scores=mine,
+        grades=shares(by_id[i].grade for i in people),
+        decisions=shares(by_id[i].decision for i in people),
         deductions=sum((t.deduction for t in touches), ZERO),
-        adjustments=len(adjustments), adjustment_total=sum(adjustments, ZERO),
-        rest=rest, comparison=comparison, flag=flag_of(comparison.z, flag_z),
+        adjustments=len(adjustments),
+        adjustment_total=sum(adjustments, ZERO),
+        rest=rest,
+        comparison=comparison,
+        flag=flag_of(comparison.z, flag_z),
     )
 
 
@@ -257,7 +265,10 @@ def _beta_fraction(a: float, b: float, x: float) -> float:
     c, d = 1.0, 1 / guard(1 - (a + b) * x / (a + 1))
     h = d
     for m in range(1, 500):
-        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)), -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
             d = 1 / guard(1 + numerator * d)
             c = guard(1 + numerator / c)
             h *= d * c

@@ -105,7 +105,11 @@ def _open_store(ctx: click.Context):
 
 @click.group(cls=CstuiGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cstui")
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file of the company (default: $CSTUI_DB, then the user data dir).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="SQLite file of the company (default: $CSTUI_DB, then the user data dir).",
+)
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="TUI language (default from LANG).")
 @click.option("--demo", is_flag=True, help="Use a fresh demo company in a temporary directory.")
@@ -113,14 +117,22 @@ def _open_store(ctx: click.Context):
 @click.option("--period", metavar="YYYY-MM|YYYY-Qn", help="Batch mode: the period to grade.")
 @click.option("--team", "teams", multiple=True, help="Batch mode: only this team (repeatable).")
 @click.option(
-    "--format", "fmt", type=ReportFormat(), default=None,
+    "--format",
+    "fmt",
+    type=ReportFormat(),
+    default=None,
     help="Batch report format: table, csv, json, xlsx or one a plugin registers (default: table on a terminal, csv otherwise).",
 )
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
+)
 @click.option("--explain", is_flag=True, help="Add the trace of rules behind every score and decision.")
 @click.option("--apply", "apply_", is_flag=True, help="Record the results and level changes (one audited transaction).")
 @click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
     help="Batch mode: grade teams in N worker processes (default: one per CPU, at most 4, for 2,000 or more "
     "employees, else none; 1 = none). The report and results are the same for any N.",
 )
@@ -151,8 +163,10 @@ BATCH_OPTIONS = ("demo", "scheme_name", "period", "teams", "fmt", "output", "exp
 def _refuse_batch_options(ctx: click.Context) -> None:
     """Batch and TUI options before a command would be silently ignored by it: a usage error instead."""
     given = [
-        param.opts[0] for param in ctx.command.params
-        if param.name in BATCH_OPTIONS and ctx.get_parameter_source(param.name) == click.core.ParameterSource.COMMANDLINE
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name in BATCH_OPTIONS
+        and ctx.get_parameter_source(param.name) == click.core.ParameterSource.COMMANDLINE
     ]
     if given:
         raise click.UsageError(
@@ -188,8 +202,16 @@ def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, app
         raise click.UsageError("--format xlsx needs --output FILE")
     with Store.open(path, login=ctx.obj.get("login")) as store:
         run_batch(
-            store, scheme, period, teams=teams or None, fmt=fmt, output=output,
-            explain=explain, apply=apply_, progress=sys.stderr.isatty(), jobs=jobs,
+            store,
+            scheme,
+            period,
+            teams=teams or None,
+            fmt=fmt,
+            output=output,
+            explain=explain,
+            apply=apply_,
+            progress=sys.stderr.isatty(),
+            jobs=jobs,
         )
 
 
@@ -203,9 +225,19 @@ def _tui(ctx, demo, lang):
 
 @cli.command()
 @click.option("--db", type=click.Path(dir_okay=False), help="Where to build the demo (default: the company database).")
-@click.option("--employees", default=60, show_default=True, type=click.IntRange(3, 1_000_000), help="How many employees.")
-@click.option("--months", default=12, show_default=True, type=click.IntRange(1, 120), help="How many months of scorecards, up to last month.")
-@click.option("--seed", default=7, show_default=True, type=int, help="Random seed: the same seed builds the same company.")
+@click.option(
+    "--employees", default=60, show_default=True, type=click.IntRange(3, 1_000_000), help="How many employees."
+)
+@click.option(
+    "--months",
+    default=12,
+    show_default=True,
+    type=click.IntRange(1, 120),
+    help="How many months of scorecards, up to last month.",
+)
+@click.option(
+    "--seed", default=7, show_default=True, type=int, help="Random seed: the same seed builds the same company."
+)
 @click.pass_context
 def demo(ctx, db, employees, months, seed):
     """Build a deterministic demo company: three teams, every built-in scheme, a year of scorecards."""
@@ -219,8 +251,15 @@ def demo(ctx, db, employees, months, seed):
 
 @cli.command("init")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--group", metavar="GROUP", help="Share the file with this OS group: mode 0660 (trusts every member of GROUP).")
-@click.option("--admin", "admin_login", metavar="LOGIN", help="The first admin (default: you; under sudo, the account that ran sudo).")
+@click.option(
+    "--group", metavar="GROUP", help="Share the file with this OS group: mode 0660 (trusts every member of GROUP)."
+)
+@click.option(
+    "--admin",
+    "admin_login",
+    metavar="LOGIN",
+    help="The first admin (default: you; under sudo, the account that ran sudo).",
+)
 def init_cmd(path, group, admin_login):
     """Create a new, empty cstui database at PATH (mode 0600, or 0660 with --group)."""
     from cstui.store import Store
@@ -230,7 +269,9 @@ def init_cmd(path, group, admin_login):
     refuse_occupied(target)
     with Store.open(target, login=admin_login, create=True, group=group) as store:
         mode = target.stat().st_mode & 0o777
-        click.echo(f"{target}: a new cstui database (mode {mode:04o}{', group ' + group if group else ''}); admin: {store.login}")
+        click.echo(
+            f"{target}: a new cstui database (mode {mode:04o}{', group ' + group if group else ''}); admin: {store.login}"
+        )
 
 
 @cli.command("check")
@@ -268,7 +309,9 @@ def shell_cmd(ctx, login, words):
     ctx.obj["login"] = login
     if not command:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            raise click.UsageError("no command given, and the TUI needs a terminal: ssh -t for the TUI, or give a command")
+            raise click.UsageError(
+                "no command given, and the TUI needs a terminal: ssh -t for the TUI, or give a command"
+            )
         _tui(ctx, False, ctx.obj.get("lang"))
         return
     # the command runs as a fresh cstui invocation on the fixed database; it exits with its own code
@@ -294,7 +337,13 @@ def import_roster_cmd(ctx, file):
 @import_.command("scorecards")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--period", required=True, metavar="YYYY-MM", help="The month the scorecards are for.")
-@click.option("--scheme", "scheme_name", required=True, metavar="NAME|FILE.toml", help="The scheme whose metric keys the columns are.")
+@click.option(
+    "--scheme",
+    "scheme_name",
+    required=True,
+    metavar="NAME|FILE.toml",
+    help="The scheme whose metric keys the columns are.",
+)
 @click.option("--format", "fmt", default=None, help="A plugin's importer name (default: by file suffix).")
 @click.pass_context
 def import_scorecards_cmd(ctx, file, period, scheme_name, fmt):
@@ -350,11 +399,18 @@ def plugins_cmd(as_json):
     registry = get_registry()
     catalog().all()  # reads and checks every registered scheme: failures become the plugin's errors
     if as_json:
-        _print_json([
-            {"name": p.name, "version": p.version, "source": "built-in" if p.builtin else "installed",
-             "hooks": list(p.hooks), "error": p.error}
-            for p in registry.plugins
-        ])
+        _print_json(
+            [
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "source": "built-in" if p.builtin else "installed",
+                    "hooks": list(p.hooks),
+                    "error": p.error,
+                }
+                for p in registry.plugins
+            ]
+        )
         return
     rows = [
         (p.name, p.version, "built-in" if p.builtin else "installed", ", ".join(p.hooks) or "-", p.error or "")
@@ -366,7 +422,8 @@ def plugins_cmd(as_json):
 @cli.command("schemes")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of objects instead of a table.")
 @click.option(
-    "--check", is_flag=True,
+    "--check",
+    is_flag=True,
     help="Also load and check every scheme with its model's code; leave out and name each that does not load.",
 )
 def schemes_cmd(as_json, check):
@@ -443,8 +500,17 @@ def period_list(ctx, as_json):
     with _open_store(ctx) as store:
         periods = store.periods()
     if as_json:
-        _print_json([{"period": p["period"], "status": p["status"], "closed_by": p.get("closed_by"),
-                      "closed_at": p.get("closed_at")} for p in periods])
+        _print_json(
+            [
+                {
+                    "period": p["period"],
+                    "status": p["status"],
+                    "closed_by": p.get("closed_by"),
+                    "closed_at": p.get("closed_at"),
+                }
+                for p in periods
+            ]
+        )
         return
     rows = [(p["period"], p["status"], p.get("closed_by") or "", p.get("closed_at") or "") for p in periods]
     _print_table(("period", "status", "closed by", "closed at"), rows)
@@ -509,8 +575,17 @@ def employee_show(ctx, employee_id, period_text):
         except NotFound as error:  # a mistyped id is bad input (exit 3), not a failure
             raise InvalidData([str(error)]) from None
         level = CurrentLevels(store, catalog().get).one(e, period) or e.level or ""
-    rows = [("id", e.id), ("name", e.name), ("team", e.team), ("role", e.role), ("hired", e.hire_date.isoformat()),
-            ("status", e.status), ("scheme", e.scheme or ""), ("starting level", e.level or ""), (f"level now ({period})", level)]
+    rows = [
+        ("id", e.id),
+        ("name", e.name),
+        ("team", e.team),
+        ("role", e.role),
+        ("hired", e.hire_date.isoformat()),
+        ("status", e.status),
+        ("scheme", e.scheme or ""),
+        ("starting level", e.level or ""),
+        (f"level now ({period})", level),
+    ]
     _print_table(("field", "value"), rows)
 
 
@@ -521,7 +596,12 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("login")
-@click.option("--role", required=True, type=click.Choice(["admin", "manager", "supervisor", "viewer", "agent"]), help="admin (users, everything), manager (all teams), supervisor (own teams), viewer (read only) or agent (the employee whose roster login is LOGIN: their own results, confirm or dispute).")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "manager", "supervisor", "viewer", "agent"]),
+    help="admin (users, everything), manager (all teams), supervisor (own teams), viewer (read only) or agent (the employee whose roster login is LOGIN: their own results, confirm or dispute).",
+)
 @click.option("--team", "teams", multiple=True, help="A team the user works on (repeatable).")
 @click.pass_context
 def user_add(ctx, login, role, teams):
@@ -545,15 +625,25 @@ def user_list(ctx, as_json):
 
 
 @cli.group("audit", invoke_without_command=True)
-@click.option("--employee", metavar="ID", help="Rows about this employee (roster, cards, incidents, overrides, results).")
+@click.option(
+    "--employee", metavar="ID", help="Rows about this employee (roster, cards, incidents, overrides, results)."
+)
 @click.option("--user", "who", metavar="LOGIN", help="Rows written by this login.")
 @click.option("--period", metavar="YYYY-MM|YYYY-Qn", help="Rows about this period (a quarter includes its months).")
-@click.option("--table", metavar="NAME", help="Rows of one table: employees, scorecards, incidents, results, periods, users ...")
+@click.option(
+    "--table", metavar="NAME", help="Rows of one table: employees, scorecards, incidents, results, periods, users ..."
+)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this day (YYYY-MM-DD, UTC).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To this day, inclusive.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N rows, newest first.")
-@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True,
-              help="table for reading; csv and json add each row's before and after.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+    help="table for reading; csv and json add each row's before and after.",
+)
 @click.pass_context
 def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
     """List the audit trail, newest first (manager or admin); `cstui audit verify` checks its chain."""
@@ -564,8 +654,13 @@ def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
     from cstui.store.audit import AuditFilter
 
     wanted = AuditFilter(
-        employee=employee, user=who, period=period, table=table, limit=limit,
-        since=since.date() if since else None, until=until.date() if until else None,
+        employee=employee,
+        user=who,
+        period=period,
+        table=table,
+        limit=limit,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
     )
     with _open_store(ctx) as store:
         rows = store.audit_rows(wanted)
@@ -575,7 +670,11 @@ def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
         return
     columns = [*AUDIT_COLUMNS, "before", "after"]
     writer = write_csv if fmt == "csv" else write_json
-    writer(_csv_ready(audit_records(rows, full=True)) if fmt == "csv" else audit_records(rows, full=True), columns, sys.stdout)
+    writer(
+        _csv_ready(audit_records(rows, full=True)) if fmt == "csv" else audit_records(rows, full=True),
+        columns,
+        sys.stdout,
+    )
 
 
 def _csv_ready(records):

@@ -12,10 +12,22 @@ FORMATS = click.Choice(("table", "csv", "json"))
 
 @cli.command("calibration")
 @click.option("--period", "period_text", required=True, metavar="YYYY-MM|YYYY-Qn", help="The period to calibrate.")
-@click.option("--scheme", "scheme_ref", default=None, metavar="NAME|FILE.toml",
-              help="Only this scheme (default: every scheme on the roster, each compared within itself).")
+@click.option(
+    "--scheme",
+    "scheme_ref",
+    default=None,
+    metavar="NAME|FILE.toml",
+    help="Only this scheme (default: every scheme on the roster, each compared within itself).",
+)
 @click.option("--team", "teams", multiple=True, help="Only this team (repeatable).")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="table for reading; csv or json for scripts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="table",
+    show_default=True,
+    help="table for reading; csv or json for scripts.",
+)
 @click.pass_context
 def calibration_cmd(ctx, period_text, scheme_ref, teams, fmt):
     """Each rater's people, mean and spread of scores, grade and decision shares, deductions
@@ -35,4 +47,3 @@ def calibration_cmd(ctx, period_text, scheme_ref, teams, fmt):
     report([r for r, _ in reports], fmt)
     for _, invalid in reports:  # after the report, as a dry batch run names them
         invalid.refuse(applying=False)
-

@@ -15,9 +15,26 @@ from cstui.cli import _print_table
 
 EXACT = Decimal("0.0001")  # csv and json places
 COLUMNS = [
-    "scheme", "period", "rater", "people", "scored", "mean", "sd", "grades", "decisions", "deductions",
-    "deductions_per_person", "adjustments", "adjustment_total", "rest_n", "rest_mean", "difference",
-    "ci_low", "ci_high", "z", "flag",
+    "scheme",
+    "period",
+    "rater",
+    "people",
+    "scored",
+    "mean",
+    "sd",
+    "grades",
+    "decisions",
+    "deductions",
+    "deductions_per_person",
+    "adjustments",
+    "adjustment_total",
+    "rest_n",
+    "rest_mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "z",
+    "flag",
 ]
 TABLE_COLUMNS = ("rater", "people", "mean", "sd", "grades", "deduct/person", "adjust", "diff [95% CI]", "z", "flag")
 
@@ -48,8 +65,10 @@ def _table(report) -> None:
     _print_table(TABLE_COLUMNS, [_table_row(row) for row in report.raters])
     for label, row in (("harshest", report.harshest()), ("most lenient", report.most_lenient())):
         if row is not None:
-            click.echo(f"{label}: {row.rater}: mean {shown(row.scores.mean)}, {_difference(row.comparison)} from the rest"
-                       + (f", z {shown(row.comparison.z)}" if row.comparison.z is not None else ""))
+            click.echo(
+                f"{label}: {row.rater}: mean {shown(row.scores.mean)}, {_difference(row.comparison)} from the rest"
+                + (f", z {shown(row.comparison.z)}" if row.comparison.z is not None else "")
+            )
     click.echo(f"flagged at |z| >= {report.flag_z} ([calibration] flag_z of {report.scheme})")
 
 
@@ -60,15 +79,24 @@ def _department_line(report) -> str:
 
 def _table_row(row) -> list:
     return [
-        row.rater, row.people, shown(row.scores.mean), shown(row.scores.sd), _shares(row.grades),
-        shown(row.deductions_per_person), f"{row.adjustments} ({_signed(row.adjustment_total)})" if row.adjustments else "",
-        _difference(row.comparison), shown(row.comparison.z), row.flag,
+        row.rater,
+        row.people,
+        shown(row.scores.mean),
+        shown(row.scores.sd),
+        _shares(row.grades),
+        shown(row.deductions_per_person),
+        f"{row.adjustments} ({_signed(row.adjustment_total)})" if row.adjustments else "",
+        _difference(row.comparison),
+        shown(row.comparison.z),
+        row.flag,
     ]
 
 
 def _shares(shares: dict) -> str:
     """``A 50.0% B 25.0%``: each share as a percent to one place."""
-    return " ".join(f"{key} {(share * 100).quantize(Decimal('0.1'), ROUND_HALF_EVEN)}%" for key, share in shares.items())
+    return " ".join(
+        f"{key} {(share * 100).quantize(Decimal('0.1'), ROUND_HALF_EVEN)}%" for key, share in shares.items()
+    )
 
 
 def _number(value: Decimal | None):
@@ -82,13 +110,26 @@ def _number(value: Decimal | None):
 def rater_record(report, row) -> dict:
     c = row.comparison
     return {
-        "scheme": report.scheme, "period": report.period, "rater": row.rater, "people": row.people,
-        "scored": row.scores.n, "mean": _number(row.scores.mean), "sd": _number(row.scores.sd),
-        "grades": _shares(row.grades), "decisions": _shares(row.decisions), "deductions": _number(row.deductions),
-        "deductions_per_person": _number(row.deductions_per_person), "adjustments": row.adjustments,
-        "adjustment_total": _number(row.adjustment_total), "rest_n": row.rest.n, "rest_mean": _number(row.rest.mean),
-        "difference": _number(c.difference), "ci_low": _number(c.ci_low), "ci_high": _number(c.ci_high),
-        "z": _number(c.z), "flag": row.flag,
+        "scheme": report.scheme,
+        "period": report.period,
+        "rater": row.rater,
+        "people": row.people,
+        "scored": row.scores.n,
+        "mean": _number(row.scores.mean),
+        "sd": _number(row.scores.sd),
+        "grades": _shares(row.grades),
+        "decisions": _shares(row.decisions),
+        "deductions": _number(row.deductions),
+        "deductions_per_person": _number(row.deductions_per_person),
+        "adjustments": row.adjustments,
+        "adjustment_total": _number(row.adjustment_total),
+        "rest_n": row.rest.n,
+        "rest_mean": _number(row.rest.mean),
+        "difference": _number(c.difference),
+        "ci_low": _number(c.ci_low),
+        "ci_high": _number(c.ci_high),
+        "z": _number(c.z),
+        "flag": row.flag,
     }
 
 
@@ -102,8 +143,16 @@ def _document(report) -> dict:
         raters.append({k: v for k, v in record.items() if k not in ("scheme", "period")})
     harshest, lenient = report.harshest(), report.most_lenient()
     return {
-        "scheme": report.scheme, "period": report.period, "flag_z": _number(report.flag_z),
-        "department": {"scored": d.n, "mean": _number(d.mean), "sd": _number(d.sd), "grades": {k: _number(v) for k, v in report.grades.items()}},
-        "harshest": harshest.rater if harshest else None, "most_lenient": lenient.rater if lenient else None,
+        "scheme": report.scheme,
+        "period": report.period,
+        "flag_z": _number(report.flag_z),
+        "department": {
+            "scored": d.n,
+            "mean": _number(d.mean),
+            "sd": _number(d.sd),
+            "grades": {k: _number(v) for k, v in report.grades.items()},
+        },
+        "harshest": harshest.rater if harshest else None,
+        "most_lenient": lenient.rater if lenient else None,
         "raters": raters,
     }

@@ -23,7 +23,9 @@ def employee_assign(ctx, employee_id, scheme_name, since, level):
     with _open_store(ctx) as store:
         e = store.assign_scheme(employee_id, scheme_name, since, level)
         line = store.scheme_assignments(employee_id)
-    click.echo(f"{e.id}: on {scheme_name} from {since}" + (f" at {level}" if level else "") + f" (now: {e.scheme or '(none)'})")
+    click.echo(
+        f"{e.id}: on {scheme_name} from {since}" + (f" at {level}" if level else "") + f" (now: {e.scheme or '(none)'})"
+    )
     _print_timeline(line)
 
 
@@ -39,15 +41,32 @@ def employee_timeline(ctx, employee_id):
 
 def _print_timeline(line) -> None:
     # the earliest assignment also covers the months before its own (history imported earlier)
-    rows = [("(from the start)" if i == 0 else a.since, a.scheme or "(none)", a.level or "(entry level)") for i, a in enumerate(line)]
+    rows = [
+        ("(from the start)" if i == 0 else a.since, a.scheme or "(none)", a.level or "(entry level)")
+        for i, a in enumerate(line)
+    ]
     _print_table(("since", "scheme", "starting level"), rows)
 
 
 @cli.command("place")
 @click.argument("employee_id")
-@click.option("--scheme", "scheme_name", default="placement", show_default=True, metavar="NAME", help="A scheme of the placement model.")
-@click.option("--set", "fields", multiple=True, metavar="FIELD=VALUE", help="One item of the placement form (repeatable).")
-@click.option("--apply", "apply_", is_flag=True, help="Record the level as the employee's starting level on the scheme, since their hire month (audited with the trace).")
+@click.option(
+    "--scheme",
+    "scheme_name",
+    default="placement",
+    show_default=True,
+    metavar="NAME",
+    help="A scheme of the placement model.",
+)
+@click.option(
+    "--set", "fields", multiple=True, metavar="FIELD=VALUE", help="One item of the placement form (repeatable)."
+)
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Record the level as the employee's starting level on the scheme, since their hire month (audited with the trace).",
+)
 @click.pass_context
 def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
     """Score EMPLOYEE_ID's placement form and show the level it places them at."""
@@ -58,7 +77,11 @@ def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
 
     scheme = catalog().get(scheme_name)
     if scheme.model.name != "placement":
-        raise InvalidData([f"--scheme {scheme_name}: model {scheme.model.name}, not placement; a placement form needs a placement scheme"])
+        raise InvalidData(
+            [
+                f"--scheme {scheme_name}: model {scheme.model.name}, not placement; a placement form needs a placement scheme"
+            ]
+        )
     values = _form_values(fields, {spec.key for spec in scheme.model.metrics(scheme)})
     with _open_store(ctx) as store:
         e = store.employee(employee_id)

@@ -17,10 +17,20 @@ def plugin_group():
 
 @plugin_group.command("new")
 @click.argument("name")
-@click.option("--model", "with_model", is_flag=True,
-              help="Add a document model skeleton (a count KPI with a band table), its scheme and tests.")
-@click.option("--dir", "parent", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-              help="Write the package into this directory, as cstui-NAME/.")
+@click.option(
+    "--model",
+    "with_model",
+    is_flag=True,
+    help="Add a document model skeleton (a count KPI with a band table), its scheme and tests.",
+)
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Write the package into this directory, as cstui-NAME/.",
+)
 def plugin_new(name, with_model, parent):
     """Write the package cstui-NAME: a scheme (a variant of star-levels), tests that use
     cstui.testing and grade the demo, and with --model a model of your own."""

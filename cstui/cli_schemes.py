@@ -40,7 +40,9 @@ def scheme_applied(ctx, period_text, scheme_name, as_toml, as_json):
     if as_toml:
         for a in applied:
             s = a.snapshot
-            click.echo(f"# {s.scheme}@{period}: fingerprint {s.fingerprint}, teams {', '.join(a.teams)}, applied by {a.applied_by} at {a.applied_at}")
+            click.echo(
+                f"# {s.scheme}@{period}: fingerprint {s.fingerprint}, teams {', '.join(a.teams)}, applied by {a.applied_by} at {a.applied_at}"
+            )
             click.echo(s.toml)
         return
     records = [_applied_record(a) for a in applied]
@@ -50,19 +52,35 @@ def scheme_applied(ctx, period_text, scheme_name, as_toml, as_json):
     columns = ("scheme", "version", "fingerprint", "teams", "applied_by", "applied_at")
     _print_table(columns, [[", ".join(r[c]) if c == "teams" else r[c] for c in columns] for r in records])
     if not applied:
-        click.echo(f"cstui: no scheme remembered for {period} (not applied, or applied before cstui kept schemes)", err=True)
+        click.echo(
+            f"cstui: no scheme remembered for {period} (not applied, or applied before cstui kept schemes)", err=True
+        )
 
 
 def _applied_record(a) -> dict:
     s = a.snapshot
-    return {"scheme": s.scheme, "version": s.version, "model": s.model, "fingerprint": s.fingerprint,
-            "teams": list(a.teams), "applied_by": a.applied_by, "applied_at": a.applied_at}
+    return {
+        "scheme": s.scheme,
+        "version": s.version,
+        "model": s.model,
+        "fingerprint": s.fingerprint,
+        "teams": list(a.teams),
+        "applied_by": a.applied_by,
+        "applied_at": a.applied_at,
+    }
 
 
 @scheme_group.command("diff")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="table for reading; csv or json for scripts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="table",
+    show_default=True,
+    help="table for reading; csv or json for scripts.",
+)
 @click.pass_context
 def scheme_diff(ctx, a, b, fmt):
     """The parameters that differ from scheme A to scheme B: key path, A's value, B's value.
@@ -76,7 +94,10 @@ def scheme_diff(ctx, a, b, fmt):
     changes = param_diff(old.params, new.params)
     if fmt == "table":
         _print_table(("key", "old", "new"), [(c.key, _shown(c.old), _shown(c.new)) for c in changes])
-        click.echo(f"{len(changes)} parameter{'s' if len(changes) != 1 else ''} differ ({old.fingerprint} -> {new.fingerprint})", err=True)
+        click.echo(
+            f"{len(changes)} parameter{'s' if len(changes) != 1 else ''} differ ({old.fingerprint} -> {new.fingerprint})",
+            err=True,
+        )
         return
     records = [{"key": c.key, "old": c.old, "new": c.new} for c in changes]
     _write(records if fmt == "json" else [_csv_record(r) for r in records], ["key", "old", "new"], fmt)
@@ -88,7 +109,9 @@ def _shown(value) -> str:
 
 
 def _csv_record(record: dict) -> dict:
-    return {k: (v if k == "key" or v is None else json.dumps(v, ensure_ascii=False, default=str)) for k, v in record.items()}
+    return {
+        k: (v if k == "key" or v is None else json.dumps(v, ensure_ascii=False, default=str)) for k, v in record.items()
+    }
 
 
 def _write(records: list[dict], columns: list[str], fmt: str) -> None:
@@ -100,13 +123,35 @@ def _write(records: list[dict], columns: list[str], fmt: str) -> None:
 
 
 @cli.command("whatif")
-@click.option("--scheme", "scheme_ref", required=True, metavar="NAME|FILE.toml|NAME@PERIOD", help="The proposed scheme.")
-@click.option("--period", "period_text", required=True, metavar="YYYY-MM|YYYY-Qn", help="The (last) period to re-grade.")
-@click.option("--from", "from_text", default=None, metavar="YYYY-MM|YYYY-Qn", help="Re-grade every period of --period's kind from this one on.")
-@click.option("--against", "against_ref", default=None, metavar="NAME|FILE.toml|NAME@PERIOD",
-              help="The baseline (default: the registered scheme of the proposal's name).")
+@click.option(
+    "--scheme", "scheme_ref", required=True, metavar="NAME|FILE.toml|NAME@PERIOD", help="The proposed scheme."
+)
+@click.option(
+    "--period", "period_text", required=True, metavar="YYYY-MM|YYYY-Qn", help="The (last) period to re-grade."
+)
+@click.option(
+    "--from",
+    "from_text",
+    default=None,
+    metavar="YYYY-MM|YYYY-Qn",
+    help="Re-grade every period of --period's kind from this one on.",
+)
+@click.option(
+    "--against",
+    "against_ref",
+    default=None,
+    metavar="NAME|FILE.toml|NAME@PERIOD",
+    help="The baseline (default: the registered scheme of the proposal's name).",
+)
 @click.option("--team", "teams", multiple=True, help="Only this team (repeatable).")
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="table for reading; csv or json for scripts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="table",
+    show_default=True,
+    help="table for reading; csv or json for scripts.",
+)
 @click.pass_context
 def whatif_cmd(ctx, scheme_ref, period_text, from_text, against_ref, teams, fmt):
     """Re-grade past periods under a proposed scheme and list every changed decision, level,
@@ -130,7 +175,9 @@ def _registered_name(scheme_ref: str, name: str) -> str:
     from cstui.schemes import catalog
 
     if name not in catalog().names():
-        raise InvalidData([f"{scheme_ref}: no installed scheme is named {name!r}; name the scheme it would replace: --against NAME"])
+        raise InvalidData(
+            [f"{scheme_ref}: no installed scheme is named {name!r}; name the scheme it would replace: --against NAME"]
+        )
     return name
 
 
@@ -141,8 +188,13 @@ def _report_whatif(report, fmt: str) -> None:
     totals = report.totals.record()
     head = f"{report.proposed.version} ({report.proposed.fingerprint}) against {report.current.name} {report.current.version} ({report.current.fingerprint})"
     if fmt == "json":
-        document = {"scheme": report.current.name, "proposed": _scheme_record(report.proposed), "current": _scheme_record(report.current),
-                    "totals": totals, "changes": [{c: r[c] for c in WHATIF_COLUMNS} for r in records]}
+        document = {
+            "scheme": report.current.name,
+            "proposed": _scheme_record(report.proposed),
+            "current": _scheme_record(report.current),
+            "totals": totals,
+            "changes": [{c: r[c] for c in WHATIF_COLUMNS} for r in records],
+        }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
@@ -161,8 +213,16 @@ TABLE_COLUMNS = ("period", "employee", "name", "team", "decision", "level", "gra
 
 
 def _table_row(r: dict) -> list:
-    return [r["period"], r["employee_id"], r["name"], r["team"], _arrow(r["decision"], r["decision_new"]),
-            _arrow(r["level"], r["level_new"]), _arrow(r["grade"], r["grade_new"]), _arrow(r["pay_delta"], r["pay_delta_new"])]
+    return [
+        r["period"],
+        r["employee_id"],
+        r["name"],
+        r["team"],
+        _arrow(r["decision"], r["decision_new"]),
+        _arrow(r["level"], r["level_new"]),
+        _arrow(r["grade"], r["grade_new"]),
+        _arrow(r["pay_delta"], r["pay_delta_new"]),
+    ]
 
 
 def _arrow(old, new) -> str:
@@ -172,6 +232,8 @@ def _arrow(old, new) -> str:
 
 
 def _totals_line(t: dict) -> str:
-    return (f"{t['changed']} of {t['graded']} results change over {len(t['periods'])} period(s); "
-            f"promotions {t['promotions']} → {t['promotions_new']}, demotions {t['demotions']} → {t['demotions_new']}, "
-            f"pay {t['pay']} → {t['pay_new']} yuan (change {t['pay_change']:+})")
+    return (
+        f"{t['changed']} of {t['graded']} results change over {len(t['periods'])} period(s); "
+        f"promotions {t['promotions']} → {t['promotions_new']}, demotions {t['demotions']} → {t['demotions_new']}, "
+        f"pay {t['pay']} → {t['pay_new']} yuan (change {t['pay_change']:+})"
+    )

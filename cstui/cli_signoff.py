@@ -65,10 +65,17 @@ def results_cmd(ctx, period_text, mine, trace, as_json):
 def _result_record(row: dict, sign_off: dict | None) -> dict:
     level = f"{row['level_before'] or ''} -> {row['level_after'] or ''}"
     return {
-        "employee": row["employee_id"], "name": row["name"], "period": row["period"], "scheme": row["scheme"],
-        "score": str(row["score"]) if row["score"] is not None else "", "grade": row["grade"] or "", "level": level,
-        "decision": row["decision"] or "", "pay_delta": str(row["pay_delta"]) if row["pay_delta"] is not None else "",
-        "sign-off": sign_off["status"] if sign_off else "pending", "trace": row["trace"],
+        "employee": row["employee_id"],
+        "name": row["name"],
+        "period": row["period"],
+        "scheme": row["scheme"],
+        "score": str(row["score"]) if row["score"] is not None else "",
+        "grade": row["grade"] or "",
+        "level": level,
+        "decision": row["decision"] or "",
+        "pay_delta": str(row["pay_delta"]) if row["pay_delta"] is not None else "",
+        "sign-off": sign_off["status"] if sign_off else "pending",
+        "trace": row["trace"],
     }
 
 
@@ -110,17 +117,37 @@ def dispute_list(ctx, period_text, only_open, as_json):
     period = _period(period_text) if period_text else None
     with _open_store(ctx) as store:
         rows = store.disputes(period, "open" if only_open else None)
-    keys = ("id", "employee_id", "name", "team", "period", "status", "reason", "signed_at", "answer", "answered_by", "answered_at")
+    keys = (
+        "id",
+        "employee_id",
+        "name",
+        "team",
+        "period",
+        "status",
+        "reason",
+        "signed_at",
+        "answer",
+        "answered_by",
+        "answered_at",
+    )
     if as_json:
         _print_json([{k: row[k] for k in keys} for row in rows])
         return
     columns = ("id", "employee", "name", "team", "period", "status", "reason", "answer")
-    _print_table(columns, [[row[k] or "" for k in ("id", "employee_id", "name", "team", "period", "status", "reason", "answer")] for row in rows])
+    _print_table(
+        columns,
+        [
+            [row[k] or "" for k in ("id", "employee_id", "name", "team", "period", "status", "reason", "answer")]
+            for row in rows
+        ],
+    )
 
 
 @dispute_group.command("answer")
 @click.argument("dispute_id", type=int)
-@click.option("--accept/--reject", "accept", default=None, help="Accept (then correct the card and apply again) or reject.")
+@click.option(
+    "--accept/--reject", "accept", default=None, help="Accept (then correct the card and apply again) or reject."
+)
 @click.option("--reason", required=True, help="Why (the agent reads it; audited).")
 @click.pass_context
 def dispute_answer(ctx, dispute_id, accept, reason):

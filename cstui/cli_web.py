@@ -15,10 +15,20 @@ DEFAULT_PORT = 8566
 
 
 @cli.command("web-token")
-@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True,
-              help="The port `cstui web` listens on (and your ssh -L forwards), for the printed link.")
-@click.option("--minutes", type=click.IntRange(1, 60), default=10, show_default=True,
-              help="How long the link may wait to be opened; it opens one session, once.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="The port `cstui web` listens on (and your ssh -L forwards), for the printed link.",
+)
+@click.option(
+    "--minutes",
+    type=click.IntRange(1, 60),
+    default=10,
+    show_default=True,
+    help="How long the link may wait to be opened; it opens one session, once.",
+)
 @click.pass_context
 def web_token_cmd(ctx, port, minutes):
     """Print a one-time link that opens the TUI in a browser as you (your login and role)."""
@@ -26,13 +36,21 @@ def web_token_cmd(ctx, port, minutes):
         token = store.issue_web_token(minutes=minutes)
         login = store.login
     click.echo(f"http://127.0.0.1:{port}/?token={token}")
-    click.echo(f"(for {login}: opens one browser session, within {minutes} minutes; "
-               f"through ssh -L {port}:127.0.0.1:{port} when cstui web runs on a server)", err=True)
+    click.echo(
+        f"(for {login}: opens one browser session, within {minutes} minutes; "
+        f"through ssh -L {port}:127.0.0.1:{port} when cstui web runs on a server)",
+        err=True,
+    )
 
 
 @cli.command("web")
-@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True,
-              help="The port to listen on, on 127.0.0.1 only.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="The port to listen on, on 127.0.0.1 only.",
+)
 @click.pass_context
 def web_cmd(ctx, port):
     """Serve the TUI to browsers on 127.0.0.1, one person per link from `cstui web-token`."""

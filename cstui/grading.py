@@ -55,7 +55,9 @@ class TeamResults(NamedTuple):
     state: dict | None = None
 
 
-def graded_teams(store, scheme, period: Period, teams: Iterable[str] | None = None, *, explain: bool = True) -> Iterator[tuple[TeamHistory, list[Result]]]:
+def graded_teams(
+    store, scheme, period: Period, teams: Iterable[str] | None = None, *, explain: bool = True
+) -> Iterator[tuple[TeamHistory, list[Result]]]:
     """Each team's history and results for ``period``, team by team, in this process (a dry run).
 
     Without ``explain`` (a dry run whose report has no trace column) the results carry
@@ -66,7 +68,16 @@ def graded_teams(store, scheme, period: Period, teams: Iterable[str] | None = No
         yield history, results
 
 
-def graded_results(store, scheme, period: Period, teams: Iterable[str] | None = None, *, apply: bool = False, explain: bool = True, jobs: int | None = 1) -> Iterator[TeamResults]:
+def graded_results(
+    store,
+    scheme,
+    period: Period,
+    teams: Iterable[str] | None = None,
+    *,
+    apply: bool = False,
+    explain: bool = True,
+    jobs: int | None = 1,
+) -> Iterator[TeamResults]:
     """Each team's results in team order, graded by ``jobs`` worker processes; nothing is written.
 
     ``jobs``: 1 grades here; None picks: here for a small run, else one worker per CPU (at
@@ -110,7 +121,9 @@ def count_graded(store, scheme_name: str, teams: list[str] | None) -> int:
     return sum(store.count_employees(team=team, scheme=scheme_name) for team in dict.fromkeys(teams))
 
 
-def grade_team(scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> tuple[list[Result], dict | None]:
+def grade_team(
+    scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool
+) -> tuple[list[Result], dict | None]:
     """One team's results (and, with ``apply``, its checkpoint at the period's last month).
 
     A stored card the scheme refuses is graded as a missing month and its employee's result
@@ -149,7 +162,9 @@ def level_timelines(scheme, history: TeamHistory, until: Period) -> dict[str, li
     return scheme.model.levels(scheme, history, until)
 
 
-def _graded(model, scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> tuple[list[Result], dict | None]:
+def _graded(
+    model, scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool
+) -> tuple[list[Result], dict | None]:
     if apply:
         return model.grade_and_checkpoint(scheme, history, period)
     if explain or not takes_explain(model):
@@ -170,7 +185,15 @@ def takes_explain(model) -> bool:
     return "explain" in inspect.signature(model.grade).parameters
 
 
-def apply_period(store, scheme, period: Period, teams: Iterable[str] | None = None, on_results: Callable[[list[Result]], None] | None = None, *, jobs: int | None = 1) -> int:
+def apply_period(
+    store,
+    scheme,
+    period: Period,
+    teams: Iterable[str] | None = None,
+    on_results: Callable[[list[Result]], None] | None = None,
+    *,
+    jobs: int | None = 1,
+) -> int:
     """Grade ``period`` and record its results and checkpoints in one transaction; returns the count.
 
     ``on_results`` sees each team's results once they are recorded (a report).
@@ -200,11 +223,23 @@ class InvalidCards:
             return
         n = len(self.lines)
         head = f"{n} scorecard problem{'s' if n != 1 else ''} in {self.period}"
-        head += ": nothing was recorded; correct the cards and apply again" if applying else ": those employees are not graded"
+        head += (
+            ": nothing was recorded; correct the cards and apply again"
+            if applying
+            else ": those employees are not graded"
+        )
         raise InvalidData([head, *self.lines[:MAX_NAMED]], more=max(0, n - MAX_NAMED))
 
 
-def apply_graded(store, scheme, period: Period, teams: Iterable[str] | None = None, *, jobs: int | None = 1, on_team: Callable[[TeamResults], None] | None = None) -> Spool:
+def apply_graded(
+    store,
+    scheme,
+    period: Period,
+    teams: Iterable[str] | None = None,
+    *,
+    jobs: int | None = 1,
+    on_team: Callable[[TeamResults], None] | None = None,
+) -> Spool:
     """Grade with no lock held, then record everything in one short transaction; returns the spool.
 
     The caller reports from the spool (and closes it). ``on_team`` sees each team as it is
@@ -214,7 +249,15 @@ def apply_graded(store, scheme, period: Period, teams: Iterable[str] | None = No
     return apply_schemes(store, [scheme], period, teams, jobs=jobs, on_team=on_team)[0]
 
 
-def apply_schemes(store, schemes: list, period: Period, teams: Iterable[str] | None = None, *, jobs: int | None = 1, on_team: Callable[[TeamResults], None] | None = None) -> list[Spool]:
+def apply_schemes(
+    store,
+    schemes: list,
+    period: Period,
+    teams: Iterable[str] | None = None,
+    *,
+    jobs: int | None = 1,
+    on_team: Callable[[TeamResults], None] | None = None,
+) -> list[Spool]:
     """:func:`apply_graded` for several schemes recorded together (the TUI board applies every
     scheme of its period at once): one spool per scheme, one write transaction for them all."""
     from cstui.store.errors import ChangedMeanwhile
@@ -336,7 +379,9 @@ class Spool:
 # -- worker processes -------------------------------------------------------------------------
 
 
-def _pooled(store, scheme, period: Period, teams: list[str] | None, *, apply: bool, explain: bool, jobs: int) -> Iterator[TeamResults]:
+def _pooled(
+    store, scheme, period: Period, teams: list[str] | None, *, apply: bool, explain: bool, jobs: int
+) -> Iterator[TeamResults]:
     """Teams graded by ``jobs`` forked workers, yielded in team order (the workers never write).
 
     At most TASKS_IN_FLIGHT tasks per worker are outstanding, so graded teams the parent
@@ -356,7 +401,9 @@ def _pooled(store, scheme, period: Period, teams: list[str] | None, *, apply: bo
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_worker_start, initargs=setup) as pool:
         todo = deque(tasks)
-        pending = deque(pool.apply_async(_worker_grade, (todo.popleft(),)) for _ in range(min(len(todo), jobs * TASKS_IN_FLIGHT)))
+        pending = deque(
+            pool.apply_async(_worker_grade, (todo.popleft(),)) for _ in range(min(len(todo), jobs * TASKS_IN_FLIGHT))
+        )
         while pending:
             graded = _raise_failure(pending.popleft().get())
             if todo:
@@ -368,7 +415,7 @@ def _pooled(store, scheme, period: Period, teams: list[str] | None, *, apply: bo
 def _tasks(names: list[str], jobs: int) -> list[list[str]]:
     """Consecutive teams in chunks: several per task (less overhead), enough tasks to share out."""
     per_task = max(1, min(TEAMS_PER_TASK, len(names) // (jobs * 8)))
-    return [names[i:i + per_task] for i in range(0, len(names), per_task)]
+    return [names[i : i + per_task] for i in range(0, len(names), per_task)]
 
 
 _WORKER: dict = {}  # the worker process's own store and run settings (set once, by _worker_start)
@@ -378,7 +425,13 @@ def _worker_start(path: str, login: str, scheme, period: Period, apply: bool, ex
     from cstui.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the run and the pool
-    _WORKER.update(store=Store.open(path, login=login, check_pages=False), scheme=scheme, period=period, apply=apply, explain=explain)
+    _WORKER.update(
+        store=Store.open(path, login=login, check_pages=False),
+        scheme=scheme,
+        period=period,
+        apply=apply,
+        explain=explain,
+    )
 
 
 def _worker_grade(teams: list[str]):
@@ -432,7 +485,9 @@ def _raise_failure(graded):
     return graded
 
 
-def recorded_results(store, scheme, period: Period, teams: Iterable[str] | None = None) -> tuple[list[Result], str] | None:
+def recorded_results(
+    store, scheme, period: Period, teams: Iterable[str] | None = None
+) -> tuple[list[Result], str] | None:
     """A closed period's results as recorded when it was applied, and a notice saying so.
 
     A closed period is never silently recomputed: its recorded results stand, even when
@@ -455,8 +510,19 @@ def recorded_results(store, scheme, period: Period, teams: Iterable[str] | None 
 def result_from_row(row: dict) -> Result:
     """A Result from a row of ``Store.results`` (recorded when a period was applied)."""
     return Result(
-        employee_id=row["employee_id"], name=row["name"], team=row["team"], period=Period.parse(row["period"]),
-        scheme=row["scheme"], scheme_version=row["scheme_version"], score=row["score"], grade=row["grade"],
-        rank=row["rank"], level_before=row["level_before"], level_after=row["level_after"],
-        decision=row["decision"], pay_delta=row["pay_delta"], flags=row["flags"], trace=row["trace"],
+        employee_id=row["employee_id"],
+        name=row["name"],
+        team=row["team"],
+        period=Period.parse(row["period"]),
+        scheme=row["scheme"],
+        scheme_version=row["scheme_version"],
+        score=row["score"],
+        grade=row["grade"],
+        rank=row["rank"],
+        level_before=row["level_before"],
+        level_after=row["level_after"],
+        decision=row["decision"],
+        pay_delta=row["pay_delta"],
+        flags=row["flags"],
+        trace=row["trace"],
     )

@@ -80,7 +80,9 @@ class CurrentLevels:
         if latest:
             for o in self.store.override_rows(list(latest) if ids is not None else None):
                 found = latest.get(o["employee_id"])
-                if found and Period.parse(o["period"]).ordinal <= period.ordinal and o["created_at"] >= found[2]:  # same second: replay agrees either way
+                if (
+                    found and Period.parse(o["period"]).ordinal <= period.ordinal and o["created_at"] >= found[2]
+                ):  # same second: replay agrees either way
                     levels[o["employee_id"]] = o["level"]  # oldest first: the latest recorded wins
         return levels
 

@@ -30,7 +30,14 @@ GROUP = "cstui"
 BUILTIN_DISTRIBUTION = "cstui"
 # The DocumentModel methods the rest of cstui calls: each is guarded on a registered model.
 MODEL_METHODS = (
-    "check", "metrics", "card_problems", "incident_problems", "score_month", "grade", "levels", "checkpoint",
+    "check",
+    "metrics",
+    "card_problems",
+    "incident_problems",
+    "score_month",
+    "grade",
+    "levels",
+    "checkpoint",
     "grade_and_checkpoint",
 )
 
@@ -407,5 +414,3 @@ def get_registry() -> Registry:
 def reset_registry() -> None:
     """Forget the cached registry (tests change ``CSTUI_LOAD_PLUGINS``)."""
     get_registry.cache_clear()
-
-

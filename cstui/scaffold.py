@@ -27,7 +27,9 @@ class ScaffoldRefused(CstuiError):
 def name_problem(name: str) -> str | None:
     """Why NAME cannot name a plugin, or None."""
     if not NAME_RULE.fullmatch(name) or len(name) > 40:
-        return f"expected lowercase letters, digits and single hyphens, starting with a letter (e.g. acme), got {name!r}"
+        return (
+            f"expected lowercase letters, digits and single hyphens, starting with a letter (e.g. acme), got {name!r}"
+        )
     return None
 
 
@@ -36,8 +38,12 @@ def fields(name: str) -> dict[str, str]:
     module = "cstui_" + name.replace("-", "_")
     words = [w.capitalize() for w in name.split("-")]
     return {
-        "name": name, "module": module, "dist": f"cstui-{name}", "stars": f"{name}-stars",
-        "model": f"{name}-followups", "class_name": "".join(words) + "FollowUps",
+        "name": name,
+        "module": module,
+        "dist": f"cstui-{name}",
+        "stars": f"{name}-stars",
+        "model": f"{name}-followups",
+        "class_name": "".join(words) + "FollowUps",
         "label": f"{' '.join(words)} follow-ups per month",
     }
 
@@ -46,12 +52,19 @@ def package_files(name: str, model: bool) -> dict[str, str]:
     """Relative path → text of every file of the package."""
     f = fields(name)
     files = {
-        "pyproject.toml": PYPROJECT, "README.md": README, f"{f['module']}/__init__.py": INIT,
-        f"{f['module']}/{f['stars']}.toml": STARS_TOML, "tests/test_stars.py": TEST_STARS_PY,
+        "pyproject.toml": PYPROJECT,
+        "README.md": README,
+        f"{f['module']}/__init__.py": INIT,
+        f"{f['module']}/{f['stars']}.toml": STARS_TOML,
+        "tests/test_stars.py": TEST_STARS_PY,
     }
     if model:
-        files |= {f"{f['module']}/model.py": MODEL_PY, f"{f['module']}/{f['model']}.toml": MODEL_TOML,
-                  "tests/test_model.py": TEST_MODEL_PY, "tests/test_demo_model.py": TEST_DEMO_MODEL_PY}
+        files |= {
+            f"{f['module']}/model.py": MODEL_PY,
+            f"{f['module']}/{f['model']}.toml": MODEL_TOML,
+            "tests/test_model.py": TEST_MODEL_PY,
+            "tests/test_demo_model.py": TEST_DEMO_MODEL_PY,
+        }
     texts = {path: Template(text).substitute(f) for path, text in files.items()}
     if model:
         texts[f"{f['module']}/__init__.py"] += Template(INIT_MODEL).substitute(f)
@@ -74,7 +87,7 @@ def write_package(name: str, parent: Path, model: bool = False) -> Path:
     return root
 
 
-PYPROJECT = '''\
+PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
@@ -99,7 +112,7 @@ packages = ["$module"]
 # without this the scheme TOML files are not installed with the package
 [tool.setuptools.package-data]
 $module = ["*.toml"]
-'''
+"""
 
 INIT = '''\
 """$name's cstui plugin: its schemes (and models) registered through cstui's hooks."""
@@ -118,16 +131,16 @@ def register_schemes(register):
             register(path)
 '''
 
-INIT_MODEL = '''
+INIT_MODEL = """
 
 @hookimpl
 def register_models(register):
     from .model import $class_name  # imported when cstui asks: `cstui --help` stays fast
 
     register($class_name())
-'''
+"""
 
-STARS_TOML = '''\
+STARS_TOML = """\
 # $stars: the built-in star-levels scheme with $name's own bar (see `cstui scheme show star-levels`).
 name = "$stars"
 extends = "star-levels"   # every number of the built-in scheme, but for these:
@@ -138,7 +151,7 @@ label_zh = "$name 星级客服"
 [review]
 promote_at = 105    # a month at 105 % of target or more counts toward one star up (built-in: 110)
 demote_below = 95   # a month below 95 % counts toward one star down (built-in: 110)
-'''
+"""
 
 TEST_STARS_PY = '''\
 """$stars, tested with cstui's pytest plugin (cstui.testing: fixtures and builders)."""
@@ -189,7 +202,7 @@ def test_grades_the_demo_company(cstui_demo):
     assert [r for r in results.values() if r.score is not None]
 '''
 
-README = '''\
+README = """\
 # $dist
 
 A cstui plugin: `$stars` (star-levels with a 105 % bar).
@@ -207,9 +220,9 @@ the first of them, LAST the last, both YYYY-MM):
     cstui --db demo.db --scheme $stars --period LAST --explain
 
 See cstui's docs/plugins.md for the keys of a scheme and how to write a model.
-'''
+"""
 
-README_MODEL = '''
+README_MODEL = """
 ## The model
 
 `$module/model.py` is the `$model` model: a monthly count KPI (`a_followups`) scored by a
@@ -218,4 +231,4 @@ carry the follow-up counts:
 
     cstui --db demo.db employee assign E0008 --scheme $model --since FIRST
     cstui --db demo.db --scheme $model --period LAST --explain
-'''
+"""

@@ -195,7 +195,7 @@ def result_of(scheme, employee: Employee, period: Period, months: list[Month]) -
     )
 '''
 
-MODEL_TOML = '''\
+MODEL_TOML = """\
 # The numbers of the $model model (see $module/model.py for what each key means).
 # The metric keys are those of the demo company's assistants' cards (`cstui demo`), so the
 # scheme grades the demo out of the box: rename them to your own card's fields.
@@ -268,7 +268,7 @@ bands = [                     # best first; a count scores the first band it rea
 [review]
 promote_at = 80   # a month with this many points or more counts toward the next level
 months = 3        # in a row; the new level holds from the month after
-'''
+"""
 
 TEST_MODEL_PY = '''\
 """The $model model, tested with cstui's pytest plugin (cstui.testing: fixtures and builders)."""

@@ -39,15 +39,28 @@ def generic_shapes() -> dict[str, Any]:
 
     level = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "description": TEXT})
     metric = Table({"kind": TEXT, "label": TEXT, "label_zh": TEXT, "required": FLAG, "description": TEXT})
-    generic = Table({
-        "name": TEXT, "model": TEXT, "extends": TEXT, "replace": ArrayOf(TEXT), "version": TEXT,
-        "label": TEXT, "label_zh": TEXT, "description": TEXT,
-        "levels": ArrayOf(level), "metrics": MapOf(metric, "metric key"),
-        "calibration": Table({"flag_z": NUMBER}),  # read by cstui.calibration, whatever the model
-        "sign_off": Table({"window_days": NUMBER}),  # days after an apply an agent may confirm or dispute (cstui.store.signoff)
-        # grade quotas per team, for any model whose results carry grades (cstui.engine.distribution)
-        "distribution": Table({"max": MapOf(NUMBER, "grade or span"), "min": MapOf(NUMBER, "grade or span"), "enforce": FLAG}),
-    })
+    generic = Table(
+        {
+            "name": TEXT,
+            "model": TEXT,
+            "extends": TEXT,
+            "replace": ArrayOf(TEXT),
+            "version": TEXT,
+            "label": TEXT,
+            "label_zh": TEXT,
+            "description": TEXT,
+            "levels": ArrayOf(level),
+            "metrics": MapOf(metric, "metric key"),
+            "calibration": Table({"flag_z": NUMBER}),  # read by cstui.calibration, whatever the model
+            "sign_off": Table(
+                {"window_days": NUMBER}
+            ),  # days after an apply an agent may confirm or dispute (cstui.store.signoff)
+            # grade quotas per team, for any model whose results carry grades (cstui.engine.distribution)
+            "distribution": Table(
+                {"max": MapOf(NUMBER, "grade or span"), "min": MapOf(NUMBER, "grade or span"), "enforce": FLAG}
+            ),
+        }
+    )
     return {"LEVEL_SHAPE": level, "METRIC_SHAPE": metric, "GENERIC_SHAPE": generic, "GENERIC_KEYS": set(generic.fields)}
 
 
@@ -84,7 +97,10 @@ class Scheme:
 
     @property
     def levels(self) -> list[Level]:
-        return [Level(lv["key"], lv.get("label", lv["key"]), lv.get("label_zh", lv.get("label", lv["key"]))) for lv in self.params.get("levels", [])]
+        return [
+            Level(lv["key"], lv.get("label", lv["key"]), lv.get("label_zh", lv.get("label", lv["key"])))
+            for lv in self.params.get("levels", [])
+        ]
 
     @property
     def level_keys(self) -> list[str]:
@@ -176,7 +192,9 @@ def read_text(path: Any) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         byte = raw[exc.start]
-        raise SchemeError([f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); save the file as UTF-8"]) from None
+        raise SchemeError(
+            [f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); save the file as UTF-8"]
+        ) from None
 
 
 def parse_toml(text: str, path: Any) -> dict:
@@ -361,7 +379,9 @@ class SchemeCatalog:
         if not isinstance(model, str):
             problems.add("model", "missing; expected a string" if model is None else "expected a string")
         elif model not in self.registry.models:
-            problems.add("model", f"unknown model {model!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}")
+            problems.add(
+                "model", f"unknown model {model!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}"
+            )
         if not isinstance(version, str):
             problems.add("version", "missing; expected a string" if version is None else "expected a string")
         if problems:
@@ -378,7 +398,9 @@ class SchemeCatalog:
         if not parent_path.is_absolute():
             parent_path = Path(source).parent / parent_path
         if parent_path.suffix != ".toml" or not is_toml_file(parent_path):
-            raise SchemeError([f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"])
+            raise SchemeError(
+                [f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"]
+            )
         if heads:
             return toml_head(read_text(parent_path), parent_path)[0], str(parent_path)
         return read_toml(parent_path), str(parent_path)
@@ -397,7 +419,7 @@ class SchemeCatalog:
         # instead of merging into them (a variant with its own KPIs drops the parent's).
         replaced = data.get("replace", [])
         if not isinstance(replaced, list) or not all(isinstance(k, str) for k in replaced):
-            raise SchemeError([f"{source}: replace: expected an array of top-level keys, e.g. [\"metrics\", \"score\"]"])
+            raise SchemeError([f'{source}: replace: expected an array of top-level keys, e.g. ["metrics", "score"]'])
         child = {k: v for k, v in data.items() if k not in ("extends", "replace")}
         base = {k: v for k, v in merged_parent.items() if k not in replaced}
         return deep_merge(base, child), [source] + chain
@@ -411,7 +433,9 @@ class SchemeCatalog:
         well_typed = params_shape(model).check(params, "", problems)
         check_generic(params, problems)
         if model is None and isinstance(model_name, str):
-            problems.add("model", f"unknown model {model_name!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}")
+            problems.add(
+                "model", f"unknown model {model_name!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}"
+            )
         if model is not None and well_typed:  # the model's rules read well-typed values only
             model.check(params, problems)
         if problems:

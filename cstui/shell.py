@@ -25,13 +25,27 @@ from cstui.store.identity import is_service_account, sudo_login
 # commands a login may run through the forced command; the store checks the login's role
 # for each of them, as for anyone else
 ALLOWED_COMMANDS = {
-    ("import", "roster"), ("import", "scorecards"), ("import", "incidents"),
-    ("period", "list"), ("period", "close"), ("period", "reopen"),
-    ("user", "list"), ("user", "add"),
-    ("scheme", "show"), ("schemes",), ("check",), ("audit",),
-    ("employee", "assign"), ("employee", "timeline"), ("place",),
+    ("import", "roster"),
+    ("import", "scorecards"),
+    ("import", "incidents"),
+    ("period", "list"),
+    ("period", "close"),
+    ("period", "reopen"),
+    ("user", "list"),
+    ("user", "add"),
+    ("scheme", "show"),
+    ("schemes",),
+    ("check",),
+    ("audit",),
+    ("employee", "assign"),
+    ("employee", "timeline"),
+    ("place",),
     ("web-token",),  # a link to the TUI in a browser, for this key's login (cstui web, docs/deploy.md)
-    ("results",), ("confirm",), ("dispute", "list"), ("dispute", "open"), ("dispute", "answer"),
+    ("results",),
+    ("confirm",),
+    ("dispute", "list"),
+    ("dispute", "open"),
+    ("dispute", "answer"),
 }
 BATCH_VALUE_OPTIONS = {"--scheme", "--period", "--team", "--format"}  # not --jobs: workers are cstui's choice here
 BATCH_FLAGS = {"--explain", "--apply"}
@@ -91,10 +105,12 @@ def check_allowed(words: list[str]) -> None:
         return
     command = next((c for c in ALLOWED_COMMANDS if tuple(words[: len(c)]) == c), None)
     if command is None:
-        raise ShellRefused(f"'{shlex.join(words[:2])}' is not a command cstui allows here; "
-                           "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, "
-                           "web-token, results, confirm, dispute")
-    _check_arguments(command, words[len(command):])
+        raise ShellRefused(
+            f"'{shlex.join(words[:2])}' is not a command cstui allows here; "
+            "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, "
+            "web-token, results, confirm, dispute"
+        )
+    _check_arguments(command, words[len(command) :])
 
 
 def _check_batch(words: list[str]) -> None:
@@ -116,8 +132,10 @@ def _check_batch(words: list[str]) -> None:
 
 def _check_arguments(command: tuple[str, ...], rest: list[str]) -> None:
     if command[0] == "import" and (not rest or rest[0] != "-"):
-        raise ShellRefused("import reads its file from standard input here: give - as the file "
-                           "(ssh ... import scorecards - --period P --scheme S < file.csv); nothing ran")
+        raise ShellRefused(
+            "import reads its file from standard input here: give - as the file "
+            "(ssh ... import scorecards - --period P --scheme S < file.csv); nothing ran"
+        )
     if command == ("scheme", "show") and rest:
         _check_scheme_name(rest[0])
     for option, value in zip(rest, rest[1:]):

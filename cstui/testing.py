@@ -33,8 +33,16 @@ if TYPE_CHECKING:
     from cstui.schemes import Scheme
 
 __all__ = [
-    "Company", "assert_model_contract", "assert_result", "card", "cards", "employee", "grade", "history",
-    "month", "override",
+    "Company",
+    "assert_model_contract",
+    "assert_result",
+    "card",
+    "cards",
+    "employee",
+    "grade",
+    "history",
+    "month",
+    "override",
 ]
 
 
@@ -50,9 +58,17 @@ def _day(value: str | date) -> date:
 # --- builders ------------------------------------------------------------------------------
 
 
-def employee(id: str = "E1", *, team: str = "T1", scheme: str | None = None, level: str | None = None,
-             hired: str | date = "2025-01-01", name: str | None = None, role: str = "agent",
-             status: str = "active") -> Employee:
+def employee(
+    id: str = "E1",
+    *,
+    team: str = "T1",
+    scheme: str | None = None,
+    level: str | None = None,
+    hired: str | date = "2025-01-01",
+    name: str | None = None,
+    role: str = "agent",
+    status: str = "active",
+) -> Employee:
     """An employee as the roster gives them; ``level`` None: the scheme's entry level."""
     return Employee(id, name or f"Employee {id}", team, role, _day(hired), status=status, scheme=scheme, level=level)
 
@@ -62,15 +78,21 @@ def _as_text(value: object) -> object:
     return value if value is None or isinstance(value, str) else str(value)
 
 
-def card(employee_id: str, in_month: str | Period, values: Mapping[str, object] | None = None,
-         incidents: Iterable[Incident] = (), **more: object) -> Scorecard:
+def card(
+    employee_id: str,
+    in_month: str | Period,
+    values: Mapping[str, object] | None = None,
+    incidents: Iterable[Incident] = (),
+    **more: object,
+) -> Scorecard:
     """One month's scorecard with its values as the store gives them (text: numbers become strings)."""
     merged = {**(values or {}), **more}
     return Scorecard(employee_id, month(in_month), {k: _as_text(v) for k, v in merged.items()}, list(incidents))
 
 
-def cards(employee_id: str, first: str | Period,
-          rows: Iterable[Mapping[str, object] | None]) -> dict[Period, Scorecard]:
+def cards(
+    employee_id: str, first: str | Period, rows: Iterable[Mapping[str, object] | None]
+) -> dict[Period, Scorecard]:
     """Cards for consecutive months from ``first``; a None row leaves that month without a card."""
     start, built = month(first), {}
     for offset, values in enumerate(rows):
@@ -79,14 +101,19 @@ def cards(employee_id: str, first: str | Period,
     return built
 
 
-def override(employee_id: str, from_month: str | Period, level: str, reason: str = "placed by a manager",
-             author: str = "manager") -> Override:
+def override(
+    employee_id: str, from_month: str | Period, level: str, reason: str = "placed by a manager", author: str = "manager"
+) -> Override:
     """A manual level placement from ``from_month`` on."""
     return Override(employee_id, month(from_month), level, reason, author)
 
 
-def history(*employees: Employee, cards: Mapping[str, Mapping[Period, Scorecard]] | None = None,
-            overrides: Iterable[Override] = (), team: str | None = None) -> TeamHistory:
+def history(
+    *employees: Employee,
+    cards: Mapping[str, Mapping[Period, Scorecard]] | None = None,
+    overrides: Iterable[Override] = (),
+    team: str | None = None,
+) -> TeamHistory:
     """A team's history as grading gives it to a model (every card, no checkpoint)."""
     from cstui.engine.model import TeamHistory
 
@@ -115,20 +142,34 @@ def _number(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def assert_result(result: Result, *, decision: Any = _UNSET, level_before: Any = _UNSET, level_after: Any = _UNSET,
-                  score: Any = _UNSET, pay_delta: Any = _UNSET, grade: Any = _UNSET, rank: Any = _UNSET,
-                  flags: Any = _UNSET, trace_contains: Iterable[str] = ()) -> None:
+def assert_result(
+    result: Result,
+    *,
+    decision: Any = _UNSET,
+    level_before: Any = _UNSET,
+    level_after: Any = _UNSET,
+    score: Any = _UNSET,
+    pay_delta: Any = _UNSET,
+    grade: Any = _UNSET,
+    rank: Any = _UNSET,
+    flags: Any = _UNSET,
+    trace_contains: Iterable[str] = (),
+) -> None:
     """Assert the fields given (others are not compared) and that each ``trace_contains`` text
     is part of some trace line. Numbers compare exactly as Decimals (``score=80`` or ``"80.5"``).
     The failure names every mismatch and shows the trace."""
     wanted = dict(zip(_COMPARED, (decision, level_before, level_after, grade, rank, flags)))
-    wrong = [f"{key}: expected {value!r}, got {getattr(result, key)!r}"
-             for key, value in wanted.items() if value is not _UNSET and getattr(result, key) != value]
+    wrong = [
+        f"{key}: expected {value!r}, got {getattr(result, key)!r}"
+        for key, value in wanted.items()
+        if value is not _UNSET and getattr(result, key) != value
+    ]
     for key, value in (("score", score), ("pay_delta", pay_delta)):
         if value is not _UNSET and getattr(result, key) != _number(value):
             wrong.append(f"{key}: expected {value!r}, got {getattr(result, key)!r}")
-    wrong += [f"trace: no line contains {text!r}" for text in trace_contains
-              if not any(text in line for line in result.trace)]
+    wrong += [
+        f"trace: no line contains {text!r}" for text in trace_contains if not any(text in line for line in result.trace)
+    ]
     if wrong:
         trace = "\n".join(f"    {line}" for line in result.trace) or "    (empty)"
         mismatches = "\n  ".join(wrong)
@@ -147,8 +188,9 @@ def assert_model_contract(scheme: Scheme, team_history: TeamHistory, period: str
     results = grade(scheme, team_history, period)
     _check_results(scheme, team_history, period, results)
     quiet = grade(scheme, team_history, period, explain=False)
-    assert {k: _without_trace(r) for k, r in quiet.items()} == {k: _without_trace(r) for k, r in results.items()}, \
+    assert {k: _without_trace(r) for k, r in quiet.items()} == {k: _without_trace(r) for k, r in results.items()}, (
         "grade(explain=False) must change nothing but the trace"
+    )
     assert all(r.trace == [] for r in quiet.values()), "grade(explain=False) must give results with trace == []"
     _check_timelines(scheme, team_history, period, results)
     _check_checkpoint(scheme, team_history, period, results)
@@ -173,10 +215,13 @@ def _check_results(scheme: Scheme, team_history: TeamHistory, period: Period, re
         for key in ("score", "pay_delta"):
             assert isinstance(getattr(r, key), (Decimal, type(None))), f"{where}: {key} must be a Decimal or None"
     ranked = [r for r in results.values() if r.rank is not None]
-    assert all(type(r.rank) is int and r.rank >= 1 for r in ranked), "a rank is a whole number from 1 (the best) or None"
+    assert all(type(r.rank) is int and r.rank >= 1 for r in ranked), (
+        "a rank is a whole number from 1 (the best) or None"
+    )
     for a in ranked:  # a model may leave people out of a ranking (team leads), never rank a lower score better
-        worse = [b.employee_id for b in ranked
-                 if b.rank > a.rank and None not in (a.score, b.score) and b.score > a.score]
+        worse = [
+            b.employee_id for b in ranked if b.rank > a.rank and None not in (a.score, b.score) and b.score > a.score
+        ]
         assert not worse, f"rank {a.rank} of {a.employee_id} is better than the rank of {worse}, who scored higher"
 
 
@@ -189,16 +234,19 @@ def _check_timelines(scheme: Scheme, team_history: TeamHistory, period: Period, 
             continue
         assert line, f"levels(): the timeline of {employee_id} is empty"
         months = [entry[0] for entry in line]
-        assert all(isinstance(m, Period) for m in months), \
+        assert all(isinstance(m, Period) for m in months), (
             f"levels(): {employee_id}: every entry starts at a month, got {months}"
-        assert months == sorted(months) and len(set(months)) == len(months), \
+        )
+        assert months == sorted(months) and len(set(months)) == len(months), (
             f"levels(): {employee_id}: months must increase"
+        )
         assert all(level in ladder for _, level, _ in line), f"levels(): {employee_id}: a level not on the ladder"
         held = [level for m, level, _ in line if m <= period.months()[0]]
         if employee_id in results and held:
-            assert held[-1] == results[employee_id].level_before, \
-                f"levels(): {employee_id} holds {held[-1]} in {period.months()[0]}, " \
+            assert held[-1] == results[employee_id].level_before, (
+                f"levels(): {employee_id} holds {held[-1]} in {period.months()[0]}, "
                 f"grade() says {results[employee_id].level_before}"
+            )
 
 
 def _check_checkpoint(scheme: Scheme, team_history: TeamHistory, period: Period, results: dict[str, Result]) -> None:
@@ -284,8 +332,12 @@ def cstui_company(tmp_path) -> Iterable[Company]:
     try:
         for team in COMPANY_TEAMS:
             store.add_team(*team)
-        company.hire(*(employee(f"E{n}", team="T1" if n <= 3 else "T2", scheme="star-levels", level="1-star")
-                       for n in range(1, 6)))
+        company.hire(
+            *(
+                employee(f"E{n}", team="T1" if n <= 3 else "T2", scheme="star-levels", level="1-star")
+                for n in range(1, 6)
+            )
+        )
         yield company
     finally:
         store.close()

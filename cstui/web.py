@@ -76,12 +76,14 @@ class TokenServer(Server):
     async def _make_app(self) -> web.Application:
         app = web.Application()
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
-        app.add_routes([
-            web.get("/", self.handle_index, name="index"),
-            web.get("/ws/{session}", self.handle_websocket, name="websocket"),
-            web.get("/download/{key}", self.handle_download, name="download"),
-            web.static("/static", self.statics_path, show_index=False, name="static"),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws/{session}", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ]
+        )
         app.on_startup.append(self.on_startup)
         return app
 
@@ -130,8 +132,13 @@ class TokenServer(Server):
         height = _int(request.query.get("height"), 24)
         await websocket.prepare(request)
         app_service = SessionAppService(
-            self.command, session_key, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-            close=websocket.close, download_manager=self.download_manager, debug=self.debug,
+            self.command,
+            session_key,
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+            debug=self.debug,
         )
         try:
             await app_service.start(width, height)
@@ -147,8 +154,12 @@ class TokenServer(Server):
 
 def refused(reason: str) -> web.Response:
     """The page of a link that opens nothing: why, and how to get a new one; nobody's data."""
-    return web.Response(status=403, text=REFUSED_PAGE.format(reason=html.escape(reason)), content_type="text/html",
-                        headers={"Cache-Control": "no-store"})
+    return web.Response(
+        status=403,
+        text=REFUSED_PAGE.format(reason=html.escape(reason)),
+        content_type="text/html",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _int(text: str | None, default: int) -> int:

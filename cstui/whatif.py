@@ -62,7 +62,11 @@ def remembered_scheme(store, name: str, period: Period):
         raise InvalidData([f"{name}@{period}: a remembered scheme is read from a database (--db)"])
     applied = store.applied_schemes(period, name)
     if not applied:
-        raise InvalidData([f"{name}@{period}: no scheme remembered for {name} in {period} (not applied, or applied before cstui kept schemes)"])
+        raise InvalidData(
+            [
+                f"{name}@{period}: no scheme remembered for {name} in {period} (not applied, or applied before cstui kept schemes)"
+            ]
+        )
     if len(applied) > 1:
         sets = "; ".join(f"{a.snapshot.fingerprint} for {', '.join(a.teams)}" for a in applied)
         raise InvalidData([f"{name}@{period}: its teams were applied under {len(applied)} parameter sets ({sets})"])
@@ -119,7 +123,11 @@ def whatif_periods(last: Period, first: Period | None = None) -> list[Period]:
     while periods[-1] < last and len(periods) <= MAX_PERIODS:
         periods.append(periods[-1].next())
     if len(periods) > MAX_PERIODS:
-        raise InvalidData([f"--from {first} --period {last}: more than {MAX_PERIODS} periods; compare at most {MAX_PERIODS} at a time"])
+        raise InvalidData(
+            [
+                f"--from {first} --period {last}: more than {MAX_PERIODS} periods; compare at most {MAX_PERIODS} at a time"
+            ]
+        )
     return periods
 
 
@@ -141,7 +149,12 @@ class WhatIfRow:
         if self.current is None or self.proposed is None:
             return ["graded"]
         a, b = self.current, self.proposed
-        pairs = (("decision", a.decision, b.decision), ("level", a.level_after, b.level_after), ("grade", a.grade, b.grade), ("pay", a.pay_delta, b.pay_delta))
+        pairs = (
+            ("decision", a.decision, b.decision),
+            ("level", a.level_after, b.level_after),
+            ("grade", a.grade, b.grade),
+            ("pay", a.pay_delta, b.pay_delta),
+        )
         return [name for name, x, y in pairs if x != y]
 
     def pay_change(self) -> Decimal | None:
@@ -156,21 +169,44 @@ class WhatIfRow:
         """A flat record (numbers stay numbers) for table, CSV and JSON."""
         r, a, b = self.either, self.current, self.proposed
         return {
-            "period": str(r.period), "employee_id": r.employee_id, "name": r.name, "team": r.team,
+            "period": str(r.period),
+            "employee_id": r.employee_id,
+            "name": r.name,
+            "team": r.team,
             "changes": ",".join(self.changes()),
-            "score": _num(a.score) if a else None, "score_new": _num(b.score) if b else None,
-            "grade": a.grade if a else None, "grade_new": b.grade if b else None,
+            "score": _num(a.score) if a else None,
+            "score_new": _num(b.score) if b else None,
+            "grade": a.grade if a else None,
+            "grade_new": b.grade if b else None,
             "level_before": a.level_before if a else None,
-            "level": a.level_after if a else None, "level_new": b.level_after if b else None,
-            "decision": a.decision if a else None, "decision_new": b.decision if b else None,
-            "pay_delta": _num(a.pay_delta) if a else None, "pay_delta_new": _num(b.pay_delta) if b else None,
+            "level": a.level_after if a else None,
+            "level_new": b.level_after if b else None,
+            "decision": a.decision if a else None,
+            "decision_new": b.decision if b else None,
+            "pay_delta": _num(a.pay_delta) if a else None,
+            "pay_delta_new": _num(b.pay_delta) if b else None,
             "pay_change": _num(self.pay_change()),
         }
 
 
 WHATIF_COLUMNS = [
-    "period", "employee_id", "name", "team", "changes", "score", "score_new", "grade", "grade_new", "level_before",
-    "level", "level_new", "decision", "decision_new", "pay_delta", "pay_delta_new", "pay_change",
+    "period",
+    "employee_id",
+    "name",
+    "team",
+    "changes",
+    "score",
+    "score_new",
+    "grade",
+    "grade_new",
+    "level_before",
+    "level",
+    "level_new",
+    "decision",
+    "decision_new",
+    "pay_delta",
+    "pay_delta_new",
+    "pay_change",
 ]
 
 
@@ -196,10 +232,16 @@ class Totals:
 
     def record(self) -> dict:
         return {
-            "periods": self.periods, "graded": self.graded, "changed": self.changed,
-            "promotions": self.promotions, "promotions_new": self.promotions_new,
-            "demotions": self.demotions, "demotions_new": self.demotions_new,
-            "pay": _num(self.pay), "pay_new": _num(self.pay_new), "pay_change": _num(self.pay_new - self.pay),
+            "periods": self.periods,
+            "graded": self.graded,
+            "changed": self.changed,
+            "promotions": self.promotions,
+            "promotions_new": self.promotions_new,
+            "demotions": self.demotions,
+            "demotions_new": self.demotions_new,
+            "pay": _num(self.pay),
+            "pay_new": _num(self.pay_new),
+            "pay_change": _num(self.pay_new - self.pay),
         }
 
 
@@ -223,10 +265,12 @@ def whatif(store, proposed, current, periods: Iterable[Period], teams: Iterable[
     """
     teams = list(teams) if teams else None
     if proposed.model.name != current.model.name:
-        raise InvalidData([
-            f"{proposed.source}: a scheme of model {proposed.model.name}, proposed for {current.name} (model "
-            f"{current.model.name}); compare it with a scheme of its own model"
-        ])
+        raise InvalidData(
+            [
+                f"{proposed.source}: a scheme of model {proposed.model.name}, proposed for {current.name} (model "
+                f"{current.model.name}); compare it with a scheme of its own model"
+            ]
+        )
     proposed = as_scheme_of(proposed, current.name)
     report = WhatIf(current, proposed, [], Totals())
     for period in periods:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 def cstui(*args: str, db: Path | None = None, stdin: str | None = None, env: dict | None = None):
     argv = [sys.executable, "-m", "cstui", *(["--db", str(db)] if db else []), *args]
-    return subprocess.run(argv, input=stdin, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        argv, input=stdin, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
+    )
 
 
 def one_line(result) -> str:

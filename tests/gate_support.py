@@ -36,19 +36,39 @@ def valid_card(scheme: str, i: int, month: int) -> dict[str, str]:
         card = {"a_followups": str(10 + k), "b_followups": str(12 + k), "a_reports": "3", "b_reports": "3"}
         adjustment = k % 5 - 2
         if adjustment:
-            card |= {"adjustment": str(adjustment), "adjustment_reason": "covered a colleague's shift" if adjustment > 0 else "late reports"}
+            card |= {
+                "adjustment": str(adjustment),
+                "adjustment_reason": "covered a colleague's shift" if adjustment > 0 else "late reports",
+            }
         return card
     if scheme == "five-tier":
-        return {"follow_up_rate": f"0.{60 + k * 4}", "satisfaction": f"{70 + k * 3}%", "handling": str(55 + k * 4),
-                "training": str(60 + k * 4), "attendance": "0.95"}
-    return {"conversion": f"0.{35 + k * 3}", "unit_price_ratio": "1.2", "first_response_s": str(4 + k * 3),
-            "avg_response_s": str(28 + k * 3), "satisfaction": f"0.{60 + k * 4}"}
+        return {
+            "follow_up_rate": f"0.{60 + k * 4}",
+            "satisfaction": f"{70 + k * 3}%",
+            "handling": str(55 + k * 4),
+            "training": str(60 + k * 4),
+            "attendance": "0.95",
+        }
+    return {
+        "conversion": f"0.{35 + k * 3}",
+        "unit_price_ratio": "1.2",
+        "first_response_s": str(4 + k * 3),
+        "avg_response_s": str(28 + k * 3),
+        "satisfaction": f"0.{60 + k * 4}",
+    }
 
 
 def roster_of(scheme: str, size: int = 4, team: str = "T1") -> list[Employee]:
     return [
-        Employee(f"{PREFIX[scheme]}{i}", f"张{i}" if i % 2 else f"Agent {i}", team, ROLE.get(scheme, "agent"),
-                 date(2023, 3, 1), scheme=scheme, level=LEVEL[scheme])
+        Employee(
+            f"{PREFIX[scheme]}{i}",
+            f"张{i}" if i % 2 else f"Agent {i}",
+            team,
+            ROLE.get(scheme, "agent"),
+            date(2023, 3, 1),
+            scheme=scheme,
+            level=LEVEL[scheme],
+        )
         for i in range(size)
     ]
 
@@ -95,7 +115,9 @@ def write_values_text_behind_the_gate(path: Path, employee_id: str, month: str, 
     write_card_behind_the_gate(path, employee_id, month, {k: v for k, v in values.items() if v is not None})
 
 
-def write_incident_behind_the_gate(path: Path, employee_id: str, day: str, code: str, count: int = 1, points: str | None = None) -> None:
+def write_incident_behind_the_gate(
+    path: Path, employee_id: str, day: str, code: str, count: int = 1, points: str | None = None
+) -> None:
     """An incident row written with sqlite3 directly (the table's own CHECKs still hold: count >= 1)."""
     conn = sqlite3.connect(path)
     try:

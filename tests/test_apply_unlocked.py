@@ -27,14 +27,31 @@ def big_demo(tmp_path_factory):
 def recorded(path) -> int:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return conn.execute("SELECT COUNT(*) FROM results WHERE period = '2026-10' AND scheme = 'five-tier'").fetchone()[0]
+        return conn.execute(
+            "SELECT COUNT(*) FROM results WHERE period = '2026-10' AND scheme = 'five-tier'"
+        ).fetchone()[0]
     finally:
         conn.close()
 
 
 def test_a_report_nobody_reads_yet_does_not_block_another_writer(big_demo):
-    command = [sys.executable, "-m", "cstui", "--db", str(big_demo), "--scheme", "five-tier", "--period", "2026-10",
-               "--apply", "--explain", "--format", "json", "--jobs", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "cstui",
+        "--db",
+        str(big_demo),
+        "--scheme",
+        "five-tier",
+        "--period",
+        "2026-10",
+        "--apply",
+        "--explain",
+        "--format",
+        "json",
+        "--jobs",
+        "1",
+    ]
     apply = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
@@ -48,7 +65,10 @@ def test_a_report_nobody_reads_yet_does_not_block_another_writer(big_demo):
             other.conn.execute("PRAGMA busy_timeout = 1000")  # a writer would wait at most 1 s
             employee = other.employees(scheme="star-levels", limit=1)[0]
             card = other.scorecard(employee.id, "2026-11")
-            assert other.save_scorecard(employee.id, "2026-11", {"sales_target": "100", "sales_actual": "1"}, card.version) == card.version + 1
+            assert (
+                other.save_scorecard(employee.id, "2026-11", {"sales_target": "100", "sales_actual": "1"}, card.version)
+                == card.version + 1
+            )
         assert apply.poll() is None  # the second writer succeeded while the report was still unread
         out, err = apply.communicate(timeout=60)
     finally:
@@ -101,7 +121,9 @@ def test_a_change_outside_what_was_graded_does_not_make_the_apply_grade_again(bi
         if len(gradings) in (1, 2):  # another supervisor saves an assistant's card
             with Store.open(path) as other:
                 e = other.employees(scheme="assistant-class", limit=1)[0]
-                other.save_scorecard(e.id, "2026-10", {"a_followups": str(90 + len(gradings))}, other.scorecard(e.id, "2026-10").version)
+                other.save_scorecard(
+                    e.id, "2026-10", {"a_followups": str(90 + len(gradings))}, other.scorecard(e.id, "2026-10").version
+                )
 
     monkeypatch.setattr(grading, "graded_results", meanwhile)
     with Store.open(path) as store:

@@ -59,7 +59,7 @@ def test_verify_names_a_row_edited_with_sqlite3_and_exits_3(tmp_path):
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("DROP TRIGGER audit_is_permanent_update")
     target = conn.execute("SELECT id FROM audit WHERE entity = 'scorecards' ORDER BY id DESC LIMIT 1").fetchone()[0]
-    conn.execute("UPDATE audit SET after = '{\"sales_actual\": \"200\"}' WHERE id = ?", (target,))
+    conn.execute('UPDATE audit SET after = \'{"sales_actual": "200"}\' WHERE id = ?', (target,))
     conn.close()
     broken = run(db, "audit", "verify")
     assert broken.exit_code == 3
@@ -77,7 +77,10 @@ def test_two_imports_of_one_incident_file_at_once_store_it_once(tmp_path):
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = sorted(p.communicate(timeout=60)[0].strip() for p in runs)
     assert all(p.returncode == 0 for p in runs)
-    assert outputs == ["same.csv: 1 incident (0 new, 1 already recorded)", "same.csv: 1 incident (1 new, 0 already recorded)"]
+    assert outputs == [
+        "same.csv: 1 incident (0 new, 1 already recorded)",
+        "same.csv: 1 incident (1 new, 0 already recorded)",
+    ]
     with Store.open(db) as s:
         assert len(s.incidents("3001", "2026-10", include_deleted=True)) == 1
 

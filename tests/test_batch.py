@@ -32,10 +32,20 @@ def card(scheme: str, i: int, month: int) -> dict[str, str]:
     if scheme == "assistant-class":
         return {"a_followups": str(10 + k), "b_followups": str(12 + k), "a_reports": "3", "b_reports": "3"}
     if scheme == "five-tier":
-        return {"follow_up_rate": f"0.{60 + k * 4}", "satisfaction": f"{70 + k * 3}%", "handling": str(55 + k * 4),
-                "training": str(60 + k * 4), "attendance": "0.95"}
-    return {"conversion": f"0.{35 + k * 3}", "unit_price_ratio": "1.2", "first_response_s": str(4 + k * 3),
-            "avg_response_s": str(28 + k * 3), "satisfaction": f"0.{60 + k * 4}"}
+        return {
+            "follow_up_rate": f"0.{60 + k * 4}",
+            "satisfaction": f"{70 + k * 3}%",
+            "handling": str(55 + k * 4),
+            "training": str(60 + k * 4),
+            "attendance": "0.95",
+        }
+    return {
+        "conversion": f"0.{35 + k * 3}",
+        "unit_price_ratio": "1.2",
+        "first_response_s": str(4 + k * 3),
+        "avg_response_s": str(28 + k * 3),
+        "satisfaction": f"0.{60 + k * 4}",
+    }
 
 
 def build_company(path, employees_per_team: int = 3) -> list[Employee]:
@@ -45,20 +55,27 @@ def build_company(path, employees_per_team: int = 3) -> list[Employee]:
         for team in ("T1", "T2"):
             for j in range(employees_per_team):
                 i = len(roster)
-                roster.append(Employee(
-                    id=f"{team}-{s}{j}", name=f"张{i}" if i % 2 else f"Agent {i}", team=team,
-                    role=ROLE.get(scheme, "agent"), hire_date=date(2023, 3, 1), scheme=scheme, level=LEVELS[scheme],
-                ))
+                roster.append(
+                    Employee(
+                        id=f"{team}-{s}{j}",
+                        name=f"张{i}" if i % 2 else f"Agent {i}",
+                        team=team,
+                        role=ROLE.get(scheme, "agent"),
+                        hire_date=date(2023, 3, 1),
+                        scheme=scheme,
+                        level=LEVELS[scheme],
+                    )
+                )
     with Store.open(path, create=True) as store:
         store.import_roster(roster)
-        store.save_scorecards(
-            (e.id, m, card(e.scheme, i, m.index)) for i, e in enumerate(roster) for m in MONTHS
+        store.save_scorecards((e.id, m, card(e.scheme, i, m.index)) for i, e in enumerate(roster) for m in MONTHS)
+        store.add_incidents(
+            [
+                Incident("T1-10", date(2026, 6, 3), "late", 1, None, "迟到"),
+                Incident("T1-10", date(2026, 6, 9), "messy-desk", 2, None, ""),
+                Incident("T2-11", date(2026, 5, 3), "cover-shift", 1, None, ""),
+            ]
         )
-        store.add_incidents([
-            Incident("T1-10", date(2026, 6, 3), "late", 1, None, "迟到"),
-            Incident("T1-10", date(2026, 6, 9), "messy-desk", 2, None, ""),
-            Incident("T2-11", date(2026, 5, 3), "cover-shift", 1, None, ""),
-        ])
     return roster
 
 
@@ -139,11 +156,15 @@ def test_xlsx_report_of_each_scheme(db, tmp_path, scheme):
 
 
 def test_explain_adds_the_trace(db):
-    records = json.loads(run(db, "--scheme", "assistant-class", "--period", "2026-06", "--format", "json", "--explain").stdout)
+    records = json.loads(
+        run(db, "--scheme", "assistant-class", "--period", "2026-06", "--format", "json", "--explain").stdout
+    )
     late = next(r for r in records if r["employee_id"] == "T1-10")
     assert list(late) == list(RECORD_COLUMNS) + ["trace"]
     assert any("late" in line for line in late["trace"])
-    rows = list(csv.DictReader(io.StringIO(run(db, "--scheme", "assistant-class", "--period", "2026-06", "--explain").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(run(db, "--scheme", "assistant-class", "--period", "2026-06", "--explain").stdout))
+    )
     row = next(r for r in rows if r["employee_id"] == "T1-10")
     assert row["trace"] == "; ".join(late["trace"])
 
@@ -165,7 +186,9 @@ def test_output_file_is_written_whole(db, tmp_path):
 
 
 def test_only_the_named_team(db):
-    records = json.loads(run(db, "--scheme", "star-levels", "--period", "2026-06", "--team", "T2", "--format", "json").stdout)
+    records = json.loads(
+        run(db, "--scheme", "star-levels", "--period", "2026-06", "--team", "T2", "--format", "json").stdout
+    )
     assert {r["team"] for r in records} == {"T2"} and len(records) == 3
 
 
@@ -205,7 +228,14 @@ def test_apply_is_all_or_nothing(db, monkeypatch):
 
     monkeypatch.setattr(store, "record_results", fail_on_second_team)
     with pytest.raises(RuntimeError):
-        run_batch(store, load_scheme("star-levels"), Period.parse("2026-06"), fmt="json", output=str(db.parent / "r.json"), apply=True)
+        run_batch(
+            store,
+            load_scheme("star-levels"),
+            Period.parse("2026-06"),
+            fmt="json",
+            output=str(db.parent / "r.json"),
+            apply=True,
+        )
     store.close()
     assert len(calls) == 2
     assert results_rows(db, "2026-06") == []
@@ -224,12 +254,17 @@ def test_closed_period_is_refused_with_exit_4(db):
 
 def test_a_closed_period_reports_its_recorded_results_and_is_never_recomputed(db, tmp_path):
     assert run(db, "--scheme", "star-levels", "--period", "2026-06", "--apply").exit_code == 0
-    recorded = json.loads(run(db, "--scheme", "star-levels", "--period", "2026-06", "--format", "json", "--explain").stdout)
+    recorded = json.loads(
+        run(db, "--scheme", "star-levels", "--period", "2026-06", "--format", "json", "--explain").stdout
+    )
     with Store.open(db) as store:
         store.close_period(Period.parse("2026-06"))
     # the company now raises the bar: a fresh grading would differ, the closed month must not
     variant = tmp_path / "stricter.toml"
-    variant.write_text('name = "star-levels"\nextends = "star-levels"\nversion = "2"\n[review]\npromote_at = 200\ndemote_below = 200\n', encoding="utf-8")
+    variant.write_text(
+        'name = "star-levels"\nextends = "star-levels"\nversion = "2"\n[review]\npromote_at = 200\ndemote_below = 200\n',
+        encoding="utf-8",
+    )
     closed = run(db, "--scheme", str(variant), "--period", "2026-06", "--format", "json", "--explain")
     assert closed.exit_code == 0, closed.output
     assert json.loads(closed.stdout) == sorted(recorded, key=lambda r: (r["team"], r["rank"], r["employee_id"]))
@@ -254,7 +289,10 @@ def test_month_by_month_apply_equals_last_month_only(tmp_path):
 
     def comparable(path):
         rows = results_rows(path, "2026-06")
-        return sorted(({k: v for k, v in r.items() if k not in ("recorded_at",)} for r in rows), key=lambda r: (r["scheme"], r["employee_id"]))
+        return sorted(
+            ({k: v for k, v in r.items() if k not in ("recorded_at",)} for r in rows),
+            key=lambda r: (r["scheme"], r["employee_id"]),
+        )
 
     assert comparable(stepwise) == comparable(direct)
     assert len(comparable(direct)) == 24
@@ -286,14 +324,26 @@ def test_formulas_in_names_are_defused_and_negative_numbers_stay_numbers(tmp_pat
     build_company(path)
     with Store.open(path) as store:
         e = store.employee("T1-10")
-        e.name = "=HYPERLINK(\"http://x\",\"y\")"
+        e.name = '=HYPERLINK("http://x","y")'
         store.update_employee(e, e.version)
     csv_text = run(path, "--scheme", "assistant-class", "--period", "2026-06", "--team", "T1").stdout
     row = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["employee_id"] == "T1-10")
-    assert row["name"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert row["name"] == '\'=HYPERLINK("http://x","y")'
     assert row["pay_delta"].startswith("-") and float(row["pay_delta"]) < 0  # a number, not quoted
     out = tmp_path / "r.xlsx"
-    run(path, "--scheme", "assistant-class", "--period", "2026-06", "--team", "T1", "--format", "xlsx", "--output", str(out))
+    run(
+        path,
+        "--scheme",
+        "assistant-class",
+        "--period",
+        "2026-06",
+        "--team",
+        "T1",
+        "--format",
+        "xlsx",
+        "--output",
+        str(out),
+    )
     sheet = load_workbook(out).worksheets[0]
     rows = list(sheet.iter_rows())
     header = [c.value for c in rows[0]]

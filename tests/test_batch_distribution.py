@@ -24,7 +24,10 @@ CARD = {"a_followups": "10", "b_followups": "12", "a_reports": "3", "b_reports":
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "company.db"
-    roster = [Employee(i, f"Agent {i}", "T1", "assistant", date(2023, 3, 1), scheme="assistant-class", level="class-3") for i in PLAN]
+    roster = [
+        Employee(i, f"Agent {i}", "T1", "assistant", date(2023, 3, 1), scheme="assistant-class", level="class-3")
+        for i in PLAN
+    ]
     incidents = []
     for i, plan in PLAN.items():
         if plan < 0:
@@ -39,8 +42,11 @@ def db(tmp_path):
 
 def scheme_file(tmp_path, enforce: bool):
     path = tmp_path / f"quota-{enforce}.toml"
-    path.write_text('name = "assistant-class"\nextends = "assistant-class"\nversion = "q1"\n[distribution]\n'
-                    f'max = {{ A = 0.2 }}\nmin = {{ "D-F" = 0.1 }}\nenforce = {str(enforce).lower()}\n', encoding="utf-8")
+    path.write_text(
+        'name = "assistant-class"\nextends = "assistant-class"\nversion = "q1"\n[distribution]\n'
+        f'max = {{ A = 0.2 }}\nmin = {{ "D-F" = 0.1 }}\nenforce = {str(enforce).lower()}\n',
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -53,7 +59,13 @@ def test_the_team_is_as_planned(db):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert {r["employee_id"]: (r["score"], r["grade"]) for r in rows} == {
-        "E1": (100, "A"), "E2": (95, "A"), "E3": (90, "B"), "E4": (80, "B"), "E5": (78, "C"), "E6": (78, "C")}
+        "E1": (100, "A"),
+        "E2": (95, "A"),
+        "E3": (90, "B"),
+        "E4": (80, "B"),
+        "E5": (78, "C"),
+        "E6": (78, "C"),
+    }
     assert "distribution" not in result.stderr
 
 
@@ -73,8 +85,18 @@ def test_an_enforced_quota_moves_the_lowest_ranked_in_the_report_and_in_apply(db
     assert result.exit_code == 0, result.output
     rows = {r["employee_id"]: r for r in json.loads(result.stdout)}
     # 1 A of 6 allowed: E2 (rank 2) becomes B; 1 D-F needed: E5 and E6 tie at the bottom, both move
-    assert {i: r["grade"] for i, r in rows.items()} == {"E1": "A", "E2": "B", "E3": "B", "E4": "B", "E5": "D", "E6": "D"}
-    assert "forced distribution: grade A → B: at most 20% A of the team (1 of 6 graded); rank 2 of 2 graded A" in rows["E2"]["trace"]
+    assert {i: r["grade"] for i, r in rows.items()} == {
+        "E1": "A",
+        "E2": "B",
+        "E3": "B",
+        "E4": "B",
+        "E5": "D",
+        "E6": "D",
+    }
+    assert (
+        "forced distribution: grade A → B: at most 20% A of the team (1 of 6 graded); rank 2 of 2 graded A"
+        in rows["E2"]["trace"]
+    )
     assert rows["E2"]["pay_delta"] == 150  # the pay float follows the score, not the grade
     assert result.stderr == ""
     applied = run(db, "--scheme", scheme, "--period", "2026-06", "--format", "csv", "--apply")

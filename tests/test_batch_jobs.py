@@ -36,14 +36,23 @@ def company(tmp_path_factory):
     for s, scheme in enumerate(SCHEMES):
         for team in TEAMS:
             for j in range(3):
-                roster.append(Employee(
-                    id=f"{team}-{s}{j}", name=f"张{len(roster)}", team=team, role=ROLE.get(scheme, "agent"),
-                    hire_date=date(2023, 3, 1), scheme=scheme, level=LEVELS[scheme],
-                ))
+                roster.append(
+                    Employee(
+                        id=f"{team}-{s}{j}",
+                        name=f"张{len(roster)}",
+                        team=team,
+                        role=ROLE.get(scheme, "agent"),
+                        hire_date=date(2023, 3, 1),
+                        scheme=scheme,
+                        level=LEVELS[scheme],
+                    )
+                )
     with Store.open(path, create=True) as store:
         store.import_roster(roster)
         store.save_scorecards((e.id, m, card(e.scheme, i, m.index)) for i, e in enumerate(roster) for m in MONTHS)
-        store.add_incidents([Incident(f"{t}-1{j}", date(2026, 6, 3 + j), "late", 1, None, "") for t in TEAMS for j in range(2)])
+        store.add_incidents(
+            [Incident(f"{t}-1{j}", date(2026, 6, 3 + j), "late", 1, None, "") for t in TEAMS for j in range(2)]
+        )
         store.add_user("lin", "supervisor", ["T2", "T4", "T5"])
     return path
 
@@ -64,8 +73,12 @@ def recorded(path) -> tuple[list[tuple], list[tuple]]:
     conn = sqlite3.connect(path)
     try:
         names = [row[1] for row in conn.execute("PRAGMA table_info(results)") if row[1] != "recorded_at"]
-        results = conn.execute(f"SELECT {', '.join(names)} FROM results ORDER BY scheme, employee_id, period").fetchall()
-        checkpoints = conn.execute("SELECT scheme, fingerprint, team, month, state FROM checkpoints ORDER BY scheme, team, month").fetchall()
+        results = conn.execute(
+            f"SELECT {', '.join(names)} FROM results ORDER BY scheme, employee_id, period"
+        ).fetchall()
+        checkpoints = conn.execute(
+            "SELECT scheme, fingerprint, team, month, state FROM checkpoints ORDER BY scheme, team, month"
+        ).fetchall()
     finally:
         conn.close()
     return results, checkpoints
@@ -105,7 +118,20 @@ def test_two_jobs_xlsx_is_the_same_workbook(db, tmp_path, monkeypatch):
         if jobs == "2":
             in_workers(monkeypatch)
         out = tmp_path / f"r{jobs}.xlsx"
-        result = run(db, "--scheme", "assistant-class", "--period", "2026-06", "--format", "xlsx", "--output", str(out), "--jobs", jobs, "--explain")
+        result = run(
+            db,
+            "--scheme",
+            "assistant-class",
+            "--period",
+            "2026-06",
+            "--format",
+            "xlsx",
+            "--output",
+            str(out),
+            "--jobs",
+            jobs,
+            "--explain",
+        )
         assert result.exit_code == 0, result.output
         cells.append([list(row) for row in load_workbook(out).worksheets[0].iter_rows(values_only=True)])
     assert cells[0] == cells[1] and len(cells[0]) == 1 + 3 * len(TEAMS)
@@ -120,7 +146,9 @@ def test_two_jobs_apply_records_the_same_results_and_checkpoints(company, tmp_pa
         if jobs == "2":
             in_workers(monkeypatch)
         for period in ("2026-04", "2026-05", "2026-Q2"):  # later periods resume from the checkpoints just written
-            result = run(path, "--scheme", scheme, "--period", period, "--format", "json", "--apply", "--jobs", jobs, "--explain")
+            result = run(
+                path, "--scheme", scheme, "--period", period, "--format", "json", "--apply", "--jobs", jobs, "--explain"
+            )
             assert result.exit_code == 0, result.output
         reports.append(result.stdout)
         stored.append(recorded(path))
@@ -176,7 +204,9 @@ def test_an_error_in_a_worker_stops_the_run_and_writes_nothing(db, tmp_path, mon
 
 def test_a_worker_error_comes_back_as_its_kind_and_message(db, monkeypatch):
     # InvalidData's __init__ takes lines, not a message: it must not come back garbled
-    fail_for_team(monkeypatch, "T2", lambda pid: InvalidData([f"T2-00: sales_actual: expected a number (process {pid})"]))
+    fail_for_team(
+        monkeypatch, "T2", lambda pid: InvalidData([f"T2-00: sales_actual: expected a number (process {pid})"])
+    )
     result = run(db, "--scheme", "star-levels", "--period", "2026-06", "--jobs", "2")
     assert result.exit_code == 3  # invalid data
     assert "cstui: T2-00: sales_actual: expected a number (process" in result.stderr
@@ -242,7 +272,21 @@ def test_a_real_stdout_gets_the_report_once(db, fmt):
     # forked workers inherit this process's stdout buffer: it must not be written twice
     outputs = []
     for jobs in ("1", "2"):
-        args = [sys.executable, "-m", "cstui", "--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--format", fmt, "--jobs", jobs]
+        args = [
+            sys.executable,
+            "-m",
+            "cstui",
+            "--db",
+            str(db),
+            "--scheme",
+            "star-levels",
+            "--period",
+            "2026-06",
+            "--format",
+            fmt,
+            "--jobs",
+            jobs,
+        ]
         done = subprocess.run(args, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)

@@ -29,16 +29,20 @@ def db(tmp_path):
     ]
     with Store.open(path, create=True) as store:
         store.import_roster(roster)
-        store.save_scorecards([
-            ("N1", OCT, {"adjustment": "3", "adjustment_reason": "helped"}),
-            ("V1", OCT, {"adjustment": "3", "adjustment_reason": "helped"}),
-            ("Z1", OCT, {}),  # 80: a real float of 0
-        ])
+        store.save_scorecards(
+            [
+                ("N1", OCT, {"adjustment": "3", "adjustment_reason": "helped"}),
+                ("V1", OCT, {"adjustment": "3", "adjustment_reason": "helped"}),
+                ("Z1", OCT, {}),  # 80: a real float of 0
+            ]
+        )
     return path
 
 
 def report(db, fmt: str, *more: str) -> str:
-    got = CliRunner().invoke(cli, ["--db", str(db), "--scheme", "assistant-class", "--period", "2026-10", "--format", fmt, *more])
+    got = CliRunner().invoke(
+        cli, ["--db", str(db), "--scheme", "assistant-class", "--period", "2026-10", "--format", fmt, *more]
+    )
     assert got.exit_code == 0, got.output
     return got.stdout
 
@@ -47,7 +51,10 @@ def test_json_gives_null_for_no_pay_float_and_0_for_a_float_of_0(db):
     rows = {r["employee_id"]: r for r in json.loads(report(db, "json", "--explain"))}
     assert rows["N1"]["score"] == 83 and rows["N1"]["pay_delta"] is None
     assert rows["V1"]["pay_delta"] == 30 and rows["Z1"]["pay_delta"] == 0
-    assert "no pay float: month 1 of employment (hired 2026-10-15); scored, not paid (first 2 months)" in rows["N1"]["trace"]
+    assert (
+        "no pay float: month 1 of employment (hired 2026-10-15); scored, not paid (first 2 months)"
+        in rows["N1"]["trace"]
+    )
 
 
 def test_csv_gives_an_empty_cell_for_no_pay_float_and_0_for_a_float_of_0(db):

@@ -27,7 +27,20 @@ def big_company(tmp_path_factory) -> Path:
 
 
 def batch(db: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "cstui", "--db", str(db), "--scheme", "assistant-class", "--period", "2026-10", "--jobs", "1", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "cstui",
+        "--db",
+        str(db),
+        "--scheme",
+        "assistant-class",
+        "--period",
+        "2026-10",
+        "--jobs",
+        "1",
+        *extra,
+    ]
 
 
 def assert_quiet(stderr: str) -> None:

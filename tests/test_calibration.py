@@ -25,19 +25,43 @@ def q(value: Decimal | None) -> Decimal | None:
 
 
 def result(employee_id: str, score: str | None, grade: str | None, decision: str = "none") -> Result:
-    return Result(employee_id, employee_id, "T1", Period.parse("2026-10"), "s", "1",
-                  None if score is None else Decimal(score), grade, None, None, None, decision, None)
+    return Result(
+        employee_id,
+        employee_id,
+        "T1",
+        Period.parse("2026-10"),
+        "s",
+        "1",
+        None if score is None else Decimal(score),
+        grade,
+        None,
+        None,
+        None,
+        decision,
+        None,
+    )
 
 
 # The hand-computed set. Scores: e1..e3 = 70, 72, 74 (grade C), e4..e7 = 80, 82, 84, 86 (B);
 # e8 has no score (a missing card). li saved e1..e3's cards (adjustments +2 on e1, -1 on e2);
 # wu saved e4..e8's; ma recorded incidents on e1 (5 points) and e4 (10 points).
-RESULTS = [result("e1", "70", "C"), result("e2", "72", "C"), result("e3", "74", "C"), result("e4", "80", "B"),
-           result("e5", "82", "B"), result("e6", "84", "B"), result("e7", "86", "B"), result("e8", None, None, "missing")]
+RESULTS = [
+    result("e1", "70", "C"),
+    result("e2", "72", "C"),
+    result("e3", "74", "C"),
+    result("e4", "80", "B"),
+    result("e5", "82", "B"),
+    result("e6", "84", "B"),
+    result("e7", "86", "B"),
+    result("e8", None, None, "missing"),
+]
 TOUCHES = [
-    Touch("li", "e1", adjustment=Decimal(2)), Touch("li", "e2", adjustment=Decimal(-1)), Touch("li", "e3"),
+    Touch("li", "e1", adjustment=Decimal(2)),
+    Touch("li", "e2", adjustment=Decimal(-1)),
+    Touch("li", "e3"),
     *(Touch("wu", e) for e in ("e4", "e5", "e6", "e7", "e8")),
-    Touch("ma", "e1", deduction=Decimal(5)), Touch("ma", "e4", deduction=Decimal(10)),
+    Touch("ma", "e1", deduction=Decimal(5)),
+    Touch("ma", "e4", deduction=Decimal(10)),
     Touch("li", "x9", adjustment=Decimal(5)),  # not on this scheme: ignored
 ]
 
@@ -70,7 +94,12 @@ def test_a_harsh_rater(hand):
     assert (q(c.ci_low), q(c.ci_high)) == (Decimal("-15.4634"), Decimal("-6.5366"))
     assert li.flag == "harsh"
     assert li.grades == {"C": Decimal(1)} and li.decisions == {"none": Decimal(1)}
-    assert (li.adjustments, li.adjustment_total, li.deductions, li.deductions_per_person) == (2, Decimal(1), Decimal(0), Decimal(0))
+    assert (li.adjustments, li.adjustment_total, li.deductions, li.deductions_per_person) == (
+        2,
+        Decimal(1),
+        Decimal(0),
+        Decimal(0),
+    )
 
 
 def test_a_lenient_rater_with_an_unscored_person(hand):
@@ -116,14 +145,19 @@ def test_too_few_scores_give_no_interval():
     assert (flat.difference, flat.z) == (Decimal(-10), None)  # no spread anywhere: nothing to measure by
 
 
-@pytest.mark.parametrize("df, table", [(1, "12.7062"), (2, "4.3027"), (4, "2.7764"), (5, "2.5706"), (10, "2.2281"), (30, "2.0423"), (10**6, "1.9600")])
+@pytest.mark.parametrize(
+    "df, table",
+    [(1, "12.7062"), (2, "4.3027"), (4, "2.7764"), (5, "2.5706"), (10, "2.2281"), (30, "2.0423"), (10**6, "1.9600")],
+)
 def test_t_quantiles_match_the_printed_table(df, table):
     assert Decimal(f"{t_quantile(0.975, df):.4f}") == Decimal(table)
 
 
 @settings(max_examples=200)
-@given(st.lists(st.decimals(min_value=0, max_value=110, places=2), min_size=2, max_size=12),
-       st.lists(st.decimals(min_value=0, max_value=110, places=2), min_size=2, max_size=12))
+@given(
+    st.lists(st.decimals(min_value=0, max_value=110, places=2), min_size=2, max_size=12),
+    st.lists(st.decimals(min_value=0, max_value=110, places=2), min_size=2, max_size=12),
+)
 def test_z_and_the_interval_agree(mine, rest):
     """The interval excludes 0 exactly when |z| exceeds the t quantile: both come from one SE."""
     c = compare(sample(mine), sample(rest))
@@ -174,14 +208,26 @@ def company(tmp_path):
         for team in ("T1", "T2"):
             admin.add_team(team, team)
             for i in (1, 2, 3):
-                admin.add_employee(Employee(f"{team}-{i}", f"员工{team}{i}", team, "assistant", date(2025, 1, 1), scheme="assistant-class", level="class-3"))
+                admin.add_employee(
+                    Employee(
+                        f"{team}-{i}",
+                        f"员工{team}{i}",
+                        team,
+                        "assistant",
+                        date(2025, 1, 1),
+                        scheme="assistant-class",
+                        level="class-3",
+                    )
+                )
         admin.add_user("li", "supervisor", ["T1"])
         admin.add_user("wu", "supervisor", ["T2"])
         admin.add_user("boss", "manager")
     for login, team, adjustments in (("li", "T1", ("-1", "-3", "-1")), ("wu", "T2", ("5", "3", "1"))):
         with Store.open(path, login=login) as store:
             for i, adjustment in zip((1, 2, 3), adjustments):
-                store.save_scorecard(f"{team}-{i}", "2026-10", {"adjustment": adjustment, "adjustment_reason": "calibration test"}, 0)
+                store.save_scorecard(
+                    f"{team}-{i}", "2026-10", {"adjustment": adjustment, "adjustment_reason": "calibration test"}, 0
+                )
     with Store.open(path, login="li") as store:
         store.add_incident(Incident("T1-1", date(2026, 10, 5), "late", 1, Decimal(-4), "迟到"))
     return path
@@ -206,7 +252,12 @@ def test_a_manager_sees_every_rater_compared(company, monkeypatch):
     # t(0.975, 4) = 2.776445; half-width 4.533916
     assert (li["people"], li["mean"], li["sd"], li["difference"], li["z"]) == (3, 77, 2, -6, -3.6742)
     assert (li["ci_low"], li["ci_high"], li["flag"]) == (-10.5339, -1.4661, "harsh")
-    assert (li["deductions"], li["deductions_per_person"], li["adjustments"], li["adjustment_total"]) == (4, 1.3333, 3, -5)
+    assert (li["deductions"], li["deductions_per_person"], li["adjustments"], li["adjustment_total"]) == (
+        4,
+        1.3333,
+        3,
+        -5,
+    )
     assert li["grades"] == {"C": 1} and wu["grades"] == {"B": 1}
     assert (wu["mean"], wu["z"], wu["flag"], wu["adjustment_total"], wu["deductions"]) == (83, 3.6742, "lenient", 9, 0)
     assert (report["harshest"], report["most_lenient"]) == ("li", "wu")
@@ -241,7 +292,9 @@ def test_a_closed_period_reports_the_recorded_results(company, monkeypatch):
     from cstui.store import identity
 
     monkeypatch.setattr(identity, "os_login", lambda: "alice")
-    applied = CliRunner().invoke(cli, ["--db", str(company), "--scheme", "assistant-class", "--period", "2026-10", "--apply", "--format", "csv"])
+    applied = CliRunner().invoke(
+        cli, ["--db", str(company), "--scheme", "assistant-class", "--period", "2026-10", "--apply", "--format", "csv"]
+    )
     assert applied.exit_code == 0, applied.output
     with Store.open(company, login="alice") as store:
         store.close_period("2026-10")

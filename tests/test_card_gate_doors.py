@@ -43,13 +43,15 @@ def db(tmp_path):
     """E1, E2 (star-levels), A1 (assistant-class), F1 (five-tier), K1 (ecommerce-kpi); A1 has a stored October card."""
     path = tmp_path / "company.db"
     with Store.open(path, create=True) as store:
-        store.import_roster([
-            Employee("E1", "王芳", "T1", "agent", date(2024, 1, 5), scheme="star-levels", level="2-star"),
-            Employee("E2", "Li Lei", "T1", "agent", date(2024, 2, 5), scheme="star-levels", level="1-star"),
-            Employee("A1", "赵敏", "T1", "assistant", date(2023, 6, 1), scheme="assistant-class", level="class-3"),
-            Employee("F1", "周杰", "T2", "agent", date(2022, 6, 1), scheme="five-tier", level="junior"),
-            Employee("K1", "孙丽", "T2", "agent", date(2022, 6, 1), scheme="ecommerce-kpi", level="junior"),
-        ])
+        store.import_roster(
+            [
+                Employee("E1", "王芳", "T1", "agent", date(2024, 1, 5), scheme="star-levels", level="2-star"),
+                Employee("E2", "Li Lei", "T1", "agent", date(2024, 2, 5), scheme="star-levels", level="1-star"),
+                Employee("A1", "赵敏", "T1", "assistant", date(2023, 6, 1), scheme="assistant-class", level="class-3"),
+                Employee("F1", "周杰", "T2", "agent", date(2022, 6, 1), scheme="five-tier", level="junior"),
+                Employee("K1", "孙丽", "T2", "agent", date(2022, 6, 1), scheme="ecommerce-kpi", level="junior"),
+            ]
+        )
         store.save_scorecard("A1", OCT, {"adjustment": "2", "adjustment_reason": "帮助同事", "a_followups": "5"}, 0)
     return path
 
@@ -78,19 +80,57 @@ CARD_REFUSALS = [
     pytest.param("star-levels", STAR + "E1,-100000,90000\n", "2:sales_target:", "above 0", id="star-target-negative"),
     pytest.param("star-levels", STAR + "E1,,90000\n", "2:sales_target:", "required", id="star-target-missing"),
     pytest.param("star-levels", STAR + "E1,100000,1E+28\n", "2:sales_actual:", "'1E+28'", id="star-actual-1E+28"),
-    pytest.param("assistant-class", "employee_id,adjustment\nA1,3\n", "2:adjustment_reason:", "needs a reason", id="adjustment-3-no-reason"),
-    pytest.param("assistant-class", "employee_id,adjustment,adjustment_reason\nA1,3,\n", "2:adjustment_reason:", "needs a reason", id="adjustment-3-blank-reason"),
-    pytest.param("assistant-class", "employee_id,adjustment,adjustment_reason\nA1,6,great month\n", "2:adjustment:", "-5..5", id="adjustment-6"),
-    pytest.param("assistant-class", "employee_id,a_followups\nA1,1.5\n", "2:a_followups:", "whole count", id="count-1.5"),
-    pytest.param("assistant-class", "employee_id,a_followups\nA1,1e9999999\n", "2:a_followups:", "'1e9999999'", id="count-1e9999999"),
+    pytest.param(
+        "assistant-class",
+        "employee_id,adjustment\nA1,3\n",
+        "2:adjustment_reason:",
+        "needs a reason",
+        id="adjustment-3-no-reason",
+    ),
+    pytest.param(
+        "assistant-class",
+        "employee_id,adjustment,adjustment_reason\nA1,3,\n",
+        "2:adjustment_reason:",
+        "needs a reason",
+        id="adjustment-3-blank-reason",
+    ),
+    pytest.param(
+        "assistant-class",
+        "employee_id,adjustment,adjustment_reason\nA1,6,great month\n",
+        "2:adjustment:",
+        "-5..5",
+        id="adjustment-6",
+    ),
+    pytest.param(
+        "assistant-class", "employee_id,a_followups\nA1,1.5\n", "2:a_followups:", "whole count", id="count-1.5"
+    ),
+    pytest.param(
+        "assistant-class",
+        "employee_id,a_followups\nA1,1e9999999\n",
+        "2:a_followups:",
+        "'1e9999999'",
+        id="count-1e9999999",
+    ),
     pytest.param("assistant-class", "employee_id,b_reports\nA1,1E+28\n", "2:b_reports:", "'1E+28'", id="count-1E+28"),
     pytest.param("assistant-class", "employee_id,suggestions\nA1,NaN\n", "2:suggestions:", "'NaN'", id="count-NaN"),
     pytest.param("assistant-class", "employee_id,a_reports\nA1,inf\n", "2:a_reports:", "'inf'", id="count-inf"),
-    pytest.param("assistant-class", "employee_id,adjustment,adjustment_reason\nA1,NaN,x\n", "2:adjustment:", "'NaN'", id="adjustment-NaN"),
+    pytest.param(
+        "assistant-class",
+        "employee_id,adjustment,adjustment_reason\nA1,NaN,x\n",
+        "2:adjustment:",
+        "'NaN'",
+        id="adjustment-NaN",
+    ),
     pytest.param("five-tier", FIVE + "F1,0.9,0.9,101,80,0.95\n", "2:handling:", "0 to 100", id="rating-101"),
     pytest.param("five-tier", FIVE + "F1,62,0.9,80,80,0.95\n", "2:follow_up_rate:", "'62'", id="rate-62-not-62%"),
     pytest.param("five-tier", FIVE + "F1,0.9,0.9,80,80,\n", "2:attendance:", "required", id="five-required-blank"),
-    pytest.param("ecommerce-kpi", KPI + "K1,0.5,1.2,-3,30,0.9\n", "2:first_response_s:", "non-negative seconds", id="seconds-negative"),
+    pytest.param(
+        "ecommerce-kpi",
+        KPI + "K1,0.5,1.2,-3,30,0.9\n",
+        "2:first_response_s:",
+        "non-negative seconds",
+        id="seconds-negative",
+    ),
     pytest.param("ecommerce-kpi", KPI + "K1,0.5,1.2,3,inf,0.9\n", "2:avg_response_s:", "'inf'", id="seconds-inf"),
 ]
 
@@ -105,9 +145,20 @@ def test_import_refuses_a_card_its_scheme_refuses(db, tmp_path, scheme, text, wh
 
 
 def test_one_bad_row_refuses_the_whole_file(db, tmp_path):
-    stderr = refused_import(db, tmp_path, "scorecards", STAR + "E1,100000,90000\nE2,0,90000\n", "--period", OCT, "--scheme", "star-levels")
+    stderr = refused_import(
+        db, tmp_path, "scorecards", STAR + "E1,100000,90000\nE2,0,90000\n", "--period", OCT, "--scheme", "star-levels"
+    )
     assert stderr.splitlines() == [f"cstui: {tmp_path / 'file.csv'}:3:sales_target: expected a target above 0, got 0"]
-    refused = refused_import(db, tmp_path, "scorecards", STAR + "E1,100000,90000\nF1,100000,90000\n", "--period", OCT, "--scheme", "star-levels")
+    refused = refused_import(
+        db,
+        tmp_path,
+        "scorecards",
+        STAR + "E1,100000,90000\nF1,100000,90000\n",
+        "--period",
+        OCT,
+        "--scheme",
+        "star-levels",
+    )
     assert ":3:employee_id: employee F1 is on scheme five-tier, not star-levels" in refused
 
 
@@ -115,9 +166,19 @@ def test_one_bad_row_refuses_the_whole_file(db, tmp_path):
     ("text", "column", "reason"),
     [
         # the stored card has adjustment 2 with a reason: a file that empties the reason leaves +2 without one
-        pytest.param("employee_id,adjustment_reason,a_followups\nA1,,7\n", "adjustment_reason", "needs a reason", id="reason-emptied"),
+        pytest.param(
+            "employee_id,adjustment_reason,a_followups\nA1,,7\n",
+            "adjustment_reason",
+            "needs a reason",
+            id="reason-emptied",
+        ),
         # a file that empties the reason and the adjustment's sign alone does not: the stored +2 is still there
-        pytest.param("employee_id,adjustment_reason\nA1, \n", "adjustment_reason", "an adjustment of +2 needs a reason", id="reason-blanked"),
+        pytest.param(
+            "employee_id,adjustment_reason\nA1, \n",
+            "adjustment_reason",
+            "an adjustment of +2 needs a reason",
+            id="reason-blanked",
+        ),
     ],
 )
 def test_a_partial_file_is_judged_merged_with_the_stored_card(db, tmp_path, text, column, reason):
@@ -134,21 +195,32 @@ def test_a_partial_file_that_merges_into_a_valid_card_is_accepted(db, tmp_path):
     assert result.exit_code == 0, result.output
     with Store.open(db) as store:
         assert store.scorecard("A1", OCT).values == {
-            "adjustment": "-4", "adjustment_reason": "帮助同事", "a_followups": "5", "b_followups": "9",
+            "adjustment": "-4",
+            "adjustment_reason": "帮助同事",
+            "a_followups": "5",
+            "b_followups": "9",
         }
 
 
 def test_a_partial_file_over_a_bad_stored_value_is_refused_naming_that_field(db, tmp_path):
     """A card stored behind the gate (a count of 1.5) is not let through by a file without that column."""
-    write_card_behind_the_gate(db, "A1", OCT, {"adjustment": "2", "adjustment_reason": "帮助同事", "a_followups": "1.5"})
-    stderr = refused_import(db, tmp_path, "scorecards", "employee_id,b_followups\nA1,3\n", "--period", OCT, "--scheme", "assistant-class")
-    assert stderr.splitlines() == [f"cstui: {tmp_path / 'file.csv'}:2:a_followups: expected a whole count (0, 1, 2 ...), got 1.5"]
+    write_card_behind_the_gate(
+        db, "A1", OCT, {"adjustment": "2", "adjustment_reason": "帮助同事", "a_followups": "1.5"}
+    )
+    stderr = refused_import(
+        db, tmp_path, "scorecards", "employee_id,b_followups\nA1,3\n", "--period", OCT, "--scheme", "assistant-class"
+    )
+    assert stderr.splitlines() == [
+        f"cstui: {tmp_path / 'file.csv'}:2:a_followups: expected a whole count (0, 1, 2 ...), got 1.5"
+    ]
 
 
 def test_a_file_whose_merge_with_a_bad_stored_card_is_still_bad_is_refused(db, tmp_path):
     """A card stored behind the gate (target 0) is not made acceptable by a file that leaves it as it is."""
     write_card_behind_the_gate(db, "E1", OCT, {"sales_target": "0", "sales_actual": "100"})
-    stderr = refused_import(db, tmp_path, "scorecards", STAR + "E1,0,90000\n", "--period", OCT, "--scheme", "star-levels")
+    stderr = refused_import(
+        db, tmp_path, "scorecards", STAR + "E1,0,90000\n", "--period", OCT, "--scheme", "star-levels"
+    )
     assert ":2:sales_target: expected a target above 0" in stderr
 
 
@@ -201,18 +273,53 @@ def test_once_a_month_twice_names_the_file_row_and_column(db, tmp_path, already_
 
 # One card per scheme that its scheme refuses, stored behind the gate for employee 1.
 BAD_STORED = [
-    pytest.param("star-levels", {"sales_target": "0", "sales_actual": "90000"}, "sales_target: expected a target above 0", id="star-target-0"),
-    pytest.param("star-levels", {"sales_target": "100000", "sales_actual": "1E+28"}, "sales_actual:", id="star-actual-1E+28"),
+    pytest.param(
+        "star-levels",
+        {"sales_target": "0", "sales_actual": "90000"},
+        "sales_target: expected a target above 0",
+        id="star-target-0",
+    ),
+    pytest.param(
+        "star-levels", {"sales_target": "100000", "sales_actual": "1E+28"}, "sales_actual:", id="star-actual-1E+28"
+    ),
     pytest.param("star-levels", {"sales_target": "100000"}, "sales_actual: required", id="star-actual-missing"),
-    pytest.param("assistant-class", {"adjustment": "6", "adjustment_reason": "x"}, "adjustment: expected -5..5", id="assistant-adjustment-6"),
-    pytest.param("assistant-class", {"adjustment": "3", "a_followups": "4"}, "adjustment_reason:", id="assistant-adjustment-3-no-reason"),
+    pytest.param(
+        "assistant-class",
+        {"adjustment": "6", "adjustment_reason": "x"},
+        "adjustment: expected -5..5",
+        id="assistant-adjustment-6",
+    ),
+    pytest.param(
+        "assistant-class",
+        {"adjustment": "3", "a_followups": "4"},
+        "adjustment_reason:",
+        id="assistant-adjustment-3-no-reason",
+    ),
     pytest.param("assistant-class", {"b_reports": "1E+28"}, "b_reports:", id="assistant-count-1E+28"),
-    pytest.param("five-tier", {"follow_up_rate": "62", "satisfaction": "0.9", "handling": "80", "training": "80", "attendance": "0.9"},
-                 "follow_up_rate: expected a rate", id="five-rate-62"),
-    pytest.param("five-tier", {"follow_up_rate": "0.6", "satisfaction": "0.9", "handling": "NaN", "training": "80", "attendance": "0.9"},
-                 "handling:", id="five-rating-NaN"),
-    pytest.param("ecommerce-kpi", {"conversion": "0.5", "unit_price_ratio": "1.2", "first_response_s": "-3", "avg_response_s": "30", "satisfaction": "0.9"},
-                 "first_response_s: expected non-negative seconds", id="kpi-seconds-negative"),
+    pytest.param(
+        "five-tier",
+        {"follow_up_rate": "62", "satisfaction": "0.9", "handling": "80", "training": "80", "attendance": "0.9"},
+        "follow_up_rate: expected a rate",
+        id="five-rate-62",
+    ),
+    pytest.param(
+        "five-tier",
+        {"follow_up_rate": "0.6", "satisfaction": "0.9", "handling": "NaN", "training": "80", "attendance": "0.9"},
+        "handling:",
+        id="five-rating-NaN",
+    ),
+    pytest.param(
+        "ecommerce-kpi",
+        {
+            "conversion": "0.5",
+            "unit_price_ratio": "1.2",
+            "first_response_s": "-3",
+            "avg_response_s": "30",
+            "satisfaction": "0.9",
+        },
+        "first_response_s: expected non-negative seconds",
+        id="kpi-seconds-negative",
+    ),
 ]
 BAD_ID = "1"  # the employee number whose card is bad (S1, A1, F1, K1)
 SIZE = 5
@@ -259,7 +366,9 @@ def test_a_bad_stored_card_costs_one_employee_a_flag(company, reason, period):
             assert row["decision"] != "invalid" and row["score"] and row["rank"], row
             assert "invalid-scorecard" not in row["flags"]
     named = [line for line in result.stderr.splitlines() if "invalid-scorecard" in line]
-    assert named == [f"cstui: {bad.id} {bad.name}: invalid-scorecard {MONTH}: {rows[bad.id]['flags'].split(': ', 1)[1]}"]
+    assert named == [
+        f"cstui: {bad.id} {bad.name}: invalid-scorecard {MONTH}: {rows[bad.id]['flags'].split(': ', 1)[1]}"
+    ]
     assert "1 scorecard problem in " + period in result.stderr
     # the pooled path gives the same report, stderr and exit
     pooled = grade(path, scheme, period, "--jobs", "2")
@@ -332,7 +441,13 @@ def test_a_hand_edited_values_column_costs_one_employee_a_flag(tmp_path, text):
     ("code", "count", "points", "reason"),
     [
         pytest.param("napping", 1, None, "incident napping: unknown incident code", id="unknown-code"),
-        pytest.param("zero-complaints", 3, None, "incident zero-complaints: may be recorded once a month", id="once-a-month-count-3"),
+        pytest.param(
+            "zero-complaints",
+            3,
+            None,
+            "incident zero-complaints: may be recorded once a month",
+            id="once-a-month-count-3",
+        ),
         pytest.param("late", 1, "-99", "incident late: points -99 outside -5..-2", id="points-out-of-range"),
         pytest.param("late", 1, "1E+28", "incident late:", id="points-1E+28"),
         pytest.param("late", 1, "NaN", "incident late:", id="points-NaN"),
@@ -348,7 +463,9 @@ def test_a_bad_stored_incident_costs_one_employee_a_flag(tmp_path, code, count, 
         assert result.exit_code == 3, result.output
         rows = {row["employee_id"]: row for row in csv_report(result.stdout)}
         assert sorted(rows) == sorted(e.id for e in roster)
-        assert rows["A1"]["decision"] == "invalid" and rows["A1"]["flags"].startswith(f"invalid-scorecard {MONTH}: {reason}")
+        assert rows["A1"]["decision"] == "invalid" and rows["A1"]["flags"].startswith(
+            f"invalid-scorecard {MONTH}: {reason}"
+        )
         assert all(row["decision"] != "invalid" and row["score"] for k, row in rows.items() if k != "A1")
         assert f"cstui: A1 张1: invalid-scorecard {MONTH}: {reason}" in result.stderr
     applied = grade(path, "assistant-class", MONTH, "--apply")
@@ -378,14 +495,18 @@ def test_a_bad_card_in_an_earlier_month_breaks_the_streak_like_a_missing_month(t
         path = paths[case] = tmp_path / f"{case}.db"
         roster = build_company(path, "star-levels", 3, months=())
         with Store.open(path) as store:
-            store.save_scorecards((e.id, m, {"sales_target": "100000", "sales_actual": "120000"}) for e in roster for m in QUARTER_MONTHS)
+            store.save_scorecards(
+                (e.id, m, {"sales_target": "100000", "sales_actual": "120000"}) for e in roster for m in QUARTER_MONTHS
+            )
         if case == "bad":
             write_card_behind_the_gate(path, "S1", "2026-07", bad_values)
         elif case == "missing":
             delete_card_behind_the_gate(path, "S1", "2026-07")
 
     good, good_rows = star_results(paths["good"])
-    assert good.exit_code == 0 and good_rows["S1"]["decision"] == "promote", good.output  # the control: the streak promotes
+    assert good.exit_code == 0 and good_rows["S1"]["decision"] == "promote", (
+        good.output
+    )  # the control: the streak promotes
 
     bad, bad_rows = star_results(paths["bad"])
     missing, missing_rows = star_results(paths["missing"])
@@ -393,7 +514,11 @@ def test_a_bad_card_in_an_earlier_month_breaks_the_streak_like_a_missing_month(t
     assert "invalid" not in bad.stderr
     s1, gone = bad_rows["S1"], missing_rows["S1"]
     assert s1["decision"] == gone["decision"] != "promote"
-    assert (s1["score"], s1["rank"], s1["level_after"]) == (gone["score"], gone["rank"], gone["level_after"]) == ("120", "1", "2-star")
+    assert (
+        (s1["score"], s1["rank"], s1["level_after"])
+        == (gone["score"], gone["rank"], gone["level_after"])
+        == ("120", "1", "2-star")
+    )
     assert "invalid-scorecard" not in s1["flags"]
     for other in ("S0", "S2"):
         assert bad_rows[other] == good_rows[other]  # nobody else is touched

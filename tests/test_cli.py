@@ -63,7 +63,9 @@ def test_employee_show_prints_the_level_now_the_tui_shows(tmp_path, monkeypatch)
     shown = run("--db", str(db), "employee", "show", "E0001")
     assert shown.exit_code == 0, shown.output
     assert "starting level       2-star" in shown.output and "level now (2026-10)  5-star" in shown.output
-    assert "level now (2026-06)  1-star" in run("--db", str(db), "employee", "show", "E0007", "--period", "2026-06").output
+    assert (
+        "level now (2026-06)  1-star" in run("--db", str(db), "employee", "show", "E0007", "--period", "2026-06").output
+    )
     missing = run("--db", str(db), "employee", "show", "E9999")
     assert missing.exit_code == 3 and "no employee 'E9999'" in missing.output
 

@@ -40,7 +40,9 @@ SHOUTING_EXPORTER = """
 def shout_plugin(tmp_path, monkeypatch):
     site = tmp_path / "site"
     site.mkdir()
-    fake_distribution(site, "cstui_shout", {"shout": "cstui_shout_exporter"}, {"cstui_shout_exporter": SHOUTING_EXPORTER})
+    fake_distribution(
+        site, "cstui_shout", {"shout": "cstui_shout_exporter"}, {"cstui_shout_exporter": SHOUTING_EXPORTER}
+    )
     monkeypatch.syspath_prepend(str(site))
     reset_registry()
     return site
@@ -72,7 +74,9 @@ def test_batch_format_accepts_a_plugins_exporter(shout_plugin, db):
 
 def test_a_plugin_format_writes_its_bytes_to_output_file(shout_plugin, db, tmp_path):
     out = tmp_path / "report.shout"
-    result = run("--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--format", "shout", "--output", str(out))
+    result = run(
+        "--db", str(db), "--scheme", "star-levels", "--period", "2026-06", "--format", "shout", "--output", str(out)
+    )
     assert result.exit_code == 0, result.output
     records = _shouted(out.read_bytes())
     assert sorted(r["EMPLOYEE_ID"] for r in records) == ["T1-00", "T1-01", "T2-00", "T2-01"]
@@ -122,8 +126,13 @@ def test_schemes_json_lists_every_builtin_scheme_with_stable_keys():
 
 def test_plugins_json_names_a_plugins_hooks_as_a_list(shout_plugin):
     plugins = {p["name"]: p for p in _json_of("plugins", "--json")}
-    assert plugins["shout"] == {"name": "shout", "version": "1.0", "source": "installed",
-                                "hooks": ["register_exporters"], "error": None}
+    assert plugins["shout"] == {
+        "name": "shout",
+        "version": "1.0",
+        "source": "installed",
+        "hooks": ["register_exporters"],
+        "error": None,
+    }
     assert all(list(p) == ["name", "version", "source", "hooks", "error"] for p in plugins.values())
 
 
@@ -140,7 +149,10 @@ def test_period_list_json_of_a_database_without_periods_is_an_empty_array(db):
 
 
 def test_user_list_json_gives_teams_as_a_list(db):
-    assert run("--db", str(db), "user", "add", "ming", "--role", "supervisor", "--team", "T1", "--team", "T2").exit_code == 0
+    assert (
+        run("--db", str(db), "user", "add", "ming", "--role", "supervisor", "--team", "T1", "--team", "T2").exit_code
+        == 0
+    )
     users = {u["login"]: u for u in _json_of("--db", str(db), "user", "list", "--json")}
     assert users["ming"] == {"login": "ming", "role": "supervisor", "teams": ["T1", "T2"]}
 
@@ -164,7 +176,9 @@ def test_every_command_has_help(path, command):
 
 
 OPTIONS = [
-    (path, param) for path, command in COMMANDS for param in command.params
+    (path, param)
+    for path, command in COMMANDS
+    for param in command.params
     if isinstance(param, click.Option) and param.name not in ("help", "version")
 ]
 
@@ -183,10 +197,18 @@ def test_every_command_renders_its_help():
 # ------------------------------------------------------------------ options that would be ignored
 
 
-@pytest.mark.parametrize("options", [
-    ["--scheme", "star-levels"], ["--period", "2026-06"], ["--format", "json"], ["--explain"], ["--team", "T1"],
-    ["--demo"], ["--jobs", "2"],
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--scheme", "star-levels"],
+        ["--period", "2026-06"],
+        ["--format", "json"],
+        ["--explain"],
+        ["--team", "T1"],
+        ["--demo"],
+        ["--jobs", "2"],
+    ],
+)
 def test_batch_options_before_a_command_are_a_usage_error_naming_them(db, options):
     result = run("--db", str(db), *options, "period", "list")
     assert result.exit_code == 2, result.output
@@ -214,7 +236,12 @@ def test_options_every_command_uses_still_go_before_it(db):
 
 
 def _complete(words: str) -> list[str]:
-    env = {**os.environ, "_CSTUI_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)}
+    env = {
+        **os.environ,
+        "_CSTUI_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split(" ")) - 1),
+    }
     done = subprocess.run([sys.executable, "-m", "cstui"], capture_output=True, text=True, env=env, timeout=60)
     return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
 

@@ -30,7 +30,7 @@ def content(path) -> dict[str, list]:
             "users": "SELECT login, role, teams FROM users ORDER BY login",
             "employees": "SELECT id, name, team, role, hire_date, status, login, scheme, level FROM employees ORDER BY id",
             "scorecards": "SELECT employee_id, period, (SELECT json_group_object(metric, value) FROM scorecard_values v "
-                          "WHERE v.period = s.period AND v.employee_id = s.employee_id) FROM scorecards s ORDER BY employee_id, period",
+            "WHERE v.period = s.period AND v.employee_id = s.employee_id) FROM scorecards s ORDER BY employee_id, period",
             "incidents": "SELECT employee_id, date, code, count, points, note, recorded_by FROM incidents ORDER BY id",
             "overrides": "SELECT employee_id, period, level, reason, author FROM overrides ORDER BY id",
         }
@@ -125,7 +125,10 @@ def test_metric_keys_and_incident_codes_follow_the_schemes(tmp_path):
 
     for employee_id, period, values in data["scorecards"]:
         assert set(json.loads(values)) <= keys[scheme_at[employee_id, period]]
-    assert {scheme_at["E0024", p] for e, p, _ in data["scorecards"] if e == "E0024"} == {"star-levels", "supervisor-kpi"}
+    assert {scheme_at["E0024", p] for e, p, _ in data["scorecards"] if e == "E0024"} == {
+        "star-levels",
+        "supervisor-kpi",
+    }
     codes = {e.code for e in catalogue(load_scheme("assistant-class"))}
     assert {row[2] for row in data["incidents"]} <= codes
     scheme_of = {row[0]: row[7] for row in data["employees"]}
@@ -207,7 +210,13 @@ def test_cli_demo_refuses_to_overwrite(tmp_path):
 def grade_everything(path, summary) -> dict[str, dict[str, object]]:
     """{employee_id: {period: Result}} for every month and every whole quarter of the demo."""
     months = [Period.from_ordinal(o) for o in range(summary.first_month.ordinal, summary.last_month.ordinal + 1)]
-    quarters = sorted({m.quarter for m in months if m.quarter.months()[0] >= summary.first_month and m.quarter.last_month <= summary.last_month})
+    quarters = sorted(
+        {
+            m.quarter
+            for m in months
+            if m.quarter.months()[0] >= summary.first_month and m.quarter.last_month <= summary.last_month
+        }
+    )
     results: dict[str, dict[str, object]] = defaultdict(dict)
     with Store.open(path, login=ADMIN) as store:
         for name in SCHEMES:
@@ -240,7 +249,11 @@ def test_star_promotions_and_demotion(graded):
     promotions = [p for p, d in decisions(results, "E0001") if d == "promote" and "Q" not in p]
     assert len(promotions) == 3
     assert results["E0001"][str(end)].level_after == "5-star"
-    for employee_id, before, after, kind in (("E0002", "1-star", "2-star", "promote"), ("E0003", "3-star", "2-star", "demote"), ("E0006", "1-star", "2-star", "promote")):
+    for employee_id, before, after, kind in (
+        ("E0002", "1-star", "2-star", "promote"),
+        ("E0003", "3-star", "2-star", "demote"),
+        ("E0006", "1-star", "2-star", "promote"),
+    ):
         r = results[employee_id][str(end)]
         assert (r.decision, r.level_before, r.level_after) == (kind, before, after), employee_id
 
@@ -306,12 +319,20 @@ def test_front_desk_supervisors_placement_and_a_scheme_switch(graded):
     assert results["E0022"][str(end.shift(-2))].pay_delta == 300  # the 90+ bonus band
     # supervisor scorecard: a complaint handled late costs 10; the post allowance stays
     sup = results["E0023"]
-    assert sup[before].score - sup[last].score == 10 and sup[last].pay_delta == 1100 and sup[last].level_after == "post-2"
+    assert (
+        sup[before].score - sup[last].score == 10 and sup[last].pay_delta == 1100 and sup[last].level_after == "post-2"
+    )
     # the promoted supervisor: star-levels up to the switch, supervisor-kpi from it at post-1
     switched = str(end.shift(-2))
     assert results["E0024"][str(end.shift(-3))].scheme == "star-levels"
     assert (results["E0024"][switched].scheme, results["E0024"][switched].level_before) == ("supervisor-kpi", "post-1")
     # placement: placed on hire at assistant-2; not placed, then placed by the next form
-    assert (results["E0025"][str(end.shift(-4))].decision, results["E0025"][last].level_after) == ("placed", "assistant-2")
+    assert (results["E0025"][str(end.shift(-4))].decision, results["E0025"][last].level_after) == (
+        "placed",
+        "assistant-2",
+    )
     assert results["E0026"][str(end.shift(-3))].decision == "not-placed"
-    assert (results["E0026"][str(end.shift(-2))].decision, results["E0026"][last].level_after) == ("placed", "assistant-1")
+    assert (results["E0026"][str(end.shift(-2))].decision, results["E0026"][last].level_after) == (
+        "placed",
+        "assistant-1",
+    )

@@ -79,12 +79,23 @@ def reference(period):
 
 def made_every_way(period):
     """The same period built by each route: constructor, keywords, parse, month, from_ordinal, shift, pickle, copy."""
-    made = [Period(period.year, period.kind, period.index), Period(year=period.year, kind=period.kind, index=period.index),
-            Period.parse(str(period)), Period.parse(f" {period} "), period.next().prev(), period.shift(3).shift(-3),
-            pickle.loads(pickle.dumps(period)), copy.copy(period), copy.deepcopy(period)]
+    made = [
+        Period(period.year, period.kind, period.index),
+        Period(year=period.year, kind=period.kind, index=period.index),
+        Period.parse(str(period)),
+        Period.parse(f" {period} "),
+        period.next().prev(),
+        period.shift(3).shift(-3),
+        pickle.loads(pickle.dumps(period)),
+        copy.copy(period),
+        copy.deepcopy(period),
+    ]
     if period.is_month:
-        made += [Period.month(period.year, period.index), Period.from_ordinal(period.ordinal),
-                 Period.of_date(date(period.year, period.index, 28))]
+        made += [
+            Period.month(period.year, period.index),
+            Period.from_ordinal(period.ordinal),
+            Period.of_date(date(period.year, period.index, 28)),
+        ]
     return made
 
 
@@ -117,8 +128,12 @@ def test_period_arithmetic_is_the_old_arithmetic(period):
     assert period.ordinal == first
     assert [m.ordinal for m in period.months()] == list(range(first, first + (1 if period.is_month else 3)))
     assert period.quarter == (period if period.is_quarter else Period(period.year, "Q", (period.index - 1) // 3 + 1))
-    assert period.last_month == period.months()[-1] and period.first_day == date(period.year, period.months()[0].index, 1)
-    assert str(period) == (f"{period.year:04d}-{period.index:02d}" if period.is_month else f"{period.year:04d}-Q{period.index}")
+    assert period.last_month == period.months()[-1] and period.first_day == date(
+        period.year, period.months()[0].index, 1
+    )
+    assert str(period) == (
+        f"{period.year:04d}-{period.index:02d}" if period.is_month else f"{period.year:04d}-Q{period.index}"
+    )
     assert period.contains(period.first_day) and not period.contains(period.last_month.next().first_day)
     assert period.completes_quarter() == (period.is_month and period.index % 3 == 0)
 
@@ -141,12 +156,16 @@ def test_a_period_cannot_be_changed(period, field):
     assert period == Period(*astuple(reference(period)))
 
 
-@given(st.dates(date(1990, 1, 1), date(2110, 12, 31)), st.builds(Period.month, st.integers(1990, 2110), st.integers(1, 12)))
+@given(
+    st.dates(date(1990, 1, 1), date(2110, 12, 31)), st.builds(Period.month, st.integers(1990, 2110), st.integers(1, 12))
+)
 def test_months_between_counts_the_hire_month_as_one(hired, month):
     assert months_between(hired, month) == month.ordinal - Period.of_date(hired).ordinal + 1
 
 
-@pytest.mark.parametrize("text, expected", [("62%", "0.62"), ("0.62", "0.62"), ("100%", "1"), ("0", "0"), (" 59.99% ", "0.5999")])
+@pytest.mark.parametrize(
+    "text, expected", [("62%", "0.62"), ("0.62", "0.62"), ("100%", "1"), ("0", "0"), (" 59.99% ", "0.5999")]
+)
 def test_rates_read_as_fractions_or_percent(text, expected):
     assert parse_rate(text) == Decimal(expected)
 
@@ -183,7 +202,10 @@ def _format_number_reference(value):
     return format(normal, "f")
 
 
-@_given(_st.decimals(allow_nan=False, allow_infinity=False, places=None) | _st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**6, max_value=10**6))
+@_given(
+    _st.decimals(allow_nan=False, allow_infinity=False, places=None)
+    | _st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**6), max_value=10**6)
+)
 def test_format_number_fast_path_matches_normalize(value):
     """Up to the context's 28 digits, what normalize() gave; beyond, the exact value (never a
     rounded one, never an InvalidOperation: a stored 1E+28 is named in a message, not a crash)."""

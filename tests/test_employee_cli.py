@@ -21,7 +21,9 @@ FORM = ["education=bachelor", "experience_years=2", "post=none", "certificates=3
 def db(tmp_path):
     path = tmp_path / "company.db"
     with Store.open(path, create=True) as store:
-        store.add_employee(Employee("E1", "王芳", "T1", "agent", date(2024, 1, 5), scheme="star-levels", level="2-star"))
+        store.add_employee(
+            Employee("E1", "王芳", "T1", "agent", date(2024, 1, 5), scheme="star-levels", level="2-star")
+        )
         store.add_employee(Employee("H1", "新员工", "物业前台", "agent", date(2026, 3, 9), scheme="placement"))
     return path
 
@@ -38,11 +40,18 @@ def test_employee_assign_and_timeline(db):
     assert "(from the start)" in shown and "star-levels" in shown and "2026-07" in shown and "senior" in shown
 
 
-@pytest.mark.parametrize(("args", "code", "said"), [
-    (("--scheme", "five-tier", "--since", "2026-07", "--level", "3-star"), 3, "level '3-star' is not on scheme five-tier"),
-    (("--scheme", "gold", "--since", "2026-07"), 3, "gold"),
-    (("--scheme", "five-tier", "--since", "July"), 3, "July"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (
+            ("--scheme", "five-tier", "--since", "2026-07", "--level", "3-star"),
+            3,
+            "level '3-star' is not on scheme five-tier",
+        ),
+        (("--scheme", "gold", "--since", "2026-07"), 3, "gold"),
+        (("--scheme", "five-tier", "--since", "July"), 3, "July"),
+    ],
+)
 def test_employee_assign_refusals_are_one_line(db, args, code, said):
     result = run(db, "employee", "assign", "E1", *args)
     assert result.exit_code == code, result.output

@@ -43,8 +43,12 @@ def test_fake_distributions_comments_blank_lines_and_the_first_of_a_name_win(tmp
 
 
 def test_load_imports_what_the_value_names(tmp_path, monkeypatch):
-    fake_distribution(tmp_path, "cstui_loadme", {"loadme": "cstui_fake_loadme:thing.inner"},
-                      {"cstui_fake_loadme": "class thing:\n    inner = 42\n"})
+    fake_distribution(
+        tmp_path,
+        "cstui_loadme",
+        {"loadme": "cstui_fake_loadme:thing.inner"},
+        {"cstui_fake_loadme": "class thing:\n    inner = 42\n"},
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     (ep,) = [ep for ep in fast.entry_points("cstui") if ep.name == "loadme"]
     assert ep.load() == 42
@@ -53,7 +57,9 @@ def test_load_imports_what_the_value_names(tmp_path, monkeypatch):
 def test_a_zip_on_sys_path_is_left_to_importlib_metadata(tmp_path, monkeypatch):
     archive = tmp_path / "plugins.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("cstui_zipped-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: cstui_zipped\nVersion: 3.0\n")
+        zipped.writestr(
+            "cstui_zipped-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: cstui_zipped\nVersion: 3.0\n"
+        )
         zipped.writestr("cstui_zipped-1.0.dist-info/entry_points.txt", "[cstui]\nzipped = cstui_zipped\n")
     monkeypatch.syspath_prepend(str(archive))
     assert not fast._plain_layout()
@@ -76,10 +82,13 @@ def test_a_finder_with_its_own_distributions_is_left_to_importlib_metadata(monke
     same_as_importlib("cstui")
 
 
-@pytest.mark.parametrize("text, headers", [
-    ("Metadata-Version: 2.1\nName: a-b\nVersion: 1.0\n\nName: body\n", {"name": "a-b", "version": "1.0"}),
-    ("name:  x \nVERSION:2\n", {"name": "x", "version": "2"}),
-    ("Name: first\nName: second\n", {"name": "first"}),
-])
+@pytest.mark.parametrize(
+    "text, headers",
+    [
+        ("Metadata-Version: 2.1\nName: a-b\nVersion: 1.0\n\nName: body\n", {"name": "a-b", "version": "1.0"}),
+        ("name:  x \nVERSION:2\n", {"name": "x", "version": "2"}),
+        ("Name: first\nName: second\n", {"name": "first"}),
+    ],
+)
 def test_metadata_headers_stop_at_the_body_and_take_the_first(text, headers):
     assert {k: v for k, v in fast.metadata_headers(text).items() if k in ("name", "version")} == headers

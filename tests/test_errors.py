@@ -51,19 +51,43 @@ OUTSIDE_RAISES = {
     ("cstui/scaffold.py", "ValueError"): "a bad NAME from a caller: the CLI checks it first (usage, exit 2)",
     ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
     ("plugins/placement/__init__.py", "AttributeError"): "module __getattr__ protocol",
-    ("cstui/tui/screens/history.py", "RuntimeError"): "a StopIteration from a bug re-raised so the worker ends: unexpected",
+    (
+        "cstui/tui/screens/history.py",
+        "RuntimeError",
+    ): "a StopIteration from a bug re-raised so the worker ends: unexpected",
     ("cstui/cli_web.py", "UsageError"): "click's own: click prints it and exits 2 (usage)",
     ("cstui/web.py", "HTTPForbidden"): "aiohttp's own: the 403 answer to a websocket without a served page",
 }
 
 # The exit code each kind of user error gives, as README documents it.
 EXPECTED_CODES = {
-    "InvalidData": 3, "SchemeError": 3, "ValueProblem": 3, "PeriodError": 3, "CardRefused": 3,
-    "CardValueError": 3, "LedgerProblem": 3,
-    "AccessDenied": 4, "ShellRefused": 4, "TokenRefused": 4, "ScaffoldRefused": 4, "PeriodClosed": 4, "ChangedMeanwhile": 4, "Conflict": 4,
-    "NotOurs": 4, "Occupied": 4, "ReportRefused": 4, "SignOffRefused": 4, "DisputesOpen": 4,
-    "NoDatabase": 2, "Busy": 5, "StorageFailure": 6, "OutputClosed": 141,
-    "StoreError": 1, "NotFound": 1, "DemoRefused": 1, "ReportNotWritten": 1,
+    "InvalidData": 3,
+    "SchemeError": 3,
+    "ValueProblem": 3,
+    "PeriodError": 3,
+    "CardRefused": 3,
+    "CardValueError": 3,
+    "LedgerProblem": 3,
+    "AccessDenied": 4,
+    "ShellRefused": 4,
+    "TokenRefused": 4,
+    "ScaffoldRefused": 4,
+    "PeriodClosed": 4,
+    "ChangedMeanwhile": 4,
+    "Conflict": 4,
+    "NotOurs": 4,
+    "Occupied": 4,
+    "ReportRefused": 4,
+    "SignOffRefused": 4,
+    "DisputesOpen": 4,
+    "NoDatabase": 2,
+    "Busy": 5,
+    "StorageFailure": 6,
+    "OutputClosed": 141,
+    "StoreError": 1,
+    "NotFound": 1,
+    "DemoRefused": 1,
+    "ReportNotWritten": 1,
 }
 
 
@@ -87,13 +111,17 @@ OWN = _own_exception_classes()
 
 
 def test_every_own_exception_class_is_a_cstui_error_or_named_as_unexpected():
-    strays = sorted(name for name, cls in OWN.items() if not issubclass(cls, CstuiError) and name not in NOT_USER_ERRORS)
+    strays = sorted(
+        name for name, cls in OWN.items() if not issubclass(cls, CstuiError) and name not in NOT_USER_ERRORS
+    )
     assert strays == [], "make them CstuiError with an exit_code, or say in NOT_USER_ERRORS why not"
     assert set(NOT_USER_ERRORS) <= set(OWN), "NOT_USER_ERRORS names a class that no longer exists"
 
 
 def test_every_user_error_class_has_the_documented_exit_code():
-    users = {cls.__name__: cls.exit_code for cls in OWN.values() if issubclass(cls, CstuiError) and cls is not CstuiError}
+    users = {
+        cls.__name__: cls.exit_code for cls in OWN.values() if issubclass(cls, CstuiError) and cls is not CstuiError
+    }
     assert users == EXPECTED_CODES
 
 
@@ -114,8 +142,12 @@ def _raised_names() -> set[tuple[str, str]]:
 def test_every_raise_in_the_source_is_a_user_error_or_a_named_exception():
     own = {cls.__name__: cls for cls in OWN.values()}
     strays = sorted(
-        (path, name) for path, name in _raised_names()
-        if not (name in own and (issubclass(own[name], CstuiError) or name in {n.rsplit(".", 1)[1] for n in NOT_USER_ERRORS}))
+        (path, name)
+        for path, name in _raised_names()
+        if not (
+            name in own
+            and (issubclass(own[name], CstuiError) or name in {n.rsplit(".", 1)[1] for n in NOT_USER_ERRORS})
+        )
         and (path, name) not in OUTSIDE_RAISES
     )
     assert strays == []

@@ -58,14 +58,19 @@ def test_the_default_database_is_not_created_either(tmp_path):
     assert not default.exists()
 
 
-@pytest.mark.parametrize("make", [foreign_sqlite, lambda p: p.write_text("name,amount\nx,1\n" * 50) and p, lambda p: p.write_bytes(b"") or p])
-@pytest.mark.parametrize("args", [
-    ("period", "list"),
-    ("--scheme", "star-levels", "--period", "2026-10", "--apply"),
-    ("import", "scorecards", "-", "--period", "2026-10", "--scheme", "star-levels"),
-    ("user", "add", "eve", "--role", "admin"),
-    ("check",),
-])
+@pytest.mark.parametrize(
+    "make", [foreign_sqlite, lambda p: p.write_text("name,amount\nx,1\n" * 50) and p, lambda p: p.write_bytes(b"") or p]
+)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("period", "list"),
+        ("--scheme", "star-levels", "--period", "2026-10", "--apply"),
+        ("import", "scorecards", "-", "--period", "2026-10", "--scheme", "star-levels"),
+        ("user", "add", "eve", "--role", "admin"),
+        ("check",),
+    ],
+)
 def test_a_file_that_is_not_ours_is_refused_and_left_byte_identical(tmp_path, make, args):
     path = make(tmp_path / "other.db")
     before = snapshot(tmp_path)
@@ -98,7 +103,8 @@ def test_init_makes_a_0600_database_whose_wal_and_shm_are_0600_too(tmp_path):
     path = tmp_path / "new" / "company.db"
     result = subprocess.run(  # umask 000: the mode must not depend on the caller's umask
         ["sh", "-c", 'umask 000 && exec "$0" -m cstui init "$1"', sys.executable, str(path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -153,13 +159,16 @@ def corrupt_the_middle(path: Path, size: int = 8192) -> None:
         stream.write(random.Random(9).randbytes(size))
 
 
-@pytest.mark.parametrize("args", [
-    ("period", "list"),
-    ("--scheme", "star-levels", "--period", "2026-10"),
-    ("--scheme", "star-levels", "--period", "2026-10", "--apply"),
-    ("import", "scorecards", "-", "--period", "2026-10", "--scheme", "star-levels"),
-    ("import", "incidents", "-"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("period", "list"),
+        ("--scheme", "star-levels", "--period", "2026-10"),
+        ("--scheme", "star-levels", "--period", "2026-10", "--apply"),
+        ("import", "scorecards", "-", "--period", "2026-10", "--scheme", "star-levels"),
+        ("import", "incidents", "-"),
+    ],
+)
 def test_8_kib_of_corruption_stops_every_command_before_it_writes(demo_db, tmp_path, args):
     path = copy_of(demo_db, tmp_path)
     corrupt_the_middle(path)
@@ -184,16 +193,32 @@ def test_check_reports_the_damage(demo_db, tmp_path):
 def test_a_writer_held_past_the_timeout_gives_exit_5_and_writes_nothing(demo_db, tmp_path):
     path = copy_of(demo_db, tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-            "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(30)"
-        ), str(path)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(30)"
+            ),
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        result = cstui("import", "scorecards", "-", "--period", "2026-10", "--scheme", "star-levels",
-                       db=path, stdin=CARDS, env={"CSTUI_BUSY_TIMEOUT": "0.5"})
+        result = cstui(
+            "import",
+            "scorecards",
+            "-",
+            "--period",
+            "2026-10",
+            "--scheme",
+            "star-levels",
+            db=path,
+            stdin=CARDS,
+            env={"CSTUI_BUSY_TIMEOUT": "0.5"},
+        )
     finally:
         holder.kill()
         holder.wait()
@@ -212,7 +237,9 @@ def tiny_fs(tmp_path):
     """A 2 MiB tmpfs mounted in tmp_path (root only); skipped where mounting is not allowed."""
     mount = tmp_path / "fs"
     mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True, text=True)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if made.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({made.stderr.strip() or 'mount failed'})")
     try:

@@ -54,7 +54,12 @@ from cstui.store import Store, StoreError
 EXAMPLES = max(1, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")))
 FILE_EXAMPLES = max(1, EXAMPLES // 20)
 XLSX_EXAMPLES = max(1, EXAMPLES // 50)
-HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+HEALTH = [
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+]
 PARSER_RUN = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=HEALTH)
 FILE_RUN = settings(max_examples=FILE_EXAMPLES, deadline=None, suppress_health_check=HEALTH)
 XLSX_RUN = settings(max_examples=XLSX_EXAMPLES, deadline=None, suppress_health_check=HEALTH)
@@ -64,28 +69,78 @@ OWN_ERRORS = (InvalidData, ValueProblem, StoreError)
 # ------------------------------------------------------------------------------ strategies
 
 NUMBER_PIECES = [
-    "+", "-", ".", ",", "e", "E", "%", " ", "\t", "\u00a0", "\u3000", "_", "'",
-    "0", "1", "5", "9", "00", "62", "100", "1000000", "999999999999", "0.0000000000000001",
-    "٣", "１２", "𝟗", "²", "½", "Ⅻ",  # unicode digits and digit-like characters
-    "inf", "Infinity", "nan", "NaN", "sNaN", "1e9999999", "1E+28", "0x1F", "1_000",
+    "+",
+    "-",
+    ".",
+    ",",
+    "e",
+    "E",
+    "%",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u3000",
+    "_",
+    "'",
+    "0",
+    "1",
+    "5",
+    "9",
+    "00",
+    "62",
+    "100",
+    "1000000",
+    "999999999999",
+    "0.0000000000000001",
+    "٣",
+    "１２",
+    "𝟗",
+    "²",
+    "½",
+    "Ⅻ",  # unicode digits and digit-like characters
+    "inf",
+    "Infinity",
+    "nan",
+    "NaN",
+    "sNaN",
+    "1e9999999",
+    "1E+28",
+    "0x1F",
+    "1_000",
 ]
 number_like = st.one_of(
     st.lists(st.sampled_from(NUMBER_PIECES), max_size=12).map("".join),
-    st.tuples(st.sampled_from(["", "-", "+"]), st.integers(1, 5000), st.sampled_from(["", ".", ".5", "%", "e5"]))
-    .map(lambda t: f"{t[0]}{'9' * t[1]}{t[2]}"),  # very long runs of digits
-    st.tuples(st.integers(0, 10**15), st.integers(0, 20), st.sampled_from(["", "%", " %"]))
-    .map(lambda t: f"{Decimal(t[0]).scaleb(-t[1])}{t[2]}"),  # plausible values near the limits
+    st.tuples(st.sampled_from(["", "-", "+"]), st.integers(1, 5000), st.sampled_from(["", ".", ".5", "%", "e5"])).map(
+        lambda t: f"{t[0]}{'9' * t[1]}{t[2]}"
+    ),  # very long runs of digits
+    st.tuples(st.integers(0, 10**15), st.integers(0, 20), st.sampled_from(["", "%", " %"])).map(
+        lambda t: f"{Decimal(t[0]).scaleb(-t[1])}{t[2]}"
+    ),  # plausible values near the limits
     st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
 )
 any_text = st.one_of(st.text(), number_like)
 decimals = st.one_of(
     st.decimals(allow_nan=True, allow_infinity=True),
-    st.tuples(st.integers(0, 1), st.lists(st.integers(0, 9), max_size=40), st.integers(-10**9, 10**9))
-    .map(lambda t: Decimal((t[0], tuple(t[1]) or (0,), t[2]))),  # any exponent, e.g. 1E+999999999
-    st.sampled_from([Decimal("1e9999999"), Decimal("-1e9999999"), Decimal("1e-9999999"), Decimal("sNaN"), Decimal("-NaN"), Decimal("-0")]),
+    st.tuples(st.integers(0, 1), st.lists(st.integers(0, 9), max_size=40), st.integers(-(10**9), 10**9)).map(
+        lambda t: Decimal((t[0], tuple(t[1]) or (0,), t[2]))
+    ),  # any exponent, e.g. 1E+999999999
+    st.sampled_from(
+        [
+            Decimal("1e9999999"),
+            Decimal("-1e9999999"),
+            Decimal("1e-9999999"),
+            Decimal("sNaN"),
+            Decimal("-NaN"),
+            Decimal("-0"),
+        ]
+    ),
 )
 # ints beyond 4300 digits are left to test_a_huge_int_is_a_value_problem (a known failure)
-ints = st.one_of(st.integers(), st.integers(-(10**4000), 10**4000), st.sampled_from([10**12, 10**12 + 1, MAX_COUNT, MAX_COUNT + 1, -1]))
+ints = st.one_of(
+    st.integers(),
+    st.integers(-(10**4000), 10**4000),
+    st.sampled_from([10**12, 10**12 + 1, MAX_COUNT, MAX_COUNT + 1, -1]),
+)
 floats = st.floats(allow_nan=True, allow_infinity=True)
 any_value = st.one_of(any_text, decimals, ints, floats, st.booleans(), st.none())
 
@@ -182,8 +237,16 @@ def test_every_parser_refuses_only_with_a_value_problem(raw):
 @pytest.mark.parametrize("kind", sorted(PARSERS))
 def test_kinds_accept_their_ordinary_values(kind):
     """The control of the fuzz: each kind's parser accepts a plain value, so the checks above run."""
-    ordinary = {"rate": "62%", "seconds": "30", "count": "12", "number": "1.2", "money": "12500.50",
-                "rating": "80", "points": "-3", "text": "帮助同事"}
+    ordinary = {
+        "rate": "62%",
+        "seconds": "30",
+        "count": "12",
+        "number": "1.2",
+        "money": "12500.50",
+        "rating": "80",
+        "points": "-3",
+        "text": "帮助同事",
+    }
     accepted, value = parse_or_refuse(PARSERS[kind], ordinary[kind])
     assert accepted
     check_accepted(kind, ordinary[kind], value)
@@ -216,8 +279,11 @@ def test_format_number_writes_any_finite_decimal(text):
 
 
 @PARSER_RUN
-@given(value=st.tuples(st.integers(0, 1), st.lists(st.integers(0, 9), min_size=1, max_size=28), st.integers(-40, 0))
-       .map(lambda t: Decimal((t[0], tuple(t[1]), t[2]))).filter(lambda d: d.adjusted() < 27))
+@given(
+    value=st.tuples(st.integers(0, 1), st.lists(st.integers(0, 9), min_size=1, max_size=28), st.integers(-40, 0))
+    .map(lambda t: Decimal((t[0], tuple(t[1]), t[2])))
+    .filter(lambda d: d.adjusted() < 27)
+)
 def test_format_number_writes_decimals_below_28_digits(value):
     """A Decimal of at most 28 digits (a parsed value has at most 15) is written exactly, without
     an exponent."""
@@ -240,8 +306,12 @@ def read_all(path: Path, fmt: str | None = None) -> list:
 
 
 @FILE_RUN
-@given(data=st.one_of(st.binary(), st.text().map(lambda t: t.encode("utf-8")), st.text().map(lambda t: t.encode("gb18030", "replace"))),
-       suffix=st.sampled_from([".csv", ".xlsx", ".txt"]))
+@given(
+    data=st.one_of(
+        st.binary(), st.text().map(lambda t: t.encode("utf-8")), st.text().map(lambda t: t.encode("gb18030", "replace"))
+    ),
+    suffix=st.sampled_from([".csv", ".xlsx", ".txt"]),
+)
 def test_readers_take_any_bytes(tmp_path, data, suffix):
     path = tmp_path / f"file{suffix}"
     path.write_bytes(data)
@@ -276,9 +346,14 @@ def test_csv_reader_takes_any_cells(tmp_path, rows):
 
 
 xlsx_values = st.one_of(
-    st.none(), cells, ints.filter(lambda n: abs(n) < 10**300), floats, st.booleans(),
+    st.none(),
+    cells,
+    ints.filter(lambda n: abs(n) < 10**300),
+    floats,
+    st.booleans(),
     st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(9999, 12, 31)),
-    st.dates(min_value=date(1900, 3, 1)), decimals.filter(lambda d: d.is_finite() and abs(d.adjusted()) < 300),
+    st.dates(min_value=date(1900, 3, 1)),
+    decimals.filter(lambda d: d.is_finite() and abs(d.adjusted()) < 300),
 )
 
 
@@ -328,7 +403,11 @@ def xlsx_with_raw_number(path: Path, raw: bytes) -> None:
             target.writestr(item, data)
 
 
-RAW_NUMBERS = [pytest.param(b"abc", id="letters"), pytest.param(b"nan", id="nan"), pytest.param(b"1" * 5000, id="5000-digits")]
+RAW_NUMBERS = [
+    pytest.param(b"abc", id="letters"),
+    pytest.param(b"nan", id="nan"),
+    pytest.param(b"1" * 5000, id="5000-digits"),
+]
 
 
 @pytest.mark.parametrize("raw", RAW_NUMBERS)
@@ -363,7 +442,16 @@ def test_a_numeric_xlsx_cell_of_infinity_is_read_and_refused(tmp_path, store):
 
 STAR = ["employee_id", "sales_target", "sales_actual"]
 FIVE = ["employee_id", "follow_up_rate", "satisfaction", "handling", "training", "attendance"]
-ASSISTANT = ["employee_id", "adjustment", "adjustment_reason", "a_followups", "b_followups", "a_reports", "b_reports", "suggestions"]
+ASSISTANT = [
+    "employee_id",
+    "adjustment",
+    "adjustment_reason",
+    "a_followups",
+    "b_followups",
+    "a_reports",
+    "b_reports",
+    "suggestions",
+]
 KPI = ["employee_id", "conversion", "unit_price_ratio", "first_response_s", "avg_response_s", "satisfaction"]
 HEADERS = {"star-levels": STAR, "five-tier": FIVE, "assistant-class": ASSISTANT, "ecommerce-kpi": KPI}
 ROSTER = ["employee_id", "name", "team", "role", "hire_date", "login", "scheme", "level"]
@@ -376,13 +464,15 @@ OCT = Period.parse("2026-10")
 def template(tmp_path_factory):
     path = tmp_path_factory.mktemp("fuzz") / "company.db"
     with Store.open(path, create=True) as store:
-        store.import_roster([
-            Employee("E1", "王芳", "T1", "agent", date(2024, 1, 5), scheme="star-levels", level="2-star"),
-            Employee("E2", "Li Lei", "T1", "agent", date(2024, 2, 5), scheme="star-levels", level="1-star"),
-            Employee("A1", "赵敏", "T1", "assistant", date(2023, 6, 1), scheme="assistant-class", level="class-3"),
-            Employee("F1", "周杰", "T2", "agent", date(2022, 6, 1), scheme="five-tier", level="junior"),
-            Employee("K1", "孙丽", "T2", "agent", date(2022, 6, 1), scheme="ecommerce-kpi", level="junior"),
-        ])
+        store.import_roster(
+            [
+                Employee("E1", "王芳", "T1", "agent", date(2024, 1, 5), scheme="star-levels", level="2-star"),
+                Employee("E2", "Li Lei", "T1", "agent", date(2024, 2, 5), scheme="star-levels", level="1-star"),
+                Employee("A1", "赵敏", "T1", "assistant", date(2023, 6, 1), scheme="assistant-class", level="class-3"),
+                Employee("F1", "周杰", "T2", "agent", date(2022, 6, 1), scheme="five-tier", level="junior"),
+                Employee("K1", "孙丽", "T2", "agent", date(2022, 6, 1), scheme="ecommerce-kpi", level="junior"),
+            ]
+        )
         store.save_scorecard("A1", OCT, {"adjustment": "2", "adjustment_reason": "帮助同事", "a_followups": "5"}, 0)
     return path
 
@@ -397,7 +487,9 @@ def store(template):
 
 
 def table_rows(draw, header_pool: list[str], id_column: bool = True):
-    header = draw(st.lists(st.sampled_from(header_pool + ["bonus", "", " employee_id "]), max_size=len(header_pool) + 1))
+    header = draw(
+        st.lists(st.sampled_from(header_pool + ["bonus", "", " employee_id "]), max_size=len(header_pool) + 1)
+    )
     if draw(st.booleans()):
         header = list(header_pool)  # most files have the right columns: the cells are what is fuzzed
     values = st.one_of(cells, st.sampled_from(IDS)) if id_column else cells
@@ -422,7 +514,11 @@ def run_import(call) -> None:
 
 
 @FILE_RUN
-@given(file=card_files(), raw=st.one_of(st.none(), st.binary(max_size=200)), month=st.sampled_from(["2026-10", "2026-11", "2026-Q4"]))
+@given(
+    file=card_files(),
+    raw=st.one_of(st.none(), st.binary(max_size=200)),
+    month=st.sampled_from(["2026-10", "2026-11", "2026-Q4"]),
+)
 def test_scorecard_import_takes_any_file(store, tmp_path, file, raw, month):
     scheme, rows = file
     path = tmp_path / "cards.csv"
@@ -456,7 +552,9 @@ def incident_files(draw):
         if draw(st.booleans()) and len(row) >= 5:
             row[0] = draw(st.sampled_from(IDS))
             row[1] = draw(st.sampled_from(["2026-10-03", "2026-10-31", "2026-11-01", "2026-02-30", "20261003"]))
-            row[2] = draw(st.sampled_from(["late", "zero-complaints", "cover-shift", "sleeping-on-duty", "absent", "napping"]))
+            row[2] = draw(
+                st.sampled_from(["late", "zero-complaints", "cover-shift", "sleeping-on-duty", "absent", "napping"])
+            )
     return rows
 
 
@@ -469,7 +567,11 @@ def test_incident_import_takes_any_file(store, tmp_path, rows, raw):
 
 
 @XLSX_RUN
-@given(scheme=st.sampled_from(sorted(HEADERS)), rows=st.lists(st.lists(xlsx_values, max_size=8), max_size=4), keep_header=st.booleans())
+@given(
+    scheme=st.sampled_from(sorted(HEADERS)),
+    rows=st.lists(st.lists(xlsx_values, max_size=8), max_size=4),
+    keep_header=st.booleans(),
+)
 def test_scorecard_import_takes_any_xlsx(store, tmp_path, scheme, rows, keep_header):
     path = tmp_path / "cards.xlsx"
     xlsx_file(path, [HEADERS[scheme], *rows] if keep_header else rows)

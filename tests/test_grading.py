@@ -18,7 +18,11 @@ from cstui.store import PeriodClosed, Store
 M = Period.parse
 SCHEMES = ("star-levels", "five-tier", "assistant-class")
 MONTHS = [M("2025-07").shift(i) for i in range(12)]  # 2025-07 .. 2026-06
-LEVELS = {"star-levels": (None, "1-star", "3-star", "5-star"), "five-tier": ("junior", "intermediate", "senior"), "assistant-class": ("class-3", "class-2")}
+LEVELS = {
+    "star-levels": (None, "1-star", "3-star", "5-star"),
+    "five-tier": ("junior", "intermediate", "senior"),
+    "assistant-class": ("class-3", "class-2"),
+}
 CODES = ("late", "messy-desk", "cover-shift", "zero-complaints", "games-at-work")
 
 
@@ -28,8 +32,16 @@ def values(scheme: str, rnd: random.Random) -> dict[str, str]:
     if scheme == "five-tier":
         score = rnd.choice((45, 60, 72, 79, 81, 90))
         rate = f"{score / 100:.2f}"
-        return {"follow_up_rate": rate, "satisfaction": rate, "handling": str(score), "training": str(score), "attendance": rate}
-    return {k: str(rnd.randint(5, 20)) for k in ("a_followups", "b_followups")} | {k: str(rnd.randint(2, 6)) for k in ("a_reports", "b_reports")}
+        return {
+            "follow_up_rate": rate,
+            "satisfaction": rate,
+            "handling": str(score),
+            "training": str(score),
+            "attendance": rate,
+        }
+    return {k: str(rnd.randint(5, 20)) for k in ("a_followups", "b_followups")} | {
+        k: str(rnd.randint(2, 6)) for k in ("a_reports", "b_reports")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +58,17 @@ def company(tmp_path_factory):
                 for i in range(6):
                     hired = date(rnd.choice((2022, 2024, 2025)), rnd.randint(1, 12), rnd.choice((1, 15)))
                     role = "assistant" if scheme == "assistant-class" else "agent"
-                    employees.append(Employee(f"{team}-{i}", f"员工{i}", team, role, hired, scheme=scheme, level=rnd.choice(LEVELS[scheme])))
+                    employees.append(
+                        Employee(
+                            f"{team}-{i}",
+                            f"员工{i}",
+                            team,
+                            role,
+                            hired,
+                            scheme=scheme,
+                            level=rnd.choice(LEVELS[scheme]),
+                        )
+                    )
         store.import_roster(employees)
         for e in employees:
             for month in MONTHS:
@@ -117,7 +139,10 @@ def test_a_change_before_the_checkpoint_makes_the_next_grading_replay_that_team(
         # drops T00's from MONTHS[4] on, so T00 resumes from MONTHS[3] and replays the rest
         store.save_scorecards([("T00-0", MONTHS[4], {"sales_target": "100000", "sales_actual": "200000"})])
         got, histories = resumed(store, scheme, MONTHS[6])
-        assert {h.team: h.checkpoint.month if h.checkpoint else None for h in histories} == {"T00": MONTHS[3], "T01": MONTHS[5]}
+        assert {h.team: h.checkpoint.month if h.checkpoint else None for h in histories} == {
+            "T00": MONTHS[3],
+            "T01": MONTHS[5],
+        }
         assert got == from_scratch(store, scheme, MONTHS[6])
 
 
@@ -129,8 +154,13 @@ def test_apply_records_results_and_checkpoints_together(company, tmp_path):
         count = apply_period(store, scheme, M("2025-Q4"))
         assert count == len(store.results("2025-Q4", scheme="five-tier")) > 0
         assert [(c["team"], c["month"], c["fingerprint"]) for c in store.checkpoints("five-tier")] == [
-            ("T10", "2025-12", scheme.fingerprint), ("T11", "2025-12", scheme.fingerprint)]
+            ("T10", "2025-12", scheme.fingerprint),
+            ("T11", "2025-12", scheme.fingerprint),
+        ]
         store.close_period("2026-01")
         with pytest.raises(PeriodClosed):
             apply_period(store, scheme, M("2026-01"))
-        assert [c["month"] for c in store.checkpoints("five-tier")] == ["2025-12", "2025-12"]  # nothing of the refused run
+        assert [c["month"] for c in store.checkpoints("five-tier")] == [
+            "2025-12",
+            "2025-12",
+        ]  # nothing of the refused run

@@ -33,9 +33,15 @@ from cstui.store import Store
 from gate_support import LEVEL, MONTH, QUARTER, QUARTERLY, ROLE, SCHEMES, valid_card
 
 EXAMPLES = max(1, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")) // 25)
-RUN = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
-])
+RUN = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 IDS = ("P0", "P1", "P2", "P3")
 STORED = ("P0", "P1")  # have a valid MONTH card before the file comes in
 OTHER = "Q0"  # an employee on another scheme
@@ -48,20 +54,46 @@ def decimal_text(low: int, high: int, places: int) -> st.SearchStrategy[str]:
 
 
 VALID = {
-    "rate": st.one_of(decimal_text(0, 1, 4), decimal_text(0, 100, 2).map(lambda t: t + "%"), st.sampled_from(["0", "1", "100%", "0%", " 62% "])),
+    "rate": st.one_of(
+        decimal_text(0, 1, 4),
+        decimal_text(0, 100, 2).map(lambda t: t + "%"),
+        st.sampled_from(["0", "1", "100%", "0%", " 62% "]),
+    ),
     "rating": st.one_of(decimal_text(0, 100, 2), st.sampled_from(["0", "100", "99.99"])),
     "seconds": st.one_of(decimal_text(0, 10**6, 3), st.sampled_from(["0", "1000000"])),
     "count": st.one_of(st.integers(0, 10**6).map(str), st.sampled_from(["1,000", " 2 ", "1.0", "0"])),
     "number": st.one_of(decimal_text(0, 10**12, 4), st.sampled_from(["1.2", "0"])),
-    "money": st.one_of(decimal_text(0, 10**12, 2), decimal_text(-(10**12), 10**12, 2), st.sampled_from(["0.01", "100000", "12,500.50"])),
+    "money": st.one_of(
+        decimal_text(0, 10**12, 2), decimal_text(-(10**12), 10**12, 2), st.sampled_from(["0.01", "100000", "12,500.50"])
+    ),
     "points": st.one_of(st.integers(-6, 6).map(str), decimal_text(-6, 6, 1)),
     "text": st.one_of(st.text(max_size=12).filter(lambda t: "\r" not in t and "\n" not in t), st.just("x" * 1001)),
 }
 INVALID = st.one_of(
-    st.sampled_from([
-        "1E+28", "1e9999999", "NaN", "inf", "-inf", "62", "101", "-1", "-0.01", "1.5", "12.345", "abc", "1/2",
-        "0.123456789012345%", "1234567890123456", "9" * 50, "٣", "1,,2", "--1", "%",
-    ]),
+    st.sampled_from(
+        [
+            "1E+28",
+            "1e9999999",
+            "NaN",
+            "inf",
+            "-inf",
+            "62",
+            "101",
+            "-1",
+            "-0.01",
+            "1.5",
+            "12.345",
+            "abc",
+            "1/2",
+            "0.123456789012345%",
+            "1234567890123456",
+            "9" * 50,
+            "٣",
+            "1,,2",
+            "--1",
+            "%",
+        ]
+    ),
     st.text(alphabet="0123456789.,-+eE% ", max_size=10),
 )
 
@@ -109,16 +141,24 @@ def templates(tmp_path_factory):
     for scheme in SCHEMES:
         path = tmp_path_factory.mktemp("property") / f"{scheme}.db"
         other = "five-tier" if scheme != "five-tier" else "star-levels"
-        roster = [Employee(p, f"张{i}", "T1", ROLE.get(scheme, "agent"), date(2023, 3, 1), scheme=scheme, level=LEVEL[scheme])
-                  for i, p in enumerate(IDS)]
+        roster = [
+            Employee(p, f"张{i}", "T1", ROLE.get(scheme, "agent"), date(2023, 3, 1), scheme=scheme, level=LEVEL[scheme])
+            for i, p in enumerate(IDS)
+        ]
         roster.append(Employee(OTHER, "Other", "T1", "agent", date(2023, 3, 1), scheme=other, level=LEVEL[other]))
         with Store.open(path, create=True) as store:
             store.import_roster(roster)
-            cards = [(p, m, valid_card(scheme, i, Period.parse(m).index)) for i, p in enumerate(IDS) for m in ("2026-07", "2026-08")]
+            cards = [
+                (p, m, valid_card(scheme, i, Period.parse(m).index))
+                for i, p in enumerate(IDS)
+                for m in ("2026-07", "2026-08")
+            ]
             cards += [(p, MONTH, valid_card(scheme, i, 9)) for i, p in enumerate(STORED)]
             store.save_scorecards(cards)
             if scheme == "assistant-class":
-                store.add_incidents([Incident("P0", date(2026, 9, 3), "late"), Incident("P0", date(2026, 9, 9), "zero-complaints")])
+                store.add_incidents(
+                    [Incident("P0", date(2026, 9, 3), "late"), Incident("P0", date(2026, 9, 9), "zero-complaints")]
+                )
         made[scheme] = path
     return made
 

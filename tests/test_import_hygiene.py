@@ -33,12 +33,21 @@ print(code, *sorted(sys.modules))
 NEVER = ("textual", "openpyxl", "pypinyin")
 HEAVY = ("cstui.store", "sqlite3", "decimal", "cstui.engine", "cstui.domain", "tomllib", "importlib.metadata")
 BUILTIN_MODELS = (
-    "star_levels", "assistant_class", "five_tier", "kpi_card", "placement", "probation_test", "five_tier_g", "rank_streak",
+    "star_levels",
+    "assistant_class",
+    "five_tier",
+    "kpi_card",
+    "placement",
+    "probation_test",
+    "five_tier_g",
+    "rank_streak",
 )
 
 
 def imported_by(*args: str, env: dict | None = None) -> tuple[int, set[str]]:
-    done = subprocess.run([sys.executable, "-c", LIST_MODULES, *args], capture_output=True, text=True, timeout=120, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", LIST_MODULES, *args], capture_output=True, text=True, timeout=120, env=env
+    )
     assert done.returncode == 0, done.stderr
     code, *modules = done.stdout.split()
     return int(code), set(modules)
@@ -93,7 +102,9 @@ def test_schemes_check_imports_every_model_and_still_no_store():
 
 
 def test_the_batch_path_imports_the_one_model_it_grades_with(demo_db):
-    code, modules = imported_by("--db", str(demo_db), "--scheme", "star-levels", "--period", "2026-06", "--format", "csv")
+    code, modules = imported_by(
+        "--db", str(demo_db), "--scheme", "star-levels", "--period", "2026-06", "--format", "csv"
+    )
     assert code == 0
     assert present(modules, *NEVER) == []
     assert "cstui_plugins.star_levels.model" in modules and "cstui.store" in modules

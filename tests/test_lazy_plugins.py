@@ -69,7 +69,9 @@ def site(tmp_path, monkeypatch):
     site = tmp_path / "site"
     site.mkdir()
     fake_distribution(
-        site, "cstui_lazy_fakes", {"lazy": "cstui_lazy_plugin", "nameless": "cstui_lazy_nameless"},
+        site,
+        "cstui_lazy_fakes",
+        {"lazy": "cstui_lazy_plugin", "nameless": "cstui_lazy_nameless"},
         {"cstui_lazy_plugin": REGISTERS, "cstui_lazy_models": MODELS, "cstui_lazy_nameless": NAMELESS},
     )
     for name, model in (("lazy-stars", "lazy-stars"), ("gone", "gone"), ("misnamed", "misnamed")):
@@ -88,7 +90,9 @@ def files_site(tmp_path, monkeypatch):
     site.mkdir()
     fake_distribution(site, "cstui_file_fakes", {"files": "cstui_files_plugin"}, {"cstui_files_plugin": SCHEME_FILES})
     (site / "bad-head.toml").write_text('name = "bad-head\nmodel = "star-levels"\n', encoding="utf-8")
-    (site / "bad-body.toml").write_text(SCHEME_OF.format(name="bad-body", model="star-levels") + "[review]\npromote_at = = 3\n")
+    (site / "bad-body.toml").write_text(
+        SCHEME_OF.format(name="bad-body", model="star-levels") + "[review]\npromote_at = = 3\n"
+    )
     monkeypatch.syspath_prepend(str(site))
     reset_registry()
     return site
@@ -111,7 +115,9 @@ def test_a_lazy_model_is_known_by_name_and_imported_on_first_use(site):
 
 def test_a_model_without_its_name_is_a_hook_error_of_its_plugin(site):
     errors = {e.plugin: e.message for e in build_registry().errors}
-    assert errors["nameless"].startswith("register_models raised ValueError: register('cstui_lazy_models:LazyStars') needs")
+    assert errors["nameless"].startswith(
+        "register_models raised ValueError: register('cstui_lazy_models:LazyStars') needs"
+    )
 
 
 def test_a_model_that_fails_to_load_is_a_load_error_and_one_line(site):
@@ -164,6 +170,8 @@ def test_a_body_that_is_not_toml_is_found_when_the_scheme_is_checked_or_used(fil
     assert checked.exit_code == 3 and "bad-body.toml:6:14: not valid TOML" in checked.stderr
     reset_registry()
     run("plugins")
-    assert any(e.message.startswith("scheme bad-body does not load") for e in get_registry().errors if e.plugin == "files")
+    assert any(
+        e.message.startswith("scheme bad-body does not load") for e in get_registry().errors if e.plugin == "files"
+    )
     used = run("scheme", "show", "bad-body")
     assert used.exit_code == 3 and "bad-body.toml:6:14: not valid TOML" in used.stderr

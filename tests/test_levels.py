@@ -59,7 +59,15 @@ def test_recorded_results_and_a_later_override(store):
 
 def test_someone_without_data_gets_what_their_team_gives_them(store):
     for scheme, level in (("assistant-class", "class-2"), ("star-levels", None), ("five-tier", "senior")):
-        e = Employee(id=f"N-{scheme}", name="新人", team="hotline", role="agent", hire_date=Period.parse("2025-01").first_day, scheme=scheme, level=level)
+        e = Employee(
+            id=f"N-{scheme}",
+            name="新人",
+            team="hotline",
+            role="agent",
+            hire_date=Period.parse("2025-01").first_day,
+            scheme=scheme,
+            level=level,
+        )
         store.add_employee(e)
     october = Period.parse("2026-10")
     now = CurrentLevels(store, catalog().get).of(store.employees(), october)

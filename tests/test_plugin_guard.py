@@ -89,9 +89,18 @@ def site(tmp_path, monkeypatch):
     fake_distribution(
         site,
         "cstui_guard_fakes",
-        {"exits": "cstui_guard_exits", "raises": "cstui_guard_raises", "hook-exits": "cstui_guard_hook_exits", "models": "cstui_guard_models"},
-        {"cstui_guard_exits": EXITS_AT_IMPORT, "cstui_guard_raises": RAISES_AT_IMPORT,
-         "cstui_guard_hook_exits": EXITS_IN_HOOK, "cstui_guard_models": BROKEN_MODELS},
+        {
+            "exits": "cstui_guard_exits",
+            "raises": "cstui_guard_raises",
+            "hook-exits": "cstui_guard_hook_exits",
+            "models": "cstui_guard_models",
+        },
+        {
+            "cstui_guard_exits": EXITS_AT_IMPORT,
+            "cstui_guard_raises": RAISES_AT_IMPORT,
+            "cstui_guard_hook_exits": EXITS_IN_HOOK,
+            "cstui_guard_models": BROKEN_MODELS,
+        },
     )
     for name in ("check-raises", "metrics-raises", "grade-raises"):
         (site / f"{name}.toml").write_text(SCHEME_OF.format(name=name), encoding="utf-8")
@@ -170,7 +179,8 @@ def test_a_model_method_raising_is_one_line_naming_the_plugin(site):
 def _company(path: Path) -> None:
     roster = [
         Employee(f"E{i}{s[0]}", f"Agent {i}", "T1", "agent", date(2024, 1, 1), scheme=s, level="2-star")
-        for i in range(3) for s in ("star-levels", "grade-raises")
+        for i in range(3)
+        for s in ("star-levels", "grade-raises")
     ]
     with Store.open(path, create=True) as store:
         store.import_roster(roster)
@@ -246,7 +256,9 @@ def test_a_plugin_calling_sys_exit_at_import_does_not_end_the_process(site):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(REPO)])}
     out = subprocess.run(
         [sys.executable, "-m", "cstui", "scheme", "check", str(REPO / "schemes" / "star-levels.toml")],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert out.returncode == 0, out.stderr
     assert "ok (star-levels 1" in out.stdout
@@ -273,4 +285,8 @@ def test_which_errors_a_guard_lets_through():
 
     assert is_project_error(ValueProblem("x")) and is_project_error(SchemeError(["x"]))
     assert is_project_error(CheckpointError("x"))  # a built-in plugin's declared refusal
-    assert not is_project_error(ValueError("x")) and not is_project_error(SystemExit(3)) and not is_project_error(KeyError("k"))
+    assert (
+        not is_project_error(ValueError("x"))
+        and not is_project_error(SystemExit(3))
+        and not is_project_error(KeyError("k"))
+    )

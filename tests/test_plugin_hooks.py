@@ -21,7 +21,7 @@ from cstui.testing import card
 REPO = Path(__file__).resolve().parent.parent
 
 # One plugin implementing every hook, as a company would ship it.
-EVERY_HOOK = '''
+EVERY_HOOK = """
     import os
     from pathlib import Path
 
@@ -64,7 +64,7 @@ EVERY_HOOK = '''
     def period_closed(db_path, period, closed_by):
         with open(os.environ["HOOK_CLOSE_LOG"], "a", encoding="utf-8") as log:
             log.write(f"{period} {closed_by} {Path(db_path).name}\\n")
-'''
+"""
 SCHEME = 'name = "hook-stars-scheme"\nmodel = "hook-stars"\nversion = "7"\n'
 
 
@@ -104,7 +104,9 @@ def test_register_models_and_schemes_grade_under_the_plugin_model(every_hook, cs
     assert (row["model"], row["version"], row["plugin"]) == ("hook-stars", "7", "every-hook")
     cstui_company.move("star-levels", "hook-stars-scheme")
     cstui_company.save_cards(card("E1", "2026-09", sales_target=100000, sales_actual=120000))
-    records = json.loads(invoke(cstui_company, "--scheme", "hook-stars-scheme", "--period", "2026-09", "--format", "json"))
+    records = json.loads(
+        invoke(cstui_company, "--scheme", "hook-stars-scheme", "--period", "2026-09", "--format", "json")
+    )
     graded = {r["employee_id"]: r for r in records}
     assert graded["E1"]["scheme"] == "hook-stars-scheme" and graded["E1"]["score"] == 120
 
@@ -112,12 +114,37 @@ def test_register_models_and_schemes_grade_under_the_plugin_model(every_hook, cs
 def test_register_importers_reads_a_company_format_with_every_check(every_hook, cstui_company):
     path = every_hook / "cards.pipes"
     path.write_text("employee_id|sales_target|sales_actual\nE2|100000|95000\n", encoding="utf-8")
-    out = invoke(cstui_company, "import", "scorecards", str(path), "--format", "pipes", "--period", "2026-09", "--scheme", "star-levels")
+    out = invoke(
+        cstui_company,
+        "import",
+        "scorecards",
+        str(path),
+        "--format",
+        "pipes",
+        "--period",
+        "2026-09",
+        "--scheme",
+        "star-levels",
+    )
     assert "1 new" in out
     assert cstui_company.store.scorecard("E2", "2026-09").values == {"sales_actual": "95000", "sales_target": "100000"}
     path.write_text("employee_id|sales_target|sales_actual\nE2|100000|lots\n", encoding="utf-8")
-    refused = CliRunner().invoke(cli, ["--db", str(cstui_company.path), "import", "scorecards", str(path), "--format", "pipes",
-                                       "--period", "2026-09", "--scheme", "star-levels"])
+    refused = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(cstui_company.path),
+            "import",
+            "scorecards",
+            str(path),
+            "--format",
+            "pipes",
+            "--period",
+            "2026-09",
+            "--scheme",
+            "star-levels",
+        ],
+    )
     assert refused.exit_code == 3 and ":2:" in refused.output and "sales_actual" in refused.output
 
 
@@ -148,7 +175,13 @@ def signature_text(name: str) -> str:
 
 
 def test_hookspecs_declare_the_five_hooks():
-    assert sorted(hook_names()) == ["period_closed", "register_exporters", "register_importers", "register_models", "register_schemes"]
+    assert sorted(hook_names()) == [
+        "period_closed",
+        "register_exporters",
+        "register_importers",
+        "register_models",
+        "register_schemes",
+    ]
 
 
 @pytest.mark.parametrize("name", hook_names())
@@ -170,8 +203,10 @@ def test_every_member_of_the_model_contract_is_documented():
     from cstui.engine.model import DocumentModel
 
     doc = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
-    section = doc[doc.index("### The methods"):doc.index("### Ranks")]
+    section = doc[doc.index("### The methods") : doc.index("### Ranks")]
     members = [m for m in vars(DocumentModel) if not m.startswith("_")]
     assert len(members) >= 14
     for member in members:
-        assert f"| `{member}` |" in section or f"| `{member}(" in section, f"docs/plugins.md, The methods: no row for {member}"
+        assert f"| `{member}` |" in section or f"| `{member}(" in section, (
+            f"docs/plugins.md, The methods: no row for {member}"
+        )

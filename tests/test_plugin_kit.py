@@ -23,7 +23,10 @@ TUTORIAL = REPO / "examples" / "cstui-tutorial"
 
 
 def pip_install(package: Path, target: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(package)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(package)],
+        check=True,
+    )
     return target
 
 
@@ -65,8 +68,9 @@ def test_scaffold_writes_an_installable_package_with_its_toml(scaffolded):
     assert row["error"] is None and row["hooks"] == ["register_schemes"] and row["version"] == "0.1.0"
     listed = run(["-m", "cstui", "schemes", "--json"], site)
     assert listed.returncode == 0, listed.stderr
-    assert {"name": "acme-co-stars", "model": "star-levels", "plugin": "acme-co"}.items() <= \
-        next(s for s in json.loads(listed.stdout) if s["name"] == "acme-co-stars").items()
+    assert {"name": "acme-co-stars", "model": "star-levels", "plugin": "acme-co"}.items() <= next(
+        s for s in json.loads(listed.stdout) if s["name"] == "acme-co-stars"
+    ).items()
 
 
 def test_scaffolded_package_passes_its_own_tests_and_grades_the_demo(scaffolded):
@@ -77,11 +81,15 @@ def test_scaffolded_package_passes_its_own_tests_and_grades_the_demo(scaffolded)
 
 
 def test_tutorial_is_what_plugin_new_writes_with_a_model():
-    written = {p.relative_to(TUTORIAL).as_posix() for p in TUTORIAL.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    written = {
+        p.relative_to(TUTORIAL).as_posix() for p in TUTORIAL.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
     expected = package_files("tutorial", model=True)
     assert written == set(expected)
     for relative, text in expected.items():
-        assert (TUTORIAL / relative).read_text(encoding="utf-8") == text, f"examples/cstui-tutorial/{relative} differs from `cstui plugin new tutorial --model`"
+        assert (TUTORIAL / relative).read_text(encoding="utf-8") == text, (
+            f"examples/cstui-tutorial/{relative} differs from `cstui plugin new tutorial --model`"
+        )
 
 
 def test_tutorial_passes_its_own_tests(tutorial):
@@ -98,9 +106,13 @@ def test_tutorial_model_grades_the_demo_from_the_command_line(tutorial, tmp_path
     db = tmp_path / "demo.db"
     runner = CliRunner()
     assert runner.invoke(cli, ["demo", "--db", str(db), "--employees", "30"]).exit_code == 0
-    listed = runner.invoke(cli, ["--db", str(db), "employee", "assign", "E0008", "--scheme", "tutorial-followups", "--since", "2025-11"])
+    listed = runner.invoke(
+        cli, ["--db", str(db), "employee", "assign", "E0008", "--scheme", "tutorial-followups", "--since", "2025-11"]
+    )
     assert listed.exit_code == 0, listed.output
-    graded = runner.invoke(cli, ["--db", str(db), "--scheme", "tutorial-followups", "--period", "2026-Q3", "--format", "json", "--explain"])
+    graded = runner.invoke(
+        cli, ["--db", str(db), "--scheme", "tutorial-followups", "--period", "2026-Q3", "--format", "json", "--explain"]
+    )
     assert graded.exit_code == 0, graded.output
     (record,) = json.loads(graded.stdout)
     assert record["employee_id"] == "E0008" and record["scheme"] == "tutorial-followups" and record["rank"] == 1

@@ -14,7 +14,16 @@ from cstui.cli import cli
 from cstui.plugins import build_registry, get_registry, reset_registry
 
 REPO = Path(__file__).resolve().parent.parent
-BUILTIN_MODELS = {"star-levels", "assistant-class", "five-tier", "kpi-card", "placement", "probation-test", "five-tier-g", "rank-streak"}
+BUILTIN_MODELS = {
+    "star-levels",
+    "assistant-class",
+    "five-tier",
+    "kpi-card",
+    "placement",
+    "probation-test",
+    "five-tier-g",
+    "rank-streak",
+}
 
 
 def fake_distribution(site: Path, dist: str, entry_points: dict[str, str], modules: dict[str, str]) -> None:
@@ -112,8 +121,17 @@ def acme_site(tmp_path_factory):
     """The example company package, pip-installed (no deps) into a directory of its own."""
     target = tmp_path_factory.mktemp("acme-site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-         "--target", str(target), str(REPO / "examples" / "cstui-acme")],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(REPO / "examples" / "cstui-acme"),
+        ],
         check=True,
     )
     return target

@@ -28,8 +28,12 @@ def test_output_refuses_the_database_its_sidecars_and_any_sqlite_file(company, t
     db = tmp_path / "company.db"
     db.write_bytes(company.read_bytes())
     output = {
-        "db": db, "wal": tmp_path / "company.db-wal", "shm": tmp_path / "company.db-shm",
-        "symlink": tmp_path / "report.csv", "hardlink": tmp_path / "report.csv", "other": tmp_path / "other.db",
+        "db": db,
+        "wal": tmp_path / "company.db-wal",
+        "shm": tmp_path / "company.db-shm",
+        "symlink": tmp_path / "report.csv",
+        "hardlink": tmp_path / "report.csv",
+        "other": tmp_path / "other.db",
     }[target]
     if target == "symlink":
         output.symlink_to(db)

@@ -82,7 +82,9 @@ def test_check_names_unknown_parent_and_bad_toml(tmp_path):
 def test_fingerprint_changes_with_numbers_and_with_the_models_state_layout(tmp_path, monkeypatch):
     base = load_scheme("star-levels")
     path = tmp_path / "variant.toml"
-    path.write_text('name = "v"\nextends = "star-levels"\nversion = "1"\n[review]\npromote_at = 120\n', encoding="utf-8")
+    path.write_text(
+        'name = "v"\nextends = "star-levels"\nversion = "1"\n[review]\npromote_at = 120\n', encoding="utf-8"
+    )
     assert load_scheme(str(path)).fingerprint != base.fingerprint
     assert load_scheme("star-levels").fingerprint == base.fingerprint
     before = base.fingerprint

@@ -51,13 +51,25 @@ def _misspelt(key: str) -> list[str]:
     return [key[:-1], key + key[-1], key[1:] + key[0], key.upper(), key.replace("_", "-")]
 
 
-KEYS = st.sampled_from(REAL_KEYS) | st.sampled_from(sorted({m for k in REAL_KEYS for m in _misspelt(k) if m})) | st.text(max_size=6)
+KEYS = (
+    st.sampled_from(REAL_KEYS)
+    | st.sampled_from(sorted({m for k in REAL_KEYS for m in _misspelt(k) if m}))
+    | st.text(max_size=6)
+)
 SCALARS = (
-    st.integers() | st.floats() | st.text(max_size=12) | st.booleans() | st.dates(min_value=date(1900, 1, 1))
-    | st.sampled_from(["star-levels", "assistant-class", "five-tier", "1-star", "class-2", "junior", "count", "rate", "higher"])
+    st.integers()
+    | st.floats()
+    | st.text(max_size=12)
+    | st.booleans()
+    | st.dates(min_value=date(1900, 1, 1))
+    | st.sampled_from(
+        ["star-levels", "assistant-class", "five-tier", "1-star", "class-2", "junior", "count", "rate", "higher"]
+    )
     | st.sampled_from([0, 1, -1, 3, 100, 110, 10**30, -(10**30), 1e308, 0.5])
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5), max_leaves=8)
+VALUES = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5), max_leaves=8
+)
 
 
 def load_only_scheme_errors(text: bytes) -> Scheme | None:
@@ -87,8 +99,17 @@ def test_random_bytes(data):
 @FUZZ_DOCS
 @given(
     st.dictionaries(KEYS, VALUES, max_size=8),
-    st.sampled_from([{}, {"extends": "star-levels"}, {"extends": "assistant-class"}, {"extends": "five-tier"},
-                     {"extends": "ecommerce-kpi"}, {"model": "star-levels"}, {"model": "assistant-class"}]),
+    st.sampled_from(
+        [
+            {},
+            {"extends": "star-levels"},
+            {"extends": "assistant-class"},
+            {"extends": "five-tier"},
+            {"extends": "ecommerce-kpi"},
+            {"model": "star-levels"},
+            {"model": "assistant-class"},
+        ]
+    ),
 )
 def test_random_documents_of_real_and_misspelt_keys(doc, head):
     text = dumped({"name": "fuzz", "version": "1", **head, **doc})

@@ -22,16 +22,29 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 SIMPLE = st.one_of(
     st.builds(lambda k, t: f'{k} = "{t}"', KEYS, TEXT.filter(lambda t: '"' not in t and "\\" not in t)),
     st.builds(lambda k, t: f"{k}='{t}'  # note", KEYS, TEXT.filter(lambda t: "'" not in t)),
-    st.builds(lambda k, ts: f"{k} = [{', '.join(repr(t) for t in ts)}]", KEYS,
-              st.lists(st.text("abc-_", max_size=4), max_size=3)),
+    st.builds(
+        lambda k, ts: f"{k} = [{', '.join(repr(t) for t in ts)}]",
+        KEYS,
+        st.lists(st.text("abc-_", max_size=4), max_size=3),
+    ),
     st.sampled_from(["", "   ", "# a comment [x]", "\t# 注释"]),
 )
 # Lines a head may hold that the quick reader does not: each must send it to the whole parse.
-TRICKY = st.sampled_from([
-    'description = """\n[not-a-table]\nname = "inner"\n"""', '"name" = "quoted"', 'name = "a\\"b"', "version = 1",
-    "a.b = 'dotted'", 'replace = [\n"metrics",\n]', 'name = "x" junk', 'label = "a\u2028name = "b"',
-    'inline = { a = 1 }', "name = 'x'\r", "[[levels]]\nkey = 'a'",
-])
+TRICKY = st.sampled_from(
+    [
+        'description = """\n[not-a-table]\nname = "inner"\n"""',
+        '"name" = "quoted"',
+        'name = "a\\"b"',
+        "version = 1",
+        "a.b = 'dotted'",
+        'replace = [\n"metrics",\n]',
+        'name = "x" junk',
+        'label = "a\u2028name = "b"',
+        "inline = { a = 1 }",
+        "name = 'x'\r",
+        "[[levels]]\nkey = 'a'",
+    ]
+)
 BODY = st.sampled_from(["", "[review]\npromote_at = 110\n", "[[levels]]\nkey = 'a'\n", "[x]\ny = = 1\n", "[a]\n[a]\n"])
 
 
@@ -63,8 +76,11 @@ def test_the_head_is_what_tomllib_reads_of_the_same_keys(lines, body):
         assert all(whole[key] == value for key, value in head.items())
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "schemes").glob("*.toml")) + sorted((REPO / "examples").glob("*/*/*.toml")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted((REPO / "schemes").glob("*.toml")) + sorted((REPO / "examples").glob("*/*/*.toml")),
+    ids=lambda p: p.name,
+)
 def test_every_shipped_file_has_a_quick_head_that_agrees_with_tomllib(path):
     text = path.read_text(encoding="utf-8")
     head, data = toml_head(text, path)

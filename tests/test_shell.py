@@ -31,42 +31,71 @@ def company(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("command", [
-    "--scheme star-levels --period 2026-10",
-    "--scheme=star-levels --period 2026-10 --team hotline --format json --explain",
-    "import scorecards - --period 2026-10 --scheme ecommerce-kpi",
-    "import roster -",
-    "import incidents -",
-    "period list",
-    "period close 2026-10",
-    "check",
-    "--version",
-    "schemes",
-    "scheme show star-levels",
-    "audit verify",
-    "user list",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "--scheme star-levels --period 2026-10",
+        "--scheme=star-levels --period 2026-10 --team hotline --format json --explain",
+        "import scorecards - --period 2026-10 --scheme ecommerce-kpi",
+        "import roster -",
+        "import incidents -",
+        "period list",
+        "period close 2026-10",
+        "check",
+        "--version",
+        "schemes",
+        "scheme show star-levels",
+        "audit verify",
+        "user list",
+    ],
+)
 def test_the_allow_list(command):
     assert requested_words((), command) == command.split()
 
 
-@pytest.mark.parametrize("command", [
-    "bash", "sh -c id", "sqlite3 /srv/cstui/company.db", "cat company.db", "shell li.manager", "init x.db",
-    "demo --db x.db", "plugins", "--db other.db period list", "period list --db=other.db",
-    "--scheme star-levels --period 2026-10 --output /srv/cstui/company.db", "import roster staff.csv",
-    "import scorecards /etc/shadow --period 2026-10 --scheme star-levels", "--scheme ./evil.toml --period 2026-10",
-    "scheme show /etc/passwd", "scheme check x.toml", "--scheme star-levels", "--debug period list",
-    "period list; bash", "'unclosed", "--lang zh", "--scheme star-levels --period 2026-10 --jobs 500",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "bash",
+        "sh -c id",
+        "sqlite3 /srv/cstui/company.db",
+        "cat company.db",
+        "shell li.manager",
+        "init x.db",
+        "demo --db x.db",
+        "plugins",
+        "--db other.db period list",
+        "period list --db=other.db",
+        "--scheme star-levels --period 2026-10 --output /srv/cstui/company.db",
+        "import roster staff.csv",
+        "import scorecards /etc/shadow --period 2026-10 --scheme star-levels",
+        "--scheme ./evil.toml --period 2026-10",
+        "scheme show /etc/passwd",
+        "scheme check x.toml",
+        "--scheme star-levels",
+        "--debug period list",
+        "period list; bash",
+        "'unclosed",
+        "--lang zh",
+        "--scheme star-levels --period 2026-10 --jobs 500",
+    ],
+)
 def test_everything_else_is_refused(command):
     with pytest.raises(ShellRefused, match="nothing ran|not a command|not allowed"):
         requested_words((), command)
 
 
 @settings(max_examples=FUZZ)
-@given(st.lists(st.sampled_from(["period", "list", "import", "roster", "-", "--scheme", "star-levels", "--period",
-                                 "2026-10", "check", "x"]), max_size=6), st.integers(0, 6),
-       st.sampled_from(["--db", "--db=x.db", "--output", "--output=r.csv", "--demo", "--debug"]))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["period", "list", "import", "roster", "-", "--scheme", "star-levels", "--period", "2026-10", "check", "x"]
+        ),
+        max_size=6,
+    ),
+    st.integers(0, 6),
+    st.sampled_from(["--db", "--db=x.db", "--output", "--output=r.csv", "--demo", "--debug"]),
+)
 def test_a_refused_option_anywhere_is_refused(words, at, option):
     words.insert(min(at, len(words)), option)
     with pytest.raises(ShellRefused):
@@ -143,7 +172,9 @@ def test_the_login_acts_as_itself_and_imports_from_stdin(company, tmp_path):
         assert store.audit_log(limit=1)[0]["who"] == "wang.supervisor"
 
 
-@pytest.mark.parametrize("original", ["bash", "sh -c id", "--db /tmp/other.db period list", "sqlite3 x", "cat company.db"])
+@pytest.mark.parametrize(
+    "original", ["bash", "sh -c id", "--db /tmp/other.db period list", "sqlite3 x", "cat company.db"]
+)
 def test_refused_commands_exit_4_and_run_nothing(company, original):
     result = shell(company, "wang.supervisor", original)
     assert result.returncode == EXIT_REFUSED

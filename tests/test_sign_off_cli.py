@@ -34,16 +34,41 @@ def db(tmp_path):
         for id, name, login, score in (("1001", "张三", "ann", "90"), ("1002", "李四", "bob", "70")):
             s.add_employee(Employee(id, name, "T1", "agent", date(2025, 1, 1), login=login, scheme="star-levels"))
             s.add_user(login, "agent")
-            s.record_results([Result(id, name, "T1", Period.parse(MONTH), "star-levels", "1", Decimal(score), "B", None,
-                                     "L1", "L1", "stay", Decimal("0"), [], [f"trace of {name}"])])
+            s.record_results(
+                [
+                    Result(
+                        id,
+                        name,
+                        "T1",
+                        Period.parse(MONTH),
+                        "star-levels",
+                        "1",
+                        Decimal(score),
+                        "B",
+                        None,
+                        "L1",
+                        "L1",
+                        "stay",
+                        Decimal("0"),
+                        [],
+                        [f"trace of {name}"],
+                    )
+                ]
+            )
         s.add_user("sam", "supervisor", ["T1"])
         s.add_user("mia", "manager")
     return path
 
 
 def test_an_agents_listings_hold_nothing_of_a_colleague(db):
-    for args in (("results", "--period", MONTH, "--trace"), ("results", "--mine", "--period", MONTH, "--json"),
-                 ("dispute", "list"), ("user", "list"), ("employee", "show", "1001"), ("period", "list")):
+    for args in (
+        ("results", "--period", MONTH, "--trace"),
+        ("results", "--mine", "--period", MONTH, "--json"),
+        ("dispute", "list"),
+        ("user", "list"),
+        ("employee", "show", "1001"),
+        ("period", "list"),
+    ):
         out = run(db, "ann", *args)
         assert out.exit_code == 0, (args, out.output)
         assert "1002" not in out.output and "李四" not in out.output and "bob" not in out.output, args

@@ -33,8 +33,12 @@ def sales(*percents):
 
 def star_team():
     a, b = employee("A", level="1-star"), employee("B", level="2-star")
-    return history(a, b, cards={"A": cards("A", "2026-01", sales(112, 111, 115)), "B": cards("B", "2026-01", sales(90, None, 100))},
-                   overrides=[override("B", "2026-02", "3-star", "transferred in")])
+    return history(
+        a,
+        b,
+        cards={"A": cards("A", "2026-01", sales(112, 111, 115)), "B": cards("B", "2026-01", sales(90, None, 100))},
+        overrides=[override("B", "2026-02", "3-star", "transferred in")],
+    )
 
 
 def test_the_plugin_is_loaded_through_its_pytest11_entry_point(request):
@@ -58,8 +62,15 @@ def test_builders_give_what_the_store_gives():
 
 def test_assert_result_passes_and_names_every_mismatch():
     results = grade(load_scheme("star-levels"), star_team(), "2026-03")
-    assert_result(results["A"], decision="promote", level_before="1-star", level_after="2-star", score="115", rank=1,
-                  trace_contains=["115"])
+    assert_result(
+        results["A"],
+        decision="promote",
+        level_before="1-star",
+        level_after="2-star",
+        score="115",
+        rank=1,
+        trace_contains=["115"],
+    )
     with pytest.raises(Failed) as failed:
         assert_result(results["A"], decision="stay", score=Decimal("114.99"), trace_contains=["no such line"])
     text = str(failed.value)
@@ -67,7 +78,9 @@ def test_assert_result_passes_and_names_every_mismatch():
     assert "trace: no line contains 'no such line'" in text and "trace:\n" in text
 
 
-@pytest.mark.parametrize("name, period", [("star-levels", "2026-03"), ("star-levels", "2026-Q1"), ("star-levels", "2026-02")])
+@pytest.mark.parametrize(
+    "name, period", [("star-levels", "2026-03"), ("star-levels", "2026-Q1"), ("star-levels", "2026-02")]
+)
 def test_the_contract_holds_for_a_built_in_model(name, period):
     assert_model_contract(load_scheme(name), star_team(), period)
 
@@ -99,10 +112,15 @@ class Careless(DocumentModel):
         return {"broken": True} if self.broken == "checkpoint" else None
 
 
-@pytest.mark.parametrize("broken, message", [
-    ("explain", "explain=False"), ("ranks", "scored higher"), ("none-month", "every entry starts at a month"),
-    ("checkpoint", r"checkpoint\(\) must equal a full replay"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ("explain", "explain=False"),
+        ("ranks", "scored higher"),
+        ("none-month", "every entry starts at a month"),
+        ("checkpoint", r"checkpoint\(\) must equal a full replay"),
+    ],
+)
 def test_the_contract_check_fails_on_a_model_that_breaks_it(broken, message):
     from dataclasses import replace
 
@@ -115,7 +133,9 @@ def test_the_contract_check_fails_on_a_model_that_breaks_it(broken, message):
 
 def test_company_fixture_saves_cards_and_grades_like_the_batch(cstui_company):
     assert [e.id for e in cstui_company.employees] == ["E1", "E2", "E3", "E4", "E5"]
-    cstui_company.save_cards(*cards("E1", "2026-01", sales(112, 111, 115)).values(), card("E4", "2026-03", sales(80)[0]))
+    cstui_company.save_cards(
+        *cards("E1", "2026-01", sales(112, 111, 115)).values(), card("E4", "2026-03", sales(80)[0])
+    )
     results = cstui_company.grade("star-levels", "2026-03")
     assert sorted(results) == ["E1", "E2", "E3", "E4", "E5"]
     assert_result(results["E1"], decision="promote", level_after="2-star", rank=1)

@@ -10,7 +10,9 @@ def test_double_width_characters_count_two_columns():
 def test_columns_line_up_with_chinese_names():
     table = render_table(("id", "name", "team"), [("E1", "张伟", "客服一组"), ("E2", "Alice", "B")])
     header, _rule, first, second = table.splitlines()
-    team_at = [display_width(line[: line.index(cell)]) for line, cell in ((header, "team"), (first, "客服一组"), (second, "B"))]
+    team_at = [
+        display_width(line[: line.index(cell)]) for line, cell in ((header, "team"), (first, "客服一组"), (second, "B"))
+    ]
     assert team_at[0] == team_at[1] == team_at[2]
 
 

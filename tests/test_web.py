@@ -59,8 +59,12 @@ def server(demo_db, tmp_path_factory):
     port, log = _free_port(), tmp_path_factory.mktemp("web-log") / "server.log"
     env = {**os.environ, "COLUMNS": "200"}  # the server's log lines unwrapped
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "cstui", "--db", str(demo_db), "web", "--port", str(port)],
-                                   stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cstui", "--db", str(demo_db), "web", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     try:
         _wait_for(port, process)
         yield f"http://127.0.0.1:{port}", log
@@ -123,7 +127,9 @@ def test_an_expired_link_is_refused_with_403(server, demo_db):
 
 
 def test_a_websocket_without_a_served_page_starts_no_app(server):
-    request = urllib.request.Request(f"{server[0]}/ws/made-up-key", headers={"Connection": "Upgrade", "Upgrade": "websocket"})
+    request = urllib.request.Request(
+        f"{server[0]}/ws/made-up-key", headers={"Connection": "Upgrade", "Upgrade": "websocket"}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 403
@@ -133,8 +139,11 @@ def test_a_websocket_without_a_served_page_starts_no_app(server):
 
 
 def test_web_token_prints_a_link_for_the_logged_in_identity(demo_db):
-    result = CliRunner().invoke(cli, ["--db", str(demo_db), "shell", SUPERVISOR, "web-token", "--port", "9000"],
-                                env={"SSH_ORIGINAL_COMMAND": None, "SUDO_UID": None})
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(demo_db), "shell", SUPERVISOR, "web-token", "--port", "9000"],
+        env={"SSH_ORIGINAL_COMMAND": None, "SUDO_UID": None},
+    )
     assert result.exit_code == 0, result.output
     url = next(line for line in result.output.splitlines() if line.startswith("http"))
     assert url.startswith("http://127.0.0.1:9000/?token=")

@@ -58,7 +58,8 @@ def database_bytes(path) -> dict[str, str]:
     """The sha256 of the database file and of each sidecar that exists."""
     return {
         str(p): hashlib.sha256(open(p, "rb").read()).hexdigest()
-        for p in (path, f"{path}-wal", f"{path}-shm") if os.path.exists(p)
+        for p in (path, f"{path}-wal", f"{path}-shm")
+        if os.path.exists(p)
     }
 
 
@@ -74,12 +75,21 @@ def test_an_apply_remembers_its_schemes_parameters_and_they_survive_a_reopen(db,
 
     with Store.open(db) as store:
         (applied,) = store.applied_schemes("2026-05")
-        assert (applied.snapshot.scheme, applied.snapshot.version, applied.teams) == ("star-levels", "proposal-1", ("T1", "T2"))
+        assert (applied.snapshot.scheme, applied.snapshot.version, applied.teams) == (
+            "star-levels",
+            "proposal-1",
+            ("T1", "T2"),
+        )
         assert applied.snapshot.fingerprint == fingerprint
     listed = run(db, "scheme", "applied", "--period", "2026-05", "--json")
     assert json.loads(listed.stdout)[0] | {"applied_at": None} == {
-        "scheme": "star-levels", "version": "proposal-1", "model": "star-levels", "fingerprint": fingerprint,
-        "teams": ["T1", "T2"], "applied_by": applied.applied_by, "applied_at": None,
+        "scheme": "star-levels",
+        "version": "proposal-1",
+        "model": "star-levels",
+        "fingerprint": fingerprint,
+        "teams": ["T1", "T2"],
+        "applied_by": applied.applied_by,
+        "applied_at": None,
     }
     shown = run(db, "scheme", "show", "star-levels@2026-05", "--toml")
     assert shown.exit_code == 0, shown.output
@@ -105,7 +115,10 @@ def test_teams_applied_under_different_parameters_are_told_apart(db, tmp_path):
     assert run(db, "--scheme", "star-levels", "--period", "2026-05", "--apply", "--team", "T1").exit_code == 0
     assert run(db, "--scheme", str(acme), "--period", "2026-05", "--apply", "--team", "T2").exit_code == 0
     with Store.open(db) as store:
-        assert [(a.snapshot.version, a.teams) for a in store.applied_schemes("2026-05", "star-levels")] == [("1", ("T1",)), ("proposal-1", ("T2",))]
+        assert [(a.snapshot.version, a.teams) for a in store.applied_schemes("2026-05", "star-levels")] == [
+            ("1", ("T1",)),
+            ("proposal-1", ("T2",)),
+        ]
     ambiguous = run(db, "scheme", "show", "star-levels@2026-05")
     assert ambiguous.exit_code == 3
     assert "2 parameter sets" in ambiguous.stderr and "for T1" in ambiguous.stderr and "for T2" in ambiguous.stderr
@@ -146,7 +159,9 @@ def test_scheme_diff_lists_key_paths_with_old_and_new_values(db, tmp_path):
     table = run(db, "scheme", "diff", "star-levels", str(acme))
     assert table.stdout.splitlines()[2].split() == ["review.demote_below", "110", "95"]
     assert "3 parameters differ" in table.stderr
-    rows = list(csv.DictReader(io.StringIO(run(db, "scheme", "diff", str(acme), "star-levels", "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(run(db, "scheme", "diff", str(acme), "star-levels", "--format", "csv").stdout))
+    )
     assert rows[2] == {"key": "version", "old": '"proposal-1"', "new": '"1"'}
     same = run(db, "scheme", "diff", "star-levels", "star-levels", "--format", "json")
     assert (same.exit_code, json.loads(same.stdout)) == (0, [])
@@ -156,8 +171,12 @@ def test_param_diff_walks_tables_and_arrays():
     old = {"a": {"b": 1, "c": [1, 2]}, "levels": [{"key": "x"}, {"key": "y"}], "gone": "z", "t": 110}
     new = {"a": {"b": 2, "c": [1, 2, 3]}, "levels": [{"key": "x"}, {"key": "w", "label": "W"}], "t": 110.0}
     assert [(c.key, c.old, c.new) for c in param_diff(old, new)] == [
-        ("a.b", 1, 2), ("a.c", [1, 2], [1, 2, 3]), ("gone", "z", None),
-        ("levels[1].key", "y", "w"), ("levels[1].label", None, "W"), ("t", 110, 110.0),
+        ("a.b", 1, 2),
+        ("a.c", [1, 2], [1, 2, 3]),
+        ("gone", "z", None),
+        ("levels[1].key", "y", "w"),
+        ("levels[1].label", None, "W"),
+        ("t", 110, 110.0),
     ]
 
 
@@ -169,7 +188,10 @@ TREES = st.recursive(
 
 
 @settings(max_examples=int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "300")))
-@given(st.dictionaries(st.sampled_from("pqr"), TREES, max_size=3), st.dictionaries(st.sampled_from("pqr"), TREES, max_size=3))
+@given(
+    st.dictionaries(st.sampled_from("pqr"), TREES, max_size=3),
+    st.dictionaries(st.sampled_from("pqr"), TREES, max_size=3),
+)
 def test_param_diff_is_empty_exactly_for_equal_schemes_and_symmetric(old, new):
     forward, backward = param_diff(old, new), param_diff(new, old)
     assert (forward == []) == (old == new)
@@ -213,9 +235,18 @@ def test_whatif_totals_count_promotions_demotions_and_pay(db, tmp_path):
     proposal = variant_file(tmp_path, "assistant-class")
     periods = VARIANTS["assistant-class"][1]
     with Store.open(db) as store:
-        report = whatif(store, load_scheme(str(proposal)), load_scheme("assistant-class"), [Period.parse(p) for p in periods])
+        report = whatif(
+            store, load_scheme(str(proposal)), load_scheme("assistant-class"), [Period.parse(p) for p in periods]
+        )
     ladder = load_scheme("assistant-class").level_keys
-    expected = {"promotions": 0, "demotions": 0, "pay": Decimal(0), "promotions_new": 0, "demotions_new": 0, "pay_new": Decimal(0)}
+    expected = {
+        "promotions": 0,
+        "demotions": 0,
+        "pay": Decimal(0),
+        "promotions_new": 0,
+        "demotions_new": 0,
+        "pay_new": Decimal(0),
+    }
     for period in periods:
         for suffix, source in (("", "assistant-class"), ("_new", proposal)):
             for r in batch(db, source, period).values():
@@ -246,7 +277,11 @@ def test_whatif_never_resumes_from_the_current_schemes_checkpoints(db, tmp_path,
         # and the test can tell: resuming the proposal from the current scheme's state differs
         real = Store._latest_checkpoint
     with Store.open(db) as store:
-        monkeypatch.setattr(Store, "_latest_checkpoint", lambda self, scheme, fingerprint, team, before: real(self, scheme, current.fingerprint, team, before))
+        monkeypatch.setattr(
+            Store,
+            "_latest_checkpoint",
+            lambda self, scheme, fingerprint, team, before: real(self, scheme, current.fingerprint, team, before),
+        )
         assert [r.record() for r in whatif(store, proposed, current, periods).rows] != resumed
 
 
@@ -272,7 +307,10 @@ def test_whatif_command_reports_table_csv_and_json(db, tmp_path):
     assert [r["employee_id"] for r in rows] == [c["employee_id"] for c in document["changes"]]
     table = run(db, *args)
     assert table.exit_code == 0
-    assert f"{document['totals']['changed']} of {document['totals']['graded']} results change over 4 period(s)" in table.stdout
+    assert (
+        f"{document['totals']['changed']} of {document['totals']['graded']} results change over 4 period(s)"
+        in table.stdout
+    )
     assert " → " in table.stdout
     assert database_bytes(db) == before
 
@@ -281,18 +319,43 @@ def test_whatif_against_a_remembered_scheme(db, tmp_path):
     proposal = variant_file(tmp_path, "star-levels")
     assert run(db, "--scheme", str(proposal), "--period", "2026-05", "--apply").exit_code == 0
     # the proposal against what graded May (the proposal itself): nothing changes
-    same = run(db, "whatif", "--scheme", "star-levels@2026-05", "--against", str(proposal), "--period", "2026-06", "--format", "json")
+    same = run(
+        db,
+        "whatif",
+        "--scheme",
+        "star-levels@2026-05",
+        "--against",
+        str(proposal),
+        "--period",
+        "2026-06",
+        "--format",
+        "json",
+    )
     assert same.exit_code == 0, same.output
     assert json.loads(same.stdout)["changes"] == []
-    other = run(db, "whatif", "--scheme", "star-levels", "--against", "star-levels@2026-05", "--period", "2026-06", "--format", "json")
+    other = run(
+        db,
+        "whatif",
+        "--scheme",
+        "star-levels",
+        "--against",
+        "star-levels@2026-05",
+        "--period",
+        "2026-06",
+        "--format",
+        "json",
+    )
     assert json.loads(other.stdout)["changes"] != []
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--period", "2026-03", "--from", "2026-05"), "after --period 2026-03"),
-    (("--period", "2026-13"), "2026-13"),
-    (("--period", "2026-06", "--against", "no-such-scheme"), "unknown scheme 'no-such-scheme'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--period", "2026-03", "--from", "2026-05"), "after --period 2026-03"),
+        (("--period", "2026-13"), "2026-13"),
+        (("--period", "2026-06", "--against", "no-such-scheme"), "unknown scheme 'no-such-scheme'"),
+    ],
+)
 def test_whatif_refuses_bad_input_with_exit_3(db, tmp_path, args, message):
     result = run(db, "whatif", "--scheme", str(variant_file(tmp_path, "star-levels")), *args)
     assert result.exit_code == 3, result.output
@@ -302,19 +365,35 @@ def test_whatif_refuses_bad_input_with_exit_3(db, tmp_path, args, message):
 
 def test_a_proposal_under_a_new_name_needs_against(db, tmp_path):
     renamed = tmp_path / "acme-stars.toml"
-    renamed.write_text('name = "acme-stars"\nextends = "star-levels"\nversion = "a1"\n[review]\npromote_at = 100\ndemote_below = 95\n', encoding="utf-8")
+    renamed.write_text(
+        'name = "acme-stars"\nextends = "star-levels"\nversion = "a1"\n[review]\npromote_at = 100\ndemote_below = 95\n',
+        encoding="utf-8",
+    )
     refused = run(db, "whatif", "--scheme", str(renamed), "--period", "2026-06")
     assert refused.exit_code == 3
     assert "no installed scheme is named 'acme-stars'" in refused.stderr and "--against" in refused.stderr
-    named = run(db, "whatif", "--scheme", str(renamed), "--against", "star-levels", "--period", "2026-06", "--format", "json")
+    named = run(
+        db, "whatif", "--scheme", str(renamed), "--against", "star-levels", "--period", "2026-06", "--format", "json"
+    )
     assert named.exit_code == 0, named.output
-    proposed = batch(db, variant_file(tmp_path, "star-levels", "[review]\npromote_at = 100\ndemote_below = 95\n"), "2026-06")
+    proposed = batch(
+        db, variant_file(tmp_path, "star-levels", "[review]\npromote_at = 100\ndemote_below = 95\n"), "2026-06"
+    )
     changes = json.loads(named.stdout)["changes"]
     assert changes and all(proposed[c["employee_id"]]["decision"] == c["decision_new"] for c in changes)
 
 
 def test_whatif_refuses_a_proposal_of_another_model(db, tmp_path):
-    result = run(db, "whatif", "--scheme", str(variant_file(tmp_path, "star-levels")), "--against", "five-tier", "--period", "2026-06")
+    result = run(
+        db,
+        "whatif",
+        "--scheme",
+        str(variant_file(tmp_path, "star-levels")),
+        "--against",
+        "five-tier",
+        "--period",
+        "2026-06",
+    )
     assert result.exit_code == 3
     assert "a scheme of model star-levels, proposed for five-tier (model five-tier)" in result.stderr
 

@@ -51,7 +51,14 @@ def chromium() -> str | None:
 def dump_dom(url: str, budget_ms: int = 3000) -> str:
     """The page's DOM after ``budget_ms`` of virtual time, as ``chromium --dump-dom`` prints it."""
     with _profile() as profile:
-        argv = [chromium(), *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}", "--dump-dom", url]
+        argv = [
+            chromium(),
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            f"--virtual-time-budget={budget_ms}",
+            "--dump-dom",
+            url,
+        ]
         return subprocess.run(argv, capture_output=True, text=True, timeout=90).stdout
 
 
@@ -60,8 +67,9 @@ def terminal_text(url: str, wanted: str, timeout_s: float = 40) -> str:
     ``wanted`` (or when ``timeout_s`` runs out)."""
     with _profile() as profile:
         argv = [chromium(), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"]
-        browser = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                   start_new_session=True)
+        browser = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
         try:
             endpoint = _devtools_endpoint(browser)
             return asyncio.run(_watch(endpoint, url, wanted, timeout_s))

@@ -68,7 +68,9 @@ def star_walk(rules: StarRules, start, assess, level0, has, up, down, lo: int, u
     return {"before": before, "after": lvl, "decision": decision, "replayed": replayed}
 
 
-def tier_walk(rules: TierRules, start, hire_ord, hire_day, level0, score_x, has, lo: int, until: int) -> dict[str, np.ndarray]:
+def tier_walk(
+    rules: TierRules, start, hire_ord, hire_day, level0, score_x, has, lo: int, until: int
+) -> dict[str, np.ndarray]:
     """The five-tier replay over dense (employee x month) month scores, from `lo` to `until`.
 
     Reviews close each quarter on the exact average of the months present (months with no
@@ -97,8 +99,11 @@ def tier_walk(rules: TierRules, start, hire_ord, hire_day, level0, score_x, has,
         demote = at_least(total, scale_n, rules.probation_below)
         tenure_ok = complete_months(hire_ord, hire_day, m + 1) >= need[np.minimum(lvl + 1, top + 1)]
         reviewed = (m >= start) & (count > 0)
-        code = np.select([~reviewed, promote & (lvl == top), promote & ~tenure_ok, promote, stay, demote],
-                         ["none", "stay", "eligible", "promote", "stay", "demote"], "probation")
+        code = np.select(
+            [~reviewed, promote & (lvl == top), promote & ~tenure_ok, promote, stay, demote],
+            ["none", "stay", "eligible", "promote", "stay", "demote"],
+            "probation",
+        )
         code = np.where((m >= start) & (count == 0), "missing", code)
         code = np.where((code == "demote") & (lvl == 0), "stay", code)
         step = (code == "promote").astype(np.int64) - ((code == "demote") | ((code == "probation") & (lvl > 0)))
@@ -115,4 +120,6 @@ def _month_decision(rules: TierRules, m: int, score_x, card, prob_from, prob_to)
     """A month's own decision before any review: probation month, missing card, or none."""
     in_probation = (prob_from <= m) & (m <= prob_to)
     low = score_x * rules.dismissal_below.denominator < rules.dismissal_below.numerator * rules.scale
-    return np.select([in_probation & ~card, in_probation & low, ~card], ["missing", "dismissal-review", "missing"], "none")
+    return np.select(
+        [in_probation & ~card, in_probation & low, ~card], ["missing", "dismissal-review", "missing"], "none"
+    )

@@ -74,9 +74,17 @@ class StarRules:
                 raise Unsupported(f"{name}: the baseline reads the KPI's metrics as money")
         review, prob = t["review"], t["probation"]
         return cls(
-            tuple(lv["key"] for lv in t["levels"]), prob["level"], prob["months"], prob["first_level"],
-            kpis[0]["actual"], kpis[0]["target"], fraction(kpis[0]["weight"]),
-            fraction(review["promote_at"]), fraction(review["demote_below"]), review["window"], t["score"]["places"],
+            tuple(lv["key"] for lv in t["levels"]),
+            prob["level"],
+            prob["months"],
+            prob["first_level"],
+            kpis[0]["actual"],
+            kpis[0]["target"],
+            fraction(kpis[0]["weight"]),
+            fraction(review["promote_at"]),
+            fraction(review["demote_below"]),
+            review["window"],
+            t["score"]["places"],
         )
 
 
@@ -113,9 +121,20 @@ class TierRules:
                 rows = [(_opt(b.get("from")), _opt(b.get("to")), fraction(b["points"])) for b in table["bands"]]
                 bands[key] = (table["better"], rows)
             cap = fraction(score["max"]) if "max" in score else None
-        numbers = {k: fraction(review[k]) for k in ("promote_above", "demote_below", "probation_below", "dismissal_below")}
-        return cls(tuple(lv["key"] for lv in t["levels"]), kinds, weights, bands, cap, scale, **numbers,
-                   probation_months=review["probation_months"], min_tenure=dict(review["min_tenure_months"]))
+        numbers = {
+            k: fraction(review[k]) for k in ("promote_above", "demote_below", "probation_below", "dismissal_below")
+        }
+        return cls(
+            tuple(lv["key"] for lv in t["levels"]),
+            kinds,
+            weights,
+            bands,
+            cap,
+            scale,
+            **numbers,
+            probation_months=review["probation_months"],
+            min_tenure=dict(review["min_tenure_months"]),
+        )
 
 
 def _opt(value) -> Fraction | None:
@@ -135,7 +154,8 @@ def unsupported(db: Path, scheme: str) -> None:
         ).fetchone()[0]
         timelines = conn.execute(
             "SELECT COUNT(*) FROM scheme_assignments a JOIN employees e ON e.id = a.employee_id "
-            "WHERE e.scheme = ? AND (a.scheme != e.scheme OR a.since_month > substr(e.hire_date, 1, 7))", (scheme,)
+            "WHERE e.scheme = ? AND (a.scheme != e.scheme OR a.since_month > substr(e.hire_date, 1, 7))",
+            (scheme,),
         ).fetchone()[0]
     finally:
         conn.close()

@@ -19,7 +19,11 @@ def read(db, scheme: str, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     with closing(sqlite3.connect(db)) as conn:
         staff = pd.read_sql_query(ROSTER_SQL, conn, params=(scheme,))
         cards = pd.read_sql_query(CARDS_SQL, conn, params=(scheme, period))
-    staff["hire_ord"] = staff["hire_date"].str.slice(0, 4).astype(np.int64) * 12 + staff["hire_date"].str.slice(5, 7).astype(np.int64) - 1
+    staff["hire_ord"] = (
+        staff["hire_date"].str.slice(0, 4).astype(np.int64) * 12
+        + staff["hire_date"].str.slice(5, 7).astype(np.int64)
+        - 1
+    )
     staff["hire_day"] = staff["hire_date"].str.slice(8, 10).astype(np.int64)
     months = {p: ordinal(p) for p in cards["period"].unique()}
     cards["m"] = cards["period"].map(months).astype(np.int64)
@@ -57,17 +61,24 @@ def dense(cards: pd.DataFrame, n: int, lo: int, until: int, column: np.ndarray, 
     return out
 
 
-def graded(staff: pd.DataFrame, cards: pd.DataFrame, until: int, walk: dict, score: np.ndarray, has: np.ndarray, ladder) -> pd.DataFrame:
+def graded(
+    staff: pd.DataFrame, cards: pd.DataFrame, until: int, walk: dict, score: np.ndarray, has: np.ndarray, ladder
+) -> pd.DataFrame:
     """The period's result per employee on the roster, ranked within teams."""
     in_month = np.zeros(len(staff), bool)
     in_month[cards.loc[cards["m"] == until, "row"].to_numpy()] = True
     on_roster = (staff["hire_ord"].to_numpy() <= until) & ((staff["status"] == "active").to_numpy() | in_month)
     names = np.array(ladder, dtype=object)
-    out = pd.DataFrame({
-        "employee_id": staff["employee_id"], "team": staff["team"],
-        "score_x": pd.array(np.where(has & walk["replayed"], score, 0), dtype="Int64"),
-        "level_before": names[walk["before"]], "level_after": names[walk["after"]], "decision": walk["decision"],
-    })
+    out = pd.DataFrame(
+        {
+            "employee_id": staff["employee_id"],
+            "team": staff["team"],
+            "score_x": pd.array(np.where(has & walk["replayed"], score, 0), dtype="Int64"),
+            "level_before": names[walk["before"]],
+            "level_after": names[walk["after"]],
+            "decision": walk["decision"],
+        }
+    )
     out.loc[~(has & walk["replayed"]), "score_x"] = pd.NA
     out = out[on_roster]
     out["rank"] = out.groupby("team")["score_x"].rank(method="min", ascending=False).astype("Int64")
@@ -89,14 +100,30 @@ def star_levels(db, period: str, rules: StarRules, scheme: str = "star-levels") 
     ladder = rules.ladder
     leveled = staff["level"].notna() & (staff["level"] != rules.probation)
     first_card = cards.groupby("row")["m"].min().reindex(range(len(staff)), fill_value=NEVER).to_numpy()
-    assess = np.where(leveled, first_card, common.first_assessed(staff["hire_ord"].to_numpy(), staff["hire_day"].to_numpy(), rules.probation_months))
+    assess = np.where(
+        leveled,
+        first_card,
+        common.first_assessed(staff["hire_ord"].to_numpy(), staff["hire_day"].to_numpy(), rules.probation_months),
+    )
     start = np.where(leveled, first_card, staff["hire_ord"].to_numpy())
     level0 = staff["level"].fillna(rules.probation).map({k: i for i, k in enumerate(ladder)}).to_numpy(np.int64)
     lo = min(int(start.min()) if len(start) else until, until)
     n = len(staff)
     has = dense(cards, n, lo, until, np.ones(len(cards), bool), bool)
-    walk = common.star_walk(rules, start, assess, level0, has, dense(cards, n, lo, until, up, bool), dense(cards, n, lo, until, down, bool), lo, until)
-    return graded(staff, cards, until, walk, dense(cards, n, lo, until, shown, np.int64)[:, -1], has[:, -1], ladder), 10**rules.places
+    walk = common.star_walk(
+        rules,
+        start,
+        assess,
+        level0,
+        has,
+        dense(cards, n, lo, until, up, bool),
+        dense(cards, n, lo, until, down, bool),
+        lo,
+        until,
+    )
+    return graded(
+        staff, cards, until, walk, dense(cards, n, lo, until, shown, np.int64)[:, -1], has[:, -1], ladder
+    ), 10**rules.places
 
 
 def tier_scores(cards: pd.DataFrame, rules: TierRules) -> np.ndarray:

@@ -20,10 +20,14 @@ NEVER = 10**9
 
 def read(db, scheme: str, period: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     with closing(sqlite3.connect(db)) as conn:
-        staff = pl.read_database(ROSTER_SQL, conn, execute_options={"parameters": (scheme,)}, schema_overrides={"level": pl.String})
+        staff = pl.read_database(
+            ROSTER_SQL, conn, execute_options={"parameters": (scheme,)}, schema_overrides={"level": pl.String}
+        )
         cards = pl.read_database(CARDS_SQL, conn, execute_options={"parameters": (scheme, period)})
     staff = staff.with_row_index("row").with_columns(
-        hire_ord=pl.col("hire_date").str.slice(0, 4).cast(pl.Int64) * 12 + pl.col("hire_date").str.slice(5, 2).cast(pl.Int64) - 1,
+        hire_ord=pl.col("hire_date").str.slice(0, 4).cast(pl.Int64) * 12
+        + pl.col("hire_date").str.slice(5, 2).cast(pl.Int64)
+        - 1,
         hire_day=pl.col("hire_date").str.slice(8, 2).cast(pl.Int64),
     )
     cards = cards.join(staff.select("employee_id", "row"), on="employee_id", how="left").with_columns(
@@ -43,7 +47,11 @@ def fixed(key: str, units: int, percent: bool = False) -> pl.Expr:
     if not percent:
         return s.cast(pl.Float64) * units
     pct = s.str.ends_with("%")
-    return pl.when(pct).then(s.str.strip_suffix("%").cast(pl.Float64) * (units / 100)).otherwise(s.cast(pl.Float64) * units)
+    return (
+        pl.when(pct)
+        .then(s.str.strip_suffix("%").cast(pl.Float64) * (units / 100))
+        .otherwise(s.cast(pl.Float64) * units)
+    )
 
 
 def exact(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -61,7 +69,9 @@ def dense(cards: pl.DataFrame, n: int, lo: int, until: int, column: str, dtype) 
     return out
 
 
-def graded(staff: pl.DataFrame, cards: pl.DataFrame, until: int, walk: dict, score: np.ndarray, has: np.ndarray, ladder) -> pl.DataFrame:
+def graded(
+    staff: pl.DataFrame, cards: pl.DataFrame, until: int, walk: dict, score: np.ndarray, has: np.ndarray, ladder
+) -> pl.DataFrame:
     names = np.array(ladder, dtype=object)
     in_month = cards.filter(pl.col("m") == until).select("row", in_month=pl.lit(True))
     shown = has & walk["replayed"]
@@ -75,9 +85,11 @@ def graded(staff: pl.DataFrame, cards: pl.DataFrame, until: int, walk: dict, sco
     out = out.join(in_month, on="row", how="left").filter(
         (pl.col("hire_ord") <= until) & ((pl.col("status") == "active") | pl.col("in_month").fill_null(False))
     )
-    return out.with_columns(score_x=pl.when(pl.col("shown")).then(pl.col("score_x"))).with_columns(
-        rank=pl.col("score_x").rank("min", descending=True).over("team").cast(pl.Int64)
-    ).select("employee_id", "team", "score_x", "level_before", "level_after", "decision", "rank")
+    return (
+        out.with_columns(score_x=pl.when(pl.col("shown")).then(pl.col("score_x")))
+        .with_columns(rank=pl.col("score_x").rank("min", descending=True).over("team").cast(pl.Int64))
+        .select("employee_id", "team", "score_x", "level_before", "level_after", "decision", "rank")
+    )
 
 
 def first_month(staff: pl.DataFrame, cards: pl.DataFrame, missing: int) -> np.ndarray:
@@ -88,8 +100,12 @@ def first_month(staff: pl.DataFrame, cards: pl.DataFrame, missing: int) -> np.nd
 def star_levels(db, period: str, rules: StarRules, scheme: str = "star-levels") -> tuple[pl.DataFrame, int]:
     until = ordinal(period)
     staff, cards = read(db, scheme, period)
-    cards = exact(decoded(cards, [rules.actual, rules.target]).with_columns(
-        actual=fixed(rules.actual, MONEY), target=fixed(rules.target, MONEY)), ["actual", "target"])
+    cards = exact(
+        decoded(cards, [rules.actual, rules.target]).with_columns(
+            actual=fixed(rules.actual, MONEY), target=fixed(rules.target, MONEY)
+        ),
+        ["actual", "target"],
+    )
     if cards.filter(pl.col("target") <= 0).height:
         raise Unsupported("a target of 0 or less (cstui refuses such a card)")
     w, up_at, down_at = rules.weight, rules.promote_at, rules.demote_below
@@ -110,8 +126,20 @@ def star_levels(db, period: str, rules: StarRules, scheme: str = "star-levels") 
     level0 = staff["level"].fill_null(rules.probation).replace_strict(index, return_dtype=pl.Int64).to_numpy()
     lo, n = min(int(start.min()) if len(start) else until, until), staff.height
     has = dense(cards, n, lo, until, "card", bool)
-    walk = common.star_walk(rules, start, assess, level0, has, dense(cards, n, lo, until, "up", bool), dense(cards, n, lo, until, "down", bool), lo, until)
-    return graded(staff, cards, until, walk, dense(cards, n, lo, until, "shown", np.int64)[:, -1], has[:, -1], rules.ladder), 10**rules.places
+    walk = common.star_walk(
+        rules,
+        start,
+        assess,
+        level0,
+        has,
+        dense(cards, n, lo, until, "up", bool),
+        dense(cards, n, lo, until, "down", bool),
+        lo,
+        until,
+    )
+    return graded(
+        staff, cards, until, walk, dense(cards, n, lo, until, "shown", np.int64)[:, -1], has[:, -1], rules.ladder
+    ), 10**rules.places
 
 
 def points(key: str, better: str, bands) -> pl.Expr:

@@ -46,17 +46,21 @@ class DemoSummary:
     def __str__(self) -> str:
         teams = ", ".join(f"{t} {zh} ({n})" for t, _, zh, n in self.teams)
         schemes = ", ".join(f"{s} {n}" for s, n in self.schemes.items())
-        users = ", ".join(f"{login} ({role}{': ' + ', '.join(teams_) if teams_ else ''})" for login, role, teams_ in self.users)
-        return "\n".join([
-            f"demo company written to {self.path} (seed {self.seed})",
-            f"  teams: {teams}",
-            f"  employees: {self.employees}: {schemes}",
-            f"  months: {self.first_month} .. {self.last_month} ({self.months}); "
-            f"{self.scorecards} scorecards, {self.incidents} incidents",
-            f"  users: {users}",
-            f"try: cstui --db {self.path}",
-            f"     cstui --db {self.path} --scheme star-levels --period {self.last_month}",
-        ])
+        users = ", ".join(
+            f"{login} ({role}{': ' + ', '.join(teams_) if teams_ else ''})" for login, role, teams_ in self.users
+        )
+        return "\n".join(
+            [
+                f"demo company written to {self.path} (seed {self.seed})",
+                f"  teams: {teams}",
+                f"  employees: {self.employees}: {schemes}",
+                f"  months: {self.first_month} .. {self.last_month} ({self.months}); "
+                f"{self.scorecards} scorecards, {self.incidents} incidents",
+                f"  users: {users}",
+                f"try: cstui --db {self.path}",
+                f"     cstui --db {self.path} --scheme star-levels --period {self.last_month}",
+            ]
+        )
 
 
 def refuse_existing(path: Path) -> None:
@@ -107,7 +111,9 @@ def _teams_and_users(store: Store) -> None:
     store.add_user(VIEWER, "viewer")
 
 
-def _months(store: Store, people: list[Person], window: Window, rng: random.Random, catalogue: Catalogue) -> tuple[int, int]:
+def _months(
+    store: Store, people: list[Person], window: Window, rng: random.Random, catalogue: Catalogue
+) -> tuple[int, int]:
     """One transaction per month: the store checks each bulk save against that month's
     cards only, and the write-ahead log stays the size of one month. A failed build is
     removed whole by :func:`cstui.demo.build_demo`."""

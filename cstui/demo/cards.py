@@ -62,9 +62,27 @@ def tier_values(score: int) -> dict[str, str]:
 # ---------------------------------------------------------------- ecommerce-kpi
 
 # Fixed KPI rows whose band-table totals are 110, 74 and 59 under the shipped table.
-SHOP_TOP = {"conversion": "0.63", "unit_price_ratio": "1.38", "first_response_s": "5", "avg_response_s": "28", "satisfaction": "0.93"}
-SHOP_MID = {"conversion": "0.47", "unit_price_ratio": "1.18", "first_response_s": "9", "avg_response_s": "38", "satisfaction": "0.78"}
-SHOP_LOW = {"conversion": "0.41", "unit_price_ratio": "1.12", "first_response_s": "14", "avg_response_s": "48", "satisfaction": "0.76"}
+SHOP_TOP = {
+    "conversion": "0.63",
+    "unit_price_ratio": "1.38",
+    "first_response_s": "5",
+    "avg_response_s": "28",
+    "satisfaction": "0.93",
+}
+SHOP_MID = {
+    "conversion": "0.47",
+    "unit_price_ratio": "1.18",
+    "first_response_s": "9",
+    "avg_response_s": "38",
+    "satisfaction": "0.78",
+}
+SHOP_LOW = {
+    "conversion": "0.41",
+    "unit_price_ratio": "1.12",
+    "first_response_s": "14",
+    "avg_response_s": "48",
+    "satisfaction": "0.76",
+}
 
 
 # ---------------------------------------------------------------- assistant-class
@@ -84,16 +102,23 @@ def front_desk_values(appearance: int, lapses: int, service: int, satisfaction: 
     """A 物业前台 card: appearance violations (5 points, -1 each, more than 3 take all 5),
     attendance/meeting lapses, the supervisor's service rating and owner satisfaction (%)."""
     return {
-        "appearance_violations": str(appearance), "discipline_lapses": str(lapses),
-        "service": str(service), "satisfaction": rate(satisfaction),
+        "appearance_violations": str(appearance),
+        "discipline_lapses": str(lapses),
+        "service": str(service),
+        "satisfaction": rate(satisfaction),
     }
 
 
-def supervisor_values(complaints: int, lapses: int, team_average: int, suggestions: int, appearance: int = 0) -> dict[str, str]:
+def supervisor_values(
+    complaints: int, lapses: int, team_average: int, suggestions: int, appearance: int = 0
+) -> dict[str, str]:
     """A 客服主管 card (seed 001): complaints, complaints handled late, the team's average score."""
     return {
-        "appearance_violations": str(appearance), "complaints": str(complaints), "complaint_lapses": str(lapses),
-        "team_average": str(team_average), "suggestions": str(suggestions),
+        "appearance_violations": str(appearance),
+        "complaints": str(complaints),
+        "complaint_lapses": str(lapses),
+        "team_average": str(team_average),
+        "suggestions": str(suggestions),
     }
 
 
@@ -135,7 +160,9 @@ ADJUST_REASONS = (
 NOTES = ("", "", "", "客户回访时发现", "主管巡查记录", "质检抽查", "客户来电反映")
 
 
-def filler_month(kind: str, trait: float, target: int, rng: random.Random, lead: bool, catalogue: Catalogue) -> MonthPlan | None:
+def filler_month(
+    kind: str, trait: float, target: int, rng: random.Random, lead: bool, catalogue: Catalogue
+) -> MonthPlan | None:
     """A plausible month for a generated employee; ``trait`` is their ability (0..1)."""
     if rng.random() < MISSING_SHARE:
         return None
@@ -184,7 +211,9 @@ def _shop_month(trait: float, rng: random.Random) -> dict[str, str]:
     form = 0.3 + 0.6 * trait + rng.gauss(0, 0.12)  # a weak agent still scores in the 50s
     return {
         "conversion": rate(round(_clamp(32 + 34 * form + rng.gauss(0, 3), 15, 85))),
-        "unit_price_ratio": str(Decimal(round(_clamp(1.0 + 0.42 * form + rng.gauss(0, 0.04), 0.7, 1.8), 2)).quantize(Decimal("0.01"))),
+        "unit_price_ratio": str(
+            Decimal(round(_clamp(1.0 + 0.42 * form + rng.gauss(0, 0.04), 0.7, 1.8), 2)).quantize(Decimal("0.01"))
+        ),
         "first_response_s": str(round(_clamp(26 - 22 * form + rng.gauss(0, 3), 2, 60))),
         "avg_response_s": str(round(_clamp(60 - 32 * form + rng.gauss(0, 4), 15, 90))),
         "satisfaction": rate(round(_clamp(66 + 30 * form + rng.gauss(0, 3), 40, 99))),

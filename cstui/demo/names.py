@@ -8,8 +8,22 @@ import random
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石贾韦夏邱方侯邹熊孟秦白江薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉玲婷雪琳丹俊浩宇欣怡晨阳佳慧颖倩博文斌宁凯瑶嘉思梓睿子涵雨萱诗"
 ENGLISH_FIRST = (
-    "Emily", "Jason", "Kevin", "Grace", "Lucy", "Tony", "Vivian", "Eric",
-    "Cindy", "Frank", "Helen", "Leo", "Nina", "Oscar", "Sophie", "Tom",
+    "Emily",
+    "Jason",
+    "Kevin",
+    "Grace",
+    "Lucy",
+    "Tony",
+    "Vivian",
+    "Eric",
+    "Cindy",
+    "Frank",
+    "Helen",
+    "Leo",
+    "Nina",
+    "Oscar",
+    "Sophie",
+    "Tom",
 )
 PINYIN = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Lin", "Xu")
 ENGLISH_SHARE = 0.08

@@ -53,7 +53,9 @@ def roster(employees: int, window: Window, rng: random.Random) -> Iterator[Perso
 
 
 def _cast_person(member: CastMember, id: str, window: Window) -> Person:
-    employee = Employee(id, member.name, member.team, member.role, member.hired(window), scheme=member.scheme, level=member.level)
+    employee = Employee(
+        id, member.name, member.team, member.role, member.hired(window), scheme=member.scheme, level=member.level
+    )
     return Person(employee, script=member.card, scenario=member.scenario, moves=member.moves)
 
 

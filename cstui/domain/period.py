@@ -35,8 +35,21 @@ class Period:
     read-only attributes.
     """
 
-    __slots__ = ("year", "kind", "index", "ordinal", "is_month", "is_quarter",
-                 "_key", "_hash", "_quarter", "_months", "_text", "_next", "_prev")
+    __slots__ = (
+        "year",
+        "kind",
+        "index",
+        "ordinal",
+        "is_month",
+        "is_quarter",
+        "_key",
+        "_hash",
+        "_quarter",
+        "_months",
+        "_text",
+        "_next",
+        "_prev",
+    )
     __match_args__ = ("year", "kind", "index")
 
     # ordinal: months since year 0 (of the first month, for a quarter): consecutive months differ by 1.

@@ -79,7 +79,9 @@ def _bounded(value: Decimal, what: str, limit: Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueProblem(f"expected {what}, got {value}")
     if value.copy_abs() > limit:  # copy_abs and compare are exact: no context, no overflow, any magnitude
-        raise ValueProblem(f"expected {what} of at most {format_number(limit)}, got a number too large ({_shown(str(value))})")
+        raise ValueProblem(
+            f"expected {what} of at most {format_number(limit)}, got a number too large ({_shown(str(value))})"
+        )
     _, digits, exponent = value.as_tuple()
     if len(digits) <= MAX_DIGITS and exponent >= -MAX_DIGITS:  # the usual value: nothing to count
         return value.copy_abs() if value.is_zero() else value
@@ -114,7 +116,9 @@ def parse_rate(text: object) -> Decimal:
     if isinstance(text, str) and text.strip().endswith("%"):
         value = parse_decimal(text.strip()[:-1], RATE).scaleb(-2)  # exact: the fraction of 100
         if value.normalize().as_tuple().exponent < -MAX_DIGITS:  # stored as a fraction: 2 decimals more
-            raise ValueProblem(f"expected {RATE} with at most {MAX_DIGITS - 2} decimals in a percent, got {_shown(text.strip())}")
+            raise ValueProblem(
+                f"expected {RATE} with at most {MAX_DIGITS - 2} decimals in a percent, got {_shown(text.strip())}"
+            )
     else:
         value = parse_decimal(text, RATE)
     if not ZERO <= value <= 1:

@@ -110,10 +110,12 @@ def load_band_table(data: object, key_path: str, problems: Problems, value_key: 
     before = len(problems.lines)
     better = data.get("better")
     if better not in DIRECTIONS:
-        problems.add(f"{key_path}.better", f"expected \"higher\" or \"lower\", got {better!r}")
+        problems.add(f"{key_path}.better", f'expected "higher" or "lower", got {better!r}')
     raw = data.get("bands")
     if not isinstance(raw, list) or not raw:
-        problems.add(f"{key_path}.bands", f"expected a non-empty array of {{from, to, {value_key}}} tables, best band first")
+        problems.add(
+            f"{key_path}.bands", f"expected a non-empty array of {{from, to, {value_key}}} tables, best band first"
+        )
         return None
     bands = [_load_band(item, f"{key_path}.bands[{i}]", problems, value_key) for i, item in enumerate(raw)]
     if len(problems.lines) > before or better not in DIRECTIONS:
@@ -157,7 +159,9 @@ def _check_coverage(table: BandTable, key_path: str, problems: Problems) -> None
     worst_open = worst.low is None or worst.low == 0 if higher else worst.high is None
     if not worst_open:
         side = "'from' (or from = 0)" if higher else "'to'"
-        problems.add(f"{key_path}[{len(bands) - 1}]", f"the worst band must have no {side}: values beyond it would get no band")
+        problems.add(
+            f"{key_path}[{len(bands) - 1}]", f"the worst band must have no {side}: values beyond it would get no band"
+        )
     for i in range(len(bands) - 1):
         better_band, worse_band = bands[i], bands[i + 1]
         # higher-is-better: a band's 'from' is the next (worse) band's 'to'; lower: its 'to' is the next one's 'from'
@@ -169,6 +173,12 @@ def _check_coverage(table: BandTable, key_path: str, problems: Problems) -> None
         elif edge == meets:
             continue
         elif (meets < edge) == higher:
-            problems.add(where, f"gap between {format_number(min(edge, meets))} and {format_number(max(edge, meets))}: values there get no band")
+            problems.add(
+                where,
+                f"gap between {format_number(min(edge, meets))} and {format_number(max(edge, meets))}: values there get no band",
+            )
         else:
-            problems.add(where, f"overlaps band {i}: {format_number(min(edge, meets))}-{format_number(max(edge, meets))} is in both (list bands best first)")
+            problems.add(
+                where,
+                f"overlaps band {i}: {format_number(min(edge, meets))}-{format_number(max(edge, meets))} is in both (list bands best first)",
+            )

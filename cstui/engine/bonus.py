@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def load_bonus(data: object, key_path: str, problems: Problems) -> BandTable | None:
     table = load_band_table(data, key_path, problems, value_key="amount")
     if table is not None and table.better != "higher":
-        problems.add(f"{key_path}.better", "bonus bands grade the score: expected \"higher\"")
+        problems.add(f"{key_path}.better", 'bonus bands grade the score: expected "higher"')
         return None
     return table
 
@@ -47,4 +47,7 @@ def bonus_for(table: BandTable, score: Decimal) -> tuple[Decimal, str]:
     band = table.band_of(score)
     amount = band.value
     sign = "+" if amount > 0 else ""
-    return amount, f"bonus: score {side_text(score, *bounds(table))} {table.describe(band)} → {sign}{format_number(amount)} yuan"
+    return (
+        amount,
+        f"bonus: score {side_text(score, *bounds(table))} {table.describe(band)} → {sign}{format_number(amount)} yuan",
+    )

@@ -54,7 +54,9 @@ class CardRefused(ValueProblem):
 
     def __init__(self, refused: Mapping[tuple[str, str], list[CardProblem]]):
         self.refused = {key: list(problems) for key, problems in refused.items()}
-        super().__init__("\n".join(f"scorecard {e}/{m}: {p}" for (e, m), problems in self.refused.items() for p in problems))
+        super().__init__(
+            "\n".join(f"scorecard {e}/{m}: {p}" for (e, m), problems in self.refused.items() for p in problems)
+        )
 
     @property
     def problems(self) -> list[CardProblem]:
@@ -192,7 +194,9 @@ def remembered_verdicts() -> Iterator[None]:
 def _verdict_key(scheme: Any, card: Scorecard) -> tuple | None:
     """What a verdict may depend on, hashable; None when a part is not (then it is not kept)."""
     values = card.values
-    if card.incidents or not _TEXTS_ONLY.issuperset(map(type, values.values())):  # 1 == 1.0 == True: only texts compare safely
+    if card.incidents or not _TEXTS_ONLY.issuperset(
+        map(type, values.values())
+    ):  # 1 == 1.0 == True: only texts compare safely
         return None
     model = scheme.model
     # the model's method as a call would find it now: the class's (a guard calls that one, and
@@ -219,18 +223,28 @@ def _scheme_key(scheme: Any) -> tuple:
     if entry is None or entry[0] is not scheme:
         if len(_SCHEME_KEYS) > 64:  # schemes are few; a long session must not grow it
             _SCHEME_KEYS.clear()
-        fields = (scheme.name, scheme.version, scheme.source, getattr(scheme, "plugin", ""), getattr(scheme, "chain", ()), scheme.params)
+        fields = (
+            scheme.name,
+            scheme.version,
+            scheme.source,
+            getattr(scheme, "plugin", ""),
+            getattr(scheme, "chain", ()),
+            scheme.params,
+        )
         entry = _SCHEME_KEYS[id(scheme)] = (scheme, (id(scheme.model), repr(fields)))
     return entry[1]
 
 
-def three_way(base: Mapping[str, object], mine: Mapping[str, object], theirs: Mapping[str, object]) -> tuple[dict, list[str]]:
+def three_way(
+    base: Mapping[str, object], mine: Mapping[str, object], theirs: Mapping[str, object]
+) -> tuple[dict, list[str]]:
     """Merge two edits of one card made from ``base``: (merged values, fields both changed differently).
 
     A field only one side changed takes that side's value; one both changed to the same value
     is no clash. Blank and missing are the same (a field left empty). For a clashing field
     the merge keeps ``mine`` (the person saving decides, having been asked).
     """
+
     def norm(values: Mapping[str, object]) -> dict[str, str]:
         return {k: str(v) for k, v in values.items() if not is_blank(v)}
 
@@ -249,7 +263,9 @@ def three_way(base: Mapping[str, object], mine: Mapping[str, object], theirs: Ma
 # -- grading with invalid cards ---------------------------------------------------------------
 
 
-def screen_history(scheme: Any, history: TeamHistory, period: Period) -> tuple[TeamHistory, dict[str, dict[Period, list[CardProblem]]]]:
+def screen_history(
+    scheme: Any, history: TeamHistory, period: Period
+) -> tuple[TeamHistory, dict[str, dict[Period, list[CardProblem]]]]:
     """The history without the cards the scheme refuses, and those cards' problems by employee.
 
     A model that grades invalid cards itself (``grades_invalid_cards``) gets the history as it
@@ -276,7 +292,9 @@ def screen_history(scheme: Any, history: TeamHistory, period: Period) -> tuple[T
     return replace(history, cards=kept_cards), refused
 
 
-def mark_invalid(results: list[Result], refused: dict[str, dict[Period, list[CardProblem]]], period: Period, explain: bool) -> None:
+def mark_invalid(
+    results: list[Result], refused: dict[str, dict[Period, list[CardProblem]]], period: Period, explain: bool
+) -> None:
     """Results whose period holds a refused card: decision ``invalid``, each problem a flag,
     no score, grade, pay or rank; the others' ranks close up as if they were not there."""
     months, removed = period.months(), []
@@ -292,7 +310,9 @@ def mark_invalid(results: list[Result], refused: dict[str, dict[Period, list[Car
             f for f in result.flags if not (f.startswith(("missing", FLAG)) and any(m in f for m in bad_months))
         ]
         if explain:
-            result.trace = [f"scorecard {m} refused by the scheme ({p}): graded as a missing month" for m, p in bad] + result.trace
+            result.trace = [
+                f"scorecard {m} refused by the scheme ({p}): graded as a missing month" for m, p in bad
+            ] + result.trace
     _close_ranks(results, removed)
 
 

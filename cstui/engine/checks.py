@@ -16,7 +16,9 @@ CENT = Decimal("0.01")
 def table(params: dict, key: str, problems: Problems) -> dict:
     value = params.get(key)
     if not isinstance(value, dict):
-        problems.add(key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}")
+        problems.add(
+            key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}"
+        )
         return {}
     return value
 
@@ -68,16 +70,29 @@ def band_table(value_key: str = "points") -> Table:
     return Table({"better": TEXT, "bands": ArrayOf(band)})
 
 
-INCIDENT = Table({
-    "category": TEXT, "severity": TEXT, "label": TEXT, "label_zh": TEXT,
-    "points": OneOf((NUMBER, ArrayOf(NUMBER))), "repeatable": FLAG, "dismissal": FLAG,
-})
-LEDGER = Table({
-    "base": NUMBER, "cap": NUMBER, "categories": ArrayOf(TEXT),
-    "adjustment": Table({"metric": TEXT, "reason_metric": TEXT, "min": NUMBER, "max": NUMBER}),
-    "failing_duties": Table({"code": TEXT, "moderate_at_least": WHOLE, "minor_at_least": WHOLE}),
-    "incidents": MapOf(INCIDENT, "incident code"),
-})
-GRADE_BANDS = ArrayOf(Table({"grade": TEXT, "from": NUMBER, "above": NUMBER, "to": NUMBER, "below": NUMBER, "label": TEXT}))
+INCIDENT = Table(
+    {
+        "category": TEXT,
+        "severity": TEXT,
+        "label": TEXT,
+        "label_zh": TEXT,
+        "points": OneOf((NUMBER, ArrayOf(NUMBER))),
+        "repeatable": FLAG,
+        "dismissal": FLAG,
+    }
+)
+LEDGER = Table(
+    {
+        "base": NUMBER,
+        "cap": NUMBER,
+        "categories": ArrayOf(TEXT),
+        "adjustment": Table({"metric": TEXT, "reason_metric": TEXT, "min": NUMBER, "max": NUMBER}),
+        "failing_duties": Table({"code": TEXT, "moderate_at_least": WHOLE, "minor_at_least": WHOLE}),
+        "incidents": MapOf(INCIDENT, "incident code"),
+    }
+)
+GRADE_BANDS = ArrayOf(
+    Table({"grade": TEXT, "from": NUMBER, "above": NUMBER, "to": NUMBER, "below": NUMBER, "label": TEXT})
+)
 PAY_FLOAT = Table({"neutral": NUMBER, "per_point": NUMBER, "min": NUMBER, "max": NUMBER, "unpaid_first_months": WHOLE})
 DISMISSAL_REVIEW = Table({"score_below": NUMBER, "last_in_team_months": WHOLE, "last_in_team_below": NUMBER})

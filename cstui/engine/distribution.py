@@ -86,8 +86,10 @@ class Breach:
         return Fraction(self.count, self.graded)
 
     def text(self) -> str:
-        line = (f"team {self.team}: {self.count} of {self.graded} graded {self.quota.key} "
-                f"({percent(self.share)}), quota {self.quota.text()} [{self.scheme}]")
+        line = (
+            f"team {self.team}: {self.count} of {self.graded} graded {self.quota.key} "
+            f"({percent(self.share)}), quota {self.quota.text()} [{self.scheme}]"
+        )
         return line + " (kept by a tie at the boundary rank)" if self.tied else line
 
 
@@ -108,10 +110,10 @@ def span_of(key: str, grades: tuple[str, ...]) -> tuple[str, ...] | None:
     if key in grades:
         return (key,)
     for i, char in enumerate(key):
-        if char == "-" and key[:i] in grades and key[i + 1:] in grades:
-            top, bottom = grades.index(key[:i]), grades.index(key[i + 1:])
+        if char == "-" and key[:i] in grades and key[i + 1 :] in grades:
+            top, bottom = grades.index(key[:i]), grades.index(key[i + 1 :])
             if top <= bottom:
-                return grades[top:bottom + 1]
+                return grades[top : bottom + 1]
     return None
 
 
@@ -123,7 +125,8 @@ def compile_distribution(params: dict) -> Distribution | None:
     grades = scheme_grades(params)
     quotas = tuple(
         Quota(bound, key, span_of(key, grades) or (), Fraction(str(value)))
-        for bound in ("max", "min") for key, value in raw.get(bound, {}).items()
+        for bound in ("max", "min")
+        for key, value in raw.get(bound, {}).items()
     )
     return Distribution(quotas, bool(raw.get("enforce", False)), grades) if quotas else None
 
@@ -176,7 +179,15 @@ def _enforce_min(dist: Distribution, quota: Quota, graded: list[Result], order: 
     for r in above:
         from_bottom = 1 + len(places) - bisect_right(places, order[id(r)])  # ties sharing
         if from_bottom <= needed:
-            _move(r, quota.grades[0], quota, f"among the {needed} lowest-ranked above {quota.grades[0]}", len(graded), quota.allowed(len(graded)), explain)
+            _move(
+                r,
+                quota.grades[0],
+                quota,
+                f"among the {needed} lowest-ranked above {quota.grades[0]}",
+                len(graded),
+                quota.allowed(len(graded)),
+                explain,
+            )
 
 
 def _move(result: Result, target: str, quota: Quota, why: str, graded: int, allowed: int, explain: bool) -> None:
@@ -211,7 +222,10 @@ def check_distribution(params: dict, problems: Problems) -> None:
         return
     grades = scheme_grades(params)
     if not grades:
-        problems.add(KEY, "this scheme gives no grades (it has no [[grade_bands]]): a grade quota cannot apply; remove [distribution]")
+        problems.add(
+            KEY,
+            "this scheme gives no grades (it has no [[grade_bands]]): a grade quota cannot apply; remove [distribution]",
+        )
         return
     quotas = _checked_quotas(raw, grades, problems)
     _check_contradictions(quotas, problems)
@@ -228,7 +242,10 @@ def _checked_quotas(raw: dict, grades: tuple[str, ...], problems: Problems) -> l
         for key, value in table.items():
             quota = Quota(bound, key, span_of(key, grades) or (), Fraction(0))
             if not quota.grades:
-                problems.add(quota.path, f"unknown grade or span {key!r}; the grades are {', '.join(grades)} (a span: {grades[0]}-{grades[-1]})")
+                problems.add(
+                    quota.path,
+                    f"unknown grade or span {key!r}; the grades are {', '.join(grades)} (a span: {grades[0]}-{grades[-1]})",
+                )
             elif not _is_share(value):
                 problems.add(quota.path, f"expected a share from 0 to 1 (20% is 0.20), got {value!r}")
             else:
@@ -246,11 +263,16 @@ def _check_contradictions(quotas: list[Quota], problems: Problems) -> None:
     for low in mins:
         for high in maxes:
             if set(low.grades) <= set(high.grades) and low.share > high.share:
-                problems.add(low.path, f"{low.text()} contradicts {high.text()} ({high.path}): the max must be at least the min")
+                problems.add(
+                    low.path, f"{low.text()} contradicts {high.text()} ({high.path}): the max must be at least the min"
+                )
     for i, one in enumerate(mins):
-        for other in mins[i + 1:]:
+        for other in mins[i + 1 :]:
             if not set(one.grades) & set(other.grades) and one.share + other.share > 1:
-                problems.add(other.path, f"{one.text()} and {other.text()} cannot both hold: they count different grades and add up to over 100%")
+                problems.add(
+                    other.path,
+                    f"{one.text()} and {other.text()} cannot both hold: they count different grades and add up to over 100%",
+                )
 
 
 def _check_enforceable(quotas: list[Quota], grades: tuple[str, ...], problems: Problems) -> None:
@@ -258,6 +280,12 @@ def _check_enforceable(quotas: list[Quota], grades: tuple[str, ...], problems: P
     after_top, before_bottom = grades[min(1, len(grades) - 1)], grades[max(-2, -len(grades))]
     for quota in quotas:
         if quota.bound == "max" and (quota.grades[0] != top or quota.grades[-1] == bottom):
-            problems.add(quota.path, f"enforce = true moves grades down only: a max must cover the top grade and not the lowest (e.g. {top} or {top}-{after_top}), got {quota.key!r}")
+            problems.add(
+                quota.path,
+                f"enforce = true moves grades down only: a max must cover the top grade and not the lowest (e.g. {top} or {top}-{after_top}), got {quota.key!r}",
+            )
         if quota.bound == "min" and quota.grades[-1] != bottom:
-            problems.add(quota.path, f"enforce = true moves grades down only: a min must cover the lowest grade (e.g. {bottom} or {before_bottom}-{bottom}), got {quota.key!r}")
+            problems.add(
+                quota.path,
+                f"enforce = true moves grades down only: a min must cover the lowest grade (e.g. {bottom} or {before_bottom}-{bottom}), got {quota.key!r}",
+            )

@@ -78,8 +78,16 @@ def compile_grading(params: dict) -> Grading:
     pay, rule = params["pay_float"], params["dismissal_review"]
     grading = Grading(
         bands=tuple(_band(b) for b in params["grade_bands"]),
-        pay=PayFloat(_dec(pay["neutral"]), _dec(pay["per_point"]), _dec(pay["min"]), _dec(pay["max"]), int(pay["unpaid_first_months"])),
-        dismissal=DismissalRule(_dec(rule["score_below"]), int(rule["last_in_team_months"]), _dec(rule["last_in_team_below"])),
+        pay=PayFloat(
+            _dec(pay["neutral"]),
+            _dec(pay["per_point"]),
+            _dec(pay["min"]),
+            _dec(pay["max"]),
+            int(pay["unpaid_first_months"]),
+        ),
+        dismissal=DismissalRule(
+            _dec(rule["score_below"]), int(rule["last_in_team_months"]), _dec(rule["last_in_team_below"])
+        ),
     )
     if len(_compiled) > 64:
         _compiled.clear()
@@ -109,7 +117,9 @@ def grade_of(bands: Sequence[GradeBand], score: Decimal | None) -> str | None:
     return None
 
 
-def pay_float(pay: PayFloat, score: Decimal, month_of_employment: int, hired: date | None = None) -> tuple[Decimal | None, str]:
+def pay_float(
+    pay: PayFloat, score: Decimal, month_of_employment: int, hired: date | None = None
+) -> tuple[Decimal | None, str]:
     """The month's pay delta and its trace line.
 
     None (no pay float at all, never 0) in the unpaid first months, where the month of
@@ -118,10 +128,15 @@ def pay_float(pay: PayFloat, score: Decimal, month_of_employment: int, hired: da
     """
     if month_of_employment <= pay.unpaid_months:
         since = f" (hired {hired.isoformat()})" if hired is not None else ""
-        return None, f"no pay float: month {month_of_employment} of employment{since}; scored, not paid (first {pay.unpaid_months} months)"
+        return (
+            None,
+            f"no pay float: month {month_of_employment} of employment{since}; scored, not paid (first {pay.unpaid_months} months)",
+        )
     raw = ((score - pay.neutral) * pay.per_point).quantize(FEN, rounding=ROUND_HALF_UP)
     delta = min(max(raw, pay.low), pay.high)
-    line = f"pay ({format_number(score)} - {format_number(pay.neutral)}) × {format_number(pay.per_point)} = {_signed(raw)}"
+    line = (
+        f"pay ({format_number(score)} - {format_number(pay.neutral)}) × {format_number(pay.per_point)} = {_signed(raw)}"
+    )
     if delta != raw:
         line += f", held to {_signed(delta)}"
     return delta, line
@@ -132,7 +147,9 @@ def _signed(value: Decimal) -> str:
     return text if value <= 0 else f"+{text}"
 
 
-def dismissal_reasons(rule: DismissalRule, score: Decimal, last_run: Sequence[tuple[bool, Decimal | None]], codes: Sequence[str]) -> list[str]:
+def dismissal_reasons(
+    rule: DismissalRule, score: Decimal, last_run: Sequence[tuple[bool, Decimal | None]], codes: Sequence[str]
+) -> list[str]:
     """Why a month needs a dismissal review (a person decides; these are flags).
 
     ``last_run`` is the employee's most recent months, oldest first, ending with this
@@ -143,7 +160,11 @@ def dismissal_reasons(rule: DismissalRule, score: Decimal, last_run: Sequence[tu
     if score < rule.score_below:
         reasons.append(f"score {side_text(score, rule.score_below)} < {format_number(rule.score_below)}")
     window = list(last_run)[-rule.last_months :] if rule.last_months else []
-    if len(window) == rule.last_months and rule.last_months and all(last and s is not None and s < rule.last_below for last, s in window):
+    if (
+        len(window) == rule.last_months
+        and rule.last_months
+        and all(last and s is not None and s < rule.last_below for last, s in window)
+    ):
         reasons.append(f"last in the team {rule.last_months} months running, below {format_number(rule.last_below)}")
     reasons.extend(codes)
     return reasons
@@ -174,9 +195,14 @@ def check_grade_bands(raw: Any, problems: Problems, key: str = "grade_bands") ->
         return
     bands = [_band(b) for b in raw]
     if bands[0].high is not None:
-        problems.add(f"{key}[0]", f"the highest band must have no upper bound; scores above {bands[0].high} get no grade")
+        problems.add(
+            f"{key}[0]", f"the highest band must have no upper bound; scores above {bands[0].high} get no grade"
+        )
     if bands[-1].low is not None:
-        problems.add(f"{key}[{len(bands) - 1}]", f"the lowest band must have no lower bound; scores below {bands[-1].low} get no grade")
+        problems.add(
+            f"{key}[{len(bands) - 1}]",
+            f"the lowest band must have no lower bound; scores below {bands[-1].low} get no grade",
+        )
     for i in range(1, len(bands)):
         _check_seam(bands[i - 1], bands[i], f"{key}[{i}]", problems)
 
@@ -198,7 +224,11 @@ def _check_band(band: Any, path: str, problems: Problems) -> bool:
             ok = False
     if ok:
         b = _band(band)
-        if b.low is not None and b.high is not None and (b.low > b.high or (b.low == b.high and not (b.low_inclusive and b.high_inclusive))):
+        if (
+            b.low is not None
+            and b.high is not None
+            and (b.low > b.high or (b.low == b.high and not (b.low_inclusive and b.high_inclusive)))
+        ):
             problems.add(path, f"empty band: lower bound {b.low} is not below upper bound {b.high}")
             ok = False
     return ok
@@ -206,11 +236,16 @@ def _check_band(band: Any, path: str, problems: Problems) -> bool:
 
 def _check_seam(upper: GradeBand, lower: GradeBand, path: str, problems: Problems) -> None:
     if lower.high is None or upper.low is None:
-        problems.add(path, f"band {lower.grade} overlaps band {upper.grade}: only the highest band may be open above, the lowest open below")
+        problems.add(
+            path,
+            f"band {lower.grade} overlaps band {upper.grade}: only the highest band may be open above, the lowest open below",
+        )
     elif lower.high > upper.low or (lower.high == upper.low and lower.high_inclusive and upper.low_inclusive):
         problems.add(path, f"band {lower.grade} overlaps band {upper.grade} at {upper.low}")
     elif lower.high < upper.low or (not lower.high_inclusive and not upper.low_inclusive):
-        problems.add(path, f"gap between band {lower.grade} (up to {lower.high}) and band {upper.grade} (from {upper.low})")
+        problems.add(
+            path, f"gap between band {lower.grade} (up to {lower.high}) and band {upper.grade} (from {upper.low})"
+        )
 
 
 def check_pay_float(raw: Any, problems: Problems, key: str = "pay_float") -> None:
@@ -219,7 +254,10 @@ def check_pay_float(raw: Any, problems: Problems, key: str = "pay_float") -> Non
         return
     for name in ("neutral", "per_point", "min", "max"):
         if not _number(raw.get(name)):
-            problems.add(f"{key}.{name}", "missing; expected a number" if name not in raw else f"expected a number, got {raw[name]!r}")
+            problems.add(
+                f"{key}.{name}",
+                "missing; expected a number" if name not in raw else f"expected a number, got {raw[name]!r}",
+            )
     if _number(raw.get("min")) and _number(raw.get("max")) and raw["min"] > raw["max"]:
         problems.add(key, f"min {raw['min']} is above max {raw['max']}")
     months = raw.get("unpaid_first_months")

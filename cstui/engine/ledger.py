@@ -177,7 +177,9 @@ def catalogue(scheme: Scheme) -> list[CatalogueEntry]:
 # ------------------------------------------------------------------ scoring
 
 
-def score_ledger(ledger: Ledger, employee: str, month: object, values: dict, incidents: Iterable[Incident]) -> LedgerTotal:
+def score_ledger(
+    ledger: Ledger, employee: str, month: object, values: dict, incidents: Iterable[Incident]
+) -> LedgerTotal:
     """Score one month. Raises :class:`LedgerProblem` listing every bad field of the card."""
     problems: list[tuple[str, str]] = []
     total = LedgerTotal(score=ledger.base, lines=[lambda: f"base {format_number(ledger.base)}"])
@@ -236,10 +238,14 @@ def incident_problems(ledger: Ledger, incident: Incident) -> list[CardProblem]:
     except ValueProblem as exc:
         return problems + [CardProblem("points", str(exc))]
     if entry.dismissal:
-        problems.append(CardProblem("points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty"))
+        problems.append(
+            CardProblem("points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty")
+        )
     elif not entry.points_min <= points <= entry.points_max:
         hint = " (deductions are negative)" if entry.points_max < 0 < points else ""
-        problems.append(CardProblem("points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}"))
+        problems.append(
+            CardProblem("points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}")
+        )
     return problems
 
 
@@ -249,7 +255,9 @@ def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> Catal
         problems.append((f"incident {incident.code}", "unknown incident code; see the scheme's catalogue"))
         return None
     if not isinstance(incident.count, int) or incident.count < 1:
-        problems.append((f"incident {incident.code}", f"count must be a whole number 1 or more, got {incident.count!r}"))
+        problems.append(
+            (f"incident {incident.code}", f"count must be a whole number 1 or more, got {incident.count!r}")
+        )
         return None
     if incident.points is not None and not entry.dismissal:
         try:  # stored points are read as written: a hand edit may hold NaN or 1E+28
@@ -259,7 +267,12 @@ def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> Catal
             return None
         if not entry.points_min <= incident.points <= entry.points_max:
             hint = " (deductions are negative)" if entry.points_max < 0 < incident.points else ""
-            problems.append((f"incident {incident.code}", f"points {format_number(incident.points)} outside {entry.range_text()}{hint}"))
+            problems.append(
+                (
+                    f"incident {incident.code}",
+                    f"points {format_number(incident.points)} outside {entry.range_text()}{hint}",
+                )
+            )
             return None
     return entry
 
@@ -312,7 +325,12 @@ def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) ->
         problems.append((ledger.adjustment_metric, f"expected a number {span}, got {str(raw).strip()!r}"))
         return
     if not ledger.adjustment_min <= amount <= ledger.adjustment_max:
-        problems.append((ledger.adjustment_metric, f"expected {format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}, got {format_number(amount)}"))
+        problems.append(
+            (
+                ledger.adjustment_metric,
+                f"expected {format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}, got {format_number(amount)}",
+            )
+        )
         return
     if amount == 0:
         return
@@ -363,7 +381,12 @@ def _need_number(table: dict, name: str, path: str, problems: Problems) -> bool:
 def _need_int(table: dict, name: str, path: str, problems: Problems) -> bool:
     value = table.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        problems.add(path, f"expected a whole number 0 or more, got {value!r}" if value is not None else "missing; expected a whole number")
+        problems.add(
+            path,
+            f"expected a whole number 0 or more, got {value!r}"
+            if value is not None
+            else "missing; expected a whole number",
+        )
         return False
     return True
 
@@ -385,7 +408,10 @@ def _check_incident(spec: Any, path: str, categories: set[str], problems: Proble
         problems.add(path, "expected a table with category, label, points, repeatable")
         return
     if spec.get("category") not in categories:
-        problems.add(f"{path}.category", f"unknown category {spec.get('category')!r}; expected one of {', '.join(sorted(categories))}")
+        problems.add(
+            f"{path}.category",
+            f"unknown category {spec.get('category')!r}; expected one of {', '.join(sorted(categories))}",
+        )
     for name in ("label", "label_zh"):
         if name in spec and not isinstance(spec[name], str):
             problems.add(f"{path}.{name}", "expected a string")
@@ -413,7 +439,12 @@ def _check_points(points: Any, path: str, problems: Problems) -> None:
         elif points[0] < 0 < points[1]:
             problems.add(path, "a range must be all bonus or all deduction")
     elif not number(points):
-        problems.add(path, "missing; expected points (deductions negative) or a range [min, max]" if points is None else f"expected a number or [min, max], got {points!r}")
+        problems.add(
+            path,
+            "missing; expected points (deductions negative) or a range [min, max]"
+            if points is None
+            else f"expected a number or [min, max], got {points!r}",
+        )
 
 
 def _check_failing(raw: Any, path: str, incidents: dict, problems: Problems) -> None:

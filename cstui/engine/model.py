@@ -147,6 +147,8 @@ class DocumentModel:
         """
         return None
 
-    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True) -> tuple[list[Result], dict | None]:
+    def grade_and_checkpoint(
+        self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True
+    ) -> tuple[list[Result], dict | None]:
         """:meth:`grade` and :meth:`checkpoint` at ``period.last_month`` (models override to do both in one replay)."""
         return self.grade(scheme, history, period, explain), self.checkpoint(scheme, history, period.last_month)

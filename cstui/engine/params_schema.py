@@ -203,7 +203,9 @@ class OneOf(Shape):
             tried.append((option, quiet))
         # a table or an array that almost fits one option: that option's own lines say where
         for option, quiet in tried:
-            if (isinstance(option, (Table, MapOf)) and isinstance(value, dict)) or (isinstance(option, ArrayOf) and isinstance(value, list)):
+            if (isinstance(option, (Table, MapOf)) and isinstance(value, dict)) or (
+                isinstance(option, ArrayOf) and isinstance(value, list)
+            ):
                 for key_path, message in quiet.lines:
                     problems.add(key_path, message)
                 return False
@@ -211,7 +213,9 @@ class OneOf(Shape):
         return False
 
 
-def load_tables(raw: object, key_path: str, hints: tuple[str, str], problems: Any, load: Callable[[dict, str], Any]) -> list:
+def load_tables(
+    raw: object, key_path: str, hints: tuple[str, str], problems: Any, load: Callable[[dict, str], Any]
+) -> list:
     """``[[KEY_PATH]]``: each table loaded by ``load(data, path)``, what it returns kept unless
     None. Not an array of tables, or an entry that is not a table, is a problem of its key;
     ``hints`` say what the array's entries hold and what one table holds."""

@@ -86,7 +86,9 @@ def override_why(override: Override) -> str:
     return f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
 
 
-def quarter_average(scores: dict[Period, Decimal], quarter: Period) -> tuple[Decimal | None, list[Period], list[Period]]:
+def quarter_average(
+    scores: dict[Period, Decimal], quarter: Period
+) -> tuple[Decimal | None, list[Period], list[Period]]:
     """Average over the months of ``quarter`` that have a score; also the present and missing months.
 
     A month without a scorecard is left out of the average rather than counted as 0:
@@ -181,7 +183,9 @@ class Skimmed:
     """Months replayed for the level only (a run's ``skim``): what the timeline needs of them."""
 
     last: Period  # the last month skimmed
-    changes: list[tuple[Period, str, str | Later | None]]  # (month, level held in it, why) where it differs from the month before
+    changes: list[
+        tuple[Period, str, str | Later | None]
+    ]  # (month, level held in it, why) where it differs from the month before
     level_after: str  # held from the month after ``last``
 
 
@@ -244,7 +248,17 @@ class ReplayModel(DocumentModel):
 
         return self._cache.get(scheme, build)
 
-    def begin(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[Run, Period]:
+    def begin(
+        self,
+        params: Any,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[Run, Period]:
         """The run replaying the employee's months and its first month.
 
         With ``saved["run"]`` (the state at the end of ``after``) the run resumes from it at
@@ -253,7 +267,15 @@ class ReplayModel(DocumentModel):
         """
         raise NotImplementedError
 
-    def unstarted(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+    def unstarted(
+        self,
+        params: Any,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        month: Period,
+        saved: dict | None,
+    ) -> dict | None:
         """None to keep the run at the end of ``month``; or the entry to keep instead when a
         later resume should start afresh (``{}``) or from the hint the dict holds.
 
@@ -265,7 +287,15 @@ class ReplayModel(DocumentModel):
     def starting_level(self, params: Any, employee: Employee) -> str:
         raise NotImplementedError
 
-    def replay(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], overrides: list[Override], until: Period, explain_from: Period | None = None) -> list[MonthState]:
+    def replay(
+        self,
+        params: Any,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        overrides: list[Override],
+        until: Period,
+        explain_from: Period | None = None,
+    ) -> list[MonthState]:
         """The employee's months in order, from the first month that matters up to ``until``.
 
         Score traces are written only from ``explain_from`` on (None: every month): earlier
@@ -281,17 +311,23 @@ class ReplayModel(DocumentModel):
     def grade(self, scheme: Any, history: TeamHistory, period: Period, explain: bool = True) -> list[Result]:
         return self._grade(scheme, history, period, keep=False, explain=explain)[0]
 
-    def grade_and_checkpoint(self, scheme: Any, history: TeamHistory, period: Period, explain: bool = True) -> tuple[list[Result], dict | None]:
+    def grade_and_checkpoint(
+        self, scheme: Any, history: TeamHistory, period: Period, explain: bool = True
+    ) -> tuple[list[Result], dict | None]:
         return self._grade(scheme, history, period, keep=True, explain=explain)
 
     def checkpoint(self, scheme: Any, history: TeamHistory, month: Period) -> dict | None:
         params = self.compiled(scheme)
         saved = {}
         for employee in history.employees:
-            saved[employee.id] = self._replay(params, employee, history, month, month.next(), keep=True, report_from=month.next()).saved
+            saved[employee.id] = self._replay(
+                params, employee, history, month, month.next(), keep=True, report_from=month.next()
+            ).saved
         return {"employees": saved}
 
-    def _grade(self, scheme: Any, history: TeamHistory, period: Period, keep: bool, explain: bool = True) -> tuple[list[Result], dict | None]:
+    def _grade(
+        self, scheme: Any, history: TeamHistory, period: Period, keep: bool, explain: bool = True
+    ) -> tuple[list[Result], dict | None]:
         params = self.compiled(scheme)
         results, saved = [], {}
         # without ``explain`` no month is explained: the score lines are never formatted
@@ -300,7 +336,9 @@ class ReplayModel(DocumentModel):
             graded = _on_roster(employee, history, period)
             if not graded and not keep:
                 continue
-            replayed = self._replay(params, employee, history, period.last_month, explain_from, keep, report_from=period.months()[0])
+            replayed = self._replay(
+                params, employee, history, period.last_month, explain_from, keep, report_from=period.months()[0]
+            )
             if graded:
                 result = self._result(scheme, params, employee, period, replayed)
                 if not explain:
@@ -317,7 +355,14 @@ class ReplayModel(DocumentModel):
         for employee in history.employees:
             if Period.of_date(employee.hire_date).ordinal > until.last_month.ordinal:
                 continue
-            replayed = self._replay(params, employee, history, until.last_month, until.last_month.next(), report_from=until.last_month.next())
+            replayed = self._replay(
+                params,
+                employee,
+                history,
+                until.last_month,
+                until.last_month.next(),
+                report_from=until.last_month.next(),
+            )
             timelines[employee.id] = self._timeline(params, employee, replayed, self._entry(history, employee))
         return timelines
 
@@ -328,7 +373,16 @@ class ReplayModel(DocumentModel):
         # happen) is replayed afresh from the months the history holds
         return history.checkpoint.state.get("employees", {}).get(employee.id)
 
-    def _replay(self, params: Any, employee: Employee, history: TeamHistory, until: Period, explain_from: Period, keep: bool = False, report_from: Period | None = None) -> Replayed:
+    def _replay(
+        self,
+        params: Any,
+        employee: Employee,
+        history: TeamHistory,
+        until: Period,
+        explain_from: Period,
+        keep: bool = False,
+        report_from: Period | None = None,
+    ) -> Replayed:
         """The employee's months up to ``until``; those before ``report_from`` are skimmed
         (replayed for the level only) when the run can (``skim``): no report reads them."""
         cards = history.cards.get(employee.id, {})
@@ -340,8 +394,8 @@ class ReplayModel(DocumentModel):
         skim = getattr(run, "skim", None) if self.skims else None
         skimmed = None
         if skim is not None and report_from is not None and months and months[0].ordinal < report_from.ordinal:
-            quiet = months[:report_from.ordinal - months[0].ordinal]
-            skimmed, months = skim(quiet, cards, by_month), months[len(quiet):]
+            quiet = months[: report_from.ordinal - months[0].ordinal]
+            skimmed, months = skim(quiet, cards, by_month), months[len(quiet) :]
         states = {m: run.month(m, cards.get(m), by_month.get(m)) for m in months}
         resumed = entry is not None and entry.get("run") is not None
         replayed = Replayed(states, entry["level"] if resumed else None, first=start, skimmed=skimmed)
@@ -350,12 +404,18 @@ class ReplayModel(DocumentModel):
             if hint is None and (states or skimmed or resumed):
                 last = replayed.level_after() or entry["level"]
                 line = self._timeline(params, employee, replayed, entry)
-                replayed.saved = {"level": last, "timeline": [[str(m), lv, why] for m, lv, why in line], "run": run.state()}
+                replayed.saved = {
+                    "level": last,
+                    "timeline": [[str(m), lv, why] for m, lv, why in line],
+                    "run": run.state(),
+                }
             else:
                 replayed.saved = hint or {}
         return replayed
 
-    def _timeline(self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None) -> list[tuple[Period, str, str]]:
+    def _timeline(
+        self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None
+    ) -> list[tuple[Period, str, str]]:
         if replayed.level_before is None or entry is None:
             return timeline(replayed, self.starting_level(params, employee), employee)
         entries = [(Period.parse(m), lv, why) for m, lv, why in entry["timeline"]]
@@ -383,7 +443,18 @@ class ReplayModel(DocumentModel):
         months = [self.month_state(params, employee, replayed, m) for m in period.months()]
         if period.is_month:
             state = months[0]
-            return make_result(scheme, employee, period, state.score, state.level, state.level_after, state.decision, state.pay_delta, state.flags, state.trace)
+            return make_result(
+                scheme,
+                employee,
+                period,
+                state.score,
+                state.level,
+                state.level_after,
+                state.decision,
+                state.pay_delta,
+                state.flags,
+                state.trace,
+            )
         return self.quarter_result(scheme, employee, period, months)
 
     def quarter_result(self, scheme: Any, employee: Employee, period: Period, months: list[MonthState]) -> Result:
@@ -396,12 +467,18 @@ class ReplayModel(DocumentModel):
         decision = changes[-1] if changes else months[-1].decision
         flags = [f for s in months for f in s.flags]
         trace = [f"{s.period}: {line}" for s in months for line in s.trace]
-        return make_result(scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace)
+        return make_result(
+            scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace
+        )
 
 
 def timeline(replayed: Replayed, start_level: str, employee: Employee) -> list[tuple[Period, str, str]]:
     """[(first month, level, why)]: the starting level, then every month the level changes."""
-    first = replayed.first if replayed.first is not None and (replayed.states or replayed.skimmed) else Period.of_date(employee.hire_date)
+    first = (
+        replayed.first
+        if replayed.first is not None and (replayed.states or replayed.skimmed)
+        else Period.of_date(employee.hire_date)
+    )
     entries = [(first, start_level, "starting level" if employee.level else "hired")]
     for month, level, why in replayed.changes():
         if level != entries[-1][1]:
@@ -428,7 +505,18 @@ def _rank_by_team(results: list[Result]) -> None:
             results[i].rank = rank
 
 
-def make_result(scheme: Any, employee: Employee, period: Period, score: Decimal | None, before: str, after: str, decision: str, pay: Decimal | None, flags: list[str | Later], trace: list[str | Later]) -> Result:
+def make_result(
+    scheme: Any,
+    employee: Employee,
+    period: Period,
+    score: Decimal | None,
+    before: str,
+    after: str,
+    decision: str,
+    pay: Decimal | None,
+    flags: list[str | Later],
+    trace: list[str | Later],
+) -> Result:
     return Result(
         employee_id=employee.id,
         name=employee.name,

@@ -98,7 +98,7 @@ def load_items(data: object, key_path: str, metrics: dict, problems: Problems) -
         metric = metrics.get(key) if isinstance(metrics, dict) else None
         kind = metric.get("kind") if isinstance(metric, dict) else None
         if metric is None:
-            problems.add(path, f"no metric {key!r}; add [metrics.{key}] with kind = \"rate\" or \"rating\"")
+            problems.add(path, f'no metric {key!r}; add [metrics.{key}] with kind = "rate" or "rating"')
             continue
         if kind not in ITEM_KINDS:
             problems.add(path, f"metric {key!r} has kind {kind!r}; a weighted item needs a rate or a 0-100 rating")

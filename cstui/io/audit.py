@@ -36,8 +36,12 @@ def audit_records(rows: Iterable[dict], full: bool = False) -> Iterator[dict]:
     for row in rows:
         change = change_summary(row["before"], row["after"])
         record = {
-            "id": row["id"], "at": row["at"], "who": row["who"], "action": row["action"],
-            "table": row["entity"], "key": row["key"] or "",
+            "id": row["id"],
+            "at": row["at"],
+            "who": row["who"],
+            "action": row["action"],
+            "table": row["entity"],
+            "key": row["key"] or "",
             "change": change if full or len(change) <= MAX_CHANGE else change[: MAX_CHANGE - 1] + "…",
         }
         if full:

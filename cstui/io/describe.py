@@ -59,7 +59,9 @@ def _table_of_tables(value: dict, indent: str) -> list[str]:
 
 
 def _flat_tables(rows) -> bool:
-    return all(not isinstance(v, dict) and (not isinstance(v, list) or _scalar_list(v)) for row in rows for v in row.values())
+    return all(
+        not isinstance(v, dict) and (not isinstance(v, list) or _scalar_list(v)) for row in rows for v in row.values()
+    )
 
 
 def _scalar_list(value: Any) -> bool:

@@ -50,7 +50,9 @@ class FileProblems:
             raise InvalidData(self.lines, self.more)
 
 
-def check_header(problems: FileProblems, header: Iterable[str], required: Iterable[str], optional: Iterable[str]) -> None:
+def check_header(
+    problems: FileProblems, header: Iterable[str], required: Iterable[str], optional: Iterable[str]
+) -> None:
     required, optional = list(required), list(optional)
     expected = ", ".join(required + optional)
     seen: set[str] = set()
@@ -77,7 +79,9 @@ def check_extra(problems: FileProblems, number: int, row: dict[str, str]) -> Non
 OnProgress = Callable[[int, int], None]
 
 
-def counted(rows: Iterable[Row], total: int, progress: bool, label: str, on_progress: OnProgress | None = None) -> Iterator[Row]:
+def counted(
+    rows: Iterable[Row], total: int, progress: bool, label: str, on_progress: OnProgress | None = None
+) -> Iterator[Row]:
     """The rows, advancing a progress bar on stderr when asked.
 
     ``on_progress(done, total)`` is called as rows are checked, at most once per percent
@@ -187,7 +191,9 @@ class _SchemeLevels:
         return self._levels[name]
 
 
-def _roster_row(problems: FileProblems, number: int, row: dict, existing: dict, schemes: _SchemeLevels) -> Employee | None:
+def _roster_row(
+    problems: FileProblems, number: int, row: dict, existing: dict, schemes: _SchemeLevels
+) -> Employee | None:
     before = len(problems.lines) + problems.more
     check_extra(problems, number, row)
     values = {c: cell(row, c) for c in ROSTER_REQUIRED + ROSTER_OPTIONAL}
@@ -211,9 +217,15 @@ def _roster_row(problems: FileProblems, number: int, row: dict, existing: dict, 
     if len(problems.lines) + problems.more > before:
         return None
     e = Employee(
-        id=values["employee_id"], name=values["name"], team=values["team"], role=values["role"],
-        hire_date=hired, status=None, login=values["login"] or None,
-        scheme=None if moving else values["scheme"] or None, level=None if moving else values["level"] or None,
+        id=values["employee_id"],
+        name=values["name"],
+        team=values["team"],
+        role=values["role"],
+        hire_date=hired,
+        status=None,
+        login=values["login"] or None,
+        scheme=None if moving else values["scheme"] or None,
+        level=None if moving else values["level"] or None,
     )
     return (e, (e.id, values["scheme"], since, values["level"] or None)) if moving else e
 
@@ -251,12 +263,18 @@ class _LevelCheck:
         keys = self.schemes.levels(e.scheme)
         if keys is not None and e.level not in keys:
             line = number + 1  # the header is line 1
-            raise InvalidData([f"{self.path}:{line}:level: level {e.level!r} is not on scheme {e.scheme} (changed meanwhile); expected one of {', '.join(keys)}"])
+            raise InvalidData(
+                [
+                    f"{self.path}:{line}:level: level {e.level!r} is not on scheme {e.scheme} (changed meanwhile); expected one of {', '.join(keys)}"
+                ]
+            )
 
 
 def _check_scheme_level(problems, number, values, scheme, level, schemes: _SchemeLevels) -> None:
     if values["scheme"] and values["scheme"] not in schemes.names:
-        problems.add(number, "scheme", f"unknown scheme {values['scheme']!r}; installed: {', '.join(sorted(schemes.names))}")
+        problems.add(
+            number, "scheme", f"unknown scheme {values['scheme']!r}; installed: {', '.join(sorted(schemes.names))}"
+        )
         return
     if not level or not scheme:
         if values["level"]:
@@ -274,7 +292,12 @@ def _check_scheme_level(problems, number, values, scheme, level, schemes: _Schem
 
 
 def import_scorecards(
-    store, path: Path, period: Period, scheme, fmt: str | None = None, progress: bool = False,
+    store,
+    path: Path,
+    period: Period,
+    scheme,
+    fmt: str | None = None,
+    progress: bool = False,
     on_progress: OnProgress | None = None,
 ) -> str:
     """Save one month's scorecards of ``scheme`` from a wide file; returns a one-line summary.
@@ -291,7 +314,8 @@ def import_scorecards(
     problems = FileProblems(path)
     reader = None if table.header is None else _CardReader(problems, table.header, specs)
     problems.raise_if_any()
-    on_scheme = store.scheme_members(scheme.name, str(period))  # on it that month; id -> team: no Employee objects for 100,000 rows
+    # on it that month; id -> team: no Employee objects for 100,000 rows
+    on_scheme = store.scheme_members(scheme.name, str(period))
     cards, first_row = [], {}
     for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         if reader is None:  # a plugin importer: the first row's keys are the header
@@ -307,15 +331,15 @@ def import_scorecards(
     # name FILE:ROW:COLUMN; the store merges inside its write transaction and judges again
     # (a card it finds as judged here, under an equal scheme, is not judged twice)
     with remembered_verdicts():
-        check_cards(problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row)
+        check_cards(
+            problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row
+        )
         problems.raise_if_any()
         inserted, updated, unchanged = store.save_scorecards(
             ((employee_id, period, values) for employee_id, values in cards), columns=columns, scheme=scheme
         )
-    return (
-        f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): "
-        f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
-    )
+    counts = f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
+    return f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): {counts}"
 
 
 def check_cards(problems: FileProblems, scheme, period: Period, cards: list, row_of: dict[str, int]) -> None:
@@ -409,7 +433,9 @@ def _card_owner(problems, number, row, on_scheme, first_row, store, scheme_name)
         full = len(problems.lines) >= MAX_PROBLEMS
         problems.add(number, "employee_id", "" if full else _not_on_scheme(store, employee_id, scheme_name))
     elif employee_id in first_row:
-        problems.add(number, "employee_id", f"employee {employee_id!r} appears twice (also row {first_row[employee_id]})")
+        problems.add(
+            number, "employee_id", f"employee {employee_id!r} appears twice (also row {first_row[employee_id]})"
+        )
     else:
         first_row[employee_id] = number
         return employee_id
@@ -487,7 +513,11 @@ def _name_rows(problems: FileProblems, refused, incidents: list[Incident], rows:
     for (employee_id, month), card_problems in refused.refused.items():
         for problem in card_problems:
             code = problem.field.removeprefix("incident ")
-            numbers = [n for inc, n in zip(incidents, rows) if (inc.employee_id, str(inc.period), inc.code) == (employee_id, month, code)]
+            numbers = [
+                n
+                for inc, n in zip(incidents, rows)
+                if (inc.employee_id, str(inc.period), inc.code) == (employee_id, month, code)
+            ]
             if numbers:
                 problems.add(numbers[-1], "code", f"{code}: {problem.reason} in {month}")
 
@@ -554,5 +584,7 @@ def _employee_scheme(problems, number, employee_id, roster, schemes: _Schemes):
         return None
     scheme = schemes.get(employee.scheme)
     if scheme is None:
-        problems.add(number, "employee_id", f"employee {employee_id} is on scheme {employee.scheme}, which does not load")
+        problems.add(
+            number, "employee_id", f"employee {employee_id} is on scheme {employee.scheme}, which does not load"
+        )
     return scheme

@@ -58,7 +58,9 @@ def decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise InvalidData([f"{path}: not UTF-8 or GB18030 text (byte {exc.start}); save the file as CSV UTF-8"]) from None
+        raise InvalidData(
+            [f"{path}: not UTF-8 or GB18030 text (byte {exc.start}); save the file as CSV UTF-8"]
+        ) from None
 
 
 def read_csv(path: Path) -> TableFile:

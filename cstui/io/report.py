@@ -19,8 +19,20 @@ from typing import IO, Any
 from cstui.io.text import render_table
 
 RECORD_COLUMNS = (
-    "employee_id", "name", "team", "period", "scheme", "scheme_version", "score", "grade", "rank",
-    "level_before", "level_after", "decision", "pay_delta", "flags",
+    "employee_id",
+    "name",
+    "team",
+    "period",
+    "scheme",
+    "scheme_version",
+    "score",
+    "grade",
+    "rank",
+    "level_before",
+    "level_after",
+    "decision",
+    "pay_delta",
+    "flags",
 )
 BUILTIN_FORMATS = ("table", "csv", "json", "xlsx")
 BINARY_FORMATS = ("xlsx",)
@@ -110,7 +122,10 @@ def write_csv(records: Iterable[dict], columns: list[str], stream: IO[str]) -> i
     # inline for the common cells (plain text, whole numbers, None: the csv module writes
     # None as an empty cell and an int as its digits, exactly what csv_cell gives)
     writer.writerows(
-        [v if (type(v) is str and not v.startswith(formula)) or type(v) is int or v is None else cell(v) for v in map(record.get, columns)]
+        [
+            v if (type(v) is str and not v.startswith(formula)) or type(v) is int or v is None else cell(v)
+            for v in map(record.get, columns)
+        ]
         for record in counted
     )
     return counted.count

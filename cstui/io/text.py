@@ -21,7 +21,9 @@ def pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def render_table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[bool] | None = None) -> str:
+def render_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[bool] | None = None
+) -> str:
     """Columns separated by two spaces; numeric columns right-aligned."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
     widths = [display_width(h) for h in headers]

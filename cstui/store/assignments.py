@@ -26,7 +26,16 @@ class AssignmentsMixin(CardsMixin):
         self.employee(employee_id)  # NotFound / AccessDenied as for the employee
         return self._timelines([employee_id]).get(employee_id, [])
 
-    def assign_scheme(self, employee_id: str, scheme: str, since: Period | str, level: str | None = None, *, if_changed: bool = False, why: list[str] | None = None) -> Employee:
+    def assign_scheme(
+        self,
+        employee_id: str,
+        scheme: str,
+        since: Period | str,
+        level: str | None = None,
+        *,
+        if_changed: bool = False,
+        why: list[str] | None = None,
+    ) -> Employee:
         """Put the employee on ``scheme`` from month ``since`` on, replayed from ``level``.
 
         Earlier months keep their scheme (graded and recorded under it). Refused when
@@ -79,10 +88,18 @@ class AssignmentsMixin(CardsMixin):
 
     def _follow_latest_assignment(self, row, month: str, scheme: str, level: str | None) -> Employee:
         """The employee row follows the assignment when it is the latest one (now current)."""
-        latest = self.conn.execute("SELECT MAX(since_month) FROM scheme_assignments WHERE employee_id = ?", (row["id"],)).fetchone()[0]
+        latest = self.conn.execute(
+            "SELECT MAX(since_month) FROM scheme_assignments WHERE employee_id = ?", (row["id"],)
+        ).fetchone()[0]
         if latest != month or (row["scheme"], row["level"]) == (scheme, level):
             return employee_from_row(row)
-        values = dict(row) | {"scheme": scheme, "level": level, "version": row["version"] + 1, "updated_by": self.login, "updated_at": now()}
+        values = dict(row) | {
+            "scheme": scheme,
+            "level": level,
+            "version": row["version"] + 1,
+            "updated_by": self.login,
+            "updated_at": now(),
+        }
         self.conn.execute(
             "UPDATE employees SET scheme = :scheme, level = :level, version = :version, updated_by = :updated_by, updated_at = :updated_at WHERE id = :id",
             values,
@@ -107,4 +124,6 @@ def _as_audit(assignments: list[Assignment]) -> dict | None:
 
 def _check_level(scheme, level: str | None) -> None:
     if level is not None and level not in scheme.level_keys:
-        raise ValueProblem(f"level {level!r} is not on scheme {scheme.name}; expected one of {', '.join(scheme.level_keys)}")
+        raise ValueProblem(
+            f"level {level!r} is not on scheme {scheme.name}; expected one of {', '.join(scheme.level_keys)}"
+        )

@@ -96,7 +96,9 @@ def verify_chain(conn: sqlite3.Connection) -> tuple[int, BrokenLink | None]:
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
     if seq is not None and seq[0] >= expected_id:
         missing = f"row {expected_id}" if seq[0] == expected_id else f"rows {expected_id}-{seq[0]}"
-        return checked, BrokenLink(expected_id, f"missing: {missing} were written and are gone (deleted from the end of the trail)")
+        return checked, BrokenLink(
+            expected_id, f"missing: {missing} were written and are gone (deleted from the end of the trail)"
+        )
     return checked, None
 
 
@@ -104,7 +106,9 @@ def _check_row(row: tuple, previous: str, expected_id: int) -> BrokenLink | None
     row_id, stored = row[0], row[-1]
     if row_id != expected_id:
         gap = f"row {expected_id}" if row_id == expected_id + 1 else f"rows {expected_id}-{row_id - 1}"
-        return BrokenLink(expected_id, f"missing: {gap} deleted (the trail jumps from row {expected_id - 1} to {row_id})")
+        return BrokenLink(
+            expected_id, f"missing: {gap} deleted (the trail jumps from row {expected_id - 1} to {row_id})"
+        )
     if stored is None:
         return BrokenLink(row_id, "has no hash (written around cstui)")
     computed = row_hash(previous, row[:-1])
@@ -172,6 +176,8 @@ def filter_sql(f: AuditFilter, periods: list[str]) -> tuple[str, list]:
         params.append((f.until + timedelta(days=1)).isoformat())
     if f.text:
         pattern = "%" + _like_escape(f.text) + "%"
-        clauses.append("(a.who LIKE ? ESCAPE '\\' OR a.action LIKE ? ESCAPE '\\' OR a.entity LIKE ? ESCAPE '\\' OR a.key LIKE ? ESCAPE '\\')")
+        clauses.append(
+            "(a.who LIKE ? ESCAPE '\\' OR a.action LIKE ? ESCAPE '\\' OR a.entity LIKE ? ESCAPE '\\' OR a.key LIKE ? ESCAPE '\\')"
+        )
         params += [pattern] * 4
     return " AND ".join(clauses), params

@@ -15,8 +15,12 @@ from decimal import Decimal
 from cstui.store.numbers import KNOWN, units_or_none
 
 INSERT_CARD = "INSERT INTO scorecards (employee_id, period, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)"
-UPDATE_CARD = "UPDATE scorecards SET version = ?3, updated_by = ?4, updated_at = ?5 WHERE employee_id = ?1 AND period = ?2"
-INSERT_VALUE = "INSERT INTO scorecard_values (period, employee_id, metric, value, units, scale) VALUES (?, ?, ?, ?, ?, ?)"
+UPDATE_CARD = (
+    "UPDATE scorecards SET version = ?3, updated_by = ?4, updated_at = ?5 WHERE employee_id = ?1 AND period = ?2"
+)
+INSERT_VALUE = (
+    "INSERT INTO scorecard_values (period, employee_id, metric, value, units, scale) VALUES (?, ?, ?, ?, ?, ?)"
+)
 CLEAR_VALUES = "DELETE FROM scorecard_values WHERE period = ? AND employee_id = ?"
 
 # One card: its header and its values, in field order (the order a card's values always had).

@@ -64,7 +64,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         """(version, who saved it) of one card, one indexed row: what an open screen polls."""
         row = self._one(
             "SELECT s.version, s.updated_by, e.team FROM scorecards s JOIN employees e ON e.id = s.employee_id "
-            "WHERE s.employee_id = ? AND s.period = ?", (employee_id, str(as_month(month))),
+            "WHERE s.employee_id = ? AND s.period = ?",
+            (employee_id, str(as_month(month))),
         )
         if row is None:
             return 0, None
@@ -96,13 +97,17 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 return current
             self._gate_cards([(employee_id, str(month))], scheme, {(employee_id, str(month)): values})
             record = [(employee_id, str(month), current + 1, self.login, now())]
-            card_rows.write_cards(self.conn, [] if found else record, record if found else [], {(employee_id, str(month)): values})
+            card_rows.write_cards(
+                self.conn, [] if found else record, record if found else [], {(employee_id, str(month)): values}
+            )
             self._invalidate_checkpoints([(employee_id, str(month))])
             self._audit("save", "scorecards", key, before, values)
             return current + 1
 
     def save_scorecards(
-        self, rows: Iterable[tuple[str, Period | str, Mapping[str, object]]], columns: Iterable[str] | None = None,
+        self,
+        rows: Iterable[tuple[str, Period | str, Mapping[str, object]]],
+        columns: Iterable[str] | None = None,
         scheme=None,
     ) -> tuple[int, int, int]:
         """Bulk save in one transaction; returns (inserted, updated, unchanged).
@@ -152,7 +157,9 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             except StoreError as error:
                 raise StoreError(f"row {number}: {error}") from error
             if (employee_id, text) in seen:
-                raise StoreError(f"row {number}: scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})")
+                raise StoreError(
+                    f"row {number}: scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})"
+                )
             seen[employee_id, text] = number
             cards.append((employee_id, text, cleaned))
         return cards
@@ -241,7 +248,9 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 record = incident_record(inc) | {"recorded_by": recorded_by, "recorded_at": stamp}
                 if from_file:
                     copies[_natural_key(record)] += 1
-                    returned = self.conn.execute(_IMPORT_INCIDENT, record | {"copy": copies[_natural_key(record)]}).fetchall()
+                    returned = self.conn.execute(
+                        _IMPORT_INCIDENT, record | {"copy": copies[_natural_key(record)]}
+                    ).fetchall()
                 else:
                     returned = self.conn.execute(_INSERT_INCIDENT, record).fetchall()
                 if not returned:  # this copy is stored already
@@ -279,11 +288,11 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             self._require_write(employee["team"], f"incidents of employee {row['employee_id']}")
             self._require_open(Period.parse(row["period"]), f"incident {id}")
             if expected_version is not None and row["version"] != expected_version:
-                raise Conflict("incident", str(id), row["recorded_by"], row["recorded_at"], expected_version, row["version"])
-            if row["deleted"] != deleted:
-                self.conn.execute(
-                    "UPDATE incidents SET deleted = ?, version = version + 1 WHERE id = ?", (deleted, id)
+                raise Conflict(
+                    "incident", str(id), row["recorded_by"], row["recorded_at"], expected_version, row["version"]
                 )
+            if row["deleted"] != deleted:
+                self.conn.execute("UPDATE incidents SET deleted = ?, version = version + 1 WHERE id = ?", (deleted, id))
                 if not deleted:  # a restored incident may break a rule of its month (once a month)
                     self._gate_incidents([incident_from_row(row)])
                 self._invalidate_checkpoints([(row["employee_id"], row["period"])])
@@ -292,7 +301,9 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
     def incidents(self, employee_id: str, month: Period | str, include_deleted: bool = False) -> list[Incident]:
         month = as_month(month)
-        self._require_visible(self._employee_row(employee_id)["team"], f"incidents of employee {employee_id}", employee_id)
+        self._require_visible(
+            self._employee_row(employee_id)["team"], f"incidents of employee {employee_id}", employee_id
+        )
         sql = "SELECT * FROM incidents WHERE employee_id = ? AND period = ?"
         if not include_deleted:
             sql += " AND deleted = 0"
@@ -301,7 +312,9 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
 def _merged(stored: dict[str, str], values: dict[str, str], named: frozenset[str]) -> dict[str, str]:
     """A stored card with the named fields replaced by ``values`` (an empty cell clears its field)."""
-    kept = {k: v for k, v in stored.items() if k not in named and k != UNREADABLE}  # a file's values replace an unreadable card
+    kept = {
+        k: v for k, v in stored.items() if k not in named and k != UNREADABLE
+    }  # a file's values replace an unreadable card
     return dict(sorted((kept | values).items())) if kept else values
 
 
@@ -322,4 +335,11 @@ _IMPORT_INCIDENT = (  # from a file: this copy, unless it is stored already
 
 
 def _natural_key(record: dict) -> tuple:
-    return (record["employee_id"], record["date"], record["code"], record["count"], record["points"] or "", record["note"])
+    return (
+        record["employee_id"],
+        record["date"],
+        record["code"],
+        record["count"],
+        record["points"] or "",
+        record["note"],
+    )

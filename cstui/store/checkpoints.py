@@ -35,7 +35,11 @@ class CheckpointsMixin(StoreCore):
                 self._require_write(team, "grading checkpoints")
             self.conn.executemany(
                 "INSERT OR REPLACE INTO checkpoints (scheme, fingerprint, team, month, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                ((scheme, fingerprint, team, month_text, dumps(state), stamp) for team, state in states.items() if state is not None),
+                (
+                    (scheme, fingerprint, team, month_text, dumps(state), stamp)
+                    for team, state in states.items()
+                    if state is not None
+                ),
             )
             self.conn.executemany(PRUNE, ((scheme, team, scheme, team, KEEP_PER_TEAM) for team in states))
         return len(states)

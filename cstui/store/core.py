@@ -73,7 +73,11 @@ class StoreCore:
 
     @classmethod
     def open(
-        cls, path: str | Path, login: str | None = None, create: bool = False, group: str | None = None,
+        cls,
+        path: str | Path,
+        login: str | None = None,
+        create: bool = False,
+        group: str | None = None,
         check_pages: bool | None = None,
     ):
         """Open the cstui database at ``path`` as ``login``.
@@ -102,7 +106,9 @@ class StoreCore:
             store._prepare()
         except sqlite3.Error as error:
             conn.close()
-            raise storage_error(path, error) or StoreError(f"{path}: cannot open as a cstui database ({error})") from error
+            raise storage_error(path, error) or StoreError(
+                f"{path}: cannot open as a cstui database ({error})"
+            ) from error
         except BaseException:
             conn.close()
             raise
@@ -286,7 +292,10 @@ class StoreCore:
         if not self._depth:
             raise RuntimeError("audit outside a write transaction")  # a bug, not a user error
         at, who = now(), self.login
-        rows = ((at, who, action, entity, key, dumps(before), dumps(after)) for action, entity, key, before, after in entries)
+        rows = (
+            (at, who, action, entity, key, dumps(before), dumps(after))
+            for action, entity, key, before, after in entries
+        )
         self.conn.executemany(INSERT_CHAINED, chained(self.conn, rows))
 
     def _audit_encoded(

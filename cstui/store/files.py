@@ -73,13 +73,17 @@ def require_database_file(path: Path) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise NoDatabase(f"no cstui database at {path}: check the path, or create one with: cstui init {path} "
-                         "(cstui --demo opens a demo company)") from None
+        raise NoDatabase(
+            f"no cstui database at {path}: check the path, or create one with: cstui init {path} "
+            "(cstui --demo opens a demo company)"
+        ) from None
     except PermissionError:
         info = None
     if info is None or not os.access(path, os.R_OK):
-        raise AccessDenied(f"{path}: this account may not read the database; "
-                           "a shared company is reached through its service account (docs/deploy.md)")
+        raise AccessDenied(
+            f"{path}: this account may not read the database; "
+            "a shared company is reached through its service account (docs/deploy.md)"
+        )
     if stat.S_ISDIR(info.st_mode):
         raise NoDatabase(f"{path} is a directory, not a cstui database")
     if info.st_size == 0:
@@ -176,8 +180,10 @@ def loose_modes(path: Path) -> list[str]:
     findings = []
     for part in (path, *sidecars(path)):
         if part.exists() and part.stat().st_mode & 0o007:
-            findings.append(f"{part}: mode {stat.S_IMODE(part.stat().st_mode):04o} lets every account on the machine "
-                            f"read it; chmod 600 (or 660 for a group) {part}")
+            findings.append(
+                f"{part}: mode {stat.S_IMODE(part.stat().st_mode):04o} lets every account on the machine "
+                f"read it; chmod 600 (or 660 for a group) {part}"
+            )
     return findings
 
 
@@ -202,13 +208,19 @@ def storage_error(path: Path | str, error: sqlite3.Error) -> StoreError | None:
     if primary in _BUSY:
         from cstui.store.core import busy_timeout_s
 
-        return Busy(f"{path} is busy: another cstui held the write lock for over {busy_timeout_s()} s; "
-                    "nothing was written, try again")
+        return Busy(
+            f"{path} is busy: another cstui held the write lock for over {busy_timeout_s()} s; "
+            "nothing was written, try again"
+        )
     if primary in _CORRUPT:
-        return StorageFailure(f"{path} is damaged ({name}); nothing was written. "
-                              f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)")
+        return StorageFailure(
+            f"{path} is damaged ({name}); nothing was written. "
+            f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)"
+        )
     if primary in _READ_ONLY:
-        return StorageFailure(f"{path} cannot be written ({name}: a read-only file, directory or disk); nothing was written")
+        return StorageFailure(
+            f"{path} cannot be written ({name}: a read-only file, directory or disk); nothing was written"
+        )
     if primary in _FULL or code in _FULL_EXTENDED:
         return StorageFailure(f"{path}: the disk is full ({name}); nothing was written: free some space and try again")
     if primary in _IO:

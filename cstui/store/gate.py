@@ -41,10 +41,16 @@ class CardGateMixin(TimelineReader):
         if found is None:
             from cstui.schemes import SchemeError
 
-            raise SchemeError([f"scheme {name!r} is not installed: its cards cannot be checked; install it or import with --scheme FILE.toml"])
+            raise SchemeError(
+                [
+                    f"scheme {name!r} is not installed: its cards cannot be checked; install it or import with --scheme FILE.toml"
+                ]
+            )
         return found
 
-    def _gate_cards(self, keys: Iterable[tuple[str, str]], given=None, values: Mapping | None = None, only=None) -> None:
+    def _gate_cards(
+        self, keys: Iterable[tuple[str, str]], given=None, values: Mapping | None = None, only=None
+    ) -> None:
         """Refuse (raise :class:`CardRefused`) if any of these (employee, month) cards is invalid now.
 
         ``values`` may hold the cards' new values by key (a bulk write has them at hand);
@@ -59,7 +65,12 @@ class CardGateMixin(TimelineReader):
         incidents = self._stored_incidents(keys)
         refused: dict[tuple[str, str], list[CardProblem]] = {}
         for employee_id, month in keys:
-            card = Scorecard(employee_id, Period.parse(month), values.get((employee_id, month), {}), incidents.get((employee_id, month), []))
+            card = Scorecard(
+                employee_id,
+                Period.parse(month),
+                values.get((employee_id, month), {}),
+                incidents.get((employee_id, month), []),
+            )
             problems = self._card_verdict(schemes.get((employee_id, month)), card, given)
             if only is not None:
                 problems = [p for p in problems if only(p)]
@@ -78,7 +89,11 @@ class CardGateMixin(TimelineReader):
         for inc in incidents:
             name = schemes.get((inc.employee_id, str(inc.period)))
             scheme = self._scheme_for_cards(name) if name else None
-            problems = scheme.model.incident_problems(scheme, inc) if scheme else [CardProblem("employee_id", f"employee {inc.employee_id} has no scheme, so no incident catalogue")]
+            problems = (
+                scheme.model.incident_problems(scheme, inc)
+                if scheme
+                else [CardProblem("employee_id", f"employee {inc.employee_id} has no scheme, so no incident catalogue")]
+            )
             if problems:
                 refused.setdefault((inc.employee_id, str(inc.period)), []).extend(problems)
         if refused:
@@ -89,7 +104,11 @@ class CardGateMixin(TimelineReader):
 
     def _card_verdict(self, scheme_name: str | None, card: Scorecard, given) -> list[CardProblem]:
         if not scheme_name:
-            return [CardProblem("employee_id", f"employee {card.employee_id} has no scheme: no card can be checked or graded")]
+            return [
+                CardProblem(
+                    "employee_id", f"employee {card.employee_id} has no scheme: no card can be checked or graded"
+                )
+            ]
         scheme = self._scheme_for_cards(scheme_name, given)
         # the fields asked of the model once per scheme, not once per card (a bulk import checks 100,000)
         return unknown_fields(metric_specs(scheme), card.values, scheme.name) + card_problems(scheme, card)

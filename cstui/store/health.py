@@ -30,7 +30,12 @@ def check_ownership(path: Path, conn: sqlite3.Connection) -> list[Finding]:
     if kind == "ours":
         return []
     if kind == "legacy":
-        return [Finding(f"{path}: made by an older cstui, not yet marked as cstui's; the next cstui command marks it", EXIT_INVALID)]
+        return [
+            Finding(
+                f"{path}: made by an older cstui, not yet marked as cstui's; the next cstui command marks it",
+                EXIT_INVALID,
+            )
+        ]
     return [Finding(f"{path}: not a cstui database ({kind} SQLite file)", EXIT_REFUSED)]
 
 
@@ -43,8 +48,15 @@ def check_schema(path: Path, conn: sqlite3.Connection) -> list[Finding]:
     if found == SCHEMA_VERSION:
         return []
     if found > SCHEMA_VERSION:
-        return [Finding(f"{path}: schema version {found} is newer than this cstui ({SCHEMA_VERSION}); upgrade cstui", EXIT_INVALID)]
-    return [Finding(f"{path}: schema version {found}; the next cstui command migrates it to {SCHEMA_VERSION}", EXIT_INVALID)]
+        return [
+            Finding(
+                f"{path}: schema version {found} is newer than this cstui ({SCHEMA_VERSION}); upgrade cstui",
+                EXIT_INVALID,
+            )
+        ]
+    return [
+        Finding(f"{path}: schema version {found}; the next cstui command migrates it to {SCHEMA_VERSION}", EXIT_INVALID)
+    ]
 
 
 def check_modes(path: Path, conn: sqlite3.Connection) -> list[Finding]:

@@ -56,7 +56,9 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         for team in self.history_teams(scheme, teams):
             yield self._team_history(scheme, team, last, fingerprint, first)
 
-    def _team_history(self, scheme: str, team: str, last: str, fingerprint: str | None = None, first: str = "") -> TeamHistory:
+    def _team_history(
+        self, scheme: str, team: str, last: str, fingerprint: str | None = None, first: str = ""
+    ) -> TeamHistory:
         employees, windows = self._members_on(scheme, team, first or last, last)
         history = TeamHistory(team=team, employees=employees, cards={e.id: {} for e in employees})
         after = ""  # months after this one are read ("" = all)
@@ -137,7 +139,9 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
             found.update(row[0] for row in self.conn.execute(sql, [*ids, last]))
         return found
 
-    def member_histories(self, scheme: str, until: Period | str, employee_ids: Iterable[str], checkpoints: dict[str, Checkpoint | None]) -> list[TeamHistory]:
+    def member_histories(
+        self, scheme: str, until: Period | str, employee_ids: Iterable[str], checkpoints: dict[str, Checkpoint | None]
+    ) -> list[TeamHistory]:
         """Histories of just ``employee_ids`` (on ``scheme``), one per team, each resuming from
         ``checkpoints[team]``: for a model whose levels are per employee, a page of the roster
         replays its own rows, not their teams. Teams missing from ``checkpoints`` start afresh."""
@@ -160,25 +164,41 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         for period, employee_id, values, version in card_rows.cards_between(self.conn, dumps(kept), "", last):
             if wanted(employee_id, period):
                 month = _MONTHS[period]
-                histories[team_of[employee_id]].cards[employee_id][month] = Scorecard(employee_id, month, values, [], version)
-        for row in self._rows(f"SELECT * FROM incidents WHERE {where} AND deleted = 0 ORDER BY employee_id, period, date, id", [*kept, last]):
+                histories[team_of[employee_id]].cards[employee_id][month] = Scorecard(
+                    employee_id, month, values, [], version
+                )
+        for row in self._rows(
+            f"SELECT * FROM incidents WHERE {where} AND deleted = 0 ORDER BY employee_id, period, date, id",
+            [*kept, last],
+        ):
             if wanted(row["employee_id"], row["period"]):
-                by_month, month = histories[team_of[row["employee_id"]]].cards[row["employee_id"]], _MONTHS[row["period"]]
-                by_month.setdefault(month, Scorecard(row["employee_id"], month, {}, [], 0)).incidents.append(incident_from_row(row))
+                by_month, month = (
+                    histories[team_of[row["employee_id"]]].cards[row["employee_id"]],
+                    _MONTHS[row["period"]],
+                )
+                by_month.setdefault(month, Scorecard(row["employee_id"], month, {}, [], 0)).incidents.append(
+                    incident_from_row(row)
+                )
         for employee_id in kept:  # an incident-only month may have landed out of order
             cards = histories[team_of[employee_id]].cards
             cards[employee_id] = dict(sorted(cards[employee_id].items()))
         for row in self._rows(f"SELECT * FROM overrides WHERE {where} ORDER BY period, id", [*kept, last]):
             if wanted(row["employee_id"], row["period"]):
-                histories[team_of[row["employee_id"]]].overrides.setdefault(row["employee_id"], []).append(override_from_row(row))
+                histories[team_of[row["employee_id"]]].overrides.setdefault(row["employee_id"], []).append(
+                    override_from_row(row)
+                )
         return list(histories.values())
 
-
-    def _member_stretches(self, scheme: str, period: Period, ids: list[str], checkpoints: dict) -> tuple[dict[str, TeamHistory], dict[str, str], dict[str, Window]]:
+    def _member_stretches(
+        self, scheme: str, period: Period, ids: list[str], checkpoints: dict
+    ) -> tuple[dict[str, TeamHistory], dict[str, str], dict[str, Window]]:
         """The visible ones of ``ids`` on ``scheme`` during ``period``, each as their stretch on it
         starts (its level): their empty histories by team, their teams and their stretches."""
         scope, params = self._team_scope("team", "id")
-        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope} ORDER BY team, id", [*ids, *params])
+        rows = self._rows(
+            f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope} ORDER BY team, id",
+            [*ids, *params],
+        )
         lines = self._timelines(ids)
         histories: dict[str, TeamHistory] = {}
         team_of: dict[str, str] = {}

@@ -303,7 +303,6 @@ def m009_views_for_other_tools(conn: sqlite3.Connection) -> None:
     )
 
 
-
 @migration
 def m010_scheme_snapshots(conn: sqlite3.Connection) -> None:
     """The schemes that graded applied periods, so a closed period can always be re-explained.
@@ -447,10 +446,12 @@ def _refuse_broken_references(conn: sqlite3.Connection) -> None:
     for table in TEAM_TABLES:
         broken = conn.execute(f"SELECT count(*) FROM pragma_foreign_key_check('{table}')").fetchone()[0]
         if broken:
-            raise InvalidData([
-                f"the database's {table} table has {broken} rows that name a missing row of another table "
-                f"(edited outside cstui); nothing was migrated. sqlite3 lists them: PRAGMA foreign_key_check({table})"
-            ])
+            raise InvalidData(
+                [
+                    f"the database's {table} table has {broken} rows that name a missing row of another table "
+                    f"(edited outside cstui); nothing was migrated. sqlite3 lists them: PRAGMA foreign_key_check({table})"
+                ]
+            )
 
 
 def _add_unknown_teams(conn: sqlite3.Connection) -> None:
@@ -462,7 +463,10 @@ def _add_unknown_teams(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO teams (id, name) VALUES (?, ?)", ((team, team) for team in unknown))
     at = now()
     added = (dumps({"id": team, "name": team, "name_zh": None}) for team in unknown)
-    audit = ((at, MIGRATION_AUDITOR, "add-team", "teams", team, None, after) for team, after in zip(unknown, added, strict=True))
+    audit = (
+        (at, MIGRATION_AUDITOR, "add-team", "teams", team, None, after)
+        for team, after in zip(unknown, added, strict=True)
+    )
     conn.executemany(INSERT_CHAINED, chained(conn, audit))
 
 

@@ -34,12 +34,10 @@ def locking_periods(p: Period) -> tuple[str, ...]:
 
 class PeriodsMixin(CheckpointsMixin):
     def _closed_periods(self) -> dict[str, dict]:
-        return {
-            row["period"]: dict(row) for row in self._rows("SELECT * FROM periods WHERE status = 'closed'")
-        }
+        return {row["period"]: dict(row) for row in self._rows("SELECT * FROM periods WHERE status = 'closed'")}
 
     def period_status(self, p: Period | str) -> str:
-        """"open" or "closed" (a month is closed when it or its quarter is); unknown periods are open."""
+        """ "open" or "closed" (a month is closed when it or its quarter is); unknown periods are open."""
         closed = self._closed_periods()
         return "closed" if any(key in closed for key in locking_periods(as_period(p))) else "open"
 
@@ -68,14 +66,22 @@ class PeriodsMixin(CheckpointsMixin):
             self._require_manager(f"close period {period}")
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is not None and before["status"] == "closed":
-                raise StoreError(f"period {period} is already closed (by {before['closed_by']} at {before['closed_at']})")
+                raise StoreError(
+                    f"period {period} is already closed (by {before['closed_by']} at {before['closed_at']})"
+                )
             disputed = self._open_disputes(period)
             if disputed and reason is None:
                 raise DisputesOpen(
                     f"period {period} has {disputed} open dispute(s) (cstui dispute list --period {period}); "
                     "answer them, or close it with --reason"
                 )
-            after = {"period": str(period), "status": "closed", "closed_by": self.login, "closed_at": now(), "reason": reason}
+            after = {
+                "period": str(period),
+                "status": "closed",
+                "closed_by": self.login,
+                "closed_at": now(),
+                "reason": reason,
+            }
             self._put_period(after)
             audited = after | {"open_disputes": disputed} if disputed else after
             self._audit("close", "periods", str(period), dict(before) if before else None, audited)
@@ -200,7 +206,9 @@ class PeriodsMixin(CheckpointsMixin):
     def results(self, period: Period | str, scheme: str | None = None, team: str | None = None) -> list[dict]:
         """Stored results of ``period``; score and pay_delta as Decimal, flags and trace as lists."""
         scope, params = self._team_scope("r.team", "r.employee_id")
-        sql = f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.period = ?"
+        sql = (
+            f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.period = ?"
+        )
         params.append(str(as_period(period)))
         for column, value in (("r.scheme", scheme), ("r.team", team)):
             if value is not None:
@@ -278,9 +286,22 @@ def _result_row(r: Result, login: str, stamp: str) -> tuple:
     period = r.period if isinstance(r.period, Period) else as_period(r.period)
     score, pay = r.score, r.pay_delta
     return (
-        r.employee_id, str(period), r.scheme, r.scheme_version, r.team,
-        decimal_text(score), r.grade, r.rank, r.level_before, r.level_after, r.decision,
-        decimal_text(pay), dumps(list(r.flags)), dumps(list(r.trace)), login, stamp,
+        r.employee_id,
+        str(period),
+        r.scheme,
+        r.scheme_version,
+        r.team,
+        decimal_text(score),
+        r.grade,
+        r.rank,
+        r.level_before,
+        r.level_after,
+        r.decision,
+        decimal_text(pay),
+        dumps(list(r.flags)),
+        dumps(list(r.trace)),
+        login,
+        stamp,
     )
 
 

@@ -133,14 +133,21 @@ class RosterMixin(CheckpointsMixin):
         if not ids:
             return []
         scope, params = self._team_scope("team", "id")
-        rows = self._rows(f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope}", [*ids, *params])
+        rows = self._rows(
+            f"SELECT * FROM employees WHERE id IN ({', '.join('?' * len(ids))}) AND {scope}", [*ids, *params]
+        )
         by_id = {row["id"]: employee_from_row(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def roster_schemes(self) -> list[str]:
         """The schemes the visible employees are on."""
         where, params = self._employee_where(None, None, None, None)
-        return [row[0] for row in self.conn.execute(f"SELECT DISTINCT scheme FROM employees WHERE {where} AND scheme IS NOT NULL ORDER BY scheme", params)]
+        return [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT DISTINCT scheme FROM employees WHERE {where} AND scheme IS NOT NULL ORDER BY scheme", params
+            )
+        ]
 
     def change_stamp(self) -> int:
         """The latest audit row's id: every write audits, so a cache keyed by it is never stale."""
@@ -236,9 +243,7 @@ _DEFAULTS = {"status": "active"}  # what a new employee gets for a field its fil
 def _stored_fields(e: Employee, row, keep: frozenset[str]) -> dict:
     """The kept fields that ``e`` leaves None, as stored (or their defaults for a new employee)."""
     return {
-        field: row[field] if row is not None else _DEFAULTS.get(field)
-        for field in keep
-        if getattr(e, field) is None
+        field: row[field] if row is not None else _DEFAULTS.get(field) for field in keep if getattr(e, field) is None
     }
 
 

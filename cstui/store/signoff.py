@@ -51,7 +51,9 @@ class SignOffMixin(PeriodsMixin):
         """The agent's employee and the period, once the result, the window and the last sign-off allow it."""
         p = as_period(period)
         if not self.user.is_agent or self.user.employee is None:
-            raise AccessDenied(f"only an agent tied to one employee signs off results; login '{self.login}' is {self.user.role}")
+            raise AccessDenied(
+                f"only an agent tied to one employee signs off results; login '{self.login}' is {self.user.role}"
+            )
         employee_id = self.user.employee
         self._require_open(p, f"sign-off of {p}")
         result = self._one(
@@ -62,7 +64,9 @@ class SignOffMixin(PeriodsMixin):
             raise SignOffRefused(f"you have no graded result for {p} to sign off")
         last_day = date.fromisoformat(result["recorded_at"][:10]) + timedelta(days=window_of(result["scheme"]))
         if today() > last_day:
-            raise SignOffRefused(f"the sign-off window of {p} closed on {last_day.isoformat()} (applied {result['recorded_at'][:10]})")
+            raise SignOffRefused(
+                f"the sign-off window of {p} closed on {last_day.isoformat()} (applied {result['recorded_at'][:10]})"
+            )
         latest = self._latest_sign_off(employee_id, str(p))
         if latest is not None and latest["status"] == "confirmed":
             raise SignOffRefused(f"you confirmed your result of {p} at {latest['signed_at']}")
@@ -71,14 +75,25 @@ class SignOffMixin(PeriodsMixin):
         return employee_id, str(p)
 
     def _latest_sign_off(self, employee_id: str, period: str):
-        return self._one("SELECT * FROM sign_offs WHERE employee_id = ? AND period = ? ORDER BY id DESC LIMIT 1", (employee_id, period))
+        return self._one(
+            "SELECT * FROM sign_offs WHERE employee_id = ? AND period = ? ORDER BY id DESC LIMIT 1",
+            (employee_id, period),
+        )
 
     def _sign(self, employee_id: str, period: str, kind: str, status: str, reason: str | None) -> dict:
-        record = {"employee_id": employee_id, "period": period, "kind": kind, "status": status, "reason": reason,
-                  "signed_by": self.login, "signed_at": now()}
+        record = {
+            "employee_id": employee_id,
+            "period": period,
+            "kind": kind,
+            "status": status,
+            "reason": reason,
+            "signed_by": self.login,
+            "signed_at": now(),
+        }
         cursor = self.conn.execute(
             "INSERT INTO sign_offs (employee_id, period, kind, status, reason, signed_by, signed_at) "
-            "VALUES (:employee_id, :period, :kind, :status, :reason, :signed_by, :signed_at)", record,
+            "VALUES (:employee_id, :period, :kind, :status, :reason, :signed_by, :signed_at)",
+            record,
         )
         record["id"] = cursor.lastrowid
         self._audit(kind, "sign_offs", str(cursor.lastrowid), None, record)
@@ -101,12 +116,20 @@ class SignOffMixin(PeriodsMixin):
                 raise NotFound(f"no dispute {dispute_id}")
             self._require_write(row["team"], f"dispute {dispute_id}")
             if row["status"] != "open":
-                raise SignOffRefused(f"dispute {dispute_id} was already {row['status']} by {row['answered_by']} at {row['answered_at']}")
+                raise SignOffRefused(
+                    f"dispute {dispute_id} was already {row['status']} by {row['answered_by']} at {row['answered_at']}"
+                )
             before = {"status": row["status"]}
-            after = {"status": "accepted" if accept else "rejected", "answer": reason.strip(), "answered_by": self.login, "answered_at": now()}
+            after = {
+                "status": "accepted" if accept else "rejected",
+                "answer": reason.strip(),
+                "answered_by": self.login,
+                "answered_at": now(),
+            }
             self.conn.execute(
                 "UPDATE sign_offs SET status = :status, answer = :answer, answered_by = :answered_by, answered_at = :answered_at "
-                "WHERE id = :id", after | {"id": int(dispute_id)},
+                "WHERE id = :id",
+                after | {"id": int(dispute_id)},
             )
             self._audit("answer", "sign_offs", str(dispute_id), before, after)
         return dict(row) | after

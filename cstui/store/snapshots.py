@@ -56,7 +56,15 @@ class SnapshotsMixin(StoreCore):
             inserted = self.conn.execute(
                 "INSERT OR IGNORE INTO scheme_snapshots (fingerprint, scheme, version, model, toml, created_by, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (snapshot.fingerprint, snapshot.scheme, snapshot.version, snapshot.model, snapshot.toml, self.login, stamp),
+                (
+                    snapshot.fingerprint,
+                    snapshot.scheme,
+                    snapshot.version,
+                    snapshot.model,
+                    snapshot.toml,
+                    self.login,
+                    stamp,
+                ),
             ).rowcount
             if inserted:
                 after = {"scheme": snapshot.scheme, "version": snapshot.version, "model": snapshot.model}
@@ -92,4 +100,6 @@ class SnapshotsMixin(StoreCore):
 def _applied(period: str, rows: list) -> AppliedScheme:
     first, latest = rows[0], max(rows, key=lambda row: row["applied_at"])
     snapshot = SchemeSnapshot(**{key: first[key] for key in SchemeSnapshot.__dataclass_fields__})
-    return AppliedScheme(period, snapshot, tuple(row["team"] for row in rows), latest["applied_by"], latest["applied_at"])
+    return AppliedScheme(
+        period, snapshot, tuple(row["team"] for row in rows), latest["applied_by"], latest["applied_at"]
+    )

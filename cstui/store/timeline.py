@@ -56,7 +56,6 @@ def window_on(line: list[Assignment], scheme: str, first: str, last: str) -> Win
     return None
 
 
-
 class TimelineReader:
     conn: object
 

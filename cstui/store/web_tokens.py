@@ -86,8 +86,10 @@ class TokenDesk(StoreCore):
     def _prepare(self) -> None:
         # never migrates or bootstraps an admin: a file a newer or older cstui left is refused
         if schema_version(self.conn) != SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: schema version {schema_version(self.conn)}, this cstui needs "
-                             f"{SCHEMA_VERSION}; run any cstui command on it first (cstui --db {self.path} check)")
+            raise StoreError(
+                f"{self.path}: schema version {schema_version(self.conn)}, this cstui needs "
+                f"{SCHEMA_VERSION}; run any cstui command on it first (cstui --db {self.path} check)"
+            )
         self.user = User("", "viewer", ("",))  # sees nothing: the desk reads no company data
 
     def redeem(self, token: str, at: datetime | None = None) -> WebSession:
@@ -95,7 +97,9 @@ class TokenDesk(StoreCore):
         now = stamp(at or utc_now())
         key = secrets.token_urlsafe(32)
         with self.write():
-            row = self._one("SELECT login, expires_at, redeemed_at FROM web_tokens WHERE token_hash = ?", (digest(token),))
+            row = self._one(
+                "SELECT login, expires_at, redeemed_at FROM web_tokens WHERE token_hash = ?", (digest(token),)
+            )
             if row is None:
                 raise TokenRefused("this link is not a cstui web token (mistyped or cut short?)")
             if row["redeemed_at"] is not None:
@@ -114,8 +118,10 @@ class TokenDesk(StoreCore):
         """The login whose app may start with ``session_key`` (once, within a minute of redeeming)."""
         now = stamp(at or utc_now())
         with self.write():
-            row = self._one("SELECT login, session_expires_at, started_at FROM web_tokens WHERE session_hash = ?",
-                            (digest(session_key),))
+            row = self._one(
+                "SELECT login, session_expires_at, started_at FROM web_tokens WHERE session_hash = ?",
+                (digest(session_key),),
+            )
             if row is None or row["started_at"] is not None or row["session_expires_at"] <= now:
                 raise TokenRefused("this browser session is not valid (used, expired or unknown); open a new link")
             self.conn.execute("UPDATE web_tokens SET started_at = ? WHERE session_hash = ?", (now, digest(session_key)))

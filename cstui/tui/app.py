@@ -246,7 +246,12 @@ class CstuiApp(App[None]):
         try:
             path = crashlog.write_error(error, context)
         except OSError as problem:
-            text = self.ctx.t("app.crash_unlogged", kind=type(error).__name__, path=crashlog.log_path(), reason=problem.strerror or problem)
+            text = self.ctx.t(
+                "app.crash_unlogged",
+                kind=type(error).__name__,
+                path=crashlog.log_path(),
+                reason=problem.strerror or problem,
+            )
         else:
             text = self.ctx.t("app.crashed", path=path)
         self.bell()
@@ -278,7 +283,9 @@ class CstuiApp(App[None]):
             return self.ctx.t("app.stopped", path=self.crash_log)
         if error is not None:
             reason = getattr(self._log_problem, "strerror", None) or self._log_problem
-            return self.ctx.t("app.stopped_unlogged", kind=type(error).__name__, path=crashlog.log_path(), reason=reason)
+            return self.ctx.t(
+                "app.stopped_unlogged", kind=type(error).__name__, path=crashlog.log_path(), reason=reason
+            )
         return self.ctx.t("app.terminal_gone") if self._hung_up else None
 
 

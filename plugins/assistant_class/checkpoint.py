@@ -129,7 +129,9 @@ def check_after(history: TeamHistory, period: Period, *, at_checkpoint: bool = F
 def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> None:
     """Resume ``replay`` from ``state`` (the overrides and cards up to ``month`` are in it)."""
     if not isinstance(state, dict) or state.get("layout") != LAYOUT:
-        raise CheckpointError(f"assistant-class checkpoint of {month}: unknown state layout {state.get('layout') if isinstance(state, dict) else type(state).__name__!r}, expected {LAYOUT}")
+        raise CheckpointError(
+            f"assistant-class checkpoint of {month}: unknown state layout {state.get('layout') if isinstance(state, dict) else type(state).__name__!r}, expected {LAYOUT}"
+        )
     if state.get("month") != str(month):
         raise CheckpointError(f"assistant-class checkpoint of {month}: the state is of {state.get('month')}")
     replay.resume = None if state["resume"] is None else _period(state["resume"])

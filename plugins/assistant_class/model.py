@@ -42,7 +42,9 @@ class AssistantClass(DocumentModel):
         """Raises :class:`cstui.engine.ledger.LedgerProblem` for a card that cannot be scored."""
         ledger, grading = compile_ledger(scheme.params), compile_grading(scheme.params)
         total = score_ledger(ledger, employee.id, str(card.period), card.values, card.incidents)
-        delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, card.period), employee.hire_date)
+        delta, pay_line = pay_float(
+            grading.pay, total.score, months_between(employee.hire_date, card.period), employee.hire_date
+        )
         reasons = dismissal_reasons(grading.dismissal, total.score, [], total.dismissal)
         grade = grade_of(grading.bands, total.score)
         trace = [*total.trace, f"total {_fmt(total.score)} → grade {grade}", pay_line]
@@ -76,7 +78,9 @@ class AssistantClass(DocumentModel):
         replay.apply_overrides(month)  # the resumed history holds only the later ones
         return checkpoints.dump(replay, months, month, compile_grading(scheme.params).dismissal.last_months)
 
-    def grade_and_checkpoint(self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True) -> tuple[list[Result], dict | None]:
+    def grade_and_checkpoint(
+        self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True
+    ) -> tuple[list[Result], dict | None]:
         checkpoints.check_after(history, period)
         months, replay = self._replay(scheme, history, explain)
         results = self._grade(scheme, history, period, months, replay, explain)
@@ -105,7 +109,15 @@ class AssistantClass(DocumentModel):
             checkpoints.restore(replay, months, history.checkpoint.month, history.checkpoint.state)
         return months, replay
 
-    def _grade(self, scheme: Scheme, history: TeamHistory, period: Period, months: TeamMonths, replay: Replay, explain: bool = True) -> list[Result]:
+    def _grade(
+        self,
+        scheme: Scheme,
+        history: TeamHistory,
+        period: Period,
+        months: TeamMonths,
+        replay: Replay,
+        explain: bool = True,
+    ) -> list[Result]:
         if period.is_quarter:
             outcomes = replay.run(period)
             results = [self._quarter_result(scheme, history, period, o, months, explain) for o in outcomes.values()]
@@ -113,16 +125,27 @@ class AssistantClass(DocumentModel):
             if period.quarter.prev() >= replay.first_quarter(period.quarter):
                 replay.run(period.quarter.prev())
             replay.apply_overrides(period)
-            results = [self._month_result(scheme, history, period, e, months, replay, explain) for e in history.employees]
+            results = [
+                self._month_result(scheme, history, period, e, months, replay, explain) for e in history.employees
+            ]
         return [r for r in results if r is not None]
 
-    def _month_result(self, scheme: Scheme, history: TeamHistory, month: Period, employee: Employee, months: TeamMonths, replay: Replay, explain: bool = True) -> Result | None:
+    def _month_result(
+        self,
+        scheme: Scheme,
+        history: TeamHistory,
+        month: Period,
+        employee: Employee,
+        months: TeamMonths,
+        replay: Replay,
+        explain: bool = True,
+    ) -> Result | None:
         if Period.of_date(employee.hire_date).ordinal > month.ordinal:
             return None
         grading, state = compile_grading(scheme.params), replay.states[employee.id]
         level = state.level
         facts = months.get(employee.id, month)
-        result = Result(employee.id, employee.name, history.team, month, scheme.name, scheme.version, None, None, None, level, level, "none", None)
+        result = _open_result(scheme, history, month, employee, level)
         if facts is None:
             result.decision = "missing"
             result.flags.append(f"missing: no scorecard for {month}")
@@ -136,7 +159,9 @@ class AssistantClass(DocumentModel):
         total = facts.total
         result.score, result.grade = total.score, grade_of(grading.bands, total.score)
         result.rank = months.ranks(month).get(employee.id)
-        result.pay_delta, pay_line = pay_float(grading.pay, total.score, months_between(employee.hire_date, month), employee.hire_date)
+        result.pay_delta, pay_line = pay_float(
+            grading.pay, total.score, months_between(employee.hire_date, month), employee.hire_date
+        )
         reasons = month_dismissal(grading, months, employee.id, month)
         result.flags.extend(f"dismissal-review: {r}" for r in reasons)
         if not explain:
@@ -147,7 +172,15 @@ class AssistantClass(DocumentModel):
         result.trace.append(f"level {level} (the class review is quarterly: see {month.quarter})")
         return result
 
-    def _quarter_result(self, scheme: Scheme, history: TeamHistory, quarter: Period, o: Outcome, months: TeamMonths, explain: bool = True) -> Result:
+    def _quarter_result(
+        self,
+        scheme: Scheme,
+        history: TeamHistory,
+        quarter: Period,
+        o: Outcome,
+        months: TeamMonths,
+        explain: bool = True,
+    ) -> Result:
         grading = compile_grading(scheme.params)
         exact = o.facts.average  # the exact average grades; the report shows it to the cent
         avg = None if exact is None else to_decimal(exact, AVERAGE_PLACES)
@@ -156,11 +189,26 @@ class AssistantClass(DocumentModel):
             flags.insert(0, "missing: " + ", ".join(map(str, o.facts.missing)))
         for month, score in o.facts.months:  # the quarter's report repeats each month's flags
             if score is not None:
-                flags.extend(f"dismissal-review: {month} {r}" for r in month_dismissal(grading, months, o.employee.id, month))
+                flags.extend(
+                    f"dismissal-review: {month} {r}" for r in month_dismissal(grading, months, o.employee.id, month)
+                )
         trace = [*o.trace, f"decision {o.decision}: {o.level_before} → {o.level_after}"] if explain else []
         return Result(
-            o.employee.id, o.employee.name, history.team, quarter, scheme.name, scheme.version,
-            avg, grade_of(grading.bands, exact), o.rank, o.level_before, o.level_after, o.decision, o.pay_delta, flags, trace,
+            o.employee.id,
+            o.employee.name,
+            history.team,
+            quarter,
+            scheme.name,
+            scheme.version,
+            avg,
+            grade_of(grading.bands, exact),
+            o.rank,
+            o.level_before,
+            o.level_after,
+            o.decision,
+            o.pay_delta,
+            flags,
+            trace,
         )
 
 
@@ -170,3 +218,11 @@ def month_dismissal(grading: Grading, months: TeamMonths, employee_id: str, mont
     window = (month.shift(-k) for k in range(grading.dismissal.last_months - 1, -1, -1))
     run = [(months.is_last(employee_id, m), months.score(employee_id, m)) for m in window]
     return dismissal_reasons(grading.dismissal, total.score, run, total.dismissal)
+
+
+def _open_result(scheme: Scheme, history: TeamHistory, month: Period, employee: Employee, level: str) -> Result:
+    """A month's result before scoring: no score, grade or rank yet, the level unchanged."""
+    return Result(
+        employee.id, employee.name, history.team, month, scheme.name, scheme.version, None, None, None, level, level,
+        "none", None,
+    )  # fmt: skip

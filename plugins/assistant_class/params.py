@@ -21,25 +21,45 @@ if TYPE_CHECKING:
 
 COUNT_KINDS = ("count",)
 
-PARAMS_SHAPE = Table({
-    "ledger": checks.LEDGER,
-    "grade_bands": checks.GRADE_BANDS,
-    "pay_float": checks.PAY_FLOAT,
-    "dismissal_review": checks.DISMISSAL_REVIEW,
-    "classes": MapOf(Table({
-        "average_at_least": NUMBER,
-        "deductions_below": MapOf(NUMBER, "ledger category"),
-        "counts_at_least": MapOf(WHOLE, "count metric"),
-    }), "level key"),
-    "award": Table({"consecutive_quarters": WHOLE, "total_quarters_over": WHOLE}),
-    "elimination": Table({"bottom_n": WHOLE, "bottom_quarters": WHOLE, "quarter_deductions_over": NUMBER, "year_deductions_over": NUMBER}),
-    "exemption": Table({"min_level": TEXT, "best_quarters": WHOLE}),
-    "demotion": Table({"review_quarter": WHOLE}),
-    "team_lead": Table({
-        "role": TEXT, "min_level": TEXT, "suggestions_metric": TEXT, "suggestions_at_least": WHOLE,
-        "unqualified_quarters": WHOLE, "pay": ArrayOf(Table({"average_at_least": NUMBER, "pay": NUMBER})),
-    }),
-})
+PARAMS_SHAPE = Table(
+    {
+        "ledger": checks.LEDGER,
+        "grade_bands": checks.GRADE_BANDS,
+        "pay_float": checks.PAY_FLOAT,
+        "dismissal_review": checks.DISMISSAL_REVIEW,
+        "classes": MapOf(
+            Table(
+                {
+                    "average_at_least": NUMBER,
+                    "deductions_below": MapOf(NUMBER, "ledger category"),
+                    "counts_at_least": MapOf(WHOLE, "count metric"),
+                }
+            ),
+            "level key",
+        ),
+        "award": Table({"consecutive_quarters": WHOLE, "total_quarters_over": WHOLE}),
+        "elimination": Table(
+            {
+                "bottom_n": WHOLE,
+                "bottom_quarters": WHOLE,
+                "quarter_deductions_over": NUMBER,
+                "year_deductions_over": NUMBER,
+            }
+        ),
+        "exemption": Table({"min_level": TEXT, "best_quarters": WHOLE}),
+        "demotion": Table({"review_quarter": WHOLE}),
+        "team_lead": Table(
+            {
+                "role": TEXT,
+                "min_level": TEXT,
+                "suggestions_metric": TEXT,
+                "suggestions_at_least": WHOLE,
+                "unqualified_quarters": WHOLE,
+                "pay": ArrayOf(Table({"average_at_least": NUMBER, "pay": NUMBER})),
+            }
+        ),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +107,9 @@ def compile_rules(params: dict) -> Rules:
     if hit is not None and hit[0] is params:
         return hit[1]
     levels = tuple(lv["key"] for lv in params["levels"])
-    classes = sorted((_class(key, spec) for key, spec in params["classes"].items()), key=lambda c: -levels.index(c.level))
+    classes = sorted(
+        (_class(key, spec) for key, spec in params["classes"].items()), key=lambda c: -levels.index(c.level)
+    )
     award, elim, exem, lead = params["award"], params["elimination"], params["exemption"], params["team_lead"]
     rules = Rules(
         levels=levels,
@@ -140,7 +162,11 @@ def check(params: dict, problems: Problems) -> None:
     _check_level(params, "exemption", "min_level", levels, problems)
     _check_ints(params, "demotion", ("review_quarter",), problems)
     demotion = params.get("demotion")
-    if isinstance(demotion, dict) and isinstance(demotion.get("review_quarter"), int) and not 1 <= demotion["review_quarter"] <= 4:
+    if (
+        isinstance(demotion, dict)
+        and isinstance(demotion.get("review_quarter"), int)
+        and not 1 <= demotion["review_quarter"] <= 4
+    ):
         problems.add("demotion.review_quarter", f"expected a quarter 1..4, got {demotion['review_quarter']}")
     _check_team_lead(params, levels, problems)
 
@@ -148,7 +174,9 @@ def check(params: dict, problems: Problems) -> None:
 def _table(params: dict, key: str, problems: Problems) -> dict | None:
     table = params.get(key)
     if not isinstance(table, dict):
-        problems.add(key, "missing; expected a table" if table is None else f"expected a table, got {type(table).__name__}")
+        problems.add(
+            key, "missing; expected a table" if table is None else f"expected a table, got {type(table).__name__}"
+        )
         return None
     return table
 
@@ -170,7 +198,12 @@ def _check_ints(params: dict, key: str, names: tuple[str, ...], problems: Proble
         return
     for name in names:
         if not _is_int(table.get(name)):
-            problems.add(f"{key}.{name}", "missing; expected a whole number" if name not in table else f"expected a whole number 0 or more, got {table[name]!r}")
+            problems.add(
+                f"{key}.{name}",
+                "missing; expected a whole number"
+                if name not in table
+                else f"expected a whole number 0 or more, got {table[name]!r}",
+            )
 
 
 def _check_numbers(params: dict, key: str, names: tuple[str, ...], problems: Problems) -> None:
@@ -179,13 +212,18 @@ def _check_numbers(params: dict, key: str, names: tuple[str, ...], problems: Pro
         return  # reported by _check_ints on the same table
     for name in names:
         if not _is_number(table.get(name)):
-            problems.add(f"{key}.{name}", "missing; expected a number" if name not in table else f"expected a number, got {table[name]!r}")
+            problems.add(
+                f"{key}.{name}",
+                "missing; expected a number" if name not in table else f"expected a number, got {table[name]!r}",
+            )
 
 
 def _check_level(params: dict, key: str, name: str, levels: list, problems: Problems) -> None:
     table = params.get(key)
     if isinstance(table, dict) and table.get(name) not in levels:
-        problems.add(f"{key}.{name}", f"expected one of the levels {', '.join(map(str, levels))}, got {table.get(name)!r}")
+        problems.add(
+            f"{key}.{name}", f"expected one of the levels {', '.join(map(str, levels))}, got {table.get(name)!r}"
+        )
 
 
 def _check_classes(params: dict, levels: list, problems: Problems) -> None:
@@ -207,9 +245,18 @@ def _check_classes(params: dict, levels: list, problems: Problems) -> None:
             continue
         if not _is_number(spec.get("average_at_least")):
             problems.add(f"{path}.average_at_least", f"expected a number, got {spec.get('average_at_least')!r}")
-        _check_mapping(spec.get("deductions_below", {}), f"{path}.deductions_below", categories, "ledger category", _is_number, problems)
+        _check_mapping(
+            spec.get("deductions_below", {}),
+            f"{path}.deductions_below",
+            categories,
+            "ledger category",
+            _is_number,
+            problems,
+        )
         counts = [k for k, m in metrics.items() if isinstance(m, dict) and m.get("kind") in COUNT_KINDS]
-        _check_mapping(spec.get("counts_at_least", {}), f"{path}.counts_at_least", counts, "count metric", _is_int, problems)
+        _check_mapping(
+            spec.get("counts_at_least", {}), f"{path}.counts_at_least", counts, "count metric", _is_int, problems
+        )
 
 
 def _check_mapping(table: Any, path: str, allowed: list, what: str, valid: Any, problems: Problems) -> None:
@@ -234,7 +281,10 @@ def _check_team_lead(params: dict, levels: list, problems: Problems) -> None:
     counts = [k for k, m in metrics.items() if isinstance(m, dict) and m.get("kind") in COUNT_KINDS]
     if isinstance(lead.get("suggestions_metric"), str) and lead["suggestions_metric"] not in counts:
         # suggestions are summed over the quarter's cards: any other kind would silently count 0
-        problems.add("team_lead.suggestions_metric", f"expected a count metric ({', '.join(counts) or 'none declared'}), got {lead['suggestions_metric']!r}")
+        problems.add(
+            "team_lead.suggestions_metric",
+            f"expected a count metric ({', '.join(counts) or 'none declared'}), got {lead['suggestions_metric']!r}",
+        )
     _check_level(params, "team_lead", "min_level", levels, problems)
     _check_ints(params, "team_lead", ("suggestions_at_least", "unqualified_quarters"), problems, lead)
     pay = lead.get("pay")

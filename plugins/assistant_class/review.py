@@ -98,7 +98,9 @@ class Outcome:
     demotion: list[str] = field(default_factory=list)
 
 
-def quarter_facts(months: TeamMonths, employee: Employee, quarter: Period, metrics: tuple[str, ...]) -> QuarterFacts | None:
+def quarter_facts(
+    months: TeamMonths, employee: Employee, quarter: Period, metrics: tuple[str, ...]
+) -> QuarterFacts | None:
     """None when the employee was not yet hired in any month of the quarter."""
     hired = Period.of_date(employee.hire_date).ordinal
     expected = [m for m in quarter.months() if m.ordinal >= hired]
@@ -130,11 +132,15 @@ def meets(rule: ClassRule, facts: QuarterFacts, explain: bool = True) -> tuple[b
         return False, ["months missing: " + ", ".join(map(str, facts.missing))] if explain else []
     failed: list = []
     if facts.average < rule.average_at_least:
-        failed.append(lambda: f"average {shown(facts.average, rule.average_at_least)} < {format_number(rule.average_at_least)}")
+        failed.append(
+            lambda: f"average {shown(facts.average, rule.average_at_least)} < {format_number(rule.average_at_least)}"
+        )
     for category, limit in rule.deductions_below:
         got = facts.deductions.get(category, ZERO)
         if got >= limit:
-            failed.append(lambda c=category, g=got, lim=limit: f"{c} deductions {format_number(g)} not below {format_number(lim)}")
+            failed.append(
+                lambda c=category, g=got, lim=limit: f"{c} deductions {format_number(g)} not below {format_number(lim)}"
+            )
     for metric, least in rule.counts_at_least:
         got = facts.counts.get(metric, 0)
         if got < least:
@@ -162,7 +168,13 @@ class Replay:
         self.states: dict[str, State] = {}
         for e in history.employees:
             start = e.level if e.level in rules.levels else rules.levels[0]
-            why = "starting level" if e.level in rules.levels else f"starting level (entry class; roster level {e.level!r} is not on the ladder)" if e.level else "starting level (entry class)"
+            why = (
+                "starting level"
+                if e.level in rules.levels
+                else f"starting level (entry class; roster level {e.level!r} is not on the ladder)"
+                if e.level
+                else "starting level (entry class)"
+            )
             self.states[e.id] = State(start, [(Period.of_date(e.hire_date), start, why)])
         self.outcomes: dict[str, Outcome] = {}
         self.explain = True
@@ -259,7 +271,12 @@ class Replay:
             rank = rules.rank(rule.level)
             need = rules.award_consecutive
             recent = state.met[-need:] if need else []
-            in_a_row = len(recent) == need and need > 0 and all(m >= rank for _, m in recent) and recent[0][0] == quarter.shift(1 - need)
+            in_a_row = (
+                len(recent) == need
+                and need > 0
+                and all(m >= rank for _, m in recent)
+                and recent[0][0] == quarter.shift(1 - need)
+            )
             if in_a_row:
                 return rank, f"met {rule.level} in {need} consecutive quarters: {', '.join(str(q) for q, _ in recent)}"
             met = [q for q, m in state.met if m >= rank]
@@ -269,30 +286,53 @@ class Replay:
 
     # -------------------------------------------------------------- elimination and exemption
 
-    def review_elimination(self, o: Outcome, quarter: Period, ranks: dict, scored: list[int] | None = None) -> None:
-        """``scored``: the team's ranks that are not None, sorted (computed from ``ranks`` when not given)."""
-        rules, state, year = self.rules, self.states[o.employee.id], quarter.year
-        if scored is None:
-            scored = sorted(r for r in ranks.values() if r is not None)
-        if o.rank is not None and len(scored) > 1 and o.rank == 1 and rules.rank(o.level_before) >= rules.rank(rules.exemption_min_level):
+    def _count_best_quarter(self, o: Outcome, state, year: int, scored: list[int]) -> None:
+        """Best in the team (of more than one) at a high enough level: enough such quarters earn an exemption."""
+        rules = self.rules
+        if (
+            o.rank is not None
+            and len(scored) > 1
+            and o.rank == 1
+            and rules.rank(o.level_before) >= rules.rank(rules.exemption_min_level)
+        ):
             state.best[year] = state.best.get(year, 0) + 1
             if state.best[year] == rules.best_quarters:
                 state.exemptions += 1
                 o.flags.append(f"exemption-earned: best in the team in {rules.best_quarters} quarters of {year}")
                 o.trace.append(f"best in the team in {rules.best_quarters} quarters of {year} → one exemption earned")
+
+    def review_elimination(self, o: Outcome, quarter: Period, ranks: dict, scored: list[int] | None = None) -> None:
+        """``scored``: the team's ranks that are not None, sorted (computed from ``ranks`` when not given)."""
+        rules, state, year = self.rules, self.states[o.employee.id], quarter.year
+        if scored is None:
+            scored = sorted(r for r in ranks.values() if r is not None)
+        self._count_best_quarter(o, state, year, scored)
         reasons = []
         below = len(scored) - bisect_right(scored, o.rank) if o.rank is not None else 0
-        if o.rank is not None and len(scored) > rules.bottom_n and below < rules.bottom_n and o.level_before == rules.levels[0]:
+        if (
+            o.rank is not None
+            and len(scored) > rules.bottom_n
+            and below < rules.bottom_n
+            and o.level_before == rules.levels[0]
+        ):
             state.bottom[year] = state.bottom.get(year, 0) + 1
-            o.trace.append(f"{o.level_before} and in the team's bottom {rules.bottom_n} ({state.bottom[year]} quarters of {year})")
+            o.trace.append(
+                f"{o.level_before} and in the team's bottom {rules.bottom_n} ({state.bottom[year]} quarters of {year})"
+            )
             if state.bottom[year] == rules.bottom_quarters:
-                reasons.append(f"{o.level_before} and in the team's bottom {rules.bottom_n} in {rules.bottom_quarters} quarters of {year}")
+                reasons.append(
+                    f"{o.level_before} and in the team's bottom {rules.bottom_n} in {rules.bottom_quarters} quarters of {year}"
+                )
         if o.facts.total_deductions > rules.quarter_deductions_over:
-            reasons.append(f"deductions {format_number(o.facts.total_deductions)} in the quarter, over {format_number(rules.quarter_deductions_over)}")
+            reasons.append(
+                f"deductions {format_number(o.facts.total_deductions)} in the quarter, over {format_number(rules.quarter_deductions_over)}"
+            )
         before = state.year_deductions.get(year, ZERO)
         after = state.year_deductions[year] = before + o.facts.total_deductions
         if after > rules.year_deductions_over >= before:
-            reasons.append(f"deductions {format_number(after)} in {year}, over {format_number(rules.year_deductions_over)}")
+            reasons.append(
+                f"deductions {format_number(after)} in {year}, over {format_number(rules.year_deductions_over)}"
+            )
         if not reasons:
             return
         o.eliminations = reasons
@@ -327,15 +367,21 @@ class Replay:
                 o.demotion.append(f"lowest {year} average ({shown(scored[i])}) among the team's {o.level_before}")
             if o.demotion:
                 lower = rules.levels[held - 1]
-                o.flags.append(f"demotion-proposed: {o.level_before} → {lower} ({'; '.join(o.demotion)}); a manager confirms")
-                o.trace.append(f"demotion to {lower} proposed: {'; '.join(o.demotion)}; a manager confirms with a level override")
+                o.flags.append(
+                    f"demotion-proposed: {o.level_before} → {lower} ({'; '.join(o.demotion)}); a manager confirms"
+                )
+                o.trace.append(
+                    f"demotion to {lower} proposed: {'; '.join(o.demotion)}; a manager confirms with a level override"
+                )
 
     # -------------------------------------------------------------- team lead
 
     def review_team_lead(self, o: Outcome, assistants: dict[str, Outcome]) -> None:
         rules, state = self.rules, self.states[o.employee.id]
         if rules.rank(o.level_before) < rules.rank(rules.lead_min_level):
-            o.flags.append(f"team-lead-below-class: {o.level_before}, a team lead must be {rules.lead_min_level} or above")
+            o.flags.append(
+                f"team-lead-below-class: {o.level_before}, a team lead must be {rules.lead_min_level} or above"
+            )
         team = mean_of(a.facts.average for a in assistants.values() if a.facts.average is not None)
         if team is None:
             o.trace.append("team lead: no assistant scored this quarter, no management pay")
@@ -347,7 +393,9 @@ class Replay:
             state.unqualified_run += 1
             o.pay_delta = ZERO
             o.flags.append(f"team-lead-unqualified: team average {shown(team, *bars)}")
-            o.trace.append(f"team lead: team average {shown(team, *bars)} below {format_number(rules.lead_pay[-1][0])} → unqualified ({state.unqualified_run} running)")
+            o.trace.append(
+                f"team lead: team average {shown(team, *bars)} below {format_number(rules.lead_pay[-1][0])} → unqualified ({state.unqualified_run} running)"
+            )
             if state.unqualified_run == rules.unqualified_quarters:
                 state.unqualified_run = 0
                 o.flags.append(f"team-lead-demoted: {rules.unqualified_quarters} unqualified quarters running")
@@ -357,13 +405,17 @@ class Replay:
         if suggestions < rules.suggestions_at_least:
             o.pay_delta = ZERO
             o.flags.append(f"team-lead-no-suggestion: {suggestions} suggestions, needs {rules.suggestions_at_least}")
-            o.trace.append(f"team lead: team average {shown(team, *bars)} would pay +{format_number(pay)}, but {suggestions} suggestions < {rules.suggestions_at_least} → 0")
+            o.trace.append(
+                f"team lead: team average {shown(team, *bars)} would pay +{format_number(pay)}, but {suggestions} suggestions < {rules.suggestions_at_least} → 0"
+            )
             return
         o.pay_delta = pay
         o.trace.append(f"team lead: team average {shown(team, *bars)} → management pay +{format_number(pay)}")
 
 
-def peer_averages(by_level: dict[str, dict[str, Mean | None]], level: str, summaries: dict[str, tuple]) -> tuple[dict[str, Mean], Mean | None, int]:
+def peer_averages(
+    by_level: dict[str, dict[str, Mean | None]], level: str, summaries: dict[str, tuple]
+) -> tuple[dict[str, Mean], Mean | None, int]:
     """The scored year averages of a level's members, their lowest and how many distinct values."""
     if level not in summaries:
         scored = {k: v for k, v in by_level.get(level, {}).items() if v is not None}

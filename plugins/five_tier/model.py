@@ -53,19 +53,30 @@ from cstui.schemes import Problems, Scheme
 METHODS = ("weighted", "bands")
 BAND_KINDS = ("rate", "seconds", "count", "number", "money", "rating", "points")  # every kind but text
 
-PARAMS_SHAPE = Table({
-    "score": Table({
-        "method": TEXT,
-        "items": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
-        "bands": MapOf(checks.band_table("points"), "metric key"),
-        "max": NUMBER,
-    }),
-    "review": Table({
-        "promote_above": NUMBER, "demote_below": NUMBER, "probation_below": NUMBER, "dismissal_below": NUMBER,
-        "probation_months": WHOLE, "average_places": WHOLE, "min_tenure_months": MapOf(WHOLE, "level key"),
-    }),
-    "bonus": checks.band_table("amount"),
-})
+PARAMS_SHAPE = Table(
+    {
+        "score": Table(
+            {
+                "method": TEXT,
+                "items": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
+                "bands": MapOf(checks.band_table("points"), "metric key"),
+                "max": NUMBER,
+            }
+        ),
+        "review": Table(
+            {
+                "promote_above": NUMBER,
+                "demote_below": NUMBER,
+                "probation_below": NUMBER,
+                "dismissal_below": NUMBER,
+                "probation_months": WHOLE,
+                "average_places": WHOLE,
+                "min_tenure_months": MapOf(WHOLE, "level key"),
+            }
+        ),
+        "bonus": checks.band_table("amount"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +131,17 @@ class FiveTier(ReplayModel):
     def starting_level(self, params: TierParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 
-    def begin(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[_Run, Period]:
+    def begin(
+        self,
+        params: TierParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[_Run, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return _Run.restore(params, employee, saved["run"], explain_from), after.next()
         if saved is not None and "start" in saved:  # data before the checkpoint, replay not yet begun
@@ -129,7 +150,15 @@ class FiveTier(ReplayModel):
             start = _start(employee, [*cards, *by_month, until])
         return _Run(params, employee, self.starting_level(params, employee), explain_from), start
 
-    def unstarted(self, params: TierParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+    def unstarted(
+        self,
+        params: TierParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        month: Period,
+        saved: dict | None,
+    ) -> dict | None:
         # the first month depends on the earliest scorecard or override, and, with none yet,
         # on the month graded: a state is kept only once data exists; before the hire month
         # the hint keeps where a full replay would start
@@ -147,7 +176,9 @@ class FiveTier(ReplayModel):
         last = months[-1]
         flags = list(dict.fromkeys(f for s in months for f in s.flags))
         trace = [f"{s.period}: {line}" for s in months for line in s.trace]
-        return make_result(scheme, employee, period, last.review_score, last.level, last.level_after, last.decision, None, flags, trace)
+        return make_result(
+            scheme, employee, period, last.review_score, last.level, last.level_after, last.decision, None, flags, trace
+        )
 
 
 def _start(employee: Employee, data_months: list[Period]) -> Period:
@@ -237,7 +268,9 @@ class _Run:
             state.decision = "dismissal-review"
             state.flags.append("dismissal-review")
             if explained:
-                state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} < {limit} → dismissal review")
+                state.trace.append(
+                    f"probation month: {side_text(state.score, self.p.dismissal_below)} < {limit} → dismissal review"
+                )
         elif explained:
             state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} >= {limit} → passed")
 
@@ -277,7 +310,9 @@ class _Run:
         elif average >= p.demote_below:
             state.decision = "stay"
             if self.explained(state):  # a stay's line is read only when explained
-                state.trace.append(f"{format_number(p.demote_below)} <= {self._shown(average)} <= {format_number(p.promote_above)} → stays {self.level}")
+                state.trace.append(
+                    f"{format_number(p.demote_below)} <= {self._shown(average)} <= {format_number(p.promote_above)} → stays {self.level}"
+                )
         elif average >= p.probation_below:
             self._step_down(state, self._why(average, "<", p.demote_below), "demote")
         else:
@@ -286,7 +321,11 @@ class _Run:
             self.probation = set(months)
             state.flags.append("probation")
             if self.explained(state):
-                state.trace.append(f"probation {months[0]}" + (f" to {months[-1]}" if len(months) > 1 else "") + f": a month < {format_number(p.dismissal_below)} → dismissal review")
+                state.trace.append(
+                    f"probation {months[0]}"
+                    + (f" to {months[-1]}" if len(months) > 1 else "")
+                    + f": a month < {format_number(p.dismissal_below)} → dismissal review"
+                )
 
     def _why(self, average: Mean, sign: str, bound: Decimal) -> Later:
         """``80.0033 > 80``, formatted only when read (a past review's why is read only on a timeline)."""
@@ -309,7 +348,9 @@ class _Run:
             state.decision = "eligible"
             state.flags.append("eligible")
             if self.explained(state):
-                state.trace.append(f"{why} but tenure {tenure} months < {needed} for {new} on {effective} (hired {self.employee.hire_date}) → stays {self.level} (eligible)")
+                state.trace.append(
+                    f"{why} but tenure {tenure} months < {needed} for {new} on {effective} (hired {self.employee.hire_date}) → stays {self.level} (eligible)"
+                )
             return
         self._move(state, new, "promote", Later("{} (tenure {} months >= {})".format, why, tenure, needed))
 
@@ -332,7 +373,9 @@ class _Run:
         self.pending_why = Later("review {}: {}".format, state.period.quarter, why)
 
 
-def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
+def month_score(
+    params: TierParams, employee_id: str, card: Scorecard, explain: bool = True
+) -> tuple[Decimal, list[str]]:
     """The month's score and, when ``explain``, its trace lines."""
     values = parse_card(params.specs, employee_id, card)
     if params.items:
@@ -345,13 +388,13 @@ def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: 
         band = metric.table.band_of(values[metric.key])
         total += band.value
         if explain:
-            trace.append(f"{metric.label} {show(values[metric.key], metric.kind)} {metric.table.describe(band, metric.kind)} → {format_number(band.value)}")
+            trace.append(
+                f"{metric.label} {show(values[metric.key], metric.kind)} {metric.table.describe(band, metric.kind)} → {format_number(band.value)}"
+            )
     if params.cap is not None and total > params.cap:
         trace.append(f"score {format_number(total)} capped at {format_number(params.cap)}")
         total = params.cap
     return total, (trace + [f"score = {format_number(total)}"] if explain else [])
-
-
 
 
 # --- parameter checks ----------------------------------------------------------------------
@@ -359,12 +402,17 @@ def month_score(params: TierParams, employee_id: str, card: Scorecard, explain: 
 
 def compile_params(params: dict, problems: Problems) -> TierParams | None:
     before = len(problems.lines)
-    ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+    ladder = tuple(
+        lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str)
+    )
     metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
     score = checks.table(params, "score", problems)
     review = checks.table(params, "review", problems)
     items, bands, cap = _score(score, metrics, problems)
-    numbers = {k: checks.number(review, f"review.{k}", problems) for k in ("promote_above", "demote_below", "probation_below", "dismissal_below")}
+    numbers = {
+        k: checks.number(review, f"review.{k}", problems)
+        for k in ("promote_above", "demote_below", "probation_below", "dismissal_below")
+    }
     _check_order(numbers, problems)
     months = review.get("probation_months")
     if not isinstance(months, int) or isinstance(months, bool) or months < 0:
@@ -377,20 +425,34 @@ def compile_params(params: dict, problems: Problems) -> TierParams | None:
     if len(problems.lines) > before:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
-    return TierParams(ladder, items, bands, cap, numbers["promote_above"], numbers["demote_below"], numbers["probation_below"], months, numbers["dismissal_below"], tenure, Decimal(1).scaleb(-places), bonus, specs)  # type: ignore[arg-type]
+    return TierParams(
+        ladder,
+        items,
+        bands,
+        cap,
+        numbers["promote_above"],
+        numbers["demote_below"],
+        numbers["probation_below"],
+        months,
+        numbers["dismissal_below"],
+        tenure,
+        Decimal(1).scaleb(-places),
+        bonus,
+        specs,
+    )  # type: ignore[arg-type]
 
 
 def _score(score: dict, metrics: dict, problems: Problems) -> tuple[tuple, tuple, Decimal | None]:
     method = score.get("method")
     if method not in METHODS:
-        problems.add("score.method", f"expected \"weighted\" or \"bands\", got {method!r}")
+        problems.add("score.method", f'expected "weighted" or "bands", got {method!r}')
         return (), (), None
     if method == "weighted":
         for key in sorted(set(score) - {"method", "items"}):
-            problems.add(f"score.{key}", "unknown key for method \"weighted\"; expected items")
+            problems.add(f"score.{key}", 'unknown key for method "weighted"; expected items')
         return load_items(score.get("items"), "score.items", metrics, problems) or (), (), None
     for key in sorted(set(score) - {"method", "bands", "max"}):
-        problems.add(f"score.{key}", "unknown key for method \"bands\"; expected bands, max")
+        problems.add(f"score.{key}", 'unknown key for method "bands"; expected bands, max')
     cap = None
     if "max" in score:
         cap = as_decimal(score["max"])
@@ -407,7 +469,10 @@ def _score(score: dict, metrics: dict, problems: Problems) -> tuple[tuple, tuple
             problems.add(f"score.bands.{key}", f"no metric {key!r}; add [metrics.{key}] with its kind")
             continue
         if metric.get("kind") not in BAND_KINDS:
-            problems.add(f"score.bands.{key}", f"metric {key!r} has kind {metric.get('kind')!r}; a band table needs a number ({', '.join(BAND_KINDS)})")
+            problems.add(
+                f"score.bands.{key}",
+                f"metric {key!r} has kind {metric.get('kind')!r}; a band table needs a number ({', '.join(BAND_KINDS)})",
+            )
             continue
         table = load_band_table(data, f"score.bands.{key}", problems)
         if table is not None:
@@ -440,6 +505,3 @@ def _tenure(raw: object, ladder: tuple[str, ...], problems: Problems) -> dict[st
         if key not in raw:
             problems.add(f"review.min_tenure_months.{key}", "missing; expected months in the company to hold this tier")
     return tenure
-
-
-

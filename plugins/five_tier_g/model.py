@@ -68,7 +68,17 @@ class FiveTierG(FiveTier):
             return None
         return GradeParams(tier, bands)
 
-    def begin(self, params: GradeParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[GradeRun, Period]:
+    def begin(
+        self,
+        params: GradeParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[GradeRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return GradeRun.restore(params, employee, saved["run"], explain_from), after.next()
         if saved is not None and "start" in saved:
@@ -87,12 +97,17 @@ def grade_bands(tier: TierParams, problems: Problems) -> tuple[tuple[int, tuple[
         if bands and months == bands[-1][0]:
             bands[-1] = (months, bands[-1][1] + (level,))
         elif bands and months < bands[-1][0]:
-            problems.add(f"review.min_tenure_months.{level}", f"expected at least {bands[-1][0]}: months in post rise with the ladder")
+            problems.add(
+                f"review.min_tenure_months.{level}",
+                f"expected at least {bands[-1][0]}: months in post rise with the ladder",
+            )
             return None
         else:
             bands.append((months, (level,)))
     if bands[0][0] != 0:
-        problems.add(f"review.min_tenure_months.{tier.ladder[0]}", "expected 0: the first level needs no months in post")
+        problems.add(
+            f"review.min_tenure_months.{tier.ladder[0]}", "expected 0: the first level needs no months in post"
+        )
         return None
     return tuple(bands)
 
@@ -158,5 +173,8 @@ class GradeRun(TierRun):
             months = month_span(state.period.next(), state.period.shift(self.p.probation_months))
             self.probation = set(months)
             state.flags.append("probation")
-            state.trace.append(f"probation {months[0]}" + (f" to {months[-1]}" if len(months) > 1 else "") + f": a month < {format_number(self.p.dismissal_below)} → dismissal review")
-
+            state.trace.append(
+                f"probation {months[0]}"
+                + (f" to {months[-1]}" if len(months) > 1 else "")
+                + f": a month < {format_number(self.p.dismissal_below)} → dismissal review"
+            )

@@ -30,6 +30,8 @@ from cstui.engine.weighted import blend
 
 KINDS = ("bands", "deduction", "weighted", "rated")
 RATED_KINDS = ("rate", "rating")
+
+
 @dataclass(frozen=True, slots=True)
 class CardItem:
     key: str
@@ -57,27 +59,40 @@ class CardItem:
         if self.table is not None:
             band = self.table.band_of(value)
             shown = show(value, self.metric_kind)
-            return band.value, f"{self.label} {shown} {self.table.describe(band, self.metric_kind)} → {format_number(band.value)}"
+            return (
+                band.value,
+                f"{self.label} {shown} {self.table.describe(band, self.metric_kind)} → {format_number(band.value)}",
+            )
         if self.deduction is not None:
             return self.deduction.score(value), f"{self.label}: {self.deduction.explain(value)}"
         weight = self.weight or Decimal(0)
         if self.kind == "weighted":
             scored = value * HUNDRED if self.metric_kind == "rate" else value
             points = weight * scored / HUNDRED
-            return points, f"{self.label} {show(value, self.metric_kind)} → {format_number(scored)} × {format_number(weight)}% = {format_number(points)}"
+            return (
+                points,
+                f"{self.label} {show(value, self.metric_kind)} → {format_number(scored)} × {format_number(weight)}% = {format_number(points)}",
+            )
         supervisor = values[self.metrics[1]]
         blended = blend(value, supervisor, *weights)
         points = weight * blended / HUNDRED
-        line = (f"{self.label}: self {format_number(value)} × {format_number(weights[0])}% + supervisor "
-                f"{format_number(supervisor)} × {format_number(weights[1])}% = {format_number(blended)}"
-                f" × {format_number(weight)}% = {format_number(points)}")
+        line = (
+            f"{self.label}: self {format_number(value)} × {format_number(weights[0])}% + supervisor "
+            f"{format_number(supervisor)} × {format_number(weights[1])}% = {format_number(blended)}"
+            f" × {format_number(weight)}% = {format_number(points)}"
+        )
         return points, line
 
 
 def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...]:
     """``[[score.items]]``: every item checked, every problem added."""
-    items = load_tables(raw, "score.items", ("key, kind and metric",) * 2, problems,
-                        lambda data, path: _load_item(data, path, metrics, problems))
+    items = load_tables(
+        raw,
+        "score.items",
+        ("key, kind and metric",) * 2,
+        problems,
+        lambda data, path: _load_item(data, path, metrics, problems),
+    )
     keys = [item.key for item in items]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         problems.add("score.items", f"duplicate item key {key!r}")
@@ -105,7 +120,10 @@ def _load_item(data: dict, path: str, metrics: dict, problems: Any) -> CardItem 
         return CardItem(**common, table=table) if table is not None else None  # type: ignore[arg-type]
     if kind == "deduction":
         if metric_kind != "count":
-            problems.add(f"{path}.metric", f"a deduction counts violations: metric {names[0]!r} must be a count, not {metric_kind}")
+            problems.add(
+                f"{path}.metric",
+                f"a deduction counts violations: metric {names[0]!r} must be a count, not {metric_kind}",
+            )
             return None
         deduction = load_deduction(data, path, problems)
         return CardItem(**common, deduction=deduction) if deduction is not None else None  # type: ignore[arg-type]
@@ -117,7 +135,9 @@ def _weighted(data: dict, path: str, names: tuple, metrics: dict, common: dict, 
         kind = metrics[name].get("kind")
         allowed = RATED_KINDS if common["kind"] == "weighted" else ("rating",)
         if kind not in allowed:
-            problems.add(path, f"metric {name!r} has kind {kind!r}; a {common['kind']} item needs {' or '.join(allowed)}")
+            problems.add(
+                path, f"metric {name!r} has kind {kind!r}; a {common['kind']} item needs {' or '.join(allowed)}"
+            )
             return None
     weight = as_decimal(data.get("weight"))
     if weight is None or weight <= 0:
@@ -139,7 +159,9 @@ def check_parts(raw: object, items: tuple[CardItem, ...], problems: Any) -> dict
     if raw is None:
         for item in items:
             if item.part is not None:
-                problems.add("score.parts", f"item {item.key!r} names part {item.part!r}; add [score.parts] with its weight")
+                problems.add(
+                    "score.parts", f"item {item.key!r} names part {item.part!r}; add [score.parts] with its weight"
+                )
                 return {}
         return {}
     if not isinstance(raw, dict):
@@ -153,9 +175,14 @@ def check_parts(raw: object, items: tuple[CardItem, ...], problems: Any) -> dict
             continue
         total = sum((item.most for item in items if item.part == name), Decimal(0))
         if total != weight:
-            problems.add(f"score.parts.{name}", f"the items of part {name!r} weigh {format_number(total)}, expected {format_number(weight)}")
+            problems.add(
+                f"score.parts.{name}",
+                f"the items of part {name!r} weigh {format_number(total)}, expected {format_number(weight)}",
+            )
         parts[name] = weight
     for item in items:
         if item.part is not None and item.part not in parts and item.part not in raw:
-            problems.add("score.parts", f"item {item.key!r} names part {item.part!r}, which [score.parts] does not weigh")
+            problems.add(
+                "score.parts", f"item {item.key!r} names part {item.part!r}, which [score.parts] does not weigh"
+            )
     return parts

@@ -42,19 +42,40 @@ from cstui.schemes import Problems, Scheme
 
 from .items import CardItem, check_parts, load_items
 
-_ITEM = Table({
-    "key": TEXT, "label": TEXT, "label_zh": TEXT, "kind": TEXT, "metric": TEXT, "self": TEXT,
-    "supervisor": TEXT, "weight": NUMBER, "part": TEXT, "better": TEXT,
-    "bands": checks.band_table("points").fields["bands"], "points": NUMBER, "per": NUMBER, "all_lost_above": WHOLE,
-})
+_ITEM = Table(
+    {
+        "key": TEXT,
+        "label": TEXT,
+        "label_zh": TEXT,
+        "kind": TEXT,
+        "metric": TEXT,
+        "self": TEXT,
+        "supervisor": TEXT,
+        "weight": NUMBER,
+        "part": TEXT,
+        "better": TEXT,
+        "bands": checks.band_table("points").fields["bands"],
+        "points": NUMBER,
+        "per": NUMBER,
+        "all_lost_above": WHOLE,
+    }
+)
 # the declared shape of kpi-card's own tables (cstui.engine.params_schema)
-PARAMS_SHAPE = Table({
-    "score": Table({"items": ArrayOf(_ITEM), "max": NUMBER, "blend": Table({"self": NUMBER, "supervisor": NUMBER}),
-                    "parts": MapOf(NUMBER, "part name")}),
-    "bonus": checks.band_table("amount"),
-    "allowance": MapOf(NUMBER, "level key"),
-    "card": Table({"at_most": MapOf(TEXT, "metric key")}),
-})
+PARAMS_SHAPE = Table(
+    {
+        "score": Table(
+            {
+                "items": ArrayOf(_ITEM),
+                "max": NUMBER,
+                "blend": Table({"self": NUMBER, "supervisor": NUMBER}),
+                "parts": MapOf(NUMBER, "part name"),
+            }
+        ),
+        "bonus": checks.band_table("amount"),
+        "allowance": MapOf(NUMBER, "level key"),
+        "card": Table({"at_most": MapOf(TEXT, "metric key")}),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +115,9 @@ class KpiCard(ReplayModel):
             if field in refused or limit in refused or is_blank(raw) or is_blank(top):
                 continue
             if parse_value(kind, raw) > parse_value(kind, top):
-                problems.append(CardProblem(field, f"expected at most {limit} ({str(top).strip()}), got {str(raw).strip()}"))
+                problems.append(
+                    CardProblem(field, f"expected at most {limit} ({str(top).strip()}), got {str(raw).strip()}")
+                )
         return problems
 
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
@@ -107,15 +130,35 @@ class KpiCard(ReplayModel):
     def starting_level(self, params: CardParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 
-    def unstarted(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+    def unstarted(
+        self,
+        params: Any,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        month: Period,
+        saved: dict | None,
+    ) -> dict | None:
         # the replay starts at the first scorecard or override: a checkpoint taken before any
         # keeps no run, so a resume starts where a full replay would (and their timelines agree)
         return None if any(p.ordinal <= month.ordinal for p in (*cards, *by_month)) else {}
 
-    def begin(self, params: CardParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[CardRun, Period]:
+    def begin(
+        self,
+        params: CardParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[CardRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return CardRun.restore(params, employee.id, saved["run"], explain_from), after.next()
-        return CardRun(params, employee.id, self.starting_level(params, employee), explain_from), first_month(employee, cards, by_month, until)
+        return CardRun(params, employee.id, self.starting_level(params, employee), explain_from), first_month(
+            employee, cards, by_month, until
+        )
 
 
 def first_month(employee: Employee, cards: dict, by_month: dict, until: Period) -> Period:
@@ -159,7 +202,9 @@ class CardRun:
         return state
 
 
-def card_score(params: CardParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
+def card_score(
+    params: CardParams, employee_id: str, card: Scorecard, explain: bool = True
+) -> tuple[Decimal, list[str]]:
     """The exact sum of the items' points (capped at ``score.max``) and its trace."""
     values = parse_card(params.specs, employee_id, card)
     total, trace = Decimal(0), []
@@ -183,7 +228,9 @@ def pay_lines(params: CardParams, score: Decimal, level: str) -> tuple[Decimal |
     if level in params.allowance:
         amount = params.allowance[level]
         pay = (pay or Decimal(0)) + amount
-        lines.append(f"post allowance ({level}): +{format_number(amount)} yuan a month (fixed by the post; no score or star change touches it)")
+        lines.append(
+            f"post allowance ({level}): +{format_number(amount)} yuan a month (fixed by the post; no score or star change touches it)"
+        )
     if len(lines) > 1 and pay is not None:
         lines.append(f"pay line = {format_number(pay)} yuan")
     return pay, lines
@@ -194,7 +241,9 @@ def pay_lines(params: CardParams, score: Decimal, level: str) -> tuple[Decimal |
 
 def compile_params(params: dict, problems: Problems) -> CardParams | None:
     before = len(problems.lines)
-    ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+    ladder = tuple(
+        lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str)
+    )
     metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
     score = params.get("score")
     if not isinstance(score, dict):
@@ -219,13 +268,16 @@ def _at_most(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str,
         return ()
     pairs = raw.get("at_most", {}) if isinstance(raw, dict) else None
     if not isinstance(pairs, dict) or set(raw) - {"at_most"}:  # type: ignore[arg-type]
-        problems.add("card", "expected a table with at_most = { field = \"limit field\" }")
+        problems.add("card", 'expected a table with at_most = { field = "limit field" }')
         return ()
     rules = []
     for field, limit in pairs.items():
         kinds = {metrics.get(k, {}).get("kind") if isinstance(metrics.get(k), dict) else None for k in (field, limit)}
         if not isinstance(limit, str) or len(kinds) != 1 or kinds & {None, "text"}:
-            problems.add(f"card.at_most.{field}", f"expected the key of a metric of the same numeric kind as {field!r}, got {limit!r}")
+            problems.add(
+                f"card.at_most.{field}",
+                f"expected the key of a metric of the same numeric kind as {field!r}, got {limit!r}",
+            )
             continue
         rules.append((field, limit, kinds.pop()))
     return tuple(rules)
@@ -264,4 +316,3 @@ def _allowance(raw: object, ladder: tuple[str, ...], problems: Problems) -> dict
         else:
             allowance[key] = amount
     return allowance
-

@@ -27,14 +27,31 @@ from cstui.schemes import Problems, Scheme
 
 from .rules import PlacementRules, level_for, load_rules, placement_score
 
-_HARD = Table({"metric": TEXT, "label": TEXT, "options": MapOf(NUMBER, "choice"), "better": TEXT,
-               "bands": checks.band_table("points").fields["bands"], "each": NUMBER, "max": NUMBER})
+_HARD = Table(
+    {
+        "metric": TEXT,
+        "label": TEXT,
+        "options": MapOf(NUMBER, "choice"),
+        "better": TEXT,
+        "bands": checks.band_table("points").fields["bands"],
+        "each": NUMBER,
+        "max": NUMBER,
+    }
+)
 # the declared shape of [placement] (cstui.engine.params_schema)
-PARAMS_SHAPE = Table({"placement": Table({
-    "hard": ArrayOf(_HARD), "hard_part_max": NUMBER, "form_factor": NUMBER,
-    "form": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
-    "levels": ArrayOf(Table({"level": TEXT, "from": NUMBER})),
-})})
+PARAMS_SHAPE = Table(
+    {
+        "placement": Table(
+            {
+                "hard": ArrayOf(_HARD),
+                "hard_part_max": NUMBER,
+                "form_factor": NUMBER,
+                "form": MapOf(Table({"weight": NUMBER, "label": TEXT}), "metric key"),
+                "levels": ArrayOf(Table({"level": TEXT, "from": NUMBER})),
+            }
+        )
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +72,17 @@ class Placement(ReplayModel):
     params_schema = PARAMS_SHAPE  # unknown keys in its own tables are refused
 
     def compile(self, params: dict, problems: Problems) -> PlacementParams | None:
-        ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+        ladder = tuple(
+            lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str)
+        )
         metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
         rules = load_rules(params.get("placement"), ladder, metrics, problems)
         if rules is None:
             return None
         if ladder and ladder[0] in {level for level, _ in rules.levels}:
-            problems.add("placement.levels", f"the ladder's first level ({ladder[0]}) means not placed; it takes no score")
+            problems.add(
+                "placement.levels", f"the ladder's first level ({ladder[0]}) means not placed; it takes no score"
+            )
             return None
         specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
         return PlacementParams(ladder, rules, specs)
@@ -85,20 +106,42 @@ class Placement(ReplayModel):
     def starting_level(self, params: PlacementParams, employee: Employee) -> str:
         return employee.level or params.unplaced
 
-    def unstarted(self, params: PlacementParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+    def unstarted(
+        self,
+        params: PlacementParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        month: Period,
+        saved: dict | None,
+    ) -> dict | None:
         # a hire is replayed from the hire month; staff placed on the roster from their first
         # card or override: a checkpoint before any keeps no run (a resume starts afresh)
         if self.starting_level(params, employee) == params.unplaced:
             return None
         return None if any(p.ordinal <= month.ordinal for p in (*cards, *by_month)) else {}
 
-    def begin(self, params: PlacementParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[PlacementRun, Period]:
+    def begin(
+        self,
+        params: PlacementParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[PlacementRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return PlacementRun.restore(params, employee.id, saved["run"], explain_from), after.next()
         level = self.starting_level(params, employee)
         hired = Period.of_date(employee.hire_date)
         placed = None if level == params.unplaced else "roster"
-        start = hired if placed is None else max(hired, min([*cards, *by_month, until], key=lambda p: p.ordinal), key=lambda p: p.ordinal)
+        start = (
+            hired
+            if placed is None
+            else max(hired, min([*cards, *by_month, until], key=lambda p: p.ordinal), key=lambda p: p.ordinal)
+        )
         return PlacementRun(params, employee.id, level, explain_from, placed), start
 
 
@@ -111,7 +154,9 @@ def values_problems(params: PlacementParams, values: Mapping[str, object]) -> li
         if item.options is None or item.metric in refused or is_blank(raw):
             continue
         if str(raw).strip() not in item.options:
-            problems.append(CardProblem(item.metric, f"expected one of {', '.join(item.options)}, got {str(raw).strip()[:40]!r}"))
+            problems.append(
+                CardProblem(item.metric, f"expected one of {', '.join(item.options)}, got {str(raw).strip()[:40]!r}")
+            )
     return problems
 
 
@@ -124,7 +169,11 @@ def place(scheme: Scheme, values: Mapping[str, object]) -> tuple[Decimal, str | 
     problems = values_problems(params, values)
     if problems:
         raise ValueProblem("; ".join(str(p) for p in problems))
-    parsed = {spec.key: parse_value(spec.kind, values[spec.key]) for spec in params.specs if not is_blank(values.get(spec.key))}
+    parsed = {
+        spec.key: parse_value(spec.kind, values[spec.key])
+        for spec in params.specs
+        if not is_blank(values.get(spec.key))
+    }
     score, trace = placement_score(params.rules, parsed)
     level, line = level_for(params.rules, score)
     return score, level, trace + [line]
@@ -133,7 +182,9 @@ def place(scheme: Scheme, values: Mapping[str, object]) -> tuple[Decimal, str | 
 class PlacementRun:
     """One hire's level: unplaced until a placement card places them."""
 
-    def __init__(self, params: PlacementParams, employee_id: str, level: str, explain_from: Period | None, placed: str | None):
+    def __init__(
+        self, params: PlacementParams, employee_id: str, level: str, explain_from: Period | None, placed: str | None
+    ):
         self.p, self.employee_id, self.level, self.placed = params, employee_id, level, placed
         self.pending_why: str | None = None  # why the level that starts next month is held
         self.explain_from = explain_from.ordinal if explain_from is not None else -1
@@ -142,7 +193,9 @@ class PlacementRun:
         return {"level": self.level, "placed": self.placed, "pending_why": self.pending_why}
 
     @classmethod
-    def restore(cls, params: PlacementParams, employee_id: str, state: dict, explain_from: Period | None) -> PlacementRun:
+    def restore(
+        cls, params: PlacementParams, employee_id: str, state: dict, explain_from: Period | None
+    ) -> PlacementRun:
         run = cls(params, employee_id, state["level"], explain_from, state["placed"])
         run.pending_why = state["pending_why"]
         return run
@@ -164,7 +217,10 @@ class PlacementRun:
         explain = month.ordinal >= self.explain_from
         if self.placed is not None:
             where = "on the roster" if self.placed == "roster" else f"in {self.placed}"
-            state.trace.extend((lines if explain else []) + [f"placed {where} as {self.level}: this card changes nothing (an override moves the level)"])
+            state.trace.extend(
+                (lines if explain else [])
+                + [f"placed {where} as {self.level}: this card changes nothing (an override moves the level)"]
+            )
             return state
         self._place(state, lines if explain else [])
         return state
@@ -181,4 +237,3 @@ class PlacementRun:
         self.level = state.level_after = level  # the starting level: held from the placement on
         self.placed = str(state.period)
         self.pending_why = f"placed in {state.period}: {line}"
-

@@ -49,7 +49,10 @@ class HardItem:
             return points, f"{self.label} {value} → {format_number(points)}"
         if self.table is not None:
             band = self.table.band_of(value)
-            return band.value, f"{self.label} {format_number(value)} {self.table.describe(band)} → {format_number(band.value)}"
+            return (
+                band.value,
+                f"{self.label} {format_number(value)} {self.table.describe(band)} → {format_number(band.value)}",
+            )
         raw = self.each * value  # type: ignore[operator]
         points = min(raw, self.cap)  # type: ignore[type-var]
         capped = f" (at most {format_number(self.cap)})" if raw > points else ""
@@ -130,7 +133,11 @@ def _positive(section: dict, key: str, problems: Any) -> Decimal | None:
 
 def _hard_items(raw: object, metrics: dict, problems: Any) -> tuple[HardItem, ...]:
     hints = ("a metric each", "metric and options, bands, or each and max")
-    return tuple(load_tables(raw, "placement.hard", hints, problems, lambda data, path: _hard_item(data, path, metrics, problems)))
+    return tuple(
+        load_tables(
+            raw, "placement.hard", hints, problems, lambda data, path: _hard_item(data, path, metrics, problems)
+        )
+    )
 
 
 def _hard_item(data: dict, path: str, metrics: dict, problems: Any) -> HardItem | None:
@@ -147,7 +154,9 @@ def _hard_item(data: dict, path: str, metrics: dict, problems: Any) -> HardItem 
         return HardItem(metric, label, table=table) if table is not None else None
     each, most = as_decimal(data.get("each")), as_decimal(data.get("max"))
     if kind != "count" or each is None or each <= 0 or most is None or most <= 0:
-        problems.add(path, "expected options (a text metric), bands (a number), or each and max above 0 (a count metric)")
+        problems.add(
+            path, "expected options (a text metric), bands (a number), or each and max above 0 (a count metric)"
+        )
         return None
     return HardItem(metric, label, each=each, cap=most)
 
@@ -176,4 +185,3 @@ def _levels(raw: object, ladder: tuple[str, ...], problems: Any) -> tuple[tuple[
             problems.add(f"{path}.from", f"expected above {format_number(levels[-1][1])}: list levels lowest first")
         levels.append((level, low))
     return tuple(levels)
-

@@ -35,8 +35,19 @@ FIELDS = ("theory", "practice", "typing")
 
 
 # the declared shape of [test] (cstui.engine.params_schema)
-PARAMS_SHAPE = Table({"test": Table({"probation_level": TEXT, "regular_level": TEXT, "theory_at_least": NUMBER,
-                                     "practice_at_least": NUMBER, "typing_at_least": NUMBER})})
+PARAMS_SHAPE = Table(
+    {
+        "test": Table(
+            {
+                "probation_level": TEXT,
+                "regular_level": TEXT,
+                "theory_at_least": NUMBER,
+                "practice_at_least": NUMBER,
+                "typing_at_least": NUMBER,
+            }
+        )
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +80,11 @@ class ProbationTest(ReplayModel):
         except ValueProblem as exc:
             return [CardProblem("retry_date", str(exc))]
         if day < card.period.first_day:
-            return [CardProblem("retry_date", f"expected a date from {card.period.first_day} on (the month of the test), got {day}")]
+            return [
+                CardProblem(
+                    "retry_date", f"expected a date from {card.period.first_day} on (the month of the test), got {day}"
+                )
+            ]
         params = self.compiled(scheme)
         values = {f: parse_value(spec.kind, card.values[f]) for f in FIELDS for spec in params.specs if spec.key == f}
         if not failed(params, values):
@@ -92,10 +107,22 @@ class ProbationTest(ReplayModel):
     def starting_level(self, params: ConversionParams, employee: Employee) -> str:
         return employee.level or params.probation_level
 
-    def begin(self, params: ConversionParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[ConversionRun, Period]:
+    def begin(
+        self,
+        params: ConversionParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[ConversionRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return ConversionRun(params, employee.id, saved["run"]["level"], explain_from), after.next()
-        return ConversionRun(params, employee.id, self.starting_level(params, employee), explain_from), Period.of_date(employee.hire_date)
+        return ConversionRun(params, employee.id, self.starting_level(params, employee), explain_from), Period.of_date(
+            employee.hire_date
+        )
 
 
 def failed(params: ConversionParams, values: dict[str, Any]) -> list[str]:
@@ -153,22 +180,30 @@ class ConversionRun:
             return
         state.decision = "dismissal-review"
         state.flags.append("dismissal-review")
-        state.trace.append(f"{why}, no retry date → the supervisor decides: another try (enter retry_date) or dismissal")
+        state.trace.append(
+            f"{why}, no retry date → the supervisor decides: another try (enter retry_date) or dismissal"
+        )
 
 
 def compile_params(params: dict, problems: Problems) -> ConversionParams | None:
     before = len(problems.lines)
-    ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+    ladder = tuple(
+        lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str)
+    )
     test = checks.table(params, "test", problems)
     probation = checks.level(test, "test.probation_level", ladder, problems)
     regular = checks.level(test, "test.regular_level", ladder, problems)
     minimum = {f: checks.number(test, f"test.{f}_at_least", problems) for f in FIELDS}
     metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
-    for key, kinds in (("theory", ("rating",)), ("practice", ("rating",)), ("typing", ("number", "count")), ("retry_date", ("text",))):
+    for key, kinds in (
+        ("theory", ("rating",)),
+        ("practice", ("rating",)),
+        ("typing", ("number", "count")),
+        ("retry_date", ("text",)),
+    ):
         if not isinstance(metrics.get(key), dict) or metrics[key].get("kind") not in kinds:
             problems.add(f"metrics.{key}", f"expected a metric of kind {' or '.join(kinds)}")
     if len(problems.lines) > before:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
     return ConversionParams(ladder, probation, regular, minimum, specs)  # type: ignore[arg-type]
-

@@ -39,10 +39,20 @@ SCORED_KINDS = ("rate", "number", "rating")
 
 
 # the declared shape of [ranking] and [promotion] (cstui.engine.params_schema)
-PARAMS_SHAPE = Table({
-    "ranking": Table({"items": MapOf(NUMBER, "metric key")}),
-    "promotion": Table({"top": WHOLE, "months": WHOLE, "tenure_months": WHOLE, "complaint_months": WHOLE, "complaints_metric": TEXT}),
-})
+PARAMS_SHAPE = Table(
+    {
+        "ranking": Table({"items": MapOf(NUMBER, "metric key")}),
+        "promotion": Table(
+            {
+                "top": WHOLE,
+                "months": WHOLE,
+                "tenure_months": WHOLE,
+                "complaint_months": WHOLE,
+                "complaints_metric": TEXT,
+            }
+        ),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,25 +110,54 @@ class RankStreak(ReplayModel):
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         p = self.compiled(scheme)
         score = ranking_score(p, parse_card(p.specs, employee.id, card))
-        return MonthScore(score=score, trace=[f"ranking score = {format_number(score)} (the team's rank needs the whole team)"])
+        return MonthScore(
+            score=score, trace=[f"ranking score = {format_number(score)} (the team's rank needs the whole team)"]
+        )
 
     def starting_level(self, params: Any, employee: Employee) -> str:
         p = params.p if isinstance(params, TeamMonths) else params
         return employee.level or p.ladder[0]
 
-    def _replay(self, params: StreakParams, employee: Employee, history: TeamHistory, until: Period, explain_from: Period, keep: bool = False, report_from: Period | None = None) -> Any:
+    def _replay(
+        self,
+        params: StreakParams,
+        employee: Employee,
+        history: TeamHistory,
+        until: Period,
+        explain_from: Period,
+        keep: bool = False,
+        report_from: Period | None = None,
+    ) -> Any:
         # the streak needs the whole team's ranks: computed once per history and handed to the run
         cached = self._standing
         if cached is None or cached[0] is not history or cached[1] is not params:
             cached = self._standing = (history, params, TeamMonths(params, team_standing(params, history)))
         return super()._replay(cached[2], employee, history, until, explain_from, keep, report_from)
 
-    def unstarted(self, params: Any, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], month: Period, saved: dict | None) -> dict | None:
+    def unstarted(
+        self,
+        params: Any,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        month: Period,
+        saved: dict | None,
+    ) -> dict | None:
         # the replay starts at the first scorecard or override: a checkpoint taken before any
         # keeps no run, so a resume starts where a full replay would (and their timelines agree)
         return None if any(p.ordinal <= month.ordinal for p in (*cards, *by_month)) else {}
 
-    def begin(self, params: TeamMonths, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[StreakRun, Period]:
+    def begin(
+        self,
+        params: TeamMonths,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[StreakRun, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return StreakRun.restore(params, employee, saved["run"]), after.next()
         first = min([*cards, *by_month, until], key=lambda p: p.ordinal)
@@ -131,22 +170,32 @@ class RankStreak(ReplayModel):
 
 def compile_params(params: dict, problems: Problems) -> StreakParams | None:
     before = len(problems.lines)
-    ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+    ladder = tuple(
+        lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str)
+    )
     metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
     ranking = checks.table(params, "ranking", problems)
     items = _items(ranking.get("items"), metrics, problems)
     rule = checks.table(params, "promotion", problems)
-    numbers = {k: checks.whole(rule, f"promotion.{k}", problems, minimum=1) for k in ("top", "months", "complaint_months")}
+    numbers = {
+        k: checks.whole(rule, f"promotion.{k}", problems, minimum=1) for k in ("top", "months", "complaint_months")
+    }
     tenure = checks.whole(rule, "promotion.tenure_months", problems)
     complaints = rule.get("complaints_metric")
-    if not isinstance(complaints, str) or not isinstance(metrics.get(complaints), dict) or metrics[complaints].get("kind") != "count":
+    if (
+        not isinstance(complaints, str)
+        or not isinstance(metrics.get(complaints), dict)
+        or metrics[complaints].get("kind") != "count"
+    ):
         problems.add("promotion.complaints_metric", f"expected a count metric of valid complaints, got {complaints!r}")
     if len(ladder) < 2:
         problems.add("levels", "expected at least two levels (D, C): the streak promotes one letter up")
     if len(problems.lines) > before:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
-    return StreakParams(ladder, items, numbers["top"], numbers["months"], tenure, numbers["complaint_months"], complaints, specs)  # type: ignore[arg-type]
+    return StreakParams(
+        ladder, items, numbers["top"], numbers["months"], tenure, numbers["complaint_months"], complaints, specs
+    )  # type: ignore[arg-type]
 
 
 def _items(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str, str, Decimal], ...]:
@@ -166,4 +215,3 @@ def _items(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str, s
     if len(items) == len(raw) and total != HUNDRED:
         problems.add("ranking.items", f"weights must sum to 100, got {format_number(total)}")
     return tuple(items)
-

@@ -18,12 +18,21 @@ class StreakRun:
         self.pending_why: str | None = None
 
     def state(self) -> dict:
-        return {"level": self.level, "streak": self.streak, "complaints": self.complaints, "pending_why": self.pending_why}
+        return {
+            "level": self.level,
+            "streak": self.streak,
+            "complaints": self.complaints,
+            "pending_why": self.pending_why,
+        }
 
     @classmethod
     def restore(cls, team: Any, employee: Employee, state: dict) -> StreakRun:
         run = cls(team, employee, state["level"])
-        run.streak, run.complaints, run.pending_why = list(state["streak"]), dict(state["complaints"]), state["pending_why"]
+        run.streak, run.complaints, run.pending_why = (
+            list(state["streak"]),
+            dict(state["complaints"]),
+            state["pending_why"],
+        )
         return run
 
     def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
@@ -60,29 +69,39 @@ class StreakRun:
         top = self.p.top
         if rank <= top:
             self.streak.append(str(state.period))
-            state.trace.append(f"ranking score {format_number(score)}: rank {rank} of {members} (top {top}) → {len(self.streak)} month(s) in a row")
+            state.trace.append(
+                f"ranking score {format_number(score)}: rank {rank} of {members} (top {top}) → {len(self.streak)} month(s) in a row"
+            )
         else:
             self.streak = []
-            state.trace.append(f"ranking score {format_number(score)}: rank {rank} of {members} (below the top {top}) → the streak restarts")
+            state.trace.append(
+                f"ranking score {format_number(score)}: rank {rank} of {members} (below the top {top}) → the streak restarts"
+            )
 
     def _check(self, state: MonthState) -> None:
         p, ladder = self.p, self.p.ladder
         at = ladder.index(self.level) if self.level in ladder else 0
         if at + 1 >= len(ladder):
-            state.trace.append(f"{len(self.streak)} months in the top {p.top} → stays {self.level}: the top of the ladder")
+            state.trace.append(
+                f"{len(self.streak)} months in the top {p.top} → stays {self.level}: the top of the ladder"
+            )
             return
         effective = state.period.next().first_day
         tenure = complete_months(self.employee.hire_date, effective)
         if tenure < p.tenure_months:
             state.decision = "eligible"
             state.flags.append("eligible")
-            state.trace.append(f"{len(self.streak)} months in the top {p.top} but {tenure} months in post on {effective} < {p.tenure_months} → stays {self.level} (eligible)")
+            state.trace.append(
+                f"{len(self.streak)} months in the top {p.top} but {tenure} months in post on {effective} < {p.tenure_months} → stays {self.level} (eligible)"
+            )
             return
         window = [state.period.shift(-i) for i in range(p.complaint_months - 1, -1, -1)]
         counts = [self.complaints.get(str(m)) for m in window]
         if any(c is None or c > 0 for c in counts):
             shown = ", ".join(f"{m} {'no card' if c is None else c}" for m, c in zip(window, counts))
-            state.trace.append(f"{len(self.streak)} months in the top {p.top} but valid complaints in the last {p.complaint_months} months ({shown}) → stays {self.level}")
+            state.trace.append(
+                f"{len(self.streak)} months in the top {p.top} but valid complaints in the last {p.complaint_months} months ({shown}) → stays {self.level}"
+            )
             return
         new = ladder[at + 1]
         why = f"{len(self.streak)} months in the top {p.top} ({', '.join(self.streak)}), {tenure} months in post >= {p.tenure_months}, no valid complaint in {window[0]}..{window[-1]}"

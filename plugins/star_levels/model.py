@@ -68,7 +68,7 @@ class StarParams:
 
     @property
     def stars(self) -> tuple[str, ...]:
-        return self.ladder[self.ladder.index(self.first_level):]
+        return self.ladder[self.ladder.index(self.first_level) :]
 
     @property
     def places(self) -> int:
@@ -87,11 +87,13 @@ def grouped(value: Decimal) -> str:
 
 
 KPI_SHAPE = Table({"key": TEXT, "label": TEXT, "label_zh": TEXT, "actual": TEXT, "target": TEXT, "weight": NUMBER})
-PARAMS_SHAPE = Table({
-    "probation": Table({"level": TEXT, "months": WHOLE, "first_level": TEXT}),
-    "score": Table({"places": WHOLE, "kpis": ArrayOf(KPI_SHAPE)}),
-    "review": Table({"promote_at": NUMBER, "demote_below": NUMBER, "window": WHOLE}),
-})
+PARAMS_SHAPE = Table(
+    {
+        "probation": Table({"level": TEXT, "months": WHOLE, "first_level": TEXT}),
+        "score": Table({"places": WHOLE, "kpis": ArrayOf(KPI_SHAPE)}),
+        "review": Table({"promote_at": NUMBER, "demote_below": NUMBER, "window": WHOLE}),
+    }
+)
 
 
 class StarLevels(ReplayModel):
@@ -126,13 +128,29 @@ class StarLevels(ReplayModel):
     def starting_level(self, params: StarParams, employee: Employee) -> str:
         return employee.level or params.probation_level
 
-    def begin(self, params: StarParams, employee: Employee, cards: dict[Period, Scorecard], by_month: dict[Period, Override], until: Period, explain_from: Period | None, saved: dict | None, after: Period | None) -> tuple[_Run, Period]:
+    def begin(
+        self,
+        params: StarParams,
+        employee: Employee,
+        cards: dict[Period, Scorecard],
+        by_month: dict[Period, Override],
+        until: Period,
+        explain_from: Period | None,
+        saved: dict | None,
+        after: Period | None,
+    ) -> tuple[_Run, Period]:
         if saved is not None and saved.get("run") is not None and after is not None:
             return _Run.restore(params, employee.id, saved["run"], explain_from), after.next()
         assess_from = self._assessed_from(params, employee, cards, by_month)
         hired = Period.of_date(employee.hire_date)
-        start = hired if employee.level in (None, params.probation_level) else min([assess_from, *by_month], key=lambda p: p.ordinal)
-        return _Run(params, employee.id, self.starting_level(params, employee), explain_from, assess_from.ordinal), start
+        start = (
+            hired
+            if employee.level in (None, params.probation_level)
+            else min([assess_from, *by_month], key=lambda p: p.ordinal)
+        )
+        return _Run(
+            params, employee.id, self.starting_level(params, employee), explain_from, assess_from.ordinal
+        ), start
 
     def _assessed_from(self, params: StarParams, employee: Employee, cards: dict, by_month: dict) -> Period:
         """Hire-date rule for new agents; imported stars from their first scorecard."""
@@ -194,7 +212,10 @@ class _Run:
             state.trace.extend(lines)
         if state.level == self.p.probation_level or not assessed:
             if explained:
-                state.trace.append("not assessed: " + ("probation" if state.level == self.p.probation_level else "before the first scorecard"))
+                state.trace.append(
+                    "not assessed: "
+                    + ("probation" if state.level == self.p.probation_level else "before the first scorecard")
+                )
             return state
         if exact is None:
             self.up, self.down = [], []
@@ -261,7 +282,9 @@ class _Run:
         state.why = override_why(override)
         state.flags.append("override")
         if explained:
-            state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart")
+            state.trace.append(
+                f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart"
+            )
 
     def _count(self, state: MonthState, score: Decimal, explained: bool) -> None:
         """Count the month's exact ``score`` into the streaks (never its rounded display)."""
@@ -274,7 +297,9 @@ class _Run:
         elif len(self.down) >= p.window:
             self._change(state, -1, False, self.down, explained)
         elif explained:
-            state.trace.append(f"streak: {len(self.up)} month(s) >= {format_number(p.promote_at)}, {len(self.down)} month(s) < {format_number(p.demote_below)}")
+            state.trace.append(
+                f"streak: {len(self.up)} month(s) >= {format_number(p.promote_at)}, {len(self.down)} month(s) < {format_number(p.demote_below)}"
+            )
 
     def _change(self, state: MonthState, step: int, up: bool, streak: list[Decimal], explained: bool) -> None:
         """A full window: the level moves one star (or is flagged at the ladder's edge).
@@ -323,11 +348,16 @@ def _targets(params: StarParams) -> tuple[tuple[str, str], ...]:
         kinds = {spec.key: spec.kind for spec in params.specs}
         if len(_TARGETS) > 64:
             _TARGETS.clear()
-        entry = _TARGETS[id(params)] = (params, tuple((t, kinds[t]) for t in dict.fromkeys(k.target for k in params.kpis)))
+        entry = _TARGETS[id(params)] = (
+            params,
+            tuple((t, kinds[t]) for t in dict.fromkeys(k.target for k in params.kpis)),
+        )
     return entry[1]
 
 
-def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: bool = True) -> tuple[Decimal, list[str]]:
+def month_score(
+    params: StarParams, employee_id: str, card: Scorecard, explain: bool = True
+) -> tuple[Decimal, list[str]]:
     """Σ weight × actual / target × 100, exact (not rounded), one trace line per KPI when ``explain``.
 
     Each KPI's part is one division, weight × actual / target, the quotient rounded once to
@@ -341,7 +371,9 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: 
         # a count parses to an int: int / int would be a float, and float × Decimal a TypeError
         actual, target = Decimal(values[kpi.actual]), Decimal(values[kpi.target])
         if target <= 0:
-            raise CardValueError(employee_id, card.period, kpi.target, f"expected a target above 0, got {format_number(target)}")
+            raise CardValueError(
+                employee_id, card.period, kpi.target, f"expected a target above 0, got {format_number(target)}"
+            )
         part = kpi.weight * actual / target
         total += part
         if explain:
@@ -355,14 +387,14 @@ def month_score(params: StarParams, employee_id: str, card: Scorecard, explain: 
     return total, trace
 
 
-
-
 # --- parameter checks ----------------------------------------------------------------------
 
 
 def compile_params(params: dict, problems: Problems) -> StarParams | None:
     before = len(problems.lines)
-    ladder = tuple(lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str))
+    ladder = tuple(
+        lv["key"] for lv in params.get("levels", []) if isinstance(lv, dict) and isinstance(lv.get("key"), str)
+    )
     probation = checks.table(params, "probation", problems)
     score = checks.table(params, "score", problems)
     review = checks.table(params, "review", problems)
@@ -375,7 +407,10 @@ def compile_params(params: dict, problems: Problems) -> StarParams | None:
     promote_at = checks.number(review, "review.promote_at", problems)
     demote_below = checks.number(review, "review.demote_below", problems)
     if promote_at is not None and demote_below is not None and demote_below > promote_at:
-        problems.add("review.demote_below", f"expected at most promote_at ({format_number(promote_at)}): a month cannot count both up and down")
+        problems.add(
+            "review.demote_below",
+            f"expected at most promote_at ({format_number(promote_at)}): a month cannot count both up and down",
+        )
     window = checks.whole(review, "review.window", problems, minimum=1)
     places = checks.whole(score, "score.places", problems)
     if places is not None and places > 6:
@@ -383,19 +418,22 @@ def compile_params(params: dict, problems: Problems) -> StarParams | None:
     if len(problems.lines) > before:
         return None
     specs = tuple(_specs(params))
-    return StarParams(ladder, probation_level, months, first_level, kpis, promote_at, demote_below, window, specs, Decimal(1).scaleb(-places))  # type: ignore[arg-type]
+    return StarParams(
+        ladder,
+        probation_level,
+        months,
+        first_level,
+        kpis,
+        promote_at,
+        demote_below,
+        window,
+        specs,
+        Decimal(1).scaleb(-places),
+    )  # type: ignore[arg-type]
 
 
 def _specs(params: dict) -> list[MetricSpec]:
     return Scheme(name="", model=None, version="", params=params, source="").metric_specs()  # type: ignore[arg-type]
-
-
-
-
-
-
-
-
 
 
 def _kpis(raw: object, metrics: dict, problems: Problems) -> tuple[Kpi, ...]:
@@ -414,7 +452,9 @@ def _kpis(raw: object, metrics: dict, problems: Problems) -> tuple[Kpi, ...]:
             if not isinstance(metric, str) or metric not in metrics:
                 problems.add(f"{path}.{key}", f"expected a metric key ({', '.join(metrics)}), got {metric!r}")
             elif metrics[metric].get("kind") not in ("money", "number", "count"):
-                problems.add(f"{path}.{key}", f"metric {metric!r} must be money, number or count to divide actual by target")
+                problems.add(
+                    f"{path}.{key}", f"metric {metric!r} must be money, number or count to divide actual by target"
+                )
             fields[key] = metric
         weight = as_decimal(item.get("weight"))
         if weight is None or weight <= 0:

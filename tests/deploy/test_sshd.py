@@ -70,8 +70,14 @@ def service_python(account: pwd.struct_passwd, root: Path) -> str:
         return sys.executable
     venv = root / "venv"
     if run(["/usr/bin/python3", "-m", "venv", "--without-pip", str(venv)]).returncode == 0:
-        site = Path(run([str(venv / "bin" / "python3"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
-        (site / "cstui-under-test.pth").write_text(f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
+        site = Path(
+            run(
+                [str(venv / "bin" / "python3"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+            ).stdout.strip()
+        )
+        (site / "cstui-under-test.pth").write_text(
+            f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n"
+        )
         if _can_run(str(venv / "bin" / "python3"), account):
             return str(venv / "bin" / "python3")
     pytest.skip("no Python >= 3.11 with cstui that the service account can run")
@@ -79,8 +85,14 @@ def service_python(account: pwd.struct_passwd, root: Path) -> str:
 
 def _can_run(python: str, account: pwd.struct_passwd) -> bool:
     try:
-        probe = run([python, "-c", "import sys, cstui.cli, cstui_plugins, textual; assert sys.version_info >= (3, 11)"],
-                    user=account.pw_uid, group=account.pw_gid, extra_groups=[], cwd="/", env={"PATH": "/usr/bin:/bin"})
+        probe = run(
+            [python, "-c", "import sys, cstui.cli, cstui_plugins, textual; assert sys.version_info >= (3, 11)"],
+            user=account.pw_uid,
+            group=account.pw_gid,
+            extra_groups=[],
+            cwd="/",
+            env={"PATH": "/usr/bin:/bin"},
+        )
     except OSError:  # not executable by the account
         return False
     return probe.returncode == 0
@@ -109,8 +121,12 @@ def _deploy(root: Path, svc, person):
     db = srv / "company.db"
     python = service_python(svc, root)
     as_svc = {"user": svc.pw_uid, "group": svc.pw_gid, "extra_groups": []}
-    made = run([python, "-m", "cstui", "demo", "--db", str(db), "--employees", "12", "--months", "3"],
-               env={"PATH": "/usr/bin:/bin", "CSTUI_TODAY": TODAY, "HOME": str(root)}, cwd="/", **as_svc)
+    made = run(
+        [python, "-m", "cstui", "demo", "--db", str(db), "--employees", "12", "--months", "3"],
+        env={"PATH": "/usr/bin:/bin", "CSTUI_TODAY": TODAY, "HOME": str(root)},
+        cwd="/",
+        **as_svc,
+    )
     assert made.returncode == 0, made.stderr
     keys = {}
     for login in ("wang.supervisor", "li.manager"):
@@ -119,18 +135,12 @@ def _deploy(root: Path, svc, person):
         keys[login] = key
     run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(root / "hostkey")]).check_returncode()
     lines = [
-        f'command="{python} -m cstui --db {db} shell {login}",restrict '
-        + Path(f"{key}.pub").read_text().strip()
+        f'command="{python} -m cstui --db {db} shell {login}",restrict ' + Path(f"{key}.pub").read_text().strip()
         for login, key in keys.items()
     ]
     (root / "authorized_keys").write_text("\n".join(lines) + "\n")
     port = free_port()
-    (root / "sshd_config").write_text("\n".join([
-        f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {root / 'hostkey'}", f"PidFile {root / 'sshd.pid'}",
-        f"AuthorizedKeysFile {root / 'authorized_keys'}", "UsePAM no", "StrictModes no",
-        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
-        f"AllowUsers {svc.pw_name}", "PermitUserEnvironment no", "Subsystem sftp /usr/lib/openssh/sftp-server", "",
-    ]))
+    (root / "sshd_config").write_text(_sshd_config(root, port, svc.pw_name))
     os.makedirs("/run/sshd", exist_ok=True)  # sshd's privilege separation directory
     sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(root / "sshd_config")], stderr=subprocess.PIPE, text=True)
     try:
@@ -139,6 +149,26 @@ def _deploy(root: Path, svc, person):
     finally:
         sshd.terminate()
         sshd.wait(timeout=10)
+
+
+def _sshd_config(root: Path, port: int, account: str) -> str:
+    """A throw-away sshd on 127.0.0.1 that lets in only the service account, by key."""
+    lines = [
+        f"Port {port}",
+        "ListenAddress 127.0.0.1",
+        f"HostKey {root / 'hostkey'}",
+        f"PidFile {root / 'sshd.pid'}",
+        f"AuthorizedKeysFile {root / 'authorized_keys'}",
+        "UsePAM no",
+        "StrictModes no",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "PubkeyAuthentication yes",
+        f"AllowUsers {account}",
+        "PermitUserEnvironment no",
+        "Subsystem sftp /usr/lib/openssh/sftp-server",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _wait_for(port: int, sshd: subprocess.Popen) -> None:
@@ -155,10 +185,32 @@ def _wait_for(port: int, sshd: subprocess.Popen) -> None:
 
 def ssh(d, login: str, command: str, stdin: str | None = None):
     return subprocess.run(
-        ["ssh", "-F", "/dev/null", "-i", str(d["keys"][login]), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-         "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-         "-p", str(d["port"]), "--", f"{d['svc'].pw_name}@127.0.0.1", command],
-        input=stdin, capture_output=True, text=True, timeout=60,
+        [
+            "ssh",
+            "-F",
+            "/dev/null",
+            "-i",
+            str(d["keys"][login]),
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-p",
+            str(d["port"]),
+            "--",
+            f"{d['svc'].pw_name}@127.0.0.1",
+            command,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -181,9 +233,13 @@ def test_each_key_is_its_login(deployment):
     closed = ssh(deployment, "li.manager", "period close 2026-08")
     assert closed.returncode == 0, closed.stderr
     listed = ssh(deployment, "wang.supervisor", "period list")
-    assert any(line.split()[:3] == ["2026-08", "closed", "li.manager"] for line in listed.stdout.splitlines()), listed.stdout
+    assert any(line.split()[:3] == ["2026-08", "closed", "li.manager"] for line in listed.stdout.splitlines()), (
+        listed.stdout
+    )
     cards = "employee_id,sales_target,sales_actual\nE0001,100,140\n"
-    imported = ssh(deployment, "wang.supervisor", "import scorecards - --period 2026-10 --scheme star-levels", stdin=cards)
+    imported = ssh(
+        deployment, "wang.supervisor", "import scorecards - --period 2026-10 --scheme star-levels", stdin=cards
+    )
     assert imported.returncode == 0, imported.stderr
     conn = sqlite3.connect(f"file:{deployment['db']}?immutable=1", uri=True)  # root reads; nobody writes now
     who = conn.execute("SELECT who FROM audit WHERE entity = 'scorecards' ORDER BY id DESC LIMIT 1").fetchone()[0]
@@ -191,11 +247,21 @@ def test_each_key_is_its_login(deployment):
     assert who == "wang.supervisor"
 
 
-@pytest.mark.parametrize("command", [
-    "bash", "sh -c id", "id", "sqlite3 {db} .dump", "cat {db}", "--db /tmp/other.db period list",
-    "python3 -c 'import os; os.system(\"id\")'", "shell li.manager", "init /tmp/x.db",
-    "--scheme star-levels --period 2026-10 --output {db}",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "bash",
+        "sh -c id",
+        "id",
+        "sqlite3 {db} .dump",
+        "cat {db}",
+        "--db /tmp/other.db period list",
+        "python3 -c 'import os; os.system(\"id\")'",
+        "shell li.manager",
+        "init /tmp/x.db",
+        "--scheme star-levels --period 2026-10 --output {db}",
+    ],
+)
 def test_no_key_gets_a_shell_sqlite3_the_file_or_another_db(deployment, command):
     result = ssh(deployment, "wang.supervisor", command.format(db=deployment["db"]))
     assert result.returncode == 4, (result.returncode, result.stdout, result.stderr)
@@ -214,20 +280,41 @@ def test_the_file_belongs_to_the_service_account_alone(deployment):
 
 
 def test_sftp_and_scp_get_nothing_and_leave_nothing_running(deployment, tmp_path):
-    common = ["-F", "/dev/null", "-i", str(deployment["keys"]["wang.supervisor"]), "-o", "IdentitiesOnly=yes",
-              "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-              "-o", "LogLevel=ERROR", "-P", str(deployment["port"])]
+    common = [
+        "-F",
+        "/dev/null",
+        "-i",
+        str(deployment["keys"]["wang.supervisor"]),
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-P",
+        str(deployment["port"]),
+    ]
     target = f"{deployment['svc'].pw_name}@127.0.0.1"
     stolen = tmp_path / "stolen.db"
     # the subsystem runs the forced command with no command: cstui must refuse, not wait for a TUI
-    sftp = subprocess.run(["sftp", *common, "-b", "-", target], input=f"get {deployment['db']} {stolen}\n",
-                          capture_output=True, text=True, timeout=30)
-    scp = subprocess.run(["scp", "-O", *common, f"{target}:{deployment['db']}", str(stolen)],
-                         capture_output=True, text=True, timeout=30)
+    sftp = subprocess.run(
+        ["sftp", *common, "-b", "-", target],
+        input=f"get {deployment['db']} {stolen}\n",
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    scp = subprocess.run(
+        ["scp", "-O", *common, f"{target}:{deployment['db']}", str(stolen)], capture_output=True, text=True, timeout=30
+    )
     assert sftp.returncode != 0 and scp.returncode != 0
     assert not stolen.exists()
     deadline = time.monotonic() + 5  # sshd's own session processes may take a moment to go
-    while (left := run(["pgrep", "-a", "-u", str(deployment["svc"].pw_uid), "-f", "-m cstui"]).stdout.strip()):
+    while left := run(["pgrep", "-a", "-u", str(deployment["svc"].pw_uid), "-f", "-m cstui"]).stdout.strip():
         if time.monotonic() > deadline:
             break
         time.sleep(0.2)

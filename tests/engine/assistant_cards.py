@@ -31,10 +31,17 @@ def card(eid: str, month: Period, score: int = 80, incidents: tuple = (), **valu
     adjust = diff % 5 if diff >= 0 else diff
     if adjust:
         values = {**values, "adjustment": str(adjust), "adjustment_reason": "test"}
-    return Scorecard(eid, month, dict(values), extra + [inc(eid, month, *i) if isinstance(i, tuple) else inc(eid, month, i) for i in incidents])
+    return Scorecard(
+        eid,
+        month,
+        dict(values),
+        extra + [inc(eid, month, *i) if isinstance(i, tuple) else inc(eid, month, i) for i in incidents],
+    )
 
 
-def fill(history: TeamHistory, eid: str, quarter: str, scores: int | list[int] = 80, incidents: tuple = (), **values: str) -> None:
+def fill(
+    history: TeamHistory, eid: str, quarter: str, scores: int | list[int] = 80, incidents: tuple = (), **values: str
+) -> None:
     """Cards for every month of a quarter; ``incidents`` go on its first month."""
     months = P(quarter).months()
     scores = scores if isinstance(scores, list) else [scores] * 3

@@ -37,17 +37,34 @@ def result(history: TeamHistory, period: str, eid: str = "E1"):
 def test_plugin_registers_model_and_scheme():
     assert get_registry().models["assistant-class"].review == "quarterly"
     assert SCHEME.level_keys == ["class-3", "class-2", "class-1"]
-    assert {m.key for m in MODEL.metrics(SCHEME)} == {"adjustment", "adjustment_reason", "a_followups", "b_followups", "a_reports", "b_reports", "suggestions"}
+    assert {m.key for m in MODEL.metrics(SCHEME)} == {
+        "adjustment",
+        "adjustment_reason",
+        "a_followups",
+        "b_followups",
+        "a_reports",
+        "b_reports",
+        "suggestions",
+    }
 
 
 def test_score_month_trace():
     m = P("2026-10")
-    c = Scorecard("E1", m, {"adjustment": "3", "adjustment_reason": "covered the hotline"}, [inc("E1", m, "late", 2), inc("E1", m, "top-performer")])
+    c = Scorecard(
+        "E1",
+        m,
+        {"adjustment": "3", "adjustment_reason": "covered the hotline"},
+        [inc("E1", m, "late", 2), inc("E1", m, "top-performer")],
+    )
     got = MODEL.score_month(SCHEME, emp(1), c)
     assert (got.score, got.grade, got.pay_delta, got.flags) == (84, "B", 40, [])
     assert got.trace == [
-        "base 80", "late x2 → -4 (attendance)", "top-performer → +5 (merit)", "adjustment +3: covered the hotline",
-        "total 84 → grade B", "pay (84 - 80) × 10 = +40",
+        "base 80",
+        "late x2 → -4 (attendance)",
+        "top-performer → +5 (merit)",
+        "adjustment +3: covered the hotline",
+        "total 84 → grade B",
+        "pay (84 - 80) × 10 = +40",
     ]
 
 
@@ -92,7 +109,9 @@ def test_month_dismissal_last_in_team_two_months_below_70():
     for month, low in (("2026-09", 69), ("2026-10", 69)):
         m = P(month)
         h.cards.setdefault("E2", {})[m] = card("E2", m)
-        h.cards.setdefault("E1", {})[m] = card("E1", m, 75, (("late", 1, "-5"), ("away-from-post",), ("entry-error",)) if low else ())
+        h.cards.setdefault("E1", {})[m] = card(
+            "E1", m, 75, (("late", 1, "-5"), ("away-from-post",), ("entry-error",)) if low else ()
+        )
     r = result(h, "2026-10")
     assert r.score == 63
     assert "dismissal-review: last in the team 2 months running, below 70" in r.flags
@@ -130,7 +149,11 @@ def test_two_consecutive_quarters_promote():
     assert (q1.decision, q1.level_after) == ("stay", "class-3")
     assert (q2.decision, q2.level_before, q2.level_after) == ("promote", "class-3", "class-2")
     assert any("2 consecutive quarters: 2026-Q1, 2026-Q2" in t for t in q2.trace)
-    assert MODEL.levels(SCHEME, h, P("2026-Q3"))["E1"][-1] == (P("2026-07"), "class-2", "met class-2 in 2 consecutive quarters: 2026-Q1, 2026-Q2")
+    assert MODEL.levels(SCHEME, h, P("2026-Q3"))["E1"][-1] == (
+        P("2026-07"),
+        "class-2",
+        "met class-2 in 2 consecutive quarters: 2026-Q1, 2026-Q2",
+    )
     assert result(h, "2026-07").level_after == "class-2" and result(h, "2026-06").level_after == "class-3"
 
 
@@ -233,9 +256,17 @@ def _ranked_team(n: int, levels: dict | None = None) -> TeamHistory:
 
 def test_bottom_three_in_three_quarters_of_a_year():
     h = _ranked_team(5)
-    assert {r.employee_id: r.decision for r in MODEL.grade(SCHEME, h, P("2026-Q2"))} == dict.fromkeys(["E0", "E1", "E2", "E3", "E4"], "stay")
+    assert {r.employee_id: r.decision for r in MODEL.grade(SCHEME, h, P("2026-Q2"))} == dict.fromkeys(
+        ["E0", "E1", "E2", "E3", "E4"], "stay"
+    )
     q3 = {r.employee_id: r.decision for r in MODEL.grade(SCHEME, h, P("2026-Q3"))}
-    assert q3 == {"E0": "stay", "E1": "stay", "E2": "elimination-review", "E3": "elimination-review", "E4": "elimination-review"}
+    assert q3 == {
+        "E0": "stay",
+        "E1": "stay",
+        "E2": "elimination-review",
+        "E3": "elimination-review",
+        "E4": "elimination-review",
+    }
     assert result(h, "2026-Q4", "E4").decision == "stay"  # once a year, when the count reaches 3
 
 
@@ -291,13 +322,19 @@ def test_confirmed_demotion_is_an_override():
     h.overrides["E1"] = [Override("E1", P("2027-01"), "class-2", "demotion confirmed", "boss")]
     r = result(h, "2027-Q1")
     assert r.level_before == "class-2"
-    assert MODEL.levels(SCHEME, h, P("2027-Q1"))["E1"][-1] == (P("2027-01"), "class-2", "override by boss: demotion confirmed")
+    assert MODEL.levels(SCHEME, h, P("2027-Q1"))["E1"][-1] == (
+        P("2027-01"),
+        "class-2",
+        "override by boss: demotion confirmed",
+    )
 
 
 # ------------------------------------------------------------------ team lead
 
 
-def _lead_team(assistant_scores: list[list[int]], suggestions: str = "1", level: str = "class-2", n_quarters: int = 1) -> TeamHistory:
+def _lead_team(
+    assistant_scores: list[list[int]], suggestions: str = "1", level: str = "class-2", n_quarters: int = 1
+) -> TeamHistory:
     h = TeamHistory("T1", [emp("L", role="team-lead", level=level)] + [emp(i) for i in range(len(assistant_scores))])
     for q in quarters("2026-Q1", n_quarters):
         fill(h, "EL", q, 80)
@@ -310,8 +347,12 @@ def _lead_team(assistant_scores: list[list[int]], suggestions: str = "1", level:
 @pytest.mark.parametrize(
     "scores, pay",
     [
-        ([[85, 85, 85]], 300), ([[85, 85, 84]], 200), ([[80, 80, 80]], 200), ([[80, 80, 79]], 100),
-        ([[75, 75, 75]], 100), ([[90, 90, 90], [80, 80, 80]], 300),
+        ([[85, 85, 85]], 300),
+        ([[85, 85, 84]], 200),
+        ([[80, 80, 80]], 200),
+        ([[80, 80, 79]], 100),
+        ([[75, 75, 75]], 100),
+        ([[90, 90, 90], [80, 80, 80]], 300),
     ],
 )
 def test_team_lead_management_pay(scores, pay):
@@ -342,7 +383,8 @@ def test_three_unqualified_quarters_running_demote_the_lead():
 
 team_data = st.lists(
     st.lists(st.tuples(st.integers(75, 100), st.booleans(), st.booleans()), min_size=12, max_size=12),
-    min_size=2, max_size=4,
+    min_size=2,
+    max_size=4,
 )
 
 
@@ -389,26 +431,59 @@ def test_shipped_scheme_checks_clean():
 @pytest.mark.parametrize(
     "mutate, expected",
     [
-        (lambda p: p["ledger"]["incidents"]["late"].update(category="punctuality"), "ac.toml: ledger.incidents.late.category: unknown category 'punctuality'"),
-        (lambda p: p["ledger"]["incidents"]["late"].update(points=[-2, -5]), "ac.toml: ledger.incidents.late.points: range min -2 is above max -5"),
-        (lambda p: p["ledger"]["incidents"]["late"].update(points="-2"), "ac.toml: ledger.incidents.late.points: expected a number or [min, max], got '-2'"),
-        (lambda p: p["ledger"]["incidents"]["late"].update(severity="awful"), "ac.toml: ledger.incidents.late.severity: expected one of bonus, minor, moderate, severe"),
+        (
+            lambda p: p["ledger"]["incidents"]["late"].update(category="punctuality"),
+            "ac.toml: ledger.incidents.late.category: unknown category 'punctuality'",
+        ),
+        (
+            lambda p: p["ledger"]["incidents"]["late"].update(points=[-2, -5]),
+            "ac.toml: ledger.incidents.late.points: range min -2 is above max -5",
+        ),
+        (
+            lambda p: p["ledger"]["incidents"]["late"].update(points="-2"),
+            "ac.toml: ledger.incidents.late.points: expected a number or [min, max], got '-2'",
+        ),
+        (
+            lambda p: p["ledger"]["incidents"]["late"].update(severity="awful"),
+            "ac.toml: ledger.incidents.late.severity: expected one of bonus, minor, moderate, severe",
+        ),
         (lambda p: p["ledger"]["incidents"]["late"].pop("points"), "ac.toml: ledger.incidents.late.points: missing"),
-        (lambda p: p["ledger"]["incidents"]["cliques"].update(points=-5), "ac.toml: ledger.incidents.cliques.points: a dismissal-review incident carries no points"),
+        (
+            lambda p: p["ledger"]["incidents"]["cliques"].update(points=-5),
+            "ac.toml: ledger.incidents.cliques.points: a dismissal-review incident carries no points",
+        ),
         (lambda p: p["ledger"].pop("base"), "ac.toml: ledger.base: missing; expected a number"),
         (lambda p: p["ledger"].update(cap="110"), "ac.toml: ledger.cap: expected a number, got str"),
-        (lambda p: p["ledger"]["failing_duties"].update(code="nope"), "ac.toml: ledger.failing_duties.code: expected an incident code"),
+        (
+            lambda p: p["ledger"]["failing_duties"].update(code="nope"),
+            "ac.toml: ledger.failing_duties.code: expected an incident code",
+        ),
         (lambda p: p["ledger"]["adjustment"].update(min=6), "ac.toml: ledger.adjustment: min 6 is above max 5"),
         (lambda p: p["grade_bands"][1].update(to=91), "ac.toml: grade_bands[1]: band B overlaps band A"),
         (lambda p: p["grade_bands"][2].update({"below": 79}), "ac.toml: grade_bands[2]: gap between band C"),
         (lambda p: p.pop("pay_float"), "ac.toml: pay_float: missing"),
-        (lambda p: p["classes"]["class-1"]["counts_at_least"].update(c_reports=3), "ac.toml: classes.class-1.counts_at_least.c_reports: unknown count metric"),
-        (lambda p: p["classes"]["class-1"]["deductions_below"].update(looks=3), "ac.toml: classes.class-1.deductions_below.looks: unknown ledger category"),
+        (
+            lambda p: p["classes"]["class-1"]["counts_at_least"].update(c_reports=3),
+            "ac.toml: classes.class-1.counts_at_least.c_reports: unknown count metric",
+        ),
+        (
+            lambda p: p["classes"]["class-1"]["deductions_below"].update(looks=3),
+            "ac.toml: classes.class-1.deductions_below.looks: unknown ledger category",
+        ),
         (lambda p: p["classes"].pop("class-2"), "ac.toml: classes.class-2: missing"),
-        (lambda p: p["classes"].update({"class-3": {"average_at_least": 1}}), "ac.toml: classes.class-3: expected a level above the entry class"),
-        (lambda p: p["award"].update(consecutive_quarters="2"), "ac.toml: award.consecutive_quarters: expected a whole number"),
+        (
+            lambda p: p["classes"].update({"class-3": {"average_at_least": 1}}),
+            "ac.toml: classes.class-3: expected a level above the entry class",
+        ),
+        (
+            lambda p: p["award"].update(consecutive_quarters="2"),
+            "ac.toml: award.consecutive_quarters: expected a whole number",
+        ),
         (lambda p: p.pop("elimination"), "ac.toml: elimination: missing; expected a table"),
-        (lambda p: p["exemption"].update(min_level="class-9"), "ac.toml: exemption.min_level: expected one of the levels"),
+        (
+            lambda p: p["exemption"].update(min_level="class-9"),
+            "ac.toml: exemption.min_level: expected one of the levels",
+        ),
         (lambda p: p["demotion"].update(review_quarter=5), "ac.toml: demotion.review_quarter: expected a quarter 1..4"),
         (lambda p: p["team_lead"]["pay"][0].pop("pay"), "ac.toml: team_lead.pay[0].pay: missing"),
     ],
@@ -420,7 +495,10 @@ def test_check_errors_name_the_key(mutate, expected):
 
 def test_bad_company_file_is_reported_with_its_path(tmp_path):
     path = tmp_path / "acme.toml"
-    path.write_text('name = "acme"\nextends = "assistant-class"\nversion = "1"\n[ledger.incidents.late]\npoints = [-2, -5]\n', encoding="utf-8")
+    path.write_text(
+        'name = "acme"\nextends = "assistant-class"\nversion = "1"\n[ledger.incidents.late]\npoints = [-2, -5]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(SchemeError) as info:
         load_scheme(str(path))
     assert info.value.problems == [f"{path}: ledger.incidents.late.points: range min -2 is above max -5"]
@@ -428,7 +506,9 @@ def test_bad_company_file_is_reported_with_its_path(tmp_path):
 
 def test_company_file_overrides_a_number(tmp_path):
     path = tmp_path / "acme.toml"
-    path.write_text('name = "acme"\nextends = "assistant-class"\nversion = "1"\n[ledger]\ncap = 100\n', encoding="utf-8")
+    path.write_text(
+        'name = "acme"\nextends = "assistant-class"\nversion = "1"\n[ledger]\ncap = 100\n', encoding="utf-8"
+    )
     acme = load_scheme(str(path))
     m = P("2026-10")
     got = acme.model.score_month(acme, emp(1), Scorecard("E1", m, {}, [inc("E1", m, "cover-shift", 5)]))

@@ -22,7 +22,18 @@ MODEL = SCHEME.model
 START = Period.parse("2025-01")  # the generated histories span 24 months from here
 SPAN = 24
 LEVELS = [None, "class-3", "class-2", "class-1"]
-CODES = ["late", "appearance", "eating-at-desk", "handover-missing", "spot-check-error", "games-at-work", "absent", "sleeping-on-duty", "top-performer", "cover-shift"]
+CODES = [
+    "late",
+    "appearance",
+    "eating-at-desk",
+    "handover-missing",
+    "spot-check-error",
+    "games-at-work",
+    "absent",
+    "sleeping-on-duty",
+    "top-performer",
+    "cover-shift",
+]
 CLASS_2 = {"b_followups": "14", "b_reports": "4"}
 
 
@@ -82,7 +93,14 @@ def build(data) -> TeamHistory:
     history = TeamHistory("T1", employees)
     for i, (level, hired, seed, presence) in enumerate(members):
         hire = START.shift(hired)
-        e = Employee(f"E{i}", f"n{i}", "T1", "team-lead" if lead and i == 0 else "assistant", date(hire.year, hire.index, 1 + i), level=level)
+        e = Employee(
+            f"E{i}",
+            f"n{i}",
+            "T1",
+            "team-lead" if lead and i == 0 else "assistant",
+            date(hire.year, hire.index, 1 + i),
+            level=level,
+        )
         employees.append(e)
         rng = random.Random(seed)
         for k in range(SPAN):
@@ -91,20 +109,29 @@ def build(data) -> TeamHistory:
                 history.cards.setdefault(e.id, {})[month] = _random_card(rng, e.id, month)
     for who, k, level in overrides:
         if who < len(employees):
-            history.overrides.setdefault(f"E{who}", []).append(Override(f"E{who}", START.shift(k), level, "placed", "boss"))
+            history.overrides.setdefault(f"E{who}", []).append(
+                Override(f"E{who}", START.shift(k), level, "placed", "boss")
+            )
     return history
 
 
 def _random_card(rng: random.Random, eid: str, month: Period) -> Scorecard:
     """Scores around the class thresholds, deductions of every category, now and then a bad card."""
     values = {
-        "a_followups": str(rng.randint(11, 16)), "b_followups": str(rng.randint(11, 16)),
-        "a_reports": str(rng.randint(2, 5)), "b_reports": str(rng.randint(2, 5)), "suggestions": str(rng.randint(0, 1)),
+        "a_followups": str(rng.randint(11, 16)),
+        "b_followups": str(rng.randint(11, 16)),
+        "a_reports": str(rng.randint(2, 5)),
+        "b_reports": str(rng.randint(2, 5)),
+        "suggestions": str(rng.randint(0, 1)),
     }
     adjust = rng.randint(-5, 5)
     if adjust:
-        values.update(adjustment=str(adjust), adjustment_reason="" if rng.randrange(40) == 0 else "why")  # no reason: invalid
-    incidents = [inc(eid, month, rng.choice(CODES), rng.randint(1, 2)) for _ in range(rng.choice((0, 0, 0, 0, 1, 1, 2)))]
+        values.update(
+            adjustment=str(adjust), adjustment_reason="" if rng.randrange(40) == 0 else "why"
+        )  # no reason: invalid
+    incidents = [
+        inc(eid, month, rng.choice(CODES), rng.randint(1, 2)) for _ in range(rng.choice((0, 0, 0, 0, 1, 1, 2)))
+    ]
     covers = rng.randint(0, 3)
     if covers:
         incidents.append(inc(eid, month, "cover-shift", covers))
@@ -117,7 +144,9 @@ def test_resuming_from_a_checkpoint_is_exact(data, p, quarter, cs):
     period = START.shift(p).quarter if quarter and START.shift(p).quarter.last_month != START else START.shift(p)
     first = period.last_month.ordinal if period.is_quarter else period.ordinal  # a quarter may hold the checkpoint
     inside = set(period.months()[:2]) if period.is_quarter else set()  # the review reads months from the state
-    checkpoints = sorted({START.shift(c) for c in cs if START.shift(c).ordinal < first} | inside) or [period.months()[0].prev()]
+    checkpoints = sorted({START.shift(c) for c in cs if START.shift(c).ordinal < first} | inside) or [
+        period.months()[0].prev()
+    ]
     full = until(build(data), period.last_month)
     expected = records(full, period)
     for checkpoint in checkpoints:
@@ -149,7 +178,11 @@ def test_resume_mid_quarter_keeps_the_months_already_scored():
     assert state["resume"] == "2026-Q2"
     assert state["months"]["E1"] == {  # counts in the order of the scheme's count metrics
         "2026-03": {"score": "90", "counts": [0, 14, 0, 4, 0]},
-        "2026-04": {"score": "67", "counts": [0, 14, 0, 4, 0], "deductions": {"attendance": "3", "appearance": "5", "conduct": "5"}},
+        "2026-04": {
+            "score": "67",
+            "counts": [0, 14, 0, 4, 0],
+            "deductions": {"attendance": "3", "appearance": "5", "conduct": "5"},
+        },
         "2026-05": {"score": "85", "counts": [0, 14, 0, 4, 0]},
     }
     assert state["employees"]["E1"]["met"] == [["2026-Q1", 1]]
@@ -160,7 +193,11 @@ def test_resume_mid_quarter_keeps_the_months_already_scored():
     assert q2.trace[1] == "deductions: appearance 5, attendance 3, conduct 5; total 13"
     assert q2.trace[2] == "counts: a_followups 0, b_followups 42, a_reports 0, b_reports 12, suggestions 0"
     h.cards["E2"][P("2026-04")].incidents.append(inc("E2", P("2026-04"), "sleeping-on-duty"))
-    quarter = next(r for r in MODEL.grade(SCHEME, after(h, P("2026-05"), saved(h, P("2026-05"))), P("2026-Q2")) if r.employee_id == "E2")
+    quarter = next(
+        r
+        for r in MODEL.grade(SCHEME, after(h, P("2026-05"), saved(h, P("2026-05"))), P("2026-Q2"))
+        if r.employee_id == "E2"
+    )
     assert "dismissal-review: 2026-04 sleeping-on-duty" in quarter.flags
     for period in ("2026-06", "2026-Q2", "2026-Q3"):
         assert_resumes(h, P("2026-05"), P(period))
@@ -178,7 +215,9 @@ def test_resume_across_a_year_boundary_counts_each_calendar_year():
     e0 = saved(h, P("2026-03"))["employees"]["E0"]
     assert e0["year_deductions"] == {"2026": "40"}
     resumed = after(h, P("2025-12"), state)
-    rows = {q: {r.employee_id: r for r in MODEL.grade(SCHEME, resumed, P(q))} for q in ("2026-Q1", "2026-Q2", "2026-Q3")}
+    rows = {
+        q: {r.employee_id: r for r in MODEL.grade(SCHEME, resumed, P(q))} for q in ("2026-Q1", "2026-Q2", "2026-Q3")
+    }
     # bottom three in 2025-Q3 (3 of 2025) but not again until 2026-Q3 (3 of 2026)
     assert [rows[q]["E4"].decision for q in rows] == ["stay", "stay", "elimination-review"]
     assert "elimination-review: class-3 and in the team's bottom 3 in 3 quarters of 2026" in rows["2026-Q3"]["E4"].flags
@@ -221,7 +260,11 @@ def test_last_in_team_two_months_running_across_the_checkpoint(checkpoint):
     assert "dismissal-review: last in the team 2 months running, below 70" in october.flags
     assert_resumes(h, P(checkpoint), P("2026-10"))
     assert_resumes(h, P(checkpoint), P("2026-Q4"))
-    quarter = next(r for r in MODEL.grade(SCHEME, after(h, P(checkpoint), saved(h, P(checkpoint))), P("2026-Q4")) if r.employee_id == "E1")
+    quarter = next(
+        r
+        for r in MODEL.grade(SCHEME, after(h, P(checkpoint), saved(h, P(checkpoint))), P("2026-Q4"))
+        if r.employee_id == "E1"
+    )
     assert "dismissal-review: 2026-10 last in the team 2 months running, below 70" in quarter.flags
 
 
@@ -238,7 +281,11 @@ def test_overrides_and_team_lead_run_carry_over():
     resumed = after(h, P("2026-06"), state)
     lead = next(r for r in MODEL.grade(SCHEME, resumed, P("2026-Q3")) if r.employee_id == "EL")
     assert "team-lead-demoted: 3 unqualified quarters running" in lead.flags
-    assert MODEL.levels(SCHEME, resumed, P("2026-Q3"))["E2"][-1] == (P("2026-05"), "class-2", "override by boss: demotion confirmed")
+    assert MODEL.levels(SCHEME, resumed, P("2026-Q3"))["E2"][-1] == (
+        P("2026-05"),
+        "class-2",
+        "override by boss: demotion confirmed",
+    )
     assert_resumes(h, P("2026-06"), P("2026-Q3"))
 
 

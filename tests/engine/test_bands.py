@@ -79,13 +79,19 @@ def test_describe_shows_the_band_condition():
 
 
 def test_a_gap_between_bands_is_reported_with_its_key_path():
-    data = {"better": "higher", "bands": [{"from": 0.6, "points": 30}, {"from": 0.5, "to": 0.55, "points": 26}, {"to": 0.5, "points": 0}]}
+    data = {
+        "better": "higher",
+        "bands": [{"from": 0.6, "points": 30}, {"from": 0.5, "to": 0.55, "points": 26}, {"to": 0.5, "points": 0}],
+    }
     (line,) = problems_of(data)
     assert line.startswith("t.toml: score.bands.x.bands[1]: gap between 0.55 and 0.6")
 
 
 def test_overlapping_bands_are_reported():
-    data = {"better": "lower", "bands": [{"to": 6, "points": 20}, {"from": 5, "to": 12, "points": 15}, {"from": 12, "points": 0}]}
+    data = {
+        "better": "lower",
+        "bands": [{"to": 6, "points": 20}, {"from": 5, "to": 12, "points": 15}, {"from": 12, "points": 0}],
+    }
     (line,) = problems_of(data)
     assert "score.bands.x.bands[1]: overlaps band 0" in line
 
@@ -99,19 +105,34 @@ def test_bands_listed_worst_first_are_refused():
 def test_band_with_wrong_types_and_unknown_direction():
     data = {"better": "up", "bands": [{"from": "60%", "points": 30}, {"to": 0.6, "points": "x"}]}
     lines = problems_of(data)
-    assert "t.toml: score.bands.x.better: expected \"higher\" or \"lower\", got 'up'" in lines
+    assert 't.toml: score.bands.x.better: expected "higher" or "lower", got \'up\'' in lines
     assert any("bands[0].from: expected a number" in line for line in lines)
     assert any("bands[1].points: expected a number" in line for line in lines)
 
 
 def test_from_must_be_below_to():
-    data = {"better": "higher", "bands": [{"from": 0.6, "points": 30}, {"from": 0.6, "to": 0.5, "points": 1}, {"to": 0.5, "points": 0}]}
+    data = {
+        "better": "higher",
+        "bands": [{"from": 0.6, "points": 30}, {"from": 0.6, "to": 0.5, "points": 1}, {"to": 0.5, "points": 0}],
+    }
     assert any("bands[1]: 'from' (0.6) must be below 'to' (0.5)" in line for line in problems_of(data))
 
 
 @pytest.mark.parametrize(
     "score, amount",
-    [("100", 300), ("90", 300), ("89.99", 200), ("89.5", 200), ("80", 200), ("79.99", 100), ("70", 100), ("69.9", 0), ("60", 0), ("59.99", -50), ("0", -50)],
+    [
+        ("100", 300),
+        ("90", 300),
+        ("89.99", 200),
+        ("89.5", 200),
+        ("80", 200),
+        ("79.99", 100),
+        ("70", 100),
+        ("69.9", 0),
+        ("60", 0),
+        ("59.99", -50),
+        ("0", -50),
+    ],
 )
 def test_bonus_bands_are_lower_bound_inclusive(score, amount):
     problems = Problems("t.toml")
@@ -125,7 +146,7 @@ def test_bonus_bands_must_grade_higher_scores_better():
     problems = Problems("t.toml")
     data = {"better": "lower", "bands": [{"to": 60, "amount": 300}, {"from": 60, "amount": 0}]}
     assert load_bonus(data, "bonus", problems) is None
-    assert problems.lines == ["t.toml: bonus.better: bonus bands grade the score: expected \"higher\""]
+    assert problems.lines == ['t.toml: bonus.better: bonus bands grade the score: expected "higher"']
 
 
 METRICS = {"follow_up_rate": {"kind": "rate"}, "handling": {"kind": "rating"}, "notes": {"kind": "text"}}
@@ -142,8 +163,14 @@ def test_weighted_items_rate_scores_times_100():
 @pytest.mark.parametrize(
     "items, message",
     [
-        ({"follow_up_rate": {"weight": 40}, "handling": {"weight": 50}}, "score.items: weights must sum to 100, got 90"),
-        ({"follow_up_rate": {"weight": 100}, "missing": {"weight": 0}}, "score.items.missing.weight: expected a positive weight"),
+        (
+            {"follow_up_rate": {"weight": 40}, "handling": {"weight": 50}},
+            "score.items: weights must sum to 100, got 90",
+        ),
+        (
+            {"follow_up_rate": {"weight": 100}, "missing": {"weight": 0}},
+            "score.items.missing.weight: expected a positive weight",
+        ),
         ({"notes": {"weight": 100}}, "score.items.notes: metric 'notes' has kind 'text'"),
         ({"nothing": {"weight": 100}}, "score.items.nothing: no metric 'nothing'"),
     ],

@@ -59,11 +59,17 @@ def test_a_refusal_is_judged_every_time(calls):
     assert len(calls) == 2
 
 
-@pytest.mark.parametrize("other", [
-    card(employee_id="E2"), card(month=Period.parse("2026-10")), card(version=3),
-    card({"sales_target": "100000", "sales_actual": "90001"}),
-    card(incidents=[Incident("E1", date(2026, 9, 3), "late")]),
-], ids=["employee", "month", "version", "value", "incidents"])
+@pytest.mark.parametrize(
+    "other",
+    [
+        card(employee_id="E2"),
+        card(month=Period.parse("2026-10")),
+        card(version=3),
+        card({"sales_target": "100000", "sales_actual": "90001"}),
+        card(incidents=[Incident("E1", date(2026, 9, 3), "late")]),
+    ],
+    ids=["employee", "month", "version", "value", "incidents"],
+)
 def test_another_card_is_judged_again(calls, other):
     scheme = load_scheme("star-levels")
     with remembered_verdicts():
@@ -105,12 +111,21 @@ def test_a_model_method_patched_meanwhile_judges_again(calls, monkeypatch):
     scheme = load_scheme("star-levels")
     with remembered_verdicts():
         assert card_problems(scheme, card()) == []
-        monkeypatch.setattr(type(scheme.model), "card_problems", lambda self, scheme, card: [CardProblem("x", "refused now")])
+        monkeypatch.setattr(
+            type(scheme.model), "card_problems", lambda self, scheme, card: [CardProblem("x", "refused now")]
+        )
         assert card_problems(scheme, card()) == [CardProblem("x", "refused now")]
 
 
 TEXTS = st.sampled_from(["100000", "0", "-5", "abc", "", "  ", "90000", "1e3", "12.5"])
-CARDS = st.lists(st.tuples(st.sampled_from(["E1", "E2"]), st.booleans(), st.dictionaries(st.sampled_from(["sales_target", "sales_actual", "extra"]), TEXTS)), max_size=12)
+CARDS = st.lists(
+    st.tuples(
+        st.sampled_from(["E1", "E2"]),
+        st.booleans(),
+        st.dictionaries(st.sampled_from(["sales_target", "sales_actual", "extra"]), TEXTS),
+    ),
+    max_size=12,
+)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

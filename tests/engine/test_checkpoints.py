@@ -27,14 +27,38 @@ def star_values(draw_pct: int) -> dict:
 
 def tier_values(score: int) -> dict:
     rate = f"{D(score) / 100}"
-    return {"follow_up_rate": rate, "satisfaction": rate, "handling": str(score), "training": str(score), "attendance": rate}
+    return {
+        "follow_up_rate": rate,
+        "satisfaction": rate,
+        "handling": str(score),
+        "training": str(score),
+        "attendance": rate,
+    }
 
 
 def shop_values(pick: int) -> dict:
     rows = [
-        {"conversion": "0.62", "unit_price_ratio": "1.4", "first_response_s": "5", "avg_response_s": "25", "satisfaction": "0.95"},
-        {"conversion": "0.40", "unit_price_ratio": "1.12", "first_response_s": "15", "avg_response_s": "40", "satisfaction": "0.70"},
-        {"conversion": "0.20", "unit_price_ratio": "1.0", "first_response_s": "40", "avg_response_s": "60", "satisfaction": "0.50"},
+        {
+            "conversion": "0.62",
+            "unit_price_ratio": "1.4",
+            "first_response_s": "5",
+            "avg_response_s": "25",
+            "satisfaction": "0.95",
+        },
+        {
+            "conversion": "0.40",
+            "unit_price_ratio": "1.12",
+            "first_response_s": "15",
+            "avg_response_s": "40",
+            "satisfaction": "0.70",
+        },
+        {
+            "conversion": "0.20",
+            "unit_price_ratio": "1.0",
+            "first_response_s": "40",
+            "avg_response_s": "60",
+            "satisfaction": "0.50",
+        },
     ]
     return rows[pick % len(rows)]
 
@@ -89,7 +113,9 @@ def upto(cards: dict, last: Period, after: Period | None = None) -> dict:
 
 def upto_overrides(overrides: dict, last: Period, after: Period | None = None) -> dict:
     return {
-        eid: [o for o in ovs if o.period.ordinal <= last.ordinal and (after is None or o.period.ordinal > after.ordinal)]
+        eid: [
+            o for o in ovs if o.period.ordinal <= last.ordinal and (after is None or o.period.ordinal > after.ordinal)
+        ]
         for eid, ovs in overrides.items()
     }
 
@@ -100,7 +126,13 @@ def records(results):
 
 def resumed_history(employees, cards, overrides, checkpoint: Period, last: Period, state: dict) -> TeamHistory:
     state = json.loads(json.dumps(state))  # what the store keeps
-    return TeamHistory("A", employees, upto(cards, last, checkpoint), upto_overrides(overrides, last, checkpoint), Checkpoint(checkpoint, state))
+    return TeamHistory(
+        "A",
+        employees,
+        upto(cards, last, checkpoint),
+        upto_overrides(overrides, last, checkpoint),
+        Checkpoint(checkpoint, state),
+    )
 
 
 def check_resume(name, data):
@@ -122,11 +154,15 @@ def check_resume(name, data):
     if later.ordinal < FIRST.shift(WINDOW).ordinal:
         everything = TeamHistory("A", employees, upto(cards, later), upto_overrides(overrides, later))
         chained = resumed_history(employees, cards, overrides, last, later, next_state)
-        assert records(scheme.model.grade(scheme, chained, later)) == records(scheme.model.grade(scheme, everything, later))
+        assert records(scheme.model.grade(scheme, chained, later)) == records(
+            scheme.model.grade(scheme, everything, later)
+        )
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMES))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_resuming_from_a_checkpoint_grades_as_a_full_replay(name, data):
     check_resume(name, data)
@@ -155,13 +191,21 @@ def test_a_resumed_streak_promotes_and_quotes_its_scores():
     _, after = scheme.model.grade_and_checkpoint(scheme, resumed, M("2026-11"))
     assert after["employees"]["E1"]["level"] == "3-star"
     nothing = resumed_history([e], cards, {}, M("2026-11"), M("2026-12"), after)
-    assert scheme.model.levels(scheme, nothing, M("2026-12"))["E1"][-1] == (M("2026-12"), "3-star", "3 months >= 110 (112, 115, 110)")
+    assert scheme.model.levels(scheme, nothing, M("2026-12"))["E1"][-1] == (
+        M("2026-12"),
+        "3-star",
+        "3 months >= 110 (112, 115, 110)",
+    )
 
 
 def test_a_resumed_partial_quarter_reviews_on_all_three_months():
     scheme = SCHEMES["five-tier"]
     e = Employee("E1", "员工E1", "A", "agent", date(2020, 1, 1), level="intermediate")
-    cards = {"E1": {M(m): Scorecard("E1", M(m), tier_values(s)) for m, s in [("2026-10", 90), ("2026-11", 81), ("2026-12", 75)]}}
+    cards = {
+        "E1": {
+            M(m): Scorecard("E1", M(m), tier_values(s)) for m, s in [("2026-10", 90), ("2026-11", 81), ("2026-12", 75)]
+        }
+    }
     full = TeamHistory("A", [e], upto(cards, M("2026-12")), {})
     state = scheme.model.checkpoint(scheme, full, M("2026-11"))
     assert {m: D(s) for m, s in state["employees"]["E1"]["run"]["scores"].items()} == {"2026-10": 90, "2026-11": 81}
@@ -175,11 +219,18 @@ def test_a_resumed_partial_quarter_reviews_on_all_three_months():
 def test_probation_months_after_the_checkpoint_are_kept():
     scheme = SCHEMES["five-tier"]
     e = Employee("E1", "员工E1", "A", "agent", date(2020, 1, 1), level="intermediate")
-    cards = {"E1": {M(m): Scorecard("E1", M(m), tier_values(s)) for m, s in [("2026-07", 40), ("2026-08", 40), ("2026-09", 40), ("2026-10", 45)]}}
+    cards = {
+        "E1": {
+            M(m): Scorecard("E1", M(m), tier_values(s))
+            for m, s in [("2026-07", 40), ("2026-08", 40), ("2026-09", 40), ("2026-10", 45)]
+        }
+    }
     full = TeamHistory("A", [e], upto(cards, M("2026-10")), {})
     state = scheme.model.checkpoint(scheme, full, M("2026-09"))
     assert state["employees"]["E1"]["run"]["probation"] == ["2026-10"]
-    (result,) = scheme.model.grade(scheme, resumed_history([e], cards, {}, M("2026-09"), M("2026-10"), state), M("2026-10"))
+    (result,) = scheme.model.grade(
+        scheme, resumed_history([e], cards, {}, M("2026-09"), M("2026-10"), state), M("2026-10")
+    )
     assert result.decision == "dismissal-review"
 
 

@@ -40,7 +40,12 @@ def test_mean_is_exact_and_compares_like_a_number():
 
 def test_an_average_of_averages_meets_the_bar_it_exactly_meets():
     # four assistants' quarter averages (239, 233, 250, 238) / 3: their average is exactly 80
-    averages = [mean([D(80), D(80), D(79)]), mean([D(78), D(78), D(77)]), mean([D(83), D(83), D(84)]), mean([D(79), D(79), D(80)])]
+    averages = [
+        mean([D(80), D(80), D(79)]),
+        mean([D(78), D(78), D(77)]),
+        mean([D(83), D(83), D(84)]),
+        mean([D(79), D(79), D(80)]),
+    ]
     assert mean_of(averages) == 80
     # what 28-digit decimal quotients would have said: just below the bar
     assert sum(m.total / m.count for m in averages) / 4 < 80

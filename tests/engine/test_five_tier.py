@@ -32,7 +32,13 @@ def shop():
 def flat(score):
     """Five-tier values that score exactly ``score`` (every item scores the same)."""
     rate = f"{D(score) / 100}"
-    return {"follow_up_rate": rate, "satisfaction": rate, "handling": str(score), "training": str(score), "attendance": rate}
+    return {
+        "follow_up_rate": rate,
+        "satisfaction": rate,
+        "handling": str(score),
+        "training": str(score),
+        "attendance": rate,
+    }
 
 
 def employee(level="junior", hired=date(2020, 1, 1), eid="E1"):
@@ -138,7 +144,13 @@ def test_bad_rate_names_employee_month_and_field(five):
 
 
 def shop_values(**changes):
-    values = {"conversion": "62%", "unit_price_ratio": "1.2", "first_response_s": "6", "avg_response_s": "30", "satisfaction": "0.9"}
+    values = {
+        "conversion": "62%",
+        "unit_price_ratio": "1.2",
+        "first_response_s": "6",
+        "avg_response_s": "30",
+        "satisfaction": "0.9",
+    }
     values.update(changes)
     return values
 
@@ -159,7 +171,13 @@ def test_ecommerce_band_table_score(shop, changes, score):
 
 
 def test_ecommerce_uses_only_its_own_metrics(shop):
-    assert [m.key for m in shop.model.metrics(shop)] == ["conversion", "unit_price_ratio", "first_response_s", "avg_response_s", "satisfaction"]
+    assert [m.key for m in shop.model.metrics(shop)] == [
+        "conversion",
+        "unit_price_ratio",
+        "first_response_s",
+        "avg_response_s",
+        "satisfaction",
+    ]
     assert shop.level_keys == ["junior", "intermediate", "senior", "principal", "expert"]
 
 
@@ -171,7 +189,17 @@ RATIO = st.decimals(min_value=0, max_value=3, places=3)
 @settings(max_examples=60, deadline=None, suppress_health_check=HEALTH)
 @given(RATE, RATIO, SECONDS, SECONDS, RATE)
 def test_ecommerce_score_never_exceeds_its_cap(shop, conversion, ratio, first, average, satisfaction):
-    card = Scorecard("E1", M("2026-07"), {"conversion": conversion, "unit_price_ratio": ratio, "first_response_s": first, "avg_response_s": average, "satisfaction": satisfaction})
+    card = Scorecard(
+        "E1",
+        M("2026-07"),
+        {
+            "conversion": conversion,
+            "unit_price_ratio": ratio,
+            "first_response_s": first,
+            "avg_response_s": average,
+            "satisfaction": satisfaction,
+        },
+    )
     score = shop.model.score_month(shop, employee(), card).score
     assert 0 <= score <= 110
 
@@ -181,7 +209,10 @@ def test_ecommerce_score_never_exceeds_its_cap(shop, conversion, ratio, first, a
 def test_a_better_higher_is_better_value_never_lowers_the_score(shop, a, b, key):
     low, high = sorted((a, b))
     card = lambda v: Scorecard("E1", M("2026-07"), shop_values(**{key: v}))  # noqa: E731
-    assert shop.model.score_month(shop, employee(), card(low)).score <= shop.model.score_month(shop, employee(), card(high)).score
+    assert (
+        shop.model.score_month(shop, employee(), card(low)).score
+        <= shop.model.score_month(shop, employee(), card(high)).score
+    )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=HEALTH)

@@ -25,30 +25,55 @@ START = Period.parse("2025-01")
 SPAN = 15  # months 2025-01 .. 2026-03: five quarters
 NAMES = ("star-levels", "five-tier", "ecommerce-kpi", "assistant-class")
 SCHEMES = {name: load_scheme(name) for name in NAMES}
-CODES = ("late", "appearance", "spot-check-error", "games-at-work", "absent", "sleeping-on-duty", "cover-shift", "top-performer")
+CODES = (
+    "late",
+    "appearance",
+    "spot-check-error",
+    "games-at-work",
+    "absent",
+    "sleeping-on-duty",
+    "cover-shift",
+    "top-performer",
+)
 
 
 def values(name: str, rng: random.Random) -> dict:
     """Scores around each scheme's thresholds; now and then a value the scheme refuses."""
     if name == "star-levels":
-        return {"sales_target": "100000", "sales_actual": str(rng.choice((90, 105, 109, 110, 115, 120)) * 1000 + rng.randint(0, 999))}
+        return {
+            "sales_target": "100000",
+            "sales_actual": str(rng.choice((90, 105, 109, 110, 115, 120)) * 1000 + rng.randint(0, 999)),
+        }
     if name == "five-tier":
         s = rng.choice((40, 49, 55, 69, 75, 80, 81, 90))
         rate = f"{D(s) / 100}"
-        return {"follow_up_rate": rate, "satisfaction": f"{s}%", "handling": str(s), "training": str(rng.randint(s - 5, min(s + 5, 100))), "attendance": rate}
+        return {
+            "follow_up_rate": rate,
+            "satisfaction": f"{s}%",
+            "handling": str(s),
+            "training": str(rng.randint(s - 5, min(s + 5, 100))),
+            "attendance": rate,
+        }
     if name == "ecommerce-kpi":
         return {
-            "conversion": f"{rng.uniform(0.3, 0.7):.2f}", "unit_price_ratio": f"{rng.uniform(1, 1.4):.2f}",
-            "first_response_s": str(rng.randint(3, 35)), "avg_response_s": str(rng.randint(20, 60)),
+            "conversion": f"{rng.uniform(0.3, 0.7):.2f}",
+            "unit_price_ratio": f"{rng.uniform(1, 1.4):.2f}",
+            "first_response_s": str(rng.randint(3, 35)),
+            "avg_response_s": str(rng.randint(20, 60)),
             "satisfaction": f"{rng.uniform(0.55, 1):.2f}",
         }
     row = {
-        "a_followups": str(rng.randint(11, 16)), "b_followups": str(rng.randint(11, 16)),
-        "a_reports": str(rng.randint(2, 5)), "b_reports": str(rng.randint(2, 5)), "suggestions": str(rng.randint(0, 1)),
+        "a_followups": str(rng.randint(11, 16)),
+        "b_followups": str(rng.randint(11, 16)),
+        "a_reports": str(rng.randint(2, 5)),
+        "b_reports": str(rng.randint(2, 5)),
+        "suggestions": str(rng.randint(0, 1)),
     }
     adjust = rng.randint(-5, 5)
     if adjust:
-        row.update(adjustment=str(adjust), adjustment_reason="" if rng.randrange(30) == 0 else "why")  # no reason: invalid
+        row.update(
+            adjustment=str(adjust), adjustment_reason="" if rng.randrange(30) == 0 else "why"
+        )  # no reason: invalid
     return row
 
 
@@ -60,10 +85,16 @@ def build(name: str, seed: int) -> TeamHistory:
     history = TeamHistory("T1", employees)
     for i in range(rng.randint(1, 5)):
         hire = START.shift(rng.randint(-30, SPAN - 2))
-        role = "team-lead" if name == "assistant-class" and i == 0 and rng.random() < 0.5 else ("assistant" if name == "assistant-class" else "agent")
+        role = (
+            "team-lead"
+            if name == "assistant-class" and i == 0 and rng.random() < 0.5
+            else ("assistant" if name == "assistant-class" else "agent")
+        )
         level = rng.choice([None, *ladder])
         status = rng.choice(("active", "active", "inactive"))
-        e = Employee(f"E{i}", f"员工{i}", "T1", role, date(hire.year, hire.index, rng.randint(1, 28)), status=status, level=level)
+        e = Employee(
+            f"E{i}", f"员工{i}", "T1", role, date(hire.year, hire.index, rng.randint(1, 28)), status=status, level=level
+        )
         employees.append(e)
         for k in range(SPAN):
             month = START.shift(k)
@@ -77,11 +108,15 @@ def build(name: str, seed: int) -> TeamHistory:
                 ]
             history.cards.setdefault(e.id, {})[month] = Scorecard(e.id, month, values(name, rng), incidents)
         if rng.random() < 0.3:
-            history.overrides[e.id] = [Override(e.id, START.shift(rng.randint(0, SPAN - 1)), rng.choice(ladder), "placed", "boss")]
+            history.overrides[e.id] = [
+                Override(e.id, START.shift(rng.randint(0, SPAN - 1)), rng.choice(ladder), "placed", "boss")
+            ]
     return history
 
 
-def upto(history: TeamHistory, last: Period, after: Period | None = None, checkpoint: Checkpoint | None = None) -> TeamHistory:
+def upto(
+    history: TeamHistory, last: Period, after: Period | None = None, checkpoint: Checkpoint | None = None
+) -> TeamHistory:
     def keep(m: Period) -> bool:
         return m.ordinal <= last.ordinal and (after is None or m.ordinal > after.ordinal)
 

@@ -27,9 +27,21 @@ GRADING = compile_grading(SCHEME.params)
 @pytest.mark.parametrize(
     "score, grade",
     [
-        ("110", "A"), ("90.5", "A"), ("90.01", "A"), ("90", "B"), ("85", "B"), ("80", "B"),
-        ("79.99", "C"), ("70", "C"), ("69.99", "D"), ("65", "D"), ("64.99", "E"), ("60", "E"),
-        ("59.99", "F"), ("0", "F"), ("-20", "F"),
+        ("110", "A"),
+        ("90.5", "A"),
+        ("90.01", "A"),
+        ("90", "B"),
+        ("85", "B"),
+        ("80", "B"),
+        ("79.99", "C"),
+        ("70", "C"),
+        ("69.99", "D"),
+        ("65", "D"),
+        ("64.99", "E"),
+        ("60", "E"),
+        ("59.99", "F"),
+        ("0", "F"),
+        ("-20", "F"),
     ],
 )
 def test_grade_bands_at_and_beside_every_boundary(score, grade):
@@ -59,7 +71,9 @@ def test_pay_float(score, delta, line):
 
 
 def test_pay_clamped_above():
-    pay = compile_grading(_with(pay_float={"neutral": 80, "per_point": 20, "min": -300, "max": 300, "unpaid_first_months": 2})).pay
+    pay = compile_grading(
+        _with(pay_float={"neutral": 80, "per_point": 20, "min": -300, "max": 300, "unpaid_first_months": 2})
+    ).pay
     got, trace = pay_float(pay, D(100), 3)
     assert got == 300 and trace.endswith("= +400, held to +300")
 

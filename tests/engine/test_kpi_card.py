@@ -20,8 +20,21 @@ from cstui.schemes import Problems, load_scheme
 OCT = Period.parse("2026-10")
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000"))
 FRONT = {"appearance_violations": "0", "discipline_lapses": "0", "service": "100", "satisfaction": "1"}
-SUPERVISOR = {"appearance_violations": "0", "complaints": "0", "complaint_lapses": "0", "team_average": "95", "suggestions": "100"}
-MANAGER = {"follow_up_rate": "1", "complaint_lapses": "0", "team_average": "95", "training_hours": "10", "conversion": "0.8", "process": "100"}
+SUPERVISOR = {
+    "appearance_violations": "0",
+    "complaints": "0",
+    "complaint_lapses": "0",
+    "team_average": "95",
+    "suggestions": "100",
+}
+MANAGER = {
+    "follow_up_rate": "1",
+    "complaint_lapses": "0",
+    "team_average": "95",
+    "training_hours": "10",
+    "conversion": "0.8",
+    "process": "100",
+}
 
 
 def score(name, values, level=None):
@@ -52,8 +65,15 @@ def test_a_deduction_never_goes_below_zero():
 
 def test_plan_and_form_weighs_the_plan_60_and_the_form_40():
     # seed 001 #3: 月工作计划占绩效考核权重60%, 本绩效考核表占权重40%; 自我评分20% 主管评分80%
-    values = {"plan_completion": "1", "service_self": "0", "service": "100", "attitude_self": "100", "attitude": "0",
-              "knowledge_self": "100", "knowledge": "100"}
+    values = {
+        "plan_completion": "1",
+        "service_self": "0",
+        "service": "100",
+        "attitude_self": "100",
+        "attitude": "0",
+        "knowledge_self": "100",
+        "knowledge": "100",
+    }
     ms = score("plan-and-form", values)
     assert ms.score == 60 + D("0.8") * 15 + D("0.2") * 10 + 15  # 89
     assert "Work attitude: self 100 × 20% + supervisor 0 × 80% = 20 × 10% = 2" in ms.trace
@@ -74,18 +94,31 @@ def test_complaint_handling_loses_ten_per_lapse(lapses, points):
 
 
 # domain (seed 001 #18's scale): team score above 90 → 20, above 85 → 10, above 80 → 5
-@pytest.mark.parametrize("team, points", [("100", 20), ("90", 20), ("89.999", 10), ("85", 10), ("84.99", 5), ("80", 5), ("79.99", 0)])
+@pytest.mark.parametrize(
+    "team, points", [("100", 20), ("90", 20), ("89.999", 10), ("85", 10), ("84.99", 5), ("80", 5), ("79.99", 0)]
+)
 def test_team_score_of_supervisors_and_managers(team, points):
     ms = score("supervisor-kpi", {**SUPERVISOR, "team_average": team}, "post-1")
     assert ms.score == 80 + points
     assert score("manager-kpi", {**MANAGER, "team_average": team}).score == 80 + points
 
 
-@pytest.mark.parametrize("field, value, points", [
-    ("follow_up_rate", "1", 5), ("follow_up_rate", "0.9", D("2.5")), ("follow_up_rate", "0.8999", 0),  # #18 客户回访
-    ("training_hours", "10", 5), ("training_hours", "9.5", 3), ("training_hours", "6", 3), ("training_hours", "5.9", 0),  # #18 客服培训
-    ("conversion", "0.8", 20), ("conversion", "0.7999", 10), ("conversion", "0.6", 10), ("conversion", "0.5999", 0),  # #11 咨询转化率
-])
+@pytest.mark.parametrize(
+    "field, value, points",
+    [
+        ("follow_up_rate", "1", 5),
+        ("follow_up_rate", "0.9", D("2.5")),
+        ("follow_up_rate", "0.8999", 0),  # #18 客户回访
+        ("training_hours", "10", 5),
+        ("training_hours", "9.5", 3),
+        ("training_hours", "6", 3),
+        ("training_hours", "5.9", 0),  # #18 客服培训
+        ("conversion", "0.8", 20),
+        ("conversion", "0.7999", 10),
+        ("conversion", "0.6", 10),
+        ("conversion", "0.5999", 0),  # #11 咨询转化率
+    ],
+)
 def test_manager_items(field, value, points):
     full = {"follow_up_rate": 5, "training_hours": 5, "conversion": 20}[field]
     assert score("manager-kpi", {**MANAGER, field: value}).score == 100 - full + points
@@ -139,12 +172,15 @@ def problems_of(name, change):
 
 def test_scheme_check_of_parts_blend_and_item_kinds():
     assert problems_of("plan-and-form", {"parts": {"plan": 60, "form": 45}}) == [
-        "x.toml: score.parts.form: the items of part 'form' weigh 40, expected 45"]
+        "x.toml: score.parts.form: the items of part 'form' weigh 40, expected 45"
+    ]
     assert problems_of("plan-and-form", {"blend": {"self": 30, "supervisor": 80}}) == [
-        "x.toml: score.blend: self + supervisor must be 100, got 110"]
+        "x.toml: score.blend: self + supervisor must be 100, got 110"
+    ]
     bad = [{"key": "a", "kind": "deduction", "metric": "service", "points": 5, "per": 1}]
     assert problems_of("front-desk", {"items": bad}) == [
-        "x.toml: score.items[0].metric: a deduction counts violations: metric 'service' must be a count, not rating"]
+        "x.toml: score.items[0].metric: a deduction counts violations: metric 'service' must be a count, not rating"
+    ]
 
 
 @pytest.mark.parametrize("complaints, lapses, refused", [("2", "2", False), ("2", "3", True), ("0", "0", False)])
@@ -152,12 +188,18 @@ def test_the_supervisor_card_check_refuses_more_late_complaints_than_complaints(
     from cstui.engine.cards import card_problems
 
     scheme = load_scheme("supervisor-kpi")
-    problems = card_problems(scheme, Scorecard("S1", OCT, {**SUPERVISOR, "complaints": complaints, "complaint_lapses": lapses}))
-    assert [str(p) for p in problems] == (["complaint_lapses: expected at most complaints (2), got 3"] if refused else [])
+    problems = card_problems(
+        scheme, Scorecard("S1", OCT, {**SUPERVISOR, "complaints": complaints, "complaint_lapses": lapses})
+    )
+    assert [str(p) for p in problems] == (
+        ["complaint_lapses: expected at most complaints (2), got 3"] if refused else []
+    )
 
 
 def test_scheme_check_of_the_card_rule():
     scheme = load_scheme("supervisor-kpi")
     problems = Problems("x.toml")
     scheme.model.check({**scheme.params, "card": {"at_most": {"complaint_lapses": "team_average"}}}, problems)
-    assert problems.lines == ["x.toml: card.at_most.complaint_lapses: expected the key of a metric of the same numeric kind as 'complaint_lapses', got 'team_average'"]
+    assert problems.lines == [
+        "x.toml: card.at_most.complaint_lapses: expected the key of a metric of the same numeric kind as 'complaint_lapses', got 'team_average'"
+    ]

@@ -20,7 +20,10 @@ MONTHS = [M("2025-01").shift(i) for i in range(24)]
 
 def star_history(percents: list[int]) -> TeamHistory:
     employee = Employee("E1", "张伟", "A", "agent", date(2023, 1, 1), level="1-star")
-    cards = {m: Scorecard("E1", m, {"sales_target": "100000", "sales_actual": str(p * 1000)}) for m, p in zip(MONTHS, percents)}
+    cards = {
+        m: Scorecard("E1", m, {"sales_target": "100000", "sales_actual": str(p * 1000)})
+        for m, p in zip(MONTHS, percents)
+    }
     return TeamHistory("A", [employee], {"E1": cards})
 
 
@@ -62,7 +65,13 @@ def test_five_tier_formats_no_past_review_in_a_dry_run(monkeypatch):
 
     scheme = load_scheme("five-tier")
     employee = Employee("E1", "张伟", "A", "agent", date(2020, 1, 1), level="junior")
-    values = {"follow_up_rate": "0.95", "satisfaction": "0.95", "handling": "95", "training": "95", "attendance": "0.95"}
+    values = {
+        "follow_up_rate": "0.95",
+        "satisfaction": "0.95",
+        "handling": "95",
+        "training": "95",
+        "attendance": "0.95",
+    }
     cards = {m: Scorecard("E1", m, dict(values)) for m in MONTHS}
     history = TeamHistory("A", [employee], {"E1": cards})
     shown = counting(monkeypatch, tier, "side_text")

@@ -28,11 +28,17 @@ def grade(scheme, cards, period="2026-10", level=None):
 
 
 # seed 000 l.505: 理论考核分值满80分为通过;实操考核满85分为通过; 打字速度在每分钟40字以上
-@pytest.mark.parametrize("field, value, passes", [
-    ("theory", "80", True), ("theory", "79.99", False),
-    ("practice", "85", True), ("practice", "84.99", False),
-    ("typing", "40", True), ("typing", "39.9", False),
-])
+@pytest.mark.parametrize(
+    "field, value, passes",
+    [
+        ("theory", "80", True),
+        ("theory", "79.99", False),
+        ("practice", "85", True),
+        ("practice", "84.99", False),
+        ("typing", "40", True),
+        ("typing", "39.9", False),
+    ],
+)
 def test_each_condition_at_its_boundary(scheme, field, value, passes):
     r = grade(scheme, {OCT: Scorecard("T1", OCT, {**PASS, field: value})})
     if passes:
@@ -48,7 +54,10 @@ def test_each_condition_at_its_boundary(scheme, field, value, passes):
 
 
 def test_a_retry_date_proposes_another_try_then_the_second_test_passes(scheme):
-    cards = {OCT: Scorecard("T1", OCT, {**PASS, "theory": "70", "retry_date": "2026-11-05"}), NOV: Scorecard("T1", NOV, PASS)}
+    cards = {
+        OCT: Scorecard("T1", OCT, {**PASS, "theory": "70", "retry_date": "2026-11-05"}),
+        NOV: Scorecard("T1", NOV, PASS),
+    }
     first = grade(scheme, cards)
     assert (first.decision, first.flags, first.level_after) == ("retry", ["retry 2026-11-05"], "probation")
     second = grade(scheme, cards, "2026-11")
@@ -63,11 +72,14 @@ def test_the_regular_level_holds_and_a_later_test_changes_nothing(scheme):
     assert (r.decision, r.level_after) == ("none", "regular") and r.trace[-1].startswith("regular: not on probation")
 
 
-@pytest.mark.parametrize("values, reason", [
-    ({**PASS, "retry_date": "2026-11-05"}, "the test passes: a retry date is for a test that fails"),
-    ({**PASS, "theory": "70", "retry_date": "2026-09-30"}, "expected a date from 2026-10-01 on"),
-    ({**PASS, "theory": "70", "retry_date": "next week"}, "date"),
-])
+@pytest.mark.parametrize(
+    "values, reason",
+    [
+        ({**PASS, "retry_date": "2026-11-05"}, "the test passes: a retry date is for a test that fails"),
+        ({**PASS, "theory": "70", "retry_date": "2026-09-30"}, "expected a date from 2026-10-01 on"),
+        ({**PASS, "theory": "70", "retry_date": "next week"}, "date"),
+    ],
+)
 def test_the_card_check_refuses_a_retry_date_that_does_not_fit(scheme, values, reason):
     (problem,) = card_problems(scheme, Scorecard("T1", OCT, values))
     assert problem.field == "retry_date" and reason in problem.reason

@@ -21,7 +21,13 @@ def scheme():
 
 def card(kpi, complaints=0):
     """Only the KPI score differs: the ranking score is kpi / 4 + 12.5 + 22.5 + 27.5."""
-    return {"kpi_score": str(kpi), "conversion": "0.5", "response_rate": "0.9", "unit_price_ratio": "1.1", "valid_complaints": str(complaints)}
+    return {
+        "kpi_score": str(kpi),
+        "conversion": "0.5",
+        "response_rate": "0.9",
+        "unit_price_ratio": "1.1",
+        "valid_complaints": str(complaints),
+    }
 
 
 def team(kpis_by_month, hired=date(2025, 1, 1), complaints=None):
@@ -76,10 +82,13 @@ def test_a_missing_month_restarts_the_count(scheme):
     assert r.decision == "stay" and "2 month(s) in a row" in r.trace[-1]
 
 
-@pytest.mark.parametrize("hired, decision", [
-    (date(2025, 4, 1), "promote"),  # seed 000 l.511 入职在岗工作一年以上: 12 complete months on 2026-04-01
-    (date(2025, 4, 2), "eligible"),  # 11 complete months on 2026-04-01
-])
+@pytest.mark.parametrize(
+    "hired, decision",
+    [
+        (date(2025, 4, 1), "promote"),  # seed 000 l.511 入职在岗工作一年以上: 12 complete months on 2026-04-01
+        (date(2025, 4, 2), "eligible"),  # 11 complete months on 2026-04-01
+    ],
+)
 def test_a_year_in_post_counts_complete_months_to_the_effective_month(scheme, hired, decision):
     r = first(scheme, team([[85, 90, 80, 70]] * 3, hired=hired), "2026-03")
     assert r.decision == decision and r.level_after == ("C" if decision == "promote" else "D")
@@ -89,7 +98,10 @@ def test_a_valid_complaint_in_the_last_three_months_blocks_until_it_falls_out(sc
     # seed 000 l.511: 最近3个月内没有因工作和服务质量被客户投诉的记录
     history = team([[85, 90, 80, 70]] * 5, complaints={("R0", 1): 1})  # a complaint in February
     march = first(scheme, history, "2026-03")
-    assert march.decision == "stay" and "valid complaints in the last 3 months (2026-01 0, 2026-02 1, 2026-03 0)" in march.trace[-1]
+    assert (
+        march.decision == "stay"
+        and "valid complaints in the last 3 months (2026-01 0, 2026-02 1, 2026-03 0)" in march.trace[-1]
+    )
     assert first(scheme, history, "2026-04").decision == "stay"  # February is still in Feb-Apr
     may = first(scheme, history, "2026-05")  # Mar-May are clean; the streak (5 months) goes on
     assert (may.decision, may.level_after) == ("promote", "C") and may.trace[-1].startswith("5 months in the top 3")
@@ -109,7 +121,10 @@ def test_a_checkpoint_resumes_like_a_full_replay(scheme):
 
     history = team([[85, 90, 80, 70]] * 2 + [[60, 90, 80, 70]] + [[85, 90, 80, 70]] * 4)
     state = scheme.model.checkpoint(scheme, history, Period.parse("2026-04"))
-    later = {e: {m: c for m, c in cards.items() if m.ordinal > Period.parse("2026-04").ordinal} for e, cards in history.cards.items()}
+    later = {
+        e: {m: c for m, c in cards.items() if m.ordinal > Period.parse("2026-04").ordinal}
+        for e, cards in history.cards.items()
+    }
     resumed = replace(history, cards=later, checkpoint=Checkpoint(Period.parse("2026-04"), state))
     for month in ("2026-05", "2026-06", "2026-07"):
         full = scheme.model.grade(scheme, history, Period.parse(month))

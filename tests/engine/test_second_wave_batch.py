@@ -23,44 +23,105 @@ G_CARD = {"follow_up_rate": "0.85", "satisfaction": "0.85", "handling": "85", "t
 COMPANY = {
     "placement": [
         # doc 000: score 73.75 (hard 11/20 × 25 = 13.75, form 80 × 0.75 = 60) → 助理二级 (71-80)
-        (Employee("P1", "新员工甲", "物业前台", "agent", date(2026, 10, 8), scheme="placement"),
-         {OCT: {"education": "bachelor", "experience_years": "2", "post": "front-desk", "certificates": "2", **FORM}}),
+        (
+            Employee("P1", "新员工甲", "物业前台", "agent", date(2026, 10, 8), scheme="placement"),
+            {
+                OCT: {
+                    "education": "bachelor",
+                    "experience_years": "2",
+                    "post": "front-desk",
+                    "certificates": "2",
+                    **FORM,
+                }
+            },
+        ),
     ],
     "five-tier-g": [
         # doc 000: 6 complete months in post on 2026-10-01 → G1-G2; average 85 > 80 → G2
-        (Employee("G1", "客服乙", "热线一组", "agent", date(2026, 4, 1), scheme="five-tier-g"),
-         {Period.month(2026, m): G_CARD for m in (7, 8, 9)}),
+        (
+            Employee("G1", "客服乙", "热线一组", "agent", date(2026, 4, 1), scheme="five-tier-g"),
+            {Period.month(2026, m): G_CARD for m in (7, 8, 9)},
+        ),
     ],
     "probation-test": [
         # doc 000: theory 80, practice 85, typing 40 → pass, regular pay from 2026-11
-        (Employee("T1", "试用丙", "热线一组", "agent", date(2026, 9, 7), scheme="probation-test"),
-         {OCT: {"theory": "80", "practice": "85", "typing": "40"}}),
-        (Employee("T2", "试用丁", "热线一组", "agent", date(2026, 9, 7), scheme="probation-test"),
-         {OCT: {"theory": "79.5", "practice": "90", "typing": "45", "retry_date": "2026-10-20"}}),
+        (
+            Employee("T1", "试用丙", "热线一组", "agent", date(2026, 9, 7), scheme="probation-test"),
+            {OCT: {"theory": "80", "practice": "85", "typing": "40"}},
+        ),
+        (
+            Employee("T2", "试用丁", "热线一组", "agent", date(2026, 9, 7), scheme="probation-test"),
+            {OCT: {"theory": "79.5", "practice": "90", "typing": "45", "retry_date": "2026-10-20"}},
+        ),
     ],
     "front-desk": [
         # doc 001 #2: 4 appearance violations (> 3) take all 5 points
-        (Employee("F1", "前台戊", "物业前台", "agent", date(2024, 1, 1), scheme="front-desk"),
-         {OCT: {"appearance_violations": "4", "discipline_lapses": "0", "service": "90", "satisfaction": "0.9"}}),
+        (
+            Employee("F1", "前台戊", "物业前台", "agent", date(2024, 1, 1), scheme="front-desk"),
+            {OCT: {"appearance_violations": "4", "discipline_lapses": "0", "service": "90", "satisfaction": "0.9"}},
+        ),
     ],
     "plan-and-form": [
-        (Employee("A1", "专员己", "电商客服组", "agent", date(2024, 1, 1), scheme="plan-and-form"),
-         {OCT: {"plan_completion": "0.9", "service_self": "100", "service": "80", "attitude_self": "90",
-                "attitude": "90", "knowledge_self": "70", "knowledge": "75"}}),
+        (
+            Employee("A1", "专员己", "电商客服组", "agent", date(2024, 1, 1), scheme="plan-and-form"),
+            {
+                OCT: {
+                    "plan_completion": "0.9",
+                    "service_self": "100",
+                    "service": "80",
+                    "attitude_self": "90",
+                    "attitude": "90",
+                    "knowledge_self": "70",
+                    "knowledge": "75",
+                }
+            },
+        ),
     ],
     "supervisor-kpi": [
-        (Employee("S1", "王主管", "热线一组", "supervisor", date(2020, 1, 1), scheme="supervisor-kpi", level="post-2"),
-         {OCT: {"appearance_violations": "0", "complaints": "5", "complaint_lapses": "1", "team_average": "90", "suggestions": "80"}}),
+        (
+            Employee(
+                "S1", "王主管", "热线一组", "supervisor", date(2020, 1, 1), scheme="supervisor-kpi", level="post-2"
+            ),
+            {
+                OCT: {
+                    "appearance_violations": "0",
+                    "complaints": "5",
+                    "complaint_lapses": "1",
+                    "team_average": "90",
+                    "suggestions": "80",
+                }
+            },
+        ),
     ],
     "manager-kpi": [
-        (Employee("M1", "李经理", "热线一组", "manager", date(2019, 1, 1), scheme="manager-kpi"),
-         {OCT: {"follow_up_rate": "1", "complaint_lapses": "0", "team_average": "85", "training_hours": "10",
-                "conversion": "0.6", "process": "80"}}),
+        (
+            Employee("M1", "李经理", "热线一组", "manager", date(2019, 1, 1), scheme="manager-kpi"),
+            {
+                OCT: {
+                    "follow_up_rate": "1",
+                    "complaint_lapses": "0",
+                    "team_average": "85",
+                    "training_hours": "10",
+                    "conversion": "0.6",
+                    "process": "80",
+                }
+            },
+        ),
     ],
     "rank-streak": [
-        (Employee(f"R{i}", f"电商{i}", "电商客服组", "agent", date(2025, 1, 1), scheme="rank-streak"),
-         {Period.month(2026, m): {"kpi_score": str(90 - 5 * i), "conversion": "0.5", "response_rate": "0.9",
-                                   "unit_price_ratio": "1.1", "valid_complaints": "0"} for m in (8, 9, 10)})
+        (
+            Employee(f"R{i}", f"电商{i}", "电商客服组", "agent", date(2025, 1, 1), scheme="rank-streak"),
+            {
+                Period.month(2026, m): {
+                    "kpi_score": str(90 - 5 * i),
+                    "conversion": "0.5",
+                    "response_rate": "0.9",
+                    "unit_price_ratio": "1.1",
+                    "valid_complaints": "0",
+                }
+                for m in (8, 9, 10)
+            },
+        )
         for i in range(4)
     ],
 }
@@ -78,14 +139,21 @@ def db(tmp_path_factory):
 
 
 def report(db, scheme: str, period: str = "2026-10") -> dict[str, dict]:
-    result = CliRunner().invoke(cli, ["--db", str(db), "--scheme", scheme, "--period", period, "--format", "json", "--explain"])
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "--scheme", scheme, "--period", period, "--format", "json", "--explain"]
+    )
     assert result.exit_code == 0, result.output
     return {r["employee_id"]: r for r in json.loads(result.stdout)}
 
 
 def test_placement_places_the_hire_on_the_ladder(db):
     r = report(db, "placement")["P1"]
-    assert (r["score"], r["decision"], r["level_before"], r["level_after"]) == (73.75, "placed", "unplaced", "assistant-2")
+    assert (r["score"], r["decision"], r["level_before"], r["level_after"]) == (
+        73.75,
+        "placed",
+        "unplaced",
+        "assistant-2",
+    )
     assert "hard items: 11 / 20 × 25 = 13.75" in r["trace"] and "score 73.75 >= 71, < 81 → assistant-2" in r["trace"]
 
 
@@ -99,7 +167,11 @@ def test_probation_test_passes_and_proposes_a_retry(db):
     rows = report(db, "probation-test")
     assert (rows["T1"]["decision"], rows["T1"]["level_after"]) == ("pass", "regular")
     assert "passed → regular, regular post pay from 2026-11" in rows["T1"]["trace"]
-    assert (rows["T2"]["decision"], rows["T2"]["level_after"], rows["T2"]["flags"]) == ("retry", "probation", ["retry 2026-10-20"])
+    assert (rows["T2"]["decision"], rows["T2"]["level_after"], rows["T2"]["flags"]) == (
+        "retry",
+        "probation",
+        ["retry 2026-10-20"],
+    )
 
 
 def test_front_desk_appearance_item(db):

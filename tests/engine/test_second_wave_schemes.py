@@ -11,7 +11,16 @@ from click.testing import CliRunner
 from cstui.cli import cli
 from cstui.schemes import load_scheme
 
-SCHEMES = ("placement", "five-tier-g", "probation-test", "rank-streak", "front-desk", "plan-and-form", "supervisor-kpi", "manager-kpi")
+SCHEMES = (
+    "placement",
+    "five-tier-g",
+    "probation-test",
+    "rank-streak",
+    "front-desk",
+    "plan-and-form",
+    "supervisor-kpi",
+    "manager-kpi",
+)
 PLUGINS = {"kpi-card", "placement", "probation-test", "five-tier-g", "rank-streak"}
 
 
@@ -42,13 +51,16 @@ def test_declared_shape_fits_the_shipped_file_and_refuses_unknown_keys(name):
     assert problems.lines and "no_such_key" in problems.lines[0]
 
 
-@pytest.mark.parametrize("name, table, typo, suggestion", [
-    ("supervisor-kpi", "score", "maxx", "score.max"),
-    ("placement", "placement", "form_factr", "placement.form_factor"),
-    ("probation-test", "test", "theory_at_leest", "test.theory_at_least"),
-    ("rank-streak", "promotion", "topp", "promotion.top"),
-    ("five-tier-g", "review", "promote_abov", "review.promote_above"),
-])
+@pytest.mark.parametrize(
+    "name, table, typo, suggestion",
+    [
+        ("supervisor-kpi", "score", "maxx", "score.max"),
+        ("placement", "placement", "form_factr", "placement.form_factor"),
+        ("probation-test", "test", "theory_at_leest", "test.theory_at_least"),
+        ("rank-streak", "promotion", "topp", "promotion.top"),
+        ("five-tier-g", "review", "promote_abov", "review.promote_above"),
+    ],
+)
 def test_scheme_check_refuses_an_unknown_key_in_a_company_file(tmp_path, name, table, typo, suggestion):
     path = tmp_path / "acme.toml"
     path.write_text(f'name = "acme"\nextends = "{name}"\nversion = "2"\n\n[{table}]\n{typo} = 1\n', encoding="utf-8")

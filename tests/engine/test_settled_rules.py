@@ -30,7 +30,10 @@ def grade(scheme, history: TeamHistory, period: str, eid: str = "E1"):
 
 def stars(level: str, actuals: list[str], first: str = "2026-08") -> TeamHistory:
     e = Employee("E1", "员工", "A", "agent", date(2024, 1, 1), level=level)
-    cards = {P(first).shift(i): Scorecard("E1", P(first).shift(i), {"sales_target": "100000", "sales_actual": a}) for i, a in enumerate(actuals)}
+    cards = {
+        P(first).shift(i): Scorecard("E1", P(first).shift(i), {"sales_target": "100000", "sales_actual": a})
+        for i, a in enumerate(actuals)
+    }
     return TeamHistory("A", [e], {"E1": cards})
 
 
@@ -62,14 +65,20 @@ def test_star_streaks_at_the_110_bar(actual, shown, decision):
 
 def test_star_checkpoint_keeps_exact_scores_and_resumes_as_a_full_replay():
     hist = stars("3-star", ["109995", "109995", "109995"])
-    state = STARS.model.checkpoint(STARS, TeamHistory("A", hist.employees, {"E1": {m: c for m, c in hist.cards["E1"].items() if m <= P("2026-09")}}), P("2026-09"))
+    state = STARS.model.checkpoint(
+        STARS,
+        TeamHistory("A", hist.employees, {"E1": {m: c for m, c in hist.cards["E1"].items() if m <= P("2026-09")}}),
+        P("2026-09"),
+    )
     assert state["employees"]["E1"]["run"]["down"] == ["109.995", "109.995"]
     assert STARS.model.state_version >= 2  # older checkpoints held rounded scores
 
 
 def test_star_live_panel_shows_the_rounded_score():
     e = Employee("E1", "员工", "A", "agent", date(2024, 1, 1), level="3-star")
-    got = STARS.model.score_month(STARS, e, Scorecard("E1", P("2026-10"), {"sales_target": "300", "sales_actual": "330"}))
+    got = STARS.model.score_month(
+        STARS, e, Scorecard("E1", P("2026-10"), {"sales_target": "300", "sales_actual": "330"})
+    )
     assert got.score == D("110.00")
 
 
@@ -83,7 +92,11 @@ def flat(score: str) -> dict[str, str]:
 
 def tiers(level: str, scores: list, first: str = "2026-07", hired: date = date(2020, 1, 1)) -> TeamHistory:
     e = Employee("E1", "客服", "A", "agent", hired, level=level)
-    cards = {P(first).shift(i): Scorecard("E1", P(first).shift(i), flat(str(s))) for i, s in enumerate(scores) if s is not None}
+    cards = {
+        P(first).shift(i): Scorecard("E1", P(first).shift(i), flat(str(s)))
+        for i, s in enumerate(scores)
+        if s is not None
+    }
     return TeamHistory("A", [e], {"E1": cards})
 
 
@@ -111,7 +124,13 @@ def test_the_quarter_shows_the_rounded_average_and_grades_on_the_exact_one():
     assert "2026-09: review 2026-Q3: average (80 + 80 + 80.01) / 3 = 80.003" in r.trace
 
 
-SHOP_80 = {"conversion": "55%", "unit_price_ratio": "1.2", "first_response_s": "15", "avg_response_s": "30", "satisfaction": "0.85"}  # 26+12+12+10+20
+SHOP_80 = {
+    "conversion": "55%",
+    "unit_price_ratio": "1.2",
+    "first_response_s": "15",
+    "avg_response_s": "30",
+    "satisfaction": "0.85",
+}  # 26+12+12+10+20
 SHOP_81 = {**SHOP_80, "unit_price_ratio": "1.3", "avg_response_s": "40"}  # 26+15+12+8+20
 SHOP_79 = {**SHOP_80, "avg_response_s": "33"}  # 26+12+12+9+20
 
@@ -191,7 +210,10 @@ def test_a_probation_month_just_below_50_shows_its_side():
 
 def adjusted(eid: str, month: Period, adjustment: str, incidents: tuple = (), **values: str) -> Scorecard:
     """base 80 + ``adjustment`` (with a reason) + incidents: decimals that land near a bar."""
-    inc = [Incident(eid, date(month.year, month.index, 3), code, 1, None if pts is None else D(pts)) for code, pts in incidents]
+    inc = [
+        Incident(eid, date(month.year, month.index, 3), code, 1, None if pts is None else D(pts))
+        for code, pts in incidents
+    ]
     return Scorecard(eid, month, {"adjustment": adjustment, "adjustment_reason": "test", **values}, inc)
 
 
@@ -247,8 +269,17 @@ def test_bottom_three_counts_ties_like_ranks_fewer_than_three_score_strictly_low
         for i, s in enumerate([90, 85, 85, 80, 70]):
             fill(h, f"E{i}", q, s)
     q3 = {r.employee_id: r.decision for r in ASSIST.model.grade(ASSIST, h, P("2026-Q3"))}
-    assert q3 == {"E0": "stay", "E1": "elimination-review", "E2": "elimination-review", "E3": "elimination-review", "E4": "elimination-review"}
-    assert "elimination-review: class-3 and in the team's bottom 3 in 3 quarters of 2026" in grade(ASSIST, h, "2026-Q3", "E1").flags
+    assert q3 == {
+        "E0": "stay",
+        "E1": "elimination-review",
+        "E2": "elimination-review",
+        "E3": "elimination-review",
+        "E4": "elimination-review",
+    }
+    assert (
+        "elimination-review: class-3 and in the team's bottom 3 in 3 quarters of 2026"
+        in grade(ASSIST, h, "2026-Q3", "E1").flags
+    )
 
 
 def test_bottom_three_quarters_count_within_a_calendar_year():
@@ -280,10 +311,16 @@ def test_a_dismissal_score_flag_shows_its_side():
     assert "dismissal-review: score 59.995 < 60" in r.flags
 
 
-@pytest.mark.parametrize("hired, month, paid", [
-    (date(2026, 10, 15), "2026-10", False), (date(2026, 10, 15), "2026-11", False), (date(2026, 10, 15), "2026-12", True),
-    (date(2026, 9, 30), "2026-10", False), (date(2026, 9, 30), "2026-11", True),
-])
+@pytest.mark.parametrize(
+    "hired, month, paid",
+    [
+        (date(2026, 10, 15), "2026-10", False),
+        (date(2026, 10, 15), "2026-11", False),
+        (date(2026, 10, 15), "2026-12", True),
+        (date(2026, 9, 30), "2026-10", False),
+        (date(2026, 9, 30), "2026-11", True),
+    ],
+)
 def test_no_pay_float_in_the_first_two_months_is_none_and_the_trace_says_why(hired, month, paid):
     h = TeamHistory("T1", [emp(1, hire=hired)])
     h.cards["E1"] = {P(month): card("E1", P(month), 91)}
@@ -294,4 +331,7 @@ def test_no_pay_float_in_the_first_two_months_is_none_and_the_trace_says_why(hir
     else:
         n = P(month).ordinal - Period.of_date(hired).ordinal + 1
         assert r.pay_delta is None and r.as_record()["pay_delta"] is None
-        assert f"no pay float: month {n} of employment (hired {hired.isoformat()}); scored, not paid (first 2 months)" in r.trace
+        assert (
+            f"no pay float: month {n} of employment (hired {hired.isoformat()}); scored, not paid (first 2 months)"
+            in r.trace
+        )

@@ -63,13 +63,24 @@ def team(draw, scheme):
         status = draw(st.sampled_from(["active", "active", "inactive"]))
         employees.append(Employee(eid, f"员工{eid}", "A", "agent", hired, status=status, level=level))
         # mostly every month (streaks fill windows), a few missing ones (a gap restarts them)
-        gaps = draw(st.sets(st.integers(0, WINDOW - 1), max_size=4)) if draw(st.integers(0, 3)) else draw(st.sets(st.integers(0, WINDOW - 1)))
+        gaps = (
+            draw(st.sets(st.integers(0, WINDOW - 1), max_size=4))
+            if draw(st.integers(0, 3))
+            else draw(st.sets(st.integers(0, WINDOW - 1)))
+        )
         months = set(range(WINDOW)) - gaps
         values, choices = VALUES[scheme.name]
         pick = regime(draw, choices)
         cards[eid] = {FIRST.shift(o): Scorecard(eid, FIRST.shift(o), values(draw, pick)) for o in sorted(months)}
-        placed = draw(st.lists(st.tuples(st.integers(0, WINDOW - 1), st.sampled_from(ladder), st.sampled_from(["", "boss"])), max_size=3))
-        overrides[eid] = [Override(eid, FIRST.shift(o), lv, "by hand", author) for o, lv, author in sorted(placed, key=lambda x: x[0])]
+        placed = draw(
+            st.lists(
+                st.tuples(st.integers(0, WINDOW - 1), st.sampled_from(ladder), st.sampled_from(["", "boss"])),
+                max_size=3,
+            )
+        )
+        overrides[eid] = [
+            Override(eid, FIRST.shift(o), lv, "by hand", author) for o, lv, author in sorted(placed, key=lambda x: x[0])
+        ]
     return employees, cards, overrides
 
 
@@ -115,7 +126,8 @@ def histories(employees, cards, overrides, period, checkpoint_month, state):
         return [full]
     after = checkpoint_month.ordinal
     resumed = TeamHistory(
-        "A", employees,
+        "A",
+        employees,
         {e: {m: c for m, c in by.items() if m.ordinal > after} for e, by in upto.items()},
         {e: [o for o in by if o.period.ordinal > after] for e, by in ovs.items()},
         Checkpoint(checkpoint_month, state),
@@ -138,9 +150,13 @@ def test_skim_gives_the_references_results_traces_states_and_timelines(name, dat
     for period in MONTHS[1:] + QUARTERS:
         for history in histories(employees, cards, overrides, period, checkpoint_month, fast):
             for explain in (True, False):
-                fast_results, slow_results = both(model, lambda h=history, p=period, x=explain: model.grade(scheme, h, p, explain=x))
+                fast_results, slow_results = both(
+                    model, lambda h=history, p=period, x=explain: model.grade(scheme, h, p, explain=x)
+                )
                 assert fast_results == slow_results, (period, explain)
-            fast_applied, slow_applied = both(model, lambda h=history, p=period: model.grade_and_checkpoint(scheme, h, p))
+            fast_applied, slow_applied = both(
+                model, lambda h=history, p=period: model.grade_and_checkpoint(scheme, h, p)
+            )
             assert fast_applied == slow_applied, period
             timelines = both(model, lambda h=history, p=period: model.levels(scheme, h, p))
             assert timelines[0] == timelines[1], period

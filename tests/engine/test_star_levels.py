@@ -54,7 +54,12 @@ def one(scheme, hist, period):
 
 @pytest.mark.parametrize(
     "hired, first_assessed",
-    [(date(2026, 3, 1), "2026-06"), (date(2026, 3, 15), "2026-07"), (date(2026, 3, 31), "2026-07"), (date(2025, 11, 30), "2026-03")],
+    [
+        (date(2026, 3, 1), "2026-06"),
+        (date(2026, 3, 15), "2026-07"),
+        (date(2026, 3, 31), "2026-07"),
+        (date(2025, 11, 30), "2026-03"),
+    ],
 )
 def test_probation_ends_at_the_first_whole_month_after_three_months(scheme, hired, first_assessed):
     e = employee(hired=hired, level=None)
@@ -142,7 +147,11 @@ def test_override_sets_the_level_from_its_month_and_restarts_streaks(scheme):
     assert one(scheme, hist, "2026-04").decision == "stay"  # streak restarted at the override
     assert (one(scheme, hist, "2026-05").decision, one(scheme, hist, "2026-05").level_after) == ("promote", "5-star")
     timeline = scheme.model.levels(scheme, hist, M("2026-06"))["E1"]
-    assert [(str(p), level) for p, level, _ in timeline] == [("2026-01", "1-star"), ("2026-03", "4-star"), ("2026-06", "5-star")]
+    assert [(str(p), level) for p, level, _ in timeline] == [
+        ("2026-01", "1-star"),
+        ("2026-03", "4-star"),
+        ("2026-06", "5-star"),
+    ]
     assert "outstanding on the 618 campaign" in timeline[1][2]
 
 
@@ -162,7 +171,10 @@ def test_bad_value_names_employee_month_and_field(scheme):
 
 
 def test_ranks_within_the_team_share_ties(scheme):
-    people = [(employee(eid, level="2-star"), cards_for(eid, "2026-01", [pct])) for eid, pct in (("E1", 100), ("E2", 120), ("E3", 100), ("E4", 90))]
+    people = [
+        (employee(eid, level="2-star"), cards_for(eid, "2026-01", [pct]))
+        for eid, pct in (("E1", 100), ("E2", 120), ("E3", 100), ("E4", 90))
+    ]
     results = {r.employee_id: r.rank for r in scheme.model.grade(scheme, history(*people), M("2026-01"))}
     assert results == {"E2": 1, "E1": 2, "E3": 2, "E4": 4}
 

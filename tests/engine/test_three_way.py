@@ -28,8 +28,10 @@ def test_the_same_change_on_both_sides_is_no_clash_and_a_cleared_field_stays_cle
 @given(base=VALUES, mine=VALUES, theirs=VALUES)
 def test_every_field_is_theirs_mine_or_asked(base, mine, theirs):
     merged, clashes = three_way(base, mine, theirs)
+
     def get(values, field):
         return values.get(field) or None
+
     for field in FIELDS:
         was, ours, other, now = get(base, field), get(mine, field), get(theirs, field), merged.get(field)
         if field in clashes:

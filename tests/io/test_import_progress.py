@@ -49,8 +49,13 @@ def test_roster_progress_is_reported_for_a_refused_file_too(store, write):
 def test_scorecard_and_incident_imports_report_progress(store, write):
     cards, incidents = [], []
     text = "employee_id,sales_target,sales_actual\nE1,50000,60000\nE2,50000,40000\n"
-    import_scorecards(store, write("c.csv", text), Period.parse("2026-10"), load_scheme("star-levels"),
-                      on_progress=lambda d, t: cards.append((d, t)))
+    import_scorecards(
+        store,
+        write("c.csv", text),
+        Period.parse("2026-10"),
+        load_scheme("star-levels"),
+        on_progress=lambda d, t: cards.append((d, t)),
+    )
     check_calls(cards, 2)
     text = "employee_id,date,code\nA1,2026-10-03,late\nA1,2026-10-04,loud\nA1,2026-10-05,messy-desk\n"
     import_incidents(store, write("i.csv", text), on_progress=lambda d, t: incidents.append((d, t)))

@@ -53,7 +53,10 @@ def test_roster_import_and_reimport(store, write):
         ("N1,陈静,T3,boss,2026-01-15,,", "roster.csv:2:role: unknown role 'boss'"),
         ("N1,陈静,T3,agent,2026/01/15,,", "roster.csv:2:hire_date: expected a date YYYY-MM-DD"),
         ("N1,陈静,T3,agent,2026-01-15,gold-stars,", "roster.csv:2:scheme: unknown scheme 'gold-stars'"),
-        ("N1,陈静,T3,agent,2026-01-15,five-tier,3-star", "roster.csv:2:level: level '3-star' is not on scheme five-tier"),
+        (
+            "N1,陈静,T3,agent,2026-01-15,five-tier,3-star",
+            "roster.csv:2:level: level '3-star' is not on scheme five-tier",
+        ),
         ("N1,,T3,agent,2026-01-15,,", "roster.csv:2:name: required"),
         ("N1,陈静,T3,agent,2026-01-15,,1-star", "roster.csv:2:level: a level needs a scheme"),
         ("N1,陈静,T3,agent,2026-01-15,,,extra", "roster.csv:2:(extra cells): more cells than header columns"),
@@ -69,12 +72,19 @@ def test_roster_header_problems(store, write):
     with pytest.raises(InvalidData) as excinfo:
         import_roster(store, path)
     lines = problems(excinfo)
-    assert any(line.endswith(":1:grade: unknown column; expected employee_id, name, team, role, hire_date, login, scheme, level, scheme_since") for line in lines)
+    assert any(
+        line.endswith(
+            ":1:grade: unknown column; expected employee_id, name, team, role, hire_date, login, scheme, level, scheme_since"
+        )
+        for line in lines
+    )
     assert any(line.endswith(":1:team: missing required column") for line in lines)
 
 
 def test_roster_duplicate_id_and_nothing_written(store, write):
-    path = write("roster.csv", ROSTER + "N1,陈静,T3,agent,2026-01-15,,\nN2,a,T3,agent,2026-01-15,,\nN1,b,T3,agent,2026-01-15,,\n")
+    path = write(
+        "roster.csv", ROSTER + "N1,陈静,T3,agent,2026-01-15,,\nN2,a,T3,agent,2026-01-15,,\nN1,b,T3,agent,2026-01-15,,\n"
+    )
     line = only_problem(lambda: import_roster(store, path))
     assert line.endswith("roster.csv:4:employee_id: employee 'N1' appears twice (also row 2)")
     assert store.count_employees() == 5
@@ -116,9 +126,18 @@ def test_roster_from_xlsx_with_date_cells(store, tmp_path):
 def test_scorecards_are_normalised_and_reimport_changes_nothing(store, write):
     path = write("f.csv", FIVE + "F1,62%,0.9,80,75.5,98%\n")
     scheme = load_scheme("five-tier")
-    assert import_scorecards(store, path, OCT, scheme) == "f.csv: 1 scorecard for 2026-10 (five-tier): 1 new, 0 updated, 0 unchanged"
+    assert (
+        import_scorecards(store, path, OCT, scheme)
+        == "f.csv: 1 scorecard for 2026-10 (five-tier): 1 new, 0 updated, 0 unchanged"
+    )
     card = store.scorecard("F1", OCT)
-    assert card.values == {"follow_up_rate": "0.62", "satisfaction": "0.9", "handling": "80", "training": "75.5", "attendance": "0.98"}
+    assert card.values == {
+        "follow_up_rate": "0.62",
+        "satisfaction": "0.9",
+        "handling": "80",
+        "training": "75.5",
+        "attendance": "0.98",
+    }
     audits = len(store.audit_log(limit=None))
     assert import_scorecards(store, path, OCT, scheme).endswith("0 new, 0 updated, 1 unchanged")
     assert len(store.audit_log(limit=None)) == audits
@@ -132,12 +151,28 @@ def test_scorecards_are_normalised_and_reimport_changes_nothing(store, write):
     ("scheme", "text", "expected"),
     [
         ("five-tier", FIVE + "F1,62,0.9,80,75,0.98\n", "2:follow_up_rate: expected a rate between 0 and 1"),
-        ("ecommerce-kpi", "employee_id,conversion,unit_price_ratio,first_response_s,avg_response_s,satisfaction\n"
-         "K1,0.5,1.2,-3,30,0.9\n", "2:first_response_s: expected non-negative seconds"),
-        ("star-levels", STAR + "E1,100000,12.345\n", "2:sales_actual: expected an amount in yuan with at most 2 decimals"),
+        (
+            "ecommerce-kpi",
+            "employee_id,conversion,unit_price_ratio,first_response_s,avg_response_s,satisfaction\n"
+            "K1,0.5,1.2,-3,30,0.9\n",
+            "2:first_response_s: expected non-negative seconds",
+        ),
+        (
+            "star-levels",
+            STAR + "E1,100000,12.345\n",
+            "2:sales_actual: expected an amount in yuan with at most 2 decimals",
+        ),
         ("star-levels", STAR + "X9,100000,90000\n", "2:employee_id: unknown employee 'X9'"),
-        ("star-levels", STAR + "F1,100000,90000\n", "2:employee_id: employee F1 is on scheme five-tier, not star-levels"),
-        ("star-levels", STAR + "E1,100000,90000\nE1,100000,91000\n", "3:employee_id: employee 'E1' appears twice (also row 2)"),
+        (
+            "star-levels",
+            STAR + "F1,100000,90000\n",
+            "2:employee_id: employee F1 is on scheme five-tier, not star-levels",
+        ),
+        (
+            "star-levels",
+            STAR + "E1,100000,90000\nE1,100000,91000\n",
+            "3:employee_id: employee 'E1' appears twice (also row 2)",
+        ),
         ("star-levels", "employee_id,sales_target,sales_actual,bonus\nE1,1,1,1\n", "1:bonus: unknown column"),
         ("star-levels", "employee_id,sales_target\nE1,1\n", "1:sales_actual: missing required column"),
         ("star-levels", "employee_id,sales_target,sales_actual\n,1,1\n", "2:employee_id: required"),
@@ -167,7 +202,10 @@ def test_partial_file_keeps_other_metrics(store, write):
     path = write("a.csv", "employee_id,a_followups,b_followups\nA1,12,14\n")
     import_scorecards(store, path, OCT, scheme)
     assert store.scorecard("A1", OCT).values == {
-        "adjustment": "2", "adjustment_reason": "帮助同事", "a_followups": "12", "b_followups": "14",
+        "adjustment": "2",
+        "adjustment_reason": "帮助同事",
+        "a_followups": "12",
+        "b_followups": "14",
     }
 
 
@@ -194,7 +232,11 @@ def test_scorecards_from_xlsx_percent_cells(store, tmp_path):
     wb.save(path)
     import_scorecards(store, path, OCT, load_scheme("five-tier"))
     assert store.scorecard("F1", OCT).values == {
-        "follow_up_rate": "0.62", "satisfaction": "0.9", "handling": "80", "training": "75.5", "attendance": "0.98",
+        "follow_up_rate": "0.62",
+        "satisfaction": "0.9",
+        "handling": "80",
+        "training": "75.5",
+        "attendance": "0.98",
     }
 
 
@@ -223,7 +265,11 @@ INCIDENTS = "employee_id,date,code,count,points,note\n"
 
 
 def test_incidents_import_and_reimport_does_not_duplicate(store, write):
-    path = write("inc.csv", INCIDENTS + "A1,2026-10-03,late,1,-3,迟到10分钟\nA1,2026-10-09,cover-shift,2,,\nA1,2026-10-09,cover-shift,2,,\n")
+    path = write(
+        "inc.csv",
+        INCIDENTS
+        + "A1,2026-10-03,late,1,-3,迟到10分钟\nA1,2026-10-09,cover-shift,2,,\nA1,2026-10-09,cover-shift,2,,\n",
+    )
     assert import_incidents(store, path) == "inc.csv: 3 incidents (3 new, 0 already recorded)"
     assert import_incidents(store, path) == "inc.csv: 3 incidents (0 new, 3 already recorded)"
     stored = store.incidents("A1", OCT)
@@ -241,7 +287,10 @@ def test_incidents_import_and_reimport_does_not_duplicate(store, write):
         ("A1,03/10/2026,late,1,,", "2:date: expected a date YYYY-MM-DD"),
         ("A1,2026-10-03,late,0,,", "2:count: expected 1 or more"),
         ("X9,2026-10-03,late,1,,", "2:employee_id: unknown employee 'X9'"),
-        ("E1,2026-10-03,late,1,,", "2:employee_id: employee E1 is on scheme star-levels, which keeps no incident catalogue"),
+        (
+            "E1,2026-10-03,late,1,,",
+            "2:employee_id: employee E1 is on scheme star-levels, which keeps no incident catalogue",
+        ),
         ("A1,2026-10-03,zero-complaints,2,,", "2:count: zero-complaints may be recorded once a month"),
         ("A1,2026-10-03,sleeping-on-duty,1,-5,", "2:points: sleeping-on-duty is a dismissal-review flag"),
     ],
@@ -258,7 +307,9 @@ def test_incident_bad_cells(store, write, line, expected):
 
 def test_cli_import_errors_exit_3_with_file_row_column(db, write):
     path = write("cards.csv", STAR + "E1,100000,62%\n")
-    result = CliRunner().invoke(cli, ["--db", str(db), "import", "scorecards", str(path), "--period", "2026-10", "--scheme", "star-levels"])
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "import", "scorecards", str(path), "--period", "2026-10", "--scheme", "star-levels"]
+    )
     assert result.exit_code == 3
     assert f"cstui: {path}:2:sales_actual: expected an amount in yuan" in result.stderr
 

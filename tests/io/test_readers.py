@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from cstui.errors import InvalidData
 from cstui.io.readers import cell_text, open_table, read_rows
 
-TEXT = "employee_id,name\nE1,王芳\n\nE2,\"李,雷\"\nE3,赵敏,extra\n"
+TEXT = 'employee_id,name\nE1,王芳\n\nE2,"李,雷"\nE3,赵敏,extra\n'
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
@@ -71,8 +71,16 @@ def test_not_a_workbook(tmp_path):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(None, ""), (0.1 + 0.2, "0.30000000000000004"), (0.62, "0.62"), (12.0, "12"), (7, "7"), (True, "TRUE"),
-     (datetime(2026, 1, 2, 9, 30), "2026-01-02 09:30:00"), ("  x ", "  x ")],
+    [
+        (None, ""),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (0.62, "0.62"),
+        (12.0, "12"),
+        (7, "7"),
+        (True, "TRUE"),
+        (datetime(2026, 1, 2, 9, 30), "2026-01-02 09:30:00"),
+        ("  x ", "  x "),
+    ],
 )
 def test_cell_text(value, text):
     assert cell_text(value) == text

@@ -25,7 +25,10 @@ def test_csv_cell_defuses_every_formula_start(start):
     assert csv_cell(f"{start}1+2") == f"'{start}1+2"
 
 
-@pytest.mark.parametrize(("value", "text"), [(-120, "-120"), (-0.5, "-0.5"), (83.5, "83.5"), (None, ""), (["a", "b"], "a; b"), ("张三", "张三")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(-120, "-120"), (-0.5, "-0.5"), (83.5, "83.5"), (None, ""), (["a", "b"], "a; b"), ("张三", "张三")],
+)
 def test_csv_cell_values(value, text):
     assert csv_cell(value) == text
 

@@ -7,7 +7,15 @@ from cstui.store import Store
 
 
 def make_employee(id: str, team: str = "T1", scheme: str = "star-levels", **kw) -> Employee:
-    return Employee(id=id, name=kw.pop("name", f"员工{id}"), team=team, role="agent", hire_date=date(2025, 1, 1), scheme=scheme, **kw)
+    return Employee(
+        id=id,
+        name=kw.pop("name", f"员工{id}"),
+        team=team,
+        role="agent",
+        hire_date=date(2025, 1, 1),
+        scheme=scheme,
+        **kw,
+    )
 
 
 @pytest.fixture

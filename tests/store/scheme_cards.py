@@ -14,7 +14,13 @@ def star_card(actual: str = "90", target: str = "100") -> dict[str, str]:
 
 def five_card(handling: str = "85", training: str = "90") -> dict[str, str]:
     """A five-tier card: three rates and two 0-100 ratings."""
-    return {"follow_up_rate": "0.9", "satisfaction": "95%", "attendance": "1", "handling": handling, "training": training}
+    return {
+        "follow_up_rate": "0.9",
+        "satisfaction": "95%",
+        "attendance": "1",
+        "handling": handling,
+        "training": training,
+    }
 
 
 def assistant_card(a_followups: str = "3") -> dict[str, str]:

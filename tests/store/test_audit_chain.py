@@ -40,14 +40,18 @@ def test_every_write_path_extends_one_unbroken_chain(store):
     assert broken is None and checked == store.conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0] > 10
     rows = store.conn.execute("SELECT id, hash FROM audit ORDER BY id").fetchall()
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
-    first = store.conn.execute("SELECT id, at, who, action, entity, key, before, after FROM audit WHERE id = 1").fetchone()
+    first = store.conn.execute(
+        "SELECT id, at, who, action, entity, key, before, after FROM audit WHERE id = 1"
+    ).fetchone()
     assert rows[0][1] == row_hash(GENESIS, first)
 
 
 def test_a_row_edited_with_sqlite3_is_named(store, db_path):
     busy_trail(store)
     target = store.audit_log(entity="scorecards", key="1001/2026-10")[0]["id"]
-    tamper(db_path, f"""UPDATE audit SET after = '{{"sales_actual": "190", "sales_target": "100"}}' WHERE id = {target}""")
+    tamper(
+        db_path, f"""UPDATE audit SET after = '{{"sales_actual": "190", "sales_target": "100"}}' WHERE id = {target}"""
+    )
     checked, broken = store.verify_audit()
     assert broken.row_id == target and checked == target - 1
     assert "content does not match its hash" in broken.problem
@@ -57,7 +61,9 @@ def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(store, db_path):
     busy_trail(store)
     conn = sqlite3.connect(db_path)
     previous = conn.execute("SELECT hash FROM audit WHERE id = 3").fetchone()[0]
-    row = list(conn.execute("SELECT id, at, who, action, entity, key, before, after FROM audit WHERE id = 4").fetchone())
+    row = list(
+        conn.execute("SELECT id, at, who, action, entity, key, before, after FROM audit WHERE id = 4").fetchone()
+    )
     row[2] = "mallory"
     conn.close()
     tamper(db_path, f"UPDATE audit SET who = 'mallory', hash = '{row_hash(previous, row)}' WHERE id = 4")
@@ -97,8 +103,16 @@ def test_filters_narrow_the_listing(store):
     busy_trail(store)
     store.add_user("sam", "supervisor", ["T1"])
     by_employee = store.audit_rows(AuditFilter(employee="A201"))
-    assert {(r["entity"], r["action"]) for r in by_employee} == {("employees", "add"), ("incidents", "add"), ("incidents", "delete")}
-    assert {r["key"] for r in store.audit_rows(AuditFilter(period="2026-10", table="scorecards"))} == {"1001/2026-10", "1002/2026-10", "1003/2026-10"}
+    assert {(r["entity"], r["action"]) for r in by_employee} == {
+        ("employees", "add"),
+        ("incidents", "add"),
+        ("incidents", "delete"),
+    }
+    assert {r["key"] for r in store.audit_rows(AuditFilter(period="2026-10", table="scorecards"))} == {
+        "1001/2026-10",
+        "1002/2026-10",
+        "1003/2026-10",
+    }
     assert [r["key"] for r in store.audit_rows(AuditFilter(period="2026-Q3"))] == ["2026-09"]
     assert [r["key"] for r in store.audit_rows(AuditFilter(table="users"))] == ["sam", "alice"]
     assert store.audit_rows(AuditFilter(user="nobody")) == []
@@ -120,7 +134,10 @@ def test_the_migration_chains_an_older_files_rows(db_path):
     migrate(conn, upto=4)
     conn.execute("INSERT INTO users (login, role) VALUES ('olga', 'admin')")
     for n in range(5):
-        conn.execute("INSERT INTO audit (at, who, action, entity, key, before, after) VALUES ('2026-01-01T00:00:00Z', 'olga', 'add-team', 'teams', ?, NULL, '{}')", (f"T{n}",))
+        conn.execute(
+            "INSERT INTO audit (at, who, action, entity, key, before, after) VALUES ('2026-01-01T00:00:00Z', 'olga', 'add-team', 'teams', ?, NULL, '{}')",
+            (f"T{n}",),
+        )
     conn.execute("COMMIT")
     conn.close()
     with Store.open(db_path, login="olga") as store:

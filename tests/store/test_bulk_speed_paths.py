@@ -76,7 +76,8 @@ def test_values_another_tool_wrote_without_their_numbers_count_as_unchanged(stor
         store.conn.execute("DELETE FROM scorecard_values WHERE employee_id = 'B0007' AND period = '2026-10'")
         for metric, value in (("sales_target", "100"), ("sales_actual", "90")):
             store.conn.execute(
-                "INSERT INTO scorecard_values (period, employee_id, metric, value) VALUES ('2026-10', 'B0007', ?, ?)", (metric, value)
+                "INSERT INTO scorecard_values (period, employee_id, metric, value) VALUES ('2026-10', 'B0007', ?, ?)",
+                (metric, value),
             )
     assert store.save_scorecards(card_rows(big)) == (0, 0, MANY)
 
@@ -144,7 +145,9 @@ def test_scheme_members_is_ids_and_teams_scoped_like_employees(store, big, open_
 
 
 def test_month_values_reads_one_months_cards_scoped(store, big, open_as):
-    store.save_scorecards(card_rows(big[:2]) + five_tier_rows(["2001"]) + card_rows(big[:1], month="2026-11", actual="7"))
+    store.save_scorecards(
+        card_rows(big[:2]) + five_tier_rows(["2001"]) + card_rows(big[:1], month="2026-11", actual="7")
+    )
     assert store.month_values("2026-10", [big[0], big[1], big[2], "2001"]) == {
         big[0]: {"sales_actual": "90", "sales_target": "100"},
         big[1]: {"sales_actual": "90", "sales_target": "100"},
@@ -166,7 +169,10 @@ def test_partial_import_keeps_stored_metrics_of_every_card(store, new_employee, 
     summary = import_scorecards(store, path, Period.parse("2026-10"), scheme)
     assert summary.endswith(f"0 new, {MANY:,} updated, 0 unchanged")
     assert store.scorecard(ids[-1], "2026-10").values == {
-        "a_followups": "12", "adjustment": "2", "adjustment_reason": "night cover", "b_followups": "14"
+        "a_followups": "12",
+        "adjustment": "2",
+        "adjustment_reason": "night cover",
+        "b_followups": "14",
     }
     again = import_scorecards(store, path, Period.parse("2026-10"), scheme)
     assert again.endswith(f"0 new, 0 updated, {MANY:,} unchanged")

@@ -32,7 +32,9 @@ def conn():
     conn.execute("BEGIN")
     migrate(conn)
     conn.execute("INSERT INTO teams (id, name) VALUES ('T1', 'One')")
-    conn.execute("INSERT INTO employees (id, name, team, role, hire_date) VALUES ('E1', 'E', 'T1', 'agent', '2025-01-01')")
+    conn.execute(
+        "INSERT INTO employees (id, name, team, role, hire_date) VALUES ('E1', 'E', 'T1', 'agent', '2025-01-01')"
+    )
     conn.execute("INSERT INTO scorecards (employee_id, period) VALUES ('E1', '2026-10')")
     yield conn
     conn.execute("ROLLBACK")
@@ -49,7 +51,9 @@ def stored(conn, text: str) -> tuple:
 # Decimals cstui accepts: at most 15 significant digits and 15 decimals, magnitude <= 10^12.
 accepted = st.builds(
     lambda digits, places, sign: Decimal(f"{sign}{digits}").scaleb(-places),
-    st.integers(0, 10**MAX_DIGITS - 1), st.integers(0, MAX_DIGITS), st.sampled_from(["", "-"]),
+    st.integers(0, 10**MAX_DIGITS - 1),
+    st.integers(0, MAX_DIGITS),
+    st.sampled_from(["", "-"]),
 ).filter(lambda d: d.copy_abs() <= MAX_MAGNITUDE)
 
 

@@ -15,7 +15,11 @@ def audit_count(store) -> int:
 
 
 def test_save_scorecards_is_idempotent(store):
-    rows = [(e, m, {"sales_target": "1000", "sales_actual": f"{e}.5"}) for e in ("1001", "1002") for m in ("2026-09", "2026-10")]
+    rows = [
+        (e, m, {"sales_target": "1000", "sales_actual": f"{e}.5"})
+        for e in ("1001", "1002")
+        for m in ("2026-09", "2026-10")
+    ]
     assert store.save_scorecards(rows) == (4, 0, 0)
     audits = audit_count(store)
     assert store.save_scorecards(rows) == (0, 0, 4)

@@ -6,8 +6,24 @@ from cstui.store import SCHEMA_VERSION, Store, StoreError, migrations
 from cstui.store.files import APPLICATION_ID
 from cstui.store.migrations import MIGRATIONS, migrate, schema_version
 
-TABLES = {"teams", "employees", "users", "audit", "periods", "scorecards", "incidents", "overrides", "results", "checkpoints", "scheme_assignments", "scheme_snapshots", "applied_schemes",
-          "scorecard_values", "web_tokens", "sign_offs"}
+TABLES = {
+    "teams",
+    "employees",
+    "users",
+    "audit",
+    "periods",
+    "scorecards",
+    "incidents",
+    "overrides",
+    "results",
+    "checkpoints",
+    "scheme_assignments",
+    "scheme_snapshots",
+    "applied_schemes",
+    "scorecard_values",
+    "web_tokens",
+    "sign_offs",
+}
 
 
 def build_at_version(path, k: int) -> None:
@@ -62,7 +78,9 @@ def test_upgrade_from_every_earlier_version(db_path, k):
             # their hire month (one written behind a newer schema's back has none, and grading
             # falls back to the employee's current scheme)
             if k <= [m.__name__ for m in MIGRATIONS].index("m008_scheme_assignments"):
-                assert [(a.since, a.scheme, a.level) for a in store.scheme_assignments("1001")] == [("2025-01", "star-levels", None)]
+                assert [(a.since, a.scheme, a.level) for a in store.scheme_assignments("1001")] == [
+                    ("2025-01", "star-levels", None)
+                ]
         card = {"sales_target": "100", "sales_actual": "90"}  # valid for star-levels: the store checks each card
         assert store.save_scorecard("1001" if k >= 1 else _add_one(store), "2026-10", card, 0) == 1
 
@@ -152,17 +170,29 @@ def _result(conn, employee_id: str, score: str | None, pay_delta: str | None) ->
 def test_results_view_sorts_scores_as_numbers_and_pay_in_whole_fen(db_path):
     build_at_version(db_path, len(MIGRATIONS))
     conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01')")
-    conn.execute("INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1003', 'Wu', 'T1', 'agent', '2025-01-01')")
+    conn.execute(
+        "INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01')"
+    )
+    conn.execute(
+        "INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1003', 'Wu', 'T1', 'agent', '2025-01-01')"
+    )
     _result(conn, "1001", "97.10", "-23.5")
     _result(conn, "1002", "125.00", "300")
     _result(conn, "1003", None, None)
     # as stored, text: '97.10' sorts above '125.00' -- what Datasette showed
-    assert [r[0] for r in conn.execute("SELECT employee_id FROM results WHERE score IS NOT NULL ORDER BY score")] == ["1002", "1001"]
-    rows = conn.execute("SELECT employee_id, score, pay_delta_fen, typeof(score), typeof(pay_delta_fen) FROM results_view "
-                        "WHERE score IS NOT NULL ORDER BY score").fetchall()
+    assert [r[0] for r in conn.execute("SELECT employee_id FROM results WHERE score IS NOT NULL ORDER BY score")] == [
+        "1002",
+        "1001",
+    ]
+    rows = conn.execute(
+        "SELECT employee_id, score, pay_delta_fen, typeof(score), typeof(pay_delta_fen) FROM results_view "
+        "WHERE score IS NOT NULL ORDER BY score"
+    ).fetchall()
     assert rows == [("1001", 97.1, -2350, "real", "integer"), ("1002", 125.0, 30000, "real", "integer")]
-    assert conn.execute("SELECT score, pay_delta_fen FROM results_view WHERE employee_id = '1003'").fetchone() == (None, None)
+    assert conn.execute("SELECT score, pay_delta_fen FROM results_view WHERE employee_id = '1003'").fetchone() == (
+        None,
+        None,
+    )
     view_columns = [c[1] for c in conn.execute("PRAGMA table_info(results_view)")]
     table_columns = [c[1] for c in conn.execute("PRAGMA table_info(results)")]
     assert view_columns == [("pay_delta_fen" if c == "pay_delta" else c) for c in table_columns]  # every column
@@ -173,7 +203,9 @@ def test_pay_in_fen_is_exact_for_cents_that_floats_cannot_hold(db_path):
     build_at_version(db_path, len(MIGRATIONS))
     conn = sqlite3.connect(db_path, isolation_level=None)
     for n, pay in enumerate(("0.29", "-0.57", "1.15", "-299.99", "12345678.07")):
-        conn.execute(f"INSERT INTO employees (id, name, team, role, hire_date) VALUES ('p{n}', 'P', 'T1', 'agent', '2025-01-01')")
+        conn.execute(
+            f"INSERT INTO employees (id, name, team, role, hire_date) VALUES ('p{n}', 'P', 'T1', 'agent', '2025-01-01')"
+        )
         _result(conn, f"p{n}", "80", pay)
     fen = dict(conn.execute("SELECT employee_id, pay_delta_fen FROM results_view WHERE employee_id LIKE 'p%'"))
     assert fen == {"p0": 29, "p1": -57, "p2": 115, "p3": -29999, "p4": 1234567807}
@@ -182,19 +214,38 @@ def test_pay_in_fen_is_exact_for_cents_that_floats_cannot_hold(db_path):
 
 def test_scorecards_view_has_a_row_per_metric_with_its_exact_number(db_path):
     build_at_version(db_path, len(MIGRATIONS))
-    values = {"sales_actual": "97000.50", "satisfaction": "95%", "handling": "-3", "note": "1-2", "rate": "+.5",
-              "ip": "1.2.3", "big": "1,200", "tiny": "0.000000000000001", "word": "yes"}
+    values = {
+        "sales_actual": "97000.50",
+        "satisfaction": "95%",
+        "handling": "-3",
+        "note": "1-2",
+        "rate": "+.5",
+        "ip": "1.2.3",
+        "big": "1,200",
+        "tiny": "0.000000000000001",
+        "word": "yes",
+    }
     with Store.open(db_path, login="olga") as store, store.write():
         write_card_rows(store.conn, "1001", "2026-10", values)
     conn = sqlite3.connect(db_path, isolation_level=None)
-    rows = conn.execute("SELECT employee_id, team, metric, value, number, units, scale FROM scorecards_view ORDER BY metric").fetchall()
-    assert rows == [("1001", "T1", "big", "1,200", 1200.0, 1200, 0), ("1001", "T1", "handling", "-3", -3.0, -3, 0),
-                    ("1001", "T1", "ip", "1.2.3", None, None, None), ("1001", "T1", "note", "1-2", None, None, None),
-                    ("1001", "T1", "rate", "+.5", 0.5, 5, 1), ("1001", "T1", "sales_actual", "97000.50", 97000.5, 970005, 1),
-                    ("1001", "T1", "satisfaction", "95%", 0.95, 95, 2), ("1001", "T1", "tiny", "0.000000000000001", 1e-15, 1, 15),
-                    ("1001", "T1", "word", "yes", None, None, None)]
+    rows = conn.execute(
+        "SELECT employee_id, team, metric, value, number, units, scale FROM scorecards_view ORDER BY metric"
+    ).fetchall()
+    assert rows == [
+        ("1001", "T1", "big", "1,200", 1200.0, 1200, 0),
+        ("1001", "T1", "handling", "-3", -3.0, -3, 0),
+        ("1001", "T1", "ip", "1.2.3", None, None, None),
+        ("1001", "T1", "note", "1-2", None, None, None),
+        ("1001", "T1", "rate", "+.5", 0.5, 5, 1),
+        ("1001", "T1", "sales_actual", "97000.50", 97000.5, 970005, 1),
+        ("1001", "T1", "satisfaction", "95%", 0.95, 95, 2),
+        ("1001", "T1", "tiny", "0.000000000000001", 1e-15, 1, 15),
+        ("1001", "T1", "word", "yes", None, None, None),
+    ]
     # sorted as numbers, as Datasette sorts the view: 97.10 below 125.00
-    conn.execute("INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01')")
+    conn.execute(
+        "INSERT INTO employees (id, name, team, role, hire_date) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01')"
+    )
     with Store.open(db_path, login="olga") as store, store.write():
         write_card_rows(store.conn, "1002", "2026-10", {"sales_actual": "125.00"})
         write_card_rows(store.conn, "1001", "2026-10", {"sales_actual": "97.10"})
@@ -207,7 +258,9 @@ def write_card_rows(conn, employee_id: str, month: str, values: dict[str, str]) 
     from cstui.store.card_rows import INSERT_VALUE, value_rows
 
     conn.execute("DELETE FROM scorecard_values WHERE employee_id = ? AND period = ?", (employee_id, month))
-    conn.execute("INSERT OR IGNORE INTO scorecards (employee_id, period, version) VALUES (?, ?, 1)", (employee_id, month))
+    conn.execute(
+        "INSERT OR IGNORE INTO scorecards (employee_id, period, version) VALUES (?, ?, 1)", (employee_id, month)
+    )
     conn.executemany(INSERT_VALUE, value_rows(employee_id, month, values))
 
 
@@ -228,10 +281,14 @@ def test_m011_converts_every_card_to_typed_rows_read_back_as_before(db_path):
 
     build_at_version(db_path, M011)
     conn = sqlite3.connect(db_path, isolation_level=None)
-    conn.execute("INSERT INTO employees (id, name, team, role, hire_date, scheme) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01', 'star-levels')")
+    conn.execute(
+        "INSERT INTO employees (id, name, team, role, hire_date, scheme) VALUES ('1002', 'Li', 'T1', 'agent', '2025-01-01', 'star-levels')"
+    )
     for (employee_id, month), text in OLDER_CARDS.items():
-        conn.execute("""INSERT INTO scorecards (employee_id, period, "values", version, updated_by) VALUES (?, ?, ?, 3, 'bo')""",
-                     (employee_id, month, text))
+        conn.execute(
+            """INSERT INTO scorecards (employee_id, period, "values", version, updated_by) VALUES (?, ?, ?, 3, 'bo')""",
+            (employee_id, month, text),
+        )
     conn.close()
     with Store.open(db_path, login="olga") as store:
         for (employee_id, month), text in OLDER_CARDS.items():
@@ -240,12 +297,22 @@ def test_m011_converts_every_card_to_typed_rows_read_back_as_before(db_path):
             assert (card.values, card.version) == (read_before, 3)
             assert list(card.values) == sorted(card.values)  # fields in key order, as the JSON had them
         assert store.scorecard("1002", "2026-10").values == {"(stored values)": "the stored values are not JSON"}
-        assert store.scorecard("1002", "2026-12").values == {"sales_target": "100000.5", "x": "7", "y": "True", "z": "[1]"}
-        rows = dict(store.conn.execute(
-            "SELECT metric, units || '/' || scale FROM scorecard_values WHERE employee_id = '1001' AND period = '2026-10'"))
+        assert store.scorecard("1002", "2026-12").values == {
+            "sales_target": "100000.5",
+            "x": "7",
+            "y": "True",
+            "z": "[1]",
+        }
+        rows = dict(
+            store.conn.execute(
+                "SELECT metric, units || '/' || scale FROM scorecard_values WHERE employee_id = '1001' AND period = '2026-10'"
+            )
+        )
         assert rows == {"note": None, "sales_actual": "62/2", "sales_target": "100000/0"}
         assert store.scorecard_stamp("1001", "2026-10") == (3, "bo")
         # the month-first key: a month's cards are one range of the table
-        plan = " ".join(r[3] for r in store.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM scorecard_values WHERE period = '2026-10'"))
+        plan = " ".join(
+            r[3]
+            for r in store.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM scorecard_values WHERE period = '2026-10'")
+        )
         assert "USING PRIMARY KEY (period=?)" in plan

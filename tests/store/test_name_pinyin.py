@@ -44,7 +44,9 @@ def test_migration_fills_the_key_of_existing_rows(db_path):
     conn = sqlite3.connect(db_path, isolation_level=None)
     migrate(conn, upto=4)
     conn.execute("INSERT INTO teams (id, name) VALUES ('T1', 'one')")
-    conn.execute("INSERT INTO employees (id, name, team, role, hire_date, status, version) VALUES ('1', '张伟', 'T1', 'agent', '2025-01-01', 'active', 1)")
+    conn.execute(
+        "INSERT INTO employees (id, name, team, role, hire_date, status, version) VALUES ('1', '张伟', 'T1', 'agent', '2025-01-01', 'active', 1)"
+    )
     conn.close()
     with Store.open(db_path, login="alice") as store:
         assert [e.id for e in store.employees(search="zw")] == ["1"]

@@ -10,8 +10,21 @@ from scheme_cards import star_card
 
 def result(employee_id="1001", period="2026-10", team="T1", score="101.5") -> Result:
     return Result(
-        employee_id, "x", team, Period.parse(period), "star-levels", "1", Decimal(score), None, 1,
-        "1-star", "1-star", "stay", Decimal("-12.50"), ["flag"], ["line 1", "line 2"],
+        employee_id,
+        "x",
+        team,
+        Period.parse(period),
+        "star-levels",
+        "1",
+        Decimal(score),
+        None,
+        1,
+        "1-star",
+        "1-star",
+        "stay",
+        Decimal("-12.50"),
+        ["flag"],
+        ["line 1", "line 2"],
     )
 
 
@@ -106,7 +119,9 @@ def test_an_override_into_a_closed_month_is_refused_with_the_reason(store):
     from cstui.domain import Override
 
     store.close_period("2026-Q3")  # closes 2026-09 through its quarter
-    with pytest.raises(PeriodClosed, match=r"override of employee 1001 from 2026-09: period 2026-Q3 is closed \(by alice"):
+    with pytest.raises(
+        PeriodClosed, match=r"override of employee 1001 from 2026-09: period 2026-Q3 is closed \(by alice"
+    ):
         store.add_override(Override("1001", Period.parse("2026-09"), "3-star", "outstanding", ""))
     assert store.overrides("1001") == []
     store.add_override(Override("1001", Period.parse("2026-10"), "3-star", "outstanding", ""))  # an open month

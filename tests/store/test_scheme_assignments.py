@@ -23,7 +23,10 @@ FIVE_MONTHS = [f"2026-{m:02d}" for m in range(7, 13)]
 def switched(store) -> Store:
     """1001 and 1002 on star-levels (1002 imported at 3-star) until June; 1001 moves to
     five-tier from July at "senior"; every month has a valid card for the scheme of that month."""
-    store.update_employee(store.employee("1002").__class__(**{**_fields(store.employee("1002")), "level": "3-star"}), store.employee("1002").version)
+    store.update_employee(
+        store.employee("1002").__class__(**{**_fields(store.employee("1002")), "level": "3-star"}),
+        store.employee("1002").version,
+    )
     for employee_id in ("1001", "1002"):
         for i, month in enumerate(STAR_MONTHS):
             store.save_scorecard(employee_id, month, star_card(str(80 + 7 * i)), 0)
@@ -88,7 +91,10 @@ def test_a_switch_mid_year_graded_month_by_month_equals_one_shot(store, db_path,
         for quarter in ("2026-Q3", "2026-Q4"):
             apply_period(stepwise, five, M(quarter))
         assert stepwise.checkpoints()  # the later gradings resumed from checkpoints
-        stepped = {p: outcome(r for _, rs in graded_teams(stepwise, s, M(p)) for r in rs) for s, p in ((star, "2026-06"), (five, "2026-Q4"))}
+        stepped = {
+            p: outcome(r for _, rs in graded_teams(stepwise, s, M(p)) for r in rs)
+            for s, p in ((star, "2026-06"), (five, "2026-Q4"))
+        }
         recorded = {(r["employee_id"], r["scheme"]) for r in stepwise.results("2026-06")}
         assert ("1001", "star-levels") in recorded  # earlier months stay recorded under the old scheme
     with Store.open(one_shot_path, login="alice") as fresh:
@@ -142,7 +148,9 @@ def test_member_histories_follow_the_timeline_too(store):
     store = switched(store)
     (history,) = store.member_histories("five-tier", "2026-Q3", ["1001", "1002"], {})
     (moved,) = history.employees
-    assert (moved.id, moved.level) == ("1001", "senior") and list(history.cards["1001"]) == [M(m) for m in FIVE_MONTHS[:3]]
+    assert (moved.id, moved.level) == ("1001", "senior") and list(history.cards["1001"]) == [
+        M(m) for m in FIVE_MONTHS[:3]
+    ]
     assert store.member_histories("star-levels", "2026-Q3", ["1001"], {}) == []
     (june,) = store.member_histories("star-levels", "2026-06", ["1001"], {})
     assert list(june.cards["1001"]) == [M(m) for m in STAR_MONTHS]

@@ -22,8 +22,23 @@ MONTH = "2026-10"
 
 
 def result(employee_id: str, team: str = "T1", score: str = "90") -> Result:
-    return Result(employee_id, f"员工{employee_id}", team, Period.parse(MONTH), "star-levels", "1", Decimal(score), "B",
-                  None, "L1", "L1", "stay", Decimal("0"), [], [f"{employee_id}: score {score}"])
+    return Result(
+        employee_id,
+        f"员工{employee_id}",
+        team,
+        Period.parse(MONTH),
+        "star-levels",
+        "1",
+        Decimal(score),
+        "B",
+        None,
+        "L1",
+        "L1",
+        "stay",
+        Decimal("0"),
+        [],
+        [f"{employee_id}: score {score}"],
+    )
 
 
 def window(days: int = 5):
@@ -61,8 +76,12 @@ def test_an_agent_reads_only_their_own_employee(company, open_as):
     assert [r["employee_id"] for r in ann.recorded_levels([Period.parse(MONTH)])] == ["1001"]
     assert ann.teams() == [] and [u.login for u in ann.users()] == ["ann"]
     assert [c.employee_id for c in ann.rated_cards(MONTH)] == ["1001"]
-    for read in (lambda: ann.employee("1002"), lambda: ann.scorecard("1002", MONTH), lambda: ann.incidents("2001", MONTH),
-                 lambda: ann.card_history("1002", MONTH)):
+    for read in (
+        lambda: ann.employee("1002"),
+        lambda: ann.scorecard("1002", MONTH),
+        lambda: ann.incidents("2001", MONTH),
+        lambda: ann.card_history("1002", MONTH),
+    ):
         with pytest.raises(AccessDenied) as refused:
             read()
         assert "员工1002" not in str(refused.value)
@@ -192,7 +211,11 @@ def test_the_window_boundary_holds_for_any_length_and_day(db_path, new_employee)
     @given(days=st.integers(0, 60), after=st.integers(-3, 70), dispute=st.booleans())
     def check(days, after, dispute):
         os.environ["CSTUI_TODAY"] = (applied + timedelta(days=after)).isoformat()
-        sign = (lambda: ann.open_dispute(MONTH, "why", window(days))) if dispute else (lambda: ann.confirm_result(MONTH, window(days)))
+        sign = (
+            (lambda: ann.open_dispute(MONTH, "why", window(days)))
+            if dispute
+            else (lambda: ann.confirm_result(MONTH, window(days)))
+        )
         try:
             sign()
             taken = True

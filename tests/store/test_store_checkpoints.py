@@ -39,7 +39,9 @@ def saved_with_assistants(store, assistants):
 
 
 def card(store, employee_id: str, month: str, amount: str = "100") -> None:
-    store.save_scorecard(employee_id, month, {"sales_target": "100", "sales_actual": amount}, store.scorecard(employee_id, month).version)
+    store.save_scorecard(
+        employee_id, month, {"sales_target": "100", "sales_actual": amount}, store.scorecard(employee_id, month).version
+    )
 
 
 def test_a_history_resumes_from_the_latest_checkpoint_before_the_period(store):
@@ -54,7 +56,11 @@ def test_a_history_resumes_from_the_latest_checkpoint_before_the_period(store):
     assert list(history.cards["1001"]) == [M("2026-12")]
     assert [e.id for e in history.employees] == ["1001", "1002", "1003"]  # the whole team as usual
     (quarter,) = saved.team_histories("star-levels", "2026-Q4", teams=["T1"], fingerprint="fp")
-    assert quarter.checkpoint.month == M("2026-09") and list(quarter.cards["1001"]) == [M("2026-10"), M("2026-11"), M("2026-12")]
+    assert quarter.checkpoint.month == M("2026-09") and list(quarter.cards["1001"]) == [
+        M("2026-10"),
+        M("2026-11"),
+        M("2026-12"),
+    ]
 
 
 def test_a_different_fingerprint_or_none_reads_the_full_history(store):
@@ -69,12 +75,23 @@ def test_a_different_fingerprint_or_none_reads_the_full_history(store):
 
 def test_a_scorecard_of_an_earlier_month_deletes_the_later_checkpoints_of_its_team(saved):
     card(saved, "1001", "2026-10")
-    assert kept(saved) == [("star-levels", "T1", "2026-09"), ("star-levels", "T2", "2026-09"), ("star-levels", "T2", "2026-10"), ("star-levels", "T2", "2026-11")]
+    assert kept(saved) == [
+        ("star-levels", "T1", "2026-09"),
+        ("star-levels", "T2", "2026-09"),
+        ("star-levels", "T2", "2026-10"),
+        ("star-levels", "T2", "2026-11"),
+    ]
 
 
 def test_bulk_scorecards_delete_from_each_teams_earliest_month(saved):
-    saved.save_scorecards([("1001", "2026-11", star_card()), ("1002", "2026-10", star_card()), ("2001", "2026-11", five_card())])
-    assert kept(saved) == [("star-levels", "T1", "2026-09"), ("star-levels", "T2", "2026-09"), ("star-levels", "T2", "2026-10")]
+    saved.save_scorecards(
+        [("1001", "2026-11", star_card()), ("1002", "2026-10", star_card()), ("2001", "2026-11", five_card())]
+    )
+    assert kept(saved) == [
+        ("star-levels", "T1", "2026-09"),
+        ("star-levels", "T2", "2026-09"),
+        ("star-levels", "T2", "2026-10"),
+    ]
 
 
 def test_unchanged_scorecards_keep_the_checkpoints(store):
@@ -112,7 +129,12 @@ def test_incidents_added_deleted_and_restored_invalidate(saved_with_assistants):
 
 def test_an_override_invalidates_from_its_month(saved):
     saved.add_override(Override("2001", M("2026-10"), "senior", "placed by hand", ""))
-    assert kept(saved) == [("star-levels", "T1", "2026-09"), ("star-levels", "T1", "2026-10"), ("star-levels", "T1", "2026-11"), ("star-levels", "T2", "2026-09")]
+    assert kept(saved) == [
+        ("star-levels", "T1", "2026-09"),
+        ("star-levels", "T1", "2026-10"),
+        ("star-levels", "T1", "2026-11"),
+        ("star-levels", "T2", "2026-09"),
+    ]
 
 
 def test_roster_changes_drop_every_checkpoint_of_the_old_and_new_team(saved, new_employee):
@@ -148,5 +170,8 @@ def test_only_the_newest_four_checkpoints_per_scheme_and_team_are_kept(store):
     months = [(scheme, month) for scheme, _team, month in kept(store)]
     assert months == [
         ("five-tier", "2026-05"),
-        ("star-levels", "2026-07"), ("star-levels", "2026-08"), ("star-levels", "2026-09"), ("star-levels", "2026-10"),
+        ("star-levels", "2026-07"),
+        ("star-levels", "2026-08"),
+        ("star-levels", "2026-09"),
+        ("star-levels", "2026-10"),
     ]

@@ -51,7 +51,12 @@ def _foreign_keys(conn, table: str) -> set[tuple[str, str, str]]:
 
 def _shape(conn, table: str) -> tuple[list, set]:
     columns = [tuple(row) for row in conn.execute(f"PRAGMA table_info({table})")]
-    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))}
+    indexes = {
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+        )
+    }
     return columns, indexes
 
 
@@ -65,7 +70,9 @@ def test_every_earlier_version_gets_the_team_foreign_keys(db_path, k):
         assert _foreign_keys(conn, "checkpoints") == {("team", "teams", "id")}
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-            conn.execute("INSERT INTO results (employee_id, period, scheme, team) VALUES ('1001', '2026-11', 's', 'nowhere')")
+            conn.execute(
+                "INSERT INTO results (employee_id, period, scheme, team) VALUES ('1001', '2026-11', 's', 'nowhere')"
+            )
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             conn.execute("INSERT INTO checkpoints VALUES ('s', 'f', 'nowhere', '2026-11', '{}', 'now')")
 

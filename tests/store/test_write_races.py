@@ -63,7 +63,10 @@ def test_a_roster_import_without_status_keeps_a_deactivation_made_while_it_waite
     from cstui.io.imports import import_roster
 
     roster = tmp_path / "r.csv"
-    roster.write_text("employee_id,name,team,role,hire_date\n1001,新名字,T1,agent,2025-01-01\n1002,员工1002,T1,agent,2025-01-01\n", encoding="utf-8")
+    roster.write_text(
+        "employee_id,name,team,role,hire_date\n1001,新名字,T1,agent,2025-01-01\n1002,员工1002,T1,agent,2025-01-01\n",
+        encoding="utf-8",
+    )
 
     def first(path):
         with Store.open(path, login="alice") as s:
@@ -100,7 +103,9 @@ def test_a_roster_level_checked_against_a_scheme_changed_while_it_waited_is_refu
     from cstui.io.imports import import_roster
 
     roster = tmp_path / "r.csv"  # a level, no scheme column: checked against the stored scheme, star-levels
-    roster.write_text("employee_id,name,team,role,hire_date,level\n1002,员工1002,T1,agent,2025-01-01,3-star\n", encoding="utf-8")
+    roster.write_text(
+        "employee_id,name,team,role,hire_date,level\n1002,员工1002,T1,agent,2025-01-01,3-star\n", encoding="utf-8"
+    )
 
     def first(path):
         with Store.open(path, login="alice") as s:
@@ -113,14 +118,21 @@ def test_a_roster_level_checked_against_a_scheme_changed_while_it_waited_is_refu
 
     mine, theirs = race(company, first, second)
     assert ok(theirs) == "five-tier"
-    assert mine[0] == "error" and mine[1].startswith("InvalidData:") and "r.csv:2:level: level '3-star' is not on scheme five-tier" in mine[1]
+    assert (
+        mine[0] == "error"
+        and mine[1].startswith("InvalidData:")
+        and "r.csv:2:level: level '3-star' is not on scheme five-tier" in mine[1]
+    )
     e = read(company, lambda s: s.employee("1002"))
     assert (e.scheme, e.level) == ("five-tier", None)
 
 
 def _incident_file(tmp_path):
     path = tmp_path / "inc.csv"
-    path.write_text("employee_id,date,code,count,points,note\n3001,2026-10-05,late,1,-3,迟到\n3001,2026-10-05,late,1,-3,迟到\n", encoding="utf-8")
+    path.write_text(
+        "employee_id,date,code,count,points,note\n3001,2026-10-05,late,1,-3,迟到\n3001,2026-10-05,late,1,-3,迟到\n",
+        encoding="utf-8",
+    )
     return path
 
 

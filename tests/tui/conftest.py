@@ -39,6 +39,8 @@ def pytest_pyfunc_call(pyfuncitem):
     kwargs = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     asyncio.run(pyfuncitem.obj(**kwargs))
     return True
+
+
 MONTHS = [Period.parse(f"2026-{m:02d}") for m in range(5, 11)]
 
 TEAMS = [

@@ -102,6 +102,7 @@ async def test_command_palette_offers_screen_and_app_actions(make_app):
 async def test_a_failing_action_becomes_a_notification(make_app, error):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+
         def boom():
             raise error
 

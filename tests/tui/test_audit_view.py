@@ -23,7 +23,9 @@ def audit_db(tmp_path, frozen_clock, monkeypatch, seed_company_at):
         monkeypatch.setattr(module, "now", lambda: STAMP)
     path = seed_company_at(tmp_path / "company.db")
     with Store.open(path, login="sup1") as store:
-        store.save_scorecard("E001", "2026-10", store.scorecard("E001", "2026-10").values | {"sales_actual": "99999"}, 1)
+        store.save_scorecard(
+            "E001", "2026-10", store.scorecard("E001", "2026-10").values | {"sales_actual": "99999"}, 1
+        )
     return path
 
 
@@ -67,7 +69,9 @@ async def test_a_manager_opens_the_trail_with_4_filters_it_and_goes_back(company
         assert isinstance(screen, AuditScreen) and len(screen.rows) > 20
         await pilot.press(*"sup")  # typed into the filter, which has the focus
         await settle(pilot)
-        assert screen.rows == [] or all("sup" in (r["who"] + r["action"] + r["entity"] + (r["key"] or "")) for r in screen.rows)
+        assert screen.rows == [] or all(
+            "sup" in (r["who"] + r["action"] + r["entity"] + (r["key"] or "")) for r in screen.rows
+        )
         await pilot.press("backspace", "backspace", "backspace", *"E103")
         await settle(pilot)
         assert {r["key"] for r in screen.rows} >= {"E103"} and all("E103" in (r["key"] or "") for r in screen.rows)

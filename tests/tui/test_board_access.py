@@ -35,7 +35,21 @@ async def test_another_teams_employee_is_a_message(company_db, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
-        other = Result("E101", "Alice Chen", "kf2", Period.parse("2026-10"), "five-tier", "1", None, None, None, None, None, "stay", None)
+        other = Result(
+            "E101",
+            "Alice Chen",
+            "kf2",
+            Period.parse("2026-10"),
+            "five-tier",
+            "1",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "stay",
+            None,
+        )
         monkeypatch.setattr(screen, "current_row", lambda: other)
         await pilot.press("enter", "h")  # Enter comes as DataTable.RowSelected
         await settle(pilot)

@@ -32,7 +32,9 @@ async def test_a_team_that_breaks_a_quota_has_a_notice_line(company_db, tmp_path
         await settle(pilot)
         screen = app.screen
         notice = screen.query_one("#board-quota")
-        assert set(screen.graded.quotas) == {r.team for r in screen.visible_rows() if r.scheme == "assistant-class" and r.grade}
+        assert set(screen.graded.quotas) == {
+            r.team for r in screen.visible_rows() if r.scheme == "assistant-class" and r.grade
+        }
         broken = sorted(screen.graded.quotas)[0]
         graded = [r for r in screen.visible_rows() if r.team == broken and r.scheme == "assistant-class" and r.grade]
         assert broken == "kf2" and len(graded) == 1

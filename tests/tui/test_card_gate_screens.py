@@ -73,7 +73,11 @@ async def test_the_board_lists_a_refused_card_first_and_opens_it(company_db):
         first = app.screen.visible_rows()[0]
         assert (first.employee_id, first.decision) == ("E001", "invalid")
         assert "invalid-scorecard 2026-10: sales_target: expected a target above 0" in " ".join(first.flags)
-        stars = {r.employee_id: r.rank for r in app.screen.visible_rows() if r.team == "客服一组" and r.scheme == "star-levels"}
+        stars = {
+            r.employee_id: r.rank
+            for r in app.screen.visible_rows()
+            if r.team == "客服一组" and r.scheme == "star-levels"
+        }
         assert stars == {"E001": None, "E004": 1}  # the rest of the team graded and ranked without E001
         await pilot.press("enter")
         await settle(pilot)
@@ -83,7 +87,11 @@ async def test_the_board_lists_a_refused_card_first_and_opens_it(company_db):
 
 async def test_apply_says_how_many_cards_are_refused_and_records_nothing(company_db):
     break_card(company_db)
-    break_card(company_db, "E101", '{"follow_up_rate": "62", "satisfaction": "0.9", "handling": "80", "training": "80", "attendance": "1"}')
+    break_card(
+        company_db,
+        "E101",
+        '{"follow_up_rate": "62", "satisfaction": "0.9", "handling": "80", "training": "80", "attendance": "1"}',
+    )
     app = screen_app(company_db, PeriodBoardScreen)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

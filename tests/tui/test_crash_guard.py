@@ -67,7 +67,9 @@ async def test_an_action_that_fails_keeps_the_screen_and_the_typing(make_app, cr
         assert field.value == "612345"
 
 
-async def test_a_message_handler_that_fails_leaves_the_screen_handling_messages(make_app, crash_log, capsys, monkeypatch):
+async def test_a_message_handler_that_fails_leaves_the_screen_handling_messages(
+    make_app, crash_log, capsys, monkeypatch
+):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen, field = await open_scorecard_and_type(pilot, "1")
@@ -148,7 +150,9 @@ async def test_a_log_that_cannot_be_written_is_said_so(make_app, tmp_path, monke
 
 
 @pytest.mark.parametrize("method", ["compose", "on_mount"])
-async def test_an_error_before_the_first_screen_stops_the_app_with_exit_1(make_app, crash_log, capsys, monkeypatch, method):
+async def test_an_error_before_the_first_screen_stops_the_app_with_exit_1(
+    make_app, crash_log, capsys, monkeypatch, method
+):
     def fail(self):
         raise RuntimeError(f"roster of {SECRET}")
 

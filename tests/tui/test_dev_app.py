@@ -36,7 +36,9 @@ def test_the_factory_builds_a_demo_when_cstui_db_is_no_file(tmp_path, monkeypatc
 
 
 def test_python_m_cstui_is_the_command_line():
-    done = subprocess.run([sys.executable, "-m", "cstui", "schemes", "--json"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "cstui", "schemes", "--json"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert '"name": "star-levels"' in done.stdout
     usage = subprocess.run([sys.executable, "-m", "cstui", "--nonsense"], capture_output=True, text=True, timeout=120)

@@ -41,7 +41,9 @@ async def test_import_by_keys_shows_a_rising_percentage(make_app, tmp_path, monk
 
 
 async def test_a_refused_import_hides_the_bar_and_lists_problems(make_app, tmp_path, monkeypatch):
-    (tmp_path / "bad.csv").write_text("employee_id,name,team,role,hire_date\nE9,x,kf2,agent,2026-13-01\n", encoding="utf-8")
+    (tmp_path / "bad.csv").write_text(
+        "employee_id,name,team,role,hire_date\nE9,x,kf2,agent,2026-13-01\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

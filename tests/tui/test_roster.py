@@ -42,7 +42,12 @@ async def test_add_an_employee_through_the_form(make_app, settle):
         assert type(app.screen).__name__ == "RosterScreen"
         assert "E900" in ids(app)
         stored = app.ctx.store.employee("E900")
-        assert (stored.name, stored.team, stored.role, str(stored.hire_date)) == ("Eve Wang", "kf2", "agent", "2026-02-01")
+        assert (stored.name, stored.team, stored.role, str(stored.hire_date)) == (
+            "Eve Wang",
+            "kf2",
+            "agent",
+            "2026-02-01",
+        )
 
 
 async def test_the_form_shows_errors_beside_fields_and_keeps_the_input(make_app):
@@ -155,7 +160,11 @@ async def test_a_supervisor_may_add_only_to_their_team(make_app):
     app = make_app(login="sup1")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
-        teams = [value for _label, value in app.screen.query_one("#f-team")._options if value is not app.screen.query_one("#f-team").NULL]
+        teams = [
+            value
+            for _label, value in app.screen.query_one("#f-team")._options
+            if value is not app.screen.query_one("#f-team").NULL
+        ]
         assert teams == ["客服一组"]
 
 
@@ -185,7 +194,10 @@ async def test_deactivate_after_confirmation(make_app, settle):
 
 async def test_import_refused_lists_problems_and_keeps_the_path(make_app, tmp_path, settle):
     bad = tmp_path / "roster.csv"
-    bad.write_text("employee_id,name,team,role,hire_date\nE500,新人,kf2,agent,2026-02-30\nE501,,kf2,boss,2026-01-01\n", encoding="utf-8")
+    bad.write_text(
+        "employee_id,name,team,role,hire_date\nE500,新人,kf2,agent,2026-02-30\nE501,,kf2,boss,2026-01-01\n",
+        encoding="utf-8",
+    )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("i")

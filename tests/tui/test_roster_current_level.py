@@ -122,7 +122,9 @@ async def test_the_level_is_read_for_the_page_on_screen_only(make_app, monkeypat
 
     asked: list[list[str]] = []
     original = Store.recorded_levels
-    monkeypatch.setattr(Store, "recorded_levels", lambda self, periods, ids=None: asked.append(ids) or original(self, periods, ids))
+    monkeypatch.setattr(
+        Store, "recorded_levels", lambda self, periods, ids=None: asked.append(ids) or original(self, periods, ids)
+    )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -20,7 +20,13 @@ from pilot_support import settle
 from screens_support import screen_app
 
 WITHIN_S = 60  # a Pilot run takes a few seconds even under load; a hang takes forever
-SUPERVISOR_CARD = {"appearance_violations": "1", "complaints": "3", "complaint_lapses": "0", "team_average": "88", "suggestions": "80"}
+SUPERVISOR_CARD = {
+    "appearance_violations": "1",
+    "complaints": "3",
+    "complaint_lapses": "0",
+    "team_average": "88",
+    "suggestions": "80",
+}
 
 
 async def bounded(run, seconds: float = WITHIN_S) -> None:
@@ -49,7 +55,10 @@ def timeline_of(company_db, employee_id="E001") -> list[tuple[str, str, str | No
 
 
 def test_stretches_of_a_timeline():
-    line = [Assignment("E1", "2024-03", "star-levels", "3-star"), Assignment("E1", "2026-11", "supervisor-kpi", "post-1")]
+    line = [
+        Assignment("E1", "2024-03", "star-levels", "3-star"),
+        Assignment("E1", "2026-11", "supervisor-kpi", "post-1"),
+    ]
     assert stretches_of(line, "supervisor-kpi") == [
         Stretch("star-levels", None, Period.parse("2026-10"), "3-star"),  # the earliest covers the months before it
         Stretch("supervisor-kpi", Period.parse("2026-11"), None, "post-1"),
@@ -59,7 +68,12 @@ def test_stretches_of_a_timeline():
 
 def test_a_stretch_holds_its_months_and_knows_when_it_starts():
     stretch = Stretch("supervisor-kpi", Period.parse("2026-11"), Period.parse("2027-02"))
-    assert [stretch.holds(Period.parse(m)) for m in ("2026-10", "2026-11", "2027-02", "2027-03")] == [False, True, True, False]
+    assert [stretch.holds(Period.parse(m)) for m in ("2026-10", "2026-11", "2027-02", "2027-03")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
     assert stretch.starts_after(Period.parse("2026-10")) and not stretch.starts_after(Period.parse("2026-11"))
     assert stretch.starts_after(Period.parse("2026-Q3")) and not stretch.starts_after(Period.parse("2026-Q4"))
 
@@ -179,7 +193,9 @@ async def test_a_supervisor_assigns_a_new_scheme_from_the_form_by_keys(make_app,
             await assign_by_keys(pilot, "supervisor-kpi", "2026-11", "post-2")
             form = app.screen
             assert isinstance(form, EmployeeForm)  # stays open, showing the new timeline
-            assert [str(form.query_one(f"#err-{f}").render()) for f in ("assign_scheme", "assign_since", "assign_level")] == ["", "", ""]
+            assert [
+                str(form.query_one(f"#err-{f}").render()) for f in ("assign_scheme", "assign_since", "assign_level")
+            ] == ["", "", ""]
             lines = str(form.query_one("#f-timeline").render()).splitlines()
             assert lines[-1].split() == ["2026-11", "supervisor-kpi", "post-2"]
             assert form.query_one("#f-scheme").value == "supervisor-kpi"  # the row follows the latest assignment
@@ -212,7 +228,9 @@ async def fill_assignment(pilot, scheme: str, since: str, level=None) -> Employe
 
 def errors_of(form: EmployeeForm) -> dict[str, str]:
     fields = ("assign_scheme", "assign_since", "assign_level")
-    return {f: str(form.query_one(f"#err-{f}").render()).strip() for f in fields} | {"form": str(form.query_one("#form-error").render()).strip()}
+    return {f: str(form.query_one(f"#err-{f}").render()).strip() for f in fields} | {
+        "form": str(form.query_one("#form-error").render()).strip()
+    }
 
 
 async def test_a_closed_month_is_refused_beside_the_month(make_app, company_db):

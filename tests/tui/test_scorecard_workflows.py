@@ -37,7 +37,13 @@ async def test_enter_a_scorecard_and_save(company_db):
         assert not app.screen.dirty
     card = stored(company_db, "E101", "2026-11")
     assert card.version == 1
-    assert card.values == {"follow_up_rate": "90%", "satisfaction": "0.85", "handling": "80", "training": "75", "attendance": "1"}
+    assert card.values == {
+        "follow_up_rate": "90%",
+        "satisfaction": "0.85",
+        "handling": "80",
+        "training": "75",
+        "attendance": "1",
+    }
 
 
 async def test_an_invalid_value_is_shown_and_blocks_the_save(company_db):

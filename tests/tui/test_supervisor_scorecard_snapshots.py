@@ -12,14 +12,24 @@ from cstui.tui.screens.scorecard import ScorecardScreen
 from pilot_support import settle
 from screens_support import screen_app
 
-CARD = {"appearance_violations": "1", "complaints": "3", "complaint_lapses": "1", "team_average": "86.5", "suggestions": "80"}
+CARD = {
+    "appearance_violations": "1",
+    "complaints": "3",
+    "complaint_lapses": "1",
+    "team_average": "86.5",
+    "suggestions": "80",
+}
 
 
 @pytest.fixture
 def with_supervisor(company_db):
     """The seeded company plus S001 陈主管, a post-2 supervisor of 客服一组 with a filled October card."""
     with Store.open(company_db, login="admin") as store:
-        store.add_employee(Employee("S001", "陈主管", "客服一组", "supervisor", date(2020, 3, 1), scheme="supervisor-kpi", level="post-2"))
+        store.add_employee(
+            Employee(
+                "S001", "陈主管", "客服一组", "supervisor", date(2020, 3, 1), scheme="supervisor-kpi", level="post-2"
+            )
+        )
         store.save_scorecard("S001", "2026-10", CARD, 0)
     return company_db
 

@@ -53,7 +53,12 @@ async def test_whatif_lists_the_same_changes_as_the_core_and_writes_nothing(make
         assert isinstance(app.screen, WhatIfScreen)
         shown = app.screen.query_one("#whatif-table", DataTable).row_count
     with Store.open(company_db, login="admin") as store:
-        expected = whatif(store, load_scheme(str(proposal)), load_scheme("star-levels"), whatif_periods(Period.parse("2026-10"), Period.parse("2026-05")))
+        expected = whatif(
+            store,
+            load_scheme(str(proposal)),
+            load_scheme("star-levels"),
+            whatif_periods(Period.parse("2026-10"), Period.parse("2026-05")),
+        )
     assert shown == len(expected.rows) > 0
     assert hashlib.sha256(company_db.read_bytes()).hexdigest() == before
 
@@ -83,7 +88,9 @@ async def test_a_proposal_of_another_model_is_refused(make_app, proposal):
         await open_modal(pilot, "five-tier")
         await fill(pilot, str(proposal))
         assert isinstance(app.screen, WhatIfModal)
-        assert "model star-levels, proposed for five-tier" in str(app.screen.query_one("#whatif-error", Static).render())
+        assert "model star-levels, proposed for five-tier" in str(
+            app.screen.query_one("#whatif-error", Static).render()
+        )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -73,7 +73,9 @@ class ConflictModal(ModalScreen[str | None]):
         yours, theirs = self.versions
         with Vertical(classes="dialog wide"):
             yield Static(t("conflict.title"), classes="dialog-title")
-            yield Static(t("conflict.body", who=who, when=when, theirs=theirs, yours=yours), id="conflict-who", markup=False)
+            yield Static(
+                t("conflict.body", who=who, when=when, theirs=theirs, yours=yours), id="conflict-who", markup=False
+            )
             table = DataTable(id="conflict-compare", cursor_type="row", show_cursor=False)
             table.display = False
             yield table

@@ -101,10 +101,23 @@ class EmployeeForm(ModalScreen[Employee | None]):
             yield self._row("team", self._select("f-team", self._teams(), e.team if e else None))
             roles = [(t(f"role.{r}"), r) for r in ROLES]
             yield self._row("role", self._select("f-role", roles, e.role if e else "agent", blank=False))
-            yield self._row("hire_date", Input(e.hire_date.isoformat() if e else "", placeholder="YYYY-MM-DD", id="f-hire_date", compact=True))
+            yield self._row(
+                "hire_date",
+                Input(e.hire_date.isoformat() if e else "", placeholder="YYYY-MM-DD", id="f-hire_date", compact=True),
+            )
             schemes = [(name, name) for name in catalog().names()]
-            yield self._row("scheme", self._select("f-scheme", schemes, e.scheme if e else None, prompt=t("form.no_scheme")))
-            yield self._row("level", self._select("f-level", self._levels(e.scheme if e else None), e.level if e else None, prompt=t("form.entry_level")))
+            yield self._row(
+                "scheme", self._select("f-scheme", schemes, e.scheme if e else None, prompt=t("form.no_scheme"))
+            )
+            yield self._row(
+                "level",
+                self._select(
+                    "f-level",
+                    self._levels(e.scheme if e else None),
+                    e.level if e else None,
+                    prompt=t("form.entry_level"),
+                ),
+            )
             yield self._row("login", Input((e.login or "") if e else "", id="f-login", compact=True))
             statuses = [(t(f"status.{s}"), s) for s in STATUSES]
             yield self._row("status", self._select("f-status", statuses, e.status if e else "active", blank=False))
@@ -145,12 +158,17 @@ class EmployeeForm(ModalScreen[Employee | None]):
         also covers the months before its own, e.g. history imported before the timeline)."""
         t, line = self.ctx.t, self.ctx.store.scheme_assignments(self.original.id)
         rows = [
-            (t("form.from_start") if i == 0 else a.since, a.scheme or t("form.no_scheme"),
-             self.ctx.level_label(a.scheme, a.level) or t("form.entry_level"))
+            (
+                t("form.from_start") if i == 0 else a.since,
+                a.scheme or t("form.no_scheme"),
+                self.ctx.level_label(a.scheme, a.level) or t("form.entry_level"),
+            )
             for i, a in enumerate(line)
         ]
         widths = [max((cell_len(row[col]) for row in rows), default=0) for col in range(2)]
-        return "\n".join(f"{_pad(since, widths[0])}  {_pad(scheme, widths[1])}  {level}" for since, scheme, level in rows)
+        return "\n".join(
+            f"{_pad(since, widths[0])}  {_pad(scheme, widths[1])}  {level}" for since, scheme, level in rows
+        )
 
     def _select(self, id: str, options, value, blank: bool = True, prompt: str = "") -> Select:
         values = {v for _label, v in options}
@@ -169,7 +187,15 @@ class EmployeeForm(ModalScreen[Employee | None]):
         user = self.ctx.store.user
         teams = [team for team in self.ctx.store.teams() if user.can_write(team["id"])]
         label = "name_zh" if self.ctx.lang == "zh" else "name"
-        return [(f"{team['id']}  {team.get(label) or team['name']}" if (team.get(label) or team["name"]) != team["id"] else team["id"], team["id"]) for team in teams]
+        return [
+            (
+                f"{team['id']}  {team.get(label) or team['name']}"
+                if (team.get(label) or team["name"]) != team["id"]
+                else team["id"],
+                team["id"],
+            )
+            for team in teams
+        ]
 
     def _levels(self, scheme_name: str | None) -> list[tuple[str, str]]:
         scheme, _problem = self.ctx.try_scheme(scheme_name)
@@ -326,8 +352,15 @@ class EmployeeForm(ModalScreen[Employee | None]):
         if errors:
             return None, errors
         fields = dict(
-            id=v["id"], name=v["name"], team=v["team"], role=v["role"], hire_date=hired or date.min,
-            status=v["status"] or "active", login=v["login"] or None, scheme=v["scheme"] or None, level=v["level"] or None,
+            id=v["id"],
+            name=v["name"],
+            team=v["team"],
+            role=v["role"],
+            hire_date=hired or date.min,
+            status=v["status"] or "active",
+            login=v["login"] or None,
+            scheme=v["scheme"] or None,
+            level=v["level"] or None,
         )
         if self.original is None:
             return Employee(**fields), {}

@@ -165,7 +165,9 @@ class IncidentModal(ModalScreen[Incident | None]):
         if entry.dismissal:
             points.placeholder = ""
         elif entry.ranged:
-            points.placeholder = self.ctx.t("incident.points_hint", default=format_number(entry.default_points), range=entry.range_text())
+            points.placeholder = self.ctx.t(
+                "incident.points_hint", default=format_number(entry.default_points), range=entry.range_text()
+            )
         else:
             points.placeholder = entry.range_text()
         self.query_one("#incident-count", Input).focus()

@@ -31,9 +31,15 @@ register(
         "import.run": ("Import", "导入"),
         "import.close": ("Close", "关闭"),
         "import.running": ("Checking and importing {name} …", "正在检查并导入 {name} …"),
-        "import.checking": ("Checking {name}: row {done:,} of about {total:,}", "正在检查 {name}：第 {done:,} 行，共约 {total:,} 行"),
+        "import.checking": (
+            "Checking {name}: row {done:,} of about {total:,}",
+            "正在检查 {name}：第 {done:,} 行，共约 {total:,} 行",
+        ),
         "import.saving": ("Checked {done:,} rows of {name}; saving …", "已检查 {name} 的 {done:,} 行；正在保存 …"),
-        "import.refused": ("Nothing was imported; fix these problems and try again:", "未导入任何数据；请修正以下问题后重试："),
+        "import.refused": (
+            "Nothing was imported; fix these problems and try again:",
+            "未导入任何数据；请修正以下问题后重试：",
+        ),
         "import.more": ("… and {more} more problems", "… 另有 {more} 个问题"),
         "import.no_file": ("{path}: no such file", "{path}：文件不存在"),
         "import.keys": ("Enter import · Esc close", "回车 导入 · Esc 关闭"),

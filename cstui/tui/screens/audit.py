@@ -44,7 +44,13 @@ register(
 
 # (i18n key, width): fixed, so the change keeps the rest of 80 columns (the line below the
 # table shows the selected row in full)
-COLUMNS = (("audit.col.at", 11), ("audit.col.who", 8), ("audit.col.action", 7), ("audit.col.key", 23), ("audit.col.change", None))
+COLUMNS = (
+    ("audit.col.at", 11),
+    ("audit.col.who", 8),
+    ("audit.col.action", 7),
+    ("audit.col.key", 23),
+    ("audit.col.change", None),
+)
 
 
 def _when(at: str) -> str:
@@ -136,7 +142,11 @@ class CardHistoryModal(ModalScreen[None]):
         t = self.ctx.t
         rows = self.ctx.store.card_history(self.employee_id, self.month)
         with Vertical(classes="dialog", id="card-history"):
-            yield Static(t("audit.card_title", id=self.employee_id, name=self.employee_name, month=self.month), classes="dialog-title", markup=False)
+            yield Static(
+                t("audit.card_title", id=self.employee_id, name=self.employee_name, month=self.month),
+                classes="dialog-title",
+                markup=False,
+            )
             if not rows:
                 yield Static(t("audit.card_none"))
             else:

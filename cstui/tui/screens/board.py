@@ -51,7 +51,10 @@ register(
         "board.reopened": ("Reopened {period}", "已重新打开 {period}"),
         "Reload": ("Reload", "刷新"),
         "Back": ("Back", "返回"),
-        "board.head": ("Board {period} · {status} · team {team} · {source}", "考核看板 {period} · {status} · 组别 {team} · {source}"),
+        "board.head": (
+            "Board {period} · {status} · team {team} · {source}",
+            "考核看板 {period} · {status} · 组别 {team} · {source}",
+        ),
         "board.all": ("all", "全部"),
         "board.open": ("open", "进行中"),
         "board.closed": ("closed", "已关闭"),
@@ -61,7 +64,10 @@ register(
         "board.status": ("{shown} of {total} · sort: {sort}{filter}", "{shown} / {total} · 排序：{sort}{filter}"),
         "board.filtering": (" · filter: {text}", " · 筛选：{text}"),
         "board.problems": (" · {n} problem(s): {first}", " · {n} 个问题：{first}"),
-        "board.filter_hint": ("filter by id, name, decision or flag; Enter keeps it, Esc clears", "按工号、姓名、结论或标记筛选；回车保留，Esc 清除"),
+        "board.filter_hint": (
+            "filter by id, name, decision or flag; Enter keeps it, Esc clears",
+            "按工号、姓名、结论或标记筛选；回车保留，Esc 清除",
+        ),
         "board.sort.team": ("team, rank", "组别、排名"),
         "board.sort.score": ("score", "得分"),
         "board.sort.name": ("name", "姓名"),
@@ -76,7 +82,10 @@ register(
         "board.col.decision": ("Decision", "结论"),
         "board.col.pay": ("Pay Δ", "薪资Δ"),
         "board.col.flags": ("Flags", "标记"),
-        "board.detail": ("{who} · {team} · {level} · {decision}{flags}", "{who} · {team} · {level} · {decision}{flags}"),
+        "board.detail": (
+            "{who} · {team} · {level} · {decision}{flags}",
+            "{who} · {team} · {level} · {decision}{flags}",
+        ),
         "board.detail.flags": (" · flags: {flags}", " · 标记：{flags}"),
         "board.apply.title": ("Record results", "记录结果"),
         "board.apply.body": (
@@ -133,10 +142,14 @@ NARROW_WIDTHS = {"employee": 16, "score": 6, "grade": 2, "rank": 3, "level": 13,
 # 中文 headers are two cells a character: the short columns widen to show them whole
 NARROW_WIDTHS_ZH = NARROW_WIDTHS | {"grade": 4, "rank": 4, "level": 12, "decision": 8, "pay": 6}
 # English counts: (one, several); other decisions and other languages use the decision's label
-COUNTED = {"promote": ("promotion", "promotions"), "demote": ("demotion", "demotions"),
-           "elimination-review": ("elimination review", "elimination reviews"),
-           "dismissal-review": ("dismissal review", "dismissal reviews"),
-           "exemption": ("exemption", "exemptions"), "probation": ("probation", "probations")}
+COUNTED = {
+    "promote": ("promotion", "promotions"),
+    "demote": ("demotion", "demotions"),
+    "elimination-review": ("elimination review", "elimination reviews"),
+    "dismissal-review": ("dismissal review", "dismissal reviews"),
+    "exemption": ("exemption", "exemptions"),
+    "probation": ("probation", "probations"),
+}
 
 
 def search_text(r: Result) -> str:
@@ -197,8 +210,16 @@ def quota_text(ctx: AppContext, breaches: list) -> str:
 
     b = breaches[0]
     more = ctx.t("board.quota.more", n=len(breaches) - 1) if len(breaches) > 1 else ""
-    return ctx.t(f"board.quota.{b.quota.bound}", team=ctx.team_label(b.team), count=b.count, graded=b.graded,
-                 grades=b.quota.key, share=percent(b.share), quota=percent(b.quota.share), more=more)
+    return ctx.t(
+        f"board.quota.{b.quota.bound}",
+        team=ctx.team_label(b.team),
+        count=b.count,
+        graded=b.graded,
+        grades=b.quota.key,
+        share=percent(b.share),
+        quota=percent(b.quota.share),
+        more=more,
+    )
 
 
 def level_text(r: Result, ctx: AppContext | None = None) -> str:
@@ -387,8 +408,14 @@ class PeriodBoardScreen(Screen):
         text = ""
         if row is not None:
             flags = t("board.detail.flags", flags=", ".join(row.flags)) if row.flags else ""
-            text = t("board.detail", who=f"{row.employee_id} {row.name}", team=self.ctx.team_label(row.team),
-                     level=level_text(row, self.ctx) or "-", decision=self.decision_label(row.decision), flags=flags)
+            text = t(
+                "board.detail",
+                who=f"{row.employee_id} {row.name}",
+                team=self.ctx.team_label(row.team),
+                level=level_text(row, self.ctx) or "-",
+                decision=self.decision_label(row.decision),
+                flags=flags,
+            )
         self.query_one("#board-detail", Static).update(text)
         self._quota(row)
 
@@ -409,8 +436,13 @@ class PeriodBoardScreen(Screen):
     def _status(self, shown: int) -> None:
         t, g = self.ctx.t, self.graded
         total = len(g.rows) if g else 0
-        text = t("board.status", shown=shown, total=total, sort=t(f"board.sort.{self.sort}"),
-                 filter=t("board.filtering", text=self.filter_text) if self.filter_text else "")
+        text = t(
+            "board.status",
+            shown=shown,
+            total=total,
+            sort=t(f"board.sort.{self.sort}"),
+            filter=t("board.filtering", text=self.filter_text) if self.filter_text else "",
+        )
         if g and g.problems:
             text += t("board.problems", n=len(g.problems), first=g.problems[0])
         self.query_one("#board-status", Static).update(text)
@@ -524,8 +556,10 @@ class PeriodBoardScreen(Screen):
         if invalid:  # batch --apply refuses the same; say so before asking
             self.notify(self.ctx.t("board.apply.invalid", n=len(invalid)), severity="error", timeout=8)
             return
-        self.app.push_screen(ConfirmModal(self.ctx, self.ctx.t("board.apply.title"), self.apply_message(g)),
-                             lambda yes: yes and self._record(g))
+        self.app.push_screen(
+            ConfirmModal(self.ctx, self.ctx.t("board.apply.title"), self.apply_message(g)),
+            lambda yes: yes and self._record(g),
+        )
 
     def apply_message(self, g: Graded) -> str:
         t = self.ctx.t
@@ -557,7 +591,9 @@ class PeriodBoardScreen(Screen):
         # and checkpoints of every scheme in one short transaction
         store, teams = self.ctx.store, [self.team] if self.team else None
         try:
-            spools = apply_schemes(store, [self.ctx.scheme(name) for name in sorted({r.scheme for r in g.results})], g.period, teams)
+            spools = apply_schemes(
+                store, [self.ctx.scheme(name) for name in sorted({r.scheme for r in g.results})], g.period, teams
+            )
             count = sum(spool.result_count for spool in spools)
             for spool in spools:
                 spool.close()
@@ -572,8 +608,10 @@ class PeriodBoardScreen(Screen):
         g = self.graded
         if g is None:
             return
-        self.app.push_screen(ConfirmModal(self.ctx, self.ctx.t("board.close.title"), self.close_message(g)),
-                             lambda yes: yes and self._close(g.period))
+        self.app.push_screen(
+            ConfirmModal(self.ctx, self.ctx.t("board.close.title"), self.close_message(g)),
+            lambda yes: yes and self._close(g.period),
+        )
 
     def close_message(self, g: Graded) -> str:
         t = self.ctx.t

@@ -28,7 +28,10 @@ register(
             "{scheme} {period} · department: {n} scored, mean {mean}, sd {sd}",
             "{scheme} {period} · 全部门：{n} 人有分，均分 {mean}，标准差 {sd}",
         ),
-        "calibration.none": ("No scheme has scores in {period} for the teams you see.", "{period} 在您可见的组中没有任何方案的得分。"),
+        "calibration.none": (
+            "No scheme has scores in {period} for the teams you see.",
+            "{period} 在您可见的组中没有任何方案的得分。",
+        ),
         "calibration.extremes": ("Harshest: {harsh} · most lenient: {lenient}", "最严：{harsh} · 最宽：{lenient}"),
         "calibration.flag_at": ("flagged at |z| ≥ {flag_z}", "|z| ≥ {flag_z} 时标记"),
         "calibration.chart": ("Mean score by rater", "各评分人均分"),
@@ -96,9 +99,16 @@ class CalibrationScreen(Screen):
             return
         report = self.reports[self.index]
         d = report.department
-        self.query_one("#calibration-head", Static).update(t(
-            "calibration.heading", scheme=report.scheme, period=report.period, n=d.n,
-            mean=shown(d.mean) or "-", sd=shown(d.sd) or "-"))
+        self.query_one("#calibration-head", Static).update(
+            t(
+                "calibration.heading",
+                scheme=report.scheme,
+                period=report.period,
+                n=d.n,
+                mean=shown(d.mean) or "-",
+                sd=shown(d.sd) or "-",
+            )
+        )
         for row in report.raters:
             table.add_row(*self._cells(row))
         harsh, lenient = report.harshest(), report.most_lenient()
@@ -110,8 +120,15 @@ class CalibrationScreen(Screen):
 
     def _cells(self, row) -> list[str]:
         flag = self.ctx.t(f"calibration.flag.{row.flag}") if row.flag else ""
-        return [row.rater, str(row.people), shown(row.scores.mean), shown(row.scores.sd),
-                difference_text(row.comparison), shown(row.comparison.z), flag]
+        return [
+            row.rater,
+            str(row.people),
+            shown(row.scores.mean),
+            shown(row.scores.sd),
+            difference_text(row.comparison),
+            shown(row.comparison.z),
+            flag,
+        ]
 
     def _chart(self, report: Calibration) -> None:
         widget = self.query_one(PlotextPlot)

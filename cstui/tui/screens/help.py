@@ -20,7 +20,10 @@ register(
         "help.key": ("Key", "键"),
         "help.does": ("Does", "作用"),
         "help.unavailable": ("(not available here)", "（此处不可用）"),
-        "help.close": ("Esc or ? closes · F1 opens help anywhere · ctrl+p finds any command", "Esc 或 ? 关闭 · F1 随处打开帮助 · ctrl+p 查找任意命令"),
+        "help.close": (
+            "Esc or ? closes · F1 opens help anywhere · ctrl+p finds any command",
+            "Esc 或 ? 关闭 · F1 随处打开帮助 · ctrl+p 查找任意命令",
+        ),
         "Close": ("Close", "关闭"),
     }
 )

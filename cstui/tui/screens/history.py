@@ -41,7 +41,10 @@ register(
         "Back": ("Back", "返回"),
         "Override level": ("Override level", "手动定级"),
         "Open scorecard": ("Open scorecard", "打开考核表"),
-        "hist.head": ("{id} {name} · {team} · {scheme} · now {level}", "{id} {name} · {team} · {scheme} · 当前 {level}"),
+        "hist.head": (
+            "{id} {name} · {team} · {scheme} · now {level}",
+            "{id} {name} · {team} · {scheme} · 当前 {level}",
+        ),
         "hist.levels": ("Levels", "级别变化"),
         "hist.scores": ("Monthly scores to {month}", "月度得分（至 {month}）"),
         "hist.decisions": ("Decisions", "定级结果"),
@@ -148,7 +151,9 @@ def tell_story(ctx: AppContext, employee_id: str, team: str, until: Period) -> S
     return story
 
 
-def _tell_stretch(ctx, story: Story, scheme: Scheme, employee_id: str, team: str, last: Period, months: list[Period]) -> None:
+def _tell_stretch(
+    ctx, story: Story, scheme: Scheme, employee_id: str, team: str, last: Period, months: list[Period]
+) -> None:
     """Add one stretch's levels, scores and decisions (its ``months`` of those shown) to ``story``."""
     history = next(iter(ctx.store.team_histories(scheme.name, last, teams=[team])), None)
     employee = next((e for e in history.employees if e.id == employee_id), None) if history else None
@@ -260,7 +265,9 @@ class HistoryScreen(Screen):
         self._scheme_of_period()
         self._head()
         if self.scheme is None:
-            self.query_one("#hist-timeline", Static).update(self.ctx.t("hist.no_scheme", why=self.scheme_problem or "-"))
+            self.query_one("#hist-timeline", Static).update(
+                self.ctx.t("hist.no_scheme", why=self.scheme_problem or "-")
+            )
             return
         self.query_one("#hist-lower").loading = True
         self._load(self.ctx.period)
@@ -293,8 +300,14 @@ class HistoryScreen(Screen):
 
     def _head(self) -> None:
         e = self.employee
-        text = self.ctx.t("hist.head", id=e.id, name=e.name, team=self.ctx.team_label(e.team), scheme=self.scheme_name or "-",
-                          level=self._level_label(self.current_level()))
+        text = self.ctx.t(
+            "hist.head",
+            id=e.id,
+            name=e.name,
+            team=self.ctx.team_label(e.team),
+            scheme=self.scheme_name or "-",
+            level=self._level_label(self.current_level()),
+        )
         self.query_one("#hist-head", Static).update(text)
 
     def _show(self, story: Story, until: Period) -> None:
@@ -308,7 +321,9 @@ class HistoryScreen(Screen):
         lines = [f"{p}  {self._level_label(level, p)}  · {why}" for p, level, why in story.timeline]
         for o in story.overrides:  # the timeline holds those in force by now; later ones are listed once here
             if o.period.ordinal > until.last_month.ordinal:
-                lines.append(f"{o.period}  {self._level_label(o.level, o.period)}  · {t('hist.override_by', author=o.author, reason=o.reason)}")
+                lines.append(
+                    f"{o.period}  {self._level_label(o.level, o.period)}  · {t('hist.override_by', author=o.author, reason=o.reason)}"
+                )
         if story.problem:
             lines.append(story.problem)
         self.query_one("#hist-timeline", Static).update("\n".join(lines) or t("hist.no_history"))
@@ -322,7 +337,9 @@ class HistoryScreen(Screen):
             level = self._level_label(before, period) if before else ""
             if after and after != before:
                 level = f"{level}→{self._level_label(after, period)}"
-            decision = decision_text(self.ctx, field_of(result, "decision")) + (" " + t("hist.recorded") if recorded else "")
+            decision = decision_text(self.ctx, field_of(result, "decision")) + (
+                " " + t("hist.recorded") if recorded else ""
+            )
             table.add_row(str(period), show_number(score), decision, level, key=str(index))
         self._trace(0)
 
@@ -351,7 +368,9 @@ class HistoryScreen(Screen):
             return
         period, result, _ = self.story.decisions[index]
         flags = field_of(result, "flags") or []
-        lines = [f"{period}: {decision_text(self.ctx, field_of(result, 'decision'))}"] + list(field_of(result, "trace") or [])
+        lines = [f"{period}: {decision_text(self.ctx, field_of(result, 'decision'))}"] + list(
+            field_of(result, "trace") or []
+        )
         if flags:
             lines.append(", ".join(flags))
         box.update("\n".join(lines))
@@ -386,7 +405,9 @@ class HistoryScreen(Screen):
             except StoreError as error:  # e.g. a closed month: the store says which and who closed it
                 self.notify(str(error), severity="error", timeout=8)
                 return
-            self.notify(self.ctx.t("hist.overridden", who=who, level=self._level_label(override.level), month=override.period))
+            self.notify(
+                self.ctx.t("hist.overridden", who=who, level=self._level_label(override.level), month=override.period)
+            )
             self.reload()
 
         modal = OverrideModal(self.ctx, self.employee_id, who, levels, self.current_level(), self.ctx.period)

@@ -45,7 +45,10 @@ register(
         ),
         "roster.deactivated": ("{id} {name} is now inactive", "{id} {name} 已停用"),
         "roster.saved": ("Saved {id} {name}", "已保存 {id} {name}"),
-        "roster.place_now": ("Fill in {name}'s placement form: it places them on the ladder", "请填写 {name} 的岗位定级表：据此确定其级别"),
+        "roster.place_now": (
+            "Fill in {name}'s placement form: it places them on the ladder",
+            "请填写 {name} 的岗位定级表：据此确定其级别",
+        ),
         "roster.imported": ("Roster imported: {summary}", "花名册已导入：{summary}"),
         "role.agent": ("agent", "客服专员"),
         "role.assistant": ("assistant", "客服助理"),
@@ -164,10 +167,14 @@ class RosterScreen(Screen):
         levels = level_keys_matching(ctx, search)
         if order_by == "level" or levels:
             ids = self._ordered_ids(search, levels, order_by, descending)
-            return (lambda offset, limit: self._rows(store.employees_by_ids(ids[offset:offset + limit]))), len(ids)
+            return (lambda offset, limit: self._rows(store.employees_by_ids(ids[offset : offset + limit]))), len(ids)
 
         def fetch(offset: int, limit: int) -> list[tuple[str, ...]]:
-            return self._rows(store.employees(search=search or None, order_by=order_by, descending=descending, limit=limit, offset=offset))
+            return self._rows(
+                store.employees(
+                    search=search or None, order_by=order_by, descending=descending, limit=limit, offset=offset
+                )
+            )
 
         return fetch, store.count_employees(search=search or None)
 
@@ -184,7 +191,10 @@ class RosterScreen(Screen):
             seen = {e.id for e in found}
             found += [e for e in on_scheme if e.id not in seen and now.get(e.id) in levels[e.scheme]]
         if order_by != "level":
-            found.sort(key=lambda e: (getattr(e, order_by) or "", e.id) if order_by != "hire_date" else (e.hire_date, e.id), reverse=descending)
+            found.sort(
+                key=lambda e: (getattr(e, order_by) or "", e.id) if order_by != "hire_date" else (e.hire_date, e.id),
+                reverse=descending,
+            )
             return [e.id for e in found]
         now = self.ctx.level_now(found)
         found.sort(key=lambda e: (e.scheme or "", self._ladder(e, now), e.id), reverse=descending)

@@ -35,8 +35,14 @@ register(
     {
         "sc.head": ("{id} {name} · {team} · {scheme} · {month}", "{id} {name} · {team} · {scheme} · {month}"),
         "sc.modified": (" · modified", " · 已修改"),
-        "sc.closed": ("Period {month} is closed: this scorecard is read-only.", "考核周期 {month} 已关闭：考核表只读。"),
-        "sc.no_write": ("Read-only: login {login} ({role}) may not change team {team}.", "只读：{login}（{role}）无权修改团队 {team}。"),
+        "sc.closed": (
+            "Period {month} is closed: this scorecard is read-only.",
+            "考核周期 {month} 已关闭：考核表只读。",
+        ),
+        "sc.no_write": (
+            "Read-only: login {login} ({role}) may not change team {team}.",
+            "只读：{login}（{role}）无权修改团队 {team}。",
+        ),
         "sc.no_scheme": ("No grading scheme: {why}", "没有考核方案：{why}"),
         "sc.metrics": ("Metrics", "考核指标"),
         "sc.incidents": ("Incidents", "奖惩记录"),
@@ -59,13 +65,22 @@ register(
         "sc.saved": ("Saved {who} {month} (version {version})", "已保存 {who} {month}（版本 {version}）"),
         "sc.fix_first": ("Not saved: fix {fields} first", "未保存：请先修正 {fields}"),
         "sc.reloaded": ("Reloaded the saved scorecard", "已重新载入已保存的考核表"),
-        "sc.kept": ("Your values are kept where you both changed a field; ctrl+s saves", "你们都改过的字段保留你的数值；按 ctrl+s 保存"),
-        "sc.changed_reloaded": ("{who} saved this card (version {version}): shown now", "{who} 保存了这张考核表（版本 {version}）：已显示最新内容"),
+        "sc.kept": (
+            "Your values are kept where you both changed a field; ctrl+s saves",
+            "你们都改过的字段保留你的数值；按 ctrl+s 保存",
+        ),
+        "sc.changed_reloaded": (
+            "{who} saved this card (version {version}): shown now",
+            "{who} 保存了这张考核表（版本 {version}）：已显示最新内容",
+        ),
         "sc.changed_editing": (
             "{who} saved this card (version {version}) while you edit it: your save merges field by field",
             "{who} 在你编辑时保存了这张考核表（版本 {version}）：保存时将逐字段合并",
         ),
-        "sc.merged": ("{who} saved first and changed {fields}; merged with your changes", "{who} 先保存并修改了 {fields}；已与你的修改合并"),
+        "sc.merged": (
+            "{who} saved first and changed {fields}; merged with your changes",
+            "{who} 先保存并修改了 {fields}；已与你的修改合并",
+        ),
         "sc.deleted": ("Deleted incident {code}; press u to undo", "已删除奖惩 {code}；按 u 撤销"),
         "sc.restored": ("Restored incident {code}", "已恢复奖惩 {code}"),
         "sc.recorded": ("Recorded incident {code}", "已记录奖惩 {code}"),
@@ -248,7 +263,9 @@ class ScorecardScreen(Screen):
             entry = by_code.get(inc.code)
             points = inc.points if inc.points is not None else (entry.default_points if entry else None)
             note = inc.note if len(inc.note) <= 24 else inc.note[:23] + "…"
-            table.add_row(inc.date.isoformat()[5:], inc.code, str(inc.count), signed_money(points), note, key=str(inc.id))
+            table.add_row(
+                inc.date.isoformat()[5:], inc.code, str(inc.count), signed_money(points), note, key=str(inc.id)
+            )
 
     # -- values ---------------------------------------------------------------------------------
 
@@ -359,7 +376,9 @@ class ScorecardScreen(Screen):
             return self._refused()
         values = self.values()
         try:
-            version = self.ctx.store.save_scorecard(self.employee_id, self.month, values, self.version, scheme=self.scheme)
+            version = self.ctx.store.save_scorecard(
+                self.employee_id, self.month, values, self.version, scheme=self.scheme
+            )
         except Conflict as conflict:
             self._conflict(conflict, values)
             return False
@@ -389,12 +408,15 @@ class ScorecardScreen(Screen):
         self.saved, self.version = dict(theirs_card.values), theirs_card.version
         self._fill(merged)
         if not clashes:
-            self.notify(self.ctx.t("sc.merged", who=conflict.who or "?", fields=", ".join(self._labels(theirs_changed))))
+            self.notify(
+                self.ctx.t("sc.merged", who=conflict.who or "?", fields=", ".join(self._labels(theirs_changed)))
+            )
             self.save()
             return
         rows = [
             (metric_label(s, self.ctx.lang), str(theirs_card.values.get(s.key, "")), yours.get(s.key, ""))
-            for s in self.specs if s.key in clashes
+            for s in self.specs
+            if s.key in clashes
         ]
         modal = ConflictModal(self.ctx, conflict.who, conflict.when, (self.version, theirs_card.version), rows)
 

@@ -37,14 +37,23 @@ register(
         "whatif.period": ("last period: YYYY-MM or YYYY-Qn", "最后一期：YYYY-MM 或 YYYY-Qn"),
         "whatif.from": ("from (optional): YYYY-MM", "起始期（可选）：YYYY-MM"),
         "whatif.need_file": ("name a scheme file", "请填写方案文件"),
-        "whatif.keys": ("[b]Enter[/b] compare · [b]Tab[/b] next field · [b]Esc[/b] cancel", "[b]回车[/b] 对比 · [b]Tab[/b] 下一项 · [b]Esc[/b] 取消"),
-        "whatif.heading": ("{file} {version} against {scheme} {current} · {periods}", "{file} {version} 对比 {scheme} {current} · {periods}"),
+        "whatif.keys": (
+            "[b]Enter[/b] compare · [b]Tab[/b] next field · [b]Esc[/b] cancel",
+            "[b]回车[/b] 对比 · [b]Tab[/b] 下一项 · [b]Esc[/b] 取消",
+        ),
+        "whatif.heading": (
+            "{file} {version} against {scheme} {current} · {periods}",
+            "{file} {version} 对比 {scheme} {current} · {periods}",
+        ),
         "whatif.none": ("No decision, level, grade or pay would change.", "决定、级别、等级和薪资均无变化。"),
         "whatif.totals": (
             "{changed} of {graded} results change · promotions {p} → {p_new} · demotions {d} → {d_new} · pay {pay} → {pay_new} yuan ({change:+})",
             "{graded} 条结果中 {changed} 条变化 · 晋级 {p} → {p_new} · 降级 {d} → {d_new} · 浮动薪资 {pay} → {pay_new} 元（{change:+}）",
         ),
-        "whatif.refused": ("{n} refused cards graded as missing months (cstui whatif names them)", "{n} 张不合格考核表按缺月计（cstui whatif 列出）"),
+        "whatif.refused": (
+            "{n} refused cards graded as missing months (cstui whatif names them)",
+            "{n} 张不合格考核表按缺月计（cstui whatif 列出）",
+        ),
         "whatif.col.period": ("Period", "周期"),
         "whatif.col.employee": ("Employee", "员工"),
         "whatif.col.decision": ("Decision", "定级结果"),
@@ -54,7 +63,14 @@ register(
     }
 )
 
-COLUMNS = ("whatif.col.period", "whatif.col.employee", "whatif.col.decision", "whatif.col.level", "whatif.col.grade", "whatif.col.pay")
+COLUMNS = (
+    "whatif.col.period",
+    "whatif.col.employee",
+    "whatif.col.decision",
+    "whatif.col.level",
+    "whatif.col.grade",
+    "whatif.col.pay",
+)
 
 
 class WhatIfModal(ModalScreen[WhatIf | None]):
@@ -118,8 +134,18 @@ class WhatIfScreen(Screen):
         periods = r.totals.periods
         span = periods[0] if len(periods) == 1 else f"{periods[0]} … {periods[-1]}"
         yield Header()
-        yield Static(t("whatif.heading", file=Path(r.proposed.source).name, version=r.proposed.version, scheme=r.current.name,
-                       current=r.current.version, periods=span), classes="pane-title", markup=False)
+        yield Static(
+            t(
+                "whatif.heading",
+                file=Path(r.proposed.source).name,
+                version=r.proposed.version,
+                scheme=r.current.name,
+                current=r.current.version,
+                periods=span,
+            ),
+            classes="pane-title",
+            markup=False,
+        )
         yield DataTable(id="whatif-table", cursor_type="row", zebra_stripes=True)
         yield Static(self._totals(), id="whatif-totals", markup=False)
         yield KeysFooter()
@@ -134,10 +160,19 @@ class WhatIfScreen(Screen):
     def _cells(self, r: dict) -> list[str]:
         label = self.ctx.level_label
         scheme = self.report.current.name
-        levels = (label(scheme, r["level"]) if r["level"] else None, label(scheme, r["level_new"]) if r["level_new"] else None)
+        levels = (
+            label(scheme, r["level"]) if r["level"] else None,
+            label(scheme, r["level_new"]) if r["level_new"] else None,
+        )
         decisions = (self._decision(r["decision"]), self._decision(r["decision_new"]))
-        return [r["period"], f"{r['employee_id']} {r['name']}", _arrow(*decisions), _arrow(*levels),
-                _arrow(r["grade"], r["grade_new"]), _arrow(r["pay_delta"], r["pay_delta_new"])]
+        return [
+            r["period"],
+            f"{r['employee_id']} {r['name']}",
+            _arrow(*decisions),
+            _arrow(*levels),
+            _arrow(r["grade"], r["grade_new"]),
+            _arrow(r["pay_delta"], r["pay_delta_new"]),
+        ]
 
     def _decision(self, decision: str | None) -> str | None:
         """The board's label of a decision (a plugin's own decision keeps its key)."""
@@ -149,9 +184,20 @@ class WhatIfScreen(Screen):
     def _totals(self) -> str:
         t, totals = self.ctx.t, self.report.totals.record()
         lines = [] if self.report.rows else [t("whatif.none")]
-        lines.append(t("whatif.totals", changed=totals["changed"], graded=totals["graded"], p=totals["promotions"],
-                       p_new=totals["promotions_new"], d=totals["demotions"], d_new=totals["demotions_new"],
-                       pay=totals["pay"], pay_new=totals["pay_new"], change=totals["pay_change"]))
+        lines.append(
+            t(
+                "whatif.totals",
+                changed=totals["changed"],
+                graded=totals["graded"],
+                p=totals["promotions"],
+                p_new=totals["promotions_new"],
+                d=totals["demotions"],
+                d_new=totals["demotions_new"],
+                pay=totals["pay"],
+                pay_new=totals["pay_new"],
+                change=totals["pay_change"],
+            )
+        )
         refused = sum(len(invalid.lines) for invalid in self.report.invalid)
         if refused:
             lines.append(t("whatif.refused", n=refused))

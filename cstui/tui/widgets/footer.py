@@ -51,14 +51,23 @@ class KeysFooter(Footer):
                     for multi in items:
                         binding, enabled, tooltip = multi[0]
                         yield FooterKey(
-                            binding.key, self.app.get_key_display(binding), "", binding.action,
-                            disabled=not enabled, tooltip=tooltip or binding.description, classes="-grouped",
+                            binding.key,
+                            self.app.get_key_display(binding),
+                            "",
+                            binding.action,
+                            disabled=not enabled,
+                            tooltip=tooltip or binding.description,
+                            classes="-grouped",
                         ).data_bind(compact=Footer.compact)
                 yield FooterLabel(group.description)
                 continue
             for multi in items:
                 binding, enabled, tooltip = multi[0]
                 yield FooterKey(
-                    binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                    disabled=not enabled, tooltip=tooltip,
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    disabled=not enabled,
+                    tooltip=tooltip,
                 ).data_bind(compact=Footer.compact)

@@ -45,7 +45,11 @@ def fit_widths(columns: Sequence[Column], available: int) -> list[int]:
     widths = [c.width for c in columns]
     excess = sum(widths) + len(SEPARATOR) * (len(widths) - 1) - available
     while excess > 0:
-        slack = [(w - max(c.min_width, 1), i) for i, (c, w) in enumerate(zip(columns, widths)) if c.min_width and w > c.min_width]
+        slack = [
+            (w - max(c.min_width, 1), i)
+            for i, (c, w) in enumerate(zip(columns, widths))
+            if c.min_width and w > c.min_width
+        ]
         if not slack:
             break
         _, i = max(slack)
@@ -88,7 +92,16 @@ class VirtualTable(ScrollView, can_focus=True):
             super().__init__()
             self.table, self.index, self.row = table, index, row
 
-    def __init__(self, columns: Sequence[Column], fetch: Fetch, count: int, *, first_page: list[Row] | None = None, dim_when: Callable[[Row], bool] | None = None, id: str | None = None):
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        fetch: Fetch,
+        count: int,
+        *,
+        first_page: list[Row] | None = None,
+        dim_when: Callable[[Row], bool] | None = None,
+        id: str | None = None,
+    ):
         super().__init__(id=id)
         self.columns = list(columns)
         self.sort_key: str | None = None

@@ -22,10 +22,12 @@ from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.ranking import competition_ranks
 
-PARAMS = Table({
-    "score": Table({"metric": TEXT, "bands": ArrayOf(Table({"at_least": NUMBER, "points": NUMBER}))}),
-    "review": Table({"promote_at": NUMBER, "months": WHOLE}),
-})
+PARAMS = Table(
+    {
+        "score": Table({"metric": TEXT, "bands": ArrayOf(Table({"at_least": NUMBER, "points": NUMBER}))}),
+        "review": Table({"promote_at": NUMBER, "months": WHOLE}),
+    }
+)
 
 
 @dataclass
@@ -56,7 +58,9 @@ class TutorialFollowUps(DocumentModel):
             problems.add("score.metric", f"expected the key of a count metric in [metrics], got {metric!r}")
         lows = [band.get("at_least") for band in score.get("bands", [])]
         if not lows or None in lows or lows != sorted(set(lows), reverse=True) or lows[-1] != 0:
-            problems.add("score.bands", "expected bands best first, each at_least below the one before, the last at_least = 0")
+            problems.add(
+                "score.bands", "expected bands best first, each at_least below the one before, the last at_least = 0"
+            )
         if any(band.get("points") is None for band in score.get("bands", [])):
             problems.add("score.bands", "expected points in every band")
         if "promote_at" not in review or review.get("months", 0) < 1:
@@ -108,7 +112,9 @@ class TutorialFollowUps(DocumentModel):
             if streak >= review["months"] and state.level != ladder[-1]:
                 state.level_after = ladder[ladder.index(state.level) + 1]
                 state.decision, streak = "promote", 0
-                state.trace.append(f"{streak_text(review)}: {state.level} → {state.level_after} from {state.period.next()}")
+                state.trace.append(
+                    f"{streak_text(review)}: {state.level} → {state.level_after} from {state.period.next()}"
+                )
             level = state.level_after
             months.append(state)
         return months
@@ -116,7 +122,9 @@ class TutorialFollowUps(DocumentModel):
 
 def timeline(scheme, employee: Employee, months: list[Month]) -> list[tuple[Period, str, str]]:
     """[(first month, level, why)]: the starting level in the first month replayed, then each change."""
-    entries = [(months[0].period, employee.level or scheme.level_keys[0], "starting level" if employee.level else "hired")]
+    entries = [
+        (months[0].period, employee.level or scheme.level_keys[0], "starting level" if employee.level else "hired")
+    ]
     for m in months:
         if m.why and m.level != entries[-1][1]:
             if m.period == entries[-1][0]:  # an override in the first month replaces the start
@@ -182,8 +190,19 @@ def result_of(scheme, employee: Employee, period: Period, months: list[Month]) -
     decisions = [m.decision for m in months if m.decision == "promote"] or [months[-1].decision]
     trace = [f"{m.period}: {line}" if not period.is_month else line for m in months for line in m.trace]
     return Result(
-        employee_id=employee.id, name=employee.name, team=employee.team, period=period,
-        scheme=scheme.name, scheme_version=scheme.version, score=score, grade=None, rank=None,
-        level_before=months[0].level, level_after=months[-1].level_after, decision=decisions[-1],
-        pay_delta=None, flags=[f for m in months for f in m.flags], trace=trace,
+        employee_id=employee.id,
+        name=employee.name,
+        team=employee.team,
+        period=period,
+        scheme=scheme.name,
+        scheme_version=scheme.version,
+        score=score,
+        grade=None,
+        rank=None,
+        level_before=months[0].level,
+        level_after=months[-1].level_after,
+        decision=decisions[-1],
+        pay_delta=None,
+        flags=[f for m in months for f in m.flags],
+        trace=trace,
     )
