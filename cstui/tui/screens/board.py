@@ -192,16 +192,16 @@ NARROW = (
     ("flags", 2, 0),
 )
 WIDE_COLUMNS = (
-    ("employee", 20, 12),
-    ("team", 12, 6),
+    ("employee", 18, 12),
+    ("team", 10, 6),
     ("score", 8, 0),
     ("grade", 2, 0),
     ("rank", 4, 0),
-    ("prev", 18, 8),
-    ("level", 24, 9),
-    ("decision", 18, 8),
+    ("prev", 14, 8),
+    ("level", 20, 10),
+    ("decision", 16, 8),
     ("pay", 6, 0),
-    ("flags", 40, 8),
+    ("flags", 36, 24),
 )
 # English counts: (one, several); other decisions and other languages use the decision's label
 COUNTED = {
@@ -389,7 +389,7 @@ class PeriodBoardScreen(Screen):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("t", "team", "Team"),
         Binding("v", "scheme", "Scheme"),
-        Binding("d", "detail", "Detail"),
+        Binding("d", "detail", "Detail", show=False),  # in help: at 80 columns the footer is full
         Binding("A", "apply", "Apply", key_display="A"),
         Binding("C", "close_period", "Close period", key_display="C"),
         Binding("R", "reopen_period", "Reopen", key_display="R"),
