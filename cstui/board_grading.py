@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cstui.domain import Period, Result
 from cstui.grading import _NOT_GRADING_INPUT, TeamResults, quota_breaches
@@ -25,6 +26,20 @@ MAX_PERIODS = 3  # periods whose graded schemes are kept (100,000 results each a
 def rank_order(result: Result) -> tuple:
     """A team's members in rank order (unranked last), then by id."""
     return (result.rank is None, result.rank or 0, result.employee_id)
+
+
+class TeamRows(NamedTuple):
+    """A graded team ready to show: its results in rank order and the quotas it breaks."""
+
+    team: str
+    results: list[Result]
+    breaches: list
+
+    @classmethod
+    def of(cls, scheme, graded: TeamResults) -> TeamRows:
+        return cls(
+            graded.team, sorted(graded.results, key=rank_order), quota_breaches(scheme, graded.team, graded.results)
+        )
 
 
 @dataclass
@@ -49,13 +64,16 @@ class SchemeRows:
     version: int = 0  # raised on every change: views keep their sorted orders by it
 
     def add(self, scheme, graded: TeamResults) -> None:
-        """A team's results, in rank order (a team graded again replaces its rows in place)."""
-        self.teams[graded.team] = sorted(graded.results, key=rank_order)
-        breaches = quota_breaches(scheme, graded.team, graded.results)
+        """A team's results (a team graded again replaces its rows in place)."""
+        self.put(*TeamRows.of(scheme, graded))
+
+    def put(self, team: str, results: list[Result], breaches: list) -> None:
+        """A team's results in rank order, and the grade quotas they break."""
+        self.teams[team] = results
         if breaches:
-            self.quotas[graded.team] = breaches
+            self.quotas[team] = breaches
         else:
-            self.quotas.pop(graded.team, None)
+            self.quotas.pop(team, None)
         self.version += 1
 
     def finish(self, stamp: int) -> None:

@@ -31,7 +31,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from cstui.board_grading import BoardCache, SchemeRows, board_schemes, teams_to_grade
+from cstui.board_grading import BoardCache, SchemeRows, TeamRows, board_schemes, teams_to_grade
 from cstui.domain import Period, Result
 from cstui.engine.cards import INVALID, invalid_results
 from cstui.errors import InvalidData
@@ -179,6 +179,8 @@ QUIET_DECISIONS = ("stay", "none")  # left blank in the table (the detail pane s
 # count and the previous period's score only; cells that do not fit end in "…".
 WIDE = 100
 FLUSH_S = 0.1  # graded teams reach the screen at most this often (the first one at once)
+VIEW_S = 0.5  # the shown rows are refilled at most this often while their scheme grades
+TRACE_DELAY_S = 0.25  # a trace is read once the cursor rests this long on a row
 # (key, width, min width: 0 = fixed) at 80 columns and at WIDE or more
 NARROW = (
     ("employee", 16, 10),
@@ -419,6 +421,9 @@ class PeriodBoardScreen(Screen):
         self._traces: dict[tuple, dict[str, list[str]]] = {}  # (period, scheme, team, version) → traces
         self._generation = 0
         self._reading: set[tuple] = set()  # traces being read
+        self._viewed = 0.0  # when the rows were last refilled
+        self._trace_timer = None
+        self._detail_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -436,8 +441,9 @@ class PeriodBoardScreen(Screen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.table = self.query_one(VirtualTable)
         self._columns()
-        self.query_one(VirtualTable).focus()
+        self.table.focus()
         self.reload()
 
     @property
@@ -514,25 +520,27 @@ class PeriodBoardScreen(Screen):
             run = dry_run(store, scheme, period, sorted(teams) if teams else None, jobs=self.jobs)
             expected = store.count_employees(scheme=name) if teams is None else 0
             tell("start", name, (scheme, run.source, run.notice, status, teams, expected))
-            if self._stream(tell, stopped, name, run.teams):
+            if self._stream(tell, stopped, scheme, run.teams):
                 tell("done", name, stamp)
         except (SchemeError, StoreError, ValueError) as error:
             tell("problem", name, f"{name}: {error}")
 
-    def _stream(self, tell, stopped, name: str, teams) -> bool:
-        """Send graded teams to the screen as they come (every FLUSH_S); False when stopped."""
+    def _stream(self, tell, stopped, scheme, teams) -> bool:
+        """Send graded teams to the screen as they come (every FLUSH_S), each already in rank
+        order with its quota breaches (work done here, not in the screen's thread); False when
+        stopped."""
         batch, sent = [], 0.0
         try:
             for graded in teams:
                 if stopped():
                     return False
-                batch.append(graded)
+                batch.append(TeamRows.of(scheme, graded))
                 if time.monotonic() - sent >= FLUSH_S:
-                    tell("teams", name, batch)
+                    tell("teams", scheme.name, batch)
                     batch, sent = [], time.monotonic()
         finally:
             teams.close()  # a stopped grading stops the worker processes too
-        tell("teams", name, batch)
+        tell("teams", scheme.name, batch)
         return True
 
     def _read_previous(self, tell, period: Period, name: str) -> None:
@@ -559,7 +567,14 @@ class PeriodBoardScreen(Screen):
             return  # a stopped grading's last words
         handler = getattr(self, f"_news_{news.kind}")
         handler(news)
-        if news.kind in ("teams", "done", "plan", "idle", "previous", "problem") and news.period == self.ctx.period:
+        if news.period != self.ctx.period or news.kind == "start":
+            return
+        shown = news.name in ("", self.scheme_name)
+        # while the shown scheme grades, its rows are refilled at most every VIEW_S (sorting
+        # them all each time would slow the grading); other schemes' teams only move the count
+        if news.kind == "teams" and (not shown or (self.view and time.monotonic() - self._viewed < VIEW_S)):
+            self._status()
+        else:
             self._refresh_view(keep_cursor=True)
 
     def _news_plan(self, news: BoardNews) -> None:
@@ -580,11 +595,10 @@ class PeriodBoardScreen(Screen):
 
     def _news_teams(self, news: BoardNews) -> None:
         kept = self._kept(news.period, news.name)
-        scheme = self.ctx.scheme(news.name)
-        for graded in news.payload:
-            kept.add(scheme, graded)
+        for team in news.payload:
+            kept.put(team.team, team.results, team.breaches)
         done, expected = self.progress.get(news.name, (0, 0))
-        self.progress[news.name] = (done + sum(len(g.results) for g in news.payload), expected)
+        self.progress[news.name] = (done + sum(len(t.results) for t in news.payload), expected)
 
     def _news_done(self, news: BoardNews) -> None:
         self._kept(news.period, news.name).finish(news.payload)
@@ -620,12 +634,10 @@ class PeriodBoardScreen(Screen):
         words = self.filter_text.lower().split()
         if words:
             rows = [r for r in rows if all(w in self._haystack(r) for w in words)]
-        self.view = rows
-        table = self.query_one(VirtualTable)
-        table.reset(self._fetch, len(rows), keep_cursor=keep_cursor)
+        self.view, self._viewed = rows, time.monotonic()
+        self.table.reset(self._fetch, len(rows), keep_cursor=keep_cursor)  # its cursor: _detail()
         self._head()
         self._status()
-        self._detail()
 
     def _ordered(self, kept: SchemeRows) -> list[Result]:
         """The scheme's rows in the sort's order, sorted once per change of the rows."""
@@ -658,7 +670,7 @@ class PeriodBoardScreen(Screen):
         return [self._cells(r) for r in self.view[offset : offset + limit]]
 
     def _cells(self, r: Result) -> list[str]:
-        table = self.query_one(VirtualTable)
+        table = self.table
         before, after = level_sides(r, self.ctx)
         prev = self._prev_of(r)
         cells = {
@@ -703,7 +715,7 @@ class PeriodBoardScreen(Screen):
             team=t("board.head.team", team=self.ctx.team_label(self.team)) if self.team else "",
             source=source,
         )
-        self.query_one("#board-head", Static).update(text)
+        self.query_one("#board-head", Static).update(text, layout=False)
 
     def _status(self) -> None:
         t, kept = self.ctx.t, self._kept(self.ctx.period, self.scheme_name)
@@ -719,7 +731,7 @@ class PeriodBoardScreen(Screen):
             text += t("board.progress", done=done, total=expected)
         if self.problems:
             text += t("board.problems", n=len(self.problems), first=self.problems[0])
-        self.query_one("#board-status", Static).update(text)
+        self.query_one("#board-status", Static).update(text, layout=False)
 
     # -- the detail pane ----------------------------------------------------------------------
 
@@ -727,7 +739,7 @@ class PeriodBoardScreen(Screen):
         """The selected row in full: who, this period beside the previous one, every flag, the trace."""
         row, t = self.current_row(), self.ctx.t
         if row is None:
-            self.query_one("#board-detail", Static).update(t("board.detail.none"))
+            self._show_detail(t("board.detail.none"))
             self._quota(None)
             return
         lines = [
@@ -743,8 +755,13 @@ class PeriodBoardScreen(Screen):
             *flag_lines(self.ctx, row),
             *self._trace_lines(row),
         ]
-        self.query_one("#board-detail", Static).update("\n".join(lines))
+        self._show_detail("\n".join(lines))
         self._quota(row)
+
+    def _show_detail(self, text: str) -> None:
+        if text != self._detail_text:  # a repaint (and a layout) only when it changed
+            self._detail_text = text
+            self.query_one("#board-detail", Static).update(text)
 
     def _now_line(self, row: Result) -> str:
         scheme, _problem = self.ctx.try_scheme(row.scheme)
@@ -781,12 +798,24 @@ class PeriodBoardScreen(Screen):
         key = (self.ctx.period, row.scheme, row.team, kept.version if kept else 0)
         traces = self._traces.get(key)
         if traces is None:
-            if key not in self._reading:
-                self._reading.add(key)
-                self._read_traces(key)
+            self._read_traces_soon(key)
             return [self.ctx.t("board.detail.trace_wait")]
         explained = replace(row, trace=traces.get(row.employee_id, []))
         return [self.ctx.t("board.detail.trace"), *(f"  {line}" for line in trace_lines(self.ctx, explained))]
+
+    def _read_traces_soon(self, key: tuple) -> None:
+        """Read a team's traces once the cursor rests on it: paging through the board never
+        waits for (or competes with) traces nobody stops to read."""
+        if self._trace_timer is not None:
+            self._trace_timer.stop()
+
+        def read() -> None:
+            self._trace_timer = None
+            if key not in self._reading and key not in self._traces:
+                self._reading.add(key)
+                self._read_traces(key)
+
+        self._trace_timer = self.set_timer(TRACE_DELAY_S, read)
 
     @work(thread=True, group="board-trace")
     def _read_traces(self, key: tuple) -> None:
@@ -829,7 +858,7 @@ class PeriodBoardScreen(Screen):
     # -- navigation ---------------------------------------------------------------------------
 
     def current_row(self) -> Result | None:
-        table = self.query_one(VirtualTable)
+        table = self.table
         index = table.cursor_row
         return self.view[index] if 0 <= index < len(self.view) else None
 
