@@ -415,8 +415,8 @@ class PeriodBoardScreen(Screen):
         self.loading_board = False
         self.narrow: bool | None = None
         self.view: list[Result] = []
-        self._orders: dict[tuple, list[Result]] = {}  # (scheme rows id, version, sort) → sorted rows
-        self._haystacks: dict[int, str] = {}  # id(result) → what the filter matches
+        self._orders: dict[str, tuple] = {}  # sort → (scheme rows, their version, rows in that order)
+        self._haystacks: dict[int, tuple[Result, str]] = {}  # id(result) → (it, what the filter matches)
         self._previous: dict[tuple[Period, str], dict[str, Result]] = {}
         self._traces: dict[tuple, dict[str, list[str]]] = {}  # (period, scheme, team, version) → traces
         self._generation = 0
@@ -556,9 +556,12 @@ class PeriodBoardScreen(Screen):
                 tell("previous", name, (prev, {row["employee_id"]: result_from_row(row) for row in recorded}))
                 return
             scheme = self.ctx.scheme(name)
-            if self.cache.get(prev, name, scheme.fingerprint) is None:
-                run = dry_run(store, scheme, prev, jobs=self.jobs)
-                tell("previous", name, (prev, {r.employee_id: r for team in run.teams for r in team.results}))
+            kept = self.cache.get(prev, name, scheme.fingerprint)
+            if kept is not None and kept.done:  # the board showed that month already
+                tell("previous", name, (prev, kept.by_id()))
+                return
+            run = dry_run(store, scheme, prev, jobs=self.jobs)
+            tell("previous", name, (prev, {r.employee_id: r for team in run.teams for r in team.results}))
         except (SchemeError, StoreError, ValueError):
             tell("previous", name, (prev, {}))  # the board still stands; the pane says "no result"
 
@@ -609,18 +612,22 @@ class PeriodBoardScreen(Screen):
 
     def _news_previous(self, news: BoardNews) -> None:
         prev, results = news.payload
-        self._previous[(prev, news.name)] = results
+        # only the month before the current one is kept (each may hold a scheme's whole roster)
+        self._previous = {k: v for k, v in self._previous.items() if k[0] == prev} | {(prev, news.name): results}
 
     def _news_idle(self, news: BoardNews) -> None:
         self.loading_board = False
         self.progress.clear()
         self.refresh_bindings()
+        if self.scheme_name and (news.period.prev(), self.scheme_name) not in self._previous:
+            self.reload()  # v switched scheme while grading: its previous period (all else is kept)
 
     def _kept(self, period: Period, name: str | None) -> SchemeRows | None:
         scheme, _problem = self.ctx.try_scheme(name)
         return None if scheme is None else self.cache.get(period, name, scheme.fingerprint)
 
     def on_period_changed(self) -> None:
+        self._haystacks.clear()
         self.reload()
 
     # -- showing ------------------------------------------------------------------------------
@@ -641,17 +648,18 @@ class PeriodBoardScreen(Screen):
 
     def _ordered(self, kept: SchemeRows) -> list[Result]:
         """The scheme's rows in the sort's order, sorted once per change of the rows."""
-        key = (id(kept), kept.version, self.sort)
-        if key not in self._orders:
-            self._orders = {k: v for k, v in self._orders.items() if k[:2] == key[:2]}
-            self._orders[key] = sorted(kept.rows(), key=sort_key(self.sort))
-        return self._orders[key]
+        held = self._orders.get(self.sort)
+        if held is None or held[0] is not kept or held[1] != kept.version:
+            if any(k is not kept or v != kept.version for k, v, _rows in self._orders.values()):
+                self._orders.clear()  # other rows: the other sorts are stale too
+            held = self._orders[self.sort] = (kept, kept.version, sorted(kept.rows(), key=sort_key(self.sort)))
+        return held[2]
 
     def _haystack(self, r: Result) -> str:
-        text = self._haystacks.get(id(r))
-        if text is None:
-            text = self._haystacks[id(r)] = f"{search_text(r)} {self.labels_text(r)}"
-        return text
+        held = self._haystacks.get(id(r))
+        if held is None or held[0] is not r:  # (an id is only unique while its result lives)
+            held = self._haystacks[id(r)] = (r, f"{search_text(r)} {self.labels_text(r)}")
+        return held[1]
 
     def visible_rows(self) -> list[Result]:
         return list(self.view)
