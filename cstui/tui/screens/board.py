@@ -181,6 +181,7 @@ WIDE = 100
 FLUSH_S = 0.1  # graded teams reach the screen at most this often (the first one at once)
 VIEW_S = 0.5  # the shown rows are refilled at most this often while their scheme grades
 TRACE_DELAY_S = 0.25  # a trace is read once the cursor rests this long on a row
+PRESORT_S = 0.05  # between the sorts made ahead once the board is graded
 # (key, width, min width: 0 = fixed) at 80 columns and at WIDE or more
 NARROW = (
     ("employee", 16, 10),
@@ -554,7 +555,9 @@ class PeriodBoardScreen(Screen):
         try:
             recorded = store.results(prev, scheme=name)
             if recorded:
-                tell("previous", name, (prev, {row["employee_id"]: result_from_row(row) for row in recorded}))
+                # without their traces: the pane shows the previous score, level and decision only
+                results = (replace(result_from_row(row), trace=[]) for row in recorded)
+                tell("previous", name, (prev, {r.employee_id: r for r in results}))
                 return
             scheme = self.ctx.scheme(name)
             kept = self.cache.get(prev, name, scheme.fingerprint)
@@ -620,6 +623,7 @@ class PeriodBoardScreen(Screen):
         self.loading_board = False
         self.progress.clear()
         self.refresh_bindings()
+        self.set_timer(PRESORT_S, self._presort)
         if self.scheme_name and (news.period.prev(), self.scheme_name) not in self._previous:
             self.reload()  # v switched scheme while grading: its previous period (all else is kept)
 
@@ -647,14 +651,29 @@ class PeriodBoardScreen(Screen):
         self._head()
         self._status()
 
-    def _ordered(self, kept: SchemeRows) -> list[Result]:
-        """The scheme's rows in the sort's order, sorted once per change of the rows."""
-        held = self._orders.get(self.sort)
+    def _ordered(self, kept: SchemeRows, sort: str | None = None) -> list[Result]:
+        """The scheme's rows in a sort's order (the current one by default), sorted once per
+        change of the rows."""
+        sort = sort or self.sort
+        held = self._orders.get(sort)
         if held is None or held[0] is not kept or held[1] != kept.version:
             if any(k is not kept or v != kept.version for k, v, _rows in self._orders.values()):
                 self._orders.clear()  # other rows: the other sorts are stale too
-            held = self._orders[self.sort] = (kept, kept.version, sorted(kept.rows(), key=sort_key(self.sort)))
+            held = self._orders[sort] = (kept, kept.version, sorted(kept.rows(), key=sort_key(sort)))
         return held[2]
+
+    def _presort(self) -> None:
+        """Sort the shown scheme's rows the other ways while nobody waits, one sort a tick: the
+        sort key then only picks an order (a 25,000-row sort takes longer than a key may)."""
+        kept = self._kept(self.ctx.period, self.scheme_name)
+        if kept is None or not kept.done or self.loading_board:
+            return
+        for sort in SORTS:
+            held = self._orders.get(sort)
+            if held is None or held[0] is not kept or held[1] != kept.version:
+                self._ordered(kept, sort)
+                self.set_timer(PRESORT_S, self._presort)
+                return
 
     def _haystack(self, r: Result) -> str:
         held = self._haystacks.get(id(r))
@@ -925,6 +944,7 @@ class PeriodBoardScreen(Screen):
             at = self.schemes.index(self.scheme_name) if self.scheme_name in self.schemes else -1
             self.scheme_name = self.schemes[(at + 1) % len(self.schemes)]
             self._refresh_view()
+            self.set_timer(PRESORT_S, self._presort)
             if (self.ctx.period.prev(), self.scheme_name) not in self._previous and not self.loading_board:
                 self.reload()  # its previous period for the Prev column (the rest is kept)
 
