@@ -178,8 +178,8 @@ QUIET_DECISIONS = ("stay", "none")  # left blank in the table (the detail pane s
 # Below WIDE columns the board leaves out Team (the detail pane names it), shows flags as a
 # count and the previous period's score only; cells that do not fit end in "…".
 WIDE = 100
-FLUSH_S = 0.1  # graded teams reach the screen at most this often (the first one at once)
-VIEW_S = 0.5  # the shown rows are refilled at most this often while their scheme grades
+FLUSH_S = 0.25  # graded teams reach the screen at most this often (the first one at once)
+VIEW_S = 1.0  # the shown rows are refilled at most this often while their scheme grades
 TRACE_DELAY_S = 0.25  # a trace is read once the cursor rests this long on a row
 PRESORT_S = 0.05  # between the sorts made ahead once the board is graded
 # (key, width, min width: 0 = fixed) at 80 columns and at WIDE or more
@@ -536,7 +536,6 @@ class PeriodBoardScreen(Screen):
                 if stopped():
                     return False
                 batch.append(TeamRows.of(scheme, graded))
-                time.sleep(0)  # let the screen's thread have the GIL between teams: keys stay quick
                 if time.monotonic() - sent >= FLUSH_S:
                     tell("teams", scheme.name, batch)
                     batch, sent = [], time.monotonic()
