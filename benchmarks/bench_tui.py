@@ -277,7 +277,7 @@ def board_report(n: int, figures: dict[str, float], batch_s: float) -> bool:
         if key == "board rows":
             continue
         target = BOARD_TARGETS.get(key)
-        unit = "MB" if key.endswith("MB") else "s" if value >= 1 else "ms"
+        unit = "MB" if "MB" in key else "s" if value >= 1 else "ms"
         shown = f"{value:8.1f} MB" if unit == "MB" else f"{value:8.2f} s " if unit == "s" else f"{value * 1000:8.1f} ms"
         verdict = ""
         if target is not None:
