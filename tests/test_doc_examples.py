@@ -29,7 +29,13 @@ from cstui.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 DOCS = ("README.md", "docs/data.md", "docs/plugins.md", "docs/deploy.md")
 CSTUI_WORD = re.compile(r"(?<![\w./$-])cstui(?![\w./-])")
-RUN_HERE = re.compile(r"^(sqlite-utils|datasette|cat) ")  # data.md's tools; a heredoc writing a file
+# statements without cstui that a document's examples need: data.md's tools, README's heredoc
+# writing acme.toml, plugins.md's install and test of the package it writes
+RUN_HERE = {
+    "README.md": re.compile(r"^cat > "),
+    "docs/data.md": re.compile(r"^(sqlite-utils|datasette) "),
+    "docs/plugins.md": re.compile(r"^(cd|pip install|pytest)\b"),
+}
 HEREDOC = re.compile(r"<<-?\s*'?(\w+)'?")
 
 TUI = "starts the TUI: tests/tui drive it"
@@ -72,6 +78,15 @@ SKIPPED = {
         "sudo -u cstui sh -c 'cd /srv/cstui && mv company.db company.db.broken && rm -f company.db-wal company.db-shm "
         "&& cp backups/company-2026-11-01.db company.db && chmod 600 company.db'": DEPLOY,
     },
+}
+# run in place of the statement, and why
+INSTEAD = {
+    "docs/plugins.md": {
+        # into a folder of the test's own (no network, no build dependency, the test's venv untouched),
+        # which PYTHONPATH then puts on every later statement's path, as an install would
+        "pip install -e '.[test]'": 'python -m pip install --quiet --no-deps --target "$CSTUI_DOC_SITE" .',
+        "pytest": "python -m pytest -q -p no:cacheprovider",  # no .pytest_cache left behind
+    }
 }
 # the status a document gives for an example that is not 0
 EXIT_STATUS: dict[str, dict[str, int]] = {}
@@ -148,7 +163,7 @@ def examples(doc: str) -> list[Example]:
     found = []
     for block in sh_blocks((REPO / doc).read_text(encoding="utf-8")):
         for number, key, script in statements(block):
-            if CSTUI_WORD.search(key) or RUN_HERE.match(key):
+            if CSTUI_WORD.search(key) or (doc in RUN_HERE and RUN_HERE[doc].match(key)):
                 found.append(Example(doc, number, key, script))
     return found
 
@@ -196,7 +211,12 @@ def data_folder(folder: Path) -> dict[str, str]:
     return {}
 
 
-FOLDERS = {"README.md": readme_folder, "docs/data.md": data_folder}
+def plugins_folder(folder: Path) -> dict[str, str]:
+    """Where plugins.md's package is installed (see INSTEAD)."""
+    return {"CSTUI_DOC_SITE": str(folder / "site"), "PYTHONPATH": str(folder / "site")}
+
+
+FOLDERS = {"README.md": readme_folder, "docs/data.md": data_folder, "docs/plugins.md": plugins_folder}
 
 
 def venv_path() -> str:
@@ -211,7 +231,7 @@ def run(example: Example, folder: Path, env: dict[str, str]) -> subprocess.Compl
         env = {**env, "SSH_ORIGINAL_COMMAND": shlex.join(words[1:])}
         script = f"cstui shell {login}"
     else:
-        script = example.script
+        script = INSTEAD.get(example.doc, {}).get(example.key, example.script)
     return subprocess.run(
         ["bash", "-c", script],
         cwd=folder,
@@ -227,11 +247,14 @@ def run(example: Example, folder: Path, env: dict[str, str]) -> subprocess.Compl
 def test_the_command_examples_of_each_document_run(doc, tmp_path):
     env = {**os.environ, "PATH": venv_path(), **FOLDERS.get(doc, lambda _: {})(tmp_path)}
     skipped = SKIPPED.get(doc, {})
-    failures = []
+    failures, here = [], tmp_path
     for example in examples(doc):
         if example.key in skipped:
             continue
-        done = run(example, tmp_path, env)
+        if example.key.startswith("cd "):  # bash runs each statement anew: keep the folder here
+            here = here / example.key[3:]
+            continue
+        done = run(example, here, env)
         expected = EXIT_STATUS.get(doc, {}).get(example.key, 0)
         if done.returncode != expected or "Traceback" in done.stderr:
             failures.append(
@@ -244,7 +267,7 @@ def test_the_command_examples_of_each_document_run(doc, tmp_path):
 def test_every_listed_example_is_still_in_its_document():
     for doc in DOCS:
         keys = {e.key for e in examples(doc)}
-        for listed in (SKIPPED.get(doc, {}), EXIT_STATUS.get(doc, {}), RUN_AS.get(doc, {})):
+        for listed in (SKIPPED.get(doc, {}), EXIT_STATUS.get(doc, {}), RUN_AS.get(doc, {}), INSTEAD.get(doc, {})):
             stale = set(listed) - keys
             assert not stale, f"{doc} no longer has: {sorted(stale)}"
 
