@@ -28,10 +28,12 @@ from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.ranking import competition_ranks
 
-PARAMS = Table({
-    "score": Table({"metric": TEXT, "bands": ArrayOf(Table({"at_least": NUMBER, "points": NUMBER}))}),
-    "review": Table({"promote_at": NUMBER, "months": WHOLE}),
-})
+PARAMS = Table(
+    {
+        "score": Table({"metric": TEXT, "bands": ArrayOf(Table({"at_least": NUMBER, "points": NUMBER}))}),
+        "review": Table({"promote_at": NUMBER, "months": WHOLE}),
+    }
+)
 
 
 @dataclass
@@ -62,7 +64,9 @@ class $class_name(DocumentModel):
             problems.add("score.metric", f"expected the key of a count metric in [metrics], got {metric!r}")
         lows = [band.get("at_least") for band in score.get("bands", [])]
         if not lows or None in lows or lows != sorted(set(lows), reverse=True) or lows[-1] != 0:
-            problems.add("score.bands", "expected bands best first, each at_least below the one before, the last at_least = 0")
+            problems.add(
+                "score.bands", "expected bands best first, each at_least below the one before, the last at_least = 0"
+            )
         if any(band.get("points") is None for band in score.get("bands", [])):
             problems.add("score.bands", "expected points in every band")
         if "promote_at" not in review or review.get("months", 0) < 1:
@@ -114,7 +118,9 @@ class $class_name(DocumentModel):
             if streak >= review["months"] and state.level != ladder[-1]:
                 state.level_after = ladder[ladder.index(state.level) + 1]
                 state.decision, streak = "promote", 0
-                state.trace.append(f"{streak_text(review)}: {state.level} → {state.level_after} from {state.period.next()}")
+                state.trace.append(
+                    f"{streak_text(review)}: {state.level} → {state.level_after} from {state.period.next()}"
+                )
             level = state.level_after
             months.append(state)
         return months
@@ -122,7 +128,9 @@ class $class_name(DocumentModel):
 
 def timeline(scheme, employee: Employee, months: list[Month]) -> list[tuple[Period, str, str]]:
     """[(first month, level, why)]: the starting level in the first month replayed, then each change."""
-    entries = [(months[0].period, employee.level or scheme.level_keys[0], "starting level" if employee.level else "hired")]
+    entries = [
+        (months[0].period, employee.level or scheme.level_keys[0], "starting level" if employee.level else "hired")
+    ]
     for m in months:
         if m.why and m.level != entries[-1][1]:
             if m.period == entries[-1][0]:  # an override in the first month replaces the start
@@ -188,10 +196,21 @@ def result_of(scheme, employee: Employee, period: Period, months: list[Month]) -
     decisions = [m.decision for m in months if m.decision == "promote"] or [months[-1].decision]
     trace = [f"{m.period}: {line}" if not period.is_month else line for m in months for line in m.trace]
     return Result(
-        employee_id=employee.id, name=employee.name, team=employee.team, period=period,
-        scheme=scheme.name, scheme_version=scheme.version, score=score, grade=None, rank=None,
-        level_before=months[0].level, level_after=months[-1].level_after, decision=decisions[-1],
-        pay_delta=None, flags=[f for m in months for f in m.flags], trace=trace,
+        employee_id=employee.id,
+        name=employee.name,
+        team=employee.team,
+        period=period,
+        scheme=scheme.name,
+        scheme_version=scheme.version,
+        score=score,
+        grade=None,
+        rank=None,
+        level_before=months[0].level,
+        level_after=months[-1].level_after,
+        decision=decisions[-1],
+        pay_delta=None,
+        flags=[f for m in months for f in m.flags],
+        trace=trace,
     )
 '''
 
@@ -285,17 +304,28 @@ def scheme():
 
 def test_three_good_months_promote_from_the_month_after():
     e = employee("E1", hired="2026-01-01")
-    team = history(e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, {"a_followups": 7}, {"a_followups": 6}])})
+    team = history(
+        e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, {"a_followups": 7}, {"a_followups": 6}])}
+    )
     results = grade(scheme(), team, "2026-03")
-    assert_result(results["E1"], decision="promote", score=80, level_before="assistant",
-                  level_after="senior-assistant", rank=1, trace_contains=["a_followups 6 (>= 6) → 80 points"])
+    assert_result(
+        results["E1"],
+        decision="promote",
+        score=80,
+        level_before="assistant",
+        level_after="senior-assistant",
+        rank=1,
+        trace_contains=["a_followups 6 (>= 6) → 80 points"],
+    )
     timeline = scheme().model.levels(scheme(), team, month("2026-04"))
     assert [level for _, level, _ in timeline["E1"]] == ["assistant", "senior-assistant"]
 
 
 def test_a_missing_month_restarts_the_streak():
     e = employee("E1", hired="2026-01-01")
-    team = history(e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, None, {"a_followups": 12}, {"a_followups": 12}])})
+    team = history(
+        e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, None, {"a_followups": 12}, {"a_followups": 12}])}
+    )
     results = grade(scheme(), team, "2026-04")
     assert_result(results["E1"], decision="stay", level_after="assistant", score=100)
     assert_result(grade(scheme(), team, "2026-02")["E1"], decision="missing", score=None, flags=["missing 2026-02"])
@@ -304,8 +334,13 @@ def test_a_missing_month_restarts_the_streak():
 def test_an_override_places_a_level_and_ranks_share_ties():
     a, b, c = employee("A", hired="2026-01-01"), employee("B", hired="2026-01-01"), employee("C", hired="2026-01-01")
     rows = {"A": [{"a_followups": 3}], "B": [{"a_followups": 4}], "C": [{"a_followups": 10}]}
-    team = history(a, b, c, cards={k: cards(k, "2026-01", v) for k, v in rows.items()},
-                   overrides=[override("A", "2026-01", "senior-assistant", "transferred in")])
+    team = history(
+        a,
+        b,
+        c,
+        cards={k: cards(k, "2026-01", v) for k, v in rows.items()},
+        overrides=[override("A", "2026-01", "senior-assistant", "transferred in")],
+    )
     results = grade(scheme(), team, "2026-01")
     assert_result(results["A"], level_before="senior-assistant", rank=2, flags=["override"], score=Decimal(60))
     assert [results[k].rank for k in "ABC"] == [2, 2, 1]
