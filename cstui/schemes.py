@@ -164,6 +164,11 @@ def short_source(source: str) -> str:
     return source
 
 
+def scheme_file_error(path: str, problems: list[str]) -> str:
+    """A plugin's load error for its scheme file: the file named once, though most problems name it."""
+    return "scheme file " + "; ".join(p if p.startswith(path) else f"{short_source(path)}: {p}" for p in problems)
+
+
 def deep_merge(base: dict, override: dict) -> dict:
     merged = deepcopy(base)
     for key, value in override.items():
@@ -296,7 +301,7 @@ class SchemeCatalog:
             except SchemeError as exc:
                 # a plugin's scheme file that cannot be read is a load error of the plugin
                 self.errors.extend(exc.problems)
-                self.registry.fail(src.plugin, f"scheme file {short_source(str(src.path))}: " + "; ".join(exc.problems))
+                self.registry.fail(src.plugin, scheme_file_error(str(src.path), exc.problems))
 
     def _register(self, path: Any, plugin: str) -> None:
         registered = RegisteredFile(path, plugin)
