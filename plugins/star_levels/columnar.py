@@ -103,7 +103,8 @@ def _starts(
     :meth:`StarLevels.begin` finds them; None for a starting level off the ladder."""
     ladder, never = params.ladder, 10**9
     any_card = valid.any(axis=1)
-    first_card = np.where(any_card, columns.first + valid.argmax(axis=1), never)
+    first_index = valid.argmax(axis=1) if columns.months else np.zeros(len(any_card), np.int64)
+    first_card = np.where(any_card, columns.first + first_index, never)
     level, start, assess = [], [], []
     for i, employee in enumerate(columns.employees):
         key = employee.level or params.probation_level
