@@ -61,11 +61,6 @@ class CardColumns:
         return {e.id: i for i, e in enumerate(self.employees)}
 
 
-def empty_column(n: int, months: int) -> MetricColumn:
-    shape = (n, months)
-    return MetricColumn(np.zeros(shape, np.int64), np.zeros(shape, np.int64), np.zeros(shape, np.int8))
-
-
 def kind_valid(kind: str, column: MetricColumn, required: bool) -> np.ndarray | None:
     """Where a cell passes :func:`cstui.engine.cards.value_problems` for its kind; None: a kind
     this check does not model (the caller takes the per-card path).

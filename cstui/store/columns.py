@@ -19,16 +19,24 @@ import numpy as np
 
 from cstui.domain import Period
 from cstui.engine.cards import UNREADABLE, is_blank
-from cstui.engine.columns import ABSENT, NOT_A_NUMBER, NUMBER, PERCENT, CardColumns, empty_column
+from cstui.engine.columns import ABSENT, NOT_A_NUMBER, CardColumns, MetricColumn
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
 from cstui.store.codec import dumps
 
-# One month's values of some employees: the exact number, whether the text has a percent sign,
-# and the text itself only where there is no number (blank, or not a number)
+# One month's values of some employees, packed by SQLite into one text of integers (no Python object
+# per value): per value ``(row x fields + field) x 4 + cell`` and ``units x 32 + scale`` (|units| <
+# 10^15, scale <= 17: exact in 64 bits). Cell 1 a number, 2 a number with a percent sign, 3 no number
+# (blank or not a number: its text is read apart, see NO_NUMBER_TEXTS).
 MONTH_NUMBERS = (
-    "SELECT employee_id, metric, units, scale, instr(value, '%') > 0, CASE WHEN units IS NULL THEN value END "
-    "FROM scorecard_values WHERE period = ?1 AND employee_id IN (SELECT value FROM json_each(?2))"
+    "SELECT group_concat(((j.key * {fields} + {field}) * 4 + CASE WHEN v.units IS NULL THEN 3 "
+    "WHEN instr(v.value, '%') > 0 THEN 2 ELSE 1 END) || ',' || coalesce(v.units * 32 + v.scale, 0), ',') "
+    "FROM json_each(?1) j JOIN scorecard_values v ON v.period = ?2 AND v.employee_id = j.value "
+    "WHERE v.metric IN ({keys})"
+)
+NO_NUMBER_TEXTS = (
+    "SELECT j.key, v.metric, v.value FROM json_each(?1) j JOIN scorecard_values v "
+    "ON v.period = ?2 AND v.employee_id = j.value WHERE v.units IS NULL AND v.metric IN ({keys})"
 )
 EXTRA_DATA = (
     "SELECT 1 FROM {table} WHERE employee_id IN (SELECT value FROM json_each(?1)) AND period <= ?2 {deleted} LIMIT 1"
@@ -88,28 +96,39 @@ def _has_any(conn, table: str, ids: str, last: str, deleted: str = "") -> bool:
 def _numbers(
     conn, employees: list, ids: str, months: list[Period], lo: int, width: int, keys: list[str]
 ) -> CardColumns:
-    n = len(employees)
-    row = {e.id: i for i, e in enumerate(employees)}
-    columns = {key: empty_column(n, width) for key in keys}
-    unreadable = np.zeros((n, width), bool)
+    n, fields = len(employees), [*keys, UNREADABLE]
+    field = "CASE v.metric " + " ".join(f"WHEN ?{3 + k} THEN {k}" for k in range(len(fields))) + " END"
+    numbers = MONTH_NUMBERS.format(fields=len(fields), field=field, keys=_marks(len(fields)))
+    cells = np.zeros((len(fields), n, width), np.int8)
+    units, scale = np.zeros((len(fields), n, width), np.int64), np.zeros((len(fields), n, width), np.int64)
     for month in months:
         j = month.ordinal - lo
-        for employee_id, metric, units, scale, percent, text in conn.execute(MONTH_NUMBERS, (str(month), ids)):
-            if metric == UNREADABLE:
-                unreadable[row[employee_id], j] = True
-                continue
-            column = columns.get(metric)
-            if column is None:
-                continue  # a field the scheme does not have: ignored when graded
-            i = row[employee_id]
-            if units is not None:
-                column.units[i, j], column.scale[i, j] = units, scale
-                column.cell[i, j] = PERCENT if percent else NUMBER
-            elif type(text) is not str:
-                raise NotColumnar(f"{employee_id} {month} {metric}: a stored value that is not text")
-            else:
-                column.cell[i, j] = ABSENT if is_blank(text) else NOT_A_NUMBER
-    return CardColumns(employees, lo, width, columns, unreadable)
+        packed = conn.execute(numbers, (ids, str(month), *fields)).fetchone()[0]
+        if not packed:
+            continue
+        pairs = np.fromstring(packed, dtype=np.int64, sep=",").reshape(-1, 2)
+        place, number = pairs[:, 0] >> 2, pairs[:, 1]
+        rows, kinds = place // len(fields), place % len(fields)
+        cells[kinds, rows, j] = pairs[:, 0] & 3
+        units[kinds, rows, j], scale[kinds, rows, j] = number >> 5, number & 31
+        if (pairs[:, 0] & 3 == 3).any():
+            _no_numbers(conn, ids, month, fields, cells[:, :, j])
+    columns = {key: MetricColumn(units[k], scale[k], cells[k]) for k, key in enumerate(keys)}
+    return CardColumns(employees, lo, width, columns, cells[-1] != ABSENT)
+
+
+def _marks(count: int) -> str:
+    """?3, ?4 ...: the fields' parameters (?1 the employee ids, ?2 the month)."""
+    return ", ".join(f"?{3 + k}" for k in range(count))
+
+
+def _no_numbers(conn, ids: str, month: Period, fields: list[str], cells: np.ndarray) -> None:
+    """Cells with no number: blank (as if not typed) or not a number; a value that is not text declines."""
+    sql = NO_NUMBER_TEXTS.format(keys=_marks(len(fields)))
+    for row, metric, text in conn.execute(sql, (ids, str(month), *fields)):
+        if type(text) is not str:
+            raise NotColumnar(f"{month} {metric}: a stored value that is not text")
+        cells[fields.index(metric), row] = ABSENT if is_blank(text) and metric != UNREADABLE else NOT_A_NUMBER
 
 
 def _read_cards(conn, month: Period, ids: str, cards: dict) -> None:
