@@ -15,6 +15,7 @@ by ``cstui --help``, ``cstui schemes`` or a per-card grading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,7 +48,7 @@ class CardColumns:
     ``metrics`` holds the columns of the metric keys asked for; ``unreadable`` marks cards the
     store could not read (refused, as the per-card check refuses them). ``recent`` holds the
     cards of the last few of these months as ``Scorecard`` objects (a model's exact per-card
-    score of a month still in a streak), ``period`` those of the graded months.
+    score of a month still in a streak; ``older`` reads an earlier month's for some employees).
     """
 
     employees: list[Employee]
@@ -56,6 +57,8 @@ class CardColumns:
     metrics: dict[str, MetricColumn]
     unreadable: np.ndarray  # bool, (employees, months)
     recent: dict[str, dict[Period, Scorecard]] = field(default_factory=dict)
+    # older(month, employee ids): adds those employees' cards of an earlier month to ``recent``
+    older: Callable[[Period, list[str]], None] | None = None
 
     def row_of(self) -> dict[str, int]:
         return {e.id: i for i, e in enumerate(self.employees)}

@@ -32,7 +32,7 @@ MONTH_NUMBERS = (
     "SELECT group_concat(((j.key * {fields} + {field}) * 4 + CASE WHEN v.units IS NULL THEN 3 "
     "WHEN instr(v.value, '%') > 0 THEN 2 ELSE 1 END) || ',' || coalesce(v.units * 32 + v.scale, 0), ',') "
     "FROM json_each(?1) j JOIN scorecard_values v ON v.period = ?2 AND v.employee_id = j.value "
-    "WHERE v.metric IN ({keys})"
+    "WHERE +v.metric IN ({keys})"  # '+': one range per card, not a seek per field
 )
 NO_NUMBER_TEXTS = (
     "SELECT j.key, v.metric, v.value FROM json_each(?1) j JOIN scorecard_values v "
@@ -77,6 +77,7 @@ def team_columns(
         if month.ordinal >= first.ordinal - recent:
             _read_cards(store.conn, month, ids, cards)
     columns.recent = cards
+    columns.older = lambda month, wanted: _read_cards(store.conn, month, dumps(wanted), cards)
     team_of = {e.id: h.team for h in histories.values() for e in h.employees}
     for employee_id, by_month in cards.items():
         histories[team_of[employee_id]].cards[employee_id] = {m: c for m, c in by_month.items() if m >= first}

@@ -161,6 +161,9 @@ def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month
     state; this state resumes a grading, not a timeline: apply keeps reading per card)."""
     _, start, assess = starts
     last = month.ordinal
+    moved = [e.id for i, e in enumerate(columns.employees) if walk["moved"][i] and start[i] <= last]
+    if moved and columns.older is not None:  # a window that just closed: its first month's score too
+        columns.older(Period.from_ordinal(last - params.window + 1), moved)
     entries = {}
     for i, employee in enumerate(columns.employees):
         if start[i] > last:
