@@ -9,8 +9,9 @@ state a checkpoint would hold. The period itself is then graded by the model's p
 path resuming from that state (the reference): results, flags and traces come from the same
 code as ever, and traces are built only for the reported months.
 
-This module is numpy's only door into cstui: it is imported by the fast path alone, never
-by ``cstui --help``, ``cstui schemes`` or a per-card grading.
+numpy is imported by the fast path's modules alone (this one, :mod:`cstui.store.columns` and
+a model's own, e.g. plugins/star_levels/columnar.py), never by ``cstui --help``, ``cstui
+schemes`` or a grading that stays per card.
 """
 
 from __future__ import annotations

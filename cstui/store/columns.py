@@ -43,10 +43,6 @@ EXTRA_DATA = (
 )
 
 
-class NotColumnar(Exception):
-    """The data holds something the column layout does not model: read these teams per card."""
-
-
 def team_columns(
     store, scheme: str, teams: list[str], period: Period, keys: Iterable[str], recent: int, fingerprint: str | None
 ) -> tuple[CardColumns, dict[str, TeamHistory]] | None:
@@ -68,9 +64,8 @@ def team_columns(
     months = [Period.parse(m) for m in card_rows.stored_months(store.conn, "", last)]
     before = [m for m in months if m.ordinal < first.ordinal]
     lo = before[0].ordinal if before else first.ordinal
-    try:
-        columns = _numbers(store.conn, employees, ids, before, lo, first.ordinal - lo, list(keys))
-    except NotColumnar:
+    columns = _numbers(store.conn, employees, ids, before, lo, first.ordinal - lo, list(keys))
+    if columns is None:
         return None
     cards = {e.id: {} for e in employees}
     for month in months:
@@ -112,8 +107,8 @@ def _numbers(
         rows, kinds = place // len(fields), place % len(fields)
         cells[kinds, rows, j] = pairs[:, 0] & 3
         units[kinds, rows, j], scale[kinds, rows, j] = number >> 5, number & 31
-        if (pairs[:, 0] & 3 == 3).any():
-            _no_numbers(conn, ids, month, fields, cells[:, :, j])
+        if (pairs[:, 0] & 3 == 3).any() and not _no_numbers(conn, ids, month, fields, cells[:, :, j]):
+            return None
     columns = {key: MetricColumn(units[k], scale[k], cells[k]) for k, key in enumerate(keys)}
     return CardColumns(employees, lo, width, columns, cells[-1] != ABSENT)
 
@@ -123,13 +118,15 @@ def _marks(count: int) -> str:
     return ", ".join(f"?{3 + k}" for k in range(count))
 
 
-def _no_numbers(conn, ids: str, month: Period, fields: list[str], cells: np.ndarray) -> None:
-    """Cells with no number: blank (as if not typed) or not a number; a value that is not text declines."""
+def _no_numbers(conn, ids: str, month: Period, fields: list[str], cells: np.ndarray) -> bool:
+    """Cells with no number: blank (as if not typed) or not a number; False for a stored value
+    that is not text (written by hand: read per card)."""
     sql = NO_NUMBER_TEXTS.format(keys=_marks(len(fields)))
     for row, metric, text in conn.execute(sql, (ids, str(month), *fields)):
         if type(text) is not str:
-            raise NotColumnar(f"{month} {metric}: a stored value that is not text")
+            return False
         cells[fields.index(metric), row] = ABSENT if is_blank(text) and metric != UNREADABLE else NOT_A_NUMBER
+    return True
 
 
 def _read_cards(conn, month: Period, ids: str, cards: dict) -> None:

@@ -161,9 +161,7 @@ def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month
     state; this state resumes a grading, not a timeline: apply keeps reading per card)."""
     _, start, assess = starts
     last = month.ordinal
-    moved = [e.id for i, e in enumerate(columns.employees) if walk["moved"][i] and start[i] <= last]
-    if moved and columns.older is not None:  # a window that just closed: its first month's score too
-        columns.older(Period.from_ordinal(last - params.window + 1), moved)
+    _read_older(params, columns, walk, start <= last, last)
     entries = {}
     for i, employee in enumerate(columns.employees):
         if start[i] > last:
@@ -182,6 +180,22 @@ def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month
         }
         entries[employee.id] = {"level": level, "timeline": [], "run": run}
     return entries
+
+
+def _read_older(params: StarParams, columns: CardColumns, walk: dict, started: np.ndarray, last: int) -> None:
+    """The cards of streak months older than those read with the columns: each employee needs
+    as many last months as their streak is long (a whole window when it just closed)."""
+    need = np.where(walk["moved"] != 0, params.window, np.maximum(walk["up"], walk["down"]))
+    need = np.where(started, need, 0)
+    for back in range(1, int(need.max(initial=0)) + 1):
+        month = Period.from_ordinal(last - back + 1)
+        wanted = [
+            e.id
+            for i, e in enumerate(columns.employees)
+            if need[i] >= back and month not in columns.recent.get(e.id, {})
+        ]
+        if wanted and columns.older is not None:
+            columns.older(month, wanted)
 
 
 class _Scores:

@@ -127,8 +127,8 @@ class StarLevels(ReplayModel):
 
     def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
         """The fast path's read (cstui.grading_columns): every metric as columns, and the last
-        ``window - 1`` months also as cards (the exact scores of a streak still running)."""
-        return [spec.key for spec in self.compiled(scheme).specs], self.compiled(scheme).window - 1
+        last month also as cards (the exact scores of a streak still running; older ones as needed)."""
+        return [spec.key for spec in self.compiled(scheme).specs], 1
 
     def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
         """The replay state at the end of ``month``, replayed column-wise (columnar.py), or None."""
