@@ -125,6 +125,17 @@ class StarLevels(ReplayModel):
 
     # --- replay ------------------------------------------------------------------------
 
+    def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
+        """The fast path's read (cstui.grading_columns): every metric as columns, and the last
+        last month also as cards (the exact scores of a streak still running; older ones as needed)."""
+        return [spec.key for spec in self.compiled(scheme).specs], 1
+
+    def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
+        """The replay state at the end of ``month``, replayed column-wise (columnar.py), or None."""
+        from .columnar import checkpoint_columns
+
+        return checkpoint_columns(self, scheme, columns, month)
+
     def starting_level(self, params: StarParams, employee: Employee) -> str:
         return employee.level or params.probation_level
 
