@@ -28,6 +28,17 @@ texts.register(
         "replay.hired": ("hired", "入职"),
         "replay.level_changed": ("level changed", "级别变更"),
         "replay.in_month": ("{month}: {line}", "{month}：{line}"),
+        # flags and lines several models write
+        "flag.missing": ("missing {month}", "缺考核表 {month}"),
+        "flag.override": ("override", "手动调整"),
+        "flag.eligible": ("eligible", "符合晋升条件"),
+        "flag.probation": ("probation", "试用期"),
+        "flag.dismissal_review": ("dismissal-review", "辞退审查"),
+        "model.no_card": ("no scorecard for {month}", "{month} 无考核表"),
+        "model.no_card_restart": (
+            "no scorecard for {month}: the streak restarts",
+            "{month} 无考核表：连续计数重新开始",
+        ),
     }
 )
 
