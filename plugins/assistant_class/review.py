@@ -174,6 +174,8 @@ texts.register(
             "起始级别（入门级；花名册级别 {level} 不在级别表中）",
         ),
         "assistant-class.start_entry": ("starting level (entry class)", "起始级别（入门级）"),
+        "assistant-class.start": ("starting level", "起始级别"),
+        "assistant-class.override_by": ("override by {author}: {reason}", "{author} 手动调整：{reason}"),
     }
 )
 
@@ -338,7 +340,7 @@ class Replay:
         for e in history.employees:
             start = e.level if e.level in rules.levels else rules.levels[0]
             why = (
-                line("replay.starting_level")
+                line("assistant-class.start")
                 if e.level in rules.levels
                 else line("assistant-class.start_off_ladder", level=repr(e.level))
                 if e.level
@@ -380,7 +382,7 @@ class Replay:
                     state.level = o.level
                     state.met.clear()  # a manual change restarts the award count
                     state.timeline.append(
-                        (o.period, o.level, line("replay.override_by", author=o.author, reason=o.reason))
+                        (o.period, o.level, line("assistant-class.override_by", author=o.author, reason=o.reason))
                     )
 
     def review(self, quarter: Period) -> dict[str, Outcome]:
