@@ -39,6 +39,21 @@ texts.register(
             "no scorecard for {month}: the streak restarts",
             "{month} 无考核表：连续计数重新开始",
         ),
+        "model.override_to": (
+            "override → {level} from {month}: {reason}",
+            "手动调整 → {level}，自 {month} 起：{reason}",
+            {"level": "level"},
+        ),
+        "model.score": ("score = {score}", "得分 = {score}"),
+        "model.capped": ("score {score} capped at {cap}", "得分 {score} 封顶 {cap}"),
+        "model.probation": (
+            "probation {first}: a month < {limit} → dismissal review",
+            "试用期 {first}：任一月 < {limit} → 辞退审查",
+        ),
+        "model.probation_span": (
+            "probation {first} to {last}: a month < {limit} → dismissal review",
+            "试用期 {first} 至 {last}：任一月 < {limit} → 辞退审查",
+        ),
     }
 )
 
