@@ -118,6 +118,10 @@ DOMAIN_ZH: dict[str, dict[str, str]] = {
         "missing": "缺数据",
         "invalid": "考核表无效",
         "none": "无评审",
+        "pass": "通过",
+        "retry": "补考",
+        "placed": "已定级",
+        "not-placed": "未定级",
     },
     "role": {
         "agent": "客服专员",

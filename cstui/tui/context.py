@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from cstui.domain import Period
-from cstui.domain.texts import render, with_domain
+from cstui.domain.texts import DOMAIN_ZH, render, with_domain
 from cstui.levels import CurrentLevels
 from cstui.schemes import Scheme, SchemeError, catalog
 from cstui.store import Store
@@ -71,6 +71,10 @@ class AppContext:
             own = scheme.labels_zh() if scheme is not None else {}
             cache[scheme_name] = with_domain(own | {"team": self._team_names})
         return cache[scheme_name]
+
+    def domain_label(self, kind: str, key: str) -> str:
+        """A decision, role or incident category in the user's language (its key in English)."""
+        return DOMAIN_ZH.get(kind, {}).get(key, key) if self.lang == "zh" else key
 
     def show(self, text, scheme_name: str | None = None) -> str:
         """A trace line, flag or reason in the user's language (English: the text as it is)."""

@@ -234,7 +234,7 @@ def level_text(r: Result, ctx: AppContext | None = None) -> str:
 
 def decision_text(ctx: AppContext, decision: str) -> str:
     label = ctx.t(f"decision.{decision}")
-    return decision if label.startswith("decision.") else label
+    return ctx.domain_label("decision", decision) if label.startswith("decision.") else label
 
 
 def signed(value: Decimal | None) -> str:
