@@ -253,7 +253,7 @@ class FiveTier(ReplayModel):
         """A quarter: the review's average as the score, the review's decision."""
         last = months[-1]
         flags = list(dict.fromkeys(f for s in months for f in s.flags))
-        trace = [f"{s.period}: {line}" for s in months for line in s.trace]
+        trace = [line("replay.in_month", month=str(s.period), line=text(t)) for s in months for t in s.trace]
         return make_result(
             scheme, employee, period, last.review_score, last.level, last.level_after, last.decision, None, flags, trace
         )
@@ -401,7 +401,7 @@ class _Run:
             self._step_down(state, self._why(average, "<", p.probation_below), "probation")
             months = month_span(state.period.next(), state.period.shift(p.probation_months))
             self.probation = set(months)
-            state.flags.append("probation")
+            state.flags.append(line("flag.probation"))
             if self.explained(state):
                 limit = format_number(p.dismissal_below)
                 if len(months) > 1:
