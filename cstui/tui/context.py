@@ -72,6 +72,11 @@ class AppContext:
             cache[scheme_name] = with_domain(own | {"team": self._team_names})
         return cache[scheme_name]
 
+    def scheme_label(self, name: str | None) -> str:
+        """A scheme by its name in English (the name commands use), by its 中文 label in zh."""
+        scheme, _problem = self.try_scheme(name) if self.lang == "zh" else (None, None)
+        return scheme.label_zh if scheme is not None else (name or "")
+
     def domain_label(self, kind: str, key: str) -> str:
         """A decision, role or incident category in the user's language (its key in English)."""
         return DOMAIN_ZH.get(kind, {}).get(key, key) if self.lang == "zh" else key

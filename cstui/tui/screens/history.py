@@ -305,7 +305,7 @@ class HistoryScreen(Screen):
             id=e.id,
             name=e.name,
             team=self.ctx.team_label(e.team),
-            scheme=self.scheme_name or "-",
+            scheme=self.ctx.scheme_label(self.scheme_name) or "-",
             level=self._level_label(self.current_level()),
         )
         self.query_one("#hist-head", Static).update(text)
