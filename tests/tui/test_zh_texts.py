@@ -71,3 +71,21 @@ async def test_the_command_palette_in_english_is_textuals(make_app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.query_one("CommandInput").placeholder == "Search for commands…"
+
+
+async def test_the_roster_names_schemes_by_their_chinese_label(make_app):
+    app = make_app(lang="zh")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        first = [str(cell) for cell in app.screen.table.row(0)]
+        assert first[0] == "E001" and first[4] == "星级客服"  # star-levels' label_zh
+
+
+def test_the_palette_in_chinese_finds_quit(make_app, snap_compare):
+    async def search_quit(pilot):
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        pilot.app.screen.query_one("CommandInput").value = "退出"
+        await pilot.pause(0.8)
+
+    assert snap_compare(make_app(lang="zh"), terminal_size=(80, 24), run_before=search_quit)
