@@ -102,6 +102,18 @@ class Scheme:
             for lv in self.params.get("levels", [])
         ]
 
+    def labels_zh(self) -> dict[str, dict[str, str]]:
+        """The scheme's 中文 labels by kind (``level``, ``metric``, ``incident``), for rendering
+        trace lines and flags (:func:`cstui.domain.texts.render`); a key without one is left out."""
+        incidents = (self.params.get("ledger") or {}).get("incidents") or {}
+        return {
+            "level": {lv.key: lv.label_zh for lv in self.levels},
+            "metric": {m.key: m.label_zh for m in self.metric_specs()},
+            "incident": {
+                code: spec.get("label_zh", code) for code, spec in incidents.items() if isinstance(spec, dict)
+            },
+        }
+
     @property
     def level_keys(self) -> list[str]:
         return [lv["key"] for lv in self.params.get("levels", [])]
