@@ -49,7 +49,7 @@ def child(op: str, db: Path, *args: str) -> dict:
     """One bench_batch child run: its report (wall seconds, peak MB) plus the CPU seconds it used."""
     cmd = [sys.executable, bench_batch.__file__, "--child", op, str(db), *args]
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=bench_batch.child_env())
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = status  # reaped here: Popen must not wait for it again
@@ -203,6 +203,7 @@ def main() -> None:
     db, _ = bench_batch.cached_company(options.employees)
     applied = bench_batch.applied_company(db)
     work = Path(tempfile.mkdtemp(prefix="cstui-bench-io-"))
+    bench_batch.warm_bytecode()
     peak = 0.0
     try:
         if not options.skip_apply:
