@@ -79,6 +79,27 @@ def deep_company(n: int) -> Path:
         bench_batch.FIRST_YEAR, bench_batch.MONTHS, bench_batch.LAYOUT = first, months, layout
 
 
+def measure_import(db: Path, files, rounds: int, work: Path) -> dict:
+    """The CSV import of one month for every scheme against csv + executemany of the same rows
+    into the same tables (bench_batch's baseline), on fresh copies, alternating."""
+    pairs = [f"{scheme}={path}" for scheme, path in files]
+    runs = {"baseline": [], "import": []}
+    for _ in range(rounds):
+        runs["baseline"].append(child("baseline-import", fresh(db, work), *pairs))
+        runs["import"].append(child("import", fresh(db, work), *pairs))
+    base, mine = _median_of(runs["baseline"]), _median_of(runs["import"])
+    rows = runs["import"][0]["rows"]
+    print(f"import of {rows:,} scorecard rows ({len(files)} files) against csv + executemany, {rounds} rounds, medians")
+    for label, r in (("csv + executemany", base), ("import_scorecards", mine)):
+        print(f"  {label:18} {r['seconds']:6.2f} s {r['cpu']:5.2f} cpu {r['peak_mb']:5.0f} MB")
+    ratio = mine["cpu"] / base["cpu"]
+    print(
+        f"  import/baseline: x{mine['seconds'] / base['seconds']:.2f} wall, x{ratio:.2f} CPU "
+        f"(target x1.3: {'met' if ratio <= 1.3 else 'NOT met'})"
+    )
+    return {"peak": mine["peak_mb"]}
+
+
 def measure_apply(db: Path, schemes: list[str], rounds: int, work: Path) -> dict:
     print(f"--apply {MONTH} against its dry run (resumed from 2026-11, --jobs 1), {rounds} rounds, medians")
     print(f"  {'scheme':16} {'dry':>16} {'--apply':>16}   apply/dry wall  cpu   peak MB dry/apply")
@@ -121,7 +142,20 @@ def measure_depth(shallow: Path, deep: Path, schemes: list[str], rounds: int, n:
             f"   x{b['seconds'] / a['seconds']:4.2f}      x{b['cpu'] / a['cpu']:4.2f}  {a['peak_mb']:5.0f} / {b['peak_mb']:.0f}"
         )
     print(f"  48/24 (CPU), worst scheme: x{worst:.2f} (target: no slower, x1.0 within the noise)")
+    sizes = {months: _state_sizes(db) for months, db in ((24, shallow), (48, deep))}
+    print(
+        "  checkpoint states at 2026-11, MB of JSON 24 / 48 months: "
+        + ", ".join(f"{s} {sizes[24].get(s, 0):.2f} / {sizes[48].get(s, 0):.2f}" for s in schemes)
+    )
     return {"peak": max(peaks)}
+
+
+def _state_sizes(db: Path) -> dict[str, float]:
+    conn = sqlite3.connect(db)
+    sql = "SELECT scheme, SUM(LENGTH(state)) / 1e6 FROM checkpoints WHERE month = '2026-11' GROUP BY scheme"
+    sizes = dict(conn.execute(sql).fetchall())
+    conn.close()
+    return sizes
 
 
 def measure_checkpoints(db: Path) -> None:
@@ -193,6 +227,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-apply", action="store_true")
     parser.add_argument("--skip-depth", action="store_true")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--only-import", action="store_true", help="the import measure alone (no applied company)")
     options = parser.parse_args()
     bench_batch.JOBS[0] = "1"  # the applied months are set up in one process (any jobs give the same)
     schemes = [s for s in options.schemes.split(",") if s]
@@ -200,22 +236,30 @@ def main() -> None:
         f"cstui storage benchmark, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} ({platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}), load {os.getloadavg()[0]:.1f}"
     )
-    db, _ = bench_batch.cached_company(options.employees)
-    applied = bench_batch.applied_company(db)
+    db, files = bench_batch.cached_company(options.employees)
     work = Path(tempfile.mkdtemp(prefix="cstui-bench-io-"))
     bench_batch.warm_bytecode()
     peak = 0.0
     try:
+        if not options.skip_import:
+            peak = max(peak, measure_import(db, files, options.rounds, work / "work.db")["peak"])
+        if options.only_import:
+            return
+        applied = bench_batch.applied_company(db)
         if not options.skip_apply:
             peak = max(peak, measure_apply(applied, schemes, options.rounds, work / "work.db")["peak"])
-        measure_checkpoints(applied)
         if not options.skip_depth:
             n = options.deep or options.employees
             shallow = bench_batch.applied_company(bench_batch.cached_company(n)[0])
             peak = max(peak, measure_depth(shallow, deep_company(n), schemes, options.rounds, n)["peak"])
+        # last: it decodes every state in this process, and a child started after it would
+        # report this process's peak as its own (Linux keeps ru_maxrss across fork and exec)
+        measure_checkpoints(applied)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"peak memory of any run {peak:.0f} MB (one process each; target < 150 MB), load {os.getloadavg()[0]:.1f}")
+        print(
+            f"peak memory of any run {peak:.0f} MB (one process each; target < 150 MB), load {os.getloadavg()[0]:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from cstui.domain import ROLES, Employee, Incident, Period, PeriodError
-from cstui.domain.values import PARSERS, ValueProblem, format_number, parse_count, parse_date, parse_decimal
-from cstui.engine.cards import CardRefused, remembered_verdicts
+from cstui.domain.values import ValueProblem, format_number, parse_count, parse_date, parse_decimal
+from cstui.engine.cards import CardRefused, parse_value, remembered_verdicts
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
 from cstui.io.readers import Row, TableFile, open_table
@@ -402,7 +402,7 @@ class _CardReader:
         check_header(problems, header, required, optional)
         self.header = set(header)
         self.columns = [k for k in header if k in specs]
-        self.parsers = {k: PARSERS[specs[k].kind] for k in self.columns}
+        self.kinds = {k: specs[k].kind for k in self.columns}
         self.cache: dict[str, dict[str, tuple[str | None, str | None]]] = {k: {} for k in self.columns}
         self.caches = [(k, self.cache[k]) for k in self.columns]
 
@@ -428,8 +428,8 @@ class _CardReader:
         cache = self.cache[key]
         hit = cache.get(text)
         if hit is None:
-            try:
-                hit = (normalise(self.parsers[key](text)), None)
+            try:  # remembered where the card check looks (engine.cards.parse_value): judged without parsing again
+                hit = (normalise(parse_value(self.kinds[key], text)), None)
             except ValueProblem as exc:
                 hit = (None, str(exc))
             if len(cache) < CACHE_LIMIT:
