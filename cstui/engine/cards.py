@@ -208,16 +208,31 @@ def _verdict_key(scheme: Any, card: Scorecard) -> tuple | None:
         map(type, values.values())
     ):  # 1 == 1.0 == True: only texts compare safely
         return None
-    model = scheme.model
-    # the model's method as a call would find it now: the class's (a guard calls that one, and
-    # a class patched meanwhile gives another), and anything set on the instance itself
-    method = (getattr(type(model), "card_problems", None), getattr(model, "__dict__", {}).get("card_problems"))
-    key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(sorted(values.items())))
+    key = (
+        _scheme_key(scheme),
+        _method(scheme.model),
+        card.employee_id,
+        card.period,
+        card.version,
+        tuple(sorted(values.items())),
+    )
     try:
         hash(key)
     except TypeError:
         return None
     return key
+
+
+def same_judge(one: Any, other: Any) -> bool:
+    """Whether two scheme objects give every card the same verdict: equal in every field (as
+    :func:`_verdict_key` compares them) and judged by the same model method."""
+    return _scheme_key(one) == _scheme_key(other) and _method(one.model) == _method(other.model)
+
+
+def _method(model: Any) -> tuple:
+    # the model's method as a call would find it now: the class's (a guard calls that one, and
+    # a class patched meanwhile gives another), and anything set on the instance itself
+    return (getattr(type(model), "card_problems", None), getattr(model, "__dict__", {}).get("card_problems"))
 
 
 _TEXTS_ONLY = frozenset((str,))
