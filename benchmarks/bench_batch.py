@@ -402,10 +402,28 @@ def measure(op: str, db: Path, *args: str, fresh_copy: bool = True, work: Path |
             Path(str(target) + suffix).unlink(missing_ok=True)
         shutil.copyfile(db, target)
     cmd = [sys.executable, __file__, "--child", op, str(target), *args]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=child_env())
     if done.returncode != 0:
         raise SystemExit(f"{op} {' '.join(args)} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a measured child: bytecode caching on, as an installed cstui has it
+    (this machine sets PYTHONDONTWRITEBYTECODE=1, under which every child compiled cstui's
+    modules from source: 0.2-0.4 s of CPU a run that no user pays, and that the baselines,
+    importing little, did not pay either)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def warm_bytecode() -> None:
+    """Compile cstui and its built-in plugins to bytecode once, before any measured child."""
+    code = (
+        "import compileall, os, cstui, cstui_plugins\n"
+        "for folder in [os.path.dirname(cstui.__file__), *cstui_plugins.__path__]:\n"
+        "    compileall.compile_dir(folder, quiet=1)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=child_env())
 
 
 def version_seconds(runs: int = 5) -> float:
@@ -414,7 +432,7 @@ def version_seconds(runs: int = 5) -> float:
     best = float("inf")
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([*cmd, "--version"], capture_output=True, check=True)
+        subprocess.run([*cmd, "--version"], capture_output=True, check=True, env=child_env())
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -446,6 +464,7 @@ def main() -> None:
     n = options.employees
     db, files = cached_company(n)
     work = Path(tempfile.mkdtemp(prefix="cstui-bench-work-"))
+    warm_bytecode()
     print(
         f"cstui batch benchmark, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()} "
         f"({platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version})"

@@ -21,6 +21,8 @@ Results, report and checkpoints are the same with any number of jobs.
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import os
 import pickle
 import signal
@@ -34,6 +36,7 @@ from cstui.domain import Period, Result
 from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
 from cstui.engine.model import TeamHistory
 from cstui.errors import InvalidData
+from cstui.grading_columns import team_histories
 
 MAX_NAMED = 50  # refused cards named on stderr; the rest are counted
 SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves
@@ -90,7 +93,7 @@ def graded_results(
     if workers > 1:
         yield from _pooled(store, scheme, period, teams, apply=apply, explain=explain, jobs=workers)
         return
-    for history in store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
+    for history in team_histories(store, scheme, period, teams, apply=apply):
         results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
         yield TeamResults(history.team, len(history.employees), results, state)
 
@@ -345,6 +348,10 @@ def _input_changed(store, scheme_names: set[str], graded_ids: set[str], version:
     return bool(incident_ids) and bool(set(store.incident_owners(incident_ids)) & graded_ids)
 
 
+# a Result's fields in the order its __init__ takes them (a dataclass's)
+_RESULT_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Result)))
+
+
 class Spool:
     """Graded teams kept in a temporary file, in order: memory holds one team at a time
     (and the graded employees' ids, for :func:`_input_changed`)."""
@@ -356,7 +363,10 @@ class Spool:
         self.result_count = 0
 
     def add(self, graded: TeamResults) -> None:
-        pickle.dump(tuple(graded), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        # a Result as the tuple of its fields: pickling 25,000 slotted objects (a state dict
+        # each) and loading them twice (to record, then to report) cost as much as recording
+        rows = [_RESULT_FIELDS(r) if type(r) is Result else r for r in graded.results]
+        pickle.dump((graded.team, graded.size, rows, graded.state), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._count += 1
         self.employee_ids.update(result.employee_id for result in graded.results)
         self.result_count += len(graded.results)
@@ -364,7 +374,8 @@ class Spool:
     def __iter__(self) -> Iterator[TeamResults]:
         self._file.seek(0)
         for _ in range(self._count):
-            yield TeamResults(*pickle.load(self._file))
+            team, size, rows, state = pickle.load(self._file)
+            yield TeamResults(team, size, [Result(*r) if type(r) is tuple else r for r in rows], state)
 
     def close(self) -> None:
         self._file.close()
@@ -440,7 +451,7 @@ def _worker_grade(teams: list[str]):
     scheme, period = w["scheme"], w["period"]
     try:
         graded = []
-        for history in w["store"].team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
+        for history in team_histories(w["store"], scheme, period, teams, apply=w["apply"]):
             results, state = grade_team(scheme, history, period, apply=w["apply"], explain=w["explain"])
             graded.append((history.team, len(history.employees), results, state))
         return graded

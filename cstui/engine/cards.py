@@ -15,7 +15,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from cstui.domain import Period, Scorecard, ValueProblem
+from cstui.domain import Period, Scorecard, ValueProblem, texts
+from cstui.domain.texts import line
 from cstui.domain.values import PARSERS
 
 if TYPE_CHECKING:
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
 UNREADABLE = "(stored values)"  # the one field of a card whose stored text is not a JSON object
 INVALID = "invalid"  # the decision of a result whose period has a card its scheme refuses
 FLAG = "invalid-scorecard"
+texts.register(
+    {
+        "cards.invalid_flag": (FLAG + " {month}: {problem}", "考核表无效 {month}：{problem}"),
+        "cards.refused": (
+            "scorecard {month} refused by the scheme ({problem}): graded as a missing month",
+            "{month} 考核表不符合方案（{problem}）：按缺月处理",
+        ),
+    }
+)
 
 KIND_TEXT = {
     "rate": "a rate such as 0.62 or 62%",
@@ -198,16 +208,31 @@ def _verdict_key(scheme: Any, card: Scorecard) -> tuple | None:
         map(type, values.values())
     ):  # 1 == 1.0 == True: only texts compare safely
         return None
-    model = scheme.model
-    # the model's method as a call would find it now: the class's (a guard calls that one, and
-    # a class patched meanwhile gives another), and anything set on the instance itself
-    method = (getattr(type(model), "card_problems", None), getattr(model, "__dict__", {}).get("card_problems"))
-    key = (_scheme_key(scheme), method, card.employee_id, card.period, card.version, tuple(sorted(values.items())))
+    key = (
+        _scheme_key(scheme),
+        _method(scheme.model),
+        card.employee_id,
+        card.period,
+        card.version,
+        tuple(sorted(values.items())),
+    )
     try:
         hash(key)
     except TypeError:
         return None
     return key
+
+
+def same_judge(one: Any, other: Any) -> bool:
+    """Whether two scheme objects give every card the same verdict: equal in every field (as
+    :func:`_verdict_key` compares them) and judged by the same model method."""
+    return _scheme_key(one) == _scheme_key(other) and _method(one.model) == _method(other.model)
+
+
+def _method(model: Any) -> tuple:
+    # the model's method as a call would find it now: the class's (a guard calls that one, and
+    # a class patched meanwhile gives another), and anything set on the instance itself
+    return (getattr(type(model), "card_problems", None), getattr(model, "__dict__", {}).get("card_problems"))
 
 
 _TEXTS_ONLY = frozenset((str,))
@@ -306,13 +331,11 @@ def mark_invalid(
         bad_months = {str(m) for m, _ in bad}
         result.decision = INVALID  # not scored: the period's own card is not one to grade
         result.score = result.grade = result.rank = result.pay_delta = None
-        result.flags = [f"{FLAG} {m}: {p}" for m, p in bad] + [
+        result.flags = [line("cards.invalid_flag", month=m, problem=str(p)) for m, p in bad] + [
             f for f in result.flags if not (f.startswith(("missing", FLAG)) and any(m in f for m in bad_months))
         ]
         if explain:
-            result.trace = [
-                f"scorecard {m} refused by the scheme ({p}): graded as a missing month" for m, p in bad
-            ] + result.trace
+            result.trace = [line("cards.refused", month=m, problem=str(p)) for m, p in bad] + result.trace
     _close_ranks(results, removed)
 
 

@@ -9,12 +9,13 @@ in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 
 from cstui.domain import ROLES, Employee, Incident, Period, PeriodError
-from cstui.domain.values import PARSERS, ValueProblem, format_number, parse_count, parse_date, parse_decimal
-from cstui.engine.cards import CardRefused, remembered_verdicts
+from cstui.domain.values import ValueProblem, format_number, parse_count, parse_date, parse_decimal
+from cstui.engine.cards import CardRefused, parse_value, remembered_verdicts
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
 from cstui.io.readers import Row, TableFile, open_table
@@ -327,19 +328,38 @@ def import_scorecards(
             cards.append((employee_id, values))
     problems.raise_if_any()
     columns = list(reader.columns) if reader else []
-    # judged here as each card will be stored (the file's columns over the stored values), to
-    # name FILE:ROW:COLUMN; the store merges inside its write transaction and judges again
-    # (a card it finds as judged here, under an equal scheme, is not judged twice)
-    with remembered_verdicts():
-        check_cards(
-            problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row
-        )
-        problems.raise_if_any()
-        inserted, updated, unchanged = store.save_scorecards(
-            ((employee_id, period, values) for employee_id, values in cards), columns=columns, scheme=scheme
-        )
+    inserted, updated, unchanged = _save_judged(store, scheme, period, cards, columns, specs, problems, first_row)
     counts = f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
     return f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): {counts}"
+
+
+def _save_judged(store, scheme, period: Period, cards, columns, specs, problems, first_row) -> tuple[int, int, int]:
+    """Save the cards, each judged by its scheme once: by the store's gate, inside the write
+    transaction, on the card as it is stored (the file's columns over the stored values).
+
+    A refusal is named FILE:ROW:COLUMN by judging the file's cards again (only then: a bad file
+    is the rare case). When the gate would judge by another scheme than ``scheme`` (a file
+    ``--scheme`` with a registered name), the cards are judged by ``scheme`` first as well.
+    """
+    gate_alone = store.judges_like(scheme)
+    # judged twice only by equal schemes: a card ``scheme`` found valid is then not judged again
+    with nullcontext() if gate_alone else remembered_verdicts():
+        if not gate_alone:
+            _name_refused(store, scheme, period, cards, columns, specs, problems, first_row)
+        try:
+            return store.save_scorecards(
+                ((employee_id, period, values) for employee_id, values in cards), columns=columns, scheme=scheme
+            )
+        except CardRefused:
+            if gate_alone:
+                _name_refused(store, scheme, period, cards, columns, specs, problems, first_row)
+            raise  # refused for what the file's cards alone do not show (the month's incidents)
+
+
+def _name_refused(store, scheme, period: Period, cards, columns, specs, problems, first_row) -> None:
+    """Raise InvalidData naming FILE:ROW:COLUMN of every card ``scheme`` refuses, if one does."""
+    check_cards(problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row)
+    problems.raise_if_any()
 
 
 def check_cards(problems: FileProblems, scheme, period: Period, cards: list, row_of: dict[str, int]) -> None:
@@ -382,7 +402,7 @@ class _CardReader:
         check_header(problems, header, required, optional)
         self.header = set(header)
         self.columns = [k for k in header if k in specs]
-        self.parsers = {k: PARSERS[specs[k].kind] for k in self.columns}
+        self.kinds = {k: specs[k].kind for k in self.columns}
         self.cache: dict[str, dict[str, tuple[str | None, str | None]]] = {k: {} for k in self.columns}
         self.caches = [(k, self.cache[k]) for k in self.columns]
 
@@ -408,8 +428,8 @@ class _CardReader:
         cache = self.cache[key]
         hit = cache.get(text)
         if hit is None:
-            try:
-                hit = (normalise(self.parsers[key](text)), None)
+            try:  # remembered where the card check looks (engine.cards.parse_value): judged without parsing again
+                hit = (normalise(parse_value(self.kinds[key], text)), None)
             except ValueProblem as exc:
                 hit = (None, str(exc))
             if len(cache) < CACHE_LIMIT:

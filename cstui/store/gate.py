@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, Scorecard
-from cstui.engine.cards import CardProblem, CardRefused, card_problems, metric_specs, unknown_fields
+from cstui.engine.cards import CardProblem, CardRefused, card_problems, metric_specs, same_judge, unknown_fields
 from cstui.store import card_rows
 from cstui.store.codec import dumps, incident_from_row
 from cstui.store.timeline import TimelineReader
@@ -47,6 +47,18 @@ class CardGateMixin(TimelineReader):
                 ]
             )
         return found
+
+    def judges_like(self, scheme) -> bool:
+        """Whether the gate judges ``scheme.name``'s cards by ``scheme`` or one equal to it (same
+        model method, name, version, source, plugin, chain and parameters): a caller that has
+        ``scheme`` may then leave every card's judging to the gate (one check, not two)."""
+        from cstui.schemes import SchemeError
+
+        try:
+            judge = self._scheme_for_cards(scheme.name, scheme)
+        except SchemeError:
+            return False
+        return judge is scheme or same_judge(judge, scheme)
 
     def _gate_cards(
         self, keys: Iterable[tuple[str, str]], given=None, values: Mapping | None = None, only=None

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from cstui.domain import Override, Period, PeriodError, Result
+from cstui.domain.texts import from_json, to_json
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
 from cstui.store.errors import DisputesOpen, PeriodClosed, StoreError
@@ -218,7 +219,11 @@ class PeriodsMixin(CheckpointsMixin):
         for row in self._rows(sql + " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id", params):
             record = dict(row)
             record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
-            record["flags"], record["trace"] = loads(row["flags"]) or [], loads(row["trace"]) or []
+            # a line stored with its template (cstui.domain.texts) comes back as one; old plain texts stay texts
+            record["flags"], record["trace"] = (
+                from_json(loads(row["flags"]) or []),
+                from_json(loads(row["trace"]) or []),
+            )
             rows.append(record)
         return rows
 
@@ -298,8 +303,8 @@ def _result_row(r: Result, login: str, stamp: str) -> tuple:
         r.level_after,
         r.decision,
         decimal_text(pay),
-        dumps(list(r.flags)),
-        dumps(list(r.trace)),
+        dumps(to_json(list(r.flags))),
+        dumps(to_json(list(r.trace))),
         login,
         stamp,
     )

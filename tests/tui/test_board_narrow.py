@@ -55,7 +55,7 @@ async def test_at_80_columns_the_table_fits_and_the_detail_pane_has_the_flags(fl
         assert painted(table, flagged[0]).rstrip().endswith(str(len(row.flags)))
         detail = str(screen.query_one("#board-detail").render())
         assert detail.startswith(f"{row.employee_id} {row.name} · ")
-        assert all(flag in detail for flag in row.flags)
+        assert all(screen.ctx.show(flag, row.scheme) in detail for flag in row.flags)  # whole, in the language
 
 
 async def test_at_120_columns_team_previous_level_and_full_flags_are_shown(flagged_db):

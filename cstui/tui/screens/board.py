@@ -33,6 +33,7 @@ from textual.worker import get_current_worker
 
 from cstui.board_grading import BoardCache, SchemeRows, TeamRows, board_schemes, teams_to_grade
 from cstui.domain import Period, Result
+from cstui.domain.texts import render
 from cstui.engine.cards import INVALID, invalid_results
 from cstui.errors import InvalidData
 from cstui.grading import apply_schemes, dry_run, graded_teams, result_from_row
@@ -315,7 +316,7 @@ def fit_change(before: str, after: str | None, width: int) -> str:
 
 def decision_text(ctx: AppContext, decision: str) -> str:
     label = ctx.t(f"decision.{decision}")
-    return decision if label.startswith("decision.") else label
+    return ctx.domain_label("decision", decision) if label.startswith("decision.") else label
 
 
 def signed(value: Decimal | None) -> str:
@@ -350,13 +351,14 @@ def scheme_label(ctx: AppContext, scheme, name: str) -> str:
 
 
 def trace_lines(ctx: AppContext, r: Result) -> list[str]:
-    """The trace as the detail pane shows it (one line each, wrapped, never cut)."""
-    return list(r.trace)
+    """The trace as the detail pane shows it, in the user's language (one line each, wrapped,
+    never cut)."""
+    return [ctx.show(line, r.scheme) for line in r.trace]
 
 
 def flag_lines(ctx: AppContext, r: Result) -> list[str]:
-    """Every flag of the row, in full, one a line."""
-    return [ctx.t("board.detail.flag", flag=flag) for flag in r.flags]
+    """Every flag of the row, in full, one a line, in the user's language."""
+    return [ctx.t("board.detail.flag", flag=ctx.show(flag, r.scheme)) for flag in r.flags]
 
 
 def sort_key(sort: str):
@@ -691,6 +693,7 @@ class PeriodBoardScreen(Screen):
         levels = [lv for lv in (scheme.levels if scheme else []) if lv.key in (r.level_before, r.level_after)]
         names = [ctx.team_label(r.team), ctx._team_names.get(r.team, ""), self.decision_label(r.decision)]
         names += [n for lv in levels for n in (lv.key, lv.label, lv.label_zh)]
+        names += [render(f, "zh", ctx.text_labels(r.scheme)) for f in r.flags]  # flags in 中文 too
         return " ".join(names).lower()
 
     def _fetch(self, offset: int, limit: int) -> list[list[str]]:
@@ -711,7 +714,7 @@ class PeriodBoardScreen(Screen):
             "decision": self.decision_label(r.decision) if r.decision not in QUIET_DECISIONS else "",
             "pay": signed(r.pay_delta),
             # narrow: a mark; the detail pane under the table lists the selected row's flags
-            "flags": (str(len(r.flags)) if r.flags else "") if self.narrow else ", ".join(r.flags),
+            "flags": (str(len(r.flags)) if r.flags else "") if self.narrow else self.ctx.show_all(r.flags, r.scheme),
         }
         return [cells[c.key] for c in table.columns]
 
