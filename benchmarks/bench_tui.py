@@ -1,6 +1,6 @@
-"""TUI benchmark: the roster at 100,000 employees, driven headless with Textual's Pilot.
+"""TUI benchmark: the roster and the period board at 100,000 employees, headless with Textual's Pilot.
 
-    /work/venv/bin/python benchmarks/bench_tui.py [--employees 100000] [--baseline 1000]
+    /work/venv/bin/python benchmarks/bench_tui.py [--employees 100000] [--baseline 1000] [--skip-roster] [--skip-board]
 
 Measures, for a big and a small (baseline) database in the same process:
   first paint  app start → the roster painted with its first page   (target < 1 s)
@@ -8,6 +8,16 @@ Measures, for a big and a small (baseline) database in the same process:
   filter       a filter applied → its result painted (no debounce)  (target < 200 ms)
 and prints the figures with their ratio to the baseline, plus a plain COUNT(*) for scale.
 Setup writes rows with direct SQLite inserts (the store API's audit trail would dominate).
+
+The board (issue 10) runs on bench_batch.py's company (its cache: N employees in teams of 100,
+24 months of cards, 2026-09 and 2026-11 applied) at month 2026-12, resumed from the 2026-11
+checkpoints, and prints, in the same process:
+  first rows     "2" pressed → the board painted with its first graded rows      (target < 1 s)
+  fully graded   "2" pressed → every scheme of the month graded                  (target: within
+                 the batch dry run of the same month, every scheme, timed right after it)
+  page-down, sort, team, scheme   one key → its frame, the board fully graded    (target < 50 ms)
+  peak memory    this process's ru_maxrss before the batch run, plus its worker processes'
+                                                                                 (target < 400 MB)
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import platform
 import random
 import sqlite3
 import statistics
@@ -163,12 +174,157 @@ def count_query(path: Path) -> float:
     return elapsed
 
 
+BOARD_TARGETS = {"board first rows": 1.0, "board page-down": 0.050, "board sort": 0.050, "board peak MB": 400}
+BOARD_MONTH = "2026-12"  # bench_batch.py's GRADE_MONTH: resumes from its 2026-11 checkpoints
+
+
+async def until(pilot, done, timeout: float = 600.0, every: float = 0.005) -> float:
+    """Wait (polling every ``every`` s, keys and frames going on) until ``done()``; the time it
+    became so (a poll takes the GIL from the grading thread: long waits poll less often)."""
+    limit = time.perf_counter() + timeout
+    while not done():
+        if time.perf_counter() > limit:
+            raise TimeoutError("the board did not get there in time")
+        await asyncio.sleep(every)
+    return time.perf_counter()
+
+
+async def measure_board(path: Path, size=(80, 24)) -> dict[str, float]:
+    """The period board on ``path`` at BOARD_MONTH: see the module's docstring."""
+    from cstui.domain import Period
+    from cstui.store import Store
+    from cstui.tui.app import CstuiApp
+    from cstui.tui.context import AppContext
+
+    figures: dict[str, float] = {}
+    store = Store.open(path, create=False)  # bench_batch.py's company: your login is its admin
+    app = CstuiApp(AppContext(store=store, period=Period.parse(BOARD_MONTH), lang="en"))
+    frames = Frames(app)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        t0 = time.perf_counter()
+        app.simulate_key("2")
+        await until(pilot, lambda: getattr(app.screen, "view", None))
+        figures["board first rows"] = await first_frame_after(pilot, frames, time.perf_counter()) - t0
+        board = app.screen
+        await until(pilot, lambda: board.schemes and board.graded is not None and board.graded.done, every=0.05)
+        figures["board fully graded"] = time.perf_counter() - t0
+        await until(pilot, lambda: not board.loading_board, every=0.05)  # the previous month's results read too
+        figures["board idle"] = time.perf_counter() - t0
+        figures["board rows"] = len(board.graded.rows)
+        await pilot.pause()
+        await board_keys(pilot, frames, figures)
+        figures["board peak MB"] = peak_mb(figures)
+    store.close()
+    return figures
+
+
+async def first_frame_after(pilot, frames: Frames, t: float) -> float:
+    await pilot.pause()
+    return next((f for f in frames.times if f >= t), time.perf_counter())
+
+
+async def board_keys(pilot, frames: Frames, figures: dict[str, float]) -> None:
+    """Keys on the fully graded board: each one's time to its last frame."""
+    downs = [await timed_key(pilot, frames, "pagedown") for _ in range(20)]
+    figures["board page-down"] = statistics.median(downs)
+    figures["board page-down (slowest)"] = max(downs)
+    sorts = [await timed_key(pilot, frames, "s") for _ in range(10)]  # each of the 5 sorts twice
+    figures["board sort"] = statistics.median(sorts)
+    figures["board sort (slowest)"] = max(sorts)
+    figures["board team"] = statistics.median([await timed_key(pilot, frames, "t") for _ in range(5)])
+    figures["board scheme"] = statistics.median([await timed_key(pilot, frames, "v") for _ in range(3)])
+
+
+def peak_mb(figures: dict[str, float]) -> float:
+    """This process's peak resident memory plus its (forked) grading workers' largest, x2 workers
+    (an upper bound: a forked worker's resident pages include those it shares with the TUI)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures["board peak MB (TUI process)"] = own
+    figures["board peak MB (one worker)"] = workers
+    return own + 2 * workers
+
+
+def batch_dry_run(path: Path) -> float:
+    """Seconds for batch's dry run of BOARD_MONTH, every scheme on the roster (CSV to /dev/null,
+    automatic --jobs), as ``cstui --scheme S --period 2026-12`` would run it."""
+    from cstui.batch import run_batch
+    from cstui.domain import Period
+    from cstui.schemes import load_scheme
+    from cstui.store import Store
+
+    t0 = time.perf_counter()
+    with Store.open(path, create=False) as store, open(os.devnull, "w") as sink:
+        saved, sys.stdout = sys.stdout, sink
+        try:
+            for name in store.roster_schemes():
+                run_batch(store, load_scheme(name), Period.parse(BOARD_MONTH), fmt="csv", jobs=None)
+        finally:
+            sys.stdout = saved
+    return time.perf_counter() - t0
+
+
+def board_report(n: int, figures: dict[str, float], batch_s: float) -> bool:
+    """Print the board's figures; False when a target is missed."""
+    print(
+        f"board at {n:,} employees, month {BOARD_MONTH} (resumed from 2026-11), 80x24, {figures['board rows']:,.0f} rows"
+    )
+    ok = True
+    for key, value in figures.items():
+        if key == "board rows":
+            continue
+        target = BOARD_TARGETS.get(key)
+        unit = "MB" if "MB" in key else "s" if value >= 1 else "ms"
+        shown = f"{value:8.1f} MB" if unit == "MB" else f"{value:8.2f} s " if unit == "s" else f"{value * 1000:8.1f} ms"
+        verdict = ""
+        if target is not None:
+            met = value < target
+            ok &= met
+            verdict = f"target < {target if unit == 'MB' else f'{target * 1000:.0f} ms'}: {'met' if met else 'NOT met'}"
+        print(f"  {key:28} {shown}  {verdict}")
+    ratio = figures["board fully graded"] / batch_s
+    ok &= ratio <= 1.0
+    print(f"  {'batch dry run, every scheme':28} {batch_s:8.2f} s   (same month, same process, right after)")
+    print(f"  fully graded / batch dry run  x{ratio:.2f}  target <= x1.00: {'met' if ratio <= 1.0 else 'NOT met'}")
+    print(f"  first rows / batch dry run    x{figures['board first rows'] / batch_s:.3f}")
+    return ok
+
+
+def run_board(n: int) -> bool:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import bench_batch
+
+    db, _files = bench_batch.cached_company(n)
+    applied = bench_batch.applied_company(db)
+    figures = asyncio.run(measure_board(applied))
+    return board_report(n, figures, batch_dry_run(applied))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=100_000)
     parser.add_argument("--baseline", type=int, default=1_000)
+    parser.add_argument("--skip-roster", action="store_true", help="only the board")
+    parser.add_argument("--skip-board", action="store_true", help="only the roster")
     args = parser.parse_args(argv)
     os.environ.setdefault("CSTUI_TODAY", "2026-11-15")
+    print(
+        f"bench_tui: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f}"
+    )
+    failed = False
+    if not args.skip_board:
+        failed |= not run_board(args.employees)
+    if not args.skip_roster:
+        failed |= roster_bench(args)
+    return 1 if failed else 0
+
+
+def roster_bench(args) -> bool:
+    """The roster's figures (as before the board was measured here); True when one is slow."""
     with tempfile.TemporaryDirectory(prefix="cstui-bench-") as tmp:
         t0 = time.perf_counter()
         big = build_db(Path(tmp) / "big.db", args.employees)
@@ -191,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{key:22} {value * 1000:8.1f} ms {base[key] * 1000:7.1f} ms  {value / base[key]:5.2f}  {target_text} {verdict}"
             )
-    return 1 if failed else 0
+    return failed
 
 
 if __name__ == "__main__":

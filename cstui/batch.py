@@ -24,12 +24,14 @@ from cstui.domain import Period
 from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
 from cstui.grading import (
     MAX_NAMED,
+    DryRun,
     InvalidCards,
+    TeamResults,
     apply_graded,
     count_graded,
+    dry_run,
     graded_results,
     quota_breaches,
-    recorded_results,
 )
 from cstui.io.localize import localized, report_labels
 from cstui.io.progress import Progress
@@ -61,10 +63,11 @@ def run_batch(
     fmt = _Report(fmt, lang, report_labels(store, scheme) if lang == "zh" else {})
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs: expected a whole number >= 1, got {jobs}")
+    run = None
     if apply:
         refuse_closed(store, period)
-    elif (recorded := recorded_results(store, scheme, period, teams)) is not None:
-        _report_recorded(store, scheme, recorded, fmt=fmt, output=output, explain=explain)
+    elif (run := dry_run(store, scheme, period, teams, explain=explain, jobs=jobs)).notice is not None:
+        _report_recorded(store, scheme, run, fmt=fmt, output=output, explain=explain)
         return
     total = count_graded(store, scheme.name, teams) if progress else 0
     if apply:
@@ -81,21 +84,19 @@ def run_batch(
             jobs=jobs,
         )
         return
-    _dry_run(
-        store, scheme, period, teams, fmt=fmt, output=output, explain=explain, total=total, progress=progress, jobs=jobs
-    )
+    _dry_run(store, scheme, period, run, fmt=fmt, output=output, explain=explain, total=total, progress=progress)
 
 
-def _report_recorded(store, scheme, recorded, *, fmt, output, explain) -> None:
+def _report_recorded(store, scheme, run: DryRun, *, fmt, output, explain) -> None:
     """A closed or applied period: its recorded results, as they were graded."""
-    results, notice = recorded
-    print(f"cstui: {notice}", file=sys.stderr)
+    results = [result for graded in run.teams for result in graded.results]
+    print(f"cstui: {run.notice}", file=sys.stderr)
     with open_output(output, fmt, database=store.path) as stream:
         fmt.write((r.as_record(explain) for r in results), stream, explain)
     QuotaBreaches.of_results(scheme, results).tell()
 
 
-def _dry_run(store, scheme, period: Period, teams, *, fmt, output, explain, total, progress, jobs) -> None:
+def _dry_run(store, scheme, period: Period, run: DryRun, *, fmt, output, explain, total, progress) -> None:
     """Grade without writing; invalid cards are refused after the report so everyone else is in it."""
     invalid, quotas = InvalidCards(period), QuotaBreaches(scheme)
     with (
@@ -103,7 +104,7 @@ def _dry_run(store, scheme, period: Period, teams, *, fmt, output, explain, tota
         Progress(total, enabled=progress, label="grading") as bar,
     ):
         records = graded_records(
-            store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid, quotas=quotas
+            store, scheme, period, None, explain=explain, bar=bar, invalid=invalid, quotas=quotas, graded=run.teams
         )
         fmt.write(records, stream, explain)
     quotas.tell()
@@ -149,19 +150,23 @@ def graded_records(
     jobs: int | None = 1,
     invalid: InvalidCards | None = None,
     quotas: QuotaBreaches | None = None,
+    graded: Iterable[TeamResults] | None = None,
 ) -> Iterator[dict]:
     """Report records of a dry run, in team order, as the teams are graded; ``invalid`` collects
     the cards the scheme refused, ``quotas`` the grade quotas teams break, to be named once the
-    report is out."""
-    for graded in graded_results(store, scheme, period, teams, explain=explain, jobs=jobs):
+    report is out. ``graded``: teams already being graded (a :func:`cstui.grading.dry_run`);
+    by default they are graded here."""
+    if graded is None:
+        graded = graded_results(store, scheme, period, teams, explain=explain, jobs=jobs)
+    for team in graded:
         if invalid is not None:
-            invalid.note(graded.results)
+            invalid.note(team.results)
         if quotas is not None:
-            quotas.note(graded.team, graded.results)
-        for result in graded.results:
+            quotas.note(team.team, team.results)
+        for result in team.results:
             yield result.as_record(explain)
         if bar is not None:
-            bar.advance(graded.size)
+            bar.advance(team.size)
 
 
 class QuotaBreaches:

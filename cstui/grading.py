@@ -496,6 +496,49 @@ def _raise_failure(graded):
     return graded
 
 
+class DryRun(NamedTuple):
+    """A period as batch's dry run reports it (:func:`dry_run`): ``teams`` yields each team's
+    results in team order; ``notice`` is None when they are graded now, else it says they are
+    the results recorded when the (closed) period was applied."""
+
+    teams: Iterator[TeamResults]
+    notice: str | None = None
+
+    @property
+    def source(self) -> str:
+        return "computed" if self.notice is None else "recorded"
+
+
+def dry_run(
+    store,
+    scheme,
+    period: Period,
+    teams: Iterable[str] | None = None,
+    *,
+    explain: bool = False,
+    jobs: int | None = None,
+) -> DryRun:
+    """The one dry run batch and the TUI board share: a closed period's recorded results (never
+    recomputed), else every team graded now, resumed from the scheme's checkpoints, in ``jobs``
+    worker processes (None: automatic), each team yielded as soon as it is graded.
+
+    Closing ``teams`` early (``DryRun.teams.close()``) stops the workers.
+    """
+    recorded = recorded_results(store, scheme, period, teams)
+    if recorded is not None:
+        results, notice = recorded
+        return DryRun(_recorded_teams(results), notice)
+    return DryRun(graded_results(store, scheme, period, teams, explain=explain, jobs=jobs))
+
+
+def _recorded_teams(results: list[Result]) -> Iterator[TeamResults]:
+    by_team: dict[str, list[Result]] = {}
+    for result in results:
+        by_team.setdefault(result.team, []).append(result)
+    for team in sorted(by_team):
+        yield TeamResults(team, len(by_team[team]), by_team[team])
+
+
 def recorded_results(
     store, scheme, period: Period, teams: Iterable[str] | None = None
 ) -> tuple[list[Result], str] | None:

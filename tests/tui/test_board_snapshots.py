@@ -51,3 +51,13 @@ def test_confirm_close(company_db, snap_compare):
         await settle(pilot)
 
     assert snap_compare(board(company_db), terminal_size=(80, 24), run_before=close)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_board_star_levels_with_the_detail_pane_tall(company_db, snap_compare, lang):
+    async def star_levels_detail(pilot):
+        await settle(pilot)
+        await pilot.press("v", "v", "v", "down", "d")
+        await settle(pilot)
+
+    assert snap_compare(board(company_db, lang=lang), terminal_size=(80, 24), run_before=star_levels_detail)

@@ -70,6 +70,8 @@ async def test_the_board_lists_a_refused_card_first_and_opens_it(company_db):
     app = screen_app(company_db, PeriodBoardScreen)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await pilot.press("v", "v", "v")  # star-levels, one scheme at a time
+        await settle(pilot)
         first = app.screen.visible_rows()[0]
         assert (first.employee_id, first.decision) == ("E001", "invalid")
         assert "invalid-scorecard 2026-10: sales_target: expected a target above 0" in " ".join(first.flags)
@@ -106,10 +108,12 @@ async def test_apply_says_how_many_cards_are_refused_and_records_nothing(company
 def test_board_with_a_refused_card(company_db, snap_compare):
     break_card(company_db)
 
-    async def idle(pilot):
+    async def on_star_levels(pilot):
+        await settle(pilot)
+        await pilot.press("v", "v", "v")
         await settle(pilot)
 
-    assert snap_compare(screen_app(company_db, PeriodBoardScreen), terminal_size=(80, 24), run_before=idle)
+    assert snap_compare(screen_app(company_db, PeriodBoardScreen), terminal_size=(80, 24), run_before=on_star_levels)
 
 
 def test_scorecard_save_refused(company_db, snap_compare):

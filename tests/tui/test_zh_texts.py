@@ -41,8 +41,11 @@ async def test_board_flags_in_zh_and_the_filter_finds_them_in_either_language(co
         [row] = [r for r in screen.graded.rows if r.employee_id == "E101"]
         assert row.flags == ["override"]
         assert screen.ctx.show_all(row.flags, row.scheme) == "手动调整"
+        await pilot.press("v", "v")  # five-tier: the board shows one scheme at a time
+        await settle(pilot)
         for word in ("override", "手动调整"):
             screen.filter_text = word
+            screen._refresh_view()
             assert [r.employee_id for r in screen.visible_rows()] == ["E101"], word
 
 

@@ -1,29 +1,42 @@
-"""The period board: every employee of the visible teams for the current month, graded.
+"""The period board: the visible employees of the current period, graded, one scheme at a time.
 
-Rows come from running each scheme's ``model.grade`` over ``store.team_histories`` (in a
-thread, with a loading indicator), or from the recorded results once the period is closed.
-Managers record the results (A) and close the period (C), each after a confirmation that
-says exactly what will change.
+The rows are batch's dry run (:func:`cstui.grading.dry_run`: a closed period's recorded
+results, else every team graded from the checkpoints, in the worker pool), graded in a thread
+so that keys never wait, shown as teams finish, and kept per period, scheme and fingerprint
+(:mod:`cstui.board_grading`): a team switch, a sort or a return to the board grades nothing
+again, and after a card changes only its team is graded again. The table is virtual (only the
+rows on screen are painted); the detail pane under it shows the selected row in full: every
+flag, the previous period beside this one, and the trace (read for that row's team on demand:
+the grading itself, like batch without ``--explain``, keeps no traces).
+
+Managers record the results of every scheme (A) and close the period (C), each after a
+confirmation that says exactly what will change.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
+from textual.worker import get_current_worker
 
+from cstui.board_grading import BoardCache, SchemeRows, TeamRows, board_schemes, teams_to_grade
 from cstui.domain import Period, Result
 from cstui.domain.texts import render
 from cstui.engine.cards import INVALID, invalid_results
 from cstui.errors import InvalidData
-from cstui.grading import apply_schemes, graded_teams, result_from_row
+from cstui.grading import apply_schemes, dry_run, graded_teams, result_from_row
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import StoreError
@@ -34,7 +47,7 @@ from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.screens.scorecard import show_number
 from cstui.tui.widgets.footer import KeysFooter
-from cstui.tui.widgets.virtual_table import fit_cell
+from cstui.tui.widgets.virtual_table import ELLIPSIS, Column, VirtualTable, fit_cell
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
@@ -52,14 +65,45 @@ register(
         "board.reopened": ("Reopened {period}", "已重新打开 {period}"),
         "Reload": ("Reload", "刷新"),
         "Back": ("Back", "返回"),
+        "Scheme": ("Scheme", "方案"),
+        "Detail": ("Detail", "详情"),
         "board.head": (
-            "Board {period} · {status} · team {team} · {source}",
-            "考核看板 {period} · {status} · 组别 {team} · {source}",
+            "{period} {status} · {scheme} {which} · score: {unit}{team} · {source}",
+            "{period} {status} · {scheme} {which} · 得分：{unit}{team} · {source}",
         ),
+        "board.head.team": (" · team {team}", " · 组别 {team}"),
+        "board.no_scheme": ("no scheme", "无方案"),
+        "board.progress": (" · graded {done:,} of {total:,}", " · 已计算 {done:,} / {total:,}"),
+        "board.col.prev": ("Prev", "上期"),
+        "board.unit.completion": ("% of target", "目标完成率%"),
+        "board.unit.bands": ("points, max {max}", "分，满分{max}"),
+        "board.unit.weighted": ("weighted 0-100", "加权分0-100"),
+        "board.unit.points": ("points", "分"),
+        "board.unit.ledger": ("points, base {base}", "积分，基础{base}"),
+        "board.unit.placement": ("placement points", "定级分"),
+        "board.unit.score": ("score", "得分"),
+        "board.detail.who": (
+            "{who} · team {team} · rank {rank} · grade {grade}",
+            "{who} · {team} · 排名 {rank} · 评级 {grade}",
+        ),
+        "board.detail.now": (
+            "{period}: {score} {unit} · {level} · {decision} · pay {pay}",
+            "{period}：{score} {unit} · {level} · {decision} · 薪资 {pay}",
+        ),
+        "board.detail.prev": (
+            "{period} (previous): {score} · {level} · {decision}",
+            "{period}（上期）：{score} · {level} · {decision}",
+        ),
+        "board.detail.no_prev": ("{period} (previous): no result", "{period}（上期）：无结果"),
+        "board.detail.prev_wait": ("{period} (previous): …", "{period}（上期）：…"),
+        "board.detail.flag": ("⚑ {flag}", "⚑ {flag}"),
+        "board.detail.trace": ("Trace:", "计算过程："),
+        "board.detail.trace_wait": ("Trace: reading…", "计算过程：读取中…"),
+        "board.detail.none": ("No row selected", "未选中任何行"),
         "board.all": ("all", "全部"),
         "board.open": ("open", "进行中"),
         "board.closed": ("closed", "已关闭"),
-        "board.computed": ("computed now", "实时计算"),
+        "board.computed": ("computed", "实时计算"),
         "board.recorded": ("recorded results", "已记录结果"),
         "board.loading": ("grading…", "计算中…"),
         "board.status": ("{shown} of {total} · sort: {sort}{filter}", "{shown} / {total} · 排序：{sort}{filter}"),
@@ -83,11 +127,6 @@ register(
         "board.col.decision": ("Decision", "结论"),
         "board.col.pay": ("Pay Δ", "薪资Δ"),
         "board.col.flags": ("Flags", "标记"),
-        "board.detail": (
-            "{who} · {team} · {level} · {decision}{flags}",
-            "{who} · {team} · {level} · {decision}{flags}",
-        ),
-        "board.detail.flags": (" · flags: {flags}", " · 标记：{flags}"),
         "board.apply.title": ("Record results", "记录结果"),
         "board.apply.body": (
             "Record {n} results for {period}{team}: {counts}.{replace}\nPay deltas total {pay} yuan.",
@@ -118,8 +157,9 @@ register(
         "decision.missing": ("missing", "缺数据"),
         "decision.invalid": ("invalid card", "考核表无效"),
         "board.apply.invalid": (
-            "{n} scorecard(s) of this period are refused by their scheme (listed first): correct them, then apply",
-            "本周期有 {n} 张考核表不符合方案（列在最前）：请先更正，再记录结果",
+            "{n} scorecard(s) of this period are refused by their scheme (listed first under {schemes}; "
+            "v switches scheme): correct them, then apply",
+            "本周期有 {n} 张考核表不符合方案（列在 {schemes} 最前；v 切换方案）：请先更正，再记录结果",
         ),
         "decision.none": ("no review", "无评审"),
         "board.quota.max": (
@@ -135,13 +175,38 @@ register(
 )
 
 SORTS = ("team", "score", "name", "decision", "pay")
-COLUMNS = ("employee", "team", "score", "grade", "rank", "level", "decision", "pay", "flags")
-# Below WIDE columns the board leaves out Team (the detail line names it) and cuts long
-# cells to these widths, so that Flags stays on screen at 80 columns.
+QUIET_DECISIONS = ("stay", "none")  # left blank in the table (the detail pane says them)
+# Below WIDE columns the board leaves out Team (the detail pane names it), shows flags as a
+# count and the previous period's score only; cells that do not fit end in "…".
 WIDE = 100
-NARROW_WIDTHS = {"employee": 16, "score": 6, "grade": 2, "rank": 3, "level": 13, "decision": 12, "pay": 6, "flags": 5}
-# 中文 headers are two cells a character: the short columns widen to show them whole
-NARROW_WIDTHS_ZH = NARROW_WIDTHS | {"grade": 4, "rank": 4, "level": 12, "decision": 8, "pay": 6}
+FLUSH_S = 0.25  # graded teams reach the screen at most this often (the first one at once)
+VIEW_S = 1.0  # the shown rows are refilled at most this often while their scheme grades
+TRACE_DELAY_S = 0.25  # a trace is read once the cursor rests this long on a row
+PRESORT_S = 0.05  # between the sorts made ahead once the board is graded
+# (key, width, min width: 0 = fixed) at 80 columns and at WIDE or more
+NARROW = (
+    ("employee", 16, 10),
+    ("score", 7, 0),
+    ("grade", 2, 0),
+    ("rank", 4, 0),
+    ("prev", 7, 0),
+    ("level", 15, 9),
+    ("decision", 12, 6),
+    ("pay", 5, 0),
+    ("flags", 2, 0),
+)
+WIDE_COLUMNS = (
+    ("employee", 18, 12),
+    ("team", 10, 6),
+    ("score", 8, 0),
+    ("grade", 2, 0),
+    ("rank", 4, 0),
+    ("prev", 14, 8),
+    ("level", 20, 10),
+    ("decision", 16, 8),
+    ("pay", 6, 0),
+    ("flags", 36, 24),
+)
 # English counts: (one, several); other decisions and other languages use the decision's label
 COUNTED = {
     "promote": ("promotion", "promotions"),
@@ -158,51 +223,50 @@ def search_text(r: Result) -> str:
     return " ".join((r.employee_id, r.name, r.decision, r.grade or "", " ".join(r.flags))).lower()
 
 
-@dataclass
 class Graded:
-    period: Period
-    status: str
-    source: str  # "computed" or "recorded"
-    rows: list[Result]
-    results: list[Result]  # what A records (empty when shown from recorded results)
-    recorded: int  # results already recorded for the period
-    problems: list[str]
-    quotas: dict[str, list] = field(default_factory=dict)  # team → the grade quotas it breaks
+    """The period as the board holds it, every scheme: ``rows`` all of them, ``results`` what A
+    records (empty until every scheme is graded, and for recorded results), ``quotas`` team →
+    the grade quotas it breaks, ``recorded`` the results already recorded for the period."""
+
+    def __init__(self, period: Period, status: str, kept: list[SchemeRows], problems: list[str], store, team):
+        self.period, self.status, self.problems = period, status, problems
+        self._kept, self._store, self._team = kept, store, team
+        self.done = all(rows.done for rows in kept)
+        self.source = "recorded" if kept and all(r.source == "recorded" for r in kept) else "computed"
+
+    @property
+    def has_results(self) -> bool:
+        return self.done and any(kept.source == "computed" and kept.teams for kept in self._kept)
+
+    @property
+    def rows(self) -> list[Result]:
+        return [result for kept in self._kept for result in kept.rows()]
+
+    @property
+    def results(self) -> list[Result]:
+        if not self.done:
+            return []
+        return [r for kept in self._kept if kept.source == "computed" for r in kept.rows()]
+
+    @property
+    def quotas(self) -> dict[str, list]:
+        found: dict[str, list] = {}
+        for kept in self._kept:
+            for team, breaches in kept.quotas.items():
+                found.setdefault(team, []).extend(breaches)
+        return found
+
+    @property
+    def recorded(self) -> int:
+        return recorded_count(self._store, self.period, self._team)
 
 
-def team_breaches(ctx: AppContext, rows: list[Result]) -> dict[str, list]:
-    """Each team's broken grade quotas ([distribution]) under its scheme, for the board's notice."""
-    from cstui.grading import quota_breaches
-
-    by_group: dict[tuple[str, str], list[Result]] = {}
-    for r in rows:
-        by_group.setdefault((r.scheme, r.team), []).append(r)
-    found: dict[str, list] = {}
-    for (name, team), members in by_group.items():
-        scheme, _problem = ctx.try_scheme(name)
-        if scheme is not None:
-            found.setdefault(team, []).extend(quota_breaches(scheme, team, members))
-    return {team: breaches for team, breaches in found.items() if breaches}
-
-
-def grade_period(ctx: AppContext, period: Period, team: str | None) -> Graded:
-    """The board's rows: recorded results of a closed period, else a fresh grading."""
-    store = ctx.store
-    status = store.period_status(period)
-    recorded = store.results(period, team=team)
-    if status == "closed" and recorded:
-        rows = [result_from_row(r) for r in recorded]
-        return Graded(period, status, "recorded", rows, [], len(recorded), [], team_breaches(ctx, rows))
-    results, problems = [], []
-    schemes = sorted({e.scheme for e in store.employees(team=team, status="active") if e.scheme})
-    for name in schemes:
-        try:
-            scheme = ctx.scheme(name)
-            for _, graded in graded_teams(store, scheme, period, [team] if team else None):
-                results.extend(graded)
-        except (SchemeError, StoreError, ValueError) as error:
-            problems.append(f"{name}: {error}")
-    return Graded(period, status, "computed", results, results, len(recorded), problems, team_breaches(ctx, results))
+def recorded_count(store, period: Period, team: str | None) -> int:
+    """Results recorded for ``period`` (a count: the confirmations say how many are replaced)."""
+    sql, params = "SELECT COUNT(*) FROM results WHERE period = ?", [str(period)]
+    if team:
+        sql, params = sql + " AND team = ?", [*params, team]
+    return store.conn.execute(sql, params).fetchone()[0]
 
 
 def quota_text(ctx: AppContext, breaches: list) -> str:
@@ -225,11 +289,29 @@ def quota_text(ctx: AppContext, breaches: list) -> str:
 
 def level_text(r: Result, ctx: AppContext | None = None) -> str:
     """``3-star``, or ``3-star→4-star`` when the level changes; labelled in the user's language."""
+    before, after = level_sides(r, ctx)
+    return f"{before}→{after}" if after is not None else before
+
+
+def level_sides(r: Result, ctx: AppContext | None = None) -> tuple[str, str | None]:
+    """The level before, and the level after when it changes (else None), labelled."""
     label = (lambda key: ctx.level_label(r.scheme, key)) if ctx is not None else (lambda key: key)
-    level = label(r.level_before) if r.level_before else ""
+    before = label(r.level_before) if r.level_before else ""
     if r.level_after and r.level_after != r.level_before:
-        level = f"{level}→{label(r.level_after)}"
-    return level
+        return before, label(r.level_after)
+    return before, None
+
+
+def fit_change(before: str, after: str | None, width: int) -> str:
+    """A level change in ``width`` cells: the new level kept whole where it can be, the old one
+    cut with "…" first (``interm…→senior``); never cut without an ellipsis."""
+    text = before if after is None else f"{before}→{after}"
+    if after is None or cell_len(text) <= width:
+        return text
+    room = width - cell_len(after) - 1
+    if room >= 2:
+        return f"{fit_cell(before, room)}→{after}"
+    return fit_cell(text, width).rstrip() if width > 1 else ELLIPSIS
 
 
 def decision_text(ctx: AppContext, decision: str) -> str:
@@ -244,6 +326,63 @@ def signed(value: Decimal | None) -> str:
     return f"+{text}" if value > 0 else text
 
 
+def score_unit(ctx: AppContext, scheme) -> str:
+    """What the scheme's score counts, in the user's language, for the board's head line."""
+    if scheme is None:
+        return ctx.t("board.unit.score")
+    params, model = scheme.params, scheme.model.name
+    score = params.get("score") if isinstance(params.get("score"), dict) else {}
+    if score.get("method") == "bands":
+        return ctx.t("board.unit.bands", max=score.get("max", "-"))
+    if model == "star-levels":
+        return ctx.t("board.unit.completion")
+    if model in ("five-tier", "five-tier-g"):
+        return ctx.t("board.unit.weighted")
+    if model == "assistant-class":
+        return ctx.t("board.unit.ledger", base=params.get("ledger", {}).get("base", 80))
+    if model == "placement":
+        return ctx.t("board.unit.placement")
+    return ctx.t("board.unit.points" if model == "kpi-card" else "board.unit.score")
+
+
+def scheme_label(ctx: AppContext, scheme, name: str) -> str:
+    """The scheme's name as files and commands write it; its 中文 label in zh."""
+    return scheme.label_zh if ctx.lang == "zh" and scheme is not None else name
+
+
+def trace_lines(ctx: AppContext, r: Result) -> list[str]:
+    """The trace as the detail pane shows it, in the user's language (one line each, wrapped,
+    never cut)."""
+    return [ctx.show(line, r.scheme) for line in r.trace]
+
+
+def flag_lines(ctx: AppContext, r: Result) -> list[str]:
+    """Every flag of the row, in full, one a line, in the user's language."""
+    return [ctx.t("board.detail.flag", flag=ctx.show(flag, r.scheme)) for flag in r.flags]
+
+
+def sort_key(sort: str):
+    """The order of a sort (a refused card comes first whatever the sort: it must be corrected
+    before Apply)."""
+    missing = Decimal("-1e9")
+    keys = {
+        "score": lambda r: (-(r.score if r.score is not None else missing), r.employee_id),
+        "name": lambda r: (r.name, r.employee_id),
+        "decision": lambda r: (r.decision, r.team, r.rank or 10**9, r.employee_id),
+        "pay": lambda r: (-(r.pay_delta if r.pay_delta is not None else missing), r.employee_id),
+    }
+    order = keys.get(sort)
+    return (lambda r: (r.decision != INVALID,)) if order is None else (lambda r: (r.decision != INVALID, order(r)))
+
+
+class BoardNews(Message):
+    """From the grading thread: ``kind`` start | teams | done | problem | previous | idle."""
+
+    def __init__(self, generation: int, kind: str, period: Period, name: str = "", payload=None):
+        super().__init__()
+        self.generation, self.kind, self.period, self.name, self.payload = generation, kind, period, name, payload
+
+
 class PeriodBoardScreen(Screen):
     APP_KEYS_IN_FOOTER = False  # the footer shows the screen's keys and ? (help lists the app's)
     CSS_PATH = CSS_FILE
@@ -254,6 +393,8 @@ class PeriodBoardScreen(Screen):
         Binding("s", "sort", "Sort"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("t", "team", "Team"),
+        Binding("v", "scheme", "Scheme"),
+        Binding("d", "detail", "Detail", show=False),  # in help: at 80 columns the footer is full
         Binding("A", "apply", "Apply", key_display="A"),
         Binding("C", "close_period", "Close period", key_display="C"),
         Binding("R", "reopen_period", "Reopen", key_display="R"),
@@ -261,21 +402,38 @@ class PeriodBoardScreen(Screen):
         Binding("c", "calibration", "Calibration", show=False),  # cstui.tui.screens.calibration
     ]
 
-    def __init__(self, ctx: AppContext):
+    def __init__(self, ctx: AppContext, jobs: int | None = None):
         super().__init__()
         self.ctx = ctx
-        self.graded: Graded | None = None
+        self.jobs = jobs  # grading worker processes: None = batch's automatic choice
+        self.cache = BoardCache()
+        self.schemes: list[str] = []  # the schemes of the period, shown one at a time
+        self.scheme_name: str | None = None
+        self.status = "open"
+        self.problems: list[str] = []
+        self.progress: dict[str, tuple[int, int]] = {}  # scheme → (graded, expected) while grading
         self.sort = "team"
         self.filter_text = ""
         self.team: str | None = None
         self.loading_board = False
-        self.narrow: bool | None = None  # below WIDE columns: see _columns
+        self.narrow: bool | None = None
+        self.view: list[Result] = []
+        self._orders: dict[str, tuple] = {}  # sort → (scheme rows, their version, rows in that order)
+        self._haystacks: dict[int, tuple[Result, str]] = {}  # id(result) → (it, what the filter matches)
+        self._previous: dict[tuple[Period, str], dict[str, Result]] = {}
+        self._traces: dict[tuple, dict[str, list[str]]] = {}  # (period, scheme, team, version) → traces
+        self._generation = 0
+        self._reading: set[tuple] = set()  # traces being read
+        self._viewed = 0.0  # when the rows were last refilled
+        self._trace_timer = None
+        self._detail_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="board-head", classes="head", markup=False)
-        yield DataTable(id="board-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="board-detail", markup=False)
+        yield VirtualTable(self._column_list(narrow=True), self._fetch, 0, id="board-table")
+        with VerticalScroll(id="board-detail-box"):
+            yield Static("", id="board-detail", markup=False)
         quota = Static("", id="board-quota", markup=False)
         quota.display = False  # shown for a team that breaks a grade quota
         yield quota
@@ -286,71 +444,246 @@ class PeriodBoardScreen(Screen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.table = self.query_one(VirtualTable)
         self._columns()
+        self.table.focus()
         self.reload()
 
+    @property
+    def graded(self) -> Graded | None:
+        """Every scheme of the period as the board holds it (None before the first answer)."""
+        if not self.schemes and not self.problems and self.loading_board:
+            return None
+        kept = [k for name in self.schemes if (k := self._kept(self.ctx.period, name)) is not None]
+        return Graded(self.ctx.period, self.status, kept, self.problems, self.ctx.store, self.team)
+
+    # -- columns ------------------------------------------------------------------------------
+
+    def _column_list(self, narrow: bool) -> list[Column]:
+        t = self.ctx.t
+        columns = []
+        for key, width, least in NARROW if narrow else WIDE_COLUMNS:
+            title = "⚑" if key == "flags" and narrow else t(f"board.col.{key}")
+            width = max(width, cell_len(title))
+            columns.append(Column(key, title, width, max(least, cell_len(title)) if least else 0))
+        return columns
+
     def _columns(self) -> None:
-        """The table's columns for the screen's width (see WIDE); refilled when that changes."""
+        """The table's columns for the screen's width (see WIDE); rows read again when that changes."""
         narrow = self.size.width < WIDE
-        if narrow == self.narrow:
-            return
-        self.narrow = narrow
-        t, table = self.ctx.t, self.query_one(DataTable)
-        table.clear(columns=True)
-        for key in COLUMNS:
-            if narrow and key == "team":
-                continue
-            widths = NARROW_WIDTHS_ZH if self.ctx.lang == "zh" else NARROW_WIDTHS
-            table.add_column(t(f"board.col.{key}"), key=key, width=widths.get(key) if narrow else None)
-        if self.graded is not None:
-            self._fill()
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.query_one(VirtualTable).set_columns(self._column_list(narrow))
 
     def on_resize(self) -> None:
         self._columns()
 
-    # -- loading ------------------------------------------------------------------------------
+    # -- grading (a thread; its news arrives as messages) ----------------------------------------
 
     def reload(self) -> None:
+        """Look at the period again: grade what is not kept or has changed since (nothing else)."""
+        self._generation += 1
         self.loading_board = True
-        self.query_one(DataTable).loading = True
         self._head()
         self.refresh_bindings()
-        self._grade(self.ctx.period, self.team)
+        self._grade(self._generation, self.ctx.period, self.scheme_name)
 
-    @work(thread=True, exclusive=True, group="board")
-    def _grade(self, period: Period, team: str | None) -> None:
+    @work(thread=True, group="board")
+    def _grade(self, generation: int, period: Period, shown: str | None) -> None:
+        store, worker = self.ctx.store, get_current_worker()
+        # a newer look at the board (or the app's end) stops this one between teams: the
+        # generation, not Textual's cancel, so that waiting for workers never sees a cancelled one
+        stopped = lambda: generation != self._generation or worker.is_cancelled  # noqa: E731
+        tell = lambda kind, name="", payload=None: self.post_message(BoardNews(generation, kind, period, name, payload))  # noqa: E731
         try:
-            graded = grade_period(self.ctx, period, team)
+            status, names = store.period_status(period), board_schemes(store)
         except StoreError as error:
-            graded = Graded(period, "open", "computed", [], [], 0, [str(error)])
-        self.app.call_from_thread(self._show, graded)
+            tell("problem", payload=str(error))
+            tell("idle")
+            return
+        tell("plan", payload=(status, names))
+        first = shown if shown in names else (names[0] if names else None)
+        for name in sorted(names, key=lambda n: n != first):
+            if stopped():
+                return
+            self._grade_scheme(tell, stopped, period, name, status)
+        if first is not None and not stopped():
+            self._read_previous(tell, period, first)
+        tell("idle")
 
-    def _show(self, graded: Graded) -> None:
-        if graded.period != self.ctx.period:
-            return  # a stale answer; the newer one is on its way
-        self.graded = graded
+    def _grade_scheme(self, tell, stopped, period: Period, name: str, status: str) -> None:
+        """One scheme's dry run, or only its stale teams; nothing when the kept rows still hold."""
+        store = self.ctx.store
+        try:
+            scheme = self.ctx.scheme(name)
+            teams = teams_to_grade(store, self.cache.get(period, name, scheme.fingerprint), status)
+            if teams == set():
+                return
+            stamp = store.change_stamp()
+            run = dry_run(store, scheme, period, sorted(teams) if teams else None, jobs=self.jobs)
+            expected = store.count_employees(scheme=name) if teams is None else 0
+            tell("start", name, (scheme, run.source, run.notice, status, teams, expected))
+            if self._stream(tell, stopped, scheme, run.teams):
+                tell("done", name, stamp)
+        except (SchemeError, StoreError, ValueError) as error:
+            tell("problem", name, f"{name}: {error}")
+
+    def _stream(self, tell, stopped, scheme, teams) -> bool:
+        """Send graded teams to the screen as they come (every FLUSH_S), each already in rank
+        order with its quota breaches (work done here, not in the screen's thread); False when
+        stopped."""
+        batch, sent = [], 0.0
+        try:
+            for graded in teams:
+                if stopped():
+                    return False
+                batch.append(TeamRows.of(scheme, graded))
+                if time.monotonic() - sent >= FLUSH_S:
+                    tell("teams", scheme.name, batch)
+                    batch, sent = [], time.monotonic()
+        finally:
+            teams.close()  # a stopped grading stops the worker processes too
+        tell("teams", scheme.name, batch)
+        return True
+
+    def _read_previous(self, tell, period: Period, name: str) -> None:
+        """The previous period of the shown scheme, for the Prev column: its recorded results,
+        else its dry run (kept like any other period)."""
+        prev = period.prev()
+        if (prev, name) in self._previous:
+            return
+        store = self.ctx.store
+        try:
+            recorded = store.results(prev, scheme=name)
+            if recorded:
+                # without their traces: the pane shows the previous score, level and decision only
+                results = (replace(result_from_row(row), trace=[]) for row in recorded)
+                tell("previous", name, (prev, {r.employee_id: r for r in results}))
+                return
+            scheme = self.ctx.scheme(name)
+            kept = self.cache.get(prev, name, scheme.fingerprint)
+            if kept is not None and kept.done:  # the board showed that month already
+                tell("previous", name, (prev, kept.by_id()))
+                return
+            run = dry_run(store, scheme, prev, jobs=self.jobs)
+            tell("previous", name, (prev, {r.employee_id: r for team in run.teams for r in team.results}))
+        except (SchemeError, StoreError, ValueError):
+            tell("previous", name, (prev, {}))  # the board still stands; the pane says "no result"
+
+    def on_board_news(self, news: BoardNews) -> None:
+        if news.generation != self._generation:
+            return  # a stopped grading's last words
+        handler = getattr(self, f"_news_{news.kind}")
+        handler(news)
+        if news.period != self.ctx.period or news.kind == "start":
+            return
+        shown = news.name in ("", self.scheme_name)
+        # while the shown scheme grades, its rows are refilled at most every VIEW_S (sorting
+        # them all each time would slow the grading); other schemes' teams only move the count
+        if news.kind == "teams" and (not shown or (self.view and time.monotonic() - self._viewed < VIEW_S)):
+            self._status()
+        else:
+            self._refresh_view(keep_cursor=True)
+
+    def _news_plan(self, news: BoardNews) -> None:
+        self.status, self.schemes = news.payload
+        self.problems = []
+        if self.scheme_name not in self.schemes:
+            self.scheme_name = self.schemes[0] if self.schemes else None
+
+    def _news_start(self, news: BoardNews) -> None:
+        scheme, source, notice, status, stale, expected = news.payload
+        kept = self.cache.get(news.period, news.name, scheme.fingerprint)
+        if kept is None or stale is None:
+            kept = SchemeRows(news.name, scheme.fingerprint, news.period, source, status, notice=notice)
+            self.cache.put(kept)
+        for team in stale or ():
+            kept.teams.pop(team, None)  # graded again below (a team left with nobody stays empty)
+        self.progress[news.name] = (0, expected)
+
+    def _news_teams(self, news: BoardNews) -> None:
+        kept = self._kept(news.period, news.name)
+        for team in news.payload:
+            kept.put(team.team, team.results, team.breaches)
+        done, expected = self.progress.get(news.name, (0, 0))
+        self.progress[news.name] = (done + sum(len(t.results) for t in news.payload), expected)
+
+    def _news_done(self, news: BoardNews) -> None:
+        self._kept(news.period, news.name).finish(news.payload)
+        self.progress.pop(news.name, None)
+
+    def _news_problem(self, news: BoardNews) -> None:
+        self.problems.append(news.payload)
+
+    def _news_previous(self, news: BoardNews) -> None:
+        prev, results = news.payload
+        # only the month before the current one is kept (each may hold a scheme's whole roster)
+        self._previous = {k: v for k, v in self._previous.items() if k[0] == prev} | {(prev, news.name): results}
+
+    def _news_idle(self, news: BoardNews) -> None:
         self.loading_board = False
-        self.query_one(DataTable).loading = False
-        self._fill()
+        self.progress.clear()
         self.refresh_bindings()
+        self.set_timer(PRESORT_S, self._presort)
+        if self.scheme_name and (news.period.prev(), self.scheme_name) not in self._previous:
+            self.reload()  # v switched scheme while grading: its previous period (all else is kept)
+
+    def _kept(self, period: Period, name: str | None) -> SchemeRows | None:
+        scheme, _problem = self.ctx.try_scheme(name)
+        return None if scheme is None else self.cache.get(period, name, scheme.fingerprint)
 
     def on_period_changed(self) -> None:
+        self._haystacks.clear()
         self.reload()
 
     # -- showing ------------------------------------------------------------------------------
 
-    def _head(self) -> None:
-        t, g = self.ctx.t, self.graded
-        status = t("board.closed" if g and g.status == "closed" else "board.open") if g else ""
-        source = t("board.loading") if self.loading_board else t(f"board.{g.source}") if g else ""
-        text = t("board.head", period=self.ctx.period, status=status, team=self.team or t("board.all"), source=source)
-        self.query_one("#board-head", Static).update(text)
+    def _refresh_view(self, keep_cursor: bool = False) -> None:
+        """The rows of the shown scheme, team and filter, in the sort's order, into the table."""
+        kept = self._kept(self.ctx.period, self.scheme_name)
+        rows = self._ordered(kept) if kept is not None else []
+        if self.team is not None:
+            rows = [r for r in rows if r.team == self.team]
+        words = self.filter_text.lower().split()
+        if words:
+            rows = [r for r in rows if all(w in self._haystack(r) for w in words)]
+        self.view, self._viewed = rows, time.monotonic()
+        self.table.reset(self._fetch, len(rows), keep_cursor=keep_cursor)  # its cursor: _detail()
+        self._head()
+        self._status()
+
+    def _ordered(self, kept: SchemeRows, sort: str | None = None) -> list[Result]:
+        """The scheme's rows in a sort's order (the current one by default), sorted once per
+        change of the rows."""
+        sort = sort or self.sort
+        held = self._orders.get(sort)
+        if held is None or held[0] is not kept or held[1] != kept.version:
+            if any(k is not kept or v != kept.version for k, v, _rows in self._orders.values()):
+                self._orders.clear()  # other rows: the other sorts are stale too
+            held = self._orders[sort] = (kept, kept.version, sorted(kept.rows(), key=sort_key(sort)))
+        return held[2]
+
+    def _presort(self) -> None:
+        """Sort the shown scheme's rows the other ways while nobody waits, one sort a tick: the
+        sort key then only picks an order (a 25,000-row sort takes longer than a key may)."""
+        kept = self._kept(self.ctx.period, self.scheme_name)
+        if kept is None or not kept.done or self.loading_board:
+            return
+        for sort in SORTS:
+            held = self._orders.get(sort)
+            if held is None or held[0] is not kept or held[1] != kept.version:
+                self._ordered(kept, sort)
+                self.set_timer(PRESORT_S, self._presort)
+                return
+
+    def _haystack(self, r: Result) -> str:
+        held = self._haystacks.get(id(r))
+        if held is None or held[0] is not r:  # (an id is only unique while its result lives)
+            held = self._haystacks[id(r)] = (r, f"{search_text(r)} {self.labels_text(r)}")
+        return held[1]
 
     def visible_rows(self) -> list[Result]:
-        rows = self.graded.rows if self.graded else []
-        words = self.filter_text.lower().split()
-        rows = [r for r in rows if all(w in f"{search_text(r)} {self.labels_text(r)}" for w in words)]
-        return sorted(rows, key=self._sort_key)
+        return list(self.view)
 
     def labels_text(self, r: Result) -> str:
         """What the filter matches beyond the raw keys: team, level and decision in both languages
@@ -363,106 +696,201 @@ class PeriodBoardScreen(Screen):
         names += [render(f, "zh", ctx.text_labels(r.scheme)) for f in r.flags]  # flags in 中文 too
         return " ".join(names).lower()
 
-    def _sort_key(self, r: Result):
-        # a refused card comes first whatever the sort: it must be corrected before Apply
-        return (r.decision != INVALID, self._order(r))
+    def _fetch(self, offset: int, limit: int) -> list[list[str]]:
+        return [self._cells(r) for r in self.view[offset : offset + limit]]
 
-    def _order(self, r: Result):
-        missing = Decimal("-1e9")
-        if self.sort == "score":
-            return (-(r.score if r.score is not None else missing), r.employee_id)
-        if self.sort == "name":
-            return (r.name, r.employee_id)
-        if self.sort == "decision":
-            return (r.decision, r.team, r.rank or 10**9, r.employee_id)
-        if self.sort == "pay":
-            return (-(r.pay_delta if r.pay_delta is not None else missing), r.employee_id)
-        return (r.team, r.scheme, r.rank or 10**9, r.employee_id)
+    def _cells(self, r: Result) -> list[str]:
+        table = self.table
+        before, after = level_sides(r, self.ctx)
+        prev = self._prev_of(r)
+        cells = {
+            "employee": f"{r.employee_id} {r.name}",
+            "team": self.ctx.team_label(r.team),
+            "score": show_number(r.score) if r.score is not None else "",
+            "grade": r.grade or "",
+            "rank": str(r.rank) if r.rank is not None else "",
+            "prev": self._prev_cell(prev),
+            "level": fit_change(before, after, table.width_of("level")),
+            "decision": self.decision_label(r.decision) if r.decision not in QUIET_DECISIONS else "",
+            "pay": signed(r.pay_delta),
+            # narrow: a mark; the detail pane under the table lists the selected row's flags
+            "flags": (str(len(r.flags)) if r.flags else "") if self.narrow else self.ctx.show_all(r.flags, r.scheme),
+        }
+        return [cells[c.key] for c in table.columns]
 
-    def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        rows = self.visible_rows()
-        for r in rows:
-            cells = {
-                "employee": f"{r.employee_id} {r.name}",
-                "team": self.ctx.team_label(r.team),
-                "score": show_number(r.score),
-                "grade": r.grade or "",
-                "rank": str(r.rank) if r.rank is not None else "",
-                "level": level_text(r, self.ctx),
-                "decision": self.decision_label(r.decision) if r.decision != "stay" else "",
-                "pay": signed(r.pay_delta),
-                # narrow: a count; the detail line under the table lists the selected row's flags
-                "flags": (f"⚑{len(r.flags)}" if r.flags else "")
-                if self.narrow
-                else self.ctx.show_all(r.flags, r.scheme),
-            }
-            if self.narrow:  # a cut cell ends in "…" (the detail line below shows it whole)
-                widths = NARROW_WIDTHS_ZH if self.ctx.lang == "zh" else NARROW_WIDTHS
-                cells.update({key: fit_cell(cells[key], widths[key]).rstrip() for key in ("level", "decision")})
-            table.add_row(*(cells[key] for key in COLUMNS if key in table.columns), key=f"{r.employee_id}/{r.scheme}")
-        self._head()
-        self._status(len(rows))
-        self._detail()
+    def _prev_of(self, r: Result) -> Result | None | bool:
+        """The row's result of the previous period; None when it has none, False while unknown."""
+        known = self._previous.get((self.ctx.period.prev(), r.scheme))
+        return False if known is None else known.get(r.employee_id)
+
+    def _prev_cell(self, prev: Result | None | bool) -> str:
+        if not prev:
+            return ""
+        score = show_number(prev.score) if prev.score is not None else "-"
+        return score if self.narrow else f"{score} {self.ctx.level_label(prev.scheme, prev.level_after)}"
+
+    def _head(self) -> None:
+        t, name = self.ctx.t, self.scheme_name
+        scheme, _problem = self.ctx.try_scheme(name)
+        kept = self._kept(self.ctx.period, name)
+        source = t("board.loading") if self.loading_board else t(f"board.{kept.source}") if kept else ""
+        which = f"{self.schemes.index(name) + 1}/{len(self.schemes)}" if name in self.schemes else ""
+        text = t(
+            "board.head",
+            period=self.ctx.period,
+            scheme=scheme_label(self.ctx, scheme, name) if name else t("board.no_scheme"),
+            unit=score_unit(self.ctx, scheme),
+            which=which,
+            status=t("board.closed" if self.status == "closed" else "board.open"),
+            team=t("board.head.team", team=self.ctx.team_label(self.team)) if self.team else "",
+            source=source,
+        )
+        self.query_one("#board-head", Static).update(text, layout=False)
+
+    def _status(self) -> None:
+        t, kept = self.ctx.t, self._kept(self.ctx.period, self.scheme_name)
+        text = t(
+            "board.status",
+            shown=len(self.view),
+            total=sum(len(m) for m in kept.teams.values()) if kept else 0,
+            sort=t(f"board.sort.{self.sort}"),
+            filter=t("board.filtering", text=self.filter_text) if self.filter_text else "",
+        )
+        done, expected = self.progress.get(self.scheme_name or "", (0, 0))
+        if expected:
+            text += t("board.progress", done=done, total=expected)
+        if self.problems:
+            text += t("board.problems", n=len(self.problems), first=self.problems[0])
+        self.query_one("#board-status", Static).update(text, layout=False)
+
+    # -- the detail pane ----------------------------------------------------------------------
 
     def _detail(self) -> None:
-        """The selected row in full: name, team, level change, decision and every flag."""
+        """The selected row in full: who, this period beside the previous one, every flag, the trace."""
         row, t = self.current_row(), self.ctx.t
-        text = ""
-        if row is not None:
-            flags = t("board.detail.flags", flags=self.ctx.show_all(row.flags, row.scheme)) if row.flags else ""
-            text = t(
-                "board.detail",
+        if row is None:
+            self._show_detail(t("board.detail.none"))
+            self._quota(None)
+            return
+        lines = [
+            t(
+                "board.detail.who",
                 who=f"{row.employee_id} {row.name}",
                 team=self.ctx.team_label(row.team),
-                level=level_text(row, self.ctx) or "-",
-                decision=self.decision_label(row.decision),
-                flags=flags,
-            )
-        self.query_one("#board-detail", Static).update(text)
+                rank=row.rank if row.rank is not None else "-",
+                grade=row.grade or "-",
+            ),
+            self._now_line(row),
+            self._prev_line(row),
+            *flag_lines(self.ctx, row),
+            *self._trace_lines(row),
+        ]
+        self._show_detail("\n".join(lines))
         self._quota(row)
+
+    def _show_detail(self, text: str) -> None:
+        if text != self._detail_text:  # a repaint (and a layout) only when it changed
+            self._detail_text = text
+            self.query_one("#board-detail", Static).update(text)
+
+    def _now_line(self, row: Result) -> str:
+        scheme, _problem = self.ctx.try_scheme(row.scheme)
+        return self.ctx.t(
+            "board.detail.now",
+            period=row.period,
+            score=show_number(row.score),
+            unit=score_unit(self.ctx, scheme),
+            level=level_text(row, self.ctx) or "-",
+            decision=self.decision_label(row.decision),
+            pay=signed(row.pay_delta) or "-",
+        )
+
+    def _prev_line(self, row: Result) -> str:
+        t, prev, period = self.ctx.t, self._prev_of(row), self.ctx.period.prev()
+        if prev is False:
+            return t("board.detail.prev_wait", period=period)
+        if prev is None:
+            return t("board.detail.no_prev", period=period)
+        return t(
+            "board.detail.prev",
+            period=period,
+            score=show_number(prev.score),
+            level=level_text(prev, self.ctx) or "-",
+            decision=self.decision_label(prev.decision),
+        )
+
+    def _trace_lines(self, row: Result) -> list[str]:
+        """The row's trace: its own (recorded results keep theirs), else its team graded again
+        with traces, once (a thread), as batch ``--explain`` would give it."""
+        if row.trace:
+            return [self.ctx.t("board.detail.trace"), *(f"  {line}" for line in trace_lines(self.ctx, row))]
+        kept = self._kept(self.ctx.period, row.scheme)
+        key = (self.ctx.period, row.scheme, row.team, kept.version if kept else 0)
+        traces = self._traces.get(key)
+        if traces is None:
+            self._read_traces_soon(key)
+            return [self.ctx.t("board.detail.trace_wait")]
+        explained = replace(row, trace=traces.get(row.employee_id, []))
+        return [self.ctx.t("board.detail.trace"), *(f"  {line}" for line in trace_lines(self.ctx, explained))]
+
+    def _read_traces_soon(self, key: tuple) -> None:
+        """Read a team's traces once the cursor rests on it: paging through the board never
+        waits for (or competes with) traces nobody stops to read."""
+        if self._trace_timer is not None:
+            self._trace_timer.stop()
+
+        def read() -> None:
+            self._trace_timer = None
+            if key not in self._reading and key not in self._traces:
+                self._reading.add(key)
+                self._read_traces(key)
+
+        self._trace_timer = self.set_timer(TRACE_DELAY_S, read)
+
+    @work(thread=True, group="board-trace")
+    def _read_traces(self, key: tuple) -> None:
+        period, name, team, _version = key
+        try:
+            scheme = self.ctx.scheme(name)
+            graded = graded_teams(self.ctx.store, scheme, period, [team], explain=True)
+            traces = {r.employee_id: r.trace for _history, results in graded for r in results}
+        except (SchemeError, StoreError, ValueError) as error:
+            traces = {}
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        self.app.call_from_thread(self._traces_read, key, traces)
+
+    def _traces_read(self, key: tuple, traces: dict[str, list[str]]) -> None:
+        self._reading.discard(key)
+        self._traces = {k: v for k, v in self._traces.items() if k[:2] == key[:2]} | {key: traces}
+        self._detail()
 
     def _quota(self, row: Result | None) -> None:
         """One line under the detail when the selected row's team breaks a grade quota."""
-        breaches = self.graded.quotas.get(row.team, []) if row is not None and self.graded else []
+        kept = self._kept(self.ctx.period, self.scheme_name)
+        breaches = kept.quotas.get(row.team, []) if row is not None and kept is not None else []
         notice = self.query_one("#board-quota", Static)
         notice.display = bool(breaches)
         if breaches:
             notice.update(quota_text(self.ctx, breaches))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
         self._detail()
 
     def decision_label(self, decision: str) -> str:
         return decision_text(self.ctx, decision)
 
-    def _status(self, shown: int) -> None:
-        t, g = self.ctx.t, self.graded
-        total = len(g.rows) if g else 0
-        text = t(
-            "board.status",
-            shown=shown,
-            total=total,
-            sort=t(f"board.sort.{self.sort}"),
-            filter=t("board.filtering", text=self.filter_text) if self.filter_text else "",
-        )
-        if g and g.problems:
-            text += t("board.problems", n=len(g.problems), first=g.problems[0])
-        self.query_one("#board-status", Static).update(text)
+    def action_detail(self) -> None:
+        """The detail pane tall (and focused, to scroll a long trace) or back under the table."""
+        box = self.query_one("#board-detail-box", VerticalScroll)
+        box.set_class(not box.has_class("tall"), "tall")
+        (box if box.has_class("tall") else self.query_one(VirtualTable)).focus()
 
     # -- navigation ---------------------------------------------------------------------------
 
     def current_row(self) -> Result | None:
-        table = self.query_one(DataTable)
-        if not table.row_count or table.cursor_row is None:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return next((r for r in self.visible_rows() if f"{r.employee_id}/{r.scheme}" == key), None)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open_scorecard()
+        table = self.table
+        index = table.cursor_row
+        return self.view[index] if 0 <= index < len(self.view) else None
 
     def action_open_scorecard(self) -> None:
         row = self.current_row()
@@ -485,7 +913,7 @@ class PeriodBoardScreen(Screen):
 
     def _open(self, make, callback=None) -> None:
         """Push the screen ``make()`` builds; a refusal (another team's employee, a gone row)
-        is a message. Enter arrives as DataTable.RowSelected, outside the app's action guard."""
+        is a message."""
         try:
             screen = make()
         except USER_ERRORS as error:
@@ -494,19 +922,33 @@ class PeriodBoardScreen(Screen):
         self.app.push_screen(screen, callback)
 
     def action_back(self) -> None:
+        box = self.query_one("#board-detail-box", VerticalScroll)
         if self.query_one("#board-filter", Input).display:
             self._end_filter(keep=False)
+        elif box.has_class("tall"):
+            self.action_detail()
         elif len(self.app.screen_stack) > 1 and self.app.screen_stack[-1] is self:
             self.dismiss()
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self._fill()
+        self._refresh_view()
 
     def action_team(self) -> None:
+        """The next team's rows: the rows kept are filtered, nothing is graded again."""
         teams = [None] + [row["id"] for row in self.ctx.store.teams()]
         self.team = teams[(teams.index(self.team) + 1) % len(teams)] if self.team in teams else None
-        self.reload()
+        self._refresh_view()
+
+    def action_scheme(self) -> None:
+        """The next scheme of the period (its rows are graded already, or on their way)."""
+        if len(self.schemes) > 1:
+            at = self.schemes.index(self.scheme_name) if self.scheme_name in self.schemes else -1
+            self.scheme_name = self.schemes[(at + 1) % len(self.schemes)]
+            self._refresh_view()
+            self.set_timer(PRESORT_S, self._presort)
+            if (self.ctx.period.prev(), self.scheme_name) not in self._previous and not self.loading_board:
+                self.reload()  # its previous period for the Prev column (the rest is kept)
 
     def action_reload(self) -> None:
         self.reload()
@@ -520,7 +962,7 @@ class PeriodBoardScreen(Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "board-filter":
             self.filter_text = event.value.strip()
-            self._fill()
+            self._refresh_view()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "board-filter":
@@ -531,9 +973,9 @@ class PeriodBoardScreen(Screen):
         field = self.query_one("#board-filter", Input)
         if not keep:
             self.filter_text = ""
-            self._fill()
+            self._refresh_view()
         field.display = False
-        self.query_one(DataTable).focus()
+        self.query_one(VirtualTable).focus()
 
     # -- apply and close ----------------------------------------------------------------------
 
@@ -547,7 +989,7 @@ class PeriodBoardScreen(Screen):
                 return False
             if self.loading_board or g is None or g.status == "closed":
                 return None
-            if action == "apply" and not g.results:
+            if action == "apply" and not g.has_results:
                 return None
         return True
 
@@ -558,7 +1000,8 @@ class PeriodBoardScreen(Screen):
             return
         invalid = invalid_results(g.results)
         if invalid:  # batch --apply refuses the same; say so before asking
-            self.notify(self.ctx.t("board.apply.invalid", n=len(invalid)), severity="error", timeout=8)
+            schemes = ", ".join(sorted({r.scheme for r in invalid}))
+            self.notify(self.ctx.t("board.apply.invalid", n=len(invalid), schemes=schemes), severity="error", timeout=8)
             return
         self.app.push_screen(
             ConfirmModal(self.ctx, self.ctx.t("board.apply.title"), self.apply_message(g)),

@@ -145,6 +145,18 @@ class VirtualTable(ScrollView, can_focus=True):
             self.cursor_row = 0
         self.refresh()
 
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Other columns (the screen's width changed): widths fitted again, rows read again."""
+        self.columns = list(columns)
+        self._widths = fit_widths(self.columns, self.scrollable_content_region.width or sum(c.width for c in columns))
+        self._pages.clear()
+        self._update_virtual_size()
+        self.refresh()
+
+    def width_of(self, key: str) -> int:
+        """The cells column ``key`` has now (0 when there is no such column)."""
+        return next((w for c, w in zip(self.columns, self._widths) if c.key == key), 0)
+
     def row(self, index: int) -> Row | None:
         if not 0 <= index < self.count:
             return None
