@@ -30,6 +30,7 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.modals.reason import ReasonModal
 from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.screens.scorecard import show_number
 from cstui.tui.widgets.footer import KeysFooter
@@ -103,6 +104,15 @@ register(
         ),
         "board.close.recorded": ("{n} results are recorded.", "已记录 {n} 条结果。"),
         "board.close.unrecorded": ("No results have been recorded for it yet.", "该周期尚未记录任何结果。"),
+        "board.close.disputed": (
+            "Close {period}: {n} dispute(s) of it are still open. A manager may close it anyway, with a reason (kept and audited).",
+            "关闭 {period}：仍有 {n} 条申诉未答复。经理可填写原因（将被记录并审计）后关闭。",
+        ),
+        "board.detail.sign": (" · sign-off: {state}", " · 确认：{state}"),
+        "board.sign.confirmed": ("confirmed", "已确认"),
+        "board.sign.disputed": ("disputed", "申诉中"),
+        "board.sign.answered": ("dispute answered", "申诉已答复"),
+        "board.sign.pending": ("pending", "待确认"),
         "board.closed_done": ("Closed {period}", "已关闭 {period}"),
         "board.flagged": ("{n} flagged", "{n} 人被标记"),
         "board.none": ("nothing to record", "没有可记录的结果"),
@@ -141,6 +151,8 @@ WIDE = 100
 NARROW_WIDTHS = {"employee": 16, "score": 6, "grade": 2, "rank": 3, "level": 13, "decision": 12, "pay": 6, "flags": 5}
 # 中文 headers are two cells a character: the short columns widen to show them whole
 NARROW_WIDTHS_ZH = NARROW_WIDTHS | {"grade": 4, "rank": 4, "level": 12, "decision": 8, "pay": 6}
+# before the employee of a recorded result: its sign-off (the detail line names it in words)
+SIGN_MARKS = {"confirmed": "✓", "disputed": "!", "answered": "↩", "pending": "·"}
 # English counts: (one, several); other decisions and other languages use the decision's label
 COUNTED = {
     "promote": ("promotion", "promotions"),
@@ -167,6 +179,7 @@ class Graded:
     recorded: int  # results already recorded for the period
     problems: list[str]
     quotas: dict[str, list] = field(default_factory=dict)  # team → the grade quotas it breaks
+    sign_offs: dict[str, str] = field(default_factory=dict)  # employee → state of their recorded result
 
 
 def team_breaches(ctx: AppContext, rows: list[Result]) -> dict[str, list]:
@@ -320,6 +333,7 @@ class PeriodBoardScreen(Screen):
     def _grade(self, period: Period, team: str | None) -> None:
         try:
             graded = grade_period(self.ctx, period, team)
+            graded.sign_offs = self.ctx.store.sign_off_states(period)  # of an applied period's results
         except StoreError as error:
             graded = Graded(period, "open", "computed", [], [], 0, [str(error)])
         self.app.call_from_thread(self._show, graded)
@@ -383,7 +397,7 @@ class PeriodBoardScreen(Screen):
         rows = self.visible_rows()
         for r in rows:
             cells = {
-                "employee": f"{r.employee_id} {r.name}",
+                "employee": f"{SIGN_MARKS.get(self._sign_off(r), '')}{r.employee_id} {r.name}",
                 "team": self.ctx.team_label(r.team),
                 "score": show_number(r.score),
                 "grade": r.grade or "",
@@ -408,6 +422,8 @@ class PeriodBoardScreen(Screen):
         text = ""
         if row is not None:
             flags = t("board.detail.flags", flags=", ".join(row.flags)) if row.flags else ""
+            state = self._sign_off(row)
+            flags += t("board.detail.sign", state=t(f"board.sign.{state}")) if state else ""
             text = t(
                 "board.detail",
                 who=f"{row.employee_id} {row.name}",
@@ -429,6 +445,10 @@ class PeriodBoardScreen(Screen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
+
+    def _sign_off(self, r: Result) -> str | None:
+        """The row's sign-off (confirmed, disputed, answered, pending) once its result is recorded."""
+        return self.graded.sign_offs.get(r.employee_id) if self.graded else None
 
     def decision_label(self, decision: str) -> str:
         return decision_text(self.ctx, decision)
@@ -605,11 +625,17 @@ class PeriodBoardScreen(Screen):
         self.reload()
 
     def action_close_period(self) -> None:
-        g = self.graded
+        g, t = self.graded, self.ctx.t
         if g is None:
             return
+        disputed = self.ctx.store.open_dispute_count(g.period)
+        if disputed:  # the store closes it only with a reason (a manager's), and says so otherwise
+            body = t("board.close.disputed", period=g.period, n=disputed)
+            modal = ReasonModal(self.ctx, t("board.close.title"), body, required=False)
+            self.app.push_screen(modal, lambda reason: reason is not None and self._close(g.period, reason))
+            return
         self.app.push_screen(
-            ConfirmModal(self.ctx, self.ctx.t("board.close.title"), self.close_message(g)),
+            ConfirmModal(self.ctx, t("board.close.title"), self.close_message(g)),
             lambda yes: yes and self._close(g.period),
         )
 
@@ -618,10 +644,10 @@ class PeriodBoardScreen(Screen):
         recorded = t("board.close.recorded", n=g.recorded) if g.recorded else t("board.close.unrecorded")
         return t("board.close.body", period=g.period, recorded=recorded)
 
-    def _close(self, period: Period) -> None:
+    def _close(self, period: Period, reason: str | None = None) -> None:
         store = self.ctx.store
         try:
-            store.close_period(period)
+            store.close_period(period, reason)
         except StoreError as error:
             self.notify(str(error), severity="error")
             return
