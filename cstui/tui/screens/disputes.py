@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Header, Static
 
 from cstui.domain import Period
 from cstui.grading import reapply_employee
+from cstui.store import Store
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
@@ -237,12 +238,14 @@ class DisputesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="disputes-record")
     def _record_again(self, d: dict) -> None:
-        """Grade the employee's team and record their result (off the UI thread: keys stay live)."""
-        store, period = self.ctx.store, Period.parse(d["period"])
+        """Grade the employee's team and record their result off the UI thread (keys stay live), on
+        a connection of its own: the UI's connection may start a write of its own meanwhile."""
+        period, app_store = Period.parse(d["period"]), self.ctx.store
         try:
-            recorded = [r for r in store.employee_results(d["employee_id"]) if r["period"] == d["period"]]
-            name = recorded[0]["scheme"] if recorded else store.employee(d["employee_id"]).scheme
-            result = reapply_employee(store, self.ctx.scheme(name), period, d["employee_id"])
+            with Store.open(app_store.path, login=app_store.login, check_pages=False) as store:
+                recorded = [r for r in store.employee_results(d["employee_id"]) if r["period"] == d["period"]]
+                name = recorded[0]["scheme"] if recorded else store.employee(d["employee_id"]).scheme
+                result = reapply_employee(store, self.ctx.scheme(name), period, d["employee_id"])
         except USER_ERRORS as error:
             self.app.call_from_thread(self.notify, user_message(error), severity="error", timeout=8)
             return
