@@ -4,6 +4,8 @@ closing a period over open disputes. Checked against the store."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from textual.widgets import DataTable, Static
 
@@ -263,3 +265,18 @@ def test_disputes_queue_snapshot(make_app, signoff_db, snap_compare, lang):
         await press(pilot, "5")
 
     assert snap_compare(make_app(login="sup1", lang=lang), terminal_size=(80, 24), run_before=go)
+
+
+async def test_an_agent_tied_to_no_employee_sees_nothing_and_is_told(make_app, signoff_db):
+    with Store.open(signoff_db, login="admin") as store:
+        e = store.employee("E001")
+        store.update_employee(replace(e, login=None), e.version)  # the roster lost the login
+    app = make_app(login="zhang.wei")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, AgentScreen)
+        assert "roster login of no employee" in shown(app.screen.query_one("#agent-head", Static))
+        assert app.screen.query_one(DataTable).row_count == 0
+        await press(pilot, "c")
+        assert any("only an agent tied to one employee" in m for m in messages(app))
+        assert "张伟" not in app.export_screenshot()
