@@ -1,8 +1,8 @@
 """The TUI application: screens as modes, the current period, errors as notifications.
 
-Modes keep their own screen stacks: 1 Roster, 2 Period board, 3 Schemes, 5 Disputes. The Scorecard and
-Employee history are pushed on the Roster's stack (Enter / h) and Esc pops them. An agent's
-login opens on their own screen (mode "agent") and reaches no other.
+Modes keep their own screen stacks: 1 Roster, 2 Period board, 3 Schemes, 5 Disputes. The
+Scorecard and Employee history are pushed on the Roster's stack (Enter / h) and Esc pops them.
+An agent's login opens on their own screen (mode "agent") and reaches no other.
 
 Errors never reach the terminal as a traceback. Expected ones (``USER_ERRORS``) become a red
 toast. An unexpected one in an action, message handler, worker or timer becomes one toast
