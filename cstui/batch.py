@@ -31,6 +31,7 @@ from cstui.grading import (
     quota_breaches,
     recorded_results,
 )
+from cstui.io.localize import localized, report_labels
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, is_binary, write_report
 
@@ -47,15 +48,17 @@ def run_batch(
     apply: bool = False,
     progress: bool = False,
     jobs: int | None = None,
+    lang: str = "en",
 ) -> None:
     """Grade ``period`` under ``scheme`` and write the report to ``output`` (stdout when None).
 
     Without ``apply`` nothing is written to the database. With it, the results are
     recorded in one transaction; a closed period is refused before anything is graded.
     ``jobs``: worker processes grading teams (None: automatic, 1: none; see
-    :func:`cstui.grading.resolve_jobs`).
+    :func:`cstui.grading.resolve_jobs`). ``lang``: ``zh`` writes labels, flags and trace in 中文.
     """
     teams = list(teams) if teams else None
+    fmt = _Report(fmt, lang, report_labels(store, scheme) if lang == "zh" else {})
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs: expected a whole number >= 1, got {jobs}")
     if apply:
@@ -88,7 +91,7 @@ def _report_recorded(store, scheme, recorded, *, fmt, output, explain) -> None:
     results, notice = recorded
     print(f"cstui: {notice}", file=sys.stderr)
     with open_output(output, fmt, database=store.path) as stream:
-        write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
+        fmt.write((r.as_record(explain) for r in results), stream, explain)
     QuotaBreaches.of_results(scheme, results).tell()
 
 
@@ -102,7 +105,7 @@ def _dry_run(store, scheme, period: Period, teams, *, fmt, output, explain, tota
         records = graded_records(
             store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid, quotas=quotas
         )
-        write_report(records, fmt, stream, columns_for(explain))
+        fmt.write(records, stream, explain)
     quotas.tell()
     invalid.refuse(applying=False)
 
@@ -119,8 +122,20 @@ def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, exp
     quotas = QuotaBreaches(scheme)
     with spool, open_output(output, fmt, database=store.path) as stream:
         records = (result.as_record(explain) for graded in quotas.noting(spool) for result in graded.results)
-        write_report(records, fmt, stream, columns_for(explain))
+        fmt.write(records, stream, explain)
     quotas.tell()
+
+
+class _Report(str):
+    """The report's format (a ``str``, as open_output reads it) and the language it is written in."""
+
+    def __new__(cls, fmt: str, lang: str, labels: dict) -> _Report:
+        self = str.__new__(cls, fmt)
+        self.lang, self.labels = lang, labels
+        return self
+
+    def write(self, records: Iterable[dict], stream: IO, explain: bool) -> None:
+        write_report(localized(records, self.lang, self.labels), str(self), stream, columns_for(explain))
 
 
 def graded_records(

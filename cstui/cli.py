@@ -111,7 +111,12 @@ def _open_store(ctx: click.Context):
     help="SQLite file of the company (default: $CSTUI_DB, then the user data dir).",
 )
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="TUI language (default from LANG).")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of the TUI, and of batch reports' labels, flags and traces (default from LANG).",
+)
 @click.option("--demo", is_flag=True, help="Use a fresh demo company in a temporary directory.")
 @click.option("--scheme", "scheme_name", metavar="NAME|FILE.toml", help="Batch mode: grade under this scheme.")
 @click.option("--period", metavar="YYYY-MM|YYYY-Qn", help="Batch mode: the period to grade.")
@@ -193,6 +198,7 @@ def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, app
     scheme = load_scheme(scheme_name)
 
     from cstui.batch import run_batch
+    from cstui.io.localize import lang_from_env
     from cstui.store import Store, resolve_db_path
 
     path = _demo_db() if demo else resolve_db_path(ctx.obj.get("db"))
@@ -212,6 +218,7 @@ def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, app
             apply=apply_,
             progress=sys.stderr.isatty(),
             jobs=jobs,
+            lang=lang_from_env(ctx.obj.get("lang")),
         )
 
 

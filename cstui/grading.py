@@ -34,6 +34,7 @@ from cstui.domain import Period, Result
 from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
 from cstui.engine.model import TeamHistory
 from cstui.errors import InvalidData
+from cstui.grading_columns import team_histories
 
 MAX_NAMED = 50  # refused cards named on stderr; the rest are counted
 SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves
@@ -90,7 +91,7 @@ def graded_results(
     if workers > 1:
         yield from _pooled(store, scheme, period, teams, apply=apply, explain=explain, jobs=workers)
         return
-    for history in store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
+    for history in team_histories(store, scheme, period, teams, apply=apply):
         results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
         yield TeamResults(history.team, len(history.employees), results, state)
 
@@ -480,7 +481,7 @@ def _worker_grade(teams: list[str]):
     scheme, period = w["scheme"], w["period"]
     try:
         graded = []
-        for history in w["store"].team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint):
+        for history in team_histories(w["store"], scheme, period, teams, apply=w["apply"]):
             results, state = grade_team(scheme, history, period, apply=w["apply"], explain=w["explain"])
             graded.append((history.team, len(history.employees), results, state))
         return graded

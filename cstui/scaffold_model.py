@@ -22,16 +22,59 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cstui.domain import Employee, Override, Period, Result, Scorecard
+from cstui.domain import Employee, Override, Period, Result, Scorecard, texts
+from cstui.domain.texts import line
 from cstui.engine.cards import is_blank, parse_value
 from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.ranking import competition_ranks
 
-PARAMS = Table({
-    "score": Table({"metric": TEXT, "bands": ArrayOf(Table({"at_least": NUMBER, "points": NUMBER}))}),
-    "review": Table({"promote_at": NUMBER, "months": WHOLE}),
-})
+# Every trace line, flag and why is a template with arguments (cstui.domain.texts): its str()
+# is the English text, and the TUI and ``--lang zh`` render the 中文 one; a field named in
+# the third item is a label (a level, a metric) shown by the scheme's label_zh.
+LEVELS = {"before": "level", "after": "level", "level": "level", "metric": "metric"}
+texts.register(
+    {
+        "$model.streak": (
+            "{months} months in a row at {at} points or more",
+            "连续 {months} 个月达到 {at} 分或以上",
+        ),
+        "$model.promote": (
+            "{streak}: {before} → {after} from {month}",
+            "{streak}：{before} → {after}，自 {month} 起",
+            LEVELS,
+        ),
+        "$model.why": ("{months} months at {at} points or more", "{months} 个月达到 {at} 分或以上"),
+        "$model.start": ("starting level", "起始级别"),
+        "$model.hired": ("hired", "入职"),
+        "$model.not_filled": ("{metric}: not filled", "{metric}：未填写", LEVELS),
+        "$model.band": (
+            "{metric} {count} (>= {at}) → {points} points",
+            "{metric} {count}（>= {at}）→ {points} 分",
+            LEVELS,
+        ),
+        "$model.override_by": ("override by {author}: {reason}", "{author} 手动调整：{reason}"),
+        "$model.override_flag": ("override", "手动调整"),
+        "$model.override": (
+            "override → {level} from {month}: {reason}",
+            "手动调整 → {level}，自 {month} 起：{reason}",
+            LEVELS,
+        ),
+        "$model.missing_flag": ("missing {month}", "缺考核表 {month}"),
+        "$model.missing": (
+            "no scorecard for {month}: the streak restarts",
+            "{month} 无考核表：连续计数重新开始",
+        ),
+        "$model.in_month": ("{month}: {line}", "{month}：{line}"),
+    }
+)
+
+PARAMS = Table(
+    {
+        "score": Table({"metric": TEXT, "bands": ArrayOf(Table({"at_least": NUMBER, "points": NUMBER}))}),
+        "review": Table({"promote_at": NUMBER, "months": WHOLE}),
+    }
+)
 
 
 @dataclass
@@ -62,7 +105,9 @@ class $class_name(DocumentModel):
             problems.add("score.metric", f"expected the key of a count metric in [metrics], got {metric!r}")
         lows = [band.get("at_least") for band in score.get("bands", [])]
         if not lows or None in lows or lows != sorted(set(lows), reverse=True) or lows[-1] != 0:
-            problems.add("score.bands", "expected bands best first, each at_least below the one before, the last at_least = 0")
+            problems.add(
+                "score.bands", "expected bands best first, each at_least below the one before, the last at_least = 0"
+            )
         if any(band.get("points") is None for band in score.get("bands", [])):
             problems.add("score.bands", "expected points in every band")
         if "promote_at" not in review or review.get("months", 0) < 1:
@@ -108,13 +153,14 @@ class $class_name(DocumentModel):
         for ordinal in range(hired.ordinal, until.ordinal + 1):
             state = Month(Period.from_ordinal(ordinal), level, level)
             if months and months[-1].level_after != months[-1].level:
-                state.why = f"{review['months']} months at {review['promote_at']} points or more"
+                state.why = line("$model.why", months=review["months"], at=review["promote_at"])
             streak = apply_override(state, placed.get(state.period), streak)
             streak = score_into(scheme, state, cards.get(state.period), streak)
             if streak >= review["months"] and state.level != ladder[-1]:
                 state.level_after = ladder[ladder.index(state.level) + 1]
                 state.decision, streak = "promote", 0
-                state.trace.append(f"{streak_text(review)}: {state.level} → {state.level_after} from {state.period.next()}")
+                moved = dict(before=state.level, after=state.level_after, month=state.period.next())
+                state.trace.append(line("$model.promote", streak=streak_text(review), **moved))
             level = state.level_after
             months.append(state)
         return months
@@ -122,7 +168,8 @@ class $class_name(DocumentModel):
 
 def timeline(scheme, employee: Employee, months: list[Month]) -> list[tuple[Period, str, str]]:
     """[(first month, level, why)]: the starting level in the first month replayed, then each change."""
-    entries = [(months[0].period, employee.level or scheme.level_keys[0], "starting level" if employee.level else "hired")]
+    start = line("$model.start") if employee.level else line("$model.hired")
+    entries = [(months[0].period, employee.level or scheme.level_keys[0], start)]
     for m in months:
         if m.why and m.level != entries[-1][1]:
             if m.period == entries[-1][0]:  # an override in the first month replaces the start
@@ -136,11 +183,12 @@ def month_score(scheme, card: Scorecard) -> tuple[Decimal | None, str]:
     metric = scheme.params["score"]["metric"]
     raw = card.values.get(metric)
     if is_blank(raw):  # grading gives only valid cards; the live panel may show one being typed
-        return None, f"{metric}: not filled"
+        return None, line("$model.not_filled", metric=metric)
     count = parse_value("count", raw)  # values arrive as text ("12"); parse them by their kind
     for band in scheme.params["score"]["bands"]:
         if count >= band["at_least"]:
-            return Decimal(str(band["points"])), f"{metric} {count} (>= {band['at_least']}) → {band['points']} points"
+            shown = dict(metric=metric, count=count, at=band["at_least"], points=band["points"])
+            return Decimal(str(band["points"])), line("$model.band", **shown)
     raise AssertionError("check() requires a last band at_least = 0")
 
 
@@ -148,9 +196,11 @@ def apply_override(state: Month, placed: Override | None, streak: int) -> int:
     if placed is None:
         return streak
     state.level = state.level_after = placed.level
-    state.why = f"override by {placed.author}: {placed.reason}"
-    state.flags.append("override")
-    state.trace.append(f"override → {placed.level} from {state.period}: {placed.reason}")
+    state.why = line("$model.override_by", author=placed.author, reason=placed.reason)
+    state.flags.append(line("$model.override_flag"))
+    state.trace.append(
+        line("$model.override", level=placed.level, month=state.period, reason=placed.reason)
+    )
     return 0
 
 
@@ -158,17 +208,17 @@ def score_into(scheme, state: Month, card: Scorecard | None, streak: int) -> int
     """Score the month into ``state``; the streak after it."""
     if card is None:
         state.decision = "missing"
-        state.flags.append(f"missing {state.period}")
-        state.trace.append(f"no scorecard for {state.period}: the streak restarts")
+        state.flags.append(line("$model.missing_flag", month=state.period))
+        state.trace.append(line("$model.missing", month=state.period))
         return 0
-    state.score, line = month_score(scheme, card)
-    state.trace.append(line)
+    state.score, score_line = month_score(scheme, card)
+    state.trace.append(score_line)
     at = scheme.params["review"]["promote_at"]
     return streak + 1 if state.score is not None and state.score >= at else 0
 
 
 def streak_text(review: dict) -> str:
-    return f"{review['months']} months in a row at {review['promote_at']} points or more"
+    return line("$model.streak", months=review["months"], at=review["promote_at"])
 
 
 def on_roster(employee: Employee, history: TeamHistory, period: Period) -> bool:
@@ -186,12 +236,27 @@ def result_of(scheme, employee: Employee, period: Period, months: list[Month]) -
     if score is not None and not period.is_month:
         score = score.quantize(Decimal("0.01"))
     decisions = [m.decision for m in months if m.decision == "promote"] or [months[-1].decision]
-    trace = [f"{m.period}: {line}" if not period.is_month else line for m in months for line in m.trace]
+    trace = [
+        t if period.is_month else line("$model.in_month", month=m.period, line=t)
+        for m in months
+        for t in m.trace
+    ]
     return Result(
-        employee_id=employee.id, name=employee.name, team=employee.team, period=period,
-        scheme=scheme.name, scheme_version=scheme.version, score=score, grade=None, rank=None,
-        level_before=months[0].level, level_after=months[-1].level_after, decision=decisions[-1],
-        pay_delta=None, flags=[f for m in months for f in m.flags], trace=trace,
+        employee_id=employee.id,
+        name=employee.name,
+        team=employee.team,
+        period=period,
+        scheme=scheme.name,
+        scheme_version=scheme.version,
+        score=score,
+        grade=None,
+        rank=None,
+        level_before=months[0].level,
+        level_after=months[-1].level_after,
+        decision=decisions[-1],
+        pay_delta=None,
+        flags=[f for m in months for f in m.flags],
+        trace=trace,
     )
 '''
 
@@ -285,17 +350,28 @@ def scheme():
 
 def test_three_good_months_promote_from_the_month_after():
     e = employee("E1", hired="2026-01-01")
-    team = history(e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, {"a_followups": 7}, {"a_followups": 6}])})
+    team = history(
+        e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, {"a_followups": 7}, {"a_followups": 6}])}
+    )
     results = grade(scheme(), team, "2026-03")
-    assert_result(results["E1"], decision="promote", score=80, level_before="assistant",
-                  level_after="senior-assistant", rank=1, trace_contains=["a_followups 6 (>= 6) → 80 points"])
+    assert_result(
+        results["E1"],
+        decision="promote",
+        score=80,
+        level_before="assistant",
+        level_after="senior-assistant",
+        rank=1,
+        trace_contains=["a_followups 6 (>= 6) → 80 points"],
+    )
     timeline = scheme().model.levels(scheme(), team, month("2026-04"))
     assert [level for _, level, _ in timeline["E1"]] == ["assistant", "senior-assistant"]
 
 
 def test_a_missing_month_restarts_the_streak():
     e = employee("E1", hired="2026-01-01")
-    team = history(e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, None, {"a_followups": 12}, {"a_followups": 12}])})
+    team = history(
+        e, cards={"E1": cards("E1", "2026-01", [{"a_followups": 12}, None, {"a_followups": 12}, {"a_followups": 12}])}
+    )
     results = grade(scheme(), team, "2026-04")
     assert_result(results["E1"], decision="stay", level_after="assistant", score=100)
     assert_result(grade(scheme(), team, "2026-02")["E1"], decision="missing", score=None, flags=["missing 2026-02"])
@@ -304,8 +380,13 @@ def test_a_missing_month_restarts_the_streak():
 def test_an_override_places_a_level_and_ranks_share_ties():
     a, b, c = employee("A", hired="2026-01-01"), employee("B", hired="2026-01-01"), employee("C", hired="2026-01-01")
     rows = {"A": [{"a_followups": 3}], "B": [{"a_followups": 4}], "C": [{"a_followups": 10}]}
-    team = history(a, b, c, cards={k: cards(k, "2026-01", v) for k, v in rows.items()},
-                   overrides=[override("A", "2026-01", "senior-assistant", "transferred in")])
+    team = history(
+        a,
+        b,
+        c,
+        cards={k: cards(k, "2026-01", v) for k, v in rows.items()},
+        overrides=[override("A", "2026-01", "senior-assistant", "transferred in")],
+    )
     results = grade(scheme(), team, "2026-01")
     assert_result(results["A"], level_before="senior-assistant", rank=2, flags=["override"], score=Decimal(60))
     assert [results[k].rank for k in "ABC"] == [2, 2, 1]

@@ -102,6 +102,18 @@ class Scheme:
             for lv in self.params.get("levels", [])
         ]
 
+    def labels_zh(self) -> dict[str, dict[str, str]]:
+        """The scheme's 中文 labels by kind (``level``, ``metric``, ``incident``), for rendering
+        trace lines and flags (:func:`cstui.domain.texts.render`); a key without one is left out."""
+        incidents = (self.params.get("ledger") or {}).get("incidents") or {}
+        return {
+            "level": {lv.key: lv.label_zh for lv in self.levels},
+            "metric": {m.key: m.label_zh for m in self.metric_specs()},
+            "incident": {
+                code: spec.get("label_zh", code) for code, spec in incidents.items() if isinstance(spec, dict)
+            },
+        }
+
     @property
     def level_keys(self) -> list[str]:
         return [lv["key"] for lv in self.params.get("levels", [])]
@@ -162,6 +174,11 @@ def short_source(source: str) -> str:
     if "cstui_schemes" in path.parts or path.parent.name == "schemes":
         return f"schemes/{path.name}"
     return source
+
+
+def scheme_file_error(path: str, problems: list[str]) -> str:
+    """A plugin's load error for its scheme file: the file named once, though most problems name it."""
+    return "scheme file " + "; ".join(p if p.startswith(path) else f"{short_source(path)}: {p}" for p in problems)
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -296,7 +313,7 @@ class SchemeCatalog:
             except SchemeError as exc:
                 # a plugin's scheme file that cannot be read is a load error of the plugin
                 self.errors.extend(exc.problems)
-                self.registry.fail(src.plugin, f"scheme file {short_source(str(src.path))}: " + "; ".join(exc.problems))
+                self.registry.fail(src.plugin, scheme_file_error(str(src.path), exc.problems))
 
     def _register(self, path: Any, plugin: str) -> None:
         registered = RegisteredFile(path, plugin)

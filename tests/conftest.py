@@ -20,6 +20,9 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("CSTUI_LOG_DIR", str(tmp_path / "logs"))  # the TUI's error log
     monkeypatch.delenv("CSTUI_LOAD_PLUGINS", raising=False)
     monkeypatch.setenv("CSTUI_TODAY", "2026-11-15")
+    for var in ("LC_ALL", "LC_MESSAGES"):  # batch reports follow LANG like the TUI: English unless a test asks
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     reset_registry()
     yield
     reset_registry()

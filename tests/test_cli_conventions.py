@@ -256,3 +256,54 @@ def test_the_readmes_completion_script_is_what_click_prints():
 def test_completion_offers_commands_and_builtin_formats():
     assert "period" in _complete("cstui per")
     assert _complete("cstui --format x") == ["xlsx"]
+
+
+# ------------------------------------------------------------------ `-` reads standard input, for every import
+
+STDIN_FILES = {
+    "roster": ([], "employee_id,name,team,role,hire_date\nN-1,新人,T1,agent,2026-06-01\n", "1 employee"),
+    "scorecards": (
+        ["--period", "2026-06", "--scheme", "star-levels"],
+        "employee_id,sales_target,sales_actual\nT1-00,100000,123000\n",
+        "1 scorecard",
+    ),
+    "incidents": ([], "employee_id,date,code,count,points,note\nT1-10,2026-06-20,cover-shift,1,,\n", "1 incident"),
+}
+IMPORTS = sorted(cli.commands["import"].commands)
+
+
+def _xlsx(text: str) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for line in text.splitlines():
+        book.active.append(line.split(","))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("as_xlsx", [False, True], ids=["csv", "xlsx"])
+@pytest.mark.parametrize("what", IMPORTS)
+def test_every_import_reads_a_dash_from_standard_input(db, what, as_xlsx):
+    assert what in STDIN_FILES, f"cstui import {what}: add it here, with a file it takes from standard input"
+    options, text, imported = STDIN_FILES[what]
+    stdin = _xlsx(text) if as_xlsx else text.encode("utf-8")
+    result = run("--db", str(db), "import", what, "-", *options, input=stdin)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"stdin.{'xlsx' if as_xlsx else 'csv'}: {imported}"), result.stdout
+
+
+def test_a_bad_cell_from_standard_input_is_named_by_stdin_not_a_spool_path(db):
+    result = run(
+        "--db",
+        str(db),
+        "import",
+        "roster",
+        "-",
+        input="employee_id,name,team,role,hire_date\nX,x,T1,agent,2026-13-01\n",
+    )
+    assert result.exit_code == 3
+    assert "stdin.csv:2:" in result.output and "cstui-stdin-" not in result.output

@@ -3,6 +3,7 @@ included) at import, in a hook or in a model method is reported by its name, and
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import subprocess
@@ -290,3 +291,30 @@ def test_which_errors_a_guard_lets_through():
         and not is_project_error(SystemExit(3))
         and not is_project_error(KeyError("k"))
     )
+
+
+# A package built without package data (issue 13): its module registers a TOML that was not installed.
+TOML_NOT_INSTALLED = """
+    from pathlib import Path
+    from cstui import hookimpl
+
+    @hookimpl
+    def register_schemes(register):
+        register(Path(__file__).with_name("myco-stars.toml"))
+"""
+
+
+def test_a_scheme_file_that_was_not_installed_is_a_load_error_and_schemes_exits_3(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    fake_distribution(site, "cstui_myco", {"myco": "cstui_myco_nodata"}, {"cstui_myco_nodata": TOML_NOT_INSTALLED})
+    monkeypatch.syspath_prepend(str(site))
+    reset_registry()
+    missing = str(site / "myco-stars.toml")
+    plugins = run("plugins", "--json")
+    (row,) = [p for p in json.loads(plugins.stdout) if p["name"] == "myco"]
+    assert row["error"] == f"scheme file {missing}: cannot read: No such file or directory"  # named once
+    reset_registry()
+    listed = run("schemes")
+    assert listed.exit_code == 3
+    assert f"{missing}: cannot read" in listed.stderr and "plugin myco has load errors" in listed.stderr
+    assert "star-levels" in listed.stdout  # the rest are still listed

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +45,17 @@ def star_team():
 def test_the_plugin_is_loaded_through_its_pytest11_entry_point(request):
     plugin = request.config.pluginmanager.get_plugin("cstui")
     assert plugin is not None and plugin.__name__ == "cstui.testing"
+
+
+def test_every_public_name_and_fixture_is_in_the_guides_table():
+    import cstui.testing
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+    table = guide[guide.index("## Testing a model") :]
+    for name in [*cstui.testing.__all__, "cstui_company", "cstui_demo"]:
+        assert f"`{name}" in table or f"fixture `{name}`" in table, (
+            f"docs/plugins.md, Testing a model: no row for {name}"
+        )
 
 
 def test_importing_it_imports_no_textual():

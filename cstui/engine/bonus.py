@@ -21,6 +21,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, load_band_table
 from cstui.engine.exact import side_text
@@ -37,6 +39,11 @@ def load_bonus(data: object, key_path: str, problems: Problems) -> BandTable | N
     return table
 
 
+texts.register(
+    {"bonus.band": ("bonus: score {score} {band} → {amount} yuan", "奖金：得分 {score} {band} → {amount} 元")}
+)
+
+
 def bounds(table: BandTable) -> tuple[Decimal, ...]:
     """Every band bound of the table: the thresholds a score is compared with."""
     return tuple(dict.fromkeys(b for band in table.bands for b in (band.low, band.high) if b is not None))
@@ -49,5 +56,10 @@ def bonus_for(table: BandTable, score: Decimal) -> tuple[Decimal, str]:
     sign = "+" if amount > 0 else ""
     return (
         amount,
-        f"bonus: score {side_text(score, *bounds(table))} {table.describe(band)} → {sign}{format_number(amount)} yuan",
+        line(
+            "bonus.band",
+            score=side_text(score, *bounds(table)),
+            band=table.describe(band),
+            amount=f"{sign}{format_number(amount)}",
+        ),
     )

@@ -15,7 +15,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from cstui.domain import Period, Scorecard, ValueProblem
+from cstui.domain import Period, Scorecard, ValueProblem, texts
+from cstui.domain.texts import line
 from cstui.domain.values import PARSERS
 
 if TYPE_CHECKING:
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
 UNREADABLE = "(stored values)"  # the one field of a card whose stored text is not a JSON object
 INVALID = "invalid"  # the decision of a result whose period has a card its scheme refuses
 FLAG = "invalid-scorecard"
+texts.register(
+    {
+        "cards.invalid_flag": (FLAG + " {month}: {problem}", "考核表无效 {month}：{problem}"),
+        "cards.refused": (
+            "scorecard {month} refused by the scheme ({problem}): graded as a missing month",
+            "{month} 考核表不符合方案（{problem}）：按缺月处理",
+        ),
+    }
+)
 
 KIND_TEXT = {
     "rate": "a rate such as 0.62 or 62%",
@@ -306,13 +316,11 @@ def mark_invalid(
         bad_months = {str(m) for m, _ in bad}
         result.decision = INVALID  # not scored: the period's own card is not one to grade
         result.score = result.grade = result.rank = result.pay_delta = None
-        result.flags = [f"{FLAG} {m}: {p}" for m, p in bad] + [
+        result.flags = [line("cards.invalid_flag", month=m, problem=str(p)) for m, p in bad] + [
             f for f in result.flags if not (f.startswith(("missing", FLAG)) and any(m in f for m in bad_months))
         ]
         if explain:
-            result.trace = [
-                f"scorecard {m} refused by the scheme ({p}): graded as a missing month" for m, p in bad
-            ] + result.trace
+            result.trace = [line("cards.refused", month=m, problem=str(p)) for m, p in bad] + result.trace
     _close_ranks(results, removed)
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine.bands import as_decimal
 
@@ -26,6 +28,18 @@ if TYPE_CHECKING:
     from cstui.engine.protocol import Problems
 
 ZERO = Decimal(0)
+
+
+texts.register(
+    {
+        "deductions.all_lost": (
+            "{n} violations > {limit} → all {full} points lost → 0",
+            "{n} 次违规 > {limit} → {full} 分全扣 → 0",
+        ),
+        "deductions.none": ("no violation → {full}", "无违规 → {full}"),
+        "deductions.each": ("{full} - {n} × {per} → {score}", "{full} - {n} × {per} → {score}"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +59,10 @@ class DeductionItem:
         score = self.score(violations)
         full = format_number(self.points)
         if self.all_lost_above is not None and violations > self.all_lost_above:
-            return f"{violations} violations > {self.all_lost_above} → all {full} points lost → 0"
+            return line("deductions.all_lost", n=violations, limit=self.all_lost_above, full=full)
         if violations == 0:
-            return f"no violation → {full}"
-        return f"{full} - {violations} × {format_number(self.per)} → {format_number(score)}"
+            return line("deductions.none", full=full)
+        return line("deductions.each", full=full, n=violations, per=format_number(self.per), score=format_number(score))
 
 
 # doc 001 #2 (物业客服员/管家绩效考核表, 1 仪容仪表 5 分): -1 each, more than 3 in a month take all 5

@@ -34,6 +34,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from cstui.domain import texts
+from cstui.domain.texts import line
+
 if TYPE_CHECKING:
     from cstui.domain import Result
     from cstui.engine.protocol import Problems
@@ -91,6 +94,18 @@ class Breach:
             f"({percent(self.share)}), quota {self.quota.text()} [{self.scheme}]"
         )
         return line + " (kept by a tie at the boundary rank)" if self.tied else line
+
+
+texts.register(
+    {
+        "distribution.rank": ("rank {rank} of {of} graded {grades}", "{of} 名 {grades} 中排第 {rank}"),
+        "distribution.lowest": ("among the {n} lowest-ranked above {grade}", "{grade} 以上排名最低的 {n} 人之一"),
+        "distribution.moved": (
+            "forced distribution: grade {before} → {target}: {quota} of the team ({allowed} of {graded} graded); {why}",
+            "强制分布：等级 {before} → {target}：本组 {quota}（{graded} 人中 {allowed} 人）；{why}",
+        ),
+    }
+)
 
 
 def percent(share: Fraction) -> str:
@@ -166,7 +181,8 @@ def _enforce_max(dist: Distribution, quota: Quota, graded: list[Result], order: 
     for r in members:
         rank = 1 + bisect_left(places, order[id(r)])  # among the span's members, ties sharing
         if rank > allowed:
-            _move(r, target, quota, f"rank {rank} of {len(members)} graded {quota.key}", len(graded), allowed, explain)
+            why = line("distribution.rank", rank=rank, of=len(members), grades=quota.key)
+            _move(r, target, quota, why, len(graded), allowed, explain)
 
 
 def _enforce_min(dist: Distribution, quota: Quota, graded: list[Result], order: dict, explain: bool) -> None:
@@ -183,7 +199,7 @@ def _enforce_min(dist: Distribution, quota: Quota, graded: list[Result], order: 
                 r,
                 quota.grades[0],
                 quota,
-                f"among the {needed} lowest-ranked above {quota.grades[0]}",
+                line("distribution.lowest", n=needed, grade=quota.grades[0]),
                 len(graded),
                 quota.allowed(len(graded)),
                 explain,
@@ -193,10 +209,8 @@ def _enforce_min(dist: Distribution, quota: Quota, graded: list[Result], order: 
 def _move(result: Result, target: str, quota: Quota, why: str, graded: int, allowed: int, explain: bool) -> None:
     before, result.grade = result.grade, target
     if explain:
-        result.trace.append(
-            f"forced distribution: grade {before} → {target}: {quota.text()} of the team "
-            f"({allowed} of {graded} graded); {why}"
-        )
+        shown = dict(before=before, target=target, quota=quota.text(), allowed=allowed, graded=graded)
+        result.trace.append(line("distribution.moved", **shown, why=why))
 
 
 def breaches(dist: Distribution, scheme: str, team: str, results: Iterable[Result]) -> list[Breach]:

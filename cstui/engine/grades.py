@@ -12,6 +12,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine.exact import side_text
 
@@ -20,6 +22,27 @@ if TYPE_CHECKING:
 
 ZERO = Decimal(0)
 FEN = Decimal("0.01")
+
+
+texts.register(
+    {
+        "grades.hired": (" (hired {day})", "（{day} 入职）"),
+        "grades.no_pay": (
+            "no pay float: month {month} of employment{since}; scored, not paid (first {unpaid} months)",
+            "无浮动工资：入职第 {month} 个月{since}；计分不计薪（前 {unpaid} 个月）",
+        ),
+        "grades.held": (", held to {delta}", "，限定为 {delta}"),
+        "grades.pay": (
+            "pay ({score} - {neutral}) × {per} = {raw}{held}",
+            "浮动工资 ({score} - {neutral}) × {per} = {raw}{held}",
+        ),
+        "grades.score_below": ("score {score} < {bar}", "得分 {score} < {bar}"),
+        "grades.last_in_team": (
+            "last in the team {months} months running, below {bar}",
+            "连续 {months} 个月组内末位且低于 {bar}",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,19 +150,16 @@ def pay_float(
     the trace says why).
     """
     if month_of_employment <= pay.unpaid_months:
-        since = f" (hired {hired.isoformat()})" if hired is not None else ""
+        since = line("grades.hired", day=hired.isoformat()) if hired is not None else ""
         return (
             None,
-            f"no pay float: month {month_of_employment} of employment{since}; scored, not paid (first {pay.unpaid_months} months)",
+            line("grades.no_pay", month=month_of_employment, since=since, unpaid=pay.unpaid_months),
         )
     raw = ((score - pay.neutral) * pay.per_point).quantize(FEN, rounding=ROUND_HALF_UP)
     delta = min(max(raw, pay.low), pay.high)
-    line = (
-        f"pay ({format_number(score)} - {format_number(pay.neutral)}) × {format_number(pay.per_point)} = {_signed(raw)}"
-    )
-    if delta != raw:
-        line += f", held to {_signed(delta)}"
-    return delta, line
+    held = line("grades.held", delta=_signed(delta)) if delta != raw else ""
+    shown = dict(score=format_number(score), neutral=format_number(pay.neutral), per=format_number(pay.per_point))
+    return delta, line("grades.pay", **shown, raw=_signed(raw), held=held)
 
 
 def _signed(value: Decimal) -> str:
@@ -158,14 +178,16 @@ def dismissal_reasons(
     """
     reasons = []
     if score < rule.score_below:
-        reasons.append(f"score {side_text(score, rule.score_below)} < {format_number(rule.score_below)}")
+        reasons.append(
+            line("grades.score_below", score=side_text(score, rule.score_below), bar=format_number(rule.score_below))
+        )
     window = list(last_run)[-rule.last_months :] if rule.last_months else []
     if (
         len(window) == rule.last_months
         and rule.last_months
         and all(last and s is not None and s < rule.last_below for last, s in window)
     ):
-        reasons.append(f"last in the team {rule.last_months} months running, below {format_number(rule.last_below)}")
+        reasons.append(line("grades.last_in_team", months=rule.last_months, bar=format_number(rule.last_below)))
     reasons.extend(codes)
     return reasons
 

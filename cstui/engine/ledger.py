@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cstui.domain import texts
+from cstui.domain.texts import joined, line
 from cstui.domain.types import Incident
 from cstui.domain.values import MAX_COUNT, ValueProblem, format_number, parse_decimal
 
@@ -22,6 +24,33 @@ if TYPE_CHECKING:
 
 SEVERITIES = ("bonus", "minor", "moderate", "severe")
 ZERO = Decimal(0)
+
+_INCIDENT = {"code": "incident", "category": "category"}
+texts.register(
+    {
+        "ledger.base": ("base {base}", "基本分 {base}"),
+        "ledger.capped": ("capped at {cap}", "封顶 {cap}"),
+        "ledger.dismissal": (
+            "{code}{times} → dismissal review, no points ({category})",
+            "{code}{times} → 辞退审查，不计分（{category}）",
+            _INCIDENT,
+        ),
+        "ledger.at": (" at {points}", "（每次 {points}）"),
+        "ledger.incident": (
+            "{code}{times}{at} → {points} ({category})",
+            "{code}{times}{at} → {points}（{category}）",
+            _INCIDENT,
+        ),
+        "ledger.moderate": ("{n} moderate", "{n} 次中度违规"),
+        "ledger.minor": ("{n} minor", "{n} 次轻度违规"),
+        "ledger.failing": (
+            "{code} ({reasons}) → {points} ({category})",
+            "{code}（{reasons}）→ {points}（{category}）",
+            _INCIDENT,
+        ),
+        "ledger.adjustment": ("adjustment {amount}: {reason}", "主管调整 {amount}：{reason}"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +211,7 @@ def score_ledger(
 ) -> LedgerTotal:
     """Score one month. Raises :class:`LedgerProblem` listing every bad field of the card."""
     problems: list[tuple[str, str]] = []
-    total = LedgerTotal(score=ledger.base, lines=[lambda: f"base {format_number(ledger.base)}"])
+    total = LedgerTotal(score=ledger.base, lines=[lambda: line("ledger.base", base=format_number(ledger.base))])
     severity_counts = {"minor": 0, "moderate": 0}
     code_counts: dict[str, int] = {}
     for incident in incidents:
@@ -203,7 +232,7 @@ def score_ledger(
         raise LedgerProblem(employee, month, problems)
     if total.score > ledger.cap:
         total.score = ledger.cap
-        total.lines.append(lambda: f"capped at {format_number(ledger.cap)}")
+        total.lines.append(lambda: line("ledger.capped", cap=format_number(ledger.cap)))
     return total
 
 
@@ -280,7 +309,9 @@ def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> Catal
 def _post(total: LedgerTotal, entry: CatalogueEntry, incident: Incident, problems: list) -> None:
     if entry.dismissal:
         total.dismissal.append(entry.code)
-        total.lines.append(lambda: f"{entry.code}{_times(incident)} → dismissal review, no points ({entry.category})")
+        total.lines.append(
+            lambda: line("ledger.dismissal", code=entry.code, times=_times(incident), category=entry.category)
+        )
         return
     each = entry.default_points if incident.points is None else incident.points
     points = each * incident.count
@@ -288,11 +319,18 @@ def _post(total: LedgerTotal, entry: CatalogueEntry, incident: Incident, problem
     if points < 0:
         total.deductions[entry.category] = total.deductions.get(entry.category, ZERO) - points
 
-    def line() -> str:
-        chosen = f" at {signed(each)}" if entry.ranged and incident.points is not None else ""
-        return f"{entry.code}{_times(incident)}{chosen} → {signed(points)} ({entry.category})"
+    def posted() -> str:
+        chosen = line("ledger.at", points=signed(each)) if entry.ranged and incident.points is not None else ""
+        return line(
+            "ledger.incident",
+            code=entry.code,
+            times=_times(incident),
+            at=chosen,
+            points=signed(points),
+            category=entry.category,
+        )
 
-    total.lines.append(line)
+    total.lines.append(posted)
 
 
 def _times(incident: Incident) -> str:
@@ -302,16 +340,24 @@ def _times(incident: Incident) -> str:
 def _failing_duties(ledger: Ledger, total: LedgerTotal, counts: dict[str, int]) -> None:
     reasons = []
     if counts["moderate"] >= ledger.moderate_at_least:
-        reasons.append(f"{counts['moderate']} moderate")
+        reasons.append(line("ledger.moderate", n=counts["moderate"]))
     if counts["minor"] >= ledger.minor_at_least:
-        reasons.append(f"{counts['minor']} minor")
+        reasons.append(line("ledger.minor", n=counts["minor"]))
     if not reasons:
         return
     entry = ledger.entries[ledger.failing_code]
     points = entry.default_points
     total.score += points
     total.deductions[entry.category] = total.deductions.get(entry.category, ZERO) - points
-    total.lines.append(lambda: f"{entry.code} ({', '.join(reasons)}) → {signed(points)} ({entry.category})")
+    total.lines.append(
+        lambda: line(
+            "ledger.failing",
+            code=entry.code,
+            reasons=joined(reasons, ", "),
+            points=signed(points),
+            category=entry.category,
+        )
+    )
 
 
 def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) -> None:
@@ -339,7 +385,7 @@ def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) ->
         problems.append((ledger.reason_metric, f"an adjustment of {signed(amount)} needs a reason"))
         return
     total.score += amount
-    total.lines.append(lambda: f"adjustment {signed(amount)}: {reason}")
+    total.lines.append(lambda: line("ledger.adjustment", amount=signed(amount), reason=reason))
 
 
 # ------------------------------------------------------------------ checking

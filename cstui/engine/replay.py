@@ -13,10 +13,49 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem
+from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem, texts
+from cstui.domain.texts import Line, from_json, line, to_json
 from cstui.engine.cards import is_blank, parse_value, spec_plan
 from cstui.engine.model import DocumentModel, MetricSpec, TeamHistory
 from cstui.engine.ranking import competition_ranks
+
+texts.register(
+    {
+        "replay.override_by": ("override by {author}: {reason}", "{author} 手动调整：{reason}"),
+        "replay.override": ("override: {reason}", "手动调整：{reason}"),
+        "replay.not_assessed": ("not assessed in this month", "本月不考核"),
+        "replay.starting_level": ("starting level", "起始级别"),
+        "replay.hired": ("hired", "入职"),
+        "replay.level_changed": ("level changed", "级别变更"),
+        "replay.in_month": ("{month}: {line}", "{month}：{line}"),
+        # flags and lines several models write
+        "flag.missing": ("missing {month}", "缺考核表 {month}"),
+        "flag.override": ("override", "手动调整"),
+        "flag.eligible": ("eligible", "符合晋升条件"),
+        "flag.probation": ("probation", "试用期"),
+        "flag.dismissal_review": ("dismissal-review", "辞退审查"),
+        "model.no_card": ("no scorecard for {month}", "{month} 无考核表"),
+        "model.no_card_restart": (
+            "no scorecard for {month}: the streak restarts",
+            "{month} 无考核表：连续计数重新开始",
+        ),
+        "model.override_to": (
+            "override → {level} from {month}: {reason}",
+            "手动调整 → {level}，自 {month} 起：{reason}",
+            {"level": "level"},
+        ),
+        "model.score": ("score = {score}", "得分 = {score}"),
+        "model.capped": ("score {score} capped at {cap}", "得分 {score} 封顶 {cap}"),
+        "model.probation": (
+            "probation {first}: a month < {limit} → dismissal review",
+            "试用期 {first}：任一月 < {limit} → 辞退审查",
+        ),
+        "model.probation_span": (
+            "probation {first} to {last}: a month < {limit} → dismissal review",
+            "试用期 {first} 至 {last}：任一月 < {limit} → 辞退审查",
+        ),
+    }
+)
 
 
 class CardValueError(ValueProblem):
@@ -83,7 +122,9 @@ def overrides_by_month(overrides: Iterable[Override]) -> dict[Period, Override]:
 
 def override_why(override: Override) -> str:
     """The why of a month whose level was set by hand: who set it (when known) and the reason."""
-    return f"override by {override.author}: {override.reason}" if override.author else f"override: {override.reason}"
+    if override.author:
+        return line("replay.override_by", author=override.author, reason=override.reason)
+    return line("replay.override", reason=override.reason)
 
 
 def quarter_average(
@@ -130,12 +171,18 @@ class Later:
     A full replay passes every past window (a streak, a review) that a report never shows:
     formatting their texts up front was a third of star-levels' rule work. ``str()`` renders it;
     :func:`make_result`, the timelines and the models' saved states read texts that way.
+    :meth:`line` is a template's line (:mod:`cstui.domain.texts`) made only when it is read.
     """
 
     __slots__ = ("render", "args")
 
     def __init__(self, render: Callable[..., str], *args: Any):
         self.render, self.args = render, args
+
+    @classmethod
+    def line(cls, key: str, **args: Any) -> Later:
+        """The line of template ``key``, built (and its Later arguments read) when it is read."""
+        return cls(_late_line, key, args)
 
     def __str__(self) -> str:
         return self.render(*self.args)
@@ -144,9 +191,13 @@ class Later:
         return f"Later({self})"
 
 
+def _late_line(key: str, args: dict[str, Any]) -> Line:
+    return Line(key, {name: text(value) if type(value) is Later else value for name, value in args.items()})
+
+
 def text(value: str | Later | None) -> str | None:
-    """A text that may be :class:`Later`, rendered (None stays None)."""
-    return value if value is None or type(value) is str else str(value)
+    """A text that may be :class:`Later`, rendered (None stays None; a Line stays a Line)."""
+    return value if value is None or isinstance(value, str) else value.render(*value.args)
 
 
 @dataclass(slots=True)
@@ -406,7 +457,7 @@ class ReplayModel(DocumentModel):
                 line = self._timeline(params, employee, replayed, entry)
                 replayed.saved = {
                     "level": last,
-                    "timeline": [[str(m), lv, why] for m, lv, why in line],
+                    "timeline": [[str(m), lv, to_json(why)] for m, lv, why in line],
                     "run": run.state(),
                 }
             else:
@@ -418,17 +469,17 @@ class ReplayModel(DocumentModel):
     ) -> list[tuple[Period, str, str]]:
         if replayed.level_before is None or entry is None:
             return timeline(replayed, self.starting_level(params, employee), employee)
-        entries = [(Period.parse(m), lv, why) for m, lv, why in entry["timeline"]]
+        entries = [(Period.parse(m), lv, from_json(why)) for m, lv, why in entry["timeline"]]
         for month, level, why in replayed.changes():
             if level != entries[-1][1]:
-                entries.append((month, level, text(why) or "level changed"))
+                entries.append((month, level, text(why) or line("replay.level_changed")))
         return entries
 
     def month_state(self, params: Any, employee: Employee, replayed: Replayed, month: Period) -> MonthState:
         if month in replayed.states:
             return replayed.states[month]
         level = self.level_at(params, employee, replayed, month)
-        return MonthState(month, level, level, trace=["not assessed in this month"])
+        return MonthState(month, level, level, trace=[line("replay.not_assessed")])
 
     def level_at(self, params: Any, employee: Employee, replayed: Replayed, month: Period) -> str:
         earlier = [s for p, s in replayed.states.items() if p.ordinal < month.ordinal]
@@ -466,7 +517,7 @@ class ReplayModel(DocumentModel):
         changes = [s.decision for s in months if s.decision in ("promote", "demote")]
         decision = changes[-1] if changes else months[-1].decision
         flags = [f for s in months for f in s.flags]
-        trace = [f"{s.period}: {line}" for s in months for line in s.trace]
+        trace = [Line("replay.in_month", {"month": str(s.period), "line": text(t)}) for s in months for t in s.trace]
         return make_result(
             scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace
         )
@@ -479,10 +530,10 @@ def timeline(replayed: Replayed, start_level: str, employee: Employee) -> list[t
         if replayed.first is not None and (replayed.states or replayed.skimmed)
         else Period.of_date(employee.hire_date)
     )
-    entries = [(first, start_level, "starting level" if employee.level else "hired")]
+    entries = [(first, start_level, line("replay.starting_level") if employee.level else line("replay.hired"))]
     for month, level, why in replayed.changes():
         if level != entries[-1][1]:
-            entries.append((month, level, text(why) or "level changed"))
+            entries.append((month, level, text(why) or line("replay.level_changed")))
     return entries
 
 

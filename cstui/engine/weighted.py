@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal, show
 
@@ -28,6 +30,17 @@ class WeightedItem:
     label: str
 
 
+texts.register(
+    {
+        "weighted.item": (
+            "{label} {value} → {score} × {weight}% = {part}",
+            "{metric} {value} → {score} × {weight}% = {part}",
+            {"metric": "metric"},
+        ),
+    }
+)
+
+
 def item_score(item: WeightedItem, value: Decimal) -> Decimal:
     return value * HUNDRED if item.kind == "rate" else value
 
@@ -40,9 +53,16 @@ def weighted_total(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) 
         score = item_score(item, values[item.key])
         part = item.weight * score / HUNDRED
         total += part
+        shown = dict(value=show(values[item.key], item.kind), score=format_number(score))
         trace.append(
-            f"{item.label} {show(values[item.key], item.kind)} → {format_number(score)}"
-            f" × {format_number(item.weight)}% = {format_number(part)}"
+            line(
+                "weighted.item",
+                label=item.label,
+                metric=item.key,
+                **shown,
+                weight=format_number(item.weight),
+                part=format_number(part),
+            )
         )
     return total, trace
 

@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
 from cstui.store.codec import dumps, loads, now
@@ -25,9 +24,6 @@ from cstui.store.files import (
 from cstui.store.identity import USER_ROLES, User, current_login
 from cstui.store.migrations import SCHEMA_VERSION, migrate, schema_version
 from cstui.store.pinyin import register as register_pinyin
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 BUSY_TIMEOUT_S = 10
 PAGE_CHECK_MAX_BYTES = 64 * 1024 * 1024  # every open reads every page of a file up to this size
@@ -53,21 +49,10 @@ class StoreCore:
     def __init__(self, path: Path, conn: sqlite3.Connection, login: str):
         self.path = path
         self.conn = conn
-        self._db: sqlite_utils.Database | None = None
         self.login = login
         self._depth = 0
         self._prepared = False  # once the schema and users exist, every write re-reads the role
         self.user = User(login, "viewer", ())  # replaced by _prepare()
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """sqlite-utils' view of the connection, made on first use (importing it is ~40 ms of
-        every batch run's start-up, and grading never needs it)."""
-        if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.conn)
-        return self._db
 
     # -- opening and closing ------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from cstui.domain import Override, Period, PeriodError, Result
+from cstui.domain.texts import from_json, to_json
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
 from cstui.store.errors import DisputesOpen, PeriodClosed, StoreError
@@ -280,7 +281,8 @@ def decoded_result(row) -> dict:
     """A row of ``results`` as a dict: score and pay_delta as Decimal, flags and trace as lists."""
     record = dict(row)
     record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
-    record["flags"], record["trace"] = loads(row["flags"]) or [], loads(row["trace"]) or []
+    # a line stored with its template (cstui.domain.texts) comes back as one; old plain texts stay texts
+    record["flags"], record["trace"] = from_json(loads(row["flags"]) or []), from_json(loads(row["trace"]) or [])
     return record
 
 
@@ -301,8 +303,8 @@ def _result_row(r: Result, login: str, stamp: str) -> tuple:
         r.level_after,
         r.decision,
         decimal_text(pay),
-        dumps(list(r.flags)),
-        dumps(list(r.trace)),
+        dumps(to_json(list(r.flags))),
+        dumps(to_json(list(r.trace))),
         login,
         stamp,
     )

@@ -38,6 +38,7 @@ from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
 from cstui.tui.i18n import lang_from_env, register
+from cstui.tui.palette import LocalizedPalette, system_commands
 from cstui.tui.screens.agent import AgentScreen
 from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.disputes import DisputesScreen
@@ -192,6 +193,20 @@ class CstuiApp(App[None]):
                 parameters != ("disputes",) or user.role in ("supervisor", "admin", "manager")
             )
         return True
+
+    def get_system_commands(self, screen: Screen):
+        return system_commands(super().get_system_commands(screen), self.ctx.t)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(LocalizedPalette(self.ctx.t, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            LocalizedPalette(self.ctx.t, providers=[ThemeProvider], placeholder=self.ctx.t("palette.themes"))
+        )
 
     def action_help_anywhere(self) -> None:
         self.action_help()

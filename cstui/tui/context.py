@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from cstui.domain import Period
+from cstui.domain.texts import DOMAIN_ZH, render, with_domain
 from cstui.levels import CurrentLevels
 from cstui.schemes import Scheme, SchemeError, catalog
 from cstui.store import Store
@@ -60,6 +61,36 @@ class AppContext:
     @cached_property
     def _team_names(self) -> dict[str, str]:
         return {row["id"]: (row.get("name_zh") or row["id"]) for row in self.store.teams()}
+
+    def text_labels(self, scheme_name: str | None) -> dict[str, dict[str, str]]:
+        """The 中文 labels a trace line or flag of ``scheme_name`` may name (levels, metrics,
+        incidents, teams, decisions, roles), built once per scheme."""
+        cache = self.__dict__.setdefault("_text_labels", {})
+        if scheme_name not in cache:
+            scheme, _problem = self.try_scheme(scheme_name)
+            own = scheme.labels_zh() if scheme is not None else {}
+            cache[scheme_name] = with_domain(own | {"team": self._team_names})
+        return cache[scheme_name]
+
+    def scheme_label(self, name: str | None) -> str:
+        """A scheme by its name in English (the name commands use), by its 中文 label in zh."""
+        scheme, _problem = self.try_scheme(name) if self.lang == "zh" else (None, None)
+        return scheme.label_zh if scheme is not None else (name or "")
+
+    def domain_label(self, kind: str, key: str) -> str:
+        """A decision, role or incident category in the user's language (its key in English)."""
+        return DOMAIN_ZH.get(kind, {}).get(key, key) if self.lang == "zh" else key
+
+    def show(self, text, scheme_name: str | None = None) -> str:
+        """A trace line, flag or reason in the user's language (English: the text as it is)."""
+        if self.lang != "zh":
+            return str(text) if not isinstance(text, str) else text
+        return render(text, "zh", self.text_labels(scheme_name))
+
+    def show_all(self, texts, scheme_name: str | None = None, sep: str | None = None) -> str:
+        """Flags or lines joined in the user's language (``, `` or ``，``)."""
+        sep = sep if sep is not None else ("，" if self.lang == "zh" else ", ")
+        return sep.join(self.show(t, scheme_name) for t in texts)
 
     def team_label(self, team: str | None) -> str:
         """A team as the roster names it: its 中文 name in zh, its id in English."""

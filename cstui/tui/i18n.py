@@ -6,7 +6,7 @@ so two screens never edit one big table. Unknown keys show the key itself.
 
 from __future__ import annotations
 
-import os
+from cstui.io.localize import lang_from_env  # noqa: F401  (the TUI and batch read LANG alike)
 
 LANGS = ("en", "zh")
 _STRINGS: dict[str, tuple[str, str]] = {}
@@ -20,14 +20,3 @@ def translate(key: str, lang: str, **values: object) -> str:
     pair = _STRINGS.get(key)
     text = key if pair is None else pair[1 if lang == "zh" else 0]
     return text.format(**values) if values else text
-
-
-def lang_from_env(explicit: str | None = None) -> str:
-    """``--lang`` wins; else ``zh`` when LANG/LC_ALL/LC_MESSAGES starts with zh; else ``en``."""
-    if explicit in LANGS:
-        return explicit
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"

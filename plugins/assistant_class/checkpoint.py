@@ -25,6 +25,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from cstui.domain import Period
+from cstui.domain.texts import from_json, to_json
 from cstui.engine.ledger import LedgerTotal
 from cstui.engine.model import TeamHistory
 from cstui_plugins.assistant_class.months import MonthFacts, TeamMonths
@@ -81,7 +82,7 @@ def _dump_state(s: State, keep_year: int) -> dict:
 
     return {
         "level": s.level,
-        "timeline": [[str(p), level, why] for p, level, why in s.timeline],
+        "timeline": [[str(p), level, to_json(why)] for p, level, why in s.timeline],
         "met": [[str(q), rank] for q, rank in s.met],
         "bottom": years(s.bottom),
         "best": years(s.best),
@@ -150,7 +151,7 @@ def _load_state(raw: dict) -> State:
 
     return State(
         level=raw["level"],
-        timeline=[(_period(p), level, why) for p, level, why in raw["timeline"]],
+        timeline=[(_period(p), level, from_json(why)) for p, level, why in raw["timeline"]],
         met=[(_period(q), rank) for q, rank in raw["met"]],
         bottom=years(raw["bottom"]),
         best=years(raw["best"]),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cstui.domain import Employee, Period, Result, Scorecard, months_between
+from cstui.domain import Employee, Period, Result, Scorecard, months_between, texts
+from cstui.domain.texts import line
 from cstui.domain.values import format_number as _fmt
 from cstui.engine.exact import to_decimal
 from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_float
@@ -23,6 +24,30 @@ from cstui_plugins.assistant_class.review import AVERAGE_PLACES, Outcome, Replay
 
 if TYPE_CHECKING:
     from cstui.schemes import Problems, Scheme
+
+_L = {"level": "level", "before": "level", "after": "level", "decision": "decision"}
+texts.register(
+    {
+        "assistant-class.total": ("total {score} → grade {grade}{rank}", "合计 {score} → 等级 {grade}{rank}"),
+        "assistant-class.rank": (", rank {rank} in the team", "，组内第 {rank} 名"),
+        "assistant-class.dismissal_flag": ("dismissal-review: {reason}", "辞退审查：{reason}"),
+        "assistant-class.dismissal": ("dismissal review: {reason}", "辞退审查：{reason}"),
+        "assistant-class.dismissal_month_flag": ("dismissal-review: {month} {reason}", "辞退审查：{month} {reason}"),
+        "assistant-class.missing_flag": ("missing: no scorecard for {month}", "缺数据：{month} 无考核表"),
+        "assistant-class.missing_months_flag": ("missing: {months}", "缺数据：{months}"),
+        "assistant-class.invalid_flag": ("invalid-scorecard: {problem}", "考核表无效：{problem}"),
+        "assistant-class.level": (
+            "level {level} (the class review is quarterly: see {quarter})",
+            "级别 {level}（级别按季度评定：见 {quarter}）",
+            _L,
+        ),
+        "assistant-class.decision": (
+            "decision {decision}: {before} → {after}",
+            "结论 {decision}：{before} → {after}",
+            _L,
+        ),
+    }
+)
 
 
 class AssistantClass(DocumentModel):
@@ -47,8 +72,9 @@ class AssistantClass(DocumentModel):
         )
         reasons = dismissal_reasons(grading.dismissal, total.score, [], total.dismissal)
         grade = grade_of(grading.bands, total.score)
-        trace = [*total.trace, f"total {_fmt(total.score)} → grade {grade}", pay_line]
-        return MonthScore(total.score, grade, delta, [f"dismissal-review: {r}" for r in reasons], trace)
+        trace = [*total.trace, line("assistant-class.total", score=_fmt(total.score), grade=grade, rank=""), pay_line]
+        flags = [line("assistant-class.dismissal_flag", reason=r) for r in reasons]
+        return MonthScore(total.score, grade, delta, flags, trace)
 
     # -------------------------------------------------------------- grading
 
@@ -148,13 +174,13 @@ class AssistantClass(DocumentModel):
         result = _open_result(scheme, history, month, employee, level)
         if facts is None:
             result.decision = "missing"
-            result.flags.append(f"missing: no scorecard for {month}")
+            result.flags.append(line("assistant-class.missing_flag", month=month))
             return result
         if facts.total is None:
             result.decision = "missing"
-            result.flags.append(f"invalid-scorecard: {facts.problem}")
+            result.flags.append(line("assistant-class.invalid_flag", problem=facts.problem))
             if explain:
-                result.trace.append(f"not scored: {facts.problem}")
+                result.trace.append(line("assistant-class.not_scored", problem=facts.problem))
             return result
         total = facts.total
         result.score, result.grade = total.score, grade_of(grading.bands, total.score)
@@ -163,13 +189,14 @@ class AssistantClass(DocumentModel):
             grading.pay, total.score, months_between(employee.hire_date, month), employee.hire_date
         )
         reasons = month_dismissal(grading, months, employee.id, month)
-        result.flags.extend(f"dismissal-review: {r}" for r in reasons)
+        result.flags.extend(line("assistant-class.dismissal_flag", reason=r) for r in reasons)
         if not explain:
             return result
-        rank = f", rank {result.rank} in the team" if result.rank is not None else ""
-        result.trace = [*total.trace, f"total {_fmt(total.score)} → grade {result.grade}{rank}", pay_line]
-        result.trace.extend(f"dismissal review: {r}" for r in reasons)
-        result.trace.append(f"level {level} (the class review is quarterly: see {month.quarter})")
+        rank = line("assistant-class.rank", rank=result.rank) if result.rank is not None else ""
+        graded = line("assistant-class.total", score=_fmt(total.score), grade=result.grade, rank=rank)
+        result.trace = [*total.trace, graded, pay_line]
+        result.trace.extend(line("assistant-class.dismissal", reason=r) for r in reasons)
+        result.trace.append(line("assistant-class.level", level=level, quarter=month.quarter))
         return result
 
     def _quarter_result(
@@ -186,13 +213,15 @@ class AssistantClass(DocumentModel):
         avg = None if exact is None else to_decimal(exact, AVERAGE_PLACES)
         flags = list(o.flags)
         if o.facts.missing:
-            flags.insert(0, "missing: " + ", ".join(map(str, o.facts.missing)))
+            flags.insert(0, line("assistant-class.missing_months_flag", months=", ".join(map(str, o.facts.missing))))
         for month, score in o.facts.months:  # the quarter's report repeats each month's flags
             if score is not None:
                 flags.extend(
-                    f"dismissal-review: {month} {r}" for r in month_dismissal(grading, months, o.employee.id, month)
+                    line("assistant-class.dismissal_month_flag", month=month, reason=r)
+                    for r in month_dismissal(grading, months, o.employee.id, month)
                 )
-        trace = [*o.trace, f"decision {o.decision}: {o.level_before} → {o.level_after}"] if explain else []
+        moved = dict(decision=o.decision, before=o.level_before, after=o.level_after)
+        trace = [*o.trace, line("assistant-class.decision", **moved)] if explain else []
         return Result(
             o.employee.id,
             o.employee.name,

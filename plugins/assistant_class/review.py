@@ -25,13 +25,160 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cstui.domain import Employee, Period
+from cstui.domain import Employee, Period, texts
+from cstui.domain.texts import joined, line
 from cstui.domain.values import format_number
 from cstui.engine.exact import Mean, mean_of, side_text
 from cstui.engine.model import TeamHistory
 from cstui.engine.ranking import competition_ranks
 from cstui_plugins.assistant_class.months import TeamMonths
 from cstui_plugins.assistant_class.params import ClassRule, Rules
+
+_L = {
+    "level": "level",
+    "before": "level",
+    "after": "level",
+    "least": "level",
+    "category": "category",
+    "metric": "metric",
+}
+texts.register(
+    {
+        "assistant-class.meets": ("meets {level}", "达到 {level}", _L),
+        "assistant-class.not_met": ("does not meet {level}: {failed}", "未达到 {level}：{failed}", _L),
+        "assistant-class.promote_flag": (
+            "promote: {before} → {after} from {month}",
+            "晋升：{before} → {after}，自 {month} 起",
+            _L,
+        ),
+        "assistant-class.award": (
+            "award {level} ({why}) → promote from {month}",
+            "评定为 {level}（{why}）→ 自 {month} 起晋升",
+            _L,
+        ),
+        "assistant-class.stays": ("class stays {level}", "级别保持 {level}", _L),
+        "assistant-class.met_in_a_row": (
+            "met {level} in {n} consecutive quarters: {quarters}",
+            "连续 {n} 个季度达到 {level}：{quarters}",
+            _L,
+        ),
+        "assistant-class.met_total": (
+            "met {level} in {n} quarters, more than {over}",
+            "{n} 个季度达到 {level}，多于 {over} 个",
+            _L,
+        ),
+        "assistant-class.exemption_flag": (
+            "exemption-earned: best in the team in {n} quarters of {year}",
+            "获得豁免：{year} 年有 {n} 个季度组内第一",
+        ),
+        "assistant-class.exemption": (
+            "best in the team in {n} quarters of {year} → one exemption earned",
+            "{year} 年有 {n} 个季度组内第一 → 获得一次豁免",
+        ),
+        "assistant-class.bottom": (
+            "{level} and in the team's bottom {bottom} ({n} quarters of {year})",
+            "{level} 且在组内后 {bottom} 名（{year} 年第 {n} 个季度）",
+            _L,
+        ),
+        "assistant-class.bottom_reason": (
+            "{level} and in the team's bottom {bottom} in {n} quarters of {year}",
+            "{level} 且 {year} 年有 {n} 个季度在组内后 {bottom} 名",
+            _L,
+        ),
+        "assistant-class.quarter_deductions": (
+            "deductions {got} in the quarter, over {over}",
+            "本季度扣分 {got}，超过 {over}",
+        ),
+        "assistant-class.year_deductions": (
+            "deductions {got} in {year}, over {over}",
+            "{year} 年扣分 {got}，超过 {over}",
+        ),
+        "assistant-class.waived_flag": (
+            "exemption: elimination review waived ({reasons})",
+            "豁免：免于淘汰审查（{reasons}）",
+        ),
+        "assistant-class.waived": (
+            "elimination review ({reasons}) waived by an earned exemption",
+            "淘汰审查（{reasons}）因已获得的豁免而免除",
+        ),
+        "assistant-class.elimination_flag": ("elimination-review: {reason}", "淘汰审查：{reason}"),
+        "assistant-class.elimination": ("elimination review: {reason}", "淘汰审查：{reason}"),
+        "assistant-class.no_quarter_met": ("no quarter of {year} met {level}", "{year} 年没有一个季度达到 {level}", _L),
+        "assistant-class.lowest": (
+            "lowest {year} average ({average}) among the team's {level}",
+            "{year} 年平均分（{average}）为组内 {level} 中最低",
+            _L,
+        ),
+        "assistant-class.demotion_flag": (
+            "demotion-proposed: {before} → {after} ({why}); a manager confirms",
+            "建议降级：{before} → {after}（{why}）；由经理确认",
+            _L,
+        ),
+        "assistant-class.demotion": (
+            "demotion to {after} proposed: {why}; a manager confirms with a level override",
+            "建议降为 {after}：{why}；由经理以手动调整级别确认",
+            _L,
+        ),
+        "assistant-class.lead_below": (
+            "team-lead-below-class: {level}, a team lead must be {least} or above",
+            "领班级别不足：{level}，领班须为 {least} 或以上",
+            _L,
+        ),
+        "assistant-class.lead_nobody": (
+            "team lead: no assistant scored this quarter, no management pay",
+            "领班：本季度没有助理计分，无管理津贴",
+        ),
+        "assistant-class.lead_unqualified_flag": (
+            "team-lead-unqualified: team average {average}",
+            "领班不合格：组平均 {average}",
+        ),
+        "assistant-class.lead_unqualified": (
+            "team lead: team average {average} below {least} → unqualified ({n} running)",
+            "领班：组平均 {average} 低于 {least} → 不合格（连续 {n} 个季度）",
+        ),
+        "assistant-class.lead_demoted_flag": (
+            "team-lead-demoted: {n} unqualified quarters running",
+            "领班降职：连续 {n} 个季度不合格",
+        ),
+        "assistant-class.lead_no_suggestion_flag": (
+            "team-lead-no-suggestion: {n} suggestions, needs {needs}",
+            "领班无改进建议：{n} 条，需 {needs} 条",
+        ),
+        "assistant-class.lead_no_suggestion": (
+            "team lead: team average {average} would pay +{pay}, but {n} suggestions < {needs} → 0",
+            "领班：组平均 {average} 可得 +{pay}，但改进建议 {n} 条 < {needs} → 0",
+        ),
+        "assistant-class.lead_pay": (
+            "team lead: team average {average} → management pay +{pay}",
+            "领班：组平均 {average} → 管理津贴 +{pay}",
+        ),
+        "assistant-class.months_missing": ("months missing: {months}", "缺考核表的月份：{months}"),
+        "assistant-class.average_below": ("average {average} < {least}", "平均分 {average} < {least}"),
+        "assistant-class.deductions_not_below": (
+            "{category} deductions {got} not below {limit}",
+            "{category}扣分 {got} 未低于 {limit}",
+            _L,
+        ),
+        "assistant-class.count_below": ("{metric} {got} < {least}", "{metric} {got} < {least}", {"metric": "metric"}),
+        "assistant-class.month": ("{month} {score}", "{month} {score}"),
+        "assistant-class.month_missing": ("{month} missing", "{month} 缺考核表"),
+        "assistant-class.none": ("none", "无"),
+        "assistant-class.months": ("months: {months} → average {average}", "各月：{months} → 平均 {average}"),
+        "assistant-class.deduction": ("{category} {points}", "{category} {points}", _L),
+        "assistant-class.deductions": ("deductions: {deductions}; total {total}", "扣分：{deductions}；合计 {total}"),
+        "assistant-class.count": ("{metric} {n}", "{metric} {n}", _L),
+        "assistant-class.counts": ("counts: {counts}", "计数：{counts}"),
+        "assistant-class.not_scored": ("not scored: {problem}", "未计分：{problem}"),
+        "assistant-class.start_off_ladder": (
+            "starting level (entry class; roster level {level} is not on the ladder)",
+            "起始级别（入门级；花名册级别 {level} 不在级别表中）",
+        ),
+        "assistant-class.start_entry": ("starting level (entry class)", "起始级别（入门级）"),
+        "assistant-class.start": ("starting level", "起始级别"),
+        "assistant-class.override_by": ("override by {author}: {reason}", "{author} 手动调整：{reason}"),
+    }
+)
+
 
 ZERO = Decimal(0)
 AVERAGE_PLACES = 2  # averages are shown to the cent (display only)
@@ -129,34 +276,58 @@ def quarter_facts(
 def meets(rule: ClassRule, facts: QuarterFacts, explain: bool = True) -> tuple[bool, list[str]]:
     """Whether the quarter meets a class, and (when explaining) each requirement that failed."""
     if not facts.complete:
-        return False, ["months missing: " + ", ".join(map(str, facts.missing))] if explain else []
+        return False, [
+            line("assistant-class.months_missing", months=", ".join(map(str, facts.missing)))
+        ] if explain else []
     failed: list = []
     if facts.average < rule.average_at_least:
         failed.append(
-            lambda: f"average {shown(facts.average, rule.average_at_least)} < {format_number(rule.average_at_least)}"
+            lambda: line(
+                "assistant-class.average_below",
+                average=shown(facts.average, rule.average_at_least),
+                least=format_number(rule.average_at_least),
+            )
         )
     for category, limit in rule.deductions_below:
         got = facts.deductions.get(category, ZERO)
         if got >= limit:
             failed.append(
-                lambda c=category, g=got, lim=limit: f"{c} deductions {format_number(g)} not below {format_number(lim)}"
+                lambda c=category, g=got, lim=limit: line(
+                    "assistant-class.deductions_not_below", category=c, got=format_number(g), limit=format_number(lim)
+                )
             )
     for metric, least in rule.counts_at_least:
         got = facts.counts.get(metric, 0)
         if got < least:
-            failed.append(lambda m=metric, g=got, lim=least: f"{m} {g} < {lim}")
+            failed.append(
+                lambda m=metric, g=got, lim=least: line("assistant-class.count_below", metric=m, got=g, least=lim)
+            )
     return not failed, [f() for f in failed] if explain else []
 
 
 def describe(facts: QuarterFacts, thresholds: tuple[Decimal, ...] = ()) -> list[str]:
     """The quarter's inputs; the average with the digits its side of ``thresholds`` needs."""
-    months = ", ".join(f"{m} {format_number(s) if s is not None else 'missing'}" for m, s in facts.months)
-    lines = [f"months: {months} → average {shown(facts.average, *thresholds) if facts.average is not None else 'none'}"]
-    deductions = ", ".join(f"{c} {format_number(v)}" for c, v in sorted(facts.deductions.items())) or "none"
-    lines.append(f"deductions: {deductions}; total {format_number(facts.total_deductions)}")
+    each = [
+        line("assistant-class.month", month=m, score=format_number(s))
+        if s is not None
+        else line("assistant-class.month_missing", month=m)
+        for m, s in facts.months
+    ]
+    months = joined(each, ", ")
+    average_text = shown(facts.average, *thresholds) if facts.average is not None else line("assistant-class.none")
+    lines = [line("assistant-class.months", months=months, average=average_text)]
+    deductions = [
+        line("assistant-class.deduction", category=c, points=format_number(v))
+        for c, v in sorted(facts.deductions.items())
+    ]
+    shown_deductions = joined(deductions, ", ") if deductions else line("assistant-class.none")
+    lines.append(
+        line("assistant-class.deductions", deductions=shown_deductions, total=format_number(facts.total_deductions))
+    )
     if facts.counts:
-        lines.append("counts: " + ", ".join(f"{k} {v}" for k, v in facts.counts.items()))
-    lines.extend(f"not scored: {p}" for p in facts.problems)
+        counts = [line("assistant-class.count", metric=k, n=v) for k, v in facts.counts.items()]
+        lines.append(line("assistant-class.counts", counts=joined(counts, ", ")))
+    lines.extend(line("assistant-class.not_scored", problem=p) for p in facts.problems)
     return lines
 
 
@@ -169,11 +340,11 @@ class Replay:
         for e in history.employees:
             start = e.level if e.level in rules.levels else rules.levels[0]
             why = (
-                "starting level"
+                line("assistant-class.start")
                 if e.level in rules.levels
-                else f"starting level (entry class; roster level {e.level!r} is not on the ladder)"
+                else line("assistant-class.start_off_ladder", level=repr(e.level))
                 if e.level
-                else "starting level (entry class)"
+                else line("assistant-class.start_entry")
             )
             self.states[e.id] = State(start, [(Period.of_date(e.hire_date), start, why)])
         self.outcomes: dict[str, Outcome] = {}
@@ -210,7 +381,9 @@ class Replay:
                 if o.level in self.rules.levels:
                     state.level = o.level
                     state.met.clear()  # a manual change restarts the award count
-                    state.timeline.append((o.period, o.level, f"override by {o.author}: {o.reason}"))
+                    state.timeline.append(
+                        (o.period, o.level, line("assistant-class.override_by", author=o.author, reason=o.reason))
+                    )
 
     def review(self, quarter: Period) -> dict[str, Outcome]:
         self.apply_overrides(quarter.last_month)
@@ -247,9 +420,9 @@ class Replay:
             ok, failed = meets(rule, o.facts, self.explain)
             if ok:
                 o.met = rules.rank(rule.level)
-                o.trace.append(f"meets {rule.level}")
+                o.trace.append(line("assistant-class.meets", level=rule.level))
                 break
-            o.trace.append(f"does not meet {rule.level}: {'; '.join(failed)}")
+            o.trace.append(line("assistant-class.not_met", level=rule.level, failed=joined(failed)))
         state.met.append((quarter, o.met))
         state.year_met.setdefault(quarter.year, []).append(o.met)
         state.year_scores.setdefault(quarter.year, []).extend(s for _, s in o.facts.months if s is not None)
@@ -258,11 +431,11 @@ class Replay:
             level = rules.levels[awarded]
             effective = quarter.next().months()[0]
             o.level_after = state.level = level
-            o.flags.append(f"promote: {o.level_before} → {level} from {effective}")
-            o.trace.append(f"award {level} ({why}) → promote from {effective}")
+            o.flags.append(line("assistant-class.promote_flag", before=o.level_before, after=level, month=effective))
+            o.trace.append(line("assistant-class.award", level=level, why=why, month=effective))
             state.timeline.append((effective, level, why))
         else:
-            o.trace.append(f"class stays {state.level}")
+            o.trace.append(line("assistant-class.stays", level=state.level))
 
     def award(self, state: State, quarter: Period) -> tuple[int, str]:
         """The highest class the award rule gives after ``quarter`` (0 when none)."""
@@ -278,10 +451,13 @@ class Replay:
                 and recent[0][0] == quarter.shift(1 - need)
             )
             if in_a_row:
-                return rank, f"met {rule.level} in {need} consecutive quarters: {', '.join(str(q) for q, _ in recent)}"
+                quarters = ", ".join(str(q) for q, _ in recent)
+                return rank, line("assistant-class.met_in_a_row", level=rule.level, n=need, quarters=quarters)
             met = [q for q, m in state.met if m >= rank]
             if len(met) > rules.award_total_over:
-                return rank, f"met {rule.level} in {len(met)} quarters, more than {rules.award_total_over}"
+                return rank, line(
+                    "assistant-class.met_total", level=rule.level, n=len(met), over=rules.award_total_over
+                )
         return 0, ""
 
     # -------------------------------------------------------------- elimination and exemption
@@ -298,8 +474,8 @@ class Replay:
             state.best[year] = state.best.get(year, 0) + 1
             if state.best[year] == rules.best_quarters:
                 state.exemptions += 1
-                o.flags.append(f"exemption-earned: best in the team in {rules.best_quarters} quarters of {year}")
-                o.trace.append(f"best in the team in {rules.best_quarters} quarters of {year} → one exemption earned")
+                o.flags.append(line("assistant-class.exemption_flag", n=rules.best_quarters, year=year))
+                o.trace.append(line("assistant-class.exemption", n=rules.best_quarters, year=year))
 
     def review_elimination(self, o: Outcome, quarter: Period, ranks: dict, scored: list[int] | None = None) -> None:
         """``scored``: the team's ranks that are not None, sorted (computed from ``ranks`` when not given)."""
@@ -316,33 +492,28 @@ class Replay:
             and o.level_before == rules.levels[0]
         ):
             state.bottom[year] = state.bottom.get(year, 0) + 1
-            o.trace.append(
-                f"{o.level_before} and in the team's bottom {rules.bottom_n} ({state.bottom[year]} quarters of {year})"
-            )
+            bottom = dict(level=o.level_before, bottom=rules.bottom_n, year=year)
+            o.trace.append(line("assistant-class.bottom", **bottom, n=state.bottom[year]))
             if state.bottom[year] == rules.bottom_quarters:
-                reasons.append(
-                    f"{o.level_before} and in the team's bottom {rules.bottom_n} in {rules.bottom_quarters} quarters of {year}"
-                )
+                reasons.append(line("assistant-class.bottom_reason", **bottom, n=rules.bottom_quarters))
         if o.facts.total_deductions > rules.quarter_deductions_over:
-            reasons.append(
-                f"deductions {format_number(o.facts.total_deductions)} in the quarter, over {format_number(rules.quarter_deductions_over)}"
-            )
+            got, over = format_number(o.facts.total_deductions), format_number(rules.quarter_deductions_over)
+            reasons.append(line("assistant-class.quarter_deductions", got=got, over=over))
         before = state.year_deductions.get(year, ZERO)
         after = state.year_deductions[year] = before + o.facts.total_deductions
         if after > rules.year_deductions_over >= before:
-            reasons.append(
-                f"deductions {format_number(after)} in {year}, over {format_number(rules.year_deductions_over)}"
-            )
+            over = format_number(rules.year_deductions_over)
+            reasons.append(line("assistant-class.year_deductions", got=format_number(after), year=year, over=over))
         if not reasons:
             return
         o.eliminations = reasons
         if state.exemptions:
             state.exemptions -= 1
-            o.flags.append("exemption: elimination review waived (" + "; ".join(reasons) + ")")
-            o.trace.append("elimination review (" + "; ".join(reasons) + ") waived by an earned exemption")
+            o.flags.append(line("assistant-class.waived_flag", reasons=joined(reasons)))
+            o.trace.append(line("assistant-class.waived", reasons=joined(reasons)))
         else:
-            o.flags.extend(f"elimination-review: {r}" for r in reasons)
-            o.trace.extend(f"elimination review: {r}" for r in reasons)
+            o.flags.extend(line("assistant-class.elimination_flag", reason=r) for r in reasons)
+            o.trace.extend(line("assistant-class.elimination", reason=r) for r in reasons)
 
     # -------------------------------------------------------------- demotion proposal
 
@@ -361,30 +532,26 @@ class Replay:
             if held == 0:
                 continue
             if not any(m >= held for m in self.states[i].year_met.get(year, [])):
-                o.demotion.append(f"no quarter of {year} met {o.level_before}")
+                o.demotion.append(line("assistant-class.no_quarter_met", year=year, level=o.level_before))
             scored, lowest, distinct = peer_averages(by_level, o.level_before, summaries)
             if i in scored and len(scored) > 1 and scored[i] == lowest and distinct > 1:
-                o.demotion.append(f"lowest {year} average ({shown(scored[i])}) among the team's {o.level_before}")
+                lowest_shown = shown(scored[i])
+                o.demotion.append(line("assistant-class.lowest", year=year, average=lowest_shown, level=o.level_before))
             if o.demotion:
                 lower = rules.levels[held - 1]
-                o.flags.append(
-                    f"demotion-proposed: {o.level_before} → {lower} ({'; '.join(o.demotion)}); a manager confirms"
-                )
-                o.trace.append(
-                    f"demotion to {lower} proposed: {'; '.join(o.demotion)}; a manager confirms with a level override"
-                )
+                why = joined(o.demotion)
+                o.flags.append(line("assistant-class.demotion_flag", before=o.level_before, after=lower, why=why))
+                o.trace.append(line("assistant-class.demotion", after=lower, why=why))
 
     # -------------------------------------------------------------- team lead
 
     def review_team_lead(self, o: Outcome, assistants: dict[str, Outcome]) -> None:
         rules, state = self.rules, self.states[o.employee.id]
         if rules.rank(o.level_before) < rules.rank(rules.lead_min_level):
-            o.flags.append(
-                f"team-lead-below-class: {o.level_before}, a team lead must be {rules.lead_min_level} or above"
-            )
+            o.flags.append(line("assistant-class.lead_below", level=o.level_before, least=rules.lead_min_level))
         team = mean_of(a.facts.average for a in assistants.values() if a.facts.average is not None)
         if team is None:
-            o.trace.append("team lead: no assistant scored this quarter, no management pay")
+            o.trace.append(line("assistant-class.lead_nobody"))
             state.unqualified_run = 0
             return
         pay = next((p for least, p in rules.lead_pay if team >= least), None)  # exact: 240/3 is 80
@@ -392,25 +559,28 @@ class Replay:
         if pay is None:
             state.unqualified_run += 1
             o.pay_delta = ZERO
-            o.flags.append(f"team-lead-unqualified: team average {shown(team, *bars)}")
+            o.flags.append(line("assistant-class.lead_unqualified_flag", average=shown(team, *bars)))
+            least = format_number(rules.lead_pay[-1][0])
             o.trace.append(
-                f"team lead: team average {shown(team, *bars)} below {format_number(rules.lead_pay[-1][0])} → unqualified ({state.unqualified_run} running)"
+                line(
+                    "assistant-class.lead_unqualified", average=shown(team, *bars), least=least, n=state.unqualified_run
+                )
             )
             if state.unqualified_run == rules.unqualified_quarters:
                 state.unqualified_run = 0
-                o.flags.append(f"team-lead-demoted: {rules.unqualified_quarters} unqualified quarters running")
+                o.flags.append(line("assistant-class.lead_demoted_flag", n=rules.unqualified_quarters))
             return
         state.unqualified_run = 0
         suggestions = o.facts.counts.get(rules.suggestions_metric, 0)
         if suggestions < rules.suggestions_at_least:
             o.pay_delta = ZERO
-            o.flags.append(f"team-lead-no-suggestion: {suggestions} suggestions, needs {rules.suggestions_at_least}")
-            o.trace.append(
-                f"team lead: team average {shown(team, *bars)} would pay +{format_number(pay)}, but {suggestions} suggestions < {rules.suggestions_at_least} → 0"
-            )
+            needs = rules.suggestions_at_least
+            o.flags.append(line("assistant-class.lead_no_suggestion_flag", n=suggestions, needs=needs))
+            would = dict(average=shown(team, *bars), pay=format_number(pay))
+            o.trace.append(line("assistant-class.lead_no_suggestion", **would, n=suggestions, needs=needs))
             return
         o.pay_delta = pay
-        o.trace.append(f"team lead: team average {shown(team, *bars)} → management pay +{format_number(pay)}")
+        o.trace.append(line("assistant-class.lead_pay", average=shown(team, *bars), pay=format_number(pay)))
 
 
 def peer_averages(

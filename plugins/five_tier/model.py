@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Result, Scorecard
+from cstui.domain import Employee, Override, Period, Result, Scorecard, texts
+from cstui.domain.texts import from_json, joined, line, to_json
 from cstui.domain.values import format_number
 from cstui.engine import checks
 from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
@@ -49,6 +50,83 @@ from cstui.engine.replay import (
 from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import WeightedItem, load_items, weighted_sum, weighted_total
 from cstui.schemes import Problems, Scheme
+
+_LEVELS = {"level": "level", "before": "level", "after": "level", "new": "level"}
+texts.register(
+    {
+        "five-tier.override": (
+            "override {before} → {after} from {month}: {reason}",
+            "手动调整 {before} → {after}，自 {month} 起：{reason}",
+            _LEVELS,
+        ),
+        "five-tier.missing_probation_flag": ("missing {month} (probation month)", "缺考核表 {month}（试用月）"),
+        "five-tier.probation_no_card": (
+            "probation month {month} has no scorecard: a person decides",
+            "试用月 {month} 无考核表：由人决定",
+        ),
+        "five-tier.probation_failed": (
+            "probation month: {score} < {limit} → dismissal review",
+            "试用月：{score} < {limit} → 辞退审查",
+        ),
+        "five-tier.probation_passed": (
+            "probation month: {score} >= {limit} → passed",
+            "试用月：{score} >= {limit} → 通过",
+        ),
+        "five-tier.no_card_quarter": (
+            "review {quarter}: no scorecard in the quarter → no change",
+            "{quarter} 评审：本季度无考核表 → 不变",
+        ),
+        "five-tier.over_present": (
+            " (over {n} months present; missing {missing})",
+            "（按有数据的 {n} 个月；缺 {missing}）",
+        ),
+        "five-tier.average": (
+            "review {quarter}: average ({parts}) / {n} = {average}{note}",
+            "{quarter} 评审：平均 ({parts}) / {n} = {average}{note}",
+        ),
+        "five-tier.stays": (
+            "{low} <= {average} <= {high} → stays {level}",
+            "{low} <= {average} <= {high} → 保持 {level}",
+            _LEVELS,
+        ),
+        "five-tier.probation": (
+            "probation {first}: a month < {limit} → dismissal review",
+            "试用期 {first}：任一月 < {limit} → 辞退审查",
+        ),
+        "five-tier.probation_span": (
+            "probation {first} to {last}: a month < {limit} → dismissal review",
+            "试用期 {first} 至 {last}：任一月 < {limit} → 辞退审查",
+        ),
+        "five-tier.top": ("{why} → stays {level}: the top tier", "{why} → 保持 {level}：已是最高级", _LEVELS),
+        "five-tier.tenure_short": (
+            "{why} but tenure {tenure} months < {needed} for {new} on {day} (hired {hired}) → stays {level} (eligible)",
+            "{why}，但 {day} 时司龄 {tenure} 个月 < {new} 所需 {needed} 个月（{hired} 入职）→ 保持 {level}（符合条件）",
+            _LEVELS,
+        ),
+        "five-tier.tenure_ok": (
+            "{why} (tenure {tenure} months >= {needed})",
+            "{why}（司龄 {tenure} 个月 >= {needed}）",
+        ),
+        "five-tier.floor": (
+            "{why} → stays {level}: {level} is the floor",
+            "{why} → 保持 {level}：{level} 已是最低级",
+            _LEVELS,
+        ),
+        "five-tier.move": (
+            "{why} → {before} → {after} from {month}",
+            "{why} → {before} → {after}，自 {month} 起",
+            _LEVELS,
+        ),
+        "five-tier.review_why": ("review {quarter}: {why}", "{quarter} 评审：{why}"),
+        "five-tier.score": ("score = {score}", "得分 = {score}"),
+        "five-tier.band": (
+            "{label} {value} {band} → {points}",
+            "{metric} {value} {band} → {points}",
+            {"metric": "metric"},
+        ),
+        "five-tier.capped": ("score {score} capped at {cap}", "得分 {score} 封顶 {cap}"),
+    }
+)
 
 METHODS = ("weighted", "bands")
 BAND_KINDS = ("rate", "seconds", "count", "number", "money", "rating", "points")  # every kind but text
@@ -175,7 +253,7 @@ class FiveTier(ReplayModel):
         """A quarter: the review's average as the score, the review's decision."""
         last = months[-1]
         flags = list(dict.fromkeys(f for s in months for f in s.flags))
-        trace = [f"{s.period}: {line}" for s in months for line in s.trace]
+        trace = [line("replay.in_month", month=str(s.period), line=text(t)) for s in months for t in s.trace]
         return make_result(
             scheme, employee, period, last.review_score, last.level, last.level_after, last.decision, None, flags, trace
         )
@@ -206,7 +284,7 @@ class _Run:
             "level": self.level,
             "scores": {str(m): str(s) for m, s in self.scores.items() if m.quarter == quarter},
             "probation": sorted(str(m) for m in self.probation if self.last is None or m.ordinal > self.last.ordinal),
-            "pending_why": text(self.pending_why),
+            "pending_why": to_json(text(self.pending_why)),
         }
 
     @classmethod
@@ -214,7 +292,7 @@ class _Run:
         run = cls(params, employee, state["level"], explain_from)
         run.scores = {Period.parse(m): Decimal(s) for m, s in state["scores"].items()}
         run.probation = {Period.parse(m) for m in state["probation"]}
-        run.pending_why = state["pending_why"]
+        run.pending_why = from_json(state["pending_why"])
         return run
 
     def explained(self, state: MonthState) -> bool:
@@ -240,9 +318,9 @@ class _Run:
             self._probation_month(state)
         elif state.score is None:
             state.decision = "missing"
-            state.flags.append(f"missing {month}")
+            state.flags.append(line("flag.missing", month=month))
             if explain:
-                state.trace.append(f"no scorecard for {month}")
+                state.trace.append(line("model.no_card", month=month))
         if month.completes_quarter():
             self._review(state)
         return state
@@ -252,27 +330,28 @@ class _Run:
         self.level = state.level = state.level_after = override.level
         self.probation.clear()
         state.why = override_why(override)
-        state.flags.append("override")
+        state.flags.append(line("flag.override"))
         if self.explained(state):
-            state.trace.append(f"override {before} → {override.level} from {state.period}: {override.reason}")
+            moved = dict(before=before, after=override.level, month=state.period)
+            state.trace.append(line("five-tier.override", **moved, reason=override.reason))
 
     def _probation_month(self, state: MonthState) -> None:
         explained = self.explained(state)
         limit = format_number(self.p.dismissal_below)
         if state.score is None:
             state.decision = "missing"
-            state.flags.append(f"missing {state.period} (probation month)")
+            state.flags.append(line("five-tier.missing_probation_flag", month=state.period))
             if explained:
-                state.trace.append(f"probation month {state.period} has no scorecard: a person decides")
+                state.trace.append(line("five-tier.probation_no_card", month=state.period))
         elif state.score < self.p.dismissal_below:
             state.decision = "dismissal-review"
-            state.flags.append("dismissal-review")
+            state.flags.append(line("flag.dismissal_review"))
             if explained:
-                state.trace.append(
-                    f"probation month: {side_text(state.score, self.p.dismissal_below)} < {limit} → dismissal review"
-                )
+                score = side_text(state.score, self.p.dismissal_below)
+                state.trace.append(line("five-tier.probation_failed", score=score, limit=limit))
         elif explained:
-            state.trace.append(f"probation month: {side_text(state.score, self.p.dismissal_below)} >= {limit} → passed")
+            score = side_text(state.score, self.p.dismissal_below)
+            state.trace.append(line("five-tier.probation_passed", score=score, limit=limit))
 
     def _review(self, state: MonthState) -> None:
         quarter = state.period.quarter
@@ -280,13 +359,13 @@ class _Run:
         present = [m for m in months if m in self.scores]
         missing = [m for m in months if m not in self.scores]
         for m in missing:
-            flag = f"missing {m}"
+            flag = line("flag.missing", month=m)
             if flag not in state.flags:
                 state.flags.append(flag)
         if not present:
             state.decision = "missing"
             if self.explained(state):
-                state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
+                state.trace.append(line("five-tier.no_card_quarter", quarter=quarter))
             return
         # months without a scorecard are left out of the average (and flagged), not counted as 0;
         # the review decides on the exact average (domain.md: thresholds compare exact values);
@@ -295,9 +374,13 @@ class _Run:
         state.review_score = to_decimal(average, self.p.average_step)
         if self.explained(state):
             parts = " + ".join(format_number(self.scores[m]) for m in present)
-            note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
+            note = ""
+            if missing:
+                note = line("five-tier.over_present", n=len(present), missing=joined(map(str, missing), ", "))
             shown = self._shown(average)
-            state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {shown}{note}")
+            state.trace.append(
+                line("five-tier.average", quarter=quarter, parts=parts, n=len(present), average=shown, note=note)
+            )
         self._decide(state, average)
 
     def _shown(self, average: Mean) -> str:
@@ -310,22 +393,21 @@ class _Run:
         elif average >= p.demote_below:
             state.decision = "stay"
             if self.explained(state):  # a stay's line is read only when explained
-                state.trace.append(
-                    f"{format_number(p.demote_below)} <= {self._shown(average)} <= {format_number(p.promote_above)} → stays {self.level}"
-                )
+                bars = dict(low=format_number(p.demote_below), high=format_number(p.promote_above))
+                state.trace.append(line("five-tier.stays", **bars, average=self._shown(average), level=self.level))
         elif average >= p.probation_below:
             self._step_down(state, self._why(average, "<", p.demote_below), "demote")
         else:
             self._step_down(state, self._why(average, "<", p.probation_below), "probation")
             months = month_span(state.period.next(), state.period.shift(p.probation_months))
             self.probation = set(months)
-            state.flags.append("probation")
+            state.flags.append(line("flag.probation"))
             if self.explained(state):
-                state.trace.append(
-                    f"probation {months[0]}"
-                    + (f" to {months[-1]}" if len(months) > 1 else "")
-                    + f": a month < {format_number(p.dismissal_below)} → dismissal review"
-                )
+                limit = format_number(p.dismissal_below)
+                if len(months) > 1:
+                    state.trace.append(line("five-tier.probation_span", first=months[0], last=months[-1], limit=limit))
+                else:
+                    state.trace.append(line("five-tier.probation", first=months[0], limit=limit))
 
     def _why(self, average: Mean, sign: str, bound: Decimal) -> Later:
         """``80.0033 > 80``, formatted only when read (a past review's why is read only on a timeline)."""
@@ -337,7 +419,7 @@ class _Run:
         if at + 1 >= len(ladder):
             state.decision = "stay"
             if self.explained(state):
-                state.trace.append(f"{why} → stays {self.level}: the top tier")
+                state.trace.append(line("five-tier.top", why=text(why), level=self.level))
             return
         new = ladder[at + 1]
         # complete months of service up to the day the new tier would take effect
@@ -346,13 +428,12 @@ class _Run:
         needed = self.p.min_tenure.get(new, 0)
         if tenure < needed:
             state.decision = "eligible"
-            state.flags.append("eligible")
+            state.flags.append(line("flag.eligible"))
             if self.explained(state):
-                state.trace.append(
-                    f"{why} but tenure {tenure} months < {needed} for {new} on {effective} (hired {self.employee.hire_date}) → stays {self.level} (eligible)"
-                )
+                short = dict(tenure=tenure, needed=needed, new=new, day=effective, hired=self.employee.hire_date)
+                state.trace.append(line("five-tier.tenure_short", why=text(why), **short, level=self.level))
             return
-        self._move(state, new, "promote", Later("{} (tenure {} months >= {})".format, why, tenure, needed))
+        self._move(state, new, "promote", Later.line("five-tier.tenure_ok", why=why, tenure=tenure, needed=needed))
 
     def _step_down(self, state: MonthState, why: str | Later, kind: str) -> None:
         ladder = self.p.ladder
@@ -360,7 +441,7 @@ class _Run:
         if at == 0:
             state.decision = kind if kind == "probation" else "stay"
             if self.explained(state):
-                state.trace.append(f"{why} → stays {self.level}: {self.level} is the floor")
+                state.trace.append(line("five-tier.floor", why=text(why), level=self.level))
             return
         self._move(state, ladder[at - 1], kind, why)
 
@@ -368,9 +449,10 @@ class _Run:
         state.decision = kind
         state.level_after = new
         if self.explained(state):
-            state.trace.append(f"{why} → {self.level} → {new} from {state.period.next()}")
+            moved = dict(before=self.level, after=new, month=state.period.next())
+            state.trace.append(line("five-tier.move", why=text(why), **moved))
         self.level = new
-        self.pending_why = Later("review {}: {}".format, state.period.quarter, why)
+        self.pending_why = Later.line("five-tier.review_why", quarter=state.period.quarter, why=why)
 
 
 def month_score(
@@ -382,19 +464,28 @@ def month_score(
         if not explain:
             return weighted_sum(params.items, values), []
         total, trace = weighted_total(params.items, values)
-        return total, trace + [f"score = {side_text(total, *bonus_bounds(params.bonus))}"]
+        return total, trace + [line("five-tier.score", score=side_text(total, *bonus_bounds(params.bonus)))]
     total, trace = Decimal(0), []
     for metric in params.bands:
         band = metric.table.band_of(values[metric.key])
         total += band.value
         if explain:
+            value = show(values[metric.key], metric.kind)
+            band_text = metric.table.describe(band, metric.kind)
             trace.append(
-                f"{metric.label} {show(values[metric.key], metric.kind)} {metric.table.describe(band, metric.kind)} → {format_number(band.value)}"
+                line(
+                    "five-tier.band",
+                    label=metric.label,
+                    metric=metric.key,
+                    value=value,
+                    band=band_text,
+                    points=format_number(band.value),
+                )
             )
     if params.cap is not None and total > params.cap:
-        trace.append(f"score {format_number(total)} capped at {format_number(params.cap)}")
+        trace.append(line("five-tier.capped", score=format_number(total), cap=format_number(params.cap)))
         total = params.cap
-    return total, (trace + [f"score = {format_number(total)}"] if explain else [])
+    return total, (trace + [line("five-tier.score", score=format_number(total))] if explain else [])
 
 
 # --- parameter checks ----------------------------------------------------------------------

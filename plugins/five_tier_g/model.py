@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Scorecard
+from cstui.domain import Employee, Override, Period, Scorecard, texts
+from cstui.domain.texts import joined, line
 from cstui.domain.values import format_number
 from cstui.engine.exact import Mean, side_text, to_decimal
 from cstui.engine.replay import MonthState, month_span
@@ -112,6 +113,17 @@ def grade_bands(tier: TierParams, problems: Problems) -> tuple[tuple[int, tuple[
     return tuple(bands)
 
 
+texts.register(
+    {
+        "five-tier-g.band": (
+            "{why}; {tenure} months in post on {day} (>= {months}) → band {band}",
+            "{why}；{day} 时在岗 {tenure} 个月（>= {months}）→ 档位 {band}",
+        ),
+        "five-tier-g.stays": ("{why} → stays {level}", "{why} → 保持 {level}", {"level": "level"}),
+    }
+)
+
+
 class GradeRun(TierRun):
     """five-tier's run with the review replaced: tenure picks the band, the result the grade."""
 
@@ -122,18 +134,24 @@ class GradeRun(TierRun):
         months = [m for m in quarter.months() if m.ordinal >= self.hired.ordinal]
         present = [m for m in months if m in self.scores]
         missing = [m for m in months if m not in self.scores]
-        state.flags.extend(f"missing {m}" for m in missing if f"missing {m}" not in state.flags)
+        for m in missing:
+            flag = line("flag.missing", month=m)
+            if flag not in state.flags:
+                state.flags.append(flag)
         if not present:
             state.decision = "missing"
-            state.trace.append(f"review {quarter}: no scorecard in the quarter → no change")
+            state.trace.append(line("five-tier.no_card_quarter", quarter=quarter))
             return
         average = Mean.of(self.scores[m] for m in present)
         assert average is not None
         state.review_score = to_decimal(average, self.p.places)
         if state.period.ordinal >= self.explain_from:
             parts = " + ".join(format_number(self.scores[m]) for m in present)
-            note = f" (over {len(present)} months present; missing {', '.join(map(str, missing))})" if missing else ""
-            state.trace.append(f"review {quarter}: average ({parts}) / {len(present)} = {self._shown(average)}{note}")
+            note = ""
+            if missing:
+                note = line("five-tier.over_present", n=len(present), missing=joined(map(str, missing), ", "))
+            shown = dict(parts=parts, n=len(present), average=self._shown(average), note=note)
+            state.trace.append(line("five-tier.average", quarter=quarter, **shown))
         self._decide(state, average)  # type: ignore[arg-type]
 
     def _shown(self, average: Mean) -> str:
@@ -155,7 +173,7 @@ class GradeRun(TierRun):
             floor = p.probation_below if average < p.probation_below else p.demote_below
             target, why = lower, f"{shown} < {format_number(floor)}"
         names = "-".join(dict.fromkeys((lower, upper)))
-        why += f"; {tenure} months in post on {effective} (>= {months}) → band {names}"
+        why = line("five-tier-g.band", why=why, tenure=tenure, day=effective, months=months, band=names)
         self._to(state, target, why, probation=average < p.probation_below)
 
     def _to(self, state: MonthState, target: str, why: str, probation: bool) -> None:
@@ -163,18 +181,19 @@ class GradeRun(TierRun):
         step = ladder.index(target) - (ladder.index(self.level) if self.level in ladder else 0)
         state.decision = "probation" if probation else ("promote" if step > 0 else "demote" if step < 0 else "stay")
         if step == 0:
-            state.trace.append(f"{why} → stays {self.level}")
+            state.trace.append(line("five-tier-g.stays", why=why, level=self.level))
         else:
             state.level_after = target
-            state.trace.append(f"{why} → {self.level} → {target} from {state.period.next()}")
-            self.pending_why = f"review {state.period.quarter}: {why}"
+            moved = dict(before=self.level, after=target, month=state.period.next())
+            state.trace.append(line("five-tier.move", why=why, **moved))
+            self.pending_why = line("five-tier.review_why", quarter=state.period.quarter, why=why)
             self.level = target
         if probation:
             months = month_span(state.period.next(), state.period.shift(self.p.probation_months))
             self.probation = set(months)
-            state.flags.append("probation")
-            state.trace.append(
-                f"probation {months[0]}"
-                + (f" to {months[-1]}" if len(months) > 1 else "")
-                + f": a month < {format_number(self.p.dismissal_below)} → dismissal review"
-            )
+            state.flags.append(line("flag.probation"))
+            limit = format_number(self.p.dismissal_below)
+            if len(months) > 1:
+                state.trace.append(line("model.probation_span", first=months[0], last=months[-1], limit=limit))
+            else:
+                state.trace.append(line("model.probation", first=months[0], limit=limit))

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from cstui.domain import texts
+from cstui.domain.texts import Line, line
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.deductions import DeductionItem, load_deduction
@@ -29,6 +31,21 @@ from cstui.engine.params_schema import load_tables
 from cstui.engine.weighted import blend
 
 KINDS = ("bands", "deduction", "weighted", "rated")
+
+texts.register(
+    {
+        "kpi-card.band": ("{label} {value} {band} → {points}", "{label_zh} {value} {band} → {points}"),
+        "kpi-card.deduction": ("{label}: {why}", "{label_zh}：{why}"),
+        "kpi-card.weighted": (
+            "{label} {value} → {scored} × {weight}% = {points}",
+            "{label_zh} {value} → {scored} × {weight}% = {points}",
+        ),
+        "kpi-card.rated": (
+            "{label}: self {own} × {own_weight}% + supervisor {supervisor} × {supervisor_weight}% = {blended} × {weight}% = {points}",
+            "{label_zh}：自评 {own} × {own_weight}% + 主管评 {supervisor} × {supervisor_weight}% = {blended} × {weight}% = {points}",
+        ),
+    }
+)
 RATED_KINDS = ("rate", "rating")
 
 
@@ -43,6 +60,7 @@ class CardItem:
     table: BandTable | None = None  # bands
     deduction: DeductionItem | None = None  # deduction
     part: str | None = None
+    label_zh: str = ""  # the trace's item name in 中文
 
     @property
     def most(self) -> Decimal:
@@ -59,29 +77,30 @@ class CardItem:
         if self.table is not None:
             band = self.table.band_of(value)
             shown = show(value, self.metric_kind)
-            return (
-                band.value,
-                f"{self.label} {shown} {self.table.describe(band, self.metric_kind)} → {format_number(band.value)}",
+            band_text = self.table.describe(band, self.metric_kind)
+            return band.value, self._line(
+                "kpi-card.band", value=shown, band=band_text, points=format_number(band.value)
             )
         if self.deduction is not None:
-            return self.deduction.score(value), f"{self.label}: {self.deduction.explain(value)}"
+            return self.deduction.score(value), self._line("kpi-card.deduction", why=self.deduction.explain(value))
         weight = self.weight or Decimal(0)
         if self.kind == "weighted":
             scored = value * HUNDRED if self.metric_kind == "rate" else value
             points = weight * scored / HUNDRED
-            return (
-                points,
-                f"{self.label} {show(value, self.metric_kind)} → {format_number(scored)} × {format_number(weight)}% = {format_number(points)}",
+            shown = dict(value=show(value, self.metric_kind), scored=format_number(scored))
+            return points, self._line(
+                "kpi-card.weighted", **shown, weight=format_number(weight), points=format_number(points)
             )
         supervisor = values[self.metrics[1]]
         blended = blend(value, supervisor, *weights)
         points = weight * blended / HUNDRED
-        line = (
-            f"{self.label}: self {format_number(value)} × {format_number(weights[0])}% + supervisor "
-            f"{format_number(supervisor)} × {format_number(weights[1])}% = {format_number(blended)}"
-            f" × {format_number(weight)}% = {format_number(points)}"
-        )
-        return points, line
+        rated = dict(own=format_number(value), own_weight=format_number(weights[0]))
+        rated |= dict(supervisor=format_number(supervisor), supervisor_weight=format_number(weights[1]))
+        rated |= dict(blended=format_number(blended), weight=format_number(weight), points=format_number(points))
+        return points, self._line("kpi-card.rated", **rated)
+
+    def _line(self, key: str, **args: Any) -> Line:
+        return line(key, label=self.label, label_zh=self.label_zh or self.label, **args)
 
 
 def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...]:
@@ -111,10 +130,11 @@ def _load_item(data: dict, path: str, metrics: dict, problems: Any) -> CardItem 
     metric_kind = str(metrics[names[0]].get("kind"))
     key = str(data.get("key", names[0]))
     label = str(data.get("label", metrics[names[0]].get("label", key)))
+    label_zh = str(data.get("label_zh", metrics[names[0]].get("label_zh", label)))
     part = data.get("part")
     if part is not None and not isinstance(part, str):
         problems.add(f"{path}.part", f"expected the name of a part, got {part!r}")
-    common = dict(key=key, label=label, kind=kind, metrics=names, metric_kind=metric_kind, part=part)  # type: ignore[arg-type]
+    common = dict(key=key, label=label, kind=kind, metrics=names, metric_kind=metric_kind, part=part, label_zh=label_zh)  # type: ignore[arg-type]
     if kind == "bands":
         table = load_band_table({k: data.get(k) for k in ("better", "bands")}, path, problems)
         return CardItem(**common, table=table) if table is not None else None  # type: ignore[arg-type]

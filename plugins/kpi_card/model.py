@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Scorecard
+from cstui.domain import Employee, Override, Period, Scorecard, texts
+from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine import checks
 from cstui.engine.bands import BandTable, as_decimal
@@ -41,6 +42,17 @@ from cstui.engine.weighted import load_blend
 from cstui.schemes import Problems, Scheme
 
 from .items import CardItem, check_parts, load_items
+
+texts.register(
+    {
+        "kpi-card.allowance": (
+            "post allowance ({level}): +{amount} yuan a month (fixed by the post; no score or star change touches it)",
+            "岗位津贴（{level}）：每月 +{amount} 元（由岗位决定，不受得分或星级变化影响）",
+            {"level": "level"},
+        ),
+        "kpi-card.pay": ("pay line = {pay} yuan", "应发 = {pay} 元"),
+    }
+)
 
 _ITEM = Table(
     {
@@ -187,12 +199,12 @@ class CardRun:
         if override is not None:
             self.level = state.level = state.level_after = override.level
             state.why = override_why(override)
-            state.flags.append("override")
-            state.trace.append(f"override → {override.level} from {month}: {override.reason}")
+            state.flags.append(line("flag.override"))
+            state.trace.append(line("model.override_to", level=override.level, month=month, reason=override.reason))
         if card is None:
             state.decision = "missing"
-            state.flags.append(f"missing {month}")
-            state.trace.append(f"no scorecard for {month}")
+            state.flags.append(line("flag.missing", month=month))
+            state.trace.append(line("model.no_card", month=month))
             return state
         explain = month.ordinal >= self.explain_from
         state.score, lines = card_score(self.p, self.employee_id, card, explain)
@@ -209,13 +221,13 @@ def card_score(
     values = parse_card(params.specs, employee_id, card)
     total, trace = Decimal(0), []
     for item in params.items:
-        points, line = item.score(values, params.blend)
+        points, item_line = item.score(values, params.blend)
         total += points
-        trace.append(line)
+        trace.append(item_line)
     if params.cap is not None and total > params.cap:
-        trace.append(f"score {format_number(total)} capped at {format_number(params.cap)}")
+        trace.append(line("model.capped", score=format_number(total), cap=format_number(params.cap)))
         total = params.cap
-    trace.append(f"score = {side_text(total, *params.bounds)}")
+    trace.append(line("model.score", score=side_text(total, *params.bounds)))
     return total, (trace if explain else [])
 
 
@@ -223,16 +235,14 @@ def pay_lines(params: CardParams, score: Decimal, level: str) -> tuple[Decimal |
     """The month's pay line: the bonus of the score plus the level's fixed allowance."""
     pay, lines = None, []
     if params.bonus is not None:
-        pay, line = bonus_for(params.bonus, score)
-        lines.append(line)
+        pay, bonus_line = bonus_for(params.bonus, score)
+        lines.append(bonus_line)
     if level in params.allowance:
         amount = params.allowance[level]
         pay = (pay or Decimal(0)) + amount
-        lines.append(
-            f"post allowance ({level}): +{format_number(amount)} yuan a month (fixed by the post; no score or star change touches it)"
-        )
+        lines.append(line("kpi-card.allowance", level=level, amount=format_number(amount)))
     if len(lines) > 1 and pay is not None:
-        lines.append(f"pay line = {format_number(pay)} yuan")
+        lines.append(line("kpi-card.pay", pay=format_number(pay)))
     return pay, lines
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Scorecard, ValueProblem
+from cstui.domain import Employee, Override, Period, Scorecard, ValueProblem, texts
+from cstui.domain.texts import from_json, line, to_json
 from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value, value_problems
 from cstui.engine.model import MetricSpec, MonthScore
@@ -26,6 +27,26 @@ from cstui.engine.replay import MonthState, ReplayModel, override_why, parse_car
 from cstui.schemes import Problems, Scheme
 
 from .rules import PlacementRules, level_for, load_rules, placement_score
+
+texts.register(
+    {
+        "placement.by_hand": (
+            "placed by hand: {level} from {month}: {reason}",
+            "手动定级：{level}，自 {month} 起：{reason}",
+            {"level": "level"},
+        ),
+        "placement.no_card": ("no placement card in {month}", "{month} 无定级表"),
+        "placement.on_roster": ("on the roster", "于花名册"),
+        "placement.in": ("in {month}", "于 {month}"),
+        "placement.changes_nothing": (
+            "placed {where} as {level}: this card changes nothing (an override moves the level)",
+            "已{where}定级为 {level}：本表不改变级别（手动调整才能改变）",
+            {"level": "level"},
+        ),
+        "placement.not_placed_flag": ("not-placed", "未定级"),
+        "placement.placed_why": ("placed in {month}: {why}", "{month} 定级：{why}"),
+    }
+)
 
 _HARD = Table(
     {
@@ -190,14 +211,14 @@ class PlacementRun:
         self.explain_from = explain_from.ordinal if explain_from is not None else -1
 
     def state(self) -> dict:
-        return {"level": self.level, "placed": self.placed, "pending_why": self.pending_why}
+        return {"level": self.level, "placed": self.placed, "pending_why": to_json(self.pending_why)}
 
     @classmethod
     def restore(
         cls, params: PlacementParams, employee_id: str, state: dict, explain_from: Period | None
     ) -> PlacementRun:
         run = cls(params, employee_id, state["level"], explain_from, state["placed"])
-        run.pending_why = state["pending_why"]
+        run.pending_why = from_json(state["pending_why"])
         return run
 
     def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
@@ -207,19 +228,18 @@ class PlacementRun:
             self.level = state.level = state.level_after = override.level
             self.placed = str(month)
             state.why = override_why(override)
-            state.flags.append("override")
-            state.trace.append(f"placed by hand: {override.level} from {month}: {override.reason}")
+            state.flags.append(line("flag.override"))
+            state.trace.append(line("placement.by_hand", level=override.level, month=month, reason=override.reason))
         if card is None:
             if self.placed is None:
-                state.trace.append(f"no placement card in {month}")
+                state.trace.append(line("placement.no_card", month=month))
             return state
         state.score, lines = placement_score(self.p.rules, parse_card(self.p.specs, self.employee_id, card))
         explain = month.ordinal >= self.explain_from
         if self.placed is not None:
-            where = "on the roster" if self.placed == "roster" else f"in {self.placed}"
+            where = line("placement.on_roster") if self.placed == "roster" else line("placement.in", month=self.placed)
             state.trace.extend(
-                (lines if explain else [])
-                + [f"placed {where} as {self.level}: this card changes nothing (an override moves the level)"]
+                (lines if explain else []) + [line("placement.changes_nothing", where=where, level=self.level)]
             )
             return state
         self._place(state, lines if explain else [])
@@ -227,13 +247,13 @@ class PlacementRun:
 
     def _place(self, state: MonthState, lines: list[str]) -> None:
         assert state.score is not None
-        level, line = level_for(self.p.rules, state.score)
-        state.trace.extend(lines + [line])
+        level, level_line = level_for(self.p.rules, state.score)
+        state.trace.extend(lines + [level_line])
         if level is None:
             state.decision = "not-placed"
-            state.flags.append("not-placed")
+            state.flags.append(line("placement.not_placed_flag"))
             return
         state.decision = "placed"
         self.level = state.level_after = level  # the starting level: held from the placement on
         self.placed = str(state.period)
-        self.pending_why = f"placed in {state.period}: {line}"
+        self.pending_why = line("placement.placed_why", month=state.period, why=level_line)

@@ -20,10 +20,30 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table
 from cstui.engine.params_schema import load_tables
 from cstui.engine.weighted import WeightedItem, load_items, weighted_total
+
+_M = {"metric": "metric", "level": "level"}
+texts.register(
+    {
+        "placement.option": ("{label} {value} → {points}", "{metric} {value} → {points}", _M),
+        "placement.band": ("{label} {value} {band} → {points}", "{metric} {value} {band} → {points}", _M),
+        "placement.at_most": (" (at most {cap})", "（最多 {cap}）"),
+        "placement.each": (
+            "{label} {value} × {each} → {points}{capped}",
+            "{metric} {value} × {each} → {points}{capped}",
+            _M,
+        ),
+        "placement.hard": ("hard items: {shown}", "硬性条件：{shown}"),
+        "placement.form": ("form: {form} × {factor} = {part}", "表现考核：{form} × {factor} = {part}"),
+        "placement.not_placed": ("score {score} < {lowest} → not placed", "得分 {score} < {lowest} → 不定级"),
+        "placement.level": ("score {score} >= {low}{upper} → {level}", "得分 {score} >= {low}{upper} → {level}", _M),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +66,18 @@ class HardItem:
     def points(self, value: Any) -> tuple[Decimal, str]:
         if self.options is not None:
             points = self.options[value]
-            return points, f"{self.label} {value} → {format_number(points)}"
+            return points, line(
+                "placement.option", label=self.label, metric=self.metric, value=value, points=format_number(points)
+            )
         if self.table is not None:
             band = self.table.band_of(value)
-            return (
-                band.value,
-                f"{self.label} {format_number(value)} {self.table.describe(band)} → {format_number(band.value)}",
-            )
+            shown = dict(value=format_number(value), band=self.table.describe(band), points=format_number(band.value))
+            return band.value, line("placement.band", label=self.label, metric=self.metric, **shown)
         raw = self.each * value  # type: ignore[operator]
         points = min(raw, self.cap)  # type: ignore[type-var]
-        capped = f" (at most {format_number(self.cap)})" if raw > points else ""
-        return points, f"{self.label} {value} × {format_number(self.each)} → {format_number(points)}{capped}"
+        capped = line("placement.at_most", cap=format_number(self.cap)) if raw > points else ""
+        shown = dict(value=value, each=format_number(self.each), points=format_number(points), capped=capped)
+        return points, line("placement.each", label=self.label, metric=self.metric, **shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +100,19 @@ def placement_score(rules: PlacementRules, values: dict[str, Any]) -> tuple[Deci
     """The exact placement score (hard part + form × factor) and its trace."""
     hard, trace = Decimal(0), []
     for item in rules.hard:
-        points, line = item.points(values[item.metric])
+        points, item_line = item.points(values[item.metric])
         hard += points
-        trace.append(line)
+        trace.append(item_line)
     shown = format_number(hard)
     if rules.hard_scale is not None:
         most = sum((item.most for item in rules.hard), Decimal(0))
         hard = hard * rules.hard_scale
         shown = f"{shown} / {format_number(most)} × {format_number(rules.hard_part_max)} = {format_number(hard)}"
-    trace.append(f"hard items: {shown}")
+    trace.append(line("placement.hard", shown=shown))
     form, lines = weighted_total(rules.form, values)
     part = form * rules.form_factor
-    trace += lines + [f"form: {format_number(form)} × {format_number(rules.form_factor)} = {format_number(part)}"]
+    factor = format_number(rules.form_factor)
+    trace += lines + [line("placement.form", form=format_number(form), factor=factor, part=format_number(part))]
     return hard + part, trace
 
 
@@ -99,11 +121,11 @@ def level_for(rules: PlacementRules, score: Decimal) -> tuple[str | None, str]:
     held = [(level, low) for level, low in rules.levels if score >= low]
     if not held:
         lowest = rules.levels[0][1]
-        return None, f"score {format_number(score)} < {format_number(lowest)} → not placed"
+        return None, line("placement.not_placed", score=format_number(score), lowest=format_number(lowest))
     level, low = held[-1]
     above = [lv for lv in rules.levels if lv[1] > low]
     upper = f", < {format_number(above[0][1])}" if above else ""
-    return level, f"score {format_number(score)} >= {format_number(low)}{upper} → {level}"
+    return level, line("placement.level", score=format_number(score), low=format_number(low), upper=upper, level=level)
 
 
 # --- parameters ---------------------------------------------------------------------------

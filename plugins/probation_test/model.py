@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Scorecard, ValueProblem
+from cstui.domain import Employee, Override, Period, Scorecard, ValueProblem, texts
+from cstui.domain.texts import joined, line
 from cstui.domain.values import format_number, parse_date
 from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
@@ -125,6 +126,36 @@ class ProbationTest(ReplayModel):
         )
 
 
+_L = {"level": "level", "metric": "metric"}
+texts.register(
+    {
+        "probation-test.condition": ("{metric} {value} {sign} {low}", "{metric} {value} {sign} {low}", _L),
+        "probation-test.not_on_probation": (
+            "{level}: not on probation, the test changes nothing",
+            "{level}：不在试用期，考试不改变级别",
+            _L,
+        ),
+        "probation-test.passed": (
+            "passed → {level}, regular post pay from {month}",
+            "通过 → {level}，自 {month} 起按正式岗位计薪",
+            _L,
+        ),
+        "probation-test.metric": ("{metric}", "{metric}", _L),
+        "probation-test.failed": ("failed on {misses}", "未通过：{misses}"),
+        "probation-test.retry_flag": ("retry {day}", "补考 {day}"),
+        "probation-test.retry": (
+            "{why} → another try on {day} (the supervisor's decision); stays {level}",
+            "{why} → {day} 补考（主管决定）；保持 {level}",
+            _L,
+        ),
+        "probation-test.no_retry": (
+            "{why}, no retry date → the supervisor decides: another try (enter retry_date) or dismissal",
+            "{why}，未填补考日期 → 由主管决定：补考（填写 retry_date）或辞退",
+        ),
+    }
+)
+
+
 def failed(params: ConversionParams, values: dict[str, Any]) -> list[str]:
     """The conditions the test misses ([] when it passes)."""
     return [f for f in FIELDS if values[f] < params.minimum[f]]
@@ -134,7 +165,8 @@ def condition_lines(params: ConversionParams, values: dict[str, Any]) -> list[st
     lines = []
     for f in FIELDS:
         value, low = values[f], params.minimum[f]
-        lines.append(f"{f} {format_number(value)} {'>=' if value >= low else '<'} {format_number(low)}")
+        shown = dict(value=format_number(value), sign=">=" if value >= low else "<", low=format_number(low))
+        lines.append(line("probation-test.condition", metric=f, **shown))
     return lines
 
 
@@ -152,14 +184,14 @@ class ConversionRun:
         if override is not None:
             self.level = state.level = state.level_after = override.level
             state.why = override_why(override)
-            state.flags.append("override")
-            state.trace.append(f"override → {override.level} from {month}: {override.reason}")
+            state.flags.append(line("flag.override"))
+            state.trace.append(line("model.override_to", level=override.level, month=month, reason=override.reason))
         if card is None:
             return state
         values = parse_card(self.p.specs, self.employee_id, card)
         state.trace.extend(condition_lines(self.p, values))
         if self.level != self.p.probation_level:
-            state.trace.append(f"{self.level}: not on probation, the test changes nothing")
+            state.trace.append(line("probation-test.not_on_probation", level=self.level))
             return state
         self._decide(state, values)
         return state
@@ -169,20 +201,20 @@ class ConversionRun:
         if not misses:
             state.decision = "pass"
             self.level = state.level_after = self.p.regular_level
-            state.trace.append(f"passed → {self.p.regular_level}, regular post pay from {state.period.next()}")
+            state.trace.append(line("probation-test.passed", level=self.p.regular_level, month=state.period.next()))
             return
-        why = "failed on " + ", ".join(misses)
+        why = line(
+            "probation-test.failed", misses=joined([line("probation-test.metric", metric=m) for m in misses], ", ")
+        )
         retry = values.get("retry_date")
         if retry is not None:
             state.decision = "retry"
-            state.flags.append(f"retry {retry}")
-            state.trace.append(f"{why} → another try on {retry} (the supervisor's decision); stays {self.level}")
+            state.flags.append(line("probation-test.retry_flag", day=retry))
+            state.trace.append(line("probation-test.retry", why=why, day=retry, level=self.level))
             return
         state.decision = "dismissal-review"
-        state.flags.append("dismissal-review")
-        state.trace.append(
-            f"{why}, no retry date → the supervisor decides: another try (enter retry_date) or dismissal"
-        )
+        state.flags.append(line("flag.dismissal_review"))
+        state.trace.append(line("probation-test.no_retry", why=why))
 
 
 def compile_params(params: dict, problems: Problems) -> ConversionParams | None:

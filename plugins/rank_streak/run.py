@@ -4,10 +4,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Scorecard
+from cstui.domain import Employee, Override, Period, Scorecard, texts
+from cstui.domain.texts import from_json, joined, line, to_json
 from cstui.domain.values import format_number
 from cstui.engine.replay import MonthState, override_why, parse_card
 from cstui.engine.tenure import complete_months
+
+_L = {"level": "level", "before": "level", "after": "level"}
+texts.register(
+    {
+        "rank-streak.override": (
+            "override → {level} from {month}: {reason}; the streak restarts",
+            "手动调整 → {level}，自 {month} 起：{reason}；连续计数重新开始",
+            _L,
+        ),
+        "rank-streak.in_top": (
+            "ranking score {score}: rank {rank} of {members} (top {top}) → {n} month(s) in a row",
+            "排名得分 {score}：{members} 人中第 {rank} 名（前 {top} 名）→ 连续 {n} 个月",
+        ),
+        "rank-streak.below_top": (
+            "ranking score {score}: rank {rank} of {members} (below the top {top}) → the streak restarts",
+            "排名得分 {score}：{members} 人中第 {rank} 名（未进前 {top} 名）→ 连续计数重新开始",
+        ),
+        "rank-streak.at_top": (
+            "{n} months in the top {top} → stays {level}: the top of the ladder",
+            "连续 {n} 个月前 {top} 名 → 保持 {level}：已是最高级",
+            _L,
+        ),
+        "rank-streak.tenure_short": (
+            "{n} months in the top {top} but {tenure} months in post on {day} < {needed} → stays {level} (eligible)",
+            "连续 {n} 个月前 {top} 名，但 {day} 时在岗 {tenure} 个月 < {needed} → 保持 {level}（符合条件）",
+            _L,
+        ),
+        "rank-streak.no_card": ("{month} no card", "{month} 无考核表"),
+        "rank-streak.complaints": (
+            "{n} months in the top {top} but valid complaints in the last {months} months ({shown}) → stays {level}",
+            "连续 {n} 个月前 {top} 名，但近 {months} 个月有有效投诉（{shown}）→ 保持 {level}",
+            _L,
+        ),
+        "rank-streak.why": (
+            "{n} months in the top {top} ({months}), {tenure} months in post >= {needed}, no valid complaint in {first}..{last}",
+            "连续 {n} 个月前 {top} 名（{months}），在岗 {tenure} 个月 >= {needed}，{first}..{last} 无有效投诉",
+        ),
+        "rank-streak.move": (
+            "{why} → {before} → {after} from {month}",
+            "{why} → {before} → {after}，自 {month} 起",
+            _L,
+        ),
+    }
+)
 
 
 class StreakRun:
@@ -22,7 +67,7 @@ class StreakRun:
             "level": self.level,
             "streak": self.streak,
             "complaints": self.complaints,
-            "pending_why": self.pending_why,
+            "pending_why": to_json(self.pending_why),
         }
 
     @classmethod
@@ -31,7 +76,7 @@ class StreakRun:
         run.streak, run.complaints, run.pending_why = (
             list(state["streak"]),
             dict(state["complaints"]),
-            state["pending_why"],
+            from_json(state["pending_why"]),
         )
         return run
 
@@ -42,14 +87,14 @@ class StreakRun:
             self.level = state.level = state.level_after = override.level
             self.streak = []
             state.why = override_why(override)
-            state.flags.append("override")
-            state.trace.append(f"override → {override.level} from {month}: {override.reason}; the streak restarts")
+            state.flags.append(line("flag.override"))
+            state.trace.append(line("rank-streak.override", level=override.level, month=month, reason=override.reason))
         self._remember(month, card)
         if card is None:
             self.streak = []
             state.decision = "missing"
-            state.flags.append(f"missing {month}")
-            state.trace.append(f"no scorecard for {month}: the streak restarts")
+            state.flags.append(line("flag.missing", month=month))
+            state.trace.append(line("model.no_card_restart", month=month))
             return state
         state.decision = "stay"
         self._rank(state)
@@ -69,43 +114,42 @@ class StreakRun:
         top = self.p.top
         if rank <= top:
             self.streak.append(str(state.period))
-            state.trace.append(
-                f"ranking score {format_number(score)}: rank {rank} of {members} (top {top}) → {len(self.streak)} month(s) in a row"
-            )
+            standing = dict(score=format_number(score), rank=rank, members=members, top=top)
+            state.trace.append(line("rank-streak.in_top", **standing, n=len(self.streak)))
         else:
             self.streak = []
-            state.trace.append(
-                f"ranking score {format_number(score)}: rank {rank} of {members} (below the top {top}) → the streak restarts"
-            )
+            standing = dict(score=format_number(score), rank=rank, members=members, top=top)
+            state.trace.append(line("rank-streak.below_top", **standing))
 
     def _check(self, state: MonthState) -> None:
         p, ladder = self.p, self.p.ladder
         at = ladder.index(self.level) if self.level in ladder else 0
         if at + 1 >= len(ladder):
-            state.trace.append(
-                f"{len(self.streak)} months in the top {p.top} → stays {self.level}: the top of the ladder"
-            )
+            state.trace.append(line("rank-streak.at_top", n=len(self.streak), top=p.top, level=self.level))
             return
         effective = state.period.next().first_day
         tenure = complete_months(self.employee.hire_date, effective)
         if tenure < p.tenure_months:
             state.decision = "eligible"
-            state.flags.append("eligible")
-            state.trace.append(
-                f"{len(self.streak)} months in the top {p.top} but {tenure} months in post on {effective} < {p.tenure_months} → stays {self.level} (eligible)"
-            )
+            state.flags.append(line("flag.eligible"))
+            short = dict(tenure=tenure, day=effective, needed=p.tenure_months, level=self.level)
+            state.trace.append(line("rank-streak.tenure_short", n=len(self.streak), top=p.top, **short))
             return
         window = [state.period.shift(-i) for i in range(p.complaint_months - 1, -1, -1)]
         counts = [self.complaints.get(str(m)) for m in window]
         if any(c is None or c > 0 for c in counts):
-            shown = ", ".join(f"{m} {'no card' if c is None else c}" for m, c in zip(window, counts))
-            state.trace.append(
-                f"{len(self.streak)} months in the top {p.top} but valid complaints in the last {p.complaint_months} months ({shown}) → stays {self.level}"
+            shown = joined(
+                [line("rank-streak.no_card", month=m) if c is None else f"{m} {c}" for m, c in zip(window, counts)],
+                ", ",
             )
+            complained = dict(months=p.complaint_months, shown=shown, level=self.level)
+            state.trace.append(line("rank-streak.complaints", n=len(self.streak), top=p.top, **complained))
             return
         new = ladder[at + 1]
-        why = f"{len(self.streak)} months in the top {p.top} ({', '.join(self.streak)}), {tenure} months in post >= {p.tenure_months}, no valid complaint in {window[0]}..{window[-1]}"
+        streak = dict(n=len(self.streak), top=p.top, months=", ".join(self.streak))
+        clean = dict(tenure=tenure, needed=p.tenure_months, first=window[0], last=window[-1])
+        why = line("rank-streak.why", **streak, **clean)
         state.decision = "promote"
         state.level_after = new
-        state.trace.append(f"{why} → {self.level} → {new} from {state.period.next()}")
+        state.trace.append(line("rank-streak.move", why=why, before=self.level, after=new, month=state.period.next()))
         self.level, self.pending_why, self.streak = new, why, []

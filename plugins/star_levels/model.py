@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Scorecard
+from cstui.domain import Employee, Override, Period, Scorecard, texts
+from cstui.domain.texts import from_json, line, to_json
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine import checks
 from cstui.engine.bands import as_decimal
@@ -43,6 +44,59 @@ from cstui.engine.replay import (
 )
 from cstui.schemes import Problems, Scheme
 
+_LEVELS = {"level": "level", "before": "level", "after": "level", "first": "level"}
+texts.register(
+    {
+        "star-levels.probation_ended_why": (
+            "probation ended ({months} months after hire)",
+            "试用期结束（入职后 {months} 个月）",
+        ),
+        "star-levels.probation_ended": (
+            "probation ended → {first} from {month}",
+            "试用期结束 → {first}，自 {month} 起",
+            _LEVELS,
+        ),
+        "star-levels.not_assessed_probation": ("not assessed: probation", "不考核：试用期"),
+        "star-levels.not_assessed_before": ("not assessed: before the first scorecard", "不考核：首张考核表之前"),
+        "star-levels.no_card": (
+            "no scorecard for {month}: both streaks restart",
+            "{month} 无考核表：升降级连续计数都重新开始",
+        ),
+        "star-levels.override": (
+            "override {before} → {after} from {month}: {reason}; streaks restart",
+            "手动调整 {before} → {after}，自 {month} 起：{reason}；连续计数重新开始",
+            _LEVELS,
+        ),
+        "star-levels.streak": (
+            "streak: {up} month(s) >= {promote_at}, {down} month(s) < {demote_below}",
+            "连续计数：{up} 个月 >= {promote_at}，{down} 个月 < {demote_below}",
+        ),
+        "star-levels.stays_top": (
+            "{why} → stays {level}: {level} is the top of the ladder",
+            "{why} → 保持 {level}：{level} 已是最高级",
+            _LEVELS,
+        ),
+        "star-levels.stays_bottom": (
+            "{why} → stays {level}: {level} is the bottom of the ladder",
+            "{why} → 保持 {level}：{level} 已是最低级",
+            _LEVELS,
+        ),
+        "star-levels.move": (
+            "{why} → {before} → {after} from {month}",
+            "{why} → {before} → {after}，自 {month} 起",
+            _LEVELS,
+        ),
+        "star-levels.window": ("{n} months {rule} ({scores})", "连续 {n} 个月 {rule}（{scores}）"),
+        "star-levels.edge_top": ("{why}: already at the top ({level})", "{why}：已是最高级（{level}）", _LEVELS),
+        "star-levels.edge_bottom": ("{why}: already at the bottom ({level})", "{why}：已是最低级（{level}）", _LEVELS),
+        "star-levels.kpi": (
+            "{label} {actual} / {target} = {percent}% (weight {weight}%) → {part}",
+            "{label_zh} {actual} / {target} = {percent}%（权重 {weight}%）→ {part}",
+        ),
+        "star-levels.score": ("score = {score}", "得分 = {score}"),
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
@@ -51,6 +105,7 @@ class Kpi:
     actual: str
     target: str
     weight: Decimal
+    label_zh: str = ""  # the trace's KPI name in 中文 (the label when the scheme gives none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +180,17 @@ class StarLevels(ReplayModel):
 
     # --- replay ------------------------------------------------------------------------
 
+    def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
+        """The fast path's read (cstui.grading_columns): every metric as columns, and the last
+        last month also as cards (the exact scores of a streak still running; older ones as needed)."""
+        return [spec.key for spec in self.compiled(scheme).specs], 1
+
+    def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
+        """The replay state at the end of ``month``, replayed column-wise (columnar.py), or None."""
+        from .columnar import checkpoint_columns
+
+        return checkpoint_columns(self, scheme, columns, month)
+
     def starting_level(self, params: StarParams, employee: Employee) -> str:
         return employee.level or params.probation_level
 
@@ -179,7 +245,7 @@ class _Run:
             "assess_from": self.assess_from,
             "up": [str(s) for s in self.up],
             "down": [str(s) for s in self.down],
-            "pending_why": text(self.pending_why),
+            "pending_why": to_json(text(self.pending_why)),
             "placed": self.placed,
         }
 
@@ -188,7 +254,7 @@ class _Run:
         run = cls(params, employee_id, state["level"], explain_from, state["assess_from"])
         run.up = [Decimal(s) for s in state["up"]]
         run.down = [Decimal(s) for s in state["down"]]
-        run.pending_why, run.placed = state["pending_why"], state["placed"]
+        run.pending_why, run.placed = from_json(state["pending_why"]), state["placed"]
         return run
 
     def month(self, month: Period, card: Scorecard | None, override: Override | None) -> MonthState:
@@ -201,9 +267,9 @@ class _Run:
             self._override(state, override, explained)
         elif assessed and self.level == self.p.probation_level:
             self.level = state.level = state.level_after = self.p.first_level
-            state.why = f"probation ended ({self.p.probation_months} months after hire)"
+            state.why = line("star-levels.probation_ended_why", months=self.p.probation_months)
             if explained:
-                state.trace.append(f"probation ended → {self.p.first_level} from {month}")
+                state.trace.append(line("star-levels.probation_ended", first=self.p.first_level, month=month))
         assessed = assessed or self.placed
         exact = None
         if card is not None:
@@ -212,17 +278,17 @@ class _Run:
             state.trace.extend(lines)
         if state.level == self.p.probation_level or not assessed:
             if explained:
+                probation = state.level == self.p.probation_level
                 state.trace.append(
-                    "not assessed: "
-                    + ("probation" if state.level == self.p.probation_level else "before the first scorecard")
+                    line("star-levels.not_assessed_probation" if probation else "star-levels.not_assessed_before")
                 )
             return state
         if exact is None:
             self.up, self.down = [], []
             state.decision = "missing"
-            state.flags.append(f"missing {month}")
+            state.flags.append(line("flag.missing", month=month))
             if explained:
-                state.trace.append(f"no scorecard for {month}: both streaks restart")
+                state.trace.append(line("star-levels.no_card", month=month))
             return state
         self._count(state, exact, explained)
         return state
@@ -245,7 +311,7 @@ class _Run:
                 self.placed = override.level != p.probation_level
                 why = override_why(override)
             elif assessed and self.level == p.probation_level:
-                self.level, why = p.first_level, f"probation ended ({p.probation_months} months after hire)"
+                self.level, why = p.first_level, line("star-levels.probation_ended_why", months=p.probation_months)
             if self.level != held_before:
                 changes.append((month, self.level, why))
                 held_before = self.level
@@ -280,10 +346,16 @@ class _Run:
         self.up, self.down = [], []
         self.placed = override.level != self.p.probation_level
         state.why = override_why(override)
-        state.flags.append("override")
+        state.flags.append(line("flag.override"))
         if explained:
             state.trace.append(
-                f"override {before} → {override.level} from {state.period}: {override.reason}; streaks restart"
+                line(
+                    "star-levels.override",
+                    before=before,
+                    after=override.level,
+                    month=state.period,
+                    reason=override.reason,
+                )
             )
 
     def _count(self, state: MonthState, score: Decimal, explained: bool) -> None:
@@ -297,9 +369,8 @@ class _Run:
         elif len(self.down) >= p.window:
             self._change(state, -1, False, self.down, explained)
         elif explained:
-            state.trace.append(
-                f"streak: {len(self.up)} month(s) >= {format_number(p.promote_at)}, {len(self.down)} month(s) < {format_number(p.demote_below)}"
-            )
+            bars = dict(promote_at=format_number(p.promote_at), demote_below=format_number(p.demote_below))
+            state.trace.append(line("star-levels.streak", up=len(self.up), down=len(self.down), **bars))
 
     def _change(self, state: MonthState, step: int, up: bool, streak: list[Decimal], explained: bool) -> None:
         """A full window: the level moves one star (or is flagged at the ladder's edge).
@@ -316,14 +387,14 @@ class _Run:
             edge = "top" if step > 0 else "bottom"
             state.flags.append(Later(_edge_flag, why, edge, self.level))
             if explained:
-                state.trace.append(f"{why} → stays {self.level}: {self.level} is the {edge} of the ladder")
+                state.trace.append(line(f"star-levels.stays_{edge}", why=text(why), level=self.level))
             return
         new = stars[target]
         effective = state.period.next()
         state.decision = "promote" if step > 0 else "demote"
         state.level_after = new
         if explained:
-            state.trace.append(f"{why} → {self.level} → {new} from {effective}")
+            state.trace.append(line("star-levels.move", why=text(why), before=self.level, after=new, month=effective))
         self.level = new
         self.pending_why = why
 
@@ -331,11 +402,11 @@ class _Run:
 def window_why(params: StarParams, up: bool, streak: list[Decimal]) -> str:
     """``3 months >= 110 (112.5, 120, 110)``: why a full window moves the level."""
     rule = f">= {format_number(params.promote_at)}" if up else f"< {format_number(params.demote_below)}"
-    return f"{len(streak)} months {rule} ({', '.join(params.shown(s) for s in streak)})"
+    return line("star-levels.window", n=len(streak), rule=rule, scores=", ".join(params.shown(s) for s in streak))
 
 
 def _edge_flag(why: Later, edge: str, level: str) -> str:
-    return f"{why}: already at the {edge} ({level})"
+    return line(f"star-levels.edge_{edge}", why=text(why), level=level)
 
 
 _TARGETS: dict[int, tuple[StarParams, tuple[tuple[str, str], ...]]] = {}
@@ -378,12 +449,19 @@ def month_score(
         total += part
         if explain:
             percent = actual * HUNDRED / target
+            shown = dict(actual=grouped(actual), target=grouped(target), percent=params.shown(percent))
             trace.append(
-                f"{kpi.label} {grouped(actual)} / {grouped(target)} = {params.shown(percent)}%"
-                f" (weight {format_number(kpi.weight)}%) → {params.shown(part)}"
+                line(
+                    "star-levels.kpi",
+                    label=kpi.label,
+                    label_zh=kpi.label_zh or kpi.label,
+                    **shown,
+                    weight=format_number(kpi.weight),
+                    part=params.shown(part),
+                )
             )
     if explain and len(params.kpis) > 1:
-        trace.append(f"score = {params.shown(total)}")
+        trace.append(line("star-levels.score", score=params.shown(total)))
     return total, trace
 
 
@@ -461,7 +539,8 @@ def _kpis(raw: object, metrics: dict, problems: Problems) -> tuple[Kpi, ...]:
             problems.add(f"{path}.weight", f"expected a positive weight in percent, got {item.get('weight')!r}")
             continue
         key = str(item.get("key", fields.get("actual")))
-        kpis.append(Kpi(key, str(item.get("label", key)), fields["actual"], fields["target"], weight))
+        label = str(item.get("label", key))
+        kpis.append(Kpi(key, label, fields["actual"], fields["target"], weight, str(item.get("label_zh", label))))
     total = sum((k.weight for k in kpis), Decimal(0))
     if len(kpis) == len(raw) and total != HUNDRED:
         problems.add("score.kpis", f"weights must sum to 100, got {format_number(total)}")

@@ -1,6 +1,7 @@
 import sqlite3
 
 import pytest
+import sqlite_utils
 
 from cstui.store import SCHEMA_VERSION, Store, StoreError, migrations
 from cstui.store.files import APPLICATION_ID
@@ -43,7 +44,7 @@ def build_at_version(path, k: int) -> None:
 
 
 def tables(store: Store) -> set[str]:
-    return set(store.db.table_names()) - {"sqlite_sequence"}
+    return set(sqlite_utils.Database(store.conn).table_names()) - {"sqlite_sequence"}
 
 
 def application_id(conn) -> int:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
+
+from textual.binding import Binding
+from textual.dom import DOMNode
 
 import cstui.tui
 from cstui.tui import i18n
@@ -17,3 +21,18 @@ def test_every_registered_string_has_a_zh_entry():
     assert missing == []
     ascii_only = [key for key, (en, zh) in i18n._STRINGS.items() if zh.isascii() and any(c.isalpha() for c in zh)]
     assert ascii_only == [], "a zh entry in English"
+
+
+def test_every_binding_description_is_a_registered_string():
+    # descriptions are i18n keys (tui/guard.py translates them for the footer, help and palette)
+    modules = [importlib.import_module(m.name) for m in pkgutil.walk_packages(cstui.tui.__path__, "cstui.tui.")]
+    unregistered = set()
+    for module in modules:
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and issubclass(cls, DOMNode) and cls.__module__ == module.__name__):
+                continue
+            for binding in cls.__dict__.get("BINDINGS", []):
+                description = binding.description if isinstance(binding, Binding) else (binding[2:3] or [""])[0]
+                if description and description not in i18n._STRINGS:
+                    unregistered.add(f"{cls.__qualname__}: {description}")
+    assert sorted(unregistered) == []

@@ -46,8 +46,8 @@ class Terminal:
         self.pid, self.master = pty.fork()
         if self.pid == 0:  # the child: a new session whose controlling terminal is the pty
             try:
-                if ignore_hang_up:
-                    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as under nohup
+                # as under nohup, or not: never what the test runner inherited (CI under nohup)
+                signal.signal(signal.SIGHUP, signal.SIG_IGN if ignore_hang_up else signal.SIG_DFL)
                 if stdin_devnull:
                     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
                 os.execve(sys.executable, [sys.executable, *args], env)

@@ -155,7 +155,13 @@ class AgentScreen(Screen):
             self.query_one("#agent-head", Static).update(t("agent.nobody"))
             return
         e = store.employee(self.employee_id)
-        head = t("agent.head", id=e.id, name=e.name, team=self.ctx.team_label(e.team), scheme=e.scheme or "-")
+        head = t(
+            "agent.head",
+            id=e.id,
+            name=e.name,
+            team=self.ctx.team_label(e.team),
+            scheme=self.ctx.scheme_label(e.scheme) or "-",
+        )
         self.query_one("#agent-head", Static).update(head)
 
     def reload(self) -> None:
@@ -213,7 +219,8 @@ class AgentScreen(Screen):
         self.query_one("#agent-result", Static).update(self.summary(row) + closed)
         self._line("sign", self._sign_text(row))
         self._line("answer", self._answer_text(row))
-        self.query_one("#agent-trace", Static).update("\n".join(row["trace"]) or t("agent.no_trace"))
+        trace = self.ctx.show_all(row["trace"], row["scheme"], sep="\n")
+        self.query_one("#agent-trace", Static).update(trace or t("agent.no_trace"))
 
     def _line(self, name: str, text: str) -> None:
         """A line under the result, shown only when it says something."""

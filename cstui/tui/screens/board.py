@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from cstui.domain import Period, Result
+from cstui.domain.texts import render
 from cstui.engine.cards import INVALID, invalid_results
 from cstui.errors import InvalidData
 from cstui.grading import apply_schemes, graded_teams, result_from_row
@@ -246,7 +247,7 @@ def level_text(r: Result, ctx: AppContext | None = None) -> str:
 
 def decision_text(ctx: AppContext, decision: str) -> str:
     label = ctx.t(f"decision.{decision}")
-    return decision if label.startswith("decision.") else label
+    return ctx.domain_label("decision", decision) if label.startswith("decision.") else label
 
 
 def signed(value: Decimal | None) -> str:
@@ -373,6 +374,7 @@ class PeriodBoardScreen(Screen):
         levels = [lv for lv in (scheme.levels if scheme else []) if lv.key in (r.level_before, r.level_after)]
         names = [ctx.team_label(r.team), ctx._team_names.get(r.team, ""), self.decision_label(r.decision)]
         names += [n for lv in levels for n in (lv.key, lv.label, lv.label_zh)]
+        names += [render(f, "zh", ctx.text_labels(r.scheme)) for f in r.flags]  # flags in 中文 too
         return " ".join(names).lower()
 
     def _sort_key(self, r: Result):
@@ -406,7 +408,9 @@ class PeriodBoardScreen(Screen):
                 "decision": self.decision_label(r.decision) if r.decision != "stay" else "",
                 "pay": signed(r.pay_delta),
                 # narrow: a count; the detail line under the table lists the selected row's flags
-                "flags": (f"⚑{len(r.flags)}" if r.flags else "") if self.narrow else ", ".join(r.flags),
+                "flags": (f"⚑{len(r.flags)}" if r.flags else "")
+                if self.narrow
+                else self.ctx.show_all(r.flags, r.scheme),
             }
             if self.narrow:  # a cut cell ends in "…" (the detail line below shows it whole)
                 widths = NARROW_WIDTHS_ZH if self.ctx.lang == "zh" else NARROW_WIDTHS
@@ -421,7 +425,7 @@ class PeriodBoardScreen(Screen):
         row, t = self.current_row(), self.ctx.t
         text = ""
         if row is not None:
-            flags = t("board.detail.flags", flags=", ".join(row.flags)) if row.flags else ""
+            flags = t("board.detail.flags", flags=self.ctx.show_all(row.flags, row.scheme)) if row.flags else ""
             state = self._sign_off(row)
             flags += t("board.detail.sign", state=t(f"board.sign.{state}")) if state else ""
             text = t(

@@ -305,7 +305,7 @@ class HistoryScreen(Screen):
             id=e.id,
             name=e.name,
             team=self.ctx.team_label(e.team),
-            scheme=self.scheme_name or "-",
+            scheme=self.ctx.scheme_label(self.scheme_name) or "-",
             level=self._level_label(self.current_level()),
         )
         self.query_one("#hist-head", Static).update(text)
@@ -318,7 +318,11 @@ class HistoryScreen(Screen):
         self._head()
         self.query_one("#hist-lower").loading = False
         self._schemes_line(story.stretches)
-        lines = [f"{p}  {self._level_label(level, p)}  · {why}" for p, level, why in story.timeline]
+        show = self.ctx.show
+        lines = [
+            f"{p}  {self._level_label(level, p)}  · {show(why, story.scheme_at(p) or self.scheme_name)}"
+            for p, level, why in story.timeline
+        ]
         for o in story.overrides:  # the timeline holds those in force by now; later ones are listed once here
             if o.period.ordinal > until.last_month.ordinal:
                 lines.append(
@@ -368,11 +372,12 @@ class HistoryScreen(Screen):
             return
         period, result, _ = self.story.decisions[index]
         flags = field_of(result, "flags") or []
-        lines = [f"{period}: {decision_text(self.ctx, field_of(result, 'decision'))}"] + list(
-            field_of(result, "trace") or []
-        )
+        scheme = field_of(result, "scheme") or self.scheme_name
+        lines = [f"{period}: {decision_text(self.ctx, field_of(result, 'decision'))}"] + [
+            self.ctx.show(line, scheme) for line in field_of(result, "trace") or []
+        ]
         if flags:
-            lines.append(", ".join(flags))
+            lines.append(self.ctx.show_all(flags, scheme))
         box.update("\n".join(lines))
 
     # -- actions ------------------------------------------------------------------------------

@@ -382,7 +382,7 @@ def employee_row(e: Employee, ctx, level: str | None = None) -> tuple[str, ...]:
         e.name,
         ctx.team_label(e.team),
         t(f"role.{e.role}") if e.role else "",
-        e.scheme or "",
+        ctx.scheme_label(e.scheme),
         ctx.level_label(e.scheme, level if level is not None else e.level or ""),
         e.hire_date.isoformat(),
         t(f"status.{e.status}"),

@@ -341,7 +341,8 @@ class ScorecardScreen(Screen):
             error.display = bool(problem)
             self.query_one(f"#m-{spec.key}", Input).set_class(bool(problem), "-invalid")
         self.query_one("#live-summary", Static).update("\n".join(summary))
-        lines = [t("sc.trace") + ":"] + [f"  {line}" for line in trace] if trace else []
+        shown = [self.ctx.show(line, self.scheme.name) for line in trace] if trace else []
+        lines = [t("sc.trace") + ":"] + [f"  {line}" for line in shown] if trace else []
         self.query_one("#live-trace", Static).update("\n".join(lines))
         self._head()
 
@@ -353,7 +354,7 @@ class ScorecardScreen(Screen):
             f"{t('sc.pay')}: {signed_money(month.pay_delta)}",
         ]
         if month.flags:
-            lines.append(f"{t('sc.flags')}: {', '.join(month.flags)}")
+            lines.append(f"{t('sc.flags')}: {self.ctx.show_all(month.flags, self.scheme.name)}")
         return lines
 
     # -- actions -------------------------------------------------------------------------------

@@ -23,6 +23,21 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cstui.tui.i18n import register
+
+# the cursor keys' descriptions (i18n keys, as every binding's): a widget's keys are not in the
+# help list, but Textual's own key panel may show them
+register(
+    {
+        "Up": ("Up", "上移"),
+        "Down": ("Down", "下移"),
+        "Page up": ("Page up", "上一页"),
+        "Page down": ("Page down", "下一页"),
+        "First": ("First", "第一行"),
+        "Last": ("Last", "最后一行"),
+    }
+)
+
 Row = Sequence[str]
 Fetch = Callable[[int, int], list[Row]]
 

@@ -16,11 +16,52 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cstui.domain import Employee, Override, Period, Result, Scorecard
+from cstui.domain import Employee, Override, Period, Result, Scorecard, texts
+from cstui.domain.texts import line
 from cstui.engine.cards import is_blank, parse_value
 from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
 from cstui.engine.ranking import competition_ranks
+
+# Every trace line, flag and why is a template with arguments (cstui.domain.texts): its str()
+# is the English text, and the TUI and ``--lang zh`` render the 中文 one; a field named in
+# the third item is a label (a level, a metric) shown by the scheme's label_zh.
+LEVELS = {"before": "level", "after": "level", "level": "level", "metric": "metric"}
+texts.register(
+    {
+        "tutorial-followups.streak": (
+            "{months} months in a row at {at} points or more",
+            "连续 {months} 个月达到 {at} 分或以上",
+        ),
+        "tutorial-followups.promote": (
+            "{streak}: {before} → {after} from {month}",
+            "{streak}：{before} → {after}，自 {month} 起",
+            LEVELS,
+        ),
+        "tutorial-followups.why": ("{months} months at {at} points or more", "{months} 个月达到 {at} 分或以上"),
+        "tutorial-followups.start": ("starting level", "起始级别"),
+        "tutorial-followups.hired": ("hired", "入职"),
+        "tutorial-followups.not_filled": ("{metric}: not filled", "{metric}：未填写", LEVELS),
+        "tutorial-followups.band": (
+            "{metric} {count} (>= {at}) → {points} points",
+            "{metric} {count}（>= {at}）→ {points} 分",
+            LEVELS,
+        ),
+        "tutorial-followups.override_by": ("override by {author}: {reason}", "{author} 手动调整：{reason}"),
+        "tutorial-followups.override_flag": ("override", "手动调整"),
+        "tutorial-followups.override": (
+            "override → {level} from {month}: {reason}",
+            "手动调整 → {level}，自 {month} 起：{reason}",
+            LEVELS,
+        ),
+        "tutorial-followups.missing_flag": ("missing {month}", "缺考核表 {month}"),
+        "tutorial-followups.missing": (
+            "no scorecard for {month}: the streak restarts",
+            "{month} 无考核表：连续计数重新开始",
+        ),
+        "tutorial-followups.in_month": ("{month}: {line}", "{month}：{line}"),
+    }
+)
 
 PARAMS = Table(
     {
@@ -106,15 +147,14 @@ class TutorialFollowUps(DocumentModel):
         for ordinal in range(hired.ordinal, until.ordinal + 1):
             state = Month(Period.from_ordinal(ordinal), level, level)
             if months and months[-1].level_after != months[-1].level:
-                state.why = f"{review['months']} months at {review['promote_at']} points or more"
+                state.why = line("tutorial-followups.why", months=review["months"], at=review["promote_at"])
             streak = apply_override(state, placed.get(state.period), streak)
             streak = score_into(scheme, state, cards.get(state.period), streak)
             if streak >= review["months"] and state.level != ladder[-1]:
                 state.level_after = ladder[ladder.index(state.level) + 1]
                 state.decision, streak = "promote", 0
-                state.trace.append(
-                    f"{streak_text(review)}: {state.level} → {state.level_after} from {state.period.next()}"
-                )
+                moved = dict(before=state.level, after=state.level_after, month=state.period.next())
+                state.trace.append(line("tutorial-followups.promote", streak=streak_text(review), **moved))
             level = state.level_after
             months.append(state)
         return months
@@ -122,9 +162,8 @@ class TutorialFollowUps(DocumentModel):
 
 def timeline(scheme, employee: Employee, months: list[Month]) -> list[tuple[Period, str, str]]:
     """[(first month, level, why)]: the starting level in the first month replayed, then each change."""
-    entries = [
-        (months[0].period, employee.level or scheme.level_keys[0], "starting level" if employee.level else "hired")
-    ]
+    start = line("tutorial-followups.start") if employee.level else line("tutorial-followups.hired")
+    entries = [(months[0].period, employee.level or scheme.level_keys[0], start)]
     for m in months:
         if m.why and m.level != entries[-1][1]:
             if m.period == entries[-1][0]:  # an override in the first month replaces the start
@@ -138,11 +177,12 @@ def month_score(scheme, card: Scorecard) -> tuple[Decimal | None, str]:
     metric = scheme.params["score"]["metric"]
     raw = card.values.get(metric)
     if is_blank(raw):  # grading gives only valid cards; the live panel may show one being typed
-        return None, f"{metric}: not filled"
+        return None, line("tutorial-followups.not_filled", metric=metric)
     count = parse_value("count", raw)  # values arrive as text ("12"); parse them by their kind
     for band in scheme.params["score"]["bands"]:
         if count >= band["at_least"]:
-            return Decimal(str(band["points"])), f"{metric} {count} (>= {band['at_least']}) → {band['points']} points"
+            shown = dict(metric=metric, count=count, at=band["at_least"], points=band["points"])
+            return Decimal(str(band["points"])), line("tutorial-followups.band", **shown)
     raise AssertionError("check() requires a last band at_least = 0")
 
 
@@ -150,9 +190,11 @@ def apply_override(state: Month, placed: Override | None, streak: int) -> int:
     if placed is None:
         return streak
     state.level = state.level_after = placed.level
-    state.why = f"override by {placed.author}: {placed.reason}"
-    state.flags.append("override")
-    state.trace.append(f"override → {placed.level} from {state.period}: {placed.reason}")
+    state.why = line("tutorial-followups.override_by", author=placed.author, reason=placed.reason)
+    state.flags.append(line("tutorial-followups.override_flag"))
+    state.trace.append(
+        line("tutorial-followups.override", level=placed.level, month=state.period, reason=placed.reason)
+    )
     return 0
 
 
@@ -160,17 +202,17 @@ def score_into(scheme, state: Month, card: Scorecard | None, streak: int) -> int
     """Score the month into ``state``; the streak after it."""
     if card is None:
         state.decision = "missing"
-        state.flags.append(f"missing {state.period}")
-        state.trace.append(f"no scorecard for {state.period}: the streak restarts")
+        state.flags.append(line("tutorial-followups.missing_flag", month=state.period))
+        state.trace.append(line("tutorial-followups.missing", month=state.period))
         return 0
-    state.score, line = month_score(scheme, card)
-    state.trace.append(line)
+    state.score, score_line = month_score(scheme, card)
+    state.trace.append(score_line)
     at = scheme.params["review"]["promote_at"]
     return streak + 1 if state.score is not None and state.score >= at else 0
 
 
 def streak_text(review: dict) -> str:
-    return f"{review['months']} months in a row at {review['promote_at']} points or more"
+    return line("tutorial-followups.streak", months=review["months"], at=review["promote_at"])
 
 
 def on_roster(employee: Employee, history: TeamHistory, period: Period) -> bool:
@@ -188,7 +230,11 @@ def result_of(scheme, employee: Employee, period: Period, months: list[Month]) -
     if score is not None and not period.is_month:
         score = score.quantize(Decimal("0.01"))
     decisions = [m.decision for m in months if m.decision == "promote"] or [months[-1].decision]
-    trace = [f"{m.period}: {line}" if not period.is_month else line for m in months for line in m.trace]
+    trace = [
+        t if period.is_month else line("tutorial-followups.in_month", month=m.period, line=t)
+        for m in months
+        for t in m.trace
+    ]
     return Result(
         employee_id=employee.id,
         name=employee.name,

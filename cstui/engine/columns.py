@@ -1,0 +1,95 @@
+"""Scorecard values as columns: what a model's column-wise fast path reads (issue 14).
+
+A full replay of a long history spends most of its time on per-card Python objects (a
+``Scorecard`` per month, a dict of texts, Decimals, a check and a score per card). A model
+may offer :meth:`checkpoint_columns`: given the months *before* the graded period as columns
+of exact fixed-point numbers (the store's ``units`` x 10^-``scale``, see
+:mod:`cstui.store.numbers`), it returns the replay state at the end of those months, the
+state a checkpoint would hold. The period itself is then graded by the model's per-card
+path resuming from that state (the reference): results, flags and traces come from the same
+code as ever, and traces are built only for the reported months.
+
+numpy is imported by the fast path's modules alone (this one, :mod:`cstui.store.columns` and
+a model's own, e.g. plugins/star_levels/columnar.py), never by ``cstui --help``, ``cstui
+schemes`` or a grading that stays per card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cstui.domain import Employee, Period, Scorecard
+
+# A value's cell in a column: what the stored text is (the number beside it is exact).
+ABSENT = 0  # no row, or a blank text (nothing typed)
+NUMBER = 1  # a plain number ("12,500.50", " 97 ")
+PERCENT = 2  # a number typed with a percent sign ("62%": stored as its fraction)
+NOT_A_NUMBER = 3  # typed text that is no number cstui accepts ("yes", "1-2", "1e9")
+
+MAX_COUNT = 10**6  # cstui.domain.values.MAX_COUNT: a count's bound
+SAFE = 2**62  # products below this stay exact in int64 (with room for a sum of two)
+
+
+@dataclass(slots=True)
+class MetricColumn:
+    """One metric over employees x months: the number ``units`` x 10^-``scale`` and its cell kind."""
+
+    units: np.ndarray  # int64, (employees, months); 0 where not a number
+    scale: np.ndarray  # int64, (employees, months)
+    cell: np.ndarray  # int8, (employees, months): ABSENT, NUMBER, PERCENT, NOT_A_NUMBER
+
+
+@dataclass(slots=True)
+class CardColumns:
+    """Some teams' employees (rows) and their cards' values for months ``first`` .. ``first + months - 1``.
+
+    ``metrics`` holds the columns of the metric keys asked for; ``unreadable`` marks cards the
+    store could not read (refused, as the per-card check refuses them). ``recent`` holds the
+    cards of the last few of these months as ``Scorecard`` objects (a model's exact per-card
+    score of a month still in a streak; ``older`` reads an earlier month's for some employees).
+    """
+
+    employees: list[Employee]
+    first: int  # month ordinal of column 0
+    months: int
+    metrics: dict[str, MetricColumn]
+    unreadable: np.ndarray  # bool, (employees, months)
+    recent: dict[str, dict[Period, Scorecard]] = field(default_factory=dict)
+    # older(month, employee ids): adds those employees' cards of an earlier month to ``recent``
+    older: Callable[[Period, list[str]], None] | None = None
+
+    def row_of(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.employees)}
+
+
+def kind_valid(kind: str, column: MetricColumn, required: bool) -> np.ndarray | None:
+    """Where a cell passes :func:`cstui.engine.cards.value_problems` for its kind; None: a kind
+    this check does not model (the caller takes the per-card path).
+
+    The rules are those of :data:`cstui.domain.values.PARSERS` read off the exact number: the
+    store's number exists exactly when ``parse_decimal`` accepts the text (``numbers.py``).
+    """
+    units, scale, cell = column.units, column.scale, column.cell
+    number = cell == NUMBER
+    if kind == "money":
+        ok = number & (scale <= 2)
+    elif kind == "count":
+        ok = number & (scale == 0) & (units >= 0) & (units <= MAX_COUNT)
+    elif kind == "number":
+        ok = number & (units >= 0)
+    else:
+        return None
+    return ok | ((cell == ABSENT) & (not required))
+
+
+def fixed(column: MetricColumn, places: int) -> np.ndarray:
+    """The numbers in whole units of 10^-``places`` (every scale must be at most ``places``)."""
+    return column.units * (10 ** (places - np.minimum(column.scale, places)))
+
+
+def fits(*bounds: int) -> bool:
+    """Whether every product bound stays exact in int64."""
+    return all(abs(b) < SAFE for b in bounds)

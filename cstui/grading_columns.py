@@ -1,0 +1,60 @@
+"""Teams read for grading, column-wise where the scheme's model can replay columns (issue 14).
+
+A model may offer two methods (optional; a model with neither is read and replayed per card,
+as always):
+
+- ``columns_plan(scheme) -> (metric keys, recent months) | None``: the values it reads as
+  columns, and how many months before the period it also needs as cards (None: not for this
+  scheme);
+- ``checkpoint_columns(scheme, columns, month) -> state | None``: from
+  :class:`cstui.engine.columns.CardColumns` of the months up to ``month``, the checkpoint state
+  at its end (None: declined, the teams are read per card).
+
+The period is then graded by the model's per-card path resuming from that state, exactly as it
+resumes from a stored checkpoint, so results and traces are the per-card path's own. A dry run
+only: ``--apply`` keeps the full replay (its checkpoints carry each level's timeline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from cstui.domain import Period
+from cstui.engine.model import TeamHistory
+
+TEAMS_PER_BLOCK = 16  # teams replayed together: numpy's per-call cost shared by ~1,600 employees
+
+
+def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *, apply: bool) -> Iterator[TeamHistory]:
+    """``store.team_histories`` for ``scheme``; teams replayed column-wise come resuming from the
+    state at the month before ``period``."""
+    plan = None if apply else columns_plan(scheme)
+    if plan is None:
+        yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
+        return
+    from cstui.store.columns import resumed, team_columns
+
+    keys, recent = plan
+    before = Period.from_ordinal(period.months()[0].ordinal - 1)
+    names = store.history_teams(scheme.name, list(teams) if teams else None)
+    for at in range(0, len(names), TEAMS_PER_BLOCK):
+        block = names[at : at + TEAMS_PER_BLOCK]
+        read = team_columns(store, scheme.name, block, period, keys, recent, scheme.fingerprint)
+        state = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
+        if state is None:
+            yield from store.team_histories(scheme.name, period, block, fingerprint=scheme.fingerprint)
+            continue
+        for history in read[1].values():
+            yield resumed(history, before, state)
+
+
+def columns_plan(scheme) -> tuple[list[str], int] | None:
+    """The model's plan for reading ``scheme`` column-wise, or None (per card)."""
+    plan = getattr(scheme.model, "columns_plan", None)
+    if plan is None or getattr(scheme.model, "checkpoint_columns", None) is None:
+        return None
+    try:
+        import numpy  # noqa: F401  (the column layout's arrays)
+    except ImportError:
+        return None
+    return plan(scheme)

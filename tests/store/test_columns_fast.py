@@ -1,0 +1,187 @@
+"""The column-wise full replay (issue 14) against the per-card reference, through the store.
+
+``model.skims = False`` turns the fast paths off: every team is read per card and every month
+goes through the runs' ``month()`` (the reference). With it on, star-levels replays the months
+before the period column-wise (cstui/grading_columns.py, cstui/store/columns.py,
+plugins/star_levels/columnar.py). For random companies written in the store's own row layout
+(values typed with spaces, commas, percents, too many decimals, text, blanks; cards the scheme
+refuses; missing months; probation hires and imported stars; exact bars), results must be the
+same in every field, traces included, for months and quarters, explained or not.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cstui.domain import Period
+from cstui.engine.cards import UNREADABLE
+from cstui.grading import graded_results
+from cstui.schemes import load_scheme
+from cstui.store import Store
+from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
+
+EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
+M = Period.parse
+FIRST = M("2025-01")
+WINDOW = 24
+MONTHS = [FIRST.shift(i) for i in range(WINDOW)]
+PERIODS = MONTHS[1:] + [FIRST.shift(i).quarter for i in range(0, WINDOW, 3)]
+LADDER = ["probation", "1-star", "2-star", "3-star", "4-star", "5-star"]
+
+# completion around the bar (110%: >= counts up, < counts down) on a target of 100,000 yuan
+ACTUALS = ["80000", "95000", "109995", "109999.99", "110000", "110,000.00", " 111000 ", "120000", "135000"]
+ODD_ACTUALS = ["-100", "109125", "12,500.50", "110000.001", "110%", "yes", "", "  ", "0"]
+TARGETS = ["100000", "100000", "100000.00", "99999.99", "100,000"]
+ODD_TARGETS = ["0", "-5", "1e5", "50%", "100000.005", "", "abc"]
+
+
+@st.composite
+def card_values(draw, pick_actual) -> dict:
+    odd = draw(st.integers(0, 30)) == 0
+    values = {
+        "sales_target": draw(st.sampled_from(ODD_TARGETS if odd else TARGETS)),
+        "sales_actual": draw(st.sampled_from(ODD_ACTUALS)) if draw(st.integers(0, 30)) == 0 else draw(pick_actual),
+    }
+    shape = draw(st.integers(0, 60))
+    if shape == 0:
+        del values["sales_actual"]  # a required field missing
+    elif shape == 1:
+        values["note"] = "not a field of the scheme"
+    elif shape == 2:
+        values[UNREADABLE] = "{not json"
+    return values
+
+
+@st.composite
+def company(draw):
+    """[(id, hire date, status, level, {month: values})]: one team's staff and cards."""
+    staff = []
+    for i in range(draw(st.integers(1, 4))):
+        hired = draw(st.dates(date(2023, 6, 1), date(2026, 11, 30)))
+        level = draw(st.sampled_from([None, None, *LADDER]))
+        status = draw(st.sampled_from(["active", "active", "inactive"]))
+        low, high = ACTUALS[:4], ACTUALS[4:]
+        pick = st.sampled_from(draw(st.sampled_from([low, high, ACTUALS])))  # runs fill streaks
+        gaps = draw(st.sets(st.integers(0, WINDOW - 1), max_size=3 if draw(st.booleans()) else WINDOW))
+        cards = {MONTHS[j]: draw(card_values(pick)) for j in range(WINDOW) if j not in gaps}
+        staff.append((i, hired, status, level, cards))
+    return staff
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("columns") / "company.db"
+    Store.open(path, create=True).close()
+    return path
+
+
+_teams = itertools.count()
+
+
+def write_team(path, staff, extra: str | None = None) -> str:
+    """A new team of ``staff`` in the store's own row layout; ``extra``: an incident or an override."""
+    team = f"T{next(_teams)}"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO teams (id, name) VALUES (?, ?)", (team, team))
+    for i, hired, status, level, cards in staff:
+        eid = f"{team}E{i}"
+        conn.execute(
+            "INSERT INTO employees (id, name, team, role, hire_date, status, scheme, level) "
+            "VALUES (?, ?, ?, 'agent', ?, ?, 'star-levels', ?)",
+            (eid, f"员工{eid}", team, hired.isoformat(), status, level),
+        )
+        conn.execute(
+            "INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) VALUES (?, ?, 'star-levels', ?)",
+            (eid, hired.isoformat()[:7], level),
+        )
+        for month, values in cards.items():
+            conn.execute(INSERT_CARD, (eid, str(month), 1, "test", "2026-01-01T00:00:00Z"))
+            conn.executemany(INSERT_VALUE, value_rows(eid, str(month), values))
+    if extra == "incident":
+        conn.execute(
+            "INSERT INTO incidents (employee_id, date, period, code, count, points, note, recorded_by, recorded_at) "
+            "VALUES (?, '2025-06-03', '2025-06', 'late', 1, -2, '', 'test', '2026-01-01T00:00:00Z')",
+            (f"{team}E0",),
+        )
+    elif extra == "override":
+        conn.execute(
+            "INSERT INTO overrides (employee_id, period, level, reason, author, created_at) "
+            "VALUES (?, '2025-08', '3-star', 'by hand', 'boss', '2026-01-01T00:00:00Z')",
+            (f"{team}E0",),
+        )
+    conn.execute("COMMIT")
+    conn.close()
+    return team
+
+
+@contextmanager
+def reference(model):
+    model.skims = False
+    try:
+        yield
+    finally:
+        del model.skims
+
+
+def graded(path, scheme, period, team, explain):
+    with Store.open(path) as store:
+        return [r for t in graded_results(store, scheme, period, [team], explain=explain, jobs=1) for r in t.results]
+
+
+def both(path, scheme, period, team, explain):
+    fast = graded(path, scheme, period, team, explain)
+    with reference(scheme.model):
+        slow = graded(path, scheme, period, team, explain)
+    return fast, slow
+
+
+@pytest.mark.slow
+@settings(max_examples=max(EXAMPLES // 20, 10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(staff=company(), periods=st.lists(st.sampled_from(PERIODS), min_size=1, max_size=4, unique=True))
+def test_the_column_wise_replay_gives_the_references_results_and_traces(database, staff, periods):
+    scheme = load_scheme("star-levels")
+    team = write_team(database, staff)
+    for period in [MONTHS[-1], *periods]:
+        for explain in (True, False):
+            fast, slow = both(database, scheme, period, team, explain)
+            assert fast == slow, (period, explain)
+
+
+def test_the_fast_path_is_taken_and_declines_what_it_does_not_model(database, monkeypatch):
+    """The property above compares two paths only if the columns are really used; a team with an
+    incident or an override is read per card (and still graded alike)."""
+    import cstui_plugins.star_levels.columnar as columnar
+
+    scheme = load_scheme("star-levels")
+    taken = []
+    real = columnar.checkpoint_columns
+
+    def spy(*args):
+        state = real(*args)
+        if state is not None:  # None: declined (the reference run declines too)
+            taken.append(args[-1])
+        return state
+
+    monkeypatch.setattr(columnar, "checkpoint_columns", spy)
+    runs = {m: {"sales_target": "100000", "sales_actual": "120000"} for m in MONTHS}
+    staff = [(0, date(2024, 1, 1), "active", "1-star", runs), (1, date(2024, 3, 15), "active", None, runs)]
+    plain = write_team(database, staff)
+    fast, slow = both(database, scheme, M("2026-12"), plain, True)
+    assert fast == slow
+    assert taken == [M("2026-11")]
+    assert [r.level_after for r in fast] == ["5-star", "5-star"]
+    for extra in ("incident", "override"):
+        taken.clear()
+        team = write_team(database, staff, extra)
+        fast, slow = both(database, scheme, M("2026-12"), team, True)
+        assert fast == slow
+        assert taken == []
