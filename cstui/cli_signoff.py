@@ -12,16 +12,9 @@ PERIOD = "YYYY-MM|YYYY-Qn"
 
 
 def _window_of(name: str) -> int:
-    """The ``[sign_off] window_days`` of the installed scheme ``name``; the default for a scheme
-    no longer installed (its results stand, and the agent may still sign them off)."""
-    from cstui.schemes import SchemeError, catalog
-    from cstui.store.signoff import WINDOW_DAYS_DEFAULT, window_days_of
+    from cstui.store.signoff import installed_window_days
 
-    try:
-        scheme = catalog().get(name)
-    except SchemeError:
-        return WINDOW_DAYS_DEFAULT
-    return window_days_of(scheme)
+    return installed_window_days(name)
 
 
 def _period(text: str | None):

@@ -314,6 +314,46 @@ def _record_spools(store, schemes: list, period: Period, spools: list[Spool], ve
     return True
 
 
+def reapply_employee(store, scheme, period: Period, employee_id: str) -> Result:
+    """Record one employee's result of ``period`` again (a dispute accepted and the card corrected).
+
+    The team is graded as an apply grades it (ranks are within the team), with no lock held;
+    only this employee's result is recorded (teammates keep theirs, and the windows in which
+    they sign them off), with the scheme that graded it, in one short transaction that first
+    checks nothing the grading read changed meanwhile (else it grades again, as an apply does).
+    """
+    from cstui.store.errors import ChangedMeanwhile
+
+    team = store.employee(employee_id).team
+    for _ in range(APPLY_ATTEMPTS):
+        version = store.data_version()
+        result, graded_ids = _employee_result(store, scheme, period, team, employee_id)
+        with store.write():
+            if store.data_version() != version and _input_changed(store, {scheme.name}, graded_ids, version):
+                continue
+            store.record_results([result])
+            store.remember_scheme(snapshot_of(scheme), period, [team])
+        return result
+    raise ChangedMeanwhile(
+        f"refused: the data kept changing while {employee_id}'s result of {period} was graded "
+        f"({APPLY_ATTEMPTS} tries); nothing was recorded: try again when the others are done"
+    )
+
+
+def _employee_result(store, scheme, period: Period, team: str, employee_id: str) -> tuple[Result, set[str]]:
+    """The employee's graded result and the ids of the team graded with them; a refused card is
+    named (InvalidData, nothing recorded), an employee the scheme does not grade is NotFound."""
+    from cstui.store.errors import NotFound
+
+    for history, results in graded_teams(store, scheme, period, [team]):
+        mine = [r for r in results if r.employee_id == employee_id]
+        if mine and invalid_lines(mine):
+            raise InvalidData([f"{period}: the card is refused: correct it first", *invalid_lines(mine)])
+        if mine:
+            return mine[0], {e.id for e in history.employees}
+    raise NotFound(f"employee {employee_id} has no result under {scheme.name} for {period}")
+
+
 def snapshot_of(scheme):
     """The scheme as the store remembers it beside the results it graded (cstui.store.snapshots)."""
     from cstui.store.snapshots import SchemeSnapshot

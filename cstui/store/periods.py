@@ -215,17 +215,8 @@ class PeriodsMixin(CheckpointsMixin):
             if value is not None:
                 sql += f" AND {column} = ?"
                 params.append(value)
-        rows = []
-        for row in self._rows(sql + " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id", params):
-            record = dict(row)
-            record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
-            # a line stored with its template (cstui.domain.texts) comes back as one; old plain texts stay texts
-            record["flags"], record["trace"] = (
-                from_json(loads(row["flags"]) or []),
-                from_json(loads(row["trace"]) or []),
-            )
-            rows.append(record)
-        return rows
+        order = " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id"
+        return [decoded_result(row) for row in self._rows(sql + order, params)]
 
     def latest_levels(self, employee_ids: Iterable[str]) -> dict[str, str]:
         """The ``level_after`` of each employee's latest recorded result on their current scheme.
@@ -284,6 +275,15 @@ class PeriodsMixin(CheckpointsMixin):
             sql += f" AND o.employee_id IN ({', '.join('?' * len(ids))})"
             params += ids
         return [dict(row) for row in self._rows(sql + " ORDER BY o.id", params)]
+
+
+def decoded_result(row) -> dict:
+    """A row of ``results`` as a dict: score and pay_delta as Decimal, flags and trace as lists."""
+    record = dict(row)
+    record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
+    # a line stored with its template (cstui.domain.texts) comes back as one; old plain texts stay texts
+    record["flags"], record["trace"] = from_json(loads(row["flags"]) or []), from_json(loads(row["trace"]) or [])
+    return record
 
 
 def _result_row(r: Result, login: str, stamp: str) -> tuple:

@@ -12,10 +12,12 @@ from datetime import date, timedelta
 from cstui.clock import today
 from cstui.store.codec import now
 from cstui.store.errors import AccessDenied, NotFound, SignOffRefused, StoreError
-from cstui.store.periods import PeriodsMixin, as_period
+from cstui.store.periods import PeriodsMixin, as_period, decoded_result
 
 WINDOW_DAYS_DEFAULT = 5
 WindowOf = Callable[[str], int]  # scheme name -> days after the apply an agent may sign off
+# a result's sign-off as the board shows it: the latest sign-off's status, read for the agent
+STATE_OF_STATUS = {"confirmed": "confirmed", "open": "disputed", "accepted": "answered", "rejected": "answered"}
 
 
 def window_days_of(scheme) -> int:
@@ -30,6 +32,23 @@ def window_days_of(scheme) -> int:
     if not whole:
         raise InvalidData([f"{scheme.source}: sign_off.window_days: expected a whole number of days >= 0, got {raw}"])
     return int(raw)
+
+
+def installed_window_days(name: str) -> int:
+    """The ``[sign_off] window_days`` of the installed scheme ``name``; the default for a scheme
+    no longer installed (its results stand, and the agent may still sign them off)."""
+    from cstui.schemes import SchemeError, catalog
+
+    try:
+        scheme = catalog().get(name)
+    except SchemeError:
+        return WINDOW_DAYS_DEFAULT
+    return window_days_of(scheme)
+
+
+def window_end(recorded_at: str, days: int) -> date:
+    """The last day an agent may sign off a result recorded at ``recorded_at``."""
+    return date.fromisoformat(recorded_at[:10]) + timedelta(days=days)
 
 
 class SignOffMixin(PeriodsMixin):
@@ -62,7 +81,7 @@ class SignOffMixin(PeriodsMixin):
         )
         if result is None:
             raise SignOffRefused(f"you have no graded result for {p} to sign off")
-        last_day = date.fromisoformat(result["recorded_at"][:10]) + timedelta(days=window_of(result["scheme"]))
+        last_day = window_end(result["recorded_at"], window_of(result["scheme"]))
         if today() > last_day:
             raise SignOffRefused(
                 f"the sign-off window of {p} closed on {last_day.isoformat()} (applied {result['recorded_at'][:10]})"
@@ -73,6 +92,15 @@ class SignOffMixin(PeriodsMixin):
         if latest is not None and latest["status"] == "open":
             raise SignOffRefused(f"your dispute {latest['id']} of {p} is still open: wait for its answer")
         return employee_id, str(p)
+
+    def sign_off_refusal(self, period, window_of: WindowOf) -> str | None:
+        """Why this login cannot confirm or dispute ``period`` now (the message the write would
+        raise), or None. A read for a screen to answer at once; the write checks again."""
+        try:
+            self._signing(period, window_of)
+        except StoreError as error:
+            return str(error)
+        return None
 
     def _latest_sign_off(self, employee_id: str, period: str):
         return self._one(
@@ -152,3 +180,46 @@ class SignOffMixin(PeriodsMixin):
             "AND d.id = (SELECT MAX(x.id) FROM sign_offs x WHERE x.employee_id = d.employee_id AND x.period = d.period)"
         )
         return {row["employee_id"]: dict(row) for row in self._rows(sql, [*params, str(as_period(period))])}
+
+    def sign_off_states(self, period) -> dict[str, str]:
+        """``{employee id: state}`` of every recorded result of ``period`` this login may see:
+        ``confirmed``, ``disputed`` (a dispute open), ``answered`` (the dispute accepted or
+        rejected, not confirmed since) or ``pending`` (no sign-off yet). What the board shows."""
+        p = str(as_period(period))
+        scope, params = self._team_scope("r.team", "r.employee_id")
+        latest = self.sign_offs(p)
+        rows = self._rows(f"SELECT DISTINCT r.employee_id FROM results r WHERE {scope} AND r.period = ?", [*params, p])
+        states = {}
+        for (employee_id,) in rows:
+            status = latest[employee_id]["status"] if employee_id in latest else None
+            states[employee_id] = STATE_OF_STATUS.get(status, "pending")
+        return states
+
+    def open_dispute_count(self, period) -> int:
+        """Open disputes of ``period`` (a quarter's own and its months') this login may see."""
+        p = as_period(period)
+        periods = [str(p)] + ([str(m) for m in p.months()] if p.is_quarter else [])
+        scope, params = self._team_scope("e.team", "e.id")
+        sql = (
+            f"SELECT COUNT(*) FROM sign_offs d JOIN employees e ON e.id = d.employee_id WHERE {scope} "
+            f"AND d.kind = 'dispute' AND d.status = 'open' AND d.period IN ({', '.join('?' * len(periods))})"
+        )
+        return self.conn.execute(sql, [*params, *periods]).fetchone()[0]
+
+    def employee_results(self, employee_id: str) -> list[dict]:
+        """Every recorded result of one employee this login may see (an agent: only their own),
+        latest period first, each with its latest ``sign_off`` and latest ``dispute`` (or None)."""
+        scope, params = self._team_scope("r.team", "r.employee_id")
+        sql = f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.employee_id = ?"
+        rows = [decoded_result(row) for row in self._rows(sql, [*params, employee_id])]
+        rows.sort(
+            key=lambda r: (as_period(r["period"]).last_month.ordinal, as_period(r["period"]).is_quarter), reverse=True
+        )
+        signs = self._rows(
+            "SELECT * FROM sign_offs WHERE employee_id = ? ORDER BY id", (employee_id,)
+        ).fetchall()  # only the rows of results read above are used: the scope is theirs
+        for row in rows:
+            own = [dict(s) for s in signs if s["period"] == row["period"]]
+            row["sign_off"] = own[-1] if own else None
+            row["dispute"] = next((s for s in reversed(own) if s["kind"] == "dispute"), None)
+        return rows

@@ -1,7 +1,8 @@
 """The TUI application: screens as modes, the current period, errors as notifications.
 
-Modes keep their own screen stacks: 1 Roster, 2 Period board, 3 Schemes. The Scorecard and
-Employee history are pushed on the Roster's stack (Enter / h) and Esc pops them.
+Modes keep their own screen stacks: 1 Roster, 2 Period board, 3 Schemes, 5 Disputes. The
+Scorecard and Employee history are pushed on the Roster's stack (Enter / h) and Esc pops them.
+An agent's login opens on their own screen (mode "agent") and reaches no other.
 
 Errors never reach the terminal as a traceback. Expected ones (``USER_ERRORS``) become a red
 toast. An unexpected one in an action, message handler, worker or timer becomes one toast
@@ -38,7 +39,9 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
 from cstui.tui.i18n import lang_from_env, register
 from cstui.tui.palette import LocalizedPalette, system_commands
+from cstui.tui.screens.agent import AgentScreen
 from cstui.tui.screens.board import PeriodBoardScreen
+from cstui.tui.screens.disputes import DisputesScreen
 from cstui.tui.screens.help import HelpScreen
 from cstui.tui.screens.roster import RosterScreen
 from cstui.tui.screens.schemes import SchemesScreen
@@ -48,6 +51,7 @@ register(
         "Roster": ("Roster", "花名册"),
         "Board": ("Board", "考核看板"),
         "Schemes": ("Schemes", "方案"),
+        "Disputes": ("Disputes", "申诉"),
         "Audit trail": ("Audit trail", "审计记录"),
         "Prev period": ("Prev period", "上一期"),
         "Next period": ("Next period", "下一期"),
@@ -79,8 +83,8 @@ register(
 )
 keep_message_loops_alive()
 
-MODE_KEYS = {"roster": "1", "board": "2", "schemes": "3"}
-TYPING_ACTIONS = {"goto", "period", "help", "audit"}  # bound to keys a text field would type (1 2 3 4 [ ] ?)
+MODE_KEYS = {"roster": "1", "board": "2", "schemes": "3", "disputes": "5"}
+TYPING_ACTIONS = {"goto", "period", "help", "audit"}  # bound to keys a text field would type (1 2 3 4 5 [ ] ?)
 SCREENS = Binding.Group("Screens", compact=True)
 PERIOD = Binding.Group("Period", compact=True)
 
@@ -102,6 +106,8 @@ class CstuiApp(App[None]):
         Binding("1", "goto('roster')", "Roster", group=SCREENS),
         Binding("2", "goto('board')", "Board", group=SCREENS),
         Binding("3", "goto('schemes')", "Schemes", group=SCREENS),
+        # the disputes queue: supervisors, managers and admins (check_action)
+        Binding("5", "goto('disputes')", "Disputes", group=SCREENS),
         # managers only (check_action); not in the footer, which has no room at 80 columns:
         # the help (?) and the command palette list it
         Binding("4", "audit", "Audit trail", show=False),
@@ -125,6 +131,9 @@ class CstuiApp(App[None]):
         self.add_mode("roster", lambda: self.localized(RosterScreen(ctx)))
         self.add_mode("board", lambda: self.localized(PeriodBoardScreen(ctx)))
         self.add_mode("schemes", lambda: self.localized(SchemesScreen(ctx)))
+        self.add_mode("disputes", lambda: self.localized(DisputesScreen(ctx)))
+        # an agent has their own screen and reaches no other (check_action)
+        self.add_mode("agent", lambda: self.localized(AgentScreen(ctx)))
 
     def localized(self, screen: Screen) -> Screen:
         """Translate a screen's binding descriptions before it is shown."""
@@ -140,7 +149,7 @@ class CstuiApp(App[None]):
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self._show_subtitle()
-        self.switch_mode("roster")
+        self.switch_mode("agent" if self.ctx.store.user.is_agent else "roster")
         self.call_after_refresh(self._mark_first_screen_up)
         _on_hang_up(self.terminal_gone)
 
@@ -154,8 +163,10 @@ class CstuiApp(App[None]):
     # -- actions ------------------------------------------------------------------------------
 
     async def action_goto(self, mode: str) -> None:
-        """1 2 3 always open the Roster, Board, Schemes themselves: a history or scorecard left
-        open on that screen's stack is closed (one with unsaved changes stays, to be saved)."""
+        """1 2 3 5 always open the Roster, Board, Schemes, Disputes themselves: a history or
+        scorecard left open on that screen's stack is closed (one with unsaved changes stays)."""
+        if not self._may("goto", (mode,)):  # a key check_action hides is still refused here
+            return
         await self.switch_mode(mode)
         while len(self.screen_stack) > 1 and not getattr(self.screen, "dirty", False):
             await self.pop_screen()
@@ -166,9 +177,21 @@ class CstuiApp(App[None]):
         # (the command palette's own field does not count: it lists the screen's keys as they are)
         typing = isinstance(self.focused, (Input, TextArea)) and not isinstance(self.screen, CommandPalette)
         if action in TYPING_ACTIONS:
-            return not typing and (action != "audit" or self.ctx.store.user.is_manager)
+            return not typing and self._may(action, parameters)
         if action == "help_anywhere":
             return typing
+        return True
+
+    def _may(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """The screens this login may reach: an agent only their own; the audit trail a manager;
+        the disputes queue those who answer disputes (a team's supervisor, a manager)."""
+        user = self.ctx.store.user
+        if action == "audit":
+            return user.is_manager
+        if action == "goto":
+            return not user.is_agent and (
+                parameters != ("disputes",) or user.role in ("supervisor", "admin", "manager")
+            )
         return True
 
     def get_system_commands(self, screen: Screen):
@@ -191,6 +214,8 @@ class CstuiApp(App[None]):
     def action_audit(self) -> None:
         from cstui.tui.screens.audit import AuditScreen
 
+        if not self.ctx.store.user.is_manager:
+            return
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen(self.ctx))
 

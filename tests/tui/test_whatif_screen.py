@@ -100,3 +100,35 @@ def test_whatif_screen_snapshot(make_app, snap_compare, proposal, lang):
         await fill(pilot, str(proposal))
 
     assert snap_compare(make_app(lang=lang), terminal_size=(80, 24), run_before=go)
+
+
+async def test_keys_stay_live_while_it_grades(make_app, proposal, monkeypatch):
+    """The comparison runs in a thread worker: while it grades, Esc closes the dialog, and the
+    answer that comes later is dropped."""
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    real = whatif
+
+    def slow_whatif(*args, **kwargs):
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("cstui.tui.screens.whatif.whatif", slow_whatif)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_modal(pilot)
+        modal = app.screen
+        for name, value in (("file", str(proposal)), ("period", "2026-10"), ("from", "2026-10")):
+            modal.query_one(f"#whatif-{name}", Input).value = value
+        modal.query_one("#whatif-file", Input).focus()
+        await pilot.press("enter")
+        assert started.wait(10)
+        assert "grading" in str(modal.query_one("#whatif-error", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (WhatIfModal, WhatIfScreen))  # answered while the worker waits
+        release.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, WhatIfScreen)

@@ -44,6 +44,7 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.modals.reason import ReasonModal
 from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.screens.scorecard import show_number
 from cstui.tui.widgets.footer import KeysFooter
@@ -143,6 +144,15 @@ register(
         ),
         "board.close.recorded": ("{n} results are recorded.", "已记录 {n} 条结果。"),
         "board.close.unrecorded": ("No results have been recorded for it yet.", "该周期尚未记录任何结果。"),
+        "board.close.disputed": (
+            "Close {period}: {n} dispute(s) of it are still open. A manager may close it anyway, with a reason (kept and audited).",
+            "关闭 {period}：仍有 {n} 条申诉未答复。经理可填写原因（将被记录并审计）后关闭。",
+        ),
+        "board.detail.sign": ("sign-off: {state}", "确认：{state}"),
+        "board.sign.confirmed": ("confirmed", "已确认"),
+        "board.sign.disputed": ("disputed", "申诉中"),
+        "board.sign.answered": ("dispute answered", "申诉已答复"),
+        "board.sign.pending": ("pending", "待确认"),
         "board.closed_done": ("Closed {period}", "已关闭 {period}"),
         "board.flagged": ("{n} flagged", "{n} 人被标记"),
         "board.none": ("nothing to record", "没有可记录的结果"),
@@ -207,6 +217,8 @@ WIDE_COLUMNS = (
     ("pay", 6, 0),
     ("flags", 36, 24),
 )
+# before the employee of a recorded result: its sign-off (the detail pane names it in words)
+SIGN_MARKS = {"confirmed": "✓", "disputed": "!", "answered": "↩", "pending": "·"}
 # English counts: (one, several); other decisions and other languages use the decision's label
 COUNTED = {
     "promote": ("promotion", "promotions"),
@@ -410,6 +422,7 @@ class PeriodBoardScreen(Screen):
         self.schemes: list[str] = []  # the schemes of the period, shown one at a time
         self.scheme_name: str | None = None
         self.status = "open"
+        self.sign_offs: dict[str, str] = {}  # employee → the sign-off of their recorded result
         self.problems: list[str] = []
         self.progress: dict[str, tuple[int, int]] = {}  # scheme → (graded, expected) while grading
         self.sort = "team"
@@ -497,11 +510,12 @@ class PeriodBoardScreen(Screen):
         tell = lambda kind, name="", payload=None: self.post_message(BoardNews(generation, kind, period, name, payload))  # noqa: E731
         try:
             status, names = store.period_status(period), board_schemes(store)
+            sign_offs = store.sign_off_states(period)  # of an applied period's results
         except StoreError as error:
             tell("problem", payload=str(error))
             tell("idle")
             return
-        tell("plan", payload=(status, names))
+        tell("plan", payload=(status, names, sign_offs))
         first = shown if shown in names else (names[0] if names else None)
         for name in sorted(names, key=lambda n: n != first):
             if stopped():
@@ -586,7 +600,7 @@ class PeriodBoardScreen(Screen):
             self._refresh_view(keep_cursor=True)
 
     def _news_plan(self, news: BoardNews) -> None:
-        self.status, self.schemes = news.payload
+        self.status, self.schemes, self.sign_offs = news.payload
         self.problems = []
         if self.scheme_name not in self.schemes:
             self.scheme_name = self.schemes[0] if self.schemes else None
@@ -704,7 +718,7 @@ class PeriodBoardScreen(Screen):
         before, after = level_sides(r, self.ctx)
         prev = self._prev_of(r)
         cells = {
-            "employee": f"{r.employee_id} {r.name}",
+            "employee": f"{SIGN_MARKS.get(self._sign_off(r), '')}{r.employee_id} {r.name}",
             "team": self.ctx.team_label(r.team),
             "score": show_number(r.score) if r.score is not None else "",
             "grade": r.grade or "",
@@ -781,6 +795,7 @@ class PeriodBoardScreen(Screen):
                 grade=row.grade or "-",
             ),
             self._now_line(row),
+            *self._sign_off_lines(row),
             self._prev_line(row),
             *flag_lines(self.ctx, row),
             *self._trace_lines(row),
@@ -875,6 +890,14 @@ class PeriodBoardScreen(Screen):
 
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
         self._detail()
+
+    def _sign_off(self, r: Result) -> str | None:
+        """The row's sign-off (confirmed, disputed, answered, pending) once its result is recorded."""
+        return self.sign_offs.get(r.employee_id)
+
+    def _sign_off_lines(self, r: Result) -> list[str]:
+        state, t = self._sign_off(r), self.ctx.t
+        return [t("board.detail.sign", state=t(f"board.sign.{state}"))] if state else []
 
     def decision_label(self, decision: str) -> str:
         return decision_text(self.ctx, decision)
@@ -1052,11 +1075,17 @@ class PeriodBoardScreen(Screen):
         self.reload()
 
     def action_close_period(self) -> None:
-        g = self.graded
+        g, t = self.graded, self.ctx.t
         if g is None:
             return
+        disputed = self.ctx.store.open_dispute_count(g.period)
+        if disputed:  # the store closes it only with a reason (a manager's), and says so otherwise
+            body = t("board.close.disputed", period=g.period, n=disputed)
+            modal = ReasonModal(self.ctx, t("board.close.title"), body, required=False)
+            self.app.push_screen(modal, lambda reason: reason is not None and self._close(g.period, reason))
+            return
         self.app.push_screen(
-            ConfirmModal(self.ctx, self.ctx.t("board.close.title"), self.close_message(g)),
+            ConfirmModal(self.ctx, t("board.close.title"), self.close_message(g)),
             lambda yes: yes and self._close(g.period),
         )
 
@@ -1065,10 +1094,10 @@ class PeriodBoardScreen(Screen):
         recorded = t("board.close.recorded", n=g.recorded) if g.recorded else t("board.close.unrecorded")
         return t("board.close.body", period=g.period, recorded=recorded)
 
-    def _close(self, period: Period) -> None:
+    def _close(self, period: Period, reason: str | None = None) -> None:
         store = self.ctx.store
         try:
-            store.close_period(period)
+            store.close_period(period, reason)
         except StoreError as error:
             self.notify(str(error), severity="error")
             return

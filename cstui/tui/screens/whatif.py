@@ -2,13 +2,15 @@
 
 The modal takes a file path and the periods; the screen lists every employee whose decision,
 level, grade or pay would change, then the totals. Both come from :func:`cstui.whatif.whatif`
-(the same dry runs as ``cstui whatif``): nothing is written.
+(the same dry runs as ``cstui whatif``): nothing is written. The grading runs in a thread
+worker, so keys stay live while it runs (Esc cancels; a later answer is then dropped).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,6 +20,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from cstui.domain import Period, PeriodError
 from cstui.errors import InvalidData
 from cstui.schemes import Scheme, SchemeError, catalog
+from cstui.store import StoreError
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.widgets.footer import KeysFooter
@@ -37,6 +40,7 @@ register(
         "whatif.period": ("last period: YYYY-MM or YYYY-Qn", "最后一期：YYYY-MM 或 YYYY-Qn"),
         "whatif.from": ("from (optional): YYYY-MM", "起始期（可选）：YYYY-MM"),
         "whatif.need_file": ("name a scheme file", "请填写方案文件"),
+        "whatif.grading": ("grading both schemes…", "正在按两套方案评定…"),
         "whatif.keys": (
             "[b]Enter[/b] compare · [b]Tab[/b] next field · [b]Esc[/b] cancel",
             "[b]回车[/b] 对比 · [b]Tab[/b] 下一项 · [b]Esc[/b] 取消",
@@ -82,6 +86,7 @@ class WhatIfModal(ModalScreen[WhatIf | None]):
     def __init__(self, ctx: AppContext, current: Scheme):
         super().__init__(classes="modal")
         self.ctx, self.current = ctx, current
+        self.grading = False
 
     def compose(self) -> ComposeResult:
         t = self.ctx.t
@@ -99,14 +104,33 @@ class WhatIfModal(ModalScreen[WhatIf | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        try:
-            self.dismiss(self._graded())
-        except (SchemeError, InvalidData, PeriodError) as error:
-            lines = getattr(error, "problems", None) or getattr(error, "lines", None) or [str(error)]
-            self.query_one("#whatif-error", Static).update("\n".join(lines[:3]))
-
-    def _graded(self) -> WhatIf:
+        if self.grading:
+            return  # one comparison at a time; Esc cancels it
         value = {name: self.query_one(f"#whatif-{name}", Input).value.strip() for name in ("file", "period", "from")}
+        self.grading = True
+        self.query_one("#whatif-error", Static).update(self.ctx.t("whatif.grading"))
+        self._grade(value)
+
+    @work(thread=True, exclusive=True, group="whatif")
+    def _grade(self, value: dict[str, str]) -> None:
+        try:
+            report = self._graded(value)
+        except (SchemeError, InvalidData, PeriodError, StoreError) as error:
+            lines = getattr(error, "problems", None) or getattr(error, "lines", None) or [str(error)]
+            self.app.call_from_thread(self._answer, None, "\n".join(lines[:3]))
+            return
+        self.app.call_from_thread(self._answer, report, "")
+
+    def _answer(self, report: WhatIf | None, problem: str) -> None:
+        """The worker's answer, on the UI thread: the report closes the dialog; a problem stays in it."""
+        if not self.is_attached or self.app.screen is not self:
+            return  # cancelled (Esc) while grading
+        self.grading = False
+        self.query_one("#whatif-error", Static).update(problem)
+        if report is not None:
+            self.dismiss(report)
+
+    def _graded(self, value: dict[str, str]) -> WhatIf:
         if not value["file"]:
             raise InvalidData([self.ctx.t("whatif.need_file")])
         last = Period.parse(value["period"] or str(self.ctx.period))
@@ -115,6 +139,7 @@ class WhatIfModal(ModalScreen[WhatIf | None]):
         return whatif(self.ctx.store, proposed, self.current, periods)
 
     def action_cancel(self) -> None:
+        self.grading = False
         self.dismiss(None)
 
 

@@ -1,0 +1,95 @@
+"""The reads the sign-off screens ask the store for (each scoped like every read: an agent gets
+their own rows only), and recording one employee's result again after an accepted dispute."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from cstui.domain import Period
+from cstui.grading import reapply_employee
+from cstui.schemes import load_scheme
+from cstui.store import AccessDenied
+from test_sign_off import MONTH, result, window
+
+
+@pytest.fixture
+def company(store):
+    """As test_sign_off's: ann, bob (T1) and cat (T2) are agents of 1001, 1002 and 2001; sam
+    supervises T1, tom T2, mia manages; 2026-10 is recorded for everyone."""
+    for id, login in (("1001", "ann"), ("1002", "bob"), ("2001", "cat")):
+        e = store.employee(id)
+        store.update_employee(replace(e, login=login), e.version)
+        store.add_user(login, "agent")
+    store.add_user("sam", "supervisor", ["T1"])
+    store.add_user("tom", "supervisor", ["T2"])
+    store.add_user("mia", "manager")
+    store.save_scorecard("1001", MONTH, {"sales_target": "100", "sales_actual": "90"}, 0)
+    store.save_scorecard("1002", MONTH, {"sales_target": "100", "sales_actual": "80"}, 0)
+    store.record_results([result("1001"), result("1002", score="80"), result("1003"), result("2001", "T2")])
+    return store
+
+
+def test_sign_off_states_of_the_board(company, open_as):
+    open_as("ann").confirm_result(MONTH, window())
+    open_as("bob").open_dispute(MONTH, "too low", window())
+    cats = open_as("cat").open_dispute(MONTH, "wrong card", window())
+    assert company.sign_off_states(MONTH) == {
+        "1001": "confirmed",
+        "1002": "disputed",
+        "1003": "pending",
+        "2001": "disputed",
+    }
+    open_as("tom").answer_dispute(cats["id"], False, "the card is right")
+    assert open_as("mia").sign_off_states(MONTH)["2001"] == "answered"
+    assert open_as("sam").sign_off_states(MONTH) == {"1001": "confirmed", "1002": "disputed", "1003": "pending"}
+    assert open_as("ann").sign_off_states(MONTH) == {"1001": "confirmed"}
+    assert company.sign_off_states("2026-09") == {}
+
+
+def test_open_disputes_are_counted_in_the_logins_scope_and_a_quarters_months(company, open_as):
+    open_as("bob").open_dispute(MONTH, "too low", window())
+    open_as("cat").open_dispute(MONTH, "wrong card", window())
+    assert company.open_dispute_count(MONTH) == 2
+    assert company.open_dispute_count("2026-Q4") == 2 and company.open_dispute_count("2026-Q3") == 0
+    assert open_as("sam").open_dispute_count(MONTH) == 1
+    assert open_as("ann").open_dispute_count(MONTH) == 0  # bob's dispute is not hers to count
+
+
+def test_an_employees_results_with_their_sign_offs(company, open_as):
+    bob = open_as("bob")
+    bob.open_dispute(MONTH, "too low", window())
+    open_as("sam").answer_dispute(1, False, "the card is right")
+    bob.confirm_result(MONTH, window())
+    [row] = bob.employee_results("1002")
+    assert (row["period"], row["score"], row["trace"]) == (MONTH, 80, ["1002: score 80"])
+    assert row["sign_off"]["kind"] == "confirm"
+    assert (row["dispute"]["status"], row["dispute"]["answer"]) == ("rejected", "the card is right")
+    assert bob.employee_results("1001") == [] and open_as("tom").employee_results("1002") == []
+    assert [r["period"] for r in company.employee_results("1001")] == [MONTH]
+
+
+def test_the_refusal_a_screen_shows_is_the_writes_message(company, open_as):
+    ann = open_as("ann")
+    assert ann.sign_off_refusal(MONTH, window()) is None
+    assert "no graded result for 2026-09" in ann.sign_off_refusal("2026-09", window())
+    ann.confirm_result(MONTH, window())
+    assert "you confirmed your result of 2026-10" in ann.sign_off_refusal(MONTH, window())
+    assert "only an agent" in open_as("sam").sign_off_refusal(MONTH, window())
+
+
+def test_recording_one_result_again_leaves_the_teammates(company, open_as):
+    sam = open_as("sam")
+    before = {r["employee_id"]: (r["score"], r["recorded_at"]) for r in sam.results(MONTH)}
+    card = sam.scorecard("1002", MONTH)
+    sam.save_scorecard("1002", MONTH, card.values | {"sales_actual": "95"}, card.version)
+    result = reapply_employee(sam, load_scheme("star-levels"), Period.parse(MONTH), "1002")
+    assert result.score == 95
+    after = {r["employee_id"]: (r["score"], r["recorded_at"]) for r in sam.results(MONTH)}
+    assert after["1002"][0] == 95 and after["1002"][0] != before["1002"][0]
+    assert {k: v for k, v in after.items() if k != "1002"} == {k: v for k, v in before.items() if k != "1002"}
+    [applied] = sam.applied_schemes(MONTH)  # the scheme that graded it is remembered with it
+    assert (applied.teams, applied.applied_by) == (("T1",), "sam")
+    with pytest.raises(AccessDenied):
+        reapply_employee(open_as("tom"), load_scheme("star-levels"), Period.parse(MONTH), "1002")
