@@ -214,13 +214,21 @@ class PeriodsMixin(CheckpointsMixin):
             if value is not None:
                 sql += f" AND {column} = ?"
                 params.append(value)
-        rows = []
-        for row in self._rows(sql + " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id", params):
-            record = dict(row)
-            record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
-            record["flags"], record["trace"] = loads(row["flags"]) or [], loads(row["trace"]) or []
-            rows.append(record)
-        return rows
+        rows = self._rows(sql + " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id", params)
+        return [_result_record(row) for row in rows]
+
+    def employee_results(self, employee_id: str, periods: Iterable[Period | str], scheme: str) -> list[dict]:
+        """One employee's stored results of ``periods`` under ``scheme``, as :meth:`results` gives
+        them: a person's history reads their own rows (on the primary key), not their team's."""
+        wanted = [str(as_period(p)) for p in periods]
+        if not wanted:
+            return []
+        scope, params = self._team_scope("r.team", "r.employee_id")
+        sql = (
+            f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} "
+            f"AND r.employee_id = ? AND r.scheme = ? AND r.period IN ({', '.join('?' * len(wanted))})"
+        )
+        return [_result_record(row) for row in self._rows(sql, [*params, employee_id, scheme, *wanted])]
 
     def latest_levels(self, employee_ids: Iterable[str]) -> dict[str, str]:
         """The ``level_after`` of each employee's latest recorded result on their current scheme.
@@ -314,3 +322,11 @@ _UPSERT_RESULT_ROW = (
     "level_before, level_after, decision, pay_delta, flags, trace, recorded_by, recorded_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def _result_record(row) -> dict:
+    """A stored result row as a dict: score and pay_delta as Decimal, flags and trace as lists."""
+    record = dict(row)
+    record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
+    record["flags"], record["trace"] = loads(row["flags"]) or [], loads(row["trace"]) or []
+    return record

@@ -31,7 +31,8 @@ from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.reopen import ReopenModal
-from cstui.tui.screens.scorecard import show_number
+from cstui.tui.navigation import make_screen
+from cstui.tui.shown import decision_text, show_number
 from cstui.tui.widgets.footer import KeysFooter
 from cstui.tui.widgets.virtual_table import fit_cell
 
@@ -106,21 +107,10 @@ register(
         "board.closed_done": ("Closed {period}", "已关闭 {period}"),
         "board.flagged": ("{n} flagged", "{n} 人被标记"),
         "board.none": ("nothing to record", "没有可记录的结果"),
-        "decision.promote": ("promotion", "晋升"),
-        "decision.demote": ("demotion", "降级"),
-        "decision.stay": ("stay", "保持"),
-        "decision.probation": ("probation", "试用"),
-        "decision.elimination-review": ("elimination review", "淘汰审查"),
-        "decision.dismissal-review": ("dismissal review", "辞退审查"),
-        "decision.exemption": ("exemption", "豁免"),
-        "decision.eligible": ("eligible", "符合条件"),
-        "decision.missing": ("missing", "缺数据"),
-        "decision.invalid": ("invalid card", "考核表无效"),
         "board.apply.invalid": (
             "{n} scorecard(s) of this period are refused by their scheme (listed first): correct them, then apply",
             "本周期有 {n} 张考核表不符合方案（列在最前）：请先更正，再记录结果",
         ),
-        "decision.none": ("no review", "无评审"),
         "board.quota.max": (
             "⚠ quota: team {team}: {count} of {graded} graded {grades} ({share}); at most {quota} allowed{more}",
             "⚠ 配额：{team}：{graded} 人中 {count} 人评 {grades}（{share}）；至多 {quota}{more}",
@@ -229,11 +219,6 @@ def level_text(r: Result, ctx: AppContext | None = None) -> str:
     if r.level_after and r.level_after != r.level_before:
         level = f"{level}→{label(r.level_after)}"
     return level
-
-
-def decision_text(ctx: AppContext, decision: str) -> str:
-    label = ctx.t(f"decision.{decision}")
-    return decision if label.startswith("decision.") else label
 
 
 def signed(value: Decimal | None) -> str:
@@ -463,21 +448,15 @@ class PeriodBoardScreen(Screen):
     def action_open_scorecard(self) -> None:
         row = self.current_row()
         if row is not None:
-            from cstui.tui.screens.scorecard import ScorecardScreen
-
-            self._open(lambda: ScorecardScreen(self.ctx, row.employee_id), lambda _: self.reload())
+            self._open(lambda: make_screen(self.ctx, "scorecard", row.employee_id), lambda _: self.reload())
 
     def action_history(self) -> None:
         row = self.current_row()
         if row is not None:
-            from cstui.tui.screens.history import HistoryScreen
-
-            self._open(lambda: HistoryScreen(self.ctx, row.employee_id))
+            self._open(lambda: make_screen(self.ctx, "history", row.employee_id))
 
     def action_calibration(self) -> None:
-        from cstui.tui.screens.calibration import CalibrationScreen
-
-        self._open(lambda: CalibrationScreen(self.ctx))
+        self._open(lambda: make_screen(self.ctx, "calibration"))
 
     def _open(self, make, callback=None) -> None:
         """Push the screen ``make()`` builds; a refusal (another team's employee, a gone row)
