@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cstui.domain import Employee, Override, Period, Result
-from cstui.engine.model import TeamHistory
+from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.grading import grade_team, level_timelines, result_from_row
+from cstui.store.codec import dumps, loads
 from cstui.store.timeline import Assignment
 
 MONTHS_SHOWN = 12
@@ -139,8 +140,7 @@ def _tell_stretch(store, story: Story, scheme, employee: Employee, last: Period,
     member = next((e for e in own.employees if e.id == employee.id), None) if own else None
     if member is None:  # not on the scheme in those months (e.g. a stretch with no month yet)
         return
-    teller = _Teller(store, scheme, member, own)
-    story.timeline += teller.timeline(last)
+    teller = _Teller(store, scheme, member, own, months, last)
     cards = own.cards.get(employee.id, {})
     first = min(cards, key=lambda p: p.ordinal, default=None)
     told: dict[Period, Result | dict] = {}
@@ -154,20 +154,27 @@ def _tell_stretch(store, story: Story, scheme, employee: Employee, last: Period,
             told[month] = result
     for month in months:
         story.scores.append((month, _month_score(scheme, member, cards.get(month), told.get(month), month)))
+    story.timeline += teller.timeline(last)  # after the results: the team's states are graded by now
 
 
 class _Teller:
     """One stretch's results of one employee: recorded ones of closed periods, else graded
-    now, alone (:func:`replays_alone`) or with the team resumed from its checkpoint."""
+    now, alone (:func:`replays_alone`) or with their team (:class:`_TeamMonths`)."""
 
-    def __init__(self, store, scheme, member: Employee, own: TeamHistory):
+    def __init__(self, store, scheme, member: Employee, own: TeamHistory, months: list[Period], last: Period):
         self.store, self.scheme, self.member, self.own = store, scheme, member, own
         self.alone = replays_alone(scheme)
+        self.team = None if self.alone else _TeamMonths(store, scheme, member.team, months, last)
 
     def timeline(self, last: Period) -> list[tuple[Period, str, str]]:
-        history = self.own if self.alone else self._team(last)
-        if history is None:
+        """The level timeline up to ``last``: the team's resumes from the state graded for the
+        month before (a checkpoint keeps the timeline so far), not from the beginning."""
+        if self.team is None:
+            history = self.own
+        elif self.team.history is None:
             return []
+        else:
+            history = self.team.since(self.team.state_before(last), last)
         return level_timelines(self.scheme, history, last).get(self.member.id, [])
 
     def result(self, period: Period, month: Period) -> tuple[Result | dict | None, bool]:
@@ -176,24 +183,81 @@ class _Teller:
             rows = self.store.employee_results(self.member.id, [period], self.scheme.name)
             if rows:
                 return result_from_row(rows[0]), True
-        history = upto(self.own, month) if self.alone else self._team(period)
-        if history is None:
-            return None, False
         try:
-            results, _ = grade_team(self.scheme, history, period, apply=False, explain=True)
+            results = self.team.results(period) if self.team is not None else self._alone(period, month)
         except ValueError:
             return None, False
-        mine = next((r for r in results if r.employee_id == self.member.id), None)
-        if mine is not None and self.alone:
-            mine.rank = None  # a rank is the team's: graded alone, everyone is first
-        return mine, False
+        return next((r for r in results if r.employee_id == self.member.id), None), False
 
-    def _team(self, period: Period) -> TeamHistory | None:
-        """The team's grading input for ``period``, resuming from its latest checkpoint before it."""
-        found = self.store.team_histories(
-            self.scheme.name, period, [self.member.team], fingerprint=self.scheme.fingerprint
+    def _alone(self, period: Period, month: Period) -> list[Result]:
+        results, _ = grade_team(self.scheme, upto(self.own, month), period, apply=False, explain=True)
+        for r in results:
+            r.rank = None  # a rank is the team's: graded alone, everyone is first
+        return results
+
+
+class _TeamMonths:
+    """A team's results month after month, as applying each month in turn would give them: each
+    month resumes from the state the month before left (the store's latest checkpoint before
+    the first month, then the states graded here), so twelve months cost about one replay, not
+    twelve. Resuming from a state gives exactly what a full replay gives (the models' contract,
+    :meth:`cstui.engine.model.DocumentModel.checkpoint`); each state is passed through JSON as a
+    stored checkpoint is."""
+
+    def __init__(self, store, scheme, team: str, months: list[Period], last: Period):
+        self.scheme = scheme
+        # a quarter resumes from before its first month
+        self.start = months[0].quarter.months()[0] if months else last.last_month
+        self.history = store.team_history_since(scheme.name, team, self.start, last, scheme.fingerprint)
+        self.states: dict[Period, Checkpoint | None] = {}
+        self.graded: dict[Period, list[Result]] = {}
+        if self.history is not None and self.history.checkpoint is not None:
+            self.states[self.history.checkpoint.month] = self.history.checkpoint
+
+    def results(self, period: Period) -> list[Result]:
+        if self.history is None:
+            return []
+        if period not in self.graded:
+            self._grade(period)
+        return self.graded.get(period, [])
+
+    def _grade(self, period: Period) -> None:
+        """Grade ``period`` from the state before it and keep the state at its end (a quarter's
+        is its last month's: the state after the quarter's review, as applying either keeps)."""
+        before = self.state_before(period.months()[0])
+        results, state = grade_team(
+            self.scheme, self.since(before, period.last_month), period, apply=True, explain=True
         )
-        return next(iter(found), None)
+        self.graded[period] = results
+        if state is None and self.history.checkpoint is not None:  # a model that keeps no state keeps no checkpoint
+            raise ValueError(f"{self.scheme.name}: no replay state after {period}")
+        self.states[period.last_month] = None if state is None else Checkpoint(period.last_month, loads(dumps(state)))
+
+    def state_before(self, month: Period) -> Checkpoint | None:
+        """The state at the end of the month before ``month`` (None: replay from the beginning),
+        grading the months since the store's checkpoint in turn when they are not graded yet."""
+        previous = month.shift(-1)
+        if previous in self.states:
+            return self.states[previous]
+        base = self.history.checkpoint
+        if base is None and previous.ordinal < self.start.ordinal:
+            return None
+        if base is not None and previous.ordinal < base.month.ordinal:  # the history resumes from before any month told
+            raise ValueError(f"{self.scheme.name}: no replay state before {month}")
+        quarterly = self.scheme.model.review == "quarterly" and previous.completes_quarter()
+        self._grade(previous.quarter if quarterly else previous)  # a history shows the quarter, not its last month
+        return self.states[previous]
+
+    def since(self, checkpoint: Checkpoint | None, last: Period) -> TeamHistory:
+        """The history resuming from ``checkpoint`` (None: from the start) up to the end of ``last``."""
+        h, after = self.history, (checkpoint.month.ordinal if checkpoint is not None else None)
+
+        def kept(p: Period) -> bool:
+            return (after is None or p.ordinal > after) and p.ordinal <= last.ordinal
+
+        cards = {e: {p: c for p, c in months.items() if kept(p)} for e, months in h.cards.items()}
+        overrides = {e: [o for o in os if kept(o.period)] for e, os in h.overrides.items()}
+        return TeamHistory(h.team, h.employees, cards, overrides, checkpoint)
 
 
 def _month_score(scheme, employee: Employee, card, result, month: Period) -> Decimal | None:
