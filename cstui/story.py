@@ -230,7 +230,7 @@ class _TeamMonths:
         )
         self.graded[period] = results
         if state is None and self.history.checkpoint is not None:  # a model that keeps no state keeps no checkpoint
-            raise ValueError(f"{self.scheme.name}: no replay state after {period}")
+            raise RuntimeError(f"{self.scheme.name}: no replay state after {period}")
         self.states[period.last_month] = None if state is None else Checkpoint(period.last_month, loads(dumps(state)))
 
     def state_before(self, month: Period) -> Checkpoint | None:
@@ -243,7 +243,7 @@ class _TeamMonths:
         if base is None and previous.ordinal < self.start.ordinal:
             return None
         if base is not None and previous.ordinal < base.month.ordinal:  # the history resumes from before any month told
-            raise ValueError(f"{self.scheme.name}: no replay state before {month}")
+            raise RuntimeError(f"{self.scheme.name}: no replay state before {month}")
         quarterly = self.scheme.model.review == "quarterly" and previous.completes_quarter()
         self._grade(previous.quarter if quarterly else previous)  # a history shows the quarter, not its last month
         return self.states[previous]

@@ -55,6 +55,7 @@ OUTSIDE_RAISES = {
         "cstui/tui/screens/history.py",
         "RuntimeError",
     ): "a StopIteration from a bug re-raised so the worker ends: unexpected",
+    ("cstui/story.py", "RuntimeError"): "a team's replay state missing where the model's contract keeps one: a bug",
     ("cstui/cli_web.py", "UsageError"): "click's own: click prints it and exits 2 (usage)",
     ("cstui/web.py", "HTTPForbidden"): "aiohttp's own: the 403 answer to a websocket without a served page",
 }
@@ -78,6 +79,7 @@ EXPECTED_CODES = {
     "NotOurs": 4,
     "Occupied": 4,
     "ReportRefused": 4,
+    "ExportExists": 4,
     "SignOffRefused": 4,
     "DisputesOpen": 4,
     "NoDatabase": 2,
@@ -154,7 +156,7 @@ def test_every_raise_in_the_source_is_a_user_error_or_a_named_exception():
 
 
 def test_exit_code_for_reads_the_class_and_treats_the_rest_as_unexpected():
-    from cstui.batch import ReportNotWritten
+    from cstui.io.output import ReportNotWritten
     from cstui.plugins import PluginFailure
     from cstui.store import AccessDenied
 

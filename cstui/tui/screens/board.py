@@ -30,6 +30,7 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.modals.export import start_export
 from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.navigation import make_screen
 from cstui.tui.shown import decision_text, show_number
@@ -243,6 +244,7 @@ class PeriodBoardScreen(Screen):
         Binding("R", "reopen_period", "Reopen", key_display="R"),
         Binding("r", "reload", "Reload", show=False),
         Binding("c", "calibration", "Calibration", show=False),  # cstui.tui.screens.calibration
+        Binding("e", "export", "Export", show=False),  # the view as shown: cstui.tui.modals.export
     ]
 
     def __init__(self, ctx: AppContext):
@@ -467,6 +469,12 @@ class PeriodBoardScreen(Screen):
             self.notify(user_message(error), severity="error", timeout=8)
             return
         self.app.push_screen(screen, callback)
+
+    def action_export(self) -> None:
+        """The rows as shown (team, filter, sort) to CSV, XLSX or a plugin's format."""
+        what = self.ctx.t("export.what.board", period=self.ctx.period)
+        name = f"board-{self.ctx.period}{'-' + self.team if self.team else ''}.csv"
+        start_export(self, self.ctx, what, name, self.visible_rows())
 
     def action_back(self) -> None:
         if self.query_one("#board-filter", Input).display:

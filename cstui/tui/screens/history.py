@@ -25,6 +25,7 @@ from cstui.store import StoreError
 from cstui.story import Story, Stretch, tell_story
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
+from cstui.tui.modals.export import start_export
 from cstui.tui.modals.override import OverrideModal
 from cstui.tui.navigation import make_screen
 from cstui.tui.shown import decision_text, show_number
@@ -88,6 +89,7 @@ class HistoryScreen(Screen):
         Binding("o", "override", "Override level"),
         Binding("s", "scorecard", "Open scorecard"),
         Binding("g", "chart", "Chart"),
+        Binding("e", "export", "Export"),
     ]
 
     def __init__(self, ctx: AppContext, employee_id: str):
@@ -272,6 +274,12 @@ class HistoryScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_export(self) -> None:
+        """The periods listed (newest first), with their traces, to CSV, XLSX or a plugin's format."""
+        results = [r for _, r, _ in self.story.decisions if isinstance(r, Result)] if self.story else []
+        what = self.ctx.t("export.what.history", who=f"{self.employee.id} {self.employee.name}")
+        start_export(self, self.ctx, what, f"history-{self.employee.id}-{self.ctx.period}.csv", results)
 
     def action_scorecard(self) -> None:
         self.app.push_screen(make_screen(self.ctx, "scorecard", self.employee_id), lambda _: self.reload())
