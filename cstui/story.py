@@ -157,6 +157,29 @@ def _tell_stretch(store, story: Story, scheme, employee: Employee, last: Period,
     story.timeline += teller.timeline(last)  # after the results: the team's states are graded by now
 
 
+def team_ranks(store, try_scheme: TryScheme, employee_id: str, wanted: list[tuple[Period, str]]) -> dict:
+    """``{(period, scheme name): rank}`` of the employee in their team for ``wanted``, the periods
+    a story graded alone (whose rank it left empty): the team graded month after month from its
+    checkpoint, as the board grades it. Slower than the story on a large team: a screen asks for
+    it after showing the story."""
+    employee = store.employee(employee_id)
+    by_scheme: dict[str, list[Period]] = {}
+    for period, name in wanted:
+        by_scheme.setdefault(name, []).append(period)
+    ranks: dict[tuple[Period, str], int | None] = {}
+    for name, periods in by_scheme.items():
+        scheme, _problem = try_scheme(name)
+        if scheme is None:
+            continue
+        first = sorted((p.months()[0] for p in periods), key=lambda m: m.ordinal)
+        last = max((p.last_month for p in periods), key=lambda m: m.ordinal)
+        team = _TeamMonths(store, scheme, employee.team, first, last)
+        for period in periods:
+            mine = next((r for r in team.results(period) if r.employee_id == employee_id), None)
+            ranks[(period, name)] = None if mine is None else mine.rank
+    return ranks
+
+
 class _Teller:
     """One stretch's results of one employee: recorded ones of closed periods, else graded
     now, alone (:func:`replays_alone`) or with their team (:class:`_TeamMonths`)."""

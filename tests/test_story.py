@@ -13,7 +13,7 @@ from cstui.grading import apply_schemes, graded_teams, level_timelines, result_f
 from cstui.levels import CurrentLevels
 from cstui.schemes import SchemeError, catalog
 from cstui.store import Store
-from cstui.story import replays_alone, tell_story
+from cstui.story import replays_alone, team_ranks, tell_story
 
 END = Period.parse("2026-10")
 COMPARED = ("score", "level_before", "level_after", "decision", "pay_delta", "flags", "trace", "grade")
@@ -90,3 +90,17 @@ def test_team_relative_models_are_not_replayed_alone():
     assert not replays_alone(catalog().get("rank-streak"))
     assert replays_alone(catalog().get("star-levels"))
     assert replays_alone(catalog().get("five-tier"))
+
+
+@pytest.mark.parametrize("employee_id", ["E0001", "E0016", "E0021", "E0044"])
+def test_the_ranks_left_to_the_team_are_the_boards(demo, employee_id):
+    """A story graded alone leaves open periods' ranks empty; team_ranks gives the board's."""
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        story = tell_story(store, _scheme, levels.one, employee_id, END)
+        wanted = [(p, r.scheme) for p, r, recorded in story.decisions if r.rank is None and r.score is not None]
+        assert len(wanted) >= 6
+        ranks = team_ranks(store, _scheme, employee_id, wanted)
+        for period, name in wanted:
+            expected = _board(store, catalog().get(name), period)[employee_id]
+            assert expected.rank is not None and ranks[(period, name)] == expected.rank, (employee_id, str(period))

@@ -22,7 +22,7 @@ from textual_plotext import PlotextPlot
 
 from cstui.domain import Override, Period, Result
 from cstui.store import StoreError
-from cstui.story import Story, Stretch, tell_story
+from cstui.story import Story, Stretch, team_ranks, tell_story
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.modals.export import start_export
@@ -150,6 +150,26 @@ class HistoryScreen(Screen):
             raise RuntimeError("the history's story ended early (StopIteration)") from error
         self.app.call_from_thread(self._show, story, until)
 
+    @work(thread=True, exclusive=True, group="history-ranks")
+    def _load_ranks(self, until: Period, wanted: list[tuple[Period, str]]) -> None:
+        """The team's ranks of the periods told alone (after the story is on screen: a large
+        team takes longer than the person)."""
+        try:
+            ranks = team_ranks(self.ctx.store, self.ctx.try_scheme, self.employee_id, wanted)
+        except (StoreError, ValueError):
+            ranks = {}
+        self.app.call_from_thread(self._show_ranks, ranks, until)
+
+    def _show_ranks(self, ranks: dict, until: Period) -> None:
+        if until != self.ctx.period or self.story is None:
+            return
+        table = self.query_one(DataTable)
+        for index, (period, result, _recorded) in enumerate(self.story.decisions):
+            key = (period, field_of(result, "scheme"))
+            if key in ranks and isinstance(result, Result):
+                result.rank = ranks[key]
+                table.update_cell(str(index), "rank", "" if result.rank is None else str(result.rank))
+
     def on_period_changed(self) -> None:
         self.reload()
 
@@ -199,6 +219,7 @@ class HistoryScreen(Screen):
         self._chart(story.scores)
         table = self.query_one(DataTable)
         table.clear()
+        pending: list[tuple[Period, str]] = []  # told alone: the team's rank comes after
         for index, (period, result, recorded) in enumerate(story.decisions):
             score = field_of(result, "score")
             before, after = field_of(result, "level_before"), field_of(result, "level_after")
@@ -209,10 +230,14 @@ class HistoryScreen(Screen):
                 " " + t("hist.recorded") if recorded else ""
             )
             rank = field_of(result, "rank")
+            if rank is None and not recorded and field_of(result, "score") is not None:
+                pending.append((period, field_of(result, "scheme")))
             table.add_row(
                 str(period), show_number(score), "" if rank is None else str(rank), decision, level, key=str(index)
             )
         self._trace(0)
+        if pending:
+            self._load_ranks(until, pending)
 
     def _chart(self, scores: list[tuple[Period, Decimal | None]]) -> None:
         """The score of each month shown, as a small line chart (g hides it for more rows)."""
