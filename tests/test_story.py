@@ -104,3 +104,31 @@ def test_the_ranks_left_to_the_team_are_the_boards(demo, employee_id):
         for period, name in wanted:
             expected = _board(store, catalog().get(name), period)[employee_id]
             assert expected.rank is not None and ranks[(period, name)] == expected.rank, (employee_id, str(period))
+
+
+def test_the_cli_tells_the_same_history(demo):
+    """``cstui employee history``: the story's periods, ranks filled from the team, as JSON."""
+    import json
+
+    from click.testing import CliRunner
+
+    from cstui.cli import cli
+    from cstui.store.identity import current_login
+
+    with Store.open(demo, login="admin") as store:  # the command runs as the OS login
+        if current_login(demo) not in {u.login for u in store.users()}:
+            store.add_user(current_login(demo), "admin", [])
+    args = ["--db", str(demo), "employee", "history", "E0012", "--period", str(END), "--format", "json"]
+    shown = CliRunner().invoke(cli, args)
+    assert shown.exit_code == 0, shown.output
+    rows = json.loads(shown.stdout)
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        story = tell_story(store, _scheme, levels.one, "E0012", END)
+        assert [(r["period"], r["level_after"], r["decision"]) for r in rows] == [
+            (str(p), r.level_after, r.decision) for p, r, _ in story.decisions
+        ]
+        boards = {r["period"]: _board(store, catalog().get(r["scheme"]), Period.parse(r["period"])) for r in rows}
+    assert all(r["rank"] == boards[r["period"]]["E0012"].rank for r in rows)
+    table = CliRunner().invoke(cli, args[:-2] + ["--months", "2"])
+    assert table.exit_code == 0 and "2026-Q3" in table.output and "elimination-review" in table.output
