@@ -47,6 +47,7 @@ OUTSIDE_RAISES = {
     ("cstui/plugins.py", "ValueError"): "a model registered twice: caught at plugin load as that plugin's error",
     ("plugins/assistant_class/review.py", "ValueError"): "a replay asked to end before its checkpoint: a bug",
     ("cstui/cli_plugin_kit.py", "BadParameter"): "click's own: click prints it and exits 2 (usage)",
+    ("cstui/cli_people.py", "BadParameter"): "click's own: an unknown --format of employee history, exit 2 (usage)",
     ("cstui/entry_points.py", "ValueError"): "a malformed entry point: caught at plugin load as that plugin's error",
     ("cstui/scaffold.py", "ValueError"): "a bad NAME from a caller: the CLI checks it first (usage, exit 2)",
     ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
