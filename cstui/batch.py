@@ -12,16 +12,13 @@ another writer.
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from cstui.domain import Period
-from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
 from cstui.grading import (
     MAX_NAMED,
     DryRun,
@@ -34,8 +31,9 @@ from cstui.grading import (
     quota_breaches,
 )
 from cstui.io.localize import localized, report_labels
+from cstui.io.output import open_output, refuse_output
 from cstui.io.progress import Progress
-from cstui.io.report import columns_for, is_binary, write_report
+from cstui.io.report import columns_for, write_report
 
 
 def run_batch(
@@ -207,122 +205,3 @@ def refuse_closed(store, period: Period) -> None:
         raise PeriodClosed(
             f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason"
         )
-
-
-class _StdoutStream:
-    """stdout for the report: a reader that went away (``| head -1``) raises ``OutputClosed``,
-    told apart from any other broken pipe (a worker's), so the CLI can end quietly."""
-
-    def __init__(self, stream: IO) -> None:
-        self._stream = stream
-
-    def write(self, data):
-        try:
-            return self._stream.write(data)
-        except BrokenPipeError as error:
-            raise OutputClosed() from error
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except BrokenPipeError as error:
-            raise OutputClosed() from error
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
-
-
-class ReportRefused(CstuiError):
-    """--output names the database, its -wal/-shm, or another SQLite file: nothing is written."""
-
-    exit_code = EXIT_REFUSED
-
-
-class ReportNotWritten(CstuiError):
-    """The report file could not be written (missing directory, no permission, disk full)."""
-
-    def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def refuse_output(target: Path, database: str | os.PathLike | None) -> None:
-    """A report never goes over a database: ours (or its -wal/-shm) or any SQLite file, symlinks resolved."""
-    from cstui.store.files import has_sqlite_header, sidecars
-
-    resolved = target.resolve()
-    if database is not None:
-        db = Path(database).resolve()
-        for part in (db, *sidecars(db)):
-            if resolved == part or (target.exists() and part.exists() and os.path.samefile(target, part)):
-                raise ReportRefused(f"--output {target} is the database {part}; write the report to another file")
-    if resolved.is_file() and has_sqlite_header(resolved):
-        raise ReportRefused(f"--output {target} is an SQLite database; cstui never writes a report over one")
-
-
-@contextmanager
-def open_output(output: str | os.PathLike | None, fmt: str, database: str | os.PathLike | None = None) -> Iterator[IO]:
-    """stdout, or a file written beside ``output`` and renamed into place only when complete.
-
-    Never over ``database`` or any SQLite file; a replaced file keeps its mode (a 0600 report
-    stays 0600); errors name ``output``, never the temporary file beside it.
-    """
-    if output is None:
-        stream = _StdoutStream(sys.stdout.buffer if is_binary(fmt) else sys.stdout)
-        yield stream
-        stream.flush()
-        return
-    target = Path(output)
-    refuse_output(target, database)
-    if target.exists() and not target.is_file():
-        # a device or a pipe (/dev/null, a FIFO to another program): write into it, never
-        # rename a file over it
-        with (
-            _reporting_errors(target),
-            open(
-                target,
-                "wb" if is_binary(fmt) else "w",
-                **({} if is_binary(fmt) else {"encoding": "utf-8", "newline": ""}),
-            ) as stream,
-        ):
-            yield stream
-        return
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        with _reporting_errors(target):
-            stream = _open_partial(partial, fmt, _mode_to_keep(target))
-        with _reporting_errors(target), stream:
-            yield stream
-        with _reporting_errors(target):
-            os.replace(partial, target)
-    finally:
-        if partial.exists():
-            partial.unlink()
-
-
-def _mode_to_keep(target: Path) -> int | None:
-    try:
-        return target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        return None
-
-
-def _open_partial(partial: Path, fmt: str, mode: int | None) -> IO:
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666 if mode is None else 0o600)
-    if mode is not None:
-        os.fchmod(fd, mode)
-    if is_binary(fmt):
-        return os.fdopen(fd, "wb")
-    # a BOM lets Excel open a UTF-8 CSV with Chinese names correctly
-    return os.fdopen(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
-
-
-@contextmanager
-def _reporting_errors(target: Path) -> Iterator[None]:
-    try:
-        yield
-    except OSError as error:
-        code = EXIT_USAGE if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) else EXIT_STORAGE
-        raise ReportNotWritten(
-            f"--output {target}: cannot write the report ({error.strerror or error})", code
-        ) from None

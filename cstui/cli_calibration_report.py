@@ -44,7 +44,7 @@ def report(reports: list, fmt: str) -> None:
         click.echo(json.dumps([_document(r) for r in reports], ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        from cstui.batch import open_output
+        from cstui.io.output import open_output
         from cstui.io.report import write_csv
 
         with open_output(None, "csv") as stream:

@@ -1,5 +1,5 @@
-"""``cstui employee assign|timeline`` and ``cstui place``: an employee's scheme timeline and
-a new hire's placement, from the command line (registered on :data:`cstui.cli.cli` and its
+"""``cstui employee assign|timeline|history`` and ``cstui place``: an employee's scheme timeline,
+their history (what the TUI's history shows: :mod:`cstui.story`) and a new hire's placement, from the command line (registered on :data:`cstui.cli.cli` and its
 ``employee`` group)."""
 
 from __future__ import annotations
@@ -37,6 +37,90 @@ def employee_timeline(ctx, employee_id):
     with _open_store(ctx) as store:
         line = store.scheme_assignments(employee_id)
     _print_timeline(line)
+
+
+@employee_group.command("history")
+@click.argument("employee_id")
+@click.option(
+    "--period", "period_text", default=None, metavar="YYYY-MM", help="The last month told (default: last month)."
+)
+@click.option(
+    "--months", default=12, show_default=True, type=click.IntRange(1, 120), help="How many months, back from --period."
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    metavar="table|csv|json|xlsx|PLUGIN",
+    help="The report's format; also a format a plugin registers.",
+)
+@click.option("--output", default=None, metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--explain", is_flag=True, help="Add each period's trace.")
+@click.pass_context
+def employee_history(ctx, employee_id, period_text, months, fmt, output, explain):
+    """EMPLOYEE_ID's results of the months up to --period, newest first: what the TUI's history
+    shows (a closed period's recorded result, else graded now, as batch mode grades it)."""
+    from cstui.domain import Period
+
+    period = Period.parse(period_text).last_month if period_text else None
+    _check_format(fmt)
+    with _open_store(ctx) as store:
+        results, problem = _story_results(store, employee_id, period, months)
+        if problem:
+            click.echo(f"cstui: {problem}", err=True)
+        _write_results(store, results, fmt, output, explain)
+
+
+def _check_format(fmt: str) -> None:
+    from cstui.io.report import BUILTIN_FORMATS
+    from cstui.plugins import get_registry
+
+    if fmt not in BUILTIN_FORMATS and fmt not in get_registry().exporters:
+        known = ", ".join([*BUILTIN_FORMATS, *sorted(get_registry().exporters)])
+        raise click.BadParameter(f"{fmt!r}; expected one of {known}", param_hint="--format")
+
+
+def _story_results(store, employee_id: str, period, months: int):
+    """The story's results (cstui.story), the ranks of periods told alone filled from the team."""
+    from cstui.clock import default_period
+    from cstui.levels import CurrentLevels
+    from cstui.schemes import SchemeError, catalog
+    from cstui.story import team_ranks, tell_story
+
+    def try_scheme(name):
+        try:
+            return catalog().get(name), None
+        except SchemeError as error:
+            return None, str(error)
+
+    levels = CurrentLevels(store, catalog().get)
+    story = tell_story(store, try_scheme, levels.one, employee_id, period or default_period(), months)
+    results = [r for _, r, _ in story.decisions]
+    wanted = [
+        (p, r.scheme) for p, r, recorded in story.decisions if r.rank is None and not recorded and r.score is not None
+    ]
+    ranks = team_ranks(store, try_scheme, employee_id, wanted)
+    for period_told, r, _ in story.decisions:
+        r.rank = ranks.get((period_told, r.scheme), r.rank)
+    return results, story.problem
+
+
+HISTORY_TABLE = ("period", "scheme", "score", "rank", "level_before", "level_after", "decision", "pay_delta", "flags")
+
+
+def _write_results(store, results, fmt: str, output, explain: bool) -> None:
+    from cstui.io.output import open_output
+    from cstui.io.report import columns_for, table_cell, write_report
+
+    if fmt == "table" and output is None:  # a period a row (batch's table shows one period)
+        records = [r.as_record(explain) for r in results]
+        _print_table(HISTORY_TABLE, [[table_cell(rec.get(c)) for c in HISTORY_TABLE] for rec in records])
+        for rec in records if explain else []:
+            click.echo(f"\n{rec['period']}\n" + "\n".join(f"  {table_cell(line)}" for line in rec["trace"]))
+        return
+    with open_output(output, fmt, database=store.path) as stream:
+        write_report((r.as_record(explain) for r in results), fmt, stream, columns_for(explain))
 
 
 def _print_timeline(line) -> None:

@@ -115,7 +115,7 @@ def _csv_record(record: dict) -> dict:
 
 
 def _write(records: list[dict], columns: list[str], fmt: str) -> None:
-    from cstui.batch import open_output
+    from cstui.io.output import open_output
     from cstui.io.report import write_csv, write_json
 
     with open_output(None, fmt) as stream:

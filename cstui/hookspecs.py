@@ -65,7 +65,7 @@ def register_exporters(register: Callable[[str, Callable[..., Any]], None]) -> N
 
     Call ``register(name, writer)``. ``writer(records, stream)`` receives the report's
     records (dicts, the JSON shape) and a binary stream to write to.
-    ``cstui --scheme S --period P --format NAME`` picks it.
+    ``cstui --scheme S --period P --format NAME`` picks it; the TUI's export offers it too.
     """
 
 

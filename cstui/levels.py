@@ -9,7 +9,7 @@ entry of the person's history timeline up to P. It comes from, in this order:
 2. plus an override from a month up to P recorded after that result was;
 3. else the level replayed from the data (starting level, scorecards, overrides), resuming
    from the team's checkpoint: for a model whose levels are per employee
-   (:class:`cstui.engine.replay.ReplayModel`) only the employees asked about are replayed;
+   (the model is not ``team_relative``) only the employees asked about are replayed;
    otherwise their whole team is graded for P as the board grades it (ranks within a team
    can move a level), cached per team.
 
@@ -89,13 +89,11 @@ class CurrentLevels:
     # -- 3: replayed from the data --------------------------------------------------------------
 
     def _derived(self, scheme_name: str, employees: list[Employee], period: Period) -> dict[str, str]:
-        from cstui.engine.replay import ReplayModel
-
         try:
             scheme = self.scheme_for(scheme_name)
         except Exception:  # noqa: BLE001  (an unknown or broken scheme names no level; the roster says so)
             return {}
-        if isinstance(scheme.model, ReplayModel):
+        if not getattr(scheme.model, "team_relative", True):  # levels each person's own: replay just them
             checkpoints = {team: self._checkpoint(scheme, team, period) for team in {e.team for e in employees}}
             return self._member_levels(scheme, employees, period, checkpoints)
         # someone with no scorecard, incident or override yet is on no one's ranking: their own

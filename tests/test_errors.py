@@ -50,6 +50,7 @@ OUTSIDE_RAISES = {
     ("cstui/plugins.py", "ValueError"): "a model registered twice: caught at plugin load as that plugin's error",
     ("plugins/assistant_class/review.py", "ValueError"): "a replay asked to end before its checkpoint: a bug",
     ("cstui/cli_plugin_kit.py", "BadParameter"): "click's own: click prints it and exits 2 (usage)",
+    ("cstui/cli_people.py", "BadParameter"): "click's own: an unknown --format of employee history, exit 2 (usage)",
     ("cstui/entry_points.py", "ValueError"): "a malformed entry point: caught at plugin load as that plugin's error",
     ("cstui/scaffold.py", "ValueError"): "a bad NAME from a caller: the CLI checks it first (usage, exit 2)",
     ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
@@ -58,6 +59,7 @@ OUTSIDE_RAISES = {
         "cstui/tui/screens/history.py",
         "RuntimeError",
     ): "a StopIteration from a bug re-raised so the worker ends: unexpected",
+    ("cstui/story.py", "RuntimeError"): "a team's replay state missing where the model's contract keeps one: a bug",
     ("cstui/cli_web.py", "UsageError"): "click's own: click prints it and exits 2 (usage)",
     ("cstui/web.py", "HTTPForbidden"): "aiohttp's own: the 403 answer to a websocket without a served page",
 }
@@ -81,6 +83,7 @@ EXPECTED_CODES = {
     "NotOurs": 4,
     "Occupied": 4,
     "ReportRefused": 4,
+    "ExportExists": 4,
     "SignOffRefused": 4,
     "DisputesOpen": 4,
     "NoDatabase": 2,
@@ -157,7 +160,7 @@ def test_every_raise_in_the_source_is_a_user_error_or_a_named_exception():
 
 
 def test_exit_code_for_reads_the_class_and_treats_the_rest_as_unexpected():
-    from cstui.batch import ReportNotWritten
+    from cstui.io.output import ReportNotWritten
     from cstui.plugins import PluginFailure
     from cstui.store import AccessDenied
 

@@ -35,3 +35,25 @@ def test_every_top_level_module_has_a_layer():
     assert modules - layered == set()
     batch_path = set(_contract("forbidden")["source_modules"])
     assert modules - batch_path == {"cstui.__main__", "cstui.tui"}
+
+
+def test_no_screen_imports_another_screen():
+    """Screens ask the core and open each other by name (cstui.tui.navigation): an import of
+    another screen module, even inside a function, is refused (import-linter's independence
+    contract says the same, and also catches one made through a helper module)."""
+    import ast
+
+    screens = ROOT / "cstui" / "tui" / "screens"
+    names = {f"cstui.tui.screens.{path.stem}" for path in screens.glob("*.py") if path.stem != "__init__"}
+    found = []
+    for path in sorted(screens.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported = {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                imported = {a.name for a in node.names}
+            else:
+                continue
+            found += [f"{path.name}:{node.lineno} imports {name}" for name in sorted(imported & names)]
+    assert len(names) >= 9 and found == []
+    assert "independence" in {c["type"] for c in CONFIG["contracts"]}

@@ -81,6 +81,11 @@ class DocumentModel:
     # True when grade() itself treats a card card_problems() refuses as not scored (and so
     # needs no history without it); grading then checks only the graded period's cards.
     grades_invalid_cards: ClassVar[bool] = False
+    # True when one employee's levels, scores, decisions or traces may depend on their team
+    # (a rank, the team's bottom 3): their history is then told from their team's grading.
+    # False: a history of that employee alone (:meth:`grade` on a TeamHistory holding only
+    # them) gives exactly their results in the team's, except the rank. Safe default: True.
+    team_relative: ClassVar[bool] = True
 
     def check(self, params: dict, problems: Problems) -> None:
         """Add a problem for every parameter that does not fit this model.

@@ -274,6 +274,9 @@ class ReplayModel(DocumentModel):
 
     # False: every month goes through the runs' month() (the reference), even where they can skim
     skims: bool = True
+    # each employee's run sees only their own cards and overrides (ranks come after, by team);
+    # a model whose runs read the team (rank-streak) sets it back to True
+    team_relative = False
 
     def __init__(self) -> None:
         self._cache = CompiledCache()

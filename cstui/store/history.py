@@ -56,6 +56,16 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         for team in self.history_teams(scheme, teams):
             yield self._team_history(scheme, team, last, fingerprint, first)
 
+    def team_history_since(
+        self, scheme: str, team: str, first: Period | str, last: Period | str, fingerprint: str
+    ) -> TeamHistory | None:
+        """The team's grading input up to ``last``'s end, resuming from its latest checkpoint
+        before ``first`` (a history that grades each month from ``first`` on, month after month);
+        None when the team has nobody on ``scheme`` or the login may not read it."""
+        if team not in self.history_teams(scheme, [team]):
+            return None
+        return self._team_history(scheme, team, str(as_period(last).last_month), fingerprint, str(as_period(first)))
+
     def _team_history(
         self, scheme: str, team: str, last: str, fingerprint: str | None = None, first: str = ""
     ) -> TeamHistory:

@@ -218,6 +218,19 @@ class PeriodsMixin(CheckpointsMixin):
         order = " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id"
         return [decoded_result(row) for row in self._rows(sql + order, params)]
 
+    def employee_period_results(self, employee_id: str, periods: Iterable[Period | str], scheme: str) -> list[dict]:
+        """One employee's stored results of ``periods`` under ``scheme``, as :meth:`results` gives
+        them: a person's history reads their own rows (on the primary key), not their team's."""
+        wanted = [str(as_period(p)) for p in periods]
+        if not wanted:
+            return []
+        scope, params = self._team_scope("r.team", "r.employee_id")
+        sql = (
+            f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} "
+            f"AND r.employee_id = ? AND r.scheme = ? AND r.period IN ({', '.join('?' * len(wanted))})"
+        )
+        return [decoded_result(row) for row in self._rows(sql, [*params, employee_id, scheme, *wanted])]
+
     def latest_levels(self, employee_ids: Iterable[str]) -> dict[str, str]:
         """The ``level_after`` of each employee's latest recorded result on their current scheme.
 

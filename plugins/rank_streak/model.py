@@ -99,6 +99,7 @@ class RankStreak(ReplayModel):
     review = "monthly"
     label = "Promotion by a streak of team ranks"
     params_schema = PARAMS_SHAPE  # unknown keys in its own tables are refused
+    team_relative = True  # the streak counts the employee's rank in the team
 
     def __init__(self) -> None:
         super().__init__()

@@ -203,3 +203,15 @@ def test_rank_streak_promotes_the_top_three(db):
     rows = report(db, "rank-streak")
     assert [rows[f"R{i}"]["decision"] for i in range(4)] == ["promote", "promote", "promote", "stay"]
     assert [rows[f"R{i}"]["level_after"] for i in range(4)] == ["C", "C", "C", "D"]
+
+
+def test_rank_streaks_level_now_is_the_boards(db):
+    """rank-streak's runs read the team's ranks (team_relative): the level now (roster, history)
+    comes from the team's grading, never from one person replayed alone (everyone first)."""
+    from cstui.levels import CurrentLevels
+
+    rows = report(db, "rank-streak")
+    with Store.open(db) as store:
+        levels = CurrentLevels(store, load_scheme)
+        now = {f"R{i}": levels.one(store.employee(f"R{i}"), OCT) for i in range(4)}  # a roster row, a history
+    assert [now[f"R{i}"] for i in range(4)] == [rows[f"R{i}"]["level_after"] for i in range(4)] == ["C", "C", "C", "D"]

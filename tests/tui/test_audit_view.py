@@ -59,6 +59,18 @@ def test_card_history_modal(audit_db, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
 
 
+def test_card_history_modal_in_chinese(audit_db, snap_compare):
+    async def opened(pilot):
+        await settle(pilot)
+        pilot.app.screen.set_focus(None)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CardHistoryModal)
+
+    app = screen_app(audit_db, lambda ctx: ScorecardScreen(ctx, "E001"), login="sup1", lang="zh")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
+
+
 async def test_a_manager_opens_the_trail_with_4_filters_it_and_goes_back(company_db, make_app_at):
     app = make_app_at(company_db, login="boss")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cstui.store import Store
 from cstui.tui.modals.override import OverrideModal
-from cstui.tui.screens.history import HistoryScreen, bar_chart
+from cstui.tui.screens.history import HistoryScreen, chart_points
 from pilot_support import settle
 from screens_support import screen_app
 
@@ -60,14 +60,11 @@ async def test_supervisor_cannot_override(company_db):
         assert isinstance(app.screen, HistoryScreen)
 
 
-def test_bar_chart_scales_to_the_highest_month():
+def test_chart_plots_the_months_with_a_score_and_labels_every_month():
     from decimal import Decimal
 
     from cstui.domain import Period
 
-    months = [Period.parse("2026-09"), Period.parse("2026-10")]
-    chart = bar_chart([(months[0], Decimal(50)), (months[1], Decimal(100))], rows=2, width=4).splitlines()
-    assert chart[0] == " 50 100"
-    assert chart[1] == "     ██"  # only the full month reaches the top row
-    assert chart[2] == " ██  ██"
-    assert chart[3] == "26-0926-10"
+    months = [Period.parse("2026-09"), Period.parse("2026-10"), Period.parse("2026-11")]
+    xs, ys, labels = chart_points([(months[0], Decimal("50.5")), (months[1], None), (months[2], Decimal(100))])
+    assert (xs, ys, labels) == ([0, 2], [50.5, 100.0], ["09", "10", "11"])  # a missing month leaves a gap

@@ -13,8 +13,9 @@ import asyncio
 from cstui.domain import Period
 from cstui.store import Store
 from cstui.store.timeline import Assignment
+from cstui.story import Stretch, stretches_of
 from cstui.tui.modals.employee_form import EmployeeForm
-from cstui.tui.screens.history import HistoryScreen, Stretch, stretches_of
+from cstui.tui.screens.history import HistoryScreen
 from cstui.tui.screens.roster import RosterScreen
 from pilot_support import settle
 from screens_support import screen_app

@@ -44,9 +44,11 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.modals.export import start_export
 from cstui.tui.modals.reason import ReasonModal
 from cstui.tui.modals.reopen import ReopenModal
-from cstui.tui.screens.scorecard import show_number
+from cstui.tui.navigation import make_screen
+from cstui.tui.shown import decision_text, show_number
 from cstui.tui.widgets.footer import KeysFooter
 from cstui.tui.widgets.virtual_table import ELLIPSIS, Column, VirtualTable, fit_cell
 
@@ -156,22 +158,11 @@ register(
         "board.closed_done": ("Closed {period}", "已关闭 {period}"),
         "board.flagged": ("{n} flagged", "{n} 人被标记"),
         "board.none": ("nothing to record", "没有可记录的结果"),
-        "decision.promote": ("promotion", "晋升"),
-        "decision.demote": ("demotion", "降级"),
-        "decision.stay": ("stay", "保持"),
-        "decision.probation": ("probation", "试用"),
-        "decision.elimination-review": ("elimination review", "淘汰审查"),
-        "decision.dismissal-review": ("dismissal review", "辞退审查"),
-        "decision.exemption": ("exemption", "豁免"),
-        "decision.eligible": ("eligible", "符合条件"),
-        "decision.missing": ("missing", "缺数据"),
-        "decision.invalid": ("invalid card", "考核表无效"),
         "board.apply.invalid": (
             "{n} scorecard(s) of this period are refused by their scheme (listed first under {schemes}; "
             "v switches scheme): correct them, then apply",
             "本周期有 {n} 张考核表不符合方案（列在 {schemes} 最前；v 切换方案）：请先更正，再记录结果",
         ),
-        "decision.none": ("no review", "无评审"),
         "board.quota.max": (
             "⚠ quota: team {team}: {count} of {graded} graded {grades} ({share}); at most {quota} allowed{more}",
             "⚠ 配额：{team}：{graded} 人中 {count} 人评 {grades}（{share}）；至多 {quota}{more}",
@@ -326,11 +317,6 @@ def fit_change(before: str, after: str | None, width: int) -> str:
     return fit_cell(text, width).rstrip() if width > 1 else ELLIPSIS
 
 
-def decision_text(ctx: AppContext, decision: str) -> str:
-    label = ctx.t(f"decision.{decision}")
-    return ctx.domain_label("decision", decision) if label.startswith("decision.") else label
-
-
 def signed(value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -412,6 +398,7 @@ class PeriodBoardScreen(Screen):
         Binding("R", "reopen_period", "Reopen", key_display="R"),
         Binding("r", "reload", "Reload", show=False),
         Binding("c", "calibration", "Calibration", show=False),  # cstui.tui.screens.calibration
+        Binding("e", "export", "Export", show=False),  # the view as shown: cstui.tui.modals.export
     ]
 
     def __init__(self, ctx: AppContext, jobs: int | None = None):
@@ -918,21 +905,15 @@ class PeriodBoardScreen(Screen):
     def action_open_scorecard(self) -> None:
         row = self.current_row()
         if row is not None:
-            from cstui.tui.screens.scorecard import ScorecardScreen
-
-            self._open(lambda: ScorecardScreen(self.ctx, row.employee_id), lambda _: self.reload())
+            self._open(lambda: make_screen(self.ctx, "scorecard", row.employee_id), lambda _: self.reload())
 
     def action_history(self) -> None:
         row = self.current_row()
         if row is not None:
-            from cstui.tui.screens.history import HistoryScreen
-
-            self._open(lambda: HistoryScreen(self.ctx, row.employee_id))
+            self._open(lambda: make_screen(self.ctx, "history", row.employee_id))
 
     def action_calibration(self) -> None:
-        from cstui.tui.screens.calibration import CalibrationScreen
-
-        self._open(lambda: CalibrationScreen(self.ctx))
+        self._open(lambda: make_screen(self.ctx, "calibration"))
 
     def _open(self, make, callback=None) -> None:
         """Push the screen ``make()`` builds; a refusal (another team's employee, a gone row)
@@ -943,6 +924,12 @@ class PeriodBoardScreen(Screen):
             self.notify(user_message(error), severity="error", timeout=8)
             return
         self.app.push_screen(screen, callback)
+
+    def action_export(self) -> None:
+        """The rows as shown (team, filter, sort) to CSV, XLSX or a plugin's format."""
+        what = self.ctx.t("export.what.board", period=self.ctx.period)
+        name = f"board-{self.ctx.period}{'-' + self.team if self.team else ''}.csv"
+        start_export(self, self.ctx, what, name, self.visible_rows())
 
     def action_back(self) -> None:
         box = self.query_one("#board-detail-box", VerticalScroll)

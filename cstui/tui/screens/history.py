@@ -1,5 +1,7 @@
-"""One employee's history: the level timeline, monthly scores as a bar chart, and every
-month's decision with its trace. Managers place the employee on a level by hand (o).
+"""One employee's history: the level timeline, monthly scores as a small chart (g hides it),
+and every month's decision with its trace. Managers place the employee on a level by hand (o).
+The story itself is the core's (:mod:`cstui.story`: that one person replayed, not their team);
+this screen only shows it.
 
 An employee whose scheme changed from a month on (their scheme timeline) is told stretch by
 stretch: each stretch's months are scored, graded and labelled by its own scheme, and a
@@ -7,7 +9,6 @@ stretch: each stretch's months are scored, graded and labelled by its own scheme
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,30 +18,27 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual_plotext import PlotextPlot
 
 from cstui.domain import Override, Period, Result
-from cstui.engine.model import TeamHistory
-from cstui.grading import grade_team, level_timelines
-from cstui.schemes import Scheme
 from cstui.store import StoreError
-from cstui.store.timeline import Assignment
+from cstui.story import Story, Stretch, team_ranks, tell_story
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
+from cstui.tui.modals.export import start_export
 from cstui.tui.modals.override import OverrideModal
-from cstui.tui.screens.board import decision_text
-from cstui.tui.screens.scorecard import show_number
+from cstui.tui.navigation import make_screen
+from cstui.tui.shown import decision_text, show_number
 from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
-MONTHS_SHOWN = 12
-BAR_ROWS = 4
-EIGHTHS = " ▁▂▃▄▅▆▇█"
 
 register(
     {
         "Back": ("Back", "返回"),
         "Override level": ("Override level", "手动定级"),
         "Open scorecard": ("Open scorecard", "打开考核表"),
+        "Chart": ("Chart", "图表"),
         "hist.head": (
             "{id} {name} · {team} · {scheme} · now {level}",
             "{id} {name} · {team} · {scheme} · 当前 {level}",
@@ -55,6 +53,7 @@ register(
         "hist.col.score": ("Score", "得分"),
         "hist.col.decision": ("Decision", "结论"),
         "hist.col.level": ("Level", "级别"),
+        "hist.col.rank": ("#", "排名"),
         "hist.recorded": ("(recorded)", "（已记录）"),
         "hist.override_by": ("override by {author}: {reason}", "{author} 手动调整：{reason}"),
         "hist.overridden": ("{who} placed on {level} from {month}", "{who} 自 {month} 起调整为 {level}"),
@@ -67,152 +66,19 @@ register(
 )
 
 
-@dataclass(frozen=True)
-class Stretch:
-    """The months (``first``..``last``, both included; None = open) one scheme grades,
-    replayed from ``level``."""
-
-    scheme: str | None
-    first: Period | None
-    last: Period | None
-    level: str | None = None
-
-    def holds(self, month: Period) -> bool:
-        o = month.last_month.ordinal
-        return (self.first is None or self.first.ordinal <= o) and (self.last is None or o <= self.last.ordinal)
-
-    def starts_after(self, month: Period) -> bool:
-        return self.first is not None and self.first.ordinal > month.last_month.ordinal
-
-
-def stretches_of(line: list[Assignment], current_scheme: str | None) -> list[Stretch]:
-    """The timeline as stretches, earliest first; the earliest also covers the months before its
-    own. Without a timeline (a row written by an older cstui): one stretch on the current scheme."""
-    if not line:
-        return [Stretch(current_scheme, None, None)]
-    return [
-        Stretch(
-            a.scheme,
-            None if i == 0 else Period.parse(a.since),
-            Period.parse(line[i + 1].since).shift(-1) if i + 1 < len(line) else None,
-            a.level,
-        )
-        for i, a in enumerate(line)
-    ]
-
-
-@dataclass
-class Story:
-    """Everything the history screen shows, computed off the UI thread."""
-
-    timeline: list[tuple[Period, str, str]] = field(default_factory=list)
-    scores: list[tuple[Period, Decimal | None]] = field(default_factory=list)
-    decisions: list[tuple[Period, Result | dict, bool]] = field(default_factory=list)  # (period, result, recorded)
-    overrides: list[Override] = field(default_factory=list)
-    level_now: str | None = None
-    problem: str = ""
-    stretches: list[Stretch] = field(default_factory=list)
-
-    def scheme_at(self, month: Period) -> str | None:
-        """The scheme grading ``month`` (its stretch's), None when no stretch holds it."""
-        return next((s.scheme for s in self.stretches if s.holds(month)), None)
-
-
-def upto(history: TeamHistory, last: Period) -> TeamHistory:
-    """The team's history as it stood at the end of ``last`` (later cards and overrides left out)."""
-    cards = {e: {p: c for p, c in months.items() if p.ordinal <= last.ordinal} for e, months in history.cards.items()}
-    overrides = {e: [o for o in os if o.period.ordinal <= last.ordinal] for e, os in history.overrides.items()}
-    return TeamHistory(history.team, history.employees, cards, overrides)
-
-
-def tell_story(ctx: AppContext, employee_id: str, team: str, until: Period) -> Story:
-    """The employee's history up to ``until``, each stretch of their scheme timeline told by its
-    own scheme. A stretch that starts after ``until`` has nothing to tell yet (it is listed in
-    ``stretches`` only): its scheme's history for ``until`` does not hold the employee."""
-    store = ctx.store
-    employee = store.employee(employee_id)
-    story = Story(stretches=stretches_of(store.scheme_assignments(employee_id), employee.scheme))
-    story.overrides = store.overrides(employee_id)
-    story.level_now = ctx.levels.one(employee, until)
-    months = [until.shift(-i) for i in range(MONTHS_SHOWN - 1, -1, -1)]
-    for stretch in story.stretches:
-        if stretch.starts_after(until) or stretch.scheme is None:
-            continue
-        scheme, problem = ctx.try_scheme(stretch.scheme)
-        if scheme is None:
-            story.problem = problem or stretch.scheme
-            continue
-        # an earlier stretch is told as it stood at its own last month
-        last = until if stretch.holds(until) else stretch.last
-        _tell_stretch(ctx, story, scheme, employee_id, team, last, [m for m in months if stretch.holds(m)])
-    if story.scores:  # months outside every told stretch (before the hire) show no bar
-        story.scores = [(m, dict(story.scores).get(m)) for m in months]
-    story.decisions.sort(key=lambda d: d[0].last_month.ordinal, reverse=True)  # newest first
-    return story
-
-
-def _tell_stretch(
-    ctx, story: Story, scheme: Scheme, employee_id: str, team: str, last: Period, months: list[Period]
-) -> None:
-    """Add one stretch's levels, scores and decisions (its ``months`` of those shown) to ``story``."""
-    history = next(iter(ctx.store.team_histories(scheme.name, last, teams=[team])), None)
-    employee = next((e for e in history.employees if e.id == employee_id), None) if history else None
-    if employee is None:  # not on the scheme in those months (e.g. a stretch with no month yet)
-        return
-    story.timeline += level_timelines(scheme, history, last).get(employee_id, [])
-    cards = history.cards.get(employee_id, {})
-    for month in months:
-        story.scores.append((month, _month_score(scheme, employee, cards.get(month))))
-    first = min(cards, key=lambda p: p.ordinal, default=None)
-    for month in months:
-        if first is None or month.ordinal < first.ordinal:
-            continue
-        period = month.quarter if scheme.model.review == "quarterly" and month.completes_quarter() else month
-        decision = _decision(ctx, scheme, history, employee_id, team, period, month)
-        if decision[1] is not None:
-            story.decisions.append(decision)
-
-
-def _month_score(scheme: Scheme, employee, card) -> Decimal | None:
-    if card is None:
-        return None
-    try:
-        return scheme.model.score_month(scheme, employee, card).score
-    except ValueError:
-        return None
-
-
-def _decision(ctx, scheme, history, employee_id, team, period, month):
-    recorded = [r for r in ctx.store.results(period, scheme=scheme.name, team=team) if r["employee_id"] == employee_id]
-    if recorded:
-        return (period, recorded[0], True)
-    try:
-        results, _ = grade_team(scheme, upto(history, month), period, apply=False, explain=True)
-    except ValueError:
-        return (period, None, False)
-    mine = [r for r in results if r.employee_id == employee_id]
-    return (period, mine[0] if mine else None, False)
-
-
 def field_of(r: Result | dict, name: str):
     return r.get(name) if isinstance(r, dict) else getattr(r, name)
 
 
-def bar_chart(scores: list[tuple[Period, Decimal | None]], rows: int = BAR_ROWS, width: int = 6) -> str:
-    """Vertical bars of eighth blocks, one column per month: value on top, MM below."""
-    values = [s for _, s in scores if s is not None]
-    top = max(values + [Decimal(1)])
-    steps = rows * 8
-    heights = [None if s is None else max(0, int((s / top * steps).to_integral_value())) for _, s in scores]
-    lines = ["".join(show_number(s, "1").center(width) for _, s in scores)]
-    for row in range(rows, 0, -1):
-        line = ""
-        for h in heights:
-            filled = 0 if h is None else min(8, max(0, h - (row - 1) * 8))
-            line += (EIGHTHS[filled] * (width - 2)).center(width)
-        lines.append(line)
-    lines.append("".join(f"{p.year % 100:02d}-{p.index:02d}".center(width) for p, _ in scores))
-    return "\n".join(line.rstrip() for line in lines)
+def chart_points(scores: list[tuple[Period, Decimal | None]]) -> tuple[list[int], list[float], list[str]]:
+    """The months with a score as the chart plots them: x positions, values and MM labels."""
+    xs, ys, labels = [], [], []
+    for x, (month, score) in enumerate(scores):
+        labels.append(f"{month.index:02d}")
+        if score is not None:
+            xs.append(x)
+            ys.append(float(score))
+    return xs, ys, labels
 
 
 class HistoryScreen(Screen):
@@ -222,6 +88,8 @@ class HistoryScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("o", "override", "Override level"),
         Binding("s", "scorecard", "Open scorecard"),
+        Binding("g", "chart", "Chart"),
+        Binding("e", "export", "Export"),
     ]
 
     def __init__(self, ctx: AppContext, employee_id: str):
@@ -247,7 +115,7 @@ class HistoryScreen(Screen):
             yield Static(t("hist.levels"), classes="section tight")
             yield Static(t("hist.loading"), id="hist-timeline", markup=False)
             yield Static("", id="hist-scores-title", classes="section tight", markup=False)
-            yield Static("", id="hist-chart", markup=False)
+            yield PlotextPlot(id="hist-chart")
             with Horizontal(id="hist-lower"):
                 yield DataTable(id="hist-decisions", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="hist-trace-box"):
@@ -257,7 +125,7 @@ class HistoryScreen(Screen):
     def on_mount(self) -> None:
         t = self.ctx.t
         table = self.query_one(DataTable)
-        for key in ("period", "score", "decision", "level"):
+        for key in ("period", "score", "rank", "decision", "level"):
             table.add_column(t(f"hist.col.{key}"), key=key)
         self.reload()
 
@@ -275,12 +143,32 @@ class HistoryScreen(Screen):
     @work(thread=True, exclusive=True, group="history")
     def _load(self, until: Period) -> None:
         try:
-            story = tell_story(self.ctx, self.employee_id, self.employee.team, until)
+            story = tell_story(self.ctx.store, self.ctx.try_scheme, self.ctx.levels.one, self.employee_id, until)
         except (StoreError, ValueError) as error:
             story = Story(problem=str(error))
         except StopIteration as error:  # asyncio cannot put it in the worker's future: it would never end
             raise RuntimeError("the history's story ended early (StopIteration)") from error
         self.app.call_from_thread(self._show, story, until)
+
+    @work(thread=True, exclusive=True, group="history-ranks")
+    def _load_ranks(self, until: Period, wanted: list[tuple[Period, str]]) -> None:
+        """The team's ranks of the periods told alone (after the story is on screen: a large
+        team takes longer than the person)."""
+        try:
+            ranks = team_ranks(self.ctx.store, self.ctx.try_scheme, self.employee_id, wanted)
+        except (StoreError, ValueError):
+            ranks = {}
+        self.app.call_from_thread(self._show_ranks, ranks, until)
+
+    def _show_ranks(self, ranks: dict, until: Period) -> None:
+        if until != self.ctx.period or self.story is None:
+            return
+        table = self.query_one(DataTable)
+        for index, (period, result, _recorded) in enumerate(self.story.decisions):
+            key = (period, field_of(result, "scheme"))
+            if key in ranks and isinstance(result, Result):
+                result.rank = ranks[key]
+                table.update_cell(str(index), "rank", "" if result.rank is None else str(result.rank))
 
     def on_period_changed(self) -> None:
         self.reload()
@@ -332,9 +220,10 @@ class HistoryScreen(Screen):
             lines.append(story.problem)
         self.query_one("#hist-timeline", Static).update("\n".join(lines) or t("hist.no_history"))
         self.query_one("#hist-scores-title", Static).update(t("hist.scores", month=until))
-        self.query_one("#hist-chart", Static).update(bar_chart(story.scores) if story.scores else "")
+        self._chart(story.scores)
         table = self.query_one(DataTable)
         table.clear()
+        pending: list[tuple[Period, str]] = []  # told alone: the team's rank comes after
         for index, (period, result, recorded) in enumerate(story.decisions):
             score = field_of(result, "score")
             before, after = field_of(result, "level_before"), field_of(result, "level_after")
@@ -344,8 +233,34 @@ class HistoryScreen(Screen):
             decision = decision_text(self.ctx, field_of(result, "decision")) + (
                 " " + t("hist.recorded") if recorded else ""
             )
-            table.add_row(str(period), show_number(score), decision, level, key=str(index))
+            rank = field_of(result, "rank")
+            if rank is None and not recorded and field_of(result, "score") is not None:
+                pending.append((period, field_of(result, "scheme")))
+            table.add_row(
+                str(period), show_number(score), "" if rank is None else str(rank), decision, level, key=str(index)
+            )
         self._trace(0)
+        if pending:
+            self._load_ranks(until, pending)
+
+    def _chart(self, scores: list[tuple[Period, Decimal | None]]) -> None:
+        """The score of each month shown, as a small line chart (g hides it for more rows)."""
+        widget = self.query_one(PlotextPlot)
+        plt = widget.plt
+        plt.clear_data()
+        plt.clear_figure()
+        xs, ys, labels = chart_points(scores)
+        if ys:
+            plt.plot(xs, ys, marker="braille")
+            plt.xticks(list(range(len(labels))), labels)
+            low, high = min(ys), max(ys)
+            pad = max((high - low) / 4, 1.0)
+            plt.ylim(low - pad, high + pad)
+        widget.refresh()
+
+    def action_chart(self) -> None:
+        chart = self.query_one(PlotextPlot)
+        chart.display = not chart.display
 
     def _schemes_line(self, stretches: list[Stretch]) -> None:
         """Which scheme grades which months, shown once the timeline has more than one stretch."""
@@ -390,10 +305,14 @@ class HistoryScreen(Screen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def action_scorecard(self) -> None:
-        from cstui.tui.screens.scorecard import ScorecardScreen
+    def action_export(self) -> None:
+        """The periods listed (newest first), with their traces, to CSV, XLSX or a plugin's format."""
+        results = [r for _, r, _ in self.story.decisions if isinstance(r, Result)] if self.story else []
+        what = self.ctx.t("export.what.history", who=f"{self.employee.id} {self.employee.name}")
+        start_export(self, self.ctx, what, f"history-{self.employee.id}-{self.ctx.period}.csv", results)
 
-        self.app.push_screen(ScorecardScreen(self.ctx, self.employee_id), lambda _: self.reload())
+    def action_scorecard(self) -> None:
+        self.app.push_screen(make_screen(self.ctx, "scorecard", self.employee_id), lambda _: self.reload())
 
     def action_override(self) -> None:
         if self.scheme is None:

@@ -18,8 +18,7 @@ from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.employee_form import EmployeeForm
 from cstui.tui.modals.roster_import import RosterImport
-from cstui.tui.screens.history import HistoryScreen
-from cstui.tui.screens.scorecard import ScorecardScreen
+from cstui.tui.navigation import make_screen
 from cstui.tui.widgets import Column, VirtualTable
 from cstui.tui.widgets.footer import KeysFooter
 
@@ -288,12 +287,12 @@ class RosterScreen(Screen):
     def action_scorecard(self) -> None:
         employee_id = self.selected_id()
         if employee_id:
-            self.app.push_screen(ScorecardScreen(self.ctx, employee_id))
+            self.app.push_screen(make_screen(self.ctx, "scorecard", employee_id))
 
     def action_history(self) -> None:
         employee_id = self.selected_id()
         if employee_id:
-            self.app.push_screen(HistoryScreen(self.ctx, employee_id))
+            self.app.push_screen(make_screen(self.ctx, "history", employee_id))
 
     # -- changes (only offered to logins that may make them) ----------------------------------
 
@@ -325,7 +324,7 @@ class RosterScreen(Screen):
         if employee is None or not self._places(employee.scheme):
             return
         self.notify(self.ctx.t("roster.place_now", name=employee.name))
-        self.app.push_screen(ScorecardScreen(self.ctx, employee.id, month=Period.of_date(employee.hire_date)))
+        self.app.push_screen(make_screen(self.ctx, "scorecard", employee.id, month=Period.of_date(employee.hire_date)))
 
     def _places(self, scheme_name: str | None) -> bool:
         scheme, _ = self.ctx.try_scheme(scheme_name)

@@ -18,6 +18,7 @@ from cstui.plugins import get_registry
 from cstui.schemes import Scheme, catalog, short_source
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
+from cstui.tui.navigation import make_screen
 from cstui.tui.widgets.footer import KeysFooter
 
 register(
@@ -100,17 +101,15 @@ class SchemesScreen(Screen):
 
     def action_whatif(self) -> None:
         """A scheme file against the selected scheme (cstui.tui.screens.whatif)."""
-        from cstui.tui.screens.whatif import WhatIfModal, WhatIfScreen
-
         scheme = next((s for s in self.schemes if s.name == self.current), None)
         if scheme is None:
             return
 
         def show_changes(report) -> None:
             if report is not None:
-                self.app.push_screen(WhatIfScreen(self.ctx, report))
+                self.app.push_screen(make_screen(self.ctx, "whatif", report))
 
-        self.app.push_screen(WhatIfModal(self.ctx, scheme), show_changes)
+        self.app.push_screen(make_screen(self.ctx, "whatif-ask", scheme), show_changes)
 
     def show(self, scheme: Scheme) -> None:
         self.current = scheme.name

@@ -7,7 +7,6 @@ never an overwrite. Incidents are written as they are recorded (each is its own 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -17,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from cstui.domain import Incident, Period, Scorecard
-from cstui.domain.values import ValueProblem, format_number
+from cstui.domain.values import ValueProblem
 from cstui.engine.cards import CardRefused, card_problems, three_way
 from cstui.engine.model import MetricSpec
 from cstui.store import Conflict, StoreError
@@ -26,6 +25,8 @@ from cstui.tui.i18n import register
 from cstui.tui.modals.conflict import ConflictModal
 from cstui.tui.modals.incident import IncidentModal
 from cstui.tui.modals.unsaved import UnsavedModal
+from cstui.tui.navigation import make_screen
+from cstui.tui.shown import show_number
 from cstui.tui.widgets.footer import KeysFooter
 
 POLL_S = 3.0  # how often an open card asks whether someone else saved it (one indexed row)
@@ -102,15 +103,6 @@ EDIT_ACTIONS = ("save", "add_incident", "delete_incident", "undo_delete")
 
 def metric_label(spec: MetricSpec, lang: str) -> str:
     return spec.label_zh if lang == "zh" else spec.label
-
-
-def show_number(value: Decimal | int | None, places: str = "0.01") -> str:
-    """A score or amount for the screen: at most two decimals, no trailing zeros."""
-    if value is None:
-        return "-"
-    if isinstance(value, Decimal):
-        value = value.quantize(Decimal(places))
-    return format_number(value)
 
 
 def signed_money(value) -> str:
@@ -484,14 +476,12 @@ class ScorecardScreen(Screen):
             follow()
 
     def action_history(self) -> None:
-        from cstui.tui.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(self.ctx, self.employee_id))
+        self.app.push_screen(make_screen(self.ctx, "history", self.employee_id))
 
     def action_card_history(self) -> None:
-        from cstui.tui.screens.audit import CardHistoryModal
-
-        self.app.push_screen(CardHistoryModal(self.ctx, self.employee_id, self.employee.name, str(self.month)))
+        self.app.push_screen(
+            make_screen(self.ctx, "card-history", self.employee_id, self.employee.name, str(self.month))
+        )
 
     # -- incidents ----------------------------------------------------------------------------
 

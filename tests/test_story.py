@@ -1,0 +1,134 @@
+"""One employee's story (cstui.story) tells each period as the board and batch mode grade it:
+the person replayed alone where the model allows it, their team resumed from its checkpoint
+where ranks decide, the recorded results of closed periods. Checked on every employee of the
+demo company, some months applied, one closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from cstui.demo import build_demo
+from cstui.domain import Period
+from cstui.grading import apply_schemes, graded_teams, level_timelines, result_from_row
+from cstui.levels import CurrentLevels
+from cstui.schemes import SchemeError, catalog
+from cstui.store import Store
+from cstui.story import replays_alone, team_ranks, tell_story
+
+END = Period.parse("2026-10")
+COMPARED = ("score", "level_before", "level_after", "decision", "pay_delta", "flags", "trace", "grade")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("story") / "demo.db"
+    build_demo(path, end=END, login="admin")
+    with Store.open(path, login="admin") as store:
+        schemes = [catalog().get(name) for name in sorted({e.scheme for e in store.employees() if e.scheme})]
+        for month in ("2026-06", "2026-08", "2026-09"):
+            for spool in apply_schemes(store, schemes, Period.parse(month)):
+                spool.close()
+        store.close_period(Period.parse("2026-06"))
+    return path
+
+
+def _scheme(name):
+    try:
+        return catalog().get(name), None
+    except SchemeError as error:
+        return None, str(error)
+
+
+def _board(store, scheme, period: Period) -> dict[str, object]:
+    """What the board (and batch) shows for ``period``: recorded results of a closed period, else graded now."""
+    if store.period_status(period) == "closed":
+        rows = store.results(period, scheme=scheme.name)
+        if rows:
+            return {row["employee_id"]: result_from_row(row) for row in rows}
+    return {r.employee_id: r for _, results in graded_teams(store, scheme, period) for r in results}
+
+
+@pytest.mark.parametrize("shown", [12, 3])  # 3: the team resumes from the checkpoint of 2026-06
+def test_every_story_matches_the_board_and_the_team_timeline(demo, shown):
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        boards: dict[tuple[str, Period], dict] = {}
+        told = 0
+        for employee in store.employees():
+            story = tell_story(store, _scheme, levels.one, employee.id, END, shown)
+            assert story.problem == ""
+            for period, result, recorded in story.decisions:
+                scheme = catalog().get(result.scheme)
+                key = (scheme.name, period)
+                if key not in boards:
+                    boards[key] = _board(store, scheme, period)
+                expected = boards[key][employee.id]
+                for name in COMPARED:
+                    assert getattr(result, name) == getattr(expected, name), (employee.id, str(period), name)
+                if result.rank is not None or not replays_alone(scheme):
+                    assert result.rank == expected.rank, (employee.id, str(period))
+                assert recorded == (store.period_status(period) == "closed")
+                told += 1
+            if len(story.stretches) == 1 and employee.scheme:
+                scheme = catalog().get(employee.scheme)
+                team = next(store.team_histories(scheme.name, END, [employee.team]))
+                assert story.timeline == level_timelines(scheme, team, END).get(employee.id, [])
+        assert told > 100 * shown / 3
+
+
+def test_a_closed_period_shows_its_recorded_rank(demo):
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        story = tell_story(store, _scheme, levels.one, "E0001", END)
+        closed = [(p, r) for p, r, recorded in story.decisions if recorded]
+        assert [str(p) for p, _ in closed] == ["2026-06"]
+        assert closed[0][1].rank is not None
+
+
+def test_team_relative_models_are_not_replayed_alone():
+    assert not replays_alone(catalog().get("assistant-class"))
+    assert not replays_alone(catalog().get("rank-streak"))
+    assert replays_alone(catalog().get("star-levels"))
+    assert replays_alone(catalog().get("five-tier"))
+
+
+@pytest.mark.parametrize("employee_id", ["E0001", "E0016", "E0021", "E0044"])
+def test_the_ranks_left_to_the_team_are_the_boards(demo, employee_id):
+    """A story graded alone leaves open periods' ranks empty; team_ranks gives the board's."""
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        story = tell_story(store, _scheme, levels.one, employee_id, END)
+        wanted = [(p, r.scheme) for p, r, recorded in story.decisions if r.rank is None and r.score is not None]
+        assert len(wanted) >= 6
+        ranks = team_ranks(store, _scheme, employee_id, wanted)
+        for period, name in wanted:
+            expected = _board(store, catalog().get(name), period)[employee_id]
+            assert expected.rank is not None and ranks[(period, name)] == expected.rank, (employee_id, str(period))
+
+
+def test_the_cli_tells_the_same_history(demo):
+    """``cstui employee history``: the story's periods, ranks filled from the team, as JSON."""
+    import json
+
+    from click.testing import CliRunner
+
+    from cstui.cli import cli
+    from cstui.store.identity import current_login
+
+    with Store.open(demo, login="admin") as store:  # the command runs as the OS login
+        if current_login(demo) not in {u.login for u in store.users()}:
+            store.add_user(current_login(demo), "admin", [])
+    args = ["--db", str(demo), "employee", "history", "E0012", "--period", str(END), "--format", "json"]
+    shown = CliRunner().invoke(cli, args)
+    assert shown.exit_code == 0, shown.output
+    rows = json.loads(shown.stdout)
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        story = tell_story(store, _scheme, levels.one, "E0012", END)
+        assert [(r["period"], r["level_after"], r["decision"]) for r in rows] == [
+            (str(p), r.level_after, r.decision) for p, r, _ in story.decisions
+        ]
+        boards = {r["period"]: _board(store, catalog().get(r["scheme"]), Period.parse(r["period"])) for r in rows}
+    assert all(r["rank"] == boards[r["period"]]["E0012"].rank for r in rows)
+    table = CliRunner().invoke(cli, args[:-2] + ["--months", "2"])
+    assert table.exit_code == 0 and "2026-Q3" in table.output and "elimination-review" in table.output
