@@ -27,6 +27,8 @@ SCREENS = {
     "card-history": ("cstui.tui.screens.audit", "CardHistoryModal"),
     "whatif": ("cstui.tui.screens.whatif", "WhatIfScreen"),
     "whatif-ask": ("cstui.tui.screens.whatif", "WhatIfModal"),
+    "agent": ("cstui.tui.screens.agent", "AgentScreen"),
+    "disputes": ("cstui.tui.screens.disputes", "DisputesScreen"),
 }
 
 

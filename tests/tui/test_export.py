@@ -53,7 +53,7 @@ async def test_the_board_view_exports_as_shown_and_reads_back(company_db, tmp_pa
         await export_to(pilot, target)
         assert isinstance(app.screen, PeriodBoardScreen)
         rows = read_csv(target)
-        assert [r["employee_id"] for r in rows] == shown and len(rows) > 3
+        assert [r["employee_id"] for r in rows] == shown and len(rows) >= 3  # one scheme at a time
         first = screen.visible_rows()[0]
         assert rows[0]["score"] == str(first.as_record()["score"]) and rows[0]["trace"]
         assert "'=HYPERLINK(1)" in {r["name"] for r in rows}  # defused, as batch --format csv does

@@ -929,7 +929,20 @@ class PeriodBoardScreen(Screen):
         """The rows as shown (team, filter, sort) to CSV, XLSX or a plugin's format."""
         what = self.ctx.t("export.what.board", period=self.ctx.period)
         name = f"board-{self.ctx.period}{'-' + self.team if self.team else ''}.csv"
-        start_export(self, self.ctx, what, name, self.visible_rows())
+        start_export(self, self.ctx, what, name, self._with_traces(self.visible_rows()))
+
+    def _with_traces(self, rows: list[Result]) -> list[Result]:
+        """The rows with their traces, as batch ``--explain`` writes them: the board grades without
+        traces, so the teams of rows that have none are graded once more with them."""
+        missing = {(r.scheme, r.team) for r in rows if not r.trace}
+        traces: dict[tuple[str, str], list] = {}
+        try:
+            for name, team in sorted(missing):
+                graded = graded_teams(self.ctx.store, self.ctx.scheme(name), self.ctx.period, [team], explain=True)
+                traces |= {(r.scheme, r.employee_id): r.trace for _history, results in graded for r in results}
+        except (SchemeError, StoreError, ValueError) as error:
+            self.notify(user_message(error), severity="error", timeout=8)
+        return [r if r.trace else replace(r, trace=traces.get((r.scheme, r.employee_id), [])) for r in rows]
 
     def action_back(self) -> None:
         box = self.query_one("#board-detail-box", VerticalScroll)

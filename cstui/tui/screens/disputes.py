@@ -222,10 +222,10 @@ class DisputesScreen(Screen):
 
     def _open_card(self, d: dict, then=None) -> None:
         """The scorecard of the dispute's month (a quarter's: its last month); a refusal is a message."""
-        from cstui.tui.screens.scorecard import ScorecardScreen
+        from cstui.tui.navigation import make_screen
 
         try:
-            screen = ScorecardScreen(self.ctx, d["employee_id"], Period.parse(d["period"]).last_month)
+            screen = make_screen(self.ctx, "scorecard", d["employee_id"], Period.parse(d["period"]).last_month)
         except USER_ERRORS as error:
             self.notify(user_message(error), severity="error", timeout=8)
             return
