@@ -81,6 +81,11 @@ async def test_sort_filter_and_team(company_db):
         await pilot.press("s")  # by score, highest first
         scores = [r.score for r in screen.visible_rows() if r.score is not None]
         assert scores == sorted(scores, reverse=True) and len(scores) == 3
+        ids = employee_ids(screen)
+        await pilot.press("S")  # the same sort backwards, and the status line says so
+        assert employee_ids(screen) == ids[::-1] and "reversed" in str(screen.query_one("#board-status").render())
+        await pilot.press("S")
+        assert employee_ids(screen) == ids
         await pilot.press("slash", *"王芳", "enter")
         assert employee_ids(screen) == ["E002"]
         await pilot.press("slash", "escape")  # Esc clears the filter

@@ -121,6 +121,7 @@ register(
         "board.sort.name": ("name", "姓名"),
         "board.sort.decision": ("decision", "结论"),
         "board.sort.pay": ("pay", "薪资"),
+        "board.sort.reversed": ("{sort}, reversed", "{sort}（倒序）"),
         "board.col.employee": ("Employee", "员工"),
         "board.col.team": ("Team", "组别"),
         "board.col.score": ("Score", "得分"),
@@ -389,6 +390,7 @@ class PeriodBoardScreen(Screen):
         Binding("enter", "open_scorecard", "Open scorecard", show=False),
         Binding("h", "history", "History"),
         Binding("s", "sort", "Sort"),
+        Binding("S", "reverse", "Reverse sort", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("t", "team", "Team"),
         Binding("v", "scheme", "Scheme"),
@@ -413,6 +415,7 @@ class PeriodBoardScreen(Screen):
         self.problems: list[str] = []
         self.progress: dict[str, tuple[int, int]] = {}  # scheme → (graded, expected) while grading
         self.sort = "team"
+        self.reversed = False  # S: the sort's order backwards
         self.filter_text = ""
         self.team: str | None = None
         self.loading_board = False
@@ -643,6 +646,8 @@ class PeriodBoardScreen(Screen):
         """The rows of the shown scheme, team and filter, in the sort's order, into the table."""
         kept = self._kept(self.ctx.period, self.scheme_name)
         rows = self._ordered(kept) if kept is not None else []
+        if self.reversed:
+            rows = rows[::-1]
         if self.team is not None:
             rows = [r for r in rows if r.team == self.team]
         words = self.filter_text.lower().split()
@@ -754,7 +759,7 @@ class PeriodBoardScreen(Screen):
             "board.status",
             shown=len(self.view),
             total=sum(len(m) for m in kept.teams.values()) if kept else 0,
-            sort=t(f"board.sort.{self.sort}"),
+            sort=self._sort_text(),
             filter=t("board.filtering", text=self.filter_text) if self.filter_text else "",
         )
         done, expected = self.progress.get(self.scheme_name or "", (0, 0))
@@ -956,6 +961,15 @@ class PeriodBoardScreen(Screen):
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._refresh_view()
+
+    def action_reverse(self) -> None:
+        self.reversed = not self.reversed
+        self._refresh_view()
+
+    def _sort_text(self) -> str:
+        t = self.ctx.t
+        sort = t(f"board.sort.{self.sort}")
+        return t("board.sort.reversed", sort=sort) if self.reversed else sort
 
     def action_team(self) -> None:
         """The next team's rows: the rows kept are filtered, nothing is graded again."""
