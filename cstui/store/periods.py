@@ -224,12 +224,18 @@ class PeriodsMixin(CheckpointsMixin):
         wanted = [str(as_period(p)) for p in periods]
         if not wanted:
             return []
-        scope, params = self._team_scope("r.team", "r.employee_id")
+        where = f"AND r.scheme = ? AND r.period IN ({', '.join('?' * len(wanted))})"
+        return self._own_results(employee_id, where, [scheme, *wanted])
+
+    def _own_results(self, employee_id: str, where: str = "", params: Iterable = ()) -> list[dict]:
+        """One employee's stored results (``where``: more conditions on ``r``), decoded, read
+        within this login's scope: an agent reads only their own, a supervisor their teams'."""
+        scope, scoped = self._team_scope("r.team", "r.employee_id")
         sql = (
             f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} "
-            f"AND r.employee_id = ? AND r.scheme = ? AND r.period IN ({', '.join('?' * len(wanted))})"
+            f"AND r.employee_id = ? {where}"
         )
-        return [decoded_result(row) for row in self._rows(sql, [*params, employee_id, scheme, *wanted])]
+        return [decoded_result(row) for row in self._rows(sql, [*scoped, employee_id, *params])]
 
     def latest_levels(self, employee_ids: Iterable[str]) -> dict[str, str]:
         """The ``level_after`` of each employee's latest recorded result on their current scheme.

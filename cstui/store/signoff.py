@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from cstui.clock import today
 from cstui.store.codec import now
 from cstui.store.errors import AccessDenied, NotFound, SignOffRefused, StoreError
-from cstui.store.periods import PeriodsMixin, as_period, decoded_result
+from cstui.store.periods import PeriodsMixin, as_period
 
 WINDOW_DAYS_DEFAULT = 5
 WindowOf = Callable[[str], int]  # scheme name -> days after the apply an agent may sign off
@@ -209,9 +209,7 @@ class SignOffMixin(PeriodsMixin):
     def employee_results(self, employee_id: str) -> list[dict]:
         """Every recorded result of one employee this login may see (an agent: only their own),
         latest period first, each with its latest ``sign_off`` and latest ``dispute`` (or None)."""
-        scope, params = self._team_scope("r.team", "r.employee_id")
-        sql = f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.employee_id = ?"
-        rows = [decoded_result(row) for row in self._rows(sql, [*params, employee_id])]
+        rows = self._own_results(employee_id)
         rows.sort(
             key=lambda r: (as_period(r["period"]).last_month.ordinal, as_period(r["period"]).is_quarter), reverse=True
         )

@@ -858,13 +858,17 @@ class PeriodBoardScreen(Screen):
     def _read_traces(self, key: tuple) -> None:
         period, name, team, _version = key
         try:
-            scheme = self.ctx.scheme(name)
-            graded = graded_teams(self.ctx.store, scheme, period, [team], explain=True)
-            traces = {r.employee_id: r.trace for _history, results in graded for r in results}
+            traces = self._team_traces(name, period, team)
         except (SchemeError, StoreError, ValueError) as error:
             traces = {}
             self.app.call_from_thread(self.notify, str(error), severity="error")
         self.app.call_from_thread(self._traces_read, key, traces)
+
+    def _team_traces(self, name: str, period: Period, team: str) -> dict[str, list]:
+        """Employee → trace of one team of scheme ``name``, graded once more with traces (the
+        board's own grading keeps none), as batch ``--explain`` gives them."""
+        graded = graded_teams(self.ctx.store, self.ctx.scheme(name), period, [team], explain=True)
+        return {r.employee_id: r.trace for _history, results in graded for r in results}
 
     def _traces_read(self, key: tuple, traces: dict[str, list[str]]) -> None:
         self._reading.discard(key)
@@ -940,14 +944,15 @@ class PeriodBoardScreen(Screen):
         """The rows with their traces, as batch ``--explain`` writes them: the board grades without
         traces, so the teams of rows that have none are graded once more with them."""
         missing = {(r.scheme, r.team) for r in rows if not r.trace}
-        traces: dict[tuple[str, str], list] = {}
+        traces: dict[tuple[str, str], dict[str, list]] = {}
         try:
             for name, team in sorted(missing):
-                graded = graded_teams(self.ctx.store, self.ctx.scheme(name), self.ctx.period, [team], explain=True)
-                traces |= {(r.scheme, r.employee_id): r.trace for _history, results in graded for r in results}
+                traces[name, team] = self._team_traces(name, self.ctx.period, team)
         except (SchemeError, StoreError, ValueError) as error:
             self.notify(user_message(error), severity="error", timeout=8)
-        return [r if r.trace else replace(r, trace=traces.get((r.scheme, r.employee_id), [])) for r in rows]
+        return [
+            r if r.trace else replace(r, trace=traces.get((r.scheme, r.team), {}).get(r.employee_id, [])) for r in rows
+        ]
 
     def action_back(self) -> None:
         box = self.query_one("#board-detail-box", VerticalScroll)
