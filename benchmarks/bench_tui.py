@@ -208,7 +208,9 @@ async def measure_board(path: Path, size=(80, 24)) -> dict[str, float]:
     store = Store.open(path, create=False)  # bench_batch.py's company: your login is its admin
     app = CstuiApp(AppContext(store=store, period=Period.parse(BOARD_MONTH), lang="en"))
     frames = Frames(app)
-    async with app.run_test(size=size) as pilot, MemorySampler() as memory:
+    memory = MemorySampler()
+    async with app.run_test(size=size) as pilot:
+        memory.start()
         await pilot.pause()
         t0 = time.perf_counter()
         app.simulate_key("2")
@@ -223,6 +225,7 @@ async def measure_board(path: Path, size=(80, 24)) -> dict[str, float]:
         await pilot.pause()
         await board_keys(pilot, frames, figures)
         figures["board peak MB"] = peak_mb(figures)
+        memory.stop()
         figures["board peak MB, RSS sampled (TUI + live workers)"] = memory.peak_rss
         figures["board peak MB, PSS sampled (TUI + live workers)"] = memory.peak_pss
         figures["board workers seen at once"] = memory.most_workers
@@ -260,11 +263,10 @@ class MemorySampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self):
+    def start(self) -> None:
         self._thread.start()
-        return self
 
-    def __exit__(self, *exc) -> None:
+    def stop(self) -> None:
         self._stop.set()
         self._thread.join()
 
