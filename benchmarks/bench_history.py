@@ -104,9 +104,8 @@ async def time_screens(path: Path, chosen: dict[str, list[str]]) -> dict[str, li
                 for employee_id in ids:
                     started, ui_cpu = time.perf_counter(), time.thread_time()
                     app.push_screen(make_screen(app.ctx, "history", employee_id))
-                    while getattr(app.screen, "chart_drawn", None) is None:  # the table painted, then the chart
+                    while getattr(app.screen, "painted", None) is None:  # the table painted, then the chart
                         await asyncio.sleep(0.002)
-                    await pilot.pause()
                     times.setdefault(scheme, []).append(time.perf_counter() - started)
                     times.setdefault(f"{scheme} ui cpu", []).append(time.thread_time() - ui_cpu)
                     app.pop_screen()
