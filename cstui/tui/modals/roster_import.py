@@ -125,7 +125,7 @@ class RosterImport(ModalScreen[str | None]):
                 lines.append(self.ctx.t("import.more", more=error.more))
             self.app.call_from_thread(self.finished, None, lines)
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.finished, None, user_message(error).splitlines())
+            self.app.call_from_thread(self.finished, None, user_message(error, self.ctx.lang).splitlines())
         else:
             self.app.call_from_thread(self.finished, summary, [])
 

@@ -302,7 +302,7 @@ class AgentScreen(Screen):
                 record = store.open_dispute(period, dispute_reason, installed_window_days)
                 self.notify(t("agent.disputed_done", id=record["id"], period=period))
         except USER_ERRORS as error:
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(user_message(error, self.ctx.lang), severity="error", timeout=8)
         self.reload()
 
     def action_reload(self) -> None:

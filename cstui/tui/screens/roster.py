@@ -223,7 +223,7 @@ class RosterScreen(Screen):
             fetch, count = self._fetcher(search)
             first = fetch(0, 100)
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.notify, user_message(error), severity="error")
+            self.app.call_from_thread(self.notify, user_message(error, self.ctx.lang), severity="error")
             return
         self.app.call_from_thread(self._apply, generation, fetch, count, first, keep_cursor)
 
@@ -354,7 +354,7 @@ class RosterScreen(Screen):
             try:
                 done = self.ctx.store.deactivate_employee(employee.id, employee.version)
             except USER_ERRORS as error:
-                self.notify(user_message(error), severity="error", timeout=8)
+                self.notify(user_message(error, self.ctx.lang), severity="error", timeout=8)
                 return
             self.notify(t("roster.deactivated", id=done.id, name=done.name))
             self.reload(keep_cursor=True)

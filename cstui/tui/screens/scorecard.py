@@ -21,6 +21,7 @@ from cstui.engine.cards import CardRefused, card_problems, three_way
 from cstui.engine.model import MetricSpec
 from cstui.store import Conflict, StoreError
 from cstui.tui.context import AppContext
+from cstui.tui.guard import user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.conflict import ConflictModal
 from cstui.tui.modals.incident import IncidentModal
@@ -379,7 +380,7 @@ class ScorecardScreen(Screen):
             self.errors = {p.field: p.reason for p in refused.problems}
             return self._refused()
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(user_message(error, self.ctx.lang), severity="error")
             return False
         self.saved, self.version = values, version
         self.notify(t("sc.saved", who=self.employee.name, month=self.month, version=version))
@@ -494,7 +495,7 @@ class ScorecardScreen(Screen):
             try:
                 self.ctx.store.add_incident(incident)
             except (StoreError, ValueProblem) as error:  # ValueProblem: the scheme refused it
-                self.notify(str(error), severity="error")
+                self.notify(user_message(error, self.ctx.lang), severity="error")
                 return
             self._reload_incidents()
             self.notify(self.ctx.t("sc.recorded", code=incident.code))
@@ -512,7 +513,7 @@ class ScorecardScreen(Screen):
         try:
             self.ctx.store.delete_incident(incident.id)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(user_message(error, self.ctx.lang), severity="error")
             return
         self.deleted.append(incident)
         self._reload_incidents()
@@ -526,7 +527,7 @@ class ScorecardScreen(Screen):
         try:
             self.ctx.store.restore_incident(incident.id)
         except (StoreError, ValueProblem) as error:  # refused: restoring would break a rule of the month
-            self.notify(str(error), severity="error")
+            self.notify(user_message(error, self.ctx.lang), severity="error")
             return
         self.deleted.pop()
         self._reload_incidents()
