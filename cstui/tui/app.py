@@ -238,7 +238,7 @@ class CstuiApp(App[None]):
             try:
                 handler()
             except USER_ERRORS as error:
-                self.notify(user_message(error, self.ctx.lang), severity="error")
+                self.notify(self.ctx.error_text(error), severity="error")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -255,7 +255,7 @@ class CstuiApp(App[None]):
         try:
             return await super()._dispatch_action(namespace, action_name, params)
         except USER_ERRORS as error:
-            self.notify(user_message(error, self.ctx.lang), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return True
         except Exception as error:
             self._report_unexpected(error, f"action {action_name} on {type(namespace).__name__}")
@@ -281,7 +281,7 @@ class CstuiApp(App[None]):
         if isinstance(error, WorkerFailed):
             error, context = error.error, "worker"
         if isinstance(error, USER_ERRORS):  # an expected error that reached us through a worker
-            self.notify(user_message(error, self.ctx.lang), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return
         try:
             path = crashlog.write_error(error, context)

@@ -18,7 +18,7 @@ from textual.widgets import Input, Select, Static
 from cstui.domain import Result
 from cstui.io.export import ExportExists, export_formats, export_results, format_of
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 
@@ -151,6 +151,6 @@ def _write(screen: Screen, ctx: AppContext, results, prepare, path: str, fmt: st
         later(screen.app.push_screen, modal, again)
         return
     except (*USER_ERRORS, ValueError) as error:  # ValueError: a format no plugin registers any more
-        later(screen.notify, user_message(error, ctx.lang), severity="error", timeout=8)
+        later(screen.notify, ctx.error_text(error), severity="error", timeout=8)
         return
     later(screen.notify, t("export.done", n=count, path=path))

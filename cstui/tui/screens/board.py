@@ -40,7 +40,7 @@ from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import Store, StoreError
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.export import start_export
@@ -509,7 +509,7 @@ class PeriodBoardScreen(Screen):
             status, names = store.period_status(period), board_schemes(store)
             sign_offs = store.sign_off_states(period)  # of an applied period's results
         except StoreError as error:
-            tell("problem", payload=user_message(error, self.ctx.lang))
+            tell("problem", payload=self.ctx.error_text(error))
             tell("idle")
             return
         tell("plan", payload=(status, names, sign_offs))
@@ -537,7 +537,7 @@ class PeriodBoardScreen(Screen):
             if self._stream(tell, stopped, scheme, run.teams):
                 tell("done", name, stamp)
         except (SchemeError, StoreError, ValueError) as error:
-            tell("problem", name, f"{name}: {user_message(error, self.ctx.lang)}")
+            tell("problem", name, f"{name}: {self.ctx.error_text(error)}")
 
     def _stream(self, tell, stopped, scheme, teams) -> bool:
         """Send graded teams to the screen as they come (every FLUSH_S), each already in rank
@@ -880,7 +880,7 @@ class PeriodBoardScreen(Screen):
             traces = self._team_traces(name, period, team)
         except (SchemeError, StoreError, ValueError) as error:
             traces = {}
-            self.app.call_from_thread(self.notify, user_message(error, self.ctx.lang), severity="error")
+            self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error")
         self.app.call_from_thread(self._traces_read, key, traces)
 
     def _team_traces(self, name: str, period: Period, team: str) -> dict[str, list]:
@@ -949,7 +949,7 @@ class PeriodBoardScreen(Screen):
         try:
             screen = make()
         except USER_ERRORS as error:
-            self.notify(user_message(error, self.ctx.lang), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return
         self.app.push_screen(screen, callback)
 
@@ -970,7 +970,7 @@ class PeriodBoardScreen(Screen):
             for name, team in sorted(missing):
                 traces[name, team] = self._team_traces(name, self.ctx.period, team)
         except (SchemeError, StoreError, ValueError) as error:
-            text = user_message(error, self.ctx.lang)
+            text = self.ctx.error_text(error)
             self.app.call_from_thread(self.notify, text, severity="error", timeout=8)
         return [
             r if r.trace else replace(r, trace=traces.get((r.scheme, r.team), {}).get(r.employee_id, [])) for r in rows
@@ -1126,7 +1126,7 @@ class PeriodBoardScreen(Screen):
                 for spool in spools:
                     spool.close()
         except USER_ERRORS as error:  # InvalidData (a card went bad since), a closed month, a lock
-            later(self._applied, period, None, user_message(error, self.ctx.lang))
+            later(self._applied, period, None, self.ctx.error_text(error))
             return
         later(self._applied, period, count, None)
 
@@ -1172,7 +1172,7 @@ class PeriodBoardScreen(Screen):
         try:
             store.close_period(period, reason)
         except StoreError as error:
-            self.notify(user_message(error, self.ctx.lang), severity="error")
+            self.notify(self.ctx.error_text(error), severity="error")
             return
         get_registry().notify_period_closed(str(store.path), str(period), store.login)
         self.notify(self.ctx.t("board.closed_done", period=period))
@@ -1188,7 +1188,7 @@ class PeriodBoardScreen(Screen):
         try:
             self.ctx.store.reopen_period(period, reason)
         except USER_ERRORS as error:  # e.g. closed through its quarter: says which to reopen
-            self.notify(user_message(error, self.ctx.lang), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return
         self.notify(self.ctx.t("board.reopened", period=period))
         self.reload()

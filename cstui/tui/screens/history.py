@@ -24,7 +24,6 @@ from cstui.domain import Override, Period, Result
 from cstui.store import StoreError
 from cstui.story import Story, Stretch, team_ranks, tell_story
 from cstui.tui.context import AppContext
-from cstui.tui.guard import user_message
 from cstui.tui.i18n import register
 from cstui.tui.modals.export import start_export
 from cstui.tui.modals.override import OverrideModal
@@ -328,7 +327,7 @@ class HistoryScreen(Screen):
             try:
                 self.ctx.store.add_override(override)
             except StoreError as error:  # e.g. a closed month: the store says which and who closed it
-                self.notify(user_message(error, self.ctx.lang), severity="error", timeout=8)
+                self.notify(self.ctx.error_text(error), severity="error", timeout=8)
                 return
             self.notify(
                 self.ctx.t("hist.overridden", who=who, level=self._level_label(override.level), month=override.period)
