@@ -158,7 +158,9 @@ class CstuiApp(App[None]):
 
     def _show_subtitle(self) -> None:
         user = self.ctx.store.user
-        self.sub_title = self.ctx.t("app.subtitle", period=self.ctx.period, login=user.login, role=user.role)
+        self.sub_title = self.ctx.t(
+            "app.subtitle", period=self.ctx.period, login=user.login, role=self.ctx.domain_label("role", user.role)
+        )
 
     # -- actions ------------------------------------------------------------------------------
 
