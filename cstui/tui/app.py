@@ -26,7 +26,7 @@ from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import HelpPanel, Input, TextArea
 from textual.worker import WorkerFailed
 
 from cstui.clock import default_period
@@ -37,6 +37,7 @@ from cstui.tui import crashlog
 from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
+from cstui.tui.help_panel import LocalizedHelpPanel
 from cstui.tui.i18n import lang_from_env, register
 from cstui.tui.palette import LocalizedPalette, system_commands
 from cstui.tui.screens.agent import AgentScreen
@@ -209,6 +210,11 @@ class CstuiApp(App[None]):
         self.push_screen(
             LocalizedPalette(self.ctx.t, providers=[ThemeProvider], placeholder=self.ctx.t("palette.themes"))
         )
+
+    def action_show_help_panel(self) -> None:
+        """The palette's "Keys": Textual's key panel, its texts in the user's language."""
+        if not self.screen.query(HelpPanel):
+            self.screen.mount(LocalizedHelpPanel(self.ctx.t))
 
     def action_help_anywhere(self) -> None:
         self.action_help()
