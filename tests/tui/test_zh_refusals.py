@@ -73,3 +73,19 @@ async def test_another_teams_employee_is_refused_in_chinese(company_db, monkeypa
         refused = [m for m in messages(app) if "不能查看" in m]
         assert refused and english_words(refused[0]) == [], refused
         assert "Alice" not in refused[0]  # never another person's data in an error
+
+
+async def refuse_a_rate(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+u", "6", "2", "ctrl+s")
+    await settle(pilot)
+
+
+def test_a_refused_value_snapshot_in_chinese(company_db, snap_compare):
+    app = screen_app(company_db, lambda ctx: ScorecardScreen(ctx, "E101"), lang="zh")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=refuse_a_rate)
+
+
+def test_a_refused_value_snapshot(company_db, snap_compare):
+    app = screen_app(company_db, lambda ctx: ScorecardScreen(ctx, "E101"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=refuse_a_rate)
