@@ -206,6 +206,17 @@ class FiveTier(ReplayModel):
         bonus, line = bonus_for(params.bonus, score)
         return MonthScore(score=score, pay_delta=bonus, trace=trace + [line])
 
+    def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
+        """The fast path's read (cstui.grading_columns): every metric as columns, and the last
+        month also as cards (its quarter's months are replayed per card; older ones as needed)."""
+        return [spec.key for spec in self.compiled(scheme).specs], 1
+
+    def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
+        """The replay state at the end of ``month``, its reviews replayed column-wise (columnar.py), or None."""
+        from .columnar import checkpoint_columns
+
+        return checkpoint_columns(self, scheme, columns, month)
+
     def starting_level(self, params: TierParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 

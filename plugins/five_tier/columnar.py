@@ -1,0 +1,303 @@
+"""five-tier column-wise (issue 14): the replay state before a period, for whole teams at once.
+
+:meth:`FiveTier.checkpoint_columns` replays the months before the graded period over columns
+(:mod:`cstui.engine.columns`): each card's check and exact month score on whole columns, then
+the quarterly reviews (exact quarter averages against the bars, tenure for a promotion, the
+probation a review starts) quarter by quarter over all employees at once, up to the last
+quarter that closed before the month the state is for. The months of that month's own
+quarter are then replayed per card by the reference (:class:`~plugins.five_tier.model._Run`,
+resuming from the level and probation found column-wise), so the state holds exactly the
+reference's Decimal scores of the quarter, its review's why and probation months. The period
+is graded by the per-card path resuming from that state: results and traces are its own.
+
+The exact comparisons: a review decides on ``Σ score / n`` against a bar ``b = bn / bd``. Month
+scores are integers ``S = score x K`` (weighted: ``Σ W·c·V`` with the weights in units of
+10^-e, a rate's x100 and the values at the block's largest scale P, so ``K = 10^(e+P+2)``;
+bands: the band points summed in units of their smallest decimal, capped), and the review's
+``Σ S · bd`` against ``bn · n · K`` is exact in int64 when the products stay below 2^62
+(checked; otherwise this path declines). The reference's Decimals are exact too: under the
+guards below (weights of at most 4 decimals and at most 100, values of 15 significant digits
+and 17 decimals) no sum or product of a score needs more than 28 digits.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from cstui.domain import Employee, Period
+from cstui.engine.cards import metric_specs
+from cstui.engine.columns import CardColumns, fits, fixed, value_valid
+
+from .model import FiveTier, TierParams, _Run
+
+BAR_LIMIT = 10**6  # review bars (and band edges, points, the cap) below this, of at most 6 decimals
+MAX_PLACES = 6
+WEIGHT_PLACES = 4  # weights of at most 4 decimals: a weighted score stays within 28 digits
+# the methods this module reads the rules of: a model whose own differ is read per card
+MODELLED = ("compile", "metrics", "card_problems", "begin", "unstarted", "starting_level", "checkpoint_columns")
+
+
+def checkpoint_columns(model: FiveTier, scheme: Any, columns: CardColumns, month: Period) -> dict | None:
+    """``{"employees": {id: entry}}`` at the end of ``month`` (the last column), or None to decline."""
+    params = model.compiled(scheme)
+    valid = _valid_cards(scheme, columns) if _supported(model, scheme, params) else None
+    if valid is None:
+        return None
+    scores = _scores(params, columns, valid)
+    if scores is None:
+        return None
+    starts = _starts(params, columns, valid, month.ordinal)
+    if starts is None:
+        return None
+    reviewed = _reviews(params, columns, valid, scores, starts, _quarter_start(month.ordinal) - 1)
+    if reviewed is None:
+        return None
+    return {"employees": _entries(params, columns, valid, starts, reviewed, month)}
+
+
+def _supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
+    """The reference unchanged (the class itself, its own methods, nothing but their guards set
+    on the instance), no ledger, every scored metric required, bars and weights in range."""
+    if type(model) is not FiveTier or not model.skims or "ledger" in scheme.params or not params.ladder:
+        return False
+    for name, value in vars(model).items():
+        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
+        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(FiveTier, name, None):
+            return False
+    if any(getattr(FiveTier, name) is not _REFERENCE[name] for name in MODELLED):
+        return False
+    required = {spec.key for spec in metric_specs(scheme) if spec.required}
+    scored = {item.key for item in params.items} | {band.key for band in params.bands}
+    bars = [*params.review_bounds, *_band_numbers(params)]
+    if not scored <= required or not all(_plain(bar, MAX_PLACES) for bar in bars):
+        return False
+    return all(_plain(item.weight, WEIGHT_PLACES) and item.weight <= 100 for item in params.items)
+
+
+def _plain(number: Decimal, places: int) -> bool:
+    """A finite number below :data:`BAR_LIMIT` with at most ``places`` decimals."""
+    return number.is_finite() and abs(number) < BAR_LIMIT and number.as_tuple().exponent >= -places
+
+
+def _band_numbers(params: TierParams) -> list[Decimal]:
+    numbers = [params.cap] if params.cap is not None else []
+    for metric in params.bands:
+        for band in metric.table.bands:
+            numbers += [n for n in (band.low, band.high, band.value) if n is not None]
+    return numbers
+
+
+def _valid_cards(scheme: Any, columns: CardColumns) -> np.ndarray | None:
+    """Where a card passes the default card check (every field of its kind, the required ones
+    filled); None when a field's kind is not modelled here."""
+    valid = ~columns.unreadable
+    for spec in metric_specs(scheme):
+        ok = value_valid(spec.kind, columns.metrics[spec.key], spec.required)
+        if ok is None:
+            return None
+        valid &= ok
+    return valid
+
+
+def _places(columns: CardColumns, keys: list[str], valid: np.ndarray) -> int:
+    """The largest scale of the valid cards' values of ``keys``."""
+    if not valid.any():
+        return 0
+    return max(int(columns.metrics[key].scale[valid].max()) for key in keys)
+
+
+def _scores(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """(each valid card's month score x K as int64, K); None when a number does not fit."""
+    if params.items:
+        return _weighted(params, columns, valid)
+    return _banded(params, columns, valid)
+
+
+def _weighted(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple[np.ndarray, int] | None:
+    places = _places(columns, [item.key for item in params.items], valid)
+    if places > 17:
+        return None
+    total, bound = np.zeros(valid.shape, np.int64), 0
+    for item in params.items:
+        factor = int(item.weight.scaleb(WEIGHT_PLACES)) * (100 if item.kind == "rate" else 1)
+        bound += factor * (1 if item.kind == "rate" else 100) * 10**places  # a valid value's largest
+        if not fits(bound):
+            return None
+        total += np.where(valid, fixed(columns.metrics[item.key], places), 0) * factor
+    return total, 10 ** (WEIGHT_PLACES + places + 2)
+
+
+def _banded(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple[np.ndarray, int] | None:
+    points_places = max(-n.as_tuple().exponent for n in [Decimal(0), *_band_numbers(params)])
+    total = np.zeros(valid.shape, np.int64)
+    for metric in params.bands:
+        points = _band_points(metric.table, columns.metrics[metric.key], valid, points_places)
+        if points is None:
+            return None
+        total += points
+    if params.cap is not None:
+        total = np.minimum(total, int(params.cap.scaleb(points_places)))
+    return np.where(valid, total, 0), 10**points_places
+
+
+def _band_points(table: Any, column: Any, valid: np.ndarray, points_places: int) -> np.ndarray | None:
+    """:meth:`BandTable.band_of`'s points in units of 10^-``points_places``, on whole columns."""
+    edges = [n for band in table.bands for n in (band.low, band.high) if n is not None]
+    places = max(int(column.scale[valid].max(initial=0)), *(-n.as_tuple().exponent for n in edges), 0)
+    biggest = int(np.abs(column.units[valid]).max(initial=0))
+    if places > 17 or not fits(biggest * 10**places, *(int(e.scaleb(places)) for e in edges)):
+        return None
+    values = np.where(valid, fixed(column, places), 0)
+    points = np.full(valid.shape, int(table.bands[-1].value.scaleb(points_places)), np.int64)
+    for band in reversed(table.bands):  # best first: the first band that holds the value wins
+        edge = band.low if table.better == "higher" else band.high
+        if edge is None:
+            hit = np.ones(valid.shape, bool)
+        elif table.better == "higher":
+            hit = values >= int(edge.scaleb(places))
+        else:
+            hit = values <= int(edge.scaleb(places))
+        points = np.where(hit, int(band.value.scaleb(points_places)), points)
+    return points
+
+
+def _quarter_start(ordinal: int) -> int:
+    return ordinal - ordinal % 3
+
+
+def _starts(params: TierParams, columns: CardColumns, valid: np.ndarray, last: int) -> dict | None:
+    """Each employee's starting level index, hire month and day, first month with a valid card
+    and first month replayed (:func:`~plugins.five_tier.model._start`); None for a starting
+    level off the ladder."""
+    ladder, never = params.ladder, 10**9
+    level, hired, day = [], [], []
+    for employee in columns.employees:
+        key = employee.level or ladder[0]
+        if key not in ladder:
+            return None
+        level.append(ladder.index(key))
+        hired.append(Period.of_date(employee.hire_date).ordinal)
+        day.append(employee.hire_date.day)
+    any_card = valid.any(axis=1)
+    first_index = valid.argmax(axis=1) if columns.months else np.zeros(len(any_card), np.int64)
+    first_card = np.where(any_card, columns.first + first_index, never)
+    hired_at = np.array(hired, np.int64)
+    start = np.maximum(hired_at, first_card - first_card % 3)
+    start = np.where(any_card, start, never)
+    return {
+        "level": np.array(level, np.int64),
+        "hired": hired_at,
+        "day": np.array(day, np.int64),
+        "first_card": first_card,
+        "start": start,
+        "started": start <= last,
+    }
+
+
+def _reviews(
+    params: TierParams, columns: CardColumns, valid: np.ndarray, scores: tuple, starts: dict, last: int
+) -> dict | None:
+    """:meth:`_Run._review` over every employee at once, each quarter closing by ``last``:
+    the level index and the last review that started a probation (or -1)."""
+    score, scale = scores
+    bars = [bar.as_integer_ratio() for bar in params.review_bounds]
+    biggest = 3 * int(np.abs(score).max(initial=0))
+    if not fits(*(biggest * d for _, d in bars), *(n * 3 * scale for n, _ in bars)):
+        return None
+    level, start = starts["level"].copy(), starts["start"]
+    probation_at = np.full(len(level), -1, np.int64)
+    needed = np.array([params.min_tenure.get(key, 0) for key in params.ladder[1:]] + [0], np.int64)
+    first_end = _quarter_start(columns.first) + 2
+    for end in range(first_end, last + 1, 3):
+        total, count = np.zeros(len(level), np.int64), np.zeros(len(level), np.int64)
+        for month in range(end - 2, end + 1):
+            j = month - columns.first
+            if 0 <= j < columns.months:
+                present = valid[:, j] & (month >= start)
+                total += np.where(present, score[:, j], 0)
+                count += present
+        reviewed = (start <= end) & (count > 0)
+        (pn, pd), (dn, dd), (bn, bd) = bars  # promote_above, demote_below, probation_below
+        up = reviewed & (total * pd > pn * count * scale)
+        low = total * dd < dn * count * scale  # a step down; below probation_below also probation
+        floor = total * bd < bn * count * scale
+        tenure = _tenure(starts, end + 1)
+        promote = up & (level + 1 < len(params.ladder)) & (tenure >= needed[level])
+        down = reviewed & ~up & low
+        probation = reviewed & ~up & floor
+        level = np.where(promote, level + 1, np.where(down & (level > 0), level - 1, level))
+        probation_at = np.where(probation, end, probation_at)
+    return {"level": level, "probation_at": probation_at}
+
+
+def _tenure(starts: dict, effective: int) -> np.ndarray:
+    """:func:`cstui.engine.tenure.complete_months` to the first day of month ``effective``: the
+    month's anniversary is still to come on its first day unless hired on a 1st."""
+    months = effective - starts["hired"]
+    return np.maximum(months - ((months > 0) & (starts["day"] > 1)), 0)
+
+
+def _entries(
+    params: TierParams, columns: CardColumns, valid: np.ndarray, starts: dict, reviewed: dict, month: Period
+) -> dict[str, dict]:
+    """Each employee's checkpoint entry, as :meth:`ReplayModel._replay` keeps it: the months of
+    ``month``'s quarter replayed per card by the reference, from the state found column-wise."""
+    last = month.ordinal
+    quarter = _quarter_start(last)
+    _read_quarter(columns, valid, starts, quarter, last)
+    explain_from = month.next()  # nothing of these months is reported
+    entries = {}
+    for i, employee in enumerate(columns.employees):
+        if not starts["started"][i]:
+            entries[employee.id] = _unstarted(employee, starts, i)
+            continue
+        begin = max(int(starts["start"][i]), quarter)
+        run = _resume(params, employee, starts, reviewed, i, quarter, explain_from)
+        cards = columns.recent.get(employee.id, {})
+        for ordinal in range(begin, last + 1):
+            j = ordinal - columns.first
+            at = Period.from_ordinal(ordinal)
+            run.month(at, cards.get(at) if j >= 0 and valid[i, j] else None, None)
+        entries[employee.id] = {"level": run.level, "timeline": [], "run": run.state()}
+    return entries
+
+
+def _unstarted(employee: Employee, starts: dict, i: int) -> dict:
+    """:meth:`FiveTier.unstarted`: no valid card yet, or hired after the month with an earlier card."""
+    if starts["first_card"][i] < 10**9:
+        return {"start": str(Period.from_ordinal(int(starts["hired"][i])))}
+    return {}
+
+
+def _resume(params: TierParams, employee: Employee, starts: dict, reviewed: dict, i: int, quarter: int, explain_from):
+    """The reference's run at the start of month ``quarter``: afresh when it starts in the
+    quarter, else at the level and probation the reviews before it left."""
+    if starts["start"][i] >= quarter:
+        return _Run(params, employee, params.ladder[int(starts["level"][i])], explain_from)
+    at = int(reviewed["probation_at"][i])
+    probation = [str(Period.from_ordinal(m)) for m in range(max(at + 1, quarter), at + params.probation_months + 1)]
+    level = params.ladder[int(reviewed["level"][i])]
+    state = {"level": level, "scores": {}, "probation": probation if at >= 0 else [], "pending_why": None}
+    return _Run.restore(params, employee, state, explain_from)
+
+
+def _read_quarter(columns: CardColumns, valid: np.ndarray, starts: dict, quarter: int, last: int) -> None:
+    """The cards of the quarter's months not read with the columns, for those who need them."""
+    for ordinal in range(quarter, last + 1):
+        j = ordinal - columns.first
+        month = Period.from_ordinal(ordinal)
+        if j < 0 or columns.older is None:
+            continue
+        wanted = [
+            e.id
+            for i, e in enumerate(columns.employees)
+            if valid[i, j] and starts["started"][i] and month not in columns.recent.get(e.id, {})
+        ]
+        if wanted:
+            columns.older(month, wanted)
+
+
+_REFERENCE = {name: getattr(FiveTier, name, None) for name in MODELLED}
