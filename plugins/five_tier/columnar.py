@@ -31,7 +31,7 @@ from cstui.domain import Employee, Period
 from cstui.engine.cards import metric_specs
 from cstui.engine.columns import CardColumns, fits, fixed, value_valid
 
-from .model import FiveTier, TierParams, _Run
+from .model import FiveTier, TierParams, _Run, month_score
 
 BAR_LIMIT = 10**6  # review bars (and band edges, points, the cap) below this, of at most 6 decimals
 MAX_PLACES = 6
@@ -244,25 +244,64 @@ def _entries(
     params: TierParams, columns: CardColumns, valid: np.ndarray, starts: dict, reviewed: dict, month: Period
 ) -> dict[str, dict]:
     """Each employee's checkpoint entry, as :meth:`ReplayModel._replay` keeps it: the months of
-    ``month``'s quarter replayed per card by the reference, from the state found column-wise."""
+    ``month``'s quarter from the state found column-wise, by the reference's own code."""
     last = month.ordinal
     quarter = _quarter_start(last)
     _read_quarter(columns, valid, starts, quarter, last)
-    explain_from = month.next()  # nothing of these months is reported
     entries = {}
     for i, employee in enumerate(columns.employees):
         if not starts["started"][i]:
             entries[employee.id] = _unstarted(employee, starts, i)
             continue
-        begin = max(int(starts["start"][i]), quarter)
-        run = _resume(params, employee, starts, reviewed, i, quarter, explain_from)
-        cards = columns.recent.get(employee.id, {})
-        for ordinal in range(begin, last + 1):
+        recent = columns.recent.get(employee.id, {})
+        cards = {}
+        for ordinal in range(max(int(starts["start"][i]), quarter), last + 1):
             j = ordinal - columns.first
-            at = Period.from_ordinal(ordinal)
-            run.month(at, cards.get(at) if j >= 0 and valid[i, j] else None, None)
-        entries[employee.id] = {"level": run.level, "timeline": [], "run": run.state()}
+            if j >= 0 and valid[i, j]:
+                cards[Period.from_ordinal(ordinal)] = recent[Period.from_ordinal(ordinal)]
+        if month.completes_quarter():  # the quarter's review: the reference's run decides it, with its why
+            entries[employee.id] = _reviewed_entry(params, employee, starts, reviewed, i, month, cards)
+        else:  # no review, no override: the level and probation stand, the month scores are the reference's
+            run = {
+                "level": params.ladder[int(reviewed["level"][i])],
+                "scores": {str(m): str(month_score(params, employee.id, card, False)[0]) for m, card in cards.items()},
+                "probation": _probation(params, reviewed, i, last + 1),
+                "pending_why": None,
+            }
+            entries[employee.id] = {"level": run["level"], "timeline": [], "run": run}
     return entries
+
+
+def _reviewed_entry(
+    params: TierParams, employee: Employee, starts: dict, reviewed: dict, i: int, month: Period, cards: dict
+) -> dict:
+    """The reference's run over the months of ``month``'s quarter, ``month`` closing it."""
+    quarter = _quarter_start(month.ordinal)
+    begin = max(int(starts["start"][i]), quarter)
+    explain_from = month.next()  # nothing of these months is reported
+    if begin > quarter:  # started in the quarter: afresh, as the reference begins
+        run = _Run(params, employee, params.ladder[int(starts["level"][i])], explain_from)
+    else:
+        level = params.ladder[int(reviewed["level"][i])]
+        state = {
+            "level": level,
+            "scores": {},
+            "probation": _probation(params, reviewed, i, quarter),
+            "pending_why": None,
+        }
+        run = _Run.restore(params, employee, state, explain_from)
+    for ordinal in range(begin, month.ordinal + 1):
+        at = Period.from_ordinal(ordinal)
+        run.month(at, cards.get(at), None)
+    return {"level": run.level, "timeline": [], "run": run.state()}
+
+
+def _probation(params: TierParams, reviewed: dict, i: int, since: int) -> list[str]:
+    """The probation months from ``since`` on that the last review starting a probation set."""
+    at = int(reviewed["probation_at"][i])
+    if at < 0:
+        return []
+    return [str(Period.from_ordinal(m)) for m in range(max(at + 1, since), at + params.probation_months + 1)]
 
 
 def _unstarted(employee: Employee, starts: dict, i: int) -> dict:
@@ -270,18 +309,6 @@ def _unstarted(employee: Employee, starts: dict, i: int) -> dict:
     if starts["first_card"][i] < 10**9:
         return {"start": str(Period.from_ordinal(int(starts["hired"][i])))}
     return {}
-
-
-def _resume(params: TierParams, employee: Employee, starts: dict, reviewed: dict, i: int, quarter: int, explain_from):
-    """The reference's run at the start of month ``quarter``: afresh when it starts in the
-    quarter, else at the level and probation the reviews before it left."""
-    if starts["start"][i] >= quarter:
-        return _Run(params, employee, params.ladder[int(starts["level"][i])], explain_from)
-    at = int(reviewed["probation_at"][i])
-    probation = [str(Period.from_ordinal(m)) for m in range(max(at + 1, quarter), at + params.probation_months + 1)]
-    level = params.ladder[int(reviewed["level"][i])]
-    state = {"level": level, "scores": {}, "probation": probation if at >= 0 else [], "pending_why": None}
-    return _Run.restore(params, employee, state, explain_from)
 
 
 def _read_quarter(columns: CardColumns, valid: np.ndarray, starts: dict, quarter: int, last: int) -> None:
