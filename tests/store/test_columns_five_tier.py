@@ -278,6 +278,10 @@ def test_the_fast_path_is_taken_and_declines_what_it_does_not_model(database, mo
         ("80.01", date(2024, 6, 15), "intermediate"),  # 30 complete months: not senior (36)
         ("80.01", date(2025, 1, 1), "intermediate"),  # 24 months on 2027-01-01: intermediate from 2027-01
         ("80.01", date(2025, 1, 2), "junior"),  # 23 months and a day: eligible, stays
+        # the 2026-Q3 review, replayed column-wise for 2026-Q4's months: 24 complete months on
+        # 2026-10-01 when hired on a 1st (intermediate from 2026-10), 23 a day later (from 2027-01)
+        ("80.01", date(2024, 10, 1), "intermediate"),
+        ("80.01", date(2024, 10, 2), "intermediate"),
         ("70", date(2020, 1, 1), "junior"),
         ("69.99", date(2022, 1, 1), "junior"),  # the floor: stays junior
     ],
