@@ -31,13 +31,11 @@ from cstui.domain import Employee, Period
 from cstui.engine.cards import metric_specs
 from cstui.engine.columns import CardColumns, fits, fixed, value_valid
 
-from .model import FiveTier, TierParams, _Run, month_score
+from .model import REFERENCE_METHODS, FiveTier, TierParams, _Run, month_score
 
 BAR_LIMIT = 10**6  # review bars (and band edges, points, the cap) below this, of at most 6 decimals
 MAX_PLACES = 6
 WEIGHT_PLACES = 4  # weights of at most 4 decimals: a weighted score stays within 28 digits
-# the methods this module reads the rules of: a model whose own differ is read per card
-MODELLED = ("compile", "metrics", "card_problems", "begin", "unstarted", "starting_level", "checkpoint_columns")
 
 
 def checkpoint_columns(model: FiveTier, scheme: Any, columns: CardColumns, month: Period) -> dict | None:
@@ -67,7 +65,7 @@ def _supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
         wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
         if callable(value) and getattr(wrapped, "__func__", None) is not getattr(FiveTier, name, None):
             return False
-    if any(getattr(FiveTier, name) is not _REFERENCE[name] for name in MODELLED):
+    if any(getattr(FiveTier, name, None) is not method for name, method in REFERENCE_METHODS.items()):
         return False
     required = {spec.key for spec in metric_specs(scheme) if spec.required}
     scored = {item.key for item in params.items} | {band.key for band in params.bands}
@@ -325,6 +323,3 @@ def _read_quarter(columns: CardColumns, valid: np.ndarray, starts: dict, quarter
         ]
         if wanted:
             columns.older(month, wanted)
-
-
-_REFERENCE = {name: getattr(FiveTier, name, None) for name in MODELLED}

@@ -270,6 +270,14 @@ class FiveTier(ReplayModel):
         )
 
 
+# the methods whose rules columnar.py replays column-wise, as the class defines them when loaded:
+# a class patched since (or a subclass) is read and replayed per card
+REFERENCE_METHODS = {
+    name: getattr(FiveTier, name)
+    for name in ("compile", "metrics", "card_problems", "begin", "unstarted", "starting_level", "checkpoint_columns")
+}
+
+
 def _start(employee: Employee, data_months: list[Period]) -> Period:
     """Quarters before the first scorecard or override change nothing: start at that quarter."""
     first_data = min(data_months, key=lambda p: p.ordinal)
