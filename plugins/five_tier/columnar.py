@@ -53,7 +53,7 @@ def checkpoint_columns(model: FiveTier, scheme: Any, columns: CardColumns, month
     reviewed = _reviews(params, columns, valid, scores, starts, _quarter_start(month.ordinal) - 1)
     if reviewed is None:
         return None
-    return {"employees": _entries(params, columns, valid, starts, reviewed, month)}
+    return {"employees": _entries(params, columns, valid, starts, reviewed, month, scores[2])}
 
 
 def _supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
@@ -107,14 +107,14 @@ def _places(columns: CardColumns, keys: list[str], valid: np.ndarray) -> int:
     return max(int(columns.metrics[key].scale[valid].max()) for key in keys)
 
 
-def _scores(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple[np.ndarray, int] | None:
-    """(each valid card's month score x K as int64, K); None when a number does not fit."""
+def _scores(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple | None:
+    """(each valid card's month score x K as int64, K, its bands or None); None when a number does not fit."""
     if params.items:
-        return _weighted(params, columns, valid)
+        return _weighted(params, columns, valid)  # scores as Decimals depend on the texts: read per card
     return _banded(params, columns, valid)
 
 
-def _weighted(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple[np.ndarray, int] | None:
+def _weighted(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple | None:
     places = _places(columns, [item.key for item in params.items], valid)
     if places > 17:
         return None
@@ -125,32 +125,38 @@ def _weighted(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tu
         if not fits(bound):
             return None
         total += np.where(valid, fixed(columns.metrics[item.key], places), 0) * factor
-    return total, 10 ** (WEIGHT_PLACES + places + 2)
+    return total, 10 ** (WEIGHT_PLACES + places + 2), None
 
 
-def _banded(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple[np.ndarray, int] | None:
+def _banded(params: TierParams, columns: CardColumns, valid: np.ndarray) -> tuple | None:
+    """(score x K, K, each card's bands as one number: band index k of metric m x base^m)."""
     points_places = max(-n.as_tuple().exponent for n in [Decimal(0), *_band_numbers(params)])
-    total = np.zeros(valid.shape, np.int64)
-    for metric in params.bands:
-        points = _band_points(metric.table, columns.metrics[metric.key], valid, points_places)
-        if points is None:
+    base = max(len(metric.table.bands) for metric in params.bands)
+    if not fits(base ** len(params.bands)):
+        return None
+    total, codes = np.zeros(valid.shape, np.int64), np.zeros(valid.shape, np.int64)
+    for m, metric in enumerate(params.bands):
+        index = _band_index(metric.table, columns.metrics[metric.key], valid)
+        if index is None:
             return None
-        total += points
+        total += np.array([int(band.value.scaleb(points_places)) for band in metric.table.bands], np.int64)[index]
+        codes += index * base**m
     if params.cap is not None:
         total = np.minimum(total, int(params.cap.scaleb(points_places)))
-    return np.where(valid, total, 0), 10**points_places
+    return np.where(valid, total, 0), 10**points_places, codes
 
 
-def _band_points(table: Any, column: Any, valid: np.ndarray, points_places: int) -> np.ndarray | None:
-    """:meth:`BandTable.band_of`'s points in units of 10^-``points_places``, on whole columns."""
+def _band_index(table: Any, column: Any, valid: np.ndarray) -> np.ndarray | None:
+    """:meth:`BandTable.band_of` (the band's index) on whole columns."""
     edges = [n for band in table.bands for n in (band.low, band.high) if n is not None]
     places = max(int(column.scale[valid].max(initial=0)), *(-n.as_tuple().exponent for n in edges), 0)
     biggest = int(np.abs(column.units[valid]).max(initial=0))
     if places > 17 or not fits(biggest * 10**places, *(int(e.scaleb(places)) for e in edges)):
         return None
     values = np.where(valid, fixed(column, places), 0)
-    points = np.full(valid.shape, int(table.bands[-1].value.scaleb(points_places)), np.int64)
-    for band in reversed(table.bands):  # best first: the first band that holds the value wins
+    index = np.full(valid.shape, len(table.bands) - 1, np.int64)
+    for k in range(len(table.bands) - 1, -1, -1):  # best first: the first band that holds the value wins
+        band = table.bands[k]
         edge = band.low if table.better == "higher" else band.high
         if edge is None:
             hit = np.ones(valid.shape, bool)
@@ -158,8 +164,18 @@ def _band_points(table: Any, column: Any, valid: np.ndarray, points_places: int)
             hit = values >= int(edge.scaleb(places))
         else:
             hit = values <= int(edge.scaleb(places))
-        points = np.where(hit, int(band.value.scaleb(points_places)), points)
-    return points
+        index = np.where(hit, k, index)
+    return index
+
+
+def band_score(params: TierParams, code: int, base: int) -> str:
+    """The month score of the bands ``code`` holds, summed and capped as :func:`month_score` does."""
+    total = Decimal(0)
+    for m, metric in enumerate(params.bands):
+        total += metric.table.bands[code // base**m % base].value
+    if params.cap is not None and total > params.cap:
+        total = params.cap
+    return str(total)
 
 
 def _quarter_start(ordinal: int) -> int:
@@ -200,7 +216,7 @@ def _reviews(
 ) -> dict | None:
     """:meth:`_Run._review` over every employee at once, each quarter closing by ``last``:
     the level index and the last review that started a probation (or -1)."""
-    score, scale = scores
+    score, scale = scores[:2]
     bars = [bar.as_integer_ratio() for bar in params.review_bounds]
     biggest = 3 * int(np.abs(score).max(initial=0))
     if not fits(*(biggest * d for _, d in bars), *(n * 3 * scale for n, _ in bars)):
@@ -239,35 +255,54 @@ def _tenure(starts: dict, effective: int) -> np.ndarray:
 
 
 def _entries(
-    params: TierParams, columns: CardColumns, valid: np.ndarray, starts: dict, reviewed: dict, month: Period
+    params: TierParams, columns: CardColumns, valid: np.ndarray, starts: dict, reviewed: dict, month: Period, codes
 ) -> dict[str, dict]:
     """Each employee's checkpoint entry, as :meth:`ReplayModel._replay` keeps it: the months of
     ``month``'s quarter from the state found column-wise, by the reference's own code."""
-    last = month.ordinal
+    last, review = month.ordinal, month.completes_quarter()
     quarter = _quarter_start(last)
-    _read_quarter(columns, valid, starts, quarter, last)
+    if review or codes is None:  # cards to replay, or to score (a weighted score's digits are the texts')
+        _read_quarter(columns, valid, starts, quarter, last)
+    scores = _QuarterScores(params, columns, codes)
     entries = {}
     for i, employee in enumerate(columns.employees):
         if not starts["started"][i]:
             entries[employee.id] = _unstarted(employee, starts, i)
             continue
-        recent = columns.recent.get(employee.id, {})
-        cards = {}
-        for ordinal in range(max(int(starts["start"][i]), quarter), last + 1):
-            j = ordinal - columns.first
-            if j >= 0 and valid[i, j]:
-                cards[Period.from_ordinal(ordinal)] = recent[Period.from_ordinal(ordinal)]
-        if month.completes_quarter():  # the quarter's review: the reference's run decides it, with its why
+        first = max(int(starts["start"][i]), quarter)
+        months = [o for o in range(first, last + 1) if o >= columns.first and valid[i, o - columns.first]]
+        if review:  # the quarter's review: the reference's run decides it, with its why
+            recent = columns.recent.get(employee.id, {})
+            cards = {Period.from_ordinal(o): recent[Period.from_ordinal(o)] for o in months}
             entries[employee.id] = _reviewed_entry(params, employee, starts, reviewed, i, month, cards)
-        else:  # no review, no override: the level and probation stand, the month scores are the reference's
+        else:  # no review, no override: the level and probation stand; the scores are the reference's
             run = {
                 "level": params.ladder[int(reviewed["level"][i])],
-                "scores": {str(m): str(month_score(params, employee.id, card, False)[0]) for m, card in cards.items()},
+                "scores": {str(Period.from_ordinal(o)): scores.of(i, employee.id, o) for o in months},
                 "probation": _probation(params, reviewed, i, last + 1),
                 "pending_why": None,
             }
             entries[employee.id] = {"level": run["level"], "timeline": [], "run": run}
     return entries
+
+
+class _QuarterScores:
+    """A month score as the state keeps it (its Decimal's text): from the card by the reference's
+    :func:`month_score`, or, with bands, from the card's bands (the sum of their points' Decimals)."""
+
+    def __init__(self, params: TierParams, columns: CardColumns, codes: np.ndarray | None):
+        self.params, self.columns, self.codes, self.known = params, columns, codes, {}
+        self.base = max((len(metric.table.bands) for metric in params.bands), default=0)
+
+    def of(self, i: int, employee_id: str, ordinal: int) -> str:
+        if self.codes is None:
+            card = self.columns.recent[employee_id][Period.from_ordinal(ordinal)]
+            return str(month_score(self.params, employee_id, card, False)[0])
+        code = int(self.codes[i, ordinal - self.columns.first])
+        found = self.known.get(code)
+        if found is None:
+            found = self.known[code] = band_score(self.params, code, self.base)
+        return found
 
 
 def _reviewed_entry(

@@ -208,8 +208,10 @@ class FiveTier(ReplayModel):
 
     def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
         """The fast path's read (cstui.grading_columns): every metric as columns, and the last
-        month also as cards (its quarter's months are replayed per card; older ones as needed)."""
-        return [spec.key for spec in self.compiled(scheme).specs], 1
+        month also as cards for weighted scores (its quarter's month scores are the cards'; older
+        ones as needed). Band scores are the bands' points: no card before the period is read."""
+        params = self.compiled(scheme)
+        return [spec.key for spec in params.specs], 1 if params.items else 0
 
     def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
         """The replay state at the end of ``month``, its reviews replayed column-wise (columnar.py), or None."""
