@@ -32,20 +32,23 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
     if plan is None:
         yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
         return
-    from cstui.store.columns import resumed, team_columns
+    from cstui.store.columns import ReadAhead, resumed
 
     keys, recent = plan
     before = Period.from_ordinal(period.months()[0].ordinal - 1)
     names = store.history_teams(scheme.name, list(teams) if teams else None)
-    for at in range(0, len(names), TEAMS_PER_BLOCK):
-        block = names[at : at + TEAMS_PER_BLOCK]
-        read = team_columns(store, scheme.name, block, period, keys, recent, scheme.fingerprint)
-        state = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
-        if state is None:
-            yield from store.team_histories(scheme.name, period, block, fingerprint=scheme.fingerprint)
-            continue
-        for history in read[1].values():
-            yield resumed(history, before, state)
+    blocks = [names[at : at + TEAMS_PER_BLOCK] for at in range(0, len(names), TEAMS_PER_BLOCK)]
+    reader = ReadAhead(store, scheme.name, period, list(keys), recent, scheme.fingerprint)
+    try:
+        for block, read in reader.blocks(blocks):
+            state = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
+            if state is None:
+                yield from store.team_histories(scheme.name, period, block, fingerprint=scheme.fingerprint)
+                continue
+            for history in read[1].values():
+                yield resumed(history, before, state)
+    finally:  # a consumer that stops early: the reader thread and its connection end here
+        reader.close()
 
 
 def columns_plan(scheme) -> tuple[list[str], int] | None:
