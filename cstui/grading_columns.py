@@ -28,7 +28,7 @@ TEAMS_PER_BLOCK = 16  # teams replayed together: numpy's per-call cost shared by
 def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *, apply: bool) -> Iterator[TeamHistory]:
     """``store.team_histories`` for ``scheme``; teams replayed column-wise come resuming from the
     state at the month before ``period``."""
-    plan = None if apply else columns_plan(scheme)
+    plan = None if apply or _resumes(store, scheme, period, teams) else columns_plan(scheme)
     if plan is None:
         yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
         return
@@ -49,6 +49,17 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
                 yield resumed(history, before, state)
     finally:  # a consumer that stops early: the reader thread and its connection end here
         reader.close()
+
+
+def _resumes(store, scheme, period: Period, teams: Iterable[str] | None) -> bool:
+    """Whether the month resumes from checkpoints (its first team's): then nothing is replayed
+    column-wise, so the per-card read is taken without importing numpy (a resumed month's
+    start-up). Either path grades alike; a team without a checkpoint replays per card then."""
+    if getattr(scheme.model, "checkpoint_columns", None) is None or not scheme.fingerprint:
+        return False
+    names = store.history_teams(scheme.name, list(teams) if teams else None)
+    first = str(period.months()[0])
+    return bool(names) and store._latest_checkpoint(scheme.name, scheme.fingerprint, names[0], first) is not None
 
 
 def columns_plan(scheme) -> tuple[list[str], int] | None:
