@@ -184,9 +184,16 @@ def check(scheme: str, company: Path, applied: Path | None) -> bool:
 
 def timed(run) -> float:
     gc.collect()
-    started = time.perf_counter()
+    started, cpu, main = time.perf_counter(), time.process_time(), time.thread_time()
     run()
+    CPU.setdefault(run, []).append((time.process_time() - cpu, time.thread_time() - main))
     return time.perf_counter() - started
+
+
+# run -> [(process CPU, this thread's CPU)] per round: on a busy machine the wall time says little;
+# the CPU seconds say what each contestant costs, and this thread's what its critical path is
+# (cstui reads the next block's numbers on a second thread; polars computes on its pool)
+CPU: dict = {}
 
 
 def time_scheme(scheme: str, company: Path, applied: Path | None, repeats: int) -> dict[str, float]:
@@ -204,7 +211,14 @@ def time_scheme(scheme: str, company: Path, applied: Path | None, repeats: int) 
     for round_ in range(repeats):
         for name in names[round_ % len(names) :] + names[: round_ % len(names)]:  # rotating order
             seconds[name].append(timed(runs[name]))
+    for name, run in runs.items():
+        cpu = CPU.pop(run, [])
+        if cpu:
+            CPU_MEDIANS[scheme, name] = tuple(statistics.median(c[i] for c in cpu) for i in (0, 1))
     return {name: statistics.median(values) for name, values in seconds.items()}
+
+
+CPU_MEDIANS: dict[tuple[str, str], tuple[float, float]] = {}
 
 
 baseline_polars: dict = {}
@@ -213,12 +227,23 @@ baseline_pandas: dict = {}
 
 def report(scheme: str, medians: dict[str, float], repeats: int) -> None:
     for name, value in medians.items():
-        print(f"  {scheme:<14} {name:<18} {value:8.3f} s  (median of {repeats})")
+        cpu, main = CPU_MEDIANS.get((scheme, name), (0.0, 0.0))
+        print(
+            f"  {scheme:<14} {name:<18} {value:8.3f} s  (median of {repeats}; CPU {cpu:.3f} s, "
+            f"of it the main thread {main:.3f} s)"
+        )
     for cstui in ("cstui full replay", "cstui resumed"):
         if cstui in medians:
             print(
                 f"  {scheme:<14} {cstui:<18} x{medians[cstui] / medians['polars']:6.2f} polars   "
                 f"x{medians[cstui] / medians['pandas']:6.2f} pandas"
+            )
+    for cstui in ("cstui full replay", "cstui resumed"):
+        if (scheme, cstui) in CPU_MEDIANS and (scheme, "polars") in CPU_MEDIANS:
+            (cpu, main), (their_cpu, their_main) = CPU_MEDIANS[scheme, cstui], CPU_MEDIANS[scheme, "polars"]
+            print(
+                f"  {scheme:<14} {cstui:<18} CPU x{cpu / their_cpu:5.2f} polars's CPU; "
+                f"main thread x{main / their_main:5.2f} polars's main thread"
             )
 
 

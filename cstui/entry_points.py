@@ -20,7 +20,9 @@ from typing import Any
 
 INFO_SUFFIXES = (".dist-info", ".egg-info")
 # importlib.metadata.EntryPoint.pattern
-_TARGET = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+_TARGET = (
+    r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$"  # compiled only off the common form
+)
 
 
 class Distribution:
@@ -82,13 +84,29 @@ def import_object(target: str) -> Any:
     """The object ``"package.module:attr.path"`` names, imported now (an entry point's value)."""
     from importlib import import_module
 
-    match = _TARGET.match(target)
-    if match is None:
-        raise ValueError(f"{target!r} names no module; expected 'package.module:attribute'")
-    value: Any = import_module(match.group("module"))
-    for attr in filter(None, (match.group("attr") or "").split(".")):
+    module, attrs = _simple_target(target) or _matched_target(target)
+    value: Any = import_module(module)
+    for attr in filter(None, attrs.split(".")):
         value = getattr(value, attr)
     return value
+
+
+def _simple_target(target: str) -> tuple[str, str] | None:
+    """``module:attr`` of dotted identifiers (every built-in plugin's): the parts :data:`_TARGET`
+    would match, without compiling it at start-up; None for any other form."""
+    module, colon, attrs = target.partition(":")
+    if (attrs or not colon) and all(
+        part.isidentifier() for part in (*module.split("."), *(attrs.split(".") if attrs else ()))
+    ):
+        return module, attrs
+    return None
+
+
+def _matched_target(target: str) -> tuple[str, str]:
+    match = re.match(_TARGET, target)
+    if match is None:
+        raise ValueError(f"{target!r} names no module; expected 'package.module:attribute'")
+    return match.group("module"), match.group("attr") or ""
 
 
 def entry_points(group: str) -> list[Any]:

@@ -28,24 +28,38 @@ TEAMS_PER_BLOCK = 16  # teams replayed together: numpy's per-call cost shared by
 def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *, apply: bool) -> Iterator[TeamHistory]:
     """``store.team_histories`` for ``scheme``; teams replayed column-wise come resuming from the
     state at the month before ``period``."""
-    plan = None if apply else columns_plan(scheme)
+    plan = None if apply or _resumes(store, scheme, period, teams) else columns_plan(scheme)
     if plan is None:
         yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
         return
-    from cstui.store.columns import resumed, team_columns
+    from cstui.store.columns import ReadAhead, resumed
 
     keys, recent = plan
     before = Period.from_ordinal(period.months()[0].ordinal - 1)
     names = store.history_teams(scheme.name, list(teams) if teams else None)
-    for at in range(0, len(names), TEAMS_PER_BLOCK):
-        block = names[at : at + TEAMS_PER_BLOCK]
-        read = team_columns(store, scheme.name, block, period, keys, recent, scheme.fingerprint)
-        state = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
-        if state is None:
-            yield from store.team_histories(scheme.name, period, block, fingerprint=scheme.fingerprint)
-            continue
-        for history in read[1].values():
-            yield resumed(history, before, state)
+    blocks = [names[at : at + TEAMS_PER_BLOCK] for at in range(0, len(names), TEAMS_PER_BLOCK)]
+    reader = ReadAhead(store, scheme.name, period, list(keys), recent, scheme.fingerprint)
+    try:
+        for block, read in reader.blocks(blocks):
+            state = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
+            if state is None:
+                yield from store.team_histories(scheme.name, period, block, fingerprint=scheme.fingerprint)
+                continue
+            for history in read[1].values():
+                yield resumed(history, before, state)
+    finally:  # a consumer that stops early: the reader thread and its connection end here
+        reader.close()
+
+
+def _resumes(store, scheme, period: Period, teams: Iterable[str] | None) -> bool:
+    """Whether the month resumes from checkpoints (its first team's): then nothing is replayed
+    column-wise, so the per-card read is taken without importing numpy (a resumed month's
+    start-up). Either path grades alike; a team without a checkpoint replays per card then."""
+    if getattr(scheme.model, "checkpoint_columns", None) is None or not scheme.fingerprint:
+        return False
+    names = store.history_teams(scheme.name, list(teams) if teams else None)
+    first = str(period.months()[0])
+    return bool(names) and store._latest_checkpoint(scheme.name, scheme.fingerprint, names[0], first) is not None
 
 
 def columns_plan(scheme) -> tuple[list[str], int] | None:

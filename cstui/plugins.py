@@ -17,7 +17,6 @@ import inspect
 import os
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -167,27 +166,50 @@ def _guarded_iter(plugin: str, what: str, items: Iterator[Any]) -> Iterator[Any]
         yield item
 
 
-@dataclass
-class PluginInfo:
-    name: str
-    version: str
-    builtin: bool
-    hooks: list[str] = field(default_factory=list)
-    error: str | None = None
+class _Record:
+    """``==`` and a repr over the fields named in ``_fields``, as a dataclass gives them: the
+    records ``cstui schemes`` makes are plain classes, because defining a dataclass costs its
+    start-up about 0.3 ms each, and importing :mod:`dataclasses` 1 ms (issue 14)."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._fields)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({fields})"
 
 
-@dataclass
-class PluginError:
-    plugin: str
-    message: str
+class PluginInfo(_Record):
+    __slots__ = _fields = ("name", "version", "builtin", "hooks", "error")
+
+    def __init__(
+        self, name: str, version: str, builtin: bool, hooks: list[str] | None = None, error: str | None = None
+    ):
+        self.name, self.version, self.builtin = name, version, builtin
+        self.hooks = [] if hooks is None else hooks
+        self.error = error
 
 
-@dataclass
-class SchemeSource:
+class PluginError(_Record):
+    __slots__ = _fields = ("plugin", "message")
+
+    def __init__(self, plugin: str, message: str):
+        self.plugin, self.message = plugin, message
+
+
+class SchemeSource(_Record):
     """A registered scheme TOML file and the plugin that registered it."""
 
-    path: Any
-    plugin: str
+    __slots__ = _fields = ("path", "plugin")
+
+    def __init__(self, path: Any, plugin: str):
+        self.path, self.plugin = path, plugin
 
 
 class LazyModels(Mapping):
@@ -249,21 +271,18 @@ class LazyModels(Mapping):
         return failure
 
 
-@dataclass
 class Registry:
     """Everything the loaded plugins registered."""
 
-    plugins: list[PluginInfo] = field(default_factory=list)
-    models: LazyModels = field(init=False)
-    model_plugins: dict[str, str] = field(default_factory=dict)
-    scheme_sources: list[SchemeSource] = field(default_factory=list)
-    importers: dict[str, Callable[..., Any]] = field(default_factory=dict)
-    exporters: dict[str, Callable[..., Any]] = field(default_factory=dict)
-    errors: list[PluginError] = field(default_factory=list)
-    manager: pluggy.PluginManager | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
+        self.plugins: list[PluginInfo] = []
         self.models = LazyModels(self)
+        self.model_plugins: dict[str, str] = {}
+        self.scheme_sources: list[SchemeSource] = []
+        self.importers: dict[str, Callable[..., Any]] = {}
+        self.exporters: dict[str, Callable[..., Any]] = {}
+        self.errors: list[PluginError] = []
+        self.manager: pluggy.PluginManager | None = None
 
     def fail(self, plugin: str, message: str) -> None:
         if any(e.plugin == plugin and e.message == message for e in self.errors):

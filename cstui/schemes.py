@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +23,8 @@ from cstui.engine.protocol import Problems, SchemeError, one_line  # noqa: F401
 from cstui.plugins import PluginFailure, Registry, get_registry
 
 if TYPE_CHECKING:
-    from cstui.engine.model import DocumentModel, MetricSpec
     from cstui.engine.params_schema import Table
+    from cstui.loaded_scheme import Scheme
 
 # The model code and the parameter schema are imported when a scheme is built, not to list
 # schemes (`cstui schemes` stays a start-up's worth of work): see generic_shapes().
@@ -67,91 +66,11 @@ def generic_shapes() -> dict[str, Any]:
 def __getattr__(name: str) -> Any:
     if name in SHAPE_NAMES:
         return generic_shapes()[name]
+    if name in ("Scheme", "Level"):  # defined on first use: see cstui.loaded_scheme
+        from cstui import loaded_scheme
+
+        return getattr(loaded_scheme, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@dataclass
-class Level:
-    key: str
-    label: str
-    label_zh: str
-
-
-@dataclass
-class Scheme:
-    name: str
-    model: DocumentModel
-    version: str
-    params: dict[str, Any]
-    source: str
-    plugin: str = ""
-    chain: list[str] = field(default_factory=list)  # this file, then each scheme it extends
-
-    @property
-    def label(self) -> str:
-        return self.params.get("label", self.name)
-
-    @property
-    def label_zh(self) -> str:
-        return self.params.get("label_zh", self.label)
-
-    @property
-    def levels(self) -> list[Level]:
-        return [
-            Level(lv["key"], lv.get("label", lv["key"]), lv.get("label_zh", lv.get("label", lv["key"])))
-            for lv in self.params.get("levels", [])
-        ]
-
-    def labels_zh(self) -> dict[str, dict[str, str]]:
-        """The scheme's 中文 labels by kind (``level``, ``metric``, ``incident``), for rendering
-        trace lines and flags (:func:`cstui.domain.texts.render`); a key without one is left out."""
-        incidents = (self.params.get("ledger") or {}).get("incidents") or {}
-        return {
-            "level": {lv.key: lv.label_zh for lv in self.levels},
-            "metric": {m.key: m.label_zh for m in self.metric_specs()},
-            "incident": {
-                code: spec.get("label_zh", code) for code, spec in incidents.items() if isinstance(spec, dict)
-            },
-        }
-
-    @property
-    def level_keys(self) -> list[str]:
-        return [lv["key"] for lv in self.params.get("levels", [])]
-
-    @property
-    def fingerprint(self) -> str:
-        """16 hex of sha256 over the parameters and the model's state layout version: a
-        checkpoint resumes only under the same numbers and the same model code layout."""
-        import hashlib
-        import json
-
-        keyed = {"params": self.params, "model": self.model.name, "state_version": self.model.state_version}
-        text = json.dumps(keyed, sort_keys=True, default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-    def metric_specs(self) -> list[MetricSpec]:
-        from cstui.engine.model import MetricSpec
-
-        specs = []
-        for key, spec in self.params.get("metrics", {}).items():
-            specs.append(
-                MetricSpec(
-                    key=key,
-                    kind=spec.get("kind", "number"),
-                    label=spec.get("label", key),
-                    label_zh=spec.get("label_zh", spec.get("label", key)),
-                    required=spec.get("required", True),
-                )
-            )
-        return specs
-
-    def to_toml(self) -> str:
-        """The effective scheme as standalone TOML (no ``extends``); loads back to the same."""
-        import tomli_w
-
-        data = {k: v for k, v in self.params.items() if k != "extends"}
-        data["name"], data["model"], data["version"] = self.name, self.model.name, self.version
-        return tomli_w.dumps(data)
 
 
 class SchemeSummary:
@@ -191,7 +110,7 @@ def deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
-_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_WHERE = r"\s*\(at line (\d+), column (\d+)\)$"  # compiled when a file fails to parse, not at start-up
 
 
 def read_toml(path: Any) -> dict:
@@ -221,7 +140,7 @@ def parse_toml(text: str, path: Any) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        where = _WHERE.search(message)
+        where = re.search(_WHERE, message)
         if where is None:
             raise SchemeError([f"{path}: not valid TOML: {message}"]) from None
         reason = message[: where.start()]
@@ -457,6 +376,8 @@ class SchemeCatalog:
             model.check(params, problems)
         if problems:
             raise SchemeError(problems.lines)
+        from cstui.loaded_scheme import Scheme
+
         return Scheme(
             name=params["name"],
             model=model,

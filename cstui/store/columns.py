@@ -13,16 +13,20 @@ checkpoint to resume from (resuming reads less than this), a stored value that i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
-from cstui.domain import Period
+from cstui.domain import Employee, Period
 from cstui.engine.cards import UNREADABLE, is_blank
 from cstui.engine.columns import ABSENT, NOT_A_NUMBER, CardColumns, MetricColumn
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
 from cstui.store.codec import dumps
+from cstui.store.core import busy_timeout_s
 
 # One month's values of some employees, packed by SQLite into one text of integers (no Python object
 # per value): per value ``(row x fields + field) x 4 + cell`` and ``units x 32 + scale`` (|units| <
@@ -38,6 +42,7 @@ NO_NUMBER_TEXTS = (
     "SELECT j.key, v.metric, v.value FROM json_each(?1) j JOIN scorecard_values v "
     "ON v.period = ?2 AND v.employee_id = j.value WHERE v.units IS NULL AND v.metric IN ({keys})"
 )
+READER_CACHE_KIB = 8 * 1024  # the reader thread's page cache: one month of a block at a time
 EXTRA_DATA = (
     "SELECT 1 FROM {table} WHERE employee_id IN (SELECT value FROM json_each(?1)) AND period <= ?2 {deleted} LIMIT 1"
 )
@@ -48,6 +53,25 @@ def team_columns(
 ) -> tuple[CardColumns, dict[str, TeamHistory]] | None:
     """The months before ``period`` of ``teams`` as columns of ``keys`` (and the last ``recent``
     of them as cards), and each team's history of the period's own cards; None: read per card."""
+    block = plan_block(store, scheme, teams, period, fingerprint)
+    if block is None:
+        return None
+    return finish_block(store, block, read_numbers(store.conn, block, list(keys)), recent)
+
+
+@dataclass(slots=True)
+class Block:
+    """Teams read together: who is in them, and the months stored up to the period's last."""
+
+    period: Period
+    histories: dict[str, TeamHistory]
+    employees: list[Employee]
+    ids: str  # the employees' ids as a JSON array (the queries' ?1)
+    months: list[Period]
+
+
+def plan_block(store, scheme: str, teams: list[str], period: Period, fingerprint: str | None) -> Block | None:
+    """The teams' members and stored months, or None when this layout does not cover them."""
     first, last = period.months()[0], str(period.last_month)
     histories: dict[str, TeamHistory] = {}
     for team in teams:
@@ -62,13 +86,27 @@ def team_columns(
     if _has_any(store.conn, "incidents", ids, last, "AND deleted = 0") or _has_any(store.conn, "overrides", ids, last):
         return None
     months = [Period.parse(m) for m in card_rows.stored_months(store.conn, "", last)]
-    before = [m for m in months if m.ordinal < first.ordinal]
-    lo = before[0].ordinal if before else first.ordinal
-    columns = _numbers(store.conn, employees, ids, before, lo, first.ordinal - lo, list(keys))
+    return Block(period, histories, employees, ids, months)
+
+
+def read_numbers(conn, block: Block, keys: list[str]) -> CardColumns | None:
+    """The block's values of ``keys`` in the months before its period, as columns (SQLite's and
+    numpy's work: runs on a reader thread's own connection, see :class:`ReadAhead`)."""
+    first = block.period.months()[0].ordinal
+    before = [m for m in block.months if m.ordinal < first]
+    lo = before[0].ordinal if before else first
+    return _numbers(conn, block.employees, block.ids, before, lo, first - lo, keys)
+
+
+def finish_block(
+    store, block: Block, columns: CardColumns | None, recent: int
+) -> tuple[CardColumns, dict[str, TeamHistory]] | None:
+    """The columns with the last ``recent`` months before the period (and the period's) read as cards."""
     if columns is None:
         return None
-    cards = {e.id: {} for e in employees}
-    for month in months:
+    first, ids, histories = block.period.months()[0], block.ids, block.histories
+    cards = {e.id: {} for e in block.employees}
+    for month in block.months:
         if month.ordinal >= first.ordinal - recent:
             _read_cards(store.conn, month, ids, cards)
     columns.recent = cards
@@ -77,6 +115,78 @@ def team_columns(
     for employee_id, by_month in cards.items():
         histories[team_of[employee_id]].cards[employee_id] = {m: c for m, c in by_month.items() if m >= first}
     return columns, histories
+
+
+class ReadAhead:
+    """Blocks of teams read one ahead: while the caller replays and grades a block, a thread reads
+    the next block's numbers on a connection of its own (SQLite steps without holding Python's
+    lock, so the read and the grading share the machine's cores).
+
+    The thread only reads, and only what :func:`plan_block` chose on the store's connection.
+    Where a second connection cannot see what the store's sees (a database in memory, a
+    transaction open on the store's connection), every block is read inline, as before.
+    """
+
+    def __init__(self, store, scheme: str, period: Period, keys: list[str], recent: int, fingerprint: str | None):
+        self.store, self.scheme, self.period, self.fingerprint = store, scheme, period, fingerprint
+        self.keys, self.recent = keys, recent
+        self.conn = _reader_connection(store)
+        self.pool = None
+        if self.conn is not None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="cstui-columns")
+
+    def blocks(self, blocks: list[list[str]]) -> Iterator[tuple[list[str], tuple | None]]:
+        """``(teams, team_columns(...) of them)`` for each block, in order."""
+        pending = None
+        try:
+            for teams in blocks:
+                started = self._start(teams)
+                if pending is not None:
+                    yield pending[0], self._finish(pending[1])
+                pending = (teams, started)
+            if pending is not None:
+                yield pending[0], self._finish(pending[1])
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _start(self, teams: list[str]):
+        block = plan_block(self.store, self.scheme, teams, self.period, self.fingerprint)
+        if block is None:
+            return None
+        if self.pool is None:
+            return block, read_numbers(self.store.conn, block, self.keys)
+        return block, self.pool.submit(read_numbers, self.conn, block, self.keys)
+
+    def _finish(self, started):
+        if started is None:
+            return None
+        block, numbers = started
+        columns = numbers if self.pool is None else numbers.result()
+        return finish_block(self.store, block, columns, self.recent)
+
+
+def _reader_connection(store) -> sqlite3.Connection | None:
+    """A read-only second connection to the store's file, or None (read on the store's own)."""
+    path = getattr(store, "path", None)
+    if path is None or store.conn.in_transaction or not os.path.isfile(path):
+        return None
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_s(), check_same_thread=False)
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
+    except sqlite3.Error:
+        return None
+    return conn
 
 
 def resumed(history: TeamHistory, month: Period, state: dict) -> TeamHistory:

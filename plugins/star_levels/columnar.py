@@ -27,7 +27,7 @@ import numpy as np
 from cstui.domain import Period
 from cstui.engine.cards import metric_specs
 from cstui.engine.columns import CardColumns, fits, fixed, kind_valid
-from cstui.engine.replay import Later, first_whole_month_after, text
+from cstui.engine.replay import Later, first_whole_month_after
 
 from .model import StarLevels, StarParams, month_score, window_why
 
@@ -175,7 +175,7 @@ def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month
             "assess_from": int(assess[i]),
             "up": [str(s) for s in scores.last(int(walk["up"][i]))],
             "down": [str(s) for s in scores.last(int(walk["down"][i]))],
-            "pending_why": text(why),
+            "pending_why": why,  # unrendered, as a skim leaves it: a dry run's results never read it
             "placed": False,
         }
         entries[employee.id] = {"level": level, "timeline": [], "run": run}

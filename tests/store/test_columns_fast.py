@@ -185,3 +185,54 @@ def test_the_fast_path_is_taken_and_declines_what_it_does_not_model(database, mo
         fast, slow = both(database, scheme, M("2026-12"), team, True)
         assert fast == slow
         assert taken == []
+
+
+def test_blocks_read_ahead_on_a_second_connection_give_the_references_results(database, monkeypatch):
+    """Several blocks of teams: each block's numbers are read on the reader thread's own
+    connection while the block before is graded; every team still grades as the reference."""
+    import cstui.grading_columns as grading_columns
+    import cstui.store.columns as store_columns
+
+    monkeypatch.setattr(grading_columns, "TEAMS_PER_BLOCK", 1)
+    readers = []
+    real = store_columns._reader_connection
+
+    def spy(store):
+        conn = real(store)
+        readers.append(conn)
+        return conn
+
+    monkeypatch.setattr(store_columns, "_reader_connection", spy)
+    scheme = load_scheme("star-levels")
+    highs, lows = (
+        {m: {"sales_target": "100000", "sales_actual": actual} for m in MONTHS} for actual in ("120000", "80000")
+    )
+    teams = [
+        write_team(
+            database, [(0, date(2024, 1, 1), "active", "2-star", runs), (1, date(2025, 2, 3), "active", None, runs)]
+        )
+        for runs in (highs, lows, highs)
+    ]
+    for period in (M("2026-12"), M("2026-10").quarter):
+        with Store.open(database) as store:
+            fast = [r for t in graded_results(store, scheme, period, teams, explain=True, jobs=1) for r in t.results]
+        with reference(scheme.model), Store.open(database) as store:
+            slow = [r for t in graded_results(store, scheme, period, teams, explain=True, jobs=1) for r in t.results]
+        assert fast == slow
+        assert [r.team for r in fast] == [t for t in teams for _ in range(2)]
+    assert readers and all(conn is not None for conn in readers)
+
+
+def test_a_store_inside_a_transaction_reads_every_block_on_its_own_connection(database):
+    """A second connection cannot see what an open transaction holds: no reader thread then."""
+    from cstui.store.columns import _reader_connection
+
+    with Store.open(database) as store:
+        conn = _reader_connection(store)
+        assert conn is not None
+        conn.close()
+        store.conn.execute("BEGIN")
+        try:
+            assert _reader_connection(store) is None
+        finally:
+            store.conn.execute("ROLLBACK")
