@@ -17,6 +17,8 @@ checkpoints, and prints, in the same process:
                  the batch dry run of the same month, every scheme, timed right after it)
   page-down, sort, team, scheme   one key → its frame, the board fully graded    (target < 50 ms)
   peak memory    this process's ru_maxrss before the batch run, plus its worker processes'
+                 (an upper bound: 2 x the largest worker's, shared pages counted again), and
+                 RSS and PSS of the TUI and its live workers summed, sampled every 0.1 s
                                                                                  (target < 400 MB)
 """
 
@@ -174,7 +176,13 @@ def count_query(path: Path) -> float:
     return elapsed
 
 
-BOARD_TARGETS = {"board first rows": 1.0, "board page-down": 0.050, "board sort": 0.050, "board peak MB": 400}
+BOARD_TARGETS = {
+    "board first rows": 1.0,
+    "board page-down": 0.050,
+    "board sort": 0.050,
+    "board peak MB": 400,
+    "board peak MB, PSS sampled (TUI + live workers)": 400,
+}
 BOARD_MONTH = "2026-12"  # bench_batch.py's GRADE_MONTH: resumes from its 2026-11 checkpoints
 
 
@@ -200,7 +208,9 @@ async def measure_board(path: Path, size=(80, 24)) -> dict[str, float]:
     store = Store.open(path, create=False)  # bench_batch.py's company: your login is its admin
     app = CstuiApp(AppContext(store=store, period=Period.parse(BOARD_MONTH), lang="en"))
     frames = Frames(app)
+    memory = MemorySampler()
     async with app.run_test(size=size) as pilot:
+        memory.start()
         await pilot.pause()
         t0 = time.perf_counter()
         app.simulate_key("2")
@@ -215,6 +225,10 @@ async def measure_board(path: Path, size=(80, 24)) -> dict[str, float]:
         await pilot.pause()
         await board_keys(pilot, frames, figures)
         figures["board peak MB"] = peak_mb(figures)
+        memory.stop()
+        figures["board peak MB, RSS sampled (TUI + live workers)"] = memory.peak_rss
+        figures["board peak MB, PSS sampled (TUI + live workers)"] = memory.peak_pss
+        figures["board workers seen at once"] = memory.most_workers
     store.close()
     return figures
 
@@ -234,6 +248,60 @@ async def board_keys(pilot, frames: Frames, figures: dict[str, float]) -> None:
     figures["board sort (slowest)"] = max(sorts)
     figures["board team"] = statistics.median([await timed_key(pilot, frames, "t") for _ in range(5)])
     figures["board scheme"] = statistics.median([await timed_key(pilot, frames, "v") for _ in range(3)])
+
+
+class MemorySampler:
+    """The TUI process and its live children (the grading workers), sampled every ``every`` s
+    from /proc: the peak of their summed RSS (a forked worker's shared pages counted in each
+    process) and of their summed PSS (each shared page divided among the processes sharing
+    it: what they cost the machine together). Linux only; zeros elsewhere."""
+
+    def __init__(self, every: float = 0.1):
+        import threading
+
+        self.every, self.peak_rss, self.peak_pss, self.most_workers = every, 0.0, 0.0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            pids = [os.getpid(), *_children(os.getpid())]
+            rss = pss = 0.0
+            for pid in pids:
+                mine = _rollup(pid)
+                rss, pss = rss + mine.get("Rss", 0) / 1024, pss + mine.get("Pss", 0) / 1024
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self.most_workers = max(self.most_workers, len(pids) - 1)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found = []
+    for tid in tasks:
+        try:
+            found += [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _rollup(pid: int) -> dict[str, int]:
+    """kB figures of /proc/PID/smaps_rollup ({} when the process is gone)."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    except OSError:
+        return {}
+    return {name.rstrip(":"): int(value) for name, value, *_ in (line.split() for line in lines)}
 
 
 def peak_mb(figures: dict[str, float]) -> float:
@@ -275,6 +343,9 @@ def board_report(n: int, figures: dict[str, float], batch_s: float) -> bool:
     ok = True
     for key, value in figures.items():
         if key == "board rows":
+            continue
+        if key == "board workers seen at once":
+            print(f"  {key:28} {value:8.0f}")
             continue
         target = BOARD_TARGETS.get(key)
         unit = "MB" if "MB" in key else "s" if value >= 1 else "ms"

@@ -22,6 +22,7 @@ Results, report and checkpoints are the same with any number of jobs.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import operator
 import os
 import pickle
@@ -450,7 +451,14 @@ def _pooled(
     sys.stderr.flush()
     setup = (str(store.path), store.login, scheme, period, apply, explain)
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_worker_start, initargs=setup) as pool:
+    # the parent's objects frozen while the workers are forked: a worker's garbage collections
+    # then leave them alone instead of writing to (and so copying) every page the parent shares
+    gc.freeze()
+    try:
+        pool = context.Pool(jobs, initializer=_worker_start, initargs=setup)
+    finally:
+        gc.unfreeze()
+    with pool:
         todo = deque(tasks)
         pending = deque(
             pool.apply_async(_worker_grade, (todo.popleft(),)) for _ in range(min(len(todo), jobs * TASKS_IN_FLIGHT))

@@ -264,12 +264,23 @@ class _TeamMonths:
             return self.states[previous]
         base = self.history.checkpoint
         if base is None and previous.ordinal < self.start.ordinal:
-            return None
+            return self._state_from_start(previous)
         if base is not None and previous.ordinal < base.month.ordinal:  # the history resumes from before any month told
             raise RuntimeError(f"{self.scheme.name}: no replay state before {month}")
         quarterly = self.scheme.model.review == "quarterly" and previous.completes_quarter()
         self._grade(previous.quarter if quarterly else previous)  # a history shows the quarter, not its last month
         return self.states[previous]
+
+    def _state_from_start(self, month: Period) -> Checkpoint | None:
+        """The state at the end of ``month``, before the months told, replayed once from the
+        beginning without grading (the model's checkpoint), then kept: the first month and the
+        first quarter told both resume from it instead of each replaying the team's start.
+        None where there is nothing to replay yet (no card by then) or the model keeps no state."""
+        if not any(p.ordinal <= month.ordinal for months in self.history.cards.values() for p in months):
+            return None
+        state = self.scheme.model.checkpoint(self.scheme, self.since(None, month), month)
+        self.states[month] = None if state is None else Checkpoint(month, loads(dumps(state)))
+        return self.states[month]
 
     def since(self, checkpoint: Checkpoint | None, last: Period) -> TeamHistory:
         """The history resuming from ``checkpoint`` (None: from the start) up to the end of ``last``."""

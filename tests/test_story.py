@@ -13,7 +13,7 @@ from cstui.grading import apply_schemes, graded_teams, level_timelines, result_f
 from cstui.levels import CurrentLevels
 from cstui.schemes import SchemeError, catalog
 from cstui.store import Store
-from cstui.story import replays_alone, team_ranks, tell_story
+from cstui.story import _TeamMonths, replays_alone, team_ranks, tell_story
 
 END = Period.parse("2026-10")
 COMPARED = ("score", "level_before", "level_after", "decision", "pay_delta", "flags", "trace", "grade")
@@ -74,6 +74,31 @@ def test_every_story_matches_the_board_and_the_team_timeline(demo, shown):
                 team = next(store.team_histories(scheme.name, END, [employee.team]))
                 assert story.timeline == level_timelines(scheme, team, END).get(employee.id, [])
         assert told > 100 * shown / 3
+
+
+@pytest.mark.parametrize("shown", [6, 8])
+def test_an_assistant_class_story_resumes_its_team_from_before_the_months_shown(demo, shown):
+    """assistant-class (ranks decide levels) grades the team: with no stored checkpoint before
+    the months shown, the team is replayed once to the month before them (its state kept) and
+    every period told resumes from there; each result is still the board's, ranks included."""
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        scheme = catalog().get("assistant-class")
+        members = [e for e in store.employees() if e.scheme == scheme.name]
+        months = [END.shift(-i) for i in range(shown - 1, -1, -1)]
+        team = _TeamMonths(store, scheme, members[0].team, months, END)
+        assert team.history.checkpoint is None  # nothing stored before the months shown
+        assert team.state_before(team.start) is not None  # the replay's state, not a replay per period
+        boards: dict[Period, dict] = {}
+        for employee in members:
+            story = tell_story(store, _scheme, levels.one, employee.id, END, shown)
+            assert story.problem == "" and story.decisions
+            for period, result, _recorded in story.decisions:
+                if period not in boards:
+                    boards[period] = _board(store, scheme, period)
+                expected = boards[period][employee.id]
+                for name in (*COMPARED, "rank"):
+                    assert getattr(result, name) == getattr(expected, name), (employee.id, str(period), name)
 
 
 def test_a_closed_period_shows_its_recorded_rank(demo):

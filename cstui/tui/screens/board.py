@@ -361,6 +361,14 @@ def flag_lines(ctx: AppContext, r: Result) -> list[str]:
     return [ctx.t("board.detail.flag", flag=ctx.show(flag, r.scheme)) for flag in r.flags]
 
 
+def same_height(old: str | None, new: str, width: int) -> bool:
+    """Whether ``new`` takes as many rows as ``old`` at ``width`` columns: as many lines, none
+    wrapping (cell widths: a CJK character takes two)."""
+    if old is None or width <= 0 or old.count("\n") != new.count("\n"):
+        return False
+    return all(cell_len(line) <= width for text in (old, new) for line in text.split("\n"))
+
+
 def sort_key(sort: str):
     """The order of a sort (a refused card comes first whatever the sort: it must be corrected
     before Apply)."""
@@ -452,6 +460,7 @@ class PeriodBoardScreen(Screen):
 
     def on_mount(self) -> None:
         self.table = self.query_one(VirtualTable)
+        self.table.on_cursor = lambda _row: self._detail()  # the detail pane in the table's own frame
         self._columns()
         self.table.focus()
         self.reload()
@@ -816,8 +825,12 @@ class PeriodBoardScreen(Screen):
 
     def _show_detail(self, text: str) -> None:
         if text != self._detail_text:  # a repaint (and a layout) only when it changed
+            box = self.query_one("#board-detail", Static)
+            # a layout of the whole screen costs more than the paint: only when the pane's height
+            # may change (another count of lines, or a line long enough to wrap)
+            layout = not same_height(self._detail_text, text, box.content_region.width)
             self._detail_text = text
-            self.query_one("#board-detail", Static).update(text)
+            box.update(text, layout=layout)
 
     def _now_line(self, row: Result) -> str:
         scheme, _problem = self.ctx.try_scheme(row.scheme)
@@ -902,9 +915,6 @@ class PeriodBoardScreen(Screen):
         notice.display = bool(breaches)
         if breaches:
             notice.update(quota_text(self.ctx, breaches))
-
-    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
-        self._detail()
 
     def _sign_off(self, r: Result) -> str | None:
         """The row's sign-off (confirmed, disputed, answered, pending) once its result is recorded."""

@@ -98,6 +98,7 @@ class HistoryScreen(Screen):
         self.employee = ctx.store.employee(employee_id)
         self._scheme_of_period()
         self.story: Story | None = None
+        self.painted: int | None = None  # the decisions shown, once they and the chart are painted
 
     def _scheme_of_period(self) -> None:
         """The scheme grading the viewed period (the timeline's): the header names it and an
@@ -220,7 +221,28 @@ class HistoryScreen(Screen):
             lines.append(story.problem)
         self.query_one("#hist-timeline", Static).update("\n".join(lines) or t("hist.no_history"))
         self.query_one("#hist-scores-title", Static).update(t("hist.scores", month=until))
-        self._chart(story.scores)
+        pending = self._fill_decisions(story)
+        self._trace(0)
+        # the table and header paint first; the chart, then the team's ranks (another worker
+        # grading the team, which would slow this paint), come after that paint
+        self.call_after_refresh(self._after_paint, story.scores, until, pending)
+
+    def _after_paint(self, scores: list, until: Period, pending: list[tuple[Period, str]]) -> None:
+        if not self.is_attached or until != self.ctx.period:  # closed, or another period asked for
+            return
+        self._chart(scores)
+        self.call_after_refresh(self._after_chart, until, pending)
+
+    def _after_chart(self, until: Period, pending: list[tuple[Period, str]]) -> None:
+        """The whole history is on screen: the team's ranks may be graded now (a thread that
+        competes with the screen for the interpreter while it runs)."""
+        self.painted = len(self.story.decisions) if self.story else 0
+        if pending and self.is_attached and until == self.ctx.period:
+            self._load_ranks(until, pending)
+
+    def _fill_decisions(self, story: Story) -> list[tuple[Period, str]]:
+        """The decisions table; returns the periods told alone, whose team rank comes after."""
+        t = self.ctx.t
         table = self.query_one(DataTable)
         table.clear()
         pending: list[tuple[Period, str]] = []  # told alone: the team's rank comes after
@@ -239,9 +261,7 @@ class HistoryScreen(Screen):
             table.add_row(
                 str(period), show_number(score), "" if rank is None else str(rank), decision, level, key=str(index)
             )
-        self._trace(0)
-        if pending:
-            self._load_ranks(until, pending)
+        return pending
 
     def _chart(self, scores: list[tuple[Period, Decimal | None]]) -> None:
         """The score of each month shown, as a small line chart (g hides it for more rows)."""

@@ -22,6 +22,27 @@ ALWAYS_SHOWN = {"help", "help_anywhere"}  # app actions shown even where the scr
 class KeysFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        self._composed_keys: tuple | None = None  # what the footer shows now (None: nothing yet)
+
+    def bindings_changed(self, screen) -> None:
+        # Textual's footer rebuilds its keys on every bindings signal (each focus change, each
+        # refresh_bindings: a cursor move on some screens); rebuilding mounts and styles a
+        # dozen widgets, the largest part of opening a history. Rebuild when what it shows changed.
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self.is_attached and self.shown_keys() != self._composed_keys:
+            await self.recompose()
+
+    def shown_keys(self) -> tuple:
+        """What the footer shows, as comparable values (key, label, action, state, group)."""
+        app = self.app
+        return tuple(
+            (b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip, b.group)
+            for b, enabled, tooltip in self.shown_bindings()
+        )
 
     def shown_bindings(self) -> list:
         """(binding, enabled, tooltip) of the keys this footer shows, screen's first."""
@@ -40,6 +61,7 @@ class KeysFooter(Footer):
         # Footer.compose with the filter above (Textual 8: same widgets, same grouping)
         if not self._bindings_ready:
             return
+        self._composed_keys = self.shown_keys()
         by_action: defaultdict[str, list] = defaultdict(list)
         for binding, enabled, tooltip in self.shown_bindings():
             by_action[binding.action].append((binding, enabled, tooltip))

@@ -115,9 +115,13 @@ class VirtualTable(ScrollView, can_focus=True):
         *,
         first_page: list[Row] | None = None,
         dim_when: Callable[[Row], bool] | None = None,
+        on_cursor: Callable[[int], None] | None = None,
         id: str | None = None,
     ):
         super().__init__(id=id)
+        # called as the cursor moves, before the table's frame: what it updates is painted in
+        # the same frame (a Highlighted message is handled after that frame, and paints another)
+        self.on_cursor = on_cursor
         self.columns = list(columns)
         self.sort_key: str | None = None
         self.descending = False
@@ -199,6 +203,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def watch_cursor_row(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
         self.refresh()
+        if self.on_cursor is not None:
+            self.on_cursor(new)
         self.post_message(self.Highlighted(self, new, self.row(new)))
 
     def _scroll_cursor_into_view(self) -> None:
