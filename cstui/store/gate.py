@@ -8,7 +8,6 @@ store API cannot get past the check that import and the TUI make.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, Scorecard
@@ -18,6 +17,15 @@ from cstui.store.codec import dumps, incident_from_row
 from cstui.store.timeline import TimelineReader
 
 MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful at a time
+
+# The scheme of employee ``e`` at a month (two ``?``, both the month), as timeline.scheme_at
+# reads a timeline: the latest assignment since that month, else the earliest one; an
+# employee with no timeline row (written by an older cstui) has their current scheme.
+SCHEME_AT = (
+    "CASE WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id) THEN "
+    "(SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id ORDER BY a.since_month <= ? DESC, "
+    "CASE WHEN a.since_month <= ? THEN a.since_month END DESC, a.since_month LIMIT 1) ELSE e.scheme END"
+)
 
 
 class CardGateMixin(TimelineReader):
@@ -125,41 +133,22 @@ class CardGateMixin(TimelineReader):
         # the fields asked of the model once per scheme, not once per card (a bulk import checks 100,000)
         return unknown_fields(metric_specs(scheme), card.values, scheme.name) + card_problems(scheme, card)
 
-    def _schemes_of(self, ids: set[str]) -> dict[str, str | None]:
-        sql = "SELECT id, scheme FROM employees WHERE id IN (SELECT value FROM json_each(?))"
-        return dict(self.conn.execute(sql, (dumps(sorted(ids)),)))
-
     def _schemes_at(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
         """The scheme judging each (employee, month): the assignment covering that month (an
-        employee without a timeline row, e.g. one written by an older cstui, has their current one)."""
-        keys = list(keys)
-        ids = {employee_id for employee_id, _ in keys}
-        current, lines = self._schemes_of(ids), self._scheme_lines(ids)
-        found = {}
-        for employee_id, month in keys:
-            line = lines.get(employee_id)
-            if line is None:
-                found[employee_id, month] = current.get(employee_id)
-            else:  # timeline.scheme_at on plain lists: the latest assignment since then, else the earliest
-                sinces, schemes = line
-                found[employee_id, month] = schemes[max(bisect_right(sinces, month) - 1, 0)]
-        return found
+        employee without a timeline row, e.g. one written by an older cstui, has their current one).
 
-    def _scheme_lines(self, ids: set[str]) -> dict[str, tuple[list[str], list[str | None]]]:
-        """{employee: (since months, schemes)} in month order: the timelines the gate needs, as two
-        lists each (a bulk import judges 100,000 cards; an Assignment object per row cost more)."""
-        sql = (
-            "SELECT employee_id, since_month, scheme FROM scheme_assignments "
-            "WHERE employee_id IN (SELECT value FROM json_each(?)) ORDER BY employee_id, since_month"
-        )
-        lines: dict[str, tuple[list[str], list[str | None]]] = {}
-        for employee_id, since, scheme in self.conn.execute(sql, (dumps(sorted(ids)),)):
-            line = lines.get(employee_id)
-            if line is None:
-                line = lines[employee_id] = ([], [])
-            line[0].append(since)
-            line[1].append(scheme)
-        return lines
+        One query per month, the timeline walked in SQL: a bulk import asks this of 100,000
+        employees, and building each one's timeline in Python cost more than the judging."""
+        by_month: dict[str, list[str]] = {}
+        for employee_id, month in keys:
+            by_month.setdefault(month, []).append(employee_id)
+        sql = f"SELECT e.id, {SCHEME_AT} FROM employees e WHERE e.id IN (SELECT value FROM json_each(?))"
+        found: dict[tuple[str, str], str | None] = {}
+        for month, ids in by_month.items():
+            schemes = dict(self.conn.execute(sql, (month, month, dumps(ids))))
+            for employee_id in ids:
+                found[employee_id, month] = schemes.get(employee_id)
+        return found
 
     def _stored_values(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
         found = {}
