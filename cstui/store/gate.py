@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, Scorecard
-from cstui.engine.cards import CardProblem, CardRefused, card_problems, metric_specs, same_judge, unknown_fields
+from cstui.engine.cards import (
+    CardProblem,
+    CardRefused,
+    card_problems,
+    judged_by_specs_alone,
+    metric_specs,
+    same_judge,
+    unknown_fields,
+    valid_by_specs,
+)
 from cstui.store import card_rows
 from cstui.store.codec import dumps, incident_from_row
 from cstui.store.timeline import TimelineReader
@@ -83,11 +92,15 @@ class CardGateMixin(TimelineReader):
         schemes = self._schemes_at(keys)
         values = values if values is not None else self._stored_values(keys)
         incidents = self._stored_incidents(keys)
+        valid = self._valid_by_columns(keys, schemes, values, given)
         refused: dict[tuple[str, str], list[CardProblem]] = {}
+        periods = {month: Period.parse(month) for month in {month for _, month in keys}}
         for employee_id, month in keys:
+            if (employee_id, month) in valid:
+                continue
             card = Scorecard(
                 employee_id,
-                Period.parse(month),
+                periods[month],
                 values.get((employee_id, month), {}),
                 incidents.get((employee_id, month), []),
             )
@@ -100,6 +113,26 @@ class CardGateMixin(TimelineReader):
                     break
         if refused:
             raise CardRefused(refused)
+
+    def _valid_by_columns(self, keys: list, schemes: dict, values: Mapping, given) -> set[tuple[str, str]]:
+        """The cards found valid column-wise (engine.cards.valid_by_specs): those of schemes whose
+        check is the default one over the metric specs. The rest, and any card it finds a problem
+        in, are judged card by card (the reference, which words the refusals)."""
+        by_scheme: dict[str, list[tuple[str, str]]] = {}
+        for key in keys:
+            if schemes.get(key):
+                by_scheme.setdefault(schemes[key], []).append(key)
+        valid: set[tuple[str, str]] = set()
+        for name, own in by_scheme.items():
+            try:
+                scheme = self._scheme_for_cards(name, given)
+                if not judged_by_specs_alone(scheme):
+                    continue
+                verdicts = valid_by_specs(metric_specs(scheme), [values.get(key, {}) for key in own])
+            except Exception:  # a scheme not installed, a model that raises: judged card by card, as ever
+                continue
+            valid.update(key for key, fine in zip(own, verdicts) if fine)
+        return valid
 
     def _gate_incidents(self, incidents: Iterable) -> None:
         """Each incident against its scheme's catalogue, then each month's card as it now stands."""

@@ -2,15 +2,22 @@
 
 - the scheme of an employee at a month, walked in SQL (the gate, ``scheme_members``), against
   :func:`cstui.store.timeline.scheme_at` on the same timelines;
+- a file's cards judged a column at a time (``engine.cards.valid_by_specs``, the gate's
+  ``_valid_by_columns``) against each card judged by its scheme: the same cards refused, in the
+  same order, with the same problems and wording.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cstui.domain import Period, Scorecard
+from cstui.engine.cards import CardRefused, judged_by_specs_alone, unknown_fields, valid_by_specs, value_problems
+from cstui.engine.model import MetricSpec
 from cstui.store.timeline import Assignment, scheme_at
 
 EXAMPLES = max(20, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")) // 10)
@@ -42,3 +49,69 @@ def test_the_scheme_at_a_month_in_sql_is_the_timelines(store, current, timelines
     assert store._schemes_at((e, month) for e in IDS) == {(e, month): s for e, s in expected.items()}
     members = {e for e, s in expected.items() if s == scheme}
     assert set(store.scheme_members(scheme, month)) == members
+
+
+# texts each kind accepts and refuses, blanks, and the like ("1e9", "62%", "-1", "1,2")
+TEXTS = st.sampled_from(
+    ["0.95", "95%", "62 %", "80", "100", "101", "0", "-1", "1,250.50", "1.005", "3.5", "abc", "1e9", " ", "", "1,2"]
+)
+KINDS = st.sampled_from(["rate", "seconds", "count", "number", "money", "rating", "points", "text", "no-such-kind"])
+KEYS = ["a", "b", "c", "d"]
+SPECS = st.lists(
+    st.tuples(st.sampled_from(KEYS), KINDS, st.booleans()), min_size=1, max_size=4, unique_by=lambda t: t[0]
+)
+CARD = st.dictionaries(st.sampled_from(KEYS + ["stray", "(stored values)"]), TEXTS, max_size=5)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(specs=SPECS, cards=st.lists(CARD, max_size=30))
+def test_a_column_verdict_is_the_card_verdict(specs, cards):
+    specs = tuple(MetricSpec(key, kind, key, key, required) for key, kind, required in specs)
+    verdicts = valid_by_specs(specs, cards)
+    for values, valid in zip(cards, verdicts, strict=True):
+        reference = unknown_fields(specs, values, "s") + value_problems(specs, values)
+        assert valid == (not reference), (values, reference)
+
+
+FIVE_TIER = ("follow_up_rate", "satisfaction", "handling", "training", "attendance")
+FIVE_CARD = st.dictionaries(st.sampled_from(FIVE_TIER + ("stray",)), TEXTS, min_size=3, max_size=6)
+
+
+@settings(max_examples=EXAMPLES // 4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cards=st.lists(FIVE_CARD, min_size=1, max_size=60))
+def test_the_gate_refuses_what_each_card_judged_alone_refuses(store, cards):
+    """2001 and 2002 are on five-tier, whose check is its metric specs: judged column-wise."""
+    keys = [(e, f"{2020 + i // 12}-{i % 12 + 1:02d}") for i in range(len(cards)) for e in ("2001", "2002")]
+    values = dict(zip(keys, [c for card in cards for c in (card, card)]))
+    expected = {}
+    for employee_id, month in keys:  # the reference: each card by its scheme, the gate's cap of 50
+        card = Scorecard(employee_id, Period.parse(month), values[employee_id, month], [])
+        problems = store._card_verdict("five-tier", card, None)
+        if problems and len(expected) < 50:
+            expected[employee_id, month] = problems
+    with store.write():
+        try:
+            store._gate_cards(keys, None, values)
+            refused = {}
+        except CardRefused as error:
+            refused = error.refused
+    assert list(refused.items()) == list(expected.items())
+
+
+def test_only_a_check_that_is_the_metric_specs_alone_is_judged_by_columns():
+    from cstui.schemes import catalog
+
+    schemes = catalog()
+    five = schemes.get("five-tier")
+    assert judged_by_specs_alone(five)  # registered: its model's methods are guarded wrappers
+    assert not judged_by_specs_alone(schemes.get("star-levels"))  # its own check (targets above 0)
+    assert not judged_by_specs_alone(schemes.get("assistant-class"))  # a [ledger]: incidents' rules
+
+    class Stricter(type(five.model)):
+        def card_problems(self, scheme, card):
+            return []
+
+    assert not judged_by_specs_alone(replace(five, model=Stricter()))
+    patched = type(five.model)()
+    patched.card_problems = lambda scheme, card: []  # set on the instance: its own check
+    assert not judged_by_specs_alone(replace(five, model=patched))
