@@ -159,7 +159,9 @@ def metric_specs(scheme: Any) -> tuple[MetricSpec, ...]:
 
 def unknown_fields(specs: Iterable[MetricSpec], values: Mapping[str, object], scheme_name: str) -> list[CardProblem]:
     """Fields the scheme does not have (refused when written; ignored when graded)."""
-    known = {spec.key for spec in specs}
+    known = _known_keys(specs)
+    if known.issuperset(values):  # the usual card: asked per card of a bulk write
+        return []
     return [CardProblem(key, f"not a field of scheme {scheme_name}") for key in values if key not in known]
 
 
@@ -194,7 +196,7 @@ def valid_by_specs(specs: tuple[MetricSpec, ...], cards: list[Mapping[str, objec
     which also words its problems. Raises what a parser raises (TypeError on a value that is
     not hashable): the caller then judges every card by itself.
     """
-    known = frozenset(spec.key for spec in specs)
+    known = _known_keys(specs)
     ok = [known.issuperset(values) and _TEXTS_ONLY.issuperset(map(type, values.values())) for values in cards]
     for spec in specs:
         one = (spec,)
@@ -203,6 +205,21 @@ def valid_by_specs(specs: tuple[MetricSpec, ...], cards: list[Mapping[str, objec
         if refused:
             ok = [fine and raw not in refused for fine, raw in zip(ok, column)]
     return ok
+
+
+_KNOWN: dict[int, tuple[tuple, frozenset[str]]] = {}  # id(specs) -> (specs, their keys), as _PLANS
+
+
+def _known_keys(specs: Iterable[MetricSpec]) -> frozenset[str]:
+    entry = _KNOWN.get(id(specs)) if type(specs) is tuple else None
+    if entry is not None and entry[0] is specs:
+        return entry[1]
+    known = frozenset(spec.key for spec in specs)
+    if type(specs) is tuple and all(_frozen(spec) for spec in specs):  # immutable: safe to remember by identity
+        if len(_KNOWN) > 64:  # schemes are few; a long session must not grow it
+            _KNOWN.clear()
+        _KNOWN[id(specs)] = (specs, known)
+    return known
 
 
 def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
