@@ -115,3 +115,20 @@ def test_only_a_check_that_is_the_metric_specs_alone_is_judged_by_columns():
     patched = type(five.model)()
     patched.card_problems = lambda scheme, card: []  # set on the instance: its own check
     assert not judged_by_specs_alone(replace(five, model=patched))
+
+
+CARD_TEXT = st.sampled_from(["0.95", "}, {", '"}, {"', "{", "}", "", "张伟", "a\\"])
+AUDITED = st.one_of(
+    st.none(),
+    st.dictionaries(st.sampled_from(["a", "b", "}, {", "注"]), st.one_of(CARD_TEXT, st.lists(st.just({})))),
+    st.just("text"),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(values=st.lists(AUDITED, max_size=8))
+def test_cards_encoded_in_one_pass_are_each_encoded(values):
+    """The audit's one encoder pass over an import's cards (codec.dumps_each) against dumps of each."""
+    from cstui.store.codec import dumps, dumps_each
+
+    assert dumps_each(values) == [dumps(v) for v in values]
