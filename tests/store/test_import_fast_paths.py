@@ -132,3 +132,32 @@ def test_cards_encoded_in_one_pass_are_each_encoded(values):
     from cstui.store.codec import dumps, dumps_each
 
     assert dumps_each(values) == [dumps(v) for v in values]
+
+
+PART = st.one_of(st.none(), st.text(max_size=6), st.integers(-5, 5))
+AUDIT_ROW = st.tuples(
+    st.just("2026-11-30T21:00:00Z"),
+    st.text(min_size=1, max_size=4),
+    st.just("import"),
+    st.just("scorecards"),
+    PART,
+    PART,
+    PART,
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(rows=st.lists(AUDIT_ROW, max_size=5))
+def test_the_bulk_chain_hashes_each_row_as_row_hash_does(rows):
+    """audit.chained (the bulk writer's, its content spelled out) against row_hash of each row."""
+    import sqlite3
+
+    from cstui.store.audit import GENESIS, chained, row_hash
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT)")
+    previous = GENESIS
+    for number, row in enumerate(chained(conn, rows), start=1):
+        assert row[0] == number
+        previous = row_hash(previous, row[:-1])
+        assert row[-1] == previous
