@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from cstui.domain import Override, Period, PeriodError, Result
-from cstui.domain.texts import from_json, to_json
+from cstui.domain.texts import from_json, line, to_json
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
 from cstui.store.errors import DisputesOpen, PeriodClosed, StoreError
@@ -48,8 +48,7 @@ class PeriodsMixin(CheckpointsMixin):
             if key in closed:
                 row = closed[key]
                 raise PeriodClosed(
-                    f"{what}: period {key} is closed (by {row['closed_by']} at {row['closed_at']}); "
-                    "a manager can reopen it with a reason"
+                    line("store.closed", what=what, period=key, by=row["closed_by"], at=row["closed_at"])
                 )
 
     def periods(self) -> list[dict]:
@@ -64,7 +63,7 @@ class PeriodsMixin(CheckpointsMixin):
         period = as_period(p)
         reason = reason.strip() if reason and reason.strip() else None
         with self.write():
-            self._require_manager(f"close period {period}")
+            self._require_manager(line("what.close", period=period))
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is not None and before["status"] == "closed":
                 raise StoreError(
@@ -99,7 +98,7 @@ class PeriodsMixin(CheckpointsMixin):
         if not reason or not reason.strip():
             raise StoreError(f"reopening period {period} needs a reason")
         with self.write():
-            self._require_manager(f"reopen period {period}")
+            self._require_manager(line("what.reopen", period=period))
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is None or before["status"] != "closed":
                 quarter = str(period.quarter)
@@ -128,10 +127,10 @@ class PeriodsMixin(CheckpointsMixin):
         month = as_month(o.period)
         override = Override(o.employee_id, month, o.level, o.reason.strip(), o.author or self.login)
         with self.write():
-            self._require_manager("place an employee on a level by hand")
+            self._require_manager(line("what.place"))
             self._employee_row(o.employee_id)
             # a closed month's results stand as recorded: a placement into it would silently disagree
-            self._require_open(month, f"override of employee {o.employee_id} from {month}")
+            self._require_open(month, line("what.override", employee=o.employee_id, month=month))
             record = {
                 "employee_id": override.employee_id,
                 "period": str(month),
@@ -173,10 +172,10 @@ class PeriodsMixin(CheckpointsMixin):
             for r in results:
                 period = as_period(r.period)
                 if r.team not in checked:
-                    self._require_write(r.team, f"results of employee {r.employee_id}")
+                    self._require_write(r.team, line("what.results_of", employee=r.employee_id))
                     checked.add(r.team)
                 if period not in checked:
-                    self._require_open(period, f"results of {period}", closed)
+                    self._require_open(period, line("what.results", period=period), closed)
                     checked.add(period)
             rows = [_result_row(r, self.login, stamp) for r in results]
             audits = self._result_changes(rows)
