@@ -188,8 +188,67 @@ def metric_specs(scheme: Any) -> tuple[MetricSpec, ...]:
 
 def unknown_fields(specs: Iterable[MetricSpec], values: Mapping[str, object], scheme_name: str) -> list[CardProblem]:
     """Fields the scheme does not have (refused when written; ignored when graded)."""
-    known = {spec.key for spec in specs}
+    known = _known_keys(specs)
+    if known.issuperset(values):  # the usual card: asked per card of a bulk write
+        return []
     return [CardProblem(key, line("card.not_a_field", scheme=scheme_name)) for key in values if key not in known]
+
+
+def judged_by_specs_alone(scheme: Any) -> bool:
+    """Whether ``scheme``'s card check is the default one over its metric specs alone: its model
+    keeps :meth:`DocumentModel.card_problems` (guarded on a registered model, or not) and the
+    scheme has no ``[ledger]`` (whose rules read the month's incidents). That check judges each
+    field on its own, so a file's cards may be judged a column at a time (:func:`valid_by_specs`);
+    a model with a check of its own is judged card by card."""
+    from cstui.engine.model import DocumentModel
+
+    if "ledger" in scheme.params:
+        return False
+    model = scheme.model
+    on_class, on_instance = _method(model)
+    if on_class is not DocumentModel.card_problems:
+        return False
+    # the plugin guard sets a wrapper on the instance that calls the class's method
+    return on_instance is None or (
+        getattr(on_instance, "model", None) is model and getattr(on_instance, "name", None) == "card_problems"
+    )
+
+
+def valid_by_specs(specs: tuple[MetricSpec, ...], cards: list[Mapping[str, object]]) -> list[bool]:
+    """For each card's values, whether the default check finds nothing in it: no field outside
+    ``specs`` (:func:`unknown_fields`) and :func:`value_problems` empty.
+
+    Judged a field at a time over the column's distinct texts (a month's file repeats a few
+    hundred texts over 100,000 cards): what :func:`value_problems` says of one field does not
+    depend on the others. False is no verdict: a card that is not all text (an unreadable one,
+    a field the scheme does not have, a bad value) is for its caller to judge card by card,
+    which also words its problems. Raises what a parser raises (TypeError on a value that is
+    not hashable): the caller then judges every card by itself.
+    """
+    known = _known_keys(specs)
+    ok = [known.issuperset(values) and _TEXTS_ONLY.issuperset(map(type, values.values())) for values in cards]
+    for spec in specs:
+        one = (spec,)
+        column = [values.get(spec.key) for values in cards]
+        refused = {raw for raw in set(column) if value_problems(one, {spec.key: raw})}
+        if refused:
+            ok = [fine and raw not in refused for fine, raw in zip(ok, column)]
+    return ok
+
+
+_KNOWN: dict[int, tuple[tuple, frozenset[str]]] = {}  # id(specs) -> (specs, their keys), as _PLANS
+
+
+def _known_keys(specs: Iterable[MetricSpec]) -> frozenset[str]:
+    entry = _KNOWN.get(id(specs)) if type(specs) is tuple else None
+    if entry is not None and entry[0] is specs:
+        return entry[1]
+    known = frozenset(spec.key for spec in specs)
+    if type(specs) is tuple and all(_frozen(spec) for spec in specs):  # immutable: safe to remember by identity
+        if len(_KNOWN) > 64:  # schemes are few; a long session must not grow it
+            _KNOWN.clear()
+        _KNOWN[id(specs)] = (specs, known)
+    return known
 
 
 def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:

@@ -12,7 +12,7 @@ from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.texts import line
 from cstui.engine.cards import UNREADABLE
 from cstui.store import card_rows
-from cstui.store.codec import dumps, incident_from_row, incident_record, now
+from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
 from cstui.store.errors import Conflict, NotFound, StoreError
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month
@@ -137,14 +137,14 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 final[employee_id, month] = values
                 if found is None:
                     inserts.append((employee_id, month, 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", None, dumps(values)))
+                    audits.append((f"{employee_id}/{month}", None, values))
                 elif found[0] != values:
                     updates.append((employee_id, month, found[1] + 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", dumps(found[0]), dumps(values)))
+                    audits.append((f"{employee_id}/{month}", found[0], values))
             self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
-            self._audit_encoded("import", "scorecards", audits, at=stamp)
+            self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
         return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
 
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
@@ -313,6 +313,12 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         if not include_deleted:
             sql += " AND deleted = 0"
         return [incident_from_row(row) for row in self._rows(sql + " ORDER BY date, id", (employee_id, str(month)))]
+
+
+def _encoded(audits: list[tuple[str, dict | None, dict]]) -> list[tuple[str, str | None, str | None]]:
+    """(key, before, after) of each changed card with both as JSON text, all cards in one encoder pass."""
+    befores, afters = dumps_each([a[1] for a in audits]), dumps_each([a[2] for a in audits])
+    return [(audit[0], before, after) for audit, before, after in zip(audits, befores, afters)]
 
 
 def _merged(stored: dict[str, str], values: dict[str, str], named: frozenset[str]) -> dict[str, str]:

@@ -26,6 +26,20 @@ def dumps(value: object) -> str | None:
     return _encode(value)
 
 
+def dumps_each(values: list) -> list[str | None]:
+    """``[dumps(v) for v in values]``, the dicts among them encoded in one pass (a bulk import's
+    100,000 cards: one encoder call instead of one each) and split back at the ``}, {`` between
+    them; when a value's own text holds that too (more pieces than dicts), each is encoded alone."""
+    dicts = [v for v in values if type(v) is dict]
+    if len(dicts) < 2:
+        return [dumps(v) for v in values]
+    pieces = _encode(dicts)[2:-2].split("}, {")
+    if len(pieces) != len(dicts):
+        return [dumps(v) for v in values]
+    texts = iter(pieces)
+    return ["{" + next(texts) + "}" if type(v) is dict else dumps(v) for v in values]
+
+
 def loads(text: str | None) -> object:
     return None if text is None else json.loads(text)
 

@@ -8,16 +8,33 @@ store API cannot get past the check that import and the TUI make.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, Scorecard
-from cstui.engine.cards import CardProblem, CardRefused, card_problems, metric_specs, same_judge, unknown_fields
+from cstui.engine.cards import (
+    CardProblem,
+    CardRefused,
+    card_problems,
+    judged_by_specs_alone,
+    metric_specs,
+    same_judge,
+    unknown_fields,
+    valid_by_specs,
+)
 from cstui.store import card_rows
 from cstui.store.codec import dumps, incident_from_row
 from cstui.store.timeline import TimelineReader
 
 MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful at a time
+
+# The scheme of employee ``e`` at a month (two ``?``, both the month), as timeline.scheme_at
+# reads a timeline: the latest assignment since that month, else the earliest one; an
+# employee with no timeline row (written by an older cstui) has their current scheme.
+SCHEME_AT = (
+    "CASE WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id) THEN "
+    "(SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id ORDER BY a.since_month <= ? DESC, "
+    "CASE WHEN a.since_month <= ? THEN a.since_month END DESC, a.since_month LIMIT 1) ELSE e.scheme END"
+)
 
 
 class CardGateMixin(TimelineReader):
@@ -75,11 +92,15 @@ class CardGateMixin(TimelineReader):
         schemes = self._schemes_at(keys)
         values = values if values is not None else self._stored_values(keys)
         incidents = self._stored_incidents(keys)
+        valid = self._valid_by_columns(keys, schemes, values, given)
         refused: dict[tuple[str, str], list[CardProblem]] = {}
+        periods = {month: Period.parse(month) for month in {month for _, month in keys}}
         for employee_id, month in keys:
+            if (employee_id, month) in valid:
+                continue
             card = Scorecard(
                 employee_id,
-                Period.parse(month),
+                periods[month],
                 values.get((employee_id, month), {}),
                 incidents.get((employee_id, month), []),
             )
@@ -92,6 +113,26 @@ class CardGateMixin(TimelineReader):
                     break
         if refused:
             raise CardRefused(refused)
+
+    def _valid_by_columns(self, keys: list, schemes: dict, values: Mapping, given) -> set[tuple[str, str]]:
+        """The cards found valid column-wise (engine.cards.valid_by_specs): those of schemes whose
+        check is the default one over the metric specs. The rest, and any card it finds a problem
+        in, are judged card by card (the reference, which words the refusals)."""
+        by_scheme: dict[str, list[tuple[str, str]]] = {}
+        for key in keys:
+            if schemes.get(key):
+                by_scheme.setdefault(schemes[key], []).append(key)
+        valid: set[tuple[str, str]] = set()
+        for name, own in by_scheme.items():
+            try:
+                scheme = self._scheme_for_cards(name, given)
+                if not judged_by_specs_alone(scheme):
+                    continue
+                verdicts = valid_by_specs(metric_specs(scheme), [values.get(key, {}) for key in own])
+            except Exception:  # a scheme not installed, a model that raises: judged card by card, as ever
+                continue
+            valid.update(key for key, fine in zip(own, verdicts) if fine)
+        return valid
 
     def _gate_incidents(self, incidents: Iterable) -> None:
         """Each incident against its scheme's catalogue, then each month's card as it now stands."""
@@ -125,41 +166,22 @@ class CardGateMixin(TimelineReader):
         # the fields asked of the model once per scheme, not once per card (a bulk import checks 100,000)
         return unknown_fields(metric_specs(scheme), card.values, scheme.name) + card_problems(scheme, card)
 
-    def _schemes_of(self, ids: set[str]) -> dict[str, str | None]:
-        sql = "SELECT id, scheme FROM employees WHERE id IN (SELECT value FROM json_each(?))"
-        return dict(self.conn.execute(sql, (dumps(sorted(ids)),)))
-
     def _schemes_at(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
         """The scheme judging each (employee, month): the assignment covering that month (an
-        employee without a timeline row, e.g. one written by an older cstui, has their current one)."""
-        keys = list(keys)
-        ids = {employee_id for employee_id, _ in keys}
-        current, lines = self._schemes_of(ids), self._scheme_lines(ids)
-        found = {}
-        for employee_id, month in keys:
-            line = lines.get(employee_id)
-            if line is None:
-                found[employee_id, month] = current.get(employee_id)
-            else:  # timeline.scheme_at on plain lists: the latest assignment since then, else the earliest
-                sinces, schemes = line
-                found[employee_id, month] = schemes[max(bisect_right(sinces, month) - 1, 0)]
-        return found
+        employee without a timeline row, e.g. one written by an older cstui, has their current one).
 
-    def _scheme_lines(self, ids: set[str]) -> dict[str, tuple[list[str], list[str | None]]]:
-        """{employee: (since months, schemes)} in month order: the timelines the gate needs, as two
-        lists each (a bulk import judges 100,000 cards; an Assignment object per row cost more)."""
-        sql = (
-            "SELECT employee_id, since_month, scheme FROM scheme_assignments "
-            "WHERE employee_id IN (SELECT value FROM json_each(?)) ORDER BY employee_id, since_month"
-        )
-        lines: dict[str, tuple[list[str], list[str | None]]] = {}
-        for employee_id, since, scheme in self.conn.execute(sql, (dumps(sorted(ids)),)):
-            line = lines.get(employee_id)
-            if line is None:
-                line = lines[employee_id] = ([], [])
-            line[0].append(since)
-            line[1].append(scheme)
-        return lines
+        One query per month, the timeline walked in SQL: a bulk import asks this of 100,000
+        employees, and building each one's timeline in Python cost more than the judging."""
+        by_month: dict[str, list[str]] = {}
+        for employee_id, month in keys:
+            by_month.setdefault(month, []).append(employee_id)
+        sql = f"SELECT e.id, {SCHEME_AT} FROM employees e WHERE e.id IN (SELECT value FROM json_each(?))"
+        found: dict[tuple[str, str], str | None] = {}
+        for month, ids in by_month.items():
+            schemes = dict(self.conn.execute(sql, (month, month, dumps(ids))))
+            for employee_id in ids:
+                found[employee_id, month] = schemes.get(employee_id)
+        return found
 
     def _stored_values(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict]:
         found = {}
