@@ -123,6 +123,12 @@ def teams_to_grade(store, rows: SchemeRows | None, status: str) -> set[str] | No
     return changed_teams(store, rows.scheme, rows.stamp, rows.team_of())
 
 
+def recorded_changed(store, stamp: int) -> bool:
+    """Whether results were recorded, or a period closed or reopened, after ``stamp`` (what makes
+    a period's recorded results, read at ``stamp``, stale)."""
+    return any(entity in ("results", "periods") for entity, _key, _before, _after in store.changes_since(stamp))
+
+
 def changed_teams(store, scheme: str, stamp: int, team_of: dict[str, str]) -> set[str] | None:
     """The teams of ``team_of`` (employee id → team) whose grading input changed after ``stamp``;
     None when a change cannot be placed on a team (then everything is graded again)."""

@@ -134,6 +134,9 @@ def test_without_a_checkpoint_the_whole_history_is_read(companies, tmp_path, mon
     with sqlite3.connect(companies[48]) as source, sqlite3.connect(copy) as target:
         source.backup(target)
         target.execute("DELETE FROM checkpoints")
-    # five-tier: star-levels' full replay reads older months column-wise, not as cards
-    reads = graded_reads(copy, "five-tier", monkeypatch)
+    # assistant-class: star-levels' and five-tier's full replays read older months column-wise
+    reads = graded_reads(copy, "assistant-class", monkeypatch)
     assert len(reads.cards) == 48 and reads.checkpoints == [None, None]
+    # five-tier reads as cards only the graded month's quarter (its scores are the state's)
+    reads = graded_reads(copy, "five-tier", monkeypatch)
+    assert set(reads.cards) == {"2026-10", "2026-11", str(MONTH)}, reads.cards

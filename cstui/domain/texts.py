@@ -141,6 +141,8 @@ DOMAIN_ZH: dict[str, dict[str, str]] = {
         "team-lead": "领班",
         "supervisor": "主管",
         "manager": "经理",
+        "admin": "管理员",  # and the roles of logins (cstui.store.identity.USER_ROLES)
+        "viewer": "只读用户",
     },
     "category": {
         "merit": "奖励",

@@ -10,10 +10,74 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from cstui.domain import texts
+from cstui.domain.texts import Line, line
 from cstui.errors import EXIT_INVALID, CstuiError
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+
+RATE = "a rate such as 0.62 or 62%"
+COUNT = "a whole count (0, 1, 2 ...)"
+RATING = "a rating from 0 to 100"
+
+# what a value should be, by the English a parser is given (a caller's own stays English)
+WHAT = {
+    "a number": ("value.what.number", "数字"),
+    "a non-negative number": ("value.what.non_negative", "非负数"),
+    COUNT: ("value.what.count", "整数计数（0、1、2……）"),
+    RATING: ("value.what.rating", "0 到 100 的评分"),
+    "an amount in yuan such as 12500.50": ("value.what.money", "以元为单位的金额（如 12500.50）"),
+    RATE: ("value.what.rate", "比率（如 0.62 或 62%）"),
+}
+
+texts.register({key: (en, zh) for en, (key, zh) in WHAT.items()})
+texts.register(
+    {
+        "value.got": ("expected {what}, got {got}", "应为{what}，实际为 {got}"),
+        "value.empty": ("expected {what}, got an empty value", "应为{what}，实际为空"),
+        "value.too_large": (
+            "expected {what} of at most {limit}, got a number too large",
+            "应为不超过 {limit} 的{what}，实际数值过大",
+        ),
+        "value.too_large_shown": (
+            "expected {what} of at most {limit}, got a number too large ({got})",
+            "应为不超过 {limit} 的{what}，实际数值过大（{got}）",
+        ),
+        "value.decimals": (
+            "expected {what} with at most {n} decimals, got {got}",
+            "应为最多 {n} 位小数的{what}，实际为 {got}",
+        ),
+        "value.digits": (
+            "expected {what} of at most {n} significant digits, got {got}",
+            "应为最多 {n} 位有效数字的{what}，实际为 {got}",
+        ),
+        "value.percent_decimals": (
+            "expected {what} with at most {n} decimals in a percent, got {got}",
+            "应为百分数中最多 {n} 位小数的{what}，实际为 {got}",
+        ),
+        "value.rate_range": (
+            "expected a rate between 0 and 1 (or 0% to 100%), got {got}",
+            "应为 0 到 1（或 0% 到 100%）之间的比率，实际为 {got}",
+        ),
+        "value.money_fen": (
+            "expected an amount in yuan with at most 2 decimals, got {got}",
+            "应为最多 2 位小数的金额（元），实际为 {got}",
+        ),
+        "value.text_long_number": (
+            "expected at most {n} characters, got a longer number",
+            "应不超过 {n} 个字符，实际为更长的数字",
+        ),
+        "value.text_long": ("expected at most {n} characters, got {got}", "应不超过 {n} 个字符，实际为 {got} 个"),
+        "value.date": ("expected a date YYYY-MM-DD, got {got}", "应为日期（年-月-日，如 2026-10-01），实际为 {got}"),
+    }
+)
+
+
+def _what(what: str) -> Line | str:
+    """What a value should be, as a line when it is one of the parsers' own descriptions."""
+    known = WHAT.get(what)
+    return line(known[0]) if known else what
 
 
 class ValueProblem(CstuiError, ValueError):
@@ -38,7 +102,7 @@ def parse_decimal(text: object, what: str = "a number", limit: Decimal = MAX_MAG
     Time is linear in the text's length; every refusal is a :class:`ValueProblem`.
     """
     if isinstance(text, bool):
-        raise ValueProblem(f"expected {what}, got {text!r}")
+        raise ValueProblem(line("value.got", what=_what(what), got=repr(text)))
     if isinstance(text, Decimal):
         value = text
     elif isinstance(text, int):
@@ -52,13 +116,13 @@ def parse_decimal(text: object, what: str = "a number", limit: Decimal = MAX_MAG
 
 def _from_int(number: int, what: str, limit: Decimal) -> Decimal:
     if abs(number) > limit:  # compared as ints: no huge Decimal or text is ever built
-        raise ValueProblem(f"expected {what} of at most {format_number(limit)}, got a number too large")
+        raise ValueProblem(line("value.too_large", what=_what(what), limit=format_number(limit)))
     return Decimal(number)
 
 
 def _from_float(number: float, what: str) -> Decimal:
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueProblem(f"expected {what}, got {number!r}")
+        raise ValueProblem(line("value.got", what=_what(what), got=repr(number)))
     # a spreadsheet cell holds a binary double: 15 significant digits are what it shows
     # (0.1 + 0.2 reads 0.3, not 0.30000000000000004)
     return Decimal(format(number, ".15g"))
@@ -69,18 +133,18 @@ def _from_text(raw: str, what: str) -> Decimal:
         return Decimal(raw)
     s = raw.strip().replace(",", "")
     if not s:
-        raise ValueProblem(f"expected {what}, got an empty value")
+        raise ValueProblem(line("value.empty", what=_what(what)))
     if len(s) > MAX_TEXT or not _PLAIN_NUMBER.fullmatch(s):
-        raise ValueProblem(f"expected {what}, got {_shown(raw.strip())}")
+        raise ValueProblem(line("value.got", what=_what(what), got=_shown(raw.strip())))
     return Decimal(s)
 
 
 def _bounded(value: Decimal, what: str, limit: Decimal) -> Decimal:
     if not value.is_finite():
-        raise ValueProblem(f"expected {what}, got {value}")
+        raise ValueProblem(line("value.got", what=_what(what), got=str(value)))
     if value.copy_abs() > limit:  # copy_abs and compare are exact: no context, no overflow, any magnitude
         raise ValueProblem(
-            f"expected {what} of at most {format_number(limit)}, got a number too large ({_shown(str(value))})"
+            line("value.too_large_shown", what=_what(what), limit=format_number(limit), got=_shown(str(value)))
         )
     _, digits, exponent = value.as_tuple()
     if len(digits) <= MAX_DIGITS and exponent >= -MAX_DIGITS:  # the usual value: nothing to count
@@ -88,9 +152,9 @@ def _bounded(value: Decimal, what: str, limit: Decimal) -> Decimal:
     if exponent < -MAX_DIGITS:  # trailing zeros of a typed fraction are fine
         value = value.normalize()
         if value.as_tuple().exponent < -MAX_DIGITS:
-            raise ValueProblem(f"expected {what} with at most {MAX_DIGITS} decimals, got {_shown(str(value))}")
+            raise ValueProblem(line("value.decimals", what=_what(what), n=MAX_DIGITS, got=_shown(str(value))))
     if _significant(value) > MAX_DIGITS:
-        raise ValueProblem(f"expected {what} of at most {MAX_DIGITS} significant digits, got {_shown(str(value))}")
+        raise ValueProblem(line("value.digits", what=_what(what), n=MAX_DIGITS, got=_shown(str(value))))
     return value.copy_abs() if value.is_zero() else value  # "-0" is 0
 
 
@@ -108,28 +172,25 @@ def _shown(text: str) -> str:
     return repr(text if len(text) <= 24 else text[:20] + "…")
 
 
-RATE = "a rate such as 0.62 or 62%"
-
-
 def parse_rate(text: object) -> Decimal:
     """A rate as a fraction: ``0.62`` or ``62%``. ``62`` is an error, never 6200%."""
     if isinstance(text, str) and text.strip().endswith("%"):
         value = parse_decimal(text.strip()[:-1], RATE).scaleb(-2)  # exact: the fraction of 100
         if value.normalize().as_tuple().exponent < -MAX_DIGITS:  # stored as a fraction: 2 decimals more
             raise ValueProblem(
-                f"expected {RATE} with at most {MAX_DIGITS - 2} decimals in a percent, got {_shown(text.strip())}"
+                line("value.percent_decimals", what=_what(RATE), n=MAX_DIGITS - 2, got=_shown(text.strip()))
             )
     else:
         value = parse_decimal(text, RATE)
     if not ZERO <= value <= 1:
-        raise ValueProblem(f"expected a rate between 0 and 1 (or 0% to 100%), got {_shown(str(text).strip())}")
+        raise ValueProblem(line("value.rate_range", got=_shown(str(text).strip())))
     return value
 
 
 def parse_non_negative(text: object, what: str = "a non-negative number", limit: Decimal = MAX_MAGNITUDE) -> Decimal:
     value = parse_decimal(text, what, limit)
     if value < 0:
-        raise ValueProblem(f"expected {what}, got {format_number(value)}")
+        raise ValueProblem(line("value.got", what=_what(what), got=format_number(value)))
     return value
 
 
@@ -138,17 +199,17 @@ MAX_SECONDS = Decimal(10**6)  # eleven days: no response or handling time a card
 
 
 def parse_count(text: object) -> int:
-    value = parse_non_negative(text, "a whole count (0, 1, 2 ...)", Decimal(MAX_COUNT))
+    value = parse_non_negative(text, COUNT, Decimal(MAX_COUNT))
     if value != value.to_integral_value():
-        raise ValueProblem(f"expected a whole count (0, 1, 2 ...), got {format_number(value)}")
+        raise ValueProblem(line("value.got", what=_what(COUNT), got=format_number(value)))
     return int(value)
 
 
 def parse_rating(text: object) -> Decimal:
     """A 0-100 rating."""
-    value = parse_decimal(text, "a rating from 0 to 100")
+    value = parse_decimal(text, RATING)
     if not ZERO <= value <= HUNDRED:
-        raise ValueProblem(f"expected a rating from 0 to 100, got {format_number(value)}")
+        raise ValueProblem(line("value.got", what=_what(RATING), got=format_number(value)))
     return value
 
 
@@ -156,7 +217,7 @@ def parse_money(text: object) -> Decimal:
     """Yuan, exact to the fen."""
     value = parse_decimal(text, "an amount in yuan such as 12500.50")
     if value != value.quantize(Decimal("0.01")):
-        raise ValueProblem(f"expected an amount in yuan with at most 2 decimals, got {format_number(value)}")
+        raise ValueProblem(line("value.money_fen", got=format_number(value)))
     return value
 
 
@@ -165,10 +226,10 @@ MAX_TEXT_FIELD = 1000  # characters of a free-text field (a reason, a note)
 
 def parse_text(text: object) -> str:
     if isinstance(text, int) and not isinstance(text, bool) and abs(text) >= 10**MAX_TEXT_FIELD:
-        raise ValueProblem(f"expected at most {MAX_TEXT_FIELD} characters, got a longer number")
+        raise ValueProblem(line("value.text_long_number", n=MAX_TEXT_FIELD))
     value = str(text).strip()
     if len(value) > MAX_TEXT_FIELD:
-        raise ValueProblem(f"expected at most {MAX_TEXT_FIELD} characters, got {len(value)}")
+        raise ValueProblem(line("value.text_long", n=MAX_TEXT_FIELD, got=len(value)))
     return value
 
 
@@ -183,7 +244,7 @@ def parse_date(text: object) -> date:
 
 
 def _no_date(s: str) -> date:
-    raise ValueProblem(f"expected a date YYYY-MM-DD, got {_shown(s)}")
+    raise ValueProblem(line("value.date", got=_shown(s)))
 
 
 # Parser per metric kind, the vocabulary scheme TOML uses in ``[metrics.*] kind = ...``.

@@ -46,6 +46,35 @@ KIND_TEXT = {
     "points": "points",
     "text": "text",
 }
+KIND_ZH = {
+    "rate": "比率（如 0.62 或 62%）",
+    "seconds": "秒数",
+    "count": "整数计数",
+    "number": "数字",
+    "money": "金额（元）",
+    "rating": "0 到 100 的评分",
+    "points": "分数",
+    "text": "文字",
+}
+texts.register({f"card.kind.{kind}": (en, KIND_ZH[kind]) for kind, en in KIND_TEXT.items()})
+texts.register(
+    {
+        "card.required": ("required; expected {kind}", "必填；应为{kind}"),
+        "card.unknown_kind": ("unknown metric kind {kind}", "未知的指标类型 {kind}"),
+        "card.not_a_field": ("not a field of scheme {scheme}", "不是方案 {scheme} 的字段"),
+    }
+)
+
+
+def kind_text(kind: str):
+    """What a field of ``kind`` holds, as a line (a kind no parser knows: its name)."""
+    return line(f"card.kind.{kind}") if kind in KIND_TEXT else kind
+
+
+def reason_of(problem: ValueProblem):
+    """The reason a value was refused: the line it was raised with, else its text."""
+    said = problem.args[0] if len(problem.args) == 1 else None
+    return said if isinstance(said, texts.Line) else str(problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +138,14 @@ def value_problems(specs: Iterable[MetricSpec], values: Mapping[str, object]) ->
             continue
         if is_blank(raw):
             if required:
-                problems.append(CardProblem(key, f"required; expected {KIND_TEXT.get(kind, kind)}"))
+                problems.append(CardProblem(key, line("card.required", kind=kind_text(kind))))
             continue
         try:
             parse_value(kind, raw)
         except ValueProblem as exc:
-            problems.append(CardProblem(key, str(exc)))
+            problems.append(CardProblem(key, reason_of(exc)))
         except KeyError:  # a kind no parser knows: the scheme check names it; refuse, do not crash
-            problems.append(CardProblem(key, f"unknown metric kind {kind!r}"))
+            problems.append(CardProblem(key, line("card.unknown_kind", kind=repr(kind))))
     return problems
 
 
@@ -160,7 +189,7 @@ def metric_specs(scheme: Any) -> tuple[MetricSpec, ...]:
 def unknown_fields(specs: Iterable[MetricSpec], values: Mapping[str, object], scheme_name: str) -> list[CardProblem]:
     """Fields the scheme does not have (refused when written; ignored when graded)."""
     known = {spec.key for spec in specs}
-    return [CardProblem(key, f"not a field of scheme {scheme_name}") for key in values if key not in known]
+    return [CardProblem(key, line("card.not_a_field", scheme=scheme_name)) for key in values if key not in known]
 
 
 def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:

@@ -93,3 +93,23 @@ def fixed(column: MetricColumn, places: int) -> np.ndarray:
 def fits(*bounds: int) -> bool:
     """Whether every product bound stays exact in int64."""
     return all(abs(b) < SAFE for b in bounds)
+
+
+# Bounds of the kinds :func:`value_valid` adds, as :data:`cstui.domain.values.PARSERS` checks them.
+RATE_MAX, RATING_MAX, SECONDS_MAX = 1, 100, 10**6
+
+
+def value_valid(kind: str, column: MetricColumn, required: bool) -> np.ndarray | None:
+    """:func:`kind_valid`, also for rates (0..1, or 0%..100% with at most 15 decimals as a
+    fraction), 0-100 ratings and seconds (0..10^6); None: a kind neither models."""
+    if kind not in ("rate", "rating", "seconds"):
+        return kind_valid(kind, column, required)
+    units, scale, cell = column.units, column.scale, column.cell
+    # scale <= 17 (15 decimals, 2 more for a percent): 10^scale x 100 stays below 2^62
+    if kind == "rate":
+        ok = ((cell == NUMBER) | ((cell == PERCENT) & (scale <= 15))) & (units <= 10 ** np.minimum(scale, 17))
+    elif kind == "rating":
+        ok = (cell == NUMBER) & (units <= RATING_MAX * 10 ** np.minimum(scale, 16))
+    else:  # |units| < 10^15: at 9 decimals or more every number is below 10^6
+        ok = (cell == NUMBER) & ((scale >= 9) | (units <= SECONDS_MAX * 10 ** np.minimum(scale, 8)))
+    return (ok & (units >= 0)) | ((cell == ABSENT) & (not required))

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 
 from cstui.domain import Employee, Period
+from cstui.domain.texts import line as text_line
 from cstui.domain.values import ValueProblem
 from cstui.store.cards import CardsMixin
 from cstui.store.codec import employee_from_row, now
@@ -49,8 +50,8 @@ class AssignmentsMixin(CardsMixin):
         month = str(as_month(since))
         with self.write():
             row = self._employee_row(employee_id)
-            self._require_write(row["team"], f"employee {employee_id}")
-            self._require_open(Period.parse(month), f"assigning employee {employee_id} from {month}")
+            self._require_write(row["team"], text_line("what.employee", employee=employee_id))
+            self._require_open(Period.parse(month), text_line("what.assigning", employee=employee_id, month=month))
             _check_level(self._scheme_for_cards(scheme), level)  # installed: a file cannot judge stored cards
             line = self._timelines([employee_id]).get(employee_id, [])
             unchanged = if_changed and line and scheme_at(line, month) == scheme and all(a.since != month for a in line)

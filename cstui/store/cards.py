@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from cstui.domain import Incident, Period, Scorecard
+from cstui.domain.texts import line
 from cstui.engine.cards import UNREADABLE
 from cstui.store import card_rows
 from cstui.store.codec import dumps, incident_from_row, incident_record, now
@@ -69,7 +70,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         )
         if row is None:
             return 0, None
-        self._require_visible(row["team"], f"the scorecard of employee {employee_id}", employee_id)
+        self._require_visible(row["team"], line("what.card_of", employee=employee_id), employee_id)
         return row["version"], row["updated_by"]
 
     def save_scorecard(
@@ -85,8 +86,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         key = f"{employee_id}/{month}"
         with self.write():
             employee = self._employee_row(employee_id)
-            self._require_write(employee["team"], f"the scorecard of employee {employee_id}")
-            self._require_open(month, f"scorecard {key}")
+            self._require_write(employee["team"], line("what.card_of", employee=employee_id))
+            self._require_open(month, line("what.card", card=key))
             found = card_rows.card(self.conn, employee_id, str(month))
             current = found[1] if found else 0
             if current != expected_version:
@@ -176,10 +177,12 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             if team is None:
                 raise NotFound(f"row {number}: no employee {employee_id!r}")
             if team not in writable:
-                self._require_write(team, f"the scorecard of employee {employee_id}")
+                self._require_write(team, line("what.card_of", employee=employee_id))
                 writable.add(team)
             if month not in open_months:
-                self._require_open(Period.parse(month), f"row {number}: scorecard {employee_id}/{month}", closed)
+                self._require_open(
+                    Period.parse(month), line("what.card_row", number=number, employee=employee_id, month=month), closed
+                )
                 open_months.add(month)
 
     def _teams_of(self, ids: set[str]) -> dict[str, str]:
@@ -267,8 +270,10 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         check_incident(inc, where)
         if inc.employee_id not in teams:
             raise NotFound(f"{where}no employee {inc.employee_id!r}")
-        self._require_write(teams[inc.employee_id], f"incidents of employee {inc.employee_id}")
-        self._require_open(inc.period, f"{where}incident of {inc.employee_id} on {inc.date}", closed)
+        self._require_write(teams[inc.employee_id], line("what.incidents_of", employee=inc.employee_id))
+        self._require_open(
+            inc.period, line("what.incident_on", where=where, employee=inc.employee_id, date=inc.date), closed
+        )
 
     def delete_incident(self, id: int, expected_version: int | None = None) -> Incident:
         """Soft delete (kept, audited, restorable)."""
@@ -285,8 +290,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             if row is None:
                 raise NotFound(f"no incident {id}")
             employee = self._employee_row(row["employee_id"])
-            self._require_write(employee["team"], f"incidents of employee {row['employee_id']}")
-            self._require_open(Period.parse(row["period"]), f"incident {id}")
+            self._require_write(employee["team"], line("what.incidents_of", employee=row["employee_id"]))
+            self._require_open(Period.parse(row["period"]), line("what.incident", id=id))
             if expected_version is not None and row["version"] != expected_version:
                 raise Conflict(
                     "incident", str(id), row["recorded_by"], row["recorded_at"], expected_version, row["version"]
@@ -302,7 +307,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
     def incidents(self, employee_id: str, month: Period | str, include_deleted: bool = False) -> list[Incident]:
         month = as_month(month)
         self._require_visible(
-            self._employee_row(employee_id)["team"], f"incidents of employee {employee_id}", employee_id
+            self._employee_row(employee_id)["team"], line("what.incidents_of", employee=employee_id), employee_id
         )
         sql = "SELECT * FROM incidents WHERE employee_id = ? AND period = ?"
         if not include_deleted:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from cstui.domain import Period
+from cstui.domain import Period, texts
+from cstui.domain.texts import line
 from cstui.store.codec import dumps, now
 from cstui.store.core import StoreCore
+
+texts.register({"what.checkpoints": ("grading checkpoints", "计算检查点")})  # what a refused write of them names
 
 # A checkpoint is a cache: keep the newest few per scheme and team. Four months cover
 # re-grading the quarter that ends at the latest applied month (it resumes from the month
@@ -45,7 +48,7 @@ class CheckpointsMixin(StoreCore):
         month_text, stamp = str(Period.parse(str(month))), now()
         with self.write():
             for team in states:
-                self._require_write(team, "grading checkpoints")
+                self._require_write(team, line("what.checkpoints"))
             self.conn.executemany(
                 "INSERT OR REPLACE INTO checkpoints (scheme, fingerprint, team, month, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from cstui.domain.texts import line
 from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
 from cstui.store.codec import dumps, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
@@ -315,7 +316,7 @@ class StoreCore:
 
     def audit_rows(self, wanted: AuditFilter = AuditFilter()) -> list[dict]:
         """The audit trail narrowed by ``wanted``, newest first (manager or admin: it spans every team)."""
-        self._require_manager("read the audit trail")
+        self._require_manager(line("what.audit_read"))
         periods = _audit_periods(wanted.period)
         where, params = filter_sql(wanted, periods)
         sql = f"SELECT a.* FROM audit a WHERE {where} ORDER BY a.id DESC"
@@ -331,7 +332,7 @@ class StoreCore:
         row = self._one("SELECT team FROM employees WHERE id = ?", (employee_id,))
         if row is None:
             raise NotFound(f"no employee {employee_id!r}")
-        self._require_visible(row["team"], f"the history of employee {employee_id}", employee_id)
+        self._require_visible(row["team"], line("what.history_of", employee=employee_id), employee_id)
         sql = (
             "SELECT a.* FROM audit a WHERE (a.entity = 'scorecards' AND a.key = ?) OR (a.entity = 'incidents' AND a.key IN "
             "(SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ? AND period = ?)) ORDER BY a.id DESC"
@@ -340,7 +341,7 @@ class StoreCore:
 
     def verify_audit(self) -> tuple[int, BrokenLink | None]:
         """Walk the audit chain: (rows checked, the first broken link or None). Manager or admin."""
-        self._require_manager("verify the audit trail")
+        self._require_manager(line("what.audit_verify"))
         return verify_chain(self.conn)
 
     # -- access: the ONE place where team scoping and role checks live -------------------------
@@ -369,25 +370,24 @@ class StoreCore:
         if self.user.is_agent and employee_id is not None and employee_id == self.user.employee:
             return
         if self.user.is_agent:
-            raise AccessDenied(f"login '{self.login}' (agent) may see only their own records, not {what}")
+            raise AccessDenied(line("store.see_own", login=self.login, role="agent", what=what))
         if not self.user.can_see(team):
-            raise AccessDenied(f"login '{self.login}' ({self.user.role}) may not see {what} of team {team}")
+            raise AccessDenied(line("store.see_team", login=self.login, role=self.user.role, what=what, team=team))
 
     def _require_write(self, team: str, what: str) -> None:
         if not self.user.can_write(team):
+            said = dict(what=what, team=team, login=self.login, role=self.user.role)
             if self.user.role == "viewer":
-                why = "is a viewer and may not change anything"
-            else:
-                why = f"may only change teams {', '.join(self.user.teams) or '(none)'}"
-            raise AccessDenied(f"cannot change {what} of team {team}: login '{self.login}' ({self.user.role}) {why}")
+                raise AccessDenied(line("store.write_viewer", **said))
+            raise AccessDenied(line("store.write_teams", **said, teams=", ".join(self.user.teams) or "(none)"))
 
     def _require_manager(self, what: str) -> None:
         if not self.user.is_manager:
-            raise AccessDenied(f"only a manager or admin may {what}; login '{self.login}' is {self.user.role}")
+            raise AccessDenied(line("store.manager_only", what=what, login=self.login, role=self.user.role))
 
     def _require_admin(self, what: str) -> None:
         if not self.user.is_admin:
-            raise AccessDenied(f"only an admin may {what}; login '{self.login}' is {self.user.role}")
+            raise AccessDenied(line("store.admin_only", what=what, login=self.login, role=self.user.role))
 
     # -- users ------------------------------------------------------------------------------------
 
@@ -401,7 +401,7 @@ class StoreCore:
             raise StoreError(f"agent '{login}' reads only their own records: give no --team")
         user = User(login, role, tuple(dict.fromkeys(teams)))
         with self.write():
-            self._require_admin("manage users")  # the role as it is now, read inside the write
+            self._require_admin(line("what.users"))  # the role as it is now, read inside the write
             if role == "agent" and self._agent_employee(login) is None:
                 raise StoreError(
                     f"agent '{login}' must be the roster login of exactly one employee; set it with an import or the roster form first"
@@ -416,7 +416,7 @@ class StoreCore:
 
     def remove_user(self, login: str) -> None:
         with self.write():
-            self._require_admin("manage users")
+            self._require_admin(line("what.users"))
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is None:
                 raise NotFound(f"no user '{login}'")
@@ -454,7 +454,7 @@ class StoreCore:
         if not str(id).strip():
             raise StoreError("team id must not be empty")
         with self.write():
-            self._require_manager("add or rename teams")
+            self._require_manager(line("what.teams"))
             before = self._one("SELECT * FROM teams WHERE id = ?", (id,))
             after = {"id": id, "name": name, "name_zh": name_zh}
             if before is not None and dict(before) == after:

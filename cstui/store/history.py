@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from cstui.domain import Period, Scorecard
+from cstui.domain import Period, Scorecard, texts
+from cstui.domain.texts import line
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
 from cstui.store.codec import dumps, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
 from cstui.store.timeline import TimelineReader, Window, timelines, window_on
+
+texts.register({"what.grading_input": ("the grading input", "计算所用数据")})  # what a refused read names
 
 
 class HistoryMixin(TimelineReader, PeriodsMixin):
@@ -26,7 +29,7 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         if teams is not None:
             wanted = list(dict.fromkeys(teams))
             for team in wanted:
-                self._require_visible(team, "the grading input")
+                self._require_visible(team, line("what.grading_input"))
             if not wanted:
                 return []
             # only the named teams (on the team index): a worker asks for a few teams at a time
@@ -133,7 +136,7 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         their colleagues': their own history replays from its start)."""
         if self.user.is_agent:
             return None
-        self._require_visible(team, "the grading input")
+        self._require_visible(team, line("what.grading_input"))
         found = self._latest_checkpoint(scheme, fingerprint, team, str(as_period(until).months()[0]))
         return None if found is None else Checkpoint(Period.parse(found[0]), loads(found[1]))
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from cstui.domain import Override, Period, PeriodError, Result
-from cstui.domain.texts import from_json, to_json
+from cstui.domain.texts import from_json, line, to_json
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
 from cstui.store.errors import DisputesOpen, PeriodClosed, StoreError
@@ -50,8 +50,7 @@ class PeriodsMixin(CheckpointsMixin):
             if key in closed:
                 row = closed[key]
                 raise PeriodClosed(
-                    f"{what}: period {key} is closed (by {row['closed_by']} at {row['closed_at']}); "
-                    "a manager can reopen it with a reason"
+                    line("store.closed", what=what, period=key, by=row["closed_by"], at=row["closed_at"])
                 )
 
     def periods(self) -> list[dict]:
@@ -66,7 +65,7 @@ class PeriodsMixin(CheckpointsMixin):
         period = as_period(p)
         reason = reason.strip() if reason and reason.strip() else None
         with self.write():
-            self._require_manager(f"close period {period}")
+            self._require_manager(line("what.close", period=period))
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is not None and before["status"] == "closed":
                 raise StoreError(
@@ -101,7 +100,7 @@ class PeriodsMixin(CheckpointsMixin):
         if not reason or not reason.strip():
             raise StoreError(f"reopening period {period} needs a reason")
         with self.write():
-            self._require_manager(f"reopen period {period}")
+            self._require_manager(line("what.reopen", period=period))
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is None or before["status"] != "closed":
                 quarter = str(period.quarter)
@@ -130,10 +129,10 @@ class PeriodsMixin(CheckpointsMixin):
         month = as_month(o.period)
         override = Override(o.employee_id, month, o.level, o.reason.strip(), o.author or self.login)
         with self.write():
-            self._require_manager("place an employee on a level by hand")
+            self._require_manager(line("what.place"))
             self._employee_row(o.employee_id)
             # a closed month's results stand as recorded: a placement into it would silently disagree
-            self._require_open(month, f"override of employee {o.employee_id} from {month}")
+            self._require_open(month, line("what.override", employee=o.employee_id, month=month))
             record = {
                 "employee_id": override.employee_id,
                 "period": str(month),
@@ -180,10 +179,10 @@ class PeriodsMixin(CheckpointsMixin):
             for row in rows:
                 team, period = row[4], row[1]
                 if team not in checked:
-                    self._require_write(team, f"results of employee {row[0]}")
+                    self._require_write(team, line("what.results_of", employee=row[0]))
                     checked.add(team)
                 if (period,) not in checked:
-                    self._require_open(as_period(period), f"results of {period}", closed)
+                    self._require_open(as_period(period), line("what.results", period=as_period(period)), closed)
                     checked.add((period,))
             audits = self._result_changes(rows)
             self.conn.executemany(_UPSERT_RESULT_ROW, [(*row, login, stamp) for row in rows])

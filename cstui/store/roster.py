@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from cstui.domain import STATUSES, Employee
+from cstui.domain.texts import line
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import employee_from_row, employee_values, now
 from cstui.store.errors import Conflict, NotFound, StoreError
@@ -35,13 +36,13 @@ class RosterMixin(CheckpointsMixin):
 
     def employee(self, id: str) -> Employee:
         row = self._employee_row(id)
-        self._require_visible(row["team"], f"employee {id}", id)
+        self._require_visible(row["team"], line("what.employee", employee=id), id)
         return employee_from_row(row)
 
     def add_employee(self, e: Employee) -> Employee:
         check_employee(e)
         with self.write():
-            self._require_write(e.team, f"employee {e.id}")
+            self._require_write(e.team, line("what.employee", employee=e.id))
             if self._one("SELECT 1 FROM employees WHERE id = ?", (e.id,)) is not None:
                 raise StoreError(f"employee {e.id!r} already exists")
             self._ensure_teams({e.team})
@@ -56,15 +57,15 @@ class RosterMixin(CheckpointsMixin):
         check_employee(e)
         with self.write():
             row = self._employee_row(e.id)
-            self._require_write(row["team"], f"employee {e.id}")
-            self._require_write(e.team, f"employee {e.id}")
+            self._require_write(row["team"], line("what.employee", employee=e.id))
+            self._require_write(e.team, line("what.employee", employee=e.id))
             self._check_version(row, expected_version, "employee", e.id)
             return self._rewrite_employee(row, employee_values(e), "update")
 
     def deactivate_employee(self, id: str, expected_version: int) -> Employee:
         with self.write():
             row = self._employee_row(id)
-            self._require_write(row["team"], f"employee {id}")
+            self._require_write(row["team"], line("what.employee", employee=id))
             self._check_version(row, expected_version, "employee", id)
             values = {k: row[k] for k in employee_values(employee_from_row(row))} | {"status": "inactive"}
             return self._rewrite_employee(row, values, "deactivate")
@@ -217,12 +218,12 @@ class RosterMixin(CheckpointsMixin):
             if check is not None:
                 check(number, employee)
             merged.append(employee)
-            self._require_write(e.team, f"employee {e.id}")
+            self._require_write(e.team, line("what.employee", employee=e.id))
             if row is None:
                 inserts.append(values | {"version": 1, "updated_by": self.login, "updated_at": stamp})
                 audits.append(("import", "employees", e.id, None, values))
                 continue
-            self._require_write(row["team"], f"employee {e.id}")
+            self._require_write(row["team"], line("what.employee", employee=e.id))
             before = {k: row[k] for k in values}
             if before != values:
                 updates.append(values | {"version": row["version"] + 1, "updated_by": self.login, "updated_at": stamp})

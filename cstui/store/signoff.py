@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from cstui.clock import today
+from cstui.domain.texts import line
 from cstui.store.codec import now
 from cstui.store.errors import AccessDenied, NotFound, SignOffRefused, StoreError
 from cstui.store.periods import PeriodsMixin, as_period
@@ -74,7 +75,7 @@ class SignOffMixin(PeriodsMixin):
                 f"only an agent tied to one employee signs off results; login '{self.login}' is {self.user.role}"
             )
         employee_id = self.user.employee
-        self._require_open(p, f"sign-off of {p}")
+        self._require_open(p, line("what.sign_off", period=p))
         result = self._one(
             "SELECT scheme, recorded_at FROM results WHERE employee_id = ? AND period = ? ORDER BY recorded_at DESC LIMIT 1",
             (employee_id, str(p)),
@@ -142,7 +143,7 @@ class SignOffMixin(PeriodsMixin):
             )
             if row is None:
                 raise NotFound(f"no dispute {dispute_id}")
-            self._require_write(row["team"], f"dispute {dispute_id}")
+            self._require_write(row["team"], line("what.dispute", id=dispute_id))
             if row["status"] != "open":
                 raise SignOffRefused(
                     f"dispute {dispute_id} was already {row['status']} by {row['answered_by']} at {row['answered_at']}"

@@ -12,9 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.store.codec import now
 from cstui.store.core import StoreCore
 from cstui.store.periods import as_period
+
+texts.register(
+    {"what.snapshots": ("the scheme record of applied results", "已记录结果的方案记录")}
+)  # what a refused write of them names
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class SnapshotsMixin(StoreCore):
         period_text, stamp = str(as_period(period)), now()
         with self.write():
             for team in teams:
-                self._require_write(team, "the scheme record of applied results")
+                self._require_write(team, line("what.snapshots"))
             inserted = self.conn.execute(
                 "INSERT OR IGNORE INTO scheme_snapshots (fingerprint, scheme, version, model, toml, created_by, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -26,7 +26,7 @@ from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
+from textual.widgets import HelpPanel, Input, TextArea
 from textual.worker import WorkerFailed
 
 from cstui.clock import default_period
@@ -37,6 +37,7 @@ from cstui.tui import crashlog
 from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
+from cstui.tui.help_panel import LocalizedHelpPanel
 from cstui.tui.i18n import lang_from_env, register
 from cstui.tui.palette import LocalizedPalette, system_commands
 from cstui.tui.screens.agent import AgentScreen
@@ -158,7 +159,9 @@ class CstuiApp(App[None]):
 
     def _show_subtitle(self) -> None:
         user = self.ctx.store.user
-        self.sub_title = self.ctx.t("app.subtitle", period=self.ctx.period, login=user.login, role=user.role)
+        self.sub_title = self.ctx.t(
+            "app.subtitle", period=self.ctx.period, login=user.login, role=self.ctx.domain_label("role", user.role)
+        )
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -208,6 +211,11 @@ class CstuiApp(App[None]):
             LocalizedPalette(self.ctx.t, providers=[ThemeProvider], placeholder=self.ctx.t("palette.themes"))
         )
 
+    def action_show_help_panel(self) -> None:
+        """The palette's "Keys": Textual's key panel, its texts in the user's language."""
+        if not self.screen.query(HelpPanel):
+            self.screen.mount(LocalizedHelpPanel(self.ctx.t))
+
     def action_help_anywhere(self) -> None:
         self.action_help()
 
@@ -238,7 +246,7 @@ class CstuiApp(App[None]):
             try:
                 handler()
             except USER_ERRORS as error:
-                self.notify(user_message(error), severity="error")
+                self.notify(self.ctx.error_text(error), severity="error")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -255,7 +263,7 @@ class CstuiApp(App[None]):
         try:
             return await super()._dispatch_action(namespace, action_name, params)
         except USER_ERRORS as error:
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return True
         except Exception as error:
             self._report_unexpected(error, f"action {action_name} on {type(namespace).__name__}")
@@ -281,7 +289,7 @@ class CstuiApp(App[None]):
         if isinstance(error, WorkerFailed):
             error, context = error.error, "worker"
         if isinstance(error, USER_ERRORS):  # an expected error that reached us through a worker
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return
         try:
             path = crashlog.write_error(error, context)
@@ -357,7 +365,7 @@ def run(path: str | Path, lang: str | None = None, login: str | None = None) -> 
     try:
         store = Store.open(path, login=login)
     except USER_ERRORS as error:
-        for line in user_message(error).splitlines():
+        for line in user_message(error, lang_from_env(lang)).splitlines():
             print(f"cstui: {line}", file=sys.stderr)
         raise SystemExit(exit_code_for(error)) from None
     try:

@@ -10,6 +10,7 @@ from cstui.domain.texts import DOMAIN_ZH, render, with_domain
 from cstui.levels import CurrentLevels
 from cstui.schemes import Scheme, SchemeError, catalog
 from cstui.store import Store
+from cstui.tui.guard import user_message
 from cstui.tui.i18n import translate
 
 
@@ -91,6 +92,10 @@ class AppContext:
         """Flags or lines joined in the user's language (``, `` or ``，``)."""
         sep = sep if sep is not None else ("，" if self.lang == "zh" else ", ")
         return sep.join(self.show(t, scheme_name) for t in texts)
+
+    def error_text(self, error: BaseException) -> str:
+        """A refusal or failure as the user reads it: in zh with the teams' 中文 names."""
+        return user_message(error, self.lang, self.text_labels(None) if self.lang == "zh" else None)
 
     def team_label(self, team: str | None) -> str:
         """A team as the roster names it: its 中文 name in zh, its id in English."""

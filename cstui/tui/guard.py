@@ -11,6 +11,7 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 
+from cstui.domain.texts import Labels, Line, render, with_domain
 from cstui.errors import CstuiError
 
 # Every cstui error meant for a person (cstui.errors.CstuiError: the same classes the command
@@ -21,8 +22,14 @@ from cstui.errors import CstuiError
 USER_ERRORS: tuple[type[BaseException], ...] = (CstuiError, sqlite3.DatabaseError, OSError)
 
 
-def user_message(error: BaseException) -> str:
-    """One readable message for ``error`` (the store's messages are already user-facing)."""
+def user_message(error: BaseException, lang: str = "en", labels: Labels | None = None) -> str:
+    """One readable message for ``error`` (the store's messages are already user-facing), in
+    ``lang`` where the error was raised with a text template (a :class:`cstui.domain.texts.Line`:
+    its English is what the command line prints, unchanged); ``labels``: the 中文 names of teams,
+    roles and the like it may name (the domain's own words by default)."""
+    said = error.args[0] if len(error.args) == 1 else None
+    if lang != "en" and isinstance(said, Line):
+        return render(said, lang, labels or with_domain()).strip()
     text = str(error).strip() or type(error).__name__
     if isinstance(error, sqlite3.OperationalError):
         lowered = text.lower()

@@ -206,6 +206,19 @@ class FiveTier(ReplayModel):
         bonus, line = bonus_for(params.bonus, score)
         return MonthScore(score=score, pay_delta=bonus, trace=trace + [line])
 
+    def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
+        """The fast path's read (cstui.grading_columns): every metric as columns, and the last
+        month also as cards for weighted scores (its quarter's month scores are the cards'; older
+        ones as needed). Band scores are the bands' points: no card before the period is read."""
+        params = self.compiled(scheme)
+        return [spec.key for spec in params.specs], 1 if params.items else 0
+
+    def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
+        """The replay state at the end of ``month``, its reviews replayed column-wise (columnar.py), or None."""
+        from .columnar import checkpoint_columns
+
+        return checkpoint_columns(self, scheme, columns, month)
+
     def starting_level(self, params: TierParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 
@@ -257,6 +270,14 @@ class FiveTier(ReplayModel):
         return make_result(
             scheme, employee, period, last.review_score, last.level, last.level_after, last.decision, None, flags, trace
         )
+
+
+# the methods whose rules columnar.py replays column-wise, as the class defines them when loaded:
+# a class patched since (or a subclass) is read and replayed per card
+REFERENCE_METHODS = {
+    name: getattr(FiveTier, name)
+    for name in ("compile", "metrics", "card_problems", "begin", "unstarted", "starting_level", "checkpoint_columns")
+}
 
 
 def _start(employee: Employee, data_months: list[Period]) -> Period:

@@ -186,3 +186,29 @@ def test_fit_change_examples():
     assert fit_change("intermediate", "senior", 13) == "inter…→senior"
     assert fit_change("intermediate", "senior", 19) == "intermediate→senior"
     assert fit_change("3-star", None, 15) == "3-star"
+
+
+async def test_a_changed_card_of_last_month_grades_its_team_of_last_month_again(company_db, monkeypatch):
+    calls = counting_dry_runs(monkeypatch)
+    app = board(company_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.scheme_name == "assistant-class"
+        assert [c for c in calls if c[1] == "2026-09"] == [("assistant-class", "2026-09", None)]
+        before = len(calls)
+        await pilot.press("r")  # nothing changed: last month is not graded again
+        await settle(pilot)
+        assert calls[before:] == []
+        prev = Period.parse("2026-09")
+        shown = screen._previous[prev, "assistant-class"]["E103"].score
+        with Store.open(company_db, login="admin", create=False) as store:  # last month's card corrected
+            card = store.scorecard("E103", prev)
+            store.save_scorecard(
+                "E103", prev, dict(card.values, adjustment="5", adjustment_reason="补录"), card.version
+            )
+        before = len(calls)
+        await pilot.press("r")
+        await settle(pilot)
+        assert [c for c in calls[before:] if c[1] == "2026-09"] == [("assistant-class", "2026-09", ["kf2"])]
+        assert screen._previous[prev, "assistant-class"]["E103"].score != shown  # the Prev column moved

@@ -30,7 +30,7 @@ def test_board_sorted_by_score_and_filtered(company_db, snap_compare):
     async def sort_and_filter(pilot):
         await settle(pilot)
         await pilot.press("s", "slash", *"no review")
-        await settle(pilot)
+        await settle(pilot, delay=0.6)  # past the trace's rest delay: the pane shows the trace, not "reading…"
 
     assert snap_compare(board(company_db), terminal_size=(80, 24), run_before=sort_and_filter)
 

@@ -36,3 +36,23 @@ def test_every_binding_description_is_a_registered_string():
                 if description and description not in i18n._STRINGS:
                     unregistered.add(f"{cls.__qualname__}: {description}")
     assert sorted(unregistered) == []
+
+
+# what a 中文 entry may spell in Latin letters: key names, file formats, the product and its
+# commands, a date's pattern, the import's column names (typed as they are in any language)
+LATIN_IN_ZH = {"Esc", "Tab", "ctrl", "UTC", "cstui", "whatif", "TOML", "toml", "acme", "SVG", "CSV", "XLSX", "UTF"}
+LATIN_IN_ZH |= {"YYYY", "name", "team", "role", "login", "scheme", "level"}
+
+
+def test_no_zh_entry_has_an_english_word():
+    import re
+
+    for module in pkgutil.walk_packages(cstui.tui.__path__, "cstui.tui."):
+        importlib.import_module(module.name)
+    english = {
+        key: words
+        for key, (_en, zh) in i18n._STRINGS.items()
+        if (words := set(re.findall(r"(?<![A-Za-z0-9_])[A-Za-z]{3,}(?![A-Za-z0-9_])", re.sub(r"\{[^}]*\}", "", zh))))
+        - LATIN_IN_ZH
+    }
+    assert english == {}, "a 中文 entry with English in it"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from rich.console import Console
 
@@ -66,3 +69,32 @@ def test_scheme_detail_in_chinese_wide(make_app, snap_compare):
         await settle(pilot)
 
     assert snap_compare(make_app(lang="zh"), terminal_size=(120, 40), run_before=go)
+
+
+def test_scheme_detail_in_chinese_snapshot(make_app, snap_compare):
+    async def go(pilot):
+        await pilot.press("3", "down", "down")  # five-tier: its bands, pay and incidents in 中文
+        await settle(pilot)
+
+    assert snap_compare(make_app(lang="zh"), terminal_size=(80, 24), run_before=go)
+
+
+def plain(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_the_scheme_screen_in_chinese_names_keys_by_their_labels():
+    from cstui.schemes import catalog
+    from cstui.tui.i18n import translate
+    from cstui.tui.screens.schemes import describe
+
+    scheme = next(s for s in catalog().all()[0] if s.name == "assistant-class")
+    text = plain(describe(scheme, "zh", lambda key, **values: translate(key, "zh", **values)))
+    english = plain(describe(scheme, "en", lambda key, **values: translate(key, "en", **values)))
+    assert "积分台账" in text and "奖励, 仪容仪表" in text and re.search("计数 +否", text)
+    assert "\nledger\n" in english and "merit" in english and re.search("count +no", english)  # the file's words
+    assert "adjustment " in text  # a metric's key stays as imports and the CLI type it

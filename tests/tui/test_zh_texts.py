@@ -92,3 +92,62 @@ def test_the_palette_in_chinese_finds_quit(make_app, snap_compare):
         await pilot.pause(0.8)
 
     assert snap_compare(make_app(lang="zh"), terminal_size=(80, 24), run_before=search_quit)
+
+
+KEY_NAMES = {"ctrl", "shift", "alt", "super", "home", "end", "pgup", "pgdn", "del", "space", "tab", "enter", "esc"}
+
+
+async def open_key_panel(pilot) -> None:
+    """The palette's Keys command, by keys: ctrl+p, its 中文 or English title, Enter."""
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.3)
+    pilot.app.screen.query_one("CommandInput").value = "按键" if pilot.app.ctx.lang == "zh" else "Keys"
+    await pilot.pause(0.8)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def key_panel_text(app) -> str:
+    from textual.widgets._key_panel import BindingsTable
+
+    table = app.screen.query_one(BindingsTable)
+    return "\n".join(segment.text for line in app.console.render_lines(table.render()) for segment in line)
+
+
+async def test_the_key_panel_speaks_chinese(make_app):
+    import re
+
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")  # the roster's search field: Textual's Input keys in the panel
+        await open_key_panel(pilot)
+        text = key_panel_text(app)
+        assert "输入框" in text and "光标左移" in text and "删除左侧字符" in text
+        words = {w for w in re.findall(r"[A-Za-z]{3,}", text)}
+        assert words <= KEY_NAMES, words  # the keys themselves, as the footer shows them
+
+
+async def test_the_key_panel_in_english_is_textuals(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await open_key_panel(pilot)
+        assert "Move cursor left" in key_panel_text(app)
+
+
+def test_the_key_panel_in_chinese_snapshot(make_app, snap_compare):
+    async def keys(pilot):
+        await settle(pilot)
+        await open_key_panel(pilot)
+
+    assert snap_compare(make_app(lang="zh"), terminal_size=(80, 24), run_before=keys)
+
+
+def test_the_key_panel_snapshot(make_app, snap_compare):
+    async def keys(pilot):
+        await settle(pilot)
+        await open_key_panel(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=keys)

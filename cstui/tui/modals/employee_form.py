@@ -28,7 +28,7 @@ from cstui.engine.cards import CardRefused
 from cstui.schemes import SchemeError, catalog
 from cstui.store import PeriodClosed
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 
 register(
@@ -282,7 +282,7 @@ class EmployeeForm(ModalScreen[Employee | None]):
     def _refusal(self, error: BaseException, since: str) -> str:
         if isinstance(error, PeriodClosed):  # closed meanwhile by someone else
             return self.ctx.t("form.assign_closed", month=since)
-        return user_message(error)
+        return self.ctx.error_text(error)
 
     def _assigned(self, saved: Employee, scheme: str, since: str) -> None:
         """The employee row may now be on the new scheme: the form edits that version."""
@@ -309,7 +309,7 @@ class EmployeeForm(ModalScreen[Employee | None]):
             else:
                 saved = self.ctx.store.update_employee(employee, expected_version=self.original.version)
         except USER_ERRORS as error:
-            self._form_error(user_message(error))  # the form keeps what was typed
+            self._form_error(self.ctx.error_text(error))  # the form keeps what was typed
             return
         self.dismiss(saved)
 

@@ -18,10 +18,11 @@ from textual.widgets import Input, Select, Static
 from cstui.domain import Result
 from cstui.io.export import ExportExists, export_formats, export_results, format_of
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 
+EXPORT_GROUP = "export"  # the thread an export is written in (one at a time per screen)
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
 register(
@@ -43,6 +44,8 @@ register(
         "export.what.board": ("the board {period}", "考核看板 {period}"),
         "export.what.history": ("the history of {who}", "{who} 的历史"),
         "Cancel": ("Cancel", "取消"),
+        "export.working": ("Exporting {n} rows to {path}…", "正在导出 {n} 行到 {path}…"),
+        "export.busy": ("An export is still being written; wait for it", "上一次导出尚未完成，请稍候"),
     }
 )
 
@@ -95,26 +98,59 @@ class ExportModal(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-def start_export(screen: Screen, ctx: AppContext, what: str, default_name: str, results: list[Result]) -> None:
-    """Ask where and how to export ``results`` (as ``screen`` shows them), then write them; an
-    existing file is replaced only once confirmed. Every outcome is a message on ``screen``."""
+def start_export(
+    screen: Screen,
+    ctx: AppContext,
+    what: str,
+    default_name: str,
+    results: list[Result],
+    prepare: Callable[[list[Result]], list[Result]] | None = None,
+) -> None:
+    """Ask where and how to export ``results`` (as ``screen`` shows them), then write them in a
+    thread (``prepare`` first, there too: the board reads the traces its grading kept none of),
+    so keys stay live however many rows; an existing file is replaced only once confirmed, one
+    export runs at a time. Every outcome is a message on ``screen``."""
 
     def chosen(answer: tuple[str, str] | None) -> None:
         if answer is not None:
-            _write(screen, ctx, results, *answer, replace=False)
+            _start(screen, ctx, results, prepare, *answer, replace=False)
 
+    if exporting(screen):
+        screen.notify(ctx.t("export.busy"), severity="warning")
+        return
     screen.app.push_screen(ExportModal(ctx, what, len(results), default_name), chosen)
 
 
-def _write(screen: Screen, ctx: AppContext, results: list[Result], path: str, fmt: str, replace: bool) -> None:
-    t = ctx.t
+def exporting(screen: Screen) -> bool:
+    """An export of ``screen`` is still being written."""
+    return any(w.group == EXPORT_GROUP and not w.is_finished for w in screen.workers)
+
+
+def _start(screen: Screen, ctx: AppContext, results, prepare, path: str, fmt: str, replace: bool) -> None:
+    if exporting(screen):
+        screen.notify(ctx.t("export.busy"), severity="warning")
+        return
+    screen.notify(ctx.t("export.working", n=len(results), path=path))
+    screen.run_worker(
+        lambda: _write(screen, ctx, results, prepare, path, fmt, replace),
+        thread=True,
+        group=EXPORT_GROUP,
+        exit_on_error=False,
+    )
+
+
+def _write(screen: Screen, ctx: AppContext, results, prepare, path: str, fmt: str, replace: bool) -> None:
+    """In the export's thread: every answer goes back to the screen's thread."""
+    t, later = ctx.t, screen.app.call_from_thread
     try:
-        count = export_results(results, fmt, path, database=ctx.store.path, replace=replace)
+        rows = prepare(results) if prepare is not None else results
+        count = export_results(rows, fmt, path, database=ctx.store.path, replace=replace)
     except ExportExists:
-        again: Callable[[bool | None], None] = lambda yes: yes and _write(screen, ctx, results, path, fmt, True)  # noqa: E731
-        screen.app.push_screen(ConfirmModal(ctx, t("export.replace.title"), t("export.replace.body", path=path)), again)
+        again: Callable[[bool | None], None] = lambda yes: yes and _start(screen, ctx, rows, None, path, fmt, True)  # noqa: E731
+        modal = ConfirmModal(ctx, t("export.replace.title"), t("export.replace.body", path=path))
+        later(screen.app.push_screen, modal, again)
         return
     except (*USER_ERRORS, ValueError) as error:  # ValueError: a format no plugin registers any more
-        screen.notify(user_message(error), severity="error", timeout=8)
+        later(screen.notify, ctx.error_text(error), severity="error", timeout=8)
         return
-    screen.notify(t("export.done", n=count, path=path))
+    later(screen.notify, t("export.done", n=count, path=path))

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from cstui.errors import InvalidData
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 
 register(
@@ -125,7 +125,7 @@ class RosterImport(ModalScreen[str | None]):
                 lines.append(self.ctx.t("import.more", more=error.more))
             self.app.call_from_thread(self.finished, None, lines)
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.finished, None, user_message(error).splitlines())
+            self.app.call_from_thread(self.finished, None, self.ctx.error_text(error).splitlines())
         else:
             self.app.call_from_thread(self.finished, summary, [])
 

@@ -22,7 +22,7 @@ from cstui.clock import today
 from cstui.domain import Period
 from cstui.store.signoff import STATE_OF_STATUS, installed_window_days, window_end
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.reason import ReasonModal
@@ -302,7 +302,7 @@ class AgentScreen(Screen):
                 record = store.open_dispute(period, dispute_reason, installed_window_days)
                 self.notify(t("agent.disputed_done", id=record["id"], period=period))
         except USER_ERRORS as error:
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
         self.reload()
 
     def action_reload(self) -> None:

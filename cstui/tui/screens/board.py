@@ -31,17 +31,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from cstui.board_grading import BoardCache, SchemeRows, TeamRows, board_schemes, teams_to_grade
+from cstui.board_grading import BoardCache, SchemeRows, TeamRows, board_schemes, recorded_changed, teams_to_grade
 from cstui.domain import Period, Result
 from cstui.domain.texts import render
 from cstui.engine.cards import INVALID, invalid_results
-from cstui.errors import InvalidData
 from cstui.grading import apply_schemes, dry_run, graded_teams, result_from_row
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
-from cstui.store import StoreError
+from cstui.store import Store, StoreError
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.export import start_export
@@ -159,6 +158,8 @@ register(
         "board.closed_done": ("Closed {period}", "已关闭 {period}"),
         "board.flagged": ("{n} flagged", "{n} 人被标记"),
         "board.none": ("nothing to record", "没有可记录的结果"),
+        "board.applying": (" · recording results… {n:,} team(s) graded", " · 正在记录结果… 已计算 {n:,} 个组"),
+        "board.apply.busy": ("Results are still being recorded; wait for them", "结果仍在记录中，请稍候"),
         "board.apply.invalid": (
             "{n} scorecard(s) of this period are refused by their scheme (listed first under {schemes}; "
             "v switches scheme): correct them, then apply",
@@ -419,11 +420,14 @@ class PeriodBoardScreen(Screen):
         self.filter_text = ""
         self.team: str | None = None
         self.loading_board = False
+        self.applying: int | None = None  # teams graded by the apply under way (None: none is)
         self.narrow: bool | None = None
         self.view: list[Result] = []
         self._orders: dict[str, tuple] = {}  # sort → (scheme rows, their version, rows in that order)
         self._haystacks: dict[int, tuple[Result, str]] = {}  # id(result) → (it, what the filter matches)
         self._previous: dict[tuple[Period, str], dict[str, Result]] = {}
+        # (period, scheme) → (change stamp it was read at, whether recorded results) of _previous
+        self._previous_stamps: dict[tuple[Period, str], tuple[int, bool]] = {}
         self._traces: dict[tuple, dict[str, list[str]]] = {}  # (period, scheme, team, version) → traces
         self._generation = 0
         self._reading: set[tuple] = set()  # traces being read
@@ -497,12 +501,15 @@ class PeriodBoardScreen(Screen):
         # a newer look at the board (or the app's end) stops this one between teams: the
         # generation, not Textual's cancel, so that waiting for workers never sees a cancelled one
         stopped = lambda: generation != self._generation or worker.is_cancelled  # noqa: E731
-        tell = lambda kind, name="", payload=None: self.post_message(BoardNews(generation, kind, period, name, payload))  # noqa: E731
+
+        def tell(kind: str, name: str = "", payload=None, at: Period = period) -> None:
+            self.post_message(BoardNews(generation, kind, at, name, payload))
+
         try:
             status, names = store.period_status(period), board_schemes(store)
             sign_offs = store.sign_off_states(period)  # of an applied period's results
         except StoreError as error:
-            tell("problem", payload=str(error))
+            tell("problem", payload=self.ctx.error_text(error))
             tell("idle")
             return
         tell("plan", payload=(status, names, sign_offs))
@@ -512,7 +519,7 @@ class PeriodBoardScreen(Screen):
                 return
             self._grade_scheme(tell, stopped, period, name, status)
         if first is not None and not stopped():
-            self._read_previous(tell, period, first)
+            self._read_previous(tell, stopped, period, first)
         tell("idle")
 
     def _grade_scheme(self, tell, stopped, period: Period, name: str, status: str) -> None:
@@ -530,7 +537,7 @@ class PeriodBoardScreen(Screen):
             if self._stream(tell, stopped, scheme, run.teams):
                 tell("done", name, stamp)
         except (SchemeError, StoreError, ValueError) as error:
-            tell("problem", name, f"{name}: {error}")
+            tell("problem", name, f"{name}: {self.ctx.error_text(error)}")
 
     def _stream(self, tell, stopped, scheme, teams) -> bool:
         """Send graded teams to the screen as they come (every FLUSH_S), each already in rank
@@ -550,29 +557,29 @@ class PeriodBoardScreen(Screen):
         tell("teams", scheme.name, batch)
         return True
 
-    def _read_previous(self, tell, period: Period, name: str) -> None:
+    def _read_previous(self, tell, stopped, period: Period, name: str) -> None:
         """The previous period of the shown scheme, for the Prev column: its recorded results,
-        else its dry run (kept like any other period)."""
-        prev = period.prev()
-        if (prev, name) in self._previous:
-            return
-        store = self.ctx.store
+        else its dry run, kept in the cache like any other period. Read again once it changed
+        since: recorded results when results were recorded or a period closed or reopened; a
+        dry run grades only its stale teams again, as the current period does."""
+        prev, store = period.prev(), self.ctx.store
         try:
+            stamp = store.change_stamp()
+            held = self._previous_stamps.get((prev, name))
+            if held is not None and (held[0] == stamp or (held[1] and not recorded_changed(store, held[0]))):
+                return
             recorded = store.results(prev, scheme=name)
             if recorded:
                 # without their traces: the pane shows the previous score, level and decision only
                 results = (replace(result_from_row(row), trace=[]) for row in recorded)
-                tell("previous", name, (prev, {r.employee_id: r for r in results}))
+                tell("previous", name, (prev, {r.employee_id: r for r in results}, (stamp, True)))
                 return
-            scheme = self.ctx.scheme(name)
-            kept = self.cache.get(prev, name, scheme.fingerprint)
-            if kept is not None and kept.done:  # the board showed that month already
-                tell("previous", name, (prev, kept.by_id()))
-                return
-            run = dry_run(store, scheme, prev, jobs=self.jobs)
-            tell("previous", name, (prev, {r.employee_id: r for team in run.teams for r in team.results}))
+            at_prev = lambda kind, name="", payload=None: tell(kind, name, payload, at=prev)  # noqa: E731
+            self._grade_scheme(at_prev, stopped, prev, name, store.period_status(prev))
+            if not stopped():
+                tell("previous", name, (prev, None, (stamp, False)))  # None: the cache holds them
         except (SchemeError, StoreError, ValueError):
-            tell("previous", name, (prev, {}))  # the board still stands; the pane says "no result"
+            tell("previous", name, (prev, {}, None))  # the board still stands; the pane says "no result"
 
     def on_board_news(self, news: BoardNews) -> None:
         if news.generation != self._generation:
@@ -603,26 +610,36 @@ class PeriodBoardScreen(Screen):
             self.cache.put(kept)
         for team in stale or ():
             kept.teams.pop(team, None)  # graded again below (a team left with nobody stays empty)
-        self.progress[news.name] = (0, expected)
+        if news.period == self.ctx.period:  # the previous period's grading counts nothing shown
+            self.progress[news.name] = (0, expected)
 
     def _news_teams(self, news: BoardNews) -> None:
         kept = self._kept(news.period, news.name)
         for team in news.payload:
             kept.put(team.team, team.results, team.breaches)
-        done, expected = self.progress.get(news.name, (0, 0))
-        self.progress[news.name] = (done + sum(len(t.results) for t in news.payload), expected)
+        if news.name in self.progress and news.period == self.ctx.period:
+            done, expected = self.progress[news.name]
+            self.progress[news.name] = (done + sum(len(t.results) for t in news.payload), expected)
 
     def _news_done(self, news: BoardNews) -> None:
         self._kept(news.period, news.name).finish(news.payload)
-        self.progress.pop(news.name, None)
+        if news.period == self.ctx.period:
+            self.progress.pop(news.name, None)
 
     def _news_problem(self, news: BoardNews) -> None:
-        self.problems.append(news.payload)
+        if news.period == self.ctx.period:  # the previous period's are its pane's "no result"
+            self.problems.append(news.payload)
 
     def _news_previous(self, news: BoardNews) -> None:
-        prev, results = news.payload
+        prev, results, stamp = news.payload
+        if results is None:  # graded into the cache (its stale teams only)
+            kept = self._kept(prev, news.name)
+            results = kept.by_id() if kept is not None and kept.done else {}
         # only the month before the current one is kept (each may hold a scheme's whole roster)
         self._previous = {k: v for k, v in self._previous.items() if k[0] == prev} | {(prev, news.name): results}
+        self._previous_stamps = {k: v for k, v in self._previous_stamps.items() if k[0] == prev}
+        if stamp is not None:
+            self._previous_stamps[prev, news.name] = stamp
 
     def _news_idle(self, news: BoardNews) -> None:
         self.loading_board = False
@@ -765,6 +782,8 @@ class PeriodBoardScreen(Screen):
         done, expected = self.progress.get(self.scheme_name or "", (0, 0))
         if expected:
             text += t("board.progress", done=done, total=expected)
+        if self.applying is not None:
+            text += t("board.applying", n=self.applying)
         if self.problems:
             text += t("board.problems", n=len(self.problems), first=self.problems[0])
         self.query_one("#board-status", Static).update(text, layout=False)
@@ -861,7 +880,7 @@ class PeriodBoardScreen(Screen):
             traces = self._team_traces(name, period, team)
         except (SchemeError, StoreError, ValueError) as error:
             traces = {}
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error")
         self.app.call_from_thread(self._traces_read, key, traces)
 
     def _team_traces(self, name: str, period: Period, team: str) -> dict[str, list]:
@@ -930,26 +949,29 @@ class PeriodBoardScreen(Screen):
         try:
             screen = make()
         except USER_ERRORS as error:
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return
         self.app.push_screen(screen, callback)
 
     def action_export(self) -> None:
-        """The rows as shown (team, filter, sort) to CSV, XLSX or a plugin's format."""
+        """The rows as shown (team, filter, sort) to CSV, XLSX or a plugin's format; the traces
+        are read, and the file written, in the export's thread."""
         what = self.ctx.t("export.what.board", period=self.ctx.period)
         name = f"board-{self.ctx.period}{'-' + self.team if self.team else ''}.csv"
-        start_export(self, self.ctx, what, name, self._with_traces(self.visible_rows()))
+        start_export(self, self.ctx, what, name, self.visible_rows(), prepare=self._with_traces)
 
     def _with_traces(self, rows: list[Result]) -> list[Result]:
         """The rows with their traces, as batch ``--explain`` writes them: the board grades without
-        traces, so the teams of rows that have none are graded once more with them."""
+        traces, so the teams of rows that have none are graded once more with them (in the
+        export's thread: messages go through the app)."""
         missing = {(r.scheme, r.team) for r in rows if not r.trace}
         traces: dict[tuple[str, str], dict[str, list]] = {}
         try:
             for name, team in sorted(missing):
                 traces[name, team] = self._team_traces(name, self.ctx.period, team)
         except (SchemeError, StoreError, ValueError) as error:
-            self.notify(user_message(error), severity="error", timeout=8)
+            text = self.ctx.error_text(error)
+            self.app.call_from_thread(self.notify, text, severity="error", timeout=8)
         return [
             r if r.trace else replace(r, trace=traces.get((r.scheme, r.team), {}).get(r.employee_id, [])) for r in rows
         ]
@@ -1036,6 +1058,9 @@ class PeriodBoardScreen(Screen):
         return True
 
     def action_apply(self) -> None:
+        if self.applying is not None:
+            self.notify(self.ctx.t("board.apply.busy"), severity="warning")
+            return
         g = self.graded
         if g is None or not g.results:
             self.notify(self.ctx.t("board.none"))
@@ -1076,21 +1101,50 @@ class PeriodBoardScreen(Screen):
         )
 
     def _record(self, g: Graded) -> None:
-        # the one apply path batch --apply also takes: graded with no lock held, then results
-        # and checkpoints of every scheme in one short transaction
-        store, teams = self.ctx.store, [self.team] if self.team else None
-        try:
-            spools = apply_schemes(
-                store, [self.ctx.scheme(name) for name in sorted({r.scheme for r in g.results})], g.period, teams
-            )
-            count = sum(spool.result_count for spool in spools)
-            for spool in spools:
-                spool.close()
-        except (SchemeError, StoreError, InvalidData) as error:  # InvalidData: a card went bad since
-            self.notify(str(error), severity="error")
-            self.reload()
+        """Record in a thread (at 100,000 employees the grading takes seconds): keys stay live,
+        the status line counts the teams, a second A waits for this one."""
+        if self.applying is not None:
+            self.notify(self.ctx.t("board.apply.busy"), severity="warning")
             return
-        self.notify(self.ctx.t("board.applied", n=count, period=g.period))
+        self.applying = 0
+        self._status()
+        self.refresh_bindings()
+        self._apply(g.period, sorted({r.scheme for r in g.results}), [self.team] if self.team else None)
+
+    @work(thread=True, group="board-apply", exit_on_error=False)
+    def _apply(self, period: Period, names: list[str], teams: list[str] | None) -> None:
+        # the one apply path batch --apply also takes: graded with no lock held, then results
+        # and checkpoints of every scheme in one short transaction; on a connection of its own,
+        # since the board's reads (and writes of the screens over it) share the app's meanwhile
+        later, app_store = self.app.call_from_thread, self.ctx.store
+        try:
+            with Store.open(app_store.path, login=app_store.login, check_pages=False) as store:
+                spools = apply_schemes(
+                    store, [self.ctx.scheme(name) for name in names], period, teams, on_team=self._applied_team
+                )
+                count = sum(spool.result_count for spool in spools)
+                for spool in spools:
+                    spool.close()
+        except USER_ERRORS as error:  # InvalidData (a card went bad since), a closed month, a lock
+            later(self._applied, period, None, self.ctx.error_text(error))
+            return
+        later(self._applied, period, count, None)
+
+    def _applied_team(self, _graded) -> None:
+        """In the apply's thread: one more team graded (counted on the screen's thread)."""
+        self.app.call_from_thread(self._count_applied)
+
+    def _count_applied(self) -> None:
+        if self.applying is not None:
+            self.applying += 1
+            self._status()
+
+    def _applied(self, period: Period, count: int | None, problem: str | None) -> None:
+        self.applying = None
+        if problem is not None:
+            self.notify(problem, severity="error", timeout=8)
+        else:
+            self.notify(self.ctx.t("board.applied", n=count, period=period))
         self.reload()
 
     def action_close_period(self) -> None:
@@ -1118,7 +1172,7 @@ class PeriodBoardScreen(Screen):
         try:
             store.close_period(period, reason)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(self.ctx.error_text(error), severity="error")
             return
         get_registry().notify_period_closed(str(store.path), str(period), store.login)
         self.notify(self.ctx.t("board.closed_done", period=period))
@@ -1134,7 +1188,7 @@ class PeriodBoardScreen(Screen):
         try:
             self.ctx.store.reopen_period(period, reason)
         except USER_ERRORS as error:  # e.g. closed through its quarter: says which to reopen
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return
         self.notify(self.ctx.t("board.reopened", period=period))
         self.reload()

@@ -24,7 +24,7 @@ from cstui.domain import Period
 from cstui.grading import reapply_employee
 from cstui.store import Store
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.reason import ReasonModal
 from cstui.tui.widgets.footer import KeysFooter
@@ -203,7 +203,7 @@ class DisputesScreen(Screen):
         try:
             record = self.ctx.store.answer_dispute(d["id"], accept, reason)
         except USER_ERRORS as error:
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             self.reload()
             return
         self.notify(self.ctx.t("disputes.done", id=d["id"], status=self.ctx.t(f"dispute.{record['status']}")))
@@ -227,7 +227,7 @@ class DisputesScreen(Screen):
         try:
             screen = make_screen(self.ctx, "scorecard", d["employee_id"], Period.parse(d["period"]).last_month)
         except USER_ERRORS as error:
-            self.notify(user_message(error), severity="error", timeout=8)
+            self.notify(self.ctx.error_text(error), severity="error", timeout=8)
             return
         self.app.push_screen(screen, then)
 
@@ -247,7 +247,7 @@ class DisputesScreen(Screen):
                 name = recorded[0]["scheme"] if recorded else store.employee(d["employee_id"]).scheme
                 result = reapply_employee(store, self.ctx.scheme(name), period, d["employee_id"])
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.notify, user_message(error), severity="error", timeout=8)
+            self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error", timeout=8)
             return
         score = "-" if result.score is None else f"{result.score:.2f}"
         text = self.ctx.t("disputes.reapplied", who=self._who(d), period=period, score=score)

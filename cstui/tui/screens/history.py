@@ -327,7 +327,7 @@ class HistoryScreen(Screen):
             try:
                 self.ctx.store.add_override(override)
             except StoreError as error:  # e.g. a closed month: the store says which and who closed it
-                self.notify(str(error), severity="error", timeout=8)
+                self.notify(self.ctx.error_text(error), severity="error", timeout=8)
                 return
             self.notify(
                 self.ctx.t("hist.overridden", who=who, level=self._level_label(override.level), month=override.period)

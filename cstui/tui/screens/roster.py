@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Static
 from cstui.domain import Employee, Period
 from cstui.levels import ladder_position
 from cstui.tui.context import AppContext
-from cstui.tui.guard import USER_ERRORS, user_message
+from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.employee_form import EmployeeForm
@@ -223,7 +223,7 @@ class RosterScreen(Screen):
             fetch, count = self._fetcher(search)
             first = fetch(0, 100)
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.notify, user_message(error), severity="error")
+            self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error")
             return
         self.app.call_from_thread(self._apply, generation, fetch, count, first, keep_cursor)
 
@@ -354,7 +354,7 @@ class RosterScreen(Screen):
             try:
                 done = self.ctx.store.deactivate_employee(employee.id, employee.version)
             except USER_ERRORS as error:
-                self.notify(user_message(error), severity="error", timeout=8)
+                self.notify(self.ctx.error_text(error), severity="error", timeout=8)
                 return
             self.notify(t("roster.deactivated", id=done.id, name=done.name))
             self.reload(keep_cursor=True)

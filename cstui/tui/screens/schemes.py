@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cstui.domain.texts import DOMAIN_ZH
 from cstui.plugins import get_registry
 from cstui.schemes import Scheme, catalog, short_source
 from cstui.tui.context import AppContext
@@ -37,11 +38,103 @@ register(
         "Details": ("Details", "详情"),
         "List": ("List", "列表"),
         "What if": ("What if", "假设"),  # the key's name; its screens are in cstui.tui.screens.whatif
+        "schemes.yes": ("yes", "是"),
+        "schemes.no": ("no", "否"),
     }
 )
 
+# a metric's kind in the metrics table (short: the table shares 80 columns with the list)
+KIND_ZH = {
+    "rate": "比率",
+    "seconds": "秒数",
+    "count": "计数",
+    "number": "数字",
+    "money": "金额",
+    "rating": "评分",
+    "points": "分数",
+    "text": "文字",
+}
+
+# the scheme files' own words, in 中文 (English shows the key as the file writes it); a key
+# that is a level, metric or incident of the scheme shows that one's label_zh instead
+KEYS_ZH = {
+    "allowance": "津贴",
+    "award": "奖励",
+    "bonus": "奖金",
+    "card": "考核表",
+    "classes": "等级",
+    "demotion": "降级",
+    "dismissal_review": "辞退审查",
+    "elimination": "淘汰",
+    "exemption": "豁免",
+    "grade_bands": "评级区间",
+    "ledger": "积分台账",
+    "pay_float": "薪资浮动",
+    "placement": "定级",
+    "probation": "试用期",
+    "promotion": "晋升",
+    "ranking": "排名",
+    "review": "评审",
+    "score": "计分",
+    "team_lead": "领班",
+    "test": "考试",
+    "bands": "区间",
+    "base": "基础分",
+    "cap": "上限",
+    "categories": "类别",
+    "category": "类别",
+    "incidents": "奖惩项目",
+    "min": "最小值",
+    "max": "最大值",
+    "metric": "指标",
+    "weight": "权重",
+    "points": "分数",
+    "label": "名称",
+    "code": "代码",
+    "months": "月数",
+    "level": "级别",
+    "levels": "级别",
+    "pay": "薪资",
+    "grade": "评级",
+    "above": "高于",
+    "below": "低于",
+    "from": "从",
+    "to": "至",
+    "target": "目标",
+    "kind": "类型",
+    "required": "必填",
+    "key": "字段",
+    "options": "选项",
+    "amount": "金额",
+    "each": "每项",
+    "per": "每",
+    "part": "部分",
+    "actual": "实际",
+    "better": "更优方向",
+    "self": "自评",
+    "supervisor": "主管评",
+    "window": "时间窗口",
+    "method": "方法",
+    "role": "角色",
+    "severity": "严重程度",
+    "repeatable": "可重复",
+    "reason_metric": "原因字段",
+}
+
 # keys shown in the header or the levels/metrics sections, not again among the params
-SHOWN = {"name", "model", "version", "label", "label_zh", "description", "levels", "metrics", "extends", "replace"}
+SHOWN = {
+    "name",
+    "model",
+    "version",
+    "label",
+    "label_zh",
+    "description",
+    "description_zh",
+    "levels",
+    "metrics",
+    "extends",
+    "replace",
+}
 
 
 class SchemesScreen(Screen):
@@ -117,8 +210,45 @@ class SchemesScreen(Screen):
         self.query_one("#schemes-detail", VerticalScroll).scroll_home(animate=False)
 
 
+class Words:
+    """How the scheme screen says a scheme file's keys and values in ``lang``: English as the file
+    writes them; 中文 from KEYS_ZH, the scheme's own labels, and 是/否 for booleans."""
+
+    def __init__(self, scheme: Scheme, lang: str, t):
+        self.zh, self.t = lang == "zh", t
+        self.labels: dict[str, str] = {}
+        if self.zh:
+            for kind in ("incident", "metric", "level"):  # a level's label wins over a like-named key
+                self.labels.update(scheme.labels_zh().get(kind, {}))
+
+    def key(self, key: Any) -> str:
+        key = str(key)
+        return (self.labels.get(key) or KEYS_ZH.get(key) or key) if self.zh else key
+
+    def scalar(self, value: Any, column: str | None = None) -> Text:
+        if isinstance(value, bool):
+            return Text(self.t("schemes.yes") if value else self.t("schemes.no"))
+        if isinstance(value, list):
+            return Text(", ".join(self.word(v, column) for v in value))
+        if isinstance(value, dict):
+            return Text(", ".join(f"{k}={v}" for k, v in value.items()))
+        if self.zh and column == "kind" and value in KIND_ZH:
+            return Text(KIND_ZH[value])
+        return Text(self.word(value, column))
+
+    def word(self, value: Any, column: str | None) -> str:
+        """A value that names a metric, level, incident or category by its 中文 label in zh; keys
+        and codes stay as people type them (imports, the CLI)."""
+        if not self.zh or not isinstance(value, str) or column in ("key", "code"):
+            return str(value)
+        if column in ("category", "categories"):
+            return DOMAIN_ZH["category"].get(value, value)
+        return self.labels.get(value, value)
+
+
 def describe(scheme: Scheme, lang: str, t) -> RenderableType:
     """The effective scheme: header, levels ladder, metrics, then every other parameter."""
+    words = Words(scheme, lang, t)
     label = scheme.label_zh if lang == "zh" else scheme.label
     head = Text(f"{scheme.name}", style="bold")
     head.append(f"  {label}\n" if label != scheme.name else "\n")
@@ -130,38 +260,40 @@ def describe(scheme: Scheme, lang: str, t) -> RenderableType:
     ]
     if len(scheme.chain) > 1:
         facts.append((t("schemes.extends"), " → ".join(short_source(s) for s in scheme.chain[1:])))
-    parts: list[RenderableType] = [head, _pairs(facts)]
-    if scheme.params.get("description"):
-        parts.append(Text(str(scheme.params["description"]), style="italic"))
+    parts: list[RenderableType] = [head, _pairs(facts, words)]
+    # a scheme file describes itself in English only (description_zh where it writes one)
+    description = scheme.params.get("description_zh" if lang == "zh" else "description")
+    if description:
+        parts.append(Text(str(description), style="italic"))
     parts += [_section(t("schemes.levels")), _levels(scheme, lang)]
     metrics = scheme.params.get("metrics") or {}
     if metrics:
-        parts += [_section(t("schemes.metrics")), _metrics(metrics, lang)]
+        parts += [_section(t("schemes.metrics")), _metrics(metrics, lang, words)]
     for key, value in scheme.params.items():
         if key not in SHOWN:
-            parts += list(_param(key, value))
+            parts += list(_param(key, value, words))
     return Group(*parts)
 
 
-def _metrics(metrics: dict, lang: str) -> Table:
+def _metrics(metrics: dict, lang: str, words: Words) -> Table:
     rows = []
     for key, spec in metrics.items():
         label = spec.get("label_zh" if lang == "zh" else "label", spec.get("label", key))
         rest = {k: v for k, v in spec.items() if k not in ("label", "label_zh")}
         rows.append({"key": key, **rest, "label": label})
-    return _records(rows)
+    return _records(rows, words)
 
 
 def _section(title: str) -> Text:
     return Text(f"\n{title}", style="bold underline")
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> Table:
+def _pairs(pairs: list[tuple[str, Any]], words: Words) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim", no_wrap=True)
     table.add_column()
     for key, value in pairs:
-        table.add_row(str(key), _scalar(value))
+        table.add_row(words.key(key), words.scalar(value, str(key)))
     return table
 
 
@@ -172,46 +304,37 @@ def _levels(scheme: Scheme, lang: str) -> Table:
     return table
 
 
-def _records(rows: list[dict]) -> Table:
+def _records(rows: list[dict], words: Words) -> Table:
     """A list of tables (band rows, incident catalogue ...) as one table, columns in first-seen order."""
     columns: list[str] = []
     for row in rows:
         columns += [k for k in row if k not in columns]
     table = Table(show_edge=False, box=None, pad_edge=False, header_style="bold")
     for column in columns:
-        table.add_column(column)
+        table.add_column(words.key(column))
     for row in rows:
-        table.add_row(*(_scalar(row.get(c, "")) for c in columns))
+        table.add_row(*(words.scalar(row.get(c, ""), c) for c in columns))
     return table
 
 
-def _param(key: str, value: Any, depth: int = 0):
+def _param(key: str, value: Any, words: Words, depth: int = 0):
     """Render one parameter: scalars as pairs, tables as sections, arrays of tables as tables."""
-    title = Text(("\n" if depth == 0 else "") + "  " * depth + key, style="bold underline" if depth == 0 else "bold")
+    name = words.key(key)
+    title = Text(("\n" if depth == 0 else "") + "  " * depth + name, style="bold underline" if depth == 0 else "bold")
     if isinstance(value, dict):
         scalars = [(k, v) for k, v in value.items() if not isinstance(v, (dict, list)) or _is_plain_list(v)]
         yield title
         if scalars:
-            yield _pairs(scalars)
+            yield _pairs(scalars, words)
         for k, v in value.items():
             if isinstance(v, dict) or (isinstance(v, list) and not _is_plain_list(v)):
-                yield from _param(k, v, depth + 1)
+                yield from _param(k, v, words, depth + 1)
     elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         yield title
-        yield _records(value)
+        yield _records(value, words)
     else:
-        yield _pairs([(key, value)])
+        yield _pairs([(key, value)], words)
 
 
 def _is_plain_list(value: Any) -> bool:
     return isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value)
-
-
-def _scalar(value: Any) -> Text:
-    if isinstance(value, bool):
-        return Text("yes" if value else "no")
-    if isinstance(value, list):
-        return Text(", ".join(str(v) for v in value))
-    if isinstance(value, dict):
-        return Text(", ".join(f"{k}={v}" for k, v in value.items()))
-    return Text(str(value))

@@ -311,7 +311,9 @@ class ScorecardScreen(Screen):
         summary, trace = [], []
         if self.errors:
             summary.append(t("sc.invalid", n=len(self.errors)))
-            summary += [f"{field}: {why}" for field, why in self.errors.items() if field not in self.fields]
+            summary += [
+                f"{field}: {self._reason(why)}" for field, why in self.errors.items() if field not in self.fields
+            ]
         if self.unfilled and not self.errors:
             summary.append(t("sc.fill_in"))
         if self.scheme is not None and not self.errors and not self.unfilled:  # no score to show yet
@@ -320,7 +322,7 @@ class ScorecardScreen(Screen):
             except ValueProblem as problem:
                 for key, message in getattr(problem, "problems", []):
                     shown.setdefault(key, message)
-                summary.append(t("sc.cannot_score", why=problem))
+                summary.append(t("sc.cannot_score", why=self.ctx.error_text(problem)))
             except Exception as error:  # a model bug must not take the screen down
                 summary.append(t("sc.cannot_score", why=error))
             else:
@@ -329,7 +331,7 @@ class ScorecardScreen(Screen):
         for spec in self.specs:
             problem = shown.get(spec.key, "")
             error = self.query_one(f"#e-{spec.key}", Static)
-            error.update(problem)
+            error.update(self._reason(problem))
             error.display = bool(problem)
             self.query_one(f"#m-{spec.key}", Input).set_class(bool(problem), "-invalid")
         self.query_one("#live-summary", Static).update("\n".join(summary))
@@ -337,6 +339,10 @@ class ScorecardScreen(Screen):
         lines = [t("sc.trace") + ":"] + [f"  {line}" for line in shown] if trace else []
         self.query_one("#live-trace", Static).update("\n".join(lines))
         self._head()
+
+    def _reason(self, why) -> str:
+        """Why the scheme refuses a field, in the user's language."""
+        return self.ctx.show(why, self.scheme.name if self.scheme is not None else None)
 
     def _summary(self, month) -> list[str]:
         t = self.ctx.t
@@ -379,7 +385,7 @@ class ScorecardScreen(Screen):
             self.errors = {p.field: p.reason for p in refused.problems}
             return self._refused()
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(self.ctx.error_text(error), severity="error")
             return False
         self.saved, self.version = values, version
         self.notify(t("sc.saved", who=self.employee.name, month=self.month, version=version))
@@ -494,7 +500,7 @@ class ScorecardScreen(Screen):
             try:
                 self.ctx.store.add_incident(incident)
             except (StoreError, ValueProblem) as error:  # ValueProblem: the scheme refused it
-                self.notify(str(error), severity="error")
+                self.notify(self.ctx.error_text(error), severity="error")
                 return
             self._reload_incidents()
             self.notify(self.ctx.t("sc.recorded", code=incident.code))
@@ -512,7 +518,7 @@ class ScorecardScreen(Screen):
         try:
             self.ctx.store.delete_incident(incident.id)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(self.ctx.error_text(error), severity="error")
             return
         self.deleted.append(incident)
         self._reload_incidents()
@@ -526,7 +532,7 @@ class ScorecardScreen(Screen):
         try:
             self.ctx.store.restore_incident(incident.id)
         except (StoreError, ValueProblem) as error:  # refused: restoring would break a rule of the month
-            self.notify(str(error), severity="error")
+            self.notify(self.ctx.error_text(error), severity="error")
             return
         self.deleted.pop()
         self._reload_incidents()
