@@ -120,7 +120,8 @@ def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, exp
         spool = apply_graded(store, scheme, period, teams, jobs=jobs, on_team=lambda graded: bar.advance(graded.size))
     quotas = QuotaBreaches(scheme)
     with spool, open_output(output, fmt, database=store.path) as stream:
-        records = (result.as_record(explain) for graded in quotas.noting(spool) for result in graded.results)
+        teams = quotas.noting(spool.teams(trace=explain))  # a trace is decoded only to be shown
+        records = (result.as_record(explain) for graded in teams for result in graded.results)
         fmt.write(records, stream, explain)
     quotas.tell()
 

@@ -21,9 +21,7 @@ Results, report and checkpoints are the same with any number of jobs.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import operator
 import os
 import pickle
 import signal
@@ -38,6 +36,8 @@ from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
 from cstui.engine.model import TeamHistory
 from cstui.errors import InvalidData
 from cstui.grading_columns import team_histories
+from cstui.store.checkpoints import state_json
+from cstui.store.periods import result_of_stored, stored_result
 
 MAX_NAMED = 50  # refused cards named on stderr; the rest are counted
 SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves
@@ -176,10 +176,12 @@ def _graded(
     return model.grade(scheme, history, period, explain=False), None
 
 
-def record_team(store, scheme, period: Period, team: str, results: list[Result], state: dict | None) -> None:
-    store.record_results(results)
+def record_team(store, scheme, period: Period, team: str, rows: list[tuple], state: str | None) -> None:
+    """One spooled team's results (stored form, :func:`cstui.store.periods.stored_result`) and
+    its checkpoint (JSON text, :func:`cstui.store.checkpoints.state_json`)."""
+    store.record_stored_results(rows)
     if state is not None:
-        store.save_checkpoints(scheme.name, scheme.fingerprint, period.last_month, {team: state})
+        store.save_encoded_checkpoints(scheme.name, scheme.fingerprint, period.last_month, {team: state})
 
 
 def takes_explain(model) -> bool:
@@ -307,10 +309,10 @@ def _record_spools(store, schemes: list, period: Period, spools: list[Spool], ve
                 return False
         for scheme, spool in zip(schemes, spools):
             recorded_teams = []
-            for graded in spool:
-                record_team(store, scheme, period, graded.team, graded.results, graded.state)
-                if graded.results:
-                    recorded_teams.append(graded.team)
+            for team, rows, state in spool.stored():
+                record_team(store, scheme, period, team, rows, state)
+                if rows:
+                    recorded_teams.append(team)
             store.remember_scheme(snapshot_of(scheme), period, recorded_teams)
     return True
 
@@ -389,13 +391,16 @@ def _input_changed(store, scheme_names: set[str], graded_ids: set[str], version:
     return bool(incident_ids) and bool(set(store.incident_owners(incident_ids)) & graded_ids)
 
 
-# a Result's fields in the order its __init__ takes them (a dataclass's)
-_RESULT_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Result)))
-
-
 class Spool:
     """Graded teams kept in a temporary file, in order: memory holds one team at a time
-    (and the graded employees' ids, for :func:`_input_changed`)."""
+    (and the graded employees' ids, for :func:`_input_changed`).
+
+    Each result is kept in the form it is stored in (:func:`cstui.store.periods.stored_result`:
+    flags and trace as their JSON text) with its employee's name, and the team's checkpoint
+    state as its JSON text: each is encoded once, here, recording reads them as they are, and
+    the report decodes only what it shows. Pickling the trace lines and the states and loading
+    them twice (to record, then to report) cost as much as encoding them.
+    """
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- open for the spool's life; close() ends it
@@ -404,19 +409,33 @@ class Spool:
         self.result_count = 0
 
     def add(self, graded: TeamResults) -> None:
-        # a Result as the tuple of its fields: pickling 25,000 slotted objects (a state dict
-        # each) and loading them twice (to record, then to report) cost as much as recording
-        rows = [_RESULT_FIELDS(r) if type(r) is Result else r for r in graded.results]
-        pickle.dump((graded.team, graded.size, rows, graded.state), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        rows = [stored_result(r) for r in graded.results]
+        names = [r.name for r in graded.results]
+        entry = (graded.team, graded.size, rows, names, state_json(graded.state))
+        pickle.dump(entry, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._count += 1
-        self.employee_ids.update(result.employee_id for result in graded.results)
-        self.result_count += len(graded.results)
+        self.employee_ids.update(row[0] for row in rows)
+        self.result_count += len(rows)
 
-    def __iter__(self) -> Iterator[TeamResults]:
+    def _entries(self) -> Iterator[tuple]:
         self._file.seek(0)
         for _ in range(self._count):
-            team, size, rows, state = pickle.load(self._file)
-            yield TeamResults(team, size, [Result(*r) if type(r) is tuple else r for r in rows], state)
+            yield pickle.load(self._file)
+
+    def stored(self) -> Iterator[tuple[str, list[tuple], str | None]]:
+        """Each team's (name, results in their stored form, checkpoint state's JSON), in order: what is recorded."""
+        for team, _, rows, _, state in self._entries():
+            yield team, rows, state
+
+    def teams(self, *, trace: bool = True) -> Iterator[TeamResults]:
+        """Each team's results, in order; ``trace=False`` leaves the traces out (a report without
+        them). The checkpoint is recorded, not reported: ``state`` is None here."""
+        for team, size, rows, names, _ in self._entries():
+            results = [result_of_stored(row, name, trace=trace) for row, name in zip(rows, names)]
+            yield TeamResults(team, size, results)
+
+    def __iter__(self) -> Iterator[TeamResults]:
+        return self.teams()
 
     def close(self) -> None:
         self._file.close()

@@ -217,16 +217,16 @@ def test_apply_records_every_result_as_reported(db):
 
 def test_apply_is_all_or_nothing(db, monkeypatch):
     store = Store.open(db)
-    real = store.record_results
+    real = store.record_stored_results
     calls = []
 
-    def fail_on_second_team(results):
-        calls.append(len(results))
+    def fail_on_second_team(rows):
+        calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(results)
+        return real(rows)
 
-    monkeypatch.setattr(store, "record_results", fail_on_second_team)
+    monkeypatch.setattr(store, "record_stored_results", fail_on_second_team)
     with pytest.raises(RuntimeError):
         run_batch(
             store,

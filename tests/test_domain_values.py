@@ -10,6 +10,7 @@ from decimal import Decimal
 from decimal import Decimal as _D
 
 import pytest
+from hypothesis import assume as _assume
 from hypothesis import given
 from hypothesis import given as _given
 from hypothesis import strategies as _st
@@ -231,3 +232,25 @@ def test_format_number_edge_cases():
     # more than 28 digits: exact, where normalize() rounded to the context's precision
     assert format_number(_D("12345678901234567890.123456789")) == "12345678901234567890.123456789"
     assert format_number(_D("1E+28")) == "1" + "0" * 28
+
+
+@_given(
+    _st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**6), max_value=10**6),
+    _st.integers(0, 6),
+)
+def test_format_number_remembers_a_number_whatever_its_zeros(value, zeros):
+    """format_number remembers the numbers it formatted (a trace formats the same ones for every
+    employee): an equal decimal written with more zeros, formatted first or second, reads the same."""
+    from cstui.domain.values import _formatted, format_number
+
+    _assume(value)  # adding zeros to -0 makes it 0: zero's sign has its own test below
+    padded = value + _D(f"0.{'0' * zeros}") if zeros else value
+    first, second = (value, padded) if zeros % 2 else (padded, value)
+    assert format_number(first) == format_number(second) == format_number(first) == _formatted(value)
+
+
+def test_format_number_keeps_the_sign_of_zero_after_remembering():
+    from cstui.domain.values import format_number
+
+    assert [format_number(_D(t)) for t in ("0", "-0", "0.00", "-0.0", "0", "-0")] == ["0", "-0", "0", "-0", "0", "-0"]
+    assert format_number(_D("sNaN")) == "sNaN" and format_number(_D("NaN")) == "NaN"  # never remembered, never a crash

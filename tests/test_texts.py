@@ -84,3 +84,59 @@ def test_a_scheme_gives_its_labels():
     assert labels["level"]["class-1"] == "一级客服助理"
     assert labels["metric"]["adjustment"] == "主管调整分"
     assert labels["incident"]["no-mandarin"] == "工作时间未讲普通话"
+
+
+def _to_json_reference(value):
+    """to_json as first written (isinstance tests, every argument converted): the fast one's reference."""
+    if isinstance(value, Line):
+        return {
+            "text": str.__str__(value),
+            "key": value.key,
+            "args": {k: _to_json_reference(v) for k, v in value.args.items()},
+        }
+    if isinstance(value, (list, tuple)):
+        return [_to_json_reference(v) for v in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)
+
+
+def test_to_json_gives_what_the_generic_walk_gave():
+    from decimal import Decimal
+
+    from cstui.domain import Period
+
+    class Label(str):  # a str subclass that is not a line stays itself
+        pass
+
+    why = line("test.why", bar=Decimal("110.5"))
+    values = [
+        line("test.move", why=why, before="1-star", after="2-star"),
+        line("test.english_only", x=Period.parse("2026-10")),
+        line("test.english_only", x=(1, 2.5, None, True)),
+        joined([why, "plain", Label("label")]),
+        Label("label"),
+        ("a", why),
+        Period.parse("2026-Q4"),
+        3,
+        None,
+    ]
+    assert to_json(values) == _to_json_reference(values)
+    assert json.dumps(to_json(values), sort_keys=True) == json.dumps(_to_json_reference(values), sort_keys=True)
+
+
+def test_to_json_copies_the_arguments_it_gives():
+    made = line("test.why", bar="110")
+    to_json(made)["args"]["bar"] = "changed"
+    assert made.args == {"bar": "110"} and render(made, "zh") == "连续 3 个月 >= 110"
+
+
+def test_a_stored_line_whose_template_is_gone_reads_as_its_english_text():
+    """A plugin uninstalled (or its model not imported yet: models load lazily) after its
+    results were recorded: the stored line is its English text, in every language."""
+    texts.register({"test.gone": ("{n} months gone", "{n} 个月")})
+    stored = json.dumps(to_json([line("test.gone", n="3")]))
+    del texts._CATALOG["test.gone"]
+    back = from_json(json.loads(stored))
+    assert back == ["3 months gone"] and back[0].key == "test.gone"
+    assert render(back[0], "zh", LABELS) == "3 months gone" and render(back[0], "en") == "3 months gone"

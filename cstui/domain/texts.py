@@ -197,14 +197,39 @@ def renderer(lang: str, labels: Labels | None = None) -> Callable[[Any], str]:
 
 def to_json(value: Any) -> Any:
     """A line as JSON: ``{"text", "key", "args"}`` for a :class:`Line`, the text otherwise
-    (an argument that is neither text, number nor list is kept as its text, e.g. a Period)."""
+    (an argument that is neither text, number nor list is kept as its text, e.g. a Period).
+
+    Exact types are tested first: an apply stores every result's trace (100,000 results, a
+    handful of lines each, each line's arguments plain texts), and the generic tests below
+    cost more than the JSON encoding itself."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is Line:
+        return _line_json(value)
+    if kind is list or kind is tuple:
+        return [to_json(v) for v in value]
     if isinstance(value, Line):
-        return {"text": str.__str__(value), "key": value.key, "args": {k: to_json(v) for k, v in value.args.items()}}
+        return _line_json(value)
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
-    if value is None or isinstance(value, (str, int, float)):
+    if isinstance(value, (str, int, float)):
         return value
     return str(value)
+
+
+_AS_IS = frozenset({str, int, float, bool, type(None)})  # JSON as they are
+
+
+def _line_json(value: Line) -> dict:
+    args = value.args
+    for arg in args.values():
+        if type(arg) not in _AS_IS:  # a nested line, a list of lines, a Period: converted one by one
+            args = {k: to_json(v) for k, v in args.items()}
+            break
+    else:
+        args = dict(args)  # a copy: the caller may change what it is given, never the line
+    return {"text": str.__str__(value), "key": value.key, "args": args}
 
 
 def from_json(value: Any) -> Any:

@@ -266,6 +266,24 @@ def format_number(value: Decimal | int | None) -> str:
         return ""
     if isinstance(value, int):
         return str(value)
+    if type(value) is Decimal and value.is_finite():
+        # a trace formats the same few hundred numbers (weights, item scores, points) for every
+        # employee: remembered, each costs a look-up (equal decimals format alike once their
+        # zeros are cut; zero is not remembered, as -0 and 0 are equal but shown apart)
+        known = _FORMATTED.get(value)
+        if known is None:
+            known = _formatted(value)
+            if value and len(_FORMATTED) < _FORMATTED_MAX:
+                _FORMATTED[value] = known
+        return known
+    return _formatted(value)
+
+
+_FORMATTED: dict[Decimal, str] = {}
+_FORMATTED_MAX = 8192
+
+
+def _formatted(value: Decimal) -> str:
     # fast path (traces format tens of numbers per employee): the fixed-point text with its
     # trailing zeros cut is what normalize() gives, whenever normalize() would not round
     # (at most 28 digits, the default context's precision)

@@ -86,7 +86,20 @@ class BandTable:
         return self.bands[-1]  # unreachable for a checked table; keeps lookup total
 
     def describe(self, band: Band, kind: str = "number") -> str:
-        """The band's condition: ``>= 60%``, ``>= 50%, < 60%``, ``<= 6s``, ``> 6s, <= 12s``, ``> 30s``."""
+        """The band's condition: ``>= 60%``, ``>= 50%, < 60%``, ``<= 6s``, ``> 6s, <= 12s``, ``> 30s``.
+
+        Remembered per band object (kept alive by the memo, so its id is never another's): a
+        trace describes the same few bands for every employee graded."""
+        key = (id(band), kind, self.better)
+        known = _DESCRIBED.get(key)
+        if known is not None and known[0] is band:
+            return known[1]
+        text = self._described(band, kind)
+        if len(_DESCRIBED) < _DESCRIBED_MAX:
+            _DESCRIBED[key] = (band, text)
+        return text
+
+    def _described(self, band: Band, kind: str) -> str:
         low = None if band.low is None else show(band.low, kind)
         high = None if band.high is None else show(band.high, kind)
         if self.better == "higher":
@@ -100,6 +113,10 @@ class BandTable:
         if high is None:
             return f"> {low}"
         return f"> {low}, <= {high}"
+
+
+_DESCRIBED: dict[tuple[int, str, str], tuple[Band, str]] = {}
+_DESCRIBED_MAX = 4096
 
 
 def load_band_table(data: object, key_path: str, problems: Problems, value_key: str = "points") -> BandTable | None:

@@ -457,15 +457,29 @@ class ReplayModel(DocumentModel):
             hint = None if resumed else self.unstarted(params, employee, cards, by_month, until, entry)
             if hint is None and (states or skimmed or resumed):
                 last = replayed.level_after() or entry["level"]
-                line = self._timeline(params, employee, replayed, entry)
                 replayed.saved = {
                     "level": last,
-                    "timeline": [[str(m), lv, to_json(why)] for m, lv, why in line],
+                    "timeline": self._stored_timeline(params, employee, replayed, entry),
                     "run": run.state(),
                 }
             else:
                 replayed.saved = hint or {}
         return replayed
+
+    def _stored_timeline(self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None) -> list:
+        """The timeline as a checkpoint keeps it, ``[[month, level, why as JSON]]``: a resumed
+        one is the entry's own as it was stored, with the changes since appended; decoding
+        every employee's past whys and encoding them again was most of what a checkpoint cost."""
+        if replayed.level_before is None or entry is None:
+            entries = self._timeline(params, employee, replayed, entry)
+            return [[str(m), lv, to_json(why)] for m, lv, why in entries]
+        stored, added = entry["timeline"], []
+        last = stored[-1][1]
+        for month, level, why in replayed.changes():
+            if level != last:
+                added.append([str(month), level, to_json(text(why) or line("replay.level_changed"))])
+                last = level
+        return stored + added if added else stored
 
     def _timeline(
         self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None

@@ -26,12 +26,25 @@ PRUNE = (
 )
 
 
+def state_json(state: dict | None) -> str | None:
+    """A checkpoint state as the ``state`` column holds it (None: nothing to keep)."""
+    return dumps(state)
+
+
 class CheckpointsMixin(StoreCore):
     def save_checkpoints(self, scheme: str, fingerprint: str, month: Period | str, states: Mapping[str, dict]) -> int:
         """Keep each team's state at the end of ``month`` (replacing one kept before); returns the count.
 
         Joins the caller's write transaction, so results and their checkpoints are saved together.
         """
+        encoded = {team: state_json(state) for team, state in states.items()}
+        return self.save_encoded_checkpoints(scheme, fingerprint, month, encoded)
+
+    def save_encoded_checkpoints(
+        self, scheme: str, fingerprint: str, month: Period | str, states: Mapping[str, str | None]
+    ) -> int:
+        """:meth:`save_checkpoints` of states already encoded by :func:`state_json` (an apply
+        encodes each team's state once, when it spools it); a None state is not kept."""
         month_text, stamp = str(Period.parse(str(month))), now()
         with self.write():
             for team in states:
@@ -39,7 +52,7 @@ class CheckpointsMixin(StoreCore):
             self.conn.executemany(
                 "INSERT OR REPLACE INTO checkpoints (scheme, fingerprint, team, month, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    (scheme, fingerprint, team, month_text, dumps(state), stamp)
+                    (scheme, fingerprint, team, month_text, state, stamp)
                     for team, state in states.items()
                     if state is not None
                 ),

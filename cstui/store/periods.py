@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -165,23 +167,27 @@ class PeriodsMixin(CheckpointsMixin):
         or pay: before and after) and one summary row per period and scheme. Refused for a
         closed period and for teams this login may not change (both read inside the transaction).
         """
-        results = list(results)
+        return self.record_stored_results([stored_result(r) for r in results])
+
+    def record_stored_results(self, rows: Iterable[tuple]) -> int:
+        """:meth:`record_results` of results already in their stored form (:func:`stored_result`:
+        an apply encodes each result once, when it is spooled, and records that)."""
+        rows = list(rows)
         with self.write():
-            closed, stamp = self._closed_periods(), now()
+            closed, stamp, login = self._closed_periods(), now(), self.login
             checked: set = set()  # each team and period once: the first result of one names it
-            for r in results:
-                period = as_period(r.period)
-                if r.team not in checked:
-                    self._require_write(r.team, line("what.results_of", employee=r.employee_id))
-                    checked.add(r.team)
-                if period not in checked:
-                    self._require_open(period, line("what.results", period=period), closed)
-                    checked.add(period)
-            rows = [_result_row(r, self.login, stamp) for r in results]
+            for row in rows:
+                team, period = row[4], row[1]
+                if team not in checked:
+                    self._require_write(team, line("what.results_of", employee=row[0]))
+                    checked.add(team)
+                if (period,) not in checked:
+                    self._require_open(as_period(period), line("what.results", period=as_period(period)), closed)
+                    checked.add((period,))
             audits = self._result_changes(rows)
-            self.conn.executemany(_UPSERT_RESULT_ROW, rows)
+            self.conn.executemany(_UPSERT_RESULT_ROW, [(*row, login, stamp) for row in rows])
             self._audit_many(audits)
-        return len(results)
+        return len(rows)
 
     def _result_changes(self, rows: list[tuple]) -> list[tuple]:
         """Audit entries of the results whose outcome these rows change (read before they are written)."""
@@ -192,14 +198,16 @@ class PeriodsMixin(CheckpointsMixin):
         for (period, scheme), batch in batches.items():
             ids = [row[0] for row in batch]
             sql = f"SELECT employee_id, {', '.join(_OUTCOME)} FROM results WHERE period = ? AND scheme = ? AND employee_id IN (SELECT value FROM json_each(?))"
-            stored = {r[0]: dict(zip(_OUTCOME, r[1:])) for r in self.conn.execute(sql, (period, scheme, dumps(ids)))}
+            stored = {r[0]: r[1:] for r in self.conn.execute(sql, (period, scheme, dumps(ids)))}
             changed = 0
             for row in batch:
-                after = dict(zip(_OUTCOME, (row[i] for i in _OUTCOME_AT)))
+                outcome = _outcome_of(row)
                 before = stored.get(row[0])
-                if before != after:
+                if before != outcome:  # tuples: a dict is built only for what the audit keeps
                     changed += 1
-                    entries.append(("record", "results", f"{row[0]}/{period}", before, after | {"scheme": scheme}))
+                    after = dict(zip(_OUTCOME, outcome)) | {"scheme": scheme}
+                    before = None if before is None else dict(zip(_OUTCOME, before))
+                    entries.append(("record", "results", f"{row[0]}/{period}", before, after))
             entries.append(("apply", "results", f"{period}/{scheme}", None, {"count": len(batch), "changed": changed}))
         return entries
 
@@ -304,33 +312,63 @@ def decoded_result(row) -> dict:
     return record
 
 
-def _result_row(r: Result, login: str, stamp: str) -> tuple:
-    """The columns of :data:`_UPSERT_RESULT_ROW` (positional: a 25,000-result apply builds no dicts)."""
+def stored_result(r: Result) -> tuple:
+    """A result as the columns of :data:`_UPSERT_RESULT_ROW` before ``recorded_by`` and
+    ``recorded_at`` (positional: a 100,000-result apply builds no dicts); flags and trace as
+    their JSON text."""
     period = r.period if isinstance(r.period, Period) else as_period(r.period)
-    score, pay = r.score, r.pay_delta
     return (
         r.employee_id,
         str(period),
         r.scheme,
         r.scheme_version,
         r.team,
-        decimal_text(score),
+        decimal_text(r.score),
         r.grade,
         r.rank,
         r.level_before,
         r.level_after,
         r.decision,
-        decimal_text(pay),
-        dumps(to_json(list(r.flags))),
-        dumps(to_json(list(r.trace))),
-        login,
-        stamp,
+        decimal_text(r.pay_delta),
+        lines_json(r.flags),
+        lines_json(r.trace),
     )
 
 
-# what an apply's audit rows compare, and where each is in a _result_row tuple
+def lines_json(lines) -> str:
+    """A trace or flags list as stored: JSON of :func:`cstui.domain.texts.to_json`, keys in
+    the order the line gives them (sorting every line's arguments was a sixth of the encoding)."""
+    return _encode_lines(to_json(list(lines)))
+
+
+_encode_lines = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
+def result_of_stored(row: tuple, name: str, *, trace: bool = True) -> Result:
+    """The :class:`Result` a :func:`stored_result` row was made from (``name`` is not stored:
+    it is the roster's); ``trace=False`` leaves the trace out (a report without one)."""
+    return Result(
+        row[0],
+        name,
+        row[4],
+        as_period(row[1]),
+        row[2],
+        row[3],
+        text_decimal(row[5]),
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        text_decimal(row[11]),
+        from_json(loads(row[12])),
+        from_json(loads(row[13])) if trace else [],
+    )
+
+
+# what an apply's audit rows compare, and where each is in a stored_result tuple
 _OUTCOME = ("score", "grade", "level_before", "level_after", "decision", "pay_delta")
-_OUTCOME_AT = (5, 6, 8, 9, 10, 11)
+_outcome_of = operator.itemgetter(5, 6, 8, 9, 10, 11)
 
 _UPSERT_RESULT_ROW = (
     "INSERT OR REPLACE INTO results (employee_id, period, scheme, scheme_version, team, score, grade, rank, "

@@ -187,3 +187,22 @@ def test_self_supervisor_blend():
     assert blend(D(100), D(50), self_weight, supervisor_weight) == D(60)
     assert load_blend({"self": 30, "supervisor": 80}, "blend", problems) is None
     assert problems.lines == ["t.toml: blend: self + supervisor must be 100, got 110"]
+
+
+def test_a_remembered_description_is_the_band_s_own():
+    """describe() remembers each band's text (a trace describes the same bands for everyone):
+    asked again, by a table of the other direction, in another kind or for a band equal in value
+    but signed otherwise, each gets its own text."""
+    from cstui.engine.bands import Band, BandTable
+
+    band = Band(D("-0"), D("6"), D("1"))
+    higher, lower = BandTable("higher", (band,)), BandTable("lower", (band,))
+    for _ in range(2):
+        assert higher.describe(band, "seconds") == "< 6s" and lower.describe(band, "seconds") == "> -0s, <= 6s"
+        assert lower.describe(band) == "> -0, <= 6"
+    twin = Band(D("0"), D("6"), D("1"))  # equal to band, shown apart
+    assert BandTable("lower", (twin,)).describe(twin) == "> 0, <= 6"
+    for value in ("0.62", "0.55", "0.10"):
+        conversion = table(CONVERSION)
+        chosen = conversion.band_of(D(value))
+        assert conversion.describe(chosen, "rate") == conversion._described(chosen, "rate")
