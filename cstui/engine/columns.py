@@ -113,3 +113,16 @@ def value_valid(kind: str, column: MetricColumn, required: bool) -> np.ndarray |
     else:  # |units| < 10^15: at 9 decimals or more every number is below 10^6
         ok = (cell == NUMBER) & ((scale >= 9) | (units <= SECONDS_MAX * 10 ** np.minimum(scale, 8)))
     return (ok & (units >= 0)) | ((cell == ABSENT) & (not required))
+
+
+def specs_valid(specs, columns: CardColumns, check=value_valid) -> np.ndarray | None:
+    """Where a card passes the default card check over ``specs`` (each field of its kind by
+    ``check``, the required ones filled, the card readable); None when ``check`` does not model
+    a field's kind."""
+    valid = ~columns.unreadable
+    for spec in specs:
+        ok = check(spec.kind, columns.metrics[spec.key], spec.required)
+        if ok is None:
+            return None
+        valid &= ok
+    return valid

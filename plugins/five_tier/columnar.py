@@ -29,7 +29,7 @@ import numpy as np
 
 from cstui.domain import Employee, Period
 from cstui.engine.cards import metric_specs
-from cstui.engine.columns import CardColumns, fits, fixed, value_valid
+from cstui.engine.columns import CardColumns, fits, fixed, specs_valid
 
 from .model import REFERENCE_METHODS, FiveTier, TierParams, _Run, month_score
 
@@ -89,15 +89,8 @@ def _band_numbers(params: TierParams) -> list[Decimal]:
 
 
 def _valid_cards(scheme: Any, columns: CardColumns) -> np.ndarray | None:
-    """Where a card passes the default card check (every field of its kind, the required ones
-    filled); None when a field's kind is not modelled here."""
-    valid = ~columns.unreadable
-    for spec in metric_specs(scheme):
-        ok = value_valid(spec.kind, columns.metrics[spec.key], spec.required)
-        if ok is None:
-            return None
-        valid &= ok
-    return valid
+    """Where a card passes the default card check; None when a field's kind is not modelled here."""
+    return specs_valid(metric_specs(scheme), columns)
 
 
 def _places(columns: CardColumns, keys: list[str], valid: np.ndarray) -> int:

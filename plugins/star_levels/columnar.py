@@ -26,7 +26,7 @@ import numpy as np
 
 from cstui.domain import Period
 from cstui.engine.cards import metric_specs
-from cstui.engine.columns import CardColumns, fits, fixed, kind_valid
+from cstui.engine.columns import CardColumns, fits, fixed, kind_valid, specs_valid
 from cstui.engine.replay import Later, first_whole_month_after
 
 from .model import StarLevels, StarParams, month_score, window_why
@@ -68,12 +68,9 @@ def _supported(model: StarLevels, scheme: Any, params: StarParams) -> bool:
 def _valid_cards(scheme: Any, params: StarParams, columns: CardColumns) -> np.ndarray | None:
     """Where a card passes :meth:`StarLevels.card_problems` (every field of its kind, a target
     above 0); None when a field's kind is not modelled here."""
-    valid = ~columns.unreadable
-    for spec in metric_specs(scheme):
-        ok = kind_valid(spec.kind, columns.metrics[spec.key], spec.required)
-        if ok is None:
-            return None
-        valid &= ok
+    valid = specs_valid(metric_specs(scheme), columns, check=kind_valid)  # the kinds its tests cover
+    if valid is None:
+        return None
     return valid & (columns.metrics[params.kpis[0].target].units > 0)
 
 
