@@ -82,7 +82,7 @@ def _dump_state(s: State, keep_year: int) -> dict:
 
     return {
         "level": s.level,
-        "timeline": [[str(p), level, to_json(why)] for p, level, why in s.timeline],
+        "timeline": _timeline_json(s),
         "met": [[str(q), rank] for q, rank in s.met],
         "bottom": years(s.bottom),
         "best": years(s.best),
@@ -92,6 +92,13 @@ def _dump_state(s: State, keep_year: int) -> dict:
         "exemptions": s.exemptions,
         "unqualified_run": s.unqualified_run,
     }
+
+
+def _timeline_json(s: State) -> list:
+    """The timeline as stored: a resumed one's stored entries as read, the changes since encoded
+    (decoding and encoding every past why again was most of what a checkpoint cost)."""
+    done = s.stored if s.stored is not None and len(s.stored) <= len(s.timeline) else []
+    return done + [[str(p), level, to_json(why)] for p, level, why in s.timeline[len(done) :]]
 
 
 def _dump_facts(facts: MonthFacts, metrics: tuple[str, ...]) -> dict:
@@ -161,6 +168,7 @@ def _load_state(raw: dict) -> State:
         exemptions=raw["exemptions"],
         unqualified_run=raw["unqualified_run"],
         overrides_applied=0,  # the resumed history holds only the later overrides
+        stored=raw["timeline"],
     )
 
 

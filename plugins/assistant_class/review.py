@@ -225,6 +225,9 @@ class State:
     exemptions: int = 0
     unqualified_run: int = 0
     overrides_applied: int = 0
+    # the timeline's first entries as a checkpoint stored them ([[month, level, why as JSON]]):
+    # the timeline is only appended to, so a checkpoint writes these back as they were read
+    stored: list | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
