@@ -11,22 +11,19 @@ same in every field, traces included, for months and quarters, explained or not.
 
 from __future__ import annotations
 
-import itertools
 import os
-import sqlite3
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from columns_support import both, new_database, reference, write_team
 from cstui.domain import Period
 from cstui.engine.cards import UNREADABLE
 from cstui.grading import graded_results
 from cstui.schemes import load_scheme
 from cstui.store import Store
-from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
 M = Period.parse
@@ -78,70 +75,7 @@ def company(draw):
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
-    path = tmp_path_factory.mktemp("columns") / "company.db"
-    Store.open(path, create=True).close()
-    return path
-
-
-_teams = itertools.count()
-
-
-def write_team(path, staff, extra: str | None = None) -> str:
-    """A new team of ``staff`` in the store's own row layout; ``extra``: an incident or an override."""
-    team = f"T{next(_teams)}"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    conn.execute("INSERT INTO teams (id, name) VALUES (?, ?)", (team, team))
-    for i, hired, status, level, cards in staff:
-        eid = f"{team}E{i}"
-        conn.execute(
-            "INSERT INTO employees (id, name, team, role, hire_date, status, scheme, level) "
-            "VALUES (?, ?, ?, 'agent', ?, ?, 'star-levels', ?)",
-            (eid, f"员工{eid}", team, hired.isoformat(), status, level),
-        )
-        conn.execute(
-            "INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) VALUES (?, ?, 'star-levels', ?)",
-            (eid, hired.isoformat()[:7], level),
-        )
-        for month, values in cards.items():
-            conn.execute(INSERT_CARD, (eid, str(month), 1, "test", "2026-01-01T00:00:00Z"))
-            conn.executemany(INSERT_VALUE, value_rows(eid, str(month), values))
-    if extra == "incident":
-        conn.execute(
-            "INSERT INTO incidents (employee_id, date, period, code, count, points, note, recorded_by, recorded_at) "
-            "VALUES (?, '2025-06-03', '2025-06', 'late', 1, -2, '', 'test', '2026-01-01T00:00:00Z')",
-            (f"{team}E0",),
-        )
-    elif extra == "override":
-        conn.execute(
-            "INSERT INTO overrides (employee_id, period, level, reason, author, created_at) "
-            "VALUES (?, '2025-08', '3-star', 'by hand', 'boss', '2026-01-01T00:00:00Z')",
-            (f"{team}E0",),
-        )
-    conn.execute("COMMIT")
-    conn.close()
-    return team
-
-
-@contextmanager
-def reference(model):
-    model.skims = False
-    try:
-        yield
-    finally:
-        del model.skims
-
-
-def graded(path, scheme, period, team, explain):
-    with Store.open(path) as store:
-        return [r for t in graded_results(store, scheme, period, [team], explain=explain, jobs=1) for r in t.results]
-
-
-def both(path, scheme, period, team, explain):
-    fast = graded(path, scheme, period, team, explain)
-    with reference(scheme.model):
-        slow = graded(path, scheme, period, team, explain)
-    return fast, slow
+    return new_database(tmp_path_factory)
 
 
 @pytest.mark.slow
@@ -149,7 +83,7 @@ def both(path, scheme, period, team, explain):
 @given(staff=company(), periods=st.lists(st.sampled_from(PERIODS), min_size=1, max_size=4, unique=True))
 def test_the_column_wise_replay_gives_the_references_results_and_traces(database, staff, periods):
     scheme = load_scheme("star-levels")
-    team = write_team(database, staff)
+    team = write_team(database, "star-levels", staff)
     for period in [MONTHS[-1], *periods]:
         for explain in (True, False):
             fast, slow = both(database, scheme, period, team, explain)
@@ -174,14 +108,14 @@ def test_the_fast_path_is_taken_and_declines_what_it_does_not_model(database, mo
     monkeypatch.setattr(columnar, "checkpoint_columns", spy)
     runs = {m: {"sales_target": "100000", "sales_actual": "120000"} for m in MONTHS}
     staff = [(0, date(2024, 1, 1), "active", "1-star", runs), (1, date(2024, 3, 15), "active", None, runs)]
-    plain = write_team(database, staff)
+    plain = write_team(database, "star-levels", staff)
     fast, slow = both(database, scheme, M("2026-12"), plain, True)
     assert fast == slow
     assert taken == [M("2026-11")]
     assert [r.level_after for r in fast] == ["5-star", "5-star"]
     for extra in ("incident", "override"):
         taken.clear()
-        team = write_team(database, staff, extra)
+        team = write_team(database, "star-levels", staff, extra, override_level="3-star")
         fast, slow = both(database, scheme, M("2026-12"), team, True)
         assert fast == slow
         assert taken == []
@@ -209,7 +143,9 @@ def test_blocks_read_ahead_on_a_second_connection_give_the_references_results(da
     )
     teams = [
         write_team(
-            database, [(0, date(2024, 1, 1), "active", "2-star", runs), (1, date(2025, 2, 3), "active", None, runs)]
+            database,
+            "star-levels",
+            [(0, date(2024, 1, 1), "active", "2-star", runs), (1, date(2025, 2, 3), "active", None, runs)],
         )
         for runs in (highs, lows, highs)
     ]

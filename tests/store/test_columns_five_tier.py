@@ -12,9 +12,7 @@ the reference's, for months and quarters, explained or not.
 
 from __future__ import annotations
 
-import itertools
 import os
-import sqlite3
 from datetime import date
 from decimal import Decimal
 
@@ -22,13 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from columns_support import both, new_database, write_team
 from cstui.domain import Period
 from cstui.engine.cards import UNREADABLE, screen_history
-from cstui.grading import graded_results
 from cstui.grading_columns import columns_plan
 from cstui.schemes import load_scheme
 from cstui.store import Store
-from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
 from cstui.store.columns import team_columns
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
@@ -113,72 +110,6 @@ def company(draw, scheme: str):
     return staff
 
 
-@pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    path = tmp_path_factory.mktemp("columns") / "company.db"
-    Store.open(path, create=True).close()
-    return path
-
-
-_teams = itertools.count()
-
-
-def write_team(path, scheme: str, staff, extra: str | None = None) -> str:
-    """A new team of ``staff`` on ``scheme`` in the store's own row layout; ``extra``: an override."""
-    team = f"F{next(_teams)}"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    conn.execute("INSERT INTO teams (id, name) VALUES (?, ?)", (team, team))
-    for i, hired, status, level, cards in staff:
-        eid = f"{team}E{i}"
-        conn.execute(
-            "INSERT INTO employees (id, name, team, role, hire_date, status, scheme, level) "
-            "VALUES (?, ?, ?, 'agent', ?, ?, ?, ?)",
-            (eid, f"员工{eid}", team, hired.isoformat(), status, scheme, level),
-        )
-        conn.execute(
-            "INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) VALUES (?, ?, ?, ?)",
-            (eid, hired.isoformat()[:7], scheme, level),
-        )
-        for month, values in cards.items():
-            conn.execute(INSERT_CARD, (eid, str(month), 1, "test", "2026-01-01T00:00:00Z"))
-            conn.executemany(INSERT_VALUE, value_rows(eid, str(month), values))
-    if extra == "override":
-        conn.execute(
-            "INSERT INTO overrides (employee_id, period, level, reason, author, created_at) "
-            "VALUES (?, '2025-08', 'senior', 'by hand', 'boss', '2026-01-01T00:00:00Z')",
-            (f"{team}E0",),
-        )
-    conn.execute("COMMIT")
-    conn.close()
-    return team
-
-
-class reference:
-    """The per-card path: the model's fast paths off while inside."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def __enter__(self):
-        self.model.skims = False
-
-    def __exit__(self, *exc):
-        del self.model.skims
-
-
-def graded(path, scheme, period, team, explain):
-    with Store.open(path) as store:
-        return [r for t in graded_results(store, scheme, period, [team], explain=explain, jobs=1) for r in t.results]
-
-
-def both(path, scheme, period, team, explain):
-    fast = graded(path, scheme, period, team, explain)
-    with reference(scheme.model):
-        slow = graded(path, scheme, period, team, explain)
-    return fast, slow
-
-
 def states(path, scheme, period, team) -> tuple[dict | None, dict]:
     """(the column-wise state at the month before ``period``, the reference's checkpoint there)."""
     before = Period.from_ordinal(period.months()[0].ordinal - 1)
@@ -195,6 +126,11 @@ def states(path, scheme, period, team) -> tuple[dict | None, dict]:
 def without_timelines(state: dict) -> dict:
     """The entries but their timelines (the column-wise state resumes a grading, never a timeline)."""
     return {eid: {k: v for k, v in entry.items() if k != "timeline"} for eid, entry in state["employees"].items()}
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    return new_database(tmp_path_factory)
 
 
 @pytest.mark.slow
@@ -261,7 +197,7 @@ def test_the_fast_path_is_taken_and_declines_what_it_does_not_model(database, mo
         assert taken == [Period.from_ordinal(period.months()[0].ordinal - 1)]
     assert [r.level_after for r in fast] == ["expert", "intermediate"]
     taken.clear()
-    team = write_team(database, scheme_name, staff, "override")
+    team = write_team(database, scheme_name, staff, "override", override_level="senior")
     fast, slow = both(database, scheme, M("2026-12"), team, True)
     assert fast == slow and taken == []
     monkeypatch.setattr(type(scheme.model), "card_problems", lambda self, scheme, card: [])

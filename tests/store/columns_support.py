@@ -1,0 +1,84 @@
+"""What the column-wise replay tests share (test_columns_fast.py, test_columns_five_tier.py):
+teams written in the store's own row layout, and a grading through the store with the model's
+fast paths on and off (the per-card reference)."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from contextlib import contextmanager
+
+from cstui.grading import graded_results
+from cstui.store import Store
+from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
+
+_teams = itertools.count()
+STAMP = "2026-01-01T00:00:00Z"
+
+
+def new_database(tmp_path_factory):
+    """A fresh company file (each test module's ``database`` fixture)."""
+    path = tmp_path_factory.mktemp("columns") / "company.db"
+    Store.open(path, create=True).close()
+    return path
+
+
+def write_team(path, scheme: str, staff, extra: str | None = None, *, override_level: str = "") -> str:
+    """A new team of ``staff`` ([(i, hire date, status, level, {month: values})]) on ``scheme``
+    in the store's own row layout; ``extra``: an incident, or an override to ``override_level``."""
+    team = f"T{next(_teams)}"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO teams (id, name) VALUES (?, ?)", (team, team))
+    for i, hired, status, level, cards in staff:
+        eid = f"{team}E{i}"
+        conn.execute(
+            "INSERT INTO employees (id, name, team, role, hire_date, status, scheme, level) "
+            "VALUES (?, ?, ?, 'agent', ?, ?, ?, ?)",
+            (eid, f"员工{eid}", team, hired.isoformat(), status, scheme, level),
+        )
+        conn.execute(
+            "INSERT INTO scheme_assignments (employee_id, since_month, scheme, level) VALUES (?, ?, ?, ?)",
+            (eid, hired.isoformat()[:7], scheme, level),
+        )
+        for month, values in cards.items():
+            conn.execute(INSERT_CARD, (eid, str(month), 1, "test", STAMP))
+            conn.executemany(INSERT_VALUE, value_rows(eid, str(month), values))
+    if extra == "incident":
+        conn.execute(
+            "INSERT INTO incidents (employee_id, date, period, code, count, points, note, recorded_by, recorded_at) "
+            "VALUES (?, '2025-06-03', '2025-06', 'late', 1, -2, '', 'test', ?)",
+            (f"{team}E0", STAMP),
+        )
+    elif extra == "override":
+        conn.execute(
+            "INSERT INTO overrides (employee_id, period, level, reason, author, created_at) "
+            "VALUES (?, '2025-08', ?, 'by hand', 'boss', ?)",
+            (f"{team}E0", override_level, STAMP),
+        )
+    conn.execute("COMMIT")
+    conn.close()
+    return team
+
+
+@contextmanager
+def reference(model):
+    """The per-card path: the model's fast paths off while inside."""
+    model.skims = False
+    try:
+        yield
+    finally:
+        del model.skims
+
+
+def graded(path, scheme, period, team, explain):
+    with Store.open(path) as store:
+        return [r for t in graded_results(store, scheme, period, [team], explain=explain, jobs=1) for r in t.results]
+
+
+def both(path, scheme, period, team, explain):
+    """(the results with the fast paths on, the reference's)."""
+    fast = graded(path, scheme, period, team, explain)
+    with reference(scheme.model):
+        slow = graded(path, scheme, period, team, explain)
+    return fast, slow
