@@ -45,13 +45,12 @@ def window(days: int = 5):
     return lambda scheme: days
 
 
-@pytest.fixture
-def company(store):
+def agents_company(store):
     """ann is the roster login of 1001, bob of 1002 (both T1), cat of 2001 (T2); sam supervises T1,
     tom supervises T2, mia is a manager. Results of 2026-10 are recorded for everyone."""
     for id, login in (("1001", "ann"), ("1002", "bob"), ("2001", "cat")):
         e = store.employee(id)
-        store.update_employee(replace(e, login=login), 1)
+        store.update_employee(replace(e, login=login), e.version)
     for login in ("ann", "bob", "cat"):
         store.add_user(login, "agent")
     store.add_user("sam", "supervisor", ["T1"])
@@ -61,6 +60,11 @@ def company(store):
     store.save_scorecard("1002", MONTH, {"sales_target": "100", "sales_actual": "80"}, 0)
     store.record_results([result("1001"), result("1002", score="80"), result("1003"), result("2001", "T2")])
     return store
+
+
+@pytest.fixture
+def company(store):
+    return agents_company(store)
 
 
 def test_an_agent_reads_only_their_own_employee(company, open_as):

@@ -3,32 +3,20 @@ their own rows only), and recording one employee's result again after an accepte
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from cstui.domain import Period
 from cstui.grading import reapply_employee
 from cstui.schemes import load_scheme
 from cstui.store import AccessDenied
-from test_sign_off import MONTH, result, window
+from test_sign_off import MONTH, agents_company, window
 
 
 @pytest.fixture
 def company(store):
-    """As test_sign_off's: ann, bob (T1) and cat (T2) are agents of 1001, 1002 and 2001; sam
+    """test_sign_off's company: ann, bob (T1) and cat (T2) are agents of 1001, 1002 and 2001; sam
     supervises T1, tom T2, mia manages; 2026-10 is recorded for everyone."""
-    for id, login in (("1001", "ann"), ("1002", "bob"), ("2001", "cat")):
-        e = store.employee(id)
-        store.update_employee(replace(e, login=login), e.version)
-        store.add_user(login, "agent")
-    store.add_user("sam", "supervisor", ["T1"])
-    store.add_user("tom", "supervisor", ["T2"])
-    store.add_user("mia", "manager")
-    store.save_scorecard("1001", MONTH, {"sales_target": "100", "sales_actual": "90"}, 0)
-    store.save_scorecard("1002", MONTH, {"sales_target": "100", "sales_actual": "80"}, 0)
-    store.record_results([result("1001"), result("1002", score="80"), result("1003"), result("2001", "T2")])
-    return store
+    return agents_company(store)
 
 
 def test_sign_off_states_of_the_board(company, open_as):
