@@ -157,15 +157,21 @@ _PLANS: dict[int, tuple[tuple, tuple]] = {}
 
 def spec_plan(specs: Iterable[MetricSpec]) -> tuple[tuple[str, str, bool, dict | None], ...]:
     """The fields of ``specs`` as plain tuples, with the remembered parses of each one's kind."""
-    entry = _PLANS.get(id(specs)) if type(specs) is tuple else None
+    entry = _PLANS.get(id(specs)) if type(specs) is tuple else None  # inline: asked for every card
     if entry is not None and entry[0] is specs:
         return entry[1]
     plan = tuple((spec.key, spec.kind, spec.required, _PARSED.get(spec.kind)) for spec in specs)
+    return _remember(_PLANS, specs, plan)
+
+
+def _remember(cache: dict, specs: Iterable[MetricSpec], value):
+    """``value`` (derived from ``specs``), kept in ``cache`` by the identity of ``specs`` when
+    they are an immutable tuple; read back as ``cache[id(specs)] == (specs, value)``."""
     if type(specs) is tuple and all(_frozen(spec) for spec in specs):  # immutable: safe to remember by identity
-        if len(_PLANS) > 64:  # schemes are few; a long session must not grow it
-            _PLANS.clear()
-        _PLANS[id(specs)] = (specs, plan)
-    return plan
+        if len(cache) > 64:  # schemes are few; a long session must not grow it
+            cache.clear()
+        cache[id(specs)] = (specs, value)
+    return value
 
 
 def _frozen(spec: object) -> bool:
@@ -243,12 +249,7 @@ def _known_keys(specs: Iterable[MetricSpec]) -> frozenset[str]:
     entry = _KNOWN.get(id(specs)) if type(specs) is tuple else None
     if entry is not None and entry[0] is specs:
         return entry[1]
-    known = frozenset(spec.key for spec in specs)
-    if type(specs) is tuple and all(_frozen(spec) for spec in specs):  # immutable: safe to remember by identity
-        if len(_KNOWN) > 64:  # schemes are few; a long session must not grow it
-            _KNOWN.clear()
-        _KNOWN[id(specs)] = (specs, known)
-    return known
+    return _remember(_KNOWN, specs, frozenset(spec.key for spec in specs))
 
 
 def card_problems(scheme: Any, card: Scorecard) -> list[CardProblem]:
