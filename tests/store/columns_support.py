@@ -82,3 +82,18 @@ def both(path, scheme, period, team, explain):
     with reference(scheme.model):
         slow = graded(path, scheme, period, team, explain)
     return fast, slow
+
+
+def spied(monkeypatch, columnar) -> list:
+    """The months ``columnar.checkpoint_columns`` (a model's column-wise module) returned a
+    state for; a None (declined) is not counted."""
+    taken, real = [], columnar.checkpoint_columns
+
+    def spy(*args):
+        state = real(*args)
+        if state is not None:
+            taken.append(args[-1])
+        return state
+
+    monkeypatch.setattr(columnar, "checkpoint_columns", spy)
+    return taken

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from columns_support import both, new_database, reference, write_team
+from columns_support import both, new_database, reference, spied, write_team
 from cstui.domain import Period
 from cstui.engine.cards import UNREADABLE
 from cstui.grading import graded_results
@@ -96,16 +96,7 @@ def test_the_fast_path_is_taken_and_declines_what_it_does_not_model(database, mo
     import cstui_plugins.star_levels.columnar as columnar
 
     scheme = load_scheme("star-levels")
-    taken = []
-    real = columnar.checkpoint_columns
-
-    def spy(*args):
-        state = real(*args)
-        if state is not None:  # None: declined (the reference run declines too)
-            taken.append(args[-1])
-        return state
-
-    monkeypatch.setattr(columnar, "checkpoint_columns", spy)
+    taken = spied(monkeypatch, columnar)
     runs = {m: {"sales_target": "100000", "sales_actual": "120000"} for m in MONTHS}
     staff = [(0, date(2024, 1, 1), "active", "1-star", runs), (1, date(2024, 3, 15), "active", None, runs)]
     plain = write_team(database, "star-levels", staff)

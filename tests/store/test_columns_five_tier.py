@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from columns_support import both, new_database, write_team
+from columns_support import both, new_database, spied, write_team
 from cstui.domain import Period
 from cstui.engine.cards import UNREADABLE, screen_history
 from cstui.grading_columns import columns_plan
@@ -152,22 +152,6 @@ def test_the_column_wise_state_and_results_are_the_references(database, scheme_n
             assert fast == slow, (period, explain)
 
 
-def spied(monkeypatch) -> list:
-    """The months the column-wise path returned a state for (None: declined)."""
-    import cstui_plugins.five_tier.columnar as columnar
-
-    taken, real = [], columnar.checkpoint_columns
-
-    def spy(*args):
-        state = real(*args)
-        if state is not None:
-            taken.append(args[-1])
-        return state
-
-    monkeypatch.setattr(columnar, "checkpoint_columns", spy)
-    return taken
-
-
 def steady(level: str, scheme: str) -> dict:
     if scheme == "five-tier":
         return {"follow_up_rate": f"{level}%", "satisfaction": f"{level}%", "handling": level, "training": level} | {
@@ -182,7 +166,9 @@ def test_the_fast_path_is_taken_and_declines_what_it_does_not_model(database, mo
     is replayed column-wise (promotions by tenure, a hire after the period); one with an override
     is read per card, and a subclass or a changed method declines (all graded alike)."""
     scheme = load_scheme(scheme_name)
-    taken = spied(monkeypatch)
+    import cstui_plugins.five_tier.columnar as columnar
+
+    taken = spied(monkeypatch, columnar)
     cards = {m: steady("95", scheme_name) for m in MONTHS}
     staff = [
         (0, date(2019, 1, 1), "active", "junior", cards),  # a promotion each quarter, as tenure allows
