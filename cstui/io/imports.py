@@ -478,11 +478,14 @@ class _CardReader:
         return hit
 
     def _odd_cells(self, number: int, row: dict[str, str]) -> bool:
+        """Report extra cells and unknown columns; whether the row is still good (extra cells
+        that are all empty, a trailing comma, are no problem: the row is imported, not dropped)."""
+        before = len(self.problems.lines) + self.problems.more
         check_extra(self.problems, number, row)
         for key in row:
             if key != EXTRA and key not in self.header:  # plugin rows may differ from the first row's keys
                 self.problems.add(number, key, "unknown column")
-        return False
+        return len(self.problems.lines) + self.problems.more == before
 
 
 def _card_owner(problems, number, employee_id: str, on_scheme, first_row, store, scheme_name) -> str | None:

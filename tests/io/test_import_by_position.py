@@ -71,3 +71,19 @@ def test_a_csv_file_is_read_by_position(store, write, monkeypatch):
     path = write("cards.csv", "employee_id,sales_target,sales_actual\nE1,100000,95000\nE2,100000,120000\n")
     assert "2 scorecards" in imports.import_scorecards(store, path, MONTH, load_scheme("star-levels"))
     assert seen == [2, 3]
+
+
+def test_a_trailing_comma_is_no_extra_cell_and_the_row_is_imported(store, write):
+    """Empty cells beyond the header are no problem (none is reported), so the row is imported:
+    it was once dropped without a word, neither saved nor refused."""
+    path = write("cards.csv", "employee_id,sales_target,sales_actual\nE1,100000,90000,\nE2,100000,95000\n")
+    said = imports.import_scorecards(store, path, MONTH, load_scheme("star-levels"))
+    assert "2 scorecards" in said
+    assert store.month_values(MONTH, ["E1"]) == {"E1": {"sales_actual": "90000", "sales_target": "100000"}}
+    refused = write("more.csv", "employee_id,sales_target,sales_actual\nE1,100000,90000,7\n")
+    try:
+        imports.import_scorecards(store, refused, MONTH, load_scheme("star-levels"))
+    except InvalidData as error:
+        assert ":2:(extra cells): more cells than header columns: '7'" in str(error)
+    else:
+        raise AssertionError("a row with a filled cell beyond the header was imported")
