@@ -243,6 +243,11 @@ def valid_by_columns(scheme: Any, cards: list[Mapping[str, object]], bare: list[
     narrow = None if owner is None or owner is DocumentModel else owner.__dict__.get("valid_by_columns")
     if owner is None or (owner is not DocumentModel and narrow is None):
         return None
+    if (
+        narrow is not None
+        and getattr(_method(scheme.model)[0], "__qualname__", None) != f"{owner.__qualname__}.card_problems"
+    ):
+        return None  # a check set on the class after its body (a patch): its column form is of another
     verdicts = valid_by_specs(metric_specs(scheme), cards)
     if "ledger" in scheme.params:
         verdicts = _ledger_columns(scheme, cards, bare, verdicts)

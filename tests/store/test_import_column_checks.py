@@ -79,6 +79,13 @@ def test_a_subclass_with_its_own_check_and_no_column_form_is_judged_card_by_card
     assert valid_by_columns(replace(scheme, model=Stricter()), [{}], [True]) is None
 
 
+@pytest.mark.parametrize("name", ["star-levels", "supervisor-kpi"])
+def test_a_check_patched_onto_the_class_is_judged_card_by_card(name, monkeypatch):
+    scheme = catalog().get(name)
+    monkeypatch.setattr(type(scheme.model), "card_problems", lambda self, scheme, card: [])
+    assert valid_by_columns(scheme, [{}], [True]) is None
+
+
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(data=st.data(), name=st.sampled_from(sorted(FIELDS)))
 def test_a_column_verdict_is_the_card_verdict(data, name):
