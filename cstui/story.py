@@ -107,6 +107,18 @@ def replays_alone(scheme) -> bool:
     return quotas is None or not quotas.enforce
 
 
+def told_alone(store, try_scheme: TryScheme, employee_id: str) -> bool:
+    """Whether the employee's story grades only them: every scheme of their timeline replays
+    alone (:func:`replays_alone`), so telling it costs one person's replay, a few milliseconds
+    whatever the size of their company or team (a screen may tell it at once, no worker)."""
+    employee = store.employee(employee_id)
+    for stretch in stretches_of(store.scheme_assignments(employee_id), employee.scheme):
+        scheme = try_scheme(stretch.scheme)[0] if stretch.scheme is not None else None
+        if scheme is not None and not replays_alone(scheme):
+            return False
+    return True
+
+
 def tell_story(
     store, try_scheme: TryScheme, level_now: LevelNow, employee_id: str, until: Period, shown: int = MONTHS_SHOWN
 ) -> Story:
