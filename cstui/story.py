@@ -107,6 +107,18 @@ def replays_alone(scheme) -> bool:
     return quotas is None or not quotas.enforce
 
 
+def told_alone(store, try_scheme: TryScheme, employee_id: str) -> bool:
+    """Whether the employee's story grades only them: every scheme of their timeline replays
+    alone (:func:`replays_alone`), so telling it costs one person's replay, a few milliseconds
+    whatever the size of their company or team (a screen may tell it at once, no worker)."""
+    employee = store.employee(employee_id)
+    for stretch in stretches_of(store.scheme_assignments(employee_id), employee.scheme):
+        scheme = try_scheme(stretch.scheme)[0] if stretch.scheme is not None else None
+        if scheme is not None and not replays_alone(scheme):
+            return False
+    return True
+
+
 def tell_story(
     store, try_scheme: TryScheme, level_now: LevelNow, employee_id: str, until: Period, shown: int = MONTHS_SHOWN
 ) -> Story:
@@ -173,7 +185,7 @@ def team_ranks(store, try_scheme: TryScheme, employee_id: str, wanted: list[tupl
             continue
         first = sorted((p.months()[0] for p in periods), key=lambda m: m.ordinal)
         last = max((p.last_month for p in periods), key=lambda m: m.ordinal)
-        team = _TeamMonths(store, scheme, employee.team, first, last)
+        team = _TeamMonths(store, scheme, employee.team, first, last, explain=False)  # ranks need no trace
         for period in periods:
             mine = next((r for r in team.results(period) if r.employee_id == employee_id), None)
             ranks[(period, name)] = None if mine is None else mine.rank
@@ -227,8 +239,8 @@ class _TeamMonths:
     :meth:`cstui.engine.model.DocumentModel.checkpoint`); each state is passed through JSON as a
     stored checkpoint is."""
 
-    def __init__(self, store, scheme, team: str, months: list[Period], last: Period):
-        self.scheme = scheme
+    def __init__(self, store, scheme, team: str, months: list[Period], last: Period, explain: bool = True):
+        self.scheme, self.explain = scheme, explain
         # a quarter resumes from before its first month
         self.start = months[0].quarter.months()[0] if months else last.last_month
         self.history = store.team_history_since(scheme.name, team, self.start, last, scheme.fingerprint)
@@ -249,7 +261,7 @@ class _TeamMonths:
         is its last month's: the state after the quarter's review, as applying either keeps)."""
         before = self.state_before(period.months()[0])
         results, state = grade_team(
-            self.scheme, self.since(before, period.last_month), period, apply=True, explain=True
+            self.scheme, self.since(before, period.last_month), period, apply=True, explain=self.explain
         )
         self.graded[period] = results
         if state is None and self.history.checkpoint is not None:  # a model that keeps no state keeps no checkpoint

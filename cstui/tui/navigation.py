@@ -39,5 +39,8 @@ def screen_class(name: str) -> type[Screen]:
 
 
 def make_screen(ctx: AppContext, name: str, *args, **kwargs) -> Screen:
-    """A new screen ``name`` for ``ctx``, ready to push."""
-    return screen_class(name)(ctx, *args, **kwargs)
+    """A screen ``name`` for ``ctx``, ready to push: new, or one the screen's class keeps from
+    its last opening (its ``reopen``: composing a screen is most of what opening it costs)."""
+    cls = screen_class(name)
+    reopen = getattr(cls, "reopen", None)
+    return reopen(ctx, *args, **kwargs) if reopen is not None else cls(ctx, *args, **kwargs)

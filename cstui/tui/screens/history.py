@@ -9,6 +9,7 @@ stretch: each stretch's months are scored, graded and labelled by its own scheme
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from textual_plotext import PlotextPlot
 
 from cstui.domain import Override, Period, Result
 from cstui.store import StoreError
-from cstui.story import Story, Stretch, team_ranks, tell_story
+from cstui.story import Story, Stretch, team_ranks, tell_story, told_alone
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.modals.export import start_export
@@ -81,6 +82,11 @@ def chart_points(scores: list[tuple[Period, Decimal | None]]) -> tuple[list[int]
     return xs, ys, labels
 
 
+# the history screen kept for each app's context (by id: a context is not hashable); weak, so
+# it lives as long as its app keeps it installed
+_KEPT: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
 class HistoryScreen(Screen):
     APP_KEYS_IN_FOOTER = False  # the footer shows the screen's keys and ? (help lists the app's)
     CSS_PATH = CSS_FILE
@@ -99,6 +105,32 @@ class HistoryScreen(Screen):
         self._scheme_of_period()
         self.story: Story | None = None
         self.painted: int | None = None  # the decisions shown, once they and the chart are painted
+        self.kept = False  # installed in the app at its first mount, shown again by reopen
+
+    @classmethod
+    def reopen(cls, ctx: AppContext, employee_id: str) -> HistoryScreen:
+        """The history of ``employee_id`` in the app's kept history screen, its widgets composed
+        at its first opening (composing, styling and laying out a new screen's widgets is most
+        of what opening one costs); a new screen while the kept one is on the screen stack (a
+        history opened from a scorecard opened from a history)."""
+        employee = ctx.store.employee(employee_id)  # a refusal (another team's) changes nothing
+        kept = _KEPT.get(id(ctx))
+        if kept is None or not kept.is_free():
+            screen = cls(ctx, employee_id)
+            if kept is None:
+                screen.kept = True
+                _KEPT[id(ctx)] = screen
+            return screen
+        kept.employee_id, kept.employee, kept.story, kept.painted = employee_id, employee, None, None
+        kept._cstui_period = ctx.period  # told the period here: the app need not tell it again
+        kept.reload()  # before it is shown: its first frame is this person's
+        for box in kept.query(VerticalScroll):
+            box.scroll_home(animate=False)
+        return kept
+
+    def is_free(self) -> bool:
+        """Mounted, installed, and on no screen stack: it may be shown for another person."""
+        return self.is_attached and self.app.is_screen_installed(self) and self not in self.app.screen_stack
 
     def _scheme_of_period(self) -> None:
         """The scheme grading the viewed period (the timeline's): the header names it and an
@@ -125,6 +157,8 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         t = self.ctx.t
+        if self.kept:  # popped, it stays (not removed) for reopen
+            self.app.install_screen(self, f"cstui-history-{id(self)}")
         table = self.query_one(DataTable)
         for key in ("period", "score", "rank", "decision", "level"):
             table.add_column(t(f"hist.col.{key}"), key=key)
@@ -138,31 +172,51 @@ class HistoryScreen(Screen):
                 self.ctx.t("hist.no_scheme", why=self.scheme_problem or "-")
             )
             return
+        if told_alone(self.ctx.store, self.ctx.try_scheme, self.employee_id):
+            # one person's replay (milliseconds): told here, so the screen's first frame shows
+            # it all, instead of a "loading" frame and then the story's
+            self._show(self._tell(self.ctx.period, self.employee_id), self.ctx.period)
+            return
+        if self.story is None:  # reopened for another person: nothing of the last one's shows
+            self._blank()
         self.query_one("#hist-lower").loading = True
-        self._load(self.ctx.period)
+        self._load(self.ctx.period, self.employee_id)
 
-    @work(thread=True, exclusive=True, group="history")
-    def _load(self, until: Period) -> None:
+    def _blank(self) -> None:
+        t = self.ctx.t
+        self.query_one("#hist-timeline", Static).update(t("hist.loading"))
+        self.query_one("#hist-schemes", Static).display = False
+        self.query_one(DataTable).clear()
+        self.query_one("#hist-trace", Static).update(t("hist.select"))
+        self._chart([])
+
+    def _tell(self, until: Period, employee_id: str) -> Story:
         try:
-            story = tell_story(self.ctx.store, self.ctx.try_scheme, self.ctx.levels.one, self.employee_id, until)
+            return tell_story(self.ctx.store, self.ctx.try_scheme, self.ctx.levels.one, employee_id, until)
         except (StoreError, ValueError) as error:
-            story = Story(problem=str(error))
+            return Story(problem=str(error))
         except StopIteration as error:  # asyncio cannot put it in the worker's future: it would never end
             raise RuntimeError("the history's story ended early (StopIteration)") from error
-        self.app.call_from_thread(self._show, story, until)
+
+    @work(thread=True, exclusive=True, group="history")
+    def _load(self, until: Period, employee_id: str) -> None:
+        """The story of a team-relative scheme (its team graded): in a thread, keys going on."""
+        story = self._tell(until, employee_id)
+        if employee_id == self.employee_id:  # else the screen was reopened for another person
+            self.app.call_from_thread(self._show, story, until)
 
     @work(thread=True, exclusive=True, group="history-ranks")
-    def _load_ranks(self, until: Period, wanted: list[tuple[Period, str]]) -> None:
+    def _load_ranks(self, until: Period, wanted: list[tuple[Period, str]], story: Story, employee_id: str) -> None:
         """The team's ranks of the periods told alone (after the story is on screen: a large
         team takes longer than the person)."""
         try:
-            ranks = team_ranks(self.ctx.store, self.ctx.try_scheme, self.employee_id, wanted)
+            ranks = team_ranks(self.ctx.store, self.ctx.try_scheme, employee_id, wanted)
         except (StoreError, ValueError):
             ranks = {}
-        self.app.call_from_thread(self._show_ranks, ranks, until)
+        self.app.call_from_thread(self._show_ranks, ranks, until, story)
 
-    def _show_ranks(self, ranks: dict, until: Period) -> None:
-        if until != self.ctx.period or self.story is None:
+    def _show_ranks(self, ranks: dict, until: Period, story: Story) -> None:
+        if until != self.ctx.period or story is not self.story:  # another period or person since
             return
         table = self.query_one(DataTable)
         for index, (period, result, _recorded) in enumerate(self.story.decisions):
@@ -223,22 +277,20 @@ class HistoryScreen(Screen):
         self.query_one("#hist-scores-title", Static).update(t("hist.scores", month=until))
         pending = self._fill_decisions(story)
         self._trace(0)
-        # the table and header paint first; the chart, then the team's ranks (another worker
-        # grading the team, which would slow this paint), come after that paint
-        self.call_after_refresh(self._after_paint, story.scores, until, pending)
+        # the chart with the table: one frame paints them both (each frame of the whole screen
+        # costs about what drawing it all does); the team's ranks (another worker grading the
+        # team, which would slow this paint) come after that frame
+        self._chart(story.scores)
+        self.call_after_refresh(self._after_paint, until, pending, story)
 
-    def _after_paint(self, scores: list, until: Period, pending: list[tuple[Period, str]]) -> None:
-        if not self.is_attached or until != self.ctx.period:  # closed, or another period asked for
-            return
-        self._chart(scores)
-        self.call_after_refresh(self._after_chart, until, pending)
-
-    def _after_chart(self, until: Period, pending: list[tuple[Period, str]]) -> None:
+    def _after_paint(self, until: Period, pending: list[tuple[Period, str]], story: Story) -> None:
         """The whole history is on screen: the team's ranks may be graded now (a thread that
         competes with the screen for the interpreter while it runs)."""
-        self.painted = len(self.story.decisions) if self.story else 0
+        if story is not self.story:  # reopened for another person before this paint
+            return
+        self.painted = len(story.decisions)
         if pending and self.is_attached and until == self.ctx.period:
-            self._load_ranks(until, pending)
+            self._load_ranks(until, pending, story, self.employee_id)
 
     def _fill_decisions(self, story: Story) -> list[tuple[Period, str]]:
         """The decisions table; returns the periods told alone, whose team rank comes after."""
