@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cstui.domain import texts
-from cstui.domain.texts import line
+from cstui.domain.texts import line, shared
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal, show
 
@@ -61,7 +61,7 @@ def weighted_total(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) 
         if known is None:
             known = item_line(item, value)
             if value and len(_ITEM_LINES) < _ITEM_LINES_MAX:
-                _ITEM_LINES[(item, value)] = known
+                _ITEM_LINES[(item, value)] = shared(known)
         trace.append(known)
     return total, trace
 

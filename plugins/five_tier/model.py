@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, texts
-from cstui.domain.texts import from_json, joined, line, to_json
+from cstui.domain.texts import from_json, joined, line, shared, to_json
 from cstui.domain.values import format_number
 from cstui.engine import checks
 from cstui.engine.bands import Band, BandTable, as_decimal, load_band_table, show
@@ -525,7 +525,7 @@ def band_line(metric: BandMetric, band: Band, value: Decimal) -> str:
         points=format_number(band.value),
     )
     if value and len(_BAND_LINES) < _BAND_LINES_MAX:
-        _BAND_LINES[key] = (metric, text)
+        _BAND_LINES[key] = (metric, shared(text))
     return text
 
 

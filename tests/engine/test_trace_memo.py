@@ -10,21 +10,26 @@ employee's trace, so the common cases are made cheap).
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
 from decimal import Decimal as D
 from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cstui.domain.texts import from_json, joined, line, shared, to_json
 from cstui.domain.values import HUNDRED
 from cstui.engine import weighted
 from cstui.engine.exact import Mean, side_text, side_text_reference
 from cstui.engine.weighted import WeightedItem, item_line, weighted_total
 from cstui.schemes import load_scheme
+from cstui.store.periods import lines_json
 from cstui_plugins.five_tier import model as five_tier
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
+_plain_json = json.JSONEncoder(ensure_ascii=False, default=str).encode  # what lines_json always wrote
 
 # values near the thresholds below, with many decimals, few, or trailing zeros
 NEAR = st.sampled_from(["80", "70", "50", "110", "90", "60", "0"]).flatmap(
@@ -141,3 +146,25 @@ def test_a_remembered_band_line_is_its_own_metrics():
 
 def test_fractions_are_shown_by_the_reference():
     assert side_text(Fraction(1, 3), D(0)) == side_text_reference(Fraction(1, 3), D(0)) == "0.33"
+
+
+def _pool() -> list:
+    """Lines shared and not, plain texts (quotes, 中文, the list separator), nested lines."""
+    texts = ["plain", 'a "quoted" 文本', "a, b", "}, {", ""]
+    made = [line("weighted.item", label=t, metric="m", value="1", score="1", weight="2", part="3") for t in texts]
+    nested = line("replay.in_month", month="2026-12", line=made[1])
+    listed = joined([made[0], "x, y", made[2]])
+    return [*(shared(line("flag.missing", month=m)) for m in ("2026-11", "2026-12")), *made, nested, listed, *texts]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.integers(0, 13), max_size=12), st.lists(st.integers(0, 13), max_size=12), st.booleans())
+def test_lines_with_shared_ones_are_stored_as_the_encoder_writes_them(first, second, pickled):
+    pool = _pool()
+    pool[2], pool[7] = shared(pool[2]), shared(pool[7])
+    if pickled:  # through the worker pool: a shared line stays shared, its stored text with it
+        pool = pickle.loads(pickle.dumps(pool))
+    for picks in (first, second):  # the second list meets lines the first one encoded
+        lines = [pool[i] for i in picks]
+        assert lines_json(lines) == _plain_json(to_json(lines))
+        assert from_json(json.loads(lines_json(lines))) == lines
