@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+from dataclasses import replace
 from decimal import Decimal as D
 from fractions import Fraction
 
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 from cstui.domain.texts import from_json, joined, line, shared, to_json
 from cstui.domain.values import HUNDRED
-from cstui.engine import weighted
+from cstui.engine import bonus, weighted
 from cstui.engine.exact import Mean, side_text, side_text_reference
 from cstui.engine.weighted import WeightedItem, item_line, weighted_total
 from cstui.schemes import load_scheme
@@ -168,3 +169,24 @@ def test_lines_with_shared_ones_are_stored_as_the_encoder_writes_them(first, sec
         lines = [pool[i] for i in picks]
         assert lines_json(lines) == _plain_json(to_json(lines))
         assert from_json(json.loads(lines_json(lines))) == lines
+
+
+SCORES = st.sampled_from(["0", "-0", "0.00", "83.45", "83.450", "90", "90.0", "89.995", "60", "59.99", "100", "110.5"])
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(SCORES, min_size=1, max_size=12), st.booleans())
+def test_bonus_lines_remembered_are_the_lines_made_afresh(scores, two_tables):
+    table = SHOP.model.compiled(SHOP).bonus  # and a copy whose lowest band pays another amount
+    tables = [table, replace(table, bands=table.bands[:-1] + (replace(table.bands[-1], value=D(-80)),))]
+    bonus._BONUSES.clear()
+    for text in scores:
+        for table in tables if two_tables else tables[:1]:
+            score = D(text)
+            amount, remembered = bonus.bonus_for(table, score)
+            kept = dict(bonus._BONUSES)
+            bonus._BONUSES.clear()
+            fresh_amount, afresh = bonus.bonus_for(table, score)
+            bonus._BONUSES.clear()
+            bonus._BONUSES.update(kept)
+            assert str(amount) == str(fresh_amount) and _fresh(remembered) == _fresh(afresh)
