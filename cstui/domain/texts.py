@@ -63,6 +63,9 @@ class Line(str):
 
     key: str
     args: dict[str, Any]
+    # None: a line of one result. A line many results share (:func:`shared`) keeps here its
+    # stored JSON once encoded ("" until then), so an apply encodes it once, not per result.
+    stored: str | None = None
 
     def __new__(cls, key: str, args: dict[str, Any]) -> Line:
         self = str.__new__(cls, _english(key, args))
@@ -70,15 +73,19 @@ class Line(str):
         return self
 
     def __reduce__(self) -> tuple:  # pickled to the worker pool and back: rebuilt from key and args
+        if self.stored is not None:  # a shared line stays shared (pickle sends it once per dump)
+            return (_rebuilt, (str(self), self.key, self.args, self.stored))
         return (_rebuilt, (str(self), self.key, self.args))
 
     def __repr__(self) -> str:
         return f"Line({self.key!r}, {str.__repr__(self)})"
 
 
-def _rebuilt(text: str, key: str, args: dict[str, Any]) -> Line:
+def _rebuilt(text: str, key: str, args: dict[str, Any], stored: str | None = None) -> Line:
     self = str.__new__(Line, text)
     self.key, self.args = key, args
+    if stored is not None:
+        self.stored = stored
     return self
 
 
@@ -97,6 +104,14 @@ def line(key: str, **args: Any) -> Line:
     self.key = key
     self.args = args
     return self
+
+
+def shared(text: Line) -> Line:
+    """Mark ``text`` as a line many results share (one a model remembers and hands out again):
+    its stored JSON is then encoded once (cstui.store.periods.lines_json). Its arguments,
+    like every line's, are never changed after it is made."""
+    text.stored = ""
+    return text
 
 
 def joined(items: Iterable[Any], sep: str = "; ") -> Line:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cstui.domain import texts
-from cstui.domain.texts import line
+from cstui.domain.texts import line, shared
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, load_band_table
 from cstui.engine.exact import side_text
@@ -46,20 +46,40 @@ texts.register(
 
 def bounds(table: BandTable) -> tuple[Decimal, ...]:
     """Every band bound of the table: the thresholds a score is compared with."""
-    return tuple(dict.fromkeys(b for band in table.bands for b in (band.low, band.high) if b is not None))
+    known = _BOUNDS.get(id(table))
+    if known is not None and known[0] is table:
+        return known[1]
+    found = tuple(dict.fromkeys(b for band in table.bands for b in (band.low, band.high) if b is not None))
+    if len(_BOUNDS) < 64:  # tables are a scheme's few
+        _BOUNDS[id(table)] = (table, found)
+    return found
 
 
 def bonus_for(table: BandTable, score: Decimal) -> tuple[Decimal, str]:
-    """The bonus of a month's score (the exact score decides), and its trace line."""
+    """The bonus of a month's score (the exact score decides), and its trace line.
+
+    Both depend only on the table and the score (shown by side_text, the same text for equal
+    scores), and a company's scores repeat: each is made once per table and score and the line
+    shared. Remembered by the table's id, the table kept alive by the memo; only a Decimal
+    score, and not zero (0 and -0 are equal, their texts differ)."""
+    key = (id(table), score)
+    known = _BONUSES.get(key) if score and type(score) is Decimal else None
+    if known is not None and known[0] is table:
+        return known[1], known[2]
     band = table.band_of(score)
     amount = band.value
     sign = "+" if amount > 0 else ""
-    return (
-        amount,
-        line(
-            "bonus.band",
-            score=side_text(score, *bounds(table)),
-            band=table.describe(band),
-            amount=f"{sign}{format_number(amount)}",
-        ),
+    text = line(
+        "bonus.band",
+        score=side_text(score, *bounds(table)),
+        band=table.describe(band),
+        amount=f"{sign}{format_number(amount)}",
     )
+    if score and type(score) is Decimal and len(_BONUSES) < _BONUSES_MAX:
+        _BONUSES[key] = (table, amount, shared(text))
+    return amount, text
+
+
+_BOUNDS: dict[int, tuple[BandTable, tuple[Decimal, ...]]] = {}
+_BONUSES: dict[tuple[int, Decimal], tuple[BandTable, Decimal, str]] = {}
+_BONUSES_MAX = 16_384

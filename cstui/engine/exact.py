@@ -20,7 +20,7 @@ rounding: three months at 109.995% are below 110%, a 3-month average of 80.0033 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
 
 from cstui.domain.values import format_number
@@ -137,7 +137,30 @@ def side_text(value: Number, *thresholds: Number, places: int = 2) -> str:
     does (110.00 for 109.995 against 110). Past that, it is rounded towards its own
     side (down when below a threshold, up when above), so the text never lies about the
     side: ``109.9999999999 < 110``.
+
+    The common case first (an apply shows a few of these per employee): the value rounded
+    once to ``places``, on every threshold's side as the exact value is. Anything else is
+    :func:`side_text_reference`'s, which gives the same text in every case (a property test
+    holds the two together).
     """
+    kind = type(value)
+    if places >= len(_STEPS) or (kind is not Decimal and kind is not Mean):
+        return side_text_reference(value, *thresholds, places=places)
+    exact = value if kind is Decimal else value.total / value.count
+    try:
+        shown = exact.quantize(_STEPS[places], rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # too many digits for the context: the reference says how it is shown
+        return side_text_reference(value, *thresholds, places=places)
+    if kind is Decimal and shown == value:  # no more decimals than places: shown as it is
+        return format_number(shown)
+    for t in thresholds:
+        if (shown > t) - (shown < t) != _sign(value, t):
+            return side_text_reference(value, *thresholds, places=places)
+    return format_number(shown)
+
+
+def side_text_reference(value: Number, *thresholds: Number, places: int = 2) -> str:
+    """:func:`side_text` the plain way: the reference its fast path is tested against."""
     if type(value) is Decimal:  # no more decimals than places: shown as it is
         text = format_number(value)
         dot = text.find(".")

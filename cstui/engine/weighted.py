@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cstui.domain import texts
-from cstui.domain.texts import line
+from cstui.domain.texts import line, shared
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal, show
 
@@ -46,25 +46,43 @@ def item_score(item: WeightedItem, value: Decimal) -> Decimal:
 
 
 def weighted_total(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) -> tuple[Decimal, list[str]]:
-    """Σ weight × item score / 100, with one trace line per item."""
+    """Σ weight × item score / 100, with one trace line per item.
+
+    An item's line depends only on the item and the value (every number in it is shown with
+    its zeros cut), and a company's cards repeat the same few hundred values: each line is
+    made once per item and value (:func:`item_line`) and shared. The sum is computed from
+    each card's own value, so the total keeps exactly the digits it always had."""
     total = Decimal(0)
     trace = []
     for item in items:
-        score = item_score(item, values[item.key])
-        part = item.weight * score / HUNDRED
-        total += part
-        shown = dict(value=show(values[item.key], item.kind), score=format_number(score))
-        trace.append(
-            line(
-                "weighted.item",
-                label=item.label,
-                metric=item.key,
-                **shown,
-                weight=format_number(item.weight),
-                part=format_number(part),
-            )
-        )
+        value = values[item.key]
+        total += item.weight * item_score(item, value) / HUNDRED
+        known = _ITEM_LINES.get((item, value)) if value else None
+        if known is None:
+            known = item_line(item, value)
+            if value and len(_ITEM_LINES) < _ITEM_LINES_MAX:
+                _ITEM_LINES[(item, value)] = shared(known)
+        trace.append(known)
     return total, trace
+
+
+# lines remembered by (item, value); zero is not (0 and -0 are equal, their texts differ)
+_ITEM_LINES: dict[tuple[WeightedItem, Decimal], str] = {}
+_ITEM_LINES_MAX = 16_384
+
+
+def item_line(item: WeightedItem, value: Decimal) -> str:
+    """The trace line of one item's value: ``label value → score × weight% = part``."""
+    score = item_score(item, value)
+    return line(
+        "weighted.item",
+        label=item.label,
+        metric=item.key,
+        value=show(value, item.kind),
+        score=format_number(score),
+        weight=format_number(item.weight),
+        part=format_number(item.weight * score / HUNDRED),
+    )
 
 
 def weighted_sum(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) -> Decimal:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cstui.domain.texts import line
 from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
-from cstui.store.codec import dumps, loads, now
+from cstui.store.codec import dumps, dumps_each, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
 from cstui.store.files import (
     APPLICATION_ID,
@@ -278,9 +278,12 @@ class StoreCore:
         if not self._depth:
             raise RuntimeError("audit outside a write transaction")  # a bug, not a user error
         at, who = now(), self.login
+        # an apply audits every result it changes: their befores and afters are encoded in
+        # one encoder call each (dumps_each), not one call per row
+        befores, afters = dumps_each([e[3] for e in entries]), dumps_each([e[4] for e in entries])
         rows = (
-            (at, who, action, entity, key, dumps(before), dumps(after))
-            for action, entity, key, before, after in entries
+            (at, who, action, entity, key, before, after)
+            for (action, entity, key, _, _), before, after in zip(entries, befores, afters)
         )
         self.conn.executemany(INSERT_CHAINED, chained(self.conn, rows))
 

@@ -337,8 +337,31 @@ def stored_result(r: Result) -> tuple:
 
 def lines_json(lines) -> str:
     """A trace or flags list as stored: JSON of :func:`cstui.domain.texts.to_json`, keys in
-    the order the line gives them (sorting every line's arguments was a sixth of the encoding)."""
-    return _encode_lines(to_json(list(lines)))
+    the order the line gives them (sorting every line's arguments was a sixth of the encoding).
+
+    A line many results share (:func:`cstui.domain.texts.shared`) is encoded once and its text
+    kept on it; the list is then spelled out as the encoder spells one (``[a, b]``), the other
+    lines encoded together between the shared ones."""
+    lines = list(lines)
+    if not lines:
+        return "[]"
+    if not any(getattr(item, "stored", None) is not None for item in lines):
+        return _encode_lines(to_json(lines))
+    pieces, plain = [], []
+    for item in lines:
+        stored = getattr(item, "stored", None)
+        if stored is None:
+            plain.append(item)
+            continue
+        if plain:
+            pieces.append(_encode_lines(to_json(plain))[1:-1])
+            plain = []
+        if not stored:
+            stored = item.stored = _encode_lines(to_json(item))
+        pieces.append(stored)
+    if plain:
+        pieces.append(_encode_lines(to_json(plain))[1:-1])
+    return "[" + ", ".join(pieces) + "]"
 
 
 _encode_lines = json.JSONEncoder(ensure_ascii=False, default=str).encode

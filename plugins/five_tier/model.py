@@ -28,10 +28,10 @@ from decimal import Decimal
 from typing import Any
 
 from cstui.domain import Employee, Override, Period, Result, Scorecard, texts
-from cstui.domain.texts import from_json, joined, line, to_json
+from cstui.domain.texts import from_json, joined, line, shared, to_json
 from cstui.domain.values import format_number
 from cstui.engine import checks
-from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
+from cstui.engine.bands import Band, BandTable, as_decimal, load_band_table, show
 from cstui.engine.bonus import bonus_for, load_bonus
 from cstui.engine.bonus import bounds as bonus_bounds
 from cstui.engine.exact import Mean, side_text, to_decimal
@@ -297,6 +297,8 @@ class _Run:
         self.probation: set[Period] = set()
         self.pending_why: str | Later | None = None
         self.last: Period | None = None  # the last month replayed
+        self._shown_of: Mean | None = None  # the average _shown last showed, and its text
+        self._shown_text = ""
 
     def state(self) -> dict:
         """Everything later months need, JSON-able: only the current quarter's scores matter."""
@@ -405,7 +407,12 @@ class _Run:
         self._decide(state, average)
 
     def _shown(self, average: Mean) -> str:
-        return side_text(average, *self.p.review_bounds, places=self.p.average_places)
+        # a review shows its average up to three times (the average, a stay's or a why's line):
+        # the last one shown is remembered
+        if average is not self._shown_of:
+            self._shown_of = average
+            self._shown_text = side_text(average, *self.p.review_bounds, places=self.p.average_places)
+        return self._shown_text
 
     def _decide(self, state: MonthState, average: Mean) -> None:
         p = self.p
@@ -488,25 +495,42 @@ def month_score(
         return total, trace + [line("five-tier.score", score=side_text(total, *bonus_bounds(params.bonus)))]
     total, trace = Decimal(0), []
     for metric in params.bands:
-        band = metric.table.band_of(values[metric.key])
+        value = values[metric.key]
+        band = metric.table.band_of(value)
         total += band.value
         if explain:
-            value = show(values[metric.key], metric.kind)
-            band_text = metric.table.describe(band, metric.kind)
-            trace.append(
-                line(
-                    "five-tier.band",
-                    label=metric.label,
-                    metric=metric.key,
-                    value=value,
-                    band=band_text,
-                    points=format_number(band.value),
-                )
-            )
+            trace.append(band_line(metric, band, value))
     if params.cap is not None and total > params.cap:
         trace.append(line("five-tier.capped", score=format_number(total), cap=format_number(params.cap)))
         total = params.cap
     return total, (trace + [line("five-tier.score", score=format_number(total))] if explain else [])
+
+
+def band_line(metric: BandMetric, band: Band, value: Decimal) -> str:
+    """A metric's band line. It depends only on the metric and the value (shown with its zeros
+    cut; the band is the value's), and cards repeat the same few hundred values: each line is
+    made once per metric and value and shared. Remembered by the metric's id, the metric kept
+    alive by the memo (so its id is never another's); zero is not remembered (0 and -0 are
+    equal, their texts differ)."""
+    key = (id(metric), value)
+    known = _BAND_LINES.get(key) if value else None
+    if known is not None and known[0] is metric:
+        return known[1]
+    text = line(
+        "five-tier.band",
+        label=metric.label,
+        metric=metric.key,
+        value=show(value, metric.kind),
+        band=metric.table.describe(band, metric.kind),
+        points=format_number(band.value),
+    )
+    if value and len(_BAND_LINES) < _BAND_LINES_MAX:
+        _BAND_LINES[key] = (metric, shared(text))
+    return text
+
+
+_BAND_LINES: dict[tuple[int, Decimal], tuple[BandMetric, str]] = {}
+_BAND_LINES_MAX = 16_384
 
 
 # --- parameter checks ----------------------------------------------------------------------
