@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from cstui.domain import Period, Result
 from cstui.domain.values import ValueProblem, parse_rate
-from cstui.store import Store
+from cstui.store import AccessDenied, Store
 from cstui.tui.guard import user_message
 from cstui.tui.screens.board import PeriodBoardScreen
 from cstui.tui.screens.scorecard import ScorecardScreen
@@ -73,6 +75,19 @@ async def test_another_teams_employee_is_refused_in_chinese(company_db, monkeypa
         refused = [m for m in messages(app) if "不能查看" in m]
         assert refused and english_words(refused[0]) == [], refused
         assert "Alice" not in refused[0]  # never another person's data in an error
+        assert "客服二组" in refused[0] and "kf2" not in refused[0]  # the team by its label, not its key
+
+
+def test_a_write_refusal_names_the_teams_by_their_labels_in_zh_and_keys_in_english(company_db):
+    with Store.open(company_db, login="sup1") as store, pytest.raises(AccessDenied) as refused:
+        store.save_scorecard("E101", Period.parse("2026-10"), {"follow_up_rate": "0.9"}, 1)
+    error = refused.value
+    assert str(error) == (
+        "cannot change the scorecard of employee E101 of team kf2: login 'sup1' (supervisor) may only change "
+        "teams 客服一组"
+    )
+    chinese = user_message(error, "zh")  # the command line's labels: no team list needed
+    assert "组别 客服二组 的" in chinese and "只能修改组别 客服一组" in chinese and english_words(chinese) == []
 
 
 async def refuse_a_rate(pilot) -> None:
