@@ -405,7 +405,16 @@ def _import_file(file: str):
         try:
             yield path
         except InvalidData as error:
-            raise InvalidData([line.replace(str(path), path.name) for line in error.lines], error.more) from None
+            raise InvalidData([_renamed(said, str(path), path.name) for said in error.lines], error.more) from None
+
+
+def _renamed(said: str, spool: str, name: str) -> str:
+    """A problem naming the spool by the name the user knows; a template line stays one (in 中文 too)."""
+    from cstui.domain.texts import Line, line
+
+    if isinstance(said, Line) and said.args.get("file") == spool:
+        return line(said.key, **(said.args | {"file": name}))
+    return said.replace(spool, name)
 
 
 @cli.command("plugins")

@@ -62,6 +62,24 @@ texts.register(
         "card.required": ("required; expected {kind}", "必填；应为{kind}"),
         "card.unknown_kind": ("unknown metric kind {kind}", "未知的指标类型 {kind}"),
         "card.not_a_field": ("not a field of scheme {scheme}", "不是方案 {scheme} 的字段"),
+        "card.refused": ("scorecard {card}: {field}: {reason}", "考核表 {card}：{field}：{reason}"),
+        # the store's gate and import: an employee whose scheme cannot judge a card or an incident
+        "card.no_scheme": (
+            "employee {employee} has no scheme: no card can be checked or graded",
+            "员工 {employee} 没有方案：无法检查或计算考核表",
+        ),
+        "card.no_catalogue": (
+            "employee {employee} has no scheme, so no incident catalogue",
+            "员工 {employee} 没有方案，因此没有奖惩目录",
+        ),
+        "card.keeps_no_catalogue": (
+            "employee {employee} is on scheme {scheme}, which keeps no incident catalogue",
+            "员工 {employee} 的方案 {scheme} 没有奖惩目录",
+        ),
+        "card.not_installed": (
+            "scheme {scheme} is not installed: its cards cannot be checked; install it or import with {option}",
+            "方案 {scheme} 未安装：无法检查其考核表；请安装它，或用 {option} 导入",
+        ),
     }
 )
 
@@ -93,9 +111,12 @@ class CardRefused(ValueProblem):
 
     def __init__(self, refused: Mapping[tuple[str, str], list[CardProblem]]):
         self.refused = {key: list(problems) for key, problems in refused.items()}
-        super().__init__(
-            "\n".join(f"scorecard {e}/{m}: {p}" for (e, m), problems in self.refused.items() for p in problems)
-        )
+        said = [
+            line("card.refused", card=f"{e}/{m}", field=p.field, reason=p.reason)
+            for (e, m), problems in self.refused.items()
+            for p in problems
+        ]
+        super().__init__(texts.joined(said, "\n"))
 
     @property
     def problems(self) -> list[CardProblem]:

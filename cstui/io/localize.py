@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from cstui.domain import texts
 from cstui.domain.texts import LANGS, Labels, Line, joined, line, render, renderer, with_domain
+from cstui.engine.protocol import SchemeError
 from cstui.errors import InvalidData
 
 texts.register(
@@ -76,12 +77,14 @@ def _in_zh(records: Iterable[dict], labels: Labels) -> Iterator[dict]:
 
 def error_line(error: BaseException) -> str:
     """What ``error`` says: the template line it was raised with (a :class:`Line`, or for
-    :class:`InvalidData` its lines joined, each line a template or a text), SQLite's busy and
+    :class:`InvalidData` and :class:`SchemeError` their lines joined, each line a template or a text), SQLite's busy and
     read-only errors in cstui's words, else its text. Its English is ``str(error)`` as the
     command line always printed it (the busy and read-only wording as the TUI did)."""
     if isinstance(error, InvalidData):
         more = [line("error.more", more=error.more)] if error.more else []
         return joined([*error.lines, *more], "\n")
+    if isinstance(error, SchemeError):
+        return joined(error.problems, "\n")
     said = error.args[0] if len(error.args) == 1 else None
     if isinstance(said, Line):
         return said
