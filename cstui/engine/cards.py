@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 UNREADABLE = "(stored values)"  # the one field of a card whose stored text is not a JSON object
 INVALID = "invalid"  # the decision of a result whose period has a card its scheme refuses
 FLAG = "invalid-scorecard"
+INCIDENT_FIELD = "incident "  # the field of a problem with an incident: "incident CODE"
 texts.register(
     {
         "cards.invalid_flag": (FLAG + " {month}: {problem}", "考核表无效 {month}：{problem}"),
@@ -63,6 +64,7 @@ texts.register(
         "card.unknown_kind": ("unknown metric kind {kind}", "未知的指标类型 {kind}"),
         "card.not_a_field": ("not a field of scheme {scheme}", "不是方案 {scheme} 的字段"),
         "card.refused": ("scorecard {card}: {field}: {reason}", "考核表 {card}：{field}：{reason}"),
+        "card.incident_field": ("incident {code}", "奖惩记录 {code}"),
         # the store's gate and import: an employee whose scheme cannot judge a card or an incident
         "card.no_scheme": (
             "employee {employee} has no scheme: no card can be checked or graded",
@@ -89,6 +91,12 @@ def kind_text(kind: str):
     return line(f"card.kind.{kind}") if kind in KIND_TEXT else kind
 
 
+def field_text(field: str):
+    """A card's field as a refusal names it: a metric key as typed; ``incident CODE`` as a line."""
+    code = field.removeprefix(INCIDENT_FIELD)
+    return line("card.incident_field", code=code) if code != field else field
+
+
 def reason_of(problem: ValueProblem):
     """The reason a value was refused: the line it was raised with, else its text."""
     said = problem.args[0] if len(problem.args) == 1 else None
@@ -112,7 +120,7 @@ class CardRefused(ValueProblem):
     def __init__(self, refused: Mapping[tuple[str, str], list[CardProblem]]):
         self.refused = {key: list(problems) for key, problems in refused.items()}
         said = [
-            line("card.refused", card=f"{e}/{m}", field=p.field, reason=p.reason)
+            line("card.refused", card=f"{e}/{m}", field=field_text(p.field), reason=p.reason)
             for (e, m), problems in self.refused.items()
             for p in problems
         ]

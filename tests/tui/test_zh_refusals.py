@@ -104,3 +104,23 @@ def test_a_refused_value_snapshot_in_chinese(company_db, snap_compare):
 def test_a_refused_value_snapshot(company_db, snap_compare):
     app = screen_app(company_db, lambda ctx: ScorecardScreen(ctx, "E101"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=refuse_a_rate)
+
+
+async def test_an_incident_the_month_refuses_reads_in_chinese(company_db):
+    app = screen_app(company_db, lambda ctx: ScorecardScreen(ctx, "E002"), lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"zero-complaints", "enter", "ctrl+s")  # E002 has it this month already
+        await settle(pilot)
+        refused = [m for m in messages(app) if "每月只能记录一次" in m]
+        assert refused and english_words(refused[0].replace("zero-complaints", "")) == [], messages(app)
+
+
+async def test_a_mistyped_incident_count_reads_in_chinese(company_db):
+    app = screen_app(company_db, lambda ctx: ScorecardScreen(ctx, "E002"), lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n", *"late", "enter", "ctrl+u", *"x", "ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#incident-error").render())
+        assert "'x'" in error and english_words(error) == [], error
