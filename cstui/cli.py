@@ -594,14 +594,8 @@ def employee_show(ctx, employee_id, period_text):
     from cstui.schemes import catalog
 
     period = Period.parse(period_text).last_month if period_text else default_period()
-    from cstui.errors import InvalidData
-    from cstui.store import NotFound
-
     with _open_store(ctx) as store:
-        try:
-            e = store.employee(employee_id)
-        except NotFound as error:  # a mistyped id is bad input (exit 3), not a failure
-            raise InvalidData([str(error)]) from None
+        e = store.employee(employee_id)  # NotFound: a mistyped id, exit 3
         level = CurrentLevels(store, catalog().get).one(e, period) or e.level or ""
     rows = [
         ("id", e.id),

@@ -1,4 +1,4 @@
-"""``cstui results``, ``cstui confirm`` and ``cstui dispute open|list|answer``: agents confirm or
+"""``cstui results``, ``cstui confirm`` and ``cstui dispute open|list|answer|record-again``: agents confirm or
 dispute their graded results, supervisors answer (registered on :data:`cstui.cli.cli`; the
 rules are :mod:`cstui.store.signoff`)."""
 
@@ -149,5 +149,28 @@ def dispute_answer(ctx, dispute_id, accept, reason):
         raise click.UsageError("say --accept or --reject")
     with _open_store(ctx) as store:
         record = store.answer_dispute(dispute_id, accept, reason)
-    then = "; correct the card and apply the period again" if accept else ""
+    then = f"; correct the card, then: cstui dispute record-again {dispute_id}" if accept else ""
     click.echo(f"dispute {dispute_id}: {record['status']}{then}")
+
+
+@dispute_group.command("record-again")
+@click.argument("dispute_id", type=int)
+@click.pass_context
+def dispute_record_again(ctx, dispute_id):
+    """Record the result of the accepted dispute DISPUTE_ID again, its card corrected: that
+    employee's alone (teammates keep theirs), which restarts the agent's window to confirm."""
+    from cstui.grading import reapply_disputed
+    from cstui.schemes import load_scheme
+    from cstui.store.errors import NotFound, SignOffRefused
+
+    with _open_store(ctx) as store:
+        found = [d for d in store.disputes() if d["id"] == dispute_id]
+        if not found:
+            raise NotFound(f"no dispute {dispute_id}")
+        if found[0]["status"] != "accepted":
+            raise SignOffRefused(
+                f"dispute {dispute_id} is {found[0]['status']}: only an accepted one is recorded again"
+            )
+        result = reapply_disputed(store, found[0], load_scheme)
+    score = "-" if result.score is None else f"{result.score:.2f}"
+    click.echo(f"dispute {dispute_id}: {result.employee_id} {result.period} recorded again: score {score}")

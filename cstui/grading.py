@@ -356,6 +356,17 @@ def reapply_employee(store, scheme, period: Period, employee_id: str) -> Result:
     )
 
 
+def reapply_disputed(store, dispute: dict, scheme_of: Callable) -> Result:
+    """Record the result of an accepted ``dispute`` again (its card corrected): the employee's
+    result alone, graded by the scheme that recorded it (else the employee's scheme now), as
+    :func:`reapply_employee`. ``scheme_of(name)`` loads a scheme. What the TUI's disputes queue
+    (``p``) and ``cstui dispute record-again`` both call."""
+    period, employee_id = Period.parse(dispute["period"]), dispute["employee_id"]
+    recorded = [r for r in store.employee_results(employee_id) if r["period"] == dispute["period"]]
+    name = recorded[0]["scheme"] if recorded else store.employee(employee_id).scheme
+    return reapply_employee(store, scheme_of(name), period, employee_id)
+
+
 def _employee_result(store, scheme, period: Period, team: str, employee_id: str) -> tuple[Result, set[str]]:
     """The employee's graded result and the ids of the team graded with them; a refused card is
     named (InvalidData, nothing recorded), an employee the scheme does not grade is NotFound."""

@@ -13,7 +13,6 @@ keys with a "did you mean"); then, only when the types fit, the model's own ``ch
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,13 +100,24 @@ def scheme_file_error(path: str, problems: list[str]) -> str:
 
 
 def deep_merge(base: dict, override: dict) -> dict:
-    merged = deepcopy(base)
+    merged = _copied(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = deep_merge(merged[key], value)
         else:
-            merged[key] = deepcopy(value)
+            merged[key] = _copied(value)
     return merged
+
+
+def _copied(value: Any) -> Any:
+    """A TOML value copied as ``copy.deepcopy`` would: its tables and arrays new, its scalars
+    (text, numbers, dates: immutable) shared. Without the ``copy`` module, which `cstui schemes`
+    imported only for this."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 _WHERE = r"\s*\(at line (\d+), column (\d+)\)$"  # compiled when a file fails to parse, not at start-up
@@ -125,7 +135,7 @@ def read_text(path: Any) -> str:
     except OSError as exc:
         raise SchemeError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8").removeprefix("\ufeff")  # utf-8-sig's codec module: an import more
     except UnicodeDecodeError as exc:
         byte = raw[exc.start]
         raise SchemeError(
@@ -154,8 +164,59 @@ def parse_toml(text: str, path: Any) -> dict:
 _STRING = r"""(?:"[^"\\\x00-\x08\x0a-\x1f\x7f]*"|'[^'\x00-\x08\x0a-\x1f\x7f]*')"""
 _STRINGS = rf"\[[ \t]*(?:{_STRING}[ \t]*,[ \t]*)*(?:{_STRING}[ \t]*)?\]"
 _COMMENT = r"(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?"
-_SIMPLE_LINE = re.compile(rf"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*({_STRING}|{_STRINGS})[ \t]*{_COMMENT}")
-_STRING_VALUE = re.compile(_STRING)
+_SIMPLE_LINE = rf"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*({_STRING}|{_STRINGS})[ \t]*{_COMMENT}"
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_CONTROL = frozenset(chr(c) for c in (*range(0x09), *range(0x0A, 0x20), 0x7F))
+_NOT_IN_BASIC = _CONTROL | {'"', "\\"}
+
+
+@lru_cache(maxsize=1)
+def _simple_line_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The simple line and one string of it, compiled on first use: compiling them was a tenth
+    of `cstui schemes`, whose heads are lines :func:`_plain_line` reads without them."""
+    return re.compile(_SIMPLE_LINE), re.compile(_STRING)
+
+
+def _plain_line(line: str) -> tuple[str, str | list[str]] | None:
+    """(key, value) of the usual head line, ``key = "text"`` or ``key = ["a", "b"]`` (double
+    quotes, no escape), maybe with a comment, as the simple-line pattern reads it; None for any
+    other line (the pattern decides). A ``#`` or ``,`` inside a text leaves a part that is no
+    whole text: None."""
+    key, equals, rest = line.partition("=")
+    key = key.strip(" \t")
+    if not (equals and key and _KEY_CHARS.issuperset(key)):
+        return None
+    value, _, comment = rest.partition("#")
+    value = value.strip(" \t")
+    if _CONTROL.intersection(comment) or len(value) < 2:
+        return None
+    if value[0] == "[" and value[-1] == "]":
+        parts = value[1:-1].split(",")
+        if not parts[-1].strip(" \t"):  # a trailing comma, or no text at all
+            parts.pop()
+        texts = [_plain_text(part.strip(" \t")) for part in parts]
+        return None if None in texts else (key, texts)
+    text = _plain_text(value)
+    return None if text is None else (key, text)
+
+
+def _plain_text(quoted: str) -> str | None:
+    if len(quoted) < 2 or quoted[0] != '"' or quoted[-1] != '"' or _NOT_IN_BASIC.intersection(quoted[1:-1]):
+        return None
+    return quoted[1:-1]
+
+
+def simple_line(line: str) -> tuple[str, str | list[str]] | None:
+    """(key, value) of a simple top-level line (a text, or a list of texts); None otherwise."""
+    plain = _plain_line(line)
+    if plain is not None:
+        return plain
+    pattern, string = _simple_line_patterns()
+    match = pattern.fullmatch(line)
+    if match is None:
+        return None
+    strings = [value[1:-1] for value in string.findall(match[2])]
+    return match[1], strings if match[2].startswith("[") else strings[0]
 
 
 def toml_head(text: str, path: Any) -> tuple[dict, dict | None]:
@@ -173,12 +234,11 @@ def toml_head(text: str, path: Any) -> tuple[dict, dict | None]:
             return head, None
         if not stripped or stripped.startswith("#"):
             continue
-        match = _SIMPLE_LINE.fullmatch(line)
-        if match is None or match[1] in head:
+        found = simple_line(line)
+        if found is None or found[0] in head:
             data = parse_toml(text, path)
             return data, data
-        strings = [value[1:-1] for value in _STRING_VALUE.findall(match[2])]
-        head[match[1]] = strings if match[2].startswith("[") else strings[0]
+        head[found[0]] = found[1]
     return head, None
 
 

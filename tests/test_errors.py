@@ -91,7 +91,7 @@ EXPECTED_CODES = {
     "StorageFailure": 6,
     "OutputClosed": 141,
     "StoreError": 1,
-    "NotFound": 1,
+    "NotFound": 3,
     "DemoRefused": 1,
     "ReportNotWritten": 1,
 }

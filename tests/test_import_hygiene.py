@@ -94,6 +94,9 @@ def test_schemes_lists_without_model_code_engine_store_or_toml_parser(args):
     assert "pluggy" in modules
     # its records are plain classes: defining dataclasses (and importing the module) cost start-up
     assert present(modules, "dataclasses") == []
+    # nor what it used for one small thing each: deepcopy of the scheme heads (schemes._copied),
+    # display widths of ASCII cells (io.text), a BOM (schemes.read_text), the heads' patterns
+    assert present(modules, "copy", "unicodedata", "encodings.utf_8_sig") == []
 
 
 def test_schemes_check_imports_every_model_and_still_no_store():

@@ -237,16 +237,73 @@ def judged_by_specs_alone(scheme: Any) -> bool:
     a model with a check of its own is judged card by card."""
     from cstui.engine.model import DocumentModel
 
-    if "ledger" in scheme.params:
-        return False
-    model = scheme.model
+    return "ledger" not in scheme.params and _check_owner(scheme.model) is DocumentModel
+
+
+def _check_owner(model: Any) -> type | None:
+    """The class whose ``card_problems`` judges ``model``'s cards; None when the instance has a
+    check of its own (other than the plugin guard, which calls the class's method)."""
     on_class, on_instance = _method(model)
-    if on_class is not DocumentModel.card_problems:
-        return False
-    # the plugin guard sets a wrapper on the instance that calls the class's method
-    return on_instance is None or (
+    if on_instance is not None and not (
         getattr(on_instance, "model", None) is model and getattr(on_instance, "name", None) == "card_problems"
-    )
+    ):
+        return None
+    for klass in type(model).__mro__:
+        if klass.__dict__.get("card_problems", None) is on_class:
+            return klass
+    return None
+
+
+def valid_by_columns(scheme: Any, cards: list[Mapping[str, object]], bare: list[bool]) -> list[bool] | None:
+    """For each card's values (``bare``: the card has no incidents), whether ``scheme``'s check
+    finds nothing in it, judged a column at a time; None: the check has no column form (judge
+    each card).
+
+    The default check (:meth:`DocumentModel.card_problems`): the metric specs
+    (:func:`valid_by_specs`) and, with a ``[ledger]``, the ledger's verdict on a card without
+    incidents, asked once per distinct (adjustment, reason) pair. A model with a check of its
+    own has a column form when the class that defines its ``card_problems`` also defines
+    ``valid_by_columns(scheme, cards, base)``: it narrows ``base`` (the default check's
+    verdicts) by its own rules. False is no verdict, as in :func:`valid_by_specs`.
+    """
+    from cstui.engine.model import DocumentModel
+
+    owner = _check_owner(scheme.model)
+    narrow = None if owner is None or owner is DocumentModel else owner.__dict__.get("valid_by_columns")
+    if owner is None or (owner is not DocumentModel and narrow is None):
+        return None
+    if (
+        narrow is not None
+        and getattr(_method(scheme.model)[0], "__qualname__", None) != f"{owner.__qualname__}.card_problems"
+    ):
+        return None  # a check set on the class after its body (a patch): its column form is of another
+    verdicts = valid_by_specs(metric_specs(scheme), cards)
+    if "ledger" in scheme.params:
+        verdicts = _ledger_columns(scheme, cards, bare, verdicts)
+    return verdicts if narrow is None else narrow(scheme.model, scheme, cards, verdicts)
+
+
+def _ledger_columns(scheme: Any, cards: list[Mapping], bare: list[bool], base: list[bool]) -> list[bool]:
+    """``base`` narrowed by the ledger: with no incidents, its rules read a card's adjustment and
+    reason alone (engine.ledger.score_ledger), so each distinct pair is judged once, by
+    :func:`ledger_problems` on a card holding only that pair."""
+    from cstui.engine.ledger import compile_ledger, ledger_problems
+
+    ledger = compile_ledger(scheme.params)
+    adjustment, reason = ledger.adjustment_metric, ledger.reason_metric
+    judged: dict[tuple, bool] = {}
+    verdicts, month = [], Period.parse("2000-01")  # the ledger names a card's month only in a refusal
+    for values, fine, alone in zip(cards, base, bare):
+        if not (fine and alone):
+            verdicts.append(False)
+            continue
+        pair = (values.get(adjustment), values.get(reason))
+        fine = judged.get(pair)
+        if fine is None:
+            only = {k: v for k, v in zip((adjustment, reason), pair) if v is not None}
+            fine = judged[pair] = not ledger_problems(ledger, Scorecard("", month, only, []))
+        verdicts.append(fine)
+    return verdicts
 
 
 def valid_by_specs(specs: tuple[MetricSpec, ...], cards: list[Mapping[str, object]]) -> list[bool]:

@@ -19,7 +19,7 @@ from cstui.domain.values import ValueProblem, format_number, parse_count, parse_
 from cstui.engine.cards import CardRefused, parse_value, reason_of, remembered_verdicts
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
-from cstui.io.readers import Row, TableFile, open_table
+from cstui.io.readers import Row, TableFile, extra_cells, open_table
 
 MAX_PROBLEMS = 50
 EXTRA = ""  # the readers' key for cells beyond the header
@@ -392,20 +392,44 @@ def import_scorecards(
     problems.raise_if_any()
     # on it that month; id -> team: no Employee objects for 100,000 rows
     on_scheme = store.scheme_members(scheme.name, str(period))
+    if reader is not None and table.cells is not None:  # a CSV file: its cells read by position
+        cards, first_row = _csv_cards(table, reader, problems, on_scheme, store, scheme.name, progress, on_progress)
+    else:
+        cards, first_row, reader = _row_cards(
+            table, reader, problems, specs, on_scheme, store, scheme.name, progress, on_progress
+        )
+    problems.raise_if_any()
+    columns = list(reader.columns) if reader else []
+    inserted, updated, unchanged = _save_judged(store, scheme, period, cards, columns, specs, problems, first_row)
+    counts = f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
+    return f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): {counts}"
+
+
+def _csv_cards(table, reader, problems, on_scheme, store, scheme_name, progress, on_progress):
+    """(employee id, values) of each good row of a CSV file read by position, and each id's row."""
+    cards, first_row, owner_at = [], {}, reader.owner_at
+    for number, cells in counted(table.cells, table.estimate, progress, "checking", on_progress):
+        values = reader.values_at(number, cells)
+        owner = cells[owner_at].strip() if owner_at < len(cells) else ""
+        employee_id = _card_owner(problems, number, owner, on_scheme, first_row, store, scheme_name)
+        if values is not None and employee_id is not None:
+            cards.append((employee_id, values))
+    return cards, first_row
+
+
+def _row_cards(table, reader, problems, specs, on_scheme, store, scheme_name, progress, on_progress):
+    """:func:`_csv_cards` of rows given as dicts (an XLSX sheet, a plugin importer's rows), and the
+    reader (a plugin importer's is made from its first row)."""
     cards, first_row = [], {}
     for number, row in counted(table, table.estimate, progress, "checking", on_progress):
         if reader is None:  # a plugin importer: the first row's keys are the header
             reader = _CardReader(problems, [k for k in row if k != EXTRA], specs)
             problems.raise_if_any()
         values = reader.values(number, row)
-        employee_id = _card_owner(problems, number, row, on_scheme, first_row, store, scheme.name)
+        employee_id = _card_owner(problems, number, cell(row, "employee_id"), on_scheme, first_row, store, scheme_name)
         if values is not None and employee_id is not None:
             cards.append((employee_id, values))
-    problems.raise_if_any()
-    columns = list(reader.columns) if reader else []
-    inserted, updated, unchanged = _save_judged(store, scheme, period, cards, columns, specs, problems, first_row)
-    counts = f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
-    return f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): {counts}"
+    return cards, first_row, reader
 
 
 def _save_judged(store, scheme, period: Period, cards, columns, specs, problems, first_row) -> tuple[int, int, int]:
@@ -480,15 +504,29 @@ class _CardReader:
         self.kinds = {k: specs[k].kind for k in self.columns}
         self.cache: dict[str, dict[str, tuple[str | None, str | None]]] = {k: {} for k in self.columns}
         self.caches = [(k, self.cache[k]) for k in self.columns]
+        # by position (values_at): a header that named a column twice was refused above
+        self.width, self.at = len(header), [header.index(k) for k in self.columns]
+        self.owner_at = header.index("employee_id") if "employee_id" in header else len(header)
 
     def values(self, number: int, row: dict[str, str]) -> dict[str, str] | None:
         """The row's normalised values, or None when a cell is bad (each one reported)."""
         ok = True
         if EXTRA in row or not self.header.issuperset(row):
             ok = self._odd_cells(number, row)
+        return self._parsed(number, [row.get(key) for key in self.columns], ok)
+
+    def values_at(self, number: int, cells: list[str]) -> dict[str, str] | None:
+        """:meth:`values` of a row given as its cells in header order (a CSV row, no dict)."""
+        ok = True
+        if len(cells) > self.width:
+            ok = self._odd_cells(number, {EXTRA: extra_cells(cells, self.width)})
+        if len(cells) >= self.width:
+            return self._parsed(number, [cells[at] for at in self.at], ok)
+        return self._parsed(number, [cells[at] if at < len(cells) else None for at in self.at], ok)
+
+    def _parsed(self, number: int, texts: list[str | None], ok: bool) -> dict[str, str] | None:
         values = {}
-        for key, cache in self.caches:
-            text = row.get(key)
+        for (key, cache), text in zip(self.caches, texts):
             if not text or not (text := text.strip()):
                 continue
             value, problem = cache.get(text) or self._parse(key, text)  # the usual cell: a text seen before
@@ -512,15 +550,17 @@ class _CardReader:
         return hit
 
     def _odd_cells(self, number: int, row: dict[str, str]) -> bool:
+        """Report extra cells and unknown columns; whether the row is still good (extra cells
+        that are all empty, a trailing comma, are no problem: the row is imported, not dropped)."""
+        before = len(self.problems.lines) + self.problems.more
         check_extra(self.problems, number, row)
         for key in row:
             if key != EXTRA and key not in self.header:  # plugin rows may differ from the first row's keys
                 self.problems.add(number, key, line("import.unknown_column"))
-        return False
+        return len(self.problems.lines) + self.problems.more == before
 
 
-def _card_owner(problems, number, row, on_scheme, first_row, store, scheme_name) -> str | None:
-    employee_id = cell(row, "employee_id")
+def _card_owner(problems, number, employee_id: str, on_scheme, first_row, store, scheme_name) -> str | None:
     if not employee_id:
         problems.add(number, "employee_id", line("import.empty"))
     elif employee_id not in on_scheme:

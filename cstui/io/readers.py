@@ -46,11 +46,22 @@ texts.register(
 class TableFile:
     """A read file: its header and an iterator of rows (read once)."""
 
-    def __init__(self, path: Path, header: list[str] | None, rows: Iterator[Row], estimate: int = 0):
+    def __init__(
+        self,
+        path: Path,
+        header: list[str] | None,
+        rows: Iterator[Row],
+        estimate: int = 0,
+        cells: Iterator[tuple[int, list[str]]] | None = None,
+    ):
         self.path = path
         self.header = header  # None: not known before the first row (a plugin importer)
         self.rows = rows
         self.estimate = estimate  # rows expected, for a progress bar only
+        # the same rows as (row_number, cells in header order, extra cells after them) when the
+        # reader has them so (CSV): a bulk import reads them by position, no dict per row;
+        # read either these or ``rows``, not both
+        self.cells = cells
 
     def __iter__(self) -> Iterator[Row]:
         return self.rows
@@ -98,11 +109,12 @@ def read_csv(path: Path) -> TableFile:
         raise InvalidData([line("read.empty_file", file=str(path))]) from None
     except csv.Error as exc:
         raise InvalidData([line("read.bad_csv", file=str(path), row=1, problem=str(exc))]) from None
-    return TableFile(path, header, _csv_rows(path, reader, header), estimate=max(0, text.count("\n") - 1))
+    estimate = max(0, text.count("\n") - 1)
+    return TableFile(path, header, _csv_rows(path, reader, header), estimate, cells=_csv_cells(path, reader))
 
 
-def _csv_rows(path: Path, reader, header: list[str]) -> Iterator[Row]:
-    width = len(header)
+def _csv_cells(path: Path, reader) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of each row that is not empty."""
     while True:
         try:
             cells = next(reader)
@@ -113,10 +125,21 @@ def _csv_rows(path: Path, reader, header: list[str]) -> Iterator[Row]:
         if not any(c.strip() for c in cells):
             continue
         # line_num counts physical lines; a quoted multi-line cell still names its last line
+        yield reader.line_num, cells
+
+
+def _csv_rows(path: Path, reader, header: list[str]) -> Iterator[Row]:
+    width = len(header)
+    for number, cells in _csv_cells(path, reader):
         row = dict(zip(header, cells))
         if len(cells) > width:
-            row[""] = ",".join(cells[width:])  # extra cells: reported as an unknown column
-        yield reader.line_num, row
+            row[""] = extra_cells(cells, width)  # reported as an unknown column
+        yield number, row
+
+
+def extra_cells(cells: list[str], width: int) -> str:
+    """The cells of a CSV row beyond its header's ``width``, as the row's ``""`` key holds them."""
+    return ",".join(cells[width:])
 
 
 # ------------------------------------------------------------------------------ XLSX

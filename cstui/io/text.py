@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 
 def display_width(text: str) -> int:
     """Terminal columns of ``text``: wide and fullwidth characters take two, combining marks none."""
+    if text.isascii():  # every ASCII character is one column: `cstui schemes` lists without unicodedata
+        return len(text)
+    import unicodedata
+
     width = 0
     for ch in text:
         if unicodedata.combining(ch):

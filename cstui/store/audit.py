@@ -139,6 +139,7 @@ class AuditFilter:
     since: date | None = None
     until: date | None = None  # inclusive
     text: str | None = None  # the TUI's filter as you type: any of who, action, table, key
+    names: tuple[str, ...] = ()  # actions or tables the text names in the user's language: these too
     limit: int | None = None
 
 
@@ -180,8 +181,10 @@ def filter_sql(f: AuditFilter, periods: list[str]) -> tuple[str, list]:
         params.append((f.until + timedelta(days=1)).isoformat())
     if f.text:
         pattern = "%" + _like_escape(f.text) + "%"
+        named = ", ".join("?" * len(f.names))
         clauses.append(
-            "(a.who LIKE ? ESCAPE '\\' OR a.action LIKE ? ESCAPE '\\' OR a.entity LIKE ? ESCAPE '\\' OR a.key LIKE ? ESCAPE '\\')"
+            "(a.who LIKE ? ESCAPE '\\' OR a.action LIKE ? ESCAPE '\\' OR a.entity LIKE ? ESCAPE '\\' OR a.key LIKE ? ESCAPE '\\'"
+            + (f" OR a.action IN ({named}) OR a.entity IN ({named}))" if f.names else ")")
         )
-        params += [pattern] * 4
+        params += [pattern] * 4 + [*f.names, *f.names]
     return " AND ".join(clauses), params

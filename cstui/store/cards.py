@@ -15,7 +15,7 @@ from cstui.store import card_rows
 from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
 from cstui.store.errors import Conflict, NotFound, StoreError
 from cstui.store.gate import CardGateMixin
-from cstui.store.periods import PeriodsMixin, as_month
+from cstui.store.periods import PeriodsMixin, as_month, locking_periods
 from cstui.store.roster import RosterMixin
 
 _IN_LIST_MAX = 500  # above this many ids, read the whole id -> team map in one query
@@ -170,8 +170,11 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
         The first failing row is named; a team or month that passed is not checked again.
         """
-        teams = self._teams_of({employee_id for employee_id, _, _ in cards})
-        closed, writable, open_months = self._closed_periods(), set(), set()
+        ids = {employee_id for employee_id, _, _ in cards}
+        teams, closed = self._teams_of(ids), self._closed_periods()
+        if self._all_writable(ids, teams, {month for _, month, _ in cards}, closed):
+            return  # the usual bulk write: nothing to name, no walk over its rows
+        writable, open_months = set(), set()
         for number, (employee_id, month, _) in enumerate(cards, start=1):
             team = teams.get(employee_id)
             if team is None:
@@ -184,6 +187,15 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                     Period.parse(month), line("what.card_row", number=number, employee=employee_id, month=month), closed
                 )
                 open_months.add(month)
+
+    def _all_writable(self, ids: set[str], teams: dict[str, str], months: set[str], closed: dict) -> bool:
+        """Whether every employee exists, on a team this login may change, every month open:
+        the checks of :meth:`_check_card_access` once per team and month, without naming."""
+        return (
+            len(teams) == len(ids)
+            and all(self.user.can_write(team) for team in set(teams.values()))
+            and not any(key in closed for month in months for key in locking_periods(Period.parse(month)))
+        )
 
     def _teams_of(self, ids: set[str]) -> dict[str, str]:
         if len(ids) > _IN_LIST_MAX:  # one JSON parameter instead of thousands of placeholders

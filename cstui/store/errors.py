@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cstui.domain import texts
 from cstui.domain.texts import Template, line
-from cstui.errors import EXIT_REFUSED, CstuiError
+from cstui.errors import EXIT_INVALID, EXIT_REFUSED, CstuiError
 
 ROLE = {"role": "role"}  # the argument of a refusal that is a login's role: shown by its label
 
@@ -95,7 +95,9 @@ class AccessDenied(StoreError):
 
 
 class NotFound(StoreError):
-    """No such employee, incident, user ..."""
+    """No such employee, incident, user ...: a mistyped id is bad input (exit 3), not a failure."""
+
+    exit_code = EXIT_INVALID
 
 
 class PeriodClosed(StoreError):

@@ -16,11 +16,10 @@ from cstui.engine.cards import (
     CardProblem,
     CardRefused,
     card_problems,
-    judged_by_specs_alone,
     metric_specs,
     same_judge,
     unknown_fields,
-    valid_by_specs,
+    valid_by_columns,
 )
 from cstui.store import card_rows
 from cstui.store.codec import dumps, incident_from_row
@@ -89,7 +88,7 @@ class CardGateMixin(TimelineReader):
         schemes = self._schemes_at(keys)
         values = values if values is not None else self._stored_values(keys)
         incidents = self._stored_incidents(keys)
-        valid = self._valid_by_columns(keys, schemes, values, given)
+        valid = self._valid_by_columns(keys, schemes, values, incidents, given)
         refused: dict[tuple[str, str], list[CardProblem]] = {}
         periods = {month: Period.parse(month) for month in {month for _, month in keys}}
         for employee_id, month in keys:
@@ -111,10 +110,13 @@ class CardGateMixin(TimelineReader):
         if refused:
             raise CardRefused(refused)
 
-    def _valid_by_columns(self, keys: list, schemes: dict, values: Mapping, given) -> set[tuple[str, str]]:
-        """The cards found valid column-wise (engine.cards.valid_by_specs): those of schemes whose
-        check is the default one over the metric specs. The rest, and any card it finds a problem
-        in, are judged card by card (the reference, which words the refusals)."""
+    def _valid_by_columns(
+        self, keys: list, schemes: dict, values: Mapping, incidents: Mapping, given
+    ) -> set[tuple[str, str]]:
+        """The cards found valid column-wise (engine.cards.valid_by_columns): those of schemes
+        whose check has a column form (the default one over the metric specs and the ledger, or
+        a model's own that defines one). The rest, and any card it finds no verdict for, are
+        judged card by card (the reference, which words the refusals)."""
         by_scheme: dict[str, list[tuple[str, str]]] = {}
         for key in keys:
             if schemes.get(key):
@@ -123,12 +125,12 @@ class CardGateMixin(TimelineReader):
         for name, own in by_scheme.items():
             try:
                 scheme = self._scheme_for_cards(name, given)
-                if not judged_by_specs_alone(scheme):
-                    continue
-                verdicts = valid_by_specs(metric_specs(scheme), [values.get(key, {}) for key in own])
+                cards, bare = [values.get(key, {}) for key in own], [key not in incidents for key in own]
+                verdicts = valid_by_columns(scheme, cards, bare)
             except Exception:  # a scheme not installed, a model that raises: judged card by card, as ever
                 continue
-            valid.update(key for key, fine in zip(own, verdicts) if fine)
+            if verdicts is not None:
+                valid.update(key for key, fine in zip(own, verdicts) if fine)
         return valid
 
     def _gate_incidents(self, incidents: Iterable) -> None:

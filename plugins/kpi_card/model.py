@@ -132,6 +132,16 @@ class KpiCard(ReplayModel):
                 )
         return problems
 
+    def valid_by_columns(self, scheme: Any, cards: list, base: list[bool]) -> list[bool]:
+        """:meth:`card_problems` a column at a time (engine.cards.valid_by_columns): ``base`` (the
+        default check's verdicts) and each ``at_most`` field not above its limit (texts parsed once each)."""
+        verdicts = list(base)
+        for field, limit, kind in self.compiled(scheme).at_most:
+            verdicts = [
+                fine and _within(kind, values.get(field), values.get(limit)) for fine, values in zip(verdicts, cards)
+            ]
+        return verdicts
+
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         params = self.compiled(scheme)
         level = employee.level or params.ladder[0]
@@ -270,6 +280,17 @@ def compile_params(params: dict, problems: Problems) -> CardParams | None:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
     return CardParams(ladder, items, cap, weights, bonus, allowance, specs, at_most)
+
+
+def _within(kind: str, raw: object, top: object) -> bool:
+    """An ``at_most`` field not above its limit (a blank one is); a text that does not parse is
+    no verdict (judged by the card, whose check words it)."""
+    if is_blank(raw) or is_blank(top):
+        return True
+    try:
+        return not parse_value(kind, raw) > parse_value(kind, top)
+    except Exception:
+        return False
 
 
 def _at_most(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str, str, str], ...]:

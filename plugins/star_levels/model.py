@@ -173,6 +173,17 @@ class StarLevels(ReplayModel):
                 problems.append(CardProblem(target, f"expected a target above 0, got {str(raw).strip()}"))
         return problems
 
+    def valid_by_columns(self, scheme: Any, cards: list, base: list[bool]) -> list[bool]:
+        """:meth:`card_problems` a column at a time (engine.cards.valid_by_columns): ``base`` (the
+        default check's verdicts) and no KPI target at or below 0, each distinct text parsed once."""
+        verdicts = list(base)
+        for target, kind in _targets(self.compiled(scheme)):
+            column = [values.get(target) for values in cards]
+            low = {raw for raw in set(column) if not is_blank(raw) and not _above_zero(kind, raw)}
+            if low:
+                verdicts = [fine and raw not in low for fine, raw in zip(verdicts, column)]
+        return verdicts
+
     def score_month(self, scheme: Any, employee: Employee, card: Scorecard) -> MonthScore:
         params = self.compiled(scheme)
         score, trace = month_score(params, employee.id, card)
@@ -424,6 +435,14 @@ def _targets(params: StarParams) -> tuple[tuple[str, str], ...]:
             tuple((t, kinds[t]) for t in dict.fromkeys(k.target for k in params.kpis)),
         )
     return entry[1]
+
+
+def _above_zero(kind: str, raw: object) -> bool:
+    """A target's text parses above 0; a text that does not parse is no verdict (judged by the card)."""
+    try:
+        return parse_value(kind, raw) > 0
+    except Exception:
+        return False
 
 
 def month_score(

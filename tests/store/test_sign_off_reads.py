@@ -81,3 +81,28 @@ def test_recording_one_result_again_leaves_the_teammates(company, open_as):
     assert (applied.teams, applied.applied_by) == (("T1",), "sam")
     with pytest.raises(AccessDenied):
         reapply_employee(open_as("tom"), load_scheme("star-levels"), Period.parse(MONTH), "1002")
+
+
+def test_the_cli_records_an_accepted_dispute_again_and_nothing_else(company, open_as, db_path):
+    from click.testing import CliRunner
+
+    from cstui.cli import cli
+
+    def run(login, *args):
+        return CliRunner().invoke(cli, ["--db", str(db_path), *args], obj={"login": login})
+
+    open_as("bob").open_dispute(MONTH, "too low", window())
+    sam = open_as("sam")
+    refused = run("sam", "dispute", "record-again", "1")
+    assert refused.exit_code == 4 and "is open" in refused.output  # answered first
+    accepted = run("sam", "dispute", "answer", "1", "--accept", "--reason", "recounted")
+    assert "cstui dispute record-again 1" in accepted.output
+    card = sam.scorecard("1002", MONTH)
+    sam.save_scorecard("1002", MONTH, card.values | {"sales_actual": "95"}, card.version)
+    before = {r["employee_id"]: r["recorded_at"] for r in sam.results(MONTH)}
+    assert run("tom", "dispute", "record-again", "1").exit_code == 3  # not a dispute tom may see: none
+    done = run("sam", "dispute", "record-again", "1")
+    assert done.exit_code == 0 and done.output.strip() == "dispute 1: 1002 2026-10 recorded again: score 95.00"
+    after = {r["employee_id"]: (r["score"], r["recorded_at"]) for r in sam.results(MONTH)}
+    assert after["1002"][0] == 95
+    assert {k: v[1] for k, v in after.items() if k != "1002"} == {k: v for k, v in before.items() if k != "1002"}

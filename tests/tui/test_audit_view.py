@@ -128,3 +128,45 @@ async def test_a_saved_card_shows_in_its_change_history(company_db, make_app_at)
         table = app.screen.query_one("#card-history-table")
         assert table.row_count == before + 1
         assert "boss" in [str(c) for c in table.get_row_at(0)]
+
+
+def test_every_action_and_table_the_store_audits_has_a_chinese_name(tmp_path):
+    """The pairs the store writes as literals (``("import", "scorecards", ...)``, any table of
+    the schema) and the actions it chooses by name (``action = "delete" if ... else "restore"``,
+    ``action="bootstrap-admin"``, ``_sign(..., "confirm", ...)``)."""
+    import re
+    from pathlib import Path
+
+    import cstui.store
+    from cstui.tui.screens.audit import ACTIONS_ZH, TABLES_ZH
+
+    with Store.open(tmp_path / "c.db", login="root", create=True) as store:
+        schema = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    writers = [p for p in Path(cstui.store.__file__).parent.glob("*.py") if p.name != "migrations.py"]
+    source = "\n".join(p.read_text() for p in writers)
+    pairs = re.findall(r'(?<!for table in \()"([a-z][a-z-]*)",\s*"([a-z_]+)",', source)
+    audited = {(a, t) for a, t in pairs if t in schema}
+    chosen = re.findall(r'action\s*=\s*"([a-z-]+)"(?:\s*if .*? else "([a-z-]+)")?', source)
+    chosen += [(a, "") for a in re.findall(r'(?:_rewrite_employee|_sign)\(.*?, "([a-z-]+)"', source)]
+    actions = {a for a, _ in audited} | {name for pair in chosen for name in pair if name}
+    assert {"save", "import", "delete", "restore", "update", "deactivate", "bootstrap-admin", "confirm"} <= actions
+    assert actions - set(ACTIONS_ZH) == set()
+    assert {t for _, t in audited} - set(TABLES_ZH) == set()
+
+
+async def test_in_chinese_actions_read_in_chinese_and_the_filter_finds_them(company_db, make_app_at):
+    from cstui.tui.screens.audit import ACTIONS_ZH
+
+    app = make_app_at(company_db, login="boss", lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#audit-table")
+        shown = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert shown and shown <= set(ACTIONS_ZH.values())
+        await pilot.press(*"导入")
+        await settle(pilot)
+        assert screen.rows and {r["action"] for r in screen.rows} == {"import"}
+        assert str(table.get_row_at(0)[3]).startswith(("考核表 ", "员工 ", "奖惩 "))

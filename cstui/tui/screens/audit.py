@@ -42,13 +42,69 @@ register(
     }
 )
 
+# What each action and table of the trail is called in 中文 (English shows the stored names, as
+# ``cstui audit`` prints them). The filter matches either: typing 导入 finds the imports.
+ACTIONS_ZH = {
+    "save": "保存",
+    "import": "导入",
+    "add": "添加",
+    "delete": "删除",
+    "restore": "恢复",
+    "update": "修改",
+    "deactivate": "停用",
+    "add-user": "添加用户",
+    "set-user": "修改用户",
+    "remove-user": "移除用户",
+    "bootstrap-admin": "创建管理员",
+    "add-team": "添加组别",
+    "set-team": "修改组别",
+    "assign-scheme": "分配方案",
+    "issue-web-token": "签发令牌",
+    "open-web-session": "网页登录",
+    "confirm": "确认结果",
+    "dispute": "申诉",
+    "answer": "答复申诉",
+    "close": "关闭周期",
+    "reopen": "重开周期",
+    "record": "结果变更",
+    "apply": "记录结果",
+    "remember-scheme": "方案快照",
+}
+TABLES_ZH = {
+    "employees": "员工",
+    "incidents": "奖惩",
+    "overrides": "手动定级",
+    "scorecards": "考核表",
+    "users": "用户",
+    "teams": "组别",
+    "scheme_assignments": "方案分配",
+    "web_tokens": "网页令牌",
+    "sign_offs": "签认",
+    "periods": "周期",
+    "results": "结果",
+    "scheme_snapshots": "方案快照",
+}
+
+
+def said(name: str, names_zh: dict[str, str], lang: str) -> str:
+    """An action or table as the user reads it: its 中文 name in zh (the stored one if new)."""
+    return names_zh.get(name, name) if lang == "zh" else name
+
+
+def named_by(text: str, lang: str) -> tuple[str, ...]:
+    """The stored action and table names whose 中文 name contains ``text`` (none in English)."""
+    if lang != "zh" or not text:
+        return ()
+    return tuple(name for names in (ACTIONS_ZH, TABLES_ZH) for name, zh in names.items() if text in zh)
+
+
 # (i18n key, width): fixed, so the change keeps the rest of 80 columns (the line below the
 # table shows the selected row in full)
 COLUMNS = (
     ("audit.col.at", 11),
     ("audit.col.who", 8),
-    ("audit.col.action", 7),
-    ("audit.col.key", 23),
+    ("audit.col.action", 8),
+    ("audit.col.key", 22),
     ("audit.col.change", None),
 )
 
@@ -91,14 +147,19 @@ class AuditScreen(Screen):
         self.query_one(Input).focus()
 
     def load(self, text: str) -> None:
-        self.rows = self.ctx.store.audit_rows(AuditFilter(text=text.strip() or None, limit=ROWS_SHOWN))
+        text, lang = text.strip(), self.ctx.lang
+        wanted = AuditFilter(text=text or None, names=named_by(text, lang), limit=ROWS_SHOWN)
+        self.rows = self.ctx.store.audit_rows(wanted)
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
             change = change_summary(row["before"], row["after"])
-            what = f"{row['entity']} {row['key'] or ''}"
-            table.add_row(_when(row["at"]), row["who"], row["action"], what, change[:60], key=str(row["id"]))
+            action, what = said(row["action"], ACTIONS_ZH, lang), self._what(row)
+            table.add_row(_when(row["at"]), row["who"], action, what, change[:60], key=str(row["id"]))
         self._show_detail(0)
+
+    def _what(self, row: dict) -> str:
+        return f"{said(row['entity'], TABLES_ZH, self.ctx.lang)} {row['key'] or ''}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.load(event.value)
@@ -116,7 +177,8 @@ class AuditScreen(Screen):
             return
         row = self.rows[min(index, len(self.rows) - 1)]
         what = change_summary(row["before"], row["after"])
-        detail.update(f"#{row['id']} {row['at']} {row['who']} {row['entity']} {row['key'] or ''}: {what}")
+        action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
+        detail.update(f"#{row['id']} {row['at']} {row['who']} {action} {self._what(row)}: {what}")
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
@@ -156,7 +218,8 @@ class CardHistoryModal(ModalScreen[None]):
                     what = change_summary(row["before"], row["after"])
                     if row["entity"] == "incidents":
                         what = f"{self.ctx.t('audit.incident', id=row['key'])} {what}"
-                    table.add_row(_when(row["at"]), row["who"], row["action"], what[:44])
+                    action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
+                    table.add_row(_when(row["at"]), row["who"], action, what[:44])
                 yield table
             yield Static(t("audit.card_keys"), classes="dialog-keys")
 

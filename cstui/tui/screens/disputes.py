@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from cstui.domain import Period
-from cstui.grading import reapply_employee
+from cstui.grading import reapply_disputed
 from cstui.store import Store
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS
@@ -243,9 +243,7 @@ class DisputesScreen(Screen):
         period, app_store = Period.parse(d["period"]), self.ctx.store
         try:
             with Store.open(app_store.path, login=app_store.login, check_pages=False) as store:
-                recorded = [r for r in store.employee_results(d["employee_id"]) if r["period"] == d["period"]]
-                name = recorded[0]["scheme"] if recorded else store.employee(d["employee_id"]).scheme
-                result = reapply_employee(store, self.ctx.scheme(name), period, d["employee_id"])
+                result = reapply_disputed(store, d, self.ctx.scheme)
         except USER_ERRORS as error:
             self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error", timeout=8)
             return
