@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from cstui.domain import Period
+from cstui.domain import Period, texts
+from cstui.domain.texts import render
 from cstui.grading import (
     MAX_NAMED,
     DryRun,
@@ -34,6 +35,15 @@ from cstui.io.localize import localized, report_labels
 from cstui.io.output import open_output, refuse_output
 from cstui.io.progress import Progress
 from cstui.io.report import columns_for, write_report
+
+texts.register(
+    {
+        "batch.closed": (
+            "period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason",
+            "周期 {period} 已关闭：不能记录其结果；经理可填写原因重新打开",
+        ),
+    }
+)
 
 
 def run_batch(
@@ -88,7 +98,7 @@ def run_batch(
 def _report_recorded(store, scheme, run: DryRun, *, fmt, output, explain) -> None:
     """A closed or applied period: its recorded results, as they were graded."""
     results = [result for graded in run.teams for result in graded.results]
-    print(f"cstui: {run.notice}", file=sys.stderr)
+    print(f"cstui: {render(run.notice, fmt.lang, fmt.labels)}", file=sys.stderr)
     with open_output(output, fmt, database=store.path) as stream:
         fmt.write((r.as_record(explain) for r in results), stream, explain)
     QuotaBreaches.of_results(scheme, results).tell()
@@ -203,6 +213,4 @@ def refuse_closed(store, period: Period) -> None:
     from cstui.store import PeriodClosed
 
     if store.period_status(period) == "closed":
-        raise PeriodClosed(
-            f"period {period} is closed: its results cannot be recorded; a manager can reopen it with a reason"
-        )
+        raise PeriodClosed(texts.line("batch.closed", period=str(period)))

@@ -62,7 +62,7 @@ class CstuiGroup(click.Group):
                 raise
             exc = _as_storage_error(ctx, exc)
             code = exit_code_for(exc)
-            message = str(exc) or type(exc).__name__
+            message = _said(ctx, exc)
             if code == EXIT_OTHER and not _is_ours(exc):
                 message = f"{type(exc).__name__}: {message} (run with --debug for the traceback)"
             elif type(exc).__name__ == "PluginFailure":  # the plugin's own traceback helps its author
@@ -70,6 +70,18 @@ class CstuiGroup(click.Group):
             for line in message.splitlines():
                 click.echo(f"cstui: {line}", err=True)
             ctx.exit(code)
+
+
+def _said(ctx: click.Context, exc: Exception) -> str:
+    """The error's message in the user's language (--lang, else LANG): English is ``str(exc)`` as
+    it always was; 中文 renders what was raised with text templates (cstui.io.localize.user_message,
+    the TUI's renderer too), anything else stays as it is."""
+    from cstui.io.localize import lang_from_env, user_message
+
+    lang = lang_from_env((ctx.obj or {}).get("lang"))
+    if lang == "en":
+        return str(exc) or type(exc).__name__
+    return user_message(exc, lang)
 
 
 def _quiet_stdout() -> None:
@@ -393,7 +405,16 @@ def _import_file(file: str):
         try:
             yield path
         except InvalidData as error:
-            raise InvalidData([line.replace(str(path), path.name) for line in error.lines], error.more) from None
+            raise InvalidData([_renamed(said, str(path), path.name) for said in error.lines], error.more) from None
+
+
+def _renamed(said: str, spool: str, name: str) -> str:
+    """A problem naming the spool by the name the user knows; a template line stays one (in 中文 too)."""
+    from cstui.domain.texts import Line, line
+
+    if isinstance(said, Line) and said.args.get("file") == spool:
+        return line(said.key, **(said.args | {"file": name}))
+    return said.replace(spool, name)
 
 
 @cli.command("plugins")

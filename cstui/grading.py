@@ -31,7 +31,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from cstui.domain import Period, Result
+from cstui.domain import Period, Result, texts
+from cstui.domain.texts import joined, line
 from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
 from cstui.engine.model import TeamHistory
 from cstui.errors import InvalidData
@@ -40,6 +41,18 @@ from cstui.store.checkpoints import state_json
 from cstui.store.periods import result_of_stored, stored_result
 
 MAX_NAMED = 50  # refused cards named on stderr; the rest are counted
+texts.register(
+    {
+        "grading.recorded": (
+            "{period} is closed: reporting the {count} results recorded under {scheme} version {versions}",
+            "{period} 已关闭：报告在方案 {scheme} 版本 {versions} 下记录的 {count} 条结果",
+        ),
+        "grading.recorded_newer": (
+            "; the current version is {version}, and a closed period is not recomputed (a manager can reopen it)",
+            "；当前版本为 {version}，已关闭的周期不会重新计算（经理可重新打开）",
+        ),
+    }
+)
 SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves
 MAX_JOBS = 4  # the parent writes the report and the results alone: more workers wait on it
 TEAMS_PER_TASK = 8  # at most; small enough that the workers stay evenly busy to the end
@@ -633,10 +646,11 @@ def recorded_results(
     if not rows:
         return None
     versions = sorted({row["scheme_version"] for row in rows})
-    notice = f"{period} is closed: reporting the {len(rows)} results recorded under {scheme.name} version {', '.join(versions)}"
+    said = dict(period=str(period), count=len(rows), scheme=scheme.name, versions=", ".join(versions))
+    notice = [line("grading.recorded", **said)]
     if versions != [scheme.version]:
-        notice += f"; the current version is {scheme.version}, and a closed period is not recomputed (a manager can reopen it)"
-    return [result_from_row(row) for row in rows], notice
+        notice.append(line("grading.recorded_newer", version=scheme.version))
+    return [result_from_row(row) for row in rows], joined(notice, "")
 
 
 def result_from_row(row: dict) -> Result:

@@ -93,3 +93,23 @@ def test_an_old_plain_stored_trace_renders_as_it_is(db):
         store.close_period("2026-06")
     chinese = json.loads(run(db, "--lang", "zh", *ARGS, "--format", "json").stdout)
     assert chinese and all(r["trace"] == ["an old line"] and r["flags"] == ["old flag"] for r in chinese)
+
+
+def test_an_apply_into_a_closed_period_is_refused_in_chinese_and_english_is_unchanged(db):
+    with Store.open(db) as store:
+        store.close_period("2026-06")
+    english, chinese = run(db, *ARGS, "--apply"), run(db, "--lang", "zh", *ARGS, "--apply")
+    assert english.exit_code == chinese.exit_code == 4
+    assert english.stderr == (
+        "cstui: period 2026-06 is closed: its results cannot be recorded; a manager can reopen it with a reason\n"
+    )
+    assert chinese.stderr == "cstui: 周期 2026-06 已关闭：不能记录其结果；经理可填写原因重新打开\n"
+
+
+def test_a_closed_periods_notice_reads_in_chinese(db):
+    assert run(db, *ARGS, "--apply", "--format", "csv").exit_code == 0
+    with Store.open(db) as store:
+        store.close_period("2026-06")
+    english, chinese = run(db, *ARGS, "--format", "csv"), run(db, "--lang", "zh", *ARGS, "--format", "csv")
+    assert english.stderr.startswith("cstui: 2026-06 is closed: reporting the ")
+    assert chinese.stderr.startswith("cstui: 2026-06 已关闭：报告在方案 five-tier 版本 ") and "条结果" in chinese.stderr

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 UNREADABLE = "(stored values)"  # the one field of a card whose stored text is not a JSON object
 INVALID = "invalid"  # the decision of a result whose period has a card its scheme refuses
 FLAG = "invalid-scorecard"
+INCIDENT_FIELD = "incident "  # the field of a problem with an incident: "incident CODE"
 texts.register(
     {
         "cards.invalid_flag": (FLAG + " {month}: {problem}", "考核表无效 {month}：{problem}"),
@@ -62,6 +63,25 @@ texts.register(
         "card.required": ("required; expected {kind}", "必填；应为{kind}"),
         "card.unknown_kind": ("unknown metric kind {kind}", "未知的指标类型 {kind}"),
         "card.not_a_field": ("not a field of scheme {scheme}", "不是方案 {scheme} 的字段"),
+        "card.refused": ("scorecard {card}: {field}: {reason}", "考核表 {card}：{field}：{reason}"),
+        "card.incident_field": ("incident {code}", "奖惩记录 {code}"),
+        # the store's gate and import: an employee whose scheme cannot judge a card or an incident
+        "card.no_scheme": (
+            "employee {employee} has no scheme: no card can be checked or graded",
+            "员工 {employee} 没有方案：无法检查或计算考核表",
+        ),
+        "card.no_catalogue": (
+            "employee {employee} has no scheme, so no incident catalogue",
+            "员工 {employee} 没有方案，因此没有奖惩目录",
+        ),
+        "card.keeps_no_catalogue": (
+            "employee {employee} is on scheme {scheme}, which keeps no incident catalogue",
+            "员工 {employee} 的方案 {scheme} 没有奖惩目录",
+        ),
+        "card.not_installed": (
+            "scheme {scheme} is not installed: its cards cannot be checked; install it or import with {option}",
+            "方案 {scheme} 未安装：无法检查其考核表；请安装它，或用 {option} 导入",
+        ),
     }
 )
 
@@ -69,6 +89,12 @@ texts.register(
 def kind_text(kind: str):
     """What a field of ``kind`` holds, as a line (a kind no parser knows: its name)."""
     return line(f"card.kind.{kind}") if kind in KIND_TEXT else kind
+
+
+def field_text(field: str):
+    """A card's field as a refusal names it: a metric key as typed; ``incident CODE`` as a line."""
+    code = field.removeprefix(INCIDENT_FIELD)
+    return line("card.incident_field", code=code) if code != field else field
 
 
 def reason_of(problem: ValueProblem):
@@ -93,9 +119,12 @@ class CardRefused(ValueProblem):
 
     def __init__(self, refused: Mapping[tuple[str, str], list[CardProblem]]):
         self.refused = {key: list(problems) for key, problems in refused.items()}
-        super().__init__(
-            "\n".join(f"scorecard {e}/{m}: {p}" for (e, m), problems in self.refused.items() for p in problems)
-        )
+        said = [
+            line("card.refused", card=f"{e}/{m}", field=field_text(p.field), reason=p.reason)
+            for (e, m), problems in self.refused.items()
+            for p in problems
+        ]
+        super().__init__(texts.joined(said, "\n"))
 
     @property
     def problems(self) -> list[CardProblem]:

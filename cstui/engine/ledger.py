@@ -49,6 +49,38 @@ texts.register(
             _INCIDENT,
         ),
         "ledger.adjustment": ("adjustment {amount}: {reason}", "主管调整 {amount}：{reason}"),
+        # why an incident or a card is refused (import, the TUI, the store's gate)
+        "ledger.once": ("may be recorded once a month, got {count}", "每月只能记录一次，实际为 {count}"),
+        "ledger.code_once": (
+            "{code} may be recorded once a month, got {count}",
+            "{code} 每月只能记录一次，实际为 {count}",
+        ),
+        "ledger.unknown_code": (
+            "unknown incident code {code}; see the scheme's catalogue ({command})",
+            "未知的奖惩代码 {code}；请查看方案的奖惩目录（{command}）",
+        ),
+        "ledger.unknown": ("unknown incident code; see the scheme's catalogue", "未知的奖惩代码；请查看方案的奖惩目录"),
+        "ledger.count_range": (
+            "expected a whole number from 1 to {max}, got {count}",
+            "应为 1 到 {max} 的整数，实际为 {count}",
+        ),
+        "ledger.count_min": (
+            "count must be a whole number 1 or more, got {count}",
+            "次数须为 1 或以上的整数，实际为 {count}",
+        ),
+        "ledger.no_points": (
+            "{code} is a dismissal-review flag and takes no points; leave the cell empty",
+            "{code} 是辞退审查标记，不计分；请留空",
+        ),
+        "ledger.outside_for": (
+            "{points} is outside {range} for {code}{hint}",
+            "{points} 超出 {code} 的范围 {range}{hint}",
+        ),
+        "ledger.outside": ("points {points} outside {range}{hint}", "分数 {points} 超出范围 {range}{hint}"),
+        "ledger.negative": (" (deductions are negative)", "（扣分为负数）"),
+        "ledger.adjust_number": ("expected a number {span}, got {raw}", "应为 {span} 之间的数字，实际为 {raw}"),
+        "ledger.adjust_range": ("expected {span}, got {amount}", "应为 {span}，实际为 {amount}"),
+        "ledger.adjust_reason": ("an adjustment of {amount} needs a reason", "调整 {amount} 须填写原因"),
     }
 )
 
@@ -224,7 +256,7 @@ def score_ledger(
         _post(total, entry, incident, problems)
     for code, count in code_counts.items():
         if count > 1 and not ledger.entries[code].repeatable:
-            problems.append((f"incident {code}", f"may be recorded once a month, got {count}"))
+            problems.append((f"incident {code}", line("ledger.once", count=count)))
     if ledger.failing_code not in code_counts:
         _failing_duties(ledger, total, severity_counts)
     _adjust(ledger, total, values, problems)
@@ -249,59 +281,52 @@ def ledger_problems(ledger: Ledger, card: Any) -> list[CardProblem]:
 
 def incident_problems(ledger: Ledger, incident: Incident) -> list[CardProblem]:
     """One incident against the catalogue, each problem named by its column: code, count, points."""
-    from cstui.engine.cards import CardProblem
+    from cstui.engine.cards import CardProblem, reason_of
 
     code, count, points = incident.code, incident.count, incident.points
     entry = ledger.entries.get(code)
     if entry is None:
-        return [CardProblem("code", f"unknown incident code {code!r}; see the scheme's catalogue (cstui scheme show)")]
+        return [CardProblem("code", line("ledger.unknown_code", code=repr(code), command="cstui scheme show"))]
     problems = []
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
-        problems.append(CardProblem("count", f"expected a whole number from 1 to {MAX_COUNT:,}, got {count!r}"))
+        problems.append(CardProblem("count", line("ledger.count_range", max=f"{MAX_COUNT:,}", count=repr(count))))
     elif count > 1 and not entry.repeatable:
-        problems.append(CardProblem("count", f"{code} may be recorded once a month, got {count}"))
+        problems.append(CardProblem("count", line("ledger.code_once", code=code, count=count)))
     if points is None:
         return problems
     try:  # the store API takes a Decimal as given: the same limits as a typed value
         points = parse_decimal(points, "points")
     except ValueProblem as exc:
-        return problems + [CardProblem("points", str(exc))]
+        return problems + [CardProblem("points", reason_of(exc))]
     if entry.dismissal:
-        problems.append(
-            CardProblem("points", f"{code} is a dismissal-review flag and takes no points; leave the cell empty")
-        )
+        problems.append(CardProblem("points", line("ledger.no_points", code=code)))
     elif not entry.points_min <= points <= entry.points_max:
-        hint = " (deductions are negative)" if entry.points_max < 0 < points else ""
-        problems.append(
-            CardProblem("points", f"{format_number(points)} is outside {entry.range_text()} for {code}{hint}")
-        )
+        hint = line("ledger.negative") if entry.points_max < 0 < points else ""
+        said = dict(points=format_number(points), range=entry.range_text(), code=code, hint=hint)
+        problems.append(CardProblem("points", line("ledger.outside_for", **said)))
     return problems
 
 
 def _incident_entry(ledger: Ledger, incident: Incident, problems: list) -> CatalogueEntry | None:
     entry = ledger.entries.get(incident.code)
     if entry is None:
-        problems.append((f"incident {incident.code}", "unknown incident code; see the scheme's catalogue"))
+        problems.append((f"incident {incident.code}", line("ledger.unknown")))
         return None
     if not isinstance(incident.count, int) or incident.count < 1:
-        problems.append(
-            (f"incident {incident.code}", f"count must be a whole number 1 or more, got {incident.count!r}")
-        )
+        problems.append((f"incident {incident.code}", line("ledger.count_min", count=repr(incident.count))))
         return None
     if incident.points is not None and not entry.dismissal:
         try:  # stored points are read as written: a hand edit may hold NaN or 1E+28
             parse_decimal(incident.points, "points")
         except ValueProblem as exc:
-            problems.append((f"incident {incident.code}", str(exc)))
+            from cstui.engine.cards import reason_of
+
+            problems.append((f"incident {incident.code}", reason_of(exc)))
             return None
         if not entry.points_min <= incident.points <= entry.points_max:
-            hint = " (deductions are negative)" if entry.points_max < 0 < incident.points else ""
-            problems.append(
-                (
-                    f"incident {incident.code}",
-                    f"points {format_number(incident.points)} outside {entry.range_text()}{hint}",
-                )
-            )
+            hint = line("ledger.negative") if entry.points_max < 0 < incident.points else ""
+            said = dict(points=format_number(incident.points), range=entry.range_text(), hint=hint)
+            problems.append((f"incident {incident.code}", line("ledger.outside", **said)))
             return None
     return entry
 
@@ -368,21 +393,19 @@ def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) ->
         amount = parse_decimal(raw, "a number")
     except ValueProblem:
         span = f"{format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}"
-        problems.append((ledger.adjustment_metric, f"expected a number {span}, got {str(raw).strip()!r}"))
+        problems.append((ledger.adjustment_metric, line("ledger.adjust_number", span=span, raw=repr(str(raw).strip()))))
         return
     if not ledger.adjustment_min <= amount <= ledger.adjustment_max:
+        span = f"{format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}"
         problems.append(
-            (
-                ledger.adjustment_metric,
-                f"expected {format_number(ledger.adjustment_min)}..{format_number(ledger.adjustment_max)}, got {format_number(amount)}",
-            )
+            (ledger.adjustment_metric, line("ledger.adjust_range", span=span, amount=format_number(amount)))
         )
         return
     if amount == 0:
         return
     reason = str(values.get(ledger.reason_metric) or "").strip()
     if not reason:
-        problems.append((ledger.reason_metric, f"an adjustment of {signed(amount)} needs a reason"))
+        problems.append((ledger.reason_metric, line("ledger.adjust_reason", amount=signed(amount))))
         return
     total.score += amount
     total.lines.append(lambda: line("ledger.adjustment", amount=signed(amount), reason=reason))

@@ -116,10 +116,11 @@ class DocumentModel:
 
     def incident_problems(self, scheme: Scheme, incident: Incident) -> list[CardProblem]:
         """Every reason this scheme refuses ``incident`` on its own (code, count, points); [] when valid."""
+        from cstui.domain.texts import line
         from cstui.engine.cards import CardProblem
 
         if "ledger" not in scheme.params:
-            reason = f"employee {incident.employee_id} is on scheme {scheme.name}, which keeps no incident catalogue"
+            reason = line("card.keeps_no_catalogue", employee=incident.employee_id, scheme=scheme.name)
             return [CardProblem("employee_id", reason)]
         from cstui.engine.ledger import compile_ledger, incident_problems
 

@@ -13,9 +13,10 @@ from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 
-from cstui.domain import ROLES, Employee, Incident, Period, PeriodError
+from cstui.domain import ROLES, Employee, Incident, Period, PeriodError, texts
+from cstui.domain.texts import line
 from cstui.domain.values import ValueProblem, format_number, parse_count, parse_date, parse_decimal
-from cstui.engine.cards import CardRefused, parse_value, remembered_verdicts
+from cstui.engine.cards import CardRefused, parse_value, reason_of, remembered_verdicts
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
 from cstui.io.readers import Row, TableFile, extra_cells, open_table
@@ -29,6 +30,72 @@ INCIDENT_REQUIRED = ("employee_id", "date", "code")
 INCIDENT_OPTIONAL = ("count", "points", "note")
 
 
+# FILE:ROW:COLUMN: reason, each a template with its arguments (the English is what import printed)
+texts.register(
+    {
+        "import.cell": ("{file}:{row}:{column}: {reason}", "{file}:{row}:{column}：{reason}"),
+        "import.no_header": ("(no header)", "（无表头）"),
+        "import.extra_cells": ("(extra cells)", "（多余单元格）"),
+        "import.column_twice": ("column appears twice", "列重复出现"),
+        "import.unknown_column": ("unknown column", "未知的列"),
+        "import.unknown_column_of": ("unknown column; expected {expected}", "未知的列；应为 {expected}"),
+        "import.missing_column": ("missing required column", "缺少必需的列"),
+        "import.extra": ("more cells than header columns: {cells}", "单元格多于表头列数：{cells}"),
+        "import.empty": ("required; the cell is empty", "必填；单元格为空"),
+        "import.twice": (
+            "employee {employee} appears twice (also row {row})",
+            "员工 {employee} 重复出现（另见第 {row} 行）",
+        ),
+        "import.unknown_role": ("unknown role {role}; expected one of {roles}", "未知的岗位 {role}；应为 {roles} 之一"),
+        "import.since_needs_scheme": (
+            "a {since} needs a scheme (fill the {column} column)",
+            "填写 {since} 时须有方案（请填写 {column} 列）",
+        ),
+        "import.since_month": ("expected a month {pattern}, got {text}", "应为月份 {pattern}，实际为 {text}"),
+        "import.level_changed": (
+            "level {level} is not on scheme {scheme} (changed meanwhile); expected one of {levels}",
+            "级别 {level} 不在方案 {scheme} 中（期间已被更改）；应为 {levels} 之一",
+        ),
+        "import.unknown_scheme": (
+            "unknown scheme {scheme}; installed: {installed}",
+            "未知的方案 {scheme}；已安装：{installed}",
+        ),
+        "import.level_needs_scheme": (
+            "a level needs a scheme (fill the {column} column)",
+            "填写级别时须有方案（请填写 {column} 列）",
+        ),
+        "import.scheme_fails": (
+            "scheme {scheme} does not load; run: {command}",
+            "方案 {scheme} 无法加载；请运行：{command}",
+        ),
+        "import.level_not_on": (
+            "level {level} is not on scheme {scheme}; expected one of {levels}",
+            "级别 {level} 不在方案 {scheme} 中；应为 {levels} 之一",
+        ),
+        "import.quarter": (
+            "{file}: period {period}: scorecards belong to a month ({pattern}), not a quarter",
+            "{file}：周期 {period}：考核表按月（{pattern}）导入，不能按季度",
+        ),
+        "import.unknown_format": (
+            "{file}: unknown import format {format}; expected one of {known}",
+            "{file}：未知的导入格式 {format}；应为 {known} 之一",
+        ),
+        "import.unknown_employee": ("unknown employee {employee}", "未知的员工 {employee}"),
+        "import.no_scheme": ("(none)", "（无）"),
+        "import.not_on_scheme": (
+            "employee {employee} is on scheme {scheme}, not {wanted}",
+            "员工 {employee} 的方案是 {scheme}，不是 {wanted}",
+        ),
+        "import.in_month": ("{code}: {reason} in {month}", "{code}：{month}：{reason}"),
+        "import.count_zero": ("expected 1 or more, got {count}", "应为 1 或以上，实际为 {count}"),
+        "import.scheme_not_loading": (
+            "employee {employee} is on scheme {scheme}, which does not load",
+            "员工 {employee} 的方案 {scheme} 无法加载",
+        ),
+    }
+)
+
+
 class FileProblems:
     """Collects ``FILE:ROW:COLUMN: reason`` lines, keeping the first 50 and counting the rest."""
 
@@ -39,7 +106,8 @@ class FileProblems:
 
     def add(self, row: int, column: str, reason: str) -> None:
         if len(self.lines) < MAX_PROBLEMS:
-            self.lines.append(f"{self.source}:{row}:{column or '(no header)'}: {reason}")
+            named = column or line("import.no_header")
+            self.lines.append(line("import.cell", file=self.source, row=row, column=named, reason=reason))
         else:
             self.more += 1
 
@@ -59,13 +127,13 @@ def check_header(
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            problems.add(1, name, "column appears twice")
+            problems.add(1, name, line("import.column_twice"))
         elif name not in required and name not in optional:
-            problems.add(1, name, f"unknown column; expected {expected}")
+            problems.add(1, name, line("import.unknown_column_of", expected=expected))
         seen.add(name)
     for name in required:
         if name not in seen:
-            problems.add(1, name, "missing required column")
+            problems.add(1, name, line("import.missing_column"))
 
 
 def cell(row: dict[str, str], column: str) -> str:
@@ -74,7 +142,7 @@ def cell(row: dict[str, str], column: str) -> str:
 
 def check_extra(problems: FileProblems, number: int, row: dict[str, str]) -> None:
     if row.get(EXTRA):
-        problems.add(number, "(extra cells)", f"more cells than header columns: {row[EXTRA]!r}")
+        problems.add(number, line("import.extra_cells"), line("import.extra", cells=repr(row[EXTRA])))
 
 
 OnProgress = Callable[[int, int], None]
@@ -142,7 +210,7 @@ def import_roster(store, path: Path, progress: bool = False, on_progress: OnProg
             e, move = e
             moves.append((number, move))
         if e.id in first_row:
-            problems.add(number, "employee_id", f"employee {e.id!r} appears twice (also row {first_row[e.id]})")
+            problems.add(number, "employee_id", line("import.twice", employee=repr(e.id), row=first_row[e.id]))
             continue
         first_row[e.id] = number
         employees.append(e)
@@ -171,11 +239,16 @@ def _assign_moves(store, path: Path, moves: list[tuple[int, tuple]]) -> int:
         try:
             store.assign_scheme(employee_id, scheme, since, level, if_changed=True)
         except PeriodClosed as error:  # refused (exit 4), as any write into a closed period
-            raise PeriodClosed(f"{path}:{number}:scheme_since: {error}") from error
+            raise PeriodClosed(_since_refused(path, number, error)) from error
         except (StoreError, ValueProblem) as error:  # CardRefused is a ValueProblem
-            raise InvalidData([f"{path}:{number}:scheme_since: {error}"]) from error
+            raise InvalidData([_since_refused(path, number, error)]) from error
         assigned += store.scheme_assignments(employee_id) != before
     return assigned
+
+
+def _since_refused(path: Path, number: int, error: Exception):
+    said = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+    return line("import.cell", file=str(path), row=number, column="scheme_since", reason=said)
 
 
 class _SchemeLevels:
@@ -203,15 +276,15 @@ def _roster_row(
     values = {c: cell(row, c) for c in ROSTER_REQUIRED + ROSTER_OPTIONAL}
     for column in ROSTER_REQUIRED:
         if not values[column]:
-            problems.add(number, column, "required; the cell is empty")
+            problems.add(number, column, line("import.empty"))
     if values["role"] and values["role"] not in ROLES:
-        problems.add(number, "role", f"unknown role {values['role']!r}; expected one of {', '.join(ROLES)}")
+        problems.add(number, "role", line("import.unknown_role", role=repr(values["role"]), roles=", ".join(ROLES)))
     hired = None
     if values["hire_date"]:
         try:
             hired = parse_date(values["hire_date"])
         except ValueProblem as exc:
-            problems.add(number, "hire_date", str(exc))
+            problems.add(number, "hire_date", reason_of(exc))
     old = existing.get(values["employee_id"])
     since = _scheme_since(problems, number, values)
     moving = since is not None and old is not None  # a new employee simply starts on the scheme
@@ -239,14 +312,14 @@ def _scheme_since(problems: FileProblems, number: int, values: dict) -> str | No
     if not text:
         return None
     if not values["scheme"]:
-        problems.add(number, "scheme_since", "a scheme_since needs a scheme (fill the scheme column)")
+        problems.add(number, "scheme_since", line("import.since_needs_scheme", since="scheme_since", column="scheme"))
         return None
     try:
         month = Period.parse(text)
     except PeriodError:
         month = None
     if month is None or not month.is_month:
-        problems.add(number, "scheme_since", f"expected a month YYYY-MM, got {text!r}")
+        problems.add(number, "scheme_since", line("import.since_month", pattern="YYYY-MM", text=repr(text)))
         return None
     return str(month)
 
@@ -266,30 +339,29 @@ class _LevelCheck:
             return
         keys = self.schemes.levels(e.scheme)
         if keys is not None and e.level not in keys:
-            line = number + 1  # the header is line 1
-            raise InvalidData(
-                [
-                    f"{self.path}:{line}:level: level {e.level!r} is not on scheme {e.scheme} (changed meanwhile); expected one of {', '.join(keys)}"
-                ]
-            )
+            said = dict(level=repr(e.level), scheme=e.scheme, levels=", ".join(keys))
+            reason = line("import.level_changed", **said)  # the header is line 1:
+            raise InvalidData([line("import.cell", file=str(self.path), row=number + 1, column="level", reason=reason)])
 
 
 def _check_scheme_level(problems, number, values, scheme, level, schemes: _SchemeLevels) -> None:
     if values["scheme"] and values["scheme"] not in schemes.names:
+        installed = ", ".join(sorted(schemes.names))
         problems.add(
-            number, "scheme", f"unknown scheme {values['scheme']!r}; installed: {', '.join(sorted(schemes.names))}"
+            number, "scheme", line("import.unknown_scheme", scheme=repr(values["scheme"]), installed=installed)
         )
         return
     if not level or not scheme:
         if values["level"]:
-            problems.add(number, "level", "a level needs a scheme (fill the scheme column)")
+            problems.add(number, "level", line("import.level_needs_scheme", column="scheme"))
         return
     keys = schemes.levels(scheme)
     if keys is None:
-        problems.add(number, "scheme", f"scheme {scheme!r} does not load; run: cstui scheme check")
+        problems.add(number, "scheme", line("import.scheme_fails", scheme=repr(scheme), command="cstui scheme check"))
     elif level not in keys:
         column = "level" if values["level"] else "scheme"
-        problems.add(number, column, f"level {level!r} is not on scheme {scheme}; expected one of {', '.join(keys)}")
+        said = dict(level=repr(level), scheme=scheme, levels=", ".join(keys))
+        problems.add(number, column, line("import.level_not_on", **said))
 
 
 # ------------------------------------------------------------------------------ scorecards
@@ -312,7 +384,7 @@ def import_scorecards(
     """
     path = Path(path)
     if not period.is_month:
-        raise InvalidData([f"{path}: period {period}: scorecards belong to a month (YYYY-MM), not a quarter"])
+        raise InvalidData([line("import.quarter", file=str(path), period=str(period), pattern="YYYY-MM")])
     specs = {spec.key: spec for spec in scheme.model.metrics(scheme)}
     table = _open_scorecards(path, fmt)
     problems = FileProblems(path)
@@ -407,7 +479,7 @@ def _open_scorecards(path: Path, fmt: str | None) -> TableFile:
     importers = get_registry().importers
     if fmt not in importers:
         known = ", ".join(["csv", "xlsx"] + sorted(importers))
-        raise InvalidData([f"{path}: unknown import format {fmt!r}; expected one of {known}"])
+        raise InvalidData([line("import.unknown_format", file=str(path), format=repr(fmt), known=known)])
     rows = importers[fmt](path)
     return TableFile(path, None, iter(rows), estimate=0)
 
@@ -472,7 +544,7 @@ class _CardReader:
             try:  # remembered where the card check looks (engine.cards.parse_value): judged without parsing again
                 hit = (normalise(parse_value(self.kinds[key], text)), None)
             except ValueProblem as exc:
-                hit = (None, str(exc))
+                hit = (None, reason_of(exc))
             if len(cache) < CACHE_LIMIT:
                 cache[text] = hit
         return hit
@@ -484,20 +556,20 @@ class _CardReader:
         check_extra(self.problems, number, row)
         for key in row:
             if key != EXTRA and key not in self.header:  # plugin rows may differ from the first row's keys
-                self.problems.add(number, key, "unknown column")
+                self.problems.add(number, key, line("import.unknown_column"))
         return len(self.problems.lines) + self.problems.more == before
 
 
 def _card_owner(problems, number, employee_id: str, on_scheme, first_row, store, scheme_name) -> str | None:
     if not employee_id:
-        problems.add(number, "employee_id", "required; the cell is empty")
+        problems.add(number, "employee_id", line("import.empty"))
     elif employee_id not in on_scheme:
         # past the cap the line is only counted: skip the look-up that words it
         full = len(problems.lines) >= MAX_PROBLEMS
         problems.add(number, "employee_id", "" if full else _not_on_scheme(store, employee_id, scheme_name))
     elif employee_id in first_row:
         problems.add(
-            number, "employee_id", f"employee {employee_id!r} appears twice (also row {first_row[employee_id]})"
+            number, "employee_id", line("import.twice", employee=repr(employee_id), row=first_row[employee_id])
         )
     else:
         first_row[employee_id] = number
@@ -511,8 +583,9 @@ def _not_on_scheme(store, employee_id: str, scheme_name: str) -> str:
     try:
         e = store.employee(employee_id)
     except StoreError:  # unknown, or on a team this login may not see: say the same thing
-        return f"unknown employee {employee_id!r}"
-    return f"employee {employee_id} is on scheme {e.scheme or '(none)'}, not {scheme_name}"
+        return line("import.unknown_employee", employee=repr(employee_id))
+    said = dict(employee=employee_id, scheme=e.scheme or line("import.no_scheme"), wanted=scheme_name)
+    return line("import.not_on_scheme", **said)
 
 
 def normalise(value: object) -> str:
@@ -582,7 +655,9 @@ def _name_rows(problems: FileProblems, refused, incidents: list[Incident], rows:
                 if (inc.employee_id, str(inc.period), inc.code) == (employee_id, month, code)
             ]
             if numbers:
-                problems.add(numbers[-1], "code", f"{code}: {problem.reason} in {month}")
+                problems.add(
+                    numbers[-1], "code", line("import.in_month", code=code, reason=problem.reason, month=month)
+                )
 
 
 class _Schemes:
@@ -610,10 +685,10 @@ def _incident_row(problems: FileProblems, number: int, row: dict, roster: dict, 
     day = _field(problems, number, "date", cell(row, "date"), parse_date, required=True)
     count = _field(problems, number, "count", cell(row, "count") or "1", parse_count)
     if count == 0:
-        problems.add(number, "count", "expected 1 or more, got 0")
+        problems.add(number, "count", line("import.count_zero", count=0))
     points = _field(problems, number, "points", cell(row, "points"), parse_decimal)
     if not code:
-        problems.add(number, "code", "required; the cell is empty")
+        problems.add(number, "code", line("import.empty"))
     if len(problems.lines) + problems.more > before or scheme is None:
         return None
     inc = Incident(employee_id=employee_id, date=day, code=code, count=count, points=points, note=cell(row, "note"))
@@ -625,29 +700,29 @@ def _incident_row(problems: FileProblems, number: int, row: dict, roster: dict, 
 def _field(problems, number, column, text, parser, required=False):
     if not text:
         if required:
-            problems.add(number, column, "required; the cell is empty")
+            problems.add(number, column, line("import.empty"))
         return None
     try:
         return parser(text)
     except ValueProblem as exc:
-        problems.add(number, column, str(exc))
+        problems.add(number, column, reason_of(exc))
         return None
 
 
 def _employee_scheme(problems, number, employee_id, roster, schemes: _Schemes):
     if not employee_id:
-        problems.add(number, "employee_id", "required; the cell is empty")
+        problems.add(number, "employee_id", line("import.empty"))
         return None
     employee = roster.get(employee_id)
     if employee is None:
-        problems.add(number, "employee_id", f"unknown employee {employee_id!r}")
+        problems.add(number, "employee_id", line("import.unknown_employee", employee=repr(employee_id)))
         return None
     if not employee.scheme:
-        problems.add(number, "employee_id", f"employee {employee_id} has no scheme, so no incident catalogue")
+        problems.add(number, "employee_id", line("card.no_catalogue", employee=employee_id))
         return None
     scheme = schemes.get(employee.scheme)
     if scheme is None:
         problems.add(
-            number, "employee_id", f"employee {employee_id} is on scheme {employee.scheme}, which does not load"
+            number, "employee_id", line("import.scheme_not_loading", employee=employee_id, scheme=employee.scheme)
         )
     return scheme

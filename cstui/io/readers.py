@@ -14,9 +14,33 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.errors import InvalidData
 
 Row = tuple[int, dict[str, str]]
+
+# a file that cannot be read as a table, named FILE[:ROW] (the English is what import printed)
+texts.register(
+    {
+        "read.not_text": (
+            "{file}: not {utf8} or {gb} text (byte {byte}); save the file as {save_as}",
+            "{file}：不是 {utf8} 或 {gb} 文本（第 {byte} 字节）；请另存为 {save_as}",
+        ),
+        "read.cannot": ("{file}: cannot read: {reason}", "{file}：无法读取：{reason}"),
+        "read.empty_file": ("{file}:1: empty file; expected a header row", "{file}:1：空文件；应有表头行"),
+        "read.bad_csv": ("{file}:{row}: {problem}", "{file}:{row}：{problem}"),
+        "read.not_xlsx": (
+            "{file}: not a readable {xlsx} workbook ({error})",
+            "{file}：不是可读取的 {xlsx} 工作簿（{error}）",
+        ),
+        "read.empty_sheet": ("{file}:1: empty sheet; expected a header row", "{file}:1：空工作表；应有表头行"),
+        "read.bad_cell": (
+            "{file}:{row}: a cell of this row cannot be read ({error})",
+            "{file}:{row}：此行有单元格无法读取（{error}）",
+        ),
+    }
+)
 
 
 class TableFile:
@@ -69,23 +93,22 @@ def decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise InvalidData(
-            [f"{path}: not UTF-8 or GB18030 text (byte {exc.start}); save the file as CSV UTF-8"]
-        ) from None
+        said = dict(file=str(path), utf8="UTF-8", gb="GB18030", byte=exc.start, save_as="CSV UTF-8")
+        raise InvalidData([line("read.not_text", **said)]) from None
 
 
 def read_csv(path: Path) -> TableFile:
     try:
         text = decode(path.read_bytes(), path)
     except OSError as exc:
-        raise InvalidData([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        raise InvalidData([line("read.cannot", file=str(path), reason=str(exc.strerror or exc))]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise InvalidData([f"{path}:1: empty file; expected a header row"]) from None
+        raise InvalidData([line("read.empty_file", file=str(path))]) from None
     except csv.Error as exc:
-        raise InvalidData([f"{path}:1: {exc}"]) from None
+        raise InvalidData([line("read.bad_csv", file=str(path), row=1, problem=str(exc))]) from None
     estimate = max(0, text.count("\n") - 1)
     return TableFile(path, header, _csv_rows(path, reader, header), estimate, cells=_csv_cells(path, reader))
 
@@ -98,7 +121,7 @@ def _csv_cells(path: Path, reader) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InvalidData([f"{path}:{reader.line_num}: {exc}"]) from None
+            raise InvalidData([line("read.bad_csv", file=str(path), row=reader.line_num, problem=str(exc))]) from None
         if not any(c.strip() for c in cells):
             continue
         # line_num counts physical lines; a quoted multi-line cell still names its last line
@@ -128,7 +151,8 @@ def read_xlsx(path: Path) -> TableFile:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InvalidData([f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})"]) from None
+        said = dict(file=str(path), xlsx="XLSX", error=f"{type(exc).__name__}: {exc}")
+        raise InvalidData([line("read.not_xlsx", **said)]) from None
     sheet = workbook.worksheets[0]
     rows = _guarded(sheet.iter_rows(values_only=True), path)
     try:
@@ -136,7 +160,7 @@ def read_xlsx(path: Path) -> TableFile:
         header = [cell_text(v).strip() for v in first]
     except StopIteration:
         workbook.close()
-        raise InvalidData([f"{path}:1: empty sheet; expected a header row"]) from None
+        raise InvalidData([line("read.empty_sheet", file=str(path))]) from None
     except InvalidData:
         workbook.close()
         raise
@@ -172,7 +196,8 @@ def _guarded(rows: Iterator[tuple], path: Path) -> Iterator[tuple[int, tuple]]:
         except StopIteration:
             return
         except (ValueError, TypeError, ArithmeticError) as exc:
-            raise InvalidData([f"{path}:{number}: a cell of this row cannot be read ({type(exc).__name__})"]) from None
+            said = dict(file=str(path), row=number, error=type(exc).__name__)
+            raise InvalidData([line("read.bad_cell", **said)]) from None
         yield number, values
         number += 1
 

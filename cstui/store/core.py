@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from cstui.domain.texts import line
+from cstui.domain.texts import joined, line
 from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
 from cstui.store.codec import dumps, dumps_each, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
@@ -375,14 +375,24 @@ class StoreCore:
         if self.user.is_agent:
             raise AccessDenied(line("store.see_own", login=self.login, role="agent", what=what))
         if not self.user.can_see(team):
-            raise AccessDenied(line("store.see_team", login=self.login, role=self.user.role, what=what, team=team))
+            said = dict(login=self.login, role=self.user.role, what=what, team=self._team_named(team))
+            raise AccessDenied(line("store.see_team", **said))
 
     def _require_write(self, team: str, what: str) -> None:
         if not self.user.can_write(team):
-            said = dict(what=what, team=team, login=self.login, role=self.user.role)
+            said = dict(what=what, team=self._team_named(team), login=self.login, role=self.user.role)
             if self.user.role == "viewer":
                 raise AccessDenied(line("store.write_viewer", **said))
-            raise AccessDenied(line("store.write_teams", **said, teams=", ".join(self.user.teams) or "(none)"))
+            own = [self._team_named(t) for t in self.user.teams]
+            raise AccessDenied(
+                line("store.write_teams", **said, teams=joined(own, ", ") if own else line("store.no_teams"))
+            )
+
+    def _team_named(self, team: str):
+        """A team as a refusal names it: its id in English, its 中文 name in zh, read here (a login
+        refused a team may not read the team list; a team's name is no one's personal data)."""
+        row = self.conn.execute("SELECT name_zh FROM teams WHERE id = ?", (team,)).fetchone()
+        return line("store.team", team=team, label_zh=(row[0] if row and row[0] else team))
 
     def _require_manager(self, what: str) -> None:
         if not self.user.is_manager:

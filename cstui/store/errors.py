@@ -56,6 +56,8 @@ texts.register(
         "store.conflict.scorecard": ("scorecard", "考核表"),
         "store.conflict.employee": ("employee", "员工"),
         "store.conflict.incident": ("incident", "奖惩记录"),
+        "store.team": ("{team}", "{label_zh}"),  # a team in a refusal (StoreCore._team_named)
+        "store.no_teams": ("(none)", "（无）"),
         # what a refusal is about
         "what.card_of": ("the scorecard of employee {employee}", "员工 {employee} 的考核表"),
         "what.card": ("scorecard {card}", "考核表 {card}"),

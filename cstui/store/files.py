@@ -17,8 +17,36 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.errors import EXIT_BUSY, EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE
 from cstui.store.errors import AccessDenied, StoreError
+
+# what the file or the disk did, in the user's language (SQLite's error name stays as it is)
+texts.register(
+    {
+        "storage.busy": (
+            "{path} is busy: another cstui held the write lock for over {seconds} s; nothing was written, try again",
+            "{path} 正忙：有人占用写锁超过 {seconds} 秒；未写入任何内容，请重试",
+        ),
+        "storage.damaged": (
+            "{path} is damaged ({name}); nothing was written. Run: {check}, and restore the last backup ({doc})",
+            "{path} 已损坏（{name}）；未写入任何内容。请运行：{check}，并恢复最近的备份（{doc}）",
+        ),
+        "storage.read_only": (
+            "{path} cannot be written ({name}: a read-only file, directory or disk); nothing was written",
+            "{path} 无法写入（{name}：文件、目录或磁盘只读）；未写入任何内容",
+        ),
+        "storage.full": (
+            "{path}: the disk is full ({name}); nothing was written: free some space and try again",
+            "{path}：磁盘已满（{name}）；未写入任何内容：请释放空间后重试",
+        ),
+        "storage.io": (
+            "{path}: the disk failed to read or write ({name}); nothing was written",
+            "{path}：磁盘读写失败（{name}）；未写入任何内容",
+        ),
+    }
+)
 
 APPLICATION_ID = int.from_bytes(b"CSTU", "big")  # 0x43535455, in the header of every cstui file
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -208,21 +236,14 @@ def storage_error(path: Path | str, error: sqlite3.Error) -> StoreError | None:
     if primary in _BUSY:
         from cstui.store.core import busy_timeout_s
 
-        return Busy(
-            f"{path} is busy: another cstui held the write lock for over {busy_timeout_s()} s; "
-            "nothing was written, try again"
-        )
+        return Busy(line("storage.busy", path=str(path), seconds=busy_timeout_s()))
     if primary in _CORRUPT:
-        return StorageFailure(
-            f"{path} is damaged ({name}); nothing was written. "
-            f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)"
-        )
+        check = f"cstui --db {path} check"
+        return StorageFailure(line("storage.damaged", path=str(path), name=name, check=check, doc="docs/deploy.md"))
     if primary in _READ_ONLY:
-        return StorageFailure(
-            f"{path} cannot be written ({name}: a read-only file, directory or disk); nothing was written"
-        )
+        return StorageFailure(line("storage.read_only", path=str(path), name=name))
     if primary in _FULL or code in _FULL_EXTENDED:
-        return StorageFailure(f"{path}: the disk is full ({name}); nothing was written: free some space and try again")
+        return StorageFailure(line("storage.full", path=str(path), name=name))
     if primary in _IO:
-        return StorageFailure(f"{path}: the disk failed to read or write ({name}); nothing was written")
+        return StorageFailure(line("storage.io", path=str(path), name=name))
     return None

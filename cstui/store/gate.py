@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, Scorecard
+from cstui.domain.texts import line
 from cstui.engine.cards import (
     CardProblem,
     CardRefused,
@@ -57,11 +58,7 @@ class CardGateMixin(TimelineReader):
         if found is None:
             from cstui.schemes import SchemeError
 
-            raise SchemeError(
-                [
-                    f"scheme {name!r} is not installed: its cards cannot be checked; install it or import with --scheme FILE.toml"
-                ]
-            )
+            raise SchemeError([line("card.not_installed", scheme=repr(name), option="--scheme FILE.toml")])
         return found
 
     def judges_like(self, scheme) -> bool:
@@ -147,7 +144,7 @@ class CardGateMixin(TimelineReader):
             problems = (
                 scheme.model.incident_problems(scheme, inc)
                 if scheme
-                else [CardProblem("employee_id", f"employee {inc.employee_id} has no scheme, so no incident catalogue")]
+                else [CardProblem("employee_id", line("card.no_catalogue", employee=inc.employee_id))]
             )
             if problems:
                 refused.setdefault((inc.employee_id, str(inc.period)), []).extend(problems)
@@ -159,11 +156,7 @@ class CardGateMixin(TimelineReader):
 
     def _card_verdict(self, scheme_name: str | None, card: Scorecard, given) -> list[CardProblem]:
         if not scheme_name:
-            return [
-                CardProblem(
-                    "employee_id", f"employee {card.employee_id} has no scheme: no card can be checked or graded"
-                )
-            ]
+            return [CardProblem("employee_id", line("card.no_scheme", employee=card.employee_id))]
         scheme = self._scheme_for_cards(scheme_name, given)
         # the fields asked of the model once per scheme, not once per card (a bulk import checks 100,000)
         return unknown_fields(metric_specs(scheme), card.values, scheme.name) + card_problems(scheme, card)

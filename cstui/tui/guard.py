@@ -11,8 +11,8 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable
 
-from cstui.domain.texts import Labels, Line, render, with_domain
 from cstui.errors import CstuiError
+from cstui.io.localize import user_message  # noqa: F401 (the TUI's name for the one renderer of errors)
 
 # Every cstui error meant for a person (cstui.errors.CstuiError: the same classes the command
 # line gives a documented exit code), and the two outside kinds an action may meet that are
@@ -20,26 +20,6 @@ from cstui.errors import CstuiError
 # database", corrupt) and the operating system's (an unreadable import file, a read-only
 # directory). Anything else (a plugin's code failing included) is unexpected: logged.
 USER_ERRORS: tuple[type[BaseException], ...] = (CstuiError, sqlite3.DatabaseError, OSError)
-
-
-def user_message(error: BaseException, lang: str = "en", labels: Labels | None = None) -> str:
-    """One readable message for ``error`` (the store's messages are already user-facing), in
-    ``lang`` where the error was raised with a text template (a :class:`cstui.domain.texts.Line`:
-    its English is what the command line prints, unchanged); ``labels``: the 中文 names of teams,
-    roles and the like it may name (the domain's own words by default)."""
-    said = error.args[0] if len(error.args) == 1 else None
-    if lang != "en" and isinstance(said, Line):
-        return render(said, lang, labels or with_domain()).strip()
-    text = str(error).strip() or type(error).__name__
-    if isinstance(error, sqlite3.OperationalError):
-        lowered = text.lower()
-        if "locked" in lowered or "busy" in lowered:
-            return f"the database is busy (another cstui is writing); try again ({text})"
-        if "readonly" in lowered or "read-only" in lowered:
-            return f"the database file is read-only; nothing was saved ({text})"
-    if isinstance(error, OSError) and error.filename:
-        return f"{error.filename}: {error.strerror or text}"
-    return text
 
 
 def localize_bindings(node: object, t: Callable[[str], str]) -> None:

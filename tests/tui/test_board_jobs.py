@@ -5,7 +5,10 @@ when it is done. The slow part is a gate the test opens (no sleeps standing for 
 from __future__ import annotations
 
 import csv
+import re
 import threading
+
+import pytest
 
 import cstui.tui.modals.export as export_modal
 import cstui.tui.screens.board as board_module
@@ -69,6 +72,31 @@ async def test_apply_runs_in_a_thread_and_keys_still_work(company_db, monkeypatc
         assert screen.graded.recorded == 10  # the board read again: it counts what was recorded
     with Store.open(company_db, login="admin") as store:
         assert len(store.results("2026-10")) == 10
+
+
+@pytest.mark.parametrize("lang, refusal", [("en", "close the period once they are"), ("zh", "记录完成后再关闭周期")])
+async def test_close_is_refused_while_the_apply_records(company_db, monkeypatch, lang, refusal):
+    gate = Gate(board_module.apply_schemes)
+    monkeypatch.setattr(board_module, "apply_schemes", gate)
+    app = screen_app(company_db, PeriodBoardScreen, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("A", "y")
+        await gate.reached(pilot)
+        await pilot.press("C")  # the apply waits at the gate: the close is refused, nothing asked
+        await pilot.pause()
+        assert app.screen is screen and not isinstance(app.screen, ConfirmModal)
+        refused = [m for m in messages(app) if refusal in m]
+        assert refused and (lang == "en" or not re.search(r"[A-Za-z]{3,}", refused[0])), messages(app)
+        gate.open.set()
+        await settle(pilot)
+        assert screen.applying is None
+        await pilot.press("C")  # once recorded, C asks as ever
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+    with Store.open(company_db, login="admin") as store:
+        assert store.period_status("2026-10") == "open" and len(store.results("2026-10")) == 10
 
 
 async def test_an_apply_refused_by_the_store_is_its_message(company_db):

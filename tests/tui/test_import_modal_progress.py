@@ -70,3 +70,18 @@ def test_import_modal_mid_import_snapshot(make_app, snap_compare, tmp_path, monk
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=half_checked)
+
+
+async def test_a_refused_import_lists_its_problems_in_chinese(make_app, tmp_path, monkeypatch):
+    (tmp_path / "bad.csv").write_text(
+        "employee_id,name,team,role,hire_date\nE9,x,kf2,boss,2026-13-01\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i", *"bad.csv", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        shown = str(app.screen.query_one("#import-error-text").render())
+        assert "bad.csv:2:role：未知的岗位 'boss'" in shown and "bad.csv:2:hire_date：" in shown, shown
+        assert "unknown" not in shown and "expected" not in shown

@@ -98,3 +98,23 @@ def test_the_scheme_screen_in_chinese_names_keys_by_their_labels():
     assert "积分台账" in text and "奖励, 仪容仪表" in text and re.search("计数 +否", text)
     assert "\nledger\n" in english and "merit" in english and re.search("count +no", english)  # the file's words
     assert "adjustment " in text  # a metric's key stays as imports and the CLI type it
+
+
+def test_every_parameter_name_a_built_in_scheme_shows_has_a_zh_entry(monkeypatch):
+    """Each key the schemes screen names (a parameter, a nested table, a column of a table) reads in
+    中文: from KEYS_ZH, or the scheme's own label of a level, metric or incident of that name."""
+    from cstui.tui.screens import schemes as screen
+
+    asked: list[str] = []
+    named = screen.Words.key
+    monkeypatch.setattr(screen.Words, "key", lambda self, key: asked.append(str(key)) or named(self, key))
+    missing = {}
+    for scheme in catalog().all()[0]:
+        asked.clear()
+        screen.describe(scheme, "zh", lambda key, **values: key)
+        words = screen.Words(scheme, "zh", lambda key, **values: key)
+        for key in asked:
+            if not key.startswith("schemes.") and named(words, key) == key:
+                missing.setdefault(key, []).append(scheme.name)
+    assert len(catalog().all()[0]) >= 10
+    assert missing == {}

@@ -151,3 +151,17 @@ def test_the_key_panel_snapshot(make_app, snap_compare):
         await open_key_panel(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=keys)
+
+
+async def test_the_scorecard_header_names_team_and_scheme_by_their_chinese_labels(company_db):
+    from cstui.tui.screens.scorecard import ScorecardScreen
+
+    for lang, team, scheme in (("zh", "客服二组", "客服岗位定级"), ("en", "kf2", "five-tier")):
+        app = screen_app(company_db, lambda ctx: ScorecardScreen(ctx, "E101"), login="viewer", lang=lang)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            head = str(app.screen.query_one("#sc-head").render())
+            banner = str(app.screen.query_one("#sc-banner").render())
+        assert f" · {team} · {scheme} · 2026-10" in head, head
+        if lang == "zh":  # the read-only banner too: the viewer's role and the team by their labels
+            assert "kf2" not in head + banner and "viewer（只读用户）" in banner and "客服二组" in banner, banner

@@ -212,7 +212,7 @@ class IncidentModal(ModalScreen[Incident | None]):
         try:
             return parse(self.query_one(f"#{id}", Input).value)
         except ValueProblem as problem:
-            raise ValueProblem(f"{label}: {problem}") from None
+            raise ValueProblem(f"{label}: {self.ctx.error_text(problem)}") from None  # the parse reason in zh too
 
     def _points(self, entry: CatalogueEntry) -> Decimal | None:
         """None = the catalogue default; a deduction typed without its sign counts as negative."""

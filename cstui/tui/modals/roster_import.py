@@ -120,7 +120,7 @@ class RosterImport(ModalScreen[str | None]):
         try:
             summary = import_roster(self.ctx.store, path, progress=False, on_progress=on_progress)
         except InvalidData as error:
-            lines = list(error.lines)
+            lines = [self.ctx.show(said) for said in error.lines]  # FILE:ROW:COLUMN named in either language
             if error.more:
                 lines.append(self.ctx.t("import.more", more=error.more))
             self.app.call_from_thread(self.finished, None, lines)

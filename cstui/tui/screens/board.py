@@ -160,6 +160,10 @@ register(
         "board.none": ("nothing to record", "没有可记录的结果"),
         "board.applying": (" · recording results… {n:,} team(s) graded", " · 正在记录结果… 已计算 {n:,} 个组"),
         "board.apply.busy": ("Results are still being recorded; wait for them", "结果仍在记录中，请稍候"),
+        "board.close.busy": (
+            "Results are still being recorded: close the period once they are (nothing was closed)",
+            "结果仍在记录中：记录完成后再关闭周期（未关闭任何内容）",
+        ),
         "board.apply.invalid": (
             "{n} scorecard(s) of this period are refused by their scheme (listed first under {schemes}; "
             "v switches scheme): correct them, then apply",
@@ -1159,7 +1163,7 @@ class PeriodBoardScreen(Screen):
 
     def action_close_period(self) -> None:
         g, t = self.graded, self.ctx.t
-        if g is None:
+        if g is None or self._apply_running():
             return
         disputed = self.ctx.store.open_dispute_count(g.period)
         if disputed:  # the store closes it only with a reason (a manager's), and says so otherwise
@@ -1177,7 +1181,17 @@ class PeriodBoardScreen(Screen):
         recorded = t("board.close.recorded", n=g.recorded) if g.recorded else t("board.close.unrecorded")
         return t("board.close.body", period=g.period, recorded=recorded)
 
+    def _apply_running(self) -> bool:
+        """Refuse (and say so) a close while the apply (A) records: closing under it would lock the
+        period the apply is about to write, and its results would be refused or half-told."""
+        if self.applying is None:
+            return False
+        self.notify(self.ctx.t("board.close.busy"), severity="warning")
+        return True
+
     def _close(self, period: Period, reason: str | None = None) -> None:
+        if self._apply_running():  # an apply started while the question was open
+            return
         store = self.ctx.store
         try:
             store.close_period(period, reason)

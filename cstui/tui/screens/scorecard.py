@@ -232,7 +232,8 @@ class ScorecardScreen(Screen):
         elif closed:
             text = t("sc.closed", month=self.month)
         elif not may_write:
-            text = t("sc.no_write", login=user.login, role=user.role, team=self.employee.team)
+            role, team = self.ctx.domain_label("role", user.role), self.ctx.team_label(self.employee.team)
+            text = t("sc.no_write", login=user.login, role=role, team=team)
         else:
             text = ""
         banner.update(text)
@@ -240,7 +241,9 @@ class ScorecardScreen(Screen):
 
     def _head(self) -> None:
         e = self.employee
-        text = self.ctx.t("sc.head", id=e.id, name=e.name, team=e.team, scheme=e.scheme or "-", month=self.month)
+        # the roster's and the scheme's names in zh (热线一组 · 客服岗位定级), the keys in English
+        team, scheme = self.ctx.team_label(e.team), self.ctx.scheme_label(e.scheme) or "-"
+        text = self.ctx.t("sc.head", id=e.id, name=e.name, team=team, scheme=scheme, month=self.month)
         if self.dirty:
             text += self.ctx.t("sc.modified")
         self.query_one("#sc-head", Static).update(text)
