@@ -46,6 +46,11 @@ def test_with_incidents(company_db, snap_compare, size):
     assert snap_compare(scorecard(company_db, "E003"), terminal_size=size, run_before=idle)
 
 
+def test_with_incidents_in_chinese(company_db, snap_compare):
+    """Each incident by its catalogue's 中文 label (cut with … to fit), not its code."""
+    assert snap_compare(scorecard(company_db, "E003", lang="zh"), terminal_size=(80, 24), run_before=idle)
+
+
 def test_incident_picker_searches_as_you_type(company_db, snap_compare):
     async def pick(pilot):
         await settle(pilot)

@@ -112,6 +112,26 @@ async def test_record_an_incident_then_undo_its_delete(company_db):
     assert [i.code for i in stored(company_db, "E002").incidents] == ["zero-complaints", "late"]
 
 
+async def test_in_chinese_an_incident_reads_by_its_label(company_db):
+    app = scorecard(company_db, "E002", lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        entries = {e.code: e for e in app.screen.entries}
+        table = app.screen.query_one("#sc-incidents")
+        assert [str(table.get_row_at(0)[1])] == [entries["zero-complaints"].label_zh]
+        await pilot.press("ctrl+n", *"late", "enter", "tab", *"4", "ctrl+s")
+        await settle(pilot)
+        late = str(table.get_row_at(1)[1])
+        assert late == entries["late"].label_zh or (
+            late.endswith("…") and entries["late"].label_zh.startswith(late[:-1])
+        )
+        assert "late" not in late and entries["late"].label_zh in [n.message for n in app._notifications][-1]
+    english = scorecard(company_db, "E002")
+    async with english.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert str(english.screen.query_one("#sc-incidents").get_row_at(0)[1]) == "zero-complaints"
+
+
 async def test_points_outside_the_range_are_refused(company_db):
     app = scorecard(company_db, "E002")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -30,6 +31,7 @@ from cstui.tui.shown import show_number
 from cstui.tui.widgets.footer import KeysFooter
 
 POLL_S = 3.0  # how often an open card asks whether someone else saved it (one indexed row)
+INCIDENT_NAME_CELLS = 14  # an incident's 中文 label in the scorecard's table: 7 characters, then …
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
 
 register(
@@ -49,7 +51,7 @@ register(
         "sc.incidents": ("Incidents", "奖惩记录"),
         "sc.no_incidents": ("no incidents this month", "本月无奖惩记录"),
         "sc.col.date": ("Date", "日期"),
-        "sc.col.code": ("Code", "代码"),
+        "sc.col.code": ("Code", "奖惩项目"),
         "sc.col.count": ("×", "次"),
         "sc.col.points": ("Points", "分值"),
         "sc.col.note": ("Note", "备注"),
@@ -258,9 +260,17 @@ class ScorecardScreen(Screen):
             entry = by_code.get(inc.code)
             points = inc.points if inc.points is not None else (entry.default_points if entry else None)
             note = inc.note if len(inc.note) <= 24 else inc.note[:23] + "…"
-            table.add_row(
-                inc.date.isoformat()[5:], inc.code, str(inc.count), signed_money(points), note, key=str(inc.id)
-            )
+            name = self._incident_name(inc.code, INCIDENT_NAME_CELLS)
+            table.add_row(inc.date.isoformat()[5:], name, str(inc.count), signed_money(points), note, key=str(inc.id))
+
+    def _incident_name(self, code: str, cells: int | None = None) -> str:
+        """An incident as the user reads it: the catalogue's 中文 label in zh (cut to ``cells``
+        with an ellipsis: the form keeps half of 80 columns), the code in English."""
+        entry = next((e for e in self.entries if e.code == code), None)
+        if self.ctx.lang != "zh" or entry is None:
+            return code
+        label = entry.label_zh
+        return label if cells is None or cell_len(label) <= cells else set_cell_size(label, cells - 1) + "…"
 
     # -- values ---------------------------------------------------------------------------------
 
@@ -506,7 +516,7 @@ class ScorecardScreen(Screen):
                 self.notify(self.ctx.error_text(error), severity="error")
                 return
             self._reload_incidents()
-            self.notify(self.ctx.t("sc.recorded", code=incident.code))
+            self.notify(self.ctx.t("sc.recorded", code=self._incident_name(incident.code)))
 
         self.app.push_screen(IncidentModal(self.ctx, self.entries, self.employee_id, who, self.month), recorded)
 
@@ -525,7 +535,7 @@ class ScorecardScreen(Screen):
             return
         self.deleted.append(incident)
         self._reload_incidents()
-        self.notify(self.ctx.t("sc.deleted", code=incident.code))
+        self.notify(self.ctx.t("sc.deleted", code=self._incident_name(incident.code)))
 
     def action_undo_delete(self) -> None:
         if not self.deleted:
@@ -539,7 +549,7 @@ class ScorecardScreen(Screen):
             return
         self.deleted.pop()
         self._reload_incidents()
-        self.notify(self.ctx.t("sc.restored", code=incident.code))
+        self.notify(self.ctx.t("sc.restored", code=self._incident_name(incident.code)))
 
     def _reload_incidents(self) -> None:
         self.incidents = self.ctx.store.incidents(self.employee_id, self.month)
