@@ -167,8 +167,9 @@ def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month
         return None
     entries = {}
     for i, employee in enumerate(columns.employees):
-        if start[i] > last:
-            continue  # not started by the period: the reference starts them afresh
+        if start[i] > last:  # no month replayed: the reference keeps {} (start afresh)
+            entries[employee.id] = {}
+            continue
         level = params.ladder[int(walk["level"][i])]
         mine = scores.get(i, [])  # oldest first: the last len(mine) months up to ``last``
         moved = int(walk["moved"][i])
