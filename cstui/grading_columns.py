@@ -3,9 +3,9 @@
 A model may offer two methods (optional; a model with neither is read and replayed per card,
 as always):
 
-- ``columns_plan(scheme) -> (metric keys, recent months) | None``: the values it reads as
-  columns, and how many months before the period it also needs as cards (None: not for this
-  scheme);
+- ``columns_plan(scheme) -> (metric keys, typed months) | None``: the values it reads as
+  columns, and how many of the last months before the period it reads with each value's typed
+  decimals (``MetricColumn.places``; None: not for this scheme);
 - ``checkpoint_columns(scheme, columns, month) -> state | None``: from
   :class:`cstui.engine.columns.CardColumns` of the months up to ``month``, the checkpoint state
   at its end (None: declined, the teams are read per card).
@@ -23,6 +23,7 @@ from cstui.domain import Period
 from cstui.engine.model import TeamHistory
 
 TEAMS_PER_BLOCK = 16  # teams replayed together: numpy's per-call cost shared by ~1,600 employees
+FIRST_BLOCK = 2  # the first block's read is waited for: a small one starts the grading sooner
 
 
 def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *, apply: bool) -> Iterator[TeamHistory]:
@@ -34,11 +35,12 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
         return
     from cstui.store.columns import ReadAhead, resumed
 
-    keys, recent = plan
+    keys, typed = plan
     before = Period.from_ordinal(period.months()[0].ordinal - 1)
     names = store.history_teams(scheme.name, list(teams) if teams else None)
-    blocks = [names[at : at + TEAMS_PER_BLOCK] for at in range(0, len(names), TEAMS_PER_BLOCK)]
-    reader = ReadAhead(store, scheme.name, period, list(keys), recent, scheme.fingerprint)
+    blocks = [names[:FIRST_BLOCK]] if names else []
+    blocks += [names[at : at + TEAMS_PER_BLOCK] for at in range(FIRST_BLOCK, len(names), TEAMS_PER_BLOCK)]
+    reader = ReadAhead(store, scheme.name, period, list(keys), typed, scheme.fingerprint)
     try:
         for block, read in reader.blocks(blocks):
             state = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
@@ -30,16 +31,21 @@ PERCENT = 2  # a number typed with a percent sign ("62%": stored as its fraction
 NOT_A_NUMBER = 3  # typed text that is no number cstui accepts ("yes", "1-2", "1e9")
 
 MAX_COUNT = 10**6  # cstui.domain.values.MAX_COUNT: a count's bound
+# A text's decimals up to MAX_DIGITS (15) parse to a Decimal of that exponent, 2 more for a percent;
+# more decimals are normalised by the parse (cstui.domain.values._bounded): not modelled here
+MAX_TYPED, MAX_PLACES = 15, 17
 SAFE = 2**62  # products below this stay exact in int64 (with room for a sum of two)
 
 
 @dataclass(slots=True)
 class MetricColumn:
-    """One metric over employees x months: the number ``units`` x 10^-``scale`` and its cell kind."""
+    """One metric over employees x months: the number ``units`` x 10^-``scale``, its cell kind and
+    the decimal places of the number as the scheme parses its text (see :func:`exact_values`)."""
 
     units: np.ndarray  # int64, (employees, months); 0 where not a number
     scale: np.ndarray  # int64, (employees, months)
     cell: np.ndarray  # int8, (employees, months): ABSENT, NUMBER, PERCENT, NOT_A_NUMBER
+    places: np.ndarray  # int64, (employees, months): the parsed Decimal's -exponent; > MAX_PLACES: not known
 
 
 @dataclass(slots=True)
@@ -48,8 +54,8 @@ class CardColumns:
 
     ``metrics`` holds the columns of the metric keys asked for; ``unreadable`` marks cards the
     store could not read (refused, as the per-card check refuses them). ``recent`` holds the
-    cards of the last few of these months as ``Scorecard`` objects (a model's exact per-card
-    score of a month still in a streak; ``older`` reads an earlier month's for some employees).
+    cards of the period's months as ``Scorecard`` objects; ``older`` adds an earlier month's
+    for some employees (a model's reference run over a few months before the period).
     """
 
     employees: list[Employee]
@@ -126,3 +132,27 @@ def specs_valid(specs, columns: CardColumns, check=value_valid) -> np.ndarray | 
             return None
         valid &= ok
     return valid
+
+
+def typed_places(typed: np.ndarray, cell: np.ndarray) -> np.ndarray:
+    """The parsed Decimals' places from the decimals typed: a percent's fraction has 2 more
+    (``parse_rate``: "62.5%" -> 0.625); more than :data:`MAX_TYPED` typed: not known."""
+    return np.where(typed > MAX_TYPED, MAX_PLACES + 1, typed + 2 * (cell == PERCENT))
+
+
+def places_known(column: MetricColumn, where: np.ndarray) -> bool:
+    """Whether :func:`exact_values` can rebuild every value ``where`` is true."""
+    return not bool((where & (column.places > MAX_PLACES)).any())
+
+
+def exact_values(kind: str, column: MetricColumn, rows: np.ndarray, j: int) -> list:
+    """The values of valid cells ``rows`` of month column ``j`` exactly as
+    :data:`cstui.domain.values.PARSERS` parses their texts: an int for a count, else the Decimal
+    with the typed trailing zeros ("0.90" -> Decimal("0.90"), which the stored scale drops).
+    The places must be known (:func:`places_known`)."""
+    units, scale = column.units[rows, j].tolist(), column.scale[rows, j].tolist()
+    if kind == "count":  # parse_count: an int, whatever decimals were typed ("5.0" -> 5)
+        return [u // 10**s for u, s in zip(units, scale, strict=True)]
+    places = column.places[rows, j].tolist()
+    # from text: exact at any length (scaleb would round past the context's 28 digits)
+    return [Decimal(f"{u * 10 ** (p - s)}E-{p}") for u, s, p in zip(units, scale, places, strict=True)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -23,26 +24,47 @@ import numpy as np
 from cstui.domain import Employee, Period
 from cstui.engine.cards import UNREADABLE, is_blank
 from cstui.engine.columns import ABSENT, NOT_A_NUMBER, CardColumns, MetricColumn
+from cstui.engine.columns import typed_places as parsed_places
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
 from cstui.store.codec import dumps
 from cstui.store.core import busy_timeout_s
 
 # One month's values of some employees, packed by SQLite into one text of integers (no Python object
-# per value): per value ``(row x fields + field) x 4 + cell`` and ``units x 32 + scale`` (|units| <
-# 10^15, scale <= 17: exact in 64 bits). Cell 1 a number, 2 a number with a percent sign, 3 no number
-# (blank or not a number: its text is read apart, see NO_NUMBER_TEXTS).
+# per value): per value ``(row x fields + field) x 4 + cell`` and ``(units x 32 + places) x 32 + scale``
+# (|units| < 10^15, places and scale <= 31: exact in 64 bits). Cell 1 a number, 2 a number with a
+# percent sign, 3 no number (blank or not a number: its text is read apart, see NO_NUMBER_TEXTS).
 MONTH_NUMBERS = (
     "SELECT group_concat(((j.key * {fields} + {field}) * 4 + CASE WHEN v.units IS NULL THEN 3 "
-    "WHEN instr(v.value, '%') > 0 THEN 2 ELSE 1 END) || ',' || coalesce(v.units * 32 + v.scale, 0), ',') "
+    "WHEN instr(v.value, '%') > 0 THEN 2 ELSE 1 END) || ',' || coalesce((v.units * 32 + {places}) "
+    "* 32 + v.scale, 0), ',') "
     "FROM json_each(?1) j JOIN scorecard_values v ON v.period = ?2 AND v.employee_id = j.value "
     "WHERE +v.metric IN ({keys})"  # '+': one range per card, not a seek per field
 )
+# ``places``: the digits typed after the point (commas, blanks and a percent sign aside), which the
+# stored scale drops when they are trailing zeros ("0.90": scale 1, places 2) and the scheme's
+# Decimal keeps; 31 (not known) for a value stored as no text, and in the months read without them
+# (PLACES_UNREAD: counting them costs the read ~45%). The usual text ends in a digit with no comma:
+# its places are counted without rewriting it.
+TYPED_PLACES = (
+    "CASE WHEN typeof(v.value) <> 'text' THEN 31 WHEN instr(v.value, '.') = 0 THEN 0 "
+    "WHEN substr(v.value, -1) BETWEEN '0' AND '9' AND instr(v.value, ',') = 0 "
+    "THEN min(31, length(v.value) - instr(v.value, '.')) "
+    "ELSE min(31, length(rtrim(replace(v.value, ',', ''), ?{blanks})) - instr(replace(v.value, ',', ''), '.')) END"
+)
+PLACES_UNREAD = "31"
+# What str.strip() strips (every character Python calls white space) and a percent sign: rtrim'd
+# off a number's text, what is left after its point is its typed decimals.
+TRAILING = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "%"  # none above U+3000
 NO_NUMBER_TEXTS = (
     "SELECT j.key, v.metric, v.value FROM json_each(?1) j JOIN scorecard_values v "
     "ON v.period = ?2 AND v.employee_id = j.value WHERE v.units IS NULL AND v.metric IN ({keys})"
 )
 READER_CACHE_KIB = 8 * 1024  # the reader thread's page cache: one month of a block at a time
+# Blocks queued on the reader thread ahead of the one graded: a block that grades faster than the
+# next one reads (its teams' sizes vary) does not leave the main thread waiting; each costs its
+# columns' memory (~6 MB for 1,600 employees x 24 months x 6 fields)
+READ_AHEAD = 2
 EXTRA_DATA = (
     "SELECT 1 FROM {table} WHERE employee_id IN (SELECT value FROM json_each(?1)) AND period <= ?2 {deleted} LIMIT 1"
 )
@@ -51,12 +73,13 @@ EXTRA_DATA = (
 def team_columns(
     store, scheme: str, teams: list[str], period: Period, keys: Iterable[str], recent: int, fingerprint: str | None
 ) -> tuple[CardColumns, dict[str, TeamHistory]] | None:
-    """The months before ``period`` of ``teams`` as columns of ``keys`` (and the last ``recent``
-    of them as cards), and each team's history of the period's own cards; None: read per card."""
+    """The months before ``period`` of ``teams`` as columns of ``keys`` (the last ``recent`` of
+    them with their typed decimals), and each team's history of the period's own cards; None:
+    read per card."""
     block = plan_block(store, scheme, teams, period, fingerprint)
     if block is None:
         return None
-    return finish_block(store, block, read_numbers(store.conn, block, list(keys)), recent)
+    return finish_block(store, block, read_numbers(store.conn, block, list(keys), recent))
 
 
 @dataclass(slots=True)
@@ -89,25 +112,24 @@ def plan_block(store, scheme: str, teams: list[str], period: Period, fingerprint
     return Block(period, histories, employees, ids, months)
 
 
-def read_numbers(conn, block: Block, keys: list[str]) -> CardColumns | None:
-    """The block's values of ``keys`` in the months before its period, as columns (SQLite's and
-    numpy's work: runs on a reader thread's own connection, see :class:`ReadAhead`)."""
+def read_numbers(conn, block: Block, keys: list[str], typed: int) -> CardColumns | None:
+    """The block's values of ``keys`` in the months before its period, as columns, the last
+    ``typed`` months with their typed decimals (SQLite's and numpy's work: runs on a reader
+    thread's own connection, see :class:`ReadAhead`)."""
     first = block.period.months()[0].ordinal
     before = [m for m in block.months if m.ordinal < first]
     lo = before[0].ordinal if before else first
-    return _numbers(conn, block.employees, block.ids, before, lo, first - lo, keys)
+    return _numbers(conn, block.employees, block.ids, before, (lo, first - lo, first - typed), keys)
 
 
-def finish_block(
-    store, block: Block, columns: CardColumns | None, recent: int
-) -> tuple[CardColumns, dict[str, TeamHistory]] | None:
-    """The columns with the last ``recent`` months before the period (and the period's) read as cards."""
+def finish_block(store, block: Block, columns: CardColumns | None) -> tuple[CardColumns, dict[str, TeamHistory]] | None:
+    """The columns with the period's cards read (and ``older``: a way to read an earlier month's)."""
     if columns is None:
         return None
     first, ids, histories = block.period.months()[0], block.ids, block.histories
     cards = {e.id: {} for e in block.employees}
     for month in block.months:
-        if month.ordinal >= first.ordinal - recent:
+        if month.ordinal >= first.ordinal:
             _read_cards(store.conn, month, ids, cards)
     columns.recent = cards
     columns.older = lambda month, wanted: _read_cards(store.conn, month, dumps(wanted), cards)
@@ -118,8 +140,8 @@ def finish_block(
 
 
 class ReadAhead:
-    """Blocks of teams read one ahead: while the caller replays and grades a block, a thread reads
-    the next block's numbers on a connection of its own (SQLite steps without holding Python's
+    """Blocks of teams read ahead: while the caller replays and grades a block, a thread reads
+    the next blocks' numbers on a connection of its own (SQLite steps without holding Python's
     lock, so the read and the grading share the machine's cores).
 
     The thread only reads, and only what :func:`plan_block` chose on the store's connection.
@@ -127,9 +149,9 @@ class ReadAhead:
     transaction open on the store's connection), every block is read inline, as before.
     """
 
-    def __init__(self, store, scheme: str, period: Period, keys: list[str], recent: int, fingerprint: str | None):
+    def __init__(self, store, scheme: str, period: Period, keys: list[str], typed: int, fingerprint: str | None):
         self.store, self.scheme, self.period, self.fingerprint = store, scheme, period, fingerprint
-        self.keys, self.recent = keys, recent
+        self.keys, self.typed = keys, typed
         self.conn = _reader_connection(store)
         self.pool = None
         if self.conn is not None:
@@ -138,16 +160,18 @@ class ReadAhead:
             self.pool = ThreadPoolExecutor(1, thread_name_prefix="cstui-columns")
 
     def blocks(self, blocks: list[list[str]]) -> Iterator[tuple[list[str], tuple | None]]:
-        """``(teams, team_columns(...) of them)`` for each block, in order."""
-        pending = None
+        """``(teams, team_columns(...) of them)`` for each block, in order, :data:`READ_AHEAD`
+        blocks read ahead of the one yielded."""
+        pending: deque = deque()
         try:
             for teams in blocks:
-                started = self._start(teams)
-                if pending is not None:
-                    yield pending[0], self._finish(pending[1])
-                pending = (teams, started)
-            if pending is not None:
-                yield pending[0], self._finish(pending[1])
+                pending.append((teams, self._start(teams)))
+                if len(pending) > READ_AHEAD:
+                    teams, started = pending.popleft()
+                    yield teams, self._finish(started)
+            while pending:
+                teams, started = pending.popleft()
+                yield teams, self._finish(started)
         finally:
             self.close()
 
@@ -164,15 +188,15 @@ class ReadAhead:
         if block is None:
             return None
         if self.pool is None:
-            return block, read_numbers(self.store.conn, block, self.keys)
-        return block, self.pool.submit(read_numbers, self.conn, block, self.keys)
+            return block, read_numbers(self.store.conn, block, self.keys, self.typed)
+        return block, self.pool.submit(read_numbers, self.conn, block, self.keys, self.typed)
 
     def _finish(self, started):
         if started is None:
             return None
         block, numbers = started
         columns = numbers if self.pool is None else numbers.result()
-        return finish_block(self.store, block, columns, self.recent)
+        return finish_block(self.store, block, columns)
 
 
 def _reader_connection(store) -> sqlite3.Connection | None:
@@ -199,27 +223,36 @@ def _has_any(conn, table: str, ids: str, last: str, deleted: str = "") -> bool:
     return conn.execute(EXTRA_DATA.format(table=table, deleted=deleted), (ids, last)).fetchone() is not None
 
 
-def _numbers(
-    conn, employees: list, ids: str, months: list[Period], lo: int, width: int, keys: list[str]
-) -> CardColumns:
-    n, fields = len(employees), [*keys, UNREADABLE]
+def _numbers(conn, employees: list, ids: str, months: list[Period], span: tuple, keys: list[str]) -> CardColumns:
+    """``span``: (ordinal of column 0, columns, first month read with its typed decimals)."""
+    (lo, width, typed), n, fields = span, len(employees), [*keys, UNREADABLE]
     field = "CASE v.metric " + " ".join(f"WHEN ?{3 + k} THEN {k}" for k in range(len(fields))) + " END"
-    numbers = MONTH_NUMBERS.format(fields=len(fields), field=field, keys=_marks(len(fields)))
+    typed_places = TYPED_PLACES.format(blanks=3 + len(fields))
+    queries = [
+        MONTH_NUMBERS.format(fields=len(fields), field=field, keys=_marks(len(fields)), places=places)
+        for places in (PLACES_UNREAD, typed_places)
+    ]
     cells = np.zeros((len(fields), n, width), np.int8)
     units, scale = np.zeros((len(fields), n, width), np.int64), np.zeros((len(fields), n, width), np.int64)
+    places = np.zeros((len(fields), n, width), np.int64)
     for month in months:
         j = month.ordinal - lo
-        packed = conn.execute(numbers, (ids, str(month), *fields)).fetchone()[0]
+        if month.ordinal >= typed:
+            packed = conn.execute(queries[1], (ids, str(month), *fields, TRAILING)).fetchone()[0]
+        else:
+            packed = conn.execute(queries[0], (ids, str(month), *fields)).fetchone()[0]
         if not packed:
             continue
         pairs = np.fromstring(packed, dtype=np.int64, sep=",").reshape(-1, 2)
         place, number = pairs[:, 0] >> 2, pairs[:, 1]
         rows, kinds = place // len(fields), place % len(fields)
         cells[kinds, rows, j] = pairs[:, 0] & 3
-        units[kinds, rows, j], scale[kinds, rows, j] = number >> 5, number & 31
+        units[kinds, rows, j], scale[kinds, rows, j] = number >> 10, number & 31
+        places[kinds, rows, j] = (number >> 5) & 31
         if (pairs[:, 0] & 3 == 3).any() and not _no_numbers(conn, ids, month, fields, cells[:, :, j]):
             return None
-    columns = {key: MetricColumn(units[k], scale[k], cells[k]) for k, key in enumerate(keys)}
+    exponents = parsed_places(places, cells)
+    columns = {key: MetricColumn(units[k], scale[k], cells[k], exponents[k]) for k, key in enumerate(keys)}
     return CardColumns(employees, lo, width, columns, cells[-1] != ABSENT)
 
 

@@ -4,11 +4,13 @@
 (:mod:`cstui.engine.columns`): each card's check and exact month score on whole columns, then
 the quarterly reviews (exact quarter averages against the bars, tenure for a promotion, the
 probation a review starts) quarter by quarter over all employees at once, up to the last
-quarter that closed before the month the state is for. The months of that month's own
-quarter are then replayed per card by the reference (:class:`~plugins.five_tier.model._Run`,
-resuming from the level and probation found column-wise), so the state holds exactly the
-reference's Decimal scores of the quarter, its review's why and probation months. The period
-is graded by the per-card path resuming from that state: results and traces are its own.
+quarter that closed before the month the state is for. When that month closes a quarter, the
+quarter's months are replayed per card by the reference (:class:`~plugins.five_tier.model._Run`,
+resuming from the level and probation found column-wise), for its review's why and probation
+months; otherwise the quarter's Decimal scores so far are the reference's own operations on
+the values rebuilt from the columns with their typed decimals
+(:func:`cstui.engine.columns.exact_values`: "0.90" stays "0.90"). The period is graded by the
+per-card path resuming from that state: results and traces are its own.
 
 The exact comparisons: a review decides on ``Σ score / n`` against a bar ``b = bn / bd``. Month
 scores are integers ``S = score x K`` (weighted: ``Σ W·c·V`` with the weights in units of
@@ -29,9 +31,10 @@ import numpy as np
 
 from cstui.domain import Employee, Period
 from cstui.engine.cards import metric_specs
-from cstui.engine.columns import CardColumns, fits, fixed, specs_valid
+from cstui.engine.columns import CardColumns, exact_values, fits, fixed, places_known, specs_valid
+from cstui.engine.weighted import weighted_sum
 
-from .model import REFERENCE_METHODS, FiveTier, TierParams, _Run, month_score
+from .model import REFERENCE_METHODS, FiveTier, TierParams, _Run
 
 BAR_LIMIT = 10**6  # review bars (and band edges, points, the cap) below this, of at most 6 decimals
 MAX_PLACES = 6
@@ -51,9 +54,19 @@ def checkpoint_columns(model: FiveTier, scheme: Any, columns: CardColumns, month
     if starts is None:
         return None
     reviewed = _reviews(params, columns, valid, scores, starts, _quarter_start(month.ordinal) - 1)
-    if reviewed is None:
+    if reviewed is None or not _rebuildable(params, columns, valid, month):
         return None
     return {"employees": _entries(params, columns, valid, starts, reviewed, month, scores[2])}
+
+
+def _rebuildable(params: TierParams, columns: CardColumns, valid: np.ndarray, month: Period) -> bool:
+    """Whether the weighted scores of ``month``'s quarter up to it can be rebuilt exactly from the
+    columns (every valid value's typed decimals known); bands need no value, a review reads cards."""
+    if not params.items or month.completes_quarter():
+        return True
+    quarter = valid.copy()
+    quarter[:, : max(_quarter_start(month.ordinal) - columns.first, 0)] = False
+    return all(places_known(columns.metrics[item.key], quarter) for item in params.items)
 
 
 def _supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
@@ -254,9 +267,9 @@ def _entries(
     ``month``'s quarter from the state found column-wise, by the reference's own code."""
     last, review = month.ordinal, month.completes_quarter()
     quarter = _quarter_start(last)
-    if review or codes is None:  # cards to replay, or to score (a weighted score's digits are the texts')
+    if review:  # cards to replay
         _read_quarter(columns, valid, starts, quarter, last)
-    scores = _QuarterScores(params, columns, codes)
+    scores = _QuarterScores(params, columns, codes, valid)
     entries = {}
     for i, employee in enumerate(columns.employees):
         if not starts["started"][i]:
@@ -280,22 +293,39 @@ def _entries(
 
 
 class _QuarterScores:
-    """A month score as the state keeps it (its Decimal's text): from the card by the reference's
-    :func:`month_score`, or, with bands, from the card's bands (the sum of their points' Decimals)."""
+    """A month score as the state keeps it (its Decimal's text): weighted, the reference's
+    :func:`weighted_sum` (what :func:`month_score` returns untraced) of the values rebuilt from
+    the columns with their typed decimals; with bands, from the card's bands (the sum of their
+    points' Decimals)."""
 
-    def __init__(self, params: TierParams, columns: CardColumns, codes: np.ndarray | None):
-        self.params, self.columns, self.codes, self.known = params, columns, codes, {}
+    def __init__(self, params: TierParams, columns: CardColumns, codes: np.ndarray | None, valid: np.ndarray):
+        self.params, self.columns, self.codes, self.valid, self.known = params, columns, codes, valid, {}
         self.base = max((len(metric.table.bands) for metric in params.bands), default=0)
+        self.weighted: dict[int, dict[int, str]] = {}  # month column -> {row: score}
 
     def of(self, i: int, employee_id: str, ordinal: int) -> str:
         if self.codes is None:
-            card = self.columns.recent[employee_id][Period.from_ordinal(ordinal)]
-            return str(month_score(self.params, employee_id, card, False)[0])
+            j = ordinal - self.columns.first
+            month = self.weighted.get(j)
+            if month is None:
+                month = self.weighted[j] = self._weighted_month(j)
+            return month[i]
         code = int(self.codes[i, ordinal - self.columns.first])
         found = self.known.get(code)
         if found is None:
             found = self.known[code] = band_score(self.params, code, self.base)
         return found
+
+    def _weighted_month(self, j: int) -> dict[int, str]:
+        """{row: score} of every valid card of month column ``j``."""
+        rows = np.flatnonzero(self.valid[:, j])
+        kinds = {spec.key: spec.kind for spec in self.params.specs}
+        items = self.params.items
+        values = [exact_values(kinds[item.key], self.columns.metrics[item.key], rows, j) for item in items]
+        scores = {}
+        for n, i in enumerate(rows.tolist()):
+            scores[i] = str(weighted_sum(items, {item.key: values[k][n] for k, item in enumerate(items)}))
+        return scores
 
 
 def _reviewed_entry(

@@ -207,11 +207,12 @@ class FiveTier(ReplayModel):
         return MonthScore(score=score, pay_delta=bonus, trace=trace + [line])
 
     def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
-        """The fast path's read (cstui.grading_columns): every metric as columns, and the last
-        month also as cards for weighted scores (its quarter's month scores are the cards'; older
-        ones as needed). Band scores are the bands' points: no card before the period is read."""
+        """The fast path's read (cstui.grading_columns): every metric as columns, for weighted
+        scores the last 2 months with their typed decimals (the quarter's scores so far are
+        rebuilt from them; band scores are the bands' points). A quarter's review reads its
+        months' cards as needed."""
         params = self.compiled(scheme)
-        return [spec.key for spec in params.specs], 1 if params.items else 0
+        return [spec.key for spec in params.specs], 2 if params.items else 0
 
     def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
         """The replay state at the end of ``month``, its reviews replayed column-wise (columnar.py), or None."""

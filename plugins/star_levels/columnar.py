@@ -5,9 +5,11 @@
 the streaks as running counts month by month over all employees at once. It returns the state
 a checkpoint at the period's start would hold, and the period is graded by the per-card path
 resuming from it (:class:`~plugins.star_levels.model._Run`, the reference): results, flags and
-traces come from the reference's own code. Only the few scores still in a streak at the
-period's start are computed per card, by :func:`~plugins.star_levels.model.month_score`, so
-the state holds exactly the Decimals the reference would.
+traces come from the reference's own code. The scores still in a streak at the period's start
+are the reference's Decimal operations (:func:`kpi_score`) on the values rebuilt from the
+columns with their typed decimals (:func:`cstui.engine.columns.exact_values`: "0.90" stays
+"0.90"), so the state holds exactly the Decimals the reference would, and no card before the
+period is read.
 
 The exact comparisons: a month counts up when Σ weight × actual / target >= promote_at. With one
 KPI and amounts in fen that is the integer cross-product ``W·A·Pd >= Pn·T·Wd``, exact in int64
@@ -26,10 +28,10 @@ import numpy as np
 
 from cstui.domain import Period
 from cstui.engine.cards import metric_specs
-from cstui.engine.columns import CardColumns, fits, fixed, kind_valid, specs_valid
+from cstui.engine.columns import CardColumns, exact_values, fits, fixed, kind_valid, places_known, specs_valid
 from cstui.engine.replay import Later, first_whole_month_after
 
-from .model import StarLevels, StarParams, month_score, window_why
+from .model import StarLevels, StarParams, window_why
 
 BAR_LIMIT = 10**6  # bars (promote_at, demote_below) below this: see the module's note
 
@@ -47,7 +49,8 @@ def checkpoint_columns(model: StarLevels, scheme: Any, columns: CardColumns, mon
     if starts is None:
         return None
     walk = _walk(params, columns, valid, sides, starts, month.ordinal)
-    return {"employees": _entries(params, columns, walk, starts, month)}
+    entries = _entries(params, columns, walk, starts, month)
+    return None if entries is None else {"employees": entries}
 
 
 def _supported(model: StarLevels, scheme: Any, params: StarParams) -> bool:
@@ -153,25 +156,30 @@ def _walk(params: StarParams, columns: CardColumns, valid, sides, starts, last: 
     return {"level": level, "up": ups, "down": downs, "moved": moved}
 
 
-def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month: Period) -> dict[str, dict]:
+def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month: Period) -> dict[str, dict] | None:
     """Each started employee's checkpoint entry, as :meth:`ReplayModel._replay` keeps it (the run's
-    state; this state resumes a grading, not a timeline: apply keeps reading per card)."""
+    state; this state resumes a grading, not a timeline: apply keeps reading per card); None
+    when a streak month's value cannot be rebuilt exactly."""
     _, start, assess = starts
     last = month.ordinal
-    _read_older(params, columns, walk, start <= last, last)
+    scores = _streak_scores(params, columns, walk, start <= last, last)
+    if scores is None:
+        return None
     entries = {}
     for i, employee in enumerate(columns.employees):
-        if start[i] > last:
-            continue  # not started by the period: the reference starts them afresh
+        if start[i] > last:  # no month replayed: the reference keeps {} (start afresh)
+            entries[employee.id] = {}
+            continue
         level = params.ladder[int(walk["level"][i])]
-        scores = _Scores(params, columns.recent.get(employee.id, {}), employee.id, last)
+        mine = scores.get(i, [])  # oldest first: the last len(mine) months up to ``last``
         moved = int(walk["moved"][i])
-        why = Later(window_why, params, moved > 0, scores.last(params.window)) if moved else None
+        why = Later(window_why, params, moved > 0, mine[len(mine) - params.window :]) if moved else None
+        ups, downs = int(walk["up"][i]), int(walk["down"][i])
         run = {
             "level": level,
             "assess_from": int(assess[i]),
-            "up": [str(s) for s in scores.last(int(walk["up"][i]))],
-            "down": [str(s) for s in scores.last(int(walk["down"][i]))],
+            "up": [str(s) for s in mine[len(mine) - ups :]] if ups else [],
+            "down": [str(s) for s in mine[len(mine) - downs :]] if downs else [],
             "pending_why": why,  # unrendered, as a skim leaves it: a dry run's results never read it
             "placed": False,
         }
@@ -179,28 +187,33 @@ def _entries(params: StarParams, columns: CardColumns, walk: dict, starts, month
     return entries
 
 
-def _read_older(params: StarParams, columns: CardColumns, walk: dict, started: np.ndarray, last: int) -> None:
-    """The cards of streak months older than those read with the columns: each employee needs
-    as many last months as their streak is long (a whole window when it just closed)."""
+def _streak_scores(params: StarParams, columns: CardColumns, walk: dict, started, last: int) -> dict | None:
+    """{row: the exact scores of its last months, oldest first}: as many months as its streak is
+    long (a whole window when it just closed), from the columns (every streak month has a valid
+    card); None when a value's typed decimals are not known."""
     need = np.where(walk["moved"] != 0, params.window, np.maximum(walk["up"], walk["down"]))
     need = np.where(started, need, 0)
-    for back in range(1, int(need.max(initial=0)) + 1):
-        month = Period.from_ordinal(last - back + 1)
-        wanted = [
-            e.id
-            for i, e in enumerate(columns.employees)
-            if need[i] >= back and month not in columns.recent.get(e.id, {})
-        ]
-        if wanted and columns.older is not None:
-            columns.older(month, wanted)
+    kpi = params.kpis[0]
+    actual, target = columns.metrics[kpi.actual], columns.metrics[kpi.target]
+    kinds = {spec.key: spec.kind for spec in params.specs}
+    scores: dict[int, list] = {}
+    for back in range(int(need.max(initial=0)), 0, -1):  # oldest month first
+        j = last - back + 1 - columns.first
+        rows = np.flatnonzero(need >= back)
+        here = np.zeros(actual.units.shape, bool)
+        here[rows, j] = True
+        if not (places_known(actual, here) and places_known(target, here)):
+            return None
+        numbers = exact_values(kinds[kpi.actual], actual, rows, j)
+        bases = exact_values(kinds[kpi.target], target, rows, j)
+        for i, a, t in zip(rows.tolist(), numbers, bases, strict=True):
+            scores.setdefault(i, []).append(kpi_score(kpi.weight, a, t))
+    return scores
 
 
-class _Scores:
-    """The exact scores of an employee's last months, by the reference's own per-card score."""
-
-    def __init__(self, params: StarParams, cards: dict, employee_id: str, last: int):
-        self.params, self.cards, self.employee_id, self.last_month = params, cards, employee_id, last
-
-    def last(self, count: int) -> list[Decimal]:
-        months = [Period.from_ordinal(self.last_month - k) for k in range(count - 1, -1, -1)]
-        return [month_score(self.params, self.employee_id, self.cards[m], False)[0] for m in months]
+def kpi_score(weight: Decimal, actual, target) -> Decimal:
+    """:func:`~plugins.star_levels.model.month_score` of one KPI without its trace: the same
+    Decimal operations on the same parsed values, so the same digits ("1.10" stays "1.10")."""
+    total = Decimal(0)
+    total += weight * Decimal(actual) / Decimal(target)
+    return total

@@ -192,9 +192,11 @@ class StarLevels(ReplayModel):
     # --- replay ------------------------------------------------------------------------
 
     def columns_plan(self, scheme: Any) -> tuple[list[str], int]:
-        """The fast path's read (cstui.grading_columns): every metric as columns, and the last
-        last month also as cards (the exact scores of a streak still running; older ones as needed)."""
-        return [spec.key for spec in self.compiled(scheme).specs], 1
+        """The fast path's read (cstui.grading_columns): every metric as columns, the last
+        window's months with their typed decimals (a running streak's exact scores are rebuilt
+        from them); no card before the period."""
+        params = self.compiled(scheme)
+        return [spec.key for spec in params.specs], params.window
 
     def checkpoint_columns(self, scheme: Any, columns: Any, month: Period) -> dict | None:
         """The replay state at the end of ``month``, replayed column-wise (columnar.py), or None."""

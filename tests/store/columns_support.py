@@ -8,9 +8,13 @@ import itertools
 import sqlite3
 from contextlib import contextmanager
 
+from cstui.domain import Period
+from cstui.engine.cards import screen_history
 from cstui.grading import graded_results
+from cstui.grading_columns import columns_plan
 from cstui.store import Store
 from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
+from cstui.store.columns import team_columns
 
 _teams = itertools.count()
 STAMP = "2026-01-01T00:00:00Z"
@@ -97,3 +101,21 @@ def spied(monkeypatch, columnar) -> list:
 
     monkeypatch.setattr(columnar, "checkpoint_columns", spy)
     return taken
+
+
+def states(path, scheme, period, team) -> tuple[dict | None, dict]:
+    """(the column-wise state at the month before ``period``, the reference's checkpoint there)."""
+    before = Period.from_ordinal(period.months()[0].ordinal - 1)
+    keys, typed = columns_plan(scheme)
+    with Store.open(path) as store:
+        read = team_columns(store, scheme.name, [team], period, keys, typed, None)
+        fast = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
+        (history,) = store.team_histories(scheme.name, before, [team])
+        screened, _ = screen_history(scheme, history, before)
+        slow = scheme.model.checkpoint(scheme, screened, before)
+    return fast, slow
+
+
+def without_timelines(state: dict) -> dict:
+    """The entries but their timelines (the column-wise state resumes a grading, never a timeline)."""
+    return {eid: {k: v for k, v in entry.items() if k != "timeline"} for eid, entry in state["employees"].items()}

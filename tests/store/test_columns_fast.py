@@ -18,9 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from columns_support import both, new_database, reference, spied, write_team
+from columns_support import both, new_database, reference, spied, states, without_timelines, write_team
 from cstui.domain import Period
+from cstui.domain.texts import to_json
 from cstui.engine.cards import UNREADABLE
+from cstui.engine.replay import Later, text
 from cstui.grading import graded_results
 from cstui.schemes import load_scheme
 from cstui.store import Store
@@ -35,8 +37,11 @@ LADDER = ["probation", "1-star", "2-star", "3-star", "4-star", "5-star"]
 
 # completion around the bar (110%: >= counts up, < counts down) on a target of 100,000 yuan
 ACTUALS = ["80000", "95000", "109995", "109999.99", "110000", "110,000.00", " 111000 ", "120000", "135000"]
+# the same numbers typed with trailing zeros, blanks and commas the parser drops: a streak's
+# scores keep the typed decimals ("110000.000" / "100000" -> 110.000), so the state must too
+TYPED_ACTUALS = ["80000.0", "109,999.9,9", "\u3000110000.000\u00a0", "110000.", "120000.10", "1,35,000.00"]
 ODD_ACTUALS = ["-100", "109125", "12,500.50", "110000.001", "110%", "yes", "", "  ", "0"]
-TARGETS = ["100000", "100000", "100000.00", "99999.99", "100,000"]
+TARGETS = ["100000", "100000", "100000.00", "99999.99", "100,000", "100000.0", " 1,00,000.000\t"]
 ODD_TARGETS = ["0", "-5", "1e5", "50%", "100000.005", "", "abc"]
 
 
@@ -65,12 +70,22 @@ def company(draw):
         hired = draw(st.dates(date(2023, 6, 1), date(2026, 11, 30)))
         level = draw(st.sampled_from([None, None, *LADDER]))
         status = draw(st.sampled_from(["active", "active", "inactive"]))
-        low, high = ACTUALS[:4], ACTUALS[4:]
-        pick = st.sampled_from(draw(st.sampled_from([low, high, ACTUALS])))  # runs fill streaks
+        low, high = ACTUALS[:4] + TYPED_ACTUALS[:2], ACTUALS[4:] + TYPED_ACTUALS[2:]
+        pick = st.sampled_from(draw(st.sampled_from([low, high, ACTUALS + TYPED_ACTUALS])))  # runs fill streaks
         gaps = draw(st.sets(st.integers(0, WINDOW - 1), max_size=3 if draw(st.booleans()) else WINDOW))
         cards = {MONTHS[j]: draw(card_values(pick)) for j in range(WINDOW) if j not in gaps}
         staff.append((i, hired, status, level, cards))
     return staff
+
+
+def rendered(entries: dict) -> dict:
+    """The entries with a pending why as the reference's state stores it (the fast path leaves it
+    unrendered, as a skim does: ``_Run.state`` renders it the same way when it is saved)."""
+    for entry in entries.values():
+        run = entry.get("run") or {}
+        if isinstance(run.get("pending_why"), Later):
+            run["pending_why"] = to_json(text(run["pending_why"]))
+    return entries
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +100,9 @@ def test_the_column_wise_replay_gives_the_references_results_and_traces(database
     scheme = load_scheme("star-levels")
     team = write_team(database, "star-levels", staff)
     for period in [MONTHS[-1], *periods]:
+        fast_state, slow_state = states(database, scheme, period, team)
+        if fast_state is not None:  # declined: a card the columns do not model (the results still compare)
+            assert rendered(without_timelines(fast_state)) == without_timelines(slow_state), period
         for explain in (True, False):
             fast, slow = both(database, scheme, period, team, explain)
             assert fast == slow, (period, explain)
@@ -119,6 +137,7 @@ def test_blocks_read_ahead_on_a_second_connection_give_the_references_results(da
     import cstui.store.columns as store_columns
 
     monkeypatch.setattr(grading_columns, "TEAMS_PER_BLOCK", 1)
+    monkeypatch.setattr(grading_columns, "FIRST_BLOCK", 1)  # 3 blocks: 2 queued while the first is graded
     readers = []
     real = store_columns._reader_connection
 

@@ -20,13 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from columns_support import both, new_database, spied, write_team
+from columns_support import both, new_database, spied, states, without_timelines, write_team
 from cstui.domain import Period
-from cstui.engine.cards import UNREADABLE, screen_history
-from cstui.grading_columns import columns_plan
+from cstui.engine.cards import UNREADABLE
 from cstui.schemes import load_scheme
-from cstui.store import Store
-from cstui.store.columns import team_columns
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
 M = Period.parse
@@ -58,12 +55,20 @@ ODD_EDGES = {
 }
 
 
+def typed_again(level: str) -> list[str]:
+    """``level`` typed with more trailing zeros, blanks of other kinds, commas after the point: the
+    same number, but a quarter's weighted scores keep the typed decimals (the state's texts)."""
+    longer = f"{level}0" if "." in level else f"{level}.0"
+    return [f"\u3000{longer}%", f"{Decimal(level).scaleb(-2)}00\u00a0", f"{longer[:-1]},{longer[-1]} %"]
+
+
 def five_tier_values(draw, level: str) -> dict:
-    rate = f"{level}%" if draw(st.booleans()) else str(Decimal(level).scaleb(-2))  # "0.80": trailing zeros kept
+    rates = [f"{level}%", str(Decimal(level).scaleb(-2))]  # "0.80": trailing zeros kept
+    rate = draw(st.sampled_from(rates + typed_again(level))) if draw(st.integers(0, 3)) == 0 else rates[0]
     values = {
         "follow_up_rate": rate,
-        "satisfaction": rate,
-        "handling": level,
+        "satisfaction": draw(st.sampled_from([rate, *rates])),
+        "handling": draw(st.sampled_from([level, f"{level}0" if "." in level else f"{level}.00"])),
         "training": f" {level} " if draw(st.integers(0, 5)) == 0 else level,
         "attendance": draw(st.sampled_from([rate, "100%", "1", "0.9"])),
     }
@@ -108,24 +113,6 @@ def company(draw, scheme: str):
         cards = {MONTHS[j]: draw(card_values(scheme, pick)) for j in range(WINDOW) if j not in gaps}
         staff.append((i, hired, status, level, cards))
     return staff
-
-
-def states(path, scheme, period, team) -> tuple[dict | None, dict]:
-    """(the column-wise state at the month before ``period``, the reference's checkpoint there)."""
-    before = Period.from_ordinal(period.months()[0].ordinal - 1)
-    keys, recent = columns_plan(scheme)
-    with Store.open(path) as store:
-        read = team_columns(store, scheme.name, [team], period, keys, recent, None)
-        fast = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
-        (history,) = store.team_histories(scheme.name, before, [team])
-        screened, _ = screen_history(scheme, history, before)
-        slow = scheme.model.checkpoint(scheme, screened, before)
-    return fast, slow
-
-
-def without_timelines(state: dict) -> dict:
-    """The entries but their timelines (the column-wise state resumes a grading, never a timeline)."""
-    return {eid: {k: v for k, v in entry.items() if k != "timeline"} for eid, entry in state["employees"].items()}
 
 
 @pytest.fixture(scope="module")
