@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_before_after import fresh  # a fresh copy of the cached company (its WAL files gone)
+
 SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
 MONTH = "2026-12"
 
@@ -69,13 +71,6 @@ def child(op: str, db: str, scheme_name: str, month: str) -> None:
             finally:
                 sys.stdout = saved
     print(f"{time.process_time() - started:.4f}")
-
-
-def fresh(db: Path, work: Path) -> Path:
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(work) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(db, work)
-    return work
 
 
 def main() -> None:

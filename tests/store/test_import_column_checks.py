@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from cstui.domain import Incident, Period, Scorecard
 from cstui.engine.cards import CardRefused, card_problems, metric_specs, unknown_fields, valid_by_columns
 from cstui.schemes import catalog
+from gate_support import assert_gate_refuses_as_each_card_alone
 
 EXAMPLES = max(20, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")) // 10)
 MONTH = Period.parse("2026-10")
@@ -111,19 +112,7 @@ def test_the_gate_refuses_what_each_card_judged_alone_refuses(store, data, name)
     ids = ("1001", "1002", "1003")
     keys = [(e, f"{2020 + i // 12}-{i % 12 + 1:02d}") for i in range(len(cards)) for e in ids]
     values = dict(zip(keys, [c for card in cards for c in (card,) * len(ids)]))
-    expected = {}
-    for employee_id, month in keys:  # the reference: each card by its scheme, the gate's cap of 50
-        card = Scorecard(employee_id, Period.parse(month), values[employee_id, month], [])
-        problems = store._card_verdict(name, card, None)
-        if problems and len(expected) < 50:
-            expected[employee_id, month] = problems
-    with store.write():
-        try:
-            store._gate_cards(keys, None, values)
-            refused = {}
-        except CardRefused as error:
-            refused = error.refused
-    assert list(refused.items()) == list(expected.items())
+    assert_gate_refuses_as_each_card_alone(store, name, keys, values)
 
 
 def test_an_assistants_card_with_incidents_is_judged_with_them(store, assistants):

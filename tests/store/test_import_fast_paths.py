@@ -15,10 +15,10 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cstui.domain import Period, Scorecard
-from cstui.engine.cards import CardRefused, judged_by_specs_alone, unknown_fields, valid_by_specs, value_problems
+from cstui.engine.cards import judged_by_specs_alone, unknown_fields, valid_by_specs, value_problems
 from cstui.engine.model import MetricSpec
 from cstui.store.timeline import Assignment, scheme_at
+from gate_support import assert_gate_refuses_as_each_card_alone
 
 EXAMPLES = max(20, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")) // 10)
 IDS = ("1001", "1002", "1003", "2001", "2002")
@@ -83,19 +83,7 @@ def test_the_gate_refuses_what_each_card_judged_alone_refuses(store, cards):
     """2001 and 2002 are on five-tier, whose check is its metric specs: judged column-wise."""
     keys = [(e, f"{2020 + i // 12}-{i % 12 + 1:02d}") for i in range(len(cards)) for e in ("2001", "2002")]
     values = dict(zip(keys, [c for card in cards for c in (card, card)]))
-    expected = {}
-    for employee_id, month in keys:  # the reference: each card by its scheme, the gate's cap of 50
-        card = Scorecard(employee_id, Period.parse(month), values[employee_id, month], [])
-        problems = store._card_verdict("five-tier", card, None)
-        if problems and len(expected) < 50:
-            expected[employee_id, month] = problems
-    with store.write():
-        try:
-            store._gate_cards(keys, None, values)
-            refused = {}
-        except CardRefused as error:
-            refused = error.refused
-    assert list(refused.items()) == list(expected.items())
+    assert_gate_refuses_as_each_card_alone(store, "five-tier", keys, values)
 
 
 def test_only_a_check_that_is_the_metric_specs_alone_is_judged_by_columns():
