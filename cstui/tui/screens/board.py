@@ -656,9 +656,10 @@ class PeriodBoardScreen(Screen):
         if results is None:  # graded into the cache (its stale teams only)
             kept = self._kept(prev, news.name)
             results = kept.by_id() if kept is not None and kept.done else {}
-        # only the month before the current one is kept (each may hold a scheme's whole roster)
-        self._previous = {k: v for k, v in self._previous.items() if k[0] == prev} | {(prev, news.name): results}
-        self._previous_stamps = {k: v for k, v in self._previous_stamps.items() if k[0] == prev}
+        # only the shown scheme's month before is kept (it may hold a scheme's whole roster, and
+        # each scheme's would add up at 100,000); another scheme shown reads its own again
+        self._previous = {(prev, news.name): results}
+        self._previous_stamps = {}
         if stamp is not None:
             self._previous_stamps[prev, news.name] = stamp
 
