@@ -316,7 +316,10 @@ def _rollup(pid: int) -> dict[str, int]:
 
 def peak_mb(figures: dict[str, float]) -> float:
     """This process's peak resident memory plus its (forked) grading workers' largest, x2 workers
-    (an upper bound: a forked worker's resident pages include those it shares with the TUI)."""
+    (an upper bound: a forked worker's resident pages include those it shares with the TUI).
+    Only workers that have ended count here (``RUSAGE_CHILDREN``): the TUI's long-lived pool
+    (cstui.grading_pool) still runs, so for the TUI this is its own peak; the sampled sums are
+    the figure that counts its workers."""
     import resource
 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

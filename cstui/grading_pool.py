@@ -162,6 +162,11 @@ _WORKER: dict = {}  # the worker's run settings (by run) and its open stores (by
 def _worker_start(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides, and closes the pool
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    # what every task needs, imported now (1-2 s on a busy machine), while nobody waits on the
+    # pool yet, rather than by the board's first task
+    import cstui.grading  # noqa: F401
+    import cstui.grading_columns  # noqa: F401
+    import cstui.store  # noqa: F401
 
 
 def _exit_with_parent(parent: int) -> None:
