@@ -10,11 +10,11 @@ start-up (imports, ~0.5 s) is paid once, in the background, before the first gra
 A run sends its settings (the database, the login, the scheme, the period) pickled once with every
 task; a worker unpickles them once per run and keeps its store open between runs. Teams come back
 as tuples of each result's fields (:data:`RESULT_FIELDS`), not pickled objects: less to send and
-to load in the process that shows them. After each task a worker gives back what it no longer
-holds (SQLite's page cache and the C heap's free pages), so an idle worker costs little.
+to load in the process that shows them. A worker idle for :data:`IDLE_S` gives back what it no
+longer holds (SQLite's page cache and the C heap's free pages), so an idle worker costs little.
 
 A worker whose parent is gone (killed, so it could not close the pool) exits on its own within
-:data:`PARENT_CHECK_S`.
+:data:`WATCH_S`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from operator import attrgetter
 
 from cstui.domain import Period, Result
 
-PARENT_CHECK_S = 1.0  # how often a worker checks that the process that started it still lives
+WATCH_S = 0.25  # how often a worker checks that the process that started it still lives
+IDLE_S = 0.5  # a worker idle this long gives back its memory (SQLite's cache, the heap's free pages)
 WAIT_S = 0.25  # a run waiting for a team checks this often whether the pool was closed meanwhile
 RESULT_FIELDS = tuple(f.name for f in fields(Result))
 _result_tuple = attrgetter(*RESULT_FIELDS)
@@ -157,11 +158,12 @@ _MAIN_SWAP = threading.Lock()
 # -- in the worker process ---------------------------------------------------------------------
 
 _WORKER: dict = {}  # the worker's run settings (by run) and its open stores (by database and login)
+_TASK = threading.Lock()  # held by a task, and by the watch thread while it gives memory back
 
 
 def _worker_start(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides, and closes the pool
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
     # what every task needs, imported now (1-2 s on a busy machine), while nobody waits on the
     # pool yet, rather than by the board's first task
     import cstui.grading  # noqa: F401
@@ -169,11 +171,26 @@ def _worker_start(parent: int) -> None:
     import cstui.store  # noqa: F401
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A killed parent closes nothing: the worker, re-parented, ends itself."""
+def _watch(parent: int) -> None:
+    """A killed parent closes nothing: the worker, re-parented, ends itself. Meanwhile, a worker
+    idle for IDLE_S gives back what its last tasks held (during a run, tasks keep SQLite's page
+    cache warm for the next: giving it back after each one slowed the board's grading)."""
     while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_S)
+        time.sleep(WATCH_S)
+        _give_back_when_idle()
     os._exit(0)
+
+
+def _give_back_when_idle() -> None:
+    done = _WORKER.get("done")  # when the last task ended; None once given back since
+    if done is None or time.monotonic() - done < IDLE_S or not _TASK.acquire(blocking=False):
+        return
+    try:  # no task runs meanwhile: the store's connection is this thread's alone
+        if _WORKER.get("done") == done:
+            _give_back()
+            _WORKER["done"] = None
+    finally:
+        _TASK.release()
 
 
 def _grade_task(run: tuple, setup: bytes, teams: list[str]):
@@ -181,17 +198,18 @@ def _grade_task(run: tuple, setup: bytes, teams: list[str]):
     from cstui.grading import _Failure, grade_team
     from cstui.grading_columns import team_histories
 
-    try:
-        store, scheme, period, apply, explain = _settings(run, setup)
-        graded = []
-        for history in team_histories(store, scheme, period, teams, apply=apply):
-            results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
-            graded.append((history.team, len(history.employees), [_result_tuple(r) for r in results], state))
-        return graded
-    except Exception as error:  # noqa: BLE001  (sent to the parent, which raises it)
-        return _Failure.of(error)
-    finally:
-        _give_back()
+    with _TASK:
+        try:
+            store, scheme, period, apply, explain = _settings(run, setup)
+            graded = []
+            for history in team_histories(store, scheme, period, teams, apply=apply):
+                results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
+                graded.append((history.team, len(history.employees), [_result_tuple(r) for r in results], state))
+            return graded
+        except Exception as error:  # noqa: BLE001  (sent to the parent, which raises it)
+            return _Failure.of(error)
+        finally:
+            _WORKER["done"] = time.monotonic()
 
 
 def _settings(run: tuple, setup: bytes) -> tuple:
