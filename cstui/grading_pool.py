@@ -50,10 +50,10 @@ class GradingPool:
     """``jobs`` spawned worker processes, started by :meth:`start` (or the first run) and ended by
     :meth:`close`; one run at a time uses them (runs from several threads queue their tasks)."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, *, fork: bool = False):
         if jobs < 1:
             raise ValueError(f"jobs: expected a whole number >= 1, got {jobs}")
-        self.jobs = jobs
+        self.jobs, self.fork = jobs, fork  # fork: only while this process is still small
         self._pool = None
         self._closed = False
         self._lock = threading.Lock()
@@ -74,12 +74,22 @@ class GradingPool:
             if self._closed:
                 raise PoolClosed("the grading pool is closed")
             if self._pool is None:
-                from multiprocessing.pool import Pool
-
-                self._pool = Pool(
-                    self.jobs, initializer=_worker_start, initargs=(os.getpid(),), context=_spawn_context()
-                )
+                self._pool = self._new_pool()
         return self
+
+    def _new_pool(self):
+        import gc
+        import multiprocessing
+        from multiprocessing.pool import Pool
+
+        if not self.fork:
+            return Pool(self.jobs, initializer=_worker_start, initargs=(os.getpid(),), context=_spawn_context())
+        gc.freeze()  # the parent's objects left alone by the workers' collections (no copied pages)
+        try:
+            context = multiprocessing.get_context("fork")
+            return Pool(self.jobs, initializer=_worker_start, initargs=(os.getpid(),), context=context)
+        finally:
+            gc.unfreeze()
 
     def close(self) -> None:
         """End the workers now (a task under way is abandoned) and wait for them; idempotent."""

@@ -33,7 +33,7 @@ from textual.worker import WorkerFailed
 from cstui.clock import default_period
 from cstui.domain import Period
 from cstui.errors import EXIT_HANGUP, EXIT_OTHER, exit_code_for
-from cstui.grading import pool_jobs
+from cstui.grading import _can_fork, pool_jobs
 from cstui.grading_pool import GradingPool
 from cstui.store import Store, StoreError
 from cstui.tui import crashlog
@@ -132,6 +132,8 @@ class CstuiApp(App[None]):
         self._log_problem: OSError | None = None
         self._hung_up = False
         self.grading_pool: GradingPool | None = None  # the board's workers, at a company's size
+        if _can_fork():  # forked now, while this process holds no screen and no graded rows
+            self.start_grading_pool(fork=True)
         localize_bindings(self, ctx.t)
         self.add_mode("roster", lambda: self.localized(RosterScreen(ctx)))
         self.add_mode("board", lambda: self.localized(PeriodBoardScreen(ctx)))
@@ -160,12 +162,13 @@ class CstuiApp(App[None]):
 
     def _mark_first_screen_up(self) -> None:
         self._first_screen_up = True
-        self.start_grading_pool()
+        self.start_grading_pool()  # spawned, where nothing could be forked before
 
-    def start_grading_pool(self) -> None:
-        """Start the board's grading workers once, while this process is still small and nothing
-        waits on them (they import in the background), for a company large enough that the
-        board grades in workers; they live as long as the app (:meth:`on_unmount` ends them)."""
+    def start_grading_pool(self, fork: bool = False) -> None:
+        """Start the board's grading workers once, for a company large enough that the board
+        grades in workers; they live as long as the app (:meth:`on_unmount` ends them). Forked
+        before the app runs (the process still small: the workers share only its start-up
+        pages, and need no imports), else spawned after the first paint."""
         if self.grading_pool is not None or self.ctx.store.user.is_agent:
             return
         try:
@@ -174,7 +177,7 @@ class CstuiApp(App[None]):
                 # multiprocessing's resource tracker takes stderr's descriptor: Textual's stand-in
                 # for stderr while it runs has none
                 with contextlib.redirect_stderr(sys.__stderr__):
-                    self.grading_pool = GradingPool(jobs).start()
+                    self.grading_pool = GradingPool(jobs, fork=fork).start()
         except (OSError, ValueError, StoreError):  # no workers: the board grades in a thread here instead
             self.grading_pool = None
 
