@@ -3,9 +3,10 @@ TUI's period board): started once, kept for the process's life, closed on exit.
 
 Batch forks its workers per run from a small process (:func:`cstui.grading._pooled`); a TUI that
 did the same would fork them from itself once it holds 100,000 graded rows, and every forked
-worker's resident pages would count the TUI's heap again. These workers are *spawned*: fresh
-interpreters that import only the grading code, so what they hold is what they grade. Their
-start-up (imports, ~0.5 s) is paid once, in the background, before the first grading needs them.
+worker's resident pages would count the TUI's heap again. These workers are started once, while
+the process is still small: forked before the app runs (``fork=True``: they share only its
+start-up pages and need no imports), or *spawned* (fresh interpreters that import only the
+grading code, in the background, ~1-2 s of CPU on a busy machine).
 
 A run sends its settings (the database, the login, the scheme, the period) pickled once with every
 task; a worker unpickles them once per run and keeps its store open between runs. Teams come back
