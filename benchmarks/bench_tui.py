@@ -251,7 +251,7 @@ async def board_keys(pilot, frames: Frames, figures: dict[str, float]) -> None:
 
 
 class MemorySampler:
-    """The TUI process and its live children (the grading workers), sampled every ``every`` s
+    """The TUI process and every live process under it (the grading workers), sampled every ``every`` s
     from /proc: the peak of their summed RSS (a forked worker's shared pages counted in each
     process) and of their summed PSS (each shared page divided among the processes sharing
     it: what they cost the machine together). Linux only; zeros elsewhere."""
@@ -272,13 +272,23 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
-            pids = [os.getpid(), *_children(os.getpid())]
+            pids = [os.getpid(), *_descendants(os.getpid())]
             rss = pss = 0.0
             for pid in pids:
                 mine = _rollup(pid)
                 rss, pss = rss + mine.get("Rss", 0) / 1024, pss + mine.get("Pss", 0) / 1024
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
             self.most_workers = max(self.most_workers, len(pids) - 1)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (a forkserver's workers are its children, not the TUI's)."""
+    found, todo = [], _children(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += _children(child)
+    return found
 
 
 def _children(pid: int) -> list[int]:
@@ -306,7 +316,10 @@ def _rollup(pid: int) -> dict[str, int]:
 
 def peak_mb(figures: dict[str, float]) -> float:
     """This process's peak resident memory plus its (forked) grading workers' largest, x2 workers
-    (an upper bound: a forked worker's resident pages include those it shares with the TUI)."""
+    (an upper bound: a forked worker's resident pages include those it shares with the TUI).
+    Only workers that have ended count here (``RUSAGE_CHILDREN``): the TUI's long-lived pool
+    (cstui.grading_pool) still runs, so for the TUI this is its own peak; the sampled sums are
+    the figure that counts its workers."""
     import resource
 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from cstui.domain import Period, Result
-from cstui.grading import _NOT_GRADING_INPUT, TeamResults, quota_breaches
+from cstui.grading import _NOT_GRADING_INPUT, TeamResults, graded_teams, quota_breaches
 
 MAX_PERIODS = 3  # periods whose graded schemes are kept (100,000 results each at most)
 
@@ -166,6 +166,21 @@ def _employee_teams(scheme: str, key: str, before: dict, after: dict, team_of: d
     touched = {t for t in (team_of[key], before.get("team"), after.get("team")) if t}
     graded = set(team_of.values())
     return touched if touched <= graded else None  # moved into a team not graded under the scheme
+
+
+def team_traces(store, scheme, period: Period, team: str, pool=None) -> dict[str, list]:
+    """Employee → trace of one team, graded once more with traces (the board's own grading keeps
+    none), as batch ``--explain`` gives them. With the app's long-lived ``pool``
+    (:class:`cstui.grading_pool.GradingPool`) a worker grades it: the process that shows the board
+    then reads no team's history (nor holds SQLite's cache of it)."""
+    if pool is not None:
+        graded = pool.graded(store, scheme, period, [[team]], apply=False, explain=True, in_flight=1)
+        return {r.employee_id: r.trace for _team, _size, results, _state in graded for r in results}
+    return {
+        r.employee_id: r.trace
+        for _history, results in graded_teams(store, scheme, period, [team], explain=True)
+        for r in results
+    }
 
 
 def board_schemes(store) -> list[str]:

@@ -94,18 +94,21 @@ def graded_results(
     apply: bool = False,
     explain: bool = True,
     jobs: int | None = 1,
+    pool=None,
 ) -> Iterator[TeamResults]:
     """Each team's results in team order, graded by ``jobs`` worker processes; nothing is written.
 
     ``jobs``: 1 grades here; None picks: here for a small run, else one worker per CPU (at
     most :data:`MAX_JOBS`). Workers read with this login (the same team scoping) and never
     write. With ``apply`` each team comes with its checkpoint state, for
-    :func:`apply_graded` to record. A worker's error is raised here.
+    :func:`apply_graded` to record. A worker's error is raised here. ``pool``: a long-lived
+    :class:`cstui.grading_pool.GradingPool` whose workers grade a pooled run (its own number
+    of them) instead of workers forked for this run.
     """
     teams = list(teams) if teams else None
     workers = resolve_jobs(store, scheme, teams, jobs)
     if workers > 1:
-        yield from _pooled(store, scheme, period, teams, apply=apply, explain=explain, jobs=workers)
+        yield from _pooled(store, scheme, period, teams, apply=apply, explain=explain, jobs=workers, pool=pool)
         return
     for history in team_histories(store, scheme, period, teams, apply=apply):
         results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
@@ -123,6 +126,14 @@ def resolve_jobs(store, scheme, teams: list[str] | None, jobs: int | None) -> in
             return 1
         jobs = min(os.cpu_count() or 1, MAX_JOBS)
     return jobs
+
+
+def pool_jobs(store) -> int:
+    """How many long-lived workers a process that grades this company again and again (the TUI)
+    keeps: none (1) for a company that batch would grade in one process, else as batch picks."""
+    if (os.cpu_count() or 1) < 2 or store.count_employees() < SMALL_RUN:
+        return 1
+    return min(os.cpu_count() or 1, MAX_JOBS)
 
 
 def _can_fork() -> bool:
@@ -475,17 +486,25 @@ class Spool:
 
 
 def _pooled(
-    store, scheme, period: Period, teams: list[str] | None, *, apply: bool, explain: bool, jobs: int
+    store, scheme, period: Period, teams: list[str] | None, *, apply: bool, explain: bool, jobs: int, pool=None
 ) -> Iterator[TeamResults]:
-    """Teams graded by ``jobs`` forked workers, yielded in team order (the workers never write).
+    """Teams graded by ``jobs`` forked workers (or ``pool``'s), yielded in team order (the
+    workers never write).
 
     At most TASKS_IN_FLIGHT tasks per worker are outstanding, so graded teams the parent
     has not reported yet stay few: memory is bounded by a few tasks, not the company.
     """
     import multiprocessing
 
+    if pool is not None:
+        jobs = pool.jobs
     tasks = _tasks(store.history_teams(scheme.name, teams), jobs)
     if not tasks:
+        return
+    if pool is not None:
+        in_flight = min(len(tasks), jobs * TASKS_IN_FLIGHT)
+        for graded in pool.graded(store, scheme, period, tasks, apply=apply, explain=explain, in_flight=in_flight):
+            yield TeamResults(*graded)
         return
     jobs = min(jobs, len(tasks))
     # a forked worker inherits unwritten stdio buffers and flushes them when it exits: the
@@ -608,18 +627,20 @@ def dry_run(
     *,
     explain: bool = False,
     jobs: int | None = None,
+    pool=None,
 ) -> DryRun:
     """The one dry run batch and the TUI board share: a closed period's recorded results (never
     recomputed), else every team graded now, resumed from the scheme's checkpoints, in ``jobs``
     worker processes (None: automatic), each team yielded as soon as it is graded.
 
-    Closing ``teams`` early (``DryRun.teams.close()``) stops the workers.
+    Closing ``teams`` early (``DryRun.teams.close()``) stops the workers (a long-lived ``pool``'s
+    finish the tasks they hold and wait for the next run).
     """
     recorded = recorded_results(store, scheme, period, teams)
     if recorded is not None:
         results, notice = recorded
         return DryRun(_recorded_teams(results), notice)
-    return DryRun(graded_results(store, scheme, period, teams, explain=explain, jobs=jobs))
+    return DryRun(graded_results(store, scheme, period, teams, explain=explain, jobs=jobs, pool=pool))
 
 
 def _recorded_teams(results: list[Result]) -> Iterator[TeamResults]:

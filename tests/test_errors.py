@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_USER_ERRORS = {
     "cstui.plugins.PluginFailure": "a plugin's code raised: its author needs the traceback (--debug, the TUI's log)",
     "cstui_plugins.assistant_class.checkpoint.CheckpointError": "a checkpoint the model cannot resume from: a bug",
+    "cstui.grading_pool.PoolClosed": "the app is ending while a grading waits on its workers: the board drops it, nobody sees it",
 }
 
 # Outside exception classes raised in cstui's source, and why that is right. Builtin errors
@@ -42,6 +43,7 @@ OUTSIDE_RAISES = {
     ("cstui/store/checkpoints.py", "RuntimeError"): "invalidation outside a write transaction: a bug",
     ("cstui/batch.py", "ValueError"): "jobs < 1 from a caller: the CLI's option type refuses it first",
     ("cstui/grading.py", "ValueError"): "jobs < 1 from a caller: the CLI's option type refuses it first",
+    ("cstui/grading_pool.py", "ValueError"): "jobs < 1 from a caller: the app passes pool_jobs(), 2 or more",
     ("cstui/demo/__init__.py", "ValueError"): "demo sizes from a caller: the CLI's option types refuse them first",
     ("cstui/domain/texts.py", "KeyError"): (
         "a line of a template no module registered: a model's bug (tests/test_texts_complete.py checks the built-in keys)"

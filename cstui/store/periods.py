@@ -211,12 +211,15 @@ class PeriodsMixin(CheckpointsMixin):
             entries.append(("apply", "results", f"{period}/{scheme}", None, {"count": len(batch), "changed": changed}))
         return entries
 
-    def results(self, period: Period | str, scheme: str | None = None, team: str | None = None) -> list[dict]:
-        """Stored results of ``period``; score and pay_delta as Decimal, flags and trace as lists."""
+    def results(
+        self, period: Period | str, scheme: str | None = None, team: str | None = None, *, trace: bool = True
+    ) -> list[dict]:
+        """Stored results of ``period``; score and pay_delta as Decimal, flags and trace as lists.
+        ``trace=False``: the traces are not read (each an empty list): most of a result's bytes,
+        which a view of scores and levels does not show."""
         scope, params = self._team_scope("r.team", "r.employee_id")
-        sql = (
-            f"SELECT r.*, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.period = ?"
-        )
+        columns = "r.*" if trace else _RESULT_COLUMNS_BUT_TRACE
+        sql = f"SELECT {columns}, e.name FROM results r JOIN employees e ON e.id = r.employee_id WHERE {scope} AND r.period = ?"
         params.append(str(as_period(period)))
         for column, value in (("r.scheme", scheme), ("r.team", team)):
             if value is not None:
@@ -304,12 +307,20 @@ class PeriodsMixin(CheckpointsMixin):
 
 
 def decoded_result(row) -> dict:
-    """A row of ``results`` as a dict: score and pay_delta as Decimal, flags and trace as lists."""
+    """A row of ``results`` as a dict: score and pay_delta as Decimal, flags and trace as lists
+    (a row read without its trace gets an empty one)."""
     record = dict(row)
     record["score"], record["pay_delta"] = text_decimal(row["score"]), text_decimal(row["pay_delta"])
     # a line stored with its template (cstui.domain.texts) comes back as one; old plain texts stay texts
-    record["flags"], record["trace"] = from_json(loads(row["flags"]) or []), from_json(loads(row["trace"]) or [])
+    record["flags"] = from_json(loads(row["flags"]) or [])
+    record["trace"] = from_json(loads(record["trace"]) or []) if "trace" in record else []
     return record
+
+
+_RESULT_COLUMNS_BUT_TRACE = (
+    "r.employee_id, r.period, r.scheme, r.scheme_version, r.team, r.score, r.grade, r.rank, r.level_before, "
+    "r.level_after, r.decision, r.pay_delta, r.flags, r.recorded_by, r.recorded_at"
+)
 
 
 def stored_result(r: Result) -> tuple:

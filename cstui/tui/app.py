@@ -14,6 +14,7 @@ log. A terminal that goes away (SIGHUP, a closed pty, end of input) ends the app
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -32,7 +33,9 @@ from textual.worker import WorkerFailed
 from cstui.clock import default_period
 from cstui.domain import Period
 from cstui.errors import EXIT_HANGUP, EXIT_OTHER, exit_code_for
-from cstui.store import Store
+from cstui.grading import _can_fork, pool_jobs
+from cstui.grading_pool import GradingPool
+from cstui.store import Store, StoreError
 from cstui.tui import crashlog
 from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
@@ -128,6 +131,9 @@ class CstuiApp(App[None]):
         self._stopped_by: BaseException | None = None
         self._log_problem: OSError | None = None
         self._hung_up = False
+        self.grading_pool: GradingPool | None = None  # the board's workers, at a company's size
+        if _can_fork():  # forked now, while this process holds no screen and no graded rows
+            self.start_grading_pool(fork=True)
         localize_bindings(self, ctx.t)
         self.add_mode("roster", lambda: self.localized(RosterScreen(ctx)))
         self.add_mode("board", lambda: self.localized(PeriodBoardScreen(ctx)))
@@ -156,6 +162,30 @@ class CstuiApp(App[None]):
 
     def _mark_first_screen_up(self) -> None:
         self._first_screen_up = True
+        self.start_grading_pool()  # spawned, where nothing could be forked before
+
+    def start_grading_pool(self, fork: bool = False) -> None:
+        """Start the board's grading workers once, for a company large enough that the board
+        grades in workers; they live as long as the app (:meth:`on_unmount` ends them). Forked
+        before the app runs (the process still small: the workers share only its start-up
+        pages, and need no imports), else spawned after the first paint."""
+        if self.grading_pool is not None or self.ctx.store.user.is_agent:
+            return
+        try:
+            jobs = pool_jobs(self.ctx.store)
+            if jobs > 1:
+                # multiprocessing's resource tracker takes stderr's descriptor: Textual's stand-in
+                # for stderr while it runs has none
+                with contextlib.redirect_stderr(sys.__stderr__):
+                    self.grading_pool = GradingPool(jobs, fork=fork).start()
+        except (OSError, ValueError, StoreError):  # no workers: the board grades in a thread here instead
+            self.grading_pool = None
+
+    def on_unmount(self) -> None:
+        """The app is ending (a quit, a hang-up, an error): its grading workers end with it."""
+        pool, self.grading_pool = self.grading_pool, None
+        if pool is not None:
+            pool.close()
 
     def _show_subtitle(self) -> None:
         user = self.ctx.store.user

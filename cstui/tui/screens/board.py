@@ -31,11 +31,20 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from cstui.board_grading import BoardCache, SchemeRows, TeamRows, board_schemes, recorded_changed, teams_to_grade
+from cstui.board_grading import (
+    BoardCache,
+    SchemeRows,
+    TeamRows,
+    board_schemes,
+    recorded_changed,
+    team_traces,
+    teams_to_grade,
+)
 from cstui.domain import Period, Result
 from cstui.domain.texts import render
 from cstui.engine.cards import INVALID, invalid_results
-from cstui.grading import apply_schemes, dry_run, graded_teams, result_from_row
+from cstui.grading import apply_schemes, dry_run, result_from_row
+from cstui.grading_pool import PoolClosed
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import Store, StoreError
@@ -467,6 +476,7 @@ class PeriodBoardScreen(Screen):
         self.table.on_cursor = lambda _row: self._detail()  # the detail pane in the table's own frame
         self._columns()
         self.table.focus()
+        self.pool = getattr(self.app, "grading_pool", None)  # the app's long-lived workers, if any
         self.reload()
 
     @property
@@ -544,13 +554,15 @@ class PeriodBoardScreen(Screen):
             if teams == set():
                 return
             stamp = store.change_stamp()
-            run = dry_run(store, scheme, period, sorted(teams) if teams else None, jobs=self.jobs)
+            run = dry_run(store, scheme, period, sorted(teams) if teams else None, jobs=self.jobs, pool=self.pool)
             expected = store.count_employees(scheme=name) if teams is None else 0
             tell("start", name, (scheme, run.source, run.notice, status, teams, expected))
             if self._stream(tell, stopped, scheme, run.teams):
                 tell("done", name, stamp)
         except (SchemeError, StoreError, ValueError) as error:
             tell("problem", name, f"{name}: {self.ctx.error_text(error)}")
+        except PoolClosed:  # the app is ending: nobody waits for these rows
+            pass
 
     def _stream(self, tell, stopped, scheme, teams) -> bool:
         """Send graded teams to the screen as they come (every FLUSH_S), each already in rank
@@ -581,10 +593,10 @@ class PeriodBoardScreen(Screen):
             held = self._previous_stamps.get((prev, name))
             if held is not None and (held[0] == stamp or (held[1] and not recorded_changed(store, held[0]))):
                 return
-            recorded = store.results(prev, scheme=name)
+            # without their traces (not even read): the pane shows the previous score, level and decision
+            recorded = store.results(prev, scheme=name, trace=False)
             if recorded:
-                # without their traces: the pane shows the previous score, level and decision only
-                results = (replace(result_from_row(row), trace=[]) for row in recorded)
+                results = (result_from_row(row) for row in recorded)
                 tell("previous", name, (prev, {r.employee_id: r for r in results}, (stamp, True)))
                 return
             at_prev = lambda kind, name="", payload=None: tell(kind, name, payload, at=prev)  # noqa: E731
@@ -648,9 +660,10 @@ class PeriodBoardScreen(Screen):
         if results is None:  # graded into the cache (its stale teams only)
             kept = self._kept(prev, news.name)
             results = kept.by_id() if kept is not None and kept.done else {}
-        # only the month before the current one is kept (each may hold a scheme's whole roster)
-        self._previous = {k: v for k, v in self._previous.items() if k[0] == prev} | {(prev, news.name): results}
-        self._previous_stamps = {k: v for k, v in self._previous_stamps.items() if k[0] == prev}
+        # only the shown scheme's month before is kept (it may hold a scheme's whole roster, and
+        # each scheme's would add up at 100,000); another scheme shown reads its own again
+        self._previous = {(prev, news.name): results}
+        self._previous_stamps = {}
         if stamp is not None:
             self._previous_stamps[prev, news.name] = stamp
 
@@ -895,16 +908,16 @@ class PeriodBoardScreen(Screen):
         period, name, team, _version = key
         try:
             traces = self._team_traces(name, period, team)
+        except PoolClosed:  # the app is ending
+            return
         except (SchemeError, StoreError, ValueError) as error:
             traces = {}
             self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error")
         self.app.call_from_thread(self._traces_read, key, traces)
 
     def _team_traces(self, name: str, period: Period, team: str) -> dict[str, list]:
-        """Employee → trace of one team of scheme ``name``, graded once more with traces (the
-        board's own grading keeps none), as batch ``--explain`` gives them."""
-        graded = graded_teams(self.ctx.store, self.ctx.scheme(name), period, [team], explain=True)
-        return {r.employee_id: r.trace for _history, results in graded for r in results}
+        """Employee → trace of one team of scheme ``name`` (:func:`cstui.board_grading.team_traces`)."""
+        return team_traces(self.ctx.store, self.ctx.scheme(name), period, team, self.pool)
 
     def _traces_read(self, key: tuple, traces: dict[str, list[str]]) -> None:
         self._reading.discard(key)
