@@ -108,11 +108,22 @@ def graded_results(
     teams = list(teams) if teams else None
     workers = resolve_jobs(store, scheme, teams, jobs)
     if workers > 1:
+        pool = pool if pool is None or _sendable(scheme) else None  # else workers forked for this run
         yield from _pooled(store, scheme, period, teams, apply=apply, explain=explain, jobs=workers, pool=pool)
         return
     for history in team_histories(store, scheme, period, teams, apply=apply):
         results, state = grade_team(scheme, history, period, apply=apply, explain=explain)
         yield TeamResults(history.team, len(history.employees), results, state)
+
+
+def _sendable(scheme) -> bool:
+    """Whether a long-lived pool's workers can be sent ``scheme`` (pickled): a plugin's model
+    whose class is defined inside a function cannot, and a forked worker needs no pickling."""
+    try:
+        pickle.dumps(scheme, pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
 
 
 def resolve_jobs(store, scheme, teams: list[str] | None, jobs: int | None) -> int:

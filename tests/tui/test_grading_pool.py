@@ -68,6 +68,25 @@ def test_a_pooled_run_grades_as_one_process_does_in_the_same_workers_every_time(
     assert gone(workers)
 
 
+def test_a_scheme_the_workers_cannot_be_sent_is_graded_by_workers_forked_for_the_run(company_db):
+    """A plugin's model class defined inside a function does not pickle: the long-lived pool is
+    passed over (a forked worker receives it without pickling), the results are the same."""
+    import dataclasses
+    import pickle
+
+    scheme = catalog().get("star-levels")
+
+    class LocalModel(type(scheme.model)):  # defined here: pickle cannot find it by name
+        pass
+
+    local = dataclasses.replace(scheme, model=LocalModel())
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        pickle.dumps(local)
+    with Store.open(company_db, login="admin") as store, GradingPool(1) as pool:
+        expected = team_results(graded_results(store, scheme, OCTOBER, jobs=1))
+        assert team_results(graded_results(store, local, OCTOBER, jobs=2, pool=pool)) == expected and expected
+
+
 def test_a_run_waiting_on_a_closed_pool_stops(company_db):
     pool = GradingPool(1).start()
     workers = pool.pids()
