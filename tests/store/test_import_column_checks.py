@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from cstui.domain import Incident, Period, Scorecard
 from cstui.engine.cards import CardRefused, card_problems, metric_specs, unknown_fields, valid_by_columns
 from cstui.schemes import catalog
-from gate_support import assert_gate_refuses_as_each_card_alone
+from gate_reference_support import assert_gate_refuses_as_each_card_alone
 
 EXAMPLES = max(20, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")) // 10)
 MONTH = Period.parse("2026-10")

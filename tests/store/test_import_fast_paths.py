@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from cstui.engine.cards import judged_by_specs_alone, unknown_fields, valid_by_specs, value_problems
 from cstui.engine.model import MetricSpec
 from cstui.store.timeline import Assignment, scheme_at
-from gate_support import assert_gate_refuses_as_each_card_alone
+from gate_reference_support import assert_gate_refuses_as_each_card_alone
 
 EXAMPLES = max(20, int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")) // 10)
 IDS = ("1001", "1002", "1003", "2001", "2002")
