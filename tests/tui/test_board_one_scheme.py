@@ -119,6 +119,8 @@ async def test_a_team_switch_a_sort_or_a_scheme_switch_grades_nothing_again(comp
         await settle(pilot)
         assert [c for c in calls[before:] if c[1] == "2026-10"] == []
         assert app.screen.team is None and app.screen.visible_rows()
+        shown = app.screen.scheme_name  # its Prev column read once the switched rows were painted
+        assert list(app.screen._previous) == [(Period.parse("2026-09"), shown)]
 
 
 async def test_a_changed_card_grades_only_its_team_again(company_db, monkeypatch):

@@ -1039,7 +1039,13 @@ class PeriodBoardScreen(Screen):
             self._refresh_view()
             self.set_timer(PRESORT_S, self._presort)
             if (self.ctx.period.prev(), self.scheme_name) not in self._previous and not self.loading_board:
-                self.reload()  # its previous period for the Prev column (the rest is kept)
+                # its previous period for the Prev column (the rest is kept), once the switched
+                # rows are painted: the read's thread would share the GIL with that frame
+                self.call_after_refresh(self._reload_for_prev)
+
+    def _reload_for_prev(self) -> None:
+        if (self.ctx.period.prev(), self.scheme_name) not in self._previous and not self.loading_board:
+            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
