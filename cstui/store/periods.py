@@ -6,6 +6,8 @@ import json
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import NamedTuple
 
 from cstui.domain import Override, Period, PeriodError, Result
 from cstui.domain.texts import from_json, line, to_json
@@ -33,6 +35,18 @@ def as_month(p: Period | str) -> Period:
 def locking_periods(p: Period) -> tuple[str, ...]:
     """The period rows whose closing locks ``p``: a month is locked by itself or its quarter."""
     return (str(p), str(p.quarter)) if p.is_month else (str(p),)
+
+
+class Outcome(NamedTuple):
+    """What a view of another period shows of a recorded result (the board's Prev column and
+    detail pane): a few columns, no flags or trace, so a scheme's whole month stays small."""
+
+    employee_id: str
+    scheme: str
+    score: Decimal | None
+    level_before: str | None
+    level_after: str | None
+    decision: str | None
 
 
 class PeriodsMixin(CheckpointsMixin):
@@ -227,6 +241,19 @@ class PeriodsMixin(CheckpointsMixin):
                 params.append(value)
         order = " ORDER BY r.scheme, r.team, r.rank IS NULL, r.rank, r.employee_id"
         return [decoded_result(row) for row in self._rows(sql + order, params)]
+
+    def outcomes(self, period: Period | str, scheme: str) -> dict[str, Outcome]:
+        """Employee id → :class:`Outcome` of ``scheme``'s recorded results of ``period`` this login
+        may see: the columns a Prev column shows, read without decoding a result's JSON."""
+        scope, params = self._team_scope("r.team", "r.employee_id")
+        sql = (
+            "SELECT r.employee_id, r.scheme, r.score, r.level_before, r.level_after, r.decision "
+            f"FROM results r WHERE {scope} AND r.period = ? AND r.scheme = ?"
+        )
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: no Row per result
+        rows = cursor.execute(sql, [*params, str(as_period(period)), scheme])
+        return {row[0]: Outcome(row[0], row[1], text_decimal(row[2]), *row[3:]) for row in rows}
 
     def employee_period_results(self, employee_id: str, periods: Iterable[Period | str], scheme: str) -> list[dict]:
         """One employee's stored results of ``periods`` under ``scheme``, as :meth:`results` gives

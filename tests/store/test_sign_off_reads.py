@@ -106,3 +106,24 @@ def test_the_cli_records_an_accepted_dispute_again_and_nothing_else(company, ope
     after = {r["employee_id"]: (r["score"], r["recorded_at"]) for r in sam.results(MONTH)}
     assert after["1002"][0] == 95
     assert {k: v[1] for k, v in after.items() if k != "1002"} == {k: v for k, v in before.items() if k != "1002"}
+
+
+def test_outcomes_are_the_recorded_results_columns_within_the_logins_scope(company, open_as):
+    """What the board's Prev column reads: each result's score, levels and decision, as the full
+    read gives them, for the employees this login may see (an agent: their own)."""
+    full = {r["employee_id"]: r for r in company.results(MONTH, scheme="star-levels")}
+    outcomes = company.outcomes(MONTH, "star-levels")
+    assert set(outcomes) == set(full) and len(full) >= 3
+    for employee_id, o in outcomes.items():
+        r = full[employee_id]
+        assert (o.scheme, o.score, o.level_before, o.level_after, o.decision) == (
+            r["scheme"],
+            r["score"],
+            r["level_before"],
+            r["level_after"],
+            r["decision"],
+        )
+    assert set(open_as("sam").outcomes(MONTH, "star-levels")) == {e for e in full if e.startswith("1")}
+    assert set(open_as("tom").outcomes(MONTH, "star-levels")) <= {e for e in full if e.startswith("2")}
+    assert set(open_as("bob").outcomes(MONTH, "star-levels")) == {"1002"}
+    assert company.outcomes("2026-09", "star-levels") == {} and company.outcomes(MONTH, "nope") == {}

@@ -14,7 +14,8 @@ def board(company_db, **kwargs):
 
 
 async def idle(pilot):
-    await settle(pilot)
+    # past the trace's rest delay (TRACE_DELAY_S): a pane tall enough shows the trace, never "reading…"
+    await settle(pilot, delay=0.6)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

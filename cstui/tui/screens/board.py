@@ -43,11 +43,12 @@ from cstui.board_grading import (
 from cstui.domain import Period, Result
 from cstui.domain.texts import render
 from cstui.engine.cards import INVALID, invalid_results
-from cstui.grading import apply_schemes, dry_run, result_from_row
+from cstui.grading import apply_schemes, dry_run
 from cstui.grading_pool import PoolClosed
 from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import Store, StoreError
+from cstui.store.periods import Outcome
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
@@ -446,7 +447,9 @@ class PeriodBoardScreen(Screen):
         self.view: list[Result] = []
         self._orders: dict[str, tuple] = {}  # sort → (scheme rows, their version, rows in that order)
         self._haystacks: dict[int, tuple[Result, str]] = {}  # id(result) → (it, what the filter matches)
-        self._previous: dict[tuple[Period, str], dict[str, Result]] = {}
+        # (period, scheme) → employee id → its result there: recorded (an Outcome: the columns
+        # the Prev column shows) or graded into the cache (a Result)
+        self._previous: dict[tuple[Period, str], dict[str, Result | Outcome]] = {}
         # (period, scheme) → (change stamp it was read at, whether recorded results) of _previous
         self._previous_stamps: dict[tuple[Period, str], tuple[int, bool]] = {}
         self._traces: dict[tuple, dict[str, list[str]]] = {}  # (period, scheme, team, version) → traces
@@ -593,11 +596,11 @@ class PeriodBoardScreen(Screen):
             held = self._previous_stamps.get((prev, name))
             if held is not None and (held[0] == stamp or (held[1] and not recorded_changed(store, held[0]))):
                 return
-            # without their traces (not even read): the pane shows the previous score, level and decision
-            recorded = store.results(prev, scheme=name, trace=False)
+            # the columns the pane shows (score, level, decision): 25,000 of them read in a moment,
+            # so the read's thread takes the GIL from the screen only briefly
+            recorded = store.outcomes(prev, name)
             if recorded:
-                results = (result_from_row(row) for row in recorded)
-                tell("previous", name, (prev, {r.employee_id: r for r in results}, (stamp, True)))
+                tell("previous", name, (prev, recorded, (stamp, True)))
                 return
             at_prev = lambda kind, name="", payload=None: tell(kind, name, payload, at=prev)  # noqa: E731
             self._grade_scheme(at_prev, stopped, prev, name, store.period_status(prev))
@@ -767,7 +770,7 @@ class PeriodBoardScreen(Screen):
         }
         return [cells[c.key] for c in table.columns]
 
-    def _prev_of(self, r: Result) -> Result | None | bool:
+    def _prev_of(self, r: Result) -> Result | Outcome | None | bool:
         """The row's result of the previous period; None when it has none, False while unknown."""
         known = self._previous.get((self.ctx.period.prev(), r.scheme))
         return False if known is None else known.get(r.employee_id)
