@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -21,6 +20,7 @@ from cstui.domain import Employee, Override, Period
 from cstui.domain.types import Scorecard
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.schemes import load_scheme
+from skims_support import reference
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
 M = Period.parse
@@ -82,16 +82,6 @@ def team(draw, scheme):
             Override(eid, FIRST.shift(o), lv, "by hand", author) for o, lv, author in sorted(placed, key=lambda x: x[0])
         ]
     return employees, cards, overrides
-
-
-@contextmanager
-def reference(model):
-    """Every month through month(), as before the fast path."""
-    model.skims = False
-    try:
-        yield
-    finally:
-        del model.skims  # back to the class's default
 
 
 def outcome(call):

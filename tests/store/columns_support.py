@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from contextlib import contextmanager
 
 from cstui.domain import Period
 from cstui.engine.cards import screen_history
@@ -15,6 +14,7 @@ from cstui.grading_columns import columns_plan
 from cstui.store import Store
 from cstui.store.card_rows import INSERT_CARD, INSERT_VALUE, value_rows
 from cstui.store.columns import team_columns
+from skims_support import reference
 
 _teams = itertools.count()
 STAMP = "2026-01-01T00:00:00Z"
@@ -63,16 +63,6 @@ def write_team(path, scheme: str, staff, extra: str | None = None, *, override_l
     conn.execute("COMMIT")
     conn.close()
     return team
-
-
-@contextmanager
-def reference(model):
-    """The per-card path: the model's fast paths off while inside."""
-    model.skims = False
-    try:
-        yield
-    finally:
-        del model.skims
 
 
 def graded(path, scheme, period, team, explain):
