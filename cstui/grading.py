@@ -130,7 +130,7 @@ def resolve_jobs(store, scheme, teams: list[str] | None, jobs: int | None) -> in
     """How many worker processes grade the run (1 = in this process)."""
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs: expected a whole number >= 1, got {jobs}")
-    if jobs == 1 or not _can_fork():
+    if jobs == 1 or not can_fork():
         return 1
     if jobs is None:
         if count_graded(store, scheme.name, teams) < SMALL_RUN:
@@ -147,7 +147,8 @@ def pool_jobs(store) -> int:
     return min(os.cpu_count() or 1, MAX_JOBS)
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (batch's per-run workers, the TUI's early pool)."""
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()

@@ -33,7 +33,7 @@ from textual.worker import WorkerFailed
 from cstui.clock import default_period
 from cstui.domain import Period
 from cstui.errors import EXIT_HANGUP, EXIT_OTHER, exit_code_for
-from cstui.grading import _can_fork, pool_jobs
+from cstui.grading import can_fork, pool_jobs
 from cstui.grading_pool import GradingPool
 from cstui.store import Store, StoreError
 from cstui.tui import crashlog
@@ -132,7 +132,7 @@ class CstuiApp(App[None]):
         self._log_problem: OSError | None = None
         self._hung_up = False
         self.grading_pool: GradingPool | None = None  # the board's workers, at a company's size
-        if _can_fork():  # forked now, while this process holds no screen and no graded rows
+        if can_fork():  # forked now, while this process holds no screen and no graded rows
             self.start_grading_pool(fork=True)
         localize_bindings(self, ctx.t)
         self.add_mode("roster", lambda: self.localized(RosterScreen(ctx)))
