@@ -1041,10 +1041,9 @@ class PeriodBoardScreen(Screen):
             self.scheme_name = self.schemes[(at + 1) % len(self.schemes)]
             self._refresh_view()
             self.set_timer(PRESORT_S, self._presort)
-            if (self.ctx.period.prev(), self.scheme_name) not in self._previous and not self.loading_board:
-                # its previous period for the Prev column (the rest is kept), once the switched
-                # rows are painted: the read's thread would share the GIL with that frame
-                self.call_after_refresh(self._reload_for_prev)
+            # its previous period for the Prev column (the rest is kept), once the switched rows
+            # are painted: the read's thread would share the GIL with that frame
+            self.call_after_refresh(self._reload_for_prev)
 
     def _reload_for_prev(self) -> None:
         if (self.ctx.period.prev(), self.scheme_name) not in self._previous and not self.loading_board:
