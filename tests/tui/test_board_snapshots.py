@@ -14,8 +14,7 @@ def board(company_db, **kwargs):
 
 
 async def idle(pilot):
-    # past the trace's rest delay (TRACE_DELAY_S): a pane tall enough shows the trace, never "reading…"
-    await settle(pilot, delay=0.6)
+    await settle(pilot)  # settle waits for the selected row's trace: the pane never shows "reading…"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -31,7 +30,7 @@ def test_board_sorted_by_score_and_filtered(company_db, snap_compare):
     async def sort_and_filter(pilot):
         await settle(pilot)
         await pilot.press("s", "slash", *"no review")
-        await settle(pilot, delay=0.6)  # past the trace's rest delay: the pane shows the trace, not "reading…"
+        await settle(pilot)
 
     assert snap_compare(board(company_db), terminal_size=(80, 24), run_before=sort_and_filter)
 

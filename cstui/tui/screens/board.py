@@ -892,6 +892,11 @@ class PeriodBoardScreen(Screen):
         explained = replace(row, trace=traces.get(row.employee_id, []))
         return [self.ctx.t("board.detail.trace"), *(f"  {line}" for line in trace_lines(self.ctx, explained))]
 
+    @property
+    def trace_pending(self) -> bool:
+        """A trace is waiting for the cursor to rest, or being read (tests wait for it)."""
+        return self._trace_timer is not None or bool(self._reading)
+
     def _read_traces_soon(self, key: tuple) -> None:
         """Read a team's traces once the cursor rests on it: paging through the board never
         waits for (or competes with) traces nobody stops to read."""
