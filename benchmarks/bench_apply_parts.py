@@ -16,7 +16,9 @@ processes, this splits the difference into its parts:
 - results + audit: the upsert of the rows, of which audit is the audit rows and their hash chain;
 - checkpoints: their upsert and pruning; commit and the rest: BEGIN, the checks, COMMIT (the WAL
   written, and checkpointed into the database when it is full);
-- report: the CSV written from the spool.
+- report: the CSV written from the spool, its results decoded again (the dry run writes its
+  report too, from the results as they are graded, inside its grading loop: part of this line
+  is work the dry run does as well).
 
 The wrapping costs a little in every part; the figures are for comparing parts, not for the ratio.
 """
