@@ -137,7 +137,9 @@ def _gc_timed(phase: str, info: dict) -> None:
     if phase == "start":
         _GC_START[0] = time.perf_counter()
     else:
-        EVENTS.append((f"gc{info['generation']}", threading.current_thread().name, _GC_START[0], time.perf_counter(), ""))
+        EVENTS.append(
+            (f"gc{info['generation']}", threading.current_thread().name, _GC_START[0], time.perf_counter(), "")
+        )
 
 
 _PARENT = os.getpid()
@@ -149,5 +151,7 @@ def pauses(t0: float, t1: float) -> list[str]:
     for what in ("gc0", "gc1", "gc2", "news", "view"):
         spans = [b - a for w, _thread, a, b, _detail in EVENTS if w == what and t0 <= a <= t1]
         if spans:
-            lines.append(f"  keys: {what:5} {len(spans):4} times, slowest {max(spans) * 1000:6.1f} ms, {sum(spans):.2f} s in all")
+            lines.append(
+                f"  keys: {what:5} {len(spans):4} times, slowest {max(spans) * 1000:6.1f} ms, {sum(spans):.2f} s in all"
+            )
     return lines
