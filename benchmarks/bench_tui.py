@@ -237,8 +237,16 @@ async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> dict[
         await until(pilot, lambda: getattr(app.screen, "view", None))
         figures["board first rows"] = await first_frame_after(pilot, frames, time.perf_counter()) - t0
         board = app.screen
-        await until(pilot, lambda: board.schemes and board.graded is not None and board.graded.done, every=0.05)
+        early: list[float] = []  # when board.graded.done first held (the old, early clock stop)
+
+        def graded() -> bool:
+            if not early and board.graded is not None and board.graded.done:
+                early.append(time.perf_counter() - t0)
+            return every_scheme_graded(board)
+
+        await until(pilot, graded, every=0.05)
         figures["board fully graded"] = time.perf_counter() - t0
+        figures["board.graded.done first held"] = early[0] if early else float("nan")
         if trace:
             print("\n".join(board_trace.summary(t0, t0 + figures["board fully graded"])), flush=True)
         await until(pilot, lambda: not board.loading_board, every=0.05)  # the previous month's results read too
@@ -262,6 +270,17 @@ async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> dict[
         figures["board workers seen at once"] = memory.most_workers
     store.close()
     return figures
+
+
+def every_scheme_graded(board) -> bool:
+    """Every scheme of the month graded (or the grading over: a scheme that fails is never
+    graded). Not ``board.graded.done``: that holds the schemes graded *so far*, so between one
+    scheme's end and the next one's start it is true, and a poll landing there stopped the clock
+    after one, two or three of the four schemes (the "bimodal" 2-3 s runs before 2026-12-01)."""
+    period = board.ctx.period
+    kept = [board._kept(period, name) for name in board.schemes]
+    every = bool(kept) and all(k is not None and k.done for k in kept)
+    return every or (board.schemes and not board.loading_board)
 
 
 async def first_frame_after(pilot, frames: Frames, t: float) -> float:
@@ -435,7 +454,14 @@ def run_board(n: int, trace: bool = False, answer: str | None = None) -> bool:
     return board_report(n, figures, batch_s)
 
 
-REPEATED = ("board fully graded", "batch dry run", "ratio", "board first rows", "board page-down (slowest)")
+REPEATED = (
+    "board fully graded",
+    "board.graded.done first held",
+    "batch dry run",
+    "ratio",
+    "board first rows",
+    "board page-down (slowest)",
+)
 REPEATED += ("board sort (slowest)", "board page-down CPU (slowest)", "board sort CPU (slowest)")
 
 
@@ -458,21 +484,23 @@ def repeat_board(n: int, repeats: int, trace: bool) -> bool:
 
 
 def repeat_report(runs: list[dict], repeats: int) -> bool:
+    """One line per figure: each run, then the median, min and max (the spread)."""
     print(f"board over {len(runs)} of {repeats} runs (each in a fresh process)")
-    print("  run  " + "  ".join(f"{k.removeprefix('board '):>18}" for k in REPEATED))
-    for i, figures in enumerate(runs, 1):
-        print(f"  {i:3}  " + "  ".join(f"{_shown(k, figures[k]):>18}" for k in REPEATED))
     if not runs:
         return False
-    for name, pick in (("median", statistics.median), ("min", min), ("max", max)):
-        print(f"  {name:>3}  " + "  ".join(f"{_shown(k, pick([f[k] for f in runs])):>18}" for k in REPEATED))
+    heads = [f"run {i}" for i in range(1, len(runs) + 1)] + ["median", "min", "max"]
+    print(f"  {'':30}" + "".join(f"{h:>9}" for h in heads))
+    for key in REPEATED:
+        values = [f[key] for f in runs]
+        shown = values + [statistics.median(values), min(values), max(values)]
+        print(f"  {key.removeprefix('board '):30}" + "".join(f"{_shown(key, v):>9}" for v in shown))
     met = sum(f["ratio"] <= 1.0 for f in runs)
     print(f"  fully graded within the batch dry run (ratio <= x1.00) in {met} of {len(runs)} runs")
     return met == len(runs) == repeats
 
 
 def _shown(key: str, value: float) -> str:
-    return f"x{value:.2f}" if key == "ratio" else f"{value:.2f} s" if value >= 1 else f"{value * 1000:.0f} ms"
+    return f"x{value:.2f}" if key == "ratio" else f"{value:.2f}s" if value >= 1 else f"{value * 1000:.0f}ms"
 
 
 def main(argv: list[str] | None = None) -> int:
