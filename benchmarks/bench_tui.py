@@ -210,7 +210,7 @@ async def until(pilot, done, timeout: float = 600.0, every: float = 0.005) -> fl
     return time.perf_counter()
 
 
-async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> dict[str, float]:
+async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> tuple[dict[str, float], object]:
     """The period board on ``path`` at BOARD_MONTH: see the module's docstring. ``trace``: also
     print where the fully graded time went (board_trace.py)."""
     if trace:
@@ -268,8 +268,10 @@ async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> dict[
         figures["board peak MB, RSS sampled (TUI + live workers)"] = memory.peak_rss
         figures["board peak MB, PSS sampled (TUI + live workers)"] = memory.peak_pss
         figures["board workers seen at once"] = memory.most_workers
-    store.close()
-    return figures
+    # not closed here: the app's thread workers (a previous month's read after the scheme keys)
+    # may still query it; asyncio.run() joins them as it returns, then run_board closes it
+    # (closing it here crashed SQLite in such a thread twice on a loaded machine)
+    return figures, store
 
 
 def every_scheme_graded(board) -> bool:
@@ -447,7 +449,8 @@ def run_board(n: int, trace: bool = False, answer: str | None = None) -> bool:
 
     db, _files = bench_batch.cached_company(n)
     applied = bench_batch.applied_company(db)
-    figures = asyncio.run(measure_board(applied, trace=trace))
+    figures, store = asyncio.run(measure_board(applied, trace=trace))
+    store.close()
     batch_s = batch_dry_run(applied)
     if answer:
         Path(answer).write_text(json.dumps({**figures, "batch dry run": batch_s}))
