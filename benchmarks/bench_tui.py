@@ -237,32 +237,12 @@ async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> tuple
         await until(pilot, lambda: getattr(app.screen, "view", None))
         figures["board first rows"] = await first_frame_after(pilot, frames, time.perf_counter()) - t0
         board = app.screen
-        early: list[float] = []  # when board.graded.done first held (the old, early clock stop)
-
-        def graded() -> bool:
-            if not early and board.graded is not None and board.graded.done:
-                early.append(time.perf_counter() - t0)
-            return every_scheme_graded(board)
-
-        await until(pilot, graded, every=0.05)
-        figures["board fully graded"] = time.perf_counter() - t0
-        figures["board.graded.done first held"] = early[0] if early else float("nan")
-        if trace:
-            print("\n".join(board_trace.summary(t0, t0 + figures["board fully graded"])), flush=True)
+        await time_grading(pilot, board, t0, figures, trace)
         await until(pilot, lambda: not board.loading_board, every=0.05)  # the previous month's results read too
         figures["board idle"] = time.perf_counter() - t0
         figures["board rows"] = len(board.graded.rows)
         await pilot.pause()
-        keys_t0 = time.perf_counter()
-        if os.environ.get("BENCH_SLOW_CALLBACKS"):  # which step of the event loop holds a key up
-            import logging
-
-            logging.basicConfig(level=logging.WARNING)
-            asyncio.get_running_loop().set_debug(True)
-            asyncio.get_running_loop().slow_callback_duration = 0.04
-        await board_keys(pilot, frames, figures)
-        if trace:
-            print("\n".join(board_trace.pauses(keys_t0, time.perf_counter())), flush=True)
+        await time_keys(pilot, frames, figures, trace)
         figures["board peak MB"] = peak_mb(figures)
         memory.stop()
         figures["board peak MB, RSS sampled (TUI + live workers)"] = memory.peak_rss
@@ -272,6 +252,39 @@ async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> tuple
     # may still query it; asyncio.run() joins them as it returns, then run_board closes it
     # (closing it here crashed SQLite in such a thread twice on a loaded machine)
     return figures, store
+
+
+async def time_grading(pilot, board, t0: float, figures: dict[str, float], trace: bool) -> None:
+    """ "2" pressed at ``t0`` → every scheme graded; and when ``board.graded.done`` first held."""
+    early: list[float] = []  # when board.graded.done first held (the old, early clock stop)
+
+    def graded() -> bool:
+        if not early and board.graded is not None and board.graded.done:
+            early.append(time.perf_counter() - t0)
+        return every_scheme_graded(board)
+
+    await until(pilot, graded, every=0.05)
+    figures["board fully graded"] = time.perf_counter() - t0
+    figures["board.graded.done first held"] = early[0] if early else float("nan")
+    if trace:
+        import board_trace
+
+        print("\n".join(board_trace.summary(t0, t0 + figures["board fully graded"])), flush=True)
+
+
+async def time_keys(pilot, frames: Frames, figures: dict[str, float], trace: bool) -> None:
+    keys_t0 = time.perf_counter()
+    if os.environ.get("BENCH_SLOW_CALLBACKS"):  # which step of the event loop holds a key up
+        import logging
+
+        logging.basicConfig(level=logging.WARNING)
+        asyncio.get_running_loop().set_debug(True)
+        asyncio.get_running_loop().slow_callback_duration = 0.04
+    await board_keys(pilot, frames, figures)
+    if trace:
+        import board_trace
+
+        print("\n".join(board_trace.pauses(keys_t0, time.perf_counter())), flush=True)
 
 
 def every_scheme_graded(board) -> bool:
