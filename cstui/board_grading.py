@@ -189,11 +189,10 @@ def grade_in_turn(names: list[str], grade: Callable, pool=None, stopped: Callabl
     in a thread of its own, ``grade(name, pool, begun)`` with the pool queued for it
     (:meth:`cstui.grading_pool.GradingPool.queued`), which calls ``begun()`` once its reads of
     the store are done (its first team graded). The next scheme's reads start then, while this
-    one grades, and its
-    tasks are sent once this one's are all sent: the workers go from one scheme to the next
-    without waiting, and a scheme's teams still come before the next one's. Without a pool the
-    schemes are graded one after another, here. Returns once every scheme is through; an
-    unexpected error of a scheme's thread is raised here."""
+    one grades, and its tasks are sent once this one's are all sent: the workers go from one
+    scheme to the next without waiting, and a scheme's teams still come before the next one's.
+    Without a pool the schemes are graded one after another, here. Returns once every scheme is
+    through; an unexpected error of a scheme's thread is raised here."""
     if pool is None:
         for name in names:
             if stopped():
