@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from cstui.engine.cards import CardRefused, parse_value, reason_of, remembered_v
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
 from cstui.io.readers import Row, TableFile, extra_cells, open_table
+from cstui.store.file_audit import ImportedFile
 
 MAX_PROBLEMS = 50
 EXTRA = ""  # the readers' key for cells beyond the header
@@ -390,17 +392,21 @@ def import_scorecards(
     problems = FileProblems(path)
     reader = None if table.header is None else _CardReader(problems, table.header, specs)
     problems.raise_if_any()
-    # on it that month; id -> team: no Employee objects for 100,000 rows
-    on_scheme = store.scheme_members(scheme.name, str(period))
-    if reader is not None and table.cells is not None:  # a CSV file: its cells read by position
-        cards, first_row = _csv_cards(table, reader, problems, on_scheme, store, scheme.name, progress, on_progress)
-    else:
-        cards, first_row, reader = _row_cards(
-            table, reader, problems, specs, on_scheme, store, scheme.name, progress, on_progress
-        )
-    problems.raise_if_any()
-    columns = list(reader.columns) if reader else []
-    inserted, updated, unchanged = _save_judged(store, scheme, period, cards, columns, specs, problems, first_row)
+    source = ImportedFile(path.name, table.sha256 or _file_sha256(path), scheme.name)
+    # who is on the scheme that month decides which rows are taken: read inside the write
+    # transaction that saves them (all or nothing, as one act)
+    with store.write():
+        on_scheme = store.scheme_members(scheme.name, str(period))  # id -> team: no Employee objects
+        if reader is not None and table.cells is not None:  # a CSV file: its cells read by position
+            cards, first_row = _csv_cards(table, reader, problems, on_scheme, store, scheme.name, progress, on_progress)
+        else:
+            cards, first_row, reader = _row_cards(
+                table, reader, problems, specs, on_scheme, store, scheme.name, progress, on_progress
+            )
+        problems.raise_if_any()
+        columns = list(reader.columns) if reader else []
+        judged = _Judged(scheme, period, specs, problems, first_row, source)
+        inserted, updated, unchanged = _save_judged(store, judged, cards, columns)
     counts = f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
     return f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): {counts}"
 
@@ -432,7 +438,19 @@ def _row_cards(table, reader, problems, specs, on_scheme, store, scheme_name, pr
     return cards, first_row, reader
 
 
-def _save_judged(store, scheme, period: Period, cards, columns, specs, problems, first_row) -> tuple[int, int, int]:
+@dataclass(frozen=True)
+class _Judged:
+    """What saving a file's cards judges them by and names their problems with."""
+
+    scheme: object
+    period: Period
+    specs: dict
+    problems: FileProblems
+    first_row: dict[str, int]
+    source: ImportedFile
+
+
+def _save_judged(store, judged: _Judged, cards, columns) -> tuple[int, int, int]:
     """Save the cards, each judged by its scheme once: by the store's gate, inside the write
     transaction, on the card as it is stored (the file's columns over the stored values).
 
@@ -440,25 +458,40 @@ def _save_judged(store, scheme, period: Period, cards, columns, specs, problems,
     is the rare case). When the gate would judge by another scheme than ``scheme`` (a file
     ``--scheme`` with a registered name), the cards are judged by ``scheme`` first as well.
     """
+    scheme, period = judged.scheme, judged.period
     gate_alone = store.judges_like(scheme)
     # judged twice only by equal schemes: a card ``scheme`` found valid is then not judged again
     with nullcontext() if gate_alone else remembered_verdicts():
         if not gate_alone:
-            _name_refused(store, scheme, period, cards, columns, specs, problems, first_row)
+            _name_refused(store, judged, cards, columns)
         try:
             return store.save_scorecards(
-                ((employee_id, period, values) for employee_id, values in cards), columns=columns, scheme=scheme
+                ((employee_id, period, values) for employee_id, values in cards),
+                columns=columns,
+                scheme=scheme,
+                source=judged.source,
             )
         except CardRefused:
             if gate_alone:
-                _name_refused(store, scheme, period, cards, columns, specs, problems, first_row)
+                _name_refused(store, judged, cards, columns)
             raise  # refused for what the file's cards alone do not show (the month's incidents)
 
 
-def _name_refused(store, scheme, period: Period, cards, columns, specs, problems, first_row) -> None:
+def _name_refused(store, judged: _Judged, cards, columns) -> None:
     """Raise InvalidData naming FILE:ROW:COLUMN of every card ``scheme`` refuses, if one does."""
-    check_cards(problems, scheme, period, _keep_unlisted_metrics(store, period, cards, set(columns), specs), first_row)
-    problems.raise_if_any()
+    kept = _keep_unlisted_metrics(store, judged.period, cards, set(columns), judged.specs)
+    check_cards(judged.problems, judged.scheme, judged.period, kept, judged.first_row)
+    judged.problems.raise_if_any()
+
+
+def _file_sha256(path: Path) -> str:
+    """The SHA-256 of a file a reader opened itself (XLSX, a plugin's importer)."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:  # a plugin's importer may read what is not one file
+        return ""
 
 
 def check_cards(problems: FileProblems, scheme, period: Period, cards: list, row_of: dict[str, int]) -> None:

@@ -11,9 +11,10 @@ from decimal import Decimal
 from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.texts import line
 from cstui.engine.cards import UNREADABLE
-from cstui.store import card_rows
+from cstui.store import card_rows, file_audit
 from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
 from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.file_audit import ImportedFile
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month, locking_periods
 from cstui.store.roster import RosterMixin
@@ -110,6 +111,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         rows: Iterable[tuple[str, Period | str, Mapping[str, object]]],
         columns: Iterable[str] | None = None,
         scheme=None,
+        source: ImportedFile | None = None,
     ) -> tuple[int, int, int]:
         """Bulk save in one transaction; returns (inserted, updated, unchanged).
 
@@ -121,15 +123,16 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
         Idempotent: a card whose values are already stored is neither written nor audited.
         Bulk import is last-writer-wins for the fields it names, like re-importing a file.
-        Each changed card gets its own audit row; its values are encoded once, for the
-        card and its audit row alike.
+        ``source``: the file the rows come from; the save is then audited as ONE entry
+        (cstui.store.file_audit: the file's hash, counts and what each changed card held
+        before). Without it each changed card gets its own audit row.
         """
         cards = self._clean_cards(rows)
         named = None if columns is None else frozenset(columns)
         with self.write():
             self._check_card_access(cards)
             existing = self._existing_cards(cards)
-            stamp, who, inserts, updates, audits, final = now(), self.login, [], [], [], {}
+            stamp, who, inserts, updates, replaced, final = now(), self.login, [], [], [], {}
             for employee_id, month, values in cards:
                 found = existing.get((employee_id, month))
                 if found is not None and named is not None:
@@ -137,15 +140,27 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 final[employee_id, month] = values
                 if found is None:
                     inserts.append((employee_id, month, 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", None, values))
                 elif found[0] != values:
                     updates.append((employee_id, month, found[1] + 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", found[0], values))
+                    replaced.append([employee_id, month, found[0]])
             self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
-            self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
-        return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
+            unchanged = len(cards) - len(inserts) - len(updates)
+            self._audit_saved(source, stamp, inserts, updates, replaced, final, unchanged)
+        return len(inserts), len(updates), unchanged
+
+    def _audit_saved(self, source, stamp: str, inserts, updates, replaced, final, unchanged: int) -> None:
+        """A file's one entry, or (no file) one row per changed card, before and after."""
+        if source is not None:
+            if inserts or updates:  # a file that changes nothing leaves no trace, as before
+                months = sorted({card[1] for card in (*inserts, *updates)})
+                key, before, after = file_audit.entry(source, months, [c[:2] for c in inserts], replaced, unchanged)
+                self._audit_encoded("import-file", "scorecards", [(key, dumps(before), dumps(after))], at=stamp)
+            return
+        audits = [(f"{c[0]}/{c[1]}", None, final[c[0], c[1]]) for c in inserts]
+        audits += [(f"{e}/{m}", before, final[e, m]) for e, m, before in replaced]
+        self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
 
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
         cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once

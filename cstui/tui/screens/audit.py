@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from cstui.io.audit import change_summary
+from cstui.io.audit import row_change
 from cstui.store.audit import AuditFilter
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
@@ -47,6 +47,7 @@ register(
 ACTIONS_ZH = {
     "save": "保存",
     "import": "导入",
+    "import-file": "导入文件",
     "add": "添加",
     "delete": "删除",
     "restore": "恢复",
@@ -153,7 +154,7 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
-            change = change_summary(row["before"], row["after"])
+            change = row_change(row)
             action, what = said(row["action"], ACTIONS_ZH, lang), self._what(row)
             table.add_row(_when(row["at"]), row["who"], action, what, change[:60], key=str(row["id"]))
         self._show_detail(0)
@@ -176,7 +177,7 @@ class AuditScreen(Screen):
             detail.update(self.ctx.t("audit.none"))
             return
         row = self.rows[min(index, len(self.rows) - 1)]
-        what = change_summary(row["before"], row["after"])
+        what = row_change(row)
         action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
         detail.update(f"#{row['id']} {row['at']} {row['who']} {action} {self._what(row)}: {what}")
 
@@ -215,7 +216,7 @@ class CardHistoryModal(ModalScreen[None]):
                 table = DataTable(id="card-history-table", cursor_type="row")
                 table.add_columns(t("audit.col.at"), t("audit.col.who"), t("audit.col.action"), t("audit.col.change"))
                 for row in rows:
-                    what = change_summary(row["before"], row["after"])
+                    what = row_change(row)
                     if row["entity"] == "incidents":
                         what = f"{self.ctx.t('audit.incident', id=row['key'])} {what}"
                     action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
