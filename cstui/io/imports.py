@@ -21,6 +21,7 @@ from cstui.engine.cards import CardRefused, parse_value, reason_of, remembered_v
 from cstui.errors import InvalidData
 from cstui.io.progress import Progress
 from cstui.io.readers import Row, TableFile, extra_cells, open_table
+from cstui.store.cards import CleanValues
 from cstui.store.file_audit import ImportedFile
 
 MAX_PROBLEMS = 50
@@ -470,6 +471,7 @@ def _save_judged(store, judged: _Judged, cards, columns) -> tuple[int, int, int]
                 columns=columns,
                 scheme=scheme,
                 source=judged.source,
+                on_scheme=scheme.name,  # each card's owner is on it: read in this transaction (_card_owner)
             )
         except CardRefused:
             if gate_alone:
@@ -536,9 +538,12 @@ class _CardReader:
         self.columns = [k for k in header if k in specs]
         self.kinds = {k: specs[k].kind for k in self.columns}
         self.cache: dict[str, dict[str, tuple[str | None, str | None]]] = {k: {} for k in self.columns}
-        self.caches = [(k, self.cache[k]) for k in self.columns]
+        # a row's cells are read in field order, so its values are built as the store keeps them
+        # (CleanValues); a bad cell's problems are reported in the file's column order
+        self.keyed = sorted(self.columns)
+        self.caches = [(k, self.cache[k]) for k in self.keyed]
         # by position (values_at): a header that named a column twice was refused above
-        self.width, self.at = len(header), [header.index(k) for k in self.columns]
+        self.width, self.at = len(header), [header.index(k) for k in self.keyed]
         self.owner_at = header.index("employee_id") if "employee_id" in header else len(header)
 
     def values(self, number: int, row: dict[str, str]) -> dict[str, str] | None:
@@ -546,7 +551,7 @@ class _CardReader:
         ok = True
         if EXTRA in row or not self.header.issuperset(row):
             ok = self._odd_cells(number, row)
-        return self._parsed(number, [row.get(key) for key in self.columns], ok)
+        return self._parsed(number, [row.get(key) for key in self.keyed], ok)
 
     def values_at(self, number: int, cells: list[str]) -> dict[str, str] | None:
         """:meth:`values` of a row given as its cells in header order (a CSV row, no dict)."""
@@ -558,17 +563,24 @@ class _CardReader:
         return self._parsed(number, [cells[at] if at < len(cells) else None for at in self.at], ok)
 
     def _parsed(self, number: int, texts: list[str | None], ok: bool) -> dict[str, str] | None:
-        values = {}
+        """The values of a row's cells ``texts`` (in field order), or None when a cell is bad."""
+        values = CleanValues()
         for (key, cache), text in zip(self.caches, texts):
             if not text or not (text := text.strip()):
                 continue
             value, problem = cache.get(text) or self._parse(key, text)  # the usual cell: a text seen before
             if problem is not None:
-                self.problems.add(number, key, problem)
-                ok = False
-            else:
-                values[key] = value
+                return self._reported(number, dict(zip(self.keyed, texts)))
+            values[key] = value
         return values if ok else None
+
+    def _reported(self, number: int, texts: dict[str, str | None]) -> None:
+        """Report each bad cell of a row (the rare case), in the file's column order."""
+        for key in self.columns:
+            text = (texts[key] or "").strip()
+            problem = self._parse(key, text)[1] if text else None
+            if problem is not None:
+                self.problems.add(number, key, problem)
 
     def _parse(self, key: str, text: str) -> tuple[str | None, str | None]:
         cache = self.cache[key]

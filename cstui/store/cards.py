@@ -22,8 +22,18 @@ from cstui.store.roster import RosterMixin
 _IN_LIST_MAX = 500  # above this many ids, read the whole id -> team map in one query
 
 
+class CleanValues(dict):
+    """A card's values made clean by their maker: text field names and text values, none empty,
+    in field order (an import's reader builds 100,000 of them so, from cells it parsed):
+    :func:`clean_values` keeps them as they are instead of checking each again."""
+
+    __slots__ = ()
+
+
 def clean_values(values: Mapping[str, object], where: str = "") -> dict[str, str]:
     """Scorecard values as stored: text as typed; None and "" mean "not filled" and are dropped."""
+    if type(values) is CleanValues:
+        return values
     cleaned = {}
     for key, value in values.items():
         if type(key) is str and type(value) is str and value and key.strip():  # the usual cell, checked fast
@@ -112,6 +122,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         columns: Iterable[str] | None = None,
         scheme=None,
         source: ImportedFile | None = None,
+        on_scheme: str | None = None,
     ) -> tuple[int, int, int]:
         """Bulk save in one transaction; returns (inserted, updated, unchanged).
 
@@ -126,9 +137,14 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         ``source``: the file the rows come from; the save is then audited as ONE entry
         (cstui.store.file_audit: the file's hash, counts and what each changed card held
         before). Without it each changed card gets its own audit row.
+        ``on_scheme``: the scheme every row's employee is on at the row's month, as the caller
+        read it (:meth:`scheme_members`) inside the transaction this save joins; the gate then
+        judges by it without reading each timeline again. Ignored when no transaction is open
+        yet (a read made outside may be stale).
         """
         cards = self._clean_cards(rows)
         named = None if columns is None else frozenset(columns)
+        on_scheme = on_scheme if self.in_write else None
         with self.write():
             self._check_card_access(cards)
             existing = self._existing_cards(cards)
@@ -143,7 +159,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 elif found[0] != values:
                     updates.append((employee_id, month, found[1] + 1, who, stamp))
                     replaced.append([employee_id, month, found[0]])
-            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
+            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final, on_scheme=on_scheme)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
             unchanged = len(cards) - len(inserts) - len(updates)

@@ -165,3 +165,18 @@ def test_cli_lists_and_verifies_the_entry(db, write):
     assert row["after"]["new_cards"] == [["2026-10", ["E1"]]] and row["change"].startswith("oct.csv 2026-10")
     verified = runner.invoke(cli, [*args, "audit", "verify"])
     assert verified.exit_code == 0 and "intact" in verified.output
+
+
+def test_a_rows_bad_cells_are_named_in_the_files_column_order(store, write):
+    # cells are parsed in field order (the order the store keeps); problems keep the file's order
+    header = "employee_id,training,attendance,follow_up_rate,satisfaction,handling\n"
+    with pytest.raises(InvalidData) as excinfo:
+        import_scorecards(store, write("f.csv", header + "F1,abc,x,0.5,0.9,80\n"), OCT, load_scheme("five-tier"))
+    assert [line.split(":")[2] for line in excinfo.value.lines] == ["training", "attendance"]
+
+
+def test_a_scheme_claimed_outside_a_transaction_is_not_trusted(store):
+    # on_scheme is the caller's read inside the save's transaction; outside one, the gate reads
+    # each employee's scheme itself: E1's star-levels card is judged as star-levels, not five-tier
+    card = {"sales_target": "100", "sales_actual": "120"}
+    assert store.save_scorecards([("E1", OCT, card)], on_scheme="five-tier") == (1, 0, 0)
