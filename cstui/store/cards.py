@@ -137,16 +137,18 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         ``source``: the file the rows come from; the save is then audited as ONE entry
         (cstui.store.file_audit: the file's hash, counts and what each changed card held
         before). Without it each changed card gets its own audit row.
-        ``on_scheme``: the scheme every row's employee is on at the row's month, as the caller
-        read it (:meth:`scheme_members`) inside the transaction this save joins; the gate then
-        judges by it without reading each timeline again. Ignored when no transaction is open
-        yet (a read made outside may be stale).
+        ``on_scheme``: the scheme the rows' employees are on at the rows' month. When the
+        caller read its members (:meth:`scheme_members`) inside the transaction this save joins,
+        nothing was written since, and every row's employee is among them, the access check and
+        the gate use that read instead of reading each employee's team and timeline again;
+        otherwise it is not used.
         """
         cards = self._clean_cards(rows)
         named = None if columns is None else frozenset(columns)
-        on_scheme = on_scheme if self.in_write else None
         with self.write():
-            self._check_card_access(cards)
+            members = self._cards_on_scheme(cards, on_scheme)  # None: each employee read here
+            self._check_card_access(cards, members)
+            on_scheme = on_scheme if members is not None else None
             existing = self._existing_cards(cards)
             stamp, who, inserts, updates, replaced, final = now(), self.login, [], [], [], {}
             for employee_id, month, values in cards:
@@ -178,6 +180,26 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         audits += [(f"{e}/{m}", before, final[e, m]) for e, m, before in replaced]
         self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
 
+    def _members_read_now(self, scheme: str, month: str) -> dict[str, str] | None:
+        """What :meth:`scheme_members` of ``scheme`` at ``month`` returned inside the current
+        write transaction, if nothing has been written since; else None."""
+        read = getattr(self, "_members_read", None)
+        if read is None or not self.in_write or read[:4] != (self._writes, self.conn.total_changes, scheme, month):
+            return None
+        return read[4]
+
+    def _cards_on_scheme(self, cards: list, scheme: str | None) -> dict[str, str] | None:
+        """{employee id: team} of the cards' owners when every card is of one month and its owner
+        among the members of ``scheme`` read in this transaction (:meth:`scheme_members`): the
+        access check and the gate then use that read instead of reading each employee again."""
+        months = {month for _, month, _ in cards}
+        if scheme is None or len(months) != 1:
+            return None
+        members = self._members_read_now(scheme, months.pop())
+        if members is None or not all(employee_id in members for employee_id, _, _ in cards):
+            return None
+        return members
+
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
         cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once
         for number, (employee_id, month, values) in enumerate(rows, start=1):
@@ -196,13 +218,15 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             cards.append((employee_id, text, cleaned))
         return cards
 
-    def _check_card_access(self, cards: list[tuple[str, str, dict]]) -> None:
+    def _check_card_access(self, cards: list[tuple[str, str, dict]], members: dict[str, str] | None = None) -> None:
         """Every row's employee exists, is on a team this login may change, in an open month.
 
         The first failing row is named; a team or month that passed is not checked again.
+        ``members``: {employee id: team} read in this transaction, holding every row's employee.
         """
         ids = {employee_id for employee_id, _, _ in cards}
-        teams, closed = self._teams_of(ids), self._closed_periods()
+        teams = self._teams_of(ids) if members is None else {e: members[e] for e in ids}
+        closed = self._closed_periods()
         if self._all_writable(ids, teams, {month for _, month, _ in cards}, closed):
             return  # the usual bulk write: nothing to name, no walk over its rows
         writable, open_months = set(), set()

@@ -61,6 +61,7 @@ class StoreCore:
         self.conn = conn
         self.login = login
         self._depth = 0
+        self._writes = 0  # write transactions begun: what a read inside one is remembered by
         self._prepared = False  # once the schema and users exist, every write re-reads the role
         self.user = User(login, "viewer", ())  # replaced by _prepare()
 
@@ -209,7 +210,7 @@ class StoreCore:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise storage_error(self.path, error) or Busy(f"{self.path} is busy; try again ({error})") from error
-        self._depth = 1
+        self._depth, self._writes = 1, self._writes + 1
         try:
             if self._prepared:
                 # the role that allows this write is read inside it: a role changed or removed

@@ -176,7 +176,22 @@ def test_a_rows_bad_cells_are_named_in_the_files_column_order(store, write):
 
 
 def test_a_scheme_claimed_outside_a_transaction_is_not_trusted(store):
-    # on_scheme is the caller's read inside the save's transaction; outside one, the gate reads
-    # each employee's scheme itself: E1's star-levels card is judged as star-levels, not five-tier
+    # on_scheme stands for the caller's read of the members inside the save's transaction;
+    # without one, the gate reads each employee's scheme: E1's star-levels card is judged as
+    # star-levels (five-tier would refuse its fields)
     card = {"sales_target": "100", "sales_actual": "120"}
     assert store.save_scorecards([("E1", OCT, card)], on_scheme="five-tier") == (1, 0, 0)
+
+
+def test_the_members_read_is_used_only_for_that_scheme_and_until_something_is_written(store):
+    from cstui.engine.cards import CardRefused
+
+    card = {"sales_target": "100", "sales_actual": "120"}
+    with store.write():  # members of another scheme than claimed: not used
+        store.scheme_members("star-levels", str(OCT))
+        assert store.save_scorecards([("E1", OCT, card)], on_scheme="five-tier") == (1, 0, 0)
+    with pytest.raises(CardRefused), store.write():  # E2 moved to five-tier after the read
+        store.scheme_members("star-levels", str(OCT))
+        store.assign_scheme("E2", "five-tier", OCT, level="junior")
+        store.save_scorecards([("E2", OCT, card)], on_scheme="star-levels")
+    assert store.scorecard("E2", OCT).version == 0
