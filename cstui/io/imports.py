@@ -545,6 +545,9 @@ class _CardReader:
         # by position (values_at): a header that named a column twice was refused above
         self.width, self.at = len(header), [header.index(k) for k in self.keyed]
         self.owner_at = header.index("employee_id") if "employee_id" in header else len(header)
+        # each column's cells as read (unstripped) that were good: their value ("" an empty cell)
+        self.seen: dict[str, dict[str, str]] = {k: {} for k in self.keyed}
+        self.fields = [(k, self.seen[k], at) for k, at in zip(self.keyed, self.at)]
 
     def values(self, number: int, row: dict[str, str]) -> dict[str, str] | None:
         """The row's normalised values, or None when a cell is bad (each one reported)."""
@@ -555,6 +558,16 @@ class _CardReader:
 
     def values_at(self, number: int, cells: list[str]) -> dict[str, str] | None:
         """:meth:`values` of a row given as its cells in header order (a CSV row, no dict)."""
+        if len(cells) == self.width:  # the usual row: every cell a text this column had, good
+            values = CleanValues()
+            for key, seen, at in self.fields:
+                value = seen.get(cells[at])
+                if value is None:
+                    break
+                if value:
+                    values[key] = value
+            else:
+                return values
         ok = True
         if len(cells) > self.width:
             ok = self._odd_cells(number, {EXTRA: extra_cells(cells, self.width)})
@@ -565,13 +578,16 @@ class _CardReader:
     def _parsed(self, number: int, texts: list[str | None], ok: bool) -> dict[str, str] | None:
         """The values of a row's cells ``texts`` (in field order), or None when a cell is bad."""
         values = CleanValues()
-        for (key, cache), text in zip(self.caches, texts):
-            if not text or not (text := text.strip()):
-                continue
-            value, problem = cache.get(text) or self._parse(key, text)  # the usual cell: a text seen before
-            if problem is not None:
-                return self._reported(number, dict(zip(self.keyed, texts)))
-            values[key] = value
+        for (key, cache), read in zip(self.caches, texts):
+            if not read or not (text := read.strip()):
+                value = ""
+            else:
+                value, problem = cache.get(text) or self._parse(key, text)  # the usual cell: a text seen before
+                if problem is not None:
+                    return self._reported(number, dict(zip(self.keyed, texts)))
+                values[key] = value
+            if read is not None and len(self.seen[key]) < CACHE_LIMIT:
+                self.seen[key][read] = value
         return values if ok else None
 
     def _reported(self, number: int, texts: dict[str, str | None]) -> None:

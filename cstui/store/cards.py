@@ -267,6 +267,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return {
             (employee_id, month): found
             for month, ids in by_month.items()
+            # a month's first import (the usual one) finds no card: one index seek, no id list
+            if self.conn.execute("SELECT 1 FROM scorecards WHERE period = ? LIMIT 1", (month,)).fetchone()
             for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items()
         }
 
