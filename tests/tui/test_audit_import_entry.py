@@ -71,3 +71,23 @@ async def test_in_chinese_the_entry_reads_as_an_imported_file(company_db, make_a
         await pilot.press("4")
         await settle(pilot)
         assert str(app.screen.query_one("#audit-table").get_row_at(0)[2]) == "导入文件"
+
+
+async def test_enter_on_the_entry_lists_the_cards_it_wrote(company_db, make_app_at, tmp_path):
+    from cstui.tui.screens.audit import ImportedFileModal
+
+    before = _reimport_e001(company_db, tmp_path)
+    app = make_app_at(company_db, login="boss")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # the table, its first row: the import
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ImportedFileModal)
+        (row,) = [[str(c) for c in modal.query_one("#imported-file-table").get_row_at(0)]]
+        assert row[0] == f"E001/{OCT}" and f"sales_actual: {before['sales_actual']}" in row[1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
