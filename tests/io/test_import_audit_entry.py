@@ -195,3 +195,20 @@ def test_the_members_read_is_used_only_for_that_scheme_and_until_something_is_wr
         store.assign_scheme("E2", "five-tier", OCT, level="junior")
         store.save_scorecards([("E2", OCT, card)], on_scheme="star-levels")
     assert store.scorecard("E2", OCT).version == 0
+
+
+def test_the_collector_paused_for_an_import_runs_again_after_it_even_after_a_refusal(store, write):
+    import gc
+
+    assert gc.isenabled()
+    imported(store, write, "a.csv", "E1,100,120\n")
+    assert gc.isenabled()
+    with pytest.raises(InvalidData):
+        imported(store, write, "bad.csv", "E1,0,120\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:  # paused by its caller: left so
+        imported(store, write, "b.csv", "E1,100,130\n")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
