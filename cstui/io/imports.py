@@ -385,6 +385,8 @@ def import_scorecards(
     Columns: employee_id, then the scheme's metric keys. Values are stored normalised
     ("62%" → "0.62"). An empty cell means "not filled". Metrics the file has no column
     for keep the values already stored. Re-importing the same file changes nothing.
+    The rows are read, checked and saved inside one write transaction, audited as one entry
+    naming the file and its SHA-256 (cstui.store.file_audit).
     """
     path = Path(path)
     if not period.is_month:
