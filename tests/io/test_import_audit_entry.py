@@ -212,3 +212,17 @@ def test_the_collector_paused_for_an_import_runs_again_after_it_even_after_a_ref
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_xlsx_files_entry_hashes_its_bytes(store, tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "oct.xlsx"
+    wb = Workbook()
+    wb.active.append(["employee_id", "sales_target", "sales_actual"])
+    wb.active.append(["E1", 100, 120])
+    wb.save(path)
+    import_scorecards(store, path, OCT, load_scheme("star-levels"))
+    (entry,) = entries(store)
+    assert entry["key"] == "oct.xlsx/2026-10" and entry["after"]["new_cards"] == [["2026-10", ["E1"]]]
+    assert entry["after"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
