@@ -91,3 +91,19 @@ async def test_enter_on_the_entry_lists_the_cards_it_wrote(company_db, make_app_
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, AuditScreen)
+
+
+async def test_a_large_files_cards_are_shown_up_to_a_limit_and_the_rest_counted(company_db):
+    from cstui.tui.screens.audit import CARDS_SHOWN, ImportedFileModal
+    from screens_support import screen_app
+
+    ids = [f"X{i:04d}" for i in range(CARDS_SHOWN + 100)]
+    account = {"file": "big.csv", "sha256": "ab" * 32, "scheme": "star-levels", "periods": [OCT]}
+    after = account | {"new": len(ids), "changed": 0, "unchanged": 0, "new_cards": [[OCT, ids]]}
+    row = {"action": "import-file", "before": None, "after": after}
+    app = screen_app(company_db, lambda ctx: ImportedFileModal(ctx, row), login="boss")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#imported-file-table").row_count == CARDS_SHOWN
+        more = str(app.screen.query_one("#imported-file-more").render())
+        assert more == "… and 100 more cards (cstui audit --format json)"

@@ -44,8 +44,8 @@ register(
         "audit.col.before": ("Before the import", "导入前"),
         "audit.new_card": ("(new card)", "（新考核表）"),
         "audit.more_cards": (
-            "… and {n} more cards (cstui audit --format json)",
-            "…… 另有 {n} 张（cstui audit --format json）",
+            "… and {n} more cards ({command})",
+            "…… 另有 {n} 张（{command}）",
         ),
     }
 )
@@ -229,7 +229,11 @@ class ImportedFileModal(ModalScreen[None]):
                 table.add_row(card, t("audit.new_card") if before is None else change_summary(None, before)[:60])
             yield table
             more = len(cards) - CARDS_SHOWN
-            yield Static(t("audit.more_cards", n=f"{more:,}") if more > 0 else "", markup=False)
+            yield Static(
+                t("audit.more_cards", n=f"{more:,}", command="cstui audit --format json") if more > 0 else "",
+                id="imported-file-more",
+                markup=False,
+            )
             yield Static(t("audit.card_keys"), classes="dialog-keys")
 
     def action_close(self) -> None:
