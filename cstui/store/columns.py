@@ -27,7 +27,7 @@ from cstui.engine.columns import ABSENT, NOT_A_NUMBER, CardColumns, MetricColumn
 from cstui.engine.columns import typed_places as parsed_places
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
-from cstui.store.codec import dumps
+from cstui.store.codec import dumps, employee_from_row
 from cstui.store.core import busy_timeout_s
 
 # A block's values over some months, packed by SQLite into two texts of integers, one query for all
@@ -100,21 +100,68 @@ class Block:
 
 def plan_block(store, scheme: str, teams: list[str], period: Period, fingerprint: str | None) -> Block | None:
     """The teams' members and stored months, or None when this layout does not cover them."""
-    first, last = period.months()[0], str(period.last_month)
-    histories: dict[str, TeamHistory] = {}
-    for team in teams:
-        if fingerprint and store._latest_checkpoint(scheme, fingerprint, team, str(first)):
-            return None
-        employees, windows = store._members_on(scheme, team, str(first), last)
-        if any(w.start is not None or w.end is not None for w in windows.values()):
-            return None
-        histories[team] = TeamHistory(team, employees, {e.id: {} for e in employees})
+    first, last = str(period.months()[0]), str(period.last_month)
+    conn, names = store.conn, dumps(teams)
+    if fingerprint and conn.execute(CHECKPOINTED, (scheme, fingerprint, first, names)).fetchone() is not None:
+        return None
+    members = _members(store, scheme, teams, names) or _members_per_team(store, scheme, teams, first, last)
+    if members is None:
+        return None
+    histories = {team: TeamHistory(team, employees, {e.id: {} for e in employees}) for team, employees in members}
     employees = [e for h in histories.values() for e in h.employees]
     ids = dumps([e.id for e in employees])
-    if _has_any(store.conn, "incidents", ids, last, "AND deleted = 0") or _has_any(store.conn, "overrides", ids, last):
+    if _has_any(conn, "incidents", ids, last, "AND deleted = 0") or _has_any(conn, "overrides", ids, last):
         return None
-    months = [Period.parse(m) for m in card_rows.stored_months(store.conn, "", last)]
+    months = [Period.parse(m) for m in card_rows.stored_months(conn, "", last)]
     return Block(period, histories, employees, ids, months)
+
+
+# Whether any of the teams (?4) has a checkpoint to resume from (what _latest_checkpoint finds per team).
+CHECKPOINTED = (
+    "SELECT 1 FROM checkpoints WHERE scheme = ?1 AND fingerprint = ?2 AND month < ?3 "
+    "AND team IN (SELECT value FROM json_each(?4)) LIMIT 1"
+)
+# The teams' employees with how many stretches their scheme timeline has, how many of them on the
+# scheme (?2), and the one stretch's scheme and level (SQLite takes a lone aggregate's bare columns
+# from its row).
+BLOCK_MEMBERS = (
+    "SELECT e.*, count(a.employee_id) AS stretches, count(a.scheme = ?2 OR NULL) AS on_scheme, "
+    "a.scheme AS stretch_scheme, a.level AS stretch_level "
+    "FROM json_each(?1) t CROSS JOIN employees e ON e.team = t.value "  # each team on its index, not every employee
+    "LEFT JOIN scheme_assignments a ON a.employee_id = e.id GROUP BY e.id ORDER BY t.key, e.id"
+)
+
+
+def _members(store, scheme: str, teams: list[str], names: str) -> list[tuple[str, list[Employee]]] | None:
+    """Each team's employees on ``scheme`` (in id order, each at their starting level), in one
+    query for the block; None when a timeline with more than one stretch has one on ``scheme``
+    (``_members_on`` decides, per team). With one stretch or none, the employee is on ``scheme``
+    for all their history or not at all, as ``_members_on`` finds; with several and none on
+    ``scheme``, not at all."""
+    by_team: dict[str, list[Employee]] = {team: [] for team in teams}
+    for row in store._rows(BLOCK_MEMBERS, (names, scheme)):
+        if row["stretches"] > 1:
+            if row["on_scheme"]:
+                return None
+            continue
+        on, level = (row["stretch_scheme"], row["stretch_level"]) if row["stretches"] else (row["scheme"], row["level"])
+        if on == scheme:
+            employee = employee_from_row(row)
+            employee.scheme, employee.level = scheme, level
+            by_team[employee.team].append(employee)
+    return list(by_team.items())
+
+
+def _members_per_team(store, scheme: str, teams: list[str], first: str, last: str) -> list | None:
+    """:func:`_members` from each team's scheme timelines; None when a member's stretch on
+    ``scheme`` starts or ends (read per card)."""
+    members = []
+    for team in teams:
+        employees, windows = store._members_on(scheme, team, first, last)
+        if any(w.start is not None or w.end is not None for w in windows.values()):
+            return None
+        members.append((team, employees))
+    return members
 
 
 def read_numbers(conn, block: Block, keys: list[str], typed: int) -> CardColumns | None:
