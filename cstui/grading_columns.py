@@ -47,8 +47,10 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
     keys, typed = plan
     before = Period.from_ordinal(period.months()[0].ordinal - 1)
     names = store.history_teams(scheme.name, list(teams) if teams else None)
-    blocks = [names[:FIRST_BLOCK]] if names else []
-    blocks += [names[at : at + TEAMS_PER_BLOCK] for at in range(FIRST_BLOCK, len(names), TEAMS_PER_BLOCK)]
+    blocks, at = [], 0
+    for size in block_sizes(len(names)):
+        blocks.append(names[at : at + size])
+        at += size
     reader = ReadAhead(store, scheme.name, period, list(keys), typed, scheme.fingerprint)
     try:
         for block, read in reader.blocks(blocks):
@@ -60,6 +62,29 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
                 yield resumed(history, before, state)
     finally:  # a consumer that stops early: the reader thread and its connection end here
         reader.close()
+
+
+def block_sizes(teams: int) -> list[int]:
+    """How many teams each block holds: from :data:`FIRST_BLOCK` doubling up to
+    :data:`TEAMS_PER_BLOCK`, and halving back at the end. The grading waits for the first
+    block's read, and the read of the next one must keep ahead of it; the last block is graded
+    with nothing left to read: small blocks at both ends keep the two threads overlapped."""
+    ramp, size = [], FIRST_BLOCK
+    while size < TEAMS_PER_BLOCK:
+        ramp.append(size)
+        size *= 2
+    head, left = [], teams
+    for size in ramp:
+        head.append(min(size, left))
+        left -= head[-1]
+    tail = []
+    for size in ramp:  # the tail shrinks as the head grew, while it leaves the middle half or more
+        if sum(tail) + size > left // 2:
+            break
+        tail.insert(0, size)
+    left -= sum(tail)
+    middle = [min(TEAMS_PER_BLOCK, left - at) for at in range(0, left, TEAMS_PER_BLOCK)]
+    return [size for size in head + middle + tail if size > 0]
 
 
 def _can_replay_columns(scheme) -> bool:

@@ -114,29 +114,55 @@ class GradingPool:
         pool = self.start()._pool
         run = (os.getpid(), next(self._runs))
         setup = pickle.dumps((str(store.path), store.login, scheme, period, apply, explain), pickle.HIGHEST_PROTOCOL)
-        todo = deque(tasks)
-        pending = deque(
-            pool.apply_async(_grade_task, (run, setup, todo.popleft())) for _ in range(min(len(todo), in_flight))
-        )
-        while pending:
-            graded = self._wait(pending.popleft())
-            if todo:
-                pending.append(pool.apply_async(_grade_task, (run, setup, todo.popleft())))
+        answered = threading.Event()  # set by the pool's result thread as each task's answer lands
+
+        def send(teams: list[str]):
+            wake = lambda _answer: answered.set()  # noqa: E731
+            return pool.apply_async(_grade_task, (run, setup, teams), callback=wake, error_callback=wake)
+
+        window = TaskWindow(tasks, in_flight, send)
+        while (head := window.next()) is not None:
+            graded = self._wait(head, window, answered)
             for team, size, rows, state in graded:
                 yield team, size, [Result(*row) for row in rows], state
 
-    def _wait(self, pending):
-        """A task's answer; PoolClosed when the pool is closed first (it will never come)."""
-        import multiprocessing
-
+    def _wait(self, head, window: TaskWindow | None = None, answered: threading.Event | None = None):
+        """The head task's answer; meanwhile each answer of a later task sends another task (the
+        workers are not held idle by a slow head). PoolClosed when the pool is closed first."""
         from cstui.grading import _raise_failure
 
-        while True:
-            try:
-                return _raise_failure(pending.get(WAIT_S))
-            except multiprocessing.TimeoutError:  # not the built-in one
-                if self._closed:
-                    raise PoolClosed("the grading pool was closed during a run") from None
+        answered = answered or threading.Event()
+        while not head.ready():
+            answered.wait(WAIT_S)
+            answered.clear()
+            if self._closed:
+                raise PoolClosed("the grading pool was closed during a run")
+            if window is not None:
+                window.fill()
+        return _raise_failure(head.get())
+
+
+class TaskWindow:
+    """Which tasks are out: the run's answers are taken in order (teams come in team order), but
+    a task answered before the head frees its worker, so another task is sent for it: at most
+    ``in_flight`` tasks unanswered, and at most twice that many answers held, not yet taken."""
+
+    def __init__(self, tasks: list, in_flight: int, send):
+        self.todo, self.in_flight, self.send = deque(tasks), max(1, in_flight), send
+        self.pending: deque = deque()
+        self.fill()
+
+    def fill(self) -> None:
+        """Send tasks while fewer than ``in_flight`` are unanswered (and the held answers few)."""
+        while self.todo and len(self.pending) < 2 * self.in_flight:
+            if sum(not p.ready() for p in self.pending) >= self.in_flight:
+                return
+            self.pending.append(self.send(self.todo.popleft()))
+
+    def next(self):
+        """The next task in order (None when the run is through); the window is filled again."""
+        self.fill()
+        return self.pending.popleft() if self.pending else None
 
 
 class _WorkerProcess(SpawnProcess):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from cstui.store.file_audit import IMPORT_FILE, summary
+
 AUDIT_COLUMNS = ("id", "at", "who", "action", "table", "key", "change")
 MAX_CHANGE = 300  # characters of a change shown in a table cell or a list row
 
@@ -31,10 +33,18 @@ def change_summary(before: object, after: object) -> str:
     return f"{_text(before)} → {_text(after)}"
 
 
+def row_change(row: dict) -> str:
+    """What one audit row changed, in words; an imported file's one entry: the file, its counts,
+    its hash and the cards it replaced (cstui.store.file_audit)."""
+    if row["action"] == IMPORT_FILE:
+        return summary(row)
+    return change_summary(row["before"], row["after"])
+
+
 def audit_records(rows: Iterable[dict], full: bool = False) -> Iterator[dict]:
     """Report records of audit rows (``Store.audit_rows``); ``full`` adds before/after as stored."""
     for row in rows:
-        change = change_summary(row["before"], row["after"])
+        change = row_change(row)
         record = {
             "id": row["id"],
             "at": row["at"],

@@ -8,6 +8,7 @@ rows are skipped; cells are text (``""`` for an empty cell).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -53,6 +54,7 @@ class TableFile:
         rows: Iterator[Row],
         estimate: int = 0,
         cells: Iterator[tuple[int, list[str]]] | None = None,
+        sha256: str | None = None,
     ):
         self.path = path
         self.header = header  # None: not known before the first row (a plugin importer)
@@ -62,6 +64,7 @@ class TableFile:
         # reader has them so (CSV): a bulk import reads them by position, no dict per row;
         # read either these or ``rows``, not both
         self.cells = cells
+        self.sha256 = sha256  # of the bytes read, when the reader read them itself (an import's audit names them)
 
     def __iter__(self) -> Iterator[Row]:
         return self.rows
@@ -99,7 +102,8 @@ def decode(data: bytes, path: Path) -> str:
 
 def read_csv(path: Path) -> TableFile:
     try:
-        text = decode(path.read_bytes(), path)
+        data = path.read_bytes()
+        text = decode(data, path)
     except OSError as exc:
         raise InvalidData([line("read.cannot", file=str(path), reason=str(exc.strerror or exc))]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -110,7 +114,8 @@ def read_csv(path: Path) -> TableFile:
     except csv.Error as exc:
         raise InvalidData([line("read.bad_csv", file=str(path), row=1, problem=str(exc))]) from None
     estimate = max(0, text.count("\n") - 1)
-    return TableFile(path, header, _csv_rows(path, reader, header), estimate, cells=_csv_cells(path, reader))
+    digest = hashlib.sha256(data).hexdigest()
+    return TableFile(path, header, _csv_rows(path, reader, header), estimate, _csv_cells(path, reader), digest)
 
 
 def _csv_cells(path: Path, reader) -> Iterator[tuple[int, list[str]]]:

@@ -86,7 +86,10 @@ class AssignmentsMixin(CardsMixin):
             "(e.scheme = ? OR e.id IN (SELECT employee_id FROM scheme_assignments WHERE scheme = ?)) "
             f"AND {SCHEME_AT} IS ?"
         )
-        return dict(self.conn.execute(sql, [*params, scheme, scheme, month, month, scheme]))
+        members = dict(self.conn.execute(sql, [*params, scheme, scheme, month, month, scheme]))
+        if self.in_write:  # a bulk save of these members' cards in this transaction reads it again
+            self._members_read = (self._writes, self.conn.total_changes, scheme, month, members)
+        return members
 
     def _follow_latest_assignment(self, row, month: str, scheme: str, level: str | None) -> Employee:
         """The employee row follows the assignment when it is the latest one (now current)."""

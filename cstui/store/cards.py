@@ -11,9 +11,10 @@ from decimal import Decimal
 from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.texts import line
 from cstui.engine.cards import UNREADABLE
-from cstui.store import card_rows
+from cstui.store import card_rows, file_audit
 from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
 from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.file_audit import ImportedFile
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month, locking_periods
 from cstui.store.roster import RosterMixin
@@ -21,8 +22,18 @@ from cstui.store.roster import RosterMixin
 _IN_LIST_MAX = 500  # above this many ids, read the whole id -> team map in one query
 
 
+class CleanValues(dict):
+    """A card's values made clean by their maker: text field names and text values, none empty,
+    in field order (an import's reader builds 100,000 of them so, from cells it parsed):
+    :func:`clean_values` keeps them as they are instead of checking each again."""
+
+    __slots__ = ()
+
+
 def clean_values(values: Mapping[str, object], where: str = "") -> dict[str, str]:
     """Scorecard values as stored: text as typed; None and "" mean "not filled" and are dropped."""
+    if type(values) is CleanValues:
+        return values
     cleaned = {}
     for key, value in values.items():
         if type(key) is str and type(value) is str and value and key.strip():  # the usual cell, checked fast
@@ -110,6 +121,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         rows: Iterable[tuple[str, Period | str, Mapping[str, object]]],
         columns: Iterable[str] | None = None,
         scheme=None,
+        source: ImportedFile | None = None,
+        on_scheme: str | None = None,
     ) -> tuple[int, int, int]:
         """Bulk save in one transaction; returns (inserted, updated, unchanged).
 
@@ -121,15 +134,23 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
         Idempotent: a card whose values are already stored is neither written nor audited.
         Bulk import is last-writer-wins for the fields it names, like re-importing a file.
-        Each changed card gets its own audit row; its values are encoded once, for the
-        card and its audit row alike.
+        ``source``: the file the rows come from; the save is then audited as ONE entry
+        (cstui.store.file_audit: the file's hash, counts and what each changed card held
+        before). Without it each changed card gets its own audit row.
+        ``on_scheme``: the scheme the rows' employees are on at the rows' month. When the
+        caller read its members (:meth:`scheme_members`) inside the transaction this save joins,
+        nothing was written since, and every row's employee is among them, the access check and
+        the gate use that read instead of reading each employee's team and timeline again;
+        otherwise it is not used.
         """
         cards = self._clean_cards(rows)
         named = None if columns is None else frozenset(columns)
         with self.write():
-            self._check_card_access(cards)
+            members = self._cards_on_scheme(cards, on_scheme)  # None: each employee read here
+            self._check_card_access(cards, members)
+            on_scheme = on_scheme if members is not None else None
             existing = self._existing_cards(cards)
-            stamp, who, inserts, updates, audits, final = now(), self.login, [], [], [], {}
+            stamp, who, inserts, updates, replaced, final = now(), self.login, [], [], [], {}
             for employee_id, month, values in cards:
                 found = existing.get((employee_id, month))
                 if found is not None and named is not None:
@@ -137,15 +158,47 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 final[employee_id, month] = values
                 if found is None:
                     inserts.append((employee_id, month, 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", None, values))
                 elif found[0] != values:
                     updates.append((employee_id, month, found[1] + 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", found[0], values))
-            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
+                    replaced.append([employee_id, month, found[0]])
+            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final, on_scheme=on_scheme)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
-            self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
-        return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
+            unchanged = len(cards) - len(inserts) - len(updates)
+            self._audit_saved(source, stamp, inserts, updates, replaced, final, unchanged)
+        return len(inserts), len(updates), unchanged
+
+    def _audit_saved(self, source, stamp: str, inserts, updates, replaced, final, unchanged: int) -> None:
+        """A file's one entry, or (no file) one row per changed card, before and after."""
+        if source is not None:
+            if inserts or updates:  # a file that changes nothing leaves no trace, as before
+                months = sorted({card[1] for card in (*inserts, *updates)})
+                key, before, after = file_audit.entry(source, months, [c[:2] for c in inserts], replaced, unchanged)
+                self._audit_encoded("import-file", "scorecards", [(key, dumps(before), dumps(after))], at=stamp)
+            return
+        audits = [(f"{c[0]}/{c[1]}", None, final[c[0], c[1]]) for c in inserts]
+        audits += [(f"{e}/{m}", before, final[e, m]) for e, m, before in replaced]
+        self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
+
+    def _members_read_now(self, scheme: str, month: str) -> dict[str, str] | None:
+        """What :meth:`scheme_members` of ``scheme`` at ``month`` returned inside the current
+        write transaction, if nothing has been written since; else None."""
+        read = getattr(self, "_members_read", None)
+        if read is None or not self.in_write or read[:4] != (self._writes, self.conn.total_changes, scheme, month):
+            return None
+        return read[4]
+
+    def _cards_on_scheme(self, cards: list, scheme: str | None) -> dict[str, str] | None:
+        """{employee id: team} of the cards' owners when every card is of one month and its owner
+        among the members of ``scheme`` read in this transaction (:meth:`scheme_members`): the
+        access check and the gate then use that read instead of reading each employee again."""
+        months = {month for _, month, _ in cards}
+        if scheme is None or len(months) != 1:
+            return None
+        members = self._members_read_now(scheme, months.pop())
+        if members is None or not all(employee_id in members for employee_id, _, _ in cards):
+            return None
+        return members
 
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
         cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once
@@ -165,13 +218,15 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             cards.append((employee_id, text, cleaned))
         return cards
 
-    def _check_card_access(self, cards: list[tuple[str, str, dict]]) -> None:
+    def _check_card_access(self, cards: list[tuple[str, str, dict]], members: dict[str, str] | None = None) -> None:
         """Every row's employee exists, is on a team this login may change, in an open month.
 
         The first failing row is named; a team or month that passed is not checked again.
+        ``members``: {employee id: team} read in this transaction, holding every row's employee.
         """
         ids = {employee_id for employee_id, _, _ in cards}
-        teams, closed = self._teams_of(ids), self._closed_periods()
+        teams = self._teams_of(ids) if members is None else {e: members[e] for e in ids}
+        closed = self._closed_periods()
         if self._all_writable(ids, teams, {month for _, month, _ in cards}, closed):
             return  # the usual bulk write: nothing to name, no walk over its rows
         writable, open_months = set(), set()
@@ -212,6 +267,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return {
             (employee_id, month): found
             for month, ids in by_month.items()
+            # a month's first import (the usual one) finds no card: one index seek, no id list
+            if self.conn.execute("SELECT 1 FROM scorecards WHERE period = ? LIMIT 1", (month,)).fetchone()
             for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items()
         }
 

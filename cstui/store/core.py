@@ -9,9 +9,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cstui.domain.texts import joined, line
-from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
+from cstui.store.audit import (
+    INSERT_CHAINED,
+    AuditFilter,
+    BrokenLink,
+    chained,
+    file_wrote,
+    filter_sql,
+    verify_chain,
+)
 from cstui.store.codec import dumps, dumps_each, loads, now
 from cstui.store.errors import AccessDenied, NotFound, StoreError
+from cstui.store.file_audit import IMPORT_FILE, card_row, written_cards
 from cstui.store.files import (
     APPLICATION_ID,
     Busy,
@@ -52,6 +61,7 @@ class StoreCore:
         self.conn = conn
         self.login = login
         self._depth = 0
+        self._writes = 0  # write transactions begun: what a read inside one is remembered by
         self._prepared = False  # once the schema and users exist, every write re-reads the role
         self.user = User(login, "viewer", ())  # replaced by _prepare()
 
@@ -200,7 +210,7 @@ class StoreCore:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise storage_error(self.path, error) or Busy(f"{self.path} is busy; try again ({error})") from error
-        self._depth = 1
+        self._depth, self._writes = 1, self._writes + 1
         try:
             if self._prepared:
                 # the role that allows this write is read inside it: a role changed or removed
@@ -254,9 +264,13 @@ class StoreCore:
     def changes_since(self, version: int) -> Iterator[tuple[str, str | None, object, object]]:
         """(table, key, before, after) of every change committed after ``version``, oldest first:
         a writer that validates what it read (an apply) asks this inside its transaction."""
-        for entity, key, before, after in self.conn.execute(
-            "SELECT entity, key, before, after FROM audit WHERE id > ? ORDER BY id", (version,)
+        for action, entity, key, before, after in self.conn.execute(
+            "SELECT action, entity, key, before, after FROM audit WHERE id > ? ORDER BY id", (version,)
         ).fetchall():
+            if action == IMPORT_FILE:  # a file's one entry: each card it wrote (after: the file's values)
+                for card, values in written_cards(loads(before), loads(after)):
+                    yield entity, card, values, None
+                continue
             yield entity, key, loads(before), loads(after)
 
     def incident_owners(self, ids: Iterable[str]) -> list[str]:
@@ -336,11 +350,17 @@ class StoreCore:
         if row is None:
             raise NotFound(f"no employee {employee_id!r}")
         self._require_visible(row["team"], line("what.history_of", employee=employee_id), employee_id)
+        wrote, wrote_params = file_wrote(employee_id, month)
         sql = (
             "SELECT a.* FROM audit a WHERE (a.entity = 'scorecards' AND a.key = ?) OR (a.entity = 'incidents' AND a.key IN "
-            "(SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ? AND period = ?)) ORDER BY a.id DESC"
+            "(SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ? AND period = ?)) "
+            f"OR {wrote} ORDER BY a.id DESC"
         )
-        return [_decoded(r) for r in self._rows(sql, (f"{employee_id}/{month}", employee_id, month))]
+        params = (f"{employee_id}/{month}", employee_id, month, *wrote_params)
+        rows = [_decoded(r) for r in self._rows(sql, params)]
+        # a file's entry narrowed to this card (the SQL above only found the employee in its text)
+        narrowed = (card_row(r, employee_id, month) if r["action"] == IMPORT_FILE else r for r in rows)
+        return [r for r in narrowed if r is not None]
 
     def verify_audit(self) -> tuple[int, BrokenLink | None]:
         """Walk the audit chain: (rows checked, the first broken link or None). Manager or admin."""

@@ -402,7 +402,8 @@ def lines_json(lines) -> str:
     return "[" + ", ".join(pieces) + "]"
 
 
-_encode_lines = json.JSONEncoder(ensure_ascii=False, default=str).encode
+# a trace is a tree of lines and their arguments (never a cycle): no containers tracked, as codec's
+_encode_lines = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
 
 
 def result_of_stored(row: tuple, name: str, *, trace: bool = True) -> Result:

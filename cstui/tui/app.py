@@ -36,7 +36,7 @@ from cstui.errors import EXIT_HANGUP, EXIT_OTHER, exit_code_for
 from cstui.grading import can_fork, pool_jobs
 from cstui.grading_pool import GradingPool
 from cstui.store import Store, StoreError
-from cstui.tui import crashlog
+from cstui.tui import crashlog, heap
 from cstui.tui.commands import ActionsProvider, binding_rows
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
@@ -163,6 +163,8 @@ class CstuiApp(App[None]):
     def _mark_first_screen_up(self) -> None:
         self._first_screen_up = True
         self.start_grading_pool()  # spawned, where nothing could be forked before
+        if self.grading_pool is not None:  # a company the board will hold thousands of rows of
+            heap.settle()  # the start-up's objects frozen: the board's settles then walk only its own
 
     def start_grading_pool(self, fork: bool = False) -> None:
         """Start the board's grading workers once, for a company large enough that the board
@@ -186,6 +188,7 @@ class CstuiApp(App[None]):
         pool, self.grading_pool = self.grading_pool, None
         if pool is not None:
             pool.close()
+        heap.release()  # what the board froze (cstui.tui.heap) is the collector's again
 
     def _show_subtitle(self) -> None:
         user = self.ctx.store.user

@@ -18,7 +18,7 @@ from cstui import grading
 from cstui.board_grading import board_schemes
 from cstui.domain import Period
 from cstui.grading import graded_results
-from cstui.grading_pool import GradingPool, PoolClosed
+from cstui.grading_pool import GradingPool, PoolClosed, TaskWindow
 from cstui.schemes import catalog
 from cstui.store import Store
 from pilot_support import settle
@@ -154,3 +154,43 @@ async def test_a_small_company_starts_no_workers(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.grading_pool is None
+
+
+class Answer:
+    """A stand-in for a pool task's AsyncResult: answered or not, as the test says."""
+
+    def __init__(self, teams):
+        self.teams, self.answered = teams, False
+
+    def ready(self) -> bool:
+        return self.answered
+
+
+def test_a_task_answered_before_the_head_frees_its_worker_for_another():
+    sent = []
+    window = TaskWindow([[f"t{n}"] for n in range(8)], 2, lambda teams: sent.append(Answer(teams)) or sent[-1])
+    assert [a.teams for a in sent] == [["t0"], ["t1"]]
+    sent[1].answered = True  # the head (t0) still grades: t1's worker takes t2
+    window.fill()
+    assert len(sent) == 3
+    sent[2].answered = True
+    window.fill()
+    assert len(sent) == 4  # t0 and t3 unanswered: two out, as many as may be
+    sent[3].answered = True
+    window.fill()
+    assert len(sent) == 4  # four answers held, none taken yet: no more until the head is taken
+
+
+def test_the_window_hands_every_task_back_once_in_order():
+    sent = []
+
+    def send(teams):
+        sent.append(Answer(teams))
+        sent[-1].answered = len(sent) % 3 != 1  # some answered early, some late
+        return sent[-1]
+
+    window, taken = TaskWindow([[n] for n in range(11)], 3, send), []
+    while (head := window.next()) is not None:
+        head.answered = True
+        taken.append(head.teams)
+    assert taken == [[n] for n in range(11)]

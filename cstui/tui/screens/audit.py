@@ -11,14 +11,16 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from cstui.io.audit import change_summary
+from cstui.io.audit import change_summary, row_change
 from cstui.store.audit import AuditFilter
+from cstui.store.file_audit import IMPORT_FILE, summary, written_cards
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILES = [Path(__file__).parent.parent / "scorecard.tcss", Path(__file__).parent.parent / "audit.tcss"]
 ROWS_SHOWN = 200  # the newest rows that match; the CLI (cstui audit) lists them all
+CARDS_SHOWN = 500  # of an imported file's row opened (a file may hold 100,000)
 
 register(
     {
@@ -39,6 +41,12 @@ register(
         "audit.card_none": ("No change recorded for this card yet.", "这张考核表还没有修改记录。"),
         "audit.card_keys": ("↑↓ move · Esc close", "↑↓ 移动 · Esc 关闭"),
         "audit.incident": ("incident {id}:", "奖惩 {id}："),
+        "audit.col.before": ("Before the import", "导入前"),
+        "audit.new_card": ("(new card)", "（新考核表）"),
+        "audit.more_cards": (
+            "… and {n} more cards ({command})",
+            "…… 另有 {n} 张（{command}）",
+        ),
     }
 )
 
@@ -47,6 +55,7 @@ register(
 ACTIONS_ZH = {
     "save": "保存",
     "import": "导入",
+    "import-file": "导入文件",
     "add": "添加",
     "delete": "删除",
     "restore": "恢复",
@@ -153,7 +162,7 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
-            change = change_summary(row["before"], row["after"])
+            change = row_change(row)
             action, what = said(row["action"], ACTIONS_ZH, lang), self._what(row)
             table.add_row(_when(row["at"]), row["who"], action, what, change[:60], key=str(row["id"]))
         self._show_detail(0)
@@ -176,7 +185,7 @@ class AuditScreen(Screen):
             detail.update(self.ctx.t("audit.none"))
             return
         row = self.rows[min(index, len(self.rows) - 1)]
-        what = change_summary(row["before"], row["after"])
+        what = row_change(row)
         action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
         detail.update(f"#{row['id']} {row['at']} {row['who']} {action} {self._what(row)}: {what}")
 
@@ -188,6 +197,47 @@ class AuditScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an imported file's one row: each card it wrote, with the values it replaced."""
+        if self.rows and event.data_table.id == "audit-table":
+            row = self.rows[min(event.cursor_row, len(self.rows) - 1)]
+            if row["action"] == IMPORT_FILE:
+                self.app.push_screen(ImportedFileModal(self.ctx, row))
+
+
+class ImportedFileModal(ModalScreen[None]):
+    """The cards of one imported file's audit row: those it replaced (with their values before)
+    first, then those it created; the first :data:`CARDS_SHOWN` (``cstui audit --format json``
+    has them all)."""
+
+    CSS_PATH = CSS_FILES
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, ctx: AppContext, row: dict):
+        super().__init__(classes="modal")
+        self.ctx, self.row = ctx, row
+
+    def compose(self) -> ComposeResult:
+        t, after = self.ctx.t, self.row["after"] or {}
+        cards = list(written_cards(self.row["before"], after))
+        with Vertical(classes="dialog", id="imported-file"):
+            yield Static(summary(self.row | {"before": None}), classes="dialog-title", markup=False)
+            table = DataTable(id="imported-file-table", cursor_type="row")
+            table.add_columns(t("audit.col.key"), t("audit.col.before"))
+            for card, before in cards[:CARDS_SHOWN]:
+                table.add_row(card, t("audit.new_card") if before is None else change_summary(None, before)[:60])
+            yield table
+            more = len(cards) - CARDS_SHOWN
+            yield Static(
+                t("audit.more_cards", n=f"{more:,}", command="cstui audit --format json") if more > 0 else "",
+                id="imported-file-more",
+                markup=False,
+            )
+            yield Static(t("audit.card_keys"), classes="dialog-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class CardHistoryModal(ModalScreen[None]):
@@ -215,7 +265,7 @@ class CardHistoryModal(ModalScreen[None]):
                 table = DataTable(id="card-history-table", cursor_type="row")
                 table.add_columns(t("audit.col.at"), t("audit.col.who"), t("audit.col.action"), t("audit.col.change"))
                 for row in rows:
-                    what = change_summary(row["before"], row["after"])
+                    what = row_change(row)
                     if row["entity"] == "incidents":
                         what = f"{self.ctx.t('audit.incident', id=row['key'])} {what}"
                     action = said(row["action"], ACTIONS_ZH, self.ctx.lang)

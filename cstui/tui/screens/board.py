@@ -49,6 +49,7 @@ from cstui.plugins import get_registry
 from cstui.schemes import SchemeError
 from cstui.store import Store, StoreError
 from cstui.store.periods import Outcome
+from cstui.tui import heap
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
@@ -458,6 +459,7 @@ class PeriodBoardScreen(Screen):
         self._viewed = 0.0  # when the rows were last refilled
         self._trace_timer = None
         self._detail_text = ""
+        self._settling = False  # a settle of the heap is waiting for the next frame
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -614,6 +616,8 @@ class PeriodBoardScreen(Screen):
             return  # a stopped grading's last words
         handler = getattr(self, f"_news_{news.kind}")
         handler(news)
+        if news.kind in ("teams", "done", "idle"):
+            self._settle_soon()
         if news.period != self.ctx.period or news.kind == "start":
             return
         shown = news.name in ("", self.scheme_name)
@@ -678,12 +682,33 @@ class PeriodBoardScreen(Screen):
         if self.scheme_name and (news.period.prev(), self.scheme_name) not in self._previous:
             self.reload()  # v switched scheme while grading: its previous period (all else is kept)
 
+    def _settle_soon(self) -> None:
+        """With the app's workers (a company of thousands), the rows just kept are frozen out of
+        the garbage collector's walks once this frame is painted (:mod:`cstui.tui.heap`): a full
+        collection over every graded result would stop keys and grading alike."""
+        if self.pool is None or self._settling:
+            return
+        self._settling = True
+
+        def settle() -> None:
+            self._settling = False
+            heap.settle()
+
+        self.call_after_refresh(settle)
+
     def _kept(self, period: Period, name: str | None) -> SchemeRows | None:
         scheme, _problem = self.ctx.try_scheme(name)
         return None if scheme is None else self.cache.get(period, name, scheme.fingerprint)
 
     def on_period_changed(self) -> None:
         self._haystacks.clear()
+        self.grade_again()
+
+    def grade_again(self) -> None:
+        """A look at the board the user asked for (another period, r, after an apply): what was
+        frozen is given back to the collector first (a cycle that died frozen is found then;
+        the next settle walks everything once, while this grading runs)."""
+        heap.release()
         self.reload()
 
     # -- showing ------------------------------------------------------------------------------
@@ -1055,7 +1080,7 @@ class PeriodBoardScreen(Screen):
             self.reload()
 
     def action_reload(self) -> None:
-        self.reload()
+        self.grade_again()
 
     def action_filter(self) -> None:
         field = self.query_one("#board-filter", Input)
@@ -1185,7 +1210,7 @@ class PeriodBoardScreen(Screen):
             self.notify(problem, severity="error", timeout=8)
         else:
             self.notify(self.ctx.t("board.applied", n=count, period=period))
-        self.reload()
+        self.grade_again()
 
     def action_close_period(self) -> None:
         g, t = self.graded, self.ctx.t
