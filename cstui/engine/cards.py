@@ -476,10 +476,12 @@ def screen_history(
     months = set(period.months())
     refused: dict[str, dict[Period, list[CardProblem]]] = {}
     kept_cards = {}
+    valid = _valid_in_history(scheme, history)
     for employee_id, cards in history.cards.items():
         kept = {}
         for month, card in cards.items():
-            problems = card_problems(scheme, card) if not own or month in months else []
+            checked = (not own or month in months) and id(card) not in valid
+            problems = card_problems(scheme, card) if checked else []
             if problems:
                 refused.setdefault(employee_id, {})[month] = problems
                 if own:
@@ -490,6 +492,24 @@ def screen_history(
     if not refused or own:
         return history, refused
     return replace(history, cards=kept_cards), refused
+
+
+def _valid_in_history(scheme: Any, history: TeamHistory) -> set[int]:
+    """The ids of the history's cards found valid column-wise (:func:`valid_by_columns`, as an
+    import's gate judges its file): a resumed month checks a team's cards in one pass over each
+    field's distinct texts instead of card by card. Any card it gives no verdict for, or every
+    card when the check has no column form or a parser raises, is judged card by card (the
+    reference, which also words the refusals)."""
+    cards = [card for by_month in history.cards.values() for card in by_month.values()]
+    if len(cards) < 2:
+        return set()
+    try:
+        verdicts = valid_by_columns(scheme, [card.values for card in cards], [not card.incidents for card in cards])
+    except Exception:  # noqa: BLE001  (a model or parser that raises: the per-card check refuses, as ever)
+        return set()
+    if verdicts is None:
+        return set()
+    return {id(card) for card, fine in zip(cards, verdicts) if fine}
 
 
 def mark_invalid(
