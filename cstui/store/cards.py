@@ -13,7 +13,7 @@ from cstui.domain.texts import line
 from cstui.engine.cards import UNREADABLE
 from cstui.store import card_rows
 from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
-from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.errors import BadInput, Conflict, NotFound, StoreError, error_text
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month, locking_periods
 from cstui.store.roster import RosterMixin
@@ -29,25 +29,25 @@ def clean_values(values: Mapping[str, object], where: str = "") -> dict[str, str
             cleaned[key] = value
             continue
         if not isinstance(key, str) or not key.strip():
-            raise StoreError(f"{where}scorecard field names must be non-empty text, got {key!r}")
+            raise BadInput(line("store.field_name", where=where, field=repr(key)))
         if value is None or value == "":
             continue
         if isinstance(value, float) or not isinstance(value, (str, int, Decimal)):
-            raise StoreError(f"{where}scorecard field {key!r}: store the text as typed, got {type(value).__name__}")
+            raise BadInput(line("store.field_text", where=where, field=repr(key), kind=type(value).__name__))
         cleaned[key] = str(value)
     return dict(sorted(cleaned.items()))
 
 
 def check_incident(inc: Incident, where: str = "") -> None:
-    prefix = f"{where}incident of employee {inc.employee_id!r}: "
+    prefix = line("store.incident_of", where=where, employee=repr(inc.employee_id))
     if not isinstance(inc.date, date):
-        raise StoreError(f"{prefix}date must be a date (YYYY-MM-DD), got {inc.date!r}")
+        raise BadInput(line("store.incident_date", prefix=prefix, pattern="YYYY-MM-DD", value=repr(inc.date)))
     if not inc.code or not str(inc.code).strip():
-        raise StoreError(f"{prefix}code is required")
+        raise BadInput(line("store.incident_code", prefix=prefix))
     if not isinstance(inc.count, int) or inc.count < 1:
-        raise StoreError(f"{prefix}count must be a whole number >= 1, got {inc.count!r}")
+        raise BadInput(line("store.incident_count", prefix=prefix, value=repr(inc.count)))
     if inc.points is not None and not isinstance(inc.points, (Decimal, int)):
-        raise StoreError(f"{prefix}points must be a Decimal or empty, got {inc.points!r}")
+        raise BadInput(line("store.incident_points", prefix=prefix, value=repr(inc.points)))
 
 
 class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
@@ -156,11 +156,10 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                     text = months[month] = str(as_month(month))
                 cleaned = clean_values(values)
             except StoreError as error:
-                raise StoreError(f"row {number}: {error}") from error
+                raise BadInput(line("store.row", number=number, problem=error_text(error))) from error
             if (employee_id, text) in seen:
-                raise StoreError(
-                    f"row {number}: scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})"
-                )
+                first = seen[employee_id, text]
+                raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=text, first=first))
             seen[employee_id, text] = number
             cards.append((employee_id, text, cleaned))
         return cards
@@ -257,7 +256,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             teams = self._teams_of({inc.employee_id for inc in incs})
             closed, stamp = self._closed_periods(), now()
             for number, inc in enumerate(incs, start=1):
-                where = f"row {number}: " if len(incs) > 1 else ""
+                where = line("store.row_of", number=number) if len(incs) > 1 else ""
                 self._check_incident_write(inc, where, teams, closed)
                 recorded_by = inc.recorded_by or self.login
                 record = incident_record(inc) | {"recorded_by": recorded_by, "recorded_at": stamp}

@@ -11,10 +11,11 @@ from pathlib import Path
 from cstui.domain.texts import joined, line
 from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
 from cstui.store.codec import dumps, dumps_each, loads, now
-from cstui.store.errors import AccessDenied, NotFound, StoreError
+from cstui.store.errors import AccessDenied, BadInput, NotFound, Refused, StoreError, error_text
 from cstui.store.files import (
     APPLICATION_ID,
     Busy,
+    NotOurs,
     StorageFailure,
     create_file,
     quick_check,
@@ -92,8 +93,8 @@ class StoreCore:
             store._prepare()
         except sqlite3.Error as error:
             conn.close()
-            raise storage_error(path, error) or StoreError(
-                f"{path}: cannot open as a cstui database ({error})"
+            raise storage_error(path, error) or NotOurs(
+                line("store.cannot_open", program="cstui", path=str(path), error=str(error))
             ) from error
         except BaseException:
             conn.close()
@@ -133,9 +134,8 @@ class StoreCore:
     def _migrate(self) -> None:
         found = schema_version(self.conn)
         if found > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {found}, newer than this cstui understands "
-                f"({SCHEMA_VERSION}); upgrade cstui"
+            raise Refused(
+                line("store.newer_schema", program="cstui", path=str(self.path), found=found, known=SCHEMA_VERSION)
             )
         migrate(self.conn)
 
@@ -407,18 +407,16 @@ class StoreCore:
     def add_user(self, login: str, role: str, teams: Sequence[str] = ()) -> User:
         """Give ``login`` a role (admin only); an existing login's role and teams are replaced."""
         if role not in USER_ROLES:
-            raise StoreError(f"role {role!r}: expected one of {', '.join(USER_ROLES)}")
+            raise BadInput(line("store.user_role", role=repr(role), roles=", ".join(USER_ROLES)))
         if role == "supervisor" and not teams:
-            raise StoreError(f"supervisor '{login}' needs at least one team (--team T)")
+            raise BadInput(line("store.supervisor_teams", login=login, option="--team"))
         if role == "agent" and teams:
-            raise StoreError(f"agent '{login}' reads only their own records: give no --team")
+            raise BadInput(line("store.agent_teams", login=login, option="--team"))
         user = User(login, role, tuple(dict.fromkeys(teams)))
         with self.write():
             self._require_admin(line("what.users"))  # the role as it is now, read inside the write
             if role == "agent" and self._agent_employee(login) is None:
-                raise StoreError(
-                    f"agent '{login}' must be the roster login of exactly one employee; set it with an import or the roster form first"
-                )
+                raise Refused(line("store.agent_login", login=login))
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is not None and before["role"] == "admin" and role != "admin":
                 self._require_another_admin(login)
@@ -441,7 +439,7 @@ class StoreCore:
     def _require_another_admin(self, login: str) -> None:
         others = self.conn.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND login != ?", (login,))
         if others.fetchone()[0] == 0:
-            raise StoreError(f"'{login}' is the last admin; add another admin first")
+            raise Refused(line("store.last_admin", login=login))
 
     def _insert_user(self, user: User, action: str, before: dict | None = None) -> None:
         with self.write():
@@ -465,7 +463,7 @@ class StoreCore:
     def add_team(self, id: str, name: str, name_zh: str | None = None) -> dict:
         """Create or rename a team (manager or admin)."""
         if not str(id).strip():
-            raise StoreError("team id must not be empty")
+            raise BadInput(line("store.team_id"))
         with self.write():
             self._require_manager(line("what.teams"))
             before = self._one("SELECT * FROM teams WHERE id = ?", (id,))
@@ -509,7 +507,7 @@ def _audit_periods(period: str | None) -> list[str]:
     try:
         p = Period.parse(period)
     except PeriodError as error:
-        raise StoreError(str(error)) from error
+        raise BadInput(error_text(error)) from error
     return [str(p)] + ([str(m) for m in p.months()] if p.is_quarter else [])
 
 

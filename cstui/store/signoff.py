@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from cstui.clock import today
 from cstui.domain.texts import line
 from cstui.store.codec import now
-from cstui.store.errors import AccessDenied, NotFound, SignOffRefused, StoreError
+from cstui.store.errors import AccessDenied, BadInput, NotFound, SignOffRefused, StoreError
 from cstui.store.periods import PeriodsMixin, as_period
 
 WINDOW_DAYS_DEFAULT = 5
@@ -62,7 +62,7 @@ class SignOffMixin(PeriodsMixin):
     def open_dispute(self, period, reason: str, window_of: WindowOf) -> dict:
         """The agent disputes their graded result of ``period``; the reason is required (audited ``dispute``)."""
         if not reason or not reason.strip():
-            raise StoreError("a dispute needs a reason (--reason TEXT)")
+            raise BadInput(line("store.dispute_reason", option="--reason"))
         with self.write():
             employee_id, p = self._signing(period, window_of)
             return self._sign(employee_id, p, "dispute", "open", reason.strip())
@@ -135,7 +135,7 @@ class SignOffMixin(PeriodsMixin):
         again as for any change (which restarts the agent's window to confirm the new result).
         """
         if not reason or not reason.strip():
-            raise StoreError("an answer to a dispute needs a reason (--reason TEXT)")
+            raise BadInput(line("store.answer_reason", option="--reason"))
         with self.write():
             row = self._one(
                 "SELECT d.*, e.team FROM sign_offs d JOIN employees e ON e.id = d.employee_id WHERE d.id = ? AND d.kind = 'dispute'",
