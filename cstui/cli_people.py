@@ -7,6 +7,25 @@ from __future__ import annotations
 import click
 
 from cstui.cli import _open_store, _print_table, cli, employee_group
+from cstui.domain import texts
+from cstui.domain.texts import line as text_line
+
+texts.register(
+    {
+        "place.not_placement": (
+            "{option} {scheme}: model {model}, not placement; a placement form needs a placement scheme",
+            "{option} {scheme}：模型为 {model}，不是入职定级模型；定级表需要入职定级方案",
+        ),
+        "place.no_level": (
+            "{employee}: score {score} places no level; nothing recorded",
+            "{employee}：得分 {score} 定不出级别；未记录任何内容",
+        ),
+        "place.bad_field": (
+            "{option} {field}: expected {pattern} with FIELD one of {fields}",
+            "{option} {field}：应为 {pattern}，其中字段为 {fields} 之一",
+        ),
+    }
+)
 
 
 @employee_group.command("assign")
@@ -161,11 +180,8 @@ def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
 
     scheme = catalog().get(scheme_name)
     if scheme.model.name != "placement":
-        raise InvalidData(
-            [
-                f"--scheme {scheme_name}: model {scheme.model.name}, not placement; a placement form needs a placement scheme"
-            ]
-        )
+        said = dict(option="--scheme", scheme=scheme_name, model=scheme.model.name)
+        raise InvalidData([text_line("place.not_placement", **said)])
     values = _form_values(fields, {spec.key for spec in scheme.model.metrics(scheme)})
     with _open_store(ctx) as store:
         e = store.employee(employee_id)
@@ -176,7 +192,7 @@ def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
         click.echo(f"{e.id}: score {score} → {level or 'not placed'}")
         if apply_:
             if level is None:
-                raise InvalidData([f"{e.id}: score {score} places no level; nothing recorded"])
+                raise InvalidData([text_line("place.no_level", employee=e.id, score=score)])
             store.assign_scheme(e.id, scheme.name, e.hire_date.strftime("%Y-%m"), level, why=["placement form", *trace])
             click.echo(f"{e.id}: starting level {level} on {scheme.name} since {e.hire_date:%Y-%m} (recorded)")
 
@@ -188,7 +204,8 @@ def _form_values(fields, keys: set[str]) -> dict[str, str]:
     for field in fields:
         key, sep, value = field.partition("=")
         if not sep or key.strip() not in keys:
-            problems.append(f"--set {field}: expected FIELD=VALUE with FIELD one of {', '.join(sorted(keys))}")
+            said = dict(option="--set", field=field, fields=", ".join(sorted(keys)), pattern="FIELD=VALUE")
+            problems.append(text_line("place.bad_field", **said))
             continue
         values[key.strip()] = value.strip()
     if problems:

@@ -7,8 +7,32 @@ from __future__ import annotations
 import click
 
 from cstui.cli import _open_store, _print_json, _print_table, cli
+from cstui.domain import texts
+from cstui.domain.texts import line as text_line
 
 PERIOD = "YYYY-MM|YYYY-Qn"
+
+texts.register(
+    {
+        "signoff.no_own_employee": (
+            "login '{login}' is the roster login of no employee (or of several)",
+            "账号“{login}”不是任何员工的花名册登录名（或同时属于多名员工）",
+        ),
+        "signoff.no_dispute": ("no dispute {id}", "没有编号为 {id} 的申诉"),
+        "signoff.not_accepted": (
+            "dispute {id} is {status}: only an accepted one is recorded again",
+            "申诉 {id} {status}：只有已接受的申诉才能重新记录结果",
+        ),
+        "signoff.status.open": ("open", "尚待答复"),
+        "signoff.status.rejected": ("rejected", "已被驳回"),
+        "signoff.status.accepted": ("accepted", "已被接受"),
+    }
+)
+
+
+def _status(status: str):
+    """A dispute's status as a line (in the reader's language); an unknown one as it is."""
+    return text_line(f"signoff.status.{status}") if texts.template(f"signoff.status.{status}") else status
 
 
 def _window_of(name: str) -> int:
@@ -41,7 +65,7 @@ def results_cmd(ctx, period_text, mine, trace, as_json):
         if mine:
             own = store.login_employee()
             if own is None:
-                raise InvalidData([f"login '{store.login}' is the roster login of no employee (or of several)"])
+                raise InvalidData([text_line("signoff.no_own_employee", login=store.login)])
             rows = [r for r in rows if r["employee_id"] == own]
     records = [_result_record(r, signed.get(r["employee_id"])) for r in rows]
     if as_json:
@@ -166,11 +190,9 @@ def dispute_record_again(ctx, dispute_id):
     with _open_store(ctx) as store:
         found = [d for d in store.disputes() if d["id"] == dispute_id]
         if not found:
-            raise NotFound(f"no dispute {dispute_id}")
+            raise NotFound(text_line("signoff.no_dispute", id=dispute_id))
         if found[0]["status"] != "accepted":
-            raise SignOffRefused(
-                f"dispute {dispute_id} is {found[0]['status']}: only an accepted one is recorded again"
-            )
+            raise SignOffRefused(text_line("signoff.not_accepted", id=dispute_id, status=_status(found[0]["status"])))
         result = reapply_disputed(store, found[0], load_scheme)
     score = "-" if result.score is None else f"{result.score:.2f}"
     click.echo(f"dispute {dispute_id}: {result.employee_id} {result.period} recorded again: score {score}")

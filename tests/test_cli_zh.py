@@ -68,3 +68,74 @@ def test_import_summaries_in_english_are_as_they_were(db, tmp_path):
         zh.output == "incidents.csv：1 条奖惩记录（新增 0，已记录过 1）\n"
         and english_words(zh.output, {"incidents"}) == set()
     )
+
+
+# (command, exit code, English as it always read, 中文, what the 中文 may still quote: typed words)
+REFUSALS = [
+    (
+        ("results", "--mine", "--period", "2026-10"),
+        3,
+        "login 'alice' is the roster login of no employee (or of several)",
+        "账号“alice”不是任何员工的花名册登录名",
+        {"alice"},
+    ),
+    (("dispute", "record-again", "99"), 3, "no dispute 99", "没有编号为 99 的申诉", set()),
+    (
+        ("place", "1001", "--scheme", "star-levels"),
+        3,
+        "--scheme star-levels: model star-levels, not placement; a placement form needs a placement scheme",
+        "--scheme star-levels：模型为 star-levels，不是入职定级模型",
+        {"scheme", "star", "levels"},
+    ),
+    (
+        ("place", "1001", "--set", "nope=1"),
+        3,
+        "--set nope=1: expected FIELD=VALUE with FIELD one of ",
+        "--set nope=1：应为 FIELD=VALUE，其中字段为 ",
+        {"set", "nope", "FIELD", "VALUE"},
+    ),
+    (
+        ("whatif", "--scheme", "star-levels", "--period", "2026-01", "--from", "2026-05"),
+        3,
+        "--from 2026-05: after --period 2026-01; expected an earlier period",
+        "--from 2026-05：晚于 --period 2026-01；应为更早的周期",
+        {"from", "period"},
+    ),
+    (
+        ("whatif", "--scheme", "star-levels@2026-01", "--period", "2026-01"),
+        3,
+        "star-levels@2026-01: no scheme remembered for star-levels in 2026-01",
+        "star-levels@2026-01：2026-01 没有记录 star-levels 的方案",
+        {"star", "levels"},
+    ),
+]
+
+
+@pytest.mark.parametrize("args, code, english, chinese, typed", REFUSALS, ids=[" ".join(r[0][:2]) for r in REFUSALS])
+def test_a_commands_own_refusal_reads_in_chinese(db, args, code, english, chinese, typed):
+    said = run(db, *args)
+    assert said.exit_code == code and english in said.output, said.output
+    zh = run(db, "--lang", "zh", *args)
+    assert zh.exit_code == code and chinese in zh.output, zh.output
+    # the placement form's field names are the scheme's keys, typed as they are
+    fields = (
+        set(re.findall(r"[a-z_]+", zh.output.split("之一")[0].split("字段为")[-1])) if "字段为" in zh.output else set()
+    )
+    assert english_words(zh.output.replace("_", " "), typed | {w for f in fields for w in f.split("_")}) == set()
+
+
+def test_record_again_of_a_dispute_not_accepted_is_refused_in_chinese(db):
+    from decimal import Decimal
+
+    from cstui.domain import Period, Result
+
+    with Store.open(db, login="alice") as s:
+        s.add_employee(Employee("1003", "王五", "T1", "agent", date(2025, 1, 1), login="ann", scheme="star-levels"))
+        s.add_user("ann", "agent")
+        graded = ("1003", "王五", "T1", Period.parse("2026-10"), "star-levels", "1", Decimal("80"), "B", None)
+        s.record_results([Result(*graded, "L1", "L1", "stay", Decimal("0"), [], [])])
+    assert run(db, "dispute", "open", "--period", "2026-10", "--reason", "wrong", login="ann").exit_code == 0
+    said = run(db, "dispute", "record-again", "1")
+    assert said.exit_code == 4 and "dispute 1 is open: only an accepted one is recorded again" in said.output
+    zh = run(db, "--lang", "zh", "dispute", "record-again", "1")
+    assert zh.exit_code == 4 and "申诉 1 尚待答复：只有已接受的申诉才能重新记录结果" in zh.output
