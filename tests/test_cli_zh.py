@@ -139,3 +139,57 @@ def test_record_again_of_a_dispute_not_accepted_is_refused_in_chinese(db):
     assert said.exit_code == 4 and "dispute 1 is open: only an accepted one is recorded again" in said.output
     zh = run(db, "--lang", "zh", "dispute", "record-again", "1")
     assert zh.exit_code == 4 and "申诉 1 尚待答复：只有已接受的申诉才能重新记录结果" in zh.output
+
+
+def test_a_cell_over_csvs_field_limit_is_named_in_chinese(db, tmp_path):
+    big = tmp_path / "roster.csv"
+    big.write_text("employee_id,name,team,role,hire_date\n1002," + "x" * 200_000 + ",T1,agent,2025-01-01\n")
+    said = run(db, "import", "roster", str(big))
+    assert said.exit_code == 3 and said.output.endswith("roster.csv:2: field larger than field limit (131072)\n")
+    zh = run(db, "--lang", "zh", "import", "roster", str(big))
+    assert zh.exit_code == 3 and zh.output.endswith("roster.csv:2：单元格超过长度上限（131072 个字符）\n"), zh.output
+
+
+def test_a_report_to_a_missing_directory_names_the_cause_in_chinese(db, tmp_path):
+    target = tmp_path / "gone" / "report.csv"
+    args = ("--scheme", "star-levels", "--period", "2026-10", "--output", str(target))
+    said = run(db, *args)
+    assert (
+        said.exit_code == 2 and f"--output {target}: cannot write the report (No such file or directory)" in said.output
+    )
+    zh = run(db, "--lang", "zh", *args)
+    assert zh.exit_code == 2 and f"--output {target}：无法写入报告（文件或目录不存在）" in zh.output, zh.output
+
+
+@pytest.mark.parametrize(
+    "error, english, chinese",
+    [
+        (
+            FileNotFoundError(2, "No such file or directory", "/srv/in.csv"),
+            "No such file or directory",
+            "文件或目录不存在",
+        ),
+        (PermissionError(13, "Permission denied", "/srv/in.csv"), "Permission denied", "没有权限"),
+        (IsADirectoryError(21, "Is a directory", "/srv/in.csv"), "Is a directory", "这是一个目录，不是文件"),
+        (OSError(28, "No space left on device", "/srv/in.csv"), "No space left on device", "磁盘空间已满"),
+    ],
+)
+def test_a_system_error_names_its_cause_in_chinese_and_keeps_its_english(error, english, chinese):
+    from cstui.io.localize import user_message
+
+    assert user_message(error) == f"/srv/in.csv: {english}"
+    assert user_message(error, "zh") == f"/srv/in.csv：{chinese}"
+
+
+def test_an_unknown_system_error_is_quoted_as_a_last_resort():
+    from cstui.io.localize import csv_reason, os_reason, user_message
+
+    odd = OSError(71, "Protocol error", "/srv/in.csv")
+    assert user_message(odd, "zh") == "/srv/in.csv：Protocol error"
+    assert os_reason(ValueError("embedded null byte")) == "embedded null byte"
+    assert user_message(ValueError("embedded null byte"), "zh") == "embedded null byte"  # not an OSError: as raised
+    from cstui.domain.texts import render
+
+    assert render(os_reason(ValueError("embedded null byte")), "zh") == "路径中含有空字节"
+    assert render(csv_reason(Exception("line contains NUL")), "zh") == "该行含有空字节"
+    assert csv_reason(Exception("something new")) == "something new"

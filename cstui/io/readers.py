@@ -17,6 +17,7 @@ from pathlib import Path
 from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.errors import InvalidData
+from cstui.io.localize import csv_reason, os_reason
 
 Row = tuple[int, dict[str, str]]
 
@@ -101,14 +102,14 @@ def read_csv(path: Path) -> TableFile:
     try:
         text = decode(path.read_bytes(), path)
     except OSError as exc:
-        raise InvalidData([line("read.cannot", file=str(path), reason=str(exc.strerror or exc))]) from None
+        raise InvalidData([line("read.cannot", file=str(path), reason=os_reason(exc))]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise InvalidData([line("read.empty_file", file=str(path))]) from None
     except csv.Error as exc:
-        raise InvalidData([line("read.bad_csv", file=str(path), row=1, problem=str(exc))]) from None
+        raise InvalidData([line("read.bad_csv", file=str(path), row=1, problem=csv_reason(exc))]) from None
     estimate = max(0, text.count("\n") - 1)
     return TableFile(path, header, _csv_rows(path, reader, header), estimate, cells=_csv_cells(path, reader))
 
@@ -121,7 +122,8 @@ def _csv_cells(path: Path, reader) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InvalidData([line("read.bad_csv", file=str(path), row=reader.line_num, problem=str(exc))]) from None
+            said = dict(file=str(path), row=reader.line_num, problem=csv_reason(exc))
+            raise InvalidData([line("read.bad_csv", **said)]) from None
         if not any(c.strip() for c in cells):
             continue
         # line_num counts physical lines; a quoted multi-line cell still names its last line
