@@ -81,3 +81,13 @@ def test_an_employee_taken_twice_is_bad_input(db):
         s.add_employee(Employee("1001", "李四", "T1", "agent", date(2025, 1, 1)))
     assert str(taken.value) == "employee '1001' already exists" and taken.value.exit_code == 3
     assert user_message(taken.value, "zh") == "员工 '1001' 已存在"
+
+
+def test_sign_off_refusals_and_unknown_ids_read_in_chinese(db):
+    said = run(db, "ann", "confirm", "--period", MONTH)
+    assert said.exit_code == 4 and f"you have no graded result for {MONTH} to sign off" in said.output
+    zh = run(db, "ann", "--lang", "zh", "confirm", "--period", MONTH)
+    assert zh.exit_code == 4 and f"您在 {MONTH} 没有可签认的评定结果" in zh.output, zh.output
+    missing = run(db, "alice", "--lang", "zh", "employee", "show", "9999")
+    assert missing.exit_code == 3 and "没有员工 '9999'" in missing.output, missing.output
+    assert "no employee '9999'" in run(db, "alice", "employee", "show", "9999").output

@@ -177,7 +177,9 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         for number, (employee_id, month, _) in enumerate(cards, start=1):
             team = teams.get(employee_id)
             if team is None:
-                raise NotFound(f"row {number}: no employee {employee_id!r}")
+                raise NotFound(
+                    line("store.no_employee", where=line("store.row_of", number=number), employee=repr(employee_id))
+                )
             if team not in writable:
                 self._require_write(team, line("what.card_of", employee=employee_id))
                 writable.add(team)
@@ -280,7 +282,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
     def _check_incident_write(self, inc: Incident, where: str, teams: dict, closed: dict) -> None:
         check_incident(inc, where)
         if inc.employee_id not in teams:
-            raise NotFound(f"{where}no employee {inc.employee_id!r}")
+            raise NotFound(line("store.no_employee", where=where, employee=repr(inc.employee_id)))
         self._require_write(teams[inc.employee_id], line("what.incidents_of", employee=inc.employee_id))
         self._require_open(
             inc.period, line("what.incident_on", where=where, employee=inc.employee_id, date=inc.date), closed
@@ -299,7 +301,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         with self.write():
             row = self._one("SELECT * FROM incidents WHERE id = ?", (id,))
             if row is None:
-                raise NotFound(f"no incident {id}")
+                raise NotFound(line("store.no_incident", id=id))
             employee = self._employee_row(row["employee_id"])
             self._require_write(employee["team"], line("what.incidents_of", employee=row["employee_id"]))
             self._require_open(Period.parse(row["period"]), line("what.incident", id=id))

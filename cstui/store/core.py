@@ -334,7 +334,7 @@ class StoreCore:
         """
         row = self._one("SELECT team FROM employees WHERE id = ?", (employee_id,))
         if row is None:
-            raise NotFound(f"no employee {employee_id!r}")
+            raise NotFound(line("store.no_employee", where="", employee=repr(employee_id)))
         self._require_visible(row["team"], line("what.history_of", employee=employee_id), employee_id)
         sql = (
             "SELECT a.* FROM audit a WHERE (a.entity = 'scorecards' AND a.key = ?) OR (a.entity = 'incidents' AND a.key IN "
@@ -430,7 +430,7 @@ class StoreCore:
             self._require_admin(line("what.users"))
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is None:
-                raise NotFound(f"no user '{login}'")
+                raise NotFound(line("store.no_user", login=login))
             if before["role"] == "admin":
                 self._require_another_admin(login)
             self.conn.execute("DELETE FROM users WHERE login = ?", (login,))

@@ -190,6 +190,33 @@ texts.register(
             "{path}: cannot open as a {program} database ({error})",
             "{path}：无法作为 {program} 数据库打开（{error}）",
         ),
+        "store.no_employee": ("{where}no employee {employee}", "{where}没有员工 {employee}"),
+        "store.no_incident": ("no incident {id}", "没有编号为 {id} 的奖惩记录"),
+        "store.no_user": ("no user '{login}'", "没有用户“{login}”"),
+        "store.no_dispute": ("no dispute {id}", "没有编号为 {id} 的申诉"),
+        "store.no_result": ("you have no graded result for {period} to sign off", "您在 {period} 没有可签认的评定结果"),
+        "store.window_closed": (
+            "the sign-off window of {period} closed on {day} (applied {applied})",
+            "{period} 的签认期限已于 {day} 结束（结果记录于 {applied}）",
+        ),
+        "store.confirmed_already": (
+            "you confirmed your result of {period} at {at}",
+            "您已于 {at} 确认了 {period} 的结果",
+        ),
+        "store.dispute_open": (
+            "your dispute {id} of {period} is still open: wait for its answer",
+            "您对 {period} 的申诉 {id} 尚待答复：请等待答复",
+        ),
+        "store.answered_already": (
+            "dispute {id} was already {status} by {by} at {at}",
+            "申诉 {id} 已由 {by} 于 {at} {status}",
+        ),
+        "store.status.accepted": ("accepted", "接受"),
+        "store.status.rejected": ("rejected", "驳回"),
+        "store.window_days": (
+            "{source}: {setting}: expected a whole number of days >= 0, got {raw}",
+            "{source}：{setting}：应为大于等于 0 的整数天数，实际为 {raw}",
+        ),
         "store.no_group": ("no group named {group} on this machine", "本机没有名为 {group} 的用户组"),
         "store.share_directory": (
             "cannot give {directory} to group {group}; make it first: {command}",

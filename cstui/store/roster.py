@@ -37,7 +37,7 @@ class RosterMixin(CheckpointsMixin):
     def _employee_row(self, id: str):
         row = self._one("SELECT * FROM employees WHERE id = ?", (id,))
         if row is None:
-            raise NotFound(f"no employee {id!r}")
+            raise NotFound(line("store.no_employee", where="", employee=repr(id)))
         return row
 
     def employee(self, id: str) -> Employee:

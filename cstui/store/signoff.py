@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from cstui.clock import today
 from cstui.domain.texts import line
 from cstui.store.codec import now
-from cstui.store.errors import AccessDenied, BadInput, NotFound, SignOffRefused, StoreError
+from cstui.store.errors import AccessDenied, BadInput, NotFound, SignOffRefused, StoreError, error_text
 from cstui.store.periods import PeriodsMixin, as_period
 
 WINDOW_DAYS_DEFAULT = 5
@@ -31,7 +31,8 @@ def window_days_of(scheme) -> int:
     except (TypeError, ValueError):
         whole = False
     if not whole:
-        raise InvalidData([f"{scheme.source}: sign_off.window_days: expected a whole number of days >= 0, got {raw}"])
+        said = dict(source=scheme.source, setting="sign_off.window_days", raw=raw)
+        raise InvalidData([line("store.window_days", **said)])
     return int(raw)
 
 
@@ -81,17 +82,16 @@ class SignOffMixin(PeriodsMixin):
             (employee_id, str(p)),
         )
         if result is None:
-            raise SignOffRefused(f"you have no graded result for {p} to sign off")
+            raise SignOffRefused(line("store.no_result", period=str(p)))
         last_day = window_end(result["recorded_at"], window_of(result["scheme"]))
         if today() > last_day:
-            raise SignOffRefused(
-                f"the sign-off window of {p} closed on {last_day.isoformat()} (applied {result['recorded_at'][:10]})"
-            )
+            said = dict(period=str(p), day=last_day.isoformat(), applied=result["recorded_at"][:10])
+            raise SignOffRefused(line("store.window_closed", **said))
         latest = self._latest_sign_off(employee_id, str(p))
         if latest is not None and latest["status"] == "confirmed":
-            raise SignOffRefused(f"you confirmed your result of {p} at {latest['signed_at']}")
+            raise SignOffRefused(line("store.confirmed_already", period=str(p), at=latest["signed_at"]))
         if latest is not None and latest["status"] == "open":
-            raise SignOffRefused(f"your dispute {latest['id']} of {p} is still open: wait for its answer")
+            raise SignOffRefused(line("store.dispute_open", id=latest["id"], period=str(p)))
         return employee_id, str(p)
 
     def sign_off_refusal(self, period, window_of: WindowOf) -> str | None:
@@ -100,7 +100,7 @@ class SignOffMixin(PeriodsMixin):
         try:
             self._signing(period, window_of)
         except StoreError as error:
-            return str(error)
+            return error_text(error)  # a line: the screen renders it in the reader's language
         return None
 
     def _latest_sign_off(self, employee_id: str, period: str):
@@ -142,12 +142,13 @@ class SignOffMixin(PeriodsMixin):
                 (int(dispute_id),),
             )
             if row is None:
-                raise NotFound(f"no dispute {dispute_id}")
+                raise NotFound(line("store.no_dispute", id=dispute_id))
             self._require_write(row["team"], line("what.dispute", id=dispute_id))
             if row["status"] != "open":
-                raise SignOffRefused(
-                    f"dispute {dispute_id} was already {row['status']} by {row['answered_by']} at {row['answered_at']}"
-                )
+                status = row["status"]
+                status = line(f"store.status.{status}") if status in ("accepted", "rejected") else status
+                said = dict(id=dispute_id, status=status, by=row["answered_by"], at=row["answered_at"])
+                raise SignOffRefused(line("store.answered_already", **said))
             before = {"status": row["status"]}
             after = {
                 "status": "accepted" if accept else "rejected",
