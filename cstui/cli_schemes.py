@@ -9,6 +9,17 @@ import json
 import click
 
 from cstui.cli import _open_store, _print_table, cli, scheme_group
+from cstui.domain import texts
+from cstui.domain.texts import line as text_line
+
+texts.register(
+    {
+        "schemes.none_named": (
+            "{ref}: no installed scheme is named {name}; name the scheme it would replace: {option}",
+            "{ref}：没有已安装的方案名为 {name}；请指明它要替换的方案：{option}",
+        ),
+    }
+)
 
 FORMATS = click.Choice(("table", "csv", "json"))
 
@@ -175,9 +186,8 @@ def _registered_name(scheme_ref: str, name: str) -> str:
     from cstui.schemes import catalog
 
     if name not in catalog().names():
-        raise InvalidData(
-            [f"{scheme_ref}: no installed scheme is named {name!r}; name the scheme it would replace: --against NAME"]
-        )
+        said = dict(ref=scheme_ref, name=repr(name), option="--against NAME")
+        raise InvalidData([text_line("schemes.none_named", **said)])
     return name
 
 

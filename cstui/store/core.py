@@ -148,10 +148,8 @@ class StoreCore:
     def _load_user(self, login: str) -> User:
         row = self._one("SELECT * FROM users WHERE login = ?", (login,))
         if row is None:
-            raise AccessDenied(
-                f"login '{login}' has no role in {self.path}; ask an admin to run: "
-                f"cstui user add {login} --role supervisor --team T"
-            )
+            command = f"cstui user add {login} --role supervisor --team T"
+            raise AccessDenied(line("store.no_role", login=login, path=str(self.path), command=command))
         employee = self._agent_employee(login) if row["role"] == "agent" else None
         return User(row["login"], row["role"], tuple(loads(row["teams"]) or ()), employee)
 

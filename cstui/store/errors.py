@@ -217,6 +217,19 @@ texts.register(
             "{source}: {setting}: expected a whole number of days >= 0, got {raw}",
             "{source}：{setting}：应为大于等于 0 的整数天数，实际为 {raw}",
         ),
+        "store.no_role": Template(
+            "login '{login}' has no role in {path}; ask an admin to run: {command}",
+            "账号“{login}”在 {path} 中没有角色；请管理员运行：{command}",
+        ),
+        "store.agents_sign": Template(
+            "only an agent tied to one employee signs off results; login '{login}' is {role}",
+            "只有对应一名员工的客服专员才能签认结果；账号“{login}”是{role}",
+            ROLE,
+        ),
+        "store.disputes_open": (
+            "period {period} has {count} open dispute(s) ({command}); answer them, or close it with {option}",
+            "周期 {period} 有 {count} 个申诉尚待答复（{command}）；请先答复，或用 {option} 说明原因后关闭",
+        ),
         "store.no_group": ("no group named {group} on this machine", "本机没有名为 {group} 的用户组"),
         "store.share_directory": (
             "cannot give {directory} to group {group}; make it first: {command}",

@@ -87,10 +87,9 @@ class PeriodsMixin(CheckpointsMixin):
                 )
             disputed = self._open_disputes(period)
             if disputed and reason is None:
-                raise DisputesOpen(
-                    f"period {period} has {disputed} open dispute(s) (cstui dispute list --period {period}); "
-                    "answer them, or close it with --reason"
-                )
+                said = dict(period=str(period), count=disputed, option="--reason")
+                command = f"cstui dispute list --period {period}"
+                raise DisputesOpen(line("store.disputes_open", **said, command=command))
             after = {
                 "period": str(period),
                 "status": "closed",

@@ -72,9 +72,7 @@ class SignOffMixin(PeriodsMixin):
         """The agent's employee and the period, once the result, the window and the last sign-off allow it."""
         p = as_period(period)
         if not self.user.is_agent or self.user.employee is None:
-            raise AccessDenied(
-                f"only an agent tied to one employee signs off results; login '{self.login}' is {self.user.role}"
-            )
+            raise AccessDenied(line("store.agents_sign", login=self.login, role=self.user.role))
         employee_id = self.user.employee
         self._require_open(p, line("what.sign_off", period=p))
         result = self._one(
