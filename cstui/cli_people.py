@@ -7,25 +7,6 @@ from __future__ import annotations
 import click
 
 from cstui.cli import _open_store, _print_table, cli, employee_group
-from cstui.domain import texts
-from cstui.domain.texts import line as text_line
-
-texts.register(
-    {
-        "place.not_placement": (
-            "{option} {scheme}: model {model}, not placement; a placement form needs a placement scheme",
-            "{option} {scheme}：模型为 {model}，不是入职定级模型；定级表需要入职定级方案",
-        ),
-        "place.no_level": (
-            "{employee}: score {score} places no level; nothing recorded",
-            "{employee}：得分 {score} 定不出级别；未记录任何内容",
-        ),
-        "place.bad_field": (
-            "{option} {field}: expected {pattern} with FIELD one of {fields}",
-            "{option} {field}：应为 {pattern}，其中字段为 {fields} 之一",
-        ),
-    }
-)
 
 
 @employee_group.command("assign")
@@ -173,6 +154,7 @@ def _print_timeline(line) -> None:
 @click.pass_context
 def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
     """Score EMPLOYEE_ID's placement form and show the level it places them at."""
+    from cstui.cli_texts import line as text_line
     from cstui.domain.values import format_number
     from cstui.errors import InvalidData
     from cstui.schemes import catalog
@@ -198,6 +180,7 @@ def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
 
 
 def _form_values(fields, keys: set[str]) -> dict[str, str]:
+    from cstui.cli_texts import line as text_line
     from cstui.errors import InvalidData
 
     values, problems = {}, []

@@ -9,17 +9,6 @@ import json
 import click
 
 from cstui.cli import _open_store, _print_table, cli, scheme_group
-from cstui.domain import texts
-from cstui.domain.texts import line as text_line
-
-texts.register(
-    {
-        "schemes.none_named": (
-            "{ref}: no installed scheme is named {name}; name the scheme it would replace: {option}",
-            "{ref}：没有已安装的方案名为 {name}；请指明它要替换的方案：{option}",
-        ),
-    }
-)
 
 FORMATS = click.Choice(("table", "csv", "json"))
 
@@ -182,6 +171,7 @@ def whatif_cmd(ctx, scheme_ref, period_text, from_text, against_ref, teams, fmt)
 
 def _registered_name(scheme_ref: str, name: str) -> str:
     """The proposal's own name as the baseline, when a scheme of that name is installed."""
+    from cstui.cli_texts import line as text_line
     from cstui.errors import InvalidData
     from cstui.schemes import catalog
 

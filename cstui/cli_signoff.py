@@ -7,32 +7,8 @@ from __future__ import annotations
 import click
 
 from cstui.cli import _open_store, _print_json, _print_table, cli
-from cstui.domain import texts
-from cstui.domain.texts import line as text_line
 
 PERIOD = "YYYY-MM|YYYY-Qn"
-
-texts.register(
-    {
-        "signoff.no_own_employee": (
-            "login '{login}' is the roster login of no employee (or of several)",
-            "账号“{login}”不是任何员工的花名册登录名（或同时属于多名员工）",
-        ),
-        "signoff.no_dispute": ("no dispute {id}", "没有编号为 {id} 的申诉"),
-        "signoff.not_accepted": (
-            "dispute {id} is {status}: only an accepted one is recorded again",
-            "申诉 {id} {status}：只有已接受的申诉才能重新记录结果",
-        ),
-        "signoff.status.open": ("open", "尚待答复"),
-        "signoff.status.rejected": ("rejected", "已被驳回"),
-        "signoff.status.accepted": ("accepted", "已被接受"),
-    }
-)
-
-
-def _status(status: str):
-    """A dispute's status as a line (in the reader's language); an unknown one as it is."""
-    return text_line(f"signoff.status.{status}") if texts.template(f"signoff.status.{status}") else status
 
 
 def _window_of(name: str) -> int:
@@ -65,6 +41,8 @@ def results_cmd(ctx, period_text, mine, trace, as_json):
         if mine:
             own = store.login_employee()
             if own is None:
+                from cstui.cli_texts import line as text_line
+
                 raise InvalidData([text_line("signoff.no_own_employee", login=store.login)])
             rows = [r for r in rows if r["employee_id"] == own]
     records = [_result_record(r, signed.get(r["employee_id"])) for r in rows]
@@ -183,6 +161,8 @@ def dispute_answer(ctx, dispute_id, accept, reason):
 def dispute_record_again(ctx, dispute_id):
     """Record the result of the accepted dispute DISPUTE_ID again, its card corrected: that
     employee's alone (teammates keep theirs), which restarts the agent's window to confirm."""
+    from cstui.cli_texts import dispute_status
+    from cstui.cli_texts import line as text_line
     from cstui.grading import reapply_disputed
     from cstui.schemes import load_scheme
     from cstui.store.errors import NotFound, SignOffRefused
@@ -192,7 +172,9 @@ def dispute_record_again(ctx, dispute_id):
         if not found:
             raise NotFound(text_line("signoff.no_dispute", id=dispute_id))
         if found[0]["status"] != "accepted":
-            raise SignOffRefused(text_line("signoff.not_accepted", id=dispute_id, status=_status(found[0]["status"])))
+            raise SignOffRefused(
+                text_line("signoff.not_accepted", id=dispute_id, status=dispute_status(found[0]["status"]))
+            )
         result = reapply_disputed(store, found[0], load_scheme)
     score = "-" if result.score is None else f"{result.score:.2f}"
     click.echo(f"dispute {dispute_id}: {result.employee_id} {result.period} recorded again: score {score}")
