@@ -30,6 +30,8 @@ INCIDENT_FIELD = "incident "  # the field of a problem with an incident: "incide
 texts.register(
     {
         "cards.invalid_flag": (FLAG + " {month}: {problem}", "考核表无效 {month}：{problem}"),
+        # one field of a card and why: a metric key shown by its label
+        "cards.problem": texts.Template("{field}: {reason}", "{field}：{reason}", {"field": "metric"}),
         "cards.refused": (
             "scorecard {month} refused by the scheme ({problem}): graded as a missing month",
             "{month} 考核表不符合方案（{problem}）：按缺月处理",
@@ -112,6 +114,10 @@ class CardProblem:
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"
+
+    def said(self):
+        """The problem as a line (its English is ``str(self)``), rendered again in the reader's language."""
+        return line("cards.problem", field=field_text(self.field), reason=self.reason)
 
 
 class CardRefused(ValueProblem):
@@ -526,11 +532,11 @@ def mark_invalid(
         bad_months = {str(m) for m, _ in bad}
         result.decision = INVALID  # not scored: the period's own card is not one to grade
         result.score = result.grade = result.rank = result.pay_delta = None
-        result.flags = [line("cards.invalid_flag", month=m, problem=str(p)) for m, p in bad] + [
+        result.flags = [line("cards.invalid_flag", month=m, problem=p.said()) for m, p in bad] + [
             f for f in result.flags if not (f.startswith(("missing", FLAG)) and any(m in f for m in bad_months))
         ]
         if explain:
-            result.trace = [line("cards.refused", month=m, problem=str(p)) for m, p in bad] + result.trace
+            result.trace = [line("cards.refused", month=m, problem=p.said()) for m, p in bad] + result.trace
     _close_ranks(results, removed)
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from cstui.domain import ROLES, Employee, Incident, Period, PeriodError, texts
-from cstui.domain.texts import line
+from cstui.domain.texts import Line, joined, line
 from cstui.domain.values import ValueProblem, format_number, parse_count, parse_date, parse_decimal
 from cstui.engine.cards import CardRefused, parse_value, reason_of, remembered_verdicts
 from cstui.errors import InvalidData
@@ -178,8 +178,35 @@ def counted(
         on_progress(done, done)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+# what an import did, one line (the English as it always read)
+texts.register(
+    {
+        "import.done.roster": (
+            "{file}: {count} ({new} new, {updated} updated{tail})",
+            "{file}：{count}（新增 {new}，更新 {updated}{tail}）",
+        ),
+        "import.done.unchanged": (", {n} unchanged", "，未变 {n}"),
+        "import.done.moved": (", {n} assigned from a month", "，{n} 名自某月起改派方案"),
+        "import.done.cards": (
+            "{file}: {count} for {period} ({scheme}): {new} new, {updated} updated, {unchanged} unchanged",
+            "{file}：{period} 的{count}（{scheme}）：新增 {new}，更新 {updated}，未变 {unchanged}",
+        ),
+        "import.done.incidents": (
+            "{file}: {count} ({new} new, {repeated} already recorded)",
+            "{file}：{count}（新增 {new}，已记录过 {repeated}）",
+        ),
+        "import.count.employee": ("{n} employee", "{n} 名员工"),
+        "import.count.employees": ("{n} employees", "{n} 名员工"),
+        "import.count.scorecard": ("{n} scorecard", "{n} 张考核表"),
+        "import.count.scorecards": ("{n} scorecards", "{n} 张考核表"),
+        "import.count.incident": ("{n} incident", "{n} 条奖惩记录"),
+        "import.count.incidents": ("{n} incidents", "{n} 条奖惩记录"),
+    }
+)
+
+
+def _plural(n: int, word: str) -> Line:
+    return line(f"import.count.{word}" + ("" if n == 1 else "s"), n=f"{n:,}")
 
 
 # ------------------------------------------------------------------------------ roster
@@ -228,9 +255,12 @@ def import_roster(store, path: Path, progress: bool = False, on_progress: OnProg
         inserted, updated = store.import_roster(employees, keep_stored=keep, check=_LevelCheck(path, schemes))
         moved = _assign_moves(store, path, moves)
     unchanged = len(employees) - inserted - updated
-    tail = f", {unchanged:,} unchanged" if unchanged else ""
-    tail += f", {moved:,} assigned from a month" if moved else ""
-    return f"{path.name}: {_plural(len(employees), 'employee')} ({inserted:,} new, {updated:,} updated{tail})"
+    tail = [line("import.done.unchanged", n=f"{unchanged:,}")] if unchanged else []
+    tail += [line("import.done.moved", n=f"{moved:,}")] if moved else []
+    count, done = _plural(len(employees), "employee"), joined(tail, "")
+    return line(
+        "import.done.roster", file=path.name, count=count, new=f"{inserted:,}", updated=f"{updated:,}", tail=done
+    )
 
 
 def _assign_moves(store, path: Path, moves: list[tuple[int, tuple]]) -> int:
@@ -411,8 +441,9 @@ def import_scorecards(
         columns = list(reader.columns) if reader else []
         judged = _Judged(scheme, period, specs, problems, first_row, source)
         inserted, updated, unchanged = _save_judged(store, judged, cards, columns)
-    counts = f"{inserted:,} new, {updated:,} updated, {unchanged:,} unchanged"
-    return f"{path.name}: {_plural(len(cards), 'scorecard')} for {period} ({scheme.name}): {counts}"
+    counts = dict(new=f"{inserted:,}", updated=f"{updated:,}", unchanged=f"{unchanged:,}")
+    count = _plural(len(cards), "scorecard")
+    return line("import.done.cards", file=path.name, count=count, period=str(period), scheme=scheme.name, **counts)
 
 
 @contextmanager
@@ -722,7 +753,8 @@ def import_incidents(store, path: Path, progress: bool = False, on_progress: OnP
         problems.raise_if_any()
         raise
     repeated = len(incidents) - len(new)
-    return f"{path.name}: {_plural(len(incidents), 'incident')} ({len(new):,} new, {repeated:,} already recorded)"
+    count = _plural(len(incidents), "incident")
+    return line("import.done.incidents", file=path.name, count=count, new=f"{len(new):,}", repeated=f"{repeated:,}")
 
 
 def _name_rows(problems: FileProblems, refused, incidents: list[Incident], rows: list[int]) -> None:

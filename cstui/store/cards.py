@@ -13,7 +13,7 @@ from cstui.domain.texts import line
 from cstui.engine.cards import UNREADABLE
 from cstui.store import card_rows, file_audit
 from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
-from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.errors import BadInput, Conflict, NotFound, StoreError, error_text
 from cstui.store.file_audit import ImportedFile
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month, locking_periods
@@ -40,25 +40,25 @@ def clean_values(values: Mapping[str, object], where: str = "") -> dict[str, str
             cleaned[key] = value
             continue
         if not isinstance(key, str) or not key.strip():
-            raise StoreError(f"{where}scorecard field names must be non-empty text, got {key!r}")
+            raise BadInput(line("store.field_name", where=where, field=repr(key)))
         if value is None or value == "":
             continue
         if isinstance(value, float) or not isinstance(value, (str, int, Decimal)):
-            raise StoreError(f"{where}scorecard field {key!r}: store the text as typed, got {type(value).__name__}")
+            raise BadInput(line("store.field_text", where=where, field=repr(key), kind=type(value).__name__))
         cleaned[key] = str(value)
     return dict(sorted(cleaned.items()))
 
 
 def check_incident(inc: Incident, where: str = "") -> None:
-    prefix = f"{where}incident of employee {inc.employee_id!r}: "
+    prefix = line("store.incident_of", where=where, employee=repr(inc.employee_id))
     if not isinstance(inc.date, date):
-        raise StoreError(f"{prefix}date must be a date (YYYY-MM-DD), got {inc.date!r}")
+        raise BadInput(line("store.incident_date", prefix=prefix, pattern="YYYY-MM-DD", value=repr(inc.date)))
     if not inc.code or not str(inc.code).strip():
-        raise StoreError(f"{prefix}code is required")
+        raise BadInput(line("store.incident_code", prefix=prefix))
     if not isinstance(inc.count, int) or inc.count < 1:
-        raise StoreError(f"{prefix}count must be a whole number >= 1, got {inc.count!r}")
+        raise BadInput(line("store.incident_count", prefix=prefix, value=repr(inc.count)))
     if inc.points is not None and not isinstance(inc.points, (Decimal, int)):
-        raise StoreError(f"{prefix}points must be a Decimal or empty, got {inc.points!r}")
+        raise BadInput(line("store.incident_points", prefix=prefix, value=repr(inc.points)))
 
 
 class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
@@ -209,11 +209,10 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                     text = months[month] = str(as_month(month))
                 cleaned = clean_values(values)
             except StoreError as error:
-                raise StoreError(f"row {number}: {error}") from error
+                raise BadInput(line("store.row", number=number, problem=error_text(error))) from error
             if (employee_id, text) in seen:
-                raise StoreError(
-                    f"row {number}: scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})"
-                )
+                first = seen[employee_id, text]
+                raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=text, first=first))
             seen[employee_id, text] = number
             cards.append((employee_id, text, cleaned))
         return cards
@@ -233,7 +232,9 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         for number, (employee_id, month, _) in enumerate(cards, start=1):
             team = teams.get(employee_id)
             if team is None:
-                raise NotFound(f"row {number}: no employee {employee_id!r}")
+                raise NotFound(
+                    line("store.no_employee", where=line("store.row_of", number=number), employee=repr(employee_id))
+                )
             if team not in writable:
                 self._require_write(team, line("what.card_of", employee=employee_id))
                 writable.add(team)
@@ -314,7 +315,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             teams = self._teams_of({inc.employee_id for inc in incs})
             closed, stamp = self._closed_periods(), now()
             for number, inc in enumerate(incs, start=1):
-                where = f"row {number}: " if len(incs) > 1 else ""
+                where = line("store.row_of", number=number) if len(incs) > 1 else ""
                 self._check_incident_write(inc, where, teams, closed)
                 recorded_by = inc.recorded_by or self.login
                 record = incident_record(inc) | {"recorded_by": recorded_by, "recorded_at": stamp}
@@ -338,7 +339,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
     def _check_incident_write(self, inc: Incident, where: str, teams: dict, closed: dict) -> None:
         check_incident(inc, where)
         if inc.employee_id not in teams:
-            raise NotFound(f"{where}no employee {inc.employee_id!r}")
+            raise NotFound(line("store.no_employee", where=where, employee=repr(inc.employee_id)))
         self._require_write(teams[inc.employee_id], line("what.incidents_of", employee=inc.employee_id))
         self._require_open(
             inc.period, line("what.incident_on", where=where, employee=inc.employee_id, date=inc.date), closed
@@ -357,7 +358,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         with self.write():
             row = self._one("SELECT * FROM incidents WHERE id = ?", (id,))
             if row is None:
-                raise NotFound(f"no incident {id}")
+                raise NotFound(line("store.no_incident", id=id))
             employee = self._employee_row(row["employee_id"])
             self._require_write(employee["team"], line("what.incidents_of", employee=row["employee_id"]))
             self._require_open(Period.parse(row["period"]), line("what.incident", id=id))

@@ -19,11 +19,12 @@ from cstui.store.audit import (
     verify_chain,
 )
 from cstui.store.codec import dumps, dumps_each, loads, now
-from cstui.store.errors import AccessDenied, NotFound, StoreError
+from cstui.store.errors import AccessDenied, BadInput, NotFound, Refused, StoreError, error_text
 from cstui.store.file_audit import IMPORT_FILE, card_row, written_cards
 from cstui.store.files import (
     APPLICATION_ID,
     Busy,
+    NotOurs,
     StorageFailure,
     create_file,
     quick_check,
@@ -102,8 +103,8 @@ class StoreCore:
             store._prepare()
         except sqlite3.Error as error:
             conn.close()
-            raise storage_error(path, error) or StoreError(
-                f"{path}: cannot open as a cstui database ({error})"
+            raise storage_error(path, error) or NotOurs(
+                line("store.cannot_open", program="cstui", path=str(path), error=str(error))
             ) from error
         except BaseException:
             conn.close()
@@ -143,9 +144,8 @@ class StoreCore:
     def _migrate(self) -> None:
         found = schema_version(self.conn)
         if found > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {found}, newer than this cstui understands "
-                f"({SCHEMA_VERSION}); upgrade cstui"
+            raise Refused(
+                line("store.newer_schema", program="cstui", path=str(self.path), found=found, known=SCHEMA_VERSION)
             )
         migrate(self.conn)
 
@@ -158,10 +158,8 @@ class StoreCore:
     def _load_user(self, login: str) -> User:
         row = self._one("SELECT * FROM users WHERE login = ?", (login,))
         if row is None:
-            raise AccessDenied(
-                f"login '{login}' has no role in {self.path}; ask an admin to run: "
-                f"cstui user add {login} --role supervisor --team T"
-            )
+            command = f"cstui user add {login} --role supervisor --team T"
+            raise AccessDenied(line("store.no_role", login=login, path=str(self.path), command=command))
         employee = self._agent_employee(login) if row["role"] == "agent" else None
         return User(row["login"], row["role"], tuple(loads(row["teams"]) or ()), employee)
 
@@ -348,7 +346,7 @@ class StoreCore:
         """
         row = self._one("SELECT team FROM employees WHERE id = ?", (employee_id,))
         if row is None:
-            raise NotFound(f"no employee {employee_id!r}")
+            raise NotFound(line("store.no_employee", where="", employee=repr(employee_id)))
         self._require_visible(row["team"], line("what.history_of", employee=employee_id), employee_id)
         wrote, wrote_params = file_wrote(employee_id, month)
         sql = (
@@ -427,18 +425,16 @@ class StoreCore:
     def add_user(self, login: str, role: str, teams: Sequence[str] = ()) -> User:
         """Give ``login`` a role (admin only); an existing login's role and teams are replaced."""
         if role not in USER_ROLES:
-            raise StoreError(f"role {role!r}: expected one of {', '.join(USER_ROLES)}")
+            raise BadInput(line("store.user_role", role=repr(role), roles=", ".join(USER_ROLES)))
         if role == "supervisor" and not teams:
-            raise StoreError(f"supervisor '{login}' needs at least one team (--team T)")
+            raise BadInput(line("store.supervisor_teams", login=login, option="--team"))
         if role == "agent" and teams:
-            raise StoreError(f"agent '{login}' reads only their own records: give no --team")
+            raise BadInput(line("store.agent_teams", login=login, option="--team"))
         user = User(login, role, tuple(dict.fromkeys(teams)))
         with self.write():
             self._require_admin(line("what.users"))  # the role as it is now, read inside the write
             if role == "agent" and self._agent_employee(login) is None:
-                raise StoreError(
-                    f"agent '{login}' must be the roster login of exactly one employee; set it with an import or the roster form first"
-                )
+                raise Refused(line("store.agent_login", login=login))
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is not None and before["role"] == "admin" and role != "admin":
                 self._require_another_admin(login)
@@ -452,7 +448,7 @@ class StoreCore:
             self._require_admin(line("what.users"))
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is None:
-                raise NotFound(f"no user '{login}'")
+                raise NotFound(line("store.no_user", login=login))
             if before["role"] == "admin":
                 self._require_another_admin(login)
             self.conn.execute("DELETE FROM users WHERE login = ?", (login,))
@@ -461,7 +457,7 @@ class StoreCore:
     def _require_another_admin(self, login: str) -> None:
         others = self.conn.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND login != ?", (login,))
         if others.fetchone()[0] == 0:
-            raise StoreError(f"'{login}' is the last admin; add another admin first")
+            raise Refused(line("store.last_admin", login=login))
 
     def _insert_user(self, user: User, action: str, before: dict | None = None) -> None:
         with self.write():
@@ -485,7 +481,7 @@ class StoreCore:
     def add_team(self, id: str, name: str, name_zh: str | None = None) -> dict:
         """Create or rename a team (manager or admin)."""
         if not str(id).strip():
-            raise StoreError("team id must not be empty")
+            raise BadInput(line("store.team_id"))
         with self.write():
             self._require_manager(line("what.teams"))
             before = self._one("SELECT * FROM teams WHERE id = ?", (id,))
@@ -529,7 +525,7 @@ def _audit_periods(period: str | None) -> list[str]:
     try:
         p = Period.parse(period)
     except PeriodError as error:
-        raise StoreError(str(error)) from error
+        raise BadInput(error_text(error)) from error
     return [str(p)] + ([str(m) for m in p.months()] if p.is_quarter else [])
 
 

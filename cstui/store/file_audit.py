@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cstui.domain import texts
+
 IMPORT_FILE = "import-file"  # the action of a file's one entry (``import``: an older per-card row)
 
 
@@ -82,22 +84,45 @@ def account(after: dict) -> dict:
     return {k: v for k, v in after.items() if k != "new_cards"}
 
 
-def summary(row: dict, shown: int = 3) -> str:
+texts.register(
+    {
+        "audit.file": (
+            "{file} {periods} ({scheme}): {new} new, {changed} changed, {unchanged} unchanged; sha256 {sha}",
+            "{file} {periods}（{scheme}）：新增 {new}，更改 {changed}，未变 {unchanged}；sha256 {sha}",
+        ),
+        "audit.file.new_card": ("; new card", "；新建考核表"),
+        "audit.file.before": ("; before: {values}", "；导入前：{values}"),
+        "audit.file.replaced": ("; replaced: {cards}{more}", "；覆盖：{cards}{more}"),
+        "audit.file.more": (" (+{n} more)", "（另 {n} 张）"),
+    }
+)
+
+
+def summary(row: dict, shown: int = 3) -> texts.Line:
     """The entry in words: the file, its counts and hash, and the first cards it replaced."""
     after = row["after"] or {}
-    said = (
-        f"{after.get('file')} {', '.join(after.get('periods', ()))} ({after.get('scheme')}): "
-        f"{after.get('new', 0):,} new, {after.get('changed', 0):,} changed, {after.get('unchanged', 0):,} unchanged; "
-        f"sha256 {str(after.get('sha256', ''))[:12]}"
+    counts = {k: f"{after.get(k, 0):,}" for k in ("new", "changed", "unchanged")}
+    head = texts.line(
+        "audit.file",
+        file=after.get("file"),
+        periods=", ".join(after.get("periods", ())),
+        scheme=after.get("scheme"),
+        sha=str(after.get("sha256", ""))[:12],
+        **counts,
     )
     if "card" in row:  # narrowed to one card
-        return said + ("; new card" if row["before"] is None else "; before: " + _values(row["before"]))
+        tail = (
+            texts.line("audit.file.new_card")
+            if row["before"] is None
+            else texts.line("audit.file.before", values=_values(row["before"]))
+        )
+        return texts.joined([head, tail], "")
     replaced = row["before"] or []
-    if replaced:
-        firsts = "; ".join(f"{e}/{m} {_values(b)}" for e, m, b in replaced[:shown])
-        more = f" (+{len(replaced) - shown:,} more)" if len(replaced) > shown else ""
-        said += f"; replaced: {firsts}{more}"
-    return said
+    if not replaced:
+        return head
+    firsts = "; ".join(f"{e}/{m} {_values(b)}" for e, m, b in replaced[:shown])
+    more = [texts.line("audit.file.more", n=f"{len(replaced) - shown:,}")] if len(replaced) > shown else []
+    return texts.joined([head, texts.line("audit.file.replaced", cards=firsts, more=texts.joined(more, ""))], "")
 
 
 def _values(values: dict) -> str:

@@ -107,3 +107,17 @@ async def test_a_large_files_cards_are_shown_up_to_a_limit_and_the_rest_counted(
         assert app.screen.query_one("#imported-file-table").row_count == CARDS_SHOWN
         more = str(app.screen.query_one("#imported-file-more").render())
         assert more == "… and 100 more cards (cstui audit --format json)"
+
+
+async def test_the_file_entry_reads_in_chinese(company_db, make_app_at, tmp_path):
+    before = _reimport_e001(company_db, tmp_path)
+    app = make_app_at(company_db, login="boss", lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        row = [str(c) for c in app.screen.query_one("#audit-table").get_row_at(0)]
+        assert row[2] == "导入文件"
+        assert row[4].startswith(f"oct.csv {OCT}（star-levels）：新增 0，更改 1，未变 0")
+        detail = str(app.screen.query_one("#audit-detail").render())
+        assert f"覆盖：E001/{OCT} sales_actual: {before['sales_actual']}" in detail

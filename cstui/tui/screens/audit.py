@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from cstui.io.audit import change_summary, row_change
+from cstui.domain.texts import render
+from cstui.io.audit import FIELDS_ZH, WORDS_ZH, change_summary
 from cstui.store.audit import AuditFilter
 from cstui.store.file_audit import IMPORT_FILE, summary, written_cards
 from cstui.tui.context import AppContext
@@ -95,6 +96,47 @@ TABLES_ZH = {
 }
 
 
+class FieldNames:
+    """How "what changed" calls a row's fields: a scorecard's by its scheme's metric labels
+    (label_zh in zh), other stored fields by their 中文 name in zh; English keeps the other keys."""
+
+    def __init__(self, ctx: AppContext):
+        self.ctx = ctx
+        self.base = FIELDS_ZH if ctx.lang == "zh" else {}
+        self.words = WORDS_ZH if ctx.lang == "zh" else {}
+        self.metrics: dict[tuple[str, str], dict[str, str]] = {}  # (employee, month) → labels
+
+    def change(self, row: dict) -> str:
+        if row["action"] == IMPORT_FILE:  # a file's one entry: its account, not a field list
+            return render(summary(row), self.ctx.lang)
+        names = self.base
+        if row["entity"] == "scorecards" and "/" in (row["key"] or ""):
+            employee_id, _, month = row["key"].rpartition("/")
+            names = self.base | self._metric_labels(employee_id, month)
+        return change_summary(row["before"], row["after"], names, self.words)
+
+    def _metric_labels(self, employee_id: str, month: str) -> dict[str, str]:
+        known = self.metrics.get((employee_id, month))
+        if known is None:
+            known = self.metrics[employee_id, month] = self._read_labels(employee_id, month)
+        return known
+
+    def _read_labels(self, employee_id: str, month: str) -> dict[str, str]:
+        from cstui.schemes import SchemeError, catalog
+        from cstui.store import StoreError
+        from cstui.store.timeline import scheme_at
+
+        try:
+            line = self.ctx.store.scheme_assignments(employee_id)
+            scheme = catalog().get(scheme_at(line, month)) if line else None
+        except (StoreError, SchemeError, KeyError, ValueError):  # gone, not visible, or no such scheme now
+            return {}
+        if scheme is None:
+            return {}
+        zh = self.ctx.lang == "zh"
+        return {spec.key: (spec.label_zh if zh else spec.label) or spec.key for spec in scheme.metric_specs()}
+
+
 def said(name: str, names_zh: dict[str, str], lang: str) -> str:
     """An action or table as the user reads it: its 中文 name in zh (the stored one if new)."""
     return names_zh.get(name, name) if lang == "zh" else name
@@ -138,6 +180,7 @@ class AuditScreen(Screen):
         super().__init__()
         self.ctx = ctx
         self.rows: list[dict] = []
+        self.fields = FieldNames(ctx)
 
     def compose(self) -> ComposeResult:
         t = self.ctx.t
@@ -162,7 +205,7 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
-            change = row_change(row)
+            change = self.fields.change(row)
             action, what = said(row["action"], ACTIONS_ZH, lang), self._what(row)
             table.add_row(_when(row["at"]), row["who"], action, what, change[:60], key=str(row["id"]))
         self._show_detail(0)
@@ -185,7 +228,7 @@ class AuditScreen(Screen):
             detail.update(self.ctx.t("audit.none"))
             return
         row = self.rows[min(index, len(self.rows) - 1)]
-        what = row_change(row)
+        what = self.fields.change(row)
         action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
         detail.update(f"#{row['id']} {row['at']} {row['who']} {action} {self._what(row)}: {what}")
 
@@ -222,7 +265,9 @@ class ImportedFileModal(ModalScreen[None]):
         t, after = self.ctx.t, self.row["after"] or {}
         cards = list(written_cards(self.row["before"], after))
         with Vertical(classes="dialog", id="imported-file"):
-            yield Static(summary(self.row | {"before": None}), classes="dialog-title", markup=False)
+            yield Static(
+                render(summary(self.row | {"before": None}), self.ctx.lang), classes="dialog-title", markup=False
+            )
             table = DataTable(id="imported-file-table", cursor_type="row")
             table.add_columns(t("audit.col.key"), t("audit.col.before"))
             for card, before in cards[:CARDS_SHOWN]:
@@ -264,8 +309,9 @@ class CardHistoryModal(ModalScreen[None]):
             else:
                 table = DataTable(id="card-history-table", cursor_type="row")
                 table.add_columns(t("audit.col.at"), t("audit.col.who"), t("audit.col.action"), t("audit.col.change"))
+                fields = FieldNames(self.ctx)
                 for row in rows:
-                    what = row_change(row)
+                    what = fields.change(row)
                     if row["entity"] == "incidents":
                         what = f"{self.ctx.t('audit.incident', id=row['key'])} {what}"
                     action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
