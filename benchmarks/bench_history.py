@@ -15,7 +15,9 @@ company: ``story``, the core's :func:`cstui.story.tell_story` with the level now
 screen shows), and ``screen``, the HistoryScreen pushed in a headless Pilot app until its table
 and then its chart are painted (the team's ranks of a person graded alone come after, from
 another worker, and are not waited for), with the UI thread's CPU time over that span
-(``ui cpu``: thread time, what the app's own thread spent whatever the load); the app keeps
+(``ui cpu``: thread time, what the app's own thread spent whatever the load) and the process's
+CPU time (``cpu``: every thread, the story's worker included: about the wall clock of an idle
+machine, as the threads share one interpreter); the app keeps
 its history screen and shows it again for the next person, so ``first opening`` (the app's
 first history: its screen composed) is also shown on its own. Prints the median and slowest per scheme (wall clock, and the story's CPU time: on a shared
 machine the wall clock mostly measures the others), at N and at the baseline size, and the ratio.
@@ -104,15 +106,16 @@ async def time_screens(path: Path, chosen: dict[str, list[str]]) -> dict[str, li
             await pilot.pause()
             for scheme, ids in chosen.items():
                 for employee_id in ids:
-                    started, ui_cpu = time.perf_counter(), time.thread_time()
+                    started, ui_cpu, cpu = time.perf_counter(), time.thread_time(), time.process_time()
                     app.push_screen(make_screen(app.ctx, "history", employee_id))
                     while getattr(app.screen, "painted", None) is None:  # the table painted, then the chart
                         await asyncio.sleep(0.002)
                     times.setdefault(scheme, []).append(time.perf_counter() - started)
                     times.setdefault(f"{scheme} ui cpu", []).append(time.thread_time() - ui_cpu)
+                    times.setdefault(f"{scheme} cpu", []).append(time.process_time() - cpu)
                     if "first opening" not in times:  # the app's first history composes its screen
-                        times["first opening"] = times[scheme][:]
-                        times["first opening ui cpu"] = times[f"{scheme} ui cpu"][:]
+                        for suffix in ("", " ui cpu", " cpu"):
+                            times[f"first opening{suffix}"] = times[f"{scheme}{suffix}"][:]
                     app.pop_screen()
                     await pilot.pause()
     return times

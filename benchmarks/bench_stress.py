@@ -24,6 +24,7 @@ that returned the highest version.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import os
 import platform
@@ -122,7 +123,9 @@ def step_import_cards(store, rng, token, employees, folder, name, log) -> None:
     csv.write_text("employee_id,a_followups\n" + "".join(f"A{i:04d},{token}\n" for i in ids), encoding="utf-8")
     summary = import_scorecards(store, csv, Period.parse(MONTH), load_scheme(SCHEME))
     log["acks"] += [("card", f"A{i:04d}", "a_followups", token, None) for i in ids]
-    log["expected_audit"] += _counted(summary, "new") + _counted(summary, "updated")
+    # one audit entry per file that changed a card; its cards' new values are the file's
+    log["expected_audit"] += 1 if _counted(summary, "new") + _counted(summary, "updated") else 0
+    log.setdefault("files", {})[hashlib.sha256(csv.read_bytes()).hexdigest()] = token
 
 
 def step_import_roster(store, rng, token, employees, folder, name, log) -> None:
@@ -191,7 +194,8 @@ def check(path: Path, logs: dict) -> dict:
     from cstui.store.audit import verify_chain
 
     with Store.open(path, login="bench") as store:
-        commit_order = _commit_order(store)
+        files = {sha: token for log in logs.values() for sha, token in log.get("files", {}).items()}
+        commit_order = _commit_order(store, files)
         lost = _lost_fields(store, logs, commit_order) + _lost_statuses(store, logs)
         file_rows = INCIDENTS_CSV.count("\n") - 1
         stored = store.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
@@ -208,16 +212,22 @@ def check(path: Path, logs: dict) -> dict:
     }
 
 
-def _commit_order(store) -> dict:
-    """(kind, employee, field, token) -> the audit id that committed it."""
+def _commit_order(store, files: dict[str, str]) -> dict:
+    """(kind, employee, field, token) -> the audit id that committed it (``files``: each imported
+    file's sha256 -> the token it wrote, for the file's one audit entry)."""
     from cstui.store.codec import loads
+    from cstui.store.file_audit import IMPORT_FILE, written_cards
 
     order = {}
-    for audit_id, entity, key, after in store.conn.execute(
-        "SELECT id, entity, key, after FROM audit WHERE entity IN ('scorecards', 'employees') ORDER BY id"
+    for audit_id, action, entity, key, before, after in store.conn.execute(
+        "SELECT id, action, entity, key, before, after FROM audit WHERE entity IN ('scorecards', 'employees') ORDER BY id"
     ):
         values = loads(after) or {}
-        if entity == "scorecards":
+        if action == IMPORT_FILE:
+            token = files.get(values.get("sha256"))
+            for card, _ in written_cards(loads(before), values):
+                order.setdefault(("card", card.split("/")[0], "a_followups", token), audit_id)
+        elif entity == "scorecards":
             employee_id = key.split("/")[0]
             for field in ("a_followups", "b_followups"):
                 order.setdefault(("card", employee_id, field, values.get(field)), audit_id)

@@ -12,9 +12,11 @@ another writer.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -44,6 +46,7 @@ texts.register(
         ),
     }
 )
+YOUNG_COLLECTED_AFTER = 20_000  # allocations between collections of the youngest generation (Python's default: 700)
 
 
 def run_batch(
@@ -108,6 +111,7 @@ def _dry_run(store, scheme, period: Period, run: DryRun, *, fmt, output, explain
     """Grade without writing; invalid cards are refused after the report so everyone else is in it."""
     invalid, quotas = InvalidCards(period), QuotaBreaches(scheme)
     with (
+        fewer_collections(),
         open_output(output, fmt, database=store.path) as stream,
         Progress(total, enabled=progress, label="grading") as bar,
     ):
@@ -134,6 +138,22 @@ def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, exp
         records = (result.as_record(explain) for graded in teams for result in graded.results)
         fmt.write(records, stream, explain)
     quotas.tell()
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """While a run grades: the objects already alive (the imported modules, the scheme) are left
+    out of the garbage collector's passes, and the youngest generation is collected 30 times
+    less often. Grading allocates millions of short-lived objects that reference counting frees
+    at once (few cycles); each pass walked what was alive, 4-9% of a resumed month's CPU."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], YOUNG_COLLECTED_AFTER), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 class _Report(str):

@@ -28,8 +28,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from cstui.domain import Incident, Period, Result
+from cstui.domain import Incident, Period, Result, texts
+from cstui.domain.texts import line
 from cstui.errors import InvalidData
+
+texts.register(
+    {
+        "calibration.flag_z": (
+            "{source}: {setting}: expected a number above 0, got {raw}",
+            "{source}：{setting}：应为大于 0 的数，实际为 {raw}",
+        ),
+    }
+)
 
 FLAG_Z_DEFAULT = Decimal("2.0")
 CONFIDENCE = 0.95
@@ -287,7 +297,7 @@ def flag_z_of(scheme) -> Decimal:
         return FLAG_Z_DEFAULT
     value = Decimal(str(raw))
     if value <= 0:
-        raise InvalidData([f"{scheme.source}: calibration.flag_z: expected a number above 0, got {raw}"])
+        raise InvalidData([line("calibration.flag_z", source=scheme.source, setting="calibration.flag_z", raw=raw)])
     return value
 
 

@@ -84,6 +84,16 @@ def _said(ctx: click.Context, exc: Exception) -> str:
     return user_message(exc, lang)
 
 
+def said_in_lang(ctx: click.Context, text: str) -> str:
+    """A line a command prints (a template line, see cstui.domain.texts) in the user's language
+    (--lang, else LANG): English is the text as it always was."""
+    from cstui.domain.texts import render, with_domain
+    from cstui.io.localize import lang_from_env
+
+    lang = lang_from_env((ctx.obj or {}).get("lang"))
+    return text if lang == "en" else render(text, lang, with_domain())
+
+
 def _quiet_stdout() -> None:
     """The reader of stdout is gone: send what is still buffered to /dev/null, so Python's flush at
     exit neither fails nor prints "Exception ignored ... BrokenPipeError" (the Python docs' recipe)."""
@@ -350,7 +360,7 @@ def import_roster_cmd(ctx, file):
     from cstui.io.imports import import_roster
 
     with _open_store(ctx) as store, _import_file(file) as path:
-        click.echo(import_roster(store, path, progress=sys.stderr.isatty()))
+        click.echo(said_in_lang(ctx, import_roster(store, path, progress=sys.stderr.isatty())))
 
 
 @import_.command("scorecards")
@@ -373,7 +383,8 @@ def import_scorecards_cmd(ctx, file, period, scheme_name, fmt):
 
     scheme = load_scheme(scheme_name)
     with _open_store(ctx) as store, _import_file(file) as path:
-        click.echo(import_scorecards(store, path, Period.parse(period), scheme, fmt=fmt, progress=sys.stderr.isatty()))
+        done = import_scorecards(store, path, Period.parse(period), scheme, fmt=fmt, progress=sys.stderr.isatty())
+        click.echo(said_in_lang(ctx, done))
 
 
 @import_.command("incidents")
@@ -384,7 +395,7 @@ def import_incidents_cmd(ctx, file):
     from cstui.io.imports import import_incidents
 
     with _open_store(ctx) as store, _import_file(file) as path:
-        click.echo(import_incidents(store, path, progress=sys.stderr.isatty()))
+        click.echo(said_in_lang(ctx, import_incidents(store, path, progress=sys.stderr.isatty())))
 
 
 @contextmanager

@@ -154,6 +154,7 @@ def _print_timeline(line) -> None:
 @click.pass_context
 def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
     """Score EMPLOYEE_ID's placement form and show the level it places them at."""
+    from cstui.cli_texts import line as text_line
     from cstui.domain.values import format_number
     from cstui.errors import InvalidData
     from cstui.schemes import catalog
@@ -161,11 +162,8 @@ def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
 
     scheme = catalog().get(scheme_name)
     if scheme.model.name != "placement":
-        raise InvalidData(
-            [
-                f"--scheme {scheme_name}: model {scheme.model.name}, not placement; a placement form needs a placement scheme"
-            ]
-        )
+        said = dict(option="--scheme", scheme=scheme_name, model=scheme.model.name)
+        raise InvalidData([text_line("place.not_placement", **said)])
     values = _form_values(fields, {spec.key for spec in scheme.model.metrics(scheme)})
     with _open_store(ctx) as store:
         e = store.employee(employee_id)
@@ -176,19 +174,21 @@ def place_cmd(ctx, employee_id, scheme_name, fields, apply_):
         click.echo(f"{e.id}: score {score} → {level or 'not placed'}")
         if apply_:
             if level is None:
-                raise InvalidData([f"{e.id}: score {score} places no level; nothing recorded"])
+                raise InvalidData([text_line("place.no_level", employee=e.id, score=score)])
             store.assign_scheme(e.id, scheme.name, e.hire_date.strftime("%Y-%m"), level, why=["placement form", *trace])
             click.echo(f"{e.id}: starting level {level} on {scheme.name} since {e.hire_date:%Y-%m} (recorded)")
 
 
 def _form_values(fields, keys: set[str]) -> dict[str, str]:
+    from cstui.cli_texts import line as text_line
     from cstui.errors import InvalidData
 
     values, problems = {}, []
     for field in fields:
         key, sep, value = field.partition("=")
         if not sep or key.strip() not in keys:
-            problems.append(f"--set {field}: expected FIELD=VALUE with FIELD one of {', '.join(sorted(keys))}")
+            said = dict(option="--set", field=field, fields=", ".join(sorted(keys)), pattern="FIELD=VALUE")
+            problems.append(text_line("place.bad_field", **said))
             continue
         values[key.strip()] = value.strip()
     if problems:

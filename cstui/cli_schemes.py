@@ -171,13 +171,13 @@ def whatif_cmd(ctx, scheme_ref, period_text, from_text, against_ref, teams, fmt)
 
 def _registered_name(scheme_ref: str, name: str) -> str:
     """The proposal's own name as the baseline, when a scheme of that name is installed."""
+    from cstui.cli_texts import line as text_line
     from cstui.errors import InvalidData
     from cstui.schemes import catalog
 
     if name not in catalog().names():
-        raise InvalidData(
-            [f"{scheme_ref}: no installed scheme is named {name!r}; name the scheme it would replace: --against NAME"]
-        )
+        said = dict(ref=scheme_ref, name=repr(name), option="--against NAME")
+        raise InvalidData([text_line("schemes.none_named", **said)])
     return name
 
 

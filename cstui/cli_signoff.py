@@ -41,7 +41,9 @@ def results_cmd(ctx, period_text, mine, trace, as_json):
         if mine:
             own = store.login_employee()
             if own is None:
-                raise InvalidData([f"login '{store.login}' is the roster login of no employee (or of several)"])
+                from cstui.cli_texts import line as text_line
+
+                raise InvalidData([text_line("signoff.no_own_employee", login=store.login)])
             rows = [r for r in rows if r["employee_id"] == own]
     records = [_result_record(r, signed.get(r["employee_id"])) for r in rows]
     if as_json:
@@ -159,6 +161,8 @@ def dispute_answer(ctx, dispute_id, accept, reason):
 def dispute_record_again(ctx, dispute_id):
     """Record the result of the accepted dispute DISPUTE_ID again, its card corrected: that
     employee's alone (teammates keep theirs), which restarts the agent's window to confirm."""
+    from cstui.cli_texts import dispute_status
+    from cstui.cli_texts import line as text_line
     from cstui.grading import reapply_disputed
     from cstui.schemes import load_scheme
     from cstui.store.errors import NotFound, SignOffRefused
@@ -166,10 +170,10 @@ def dispute_record_again(ctx, dispute_id):
     with _open_store(ctx) as store:
         found = [d for d in store.disputes() if d["id"] == dispute_id]
         if not found:
-            raise NotFound(f"no dispute {dispute_id}")
+            raise NotFound(text_line("signoff.no_dispute", id=dispute_id))
         if found[0]["status"] != "accepted":
             raise SignOffRefused(
-                f"dispute {dispute_id} is {found[0]['status']}: only an accepted one is recorded again"
+                text_line("signoff.not_accepted", id=dispute_id, status=dispute_status(found[0]["status"]))
             )
         result = reapply_disputed(store, found[0], load_scheme)
     score = "-" if result.score is None else f"{result.score:.2f}"

@@ -29,7 +29,16 @@ FIRST_BLOCK = 2  # the first block's read is waited for: a small one starts the 
 def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *, apply: bool) -> Iterator[TeamHistory]:
     """``store.team_histories`` for ``scheme``; teams replayed column-wise come resuming from the
     state at the month before ``period``."""
-    plan = None if apply or _resumes(store, scheme, period, teams) else columns_plan(scheme)
+    if not apply and _can_replay_columns(scheme):
+        # the teams are listed once: the check for checkpoints and the read share the list
+        # (listing them scans the roster, a tenth of a second at 100,000 employees)
+        teams = store.history_teams(scheme.name, list(teams) if teams else None)
+        if not teams:
+            return
+        if _resumes(store, scheme, period, teams):
+            yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
+            return
+    plan = None if apply else columns_plan(scheme)
     if plan is None:
         yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
         return
@@ -38,8 +47,10 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
     keys, typed = plan
     before = Period.from_ordinal(period.months()[0].ordinal - 1)
     names = store.history_teams(scheme.name, list(teams) if teams else None)
-    blocks = [names[:FIRST_BLOCK]] if names else []
-    blocks += [names[at : at + TEAMS_PER_BLOCK] for at in range(FIRST_BLOCK, len(names), TEAMS_PER_BLOCK)]
+    blocks, at = [], 0
+    for size in block_sizes(len(names)):
+        blocks.append(names[at : at + size])
+        at += size
     reader = ReadAhead(store, scheme.name, period, list(keys), typed, scheme.fingerprint)
     try:
         for block, read in reader.blocks(blocks):
@@ -53,15 +64,41 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
         reader.close()
 
 
-def _resumes(store, scheme, period: Period, teams: Iterable[str] | None) -> bool:
-    """Whether the month resumes from checkpoints (its first team's): then nothing is replayed
-    column-wise, so the per-card read is taken without importing numpy (a resumed month's
-    start-up). Either path grades alike; a team without a checkpoint replays per card then."""
-    if getattr(scheme.model, "checkpoint_columns", None) is None or not scheme.fingerprint:
-        return False
-    names = store.history_teams(scheme.name, list(teams) if teams else None)
+def block_sizes(teams: int) -> list[int]:
+    """How many teams each block holds: from :data:`FIRST_BLOCK` doubling up to
+    :data:`TEAMS_PER_BLOCK`, and halving back at the end. The grading waits for the first
+    block's read, and the read of the next one must keep ahead of it; the last block is graded
+    with nothing left to read: small blocks at both ends keep the two threads overlapped."""
+    ramp, size = [], FIRST_BLOCK
+    while size < TEAMS_PER_BLOCK:
+        ramp.append(size)
+        size *= 2
+    head, left = [], teams
+    for size in ramp:
+        head.append(min(size, left))
+        left -= head[-1]
+    tail = []
+    for size in ramp:  # the tail shrinks as the head grew, while it leaves the middle half or more
+        if sum(tail) + size > left // 2:
+            break
+        tail.insert(0, size)
+    left -= sum(tail)
+    middle = [min(TEAMS_PER_BLOCK, left - at) for at in range(0, left, TEAMS_PER_BLOCK)]
+    return [size for size in head + middle + tail if size > 0]
+
+
+def _can_replay_columns(scheme) -> bool:
+    """Whether the model has the column-wise replay and the scheme keeps checkpoints."""
+    return getattr(scheme.model, "checkpoint_columns", None) is not None and bool(scheme.fingerprint)
+
+
+def _resumes(store, scheme, period: Period, names: list[str]) -> bool:
+    """Whether the month resumes from checkpoints (its first team's, of ``names``: the teams
+    graded): then nothing is replayed column-wise, so the per-card read is taken without
+    importing numpy (a resumed month's start-up). Either path grades alike; a team without a
+    checkpoint replays per card then."""
     first = str(period.months()[0])
-    return bool(names) and store._latest_checkpoint(scheme.name, scheme.fingerprint, names[0], first) is not None
+    return store._latest_checkpoint(scheme.name, scheme.fingerprint, names[0], first) is not None
 
 
 def columns_plan(scheme) -> tuple[list[str], int] | None:

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cstui.domain import Employee, Override, Period, Result
+from cstui.engine.cards import card_problems, mark_invalid, screen_history
 from cstui.engine.model import Checkpoint, TeamHistory
-from cstui.grading import grade_team, level_timelines, result_from_row
+from cstui.grading import enforce_quotas, grade_team, level_timelines, result_from_row
 from cstui.store.codec import dumps, loads
 from cstui.store.timeline import Assignment
 
@@ -152,14 +153,17 @@ def _tell_stretch(store, story: Story, scheme, employee: Employee, last: Period,
     member = next((e for e in own.employees if e.id == employee.id), None) if own else None
     if member is None:  # not on the scheme in those months (e.g. a stretch with no month yet)
         return
-    teller = _Teller(store, scheme, member, own, months, last)
     cards = own.cards.get(employee.id, {})
     first = min(cards, key=lambda p: p.ordinal, default=None)
+    quarterly = scheme.model.review == "quarterly"
+    asked = [
+        (month, month.quarter if quarterly and month.completes_quarter() else month)
+        for month in months
+        if first is not None and month.ordinal >= first.ordinal
+    ]
+    teller = _Teller(store, scheme, member, own, months, last, [period for _, period in asked])
     told: dict[Period, Result | dict] = {}
-    for month in months:
-        if first is None or month.ordinal < first.ordinal:
-            continue
-        period = month.quarter if scheme.model.review == "quarterly" and month.completes_quarter() else month
+    for month, period in asked:
         result, recorded = teller.result(period, month)
         if result is not None:
             story.decisions.append((period, result, recorded))
@@ -194,30 +198,39 @@ def team_ranks(store, try_scheme: TryScheme, employee_id: str, wanted: list[tupl
 
 class _Teller:
     """One stretch's results of one employee: recorded ones of closed periods, else graded
-    now, alone (:func:`replays_alone`) or with their team (:class:`_TeamMonths`)."""
+    now, alone (:func:`replays_alone`) or with their team (:class:`_TeamPass`, else
+    :class:`_TeamMonths`)."""
 
-    def __init__(self, store, scheme, member: Employee, own: TeamHistory, months: list[Period], last: Period):
+    def __init__(
+        self, store, scheme, member: Employee, own: TeamHistory, months: list[Period], last: Period, periods: list
+    ):
         self.store, self.scheme, self.member, self.own = store, scheme, member, own
         self.alone = replays_alone(scheme)
-        self.team = None if self.alone else _TeamMonths(store, scheme, member.team, months, last)
+        self.recorded = {p: r for p in periods if (r := self._recorded(p)) is not None}
+        self.team: _TeamPass | _TeamMonths | None = None
+        if not self.alone:
+            graded = [p for p in periods if p not in self.recorded]
+            self.team = _TeamPass.of(store, scheme, member, months, last, graded)
 
-    def timeline(self, last: Period) -> list[tuple[Period, str, str]]:
-        """The level timeline up to ``last``: the team's resumes from the state graded for the
-        month before (a checkpoint keeps the timeline so far), not from the beginning."""
-        if self.team is None:
-            history = self.own
-        elif self.team.history is None:
-            return []
-        else:
-            history = self.team.since(self.team.state_before(last), last)
-        return level_timelines(self.scheme, history, last).get(self.member.id, [])
-
-    def result(self, period: Period, month: Period) -> tuple[Result | dict | None, bool]:
-        """(the result the board shows for ``period``, whether it is the recorded one)."""
+    def _recorded(self, period: Period) -> Result | dict | None:
+        """A closed period's recorded result (the board and batch report it), else None."""
         if self.store.period_status(period) == "closed":
             rows = self.store.employee_period_results(self.member.id, [period], self.scheme.name)
             if rows:
-                return result_from_row(rows[0]), True
+                return result_from_row(rows[0])
+        return None
+
+    def timeline(self, last: Period) -> list[tuple[Period, str, str]]:
+        """The level timeline up to ``last``: the team's as its grading left it (a checkpoint
+        keeps the timeline so far), not replayed from the beginning again."""
+        if self.team is None:
+            return level_timelines(self.scheme, self.own, last).get(self.member.id, [])
+        return self.team.levels(last).get(self.member.id, [])
+
+    def result(self, period: Period, month: Period) -> tuple[Result | dict | None, bool]:
+        """(the result the board shows for ``period``, whether it is the recorded one)."""
+        if period in self.recorded:
+            return self.recorded[period], True
         try:
             results = self.team.results(period) if self.team is not None else self._alone(period, month)
         except ValueError:
@@ -229,6 +242,70 @@ class _Teller:
         for r in results:
             r.rank = None  # a rank is the team's: graded alone, everyone is first
         return results
+
+
+class _TeamPass:
+    """A team's results for the periods a history shows and its level timelines, graded in one
+    replay by the model (``grade_in_turn``), traces written for the person shown only: what
+    :class:`_TeamMonths` gives, without passing the team's state out and in (a checkpoint's
+    JSON) at every period, nor writing the team's traces."""
+
+    def __init__(self, graded: dict[Period, list[Result]], timelines: dict):
+        self.graded, self.timelines = graded, timelines
+
+    @classmethod
+    def of(cls, store, scheme, member: Employee, months: list[Period], last: Period, periods: list[Period]):
+        """The team's pass, or its :class:`_TeamMonths` when the model has no such replay or
+        the replay refuses a period (each period then graded, or refused, on its own)."""
+        team = _TeamMonths(store, scheme, member.team, months, last)
+        if team.history is None:
+            return team
+        try:
+            found = graded_in_turn(scheme, team.history, periods, last, member.id)
+        except ValueError:
+            found = None
+        return team if found is None else cls(*found)
+
+    def results(self, period: Period) -> list[Result]:
+        return self.graded.get(period, [])
+
+    def levels(self, last: Period) -> dict:
+        return self.timelines
+
+
+def graded_in_turn(
+    scheme, history: TeamHistory, periods: list[Period], last: Period, member_id: str
+) -> tuple[dict[Period, list[Result]], dict] | None:
+    """Each of ``periods`` graded as :func:`cstui.grading.grade_team` grades it on ``history``
+    up to that period's end (``member_id``'s trace written, the others' left out), and the level
+    timelines up to ``last``, in one replay of the model's; None when the model has none."""
+    grade_in_turn = getattr(scheme.model, "grade_in_turn", None)
+    if grade_in_turn is None:
+        return None
+    screened, refused = _screened(scheme, history, periods, last)
+    found = grade_in_turn(scheme, screened, periods, last, frozenset((member_id,)))
+    if found is None:
+        return None
+    graded, timelines = found
+    for period, results in zip(periods, graded, strict=True):
+        if refused:  # as grade_team: each period's refused cards make its results invalid
+            mark_invalid(results, refused, period, explain=True)
+        enforce_quotas(scheme, results, explain=True)
+    return dict(zip(periods, graded, strict=True)), timelines
+
+
+def _screened(scheme, history: TeamHistory, periods: list[Period], last: Period) -> tuple[TeamHistory, dict]:
+    """:func:`cstui.engine.cards.screen_history` once for every period graded: a model that
+    grades refused cards itself keeps them, and only the periods' months are checked."""
+    if not getattr(scheme.model, "grades_invalid_cards", False):
+        return screen_history(scheme, history, last)  # every month checked, whatever the period
+    months = {month for period in periods for month in period.months()}
+    refused: dict[str, dict[Period, list]] = {}
+    for employee_id, cards in history.cards.items():
+        for month, card in cards.items():
+            if month in months and (problems := card_problems(scheme, card)):
+                refused.setdefault(employee_id, {})[month] = problems
+    return history, refused
 
 
 class _TeamMonths:
@@ -248,6 +325,12 @@ class _TeamMonths:
         self.graded: dict[Period, list[Result]] = {}
         if self.history is not None and self.history.checkpoint is not None:
             self.states[self.history.checkpoint.month] = self.history.checkpoint
+
+    def levels(self, last: Period) -> dict:
+        """The level timelines up to ``last``, resumed from the state graded for the month before."""
+        if self.history is None:
+            return {}
+        return level_timelines(self.scheme, self.since(self.state_before(last), last), last)
 
     def results(self, period: Period) -> list[Result]:
         if self.history is None:

@@ -17,12 +17,45 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import zip_longest
 
-from cstui.domain import Period, PeriodError, Result
+from cstui.domain import Period, PeriodError, Result, texts
+from cstui.domain.texts import joined, line
 from cstui.errors import InvalidData
 from cstui.grading import InvalidCards, graded_results
 
 MAX_PERIODS = 60  # a what-if spans at most five years of months: each period is graded twice
 ABSENT = None  # a key one scheme has and the other has not (TOML has no null, so None is free)
+
+
+texts.register(
+    {
+        "whatif.needs_db": (
+            "{scheme}: a remembered scheme is read from a database ({option})",
+            "{scheme}：记录下来的方案要从数据库读取（{option}）",
+        ),
+        "whatif.not_remembered": (
+            "{scheme}: no scheme remembered for {name} in {period} (not applied, or applied before {program} kept schemes)",
+            "{scheme}：{period} 没有记录 {name} 的方案（未应用过，或应用时 {program} 尚未记录方案）",
+        ),
+        "whatif.several_sets": (
+            "{scheme}: its teams were applied under {count} parameter sets ({sets})",
+            "{scheme}：其各组别按 {count} 套参数应用（{sets}）",
+        ),
+        "whatif.set": ("{fingerprint} for {teams}", "{teams} 用 {fingerprint}"),
+        "whatif.from_after": (
+            "{start}: after {end}; expected an earlier period",
+            "{start}：晚于 {end}；应为更早的周期",
+        ),
+        "whatif.too_many": (
+            "{options}: more than {most} periods; compare at most {most} at a time",
+            "{options}：超过 {most} 个周期；一次最多比较 {most} 个",
+        ),
+        "whatif.other_model": (
+            "{source}: a scheme of model {model}, proposed for {current} (model {current_model}); "
+            "compare it with a scheme of its own model",
+            "{source}：该方案的模型为 {model}，却被提议用于 {current}（模型 {current_model}）；请与同一模型的方案比较",
+        ),
+    }
+)
 
 
 # -- naming a scheme: NAME, FILE.toml or NAME@PERIOD -------------------------------------------
@@ -59,17 +92,17 @@ def remembered_scheme(store, name: str, period: Period):
     from cstui.schemes import catalog
 
     if store is None:
-        raise InvalidData([f"{name}@{period}: a remembered scheme is read from a database (--db)"])
+        raise InvalidData([line("whatif.needs_db", scheme=f"{name}@{period}", option="--db")])
     applied = store.applied_schemes(period, name)
     if not applied:
-        raise InvalidData(
-            [
-                f"{name}@{period}: no scheme remembered for {name} in {period} (not applied, or applied before cstui kept schemes)"
-            ]
-        )
+        said = dict(scheme=f"{name}@{period}", name=name, period=str(period), program="cstui")
+        raise InvalidData([line("whatif.not_remembered", **said)])
     if len(applied) > 1:
-        sets = "; ".join(f"{a.snapshot.fingerprint} for {', '.join(a.teams)}" for a in applied)
-        raise InvalidData([f"{name}@{period}: its teams were applied under {len(applied)} parameter sets ({sets})"])
+        sets = joined(
+            [line("whatif.set", fingerprint=a.snapshot.fingerprint, teams=", ".join(a.teams)) for a in applied]
+        )
+        said = dict(scheme=f"{name}@{period}", count=len(applied), sets=sets)
+        raise InvalidData([line("whatif.several_sets", **said)])
     return catalog().from_toml_text(applied[0].snapshot.toml, f"{name}@{period}")
 
 
@@ -118,16 +151,14 @@ def whatif_periods(last: Period, first: Period | None = None) -> list[Period]:
     start = first.months()[0]
     start = start.quarter if last.is_quarter else start
     if start > last:
-        raise InvalidData([f"--from {first}: after --period {last}; expected an earlier period"])
+        said = dict(start=f"--from {first}", end=f"--period {last}")
+        raise InvalidData([line("whatif.from_after", **said)])
     periods = [start]
     while periods[-1] < last and len(periods) <= MAX_PERIODS:
         periods.append(periods[-1].next())
     if len(periods) > MAX_PERIODS:
-        raise InvalidData(
-            [
-                f"--from {first} --period {last}: more than {MAX_PERIODS} periods; compare at most {MAX_PERIODS} at a time"
-            ]
-        )
+        said = dict(options=f"--from {first} --period {last}", most=MAX_PERIODS)
+        raise InvalidData([line("whatif.too_many", **said)])
     return periods
 
 
@@ -265,12 +296,8 @@ def whatif(store, proposed, current, periods: Iterable[Period], teams: Iterable[
     """
     teams = list(teams) if teams else None
     if proposed.model.name != current.model.name:
-        raise InvalidData(
-            [
-                f"{proposed.source}: a scheme of model {proposed.model.name}, proposed for {current.name} (model "
-                f"{current.model.name}); compare it with a scheme of its own model"
-            ]
-        )
+        said = dict(source=proposed.source, model=proposed.model.name, current=current.name)
+        raise InvalidData([line("whatif.other_model", **said, current_model=current.model.name)])
     proposed = as_scheme_of(proposed, current.name)
     report = WhatIf(current, proposed, [], Totals())
     for period in periods:

@@ -94,6 +94,8 @@ EXPECTED_CODES = {
     "OutputClosed": 141,
     "StoreError": 1,
     "NotFound": 3,
+    "BadInput": 3,
+    "Refused": 4,
     "DemoRefused": 1,
     "ReportNotWritten": 1,
 }

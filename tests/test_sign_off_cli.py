@@ -146,6 +146,6 @@ def test_a_scheme_sets_the_window(tmp_path):
 
 def test_an_admin_makes_an_agent_only_of_a_roster_login(db):
     nobody = run(db, "alice", "user", "add", "zed", "--role", "agent")
-    assert nobody.exit_code == 1 and "roster login of exactly one employee" in nobody.output
+    assert nobody.exit_code == 4 and "roster login of exactly one employee" in nobody.output
     teamed = run(db, "alice", "user", "add", "ann", "--role", "agent", "--team", "T1")
-    assert teamed.exit_code == 1 and "give no --team" in teamed.output
+    assert teamed.exit_code == 3 and "give no --team" in teamed.output

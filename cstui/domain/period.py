@@ -14,7 +14,17 @@ import re
 from dataclasses import FrozenInstanceError
 from datetime import date
 
+from cstui.domain import texts
 from cstui.errors import EXIT_INVALID, CstuiError
+
+texts.register(
+    {
+        "period.malformed": (
+            "period {text}: expected {month} (e.g. 2026-10) or {quarter} (e.g. 2026-Q4)",
+            "周期 {text} 无效：应为 {month}（例如 2026-10）或 {quarter}（例如 2026-Q4）",
+        ),
+    }
+)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -98,7 +108,7 @@ class Period:
                 return cls(int(m.group(1)), "M", month)
         if m := _QUARTER.match(text):
             return cls(int(m.group(1)), "Q", int(m.group(2)))
-        raise PeriodError(f"period {text!r}: expected YYYY-MM (e.g. 2026-10) or YYYY-Qn (e.g. 2026-Q4)")
+        raise PeriodError(texts.line("period.malformed", text=repr(text), month="YYYY-MM", quarter="YYYY-Qn"))
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

@@ -30,6 +30,8 @@ INCIDENT_FIELD = "incident "  # the field of a problem with an incident: "incide
 texts.register(
     {
         "cards.invalid_flag": (FLAG + " {month}: {problem}", "考核表无效 {month}：{problem}"),
+        # one field of a card and why: a metric key shown by its label
+        "cards.problem": texts.Template("{field}: {reason}", "{field}：{reason}", {"field": "metric"}),
         "cards.refused": (
             "scorecard {month} refused by the scheme ({problem}): graded as a missing month",
             "{month} 考核表不符合方案（{problem}）：按缺月处理",
@@ -112,6 +114,10 @@ class CardProblem:
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"
+
+    def said(self):
+        """The problem as a line (its English is ``str(self)``), rendered again in the reader's language."""
+        return line("cards.problem", field=field_text(self.field), reason=self.reason)
 
 
 class CardRefused(ValueProblem):
@@ -476,10 +482,12 @@ def screen_history(
     months = set(period.months())
     refused: dict[str, dict[Period, list[CardProblem]]] = {}
     kept_cards = {}
+    valid = _valid_in_history(scheme, history)
     for employee_id, cards in history.cards.items():
         kept = {}
         for month, card in cards.items():
-            problems = card_problems(scheme, card) if not own or month in months else []
+            checked = (not own or month in months) and id(card) not in valid
+            problems = card_problems(scheme, card) if checked else []
             if problems:
                 refused.setdefault(employee_id, {})[month] = problems
                 if own:
@@ -490,6 +498,24 @@ def screen_history(
     if not refused or own:
         return history, refused
     return replace(history, cards=kept_cards), refused
+
+
+def _valid_in_history(scheme: Any, history: TeamHistory) -> set[int]:
+    """The ids of the history's cards found valid column-wise (:func:`valid_by_columns`, as an
+    import's gate judges its file): a resumed month checks a team's cards in one pass over each
+    field's distinct texts instead of card by card. Any card it gives no verdict for, or every
+    card when the check has no column form or a parser raises, is judged card by card (the
+    reference, which also words the refusals)."""
+    cards = [card for by_month in history.cards.values() for card in by_month.values()]
+    if len(cards) < 2:
+        return set()
+    try:
+        verdicts = valid_by_columns(scheme, [card.values for card in cards], [not card.incidents for card in cards])
+    except Exception:  # noqa: BLE001  (a model or parser that raises: the per-card check refuses, as ever)
+        return set()
+    if verdicts is None:
+        return set()
+    return {id(card) for card, fine in zip(cards, verdicts) if fine}
 
 
 def mark_invalid(
@@ -506,11 +532,11 @@ def mark_invalid(
         bad_months = {str(m) for m, _ in bad}
         result.decision = INVALID  # not scored: the period's own card is not one to grade
         result.score = result.grade = result.rank = result.pay_delta = None
-        result.flags = [line("cards.invalid_flag", month=m, problem=str(p)) for m, p in bad] + [
+        result.flags = [line("cards.invalid_flag", month=m, problem=p.said()) for m, p in bad] + [
             f for f in result.flags if not (f.startswith(("missing", FLAG)) and any(m in f for m in bad_months))
         ]
         if explain:
-            result.trace = [line("cards.refused", month=m, problem=str(p)) for m, p in bad] + result.trace
+            result.trace = [line("cards.refused", month=m, problem=p.said()) for m, p in bad] + result.trace
     _close_ranks(results, removed)
 
 

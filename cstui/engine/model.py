@@ -6,6 +6,7 @@ registered by plugins through the ``register_models`` hook.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
@@ -158,3 +159,24 @@ class DocumentModel:
     ) -> tuple[list[Result], dict | None]:
         """:meth:`grade` and :meth:`checkpoint` at ``period.last_month`` (models override to do both in one replay)."""
         return self.grade(scheme, history, period, explain), self.checkpoint(scheme, history, period.last_month)
+
+    def grade_in_turn(
+        self,
+        scheme: Scheme,
+        history: TeamHistory,
+        periods: list[Period],
+        until: Period,
+        explained: Container[str] | None = None,
+    ) -> tuple[list[list[Result]], dict[str, list[tuple[Period, str, str]]]] | None:
+        """Each of ``periods`` graded and each employee's level timeline up to ``until``, in one
+        replay (a history shows a year of one team member's periods); None when the model has no
+        such replay (the caller grades the periods one after another, each resuming from the
+        state the one before left, which costs a checkpoint's state out and in each time).
+
+        ``periods`` are months and quarters in order, each ending after the one before, none
+        after ``until``. The results of each are exactly :meth:`grade`'s on ``history`` up to
+        that period's end (explained), and the timelines :meth:`levels`' up to ``until``; but
+        only the results of the employees in ``explained`` (None: everyone) must carry their
+        trace: the others' may carry theirs or none.
+        """
+        return None

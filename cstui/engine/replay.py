@@ -58,11 +58,23 @@ texts.register(
 )
 
 
+texts.register(
+    {
+        "replay.card_value": texts.Template(
+            "employee {employee}, {period}, {field}: {reason}",
+            "员工 {employee}，{period}，{field}：{reason}",
+            {"field": "metric"},
+        ),
+    }
+)
+
+
 class CardValueError(ValueProblem):
     """A scorecard value that does not fit its metric; names the employee, month and field."""
 
     def __init__(self, employee_id: str, period: Period, field: str, reason: str):
-        super().__init__(f"employee {employee_id}, {period}, {field}: {reason}")
+        said = dict(employee=employee_id, period=str(period), field=field, reason=reason)
+        super().__init__(line("replay.card_value", **said))
         self.employee_id = employee_id
         self.period = period
         self.field = field

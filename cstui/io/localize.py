@@ -8,7 +8,9 @@ English is the records and messages as they are: not a byte changes.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 
@@ -28,8 +30,64 @@ texts.register(
             "the database file is read-only; nothing was saved ({text})",
             "数据库文件只读；未保存任何内容",
         ),
+        # what the system or Python's csv module said, where cstui knows the cause: the English
+        # is their own text (as it always read), the 中文 cstui's words; any other is quoted
+        "os.error": ("{file}: {reason}", "{file}：{reason}"),
+        "os.missing": ("{text}", "文件或目录不存在"),
+        "os.permission": ("{text}", "没有权限"),
+        "os.is_directory": ("{text}", "这是一个目录，不是文件"),
+        "os.not_directory": ("{text}", "路径中有一段不是目录"),
+        "os.exists": ("{text}", "文件已存在"),
+        "os.no_space": ("{text}", "磁盘空间已满"),
+        "os.read_only": ("{text}", "文件系统只读"),
+        "os.io": ("{text}", "磁盘读写出错"),
+        "os.too_long": ("{text}", "文件名太长"),
+        "os.null_byte": ("{text}", "路径中含有空字节"),
+        "csv.field_limit": ("field larger than field limit ({limit})", "单元格超过长度上限（{limit} 个字符）"),
+        "csv.nul": ("{text}", "该行含有空字节"),
+        "csv.end_of_data": ("{text}", "数据意外结束（可能有未闭合的引号）"),
+        "csv.newline": ("{text}", "未加引号的单元格中有换行符"),
     }
 )
+
+_OS_REASONS = {
+    errno.ENOENT: "os.missing",
+    errno.EACCES: "os.permission",
+    errno.EPERM: "os.permission",
+    errno.EISDIR: "os.is_directory",
+    errno.ENOTDIR: "os.not_directory",
+    errno.EEXIST: "os.exists",
+    errno.ENOSPC: "os.no_space",
+    errno.EDQUOT: "os.no_space",
+    errno.EROFS: "os.read_only",
+    errno.EIO: "os.io",
+    errno.ENAMETOOLONG: "os.too_long",
+}
+
+
+def os_reason(error: OSError | ValueError):
+    """Why the system refused a file, as it said it (``strerror``, without the errno and the
+    path) in English and in cstui's 中文 where the cause is known; else its text as a last resort."""
+    text = str(getattr(error, "strerror", None) or error)
+    key = _OS_REASONS.get(getattr(error, "errno", None))
+    if key is None and isinstance(error, ValueError) and "null byte" in text:
+        key = "os.null_byte"
+    return line(key, text=text) if key else text
+
+
+_CSV_REASONS = {"line contains NUL": "csv.nul", "unexpected end of data": "csv.end_of_data"}
+
+
+def csv_reason(error: Exception):
+    """What Python's csv module said about a row, in the reader's language where it is known."""
+    text = str(error)
+    limit = re.fullmatch(r"field larger than field limit \((\d+)\)", text)
+    if limit:
+        return line("csv.field_limit", limit=limit.group(1))
+    if text.startswith("new-line character seen in unquoted field"):
+        return line("csv.newline", text=text)
+    key = _CSV_REASONS.get(text)
+    return line(key, text=text) if key else text
 
 
 def lang_from_env(explicit: str | None = None) -> str:
@@ -96,7 +154,7 @@ def error_line(error: BaseException) -> str:
         if "readonly" in lowered or "read-only" in lowered:
             return line("error.read_only", text=text)
     if isinstance(error, OSError) and error.filename:
-        return f"{error.filename}: {error.strerror or text}"
+        return line("os.error", file=str(error.filename), reason=os_reason(error))
     return text
 
 

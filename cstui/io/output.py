@@ -12,7 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.errors import EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE, CstuiError, OutputClosed
+from cstui.io.localize import os_reason
 from cstui.io.report import is_binary
 
 
@@ -39,6 +42,24 @@ class _StdoutStream:
         return getattr(self._stream, name)
 
 
+texts.register(
+    {
+        "report.over_database": (
+            "{label}{target} is the database {part}; write the report to another file",
+            "{label}{target} 是数据库 {part}；请把报告写到别的文件",
+        ),
+        "report.over_sqlite": (
+            "{label}{target} is an {sqlite} database; {program} never writes a report over one",
+            "{label}{target} 是 {sqlite} 数据库；{program} 从不把报告写在数据库上",
+        ),
+        "report.not_written": (
+            "{label}{target}: cannot write the report ({reason})",
+            "{label}{target}：无法写入报告（{reason}）",
+        ),
+    }
+)
+
+
 class ReportRefused(CstuiError):
     """The report would go over the database, its -wal/-shm, or another SQLite file: nothing is written."""
 
@@ -62,9 +83,10 @@ def refuse_output(target: Path, database: str | os.PathLike | None, label: str =
         db = Path(database).resolve()
         for part in (db, *sidecars(db)):
             if resolved == part or (target.exists() and part.exists() and os.path.samefile(target, part)):
-                raise ReportRefused(f"{label}{target} is the database {part}; write the report to another file")
+                raise ReportRefused(line("report.over_database", label=label, target=str(target), part=str(part)))
     if resolved.is_file() and has_sqlite_header(resolved):
-        raise ReportRefused(f"{label}{target} is an SQLite database; cstui never writes a report over one")
+        said = dict(label=label, target=str(target), program="cstui", sqlite="SQLite")
+        raise ReportRefused(line("report.over_sqlite", **said))
 
 
 @contextmanager
@@ -133,4 +155,5 @@ def _reporting_errors(target: Path, label: str) -> Iterator[None]:
         yield
     except OSError as error:
         code = EXIT_USAGE if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) else EXIT_STORAGE
-        raise ReportNotWritten(f"{label}{target}: cannot write the report ({error.strerror or error})", code) from None
+        said = dict(label=label, target=str(target), reason=os_reason(error))
+        raise ReportNotWritten(line("report.not_written", **said), code) from None

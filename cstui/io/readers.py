@@ -8,6 +8,7 @@ rows are skipped; cells are text (``""`` for an empty cell).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -17,6 +18,7 @@ from pathlib import Path
 from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.errors import InvalidData
+from cstui.io.localize import csv_reason, os_reason
 
 Row = tuple[int, dict[str, str]]
 
@@ -53,6 +55,7 @@ class TableFile:
         rows: Iterator[Row],
         estimate: int = 0,
         cells: Iterator[tuple[int, list[str]]] | None = None,
+        sha256: str | None = None,
     ):
         self.path = path
         self.header = header  # None: not known before the first row (a plugin importer)
@@ -62,6 +65,7 @@ class TableFile:
         # reader has them so (CSV): a bulk import reads them by position, no dict per row;
         # read either these or ``rows``, not both
         self.cells = cells
+        self.sha256 = sha256  # of the bytes read, when the reader read them itself (an import's audit names them)
 
     def __iter__(self) -> Iterator[Row]:
         return self.rows
@@ -99,18 +103,20 @@ def decode(data: bytes, path: Path) -> str:
 
 def read_csv(path: Path) -> TableFile:
     try:
-        text = decode(path.read_bytes(), path)
+        data = path.read_bytes()
+        text = decode(data, path)
     except OSError as exc:
-        raise InvalidData([line("read.cannot", file=str(path), reason=str(exc.strerror or exc))]) from None
+        raise InvalidData([line("read.cannot", file=str(path), reason=os_reason(exc))]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise InvalidData([line("read.empty_file", file=str(path))]) from None
     except csv.Error as exc:
-        raise InvalidData([line("read.bad_csv", file=str(path), row=1, problem=str(exc))]) from None
+        raise InvalidData([line("read.bad_csv", file=str(path), row=1, problem=csv_reason(exc))]) from None
     estimate = max(0, text.count("\n") - 1)
-    return TableFile(path, header, _csv_rows(path, reader, header), estimate, cells=_csv_cells(path, reader))
+    digest = hashlib.sha256(data).hexdigest()
+    return TableFile(path, header, _csv_rows(path, reader, header), estimate, _csv_cells(path, reader), digest)
 
 
 def _csv_cells(path: Path, reader) -> Iterator[tuple[int, list[str]]]:
@@ -121,7 +127,8 @@ def _csv_cells(path: Path, reader) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InvalidData([line("read.bad_csv", file=str(path), row=reader.line_num, problem=str(exc))]) from None
+            said = dict(file=str(path), row=reader.line_num, problem=csv_reason(exc))
+            raise InvalidData([line("read.bad_csv", **said)]) from None
         if not any(c.strip() for c in cells):
             continue
         # line_num counts physical lines; a quoted multi-line cell still names its last line

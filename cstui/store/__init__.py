@@ -7,7 +7,16 @@
 - money and scores are TEXT decimals; scorecard values are the raw strings as typed.
 """
 
-from cstui.store.errors import AccessDenied, ChangedMeanwhile, Conflict, NotFound, PeriodClosed, StoreError
+from cstui.store.errors import (
+    AccessDenied,
+    BadInput,
+    ChangedMeanwhile,
+    Conflict,
+    NotFound,
+    PeriodClosed,
+    Refused,
+    StoreError,
+)
 from cstui.store.files import Busy, NoDatabase, NotOurs, StorageFailure
 from cstui.store.identity import USER_ROLES, User, current_login, os_login, resolve_db_path
 from cstui.store.migrations import SCHEMA_VERSION
@@ -17,6 +26,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "USER_ROLES",
     "AccessDenied",
+    "BadInput",
     "Busy",
     "ChangedMeanwhile",
     "Conflict",
@@ -24,6 +34,7 @@ __all__ = [
     "NotOurs",
     "NotFound",
     "PeriodClosed",
+    "Refused",
     "Store",
     "StorageFailure",
     "StoreError",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cstui.domain import Employee, Period
+from cstui.domain import Employee, Period, texts
 from cstui.domain.texts import line as text_line
 from cstui.domain.values import ValueProblem
 from cstui.store.cards import CardsMixin
@@ -20,6 +20,15 @@ from cstui.store.codec import employee_from_row, now
 from cstui.store.gate import SCHEME_AT
 from cstui.store.periods import as_month
 from cstui.store.timeline import Assignment, scheme_at
+
+texts.register(
+    {
+        "store.level_not_on": (
+            "level {level} is not on scheme {scheme}; expected one of {levels}",
+            "级别 {level} 不在方案 {scheme} 中；应为 {levels} 之一",
+        ),
+    }
+)
 
 
 class AssignmentsMixin(CardsMixin):
@@ -86,7 +95,10 @@ class AssignmentsMixin(CardsMixin):
             "(e.scheme = ? OR e.id IN (SELECT employee_id FROM scheme_assignments WHERE scheme = ?)) "
             f"AND {SCHEME_AT} IS ?"
         )
-        return dict(self.conn.execute(sql, [*params, scheme, scheme, month, month, scheme]))
+        members = dict(self.conn.execute(sql, [*params, scheme, scheme, month, month, scheme]))
+        if self.in_write:  # a bulk save of these members' cards in this transaction reads it again
+            self._members_read = (self._writes, self.conn.total_changes, scheme, month, members)
+        return members
 
     def _follow_latest_assignment(self, row, month: str, scheme: str, level: str | None) -> Employee:
         """The employee row follows the assignment when it is the latest one (now current)."""
@@ -126,6 +138,5 @@ def _as_audit(assignments: list[Assignment]) -> dict | None:
 
 def _check_level(scheme, level: str | None) -> None:
     if level is not None and level not in scheme.level_keys:
-        raise ValueProblem(
-            f"level {level!r} is not on scheme {scheme.name}; expected one of {', '.join(scheme.level_keys)}"
-        )
+        said = dict(level=repr(level), scheme=scheme.name, levels=", ".join(scheme.level_keys))
+        raise ValueProblem(text_line("store.level_not_on", **said))

@@ -143,6 +143,24 @@ class AuditFilter:
     limit: int | None = None
 
 
+# An imported file's one entry (cstui.store.file_audit) that wrote an employee's card: found in
+# the entry's text first (cheap), then exactly in its lists of new and replaced cards
+_FILE_WROTE = (
+    "a.action = 'import-file' AND a.entity = 'scorecards' "
+    "AND (instr(a.after, json_quote(?)) > 0 OR instr(IFNULL(a.before, ''), json_quote(?)) > 0) "
+    "AND (EXISTS (SELECT 1 FROM json_each(a.after, '$.new_cards') m, json_each(m.value, '$[1]') i WHERE i.value = ?) "
+    "OR EXISTS (SELECT 1 FROM json_each(IFNULL(a.before, '[]')) c WHERE json_extract(c.value, '$[0]') = ?))"
+)
+
+
+def file_wrote(employee_id: str, month: str | None = None) -> tuple[str, list[str]]:
+    """The WHERE fragment (and parameters) of the imported files' entries that wrote
+    ``employee_id``'s card (of ``month``, when given)."""
+    if month is None:
+        return f"({_FILE_WROTE})", [employee_id] * 4
+    return f"(? IN (SELECT value FROM json_each(a.after, '$.periods')) AND {_FILE_WROTE})", [month] + [employee_id] * 4
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -152,13 +170,15 @@ def filter_sql(f: AuditFilter, periods: list[str]) -> tuple[str, list]:
     clauses, params = ["1 = 1"], []
     if f.employee:
         e = f.employee
+        wrote, wrote_params = file_wrote(e)
         clauses.append(
             "((a.entity = 'employees' AND a.key = ?) "
-            "OR (a.entity IN ('scorecards', 'results') AND a.key LIKE ? ESCAPE '\\') "
+            "OR (a.entity IN ('scorecards', 'results') AND a.action <> 'import-file' AND a.key LIKE ? ESCAPE '\\') "
             "OR (a.entity = 'incidents' AND a.key IN (SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ?)) "
-            "OR (a.entity = 'overrides' AND a.key IN (SELECT CAST(id AS TEXT) FROM overrides WHERE employee_id = ?)))"
+            "OR (a.entity = 'overrides' AND a.key IN (SELECT CAST(id AS TEXT) FROM overrides WHERE employee_id = ?)) "
+            f"OR {wrote})"
         )
-        params += [e, _like_escape(e) + "/%", e, e]
+        params += [e, _like_escape(e) + "/%", e, e, *wrote_params]
     if periods:
         marks = ", ".join("?" * len(periods))
         clauses.append(

@@ -11,9 +11,10 @@ from decimal import Decimal
 from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.texts import line
 from cstui.engine.cards import UNREADABLE
-from cstui.store import card_rows
+from cstui.store import card_rows, file_audit
 from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
-from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.errors import BadInput, Conflict, NotFound, StoreError, error_text
+from cstui.store.file_audit import ImportedFile
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month, locking_periods
 from cstui.store.roster import RosterMixin
@@ -21,33 +22,43 @@ from cstui.store.roster import RosterMixin
 _IN_LIST_MAX = 500  # above this many ids, read the whole id -> team map in one query
 
 
+class CleanValues(dict):
+    """A card's values made clean by their maker: text field names and text values, none empty,
+    in field order (an import's reader builds 100,000 of them so, from cells it parsed):
+    :func:`clean_values` keeps them as they are instead of checking each again."""
+
+    __slots__ = ()
+
+
 def clean_values(values: Mapping[str, object], where: str = "") -> dict[str, str]:
     """Scorecard values as stored: text as typed; None and "" mean "not filled" and are dropped."""
+    if type(values) is CleanValues:
+        return values
     cleaned = {}
     for key, value in values.items():
         if type(key) is str and type(value) is str and value and key.strip():  # the usual cell, checked fast
             cleaned[key] = value
             continue
         if not isinstance(key, str) or not key.strip():
-            raise StoreError(f"{where}scorecard field names must be non-empty text, got {key!r}")
+            raise BadInput(line("store.field_name", where=where, field=repr(key)))
         if value is None or value == "":
             continue
         if isinstance(value, float) or not isinstance(value, (str, int, Decimal)):
-            raise StoreError(f"{where}scorecard field {key!r}: store the text as typed, got {type(value).__name__}")
+            raise BadInput(line("store.field_text", where=where, field=repr(key), kind=type(value).__name__))
         cleaned[key] = str(value)
     return dict(sorted(cleaned.items()))
 
 
 def check_incident(inc: Incident, where: str = "") -> None:
-    prefix = f"{where}incident of employee {inc.employee_id!r}: "
+    prefix = line("store.incident_of", where=where, employee=repr(inc.employee_id))
     if not isinstance(inc.date, date):
-        raise StoreError(f"{prefix}date must be a date (YYYY-MM-DD), got {inc.date!r}")
+        raise BadInput(line("store.incident_date", prefix=prefix, pattern="YYYY-MM-DD", value=repr(inc.date)))
     if not inc.code or not str(inc.code).strip():
-        raise StoreError(f"{prefix}code is required")
+        raise BadInput(line("store.incident_code", prefix=prefix))
     if not isinstance(inc.count, int) or inc.count < 1:
-        raise StoreError(f"{prefix}count must be a whole number >= 1, got {inc.count!r}")
+        raise BadInput(line("store.incident_count", prefix=prefix, value=repr(inc.count)))
     if inc.points is not None and not isinstance(inc.points, (Decimal, int)):
-        raise StoreError(f"{prefix}points must be a Decimal or empty, got {inc.points!r}")
+        raise BadInput(line("store.incident_points", prefix=prefix, value=repr(inc.points)))
 
 
 class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
@@ -110,6 +121,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         rows: Iterable[tuple[str, Period | str, Mapping[str, object]]],
         columns: Iterable[str] | None = None,
         scheme=None,
+        source: ImportedFile | None = None,
+        on_scheme: str | None = None,
     ) -> tuple[int, int, int]:
         """Bulk save in one transaction; returns (inserted, updated, unchanged).
 
@@ -121,15 +134,23 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
 
         Idempotent: a card whose values are already stored is neither written nor audited.
         Bulk import is last-writer-wins for the fields it names, like re-importing a file.
-        Each changed card gets its own audit row; its values are encoded once, for the
-        card and its audit row alike.
+        ``source``: the file the rows come from; the save is then audited as ONE entry
+        (cstui.store.file_audit: the file's hash, counts and what each changed card held
+        before). Without it each changed card gets its own audit row.
+        ``on_scheme``: the scheme the rows' employees are on at the rows' month. When the
+        caller read its members (:meth:`scheme_members`) inside the transaction this save joins,
+        nothing was written since, and every row's employee is among them, the access check and
+        the gate use that read instead of reading each employee's team and timeline again;
+        otherwise it is not used.
         """
         cards = self._clean_cards(rows)
         named = None if columns is None else frozenset(columns)
         with self.write():
-            self._check_card_access(cards)
+            members = self._cards_on_scheme(cards, on_scheme)  # None: each employee read here
+            self._check_card_access(cards, members)
+            on_scheme = on_scheme if members is not None else None
             existing = self._existing_cards(cards)
-            stamp, who, inserts, updates, audits, final = now(), self.login, [], [], [], {}
+            stamp, who, inserts, updates, replaced, final = now(), self.login, [], [], [], {}
             for employee_id, month, values in cards:
                 found = existing.get((employee_id, month))
                 if found is not None and named is not None:
@@ -137,15 +158,47 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 final[employee_id, month] = values
                 if found is None:
                     inserts.append((employee_id, month, 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", None, values))
                 elif found[0] != values:
                     updates.append((employee_id, month, found[1] + 1, who, stamp))
-                    audits.append((f"{employee_id}/{month}", found[0], values))
-            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final)
+                    replaced.append([employee_id, month, found[0]])
+            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final, on_scheme=on_scheme)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
-            self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
-        return len(inserts), len(updates), len(cards) - len(inserts) - len(updates)
+            unchanged = len(cards) - len(inserts) - len(updates)
+            self._audit_saved(source, stamp, inserts, updates, replaced, final, unchanged)
+        return len(inserts), len(updates), unchanged
+
+    def _audit_saved(self, source, stamp: str, inserts, updates, replaced, final, unchanged: int) -> None:
+        """A file's one entry, or (no file) one row per changed card, before and after."""
+        if source is not None:
+            if inserts or updates:  # a file that changes nothing leaves no trace, as before
+                months = sorted({card[1] for card in (*inserts, *updates)})
+                key, before, after = file_audit.entry(source, months, [c[:2] for c in inserts], replaced, unchanged)
+                self._audit_encoded("import-file", "scorecards", [(key, dumps(before), dumps(after))], at=stamp)
+            return
+        audits = [(f"{c[0]}/{c[1]}", None, final[c[0], c[1]]) for c in inserts]
+        audits += [(f"{e}/{m}", before, final[e, m]) for e, m, before in replaced]
+        self._audit_encoded("import", "scorecards", _encoded(audits), at=stamp)
+
+    def _members_read_now(self, scheme: str, month: str) -> dict[str, str] | None:
+        """What :meth:`scheme_members` of ``scheme`` at ``month`` returned inside the current
+        write transaction, if nothing has been written since; else None."""
+        read = getattr(self, "_members_read", None)
+        if read is None or not self.in_write or read[:4] != (self._writes, self.conn.total_changes, scheme, month):
+            return None
+        return read[4]
+
+    def _cards_on_scheme(self, cards: list, scheme: str | None) -> dict[str, str] | None:
+        """{employee id: team} of the cards' owners when every card is of one month and its owner
+        among the members of ``scheme`` read in this transaction (:meth:`scheme_members`): the
+        access check and the gate then use that read instead of reading each employee again."""
+        months = {month for _, month, _ in cards}
+        if scheme is None or len(months) != 1:
+            return None
+        members = self._members_read_now(scheme, months.pop())
+        if members is None or not all(employee_id in members for employee_id, _, _ in cards):
+            return None
+        return members
 
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
         cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once
@@ -156,29 +209,32 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                     text = months[month] = str(as_month(month))
                 cleaned = clean_values(values)
             except StoreError as error:
-                raise StoreError(f"row {number}: {error}") from error
+                raise BadInput(line("store.row", number=number, problem=error_text(error))) from error
             if (employee_id, text) in seen:
-                raise StoreError(
-                    f"row {number}: scorecard {employee_id}/{text} appears twice (also row {seen[employee_id, text]})"
-                )
+                first = seen[employee_id, text]
+                raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=text, first=first))
             seen[employee_id, text] = number
             cards.append((employee_id, text, cleaned))
         return cards
 
-    def _check_card_access(self, cards: list[tuple[str, str, dict]]) -> None:
+    def _check_card_access(self, cards: list[tuple[str, str, dict]], members: dict[str, str] | None = None) -> None:
         """Every row's employee exists, is on a team this login may change, in an open month.
 
         The first failing row is named; a team or month that passed is not checked again.
+        ``members``: {employee id: team} read in this transaction, holding every row's employee.
         """
         ids = {employee_id for employee_id, _, _ in cards}
-        teams, closed = self._teams_of(ids), self._closed_periods()
+        teams = self._teams_of(ids) if members is None else {e: members[e] for e in ids}
+        closed = self._closed_periods()
         if self._all_writable(ids, teams, {month for _, month, _ in cards}, closed):
             return  # the usual bulk write: nothing to name, no walk over its rows
         writable, open_months = set(), set()
         for number, (employee_id, month, _) in enumerate(cards, start=1):
             team = teams.get(employee_id)
             if team is None:
-                raise NotFound(f"row {number}: no employee {employee_id!r}")
+                raise NotFound(
+                    line("store.no_employee", where=line("store.row_of", number=number), employee=repr(employee_id))
+                )
             if team not in writable:
                 self._require_write(team, line("what.card_of", employee=employee_id))
                 writable.add(team)
@@ -212,6 +268,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return {
             (employee_id, month): found
             for month, ids in by_month.items()
+            # a month's first import (the usual one) finds no card: one index seek, no id list
+            if self.conn.execute("SELECT 1 FROM scorecards WHERE period = ? LIMIT 1", (month,)).fetchone()
             for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items()
         }
 
@@ -257,7 +315,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             teams = self._teams_of({inc.employee_id for inc in incs})
             closed, stamp = self._closed_periods(), now()
             for number, inc in enumerate(incs, start=1):
-                where = f"row {number}: " if len(incs) > 1 else ""
+                where = line("store.row_of", number=number) if len(incs) > 1 else ""
                 self._check_incident_write(inc, where, teams, closed)
                 recorded_by = inc.recorded_by or self.login
                 record = incident_record(inc) | {"recorded_by": recorded_by, "recorded_at": stamp}
@@ -281,7 +339,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
     def _check_incident_write(self, inc: Incident, where: str, teams: dict, closed: dict) -> None:
         check_incident(inc, where)
         if inc.employee_id not in teams:
-            raise NotFound(f"{where}no employee {inc.employee_id!r}")
+            raise NotFound(line("store.no_employee", where=where, employee=repr(inc.employee_id)))
         self._require_write(teams[inc.employee_id], line("what.incidents_of", employee=inc.employee_id))
         self._require_open(
             inc.period, line("what.incident_on", where=where, employee=inc.employee_id, date=inc.date), closed
@@ -300,7 +358,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         with self.write():
             row = self._one("SELECT * FROM incidents WHERE id = ?", (id,))
             if row is None:
-                raise NotFound(f"no incident {id}")
+                raise NotFound(line("store.no_incident", id=id))
             employee = self._employee_row(row["employee_id"])
             self._require_write(employee["team"], line("what.incidents_of", employee=row["employee_id"]))
             self._require_open(Period.parse(row["period"]), line("what.incident", id=id))

@@ -1,4 +1,4 @@
-"""Grading input as columns (issue 14): the months before a period as exact numbers, read month by month.
+"""Grading input as columns (issue 14): the months before a period as exact numbers, one query a block.
 
 What :meth:`HistoryMixin.team_histories` reads for a full replay, laid out for a model's
 column-wise fast path (:mod:`cstui.engine.columns`): the stored numbers of the cards' values
@@ -27,20 +27,24 @@ from cstui.engine.columns import ABSENT, NOT_A_NUMBER, CardColumns, MetricColumn
 from cstui.engine.columns import typed_places as parsed_places
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
-from cstui.store.codec import dumps
+from cstui.store.codec import dumps, employee_from_row
 from cstui.store.core import busy_timeout_s
 
-# One month's values of some employees, packed by SQLite into one text of integers (no Python object
-# per value): per value ``(row x fields + field) x 4 + cell`` and ``(units x 32 + places) x 32 + scale``
-# (|units| < 10^15, places and scale <= 31: exact in 64 bits). Cell 1 a number, 2 a number with a
-# percent sign, 3 no number (blank or not a number: its text is read apart, see NO_NUMBER_TEXTS).
-MONTH_NUMBERS = (
-    "SELECT group_concat(((j.key * {fields} + {field}) * 4 + CASE WHEN v.units IS NULL THEN 3 "
-    "WHEN instr(v.value, '%') > 0 THEN 2 ELSE 1 END) || ',' || coalesce((v.units * 32 + {places}) "
-    "* 32 + v.scale, 0), ',') "
-    "FROM json_each(?1) j JOIN scorecard_values v ON v.period = ?2 AND v.employee_id = j.value "
-    "WHERE +v.metric IN ({keys})"  # '+': one range per card, not a seek per field
+# A block's values over some months, packed by SQLite into two texts of integers, one query for all
+# the months (no Python object per value; the reader thread hands Python's lock back and forth with
+# the grading once a block, not once a month, and numpy parses and scatters a block in a few calls). Per value its place ``month x ?3 + row x ?4 + field x 4 + cell`` and
+# its number ``(units x 32 + places) x 32 + scale`` (|units| < 10^15, places and scale <= 31: exact in
+# 64 bits). Cell 1 a number, 2 a number with a percent sign, 3 no number (blank or not a number: its
+# text is read apart, see NO_NUMBER_TEXTS). Both aggregates step over the same rows in the same order.
+BLOCK_NUMBERS = (
+    "SELECT group_concat(m.key * ?3 + j.key * ?4 + {field} + CASE WHEN v.units IS NULL THEN 3 "
+    "WHEN instr(v.value, '%') THEN 2 ELSE 1 END, ','), "
+    "group_concat(coalesce((v.units * 32 + {places}) * 32 + v.scale, 0), ',') "
+    "FROM json_each(?1) m CROSS JOIN json_each(?2) j CROSS JOIN scorecard_values v "
+    "ON v.period = m.value AND v.employee_id = j.value "
+    "WHERE ({field}) IS NOT NULL"  # the fields only: cheaper than IN (a lookup per row), one range per card
 )
+FIRST_FIELD = 5  # ?5, ?6 ...: the fields' names (?1 the months, ?2 the employee ids, ?3 and ?4 the strides)
 # ``places``: the digits typed after the point (commas, blanks and a percent sign aside), which the
 # stored scale drops when they are trailing zeros ("0.90": scale 1, places 2) and the scheme's
 # Decimal keeps; 31 (not known) for a value stored as no text, and in the months read without them
@@ -57,8 +61,9 @@ PLACES_UNREAD = "31"
 # off a number's text, what is left after its point is its typed decimals.
 TRAILING = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "%"  # none above U+3000
 NO_NUMBER_TEXTS = (
-    "SELECT j.key, v.metric, v.value FROM json_each(?1) j JOIN scorecard_values v "
-    "ON v.period = ?2 AND v.employee_id = j.value WHERE v.units IS NULL AND v.metric IN ({keys})"
+    "SELECT m.key, j.key, v.metric, v.value FROM json_each(?1) m CROSS JOIN json_each(?2) j "
+    "CROSS JOIN scorecard_values v ON v.period = m.value AND v.employee_id = j.value "
+    "WHERE v.units IS NULL AND v.metric IN ({keys})"
 )
 READER_CACHE_KIB = 8 * 1024  # the reader thread's page cache: one month of a block at a time
 # Blocks queued on the reader thread ahead of the one graded: a block that grades faster than the
@@ -95,21 +100,68 @@ class Block:
 
 def plan_block(store, scheme: str, teams: list[str], period: Period, fingerprint: str | None) -> Block | None:
     """The teams' members and stored months, or None when this layout does not cover them."""
-    first, last = period.months()[0], str(period.last_month)
-    histories: dict[str, TeamHistory] = {}
-    for team in teams:
-        if fingerprint and store._latest_checkpoint(scheme, fingerprint, team, str(first)):
-            return None
-        employees, windows = store._members_on(scheme, team, str(first), last)
-        if any(w.start is not None or w.end is not None for w in windows.values()):
-            return None
-        histories[team] = TeamHistory(team, employees, {e.id: {} for e in employees})
+    first, last = str(period.months()[0]), str(period.last_month)
+    conn, names = store.conn, dumps(teams)
+    if fingerprint and conn.execute(CHECKPOINTED, (scheme, fingerprint, first, names)).fetchone() is not None:
+        return None
+    members = _members(store, scheme, teams, names) or _members_per_team(store, scheme, teams, first, last)
+    if members is None:
+        return None
+    histories = {team: TeamHistory(team, employees, {e.id: {} for e in employees}) for team, employees in members}
     employees = [e for h in histories.values() for e in h.employees]
     ids = dumps([e.id for e in employees])
-    if _has_any(store.conn, "incidents", ids, last, "AND deleted = 0") or _has_any(store.conn, "overrides", ids, last):
+    if _has_any(conn, "incidents", ids, last, "AND deleted = 0") or _has_any(conn, "overrides", ids, last):
         return None
-    months = [Period.parse(m) for m in card_rows.stored_months(store.conn, "", last)]
+    months = [Period.parse(m) for m in card_rows.stored_months(conn, "", last)]
     return Block(period, histories, employees, ids, months)
+
+
+# Whether any of the teams (?4) has a checkpoint to resume from (what _latest_checkpoint finds per team).
+CHECKPOINTED = (
+    "SELECT 1 FROM checkpoints WHERE scheme = ?1 AND fingerprint = ?2 AND month < ?3 "
+    "AND team IN (SELECT value FROM json_each(?4)) LIMIT 1"
+)
+# The teams' employees with how many stretches their scheme timeline has, how many of them on the
+# scheme (?2), and the one stretch's scheme and level (SQLite takes a lone aggregate's bare columns
+# from its row).
+BLOCK_MEMBERS = (
+    "SELECT e.*, count(a.employee_id) AS stretches, count(a.scheme = ?2 OR NULL) AS on_scheme, "
+    "a.scheme AS stretch_scheme, a.level AS stretch_level "
+    "FROM json_each(?1) t CROSS JOIN employees e ON e.team = t.value "  # each team on its index, not every employee
+    "LEFT JOIN scheme_assignments a ON a.employee_id = e.id GROUP BY e.id ORDER BY t.key, e.id"
+)
+
+
+def _members(store, scheme: str, teams: list[str], names: str) -> list[tuple[str, list[Employee]]] | None:
+    """Each team's employees on ``scheme`` (in id order, each at their starting level), in one
+    query for the block; None when a timeline with more than one stretch has one on ``scheme``
+    (``_members_on`` decides, per team). With one stretch or none, the employee is on ``scheme``
+    for all their history or not at all, as ``_members_on`` finds; with several and none on
+    ``scheme``, not at all."""
+    by_team: dict[str, list[Employee]] = {team: [] for team in teams}
+    for row in store._rows(BLOCK_MEMBERS, (names, scheme)):
+        if row["stretches"] > 1:
+            if row["on_scheme"]:
+                return None
+            continue
+        on, level = (row["stretch_scheme"], row["stretch_level"]) if row["stretches"] else (row["scheme"], row["level"])
+        if on == scheme:
+            employee = employee_from_row(row)
+            employee.scheme, employee.level = scheme, level
+            by_team[employee.team].append(employee)
+    return list(by_team.items())
+
+
+def _members_per_team(store, scheme: str, teams: list[str], first: str, last: str) -> list | None:
+    """:func:`_members` from each team's scheme timelines; None when a member's stretch on
+    ``scheme`` starts or ends (read per card)."""
+    members = []
+    for team in teams:
+        employees, windows = store._members_on(scheme, team, first, last)
+        if any(w.start is not None or w.end is not None for w in windows.values()):
+            return None
+        members.append((team, employees))
+    return members
 
 
 def read_numbers(conn, block: Block, keys: list[str], typed: int) -> CardColumns | None:
@@ -226,49 +278,73 @@ def _has_any(conn, table: str, ids: str, last: str, deleted: str = "") -> bool:
 def _numbers(conn, employees: list, ids: str, months: list[Period], span: tuple, keys: list[str]) -> CardColumns:
     """``span``: (ordinal of column 0, columns, first month read with its typed decimals)."""
     (lo, width, typed), n, fields = span, len(employees), [*keys, UNREADABLE]
-    field = "CASE v.metric " + " ".join(f"WHEN ?{3 + k} THEN {k}" for k in range(len(fields))) + " END"
-    typed_places = TYPED_PLACES.format(blanks=3 + len(fields))
-    queries = [
-        MONTH_NUMBERS.format(fields=len(fields), field=field, keys=_marks(len(fields)), places=places)
-        for places in (PLACES_UNREAD, typed_places)
-    ]
-    cells = np.zeros((len(fields), n, width), np.int8)
-    units, scale = np.zeros((len(fields), n, width), np.int64), np.zeros((len(fields), n, width), np.int64)
-    places = np.zeros((len(fields), n, width), np.int64)
-    for month in months:
-        j = month.ordinal - lo
-        if month.ordinal >= typed:
-            packed = conn.execute(queries[1], (ids, str(month), *fields, TRAILING)).fetchone()[0]
-        else:
-            packed = conn.execute(queries[0], (ids, str(month), *fields)).fetchone()[0]
-        if not packed:
-            continue
-        pairs = np.fromstring(packed, dtype=np.int64, sep=",").reshape(-1, 2)
-        place, number = pairs[:, 0] >> 2, pairs[:, 1]
-        rows, kinds = place // len(fields), place % len(fields)
-        cells[kinds, rows, j] = pairs[:, 0] & 3
-        units[kinds, rows, j], scale[kinds, rows, j] = number >> 10, number & 31
-        places[kinds, rows, j] = (number >> 5) & 31
-        if (pairs[:, 0] & 3 == 3).any() and not _no_numbers(conn, ids, month, fields, cells[:, :, j]):
+    grid = Grid(
+        np.zeros((len(fields), n, width), np.int8), *(np.zeros((len(fields), n, width), np.int64) for _ in "usp")
+    )
+    for places, wanted in (
+        (PLACES_UNREAD, [m for m in months if m.ordinal < typed]),
+        (None, [m for m in months if m.ordinal >= typed]),
+    ):
+        if wanted and not _read_months(conn, ids, wanted, lo, fields, places, grid):
             return None
-    exponents = parsed_places(places, cells)
-    columns = {key: MetricColumn(units[k], scale[k], cells[k], exponents[k]) for k, key in enumerate(keys)}
-    return CardColumns(employees, lo, width, columns, cells[-1] != ABSENT)
+    exponents = parsed_places(grid.places, grid.cells)
+    columns = {
+        key: MetricColumn(grid.units[k], grid.scale[k], grid.cells[k], exponents[k]) for k, key in enumerate(keys)
+    }
+    return CardColumns(employees, lo, width, columns, grid.cells[-1] != ABSENT)
+
+
+@dataclass(slots=True)
+class Grid:
+    """The numbers read so far, (fields, employees, months) each."""
+
+    cells: np.ndarray
+    units: np.ndarray
+    scale: np.ndarray
+    places: np.ndarray
+
+
+def _read_months(
+    conn, ids: str, months: list[Period], lo: int, fields: list[str], places: str | None, grid: Grid
+) -> bool:
+    """The values of ``months`` into ``grid`` in one query (``places``: None to count the typed
+    decimals); False for a stored value that is not text where no number is (read per card)."""
+    n, width = grid.cells.shape[1], len(fields) * 4
+    field = "CASE v.metric " + " ".join(f"WHEN ?{FIRST_FIELD + k} THEN {4 * k}" for k in range(len(fields))) + " END"
+    sql = BLOCK_NUMBERS.format(field=field, places=places or TYPED_PLACES.format(blanks=FIRST_FIELD + len(fields)))
+    names = dumps([str(m) for m in months])
+    blanks = () if places else (TRAILING,)
+    where, numbers = conn.execute(sql, (names, ids, n * width, width, *fields, *blanks)).fetchone()
+    if not where:
+        return True
+    where = np.fromstring(where, dtype=np.int64, sep=",")
+    numbers = np.fromstring(numbers, dtype=np.int64, sep=",")
+    cell, kinds, month = where & 3, (where >> 2) % len(fields), where // (n * width)
+    rows, cols = (where // width) % n, np.array([m.ordinal - lo for m in months])[month]
+    grid.cells[kinds, rows, cols] = cell
+    grid.units[kinds, rows, cols], grid.scale[kinds, rows, cols] = numbers >> 10, numbers & 31
+    grid.places[kinds, rows, cols] = (numbers >> 5) & 31
+    unread = cell == 3
+    return not unread.any() or _no_numbers(
+        conn, ids, [months[i] for i in np.unique(month[unread])], lo, fields, grid.cells
+    )
 
 
 def _marks(count: int) -> str:
-    """?3, ?4 ...: the fields' parameters (?1 the employee ids, ?2 the month)."""
-    return ", ".join(f"?{3 + k}" for k in range(count))
+    """The fields' parameters: ?5, ?6 ... (see FIRST_FIELD)."""
+    return ", ".join(f"?{FIRST_FIELD + k}" for k in range(count))
 
 
-def _no_numbers(conn, ids: str, month: Period, fields: list[str], cells: np.ndarray) -> bool:
-    """Cells with no number: blank (as if not typed) or not a number; False for a stored value
-    that is not text (written by hand: read per card)."""
+def _no_numbers(conn, ids: str, months: list[Period], lo: int, fields: list[str], cells: np.ndarray) -> bool:
+    """Cells with no number in ``months``: blank (as if not typed) or not a number; False for a
+    stored value that is not text (written by hand: read per card)."""
     sql = NO_NUMBER_TEXTS.format(keys=_marks(len(fields)))
-    for row, metric, text in conn.execute(sql, (ids, str(month), *fields)):
+    names = dumps([str(m) for m in months])
+    for month, row, metric, text in conn.execute(sql, (names, ids, None, None, *fields)):
         if type(text) is not str:
             return False
-        cells[fields.index(metric), row] = ABSENT if is_blank(text) and metric != UNREADABLE else NOT_A_NUMBER
+        kind = ABSENT if is_blank(text) and metric != UNREADABLE else NOT_A_NUMBER
+        cells[fields.index(metric), row, months[month].ordinal - lo] = kind
     return True
 
 

@@ -9,12 +9,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cstui.domain.texts import joined, line
-from cstui.store.audit import INSERT_CHAINED, AuditFilter, BrokenLink, chained, filter_sql, verify_chain
+from cstui.store.audit import (
+    INSERT_CHAINED,
+    AuditFilter,
+    BrokenLink,
+    chained,
+    file_wrote,
+    filter_sql,
+    verify_chain,
+)
 from cstui.store.codec import dumps, dumps_each, loads, now
-from cstui.store.errors import AccessDenied, NotFound, StoreError
+from cstui.store.errors import AccessDenied, BadInput, NotFound, Refused, StoreError, error_text
+from cstui.store.file_audit import IMPORT_FILE, card_row, written_cards
 from cstui.store.files import (
     APPLICATION_ID,
     Busy,
+    NotOurs,
     StorageFailure,
     create_file,
     quick_check,
@@ -52,6 +62,7 @@ class StoreCore:
         self.conn = conn
         self.login = login
         self._depth = 0
+        self._writes = 0  # write transactions begun: what a read inside one is remembered by
         self._prepared = False  # once the schema and users exist, every write re-reads the role
         self.user = User(login, "viewer", ())  # replaced by _prepare()
 
@@ -92,8 +103,8 @@ class StoreCore:
             store._prepare()
         except sqlite3.Error as error:
             conn.close()
-            raise storage_error(path, error) or StoreError(
-                f"{path}: cannot open as a cstui database ({error})"
+            raise storage_error(path, error) or NotOurs(
+                line("store.cannot_open", program="cstui", path=str(path), error=str(error))
             ) from error
         except BaseException:
             conn.close()
@@ -133,9 +144,8 @@ class StoreCore:
     def _migrate(self) -> None:
         found = schema_version(self.conn)
         if found > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {found}, newer than this cstui understands "
-                f"({SCHEMA_VERSION}); upgrade cstui"
+            raise Refused(
+                line("store.newer_schema", program="cstui", path=str(self.path), found=found, known=SCHEMA_VERSION)
             )
         migrate(self.conn)
 
@@ -148,10 +158,8 @@ class StoreCore:
     def _load_user(self, login: str) -> User:
         row = self._one("SELECT * FROM users WHERE login = ?", (login,))
         if row is None:
-            raise AccessDenied(
-                f"login '{login}' has no role in {self.path}; ask an admin to run: "
-                f"cstui user add {login} --role supervisor --team T"
-            )
+            command = f"cstui user add {login} --role supervisor --team T"
+            raise AccessDenied(line("store.no_role", login=login, path=str(self.path), command=command))
         employee = self._agent_employee(login) if row["role"] == "agent" else None
         return User(row["login"], row["role"], tuple(loads(row["teams"]) or ()), employee)
 
@@ -200,7 +208,7 @@ class StoreCore:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise storage_error(self.path, error) or Busy(f"{self.path} is busy; try again ({error})") from error
-        self._depth = 1
+        self._depth, self._writes = 1, self._writes + 1
         try:
             if self._prepared:
                 # the role that allows this write is read inside it: a role changed or removed
@@ -254,9 +262,13 @@ class StoreCore:
     def changes_since(self, version: int) -> Iterator[tuple[str, str | None, object, object]]:
         """(table, key, before, after) of every change committed after ``version``, oldest first:
         a writer that validates what it read (an apply) asks this inside its transaction."""
-        for entity, key, before, after in self.conn.execute(
-            "SELECT entity, key, before, after FROM audit WHERE id > ? ORDER BY id", (version,)
+        for action, entity, key, before, after in self.conn.execute(
+            "SELECT action, entity, key, before, after FROM audit WHERE id > ? ORDER BY id", (version,)
         ).fetchall():
+            if action == IMPORT_FILE:  # a file's one entry: each card it wrote (after: the file's values)
+                for card, values in written_cards(loads(before), loads(after)):
+                    yield entity, card, values, None
+                continue
             yield entity, key, loads(before), loads(after)
 
     def incident_owners(self, ids: Iterable[str]) -> list[str]:
@@ -334,13 +346,19 @@ class StoreCore:
         """
         row = self._one("SELECT team FROM employees WHERE id = ?", (employee_id,))
         if row is None:
-            raise NotFound(f"no employee {employee_id!r}")
+            raise NotFound(line("store.no_employee", where="", employee=repr(employee_id)))
         self._require_visible(row["team"], line("what.history_of", employee=employee_id), employee_id)
+        wrote, wrote_params = file_wrote(employee_id, month)
         sql = (
             "SELECT a.* FROM audit a WHERE (a.entity = 'scorecards' AND a.key = ?) OR (a.entity = 'incidents' AND a.key IN "
-            "(SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ? AND period = ?)) ORDER BY a.id DESC"
+            "(SELECT CAST(id AS TEXT) FROM incidents WHERE employee_id = ? AND period = ?)) "
+            f"OR {wrote} ORDER BY a.id DESC"
         )
-        return [_decoded(r) for r in self._rows(sql, (f"{employee_id}/{month}", employee_id, month))]
+        params = (f"{employee_id}/{month}", employee_id, month, *wrote_params)
+        rows = [_decoded(r) for r in self._rows(sql, params)]
+        # a file's entry narrowed to this card (the SQL above only found the employee in its text)
+        narrowed = (card_row(r, employee_id, month) if r["action"] == IMPORT_FILE else r for r in rows)
+        return [r for r in narrowed if r is not None]
 
     def verify_audit(self) -> tuple[int, BrokenLink | None]:
         """Walk the audit chain: (rows checked, the first broken link or None). Manager or admin."""
@@ -407,18 +425,16 @@ class StoreCore:
     def add_user(self, login: str, role: str, teams: Sequence[str] = ()) -> User:
         """Give ``login`` a role (admin only); an existing login's role and teams are replaced."""
         if role not in USER_ROLES:
-            raise StoreError(f"role {role!r}: expected one of {', '.join(USER_ROLES)}")
+            raise BadInput(line("store.user_role", role=repr(role), roles=", ".join(USER_ROLES)))
         if role == "supervisor" and not teams:
-            raise StoreError(f"supervisor '{login}' needs at least one team (--team T)")
+            raise BadInput(line("store.supervisor_teams", login=login, option="--team"))
         if role == "agent" and teams:
-            raise StoreError(f"agent '{login}' reads only their own records: give no --team")
+            raise BadInput(line("store.agent_teams", login=login, option="--team"))
         user = User(login, role, tuple(dict.fromkeys(teams)))
         with self.write():
             self._require_admin(line("what.users"))  # the role as it is now, read inside the write
             if role == "agent" and self._agent_employee(login) is None:
-                raise StoreError(
-                    f"agent '{login}' must be the roster login of exactly one employee; set it with an import or the roster form first"
-                )
+                raise Refused(line("store.agent_login", login=login))
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is not None and before["role"] == "admin" and role != "admin":
                 self._require_another_admin(login)
@@ -432,7 +448,7 @@ class StoreCore:
             self._require_admin(line("what.users"))
             before = self._one("SELECT * FROM users WHERE login = ?", (login,))
             if before is None:
-                raise NotFound(f"no user '{login}'")
+                raise NotFound(line("store.no_user", login=login))
             if before["role"] == "admin":
                 self._require_another_admin(login)
             self.conn.execute("DELETE FROM users WHERE login = ?", (login,))
@@ -441,7 +457,7 @@ class StoreCore:
     def _require_another_admin(self, login: str) -> None:
         others = self.conn.execute("SELECT COUNT(*) FROM users WHERE role = 'admin' AND login != ?", (login,))
         if others.fetchone()[0] == 0:
-            raise StoreError(f"'{login}' is the last admin; add another admin first")
+            raise Refused(line("store.last_admin", login=login))
 
     def _insert_user(self, user: User, action: str, before: dict | None = None) -> None:
         with self.write():
@@ -465,7 +481,7 @@ class StoreCore:
     def add_team(self, id: str, name: str, name_zh: str | None = None) -> dict:
         """Create or rename a team (manager or admin)."""
         if not str(id).strip():
-            raise StoreError("team id must not be empty")
+            raise BadInput(line("store.team_id"))
         with self.write():
             self._require_manager(line("what.teams"))
             before = self._one("SELECT * FROM teams WHERE id = ?", (id,))
@@ -509,7 +525,7 @@ def _audit_periods(period: str | None) -> list[str]:
     try:
         p = Period.parse(period)
     except PeriodError as error:
-        raise StoreError(str(error)) from error
+        raise BadInput(error_text(error)) from error
     return [str(p)] + ([str(m) for m in p.months()] if p.is_quarter else [])
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.errors import EXIT_BUSY, EXIT_REFUSED, EXIT_STORAGE, EXIT_USAGE
-from cstui.store.errors import AccessDenied, StoreError
+from cstui.store.errors import AccessDenied, BadInput, Refused, StoreError
 
 # what the file or the disk did, in the user's language (SQLite's error name stays as it is)
 texts.register(
@@ -187,7 +187,7 @@ def group_id(group: str) -> int:
     try:
         return grp.getgrnam(group).gr_gid
     except KeyError:
-        raise StoreError(f"no group named {group!r} on this machine") from None
+        raise BadInput(line("store.no_group", group=repr(group))) from None
 
 
 def _share_directory(directory: Path, gid: int, group: str) -> None:
@@ -198,8 +198,13 @@ def _share_directory(directory: Path, gid: int, group: str) -> None:
         os.chown(directory, -1, gid)
         os.chmod(directory, stat.S_IMODE(info.st_mode) | stat.S_ISGID | 0o070)
     except PermissionError:
-        raise StoreError(
-            f"cannot give {directory} to group {group}; make it first: install -d -m 2770 -g {group} {directory}"
+        raise Refused(
+            line(
+                "store.share_directory",
+                directory=str(directory),
+                group=group,
+                command=f"install -d -m 2770 -g {group} {directory}",
+            )
         ) from None
 
 

@@ -74,18 +74,25 @@ class CardGateMixin(TimelineReader):
         return judge is scheme or same_judge(judge, scheme)
 
     def _gate_cards(
-        self, keys: Iterable[tuple[str, str]], given=None, values: Mapping | None = None, only=None
+        self,
+        keys: Iterable[tuple[str, str]],
+        given=None,
+        values: Mapping | None = None,
+        only=None,
+        on_scheme: str | None = None,
     ) -> None:
         """Refuse (raise :class:`CardRefused`) if any of these (employee, month) cards is invalid now.
 
         ``values`` may hold the cards' new values by key (a bulk write has them at hand);
-        others are read from the table. ``only`` keeps the problems it accepts. Runs inside
-        the caller's write transaction.
+        others are read from the table. ``only`` keeps the problems it accepts. ``on_scheme``:
+        the scheme every card's employee is on at its month, read inside this transaction
+        (an import's :meth:`scheme_members`); otherwise each is read here. Runs inside the
+        caller's write transaction.
         """
         keys = list(dict.fromkeys(keys))
         if not keys:
             return
-        schemes = self._schemes_at(keys)
+        schemes = dict.fromkeys(keys, on_scheme) if on_scheme else self._schemes_at(keys)
         values = values if values is not None else self._stored_values(keys)
         incidents = self._stored_incidents(keys)
         valid = self._valid_by_columns(keys, schemes, values, incidents, given)

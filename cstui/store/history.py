@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import date
 
-from cstui.domain import Period, Scorecard, texts
+from cstui.domain import Employee, Period, Scorecard, texts
 from cstui.domain.texts import line
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
@@ -114,7 +115,10 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
     def _members_on(self, scheme: str, team: str, first: str, last: str) -> tuple[list, dict[str, Window]]:
         """The team's employees on ``scheme`` for some of first..last, each as that stretch
         starts (its level), and the stretch's months by employee id."""
-        rows = self._rows("SELECT * FROM employees WHERE team = ? ORDER BY id", (team,)).fetchall()
+        # plain tuples in the Employee's field order: sqlite3.Row's lookups by name, ten per
+        # member, were a good part of reading a resumed team
+        rows = self.conn.execute(f"SELECT {_EMPLOYEE_FIELDS} FROM employees WHERE team = ? ORDER BY id", (team,))
+        rows = rows.fetchall()
         lines = timelines(
             self.conn.execute(
                 "SELECT employee_id, since_month, scheme, level FROM scheme_assignments "
@@ -122,14 +126,21 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
                 (team,),
             )
         )
-        employees, windows = [], {}
+        employees, windows, day = [], {}, date.fromisoformat
         for row in rows:
-            window = _window_of(row, lines.get(row["id"]), scheme, first, last)
+            line = lines.get(row[0])
+            # as _window_of: without a timeline (an older cstui's row), the whole history on its scheme
+            window = (
+                window_on(line, scheme, first, last)
+                if line
+                else (Window(None, None, row[8]) if row[7] == scheme else None)
+            )
             if window is not None:
-                employee = employee_from_row(row)  # a new object: set in place (dataclasses.replace costs 5x)
-                employee.scheme, employee.level = scheme, window.level
-                employees.append(employee)
-                windows[row["id"]] = window
+                e_id, name, e_team, role, hired, status, login, _, _, version = row
+                employees.append(
+                    Employee(e_id, name, e_team, role, day(hired), status, login, scheme, window.level, version)
+                )
+                windows[e_id] = window
         return employees, windows
 
     def latest_checkpoint(self, scheme: str, fingerprint: str, team: str, until: Period | str) -> Checkpoint | None:
@@ -268,4 +279,6 @@ class _MonthCache(dict):
         return month
 
 
-_MONTHS = _MonthCache()  # shared by every read: a company's data spans few distinct months
+_MONTHS = _MonthCache()
+# the roster's columns an Employee holds, in the order of its fields (codec.employee_from_row's)
+_EMPLOYEE_FIELDS = "id, name, team, role, hire_date, status, login, scheme, level, version"  # shared by every read: a company's data spans few distinct months

@@ -13,7 +13,7 @@ from cstui.domain import Override, Period, PeriodError, Result
 from cstui.domain.texts import from_json, line, to_json
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import decimal_text, dumps, loads, now, override_from_row, text_decimal
-from cstui.store.errors import DisputesOpen, PeriodClosed, StoreError
+from cstui.store.errors import BadInput, DisputesOpen, PeriodClosed, Refused, error_text
 
 
 def as_period(p: Period | str) -> Period:
@@ -22,13 +22,13 @@ def as_period(p: Period | str) -> Period:
     try:
         return Period.parse(p)
     except PeriodError as error:
-        raise StoreError(str(error)) from error
+        raise BadInput(error_text(error)) from error
 
 
 def as_month(p: Period | str) -> Period:
     month = as_period(p)
     if not month.is_month:
-        raise StoreError(f"period {month}: scorecards and incidents belong to a month (YYYY-MM), not a quarter")
+        raise BadInput(line("store.month_not_quarter", period=str(month), pattern="YYYY-MM"))
     return month
 
 
@@ -82,15 +82,14 @@ class PeriodsMixin(CheckpointsMixin):
             self._require_manager(line("what.close", period=period))
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is not None and before["status"] == "closed":
-                raise StoreError(
-                    f"period {period} is already closed (by {before['closed_by']} at {before['closed_at']})"
+                raise Refused(
+                    line("store.already_closed", period=str(period), by=before["closed_by"], at=before["closed_at"])
                 )
             disputed = self._open_disputes(period)
             if disputed and reason is None:
-                raise DisputesOpen(
-                    f"period {period} has {disputed} open dispute(s) (cstui dispute list --period {period}); "
-                    "answer them, or close it with --reason"
-                )
+                said = dict(period=str(period), count=disputed, option="--reason")
+                command = f"cstui dispute list --period {period}"
+                raise DisputesOpen(line("store.disputes_open", **said, command=command))
             after = {
                 "period": str(period),
                 "status": "closed",
@@ -112,15 +111,15 @@ class PeriodsMixin(CheckpointsMixin):
         """Unlock a closed period; the reason is required and kept (manager or admin)."""
         period = as_period(p)
         if not reason or not reason.strip():
-            raise StoreError(f"reopening period {period} needs a reason")
+            raise BadInput(line("store.reopen_reason", period=str(period)))
         with self.write():
             self._require_manager(line("what.reopen", period=period))
             before = self._one("SELECT * FROM periods WHERE period = ?", (str(period),))
             if before is None or before["status"] != "closed":
                 quarter = str(period.quarter)
                 if period.is_month and self.period_status(period) == "closed":
-                    raise StoreError(f"period {period} is closed through quarter {quarter}: reopen {quarter}")
-                raise StoreError(f"period {period} is not closed")
+                    raise Refused(line("store.closed_by_quarter", period=str(period), quarter=quarter))
+                raise Refused(line("store.not_closed", period=str(period)))
             after = dict(before) | {"status": "open", "reason": reason.strip()}
             self._put_period(after)
             self._audit("reopen", "periods", str(period), dict(before), after)
@@ -137,9 +136,9 @@ class PeriodsMixin(CheckpointsMixin):
     def add_override(self, o: Override) -> Override:
         """A manual level placement from ``o.period`` on (manager or admin); the reason is required."""
         if not o.reason or not o.reason.strip():
-            raise StoreError(f"override of employee {o.employee_id}: a reason is required")
+            raise BadInput(line("store.override_reason", employee=o.employee_id))
         if not o.level:
-            raise StoreError(f"override of employee {o.employee_id}: a level is required")
+            raise BadInput(line("store.override_level", employee=o.employee_id))
         month = as_month(o.period)
         override = Override(o.employee_id, month, o.level, o.reason.strip(), o.author or self.login)
         with self.write():

@@ -9,7 +9,7 @@ from cstui.domain import STATUSES, Employee
 from cstui.domain.texts import line
 from cstui.store.checkpoints import CheckpointsMixin
 from cstui.store.codec import employee_from_row, employee_values, now
-from cstui.store.errors import Conflict, NotFound, StoreError
+from cstui.store.errors import BadInput, Conflict, NotFound
 
 ORDER_COLUMNS = ("id", "name", "team", "role", "hire_date", "status", "login", "scheme", "level", "updated_at")
 IMPORT_CHUNK = 1000
@@ -17,21 +17,27 @@ _REQUIRED = ("id", "name", "team", "role", "hire_date")
 
 
 def check_employee(e: Employee, where: str = "") -> None:
-    """Raise StoreError naming the field when ``e`` cannot be stored."""
-    prefix = f"{where}employee {e.id!r}: " if e.id else f"{where}employee: "
+    """Raise BadInput naming the field when ``e`` cannot be stored."""
+    prefix = (
+        line("store.employee_of", where=where, employee=repr(e.id))
+        if e.id
+        else line("store.employee_no_id", where=where)
+    )
     values = employee_values(e)
     for field in _REQUIRED:
         if values[field] is None or not str(values[field]).strip():
-            raise StoreError(f"{prefix}{field} is required")
+            raise BadInput(line("store.employee_field", prefix=prefix, field=field))
     if e.status not in STATUSES:
-        raise StoreError(f"{prefix}status {e.status!r}: expected one of {', '.join(STATUSES)}")
+        raise BadInput(
+            line("store.employee_status", prefix=prefix, status=repr(e.status), statuses=", ".join(STATUSES))
+        )
 
 
 class RosterMixin(CheckpointsMixin):
     def _employee_row(self, id: str):
         row = self._one("SELECT * FROM employees WHERE id = ?", (id,))
         if row is None:
-            raise NotFound(f"no employee {id!r}")
+            raise NotFound(line("store.no_employee", where="", employee=repr(id)))
         return row
 
     def employee(self, id: str) -> Employee:
@@ -44,7 +50,7 @@ class RosterMixin(CheckpointsMixin):
         with self.write():
             self._require_write(e.team, line("what.employee", employee=e.id))
             if self._one("SELECT 1 FROM employees WHERE id = ?", (e.id,)) is not None:
-                raise StoreError(f"employee {e.id!r} already exists")
+                raise BadInput(line("store.employee_exists", employee=repr(e.id)))
             self._ensure_teams({e.team})
             record = employee_values(e) | {"version": 1, "updated_by": self.login, "updated_at": now()}
             self.conn.execute(_INSERT, record)
@@ -119,7 +125,7 @@ class RosterMixin(CheckpointsMixin):
     ) -> list[Employee]:
         """The employees this login may see, filtered, sorted and paged in SQL."""
         if order_by not in ORDER_COLUMNS:
-            raise StoreError(f"cannot sort employees by {order_by!r}: expected one of {', '.join(ORDER_COLUMNS)}")
+            raise BadInput(line("store.sort_by", column=repr(order_by), columns=", ".join(ORDER_COLUMNS)))
         where, params = self._employee_where(team, scheme, status, search)
         direction = "DESC" if descending else "ASC"
         column = "COALESCE(name_pinyin, name)" if order_by == "name" else order_by  # 中文 names in pinyin order
@@ -192,7 +198,7 @@ class RosterMixin(CheckpointsMixin):
             seen: dict[str, int] = {}
             for number, e in enumerate(employees, start=1):
                 if e.id in seen:
-                    raise StoreError(f"row {number}: employee {e.id!r} appears twice (also row {seen[e.id]})")
+                    raise BadInput(line("store.employee_twice", number=number, employee=repr(e.id), first=seen[e.id]))
                 seen[e.id] = number
                 chunk.append((number, e))
                 if len(chunk) == IMPORT_CHUNK:
@@ -213,7 +219,7 @@ class RosterMixin(CheckpointsMixin):
         for number, e in chunk:
             row = existing.get(e.id)
             employee = replace(e, **_stored_fields(e, row, keep)) if keep else e
-            check_employee(employee, where=f"row {number}: ")
+            check_employee(employee, where=line("store.row_of", number=number))
             values = employee_values(employee)
             if check is not None:
                 check(number, employee)

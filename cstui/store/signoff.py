@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from cstui.clock import today
 from cstui.domain.texts import line
 from cstui.store.codec import now
-from cstui.store.errors import AccessDenied, NotFound, SignOffRefused, StoreError
+from cstui.store.errors import AccessDenied, BadInput, NotFound, SignOffRefused, StoreError, error_text
 from cstui.store.periods import PeriodsMixin, as_period
 
 WINDOW_DAYS_DEFAULT = 5
@@ -31,7 +31,8 @@ def window_days_of(scheme) -> int:
     except (TypeError, ValueError):
         whole = False
     if not whole:
-        raise InvalidData([f"{scheme.source}: sign_off.window_days: expected a whole number of days >= 0, got {raw}"])
+        said = dict(source=scheme.source, setting="sign_off.window_days", raw=raw)
+        raise InvalidData([line("store.window_days", **said)])
     return int(raw)
 
 
@@ -62,7 +63,7 @@ class SignOffMixin(PeriodsMixin):
     def open_dispute(self, period, reason: str, window_of: WindowOf) -> dict:
         """The agent disputes their graded result of ``period``; the reason is required (audited ``dispute``)."""
         if not reason or not reason.strip():
-            raise StoreError("a dispute needs a reason (--reason TEXT)")
+            raise BadInput(line("store.dispute_reason", option="--reason"))
         with self.write():
             employee_id, p = self._signing(period, window_of)
             return self._sign(employee_id, p, "dispute", "open", reason.strip())
@@ -71,9 +72,7 @@ class SignOffMixin(PeriodsMixin):
         """The agent's employee and the period, once the result, the window and the last sign-off allow it."""
         p = as_period(period)
         if not self.user.is_agent or self.user.employee is None:
-            raise AccessDenied(
-                f"only an agent tied to one employee signs off results; login '{self.login}' is {self.user.role}"
-            )
+            raise AccessDenied(line("store.agents_sign", login=self.login, role=self.user.role))
         employee_id = self.user.employee
         self._require_open(p, line("what.sign_off", period=p))
         result = self._one(
@@ -81,17 +80,16 @@ class SignOffMixin(PeriodsMixin):
             (employee_id, str(p)),
         )
         if result is None:
-            raise SignOffRefused(f"you have no graded result for {p} to sign off")
+            raise SignOffRefused(line("store.no_result", period=str(p)))
         last_day = window_end(result["recorded_at"], window_of(result["scheme"]))
         if today() > last_day:
-            raise SignOffRefused(
-                f"the sign-off window of {p} closed on {last_day.isoformat()} (applied {result['recorded_at'][:10]})"
-            )
+            said = dict(period=str(p), day=last_day.isoformat(), applied=result["recorded_at"][:10])
+            raise SignOffRefused(line("store.window_closed", **said))
         latest = self._latest_sign_off(employee_id, str(p))
         if latest is not None and latest["status"] == "confirmed":
-            raise SignOffRefused(f"you confirmed your result of {p} at {latest['signed_at']}")
+            raise SignOffRefused(line("store.confirmed_already", period=str(p), at=latest["signed_at"]))
         if latest is not None and latest["status"] == "open":
-            raise SignOffRefused(f"your dispute {latest['id']} of {p} is still open: wait for its answer")
+            raise SignOffRefused(line("store.dispute_open", id=latest["id"], period=str(p)))
         return employee_id, str(p)
 
     def sign_off_refusal(self, period, window_of: WindowOf) -> str | None:
@@ -100,7 +98,7 @@ class SignOffMixin(PeriodsMixin):
         try:
             self._signing(period, window_of)
         except StoreError as error:
-            return str(error)
+            return error_text(error)  # a line: the screen renders it in the reader's language
         return None
 
     def _latest_sign_off(self, employee_id: str, period: str):
@@ -135,19 +133,20 @@ class SignOffMixin(PeriodsMixin):
         again as for any change (which restarts the agent's window to confirm the new result).
         """
         if not reason or not reason.strip():
-            raise StoreError("an answer to a dispute needs a reason (--reason TEXT)")
+            raise BadInput(line("store.answer_reason", option="--reason"))
         with self.write():
             row = self._one(
                 "SELECT d.*, e.team FROM sign_offs d JOIN employees e ON e.id = d.employee_id WHERE d.id = ? AND d.kind = 'dispute'",
                 (int(dispute_id),),
             )
             if row is None:
-                raise NotFound(f"no dispute {dispute_id}")
+                raise NotFound(line("store.no_dispute", id=dispute_id))
             self._require_write(row["team"], line("what.dispute", id=dispute_id))
             if row["status"] != "open":
-                raise SignOffRefused(
-                    f"dispute {dispute_id} was already {row['status']} by {row['answered_by']} at {row['answered_at']}"
-                )
+                status = row["status"]
+                status = line(f"store.status.{status}") if status in ("accepted", "rejected") else status
+                said = dict(id=dispute_id, status=status, by=row["answered_by"], at=row["answered_at"])
+                raise SignOffRefused(line("store.answered_already", **said))
             before = {"status": row["status"]}
             after = {
                 "status": "accepted" if accept else "rejected",

@@ -35,8 +35,13 @@ def timelines(rows: Iterable) -> dict[str, list[Assignment]]:
     for employee_id, since, scheme, level in rows:
         found.setdefault(employee_id, []).append(Assignment(employee_id, since, scheme, level))
     for line in found.values():
-        line.sort(key=lambda a: a.since)
+        if len(line) > 1:  # most employees have one assignment: nothing to sort
+            line.sort(key=_since)
     return found
+
+
+def _since(assignment: Assignment) -> str:
+    return assignment.since
 
 
 def scheme_at(line: list[Assignment], month: str) -> str | None:
@@ -48,11 +53,12 @@ def scheme_at(line: list[Assignment], month: str) -> str | None:
 def window_on(line: list[Assignment], scheme: str, first: str, last: str) -> Window | None:
     """The latest stretch on ``scheme`` that overlaps the months first..last, if any."""
     for i in range(len(line) - 1, -1, -1):
+        if line[i].scheme != scheme:  # asked for every member of a team read: no Window made in vain
+            continue
         start = line[i].since if i else None
         end = line[i + 1].since if i + 1 < len(line) else None
-        window = Window(start, end, line[i].level)
-        if line[i].scheme == scheme and (start is None or start <= last) and (end is None or end > first):
-            return window
+        if (start is None or start <= last) and (end is None or end > first):
+            return Window(start, end, line[i].level)
     return None
 
 

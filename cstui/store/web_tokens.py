@@ -24,10 +24,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from cstui.domain.texts import line
 from cstui.store.audit import INSERT_CHAINED, chained
 from cstui.store.codec import dumps
 from cstui.store.core import StoreCore
-from cstui.store.errors import AccessDenied, StoreError
+from cstui.store.errors import AccessDenied, Refused
 from cstui.store.identity import User
 from cstui.store.migrations import SCHEMA_VERSION, schema_version
 
@@ -86,9 +87,16 @@ class TokenDesk(StoreCore):
     def _prepare(self) -> None:
         # never migrates or bootstraps an admin: a file a newer or older cstui left is refused
         if schema_version(self.conn) != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: schema version {schema_version(self.conn)}, this cstui needs "
-                f"{SCHEMA_VERSION}; run any cstui command on it first (cstui --db {self.path} check)"
+            found = schema_version(self.conn)
+            raise Refused(
+                line(
+                    "store.desk_schema",
+                    program="cstui",
+                    path=str(self.path),
+                    found=found,
+                    known=SCHEMA_VERSION,
+                    command=f"cstui --db {self.path} check",
+                )
             )
         self.user = User("", "viewer", ("",))  # sees nothing: the desk reads no company data
 

@@ -8,6 +8,7 @@ asked from.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from cstui.domain import Employee, Period, Result, Scorecard, months_between, texts
@@ -120,6 +121,31 @@ class AssistantClass(DocumentModel):
         lookback = compile_grading(scheme.params).dismissal.last_months
         return results, checkpoints.dump(replay, months, period.last_month, lookback)
 
+    def grade_in_turn(
+        self,
+        scheme: Scheme,
+        history: TeamHistory,
+        periods: list[Period],
+        until: Period,
+        explained: Container[str] | None = None,
+    ) -> tuple[list[list[Result]], dict[str, list[tuple[Period, str, str]]]]:
+        """Each of ``periods`` graded and the levels up to ``until``, in one replay: each period
+        reviews the quarters after those the one before reviewed, where grading it alone would
+        replay them all again (see :meth:`DocumentModel.grade_in_turn`)."""
+        for period in periods:
+            checkpoints.check_after(history, period)
+        months, replay = self._replay(scheme, history)
+        replay.explained = explained
+        graded = []
+        for period in periods:
+            replay.explain_asked = period.is_quarter  # a month's run reviews earlier quarters: no trace read
+            graded.append(self._grade(scheme, history, period, months, replay))
+        replay.explain_asked = False
+        if replay.reviewed is None or replay.reviewed < until.quarter:
+            replay.run(until.quarter)  # as levels() does: the reviews up to until's quarter
+        last = until.last_month.ordinal
+        return graded, {i: [row for row in s.timeline if row[0].ordinal <= last] for i, s in replay.states.items()}
+
     # -------------------------------------------------------------- one replay
 
     def _replay(self, scheme: Scheme, history: TeamHistory, explain: bool = True) -> tuple[TeamMonths, Replay]:
@@ -146,13 +172,18 @@ class AssistantClass(DocumentModel):
     ) -> list[Result]:
         if period.is_quarter:
             outcomes = replay.run(period)
-            results = [self._quarter_result(scheme, history, period, o, months, explain) for o in outcomes.values()]
+            results = [
+                self._quarter_result(scheme, history, period, o, months, explain, _brief(replay, o.employee.id))
+                for o in outcomes.values()
+            ]
         else:
-            if period.quarter.prev() >= replay.first_quarter(period.quarter):
-                replay.run(period.quarter.prev())
+            before = period.quarter.prev()
+            if before >= replay.first_quarter(period.quarter) and (replay.reviewed is None or replay.reviewed < before):
+                replay.run(before)
             replay.apply_overrides(period)
             results = [
-                self._month_result(scheme, history, period, e, months, replay, explain) for e in history.employees
+                self._month_result(scheme, history, period, e, months, replay, explain, _brief(replay, e.id))
+                for e in history.employees
             ]
         return [r for r in results if r is not None]
 
@@ -165,7 +196,9 @@ class AssistantClass(DocumentModel):
         months: TeamMonths,
         replay: Replay,
         explain: bool = True,
+        brief: bool = False,
     ) -> Result | None:
+        """``brief``: only what ranks and grade quotas read (score, grade, rank, decision)."""
         if Period.of_date(employee.hire_date).ordinal > month.ordinal:
             return None
         grading, state = compile_grading(scheme.params), replay.states[employee.id]
@@ -185,6 +218,8 @@ class AssistantClass(DocumentModel):
         total = facts.total
         result.score, result.grade = total.score, grade_of(grading.bands, total.score)
         result.rank = months.ranks(month).get(employee.id)
+        if brief:
+            return result
         result.pay_delta, pay_line = pay_float(
             grading.pay, total.score, months_between(employee.hire_date, month), employee.hire_date
         )
@@ -207,15 +242,19 @@ class AssistantClass(DocumentModel):
         o: Outcome,
         months: TeamMonths,
         explain: bool = True,
+        brief: bool = False,
     ) -> Result:
+        """``brief``: the flags and trace left out (what ranks and grade quotas read is there)."""
         grading = compile_grading(scheme.params)
         exact = o.facts.average  # the exact average grades; the report shows it to the cent
         avg = None if exact is None else to_decimal(exact, AVERAGE_PLACES)
         flags = list(o.flags)
-        if o.facts.missing:
+        if brief:
+            explain, flags = False, []
+        elif o.facts.missing:
             flags.insert(0, line("assistant-class.missing_months_flag", months=", ".join(map(str, o.facts.missing))))
         for month, score in o.facts.months:  # the quarter's report repeats each month's flags
-            if score is not None:
+            if score is not None and not brief:
                 flags.extend(
                     line("assistant-class.dismissal_month_flag", month=month, reason=r)
                     for r in month_dismissal(grading, months, o.employee.id, month)
@@ -239,6 +278,12 @@ class AssistantClass(DocumentModel):
             flags,
             trace,
         )
+
+
+def _brief(replay: Replay, employee_id: str) -> bool:
+    """Whether ``employee_id``'s result is left brief: a replay told to explain others only
+    (``replay.explained``: a history shows one person; the team is graded for ranks)."""
+    return replay.explained is not None and employee_id not in replay.explained
 
 
 def month_dismissal(grading: Grading, months: TeamMonths, employee_id: str, month: Period) -> list[str]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cstui.domain import Period, Scorecard
+from cstui.domain import Period, Scorecard, texts
+from cstui.domain.texts import joined, line
 from cstui.domain.values import ValueProblem, parse_count
+from cstui.engine.cards import field_text, reason_of
 from cstui.engine.ledger import Ledger, LedgerProblem, LedgerTotal, score_ledger
 from cstui.engine.model import TeamHistory
 from cstui.engine.ranking import competition_ranks
 
 ZERO = Decimal(0)
+
+texts.register({"assistant-class.card_problems": ("{employee} {period} {problems}", "{employee} {period} {problems}")})
 
 
 @dataclass(slots=True)
@@ -44,7 +48,7 @@ def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[
         try:
             counts[metric] = parse_count(raw)
         except ValueProblem as exc:
-            problems.append((metric, str(exc)))
+            problems.append((metric, reason_of(exc)))
     return counts
 
 
@@ -58,8 +62,9 @@ def month_facts(ledger: Ledger, metrics: tuple[str, ...], card: Scorecard) -> Mo
         problems = exc.problems + problems
         total = None
     if problems:
-        text = "; ".join(f"{f}: {m}" for f, m in problems)
-        return MonthFacts(None, counts, f"{card.employee_id} {card.period} {text}")
+        text = joined([line("cards.problem", field=field_text(f), reason=m) for f, m in problems])
+        said = line("assistant-class.card_problems", employee=card.employee_id, period=str(card.period), problems=text)
+        return MonthFacts(None, counts, said)
     return MonthFacts(total, counts)
 
 

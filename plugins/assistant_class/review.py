@@ -22,6 +22,7 @@ rank tie rule: fewer than N members score strictly lower. "A year" is the calend
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Container
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -181,6 +182,7 @@ texts.register(
 
 
 ZERO = Decimal(0)
+_UNREAD = object()
 AVERAGE_PLACES = 2  # averages are shown to the cent (display only)
 
 
@@ -353,22 +355,34 @@ class Replay:
         self.outcomes: dict[str, Outcome] = {}
         self.explain = True
         self.explain_asked = True  # False: no review writes its trace (the results carry none)
+        # None: everyone's trace is written; else only these employees' (a history shows one person)
+        self.explained: Container[str] | None = None
         self.resume: Period | None = None  # set when resuming from a checkpoint
+        self.reviewed: Period | None = None  # the last quarter this replay reviewed (run goes on from it)
+        self._first_card: Period | None | object = _UNREAD  # the history's first scorecard month
+
+    def explains(self, employee_id: str) -> bool:
+        """Whether the review now running writes ``employee_id``'s trace."""
+        return self.explain and (self.explained is None or employee_id in self.explained)
 
     def first_quarter(self, until: Period) -> Period:
         if self.resume is not None:  # the quarters before it are in the checkpoint's state
             return self.resume
-        months = [m for cards in self.history.cards.values() for m in cards]
-        return min(months).quarter if months and min(months).quarter < until else until
+        if self._first_card is _UNREAD:  # the history never changes under a replay: read once
+            self._first_card = min((m for cards in self.history.cards.values() for m in cards), default=None)
+        first = self._first_card
+        return first.quarter if first is not None and first.quarter < until else until
 
     def run(self, until: Period) -> dict[str, Outcome]:
-        """Review every quarter from the team's first scorecard to ``until``; its outcomes."""
-        quarter = self.first_quarter(until)
+        """Review every quarter from the team's first scorecard (or after the last one this replay
+        reviewed) to ``until``; its outcomes."""
+        quarter = self.first_quarter(until) if self.reviewed is None else self.reviewed.next()
         if quarter > until:
             raise ValueError(f"{until} is not after the checkpoint (the replay resumes at {quarter})")
         while True:
             self.explain = self.explain_asked and quarter == until  # only the asked quarter's trace is read
             self.outcomes = self.review(quarter)
+            self.reviewed = quarter
             if quarter == until:
                 return self.outcomes
             quarter = quarter.next()
@@ -397,7 +411,8 @@ class Replay:
             facts = quarter_facts(self.months, e, quarter, metrics)
             if facts is not None:
                 level = self.states[e.id].level
-                outcomes[e.id] = Outcome(e, facts, level, level, trace=describe(facts, bars) if self.explain else [])
+                trace = describe(facts, bars) if self.explains(e.id) else []
+                outcomes[e.id] = Outcome(e, facts, level, level, trace=trace)
         assistants = {i: o for i, o in outcomes.items() if o.employee.role != self.rules.lead_role}
         ranks = competition_ranks({i: o.facts.average for i, o in assistants.items()})
         for i, o in outcomes.items():
@@ -420,7 +435,7 @@ class Replay:
     def review_class(self, o: Outcome, quarter: Period) -> None:
         state, rules = self.states[o.employee.id], self.rules
         for rule in rules.classes:
-            ok, failed = meets(rule, o.facts, self.explain)
+            ok, failed = meets(rule, o.facts, self.explains(o.employee.id))
             if ok:
                 o.met = rules.rank(rule.level)
                 o.trace.append(line("assistant-class.meets", level=rule.level))

@@ -45,6 +45,10 @@ from .items import CardItem, check_parts, load_items
 
 texts.register(
     {
+        "kpi-card.at_most": (
+            "expected at most {limit} ({top}), got {value}",
+            "不能超过 {limit}（{top}），实际为 {value}",
+        ),
         "kpi-card.allowance": (
             "post allowance ({level}): +{amount} yuan a month (fixed by the post; no score or star change touches it)",
             "岗位津贴（{level}）：每月 +{amount} 元（由岗位决定，不受得分或星级变化影响）",
@@ -128,7 +132,9 @@ class KpiCard(ReplayModel):
                 continue
             if parse_value(kind, raw) > parse_value(kind, top):
                 problems.append(
-                    CardProblem(field, f"expected at most {limit} ({str(top).strip()}), got {str(raw).strip()}")
+                    CardProblem(
+                        field, line("kpi-card.at_most", limit=limit, top=str(top).strip(), value=str(raw).strip())
+                    )
                 )
         return problems
 

@@ -30,6 +30,7 @@ from .rules import PlacementRules, level_for, load_rules, placement_score
 
 texts.register(
     {
+        "placement.not_option": ("expected one of {options}, got {value}", "应为 {options} 之一，实际为 {value}"),
         "placement.by_hand": (
             "placed by hand: {level} from {month}: {reason}",
             "手动定级：{level}，自 {month} 起：{reason}",
@@ -176,7 +177,10 @@ def values_problems(params: PlacementParams, values: Mapping[str, object]) -> li
             continue
         if str(raw).strip() not in item.options:
             problems.append(
-                CardProblem(item.metric, f"expected one of {', '.join(item.options)}, got {str(raw).strip()[:40]!r}")
+                CardProblem(
+                    item.metric,
+                    line("placement.not_option", options=", ".join(item.options), value=repr(str(raw).strip()[:40])),
+                )
             )
     return problems
 

@@ -47,6 +47,7 @@ from cstui.schemes import Problems, Scheme
 _LEVELS = {"level": "level", "before": "level", "after": "level", "first": "level"}
 texts.register(
     {
+        "star-levels.target_above_0": ("expected a target above 0, got {value}", "目标必须大于 0，实际为 {value}"),
         "star-levels.probation_ended_why": (
             "probation ended ({months} months after hire)",
             "试用期结束（入职后 {months} 个月）",
@@ -170,7 +171,7 @@ class StarLevels(ReplayModel):
         for target, kind in _targets(self.compiled(scheme)):
             raw = card.values.get(target)
             if target not in refused and not is_blank(raw) and parse_value(kind, raw) <= 0:
-                problems.append(CardProblem(target, f"expected a target above 0, got {str(raw).strip()}"))
+                problems.append(CardProblem(target, line("star-levels.target_above_0", value=str(raw).strip())))
         return problems
 
     def valid_by_columns(self, scheme: Any, cards: list, base: list[bool]) -> list[bool]:
@@ -464,7 +465,7 @@ def month_score(
         actual, target = Decimal(values[kpi.actual]), Decimal(values[kpi.target])
         if target <= 0:
             raise CardValueError(
-                employee_id, card.period, kpi.target, f"expected a target above 0, got {format_number(target)}"
+                employee_id, card.period, kpi.target, line("star-levels.target_above_0", value=format_number(target))
             )
         part = kpi.weight * actual / target
         total += part

@@ -143,8 +143,11 @@ def test_scorecards_are_normalised_and_reimport_changes_nothing(store, write):
     assert len(store.audit_log(limit=None)) == audits
     changed = write("g.csv", FIVE + "F1,63%,0.9,80,75.5,98%\n")
     assert import_scorecards(store, changed, OCT, scheme).endswith("0 new, 1 updated, 0 unchanged")
-    last = store.audit_log(limit=1, entity="scorecards")[0]
-    assert last["before"]["follow_up_rate"] == "0.62" and last["after"]["follow_up_rate"] == "0.63"
+    last = store.audit_log(limit=1, entity="scorecards")[0]  # the file's one entry: what it replaced
+    assert last["action"] == "import-file" and last["key"] == f"g.csv/{OCT}"
+    assert last["before"] == [["F1", str(OCT), card.values]]
+    assert (last["after"]["file"], last["after"]["new"], last["after"]["changed"]) == ("g.csv", 0, 1)
+    assert store.scorecard("F1", OCT).values["follow_up_rate"] == "0.63"
 
 
 @pytest.mark.parametrize(

@@ -170,3 +170,51 @@ async def test_in_chinese_actions_read_in_chinese_and_the_filter_finds_them(comp
         await settle(pilot)
         assert screen.rows and {r["action"] for r in screen.rows} == {"import"}
         assert str(table.get_row_at(0)[3]).startswith(("考核表 ", "员工 ", "奖惩 "))
+
+
+def test_what_changed_names_fields_as_given_and_keeps_keys_without_names():
+    from cstui.io.audit import change_summary
+
+    before, after = {"sales_actual": "1", "note": "x"}, {"sales_actual": "2", "note": "x"}
+    assert change_summary(before, after) == "sales_actual: 1 → 2"  # the CLI's, as it always read
+    assert change_summary(before, after, {"sales_actual": "实际销售额"}) == "实际销售额: 1 → 2"
+    assert change_summary(after, after, words={"(no change)": "（无变化）"}) == "（无变化）"
+    assert change_summary({"a": 1}, None, words={"removed": "已删除"}) == "已删除"
+
+
+async def test_in_chinese_what_changed_names_no_field_by_its_key(audit_db):
+    import re
+
+    app = screen_app(audit_db, lambda ctx: AuditScreen(ctx), login="boss", lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        changes = [screen.fields.change(row) for row in screen.rows]
+        assert any(c.startswith("实际销售额: 40937 → 99999") for c in changes)
+        keys = {key for c in changes for key in re.findall(r"(?:^|; )([A-Za-z_]+):", c)}
+        assert keys == set(), keys
+        detail = str(screen.query_one("#audit-detail").render())
+        assert "实际销售额: 40937 → 99999" in detail
+
+
+def test_every_field_the_store_audits_has_a_chinese_name():
+    """The keys of the before/after dicts the store writes (grepped from its source) are named."""
+    import re
+    from pathlib import Path
+
+    import cstui.store
+    from cstui.io.audit import FIELDS_ZH
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(cstui.store.__file__).parent.glob("*.py"))
+    audited = set(
+        re.findall(
+            r'"([a-z_]+)": (?:row\[|record|override\.|self\.login|now\(\)|snapshot\.|a\.|stamp|at\b|expires|reason|status|kind|period|employee_id|recorded_by|len\(|changed|id\b|name\b|name_zh|user\.|inc\.|e\.)',
+            source,
+        )
+    )
+    audited |= {"score", "grade", "level_before", "level_after", "decision", "pay_delta"}  # results (_OUTCOME)
+    from cstui.store.codec import employee_values, incident_record  # noqa: F401  (their keys: below)
+
+    audited |= {"id", "name", "team", "role", "hire_date", "status", "login", "scheme", "level"}
+    audited |= {"employee_id", "date", "period", "code", "count", "points", "note", "copy"}
+    assert sorted(audited - set(FIELDS_ZH)) == []

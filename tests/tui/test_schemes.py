@@ -118,3 +118,14 @@ def test_every_parameter_name_a_built_in_scheme_shows_has_a_zh_entry(monkeypatch
                 missing.setdefault(key, []).append(scheme.name)
     assert len(catalog().all()[0]) >= 10
     assert missing == {}
+
+
+async def test_the_list_names_each_scheme_by_its_chinese_label_and_keeps_its_name(make_app):
+    app = make_app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        listing = app.screen.query_one("#schemes-list")
+        shown = {option.id: str(option.prompt) for option in listing._options}
+        assert shown["star-levels"] == "星级客服\nstar-levels v1"
+        assert shown["five-tier"].startswith("客服岗位定级\nfive-tier v")

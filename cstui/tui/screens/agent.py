@@ -274,7 +274,7 @@ class AgentScreen(Screen):
         """Tell the store's reason why the selected period cannot be signed off now, if it cannot."""
         refusal = self.ctx.store.sign_off_refusal(self.period, installed_window_days)
         if refusal is not None:
-            self.notify(refusal, severity="error", timeout=8)
+            self.notify(self.ctx.show(refusal), severity="error", timeout=8)
         return refusal is not None
 
     def action_confirm(self) -> None:

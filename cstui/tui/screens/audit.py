@@ -11,14 +11,17 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from cstui.io.audit import change_summary
+from cstui.domain.texts import render
+from cstui.io.audit import FIELDS_ZH, WORDS_ZH, change_summary
 from cstui.store.audit import AuditFilter
+from cstui.store.file_audit import IMPORT_FILE, summary, written_cards
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILES = [Path(__file__).parent.parent / "scorecard.tcss", Path(__file__).parent.parent / "audit.tcss"]
 ROWS_SHOWN = 200  # the newest rows that match; the CLI (cstui audit) lists them all
+CARDS_SHOWN = 500  # of an imported file's row opened (a file may hold 100,000)
 
 register(
     {
@@ -39,6 +42,12 @@ register(
         "audit.card_none": ("No change recorded for this card yet.", "这张考核表还没有修改记录。"),
         "audit.card_keys": ("↑↓ move · Esc close", "↑↓ 移动 · Esc 关闭"),
         "audit.incident": ("incident {id}:", "奖惩 {id}："),
+        "audit.col.before": ("Before the import", "导入前"),
+        "audit.new_card": ("(new card)", "（新考核表）"),
+        "audit.more_cards": (
+            "… and {n} more cards ({command})",
+            "…… 另有 {n} 张（{command}）",
+        ),
     }
 )
 
@@ -47,6 +56,7 @@ register(
 ACTIONS_ZH = {
     "save": "保存",
     "import": "导入",
+    "import-file": "导入文件",
     "add": "添加",
     "delete": "删除",
     "restore": "恢复",
@@ -84,6 +94,47 @@ TABLES_ZH = {
     "results": "结果",
     "scheme_snapshots": "方案快照",
 }
+
+
+class FieldNames:
+    """How "what changed" calls a row's fields: a scorecard's by its scheme's metric labels
+    (label_zh in zh), other stored fields by their 中文 name in zh; English keeps the other keys."""
+
+    def __init__(self, ctx: AppContext):
+        self.ctx = ctx
+        self.base = FIELDS_ZH if ctx.lang == "zh" else {}
+        self.words = WORDS_ZH if ctx.lang == "zh" else {}
+        self.metrics: dict[tuple[str, str], dict[str, str]] = {}  # (employee, month) → labels
+
+    def change(self, row: dict) -> str:
+        if row["action"] == IMPORT_FILE:  # a file's one entry: its account, not a field list
+            return render(summary(row), self.ctx.lang)
+        names = self.base
+        if row["entity"] == "scorecards" and "/" in (row["key"] or ""):
+            employee_id, _, month = row["key"].rpartition("/")
+            names = self.base | self._metric_labels(employee_id, month)
+        return change_summary(row["before"], row["after"], names, self.words)
+
+    def _metric_labels(self, employee_id: str, month: str) -> dict[str, str]:
+        known = self.metrics.get((employee_id, month))
+        if known is None:
+            known = self.metrics[employee_id, month] = self._read_labels(employee_id, month)
+        return known
+
+    def _read_labels(self, employee_id: str, month: str) -> dict[str, str]:
+        from cstui.schemes import SchemeError, catalog
+        from cstui.store import StoreError
+        from cstui.store.timeline import scheme_at
+
+        try:
+            line = self.ctx.store.scheme_assignments(employee_id)
+            scheme = catalog().get(scheme_at(line, month)) if line else None
+        except (StoreError, SchemeError, KeyError, ValueError):  # gone, not visible, or no such scheme now
+            return {}
+        if scheme is None:
+            return {}
+        zh = self.ctx.lang == "zh"
+        return {spec.key: (spec.label_zh if zh else spec.label) or spec.key for spec in scheme.metric_specs()}
 
 
 def said(name: str, names_zh: dict[str, str], lang: str) -> str:
@@ -129,6 +180,7 @@ class AuditScreen(Screen):
         super().__init__()
         self.ctx = ctx
         self.rows: list[dict] = []
+        self.fields = FieldNames(ctx)
 
     def compose(self) -> ComposeResult:
         t = self.ctx.t
@@ -153,7 +205,7 @@ class AuditScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for row in self.rows:
-            change = change_summary(row["before"], row["after"])
+            change = self.fields.change(row)
             action, what = said(row["action"], ACTIONS_ZH, lang), self._what(row)
             table.add_row(_when(row["at"]), row["who"], action, what, change[:60], key=str(row["id"]))
         self._show_detail(0)
@@ -176,7 +228,7 @@ class AuditScreen(Screen):
             detail.update(self.ctx.t("audit.none"))
             return
         row = self.rows[min(index, len(self.rows) - 1)]
-        what = change_summary(row["before"], row["after"])
+        what = self.fields.change(row)
         action = said(row["action"], ACTIONS_ZH, self.ctx.lang)
         detail.update(f"#{row['id']} {row['at']} {row['who']} {action} {self._what(row)}: {what}")
 
@@ -188,6 +240,49 @@ class AuditScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an imported file's one row: each card it wrote, with the values it replaced."""
+        if self.rows and event.data_table.id == "audit-table":
+            row = self.rows[min(event.cursor_row, len(self.rows) - 1)]
+            if row["action"] == IMPORT_FILE:
+                self.app.push_screen(ImportedFileModal(self.ctx, row))
+
+
+class ImportedFileModal(ModalScreen[None]):
+    """The cards of one imported file's audit row: those it replaced (with their values before)
+    first, then those it created; the first :data:`CARDS_SHOWN` (``cstui audit --format json``
+    has them all)."""
+
+    CSS_PATH = CSS_FILES
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, ctx: AppContext, row: dict):
+        super().__init__(classes="modal")
+        self.ctx, self.row = ctx, row
+
+    def compose(self) -> ComposeResult:
+        t, after = self.ctx.t, self.row["after"] or {}
+        cards = list(written_cards(self.row["before"], after))
+        with Vertical(classes="dialog", id="imported-file"):
+            yield Static(
+                render(summary(self.row | {"before": None}), self.ctx.lang), classes="dialog-title", markup=False
+            )
+            table = DataTable(id="imported-file-table", cursor_type="row")
+            table.add_columns(t("audit.col.key"), t("audit.col.before"))
+            for card, before in cards[:CARDS_SHOWN]:
+                table.add_row(card, t("audit.new_card") if before is None else change_summary(None, before)[:60])
+            yield table
+            more = len(cards) - CARDS_SHOWN
+            yield Static(
+                t("audit.more_cards", n=f"{more:,}", command="cstui audit --format json") if more > 0 else "",
+                id="imported-file-more",
+                markup=False,
+            )
+            yield Static(t("audit.card_keys"), classes="dialog-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class CardHistoryModal(ModalScreen[None]):
@@ -214,8 +309,9 @@ class CardHistoryModal(ModalScreen[None]):
             else:
                 table = DataTable(id="card-history-table", cursor_type="row")
                 table.add_columns(t("audit.col.at"), t("audit.col.who"), t("audit.col.action"), t("audit.col.change"))
+                fields = FieldNames(self.ctx)
                 for row in rows:
-                    what = change_summary(row["before"], row["after"])
+                    what = fields.change(row)
                     if row["entity"] == "incidents":
                         what = f"{self.ctx.t('audit.incident', id=row['key'])} {what}"
                     action = said(row["action"], ACTIONS_ZH, self.ctx.lang)

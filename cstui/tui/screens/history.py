@@ -33,6 +33,7 @@ from cstui.tui.shown import decision_text, show_number
 from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
+SPINNER_AFTER_S = 0.3  # a story graded with its team shows "loading…" at once, a spinner after this
 
 register(
     {
@@ -106,6 +107,7 @@ class HistoryScreen(Screen):
         self.story: Story | None = None
         self.painted: int | None = None  # the decisions shown, once they and the chart are painted
         self.kept = False  # installed in the app at its first mount, shown again by reopen
+        self._spinner_timer = None  # shows the loading spinner when a story takes a while
 
     @classmethod
     def reopen(cls, ctx: AppContext, employee_id: str) -> HistoryScreen:
@@ -179,8 +181,15 @@ class HistoryScreen(Screen):
             return
         if self.story is None:  # reopened for another person: nothing of the last one's shows
             self._blank()
-        self.query_one("#hist-lower").loading = True
+        # the spinner only for a story still not told after a moment: mounting and animating it
+        # costs the screen a third of its frame time while the story is graded (the timeline
+        # already says "loading…")
+        self._spinner_timer = self.set_timer(SPINNER_AFTER_S, self._spinner)
         self._load(self.ctx.period, self.employee_id)
+
+    def _spinner(self) -> None:
+        if self.story is None:
+            self.query_one("#hist-lower").loading = True
 
     def _blank(self) -> None:
         t = self.ctx.t
@@ -259,6 +268,8 @@ class HistoryScreen(Screen):
         t = self.ctx.t
         self.story = story
         self._head()
+        if self._spinner_timer is not None:
+            self._spinner_timer.stop()
         self.query_one("#hist-lower").loading = False
         self._schemes_line(story.stretches)
         show = self.ctx.show

@@ -364,7 +364,7 @@ class RosterScreen(Screen):
     def action_import(self) -> None:
         def imported(summary: str | None) -> None:
             if summary:
-                self.notify(self.ctx.t("roster.imported", summary=summary))
+                self.notify(self.ctx.t("roster.imported", summary=self.ctx.show(summary)))
                 self.reload()
 
         self.app.push_screen(RosterImport(self.ctx), imported)

@@ -232,6 +232,12 @@ class SchemesScreen(Screen):
             self.show(self.schemes[0])
 
     def _option_text(self, scheme: Scheme) -> Text:
+        """The scheme as the list names it: in zh its 中文 label, with the name people type (in
+        imports, --scheme) under it; in English the name, which the file and commands use."""
+        if self.ctx.lang == "zh" and scheme.label_zh and scheme.label_zh != scheme.name:
+            text = Text(scheme.label_zh, style="bold")
+            text.append(f"\n{scheme.name} v{scheme.version}", style="dim")
+            return text
         text = Text(scheme.name, style="bold")
         text.append(f" v{scheme.version}", style="dim")
         return text

@@ -1,0 +1,139 @@
+"""Where a resumed month's time goes, phase by phase, beside the sqlite3 read of the same rows.
+
+    python benchmarks/bench_resumed_phases.py --employees 20000
+    python benchmarks/bench_resumed_phases.py --employees 100000 --schemes star-levels --repeats 1
+
+On bench_batch.py's cached company with 2026-09 and 2026-11 applied (its ``applied.db``, read
+only; run bench_batch.py once first), grading month 2026-12 (or ``--period``) the way
+``cstui batch --jobs 1`` does, one phase at a time, in this process (best of ``--repeats``,
+CPU seconds, so a loaded machine's waits are left out):
+
+- start-up: importing cstui's batch path and loading the scheme (a fresh process each repeat);
+- read: ``grading_columns.team_histories`` (each team's members, checkpoint and cards);
+- screen: ``engine.cards.screen_history`` (the card check);
+- grade: the model's ``grade`` without traces (a dry run's CSV report has none);
+- report: the CSV report's records, written to /dev/null;
+- baseline: bench_batch.py's ``baseline-resumed`` read (checkpoints decoded, cards gathered
+  into dicts), in this process.
+
+The phases add up to about what bench_batch.py's dry run takes, without the garbage collector's
+share (the run's own, tuned by ``cstui.batch.fewer_collections``, is on during each phase here).
+Issue 14's target for the whole: at most x2 the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_batch  # noqa: E402  (the cached company and its baseline read)
+
+STARTUP = (
+    "import time\n"
+    "from cstui.batch import run_batch\n"
+    "from cstui.schemes import load_scheme\n"
+    "from cstui.store import Store\n"
+    "load_scheme({scheme!r})\n"
+    "print(time.process_time())\n"
+)
+
+
+def _cpu_of(code: str) -> float:
+    env = bench_batch.child_env()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return float(done.stdout)
+
+
+def startup_cpu(scheme: str, repeats: int) -> float:
+    """CPU of a process that imports cstui's batch path and loads ``scheme``, less ``python -c pass``."""
+    bare = min(_cpu_of("import time; print(time.process_time())") for _ in range(repeats))
+    return min(_cpu_of(STARTUP.format(scheme=scheme)) for _ in range(repeats)) - bare
+
+
+def phases(db: Path, scheme_name: str, period_text: str, repeats: int) -> dict[str, float]:
+    """Each phase's CPU seconds, best of ``repeats``."""
+    from cstui.domain import Period
+    from cstui.schemes import load_scheme
+    from cstui.store import Store
+
+    scheme, period = load_scheme(scheme_name), Period.parse(period_text)
+    best: dict[str, float] = {}
+    with Store.open(db) as store, _collections():
+        for _ in range(repeats):
+            for phase, seconds in _one_round(store, scheme, period).items():
+                best[phase] = min(best.get(phase, float("inf")), seconds)
+            started = time.process_time()
+            bench_batch.op_baseline_resumed(db, scheme_name, period_text)
+            best["baseline"] = min(best.get("baseline", float("inf")), time.process_time() - started)
+    return best
+
+
+def _collections():
+    """The run's garbage collector settings (``cstui.batch.fewer_collections``; Python's
+    defaults with a cstui from before it, for an A/B against an older tree)."""
+    try:
+        from cstui.batch import fewer_collections
+    except ImportError:
+        return contextlib.nullcontext()
+    return fewer_collections()
+
+
+def _one_round(store, scheme, period) -> dict[str, float]:
+    """The phases' CPU over one run, team by team as the batch goes (one team alive at a time)."""
+    from cstui import grading
+    from cstui.engine.cards import screen_history
+    from cstui.grading_columns import team_histories
+    from cstui.io.report import columns_for, write_csv
+
+    spent = dict.fromkeys(("read", "screen", "grade", "report"), 0.0)
+    teams = team_histories(store, scheme, period, None, apply=False)
+    with open(os.devnull, "w") as sink:
+        while True:
+            started = time.process_time()
+            history = next(teams, None)
+            read = time.process_time()
+            spent["read"] += read - started
+            if history is None:
+                return spent
+            screened = screen_history(scheme, history, period)[0]
+            checked = time.process_time()
+            results = grading._graded(scheme.model, scheme, screened, period, apply=False, explain=False)[0]
+            graded = time.process_time()
+            write_csv((r.as_record(False) for r in results), columns_for(False), sink)
+            spent["screen"] += checked - read
+            spent["grade"] += graded - checked
+            spent["report"] += time.process_time() - graded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--employees", type=int, default=20_000)
+    parser.add_argument("--schemes", default=",".join(bench_batch.SCHEMES))
+    parser.add_argument("--period", default=bench_batch.GRADE_MONTH)
+    parser.add_argument("--repeats", type=int, default=3)
+    options = parser.parse_args()
+    db = Path(bench_batch.cached_company(options.employees)[0]).with_name("applied.db")
+    if not db.with_name("applied-ready").exists():
+        raise SystemExit(f"{db} is not set up: run bench_batch.py --employees {options.employees} once first")
+    print(f"resumed {options.period}, {options.employees:,} employees, CPU seconds, best of {options.repeats}")
+    print(
+        f"{'scheme':<16}{'start-up':>9}{'read':>8}{'screen':>8}{'grade':>8}{'report':>8}{'sum':>8}{'baseline':>10}{'ratio':>8}"
+    )
+    for scheme in options.schemes.split(","):
+        cpu = {"start-up": startup_cpu(scheme, options.repeats), **phases(db, scheme, options.period, options.repeats)}
+        base = cpu.pop("baseline")
+        total = sum(cpu.values())
+        cells = "".join(
+            f"{cpu[k]:>{8 if k != 'start-up' else 9}.3f}" for k in ("start-up", "read", "screen", "grade", "report")
+        )
+        print(f"{scheme:<16}{cells}{total:>8.3f}{base:>10.3f}{total / base:>7.1f}x")
+
+
+if __name__ == "__main__":
+    main()

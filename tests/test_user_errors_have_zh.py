@@ -1,0 +1,75 @@
+"""Every error a person reads is raised with a text template (so it renders in 中文), not an
+English literal: a ratchet. The modules below still raise some English-only messages (counted);
+a new one anywhere, or one more in these, fails here: give it a template (cstui.domain.texts)."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+from cstui.errors import CstuiError
+from test_texts_complete import ROOTS, import_everything
+
+# (module file, relative to its package) → English-only raises left; lower a count as you go
+STILL_ENGLISH = {
+    "cstui/schemes.py": 14,  # scheme-file problems (SchemeError lines)
+    "cstui/shell.py": 9,  # the SSH forced command's refusals
+    "cstui/store/files.py": 8,  # not a cstui database, directory, empty file ...
+    "cstui/grading.py": 4,
+    "cstui/store/web_tokens.py": 4,
+    "cstui/demo/build.py": 2,
+    "cstui/store/core.py": 2,  # a damaged file; SQLite's integrity refusal (a bug: exit 1)
+    "cstui/cli.py": 1,
+    "cstui/io/export.py": 1,
+    "cstui/scaffold.py": 1,
+    "cstui/store/migrations.py": 1,
+}
+
+
+def user_error_names() -> set[str]:
+    import_everything()
+    found, todo = set(), [CstuiError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return found
+
+
+def _english(arg: ast.expr) -> bool:
+    """A message given as an English literal: a (formatted) string, or a list holding one."""
+    if isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+        return True
+    return isinstance(arg, ast.List) and any(_english(e) for e in arg.elts)
+
+
+def english_raises() -> Counter:
+    names, found = user_error_names(), Counter()
+    for package, root in ROOTS.items():
+        for path in sorted(root.rglob("*.py")):
+            parts = path.relative_to(root).parts
+            if "tui" in parts or path.name == "scaffold_model.py":  # the TUI: tests/tui/test_i18n_complete.py
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                    func = node.exc.func
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                    # Conflict's first argument is the kind of row, named by a template inside it
+                    if name in names and name != "Conflict" and _english(node.exc.args[0]):
+                        found["/".join((package, *parts))] += 1
+    return found
+
+
+def test_no_user_error_is_raised_with_a_new_english_literal():
+    found = english_raises()
+    grown = {module: count for module, count in found.items() if count > STILL_ENGLISH.get(module, 0)}
+    assert grown == {}, "raise these with line(KEY, ...) and a registered (en, zh) template"
+
+
+def test_the_ratchet_counts_are_not_stale():
+    """A module that has fewer English raises than listed: lower its count (or drop it)."""
+    found = english_raises()
+    stale = {
+        module: (count, found.get(module, 0)) for module, count in STILL_ENGLISH.items() if found.get(module, 0) < count
+    }
+    assert stale == {}
