@@ -58,7 +58,9 @@ def test_each_scheme_is_queued_after_the_one_before_and_starts_once_it_has_begun
 
     waiter = threading.Thread(target=grade_in_turn, args=(["a", "b"], grade, pool))
     waiter.start()
-    while "a starts" not in log:  # a's reads under way: b waits for them
+    for _ in range(int(BOUND_S / 0.01)):  # a's reads under way: b waits for them
+        if "a starts" in log:
+            break
         threading.Event().wait(0.01)
     assert log == ["a starts"] and len(pool.queued_runs) == 1
     a_may_begin.set()
