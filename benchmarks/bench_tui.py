@@ -255,17 +255,9 @@ async def measure_board(path: Path, size=(80, 24), trace: bool = False) -> tuple
 
 
 async def time_grading(pilot, board, t0: float, figures: dict[str, float], trace: bool) -> None:
-    """ "2" pressed at ``t0`` → every scheme graded; and when ``board.graded.done`` first held."""
-    early: list[float] = []  # when board.graded.done first held (the old, early clock stop)
-
-    def graded() -> bool:
-        if not early and board.graded is not None and board.graded.done:
-            early.append(time.perf_counter() - t0)
-        return every_scheme_graded(board)
-
-    await until(pilot, graded, every=0.05)
+    """ "2" pressed at ``t0`` → every scheme of the month graded (``board.graded.done``)."""
+    await until(pilot, lambda: every_scheme_graded(board), every=0.05)
     figures["board fully graded"] = time.perf_counter() - t0
-    figures["board.graded.done first held"] = early[0] if early else float("nan")
     if trace:
         import board_trace
 
@@ -288,14 +280,10 @@ async def time_keys(pilot, frames: Frames, figures: dict[str, float], trace: boo
 
 
 def every_scheme_graded(board) -> bool:
-    """Every scheme of the month graded (or the grading over: a scheme that fails is never
-    graded). Not ``board.graded.done``: that holds the schemes graded *so far*, so between one
-    scheme's end and the next one's start it is true, and a poll landing there stopped the clock
-    after one, two or three of the four schemes (the "bimodal" 2-3 s runs before 2026-12-01)."""
-    period = board.ctx.period
-    kept = [board._kept(period, name) for name in board.schemes]
-    every = bool(kept) and all(k is not None and k.done for k in kept)
-    return every or (board.schemes and not board.loading_board)
+    """Every scheme of the month graded, or failed with its error shown (``Graded.done``; before
+    2026-12-01 it held between schemes too, and a poll landing there stopped the clock early)."""
+    graded = board.graded
+    return graded is not None and bool(board.schemes) and graded.done
 
 
 async def first_frame_after(pilot, frames: Frames, t: float) -> float:
@@ -472,7 +460,6 @@ def run_board(n: int, trace: bool = False, answer: str | None = None) -> bool:
 
 REPEATED = (
     "board fully graded",
-    "board.graded.done first held",
     "batch dry run",
     "ratio",
     "board first rows",

@@ -12,8 +12,9 @@ a change it cannot place (a table it does not know) grades the scheme again in f
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -181,6 +182,49 @@ def team_traces(store, scheme, period: Period, team: str, pool=None) -> dict[str
         for _history, results in graded_teams(store, scheme, period, [team], explain=True)
         for r in results
     }
+
+
+def grade_in_turn(names: list[str], grade: Callable, pool=None, stopped: Callable[[], bool] = lambda: False) -> None:
+    """Grade the schemes ``names`` in this order, overlapped in the long-lived ``pool``: each
+    in a thread of its own, ``grade(name, pool, begun)`` with the pool queued for it
+    (:meth:`cstui.grading_pool.GradingPool.queued`), which calls ``begun()`` once its reads of
+    the store are done (its first team graded). The next scheme's reads start then, while this
+    one grades, and its tasks are sent once this one's are all sent: the workers go from one
+    scheme to the next without waiting, and a scheme's teams still come before the next one's.
+    Without a pool the schemes are graded one after another, here. Returns once every scheme is
+    through; an unexpected error of a scheme's thread is raised here."""
+    if pool is None:
+        for name in names:
+            if stopped():
+                return
+            grade(name, None, lambda: None)
+        return
+    threads, errors, after = [], [], None
+    for name in names:
+        if stopped():
+            break
+        begun, sent = threading.Event(), threading.Event()
+        thread = threading.Thread(
+            target=_grade_one, args=(grade, name, pool.queued(after, sent), begun, sent, errors), daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+        begun.wait()  # one scheme's reads at a time (they share the store's connection)
+        after = sent
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _grade_one(grade: Callable, name: str, queued, begun: threading.Event, sent: threading.Event, errors: list):
+    try:
+        grade(name, queued, begun.set)
+    except BaseException as error:  # noqa: BLE001  (raised again in the thread that waits for all)
+        errors.append(error)
+    finally:  # however it ended (graded here, recorded results, an error), the next may go on
+        begun.set()
+        sent.set()
 
 
 def board_schemes(store) -> list[str]:

@@ -106,25 +106,54 @@ class GradingPool:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def queued(self, after: threading.Event | None, sent: threading.Event) -> QueuedRuns:
+        """This pool for runs sent in turn (see :class:`QueuedRuns`)."""
+        return QueuedRuns(self, after, sent)
+
     def graded(
-        self, store, scheme, period: Period, tasks: list[list[str]], *, apply: bool, explain: bool, in_flight: int
+        self,
+        store,
+        scheme,
+        period: Period,
+        tasks: list[list[str]],
+        *,
+        apply: bool,
+        explain: bool,
+        in_flight: int,
+        after: threading.Event | None = None,
+        sent: threading.Event | None = None,
     ) -> Iterator[tuple[str, int, list[Result], dict | None]]:
         """(team, size, results, state) for each team of ``tasks``, in order. At most ``in_flight``
-        tasks are outstanding, so teams the caller has not taken yet stay few."""
-        pool = self.start()._pool
-        run = (os.getpid(), next(self._runs))
-        setup = pickle.dumps((str(store.path), store.login, scheme, period, apply, explain), pickle.HIGHEST_PROTOCOL)
-        answered = threading.Event()  # set by the pool's result thread as each task's answer lands
+        tasks are outstanding, so teams the caller has not taken yet stay few. ``after``: no task
+        is sent before it is set (an earlier run has sent all of its own); ``sent`` is set once
+        every task of this run is sent (or the run ends), for the run after it."""
+        try:
+            pool = self.start()._pool
+            run = (os.getpid(), next(self._runs))
+            setup = pickle.dumps(
+                (str(store.path), store.login, scheme, period, apply, explain), pickle.HIGHEST_PROTOCOL
+            )
+            answered = threading.Event()  # set by the pool's result thread as each task's answer lands
 
-        def send(teams: list[str]):
-            wake = lambda _answer: answered.set()  # noqa: E731
-            return pool.apply_async(_grade_task, (run, setup, teams), callback=wake, error_callback=wake)
+            def send(teams: list[str]):
+                wake = lambda _answer: answered.set()  # noqa: E731
+                return pool.apply_async(_grade_task, (run, setup, teams), callback=wake, error_callback=wake)
 
-        window = TaskWindow(tasks, in_flight, send)
-        while (head := window.next()) is not None:
-            graded = self._wait(head, window, answered)
-            for team, size, rows, state in graded:
-                yield team, size, [Result(*row) for row in rows], state
+            self._await_turn(after)
+            window = TaskWindow(tasks, in_flight, send, sent)
+            while (head := window.next()) is not None:
+                graded = self._wait(head, window, answered)
+                for team, size, rows, state in graded:
+                    yield team, size, [Result(*row) for row in rows], state
+        finally:
+            if sent is not None:
+                sent.set()  # a run stopped or failed early holds the next one back no longer
+
+    def _await_turn(self, after: threading.Event | None) -> None:
+        """Wait until the run before has sent all its tasks (PoolClosed when the pool closes first)."""
+        while after is not None and not after.wait(WAIT_S):
+            if self._closed:
+                raise PoolClosed("the grading pool was closed during a run")
 
     def _wait(self, head, window: TaskWindow | None = None, answered: threading.Event | None = None):
         """The head task's answer; meanwhile each answer of a later task sends another task (the
@@ -142,13 +171,33 @@ class GradingPool:
         return _raise_failure(head.get())
 
 
+class QueuedRuns:
+    """A pool whose runs are sent in turn, for a caller grading several runs one after another
+    (the board's schemes): a run prepares (its reads) while the one before it still grades, but
+    sends its first task only once every task of that one is sent (``after``); its tasks then
+    queue behind that run's last ones, so the workers go from one run to the next without
+    waiting, and the earlier run's teams still come first. ``sent`` is set once this run's tasks
+    are all sent (the next run's ``after``). Passed as ``pool`` to :func:`cstui.grading.dry_run`."""
+
+    def __init__(self, pool: GradingPool, after: threading.Event | None, sent: threading.Event):
+        self.pool, self.after, self.sent = pool, after, sent
+
+    @property
+    def jobs(self) -> int:
+        return self.pool.jobs
+
+    def graded(self, *args, **kwargs) -> Iterator[tuple[str, int, list[Result], dict | None]]:
+        return self.pool.graded(*args, after=self.after, sent=self.sent, **kwargs)
+
+
 class TaskWindow:
     """Which tasks are out: the run's answers are taken in order (teams come in team order), but
     a task answered before the head frees its worker, so another task is sent for it: at most
-    ``in_flight`` tasks unanswered, and at most twice that many answers held, not yet taken."""
+    ``in_flight`` tasks unanswered, and at most twice that many answers held, not yet taken.
+    ``sent``, if given, is set once the last task is sent."""
 
-    def __init__(self, tasks: list, in_flight: int, send):
-        self.todo, self.in_flight, self.send = deque(tasks), max(1, in_flight), send
+    def __init__(self, tasks: list, in_flight: int, send, sent: threading.Event | None = None):
+        self.todo, self.in_flight, self.send, self.sent = deque(tasks), max(1, in_flight), send, sent
         self.pending: deque = deque()
         self.fill()
 
@@ -158,6 +207,8 @@ class TaskWindow:
             if sum(not p.ready() for p in self.pending) >= self.in_flight:
                 return
             self.pending.append(self.send(self.todo.popleft()))
+        if not self.todo and self.sent is not None:
+            self.sent.set()
 
     def next(self):
         """The next task in order (None when the run is through); the window is filled again."""

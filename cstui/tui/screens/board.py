@@ -36,6 +36,7 @@ from cstui.board_grading import (
     SchemeRows,
     TeamRows,
     board_schemes,
+    grade_in_turn,
     recorded_changed,
     team_traces,
     teams_to_grade,
@@ -246,12 +247,19 @@ def search_text(r: Result) -> str:
 class Graded:
     """The period as the board holds it, every scheme: ``rows`` all of them, ``results`` what A
     records (empty until every scheme is graded, and for recorded results), ``quotas`` team →
-    the grade quotas it breaks, ``recorded`` the results already recorded for the period."""
+    the grade quotas it breaks, ``recorded`` the results already recorded for the period.
 
-    def __init__(self, period: Period, status: str, kept: list[SchemeRows], problems: list[str], store, team):
+    ``done``: every scheme of the period is through this look at the board: graded (or its kept
+    rows still hold), or failed, its error among ``problems`` (a failed scheme's rows are left
+    out of ``results``). False while any scheme still grades, between schemes too."""
+
+    def __init__(
+        self, period: Period, status: str, kept: list[SchemeRows], problems: list[str], store, team, *, done: bool
+    ):
         self.period, self.status, self.problems = period, status, problems
-        self._kept, self._store, self._team = kept, store, team
-        self.done = all(rows.done for rows in kept)
+        self._store, self._team = store, team
+        self._kept = [rows for rows in kept if rows.done]  # a failed scheme's rows are not
+        self.done = done
         self.source = "recorded" if kept and all(r.source == "recorded" for r in kept) else "computed"
 
     @property
@@ -399,7 +407,8 @@ def sort_key(sort: str):
 
 
 class BoardNews(Message):
-    """From the grading thread: ``kind`` start | teams | done | problem | previous | idle."""
+    """From the grading thread: ``kind`` plan | start | teams | done | kept | problem | previous
+    | idle."""
 
     def __init__(self, generation: int, kind: str, period: Period, name: str = "", payload=None):
         super().__init__()
@@ -437,6 +446,7 @@ class PeriodBoardScreen(Screen):
         self.status = "open"
         self.sign_offs: dict[str, str] = {}  # employee → the sign-off of their recorded result
         self.problems: list[str] = []
+        self.through: set[str] = set()  # the schemes of this look at the board graded or failed
         self.progress: dict[str, tuple[int, int]] = {}  # scheme → (graded, expected) while grading
         self.sort = "team"
         self.reversed = False  # S: the sort's order backwards
@@ -490,7 +500,8 @@ class PeriodBoardScreen(Screen):
         if not self.schemes and not self.problems and self.loading_board:
             return None
         kept = [k for name in self.schemes if (k := self._kept(self.ctx.period, name)) is not None]
-        return Graded(self.ctx.period, self.status, kept, self.problems, self.ctx.store, self.team)
+        done = set(self.schemes) <= self.through
+        return Graded(self.ctx.period, self.status, kept, self.problems, self.ctx.store, self.team, done=done)
 
     # -- columns ------------------------------------------------------------------------------
 
@@ -542,40 +553,47 @@ class PeriodBoardScreen(Screen):
             return
         tell("plan", payload=(status, names, sign_offs))
         first = shown if shown in names else (names[0] if names else None)
-        for name in sorted(names, key=lambda n: n != first):
-            if stopped():
-                return
-            self._grade_scheme(tell, stopped, period, name, status)
-        if first is not None and not stopped():
+        order = sorted(names, key=lambda n: n != first)  # the shown scheme first
+        grade = lambda name, pool, begun: self._grade_scheme(tell, stopped, period, name, status, pool, begun)  # noqa: E731
+        grade_in_turn(order, grade, self.pool, stopped)
+        if stopped():
+            return
+        if first is not None:
             self._read_previous(tell, stopped, period, first)
         tell("idle")
 
-    def _grade_scheme(self, tell, stopped, period: Period, name: str, status: str) -> None:
-        """One scheme's dry run, or only its stale teams; nothing when the kept rows still hold."""
+    def _grade_scheme(self, tell, stopped, period: Period, name: str, status: str, pool=None, begun=None) -> None:
+        """One scheme's dry run, or only its stale teams; nothing when the kept rows still hold
+        (then "kept"). ``pool``: the app's, or queued behind the scheme before (grade_in_turn);
+        ``begun()`` once its reads are done, before its teams come."""
         store = self.ctx.store
         try:
             scheme = self.ctx.scheme(name)
             teams = teams_to_grade(store, self.cache.get(period, name, scheme.fingerprint), status)
             if teams == set():
+                tell("kept", name)
                 return
             stamp = store.change_stamp()
-            run = dry_run(store, scheme, period, sorted(teams) if teams else None, jobs=self.jobs, pool=self.pool)
+            run = dry_run(store, scheme, period, sorted(teams) if teams else None, jobs=self.jobs, pool=pool)
             expected = store.count_employees(scheme=name) if teams is None else 0
             tell("start", name, (scheme, run.source, run.notice, status, teams, expected))
-            if self._stream(tell, stopped, scheme, run.teams):
+            if self._stream(tell, stopped, scheme, run.teams, begun):
                 tell("done", name, stamp)
         except (SchemeError, StoreError, ValueError) as error:
             tell("problem", name, f"{name}: {self.ctx.error_text(error)}")
         except PoolClosed:  # the app is ending: nobody waits for these rows
             pass
 
-    def _stream(self, tell, stopped, scheme, teams) -> bool:
+    def _stream(self, tell, stopped, scheme, teams, begun=None) -> bool:
         """Send graded teams to the screen as they come (every FLUSH_S), each already in rank
         order with its quota breaches (work done here, not in the screen's thread); False when
-        stopped."""
+        stopped. ``begun()`` with the first team: the run's own reads of the store are done."""
         batch, sent = [], 0.0
         try:
             for graded in teams:
+                if begun is not None:
+                    begun()
+                    begun = None
                 if stopped():
                     return False
                 batch.append(TeamRows.of(scheme, graded))
@@ -605,7 +623,7 @@ class PeriodBoardScreen(Screen):
                 tell("previous", name, (prev, recorded, (stamp, True)))
                 return
             at_prev = lambda kind, name="", payload=None: tell(kind, name, payload, at=prev)  # noqa: E731
-            self._grade_scheme(at_prev, stopped, prev, name, store.period_status(prev))
+            self._grade_scheme(at_prev, stopped, prev, name, store.period_status(prev), self.pool)
             if not stopped():
                 tell("previous", name, (prev, None, (stamp, False)))  # None: the cache holds them
         except (SchemeError, StoreError, ValueError):
@@ -618,7 +636,7 @@ class PeriodBoardScreen(Screen):
         handler(news)
         if news.kind in ("teams", "done", "idle"):
             self._settle_soon()
-        if news.period != self.ctx.period or news.kind == "start":
+        if news.period != self.ctx.period or news.kind in ("start", "kept"):
             return
         shown = news.name in ("", self.scheme_name)
         # while the shown scheme grades, its rows are refilled at most every VIEW_S (sorting
@@ -630,7 +648,7 @@ class PeriodBoardScreen(Screen):
 
     def _news_plan(self, news: BoardNews) -> None:
         self.status, self.schemes, self.sign_offs = news.payload
-        self.problems = []
+        self.problems, self.through = [], set()
         if self.scheme_name not in self.schemes:
             self.scheme_name = self.schemes[0] if self.schemes else None
 
@@ -657,10 +675,21 @@ class PeriodBoardScreen(Screen):
         self._kept(news.period, news.name).finish(news.payload)
         if news.period == self.ctx.period:
             self.progress.pop(news.name, None)
+            self.through.add(news.name)
+
+    def _news_kept(self, news: BoardNews) -> None:
+        if news.period == self.ctx.period:  # nothing changed since it was graded
+            self.through.add(news.name)
 
     def _news_problem(self, news: BoardNews) -> None:
-        if news.period == self.ctx.period:  # the previous period's are its pane's "no result"
-            self.problems.append(news.payload)
+        if news.period != self.ctx.period:  # the previous period's are its pane's "no result"
+            return
+        self.problems.append(news.payload)
+        if news.name:  # through, with its error shown; graded in full at the next look
+            self.through.add(news.name)
+            kept = self._kept(news.period, news.name)
+            if kept is not None:
+                kept.done = False
 
     def _news_previous(self, news: BoardNews) -> None:
         prev, results, stamp = news.payload
