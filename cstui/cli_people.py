@@ -97,8 +97,10 @@ def _story_results(store, employee_id: str, period, months: int):
     levels = CurrentLevels(store, catalog().get)
     story = tell_story(store, try_scheme, levels.one, employee_id, period or default_period(), months)
     results = [r for _, r, _ in story.decisions]
-    wanted = [
-        (p, r.scheme) for p, r, recorded in story.decisions if r.rank is None and not recorded and r.score is not None
+    wanted = [  # the periods told alone: those graded with the team have its rank (story.ranks)
+        (p, r.scheme)
+        for p, r, recorded in story.decisions
+        if r.rank is None and not recorded and r.score is not None and (p, r.scheme) not in story.ranks
     ]
     ranks = team_ranks(store, try_scheme, employee_id, wanted)
     for period_told, r, _ in story.decisions:

@@ -84,6 +84,9 @@ class Story:
     level_now: str | None = None
     problem: str = ""
     stretches: list[Stretch] = field(default_factory=list)
+    # {(period, scheme name): the person's rank in their team} for the periods graded with the
+    # team (a team-relative scheme's): the team's ranks, so no one grades the team again for them
+    ranks: dict[tuple[Period, str], int | None] = field(default_factory=dict)
 
     def scheme_at(self, month: Period) -> str | None:
         """The scheme grading ``month`` (its stretch's), None when no stretch holds it."""
@@ -168,6 +171,8 @@ def _tell_stretch(store, story: Story, scheme, employee: Employee, last: Period,
         if result is not None:
             story.decisions.append((period, result, recorded))
             told[month] = result
+            if teller.team is not None and not recorded:  # graded with the team: its rank is the team's
+                story.ranks[(period, scheme.name)] = result.rank
     for month in months:
         story.scores.append((month, _month_score(scheme, member, cards.get(month), told.get(month), month)))
     story.timeline += teller.timeline(last)  # after the results: the team's states are graded by now

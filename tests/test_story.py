@@ -157,3 +157,29 @@ def test_the_cli_tells_the_same_history(demo):
     assert all(r["rank"] == boards[r["period"]]["E0012"].rank for r in rows)
     table = CliRunner().invoke(cli, args[:-2] + ["--months", "2"])
     assert table.exit_code == 0 and "2026-Q3" in table.output and "elimination-review" in table.output
+
+
+def test_a_story_graded_with_its_team_carries_the_ranks_the_rank_worker_gives(demo):
+    """Every assistant-class employee (ranks decide): the story graded their team, so it
+    carries their rank for each period it graded (the history screen starts no rank worker for
+    them), and each is the rank team_ranks (that worker's grading) gives, empty ones included."""
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        members = [e for e in store.employees() if e.scheme == "assistant-class"]
+        compared = unranked = 0
+        for employee in members:
+            story = tell_story(store, _scheme, levels.one, employee.id, END)
+            graded = [(p, r.scheme) for p, r, recorded in story.decisions if not recorded]
+            assert sorted(story.ranks, key=str) == sorted(graded, key=str), employee.id
+            assert all(story.ranks[(p, r.scheme)] == r.rank for p, r, recorded in story.decisions if not recorded)
+            assert story.ranks == team_ranks(store, _scheme, employee.id, graded), employee.id
+            compared += len(graded)
+            unranked += sum(1 for rank in story.ranks.values() if rank is None)
+        assert compared > 10 * len(members) and unranked  # the unranked (empty ranks) compared too
+
+
+def test_a_story_told_alone_carries_no_team_ranks(demo):
+    with Store.open(demo, login="admin") as store:
+        levels = CurrentLevels(store, lambda name: catalog().get(name))
+        story = tell_story(store, _scheme, levels.one, "E0001", END)
+        assert replays_alone(catalog().get(story.stretches[0].scheme)) and story.ranks == {}

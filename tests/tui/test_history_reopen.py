@@ -103,3 +103,24 @@ def test_told_alone_is_whether_every_scheme_of_the_timeline_replays_alone(compan
         assert told_alone(store, try_scheme, "E001")  # star-levels
         assert told_alone(store, try_scheme, "E101")  # five-tier
         assert not told_alone(store, try_scheme, "E002")  # assistant-class: ranks decide
+
+
+async def test_a_story_graded_with_its_team_shows_its_ranks_without_the_rank_worker(company_db, monkeypatch):
+    """assistant-class (the story graded the team) shows the story's ranks and starts no worker
+    to grade the team again, also for its team lead E003 (ranks none: leads are not ranked);
+    star-levels (E001, told alone) still asks the worker for its ranks."""
+    asked: list[str] = []
+    monkeypatch.setattr(HistoryScreen, "_load_ranks", lambda screen, *args: asked.append(args[-1]))
+    app = screen_app(company_db, lambda ctx: make_screen(ctx, "history", "E003"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert set(app.screen.story.ranks.values()) == {None}  # the lead: every period unranked
+        for employee_id in ("E003", "E002"):
+            screen = await reopened(pilot, employee_id)
+            assert screen.painted and screen.story.ranks and asked == [], employee_id
+            table = screen.query_one("#hist-decisions")
+            for index, (period, result, _recorded) in enumerate(screen.story.decisions):
+                rank = screen.story.ranks.get((period, result.scheme), result.rank)
+                assert str(table.get_row_at(index)[2]) == ("" if rank is None else str(rank))
+        await reopened(pilot, "E001")
+        assert asked == ["E001"]

@@ -319,7 +319,8 @@ class HistoryScreen(Screen):
                 " " + t("hist.recorded") if recorded else ""
             )
             rank = field_of(result, "rank")
-            if rank is None and not recorded and field_of(result, "score") is not None:
+            told = (period, field_of(result, "scheme")) in story.ranks  # the story graded the team: its rank
+            if rank is None and not recorded and not told and field_of(result, "score") is not None:
                 pending.append((period, field_of(result, "scheme")))
             table.add_row(
                 str(period), show_number(score), "" if rank is None else str(rank), decision, level, key=str(index)
