@@ -14,7 +14,6 @@ from test_texts_complete import ROOTS, import_everything
 STILL_ENGLISH = {
     "cstui/schemes.py": 14,  # scheme-file problems (SchemeError lines)
     "cstui/shell.py": 9,  # the SSH forced command's refusals
-    "cstui/store/files.py": 8,  # not a cstui database, directory, empty file ...
     "cstui/grading.py": 4,
     "cstui/store/web_tokens.py": 4,
     "cstui/demo/build.py": 2,
