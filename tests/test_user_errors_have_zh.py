@@ -14,7 +14,6 @@ from test_texts_complete import ROOTS, import_everything
 STILL_ENGLISH = {
     "cstui/schemes.py": 14,  # scheme-file problems (SchemeError lines)
     "cstui/shell.py": 9,  # the SSH forced command's refusals
-    "cstui/grading.py": 4,
     "cstui/store/web_tokens.py": 4,
     "cstui/demo/build.py": 2,
     "cstui/store/core.py": 2,  # a damaged file; SQLite's integrity refusal (a bug: exit 1)
