@@ -45,6 +45,12 @@ texts.register(
             "{path}: the disk failed to read or write ({name}); nothing was written",
             "{path}：磁盘读写失败（{name}）；未写入任何内容",
         ),
+        "storage.busy_now": ("{path} is busy; try again ({error})", "{path} 正忙；请重试（{error}）"),
+        # SQLite's integrity refusal: a bug of cstui's (exit 1), said as SQLite said it
+        "storage.integrity": (
+            "the database refused the change ({error}); nothing was saved",
+            "数据库拒绝了此修改（{error}）；未保存任何内容",
+        ),
         # a path that is not a cstui database, refused before SQLite opens or writes it; the
         # program, its commands and SQLite's name are arguments (they read the same in 中文)
         "storage.no_database": (
