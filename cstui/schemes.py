@@ -17,8 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cstui.domain import texts
-
 # defined in the engine (which must not import the loader); plugins import them from here
 from cstui.engine.protocol import Problems, SchemeError, one_line  # noqa: F401
 from cstui.plugins import PluginFailure, Registry, get_registry
@@ -31,53 +29,17 @@ if TYPE_CHECKING:
 # schemes (`cstui schemes` stays a start-up's worth of work): see generic_shapes().
 SHAPE_NAMES = ("LEVEL_SHAPE", "METRIC_SHAPE", "GENERIC_SHAPE", "GENERIC_KEYS")
 
-# a scheme file that cannot be read or loaded: each line names the file (and line, column or
-# TOML key); keys, formats and what the parser said are arguments, as they are in every language
-texts.register(
-    {
-        "scheme.cannot_read": ("{path}: cannot read: {reason}", "{path}：无法读取：{reason}"),
-        "scheme.not_utf8": (
-            "{path}: not {utf8} text (byte 0x{byte} at offset {offset}); save the file as {utf8}",
-            "{path}：不是 {utf8} 文本（偏移 {offset} 处的字节 0x{byte}）；请将文件另存为 {utf8}",
-        ),
-        "scheme.bad_toml": ("{where}: not valid {toml}: {reason}", "{where}：不是有效的 {toml}：{reason}"),
-        "scheme.too_deep": ("arrays or tables nested too deeply", "数组或表嵌套过深"),
-        "scheme.name_string": (
-            "{path}: {field}: expected the scheme's name as a string",
-            "{path}：{field}：方案名称应为字符串",
-        ),
-        "scheme.name_taken": (
-            "{path}: {field}: scheme {name} is already registered by plugin {plugin}",
-            "{path}：{field}：方案 {name} 已由插件 {plugin} 注册",
-        ),
-        "scheme.no_file": ("{path}: no such scheme file", "{path}：没有这个方案文件"),
-        "scheme.unknown": (
-            "unknown scheme {name}; installed schemes: {known}",
-            "未知方案 {name}；已安装的方案：{known}",
-        ),
-        "scheme.none": ("none", "无"),
-        "scheme.extends_unknown": (
-            "{path}: {field}: unknown scheme {name}; installed: {known}",
-            "{path}：{field}：未知方案 {name}；已安装：{known}",
-        ),
-        "scheme.extends_type": (
-            "{path}: {field}: expected a scheme name or a {suffix} path",
-            "{path}：{field}：应为方案名称或 {suffix} 文件路径",
-        ),
-        "scheme.extends_cycle": (
-            "{path}: {field}: {name} extends itself through {chain}",
-            "{path}：{field}：{name} 经由 {chain} 继承了自身",
-        ),
-        "scheme.replace_type": (
-            "{path}: {field}: expected an array of top-level keys, e.g. {example}",
-            "{path}：{field}：应为顶层键名的数组，例如 {example}",
-        ),
-    }
-)
+
+def _problem(key: str, **args: Any) -> Any:
+    """A scheme file's problem as a text line (cstui.scheme_texts): imported when one is met, so
+    listing schemes (``cstui schemes``) imports no domain code."""
+    from cstui.scheme_texts import line
+
+    return line(key, **args)
 
 
 def _bad_toml(where: str, reason: Any) -> SchemeError:
-    return SchemeError([texts.line("scheme.bad_toml", where=where, toml="TOML", reason=reason)])
+    return SchemeError([_problem("scheme.bad_toml", where=where, toml="TOML", reason=reason)])
 
 
 @lru_cache(maxsize=1)
@@ -183,12 +145,12 @@ def read_text(path: Any) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SchemeError([texts.line("scheme.cannot_read", path=str(path), reason=str(exc.strerror or exc))]) from None
+        raise SchemeError([_problem("scheme.cannot_read", path=str(path), reason=str(exc.strerror or exc))]) from None
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")  # utf-8-sig's codec module: an import more
     except UnicodeDecodeError as exc:
         byte = raw[exc.start]
-        problem = texts.line("scheme.not_utf8", path=str(path), utf8="UTF-8", byte=f"{byte:02x}", offset=str(exc.start))
+        problem = _problem("scheme.not_utf8", path=str(path), utf8="UTF-8", byte=f"{byte:02x}", offset=str(exc.start))
         raise SchemeError([problem]) from None
 
 
@@ -205,7 +167,7 @@ def parse_toml(text: str, path: Any) -> dict:
         reason = message[: where.start()]
         raise _bad_toml(f"{path}:{where[1]}:{where[2]}", reason) from None
     except RecursionError:
-        raise _bad_toml(str(path), texts.line("scheme.too_deep")) from None
+        raise _bad_toml(str(path), _problem("scheme.too_deep")) from None
 
 
 # A top-level line of the simple kind: ``key = "text"``, ``key = 'text'`` or ``key = ["a", "b"]``,
@@ -347,11 +309,11 @@ class SchemeCatalog:
         registered = RegisteredFile(path, plugin)
         name = registered.head.get("name")
         if not isinstance(name, str):
-            raise SchemeError([texts.line("scheme.name_string", path=str(path), field="name")])
+            raise SchemeError([_problem("scheme.name_string", path=str(path), field="name")])
         if name in self._raw:
             first = self._raw[name].plugin or "?"
             raise SchemeError(
-                [texts.line("scheme.name_taken", path=str(path), field="name", name=repr(name), plugin=first)]
+                [_problem("scheme.name_taken", path=str(path), field="name", name=repr(name), plugin=first)]
             )
         self._raw[name] = registered
 
@@ -366,12 +328,12 @@ class SchemeCatalog:
         path = Path(name_or_path)
         if path.suffix == ".toml" or is_toml_file(path):
             if not is_toml_file(path):
-                raise SchemeError([texts.line("scheme.no_file", path=str(path))])
+                raise SchemeError([_problem("scheme.no_file", path=str(path))])
             # a file is not registered under its name, so it may extend the registered scheme
             # of the same name (a company re-tuning "star-levels" itself)
             return self._build(read_toml(path), str(path), "", registered=False)
-        known = ", ".join(self.names()) or texts.line("scheme.none")
-        raise SchemeError([texts.line("scheme.unknown", name=repr(name_or_path), known=known)])
+        known = ", ".join(self.names()) or _problem("scheme.none")
+        raise SchemeError([_problem("scheme.unknown", name=repr(name_or_path), known=known)])
 
     def from_toml_text(self, text: str, source: str) -> Scheme:
         """A scheme from standalone TOML text (a remembered snapshot), checked like a file;
@@ -447,11 +409,7 @@ class SchemeCatalog:
         if parent_path.suffix != ".toml" or not is_toml_file(parent_path):
             known = ", ".join(self.names())
             raise SchemeError(
-                [
-                    texts.line(
-                        "scheme.extends_unknown", path=source, field="extends", name=repr(parent_name), known=known
-                    )
-                ]
+                [_problem("scheme.extends_unknown", path=source, field="extends", name=repr(parent_name), known=known)]
             )
         if heads:
             return toml_head(read_text(parent_path), parent_path)[0], str(parent_path)
@@ -462,11 +420,11 @@ class SchemeCatalog:
         if parent_name is None:
             return data, [source]
         if not isinstance(parent_name, str):
-            raise SchemeError([texts.line("scheme.extends_type", path=source, field="extends", suffix=".toml")])
+            raise SchemeError([_problem("scheme.extends_type", path=source, field="extends", suffix=".toml")])
         if parent_name in seen:
             chain = " -> ".join(seen)
             raise SchemeError(
-                [texts.line("scheme.extends_cycle", path=source, field="extends", name=repr(parent_name), chain=chain)]
+                [_problem("scheme.extends_cycle", path=source, field="extends", name=repr(parent_name), chain=chain)]
             )
         parent, parent_source = self._parent(parent_name, source, heads)
         merged_parent, chain = self._resolve(parent, parent_source, seen + [parent_name], heads)
@@ -475,7 +433,7 @@ class SchemeCatalog:
         replaced = data.get("replace", [])
         if not isinstance(replaced, list) or not all(isinstance(k, str) for k in replaced):
             example = '["metrics", "score"]'
-            raise SchemeError([texts.line("scheme.replace_type", path=source, field="replace", example=example)])
+            raise SchemeError([_problem("scheme.replace_type", path=source, field="replace", example=example)])
         child = {k: v for k, v in data.items() if k not in ("extends", "replace")}
         base = {k: v for k, v in merged_parent.items() if k not in replaced}
         return deep_merge(base, child), [source] + chain
