@@ -721,12 +721,13 @@ def _csv_ready(records):
 @click.pass_context
 def audit_verify(ctx):
     """Walk the audit chain; name the first broken link (exit 3) or say how many rows hold."""
+    from cstui.cli_texts import line
     from cstui.errors import InvalidData
 
     with _open_store(ctx) as store:
         checked, broken = store.verify_audit()
     if broken is not None:
-        raise InvalidData([f"audit trail broken at {broken} ({checked:,} rows before it hold)"])
+        raise InvalidData([line("audit.broken", at=broken, checked=f"{checked:,}")])
     click.echo(f"audit trail intact: {checked:,} rows, each linked to the one before")
 
 

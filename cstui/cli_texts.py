@@ -8,6 +8,11 @@ from cstui.domain.texts import line
 
 texts.register(
     {
+        # cli: audit verify
+        "audit.broken": (
+            "audit trail broken at {at} ({checked} rows before it hold)",
+            "审计链在 {at} 处断开（其前 {checked} 行完好）",
+        ),
         # cli_people
         "place.not_placement": (
             "{option} {scheme}: model {model}, not placement; a placement form needs a placement scheme",

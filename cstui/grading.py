@@ -51,6 +51,37 @@ texts.register(
             "; the current version is {version}, and a closed period is not recomputed (a manager can reopen it)",
             "；当前版本为 {version}，已关闭的周期不会重新计算（经理可重新打开）",
         ),
+        # refusals of a grading or an apply
+        "grading.refused_cards": (
+            "{count} scorecard problems in {period}{then}",
+            "{period} 有 {count} 处考核表问题{then}",
+        ),
+        "grading.refused_card": (
+            "{count} scorecard problem in {period}{then}",
+            "{period} 有 {count} 处考核表问题{then}",
+        ),
+        "grading.then_apply": (
+            ": nothing was recorded; correct the cards and apply again",
+            "：未记录任何内容；请更正考核表后重新应用",
+        ),
+        "grading.then_report": (": those employees are not graded", "：这些员工未参与评定"),
+        "grading.kept_changing": (
+            "refused: the data kept changing while {period} was graded ({tries} tries, other "
+            "writers committed each time); nothing was recorded: apply again when the others are done",
+            "已拒绝：评定 {period} 期间数据不断变化（尝试 {tries} 次，每次都有其他人提交了修改）；"
+            "未记录任何内容：请待他人完成后重新应用",
+        ),
+        "grading.kept_changing_one": (
+            "refused: the data kept changing while {employee}'s result of {period} was graded "
+            "({tries} tries); nothing was recorded: try again when the others are done",
+            "已拒绝：评定员工 {employee} 在 {period} 的结果期间数据不断变化（尝试 {tries} 次）；"
+            "未记录任何内容：请待他人完成后重试",
+        ),
+        "grading.card_refused": ("{period}: the card is refused: correct it first", "{period}：考核表被拒：请先更正"),
+        "grading.no_result": (
+            "employee {employee} has no result under {scheme} for {period}",
+            "员工 {employee} 在 {period} 没有方案 {scheme} 下的结果",
+        ),
     }
 )
 SMALL_RUN = 2_000  # employees: below this, starting worker processes costs more than it saves
@@ -264,11 +295,9 @@ class InvalidCards:
         if not self.lines:
             return
         n = len(self.lines)
-        head = f"{n} scorecard problem{'s' if n != 1 else ''} in {self.period}"
-        head += (
-            ": nothing was recorded; correct the cards and apply again"
-            if applying
-            else ": those employees are not graded"
+        key = "grading.refused_cards" if n != 1 else "grading.refused_card"
+        head = line(
+            key, count=n, period=self.period, then=line("grading.then_apply" if applying else "grading.then_report")
         )
         raise InvalidData([head, *self.lines[:MAX_NAMED]], more=max(0, n - MAX_NAMED))
 
@@ -324,10 +353,7 @@ def apply_schemes(
             _close_all(spools)
             raise
         _close_all(spools)
-    raise ChangedMeanwhile(
-        f"refused: the data kept changing while {period} was graded ({APPLY_ATTEMPTS} tries, other "
-        "writers committed each time); nothing was recorded: apply again when the others are done"
-    )
+    raise ChangedMeanwhile(line("grading.kept_changing", period=period, tries=APPLY_ATTEMPTS))
 
 
 def _close_all(spools: list[Spool]) -> None:
@@ -373,10 +399,7 @@ def reapply_employee(store, scheme, period: Period, employee_id: str) -> Result:
             store.record_results([result])
             store.remember_scheme(snapshot_of(scheme), period, [team])
         return result
-    raise ChangedMeanwhile(
-        f"refused: the data kept changing while {employee_id}'s result of {period} was graded "
-        f"({APPLY_ATTEMPTS} tries); nothing was recorded: try again when the others are done"
-    )
+    raise ChangedMeanwhile(line("grading.kept_changing_one", employee=employee_id, period=period, tries=APPLY_ATTEMPTS))
 
 
 def reapply_disputed(store, dispute: dict, scheme_of: Callable) -> Result:
@@ -398,10 +421,10 @@ def _employee_result(store, scheme, period: Period, team: str, employee_id: str)
     for history, results in graded_teams(store, scheme, period, [team]):
         mine = [r for r in results if r.employee_id == employee_id]
         if mine and invalid_lines(mine):
-            raise InvalidData([f"{period}: the card is refused: correct it first", *invalid_lines(mine)])
+            raise InvalidData([line("grading.card_refused", period=period), *invalid_lines(mine)])
         if mine:
             return mine[0], {e.id for e in history.employees}
-    raise NotFound(f"employee {employee_id} has no result under {scheme.name} for {period}")
+    raise NotFound(line("grading.no_result", employee=employee_id, scheme=scheme.name, period=period))
 
 
 def snapshot_of(scheme):

@@ -12,10 +12,20 @@ import re
 from pathlib import Path
 from string import Template
 
+from cstui.domain import texts
 from cstui.errors import EXIT_REFUSED, CstuiError
 from cstui.scaffold_model import MODEL_PY, MODEL_TOML, TEST_MODEL_PY
 
 NAME_RULE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+texts.register(
+    {
+        "scaffold.exists": (
+            "{path}: exists and is not empty; choose another {name} or {option}",
+            "{path}：已存在且不为空；请另选 {name} 或 {option}",
+        )
+    }
+)
 
 
 class ScaffoldRefused(CstuiError):
@@ -79,7 +89,7 @@ def write_package(name: str, parent: Path, model: bool = False) -> Path:
         raise ValueError(f"NAME: {problem}")
     root = parent / f"cstui-{name}"
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise ScaffoldRefused(f"{root}: exists and is not empty; choose another NAME or --dir")
+        raise ScaffoldRefused(texts.line("scaffold.exists", path=str(root), name="NAME", option="--dir"))
     for relative, text in package_files(name, model).items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 SHAPE_NAMES = ("LEVEL_SHAPE", "METRIC_SHAPE", "GENERIC_SHAPE", "GENERIC_KEYS")
 
 
+def _problem(key: str, **args: Any) -> Any:
+    """A scheme file's problem as a text line (cstui.scheme_texts): imported when one is met, so
+    listing schemes (``cstui schemes``) imports no domain code."""
+    from cstui.scheme_texts import line
+
+    return line(key, **args)
+
+
+def _bad_toml(where: str, reason: Any) -> SchemeError:
+    return SchemeError([_problem("scheme.bad_toml", where=where, toml="TOML", reason=reason)])
+
+
 @lru_cache(maxsize=1)
 def generic_shapes() -> dict[str, Any]:
     """LEVEL_SHAPE, METRIC_SHAPE, GENERIC_SHAPE (the keys every scheme may have, whatever its model), GENERIC_KEYS."""
@@ -133,14 +145,13 @@ def read_text(path: Any) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SchemeError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        raise SchemeError([_problem("scheme.cannot_read", path=str(path), reason=str(exc.strerror or exc))]) from None
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")  # utf-8-sig's codec module: an import more
     except UnicodeDecodeError as exc:
         byte = raw[exc.start]
-        raise SchemeError(
-            [f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); save the file as UTF-8"]
-        ) from None
+        problem = _problem("scheme.not_utf8", path=str(path), utf8="UTF-8", byte=f"{byte:02x}", offset=str(exc.start))
+        raise SchemeError([problem]) from None
 
 
 def parse_toml(text: str, path: Any) -> dict:
@@ -152,11 +163,11 @@ def parse_toml(text: str, path: Any) -> dict:
         message = str(exc)
         where = re.search(_WHERE, message)
         if where is None:
-            raise SchemeError([f"{path}: not valid TOML: {message}"]) from None
+            raise _bad_toml(str(path), message) from None
         reason = message[: where.start()]
-        raise SchemeError([f"{path}:{where[1]}:{where[2]}: not valid TOML: {reason}"]) from None
+        raise _bad_toml(f"{path}:{where[1]}:{where[2]}", reason) from None
     except RecursionError:
-        raise SchemeError([f"{path}: not valid TOML: arrays or tables nested too deeply"]) from None
+        raise _bad_toml(str(path), _problem("scheme.too_deep")) from None
 
 
 # A top-level line of the simple kind: ``key = "text"``, ``key = 'text'`` or ``key = ["a", "b"]``,
@@ -298,10 +309,12 @@ class SchemeCatalog:
         registered = RegisteredFile(path, plugin)
         name = registered.head.get("name")
         if not isinstance(name, str):
-            raise SchemeError([f"{path}: name: expected the scheme's name as a string"])
+            raise SchemeError([_problem("scheme.name_string", path=str(path), field="name")])
         if name in self._raw:
             first = self._raw[name].plugin or "?"
-            raise SchemeError([f"{path}: name: scheme {name!r} is already registered by plugin {first}"])
+            raise SchemeError(
+                [_problem("scheme.name_taken", path=str(path), field="name", name=repr(name), plugin=first)]
+            )
         self._raw[name] = registered
 
     def names(self) -> list[str]:
@@ -315,12 +328,12 @@ class SchemeCatalog:
         path = Path(name_or_path)
         if path.suffix == ".toml" or is_toml_file(path):
             if not is_toml_file(path):
-                raise SchemeError([f"{path}: no such scheme file"])
+                raise SchemeError([_problem("scheme.no_file", path=str(path))])
             # a file is not registered under its name, so it may extend the registered scheme
             # of the same name (a company re-tuning "star-levels" itself)
             return self._build(read_toml(path), str(path), "", registered=False)
-        known = ", ".join(self.names()) or "none"
-        raise SchemeError([f"unknown scheme {name_or_path!r}; installed schemes: {known}"])
+        known = ", ".join(self.names()) or _problem("scheme.none")
+        raise SchemeError([_problem("scheme.unknown", name=repr(name_or_path), known=known)])
 
     def from_toml_text(self, text: str, source: str) -> Scheme:
         """A scheme from standalone TOML text (a remembered snapshot), checked like a file;
@@ -330,7 +343,7 @@ class SchemeCatalog:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise SchemeError([f"{source}: not valid TOML: {exc}"]) from None
+            raise _bad_toml(source, str(exc)) from None
         return self._build(data, source, "", registered=False)
 
     def all(self) -> tuple[list[Scheme], list[str]]:
@@ -394,8 +407,9 @@ class SchemeCatalog:
         if not parent_path.is_absolute():
             parent_path = Path(source).parent / parent_path
         if parent_path.suffix != ".toml" or not is_toml_file(parent_path):
+            known = ", ".join(self.names())
             raise SchemeError(
-                [f"{source}: extends: unknown scheme {parent_name!r}; installed: {', '.join(self.names())}"]
+                [_problem("scheme.extends_unknown", path=source, field="extends", name=repr(parent_name), known=known)]
             )
         if heads:
             return toml_head(read_text(parent_path), parent_path)[0], str(parent_path)
@@ -406,16 +420,20 @@ class SchemeCatalog:
         if parent_name is None:
             return data, [source]
         if not isinstance(parent_name, str):
-            raise SchemeError([f"{source}: extends: expected a scheme name or a .toml path"])
+            raise SchemeError([_problem("scheme.extends_type", path=source, field="extends", suffix=".toml")])
         if parent_name in seen:
-            raise SchemeError([f"{source}: extends: {parent_name!r} extends itself through {' -> '.join(seen)}"])
+            chain = " -> ".join(seen)
+            raise SchemeError(
+                [_problem("scheme.extends_cycle", path=source, field="extends", name=repr(parent_name), chain=chain)]
+            )
         parent, parent_source = self._parent(parent_name, source, heads)
         merged_parent, chain = self._resolve(parent, parent_source, seen + [parent_name], heads)
         # ``replace = ["metrics", "score"]``: these top-level tables replace the parent's
         # instead of merging into them (a variant with its own KPIs drops the parent's).
         replaced = data.get("replace", [])
         if not isinstance(replaced, list) or not all(isinstance(k, str) for k in replaced):
-            raise SchemeError([f'{source}: replace: expected an array of top-level keys, e.g. ["metrics", "score"]'])
+            example = '["metrics", "score"]'
+            raise SchemeError([_problem("scheme.replace_type", path=source, field="replace", example=example)])
         child = {k: v for k, v in data.items() if k not in ("extends", "replace")}
         base = {k: v for k, v in merged_parent.items() if k not in replaced}
         return deep_merge(base, child), [source] + chain

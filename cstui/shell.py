@@ -18,6 +18,8 @@ import os
 import shlex
 from pathlib import Path
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.store import AccessDenied
 from cstui.store.files import require_database_file
 from cstui.store.identity import is_service_account, sudo_login
@@ -52,11 +54,65 @@ BATCH_FLAGS = {"--explain", "--apply"}
 ALONE = {"--version", "--help", "-h"}
 # the forced command fixes the database; files on the server are the service account's
 REFUSED_OPTIONS = {
-    "--db": "the database is fixed by your key's forced command",
-    "--output": "reports go to standard output (redirect it on your side)",
-    "--demo": "not through the service account",
-    "--debug": "not through the service account",
+    "--db": "shell.why_db",
+    "--output": "shell.why_output",
+    "--demo": "shell.why_service",
+    "--debug": "shell.why_service",
 }
+ALLOWED_HINT = (
+    "batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, "
+    "web-token, results, confirm, dispute"
+)
+
+# the forced command's refusals; commands, options and the program's name are arguments (they
+# read the same in 中文)
+texts.register(
+    {
+        "shell.why_db": ("the database is fixed by your key's forced command", "数据库由您密钥的强制命令指定"),
+        "shell.why_output": (
+            "reports go to standard output (redirect it on your side)",
+            "报告输出到标准输出（请在您这一端重定向）",
+        ),
+        "shell.why_service": ("not through the service account", "不能通过服务账户使用"),
+        "shell.not_owner": (
+            "{program} {shell} runs only as the account that owns {path} (the service account); "
+            "as yourself, run {program} without {shell}",
+            "{program} {shell} 只能以拥有 {path} 的账户（服务账户）运行；以您本人身份请直接运行 {program}，不要加 {shell}",
+        ),
+        "shell.sudo": (
+            "{program} {shell} {login}: under {sudo} you are {invoker}, not {login}",
+            "{program} {shell} {login}：在 {sudo} 下您是 {invoker}，不是 {login}",
+        ),
+        "shell.unreadable": (
+            "cannot read the command ({error}); nothing ran",
+            "无法解析该命令（{error}）；未执行任何操作",
+        ),
+        "shell.option": (
+            "{option} is not allowed here: {why}; nothing ran",
+            "此处不允许 {option}：{why}；未执行任何操作",
+        ),
+        "shell.command": (
+            "'{command}' is not a command {program} allows here; allowed: {allowed}",
+            "此处 {program} 不允许命令“{command}”；允许的有：{allowed}",
+        ),
+        "shell.batch_option": (
+            "{word}: not a batch option allowed here; nothing ran",
+            "{word}：此处不允许该批处理选项；未执行任何操作",
+        ),
+        "shell.batch_needs": (
+            "batch mode needs {scheme} NAME and {period} P; nothing ran",
+            "批处理模式需要 {scheme} 方案名 和 {period} 周期；未执行任何操作",
+        ),
+        "shell.stdin": (
+            "import reads its file from standard input here: give - as the file ({example}); nothing ran",
+            "此处导入从标准输入读取文件：请以 - 作为文件（{example}）；未执行任何操作",
+        ),
+        "shell.scheme_file": (
+            "{option} {name}: only an installed scheme's name here, not a file; nothing ran",
+            "{option} {name}：此处只能用已安装方案的名称，不能用文件；未执行任何操作",
+        ),
+    }
+)
 
 
 class ShellRefused(AccessDenied):
@@ -68,13 +124,12 @@ def trust_login(db_path: Path, login: str) -> None:
     sudo, LOGIN is the person who ran sudo): anyone else could claim any login."""
     require_database_file(db_path)
     if not is_service_account(db_path):
-        raise ShellRefused(
-            f"cstui shell runs only as the account that owns {db_path} (the service account); "
-            "as yourself, run cstui without shell"
-        )
+        raise ShellRefused(line("shell.not_owner", program="cstui", shell="shell", path=str(db_path)))
     invoker = sudo_login()
     if invoker is not None and invoker != login:
-        raise ShellRefused(f"cstui shell {login}: under sudo you are {invoker}, not {login}")
+        raise ShellRefused(
+            line("shell.sudo", program="cstui", shell="shell", sudo="sudo", login=login, invoker=invoker)
+        )
 
 
 def requested_words(words: tuple[str, ...], original: str | None) -> list[str]:
@@ -86,7 +141,7 @@ def requested_words(words: tuple[str, ...], original: str | None) -> list[str]:
         try:
             chosen = shlex.split(original)
         except ValueError as error:
-            raise ShellRefused(f"cannot read the command ({error}); nothing ran") from None
+            raise ShellRefused(line("shell.unreadable", error=str(error))) from None
     else:
         return []
     check_allowed(chosen)
@@ -97,7 +152,7 @@ def check_allowed(words: list[str]) -> None:
     for word in words:
         option = word.split("=", 1)[0]
         if option in REFUSED_OPTIONS:
-            raise ShellRefused(f"{option} is not allowed here: {REFUSED_OPTIONS[option]}; nothing ran")
+            raise ShellRefused(line("shell.option", option=option, why=line(REFUSED_OPTIONS[option])))
     if len(words) == 1 and words[0] in ALONE:
         return
     if words[0].startswith("-"):
@@ -105,11 +160,7 @@ def check_allowed(words: list[str]) -> None:
         return
     command = next((c for c in ALLOWED_COMMANDS if tuple(words[: len(c)]) == c), None)
     if command is None:
-        raise ShellRefused(
-            f"'{shlex.join(words[:2])}' is not a command cstui allows here; "
-            "allowed: batch (--scheme --period), import, period, user, scheme show, schemes, check, audit, employee, place, "
-            "web-token, results, confirm, dispute"
-        )
+        raise ShellRefused(line("shell.command", command=shlex.join(words[:2]), program="cstui", allowed=ALLOWED_HINT))
     _check_arguments(command, words[len(command) :])
 
 
@@ -125,17 +176,15 @@ def _check_batch(words: list[str]) -> None:
                 _check_scheme_name(value)
             given.add(option)
         else:
-            raise ShellRefused(f"{word}: not a batch option allowed here; nothing ran")
+            raise ShellRefused(line("shell.batch_option", word=word))
     if not {"--scheme", "--period"} <= given:
-        raise ShellRefused("batch mode needs --scheme NAME and --period P; nothing ran")
+        raise ShellRefused(line("shell.batch_needs", scheme="--scheme", period="--period"))
 
 
 def _check_arguments(command: tuple[str, ...], rest: list[str]) -> None:
     if command[0] == "import" and (not rest or rest[0] != "-"):
-        raise ShellRefused(
-            "import reads its file from standard input here: give - as the file "
-            "(ssh ... import scorecards - --period P --scheme S < file.csv); nothing ran"
-        )
+        example = "ssh ... import scorecards - --period P --scheme S < file.csv"
+        raise ShellRefused(line("shell.stdin", example=example))
     if command == ("scheme", "show") and rest:
         _check_scheme_name(rest[0])
     for option, value in zip(rest, rest[1:]):
@@ -148,7 +197,7 @@ def _check_arguments(command: tuple[str, ...], rest: list[str]) -> None:
 
 def _check_scheme_name(name: str) -> None:
     if "/" in name or name.endswith(".toml") or name.startswith("."):
-        raise ShellRefused(f"--scheme {name}: only an installed scheme's name here, not a file; nothing ran")
+        raise ShellRefused(line("shell.scheme_file", option="--scheme", name=name))
 
 
 def ssh_original_command() -> str | None:

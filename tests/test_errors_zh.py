@@ -81,3 +81,29 @@ def test_sqlites_own_busy_and_read_only_errors_read_in_chinese_in_the_tui(raw, e
     assert user_message(error) == english
     zh = user_message(error, "zh")
     assert chinese in zh and english_words(zh, set()) == set()
+
+
+@pytest.mark.parametrize(
+    "make, english",
+    [
+        (lambda tmp: tmp / "missing.db", "no cstui database at {p}: check the path"),
+        (lambda tmp: tmp, "{p} is a directory, not a cstui database"),
+        (lambda tmp: _written(tmp / "empty.db", b""), "{p} is an empty file, not a cstui database"),
+        (lambda tmp: _written(tmp / "notes.db", b"hello"), "{p} is not a cstui database (not an SQLite file)"),
+    ],
+)
+def test_a_path_that_is_no_cstui_database_is_refused_in_chinese(tmp_path, make, english):
+    from cstui.store.files import require_database_file
+
+    path = make(tmp_path)
+    with pytest.raises(Exception) as raised:
+        require_database_file(path)
+    assert str(raised.value).startswith(english.format(p=path))
+    zh = user_message(raised.value, "zh")
+    assert str(path) in zh and "数据库" in zh
+    assert english_words(zh.replace(str(path), ""), {"cstui", "init", "demo", "SQLite"}) == set()
+
+
+def _written(path, data: bytes):
+    path.write_bytes(data)
+    return path

@@ -305,3 +305,17 @@ def test_init_names_the_first_admin(tmp_path):
     assert result.returncode == 0 and "admin: li.manager" in result.stdout
     with Store.open(path, login="li.manager") as store:
         assert [(u.login, u.role) for u in store.users()] == [("li.manager", "admin")]
+
+
+def test_a_damaged_file_reads_in_chinese(demo_db, tmp_path):
+    from cstui.io.localize import user_message
+    from cstui.store.files import StorageFailure
+
+    path = copy_of(demo_db, tmp_path)
+    corrupt_the_middle(path)
+    with pytest.raises(StorageFailure) as raised:
+        Store.open(path, login="admin").close()
+    english = str(raised.value)
+    assert english.startswith(f"{path} is damaged (") and english.endswith("restore the last backup (docs/deploy.md)")
+    zh = user_message(raised.value, "zh")
+    assert zh.startswith(f"{path} 已损坏（") and "未写入任何内容" in zh and "恢复最近的备份" in zh

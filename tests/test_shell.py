@@ -189,3 +189,33 @@ def test_a_login_without_a_role_is_refused(company):
 def test_no_command_and_no_terminal_is_a_usage_error_not_a_tui_on_a_pipe(company):
     result = cstui("shell", "wang.supervisor", db=company, stdin="", env={"SSH_ORIGINAL_COMMAND": ""})
     assert result.returncode == 2 and "ssh -t" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command, english, chinese",
+    [
+        (
+            "--db /tmp/x.db check",
+            "--db is not allowed here: the database is fixed by your key's forced command",
+            "强制命令",
+        ),
+        ("rm -rf /", "'rm -rf' is not a command cstui allows here; allowed: batch", "不允许命令"),
+        ("--scheme star-levels", "batch mode needs --scheme NAME and --period P; nothing ran", "批处理模式"),
+        ("import roster staff.csv", "import reads its file from standard input here", "标准输入"),
+        ("scheme show ./x.toml", "--scheme ./x.toml: only an installed scheme's name", "已安装方案"),
+    ],
+)
+def test_a_refusal_reads_in_chinese_and_its_english_is_unchanged(command, english, chinese):
+    import re
+
+    from cstui.io.localize import user_message
+    from cstui.shell import ALLOWED_HINT
+
+    with pytest.raises(ShellRefused) as raised:
+        requested_words((), command)
+    assert str(raised.value).startswith(english)
+    zh = user_message(raised.value, "zh")
+    assert chinese in zh
+    # what stays English is what the person typed and the commands and options they may type
+    typed = re.sub(r"--?[a-z-]+|“[^”]*”|（[^）]*）", "", zh.replace(ALLOWED_HINT, ""))
+    assert set(re.findall(r"[A-Za-z]{3,}", typed)) <= {"cstui", "toml"}, zh

@@ -12,7 +12,8 @@ from cstui.demo.cards import Catalogue, MonthPlan, filler_month, incident_date
 from cstui.demo.cast import OVERRIDE_ID, OVERRIDE_LEVEL, OVERRIDE_MONTHS_AGO, OVERRIDE_REASON
 from cstui.demo.people import Person, roster
 from cstui.demo.plan import MANAGER, SCHEMES, SUPERVISORS, TEAMS, VIEWER, Window
-from cstui.domain import Incident, Override, Period
+from cstui.domain import Incident, Override, Period, texts
+from cstui.domain.texts import line
 from cstui.store import Store, StoreError
 
 CHUNK = 20_000  # scorecards per bulk save: bounds memory for very large demos
@@ -63,16 +64,29 @@ class DemoSummary:
         )
 
 
+# the demo never writes over a user's file; the option and the file name are arguments
+texts.register(
+    {
+        "demo.directory": (
+            "{path} is a directory; give the demo a file name such as {example}",
+            "{path} 是目录；请为演示数据指定一个文件名，例如 {example}",
+        ),
+        "demo.exists": (
+            "{path} already exists and is not empty; the demo never overwrites a database. "
+            "Choose another {option} path, or move the file away yourself.",
+            "{path} 已存在且不为空；演示从不覆盖数据库。请另选 {option} 路径，或自行移走该文件。",
+        ),
+    }
+)
+
+
 def refuse_existing(path: Path) -> None:
     """A user's real data must never be lost: only a new or empty file is written."""
     if path.is_dir():
-        raise DemoRefused(f"{path} is a directory; give the demo a file name such as {path / 'demo.db'}")
+        raise DemoRefused(line("demo.directory", path=str(path), example=str(path / "demo.db")))
     for part in (path, Path(f"{path}-wal")):
         if part.exists() and part.stat().st_size > 0:
-            raise DemoRefused(
-                f"{part} already exists and is not empty; the demo never overwrites a database. "
-                "Choose another --db path, or move the file away yourself."
-            )
+            raise DemoRefused(line("demo.exists", path=str(part), option="--db"))
 
 
 def write_demo(path: Path, employees: int, window: Window, seed: int, login: str | None) -> DemoSummary:

@@ -9,12 +9,17 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from cstui.domain import Result
+from cstui.domain import Result, texts
+from cstui.domain.texts import line
 from cstui.errors import EXIT_REFUSED, CstuiError
 from cstui.io.output import open_output
 from cstui.io.report import columns_for, write_report
 
 FILE_FORMATS = ("csv", "xlsx")  # the built-in formats a file export offers (a table or JSON is for a terminal)
+
+texts.register(
+    {"export.exists": ("{path} exists: replace it, or give another name", "{path} 已存在：请选择替换，或换一个文件名")}
+)
 
 
 class ExportExists(CstuiError):
@@ -50,7 +55,7 @@ def export_results(
     or any SQLite file, a path that cannot be written (the reason named)."""
     target = Path(path)
     if not replace and target.is_file():
-        raise ExportExists(f"{target} exists: replace it, or give another name")
+        raise ExportExists(line("export.exists", path=str(target)))
     records = (r.as_record(explain=explain) for r in results)
     with open_output(target, fmt, database=database, label="") as stream:
         return write_report(records, fmt, stream, columns_for(explain))

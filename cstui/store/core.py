@@ -126,9 +126,9 @@ class StoreCore:
             check_pages = path.stat().st_size <= PAGE_CHECK_MAX_BYTES
         problems = quick_check(conn) if check_pages else []
         if problems:
+            check, damage = f"cstui --db {path} check", _first_damage(problems)
             raise StorageFailure(
-                f"{path} is damaged ({_first_damage(problems)}); nothing was written. "
-                f"Run: cstui --db {path} check, and restore the last backup (docs/deploy.md)"
+                line("storage.damaged", path=str(path), name=damage, check=check, doc="docs/deploy.md")
             )
 
     def _prepare(self) -> None:
@@ -207,7 +207,9 @@ class StoreCore:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise storage_error(self.path, error) or Busy(f"{self.path} is busy; try again ({error})") from error
+            raise storage_error(self.path, error) or Busy(
+                line("storage.busy_now", path=str(self.path), error=str(error))
+            ) from error
         self._depth, self._writes = 1, self._writes + 1
         try:
             if self._prepared:
@@ -218,7 +220,7 @@ class StoreCore:
             self.conn.execute("COMMIT")
         except sqlite3.IntegrityError as error:
             self._rollback()
-            raise StoreError(f"the database refused the change ({error}); nothing was saved") from error
+            raise StoreError(line("storage.integrity", error=str(error))) from error
         except sqlite3.Error as error:
             self._rollback()
             failure = storage_error(self.path, error)

@@ -45,8 +45,57 @@ texts.register(
             "{path}: the disk failed to read or write ({name}); nothing was written",
             "{path}：磁盘读写失败（{name}）；未写入任何内容",
         ),
+        "storage.busy_now": ("{path} is busy; try again ({error})", "{path} 正忙；请重试（{error}）"),
+        # SQLite's integrity refusal: a bug of cstui's (exit 1), said as SQLite said it
+        "storage.integrity": (
+            "the database refused the change ({error}); nothing was saved",
+            "数据库拒绝了此修改（{error}）；未保存任何内容",
+        ),
+        # a path that is not a cstui database, refused before SQLite opens or writes it; the
+        # program, its commands and SQLite's name are arguments (they read the same in 中文)
+        "storage.no_database": (
+            "no {program} database at {path}: check the path, or create one with: {init} ({demo} opens a demo company)",
+            "{path} 处没有 {program} 数据库：请检查路径，或用 {init} 新建一个（{demo} 打开演示公司）",
+        ),
+        "storage.unreadable": (
+            "{path}: this account may not read the database; "
+            "a shared company is reached through its service account ({doc})",
+            "{path}：本账户无权读取该数据库；共享的公司数据须通过其服务账户访问（{doc}）",
+        ),
+        "storage.directory": (
+            "{path} is a directory, not a {program} database",
+            "{path} 是目录，不是 {program} 数据库",
+        ),
+        "storage.empty_file": (
+            "{path} is an empty file, not a {program} database; {init} makes it one",
+            "{path} 是空文件，不是 {program} 数据库；{init} 可将其建成数据库",
+        ),
+        "storage.not_sqlite": (
+            "{path} is not a {program} database (not an {sqlite} file); {program} left it unchanged",
+            "{path} 不是 {program} 数据库（不是 {sqlite} 文件）；{program} 未改动它",
+        ),
+        "storage.blank_sqlite": (
+            "{path} is an empty {sqlite} database, not a {program} database; {init} makes a new one",
+            "{path} 是空的 {sqlite} 数据库，不是 {program} 数据库；{init} 可新建一个",
+        ),
+        "storage.foreign": (
+            "{path} is another program's {sqlite} database, not a {program} database; {program} left it unchanged",
+            "{path} 是其他程序的 {sqlite} 数据库，不是 {program} 数据库；{program} 未改动它",
+        ),
+        "storage.occupied": (
+            "{path} already exists; {program} never makes a new database over a file",
+            "{path} 已存在；{program} 从不在已有文件上新建数据库",
+        ),
     }
 )
+
+# the words a refusal of a file names as they are, in every language
+NAMES = {"program": "cstui", "sqlite": "SQLite", "demo": "cstui --demo", "doc": "docs/deploy.md"}
+
+
+def _refusal(key: str, path: Path, init: str = "cstui init") -> texts.Line:
+    return line(key, path=str(path), init=init, **NAMES)
+
 
 APPLICATION_ID = int.from_bytes(b"CSTU", "big")  # 0x43535455, in the header of every cstui file
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -101,23 +150,17 @@ def require_database_file(path: Path) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise NoDatabase(
-            f"no cstui database at {path}: check the path, or create one with: cstui init {path} "
-            "(cstui --demo opens a demo company)"
-        ) from None
+        raise NoDatabase(_refusal("storage.no_database", path, f"cstui init {path}")) from None
     except PermissionError:
         info = None
     if info is None or not os.access(path, os.R_OK):
-        raise AccessDenied(
-            f"{path}: this account may not read the database; "
-            "a shared company is reached through its service account (docs/deploy.md)"
-        )
+        raise AccessDenied(_refusal("storage.unreadable", path))
     if stat.S_ISDIR(info.st_mode):
-        raise NoDatabase(f"{path} is a directory, not a cstui database")
+        raise NoDatabase(_refusal("storage.directory", path))
     if info.st_size == 0:
-        raise NotOurs(f"{path} is an empty file, not a cstui database; cstui init {path} makes it one")
+        raise NotOurs(_refusal("storage.empty_file", path, f"cstui init {path}"))
     if not has_sqlite_header(path):
-        raise NotOurs(f"{path} is not a cstui database (not an SQLite file); cstui left it unchanged")
+        raise NotOurs(_refusal("storage.not_sqlite", path))
 
 
 def ownership(conn: sqlite3.Connection) -> str:
@@ -141,8 +184,8 @@ def refuse_foreign(path: Path, conn: sqlite3.Connection, *, blank_ok: bool) -> N
     if kind in ("ours", "legacy") or (kind == "blank" and blank_ok):
         return
     if kind == "blank":
-        raise NotOurs(f"{path} is an empty SQLite database, not a cstui database; cstui init makes a new one")
-    raise NotOurs(f"{path} is another program's SQLite database, not a cstui database; cstui left it unchanged")
+        raise NotOurs(_refusal("storage.blank_sqlite", path))
+    raise NotOurs(_refusal("storage.foreign", path))
 
 
 def quick_check(conn: sqlite3.Connection) -> list[str]:
@@ -180,7 +223,7 @@ def refuse_occupied(path: Path) -> None:
     """A new database goes only where there is no file, or an empty one (and no -wal)."""
     for part in (path, sidecars(path)[0]):
         if part.exists() and (part.is_dir() or part.stat().st_size > 0):
-            raise Occupied(f"{part} already exists; cstui never makes a new database over a file")
+            raise Occupied(_refusal("storage.occupied", part))
 
 
 def group_id(group: str) -> int:

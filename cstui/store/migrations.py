@@ -13,10 +13,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from cstui.domain import texts
 from cstui.store.files import APPLICATION_ID
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
+
+# a file edited outside cstui that cannot be migrated; the table and the check are arguments
+texts.register(
+    {
+        "migrate.broken": (
+            "the database's {table} table has {count} rows that name a missing row of another table "
+            "(edited outside {program}); nothing was migrated. {tool} lists them: {check}",
+            "数据库的 {table} 表有 {count} 行引用了另一张表中不存在的行（在 {program} 之外被修改过）；"
+            "未迁移任何内容。{tool} 可列出这些行：{check}",
+        )
+    }
+)
 
 
 def migration(fn: Migration) -> Migration:
@@ -446,12 +459,9 @@ def _refuse_broken_references(conn: sqlite3.Connection) -> None:
     for table in TEAM_TABLES:
         broken = conn.execute(f"SELECT count(*) FROM pragma_foreign_key_check('{table}')").fetchone()[0]
         if broken:
-            raise InvalidData(
-                [
-                    f"the database's {table} table has {broken} rows that name a missing row of another table "
-                    f"(edited outside cstui); nothing was migrated. sqlite3 lists them: PRAGMA foreign_key_check({table})"
-                ]
-            )
+            check = f"PRAGMA foreign_key_check({table})"
+            said = texts.line("migrate.broken", table=table, count=broken, program="cstui", tool="sqlite3", check=check)
+            raise InvalidData([said])
 
 
 def _add_unknown_teams(conn: sqlite3.Connection) -> None:

@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.store.audit import INSERT_CHAINED, chained
 from cstui.store.codec import dumps
@@ -40,6 +41,26 @@ STAMP = "%Y-%m-%dT%H:%M:%SZ"  # as codec.now(): ISO text that sorts as time does
 
 class TokenRefused(AccessDenied):
     """A web token or session key that opens nothing; the message names no login."""
+
+
+# what a browser's link or session that opens nothing reads: the same for every login
+texts.register(
+    {
+        "web.unknown_link": (
+            "this link is not a {program} web token (mistyped or cut short?)",
+            "此链接不是 {program} 网页令牌（输错了或被截断？）",
+        ),
+        "web.used_link": (
+            "this link has been used already: each link opens one session",
+            "此链接已被使用：每个链接只能打开一次会话",
+        ),
+        "web.expired_link": ("this link has expired", "此链接已过期"),
+        "web.bad_session": (
+            "this browser session is not valid (used, expired or unknown); open a new link",
+            "此浏览器会话无效（已使用、已过期或未知）；请打开新的链接",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -109,11 +130,11 @@ class TokenDesk(StoreCore):
                 "SELECT login, expires_at, redeemed_at FROM web_tokens WHERE token_hash = ?", (digest(token),)
             )
             if row is None:
-                raise TokenRefused("this link is not a cstui web token (mistyped or cut short?)")
+                raise TokenRefused(line("web.unknown_link", program="cstui"))
             if row["redeemed_at"] is not None:
-                raise TokenRefused("this link has been used already: each link opens one session")
+                raise TokenRefused(line("web.used_link"))
             if row["expires_at"] <= now:
-                raise TokenRefused("this link has expired")
+                raise TokenRefused(line("web.expired_link"))
             session_expires = stamp((at or utc_now()) + timedelta(seconds=SESSION_SECONDS))
             self.conn.execute(
                 "UPDATE web_tokens SET redeemed_at = ?, session_hash = ?, session_expires_at = ? WHERE token_hash = ?",
@@ -131,7 +152,7 @@ class TokenDesk(StoreCore):
                 (digest(session_key),),
             )
             if row is None or row["started_at"] is not None or row["session_expires_at"] <= now:
-                raise TokenRefused("this browser session is not valid (used, expired or unknown); open a new link")
+                raise TokenRefused(line("web.bad_session"))
             self.conn.execute("UPDATE web_tokens SET started_at = ? WHERE session_hash = ?", (now, digest(session_key)))
         return row["login"]
 

@@ -92,3 +92,18 @@ def test_the_desk_refuses_a_file_of_another_schema_version(store):
     store.conn.execute("PRAGMA user_version = 3")
     with pytest.raises(Exception, match="schema version"):
         TokenDesk.open(store.path, login="svc")
+
+
+def test_a_refused_link_reads_in_chinese(store, desk):
+    import re
+
+    from cstui.io.localize import user_message
+
+    token = store.issue_web_token(at=T0)
+    desk.redeem(token, at=T0)
+    for wrong in (token, "not-a-token"):
+        with pytest.raises(TokenRefused) as raised:
+            desk.redeem(wrong, at=T0)
+        zh = user_message(raised.value, "zh")
+        assert "链接" in zh and set(re.findall(r"[A-Za-z]{3,}", zh)) <= {"cstui"}, zh
+    assert str(raised.value) == "this link is not a cstui web token (mistyped or cut short?)"
