@@ -149,18 +149,10 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             members = self._cards_on_scheme(cards, on_scheme)  # None: each employee read here
             self._check_card_access(cards, members)
             on_scheme = on_scheme if members is not None else None
-            existing = self._existing_cards(cards)
-            stamp, who, inserts, updates, replaced, final = now(), self.login, [], [], [], {}
-            for employee_id, month, values in cards:
-                found = existing.get((employee_id, month))
-                if found is not None and named is not None:
-                    values = _merged(found[0], values, named)
-                final[employee_id, month] = values
-                if found is None:
-                    inserts.append((employee_id, month, 1, who, stamp))
-                elif found[0] != values:
-                    updates.append((employee_id, month, found[1] + 1, who, stamp))
-                    replaced.append([employee_id, month, found[0]])
+            stamp = now()
+            inserts, updates, replaced, final = _sorted_saves(
+                cards, self._existing_cards(cards), named, self.login, stamp
+            )
             self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final, on_scheme=on_scheme)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
@@ -424,3 +416,21 @@ def _natural_key(record: dict) -> tuple:
         record["points"] or "",
         record["note"],
     )
+
+
+def _sorted_saves(cards, existing: dict, named: frozenset | None, who: str, stamp: str):
+    """(inserts, updates, replaced, final) of a bulk save, read against the stored cards
+    (``existing``: (employee, month) → (values, version)). ``final``: each card's values as
+    they will be stored (merged with what is stored when ``named`` limits the fields)."""
+    inserts, updates, replaced, final = [], [], [], {}
+    for employee_id, month, values in cards:
+        found = existing.get((employee_id, month))
+        if found is not None and named is not None:
+            values = _merged(found[0], values, named)
+        final[employee_id, month] = values
+        if found is None:
+            inserts.append((employee_id, month, 1, who, stamp))
+        elif found[0] != values:
+            updates.append((employee_id, month, found[1] + 1, who, stamp))
+            replaced.append([employee_id, month, found[0]])
+    return inserts, updates, replaced, final
