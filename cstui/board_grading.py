@@ -184,7 +184,9 @@ def team_traces(store, scheme, period: Period, team: str, pool=None) -> dict[str
     }
 
 
-def grade_in_turn(names: list[str], grade: Callable, pool=None, stopped: Callable[[], bool] = lambda: False) -> None:
+def grade_schemes_overlapped(
+    names: list[str], grade: Callable, pool=None, stopped: Callable[[], bool] = lambda: False
+) -> None:
     """Grade the schemes ``names`` in this order, overlapped in the long-lived ``pool``: each
     in a thread of its own, ``grade(name, pool, begun)`` with the pool queued for it
     (:meth:`cstui.grading_pool.GradingPool.queued`), which calls ``begun()`` once its reads of

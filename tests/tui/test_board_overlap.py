@@ -1,4 +1,4 @@
-"""The board's schemes graded overlapped (board_grading.grade_in_turn, GradingPool's queued
+"""The board's schemes graded overlapped (board_grading.grade_schemes_overlapped, GradingPool's queued
 runs): the next scheme's tasks are sent as soon as the one before has sent all of its own,
 while its answers are still being taken, yet every scheme's teams come out in order, the same
 as graded alone; and the board's one "every scheme graded" state (Graded.done), false between
@@ -13,7 +13,7 @@ import threading
 import pytest
 
 from cstui import grading
-from cstui.board_grading import board_schemes, grade_in_turn, rank_order
+from cstui.board_grading import board_schemes, grade_schemes_overlapped, rank_order
 from cstui.domain import Period
 from cstui.grading import graded_results
 from cstui.grading_pool import GradingPool
@@ -41,7 +41,9 @@ class FakePool:
 def test_without_a_pool_the_schemes_are_graded_one_after_another_here():
     seen = []
     here = threading.current_thread()
-    grade_in_turn(["a", "b", "c"], lambda name, pool, begun: seen.append((name, pool, threading.current_thread())))
+    grade_schemes_overlapped(
+        ["a", "b", "c"], lambda name, pool, begun: seen.append((name, pool, threading.current_thread()))
+    )
     assert seen == [("a", None, here), ("b", None, here), ("c", None, here)]
 
 
@@ -56,7 +58,7 @@ def test_each_scheme_is_queued_after_the_one_before_and_starts_once_it_has_begun
         begun()
         log.append(f"{name} begun")
 
-    waiter = threading.Thread(target=grade_in_turn, args=(["a", "b"], grade, pool))
+    waiter = threading.Thread(target=grade_schemes_overlapped, args=(["a", "b"], grade, pool))
     waiter.start()
     for _ in range(int(BOUND_S / 0.01)):  # a's reads under way: b waits for them
         if "a starts" in log:
@@ -81,13 +83,15 @@ def test_a_scheme_that_fails_unexpectedly_lets_the_next_go_on_and_is_raised_afte
         graded.append(name)
 
     with pytest.raises(RuntimeError, match="a broke"):
-        grade_in_turn(["a", "b"], grade, pool)
+        grade_schemes_overlapped(["a", "b"], grade, pool)
     assert graded == ["b"]
 
 
 def test_a_stopped_look_starts_no_further_scheme():
     graded = []
-    grade_in_turn(["a", "b"], lambda name, pool, begun: graded.append(name), FakePool(), stopped=lambda: True)
+    grade_schemes_overlapped(
+        ["a", "b"], lambda name, pool, begun: graded.append(name), FakePool(), stopped=lambda: True
+    )
     assert graded == []
 
 

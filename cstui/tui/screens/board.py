@@ -36,7 +36,7 @@ from cstui.board_grading import (
     SchemeRows,
     TeamRows,
     board_schemes,
-    grade_in_turn,
+    grade_schemes_overlapped,
     recorded_changed,
     team_traces,
     teams_to_grade,
@@ -555,7 +555,7 @@ class PeriodBoardScreen(Screen):
         first = shown if shown in names else (names[0] if names else None)
         order = sorted(names, key=lambda n: n != first)  # the shown scheme first
         grade = lambda name, pool, begun: self._grade_scheme(tell, stopped, period, name, status, pool, begun)  # noqa: E731
-        grade_in_turn(order, grade, self.pool, stopped)
+        grade_schemes_overlapped(order, grade, self.pool, stopped)
         if stopped():
             return
         if first is not None:
@@ -564,7 +564,7 @@ class PeriodBoardScreen(Screen):
 
     def _grade_scheme(self, tell, stopped, period: Period, name: str, status: str, pool=None, begun=None) -> None:
         """One scheme's dry run, or only its stale teams; nothing when the kept rows still hold
-        (then "kept"). ``pool``: the app's, or queued behind the scheme before (grade_in_turn);
+        (then "kept"). ``pool``: the app's, or queued behind the scheme before (grade_schemes_overlapped);
         ``begun()`` once its reads are done, before its teams come."""
         store = self.ctx.store
         try:
