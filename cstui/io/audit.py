@@ -104,12 +104,13 @@ def change_summary(
     return f"{_text(before)} → {_text(after)}"
 
 
-def row_change(row: dict) -> str:
-    """What one audit row changed, in words; an imported file's one entry: the file, its counts,
-    its hash and the cards it replaced (cstui.store.file_audit)."""
+def row_change(row: dict, names: Mapping[str, str] | None = None, words: Mapping[str, str] | None = None) -> str:
+    """What one audit row changed, in words (``names``, ``words``: as :func:`change_summary`);
+    an imported file's one entry: the file, its counts, its hash and the cards it replaced
+    (cstui.store.file_audit), a template line."""
     if row["action"] == IMPORT_FILE:
         return summary(row)
-    return change_summary(row["before"], row["after"])
+    return change_summary(row["before"], row["after"], names, words)
 
 
 def audit_records(rows: Iterable[dict], full: bool = False) -> Iterator[dict]:

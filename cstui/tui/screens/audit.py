@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from cstui.domain.texts import render
-from cstui.io.audit import FIELDS_ZH, WORDS_ZH, change_summary
+from cstui.io.audit import FIELDS_ZH, WORDS_ZH, change_summary, row_change
 from cstui.store.audit import AuditFilter
 from cstui.store.file_audit import IMPORT_FILE, summary, written_cards
 from cstui.tui.context import AppContext
@@ -107,13 +107,12 @@ class FieldNames:
         self.metrics: dict[tuple[str, str], dict[str, str]] = {}  # (employee, month) → labels
 
     def change(self, row: dict) -> str:
-        if row["action"] == IMPORT_FILE:  # a file's one entry: its account, not a field list
-            return render(summary(row), self.ctx.lang)
         names = self.base
-        if row["entity"] == "scorecards" and "/" in (row["key"] or ""):
+        # a file's one entry is keyed file/month: it names no employee (its account is a line)
+        if row["entity"] == "scorecards" and row["action"] != IMPORT_FILE and "/" in (row["key"] or ""):
             employee_id, _, month = row["key"].rpartition("/")
             names = self.base | self._metric_labels(employee_id, month)
-        return change_summary(row["before"], row["after"], names, self.words)
+        return render(row_change(row, names, self.words), self.ctx.lang)
 
     def _metric_labels(self, employee_id: str, month: str) -> dict[str, str]:
         known = self.metrics.get((employee_id, month))
