@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cstui.domain import Employee, Override, Period, Result
-from cstui.engine.cards import card_problems, mark_invalid, screen_history
+from cstui.engine.cards import mark_invalid, screen_history
 from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.grading import enforce_quotas, grade_team, level_timelines, result_from_row
 from cstui.store.codec import dumps, loads
@@ -287,7 +287,7 @@ def graded_in_turn(
     grade_in_turn = getattr(scheme.model, "grade_in_turn", None)
     if grade_in_turn is None:
         return None
-    screened, refused = _screened(scheme, history, periods, last)
+    screened, refused = screen_history(scheme, history, last, periods)  # each period's months checked
     found = grade_in_turn(scheme, screened, periods, last, frozenset((member_id,)))
     if found is None:
         return None
@@ -297,20 +297,6 @@ def graded_in_turn(
             mark_invalid(results, refused, period, explain=True)
         enforce_quotas(scheme, results, explain=True)
     return dict(zip(periods, graded, strict=True)), timelines
-
-
-def _screened(scheme, history: TeamHistory, periods: list[Period], last: Period) -> tuple[TeamHistory, dict]:
-    """:func:`cstui.engine.cards.screen_history` once for every period graded: a model that
-    grades refused cards itself keeps them, and only the periods' months are checked."""
-    if not getattr(scheme.model, "grades_invalid_cards", False):
-        return screen_history(scheme, history, last)  # every month checked, whatever the period
-    months = {month for period in periods for month in period.months()}
-    refused: dict[str, dict[Period, list]] = {}
-    for employee_id, cards in history.cards.items():
-        for month, card in cards.items():
-            if month in months and (problems := card_problems(scheme, card)):
-                refused.setdefault(employee_id, {})[month] = problems
-    return history, refused
 
 
 class _TeamMonths:

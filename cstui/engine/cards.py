@@ -470,16 +470,17 @@ def three_way(
 
 
 def screen_history(
-    scheme: Any, history: TeamHistory, period: Period
+    scheme: Any, history: TeamHistory, period: Period, graded: Iterable[Period] = ()
 ) -> tuple[TeamHistory, dict[str, dict[Period, list[CardProblem]]]]:
     """The history without the cards the scheme refuses, and those cards' problems by employee.
 
     A model that grades invalid cards itself (``grades_invalid_cards``) gets the history as it
-    is; only the period's cards are checked, to name them. Others see a refused card as a
+    is; only the period's cards are checked, to name them (``graded``: the periods whose cards
+    are, when a history grades several in one replay). Others see a refused card as a
     missing month (it breaks a streak, as a missing month does), and the result says why.
     """
     own = getattr(scheme.model, "grades_invalid_cards", False)
-    months = set(period.months())
+    months = {month for each in (*graded,) or (period,) for month in each.months()}
     refused: dict[str, dict[Period, list[CardProblem]]] = {}
     kept_cards = {}
     valid = _valid_in_history(scheme, history)
