@@ -561,7 +561,7 @@ def _pooled(
             pool.apply_async(_worker_grade, (todo.popleft(),)) for _ in range(min(len(todo), jobs * TASKS_IN_FLIGHT))
         )
         while pending:
-            graded = _raise_failure(pending.popleft().get())
+            graded = raise_failure(pending.popleft().get())
             if todo:
                 pending.append(pool.apply_async(_worker_grade, (todo.popleft(),)))
             for team, size, results, state in graded:
@@ -635,7 +635,9 @@ class _Failure:
         return error
 
 
-def _raise_failure(graded):
+def raise_failure(graded):
+    """A worker's answer as it was meant: its teams, or the error it failed with raised here
+    (the grading pool of the TUI takes answers the same way)."""
     if isinstance(graded, _Failure):
         raise graded.exception()
     return graded

@@ -158,7 +158,7 @@ class GradingPool:
     def _wait(self, head, window: TaskWindow | None = None, answered: threading.Event | None = None):
         """The head task's answer; meanwhile each answer of a later task sends another task (the
         workers are not held idle by a slow head). PoolClosed when the pool is closed first."""
-        from cstui.grading import _raise_failure
+        from cstui.grading import raise_failure
 
         answered = answered or threading.Event()
         while not head.ready():
@@ -168,7 +168,7 @@ class GradingPool:
                 raise PoolClosed("the grading pool was closed during a run")
             if window is not None:
                 window.fill()
-        return _raise_failure(head.get())
+        return raise_failure(head.get())
 
 
 class QueuedRuns:
