@@ -7,7 +7,6 @@ scorecards and the overrides, so the same data always gives the same answer.
 from __future__ import annotations
 
 import calendar
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -280,9 +279,8 @@ class Replayed:
 class ReplayModel(DocumentModel):
     """A model whose levels are replayed month by month; subclasses give :meth:`begin`.
 
-    A checkpoint state is ``{"employees": {id: entry}}``; an entry is ``{"level", "timeline_text",
-    "held", "run"}`` (:func:`timeline_keys`; one saved by an older cstui has a ``timeline`` list
-    instead) for an employee whose replay had begun by the checkpoint's month, or the model's
+    A checkpoint state is ``{"employees": {id: entry}}``; an entry is ``{"level", "timeline",
+    "run"}`` for an employee whose replay had begun by the checkpoint's month, or the model's
     hint for one whose replay had not (:meth:`unstarted`, default ``{}``: start afresh).
     """
 
@@ -471,35 +469,36 @@ class ReplayModel(DocumentModel):
             hint = None if resumed else self.unstarted(params, employee, cards, by_month, until, entry)
             if hint is None and (states or skimmed or resumed):
                 last = replayed.level_after() or entry["level"]
-                timeline = self._stored_timeline(params, employee, replayed, entry)
-                replayed.saved = {"level": last, **timeline, "run": run.state()}
+                replayed.saved = {
+                    "level": last,
+                    "timeline": self._stored_timeline(params, employee, replayed, entry),
+                    "run": run.state(),
+                }
             else:
                 replayed.saved = hint or {}
         return replayed
 
-    def _stored_timeline(self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None) -> dict:
-        """The timeline as a checkpoint keeps it (:func:`timeline_keys`): a resumed employee
-        whose level did not change keeps the text it was read with, neither decoded nor encoded
-        again; a change is appended to the entry's timeline, its past whys kept as stored."""
+    def _stored_timeline(self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None) -> list:
+        """The timeline as a checkpoint keeps it, ``[[month, level, why as JSON]]``: a resumed
+        one is the entry's own as it was stored, with the changes since appended; decoding
+        every employee's past whys and encoding them again was most of what a checkpoint cost."""
         if replayed.level_before is None or entry is None:
             entries = self._timeline(params, employee, replayed, entry)
-            return timeline_keys([[str(m), lv, to_json(why)] for m, lv, why in entries])
-        last = held_level(entry)
-        added = []
+            return [[str(m), lv, to_json(why)] for m, lv, why in entries]
+        stored, added = entry["timeline"], []
+        last = stored[-1][1]
         for month, level, why in replayed.changes():
             if level != last:
                 added.append([str(month), level, to_json(text(why) or line("replay.level_changed"))])
                 last = level
-        if not added and "timeline_text" in entry:
-            return {"timeline_text": entry["timeline_text"], "held": last}
-        return timeline_keys(stored_timeline(entry) + added)
+        return stored + added if added else stored
 
     def _timeline(
         self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None
     ) -> list[tuple[Period, str, str]]:
         if replayed.level_before is None or entry is None:
             return timeline(replayed, self.starting_level(params, employee), employee)
-        entries = [(Period.parse(m), lv, from_json(why)) for m, lv, why in stored_timeline(entry)]
+        entries = [(Period.parse(m), lv, from_json(why)) for m, lv, why in entry["timeline"]]
         for month, level, why in replayed.changes():
             if level != entries[-1][1]:
                 entries.append((month, level, text(why) or line("replay.level_changed")))
@@ -551,31 +550,6 @@ class ReplayModel(DocumentModel):
         return make_result(
             scheme, employee, period, average, months[0].level, months[-1].level_after, decision, None, flags, trace
         )
-
-
-# A checkpoint entry keeps its timeline, ``[[month, level, why as JSON]]``, as that list's JSON
-# text (``timeline_text``) beside the level of its last entry (``held``): three quarters of a
-# state's bytes are past whys, which neither the next month's grading nor the apply that saves
-# it again reads; as one text the state decodes and encodes them as one string. An entry saved
-# before keeps its ``timeline`` list, read as it always was.
-_encode_timeline = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-
-
-def timeline_keys(rows: list) -> dict:
-    """A checkpoint entry's timeline keys for ``rows`` (``[[month, level, why as JSON]]``)."""
-    return {"timeline_text": _encode_timeline(rows), "held": rows[-1][1]}
-
-
-def stored_timeline(entry: dict) -> list:
-    """A checkpoint entry's timeline, ``[[month, level, why as JSON]]``, in either layout."""
-    kept = entry.get("timeline_text")
-    return json.loads(kept) if kept is not None else entry["timeline"]
-
-
-def held_level(entry: dict) -> str:
-    """The level of a checkpoint entry's last timeline entry, in either layout."""
-    held = entry.get("held")
-    return held if held is not None else entry["timeline"][-1][1]
 
 
 def timeline(replayed: Replayed, start_level: str, employee: Employee) -> list[tuple[Period, str, str]]:

@@ -135,21 +135,6 @@ def resumed_history(employees, cards, overrides, checkpoint: Period, last: Perio
     )
 
 
-def old_layout(state: dict | None) -> dict | None:
-    """``state`` as cstui saved it before timelines were kept as text: each entry's ``timeline``
-    a list of ``[month, level, why as JSON]``, no ``held``."""
-    if state is None:
-        return None
-    entries = {}
-    for employee_id, entry in state["employees"].items():
-        entry = dict(entry)
-        if "timeline_text" in entry:
-            entry["timeline"] = json.loads(entry.pop("timeline_text"))
-            assert entry.pop("held") == entry["timeline"][-1][1]
-        entries[employee_id] = entry
-    return state | {"employees": entries}
-
-
 def check_resume(name, data):
     scheme = SCHEMES[name]
     employees, cards, overrides = data.draw(team(name))
@@ -161,11 +146,6 @@ def check_resume(name, data):
     resumed = resumed_history(employees, cards, overrides, month, last, state)
     assert records(scheme.model.grade(scheme, resumed, period)) == records(scheme.model.grade(scheme, full, period))
     assert scheme.model.levels(scheme, resumed, period) == scheme.model.levels(scheme, full, period)
-    # a state saved by an older cstui (each timeline a list, no "held") resumes alike
-    older = resumed_history(employees, cards, overrides, month, last, old_layout(state))
-    assert records(scheme.model.grade(scheme, older, period)) == records(scheme.model.grade(scheme, full, period))
-    assert scheme.model.levels(scheme, older, period) == scheme.model.levels(scheme, full, period)
-    assert scheme.model.grade_and_checkpoint(scheme, older, period)[1] == scheme.model.checkpoint(scheme, full, last)
     # grade_and_checkpoint: the same results, and a state that resumes the next month exactly
     results, next_state = scheme.model.grade_and_checkpoint(scheme, resumed, period)
     assert records(results) == records(scheme.model.grade(scheme, full, period))

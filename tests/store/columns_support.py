@@ -108,5 +108,4 @@ def states(path, scheme, period, team) -> tuple[dict | None, dict]:
 
 def without_timelines(state: dict) -> dict:
     """The entries but their timelines (the column-wise state resumes a grading, never a timeline)."""
-    timelines = ("timeline", "timeline_text", "held")  # the reference keeps its timeline as a text and its last level
-    return {eid: {k: v for k, v in e.items() if k not in timelines} for eid, e in state["employees"].items()}
+    return {eid: {k: v for k, v in entry.items() if k != "timeline"} for eid, entry in state["employees"].items()}
