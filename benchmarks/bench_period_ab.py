@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from bench_before_after import fresh  # a fresh copy of the cached company (its 
 
 SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
 MONTH = "2026-12"
+MONTH_BEFORE = "2026-11"  # applied in the cached company, as MONTH is not
 
 
 def packages(tree: Path, into: Path) -> Path:
@@ -83,6 +85,12 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--schemes", default=",".join(SCHEMES))
+    parser.add_argument(
+        "--own-checkpoints",
+        action="store_true",
+        help="each tree first applies the month before again (untimed), so the month measured "
+        "resumes from checkpoints in that tree's own layout, not the cache's",
+    )
     options = parser.parse_args()
     cached = Path(tempfile.gettempdir()) / f"cstui-bench-{options.employees}-m011" / "applied.db"
     scratch = Path(tempfile.mkdtemp(prefix="cstui-period-ab-"))
@@ -92,21 +100,40 @@ def main() -> None:
             name: packages(Path(tree), scratch / name)
             for name, tree in (("before", options.before), ("after", options.after))
         }
+        bases = {name: applied for name in trees}
+        if options.own_checkpoints:
+            bases = {
+                name: own_checkpoints(applied, scratch / f"{name}.db", path, options) for name, path in trees.items()
+            }
         times: dict[str, list[float]] = {}
         for _ in range(options.rounds):
             for scheme in options.schemes.split(","):
                 run = lambda label, path, args: times.setdefault(label, []).append(cpu_seconds(path, args, scratch))  # noqa: E731
                 run(f"{scheme} sqlite3", trees["after"], ["sqlite3", str(applied), scheme, MONTH])
                 for name, path in trees.items():
-                    run(f"{scheme} dry {name}", path, ["dry", str(applied), scheme, MONTH])
+                    run(f"{scheme} dry {name}", path, ["dry", str(bases[name]), scheme, MONTH])
                     run(
                         f"{scheme} apply {name}",
                         path,
-                        ["apply", str(fresh(applied, scratch / "work.db")), scheme, MONTH],
+                        ["apply", str(fresh(bases[name], scratch / "work.db")), scheme, MONTH],
                     )
         report(times, options.schemes.split(","))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def own_checkpoints(applied: Path, db: Path, tree: Path, options) -> Path:
+    """A copy of ``applied`` whose month before MONTH was applied again by ``tree`` (its
+    checkpoints then in that tree's layout, as a month applied after an upgrade finds them)."""
+    fresh(applied, db)
+    for scheme in options.schemes.split(","):
+        cpu_seconds(tree, ["apply", str(db), scheme, MONTH_BEFORE], db.parent)
+    conn = sqlite3.connect(db)  # everything into the file: the copies take the file alone
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return db
 
 
 def report(times: dict[str, list[float]], schemes: list[str]) -> None:
