@@ -34,6 +34,9 @@ from cstui.store.codec import dumps, loads
 from cstui.store.timeline import Assignment
 
 MONTHS_SHOWN = 12
+# the scorecards a team's story may replay before a screen's first frame (told_quickly): about
+# 100 people over two years, ~120 ms of grading at ~50 µs a card
+QUICK_TEAM_CARDS = 3_000
 
 TryScheme = Callable[[str], tuple[object | None, str | None]]  # name -> (scheme, problem)
 LevelNow = Callable[[Employee, Period], str | None]
@@ -123,6 +126,17 @@ def told_alone(store, try_scheme: TryScheme, employee_id: str) -> bool:
     return True
 
 
+def told_quickly(store, try_scheme: TryScheme, employee_id: str, until: Period) -> bool:
+    """Whether the story is quick to tell, so a screen may tell it before its first frame (no
+    "loading" frame, no worker sharing the interpreter with the paint): told alone
+    (:func:`told_alone`), or graded with a team whose replay reads at most
+    ``QUICK_TEAM_CARDS`` scorecards (:meth:`cstui.store.Store.team_replay_bound`: ~50 µs of
+    grading each, so at most ~150 ms). A larger team's story is graded in a worker."""
+    if told_alone(store, try_scheme, employee_id):
+        return True
+    return store.team_replay_bound(store.employee(employee_id).team, until) <= QUICK_TEAM_CARDS
+
+
 def tell_story(
     store, try_scheme: TryScheme, level_now: LevelNow, employee_id: str, until: Period, shown: int = MONTHS_SHOWN
 ) -> Story:
@@ -178,11 +192,14 @@ def _tell_stretch(store, story: Story, scheme, employee: Employee, last: Period,
     story.timeline += teller.timeline(last)  # after the results: the team's states are graded by now
 
 
-def team_ranks(store, try_scheme: TryScheme, employee_id: str, wanted: list[tuple[Period, str]]) -> dict:
+def team_ranks(
+    store, try_scheme: TryScheme, employee_id: str, wanted: list[tuple[Period, str]], stop: Callable[[], bool] = bool
+) -> dict:
     """``{(period, scheme name): rank}`` of the employee in their team for ``wanted``, the periods
     a story graded alone (whose rank it left empty): the team graded month after month from its
     checkpoint, as the board grades it. Slower than the story on a large team: a screen asks for
-    it after showing the story."""
+    it after showing the story, and ``stop()`` (asked before each period) ends it early when
+    nobody waits for it any more (the ranks so far are returned)."""
     employee = store.employee(employee_id)
     by_scheme: dict[str, list[Period]] = {}
     for period, name in wanted:
@@ -196,6 +213,8 @@ def team_ranks(store, try_scheme: TryScheme, employee_id: str, wanted: list[tupl
         last = max((p.last_month for p in periods), key=lambda m: m.ordinal)
         team = _TeamMonths(store, scheme, employee.team, first, last, explain=False)  # ranks need no trace
         for period in periods:
+            if stop():
+                return ranks
             mine = next((r for r in team.results(period) if r.employee_id == employee_id), None)
             ranks[(period, name)] = None if mine is None else mine.rank
     return ranks
