@@ -29,7 +29,7 @@ from decimal import Decimal
 from cstui.domain import Employee, Override, Period, Result
 from cstui.engine.cards import mark_invalid, screen_history
 from cstui.engine.model import Checkpoint, TeamHistory
-from cstui.grading import enforce_quotas, grade_team, level_timelines, result_from_row
+from cstui.grading import enforce_quotas, grade_team, level_timelines, quotas_enforced, result_from_row
 from cstui.store.codec import dumps, loads
 from cstui.store.timeline import Assignment
 
@@ -307,7 +307,11 @@ def graded_in_turn(
     if grade_in_turn is None:
         return None
     screened, refused = screen_history(scheme, history, last, periods)  # each period's months checked
-    found = grade_in_turn(scheme, screened, periods, last, frozenset((member_id,)))
+    member = frozenset((member_id,))
+    # the teammates' results are read only to enforce grade quotas or close ranks up over refused
+    # cards (the member's rank is the team's either way): else the model makes the member's alone
+    alone = not refused and not quotas_enforced(scheme)
+    found = grade_in_turn(scheme, screened, periods, last, member, only=member if alone else None)
     if found is None:
         return None
     graded, timelines = found

@@ -357,6 +357,7 @@ class Replay:
         self.explain_asked = True  # False: no review writes its trace (the results carry none)
         # None: everyone's trace is written; else only these employees' (a history shows one person)
         self.explained: Container[str] | None = None
+        self.reported: Container[str] | None = None  # None: everyone's result is made; else only these
         self.resume: Period | None = None  # set when resuming from a checkpoint
         self.reviewed: Period | None = None  # the last quarter this replay reviewed (run goes on from it)
         self._first_card: Period | None | object = _UNREAD  # the history's first scorecard month
