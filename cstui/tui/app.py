@@ -138,7 +138,7 @@ class CstuiApp(App[None]):
         self._log_problem: OSError | None = None
         self._hung_up = False
         self.grading_pool: GradingPool | None = None  # the board's workers, at a company's size
-        self.warmed = threading.Event()  # set once the screens' modules are imported (_warm_screens)
+        self.warmed = threading.Event()  # set once the screens' modules and schemes are ready (_warm_screens)
         if can_fork():  # forked now, while this process holds no screen and no graded rows
             self.start_grading_pool(fork=True)
         localize_bindings(self, ctx.t)
@@ -175,15 +175,22 @@ class CstuiApp(App[None]):
         self.set_timer(WARM_AFTER_S, self._warm_screens)
 
     def _warm_screens(self) -> None:
-        """Import the modules of the screens opened from a row (history, scorecard) in a thread,
-        once the first screen is up and the app idle: plotext and the rest were ~170 ms of the
-        first history's opening, paid here instead (nothing is styled or composed: that stays
-        on the UI thread, when the screen opens)."""
+        """Import the modules of the screens opened from a row (history, scorecard) and build
+        the company's schemes in a thread, once the first screen is up and the app idle:
+        plotext and the rest were ~170 ms of the first history's opening and a scheme's build
+        ~40 ms of the first history on it, paid here instead (nothing is styled or composed:
+        that stays on the UI thread, when the screen opens)."""
+        try:
+            schemes = self.ctx.store.roster_schemes()
+        except StoreError:
+            schemes = []
 
         def imports() -> None:
             try:
                 for name in WARMED_SCREENS:
                     screen_class(name)
+                for scheme in schemes:
+                    self.ctx.try_scheme(scheme)  # kept by the context; a broken one says so later
             finally:
                 self.warmed.set()
 
