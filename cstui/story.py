@@ -221,8 +221,8 @@ def team_ranks(
     """``{(period, scheme name): rank}`` of the employee in their team for ``wanted``, the periods
     a story graded alone (whose rank it left empty): the team graded month after month from its
     checkpoint, as the board grades it. Slower than the story on a large team: a screen asks for
-    it after showing the story, and ``stop()`` (asked before each period) ends it early when
-    nobody waits for it any more (the ranks so far are returned)."""
+    it after showing the story, and ``stop()`` (asked before each month graded) ends it early
+    when nobody waits for it any more (the ranks so far are returned)."""
     employee = store.employee(employee_id)
     by_scheme: dict[str, list[Period]] = {}
     for period, name in wanted:
@@ -234,13 +234,18 @@ def team_ranks(
             continue
         first = sorted((p.months()[0] for p in periods), key=lambda m: m.ordinal)
         last = max((p.last_month for p in periods), key=lambda m: m.ordinal)
-        team = _TeamMonths(store, scheme, employee.team, first, last, explain=False)  # ranks need no trace
+        team = _TeamMonths(store, scheme, employee.team, first, last, explain=False, stop=stop)  # no trace
         for period in periods:
-            if stop():
+            try:
+                mine = next((r for r in team.results(period) if r.employee_id == employee_id), None)
+            except _Stopped:
                 return ranks
-            mine = next((r for r in team.results(period) if r.employee_id == employee_id), None)
             ranks[(period, name)] = None if mine is None else mine.rank
     return ranks
+
+
+class _Stopped(Exception):
+    """A team's grading was stopped: nobody waits for it any more."""
 
 
 class _Teller:
@@ -353,8 +358,8 @@ class _TeamMonths:
     :meth:`cstui.engine.model.DocumentModel.checkpoint`); each state is passed through JSON as a
     stored checkpoint is."""
 
-    def __init__(self, store, scheme, team: str, months: list[Period], last: Period, explain: bool = True):
-        self.scheme, self.explain = scheme, explain
+    def __init__(self, store, scheme, team: str, months: list[Period], last: Period, explain: bool = True, stop=bool):
+        self.scheme, self.explain, self.stop = scheme, explain, stop  # stop(): raise _Stopped before a month
         # a quarter resumes from before its first month
         self.start = months[0].quarter.months()[0] if months else last.last_month
         self.history = store.team_history_since(scheme.name, team, self.start, last, scheme.fingerprint)
@@ -380,6 +385,8 @@ class _TeamMonths:
         """Grade ``period`` from the state before it and keep the state at its end (a quarter's
         is its last month's: the state after the quarter's review, as applying either keeps)."""
         before = self.state_before(period.months()[0])
+        if self.stop():
+            raise _Stopped
         results, state = grade_team(
             self.scheme, self.since(before, period.last_month), period, apply=True, explain=self.explain
         )
@@ -410,6 +417,8 @@ class _TeamMonths:
         None where there is nothing to replay yet (no card by then) or the model keeps no state."""
         if not any(p.ordinal <= month.ordinal for months in self.history.cards.values() for p in months):
             return None
+        if self.stop():
+            raise _Stopped
         state = self.scheme.model.checkpoint(self.scheme, self.since(None, month), month)
         self.states[month] = None if state is None else Checkpoint(month, loads(dumps(state)))
         return self.states[month]

@@ -132,18 +132,23 @@ def test_the_ranks_left_to_the_team_are_the_boards(demo, employee_id):
 
 
 def test_team_ranks_stop_when_nobody_waits(demo):
-    """``stop()`` is asked before each period: the ranks so far come back, the rest is not graded."""
+    """``stop()`` is asked before each month graded: the ranks so far come back (the first
+    periods', exactly as a whole run gives them), the rest is not graded."""
     with Store.open(demo, login="admin") as store:
         story = tell_story(store, _scheme, CurrentLevels(store, lambda name: catalog().get(name)).one, "E0001", END)
         wanted = [(p, r.scheme) for p, r, recorded in story.decisions if r.rank is None and r.score is not None]
+        wanted.sort(key=lambda w: w[0].last_month.ordinal)
+        whole = team_ranks(store, _scheme, "E0001", wanted)
         asked: list[int] = []
 
-        def stop_after_two() -> bool:
+        def stop_after_a_few() -> bool:
             asked.append(1)
-            return len(asked) > 2
+            return len(asked) > 3
 
         assert team_ranks(store, _scheme, "E0001", wanted, lambda: True) == {}
-        assert list(team_ranks(store, _scheme, "E0001", wanted, stop_after_two)) == wanted[:2]
+        partial = team_ranks(store, _scheme, "E0001", wanted, stop_after_a_few)
+        assert 0 < len(partial) < len(wanted) and list(partial) == wanted[: len(partial)]
+        assert partial == {key: whole[key] for key in partial}
 
 
 def test_a_story_is_quick_alone_or_with_a_small_team(demo):
