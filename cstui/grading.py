@@ -219,6 +219,14 @@ def enforce_quotas(scheme, results: list[Result], *, explain: bool) -> None:
         enforce(dist, results, explain)
 
 
+def quotas_enforced(scheme) -> bool:
+    """Whether :func:`enforce_quotas` may move a grade (it reads the whole team's results)."""
+    from cstui.engine.distribution import compile_distribution
+
+    dist = compile_distribution(scheme.params)
+    return dist is not None and dist.enforce
+
+
 def quota_breaches(scheme, team: str, results: list[Result]) -> list:
     """The grade quotas ``team``'s results break (:class:`cstui.engine.distribution.Breach`)."""
     from cstui.engine.distribution import breaches, compile_distribution

@@ -22,18 +22,23 @@ schemes, one resumed team grading per open period shown: never the team's histor
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cstui.domain import Employee, Override, Period, Result
 from cstui.engine.cards import mark_invalid, screen_history
 from cstui.engine.model import Checkpoint, TeamHistory
-from cstui.grading import enforce_quotas, grade_team, level_timelines, result_from_row
+from cstui.grading import enforce_quotas, grade_team, level_timelines, quotas_enforced, result_from_row
 from cstui.store.codec import dumps, loads
 from cstui.store.timeline import Assignment
 
 MONTHS_SHOWN = 12
+# the scorecards a team's story may replay before a screen's first frame (told_quickly): about
+# 100 people over two years, ~120 ms of grading at ~50 µs a card
+QUICK_TEAM_CARDS = 3_000
 
 TryScheme = Callable[[str], tuple[object | None, str | None]]  # name -> (scheme, problem)
 LevelNow = Callable[[Employee, Period], str | None]
@@ -123,12 +128,44 @@ def told_alone(store, try_scheme: TryScheme, employee_id: str) -> bool:
     return True
 
 
+def told_quickly(store, try_scheme: TryScheme, employee_id: str, until: Period) -> bool:
+    """Whether the story is quick to tell, so a screen may tell it before its first frame (no
+    "loading" frame, no worker sharing the interpreter with the paint): told alone
+    (:func:`told_alone`), or graded with a team whose replay reads at most
+    ``QUICK_TEAM_CARDS`` scorecards (:meth:`cstui.store.Store.team_replay_bound`: ~50 µs of
+    grading each, so at most ~150 ms). A larger team's story is graded in a worker."""
+    if told_alone(store, try_scheme, employee_id):
+        return True
+    return store.team_replay_bound(store.employee(employee_id).team, until) <= QUICK_TEAM_CARDS
+
+
+@contextmanager
+def _no_cycle_collection():
+    """The cycle collector paused: a team's story makes ~100,000 short-lived objects (cards,
+    month facts, results), freed by their reference counts, whose allocations would each time
+    set off collections walking the whole app's heap (a TUI holds ~80,000 objects: 20-50 ms of
+    a 100-person history). Cycles made meanwhile are collected after. Another thread's pause
+    may end it early (then only slower)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def tell_story(
     store, try_scheme: TryScheme, level_now: LevelNow, employee_id: str, until: Period, shown: int = MONTHS_SHOWN
 ) -> Story:
     """The employee's history for the ``shown`` months up to ``until``, each stretch of their
     scheme timeline told by its own scheme. A stretch that starts after ``until`` has nothing
     to tell yet (it is listed in ``stretches`` only)."""
+    with _no_cycle_collection():
+        return _told(store, try_scheme, level_now, employee_id, until, shown)
+
+
+def _told(store, try_scheme: TryScheme, level_now: LevelNow, employee_id: str, until: Period, shown: int) -> Story:
     employee = store.employee(employee_id)
     story = Story(stretches=stretches_of(store.scheme_assignments(employee_id), employee.scheme))
     story.overrides = store.overrides(employee_id)
@@ -178,11 +215,14 @@ def _tell_stretch(store, story: Story, scheme, employee: Employee, last: Period,
     story.timeline += teller.timeline(last)  # after the results: the team's states are graded by now
 
 
-def team_ranks(store, try_scheme: TryScheme, employee_id: str, wanted: list[tuple[Period, str]]) -> dict:
+def team_ranks(
+    store, try_scheme: TryScheme, employee_id: str, wanted: list[tuple[Period, str]], stop: Callable[[], bool] = bool
+) -> dict:
     """``{(period, scheme name): rank}`` of the employee in their team for ``wanted``, the periods
     a story graded alone (whose rank it left empty): the team graded month after month from its
     checkpoint, as the board grades it. Slower than the story on a large team: a screen asks for
-    it after showing the story."""
+    it after showing the story, and ``stop()`` (asked before each month graded) ends it early
+    when nobody waits for it any more (the ranks so far are returned)."""
     employee = store.employee(employee_id)
     by_scheme: dict[str, list[Period]] = {}
     for period, name in wanted:
@@ -194,11 +234,18 @@ def team_ranks(store, try_scheme: TryScheme, employee_id: str, wanted: list[tupl
             continue
         first = sorted((p.months()[0] for p in periods), key=lambda m: m.ordinal)
         last = max((p.last_month for p in periods), key=lambda m: m.ordinal)
-        team = _TeamMonths(store, scheme, employee.team, first, last, explain=False)  # ranks need no trace
+        team = _TeamMonths(store, scheme, employee.team, first, last, explain=False, stop=stop)  # no trace
         for period in periods:
-            mine = next((r for r in team.results(period) if r.employee_id == employee_id), None)
+            try:
+                mine = next((r for r in team.results(period) if r.employee_id == employee_id), None)
+            except _Stopped:
+                return ranks
             ranks[(period, name)] = None if mine is None else mine.rank
     return ranks
+
+
+class _Stopped(Exception):
+    """A team's grading was stopped: nobody waits for it any more."""
 
 
 class _Teller:
@@ -288,7 +335,11 @@ def graded_in_turn(
     if grade_in_turn is None:
         return None
     screened, refused = screen_history(scheme, history, last, periods)  # each period's months checked
-    found = grade_in_turn(scheme, screened, periods, last, frozenset((member_id,)))
+    member = frozenset((member_id,))
+    # the teammates' results are read only to enforce grade quotas or close ranks up over refused
+    # cards (the member's rank is the team's either way): else the model makes the member's alone
+    alone = not refused and not quotas_enforced(scheme)
+    found = grade_in_turn(scheme, screened, periods, last, member, only=member if alone else None)
     if found is None:
         return None
     graded, timelines = found
@@ -307,8 +358,8 @@ class _TeamMonths:
     :meth:`cstui.engine.model.DocumentModel.checkpoint`); each state is passed through JSON as a
     stored checkpoint is."""
 
-    def __init__(self, store, scheme, team: str, months: list[Period], last: Period, explain: bool = True):
-        self.scheme, self.explain = scheme, explain
+    def __init__(self, store, scheme, team: str, months: list[Period], last: Period, explain: bool = True, stop=bool):
+        self.scheme, self.explain, self.stop = scheme, explain, stop  # stop(): raise _Stopped before a month
         # a quarter resumes from before its first month
         self.start = months[0].quarter.months()[0] if months else last.last_month
         self.history = store.team_history_since(scheme.name, team, self.start, last, scheme.fingerprint)
@@ -334,6 +385,8 @@ class _TeamMonths:
         """Grade ``period`` from the state before it and keep the state at its end (a quarter's
         is its last month's: the state after the quarter's review, as applying either keeps)."""
         before = self.state_before(period.months()[0])
+        if self.stop():
+            raise _Stopped
         results, state = grade_team(
             self.scheme, self.since(before, period.last_month), period, apply=True, explain=self.explain
         )
@@ -364,6 +417,8 @@ class _TeamMonths:
         None where there is nothing to replay yet (no card by then) or the model keeps no state."""
         if not any(p.ordinal <= month.ordinal for months in self.history.cards.values() for p in months):
             return None
+        if self.stop():
+            raise _Stopped
         state = self.scheme.model.checkpoint(self.scheme, self.since(None, month), month)
         self.states[month] = None if state is None else Checkpoint(month, loads(dumps(state)))
         return self.states[month]

@@ -13,7 +13,7 @@ from cstui.grading import apply_schemes, graded_teams, level_timelines, result_f
 from cstui.levels import CurrentLevels
 from cstui.schemes import SchemeError, catalog
 from cstui.store import Store
-from cstui.story import _TeamMonths, replays_alone, team_ranks, tell_story
+from cstui.story import QUICK_TEAM_CARDS, _TeamMonths, replays_alone, team_ranks, tell_story, told_quickly
 
 END = Period.parse("2026-10")
 COMPARED = ("score", "level_before", "level_after", "decision", "pay_delta", "flags", "trace", "grade")
@@ -129,6 +129,54 @@ def test_the_ranks_left_to_the_team_are_the_boards(demo, employee_id):
         for period, name in wanted:
             expected = _board(store, catalog().get(name), period)[employee_id]
             assert expected.rank is not None and ranks[(period, name)] == expected.rank, (employee_id, str(period))
+
+
+def test_team_ranks_stop_when_nobody_waits(demo):
+    """``stop()`` is asked before each month graded: the ranks so far come back (the first
+    periods', exactly as a whole run gives them), the rest is not graded."""
+    with Store.open(demo, login="admin") as store:
+        story = tell_story(store, _scheme, CurrentLevels(store, lambda name: catalog().get(name)).one, "E0001", END)
+        wanted = [(p, r.scheme) for p, r, recorded in story.decisions if r.rank is None and r.score is not None]
+        wanted.sort(key=lambda w: w[0].last_month.ordinal)
+        whole = team_ranks(store, _scheme, "E0001", wanted)
+        asked: list[int] = []
+
+        def stop_after_a_few() -> bool:
+            asked.append(1)
+            return len(asked) > 3
+
+        assert team_ranks(store, _scheme, "E0001", wanted, lambda: True) == {}
+        partial = team_ranks(store, _scheme, "E0001", wanted, stop_after_a_few)
+        assert 0 < len(partial) < len(wanted) and list(partial) == wanted[: len(partial)]
+        assert partial == {key: whole[key] for key in partial}
+
+
+def test_a_story_is_quick_alone_or_with_a_small_team(demo):
+    """told_quickly: graded alone, or a team whose replay reads at most QUICK_TEAM_CARDS cards
+    (members times months since the first stored card: an upper bound of what it reads)."""
+    with Store.open(demo, login="admin") as store:
+        by_scheme = {e.scheme: e for e in store.employees()}
+        team = by_scheme["assistant-class"].team
+        bound = store.team_replay_bound(team, END)
+        members = len([e for e in store.employees() if e.team == team])
+        assert bound % members == 0 and bound >= sum(len(c) for c in _cards_of(store, team))
+        assert told_quickly(store, _scheme, by_scheme["star-levels"].id, END)
+        assert told_quickly(store, _scheme, by_scheme["assistant-class"].id, END) == (bound <= QUICK_TEAM_CARDS)
+
+
+def _cards_of(store, team: str) -> list[dict]:
+    """Every card month of each member of ``team`` up to END, read as a full replay reads them."""
+    histories = store.team_histories("assistant-class", END, [team])
+    return [months for history in histories for months in history.cards.values()]
+
+
+def test_a_large_team_is_not_quick(demo, monkeypatch):
+    import cstui.story
+
+    with Store.open(demo, login="admin") as store:
+        employee = next(e for e in store.employees() if e.scheme == "assistant-class")
+        monkeypatch.setattr(cstui.story, "QUICK_TEAM_CARDS", store.team_replay_bound(employee.team, END) - 1)
+        assert not told_quickly(store, _scheme, employee.id, END)
 
 
 def test_the_cli_tells_the_same_history(demo):

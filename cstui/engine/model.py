@@ -167,6 +167,7 @@ class DocumentModel:
         periods: list[Period],
         until: Period,
         explained: Container[str] | None = None,
+        only: Container[str] | None = None,
     ) -> tuple[list[list[Result]], dict[str, list[tuple[Period, str, str]]]] | None:
         """Each of ``periods`` graded and each employee's level timeline up to ``until``, in one
         replay (a history shows a year of one team member's periods); None when the model has no
@@ -177,6 +178,8 @@ class DocumentModel:
         after ``until``. The results of each are exactly :meth:`grade`'s on ``history`` up to
         that period's end (explained), and the timelines :meth:`levels`' up to ``until``; but
         only the results of the employees in ``explained`` (None: everyone) must carry their
-        trace: the others' may carry theirs or none.
+        trace: the others' may carry theirs or none. With ``only``, each period's results are
+        those of the employees in it alone (their ranks still the team's): a caller that
+        neither enforces grade quotas nor closes ranks up over refused cards needs no others.
         """
         return None

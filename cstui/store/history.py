@@ -153,6 +153,18 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         found = self._latest_checkpoint(scheme, fingerprint, team, str(as_period(until).months()[0]))
         return None if found is None else Checkpoint(Period.parse(found[0]), loads(found[1]))
 
+    def team_replay_bound(self, team: str, until: Period | str) -> int:
+        """An upper bound on the scorecards one replay of ``team`` up to ``until`` reads: its
+        members times the months from the first stored card on (a few index seeks, nothing
+        read), for a screen deciding whether grading the team is quick."""
+        self._require_visible(team, line("what.grading_input"))
+        members = self.conn.execute("SELECT COUNT(*) FROM employees WHERE team = ?", (team,)).fetchone()[0]
+        first = self.conn.execute("SELECT min(period) FROM scorecards").fetchone()[0]
+        if first is None or first > str(as_period(until).last_month):
+            return 0
+        months = as_period(until).last_month.ordinal - Period.parse(first).ordinal + 1
+        return members * months
+
     def employees_with_data(self, employee_ids: Iterable[str], until: Period | str) -> set[str]:
         """Those of ``employee_ids`` with a scorecard, incident or override up to ``until``."""
         ids = list(dict.fromkeys(employee_ids))

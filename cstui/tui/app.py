@@ -18,6 +18,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS, keep_message_loops_alive, localize_bindings, user_message
 from cstui.tui.help_panel import LocalizedHelpPanel
 from cstui.tui.i18n import lang_from_env, register
+from cstui.tui.navigation import screen_class
 from cstui.tui.palette import LocalizedPalette, system_commands
 from cstui.tui.screens.agent import AgentScreen
 from cstui.tui.screens.board import PeriodBoardScreen
@@ -91,6 +93,10 @@ MODE_KEYS = {"roster": "1", "board": "2", "schemes": "3", "disputes": "5"}
 TYPING_ACTIONS = {"goto", "period", "help", "audit"}  # bound to keys a text field would type (1 2 3 4 5 [ ] ?)
 SCREENS = Binding.Group("Screens", compact=True)
 PERIOD = Binding.Group("Period", compact=True)
+# screens whose modules are imported in a thread after start-up (their first opening then
+# composes and styles only), WARM_AFTER_S after the first screen is up: not while it loads
+WARMED_SCREENS = ("history", "scorecard")
+WARM_AFTER_S = 1.0
 
 
 class PeriodChanged(Message):
@@ -132,6 +138,7 @@ class CstuiApp(App[None]):
         self._log_problem: OSError | None = None
         self._hung_up = False
         self.grading_pool: GradingPool | None = None  # the board's workers, at a company's size
+        self.warmed = threading.Event()  # set once the screens' modules and schemes are ready (_warm_screens)
         if can_fork():  # forked now, while this process holds no screen and no graded rows
             self.start_grading_pool(fork=True)
         localize_bindings(self, ctx.t)
@@ -165,6 +172,29 @@ class CstuiApp(App[None]):
         self.start_grading_pool()  # spawned, where nothing could be forked before
         if self.grading_pool is not None:  # a company the board will hold thousands of rows of
             heap.settle()  # the start-up's objects frozen: the board's settles then walk only its own
+        self.set_timer(WARM_AFTER_S, self._warm_screens)
+
+    def _warm_screens(self) -> None:
+        """Import the modules of the screens opened from a row (history, scorecard) and build
+        the company's schemes in a thread, once the first screen is up and the app idle:
+        plotext and the rest were ~170 ms of the first history's opening and a scheme's build
+        ~40 ms of the first history on it, paid here instead (nothing is styled or composed:
+        that stays on the UI thread, when the screen opens)."""
+        try:
+            schemes = self.ctx.store.roster_schemes()
+        except StoreError:
+            schemes = []
+
+        def imports() -> None:
+            try:
+                for name in WARMED_SCREENS:
+                    screen_class(name)
+                for scheme in schemes:
+                    self.ctx.try_scheme(scheme)  # kept by the context; a broken one says so later
+            finally:
+                self.warmed.set()
+
+        threading.Thread(target=imports, name="cstui-warm-screens", daemon=True).start()
 
     def start_grading_pool(self, fork: bool = False) -> None:
         """Start the board's grading workers once, for a company large enough that the board

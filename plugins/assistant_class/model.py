@@ -128,6 +128,7 @@ class AssistantClass(DocumentModel):
         periods: list[Period],
         until: Period,
         explained: Container[str] | None = None,
+        only: Container[str] | None = None,
     ) -> tuple[list[list[Result]], dict[str, list[tuple[Period, str, str]]]]:
         """Each of ``periods`` graded and the levels up to ``until``, in one replay: each period
         reviews the quarters after those the one before reviewed, where grading it alone would
@@ -135,7 +136,7 @@ class AssistantClass(DocumentModel):
         for period in periods:
             checkpoints.check_after(history, period)
         months, replay = self._replay(scheme, history)
-        replay.explained = explained
+        replay.explained, replay.reported = explained, only
         graded = []
         for period in periods:
             replay.explain_asked = period.is_quarter  # a month's run reviews earlier quarters: no trace read
@@ -170,11 +171,13 @@ class AssistantClass(DocumentModel):
         replay: Replay,
         explain: bool = True,
     ) -> list[Result]:
+        reported = replay.reported  # None: everyone's result
         if period.is_quarter:
             outcomes = replay.run(period)
             results = [
                 self._quarter_result(scheme, history, period, o, months, explain, _brief(replay, o.employee.id))
                 for o in outcomes.values()
+                if reported is None or o.employee.id in reported
             ]
         else:
             before = period.quarter.prev()
@@ -184,6 +187,7 @@ class AssistantClass(DocumentModel):
             results = [
                 self._month_result(scheme, history, period, e, months, replay, explain, _brief(replay, e.id))
                 for e in history.employees
+                if reported is None or e.id in reported
             ]
         return [r for r in results if r is not None]
 

@@ -357,6 +357,7 @@ class Replay:
         self.explain_asked = True  # False: no review writes its trace (the results carry none)
         # None: everyone's trace is written; else only these employees' (a history shows one person)
         self.explained: Container[str] | None = None
+        self.reported: Container[str] | None = None  # None: everyone's result is made; else only these
         self.resume: Period | None = None  # set when resuming from a checkpoint
         self.reviewed: Period | None = None  # the last quarter this replay reviewed (run goes on from it)
         self._first_card: Period | None | object = _UNREAD  # the history's first scorecard month
@@ -434,13 +435,18 @@ class Replay:
 
     def review_class(self, o: Outcome, quarter: Period) -> None:
         state, rules = self.states[o.employee.id], self.rules
+        # a trace nobody reads is not written: an earlier quarter's (run keeps only the asked
+        # one's outcomes) or a teammate's of a history (~a fifth of a team's replay)
+        explains = self.explains(o.employee.id)
         for rule in rules.classes:
-            ok, failed = meets(rule, o.facts, self.explains(o.employee.id))
+            ok, failed = meets(rule, o.facts, explains)
             if ok:
                 o.met = rules.rank(rule.level)
-                o.trace.append(line("assistant-class.meets", level=rule.level))
+                if explains:
+                    o.trace.append(line("assistant-class.meets", level=rule.level))
                 break
-            o.trace.append(line("assistant-class.not_met", level=rule.level, failed=joined(failed)))
+            if explains:
+                o.trace.append(line("assistant-class.not_met", level=rule.level, failed=joined(failed)))
         state.met.append((quarter, o.met))
         state.year_met.setdefault(quarter.year, []).append(o.met)
         state.year_scores.setdefault(quarter.year, []).extend(s for _, s in o.facts.months if s is not None)
@@ -450,9 +456,10 @@ class Replay:
             effective = quarter.next().months()[0]
             o.level_after = state.level = level
             o.flags.append(line("assistant-class.promote_flag", before=o.level_before, after=level, month=effective))
-            o.trace.append(line("assistant-class.award", level=level, why=why, month=effective))
+            if explains:
+                o.trace.append(line("assistant-class.award", level=level, why=why, month=effective))
             state.timeline.append((effective, level, why))
-        else:
+        elif explains:
             o.trace.append(line("assistant-class.stays", level=state.level))
 
     def award(self, state: State, quarter: Period) -> tuple[int, str]:

@@ -1,7 +1,7 @@
 """assistant-class: grading a history's periods in one replay (``grade_in_turn``, what a person's
 history asks of their team) gives exactly what grading each period on its own gives: the
 person's whole result (trace included, in 中文 too), the team's ranks, scores, grades and
-decisions, and the level timelines. Random teams of test_assistant_class_checkpoints (leads,
+decisions, and the level timelines; asked for ``only`` the person's results, exactly theirs. Random teams of test_assistant_class_checkpoints (leads,
 hires, overrides, incidents, refused cards), random runs of the months a history shows.
 
 Examples: ``CSTUI_FUZZ_EXAMPLES`` / 20 (100 at the default 2000).
@@ -55,6 +55,11 @@ def test_grading_in_turn_is_grading_each_period(data, first, count, beyond, draw
                 assert zh(got.as_record(explain=True)) == zh(want.as_record(explain=True))
     levels = MODEL.levels(SCHEME, full, last)
     assert timelines == levels
+    # only the person's results (a history's, where no quota or refused card reads the team's):
+    # theirs exactly, ranks the team's, the same timelines
+    alone, alone_timelines = MODEL.grade_in_turn(SCHEME, full, periods, last, {who}, only={who})
+    assert alone == [[r for r in results if r.employee_id == who] for results in graded]
+    assert alone_timelines == levels
     assert [[render(why, "zh") for _, _, why in rows] for rows in timelines.values()] == [
         [render(why, "zh") for _, _, why in rows] for rows in levels.values()
     ]

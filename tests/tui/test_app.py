@@ -19,6 +19,27 @@ async def test_starts_on_the_roster_with_the_default_period(make_app):
         assert "2026-10" in app.sub_title and "admin" in app.sub_title
 
 
+async def test_the_screens_opened_from_a_row_are_imported_after_start_up(make_app, monkeypatch):
+    """A second after the first screen is up, a thread imports the history's and scorecard's
+    modules (plotext and the rest: most of a first history's opening) and builds the company's
+    schemes, then sets ``warmed``."""
+    import asyncio
+
+    import cstui.tui.app as app_module
+
+    imported: list[str] = []
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
+    monkeypatch.setattr(app_module, "screen_class", imported.append)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert await asyncio.to_thread(app.warmed.wait, 10)
+        assert imported == ["history", "scorecard"]
+        schemes = set(app.ctx.store.roster_schemes())
+        assert len(schemes) >= 2 and schemes <= set(app.ctx._schemes)  # built, kept by the context
+        assert type(app.screen).__name__ == "RosterScreen"
+
+
 async def test_number_keys_switch_screens_and_keep_their_state(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -5,6 +5,10 @@ previous person is dropped. A story graded alone is told at mount (no loading fr
 
 from __future__ import annotations
 
+import threading
+
+import cstui.story
+import cstui.tui.screens.history as history_module
 from cstui.schemes import SchemeError, catalog
 from cstui.store import Store
 from cstui.story import told_alone
@@ -124,3 +128,61 @@ async def test_a_story_graded_with_its_team_shows_its_ranks_without_the_rank_wor
                 assert str(table.get_row_at(index)[2]) == ("" if rank is None else str(rank))
         await reopened(pilot, "E001")
         assert asked == ["E001"]
+
+
+async def test_a_small_teams_story_is_told_before_the_first_frame(company_db):
+    """assistant-class E002's team is small (told_quickly): its story is on the screen at mount,
+    no worker told it and no "loading" frame came first."""
+    app = screen_app(company_db, lambda ctx: HistoryScreen(ctx, "E002"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.story is not None and screen.story.ranks and screen.query_one("#hist-decisions").row_count
+        assert not [w for w in app.workers if w.group == "history"]
+
+
+async def test_a_large_teams_story_is_told_by_a_worker(company_db, monkeypatch):
+    monkeypatch.setattr(cstui.story, "QUICK_TEAM_CARDS", 0)
+    told_by_worker: list[str] = []
+    load = HistoryScreen._load
+
+    def recorded_load(screen, until, employee_id):
+        told_by_worker.append(employee_id)
+        return load(screen, until, employee_id)
+
+    monkeypatch.setattr(HistoryScreen, "_load", recorded_load)
+    app = screen_app(company_db, lambda ctx: HistoryScreen(ctx, "E002"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.story is not None and app.screen.painted and told_by_worker == ["E002"]
+
+
+async def test_the_last_persons_rank_worker_stops_when_the_history_is_reopened(company_db, monkeypatch):
+    """A star-levels person's ranks (a worker grading the team after the paint) are not graded on
+    once the screen shows someone else: the worker is cancelled and team_ranks asked to stop."""
+    stopped, started = threading.Event(), threading.Event()
+
+    def waiting_ranks(store, try_scheme, employee_id, wanted, stop=bool):
+        started.set()
+        for _ in range(500):  # at most 5 s
+            if stop():
+                stopped.set()
+                return {}
+            threading.Event().wait(0.01)
+        return {}
+
+    monkeypatch.setattr(history_module, "team_ranks", waiting_ranks)
+    app = screen_app(company_db, lambda ctx: make_screen(ctx, "history", "E001"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        while not started.is_set():
+            await pilot.pause(0.01)
+        assert not stopped.is_set()
+        app.pop_screen()
+        await pilot.pause()
+        app.push_screen(make_screen(app.ctx, "history", "E101"))
+        for _ in range(300):  # cancelled workers are not waited for (settle would raise)
+            if stopped.is_set():
+                break
+            await pilot.pause(0.01)
+        assert stopped.is_set() and app.screen.employee_id == "E101"

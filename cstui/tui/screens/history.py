@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from cstui.domain import Override, Period, Result
 from cstui.store import StoreError
-from cstui.story import Story, Stretch, team_ranks, tell_story, told_alone
+from cstui.story import Story, Stretch, team_ranks, tell_story, told_quickly
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
 from cstui.tui.modals.export import start_export
@@ -123,6 +124,7 @@ class HistoryScreen(Screen):
                 screen.kept = True
                 _KEPT[id(ctx)] = screen
             return screen
+        kept.workers.cancel_group(kept, "history-ranks")  # the last person's ranks: nobody waits for them
         kept.employee_id, kept.employee, kept.story, kept.painted = employee_id, employee, None, None
         kept._cstui_period = ctx.period  # told the period here: the app need not tell it again
         kept.reload()  # before it is shown: its first frame is this person's
@@ -174,9 +176,10 @@ class HistoryScreen(Screen):
                 self.ctx.t("hist.no_scheme", why=self.scheme_problem or "-")
             )
             return
-        if told_alone(self.ctx.store, self.ctx.try_scheme, self.employee_id):
-            # one person's replay (milliseconds): told here, so the screen's first frame shows
-            # it all, instead of a "loading" frame and then the story's
+        if self._quick():
+            # one person's replay (milliseconds) or a small team's (~100-150 ms): told here, so
+            # the screen's first frame shows it all, instead of a "loading" frame, then the
+            # story's, with a worker sharing the interpreter with both
             self._show(self._tell(self.ctx.period, self.employee_id), self.ctx.period)
             return
         if self.story is None:  # reopened for another person: nothing of the last one's shows
@@ -186,6 +189,12 @@ class HistoryScreen(Screen):
         # already says "loading…")
         self._spinner_timer = self.set_timer(SPINNER_AFTER_S, self._spinner)
         self._load(self.ctx.period, self.employee_id)
+
+    def _quick(self) -> bool:
+        try:
+            return told_quickly(self.ctx.store, self.ctx.try_scheme, self.employee_id, self.ctx.period)
+        except StoreError:  # told by the worker, which says what is refused
+            return False
 
     def _spinner(self) -> None:
         if self.story is None:
@@ -218,8 +227,9 @@ class HistoryScreen(Screen):
     def _load_ranks(self, until: Period, wanted: list[tuple[Period, str]], story: Story, employee_id: str) -> None:
         """The team's ranks of the periods told alone (after the story is on screen: a large
         team takes longer than the person)."""
+        worker = get_current_worker()  # cancelled when the screen is shown for another person
         try:
-            ranks = team_ranks(self.ctx.store, self.ctx.try_scheme, employee_id, wanted)
+            ranks = team_ranks(self.ctx.store, self.ctx.try_scheme, employee_id, wanted, lambda: worker.is_cancelled)
         except (StoreError, ValueError):
             ranks = {}
         self.app.call_from_thread(self._show_ranks, ranks, until, story)
@@ -387,6 +397,7 @@ class HistoryScreen(Screen):
         return True
 
     def action_back(self) -> None:
+        self.workers.cancel_group(self, "history-ranks")  # its grading would only slow the next screen
         self.dismiss()
 
     def action_export(self) -> None:
