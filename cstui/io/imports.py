@@ -466,12 +466,17 @@ def collector_paused() -> Iterator[None]:
 def _csv_cards(table, reader, problems, on_scheme, store, scheme_name, progress, on_progress):
     """(employee id, values) of each good row of a CSV file read by position, and each id's row."""
     cards, first_row, owner_at = [], {}, reader.owner_at
+    values_at, append = reader.values_at, cards.append
     for number, cells in counted(table.cells, table.estimate, progress, "checking", on_progress):
-        values = reader.values_at(number, cells)
+        values = values_at(number, cells)
         owner = cells[owner_at].strip() if owner_at < len(cells) else ""
-        employee_id = _card_owner(problems, number, owner, on_scheme, first_row, store, scheme_name)
+        if owner and owner in on_scheme and owner not in first_row:  # the usual row: _card_owner's last branch
+            first_row[owner] = number
+            employee_id = owner
+        else:
+            employee_id = _card_owner(problems, number, owner, on_scheme, first_row, store, scheme_name)
         if values is not None and employee_id is not None:
-            cards.append((employee_id, values))
+            append((employee_id, values))
     return cards, first_row
 
 
