@@ -29,11 +29,16 @@ MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful 
 
 # The scheme of employee ``e`` at a month (two ``?``, both the month), as timeline.scheme_at
 # reads a timeline: the latest assignment since that month, else the earliest one; an
-# employee with no timeline row (written by an older cstui) has their current scheme.
+# employee with no timeline row (written by an older cstui) has their current scheme. Each
+# branch is a seek on the (employee_id, since_month) key, no sort per employee (an import asks
+# this of every member of a scheme); a row's scheme may be NULL, hence EXISTS, not COALESCE.
 SCHEME_AT = (
-    "CASE WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id) THEN "
-    "(SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id ORDER BY a.since_month <= ? DESC, "
-    "CASE WHEN a.since_month <= ? THEN a.since_month END DESC, a.since_month LIMIT 1) ELSE e.scheme END"
+    "CASE WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id AND a.since_month <= ?) "
+    "THEN (SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id AND a.since_month <= ? "
+    "ORDER BY a.since_month DESC LIMIT 1) "
+    "WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id) "
+    "THEN (SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id ORDER BY a.since_month LIMIT 1) "
+    "ELSE e.scheme END"
 )
 
 
