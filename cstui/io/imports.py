@@ -526,8 +526,9 @@ def _save_judged(store, judged: _Judged, cards, columns) -> tuple[int, int, int]
         if not gate_alone:
             _name_refused(store, judged, cards, columns)
         try:
+            month = str(period)  # a text: each row's month is hashed as one (a Period's hash is Python)
             return store.save_scorecards(
-                ((employee_id, period, values) for employee_id, values in cards),
+                ((employee_id, month, values) for employee_id, values in cards),
                 columns=columns,
                 scheme=scheme,
                 source=judged.source,

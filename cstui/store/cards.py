@@ -199,7 +199,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             try:  # the row is named only when something is wrong with it
                 if text is None:
                     text = months[month] = str(as_month(month))
-                cleaned = clean_values(values)
+                cleaned = values if type(values) is CleanValues else clean_values(values)  # the usual import row
             except StoreError as error:
                 raise BadInput(line("store.row", number=number, problem=error_text(error))) from error
             if (employee_id, text) in seen:
