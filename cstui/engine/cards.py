@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from cstui.domain import Period, Scorecard, ValueProblem, texts
@@ -317,43 +316,22 @@ def valid_by_specs(specs: tuple[MetricSpec, ...], cards: list[Mapping[str, objec
     """For each card's values, whether the default check finds nothing in it: no field outside
     ``specs`` (:func:`unknown_fields`) and :func:`value_problems` empty.
 
-    Judged over the distinct (field, text) pairs of all the cards (a month's file repeats a few
+    Judged a field at a time over the column's distinct texts (a month's file repeats a few
     hundred texts over 100,000 cards): what :func:`value_problems` says of one field does not
-    depend on the others. A card is then valid when none of its pairs is refused and it holds
-    every field whose absence is refused. False is no verdict: a card that is not all text (an
-    unreadable one, a field the scheme does not have, a bad value) is for its caller to judge
-    card by card, which also words its problems. Raises what a parser raises (TypeError on a
-    value that is not hashable): the caller then judges every card by itself.
+    depend on the others. False is no verdict: a card that is not all text (an unreadable one,
+    a field the scheme does not have, a bad value) is for its caller to judge card by card,
+    which also words its problems. Raises what a parser raises (TypeError on a value that is
+    not hashable): the caller then judges every card by itself.
     """
-    by_key, needed = _key_plan(specs)
-    refused = {pair for pair in set(chain.from_iterable(values.items() for values in cards)) if _refused(by_key, pair)}
-    if refused:
-        return [values.keys() >= needed and refused.isdisjoint(values.items()) for values in cards]
-    if needed:
-        return [values.keys() >= needed for values in cards]
-    return [True] * len(cards)
-
-
-def _refused(by_key: dict[str, tuple[MetricSpec, ...]], pair: tuple[str, object]) -> bool:
-    """Whether a card holding the field and value ``pair`` is refused for it (or not all text)."""
-    key, raw = pair
-    own = by_key.get(key)
-    return own is None or type(raw) is not str or bool(value_problems(own, {key: raw}))
-
-
-_KEY_PLANS: dict[int, tuple[tuple, tuple]] = {}  # id(specs) -> (specs, their _key_plan), as _PLANS
-
-
-def _key_plan(specs: tuple[MetricSpec, ...]) -> tuple[dict[str, tuple[MetricSpec, ...]], frozenset[str]]:
-    """The specs of each field, and the fields whose absence the specs refuse (required ones)."""
-    entry = _KEY_PLANS.get(id(specs)) if type(specs) is tuple else None
-    if entry is not None and entry[0] is specs:
-        return entry[1]
-    by_key: dict[str, tuple[MetricSpec, ...]] = {}
+    known = _known_keys(specs)
+    ok = [known.issuperset(values) and _TEXTS_ONLY.issuperset(map(type, values.values())) for values in cards]
     for spec in specs:
-        by_key[spec.key] = (*by_key.get(spec.key, ()), spec)
-    needed = frozenset(key for key, own in by_key.items() if value_problems(own, {key: None}))
-    return _remember(_KEY_PLANS, specs, (by_key, needed))
+        one = (spec,)
+        column = [values.get(spec.key) for values in cards]
+        refused = {raw for raw in set(column) if value_problems(one, {spec.key: raw})}
+        if refused:
+            ok = [fine and raw not in refused for fine, raw in zip(ok, column)]
+    return ok
 
 
 _KNOWN: dict[int, tuple[tuple, frozenset[str]]] = {}  # id(specs) -> (specs, their keys), as _PLANS

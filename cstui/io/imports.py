@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
 from pathlib import Path
 
 from cstui.domain import ROLES, Employee, Incident, Period, PeriodError, texts
@@ -608,9 +607,7 @@ class _CardReader:
         self.owner_at = header.index("employee_id") if "employee_id" in header else len(header)
         # each column's cells as read (unstripped) that were good: their value ("" an empty cell)
         self.seen: dict[str, dict[str, str]] = {k: {} for k in self.keyed}
-        # the usual row read in C: its metric cells by position, each looked up in its column's seen texts
-        self.cells_at = itemgetter(*self.at) if len(self.at) > 1 else (lambda cells: (cells[self.at[0]],))
-        self.seens = [self.seen[k] for k in self.keyed]
+        self.fields = [(k, self.seen[k], at) for k, at in zip(self.keyed, self.at)]
 
     def values(self, number: int, row: dict[str, str]) -> dict[str, str] | None:
         """The row's normalised values, or None when a cell is bad (each one reported)."""
@@ -621,12 +618,16 @@ class _CardReader:
 
     def values_at(self, number: int, cells: list[str]) -> dict[str, str] | None:
         """:meth:`values` of a row given as its cells in header order (a CSV row, no dict)."""
-        if len(cells) == self.width and self.at:  # the usual row: every cell a text this column had, good
-            found = list(map(dict.get, self.seens, self.cells_at(cells)))
-            if None not in found:
-                if "" in found:  # an empty cell: not filled
-                    return CleanValues((k, v) for k, v in zip(self.keyed, found) if v)
-                return CleanValues(zip(self.keyed, found))
+        if len(cells) == self.width:  # the usual row: every cell a text this column had, good
+            values = CleanValues()
+            for key, seen, at in self.fields:
+                value = seen.get(cells[at])
+                if value is None:
+                    break
+                if value:
+                    values[key] = value
+            else:
+                return values
         ok = True
         if len(cells) > self.width:
             ok = self._odd_cells(number, {EXTRA: extra_cells(cells, self.width)})
