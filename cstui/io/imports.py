@@ -162,9 +162,12 @@ def counted(
     ``total`` is the reader's estimate (0 when unknown) and ``done`` never exceeds it
     until that last call, where ``done == total`` is the count of rows read.
     """
-    if not progress and on_progress is None:  # nobody watching: no call per row (an import reads 100,000)
-        yield from rows
-        return
+    if not progress and on_progress is None:  # nobody watching: the rows themselves, no step per row
+        return iter(rows)
+    return _counting(rows, total, progress, label, on_progress)
+
+
+def _counting(rows: Iterable[Row], total: int, progress: bool, label: str, on_progress) -> Iterator[Row]:
     done = shown = 0
     with Progress(total, enabled=progress, label=label) as bar:
         for row in rows:
@@ -466,12 +469,17 @@ def collector_paused() -> Iterator[None]:
 def _csv_cards(table, reader, problems, on_scheme, store, scheme_name, progress, on_progress):
     """(employee id, values) of each good row of a CSV file read by position, and each id's row."""
     cards, first_row, owner_at = [], {}, reader.owner_at
+    values_at, append = reader.values_at, cards.append
     for number, cells in counted(table.cells, table.estimate, progress, "checking", on_progress):
-        values = reader.values_at(number, cells)
+        values = values_at(number, cells)
         owner = cells[owner_at].strip() if owner_at < len(cells) else ""
-        employee_id = _card_owner(problems, number, owner, on_scheme, first_row, store, scheme_name)
+        if owner and owner in on_scheme and owner not in first_row:  # the usual row: _card_owner's last branch
+            first_row[owner] = number
+            employee_id = owner
+        else:
+            employee_id = _card_owner(problems, number, owner, on_scheme, first_row, store, scheme_name)
         if values is not None and employee_id is not None:
-            cards.append((employee_id, values))
+            append((employee_id, values))
     return cards, first_row
 
 
@@ -517,8 +525,9 @@ def _save_judged(store, judged: _Judged, cards, columns) -> tuple[int, int, int]
         if not gate_alone:
             _name_refused(store, judged, cards, columns)
         try:
+            month = str(period)  # a text: each row's month is hashed as one (a Period's hash is Python)
             return store.save_scorecards(
-                ((employee_id, period, values) for employee_id, values in cards),
+                ((employee_id, month, values) for employee_id, values in cards),
                 columns=columns,
                 scheme=scheme,
                 source=judged.source,

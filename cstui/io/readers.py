@@ -129,7 +129,7 @@ def _csv_cells(path: Path, reader) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as exc:
             said = dict(file=str(path), row=reader.line_num, problem=csv_reason(exc))
             raise InvalidData([line("read.bad_csv", **said)]) from None
-        if not any(c.strip() for c in cells):
+        if not (cells and cells[0].strip()) and not any(c.strip() for c in cells):  # a first cell: not empty
             continue
         # line_num counts physical lines; a quoted multi-line cell still names its last line
         yield reader.line_num, cells

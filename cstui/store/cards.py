@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -199,7 +199,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             try:  # the row is named only when something is wrong with it
                 if text is None:
                     text = months[month] = str(as_month(month))
-                cleaned = clean_values(values)
+                cleaned = values if type(values) is CleanValues else clean_values(values)  # the usual import row
             except StoreError as error:
                 raise BadInput(line("store.row", number=number, problem=error_text(error))) from error
             if (employee_id, text) in seen:
@@ -215,10 +215,13 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         The first failing row is named; a team or month that passed is not checked again.
         ``members``: {employee id: team} read in this transaction, holding every row's employee.
         """
+        closed = self._closed_periods()
+        months = {month for _, month, _ in cards}
+        if members is not None and self._all_writable(members.keys(), members, months, closed):
+            return  # every member's team writable (a superset of the cards' owners): no walk over the rows
         ids = {employee_id for employee_id, _, _ in cards}
         teams = self._teams_of(ids) if members is None else {e: members[e] for e in ids}
-        closed = self._closed_periods()
-        if self._all_writable(ids, teams, {month for _, month, _ in cards}, closed):
+        if self._all_writable(ids, teams, months, closed):
             return  # the usual bulk write: nothing to name, no walk over its rows
         writable, open_months = set(), set()
         for number, (employee_id, month, _) in enumerate(cards, start=1):
@@ -236,7 +239,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                 )
                 open_months.add(month)
 
-    def _all_writable(self, ids: set[str], teams: dict[str, str], months: set[str], closed: dict) -> bool:
+    def _all_writable(self, ids: Set[str], teams: dict[str, str], months: set[str], closed: dict) -> bool:
         """Whether every employee exists, on a team this login may change, every month open:
         the checks of :meth:`_check_card_access` once per team and month, without naming."""
         return (

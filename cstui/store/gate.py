@@ -29,11 +29,16 @@ MAX_REFUSED = 50  # cards named in one refusal: a bad file is fixed a screenful 
 
 # The scheme of employee ``e`` at a month (two ``?``, both the month), as timeline.scheme_at
 # reads a timeline: the latest assignment since that month, else the earliest one; an
-# employee with no timeline row (written by an older cstui) has their current scheme.
+# employee with no timeline row (written by an older cstui) has their current scheme. Each
+# branch is a seek on the (employee_id, since_month) key, no sort per employee (an import asks
+# this of every member of a scheme); a row's scheme may be NULL, hence EXISTS, not COALESCE.
 SCHEME_AT = (
-    "CASE WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id) THEN "
-    "(SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id ORDER BY a.since_month <= ? DESC, "
-    "CASE WHEN a.since_month <= ? THEN a.since_month END DESC, a.since_month LIMIT 1) ELSE e.scheme END"
+    "CASE WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id AND a.since_month <= ?) "
+    "THEN (SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id AND a.since_month <= ? "
+    "ORDER BY a.since_month DESC LIMIT 1) "
+    "WHEN EXISTS (SELECT 1 FROM scheme_assignments a WHERE a.employee_id = e.id) "
+    "THEN (SELECT a.scheme FROM scheme_assignments a WHERE a.employee_id = e.id ORDER BY a.since_month LIMIT 1) "
+    "ELSE e.scheme END"
 )
 
 
@@ -95,7 +100,9 @@ class CardGateMixin(TimelineReader):
         schemes = dict.fromkeys(keys, on_scheme) if on_scheme else self._schemes_at(keys)
         values = values if values is not None else self._stored_values(keys)
         incidents = self._stored_incidents(keys)
-        valid = self._valid_by_columns(keys, schemes, values, incidents, given)
+        valid = self._valid_by_columns(keys, schemes, values, incidents, given, on_scheme)
+        if len(valid) == len(keys):
+            return  # the usual bulk write: every card valid column-wise, none to judge alone
         refused: dict[tuple[str, str], list[CardProblem]] = {}
         periods = {month: Period.parse(month) for month in {month for _, month in keys}}
         for employee_id, month in keys:
@@ -118,21 +125,23 @@ class CardGateMixin(TimelineReader):
             raise CardRefused(refused)
 
     def _valid_by_columns(
-        self, keys: list, schemes: dict, values: Mapping, incidents: Mapping, given
+        self, keys: list, schemes: dict, values: Mapping, incidents: Mapping, given, on_scheme: str | None = None
     ) -> set[tuple[str, str]]:
         """The cards found valid column-wise (engine.cards.valid_by_columns): those of schemes
         whose check has a column form (the default one over the metric specs and the ledger, or
         a model's own that defines one). The rest, and any card it finds no verdict for, are
-        judged card by card (the reference, which words the refusals)."""
-        by_scheme: dict[str, list[tuple[str, str]]] = {}
-        for key in keys:
+        judged card by card (the reference, which words the refusals). ``on_scheme``: the one
+        scheme of every key (an import's), so the keys are not grouped by scheme."""
+        by_scheme: dict[str, list[tuple[str, str]]] = {on_scheme: keys} if on_scheme else {}
+        for key in () if on_scheme else keys:
             if schemes.get(key):
                 by_scheme.setdefault(schemes[key], []).append(key)
         valid: set[tuple[str, str]] = set()
         for name, own in by_scheme.items():
             try:
                 scheme = self._scheme_for_cards(name, given)
-                cards, bare = [values.get(key, {}) for key in own], [key not in incidents for key in own]
+                cards = [values.get(key, {}) for key in own]
+                bare = [key not in incidents for key in own] if incidents else [True] * len(own)
                 verdicts = valid_by_columns(scheme, cards, bare)
             except Exception:  # a scheme not installed, a model that raises: judged card by card, as ever
                 continue

@@ -43,6 +43,29 @@ def units_or_none(text: object) -> tuple[int, int] | tuple[None, None]:
 
 
 def _units_of(text: str) -> tuple[int, int] | None:
+    plain = _plain_units(text)
+    if plain is not None:
+        return plain
+    return _parsed_units(text)
+
+
+def _plain_units(text: str) -> tuple[int, int] | None:
+    """(units, scale) of the usual stored value, read without building a Decimal: ASCII digits,
+    perhaps one point, at most 12 before it and 15 in all (a number :func:`parse_decimal`
+    always accepts, below 10^12); None for any other text. An import's cards hold tens of
+    thousands of distinct amounts, each looked up here once."""
+    whole, point, fraction = text.partition(".")
+    if not (whole.isascii() and whole.isdigit() and len(whole) <= 12):
+        return None
+    if not point:
+        return int(whole), 0
+    if not (fraction.isascii() and fraction.isdigit() and len(whole) + len(fraction) <= 15):
+        return None
+    fraction = fraction.rstrip("0")
+    return int(whole + fraction), len(fraction)
+
+
+def _parsed_units(text: str) -> tuple[int, int] | None:
     percent = text.strip().endswith("%")
     try:
         value = parse_decimal(text.strip()[:-1] if percent else text)

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cstui.io.imports as imports
@@ -58,6 +58,10 @@ def outcome(db: Path, text: str, reference: bool, monkeypatch) -> tuple:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(header=COLUMNS, rows=ROWS)
+@example(  # the second row's cells all seen before, one of them empty: not filled, as in the first
+    header=["employee_id", "sales_target", "sales_actual"], rows=[["E1", "100000", ""], ["E2", "100000", ""]]
+)
+@example(header=["employee_id", "sales_target"], rows=[["E1", "100000"], ["E2", "100000"]])  # one metric column
 def test_cells_read_by_position_are_the_rows_read_as_dicts(db, monkeypatch, header, rows):
     text = "\n".join([",".join(header), *(",".join(cells) for cells in rows)]) + "\n"
     assert outcome(db, text, False, monkeypatch) == outcome(db, text, True, monkeypatch)
@@ -87,3 +91,16 @@ def test_a_trailing_comma_is_no_extra_cell_and_the_row_is_imported(store, write)
         assert ":2:(extra cells): more cells than header columns: '7'" in str(error)
     else:
         raise AssertionError("a row with a filled cell beyond the header was imported")
+
+
+def test_an_empty_cell_of_a_row_read_from_seen_texts_is_not_filled(store, write):
+    """The second row's cells were all seen in the first (the row is read from the seen texts,
+    no parse): its empty cell is left out of the card, as the first row's was."""
+    from datetime import date
+
+    from cstui.domain import Employee
+
+    store.import_roster([Employee("A2", "钱七", "T1", "assistant", date(2024, 1, 1), scheme="assistant-class")])
+    path = write("cards.csv", "employee_id,a_followups,a_reports\nA1,3,\nA2,3,\n")
+    assert "2 scorecards" in imports.import_scorecards(store, path, MONTH, load_scheme("assistant-class"))
+    assert store.month_values(MONTH, ["A1", "A2"]) == {"A1": {"a_followups": "3"}, "A2": {"a_followups": "3"}}

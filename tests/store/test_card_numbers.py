@@ -124,3 +124,32 @@ def test_units_drop_only_trailing_fractional_zeros():
     assert exact_units("yes") is None and exact_units(None) is None
     assert decimal_units(Decimal("1E+3")) == (1000, 0)
     assert decimal_units(Decimal("2.5000000000000000000000000")) == (25, 1)  # trailing zeros past 15 decimals
+
+
+DIGITS = st.text(alphabet="0123456789", max_size=17)
+PLAIN = st.one_of(
+    DIGITS,
+    st.builds(lambda whole, fraction: f"{whole}.{fraction}", DIGITS, DIGITS),
+    st.builds(lambda sign, text: sign + text, st.sampled_from(["-", "+", " ", "٣"]), DIGITS),
+    st.text(alphabet="0123456789.,% ", max_size=20),
+)
+
+
+@FUZZ
+@given(PLAIN)
+@example("000000000000.000")
+@example("999999999999")
+@example("1000000000000")
+@example("999999999999.999")
+@example("12.0")
+@example("97.10")
+@example("0.00")
+@example("5.")
+@example(".5")
+def test_the_plain_texts_read_without_a_decimal_have_the_parsed_units(text):
+    """The import's fast path (numbers._plain_units, digits and one point) against the units of
+    the parsed decimal (parse_decimal, a percent its fraction): the same, or no fast answer."""
+    from cstui.store.numbers import _parsed_units, _plain_units
+
+    plain = _plain_units(text)
+    assert plain is None or plain == _parsed_units(text), (text, plain)

@@ -73,6 +73,23 @@ def test_a_column_verdict_is_the_card_verdict(specs, cards):
         assert valid == (not reference), (values, reference)
 
 
+ANY_VALUE = st.one_of(TEXTS, st.none(), st.integers(-2, 200), st.decimals("-1", "200", places=2), st.booleans())
+REPEATED_SPECS = st.lists(st.tuples(st.sampled_from(KEYS), KINDS, st.booleans()), min_size=1, max_size=5)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(specs=REPEATED_SPECS, cards=st.lists(st.dictionaries(st.sampled_from(KEYS + ["stray"]), ANY_VALUE), max_size=30))
+def test_a_column_verdict_is_valid_only_for_cards_of_texts_the_cards_verdict_accepts(specs, cards):
+    """Values that are not text (1 == 1.0 == True) are no verdict (False), and a field named by
+    two specs is judged by both, as each card alone is."""
+    specs = tuple(MetricSpec(key, kind, key, key, required) for key, kind, required in specs)
+    verdicts = valid_by_specs(specs, cards)
+    for values, valid in zip(cards, verdicts, strict=True):
+        reference = unknown_fields(specs, values, "s") + value_problems(specs, values)
+        texts_only = all(type(value) is str for value in values.values())
+        assert valid == (texts_only and not reference), (values, reference)
+
+
 FIVE_TIER = ("follow_up_rate", "satisfaction", "handling", "training", "attendance")
 FIVE_CARD = st.dictionaries(st.sampled_from(FIVE_TIER + ("stray",)), TEXTS, min_size=3, max_size=6)
 
