@@ -16,9 +16,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from cstui.domain import Period, Result
+from cstui.engine.cards import INVALID
 from cstui.grading import _NOT_GRADING_INPUT, TeamResults, graded_teams, quota_breaches
 
 MAX_PERIODS = 3  # periods whose graded schemes are kept (100,000 results each at most)
@@ -27,6 +30,38 @@ MAX_PERIODS = 3  # periods whose graded schemes are kept (100,000 results each a
 def rank_order(result: Result) -> tuple:
     """A team's members in rank order (unranked last), then by id."""
     return (result.rank is None, result.rank or 0, result.employee_id)
+
+
+SORTS = ("team", "score", "name", "decision", "pay")  # the board's orders, s steps through them
+_MISSING = Decimal("-1e9")  # a missing score or pay delta sorts after every real one
+_BY_ID = (attrgetter("employee_id"), False)
+# each sort's passes, least significant first: (key, descending)
+_PASSES = {
+    "team": (),  # the rows come in team order, each team in rank order
+    "score": (_BY_ID, (lambda r: r.score if r.score is not None else _MISSING, True)),
+    "name": (_BY_ID, (attrgetter("name"), False)),
+    "decision": (
+        _BY_ID,
+        (lambda r: r.rank or 10**9, False),
+        (attrgetter("team"), False),
+        (attrgetter("decision"), False),
+    ),
+    "pay": (_BY_ID, (lambda r: r.pay_delta if r.pay_delta is not None else _MISSING, True)),
+}
+
+
+def sorted_rows(rows: list[Result], sort: str) -> list[Result]:
+    """``rows`` (a scheme's, in team order) in one of SORTS's orders, a refused card first
+    whatever the sort (it must be corrected before Apply). The order of a sort by the tuple of
+    its fields, made in stable passes of one plain field each, least significant first: every
+    pass is one C-level sort of strings, numbers or Decimals (no tuple built and compared per
+    row), a few milliseconds for a scheme of 25,000, so a sort made ahead in a thread holds the
+    interpreter's lock that long at a time, not for the whole sort."""
+    ordered = list(rows)
+    for key, descending in _PASSES.get(sort, ()):
+        ordered.sort(key=key, reverse=descending)  # reverse keeps equal keys in their order
+    ordered.sort(key=lambda r: r.decision != INVALID)
+    return ordered
 
 
 class TeamRows(NamedTuple):
