@@ -16,7 +16,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -33,12 +32,14 @@ def rank_order(result: Result) -> tuple:
 
 
 SORTS = ("team", "score", "name", "decision", "pay")  # the board's orders, s steps through them
-_MISSING = Decimal("-1e9")  # a missing score or pay delta sorts after every real one
+_MISSING = -1e9  # a missing score or pay delta sorts after every real one
 _BY_ID = (attrgetter("employee_id"), False)
 # each sort's passes, least significant first: (key, descending)
 _PASSES = {
     "team": (),  # the rows come in team order, each team in rank order
-    "score": (_BY_ID, (lambda r: r.score if r.score is not None else _MISSING, True)),
+    # scores and pay as floats: a sort of floats compares in C without a call per comparison
+    # (Decimals: ~3x slower); distinct decimals of up to 15 digits stay distinct floats
+    "score": (_BY_ID, (lambda r: float(r.score) if r.score is not None else _MISSING, True)),
     "name": (_BY_ID, (attrgetter("name"), False)),
     "decision": (
         _BY_ID,
@@ -46,7 +47,7 @@ _PASSES = {
         (attrgetter("team"), False),
         (attrgetter("decision"), False),
     ),
-    "pay": (_BY_ID, (lambda r: r.pay_delta if r.pay_delta is not None else _MISSING, True)),
+    "pay": (_BY_ID, (lambda r: float(r.pay_delta) if r.pay_delta is not None else _MISSING, True)),
 }
 
 
@@ -54,9 +55,8 @@ def sorted_rows(rows: list[Result], sort: str) -> list[Result]:
     """``rows`` (a scheme's, in team order) in one of SORTS's orders, a refused card first
     whatever the sort (it must be corrected before Apply). The order of a sort by the tuple of
     its fields, made in stable passes of one plain field each, least significant first: every
-    pass is one C-level sort of strings, numbers or Decimals (no tuple built and compared per
-    row), a few milliseconds for a scheme of 25,000, so a sort made ahead in a thread holds the
-    interpreter's lock that long at a time, not for the whole sort."""
+    pass is one C-level sort of strings or numbers (no tuple built and compared per row): a
+    few milliseconds for a scheme of 25,000."""
     ordered = list(rows)
     for key, descending in _PASSES.get(sort, ()):
         ordered.sort(key=key, reverse=descending)  # reverse keeps equal keys in their order
