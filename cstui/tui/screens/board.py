@@ -444,7 +444,7 @@ class PeriodBoardScreen(Screen):
         self.narrow: bool | None = None
         self.view: list[Result] = []
         # scheme → (its rows, their version, sort → the rows in that order): each scheme's orders
-        # are made ahead in a thread once it is graded (_sort_ahead), so s and v only pick one
+        # are made ahead once the board is idle (_sort_ahead), so s and v only pick one
         self._orders: dict[str, tuple[SchemeRows, int, dict[str, list[Result]]]] = {}
         self._haystacks: dict[int, tuple[Result, str]] = {}  # id(result) → (it, what the filter matches)
         # (period, scheme) → employee id → its result there: recorded (an Outcome: the columns
