@@ -203,6 +203,7 @@ FLUSH_S = 0.25  # graded teams reach the screen at most this often (the first on
 VIEW_S = 1.0  # the shown rows are refilled at most this often while their scheme grades
 TRACE_DELAY_S = 0.25  # a trace is read once the cursor rests this long on a row
 PRESORT_S = 0.05  # between the sorts made ahead once the board is graded
+PRESORT_QUIET_S = 0.5  # ... and only once no key moved the board for this long
 # (key, width, min width: 0 = fixed) at 80 columns and at WIDE or more
 NARROW = (
     ("employee", 16, 10),
@@ -459,6 +460,7 @@ class PeriodBoardScreen(Screen):
         self._trace_timer = None
         self._detail_text = ""
         self._laid_out: str | None = None  # the detail text the pane's height was laid out for
+        self._moved = 0.0  # when a key last moved the cursor or changed the rows shown
         self._layout_timer = None
         self._settling = False  # a settle of the heap is waiting for the next frame
 
@@ -767,10 +769,14 @@ class PeriodBoardScreen(Screen):
     def _sort_ahead(self) -> None:
         """Every graded scheme of the period in every order, one sort a tick (PRESORT_S) once
         the board is idle, the shown scheme first: a sort key or a scheme switch then only picks
-        an order. On the screen's thread: a sort takes a few milliseconds (sorted_rows), and made
+        an order. Not while keys come (PRESORT_QUIET_S): a key would wait for the sort of the tick
+        it lands in. On the screen's thread: a sort takes a few milliseconds (sorted_rows), and made
         in a thread the same sorts left the TUI's peak memory 250 MB higher at 100,000 employees
         (measured with bench_tui.py; why was not pinned down)."""
         if self.loading_board:
+            return
+        if time.monotonic() - self._moved < PRESORT_QUIET_S:  # keys are coming: none waits for a sort
+            self.set_timer(PRESORT_QUIET_S, self._sort_ahead)
             return
         for name in sorted(self.schemes, key=lambda n: n != self.scheme_name):
             kept = self._kept(self.ctx.period, name)
@@ -878,6 +884,8 @@ class PeriodBoardScreen(Screen):
         """The selected row in full: who, this period beside the previous one, every flag, the
         trace. ``moving``: the cursor moved (see _show_detail)."""
         row, t = self.current_row(), self.ctx.t
+        if moving:
+            self._moved = time.monotonic()
         if row is None:
             self._show_detail(t("board.detail.none"), moving)
             self._quota(None)
