@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cstui.board_grading import SORTS, sorted_rows
+from cstui.board_grading import SORTS, by_id, sorted_rows
 from cstui.domain import Period, Result
 from cstui.engine.cards import INVALID
 
@@ -49,6 +49,7 @@ row = st.builds(
 @given(st.lists(row, max_size=40, unique_by=lambda r: r.employee_id), st.sampled_from(SORTS))
 def test_the_passes_give_the_tuple_order(rows, sort):
     assert sorted_rows(rows, sort) == reference(rows, sort)
+    assert sorted_rows(rows, sort, sorted(rows, key=by_id)) == reference(rows, sort)  # the id order shared
 
 
 def test_refused_cards_come_first_and_ties_keep_the_id_order():

@@ -25,7 +25,7 @@ def all_sorted(screen) -> bool:
         kept, version, orders = screen._orders.get(name, (None, None, {}))
         if kept is not screen._kept(screen.ctx.period, name) or version != kept.version:
             return False
-        if sorted(orders) != sorted(SORTS):
+        if not set(SORTS) <= set(orders):
             return False
     return True
 
@@ -41,7 +41,7 @@ async def test_every_scheme_is_sorted_ahead_and_s_or_v_sorts_nothing(company_db,
             waited += 0.05
         assert all_sorted(screen)
         sorted_now = []
-        monkeypatch.setattr(board_module, "sorted_rows", lambda rows, sort: sorted_now.append(sort) or list(rows))
+        monkeypatch.setattr(board_module, "sorted_rows", lambda rows, sort, *_: sorted_now.append(sort) or list(rows))
         shown = []
         for _ in range(len(SORTS)):
             await pilot.press("s")

@@ -37,6 +37,7 @@ from cstui.board_grading import (
     SchemeRows,
     TeamRows,
     board_schemes,
+    by_id,
     grade_schemes_overlapped,
     recorded_changed,
     sorted_rows,
@@ -757,8 +758,16 @@ class PeriodBoardScreen(Screen):
         held = self._held_orders(kept)
         rows = held.get(self.sort)
         if rows is None:
-            rows = held[self.sort] = sorted_rows(kept.rows(), self.sort)
+            rows = held[self.sort] = self._sorted_rows(kept, self.sort)
         return rows
+
+    def _sorted_rows(self, kept: SchemeRows, sort: str) -> list[Result]:
+        """The rows in ``sort``'s order, from their order by id (held with the orders: every
+        sort but team's begins with it)."""
+        held, rows = self._held_orders(kept), kept.rows()
+        if "id" not in held and sort != "team":
+            held["id"] = sorted(rows, key=by_id)
+        return sorted_rows(rows, sort, held.get("id"))
 
     def _held_orders(self, kept: SchemeRows) -> dict[str, list[Result]]:
         held = self._orders.get(kept.scheme)
@@ -785,7 +794,7 @@ class PeriodBoardScreen(Screen):
             held = self._held_orders(kept)
             missing = next((sort for sort in SORTS if sort not in held), None)
             if missing is not None:
-                held[missing] = sorted_rows(kept.rows(), missing)
+                held[missing] = self._sorted_rows(kept, missing)
                 self.set_timer(PRESORT_S, self._sort_ahead)
                 return
 
