@@ -16,7 +16,9 @@ checkpoints, and prints, in the same process:
   first rows     "2" pressed → the board painted with its first graded rows      (target < 1 s)
   fully graded   "2" pressed → every scheme of the month graded                  (target: within
                  the batch dry run of the same month, every scheme, timed right after it)
-  page-down, sort, team, scheme   one key → its frame, the board fully graded    (target < 50 ms)
+  page-down, sort, team, scheme   one key → its last frame, the board fully graded (target < 50 ms);
+                 a scheme switch also to its first frame ("rows shown": the Prev column
+                 follows once the previous month is read in a thread); medians and slowest
   peak memory    this process's ru_maxrss before the batch run, plus its worker processes'
                  (an upper bound: 2 x the largest worker's, shared pages counted again), and
                  RSS and PSS of the TUI and its live workers summed, sampled every 0.1 s
@@ -105,18 +107,26 @@ class Frames:
             print([round((t - t0) * 1000, 1) for t in after])
         return (after[-1] - t0) if after else float("nan")
 
+    def earliest_after(self, t0: float) -> float:
+        """Seconds from ``t0`` to the first frame painted after it (what a key shows first)."""
+        return next((t - t0 for t in self.times if t >= t0), float("nan"))
+
 
 KEY_CPU: list[float] = []  # the screen's thread's CPU seconds of each timed key, in order
 
 
-async def timed_key(pilot, frames: Frames, key: str) -> float:
+async def timed_key(pilot, frames: Frames, key: str, first: list[float] | None = None) -> float:
     """Key press → last frame painted for it, without Pilot's idle-detection overhead. The
     CPU time the app's thread spent meanwhile goes to KEY_CPU: on a loaded machine the wall time
-    is mostly the wait for a core, the CPU time what the key itself costs."""
+    is mostly the wait for a core, the CPU time what the key itself costs. ``first``: the time
+    to its first frame is appended to it (a scheme switch paints its rows, then, once the
+    previous month is read in a thread, the Prev column)."""
     t0, cpu0 = time.perf_counter(), time.thread_time()
     pilot.app.simulate_key(key)
     await pilot.pause()
     KEY_CPU.append(time.thread_time() - cpu0)
+    if first is not None:
+        first.append(frames.earliest_after(t0))
     return frames.first_after(t0)
 
 
@@ -304,8 +314,15 @@ async def board_keys(pilot, frames: Frames, figures: dict[str, float]) -> None:
     figures["board sort (slowest)"] = max(sorts)
     figures["board sort CPU (slowest)"] = max(KEY_CPU[20:])
     _show_keys("sorts", sorts)
-    figures["board team"] = statistics.median([await timed_key(pilot, frames, "t") for _ in range(5)])
-    figures["board scheme"] = statistics.median([await timed_key(pilot, frames, "v") for _ in range(3)])
+    teams = [await timed_key(pilot, frames, "t") for _ in range(5)]
+    figures["board team"], figures["board team (slowest)"] = statistics.median(teams), max(teams)
+    _show_keys("teams", teams)
+    shown: list[float] = []
+    schemes = [await timed_key(pilot, frames, "v", shown) for _ in range(3)]
+    figures["board scheme"], figures["board scheme (slowest)"] = statistics.median(schemes), max(schemes)
+    figures["board scheme, rows shown"] = statistics.median(shown)  # its first frame
+    figures["board scheme, rows shown (slowest)"] = max(shown)
+    _show_keys("schemes", schemes)
 
 
 def _show_keys(what: str, times: list[float]) -> None:
@@ -466,6 +483,8 @@ REPEATED = (
     "board page-down (slowest)",
 )
 REPEATED += ("board sort (slowest)", "board page-down CPU (slowest)", "board sort CPU (slowest)")
+REPEATED += ("board page-down", "board sort", "board team", "board team (slowest)", "board scheme")
+REPEATED += ("board scheme (slowest)", "board scheme, rows shown", "board scheme, rows shown (slowest)")
 
 
 def repeat_board(n: int, repeats: int, trace: bool) -> bool:
@@ -494,7 +513,9 @@ def repeat_report(runs: list[dict], repeats: int) -> bool:
     heads = [f"run {i}" for i in range(1, len(runs) + 1)] + ["median", "min", "max"]
     print(f"  {'':30}" + "".join(f"{h:>9}" for h in heads))
     for key in REPEATED:
-        values = [f[key] for f in runs]
+        values = [f[key] for f in runs if key in f]
+        if not values:
+            continue
         shown = values + [statistics.median(values), min(values), max(values)]
         print(f"  {key.removeprefix('board '):30}" + "".join(f"{_shown(key, v):>9}" for v in shown))
     met = sum(f["ratio"] <= 1.0 for f in runs)

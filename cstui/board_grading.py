@@ -16,9 +16,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 from cstui.domain import Period, Result
+from cstui.engine.cards import INVALID
 from cstui.grading import _NOT_GRADING_INPUT, TeamResults, graded_teams, quota_breaches
 
 MAX_PERIODS = 3  # periods whose graded schemes are kept (100,000 results each at most)
@@ -27,6 +29,40 @@ MAX_PERIODS = 3  # periods whose graded schemes are kept (100,000 results each a
 def rank_order(result: Result) -> tuple:
     """A team's members in rank order (unranked last), then by id."""
     return (result.rank is None, result.rank or 0, result.employee_id)
+
+
+SORTS = ("team", "score", "name", "decision", "pay")  # the board's orders, s steps through them
+_MISSING = -1e9  # a missing score or pay delta sorts after every real one
+by_id = attrgetter("employee_id")
+# each sort's passes after the one by id (every sort but team's ends on the id), least
+# significant first: (key, descending)
+_PASSES = {
+    "team": None,  # the rows come in team order, each team in rank order
+    # scores and pay as floats: a sort of floats compares in C without a call per comparison
+    # (Decimals: ~3x slower); distinct decimals of up to 15 digits stay distinct floats
+    "score": ((lambda r: float(r.score) if r.score is not None else _MISSING, True),),
+    "name": ((attrgetter("name"), False),),
+    "decision": ((lambda r: r.rank or 10**9, False), (attrgetter("team"), False), (attrgetter("decision"), False)),
+    "pay": ((lambda r: float(r.pay_delta) if r.pay_delta is not None else _MISSING, True),),
+}
+
+
+def sorted_rows(rows: list[Result], sort: str, in_id_order: list[Result] | None = None) -> list[Result]:
+    """``rows`` (a scheme's, in team order) in one of SORTS's orders, a refused card first
+    whatever the sort (it must be corrected before Apply). The order of a sort by the tuple of
+    its fields, made in stable passes of one plain field each, least significant first: every
+    pass is one C-level sort of strings or numbers (no tuple built and compared per row): a
+    few milliseconds for a scheme of 25,000. ``in_id_order``: the same rows sorted by
+    ``by_id`` (the first pass of every sort but team's, shared)."""
+    passes = _PASSES.get(sort)
+    if passes is None:
+        ordered = rows
+    else:
+        ordered = list(in_id_order) if in_id_order is not None else sorted(rows, key=by_id)
+        for key, descending in passes:
+            ordered.sort(key=key, reverse=descending)  # reverse keeps equal keys in their order
+    refused = [r for r in ordered if r.decision == INVALID]
+    return refused + [r for r in ordered if r.decision != INVALID] if refused else list(ordered)
 
 
 class TeamRows(NamedTuple):

@@ -32,18 +32,21 @@ from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from cstui.board_grading import (
+    SORTS,
     BoardCache,
     SchemeRows,
     TeamRows,
     board_schemes,
+    by_id,
     grade_schemes_overlapped,
     recorded_changed,
+    sorted_rows,
     team_traces,
     teams_to_grade,
 )
 from cstui.domain import Period, Result
 from cstui.domain.texts import render
-from cstui.engine.cards import INVALID, invalid_results
+from cstui.engine.cards import invalid_results
 from cstui.grading import apply_schemes, dry_run
 from cstui.grading_pool import PoolClosed
 from cstui.plugins import get_registry
@@ -193,7 +196,6 @@ register(
     }
 )
 
-SORTS = ("team", "score", "name", "decision", "pay")
 QUIET_DECISIONS = ("stay", "none")  # left blank in the table (the detail pane says them)
 # Below WIDE columns the board leaves out Team (the detail pane names it), shows flags as a
 # count and the previous period's score only; cells that do not fit end in "…".
@@ -202,6 +204,7 @@ FLUSH_S = 0.25  # graded teams reach the screen at most this often (the first on
 VIEW_S = 1.0  # the shown rows are refilled at most this often while their scheme grades
 TRACE_DELAY_S = 0.25  # a trace is read once the cursor rests this long on a row
 PRESORT_S = 0.05  # between the sorts made ahead once the board is graded
+PRESORT_QUIET_S = 0.5  # ... and only once no key moved the board for this long
 # (key, width, min width: 0 = fixed) at 80 columns and at WIDE or more
 NARROW = (
     ("employee", 16, 10),
@@ -392,20 +395,6 @@ def same_height(old: str | None, new: str, width: int) -> bool:
     return all(cell_len(line) <= width for text in (old, new) for line in text.split("\n"))
 
 
-def sort_key(sort: str):
-    """The order of a sort (a refused card comes first whatever the sort: it must be corrected
-    before Apply)."""
-    missing = Decimal("-1e9")
-    keys = {
-        "score": lambda r: (-(r.score if r.score is not None else missing), r.employee_id),
-        "name": lambda r: (r.name, r.employee_id),
-        "decision": lambda r: (r.decision, r.team, r.rank or 10**9, r.employee_id),
-        "pay": lambda r: (-(r.pay_delta if r.pay_delta is not None else missing), r.employee_id),
-    }
-    order = keys.get(sort)
-    return (lambda r: (r.decision != INVALID,)) if order is None else (lambda r: (r.decision != INVALID, order(r)))
-
-
 class BoardNews(Message):
     """From the grading thread: ``kind`` plan | start | teams | done | kept | problem | previous
     | idle."""
@@ -456,7 +445,9 @@ class PeriodBoardScreen(Screen):
         self.applying: int | None = None  # teams graded by the apply under way (None: none is)
         self.narrow: bool | None = None
         self.view: list[Result] = []
-        self._orders: dict[str, tuple] = {}  # sort → (scheme rows, their version, rows in that order)
+        # scheme → (its rows, their version, sort → the rows in that order): each scheme's orders
+        # are made ahead once the board is idle (_sort_ahead), so s and v only pick one
+        self._orders: dict[str, tuple[SchemeRows, int, dict[str, list[Result]]]] = {}
         self._haystacks: dict[int, tuple[Result, str]] = {}  # id(result) → (it, what the filter matches)
         # (period, scheme) → employee id → its result there: recorded (an Outcome: the columns
         # the Prev column shows) or graded into the cache (a Result)
@@ -469,6 +460,9 @@ class PeriodBoardScreen(Screen):
         self._viewed = 0.0  # when the rows were last refilled
         self._trace_timer = None
         self._detail_text = ""
+        self._laid_out: str | None = None  # the detail text the pane's height was laid out for
+        self._moved = 0.0  # when a key last moved the cursor or changed the rows shown
+        self._layout_timer = None
         self._settling = False  # a settle of the heap is waiting for the next frame
 
     def compose(self) -> ComposeResult:
@@ -488,7 +482,8 @@ class PeriodBoardScreen(Screen):
 
     def on_mount(self) -> None:
         self.table = self.query_one(VirtualTable)
-        self.table.on_cursor = lambda _row: self._detail()  # the detail pane in the table's own frame
+        # the detail pane in the table's own frame (a move lays the pane out once the cursor rests)
+        self.table.on_cursor = lambda _row: self._detail(moving=True)
         self._columns()
         self.table.focus()
         self.pool = getattr(self.app, "grading_pool", None)  # the app's long-lived workers, if any
@@ -634,7 +629,7 @@ class PeriodBoardScreen(Screen):
             return  # a stopped grading's last words
         handler = getattr(self, f"_news_{news.kind}")
         handler(news)
-        if news.kind in ("teams", "done", "idle"):
+        if news.kind in ("teams", "done", "idle", "previous"):
             self._settle_soon()
         if news.period != self.ctx.period or news.kind in ("start", "kept"):
             return
@@ -707,9 +702,8 @@ class PeriodBoardScreen(Screen):
         self.loading_board = False
         self.progress.clear()
         self.refresh_bindings()
-        self.set_timer(PRESORT_S, self._presort)
-        if self.scheme_name and (news.period.prev(), self.scheme_name) not in self._previous:
-            self.reload()  # v switched scheme while grading: its previous period (all else is kept)
+        self._sort_ahead()
+        self._read_previous_soon()  # v switched scheme while grading: its previous period
 
     def _settle_soon(self) -> None:
         """With the app's workers (a company of thousands), the rows just kept are frozen out of
@@ -758,28 +752,50 @@ class PeriodBoardScreen(Screen):
         self._head()
         self._status()
 
-    def _ordered(self, kept: SchemeRows, sort: str | None = None) -> list[Result]:
-        """The scheme's rows in a sort's order (the current one by default), sorted once per
-        change of the rows."""
-        sort = sort or self.sort
-        held = self._orders.get(sort)
+    def _ordered(self, kept: SchemeRows) -> list[Result]:
+        """The scheme's rows in the current sort's order: made ahead (_sort_ahead), else sorted
+        here once per change of the rows."""
+        held = self._held_orders(kept)
+        rows = held.get(self.sort)
+        if rows is None:
+            rows = held[self.sort] = self._sorted_rows(kept, self.sort)
+        return rows
+
+    def _sorted_rows(self, kept: SchemeRows, sort: str) -> list[Result]:
+        """The rows in ``sort``'s order, from their order by id (held with the orders: every
+        sort but team's begins with it)."""
+        held, rows = self._held_orders(kept), kept.rows()
+        if "id" not in held and sort != "team":
+            held["id"] = sorted(rows, key=by_id)
+        return sorted_rows(rows, sort, held.get("id"))
+
+    def _held_orders(self, kept: SchemeRows) -> dict[str, list[Result]]:
+        held = self._orders.get(kept.scheme)
         if held is None or held[0] is not kept or held[1] != kept.version:
-            if any(k is not kept or v != kept.version for k, v, _rows in self._orders.values()):
-                self._orders.clear()  # other rows: the other sorts are stale too
-            held = self._orders[sort] = (kept, kept.version, sorted(kept.rows(), key=sort_key(sort)))
+            held = self._orders[kept.scheme] = (kept, kept.version, {})
         return held[2]
 
-    def _presort(self) -> None:
-        """Sort the shown scheme's rows the other ways while nobody waits, one sort a tick: the
-        sort key then only picks an order (a 25,000-row sort takes longer than a key may)."""
-        kept = self._kept(self.ctx.period, self.scheme_name)
-        if kept is None or not kept.done or self.loading_board:
+    def _sort_ahead(self) -> None:
+        """Every graded scheme of the period in every order, one sort a tick (PRESORT_S) once
+        the board is idle, the shown scheme first: a sort key or a scheme switch then only picks
+        an order. Not while keys come (PRESORT_QUIET_S): a key would wait for the sort of the tick
+        it lands in. On the screen's thread: a sort takes a few milliseconds (sorted_rows), and made
+        in a thread the same sorts left the TUI's peak memory 250 MB higher at 100,000 employees
+        (measured with bench_tui.py; why was not pinned down)."""
+        if self.loading_board:
             return
-        for sort in SORTS:
-            held = self._orders.get(sort)
-            if held is None or held[0] is not kept or held[1] != kept.version:
-                self._ordered(kept, sort)
-                self.set_timer(PRESORT_S, self._presort)
+        if time.monotonic() - self._moved < PRESORT_QUIET_S:  # keys are coming: none waits for a sort
+            self.set_timer(PRESORT_QUIET_S, self._sort_ahead)
+            return
+        for name in sorted(self.schemes, key=lambda n: n != self.scheme_name):
+            kept = self._kept(self.ctx.period, name)
+            if kept is None or not kept.done:
+                continue
+            held = self._held_orders(kept)
+            missing = next((sort for sort in SORTS if sort not in held), None)
+            if missing is not None:
+                held[missing] = self._sorted_rows(kept, missing)
+                self.set_timer(PRESORT_S, self._sort_ahead)
                 return
 
     def _haystack(self, r: Result) -> str:
@@ -873,11 +889,14 @@ class PeriodBoardScreen(Screen):
 
     # -- the detail pane ----------------------------------------------------------------------
 
-    def _detail(self) -> None:
-        """The selected row in full: who, this period beside the previous one, every flag, the trace."""
+    def _detail(self, moving: bool = False) -> None:
+        """The selected row in full: who, this period beside the previous one, every flag, the
+        trace. ``moving``: the cursor moved (see _show_detail)."""
         row, t = self.current_row(), self.ctx.t
+        if moving:
+            self._moved = time.monotonic()
         if row is None:
-            self._show_detail(t("board.detail.none"))
+            self._show_detail(t("board.detail.none"), moving)
             self._quota(None)
             return
         lines = [
@@ -894,17 +913,39 @@ class PeriodBoardScreen(Screen):
             *flag_lines(self.ctx, row),
             *self._trace_lines(row),
         ]
-        self._show_detail("\n".join(lines))
+        self._show_detail("\n".join(lines), moving)
         self._quota(row)
 
-    def _show_detail(self, text: str) -> None:
-        if text != self._detail_text:  # a repaint (and a layout) only when it changed
-            box = self.query_one("#board-detail", Static)
-            # a layout of the whole screen costs more than the paint: only when the pane's height
-            # may change (another count of lines, or a line long enough to wrap)
-            layout = not same_height(self._detail_text, text, box.content_region.width)
-            self._detail_text = text
-            box.update(text, layout=layout)
+    def _show_detail(self, text: str, moving: bool = False) -> None:
+        """A repaint only when the text changed, and a layout of the screen (two to four frames:
+        the pane resized, its scrollbar shown or hidden) only when its height may change.
+        ``moving``: while the cursor moves, a text of another height is painted at the height
+        laid out before (its end cut or blank), and laid out once the cursor rests
+        (TRACE_DELAY_S): paging and sorting never wait for the pane's layouts."""
+        box = self.query_one("#board-detail", Static)
+        width = box.content_region.width
+        if text == self._detail_text:
+            return
+        self._detail_text = text
+        if same_height(self._laid_out, text, width):
+            self._stop_layout_timer()
+            box.update(text, layout=False)
+        elif moving and self._laid_out is not None:
+            box.update(text, layout=False)
+            self._stop_layout_timer()
+            self._layout_timer = self.set_timer(TRACE_DELAY_S, self._lay_out_detail)
+        else:
+            self._lay_out_detail()
+
+    def _lay_out_detail(self) -> None:
+        self._stop_layout_timer()
+        self._laid_out = self._detail_text
+        self.query_one("#board-detail", Static).update(self._detail_text, layout=True)
+
+    def _stop_layout_timer(self) -> None:
+        if self._layout_timer is not None:
+            self._layout_timer.stop()
+            self._layout_timer = None
 
     def _now_line(self, row: Result) -> str:
         scheme, _problem = self.ctx.try_scheme(row.scheme)
@@ -948,8 +989,9 @@ class PeriodBoardScreen(Screen):
 
     @property
     def trace_pending(self) -> bool:
-        """A trace is waiting for the cursor to rest, or being read (tests wait for it)."""
-        return self._trace_timer is not None or bool(self._reading)
+        """A trace (or the detail pane's layout) is waiting for the cursor to rest, or a trace is
+        being read (tests wait for it)."""
+        return self._trace_timer is not None or self._layout_timer is not None or bool(self._reading)
 
     def _read_traces_soon(self, key: tuple) -> None:
         """Read a team's traces once the cursor rests on it: paging through the board never
@@ -1099,14 +1141,28 @@ class PeriodBoardScreen(Screen):
             at = self.schemes.index(self.scheme_name) if self.scheme_name in self.schemes else -1
             self.scheme_name = self.schemes[(at + 1) % len(self.schemes)]
             self._refresh_view()
-            self.set_timer(PRESORT_S, self._presort)
             # its previous period for the Prev column (the rest is kept), once the switched rows
             # are painted: the read's thread would share the GIL with that frame
-            self.call_after_refresh(self._reload_for_prev)
+            self.call_after_refresh(self._read_previous_soon)
 
-    def _reload_for_prev(self) -> None:
-        if (self.ctx.period.prev(), self.scheme_name) not in self._previous and not self.loading_board:
-            self.reload()
+    def _read_previous_soon(self) -> None:
+        """The shown scheme's previous period, read in a thread of its own when it is not held
+        (after v): no look at the whole board again (its plan, every scheme's check, the footer
+        recomposed twice as the keys of a grading board come and go)."""
+        name = self.scheme_name
+        if name and (self.ctx.period.prev(), name) not in self._previous and not self.loading_board:
+            self._previous_only(self._generation, self.ctx.period, name)
+
+    @work(thread=True, group="board-previous", exclusive=True)
+    def _previous_only(self, generation: int, period: Period, name: str) -> None:
+        worker = get_current_worker()
+        stopped = lambda: generation != self._generation or worker.is_cancelled  # noqa: E731
+
+        def tell(kind: str, scheme: str = "", payload=None, at: Period = period) -> None:
+            if not stopped():  # a later v's read is the one kept
+                self.post_message(BoardNews(generation, kind, at, scheme, payload))
+
+        self._read_previous(tell, stopped, period, name)
 
     def action_reload(self) -> None:
         self.grade_again()
