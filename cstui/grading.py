@@ -36,7 +36,7 @@ from cstui.domain.texts import joined, line
 from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
 from cstui.engine.model import TeamHistory
 from cstui.errors import InvalidData
-from cstui.grading_columns import team_histories
+from cstui.grading_columns import split_by_columns, team_histories
 from cstui.store.checkpoints import state_json
 from cstui.store.periods import result_of_stored, stored_result
 
@@ -200,8 +200,13 @@ def grade_team(
     A stored card the scheme refuses is graded as a missing month and its employee's result
     is ``invalid`` with the reasons; everyone else is graded and ranked as usual.
     """
+    split = split_by_columns(scheme, history, period, apply=apply, explain=explain)
+    if split is not None:  # the rows the model grades a team at once; the rest per card, as below
+        history = split.rest
     history, refused = screen_history(scheme, history, period)
     results, state = _graded(scheme.model, scheme, history, period, apply=apply, explain=explain)
+    if split is not None:
+        results = split.merged(results)
     if refused:
         mark_invalid(results, refused, period, explain=explain or apply)
     enforce_quotas(scheme, results, explain=explain or apply)

@@ -32,8 +32,7 @@ from cstui.engine.columns import CardColumns, exact_values, fits, fixed, kind_va
 from cstui.engine.replay import Later, first_whole_month_after
 
 from .model import StarLevels, StarParams, window_why
-
-BAR_LIMIT = 10**6  # bars (promote_at, demote_below) below this: see the module's note
+from .month_columns import supported as _supported
 
 
 def checkpoint_columns(model: StarLevels, scheme: Any, columns: CardColumns, month: Period) -> dict | None:
@@ -51,21 +50,6 @@ def checkpoint_columns(model: StarLevels, scheme: Any, columns: CardColumns, mon
     walk = _walk(params, columns, valid, sides, starts, month.ordinal)
     entries = _entries(params, columns, walk, starts, month)
     return None if entries is None else {"employees": entries}
-
-
-def _supported(model: StarLevels, scheme: Any, params: StarParams) -> bool:
-    """The reference unchanged (the class itself, nothing but its guarded methods set on the
-    instance), one KPI of required metrics, no ledger, bars in range."""
-    if type(model) is not StarLevels or not model.skims or "ledger" in scheme.params:
-        return False
-    for name, value in vars(model).items():
-        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
-        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(StarLevels, name, None):
-            return False
-    if len(params.kpis) != 1 or not all(abs(bar) < BAR_LIMIT for bar in (params.promote_at, params.demote_below)):
-        return False
-    required = {spec.key for spec in metric_specs(scheme) if spec.required}
-    return {params.kpis[0].actual, params.kpis[0].target} <= required
 
 
 def _valid_cards(scheme: Any, params: StarParams, columns: CardColumns) -> np.ndarray | None:
