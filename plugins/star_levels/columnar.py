@@ -21,7 +21,6 @@ the two agree on every side of every bar below 10^6.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -32,6 +31,7 @@ from cstui.engine.columns import CardColumns, exact_values, fits, fixed, kind_va
 from cstui.engine.replay import Later, first_whole_month_after
 
 from .model import StarLevels, StarParams, window_why
+from .month_columns import kpi_score
 from .month_columns import supported as _supported
 
 
@@ -193,11 +193,3 @@ def _streak_scores(params: StarParams, columns: CardColumns, walk: dict, started
         for i, a, t in zip(rows.tolist(), numbers, bases, strict=True):
             scores.setdefault(i, []).append(kpi_score(kpi.weight, a, t))
     return scores
-
-
-def kpi_score(weight: Decimal, actual, target) -> Decimal:
-    """:func:`~plugins.star_levels.model.month_score` of one KPI without its trace: the same
-    Decimal operations on the same parsed values, so the same digits ("1.10" stays "1.10")."""
-    total = Decimal(0)
-    total += weight * Decimal(actual) / Decimal(target)
-    return total

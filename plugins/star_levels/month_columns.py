@@ -16,10 +16,10 @@ from typing import Any
 
 from cstui.domain import Result
 from cstui.domain.texts import line
-from cstui.engine.cards import metric_specs
+from cstui.engine.cards import metric_specs, parse_value
 from cstui.engine.period_columns import PeriodColumns, entry_runs, exact_numbers
 
-from .model import StarLevels, StarParams
+from .model import StarLevels, StarParams, _edge_flag, window_why
 
 BAR_LIMIT = 10**6  # bars (promote_at, demote_below) below this: see columnar.py's note
 
@@ -48,8 +48,9 @@ def supported(model: StarLevels, scheme: Any, params: StarParams) -> bool:
 # the error of that rounding (at most 5 x S x 10^-prec) is below the fraction's distance to a
 # bar or to a rounding tie (at least 1/(denominator x bar's denominator), 1/(2 x denominator)):
 # :func:`_month_scores` checks it per row, and leaves any other row to the
-# per-card path. So does a row whose window closes at the ladder's edge (its flag quotes the
-# streak's scores), a card with an override or an incident, a refused card, a negative amount.
+# per-card path. So does a card with an override or an incident, a refused card, a negative
+# amount. A window closing at the ladder's edge is flagged with its streak's exact scores, made
+# by the reference's own Decimal operations (the run's, and the month's from its parsed card).
 
 NO_CARD = False  # a row's month score when it has no card (None: left to the per-card path)
 
@@ -66,9 +67,8 @@ def grade_columns(model: StarLevels, scheme: Any, columns: PeriodColumns, explai
     flag = [line("flag.missing", month=columns.period)]
     month, results = columns.period.ordinal, {}
     for i, (score, run, plain) in enumerate(zip(scores, runs, columns.plain, strict=True)):
-        moved = None if score is None or run is None or not plain else _month(params, month, run, score)
-        if moved is not None:
-            results[i] = _result(scheme, params, columns, i, score, moved, flag)
+        if score is not None and run is not None and plain:
+            results[i] = _result(scheme, params, columns, i, score, _month(params, month, run, score), flag)
     return results
 
 
@@ -120,9 +120,9 @@ def _runs(params: StarParams, columns: PeriodColumns) -> list[tuple | None]:
     return runs
 
 
-def _month(params: StarParams, month: int, run: tuple, score) -> tuple[int, int, str] | None:
-    """:meth:`_Run.month` without a trace: (level held, level after, decision), or None for a
-    window that closes at the ladder's edge (left to the per-card path)."""
+def _month(params: StarParams, month: int, run: tuple, score) -> tuple[int, int, str, str | None]:
+    """:meth:`_Run.month` without a trace: (level held, level after, decision, the ladder's edge
+    a closing window meets: "top", "bottom" or None)."""
     ladder = params.ladder
     probation, first = ladder.index(params.probation_level), ladder.index(params.first_level)
     level, assess_from, placed, ups, downs = run
@@ -130,24 +130,26 @@ def _month(params: StarParams, month: int, run: tuple, score) -> tuple[int, int,
     if assessed and level == probation:
         level = first
     if level == probation or not (assessed or placed):
-        return level, level, "none"
+        return level, level, "none", None
     if score is NO_CARD:
-        return level, level, "missing"
+        return level, level, "missing", None
     _, up, down = score
     ups, downs = (ups + 1 if up else 0), (downs + 1 if down else 0)
     step = 1 if ups >= params.window else -1 if downs >= params.window else 0
     if not step:
-        return level, level, "stay"
+        return level, level, "stay", None
     target = (level - first if level >= first else 0) + step
     if not 0 <= target < len(ladder) - first:
-        return None
-    return level, first + target, "promote" if step > 0 else "demote"
+        return level, level, "stay", "top" if step > 0 else "bottom"
+    return level, first + target, "promote" if step > 0 else "demote", None
 
 
 def _result(scheme: Any, params: StarParams, columns: PeriodColumns, row: int, score, moved, flag) -> Result:
-    employee, (before, after, decision) = columns.employees[row], moved
+    employee, (before, after, decision, edge) = columns.employees[row], moved
     shown = None if score is NO_CARD else Decimal(score[0]).scaleb(-params.places)
     ladder = params.ladder
+    if edge is not None:
+        flag = [_edge(params, columns, row, edge, ladder[before])]
     return Result(
         employee.id,
         employee.name,
@@ -162,6 +164,26 @@ def _result(scheme: Any, params: StarParams, columns: PeriodColumns, row: int, s
         ladder[after],
         decision,
         None,
-        list(flag) if decision == "missing" else [],
+        list(flag) if decision == "missing" or edge is not None else [],
         [],
     )
+
+
+def _edge(params: StarParams, columns: PeriodColumns, row: int, edge: str, level: str) -> str:
+    """The flag of a window closing at the ladder's edge, as :meth:`_Run._change` words it: the
+    streak's exact scores (the run's, and the month's by the reference's Decimal operations)."""
+    kpi, up = params.kpis[0], edge == "top"
+    kinds = {spec.key: spec.kind for spec in params.specs}
+    values = columns.cards[row]
+    actual, target = (parse_value(kinds[key], values[key]) for key in (kpi.actual, kpi.target))
+    run = columns.entries[row]["run"]
+    streak = [Decimal(s) for s in run["up" if up else "down"]] + [kpi_score(kpi.weight, actual, target)]
+    return _edge_flag(window_why(params, up, streak), edge, level)
+
+
+def kpi_score(weight: Decimal, actual, target) -> Decimal:
+    """:func:`~plugins.star_levels.model.month_score` of one KPI without its trace: the same
+    Decimal operations on the same parsed values, so the same digits ("1.10" stays "1.10")."""
+    total = Decimal(0)
+    total += weight * Decimal(actual) / Decimal(target)
+    return total
