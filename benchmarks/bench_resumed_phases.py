@@ -110,9 +110,14 @@ def _one_round(store, scheme, period, columns: bool) -> dict[str, float]:
                 return spent
             split = split_by_columns(scheme, history, period, apply=False, explain=False) if split_by_columns else None
             split_done = time.process_time()
-            screened = screen_history(scheme, split.rest if split else history, period)[0]
+            rest = split.rest if split else history
+            screened = screen_history(scheme, rest, period)[0] if rest.employees else rest
             checked = time.process_time()
-            results = grading._graded(scheme.model, scheme, screened, period, apply=False, explain=False)[0]
+            results = (
+                grading._graded(scheme.model, scheme, screened, period, apply=False, explain=False)[0]
+                if rest.employees
+                else []
+            )
             results = split.merged(results) if split else results
             graded = time.process_time()
             write_csv((r.as_record(False) for r in results), columns_for(False), sink)
