@@ -13,6 +13,10 @@ as always):
 The period is then graded by the model's per-card path resuming from that state, exactly as it
 resumes from a stored checkpoint, so results and traces are the per-card path's own. A dry run
 only: ``--apply`` keeps the full replay (its checkpoints carry each level's timeline).
+
+A month resumed from such a state (or a stored checkpoint) may be graded a team at once when
+the model offers ``grade_columns`` (:func:`split_by_columns`, docs/plugins.md): the rows it
+leaves go through the per-card path, the reference.
 """
 
 from __future__ import annotations
@@ -136,7 +140,7 @@ def split_by_columns(scheme, history: TeamHistory, period: Period, *, apply: boo
     done = grade(scheme, columns, explain)
     if done is None:
         return None
-    rows = {employee_id: i for i, employee_id in enumerate(order) if employee_id is not None}
+    rows = {employee_id: i for i, employee_id in enumerate(order)}
     left = [e for e in history.employees if e.id in rows and rows[e.id] not in done]
     graded = [done.get(rows[e.id], e.id) for e in history.employees if e.id in rows]
     cards = {e.id: history.cards.get(e.id, {}) for e in left}
@@ -166,7 +170,7 @@ class Split:
         return results
 
 
-def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[PeriodColumns, list[str | None]]:
+def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[PeriodColumns, list[str]]:
     """The team's month as :class:`PeriodColumns`: a row per employee the per-card path may
     grade (hired by then; an inactive one only with a card), and the employee ids in row order."""
     month, state = period.ordinal, history.checkpoint.state.get("employees", {})
