@@ -15,9 +15,9 @@ from decimal import Decimal, getcontext
 from typing import Any
 
 from cstui.domain import Result
-from cstui.domain.texts import line
 from cstui.engine.cards import metric_specs, parse_value
 from cstui.engine.period_columns import PeriodColumns, entry_runs, exact_numbers
+from cstui.engine.replay import line  # there: where the "flag.missing" template is registered
 
 from .model import StarLevels, StarParams, _edge_flag, window_why
 
