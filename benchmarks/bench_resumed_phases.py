@@ -10,15 +10,19 @@ CPU seconds, so a loaded machine's waits are left out):
 
 - start-up: importing cstui's batch path and loading the scheme (a fresh process each repeat);
 - read: ``grading_columns.team_histories`` (each team's members, checkpoint and cards);
-- screen: ``engine.cards.screen_history`` (the card check);
-- grade: the model's ``grade`` without traces (a dry run's CSV report has none);
+- columns: ``grading_columns.split_by_columns``, the rows a model's ``grade_columns`` grades a
+  team at once (their card check included; 0 for a model without the method);
+- screen: ``engine.cards.screen_history`` (the card check) of the rows left per card;
+- grade: the model's ``grade`` without traces (a dry run's CSV report has none) of those rows;
 - report: the CSV report's records, written to /dev/null;
 - baseline: bench_batch.py's ``baseline-resumed`` read (checkpoints decoded, cards gathered
   into dicts), in this process.
 
 The phases add up to about what bench_batch.py's dry run takes, without the garbage collector's
 share (the run's own, tuned by ``cstui.batch.fewer_collections``, is on during each phase here).
-Issue 14's target for the whole: at most x2 the baseline.
+Issue 14's target for the whole: at most x2 the baseline. Each scheme is measured twice in
+the same process, alternating: as the batch grades (``cstui``) and with ``split_by_columns``
+switched off (``per card``: every row per card, as before the column-wise month).
 """
 
 from __future__ import annotations
@@ -56,21 +60,23 @@ def startup_cpu(scheme: str, repeats: int) -> float:
     return min(_cpu_of(STARTUP.format(scheme=scheme)) for _ in range(repeats)) - bare
 
 
-def phases(db: Path, scheme_name: str, period_text: str, repeats: int) -> dict[str, float]:
-    """Each phase's CPU seconds, best of ``repeats``."""
+def phases(db: Path, scheme_name: str, period_text: str, repeats: int) -> dict[str, dict[str, float]]:
+    """Each phase's CPU seconds, best of ``repeats``, with the column-wise month on and off."""
     from cstui.domain import Period
     from cstui.schemes import load_scheme
     from cstui.store import Store
 
     scheme, period = load_scheme(scheme_name), Period.parse(period_text)
-    best: dict[str, float] = {}
+    best: dict[str, dict[str, float]] = {"cstui": {}, "per card": {}}
     with Store.open(db) as store, _collections():
         for _ in range(repeats):
-            for phase, seconds in _one_round(store, scheme, period).items():
-                best[phase] = min(best.get(phase, float("inf")), seconds)
+            for way, spent in best.items():
+                for phase, seconds in _one_round(store, scheme, period, columns=way == "cstui").items():
+                    spent[phase] = min(spent.get(phase, float("inf")), seconds)
             started = time.process_time()
             bench_batch.op_baseline_resumed(db, scheme_name, period_text)
-            best["baseline"] = min(best.get("baseline", float("inf")), time.process_time() - started)
+            for spent in best.values():
+                spent["baseline"] = min(spent.get("baseline", float("inf")), time.process_time() - started)
     return best
 
 
@@ -84,14 +90,15 @@ def _collections():
     return fewer_collections()
 
 
-def _one_round(store, scheme, period) -> dict[str, float]:
+def _one_round(store, scheme, period, columns: bool) -> dict[str, float]:
     """The phases' CPU over one run, team by team as the batch goes (one team alive at a time)."""
     from cstui import grading
     from cstui.engine.cards import screen_history
     from cstui.grading_columns import team_histories
     from cstui.io.report import columns_for, write_csv
 
-    spent = dict.fromkeys(("read", "screen", "grade", "report"), 0.0)
+    split_by_columns = getattr(grading, "split_by_columns", None) if columns else None
+    spent = dict.fromkeys(("read", "columns", "screen", "grade", "report"), 0.0)
     teams = team_histories(store, scheme, period, None, apply=False)
     with open(os.devnull, "w") as sink:
         while True:
@@ -101,12 +108,21 @@ def _one_round(store, scheme, period) -> dict[str, float]:
             spent["read"] += read - started
             if history is None:
                 return spent
-            screened = screen_history(scheme, history, period)[0]
+            split = split_by_columns(scheme, history, period, apply=False, explain=False) if split_by_columns else None
+            split_done = time.process_time()
+            rest = split.rest if split else history
+            screened = screen_history(scheme, rest, period)[0] if rest.employees else rest
             checked = time.process_time()
-            results = grading._graded(scheme.model, scheme, screened, period, apply=False, explain=False)[0]
+            results = (
+                grading._graded(scheme.model, scheme, screened, period, apply=False, explain=False)[0]
+                if rest.employees
+                else []
+            )
+            results = split.merged(results) if split else results
             graded = time.process_time()
             write_csv((r.as_record(False) for r in results), columns_for(False), sink)
-            spent["screen"] += checked - read
+            spent["columns"] += split_done - read
+            spent["screen"] += checked - split_done
             spent["grade"] += graded - checked
             spent["report"] += time.process_time() - graded
 
@@ -117,22 +133,22 @@ def main() -> None:
     parser.add_argument("--schemes", default=",".join(bench_batch.SCHEMES))
     parser.add_argument("--period", default=bench_batch.GRADE_MONTH)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--db", type=Path, help="a copy of the cached applied.db to read instead (a shared cache)")
     options = parser.parse_args()
-    db = Path(bench_batch.cached_company(options.employees)[0]).with_name("applied.db")
-    if not db.with_name("applied-ready").exists():
+    db = options.db or Path(bench_batch.cached_company(options.employees)[0]).with_name("applied.db")
+    if options.db is None and not db.with_name("applied-ready").exists():
         raise SystemExit(f"{db} is not set up: run bench_batch.py --employees {options.employees} once first")
     print(f"resumed {options.period}, {options.employees:,} employees, CPU seconds, best of {options.repeats}")
-    print(
-        f"{'scheme':<16}{'start-up':>9}{'read':>8}{'screen':>8}{'grade':>8}{'report':>8}{'sum':>8}{'baseline':>10}{'ratio':>8}"
-    )
+    names = ("start-up", "read", "columns", "screen", "grade", "report")
+    print(f"{'scheme':<26}" + "".join(f"{n:>9}" for n in names) + f"{'sum':>8}{'baseline':>10}{'ratio':>8}")
     for scheme in options.schemes.split(","):
-        cpu = {"start-up": startup_cpu(scheme, options.repeats), **phases(db, scheme, options.period, options.repeats)}
-        base = cpu.pop("baseline")
-        total = sum(cpu.values())
-        cells = "".join(
-            f"{cpu[k]:>{8 if k != 'start-up' else 9}.3f}" for k in ("start-up", "read", "screen", "grade", "report")
-        )
-        print(f"{scheme:<16}{cells}{total:>8.3f}{base:>10.3f}{total / base:>7.1f}x")
+        startup = startup_cpu(scheme, options.repeats)
+        for way, cpu in phases(db, scheme, options.period, options.repeats).items():
+            cpu = {"start-up": startup, **cpu}
+            base = cpu.pop("baseline")
+            total = sum(cpu.values())
+            cells = "".join(f"{cpu[k]:>9.3f}" for k in names)
+            print(f"{scheme + ', ' + way:<26}{cells}{total:>8.3f}{base:>10.3f}{total / base:>7.1f}x")
 
 
 if __name__ == "__main__":

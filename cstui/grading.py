@@ -36,7 +36,7 @@ from cstui.domain.texts import joined, line
 from cstui.engine.cards import invalid_lines, mark_invalid, screen_history
 from cstui.engine.model import TeamHistory
 from cstui.errors import InvalidData
-from cstui.grading_columns import team_histories
+from cstui.grading_columns import split_by_columns, team_histories
 from cstui.store.checkpoints import state_json
 from cstui.store.periods import result_of_stored, stored_result
 
@@ -200,12 +200,24 @@ def grade_team(
     A stored card the scheme refuses is graded as a missing month and its employee's result
     is ``invalid`` with the reasons; everyone else is graded and ranked as usual.
     """
-    history, refused = screen_history(scheme, history, period)
-    results, state = _graded(scheme.model, scheme, history, period, apply=apply, explain=explain)
+    split = split_by_columns(scheme, history, period, apply=apply, explain=explain)
+    if split is None:
+        results, state, refused = _per_card(scheme, history, period, apply=apply, explain=explain)
+    else:  # the rows the model grades a team at once; the rest per card, ranked with them
+        rest = split.rest
+        per_card = _per_card(scheme, rest, period, apply=apply, explain=explain) if rest.employees else ([], None, {})
+        results, state, refused = split.merged(per_card[0]), per_card[1], per_card[2]
     if refused:
         mark_invalid(results, refused, period, explain=explain or apply)
     enforce_quotas(scheme, results, explain=explain or apply)
     return results, state
+
+
+def _per_card(scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> tuple:
+    """(results, checkpoint state, refused cards) of the team's per-card path: the card check, then the model."""
+    history, refused = screen_history(scheme, history, period)
+    results, state = _graded(scheme.model, scheme, history, period, apply=apply, explain=explain)
+    return results, state, refused
 
 
 def enforce_quotas(scheme, results: list[Result], *, explain: bool) -> None:

@@ -13,14 +13,22 @@ as always):
 The period is then graded by the model's per-card path resuming from that state, exactly as it
 resumes from a stored checkpoint, so results and traces are the per-card path's own. A dry run
 only: ``--apply`` keeps the full replay (its checkpoints carry each level's timeline).
+
+A month resumed from such a state (or a stored checkpoint) may be graded a team at once when
+the model offers ``grade_columns`` (:func:`split_by_columns`, docs/plugins.md): the rows it
+leaves go through the per-card path, the reference.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
-from cstui.domain import Period
+from cstui.domain import Period, Result
+from cstui.engine.cards import valid_by_columns
 from cstui.engine.model import TeamHistory
+from cstui.engine.period_columns import PeriodColumns
+from cstui.engine.ranking import competition_ranks
 
 TEAMS_PER_BLOCK = 16  # teams replayed together: numpy's per-call cost shared by ~1,600 employees
 FIRST_BLOCK = 2  # the first block's read is waited for: a small one starts the grading sooner
@@ -111,3 +119,86 @@ def columns_plan(scheme) -> tuple[list[str], int] | None:
     except ImportError:
         return None
     return plan(scheme)
+
+
+# --- the resumed month graded a team at once (a model's grade_columns) ------------------------
+
+
+def split_by_columns(scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> Split | None:
+    """The rows of a month resumed from the state at the month before (a stored checkpoint, or
+    the column-wise replay's) that the model's ``grade_columns`` grades, and the history of the
+    rest for the per-card path; None: the whole team goes per card (no such method, ``--apply``,
+    traces asked for (the per-card path builds them), a quarter, an older checkpoint, or the
+    model declined)."""
+    grade = getattr(scheme.model, "grade_columns", None)
+    checkpoint = history.checkpoint
+    if grade is None or apply or explain or checkpoint is None or not period.is_month:
+        return None
+    if checkpoint.month.ordinal + 1 != period.ordinal:
+        return None
+    columns, order = period_columns(scheme, history, period)
+    done = grade(scheme, columns, explain)
+    if done is None:
+        return None
+    rows = {employee_id: i for i, employee_id in enumerate(order)}
+    left = [e for e in history.employees if e.id in rows and rows[e.id] not in done]
+    graded = [done.get(rows[e.id], e.id) for e in history.employees if e.id in rows]
+    cards = {e.id: history.cards.get(e.id, {}) for e in left}
+    overrides = {e.id: history.overrides[e.id] for e in left if e.id in history.overrides}
+    return Split(graded, replace(history, employees=left, cards=cards, overrides=overrides))
+
+
+@dataclass(slots=True)
+class Split:
+    """A team split between the column-wise rows and the per-card path: ``graded`` in team order,
+    a Result or the id of an employee left to ``rest``."""
+
+    graded: list
+    rest: TeamHistory
+
+    def merged(self, per_card: list[Result]) -> list[Result]:
+        """Every result in team order, ranked by team as one grading ranks them."""
+        by_id = {r.employee_id: r for r in per_card}  # one left out by the per-card path is not graded
+        results = [row if isinstance(row, Result) else by_id.get(row) for row in self.graded]
+        results = [result for result in results if result is not None]
+        teams: dict[str, dict[int, object]] = {}
+        for i, result in enumerate(results):
+            teams.setdefault(result.team, {})[i] = result.score
+        for scores in teams.values():
+            for i, rank in competition_ranks(scores).items():
+                results[i].rank = rank
+        return results
+
+
+def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[PeriodColumns, list[str]]:
+    """The team's month as :class:`PeriodColumns`: a row per employee the per-card path may
+    grade (hired by then; an inactive one only with a card), and the employee ids in row order."""
+    month, state = period.ordinal, history.checkpoint.state.get("employees", {})
+    employees, order = [], []
+    for employee in history.employees:
+        card = history.cards.get(employee.id, {}).get(period)
+        if Period.of_date(employee.hire_date).ordinal > month or (card is None and employee.status != "active"):
+            continue
+        employees.append((employee, card))
+        order.append(employee.id)
+    cards = [card for _, card in employees]
+    values = [None if card is None else card.values for card in cards]
+    plain = [
+        (card is None or not card.incidents) and not any(o.period == period for o in history.overrides.get(e.id, ()))
+        for e, card in employees
+    ]
+    entries = [state.get(e.id) for e, _ in employees]
+    columns = PeriodColumns(period, [e for e, _ in employees], entries, values, plain, lambda: _checked(scheme, cards))
+    return columns, order
+
+
+def _checked(scheme, cards: list) -> list[bool]:
+    """Whether each card passes the scheme's check, judged column-wise as the screen judges a
+    team (:func:`cstui.engine.cards.valid_by_columns`); False: no card, or no verdict."""
+    present = [card for card in cards if card is not None]
+    try:
+        verdicts = valid_by_columns(scheme, [c.values for c in present], [not c.incidents for c in present])
+    except Exception:  # noqa: BLE001  (a check that raises: the per-card path judges, as ever)
+        verdicts = None
+    found = iter(verdicts if verdicts is not None else [False] * len(present))
+    return [False if card is None else next(found) for card in cards]

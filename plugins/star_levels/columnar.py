@@ -21,7 +21,6 @@ the two agree on every side of every bar below 10^6.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -32,8 +31,8 @@ from cstui.engine.columns import CardColumns, exact_values, fits, fixed, kind_va
 from cstui.engine.replay import Later, first_whole_month_after
 
 from .model import StarLevels, StarParams, window_why
-
-BAR_LIMIT = 10**6  # bars (promote_at, demote_below) below this: see the module's note
+from .month_columns import kpi_score
+from .month_columns import supported as _supported
 
 
 def checkpoint_columns(model: StarLevels, scheme: Any, columns: CardColumns, month: Period) -> dict | None:
@@ -51,21 +50,6 @@ def checkpoint_columns(model: StarLevels, scheme: Any, columns: CardColumns, mon
     walk = _walk(params, columns, valid, sides, starts, month.ordinal)
     entries = _entries(params, columns, walk, starts, month)
     return None if entries is None else {"employees": entries}
-
-
-def _supported(model: StarLevels, scheme: Any, params: StarParams) -> bool:
-    """The reference unchanged (the class itself, nothing but its guarded methods set on the
-    instance), one KPI of required metrics, no ledger, bars in range."""
-    if type(model) is not StarLevels or not model.skims or "ledger" in scheme.params:
-        return False
-    for name, value in vars(model).items():
-        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
-        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(StarLevels, name, None):
-            return False
-    if len(params.kpis) != 1 or not all(abs(bar) < BAR_LIMIT for bar in (params.promote_at, params.demote_below)):
-        return False
-    required = {spec.key for spec in metric_specs(scheme) if spec.required}
-    return {params.kpis[0].actual, params.kpis[0].target} <= required
 
 
 def _valid_cards(scheme: Any, params: StarParams, columns: CardColumns) -> np.ndarray | None:
@@ -209,11 +193,3 @@ def _streak_scores(params: StarParams, columns: CardColumns, walk: dict, started
         for i, a, t in zip(rows.tolist(), numbers, bases, strict=True):
             scores.setdefault(i, []).append(kpi_score(kpi.weight, a, t))
     return scores
-
-
-def kpi_score(weight: Decimal, actual, target) -> Decimal:
-    """:func:`~plugins.star_levels.model.month_score` of one KPI without its trace: the same
-    Decimal operations on the same parsed values, so the same digits ("1.10" stays "1.10")."""
-    total = Decimal(0)
-    total += weight * Decimal(actual) / Decimal(target)
-    return total
