@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple
@@ -47,14 +47,20 @@ _PASSES = {
 }
 
 
-def sorted_rows(rows: list[Result], sort: str, in_id_order: list[Result] | None = None) -> list[Result]:
+def sorted_rows(
+    rows: list[Result], sort: str, in_id_order: list[Result] | None = None, names: Mapping[str, str] | None = None
+) -> list[Result]:
     """``rows`` (a scheme's, in team order) in one of SORTS's orders, a refused card first
     whatever the sort (it must be corrected before Apply). The order of a sort by the tuple of
     its fields, made in stable passes of one plain field each, least significant first: every
     pass is one C-level sort of strings or numbers (no tuple built and compared per row): a
     few milliseconds for a scheme of 25,000. ``in_id_order``: the same rows sorted by
-    ``by_id`` (the first pass of every sort but team's, shared)."""
+    ``by_id`` (the first pass of every sort but team's, shared). ``names``: employee id → the
+    name's sort key (the roster's pinyin, :meth:`cstui.store.Store.names_pinyin`): 中文 names
+    sort by pinyin, as on the roster; a name without one sorts as written."""
     passes = _PASSES.get(sort)
+    if sort == "name" and names:
+        passes = ((lambda r: names.get(r.employee_id) or r.name, False),)
     if passes is None:
         ordered = rows
     else:

@@ -61,3 +61,15 @@ def test_refused_cards_come_first_and_ties_keep_the_id_order():
     rows = [result("E3", Decimal(90)), result("E1", Decimal(90)), result("E2", None), result("E4", None, INVALID)]
     assert [r.employee_id for r in sorted_rows(rows, "score")] == ["E4", "E1", "E3", "E2"]
     assert [r.employee_id for r in sorted_rows(rows, "team")] == ["E4", "E3", "E1", "E2"]
+
+
+def test_names_sort_by_the_key_given_and_as_written_without_one():
+    def result(n, name):
+        return Result(
+            f"E{n}", name, "t1", Period.parse("2026-12"), "s", "1", None, None, None, None, None, "stay", None
+        )
+
+    rows = [result(1, "张伟"), result(2, "王芳"), result(3, "Alice")]
+    keys = {"E1": "zhangwei zw", "E2": "wangfang wf"}
+    assert [r.name for r in sorted_rows(rows, "name", names=keys)] == ["Alice", "王芳", "张伟"]
+    assert [r.name for r in sorted_rows(rows, "name")] == ["Alice", "张伟", "王芳"]  # code points

@@ -146,6 +146,14 @@ class RosterMixin(CheckpointsMixin):
         by_id = {row["id"]: employee_from_row(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
+    def names_pinyin(self) -> dict[str, str]:
+        """Employee id → the name's pinyin key (``zhangwei zw``, the roster's search and sort
+        key), for every employee whose name has one: the board sorts and filters by it."""
+        rows = self.conn.execute(
+            "SELECT id, name_pinyin FROM employees WHERE name_pinyin IS NOT NULL AND name_pinyin != ''"
+        )
+        return dict(rows)
+
     def roster_schemes(self) -> list[str]:
         """The schemes the visible employees are on."""
         where, params = self._employee_where(None, None, None, None)
