@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from cstui.domain import Period
-from cstui.domain.texts import from_json, to_json
+from cstui.domain.texts import to_json
 from cstui.engine.ledger import LedgerTotal
 from cstui.engine.model import TeamHistory
 from cstui_plugins.assistant_class.months import MonthFacts, TeamMonths
@@ -97,8 +97,7 @@ def _dump_state(s: State, keep_year: int) -> dict:
 def _timeline_json(s: State) -> list:
     """The timeline as stored: a resumed one's stored entries as read, the changes since encoded
     (decoding and encoding every past why again was most of what a checkpoint cost)."""
-    done = s.stored if s.stored is not None and len(s.stored) <= len(s.timeline) else []
-    return done + [[str(p), level, to_json(why)] for p, level, why in s.timeline[len(done) :]]
+    return (s.stored or []) + [[str(p), level, to_json(why)] for p, level, why in s.added]
 
 
 def _dump_facts(facts: MonthFacts, metrics: tuple[str, ...]) -> dict:
@@ -158,7 +157,7 @@ def _load_state(raw: dict) -> State:
 
     return State(
         level=raw["level"],
-        timeline=[(_period(p), level, from_json(why)) for p, level, why in raw["timeline"]],
+        added=[],  # the timeline is the stored one, decoded when read (State.timeline)
         met=[(_period(q), rank) for q, rank in raw["met"]],
         bottom=years(raw["bottom"]),
         best=years(raw["best"]),
