@@ -152,23 +152,41 @@ def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> N
 
 
 def _load_state(raw: dict) -> State:
+    state = _StoredState.__new__(_StoredState)
+    state.raw, state.level, state.added, state.stored = raw, raw["level"], [], raw["timeline"]
+    state.overrides_applied = 0  # the resumed history holds only the later overrides
+    return state
+
+
+class _StoredState(State):
+    """A member's state as a checkpoint stored it: the level at once, the rest (quarters met,
+    the year's counters, exemptions) decoded when first read. A resumed month grades by the
+    level alone; only a quarter's review, an override or a new checkpoint reads the rest."""
+
+    __slots__ = ("raw",)
+
+    def __getattr__(self, name: str):  # called only for a field not set yet
+        if name not in _DECODED_LATER:
+            raise AttributeError(name)
+        _decode_rest(self, self.raw)
+        return object.__getattribute__(self, name)
+
+
+_DECODED_LATER = frozenset(
+    ("met", "bottom", "best", "year_deductions", "year_met", "year_scores", "exemptions", "unqualified_run")
+)
+
+
+def _decode_rest(state: State, raw: dict) -> None:
     def years(table: dict, value=lambda v: v) -> dict:
         return {int(y): value(v) for y, v in table.items()}
 
-    return State(
-        level=raw["level"],
-        added=[],  # the timeline is the stored one, decoded when read (State.timeline)
-        met=[(_period(q), rank) for q, rank in raw["met"]],
-        bottom=years(raw["bottom"]),
-        best=years(raw["best"]),
-        year_deductions=years(raw["year_deductions"], Decimal),
-        year_met=years(raw["year_met"], list),
-        year_scores=years(raw["year_scores"], lambda v: [Decimal(x) for x in v]),
-        exemptions=raw["exemptions"],
-        unqualified_run=raw["unqualified_run"],
-        overrides_applied=0,  # the resumed history holds only the later overrides
-        stored=raw["timeline"],
-    )
+    state.met = [(_period(q), rank) for q, rank in raw["met"]]
+    state.bottom, state.best = years(raw["bottom"]), years(raw["best"])
+    state.year_deductions = years(raw["year_deductions"], Decimal)
+    state.year_met = years(raw["year_met"], list)
+    state.year_scores = years(raw["year_scores"], lambda v: [Decimal(x) for x in v])
+    state.exemptions, state.unqualified_run = raw["exemptions"], raw["unqualified_run"]
 
 
 def _load_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
