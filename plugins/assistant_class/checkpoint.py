@@ -21,6 +21,7 @@ Decimals are strings; periods are ``YYYY-MM`` / ``YYYY-Qn`` strings.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from decimal import Decimal
 from functools import lru_cache
 
@@ -131,6 +132,17 @@ def check_after(history: TeamHistory, period: Period, *, at_checkpoint: bool = F
         ok = period.ordinal > cp.month.ordinal or (at_checkpoint and period == cp.month)
     if not ok:
         raise CheckpointError(f"team {history.team}: {period} is not after the checkpoint of {cp.month}")
+
+
+def restored(history: TeamHistory) -> Container[str]:
+    """The members whose states :func:`restore` gives (none when the state cannot be resumed
+    from: :func:`restore` refuses it)."""
+    cp = history.checkpoint
+    state = cp.state if cp is not None else None
+    if not isinstance(state, dict) or state.get("layout") != LAYOUT or state.get("month") != str(cp.month):
+        return ()
+    saved = state.get("employees")
+    return saved if isinstance(saved, dict) else ()
 
 
 def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> None:

@@ -155,7 +155,7 @@ class AssistantClass(DocumentModel):
         """
         rules = rules_params.compile_rules(scheme.params)
         months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
-        replay = Replay(rules, history, months)
+        replay = Replay(rules, history, months, checkpoints.restored(history))
         replay.explain_asked = explain
         if history.checkpoint is not None:
             checkpoints.restore(replay, months, history.checkpoint.month, history.checkpoint.state)

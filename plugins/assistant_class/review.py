@@ -353,10 +353,13 @@ def describe(facts: QuarterFacts, thresholds: tuple[Decimal, ...] = ()) -> list[
 class Replay:
     """Replays one team's class reviews up to a quarter; see the module docstring."""
 
-    def __init__(self, rules: Rules, history: TeamHistory, months: TeamMonths):
+    def __init__(self, rules: Rules, history: TeamHistory, months: TeamMonths, restored: Container[str] = ()):
+        """``restored``: the members whose states a checkpoint gives (their start is not made)."""
         self.rules, self.history, self.months = rules, history, months
         self.states: dict[str, State] = {}
         for e in history.employees:
+            if e.id in restored:
+                continue
             start = e.level if e.level in rules.levels else rules.levels[0]
             why = (
                 line("assistant-class.start")
