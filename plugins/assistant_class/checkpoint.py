@@ -27,7 +27,6 @@ from functools import lru_cache
 
 from cstui.domain import Period
 from cstui.domain.texts import to_json
-from cstui.engine.ledger import LedgerTotal
 from cstui.engine.model import TeamHistory
 from cstui_plugins.assistant_class.months import MonthFacts, TeamMonths
 from cstui_plugins.assistant_class.review import Replay, State
@@ -160,7 +159,7 @@ def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> N
             replay.states[e.id] = _load_state(saved[e.id])
     for employee_id, rows in state["months"].items():
         for m, row in rows.items():
-            months.restore(employee_id, _period(m), _load_facts(row, months.metrics))
+            months.restore(employee_id, _period(m), row)
 
 
 def _load_state(raw: dict) -> State:
@@ -199,11 +198,3 @@ def _decode_rest(state: State, raw: dict) -> None:
     state.year_met = years(raw["year_met"], list)
     state.year_scores = years(raw["year_scores"], lambda v: [Decimal(x) for x in v])
     state.exemptions, state.unqualified_run = raw["exemptions"], raw["unqualified_run"]
-
-
-def _load_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
-    if "score" not in row:
-        return MonthFacts(None, {}, row["problem"])
-    deductions = {c: Decimal(v) for c, v in row.get("deductions", {}).items()}
-    total = LedgerTotal(Decimal(row["score"]), deductions, list(row.get("dismissal", [])))
-    return MonthFacts(total, dict(zip(metrics, row["counts"], strict=True)))
