@@ -252,10 +252,26 @@ def record_team(store, scheme, period: Period, team: str, rows: list[tuple], sta
 
 
 def takes_explain(model) -> bool:
-    """Whether a (plugin) model's grade() takes ``explain``; one written before it did still works."""
-    import inspect
+    """Whether a (plugin) model's grade() takes ``explain``; one written before it did still works.
 
-    return "explain" in inspect.signature(model.grade).parameters
+    Asked once per team: the answer is remembered by the function grade() runs (a guarded
+    model's is its class's, looked up at each call: a class patched since is asked again)."""
+    import inspect
+    from types import MethodType
+
+    from cstui.plugins import GuardedMethod
+
+    grade = model.grade
+    function = getattr(inspect.unwrap(grade), "__func__", None)
+    if function is None or not isinstance(grade, (MethodType, GuardedMethod)):
+        return "explain" in inspect.signature(grade).parameters
+    known = _TAKES_EXPLAIN.get(function)
+    if known is None:
+        known = _TAKES_EXPLAIN[function] = "explain" in inspect.signature(grade).parameters
+    return known
+
+
+_TAKES_EXPLAIN: dict = {}  # a model's grade function -> whether it takes ``explain``
 
 
 def apply_period(
