@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import signal
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
@@ -150,6 +148,8 @@ def graded_results(
 def _sendable(scheme) -> bool:
     """Whether a long-lived pool's workers can be sent ``scheme`` (pickled): a plugin's model
     whose class is defined inside a function cannot, and a forked worker needs no pickling."""
+    import pickle
+
     try:
         pickle.dumps(scheme, pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):
@@ -161,13 +161,11 @@ def resolve_jobs(store, scheme, teams: list[str] | None, jobs: int | None) -> in
     """How many worker processes grade the run (1 = in this process)."""
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs: expected a whole number >= 1, got {jobs}")
-    if jobs == 1 or not can_fork():
+    if jobs == 1 or (jobs is None and count_graded(store, scheme.name, teams) < SMALL_RUN):
+        return 1  # a small run: asked before can_fork, which imports multiprocessing (and pickle)
+    if not can_fork():
         return 1
-    if jobs is None:
-        if count_graded(store, scheme.name, teams) < SMALL_RUN:
-            return 1
-        jobs = min(os.cpu_count() or 1, MAX_JOBS)
-    return jobs
+    return min(os.cpu_count() or 1, MAX_JOBS) if jobs is None else jobs
 
 
 def pool_jobs(store) -> int:
@@ -272,10 +270,26 @@ def record_team(store, scheme, period: Period, team: str, rows: list[tuple], sta
 
 
 def takes_explain(model) -> bool:
-    """Whether a (plugin) model's grade() takes ``explain``; one written before it did still works."""
-    import inspect
+    """Whether a (plugin) model's grade() takes ``explain``; one written before it did still works.
 
-    return "explain" in inspect.signature(model.grade).parameters
+    Asked once per team: the answer is remembered by the function grade() runs (a guarded
+    model's is its class's, looked up at each call: a class patched since is asked again)."""
+    import inspect
+    from types import MethodType
+
+    from cstui.plugins import GuardedMethod
+
+    grade = model.grade
+    function = getattr(inspect.unwrap(grade), "__func__", None)
+    if function is None or not isinstance(grade, (MethodType, GuardedMethod)):
+        return "explain" in inspect.signature(grade).parameters
+    known = _TAKES_EXPLAIN.get(function)
+    if known is None:
+        known = _TAKES_EXPLAIN[function] = "explain" in inspect.signature(grade).parameters
+    return known
+
+
+_TAKES_EXPLAIN: dict = {}  # a model's grade function -> whether it takes ``explain``
 
 
 def apply_period(
@@ -493,12 +507,16 @@ class Spool:
     """
 
     def __init__(self):
+        import tempfile  # an --apply's (with shutil and random): a dry run's start-up does without
+
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- open for the spool's life; close() ends it
         self._count = 0
         self.employee_ids: set[str] = set()
         self.result_count = 0
 
     def add(self, graded: TeamResults) -> None:
+        import pickle  # as tempfile: what a spool or a worker uses is imported there
+
         rows = [stored_result(r) for r in graded.results]
         names = [r.name for r in graded.results]
         entry = (graded.team, graded.size, rows, names, state_json(graded.state))
@@ -508,6 +526,8 @@ class Spool:
         self.result_count += len(rows)
 
     def _entries(self) -> Iterator[tuple]:
+        import pickle
+
         self._file.seek(0)
         for _ in range(self._count):
             yield pickle.load(self._file)
@@ -636,6 +656,8 @@ class _Failure:
 
     @classmethod
     def of(cls, error: Exception) -> _Failure:
+        import pickle
+
         try:
             pickled = pickle.dumps(error)
         except Exception:  # noqa: BLE001
@@ -643,6 +665,8 @@ class _Failure:
         return cls(type(error), str(error), pickled)
 
     def exception(self) -> Exception:
+        import pickle
+
         if self.pickled is not None:
             try:
                 error = pickle.loads(self.pickled)

@@ -57,6 +57,7 @@ OUTSIDE_RAISES = {
     ("cstui/scaffold.py", "ValueError"): "a bad NAME from a caller: the CLI checks it first (usage, exit 2)",
     ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
     ("plugins/placement/__init__.py", "AttributeError"): "module __getattr__ protocol",
+    ("plugins/assistant_class/checkpoint.py", "AttributeError"): "__getattr__ protocol of a lazily decoded state",
     (
         "cstui/tui/screens/history.py",
         "RuntimeError",

@@ -115,3 +115,7 @@ def test_the_batch_path_imports_the_one_model_it_grades_with(demo_db):
     assert "cstui_plugins.star_levels.model" in modules and "cstui.store" in modules
     other_models = [f"cstui_plugins.{plugin}.model" for plugin in BUILTIN_MODELS if plugin != "star_levels"]
     assert present(modules, *other_models) == []
+    # what only an --apply's spool (tempfile), worker processes (multiprocessing), a web token
+    # (secrets) or a run without --db (platformdirs, with tempfile and shutil) uses
+    unused = ("platformdirs", "tempfile", "shutil", "multiprocessing", "secrets")
+    assert present(modules, *unused) == []

@@ -260,10 +260,13 @@ def _check_owner(model: Any) -> type | None:
     return None
 
 
-def valid_by_columns(scheme: Any, cards: list[Mapping[str, object]], bare: list[bool]) -> list[bool] | None:
+def valid_by_columns(
+    scheme: Any, cards: list[Mapping[str, object]], bare: list[bool], incidents: list[list] | None = None
+) -> list[bool] | None:
     """For each card's values (``bare``: the card has no incidents), whether ``scheme``'s check
     finds nothing in it, judged a column at a time; None: the check has no column form (judge
-    each card).
+    each card). ``incidents``: each card's, when the caller has them: with the default check, a
+    card with incidents whose values pass is then judged by the ledger alone (else no verdict).
 
     The default check (:meth:`DocumentModel.card_problems`): the metric specs
     (:func:`valid_by_specs`) and, with a ``[ledger]``, the ledger's verdict on a card without
@@ -285,23 +288,31 @@ def valid_by_columns(scheme: Any, cards: list[Mapping[str, object]], bare: list[
         return None  # a check set on the class after its body (a patch): its column form is of another
     verdicts = valid_by_specs(metric_specs(scheme), cards)
     if "ledger" in scheme.params:
-        verdicts = _ledger_columns(scheme, cards, bare, verdicts)
+        # a model's own column form narrows what the default check passed, seeing values only
+        verdicts = _ledger_columns(scheme, cards, bare, verdicts, incidents if narrow is None else None)
     return verdicts if narrow is None else narrow(scheme.model, scheme, cards, verdicts)
 
 
-def _ledger_columns(scheme: Any, cards: list[Mapping], bare: list[bool], base: list[bool]) -> list[bool]:
+def _ledger_columns(
+    scheme: Any, cards: list[Mapping], bare: list[bool], base: list[bool], incidents: list[list] | None
+) -> list[bool]:
     """``base`` narrowed by the ledger: with no incidents, its rules read a card's adjustment and
     reason alone (engine.ledger.score_ledger), so each distinct pair is judged once, by
-    :func:`ledger_problems` on a card holding only that pair."""
+    :func:`ledger_problems` on a card holding only that pair. A card with incidents is judged by
+    :func:`ledger_problems` on the whole card when ``incidents`` are given (the default check
+    adds nothing to it for a card whose values pass), else given no verdict."""
     from cstui.engine.ledger import compile_ledger, ledger_problems
 
     ledger = compile_ledger(scheme.params)
     adjustment, reason = ledger.adjustment_metric, ledger.reason_metric
     judged: dict[tuple, bool] = {}
     verdicts, month = [], Period.parse("2000-01")  # the ledger names a card's month only in a refusal
-    for values, fine, alone in zip(cards, base, bare):
-        if not (fine and alone):
+    for i, (values, fine, alone) in enumerate(zip(cards, base, bare)):
+        if not fine or (not alone and incidents is None):
             verdicts.append(False)
+            continue
+        if not alone:
+            verdicts.append(not ledger_problems(ledger, Scorecard("", month, values, incidents[i])))
             continue
         pair = (values.get(adjustment), values.get(reason))
         fine = judged.get(pair)
@@ -511,7 +522,12 @@ def _valid_in_history(scheme: Any, history: TeamHistory) -> set[int]:
     if len(cards) < 2:
         return set()
     try:
-        verdicts = valid_by_columns(scheme, [card.values for card in cards], [not card.incidents for card in cards])
+        verdicts = valid_by_columns(
+            scheme,
+            [card.values for card in cards],
+            [not card.incidents for card in cards],
+            [card.incidents for card in cards],
+        )
     except Exception:  # noqa: BLE001  (a model or parser that raises: the per-card check refuses, as ever)
         return set()
     if verdicts is None:

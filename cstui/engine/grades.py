@@ -155,11 +155,24 @@ def pay_float(
             None,
             line("grades.no_pay", month=month_of_employment, since=since, unpaid=pay.unpaid_months),
         )
-    raw = ((score - pay.neutral) * pay.per_point).quantize(FEN, rounding=ROUND_HALF_UP)
+    raw = _raw_pay(pay, score)
     delta = min(max(raw, pay.low), pay.high)
     held = line("grades.held", delta=_signed(delta)) if delta != raw else ""
     shown = dict(score=format_number(score), neutral=format_number(pay.neutral), per=format_number(pay.per_point))
     return delta, line("grades.pay", **shown, raw=_signed(raw), held=held)
+
+
+def pay_delta(pay: PayFloat, score: Decimal, month_of_employment: int) -> Decimal | None:
+    """:func:`pay_float`'s delta without its trace line (a report without a trace: the line's
+    numbers were formatted for every employee and never read)."""
+    if month_of_employment <= pay.unpaid_months:
+        return None
+    return min(max(_raw_pay(pay, score), pay.low), pay.high)
+
+
+def _raw_pay(pay: PayFloat, score: Decimal) -> Decimal:
+    """The pay delta before it is held to the bounds."""
+    return ((score - pay.neutral) * pay.per_point).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def _signed(value: Decimal) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from cstui.domain import Employee, Period, Scorecard, texts
 from cstui.domain.texts import line
@@ -12,7 +13,7 @@ from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.store import card_rows
 from cstui.store.codec import dumps, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
-from cstui.store.timeline import TimelineReader, Window, timelines, window_on
+from cstui.store.timeline import Assignment, TimelineReader, Window, window_on
 
 texts.register({"what.grading_input": ("the grading input", "计算所用数据")})  # what a refused read names
 
@@ -115,26 +116,9 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
     def _members_on(self, scheme: str, team: str, first: str, last: str) -> tuple[list, dict[str, Window]]:
         """The team's employees on ``scheme`` for some of first..last, each as that stretch
         starts (its level), and the stretch's months by employee id."""
-        # plain tuples in the Employee's field order: sqlite3.Row's lookups by name, ten per
-        # member, were a good part of reading a resumed team
-        rows = self.conn.execute(f"SELECT {_EMPLOYEE_FIELDS} FROM employees WHERE team = ? ORDER BY id", (team,))
-        rows = rows.fetchall()
-        lines = timelines(
-            self.conn.execute(
-                "SELECT employee_id, since_month, scheme, level FROM scheme_assignments "
-                "WHERE employee_id IN (SELECT id FROM employees WHERE team = ?)",
-                (team,),
-            )
-        )
         employees, windows, day = [], {}, date.fromisoformat
-        for row in rows:
-            line = lines.get(row[0])
-            # as _window_of: without a timeline (an older cstui's row), the whole history on its scheme
-            window = (
-                window_on(line, scheme, first, last)
-                if line
-                else (Window(None, None, row[8]) if row[7] == scheme else None)
-            )
+        for row, assignments in _members_with_timelines(self.conn, team):
+            window = _member_window(row, assignments, scheme, first, last)
             if window is not None:
                 e_id, name, e_team, role, hired, status, login, _, _, version = row
                 employees.append(
@@ -274,6 +258,39 @@ def _window_of(row, line, scheme: str, first: str, last: str) -> Window | None:
     return Window(None, None, row["level"]) if row["scheme"] == scheme else None
 
 
+def _members_with_timelines(conn, team: str) -> Iterator[tuple[tuple, list[tuple[str, str | None, str | None]]]]:
+    """Each member of ``team`` in id order: their roster row (plain tuples in the Employee's field
+    order: sqlite3.Row's lookups by name, ten per member, were a good part of reading a resumed
+    team) and their scheme timeline as (since, scheme, level) by month, in one query."""
+    rows = conn.execute(_MEMBERS_WITH_TIMELINES, (team,))
+    member, assignments = None, []
+    for *row, since, on, level in rows:
+        if member is None or row[0] != member[0]:
+            if member is not None:
+                yield member, assignments
+            member, assignments = tuple(row), []
+        if since is not None:
+            assignments.append((since, on, level))
+    if member is not None:
+        yield member, assignments
+
+
+def _member_window(row: tuple, assignments: list[tuple], scheme: str, first: str, last: str) -> Window | None:
+    """:func:`_window_of` of a member read by :func:`_members_with_timelines`; most members have
+    one assignment: their whole history is one stretch (shared: a Window never changes)."""
+    if len(assignments) == 1:
+        return _whole_window(assignments[0][2]) if assignments[0][1] == scheme else None
+    if assignments:
+        return window_on([Assignment(row[0], *entry) for entry in assignments], scheme, first, last)
+    return _whole_window(row[8]) if row[7] == scheme else None  # an older cstui's row: no timeline
+
+
+@lru_cache(maxsize=256)
+def _whole_window(level: str | None) -> Window:
+    """The stretch of a whole history on one scheme, starting at ``level``."""
+    return Window(None, None, level)
+
+
 def _restart_later_stretches(state: dict, windows: dict[str, Window], after: str) -> None:
     """An employee whose stretch on the scheme starts after the checkpoint replays afresh from
     its start (the state may hold them from an earlier stretch on the same scheme)."""
@@ -293,4 +310,8 @@ class _MonthCache(dict):
 
 _MONTHS = _MonthCache()
 # the roster's columns an Employee holds, in the order of its fields (codec.employee_from_row's)
-_EMPLOYEE_FIELDS = "id, name, team, role, hire_date, status, login, scheme, level, version"  # shared by every read: a company's data spans few distinct months
+_MEMBERS_WITH_TIMELINES = (
+    "SELECT e.id, e.name, e.team, e.role, e.hire_date, e.status, e.login, e.scheme, e.level, e.version, "
+    "a.since_month, a.scheme, a.level FROM employees e LEFT JOIN scheme_assignments a ON a.employee_id = e.id "
+    "WHERE e.team = ? ORDER BY e.id, a.since_month"
+)

@@ -7,8 +7,6 @@ import pwd
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 USER_ROLES = ("admin", "manager", "supervisor", "viewer", "agent")
 DB_ENV = "CSTUI_DB"
 DB_FILENAME = "cstui.db"
@@ -65,6 +63,8 @@ def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
     from_env = os.environ.get(DB_ENV)
     if from_env:
         return Path(from_env).expanduser()
+    import platformdirs  # here: with tempfile and shutil, a tenth of start-up that --db never needs
+
     return Path(platformdirs.user_data_dir("cstui")) / DB_FILENAME
 
 

@@ -19,8 +19,6 @@ as an SSH session of that login would.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -72,6 +70,8 @@ class WebSession:
 
 
 def digest(secret: str) -> str:
+    import hashlib  # here: the Store's every start-up (a dry grading) loaded OpenSSL's module for it
+
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -88,6 +88,8 @@ class WebTokensMixin(StoreCore):
 
     def issue_web_token(self, minutes: int = TOKEN_MINUTES, at: datetime | None = None) -> str:
         """A new one-time token for this store's login (whose role Store.open has checked)."""
+        import secrets
+
         token = secrets.token_urlsafe(32)
         issued = at or utc_now()
         expires = stamp(issued + timedelta(minutes=minutes))
@@ -123,6 +125,8 @@ class TokenDesk(StoreCore):
 
     def redeem(self, token: str, at: datetime | None = None) -> WebSession:
         """Spend ``token`` (once) and bind a session key to its login; refused if wrong, used or expired."""
+        import secrets
+
         now = stamp(at or utc_now())
         key = secrets.token_urlsafe(32)
         with self.write():

@@ -21,12 +21,12 @@ Decimals are strings; periods are ``YYYY-MM`` / ``YYYY-Qn`` strings.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from decimal import Decimal
 from functools import lru_cache
 
 from cstui.domain import Period
-from cstui.domain.texts import from_json, to_json
-from cstui.engine.ledger import LedgerTotal
+from cstui.domain.texts import to_json
 from cstui.engine.model import TeamHistory
 from cstui_plugins.assistant_class.months import MonthFacts, TeamMonths
 from cstui_plugins.assistant_class.review import Replay, State
@@ -97,8 +97,7 @@ def _dump_state(s: State, keep_year: int) -> dict:
 def _timeline_json(s: State) -> list:
     """The timeline as stored: a resumed one's stored entries as read, the changes since encoded
     (decoding and encoding every past why again was most of what a checkpoint cost)."""
-    done = s.stored if s.stored is not None and len(s.stored) <= len(s.timeline) else []
-    return done + [[str(p), level, to_json(why)] for p, level, why in s.timeline[len(done) :]]
+    return (s.stored or []) + [[str(p), level, to_json(why)] for p, level, why in s.added]
 
 
 def _dump_facts(facts: MonthFacts, metrics: tuple[str, ...]) -> dict:
@@ -134,6 +133,17 @@ def check_after(history: TeamHistory, period: Period, *, at_checkpoint: bool = F
         raise CheckpointError(f"team {history.team}: {period} is not after the checkpoint of {cp.month}")
 
 
+def restored(history: TeamHistory) -> Container[str]:
+    """The members whose states :func:`restore` gives (none when the state cannot be resumed
+    from: :func:`restore` refuses it)."""
+    cp = history.checkpoint
+    state = cp.state if cp is not None else None
+    if not isinstance(state, dict) or state.get("layout") != LAYOUT or state.get("month") != str(cp.month):
+        return ()
+    saved = state.get("employees")
+    return saved if isinstance(saved, dict) else ()
+
+
 def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> None:
     """Resume ``replay`` from ``state`` (the overrides and cards up to ``month`` are in it)."""
     if not isinstance(state, dict) or state.get("layout") != LAYOUT:
@@ -149,32 +159,42 @@ def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> N
             replay.states[e.id] = _load_state(saved[e.id])
     for employee_id, rows in state["months"].items():
         for m, row in rows.items():
-            months.restore(employee_id, _period(m), _load_facts(row, months.metrics))
+            months.restore(employee_id, _period(m), row)
 
 
 def _load_state(raw: dict) -> State:
+    state = _StoredState.__new__(_StoredState)
+    state.raw, state.level, state.added, state.stored = raw, raw["level"], [], raw["timeline"]
+    state.overrides_applied = 0  # the resumed history holds only the later overrides
+    return state
+
+
+class _StoredState(State):
+    """A member's state as a checkpoint stored it: the level at once, the rest (quarters met,
+    the year's counters, exemptions) decoded when first read. A resumed month grades by the
+    level alone; only a quarter's review, an override or a new checkpoint reads the rest."""
+
+    __slots__ = ("raw",)
+
+    def __getattr__(self, name: str):  # called only for a field not set yet
+        if name not in _DECODED_LATER:
+            raise AttributeError(name)
+        _decode_rest(self, self.raw)
+        return object.__getattribute__(self, name)
+
+
+_DECODED_LATER = frozenset(
+    ("met", "bottom", "best", "year_deductions", "year_met", "year_scores", "exemptions", "unqualified_run")
+)
+
+
+def _decode_rest(state: State, raw: dict) -> None:
     def years(table: dict, value=lambda v: v) -> dict:
         return {int(y): value(v) for y, v in table.items()}
 
-    return State(
-        level=raw["level"],
-        timeline=[(_period(p), level, from_json(why)) for p, level, why in raw["timeline"]],
-        met=[(_period(q), rank) for q, rank in raw["met"]],
-        bottom=years(raw["bottom"]),
-        best=years(raw["best"]),
-        year_deductions=years(raw["year_deductions"], Decimal),
-        year_met=years(raw["year_met"], list),
-        year_scores=years(raw["year_scores"], lambda v: [Decimal(x) for x in v]),
-        exemptions=raw["exemptions"],
-        unqualified_run=raw["unqualified_run"],
-        overrides_applied=0,  # the resumed history holds only the later overrides
-        stored=raw["timeline"],
-    )
-
-
-def _load_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
-    if "score" not in row:
-        return MonthFacts(None, {}, row["problem"])
-    deductions = {c: Decimal(v) for c, v in row.get("deductions", {}).items()}
-    total = LedgerTotal(Decimal(row["score"]), deductions, list(row.get("dismissal", [])))
-    return MonthFacts(total, dict(zip(metrics, row["counts"], strict=True)))
+    state.met = [(_period(q), rank) for q, rank in raw["met"]]
+    state.bottom, state.best = years(raw["bottom"]), years(raw["best"])
+    state.year_deductions = years(raw["year_deductions"], Decimal)
+    state.year_met = years(raw["year_met"], list)
+    state.year_scores = years(raw["year_scores"], lambda v: [Decimal(x) for x in v])
+    state.exemptions, state.unqualified_run = raw["exemptions"], raw["unqualified_run"]

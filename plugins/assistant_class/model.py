@@ -15,7 +15,7 @@ from cstui.domain import Employee, Period, Result, Scorecard, months_between, te
 from cstui.domain.texts import line
 from cstui.domain.values import format_number as _fmt
 from cstui.engine.exact import to_decimal
-from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_float
+from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_delta, pay_float
 from cstui.engine.ledger import compile_ledger, score_ledger
 from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
 from cstui_plugins.assistant_class import checkpoint as checkpoints
@@ -156,7 +156,7 @@ class AssistantClass(DocumentModel):
         """
         rules = rules_params.compile_rules(scheme.params)
         months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
-        replay = Replay(rules, history, months)
+        replay = Replay(rules, history, months, checkpoints.restored(history))
         replay.explain_asked = explain
         if history.checkpoint is not None:
             checkpoints.restore(replay, months, history.checkpoint.month, history.checkpoint.state)
@@ -224,13 +224,13 @@ class AssistantClass(DocumentModel):
         result.rank = months.ranks(month).get(employee.id)
         if brief:
             return result
-        result.pay_delta, pay_line = pay_float(
-            grading.pay, total.score, months_between(employee.hire_date, month), employee.hire_date
-        )
+        employed = months_between(employee.hire_date, month)
         reasons = month_dismissal(grading, months, employee.id, month)
         result.flags.extend(line("assistant-class.dismissal_flag", reason=r) for r in reasons)
-        if not explain:
+        if not explain:  # the pay line is read only in a trace
+            result.pay_delta = pay_delta(grading.pay, total.score, employed)
             return result
+        result.pay_delta, pay_line = pay_float(grading.pay, total.score, employed, employee.hire_date)
         rank = line("assistant-class.rank", rank=result.rank) if result.rank is not None else ""
         graded = line("assistant-class.total", score=_fmt(total.score), grade=result.grade, rank=rank)
         result.trace = [*total.trace, graded, pay_line]

@@ -68,6 +68,15 @@ def month_facts(ledger: Ledger, metrics: tuple[str, ...], card: Scorecard) -> Mo
     return MonthFacts(total, counts)
 
 
+def stored_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
+    """A month's facts as a checkpoint keeps them (``checkpoint._dump_facts``)."""
+    if "score" not in row:
+        return MonthFacts(None, {}, row["problem"])
+    deductions = {c: Decimal(v) for c, v in row.get("deductions", {}).items()}
+    total = LedgerTotal(Decimal(row["score"]), deductions, list(row.get("dismissal", [])))
+    return MonthFacts(total, dict(zip(metrics, row["counts"], strict=True)))
+
+
 class TeamMonths:
     """Lazily scored months of one team (each card scored at most once per grading run)."""
 
@@ -75,19 +84,26 @@ class TeamMonths:
         self.ledger, self.metrics, self.history = ledger, metrics, history
         self.assistants = [e.id for e in history.employees if e.role != lead_role]
         self._facts: dict[tuple[str, Period], MonthFacts | None] = {}
+        self._stored: dict[tuple[str, Period], dict] = {}  # months of a checkpoint, not decoded yet
         self._ranks: dict[Period, dict] = {}
         self._worst: dict[Period, int | None] = {}
 
     def get(self, employee_id: str, month: Period) -> MonthFacts | None:
         key = (employee_id, month)
         if key not in self._facts:
-            card = self.history.cards.get(employee_id, {}).get(month)
-            self._facts[key] = None if card is None else month_facts(self.ledger, self.metrics, card)
+            stored = self._stored.pop(key, None)
+            if stored is not None:
+                self._facts[key] = stored_facts(stored, self.metrics)
+            else:
+                card = self.history.cards.get(employee_id, {}).get(month)
+                self._facts[key] = None if card is None else month_facts(self.ledger, self.metrics, card)
         return self._facts[key]
 
-    def restore(self, employee_id: str, month: Period, facts: MonthFacts) -> None:
-        """A month scored before a checkpoint (its card is no longer in the history)."""
-        self._facts[(employee_id, month)] = facts
+    def restore(self, employee_id: str, month: Period, stored: dict) -> None:
+        """A month scored before a checkpoint (its card is no longer in the history), as the
+        checkpoint keeps it; decoded when first read: a resumed month reads only the months its
+        flags look back on, a quarter's review the quarter's."""
+        self._stored[(employee_id, month)] = stored
 
     def score(self, employee_id: str, month: Period) -> Decimal | None:
         facts = self.get(employee_id, month)

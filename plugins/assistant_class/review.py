@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cstui.domain import Employee, Period, texts
-from cstui.domain.texts import joined, line
+from cstui.domain.texts import from_json, joined, line
 from cstui.domain.values import format_number
 from cstui.engine.exact import Mean, mean_of, side_text
 from cstui.engine.model import TeamHistory
@@ -217,7 +217,9 @@ class State:
     """One employee's replay state, carried from quarter to quarter."""
 
     level: str
-    timeline: list[tuple[Period, str, str]]
+    # the level timeline's entries after the ``stored`` ones (all of them for a replay that
+    # did not resume): the whole timeline is :attr:`timeline`
+    added: list[tuple[Period, str, str]]
     met: list[tuple[Period, int]] = field(default_factory=list)  # since the last manual change
     bottom: dict[int, int] = field(default_factory=dict)  # year → bottom quarters
     best: dict[int, int] = field(default_factory=dict)  # year → best-in-team quarters
@@ -227,9 +229,21 @@ class State:
     exemptions: int = 0
     unqualified_run: int = 0
     overrides_applied: int = 0
-    # the timeline's first entries as a checkpoint stored them ([[month, level, why as JSON]]):
+    # the timeline's first entries as a checkpoint stored them ([[month, level, why as JSON]]),
+    # decoded only when the timeline is read (a resumed month reads none: it grades by ``level``);
     # the timeline is only appended to, so a checkpoint writes these back as they were read
     stored: list | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def timeline(self) -> list[tuple[Period, str, str]]:
+        """The whole level timeline (a new list: add to it with :meth:`add_level`)."""
+        if not self.stored:
+            return list(self.added)
+        return [(Period.parse(p), level, from_json(why)) for p, level, why in self.stored] + self.added
+
+    def add_level(self, since: Period, level: str, why: str) -> None:
+        """A change of level, at the end of the timeline."""
+        self.added.append((since, level, why))
 
 
 @dataclass(slots=True)
@@ -339,10 +353,13 @@ def describe(facts: QuarterFacts, thresholds: tuple[Decimal, ...] = ()) -> list[
 class Replay:
     """Replays one team's class reviews up to a quarter; see the module docstring."""
 
-    def __init__(self, rules: Rules, history: TeamHistory, months: TeamMonths):
+    def __init__(self, rules: Rules, history: TeamHistory, months: TeamMonths, restored: Container[str] = ()):
+        """``restored``: the members whose states a checkpoint gives (their start is not made)."""
         self.rules, self.history, self.months = rules, history, months
         self.states: dict[str, State] = {}
         for e in history.employees:
+            if e.id in restored:
+                continue
             start = e.level if e.level in rules.levels else rules.levels[0]
             why = (
                 line("assistant-class.start")
@@ -399,8 +416,8 @@ class Replay:
                 if o.level in self.rules.levels:
                     state.level = o.level
                     state.met.clear()  # a manual change restarts the award count
-                    state.timeline.append(
-                        (o.period, o.level, line("assistant-class.override_by", author=o.author, reason=o.reason))
+                    state.add_level(
+                        o.period, o.level, line("assistant-class.override_by", author=o.author, reason=o.reason)
                     )
 
     def review(self, quarter: Period) -> dict[str, Outcome]:
@@ -458,7 +475,7 @@ class Replay:
             o.flags.append(line("assistant-class.promote_flag", before=o.level_before, after=level, month=effective))
             if explains:
                 o.trace.append(line("assistant-class.award", level=level, why=why, month=effective))
-            state.timeline.append((effective, level, why))
+            state.add_level(effective, level, why)
         elif explains:
             o.trace.append(line("assistant-class.stays", level=state.level))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from decimal import Decimal as D
 
 import pytest
@@ -11,11 +12,13 @@ from hypothesis import strategies as st
 
 from cstui.engine.grades import (
     DismissalRule,
+    PayFloat,
     check_grade_bands,
     check_pay_float,
     compile_grading,
     dismissal_reasons,
     grade_of,
+    pay_delta,
     pay_float,
 )
 from cstui.schemes import Problems, load_scheme
@@ -110,6 +113,20 @@ def test_pay_delta_within_bounds(score, month):
     got, _ = pay_float(GRADING.pay, score, month)
     assert got is None or D(-300) <= got <= D(300)
     assert (got is None) == (month <= 2)
+
+
+DECIMALS = st.decimals(min_value=-500, max_value=500, places=2)
+
+
+@settings(max_examples=int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "2000")), deadline=None)
+@given(
+    st.builds(PayFloat, DECIMALS, st.decimals(0, 50, places=2), DECIMALS, DECIMALS, st.integers(0, 4)),
+    st.decimals(min_value=-200, max_value=200, places=3),
+    st.integers(-2, 40),
+)
+def test_pay_delta_is_pay_floats_delta(pay, score, month):
+    """The trace-less delta a dry run takes is exactly pay_float's, held, unpaid or not."""
+    assert pay_delta(pay, score, month) == pay_float(pay, score, month)[0]
 
 
 def _with(**changes) -> dict:

@@ -33,6 +33,8 @@ INCIDENTS = st.lists(
             Incident("x", date(2026, 10, 3), "late", 1, Decimal("-3")),
             Incident("x", date(2026, 10, 4), "top-performer", 1),
             Incident("x", date(2026, 10, 6), "no-such-code", 1),
+            Incident("x", date(2026, 10, 7), "late", 0),  # a count below one
+            Incident("x", date(2026, 10, 8), "late", 1, Decimal("-999")),  # points outside the code's range
         ]
     ),
     max_size=2,
