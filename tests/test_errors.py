@@ -28,6 +28,7 @@ NOT_USER_ERRORS = {
     "cstui.plugins.PluginFailure": "a plugin's code raised: its author needs the traceback (--debug, the TUI's log)",
     "cstui_plugins.assistant_class.checkpoint.CheckpointError": "a checkpoint the model cannot resume from: a bug",
     "cstui.grading_pool.PoolClosed": "the app is ending while a grading waits on its workers: the board drops it, nobody sees it",
+    "cstui.story._Stopped": "a history's rank worker stopped (another person opened): caught in team_ranks, nobody sees it",
 }
 
 # Outside exception classes raised in cstui's source, and why that is right. Builtin errors
