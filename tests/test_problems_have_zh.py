@@ -1,0 +1,113 @@
+"""A scheme problem (``problems.add(path, message)``) and a usage error cstui raises itself
+(``click.UsageError`` / ``click.BadParameter``) are said with a text template, so they render in
+中文: a ratchet. STILL_ENGLISH counts the English literals each module still has; a new one
+anywhere (or one more in a listed module) fails here: say it with line(KEY, ...) and a
+registered (en, zh) template (cstui.engine.problem_texts has the common phrases)."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+from test_texts_complete import ROOTS
+
+# (module file, relative to its package) → English-literal messages left; lower a count when
+# you give a message its template (the test says so when a count is too high)
+STILL_ENGLISH: dict[str, int] = {
+    "cstui/engine/bands.py": 13,
+    "cstui/engine/bonus.py": 1,
+    "cstui/engine/deductions.py": 2,
+    "cstui/engine/distribution.py": 7,
+    "cstui/engine/grades.py": 18,
+    "cstui/engine/ledger.py": 22,
+    "cstui/engine/weighted.py": 9,
+    "cstui_plugins/assistant_class/params.py": 16,
+    "cstui_plugins/five_tier/model.py": 15,
+    "cstui_plugins/five_tier_g/model.py": 2,
+    "cstui_plugins/kpi_card/items.py": 12,
+    "cstui_plugins/kpi_card/model.py": 8,
+    "cstui_plugins/placement/model.py": 1,
+    "cstui_plugins/placement/rules.py": 8,
+    "cstui_plugins/probation_test/model.py": 1,
+    "cstui_plugins/rank_streak/model.py": 6,
+    "cstui_plugins/star_levels/model.py": 9,
+}
+
+USAGE_ERRORS = {"UsageError", "BadParameter"}
+
+
+def _english(arg: ast.expr) -> bool:
+    """A message given as an English literal: a (formatted) string, or a choice of them."""
+    if isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+        return True
+    return isinstance(arg, ast.IfExp) and (_english(arg.body) or _english(arg.orelse))
+
+
+def _name(func: ast.expr) -> str | None:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _problem_message(call: ast.Call) -> ast.expr | None:
+    """The message of ``problems.add(path, message)`` (any name ending in ``problems``)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "add" and len(call.args) == 2:
+        owner = _name(func.value) or ""
+        if owner.lower().endswith("problems"):
+            return call.args[1]
+    return None
+
+
+def english_messages_in(source: str) -> int:
+    """How many problems and usage errors in ``source`` are given an English literal."""
+    count = 0
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        message = _problem_message(node)
+        if message is None and _name(node.func) in USAGE_ERRORS and node.args:
+            message = node.args[0]
+        count += message is not None and _english(message)
+    return count
+
+
+def english_messages() -> Counter:
+    found = Counter()
+    for package, root in ROOTS.items():
+        for path in sorted(root.rglob("*.py")):
+            parts = path.relative_to(root).parts
+            if path.name == "scaffold_model.py":  # a third party's starting code, not cstui's words
+                continue
+            count = english_messages_in(path.read_text(encoding="utf-8"))
+            if count:
+                found["/".join((package, *parts))] += count
+    return found
+
+
+def test_no_new_english_problem_or_usage_error():
+    found = english_messages()
+    grown = {module: count for module, count in found.items() if count > STILL_ENGLISH.get(module, 0)}
+    assert grown == {}, "say these with line(KEY, ...) and a registered (en, zh) template"
+
+
+def test_the_counts_left_are_not_too_high():
+    """A module that gave messages their templates lowers its count (the ratchet only turns one way)."""
+    found = english_messages()
+    stale = {module: (count, found.get(module, 0)) for module, count in STILL_ENGLISH.items() if found[module] < count}
+    assert stale == {}, "lower these counts in STILL_ENGLISH (listed, found)"
+
+
+def test_the_detector_finds_english_literals():
+    """The scan sees each way an English message is written, and not a template line."""
+    source = """
+problems.add("levels", "expected a table")
+self.problems.add(f"{path}.kind", f"expected one of {kinds}")
+problems.add(key, "missing" if value is None else f"expected {what}")
+quiet_problems.add(key, expected("what.number"))
+problems.add(key, line("problem.levels", field="'key'"))
+raise click.UsageError("batch mode needs both --scheme and --period")
+raise click.BadParameter(f"{fmt!r}; expected one of {known}", param_hint="--format")
+raise click.UsageError(said_in_lang(ctx, line("cli.batch_needs_both")))
+seen.add("not a problem")
+problems.add("only one argument")
+"""
+    assert english_messages_in(source) == 5
