@@ -689,7 +689,8 @@ def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
     """List the audit trail, newest first (manager or admin); `cstui audit verify` checks its chain."""
     if ctx.invoked_subcommand is not None:
         return
-    from cstui.io.audit import AUDIT_COLUMNS, audit_records
+    from cstui.io.audit import AUDIT_COLUMNS, AuditLabels, audit_records
+    from cstui.io.localize import lang_from_env
     from cstui.io.report import write_csv, write_json
     from cstui.store.audit import AuditFilter
 
@@ -702,10 +703,15 @@ def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
         since=since.date() if since else None,
         until=until.date() if until else None,
     )
+    lang = lang_from_env(ctx.obj.get("lang"))
     with _open_store(ctx) as store:
         rows = store.audit_rows(wanted)
+        # 中文: what changed names fields, metrics and incidents by their 中文 labels (English:
+        # the stored keys and codes, as a script reading the trail always had them)
+        labels = AuditLabels(store, lang) if lang == "zh" else None
+        if fmt == "table":
+            records = list(audit_records(rows, labels=labels))
     if fmt == "table":
-        records = list(audit_records(rows))
         _print_table(AUDIT_COLUMNS, [[r[c] for c in AUDIT_COLUMNS] for r in records])
         return
     columns = [*AUDIT_COLUMNS, "before", "after"]
