@@ -62,3 +62,26 @@ def test_a_template_problem_stays_one_line_and_renders():
     assert isinstance(made, Line) and made == "f.toml: a\\nb: expected a number, got 'x\\ny'"
     assert render(made, "zh") == "f.toml：a\\nb：应为数字，实际为 'x\\ny'"
     assert plain == "f.toml: c: plain text\\tline"
+
+
+def test_model_problems_of_each_kind_read_in_chinese(tmp_path):
+    """A model's own rule (five-tier), a plugin's table of keys (assistant-class) and a shape of
+    keys the scheme names (MapOf) in both languages."""
+    method = tmp_path / "method.toml"
+    method.write_text('name = "t"\nextends = "five-tier"\nversion = "1"\n[score]\nmethod = "sum"\n', encoding="utf-8")
+    assert f'{method}: score.method: expected "weighted" or "bands", got \'sum\'' in check(method)
+    assert f'{method}：score.method：应为 "weighted" 或 "bands"，实际为 \'sum\'' in check(method, "--lang", "zh")
+    tenure = tmp_path / "tenure.toml"
+    tenure.write_text(
+        'name = "t"\nextends = "five-tier"\nversion = "1"\n[review]\nmin_tenure_months = 3\n', encoding="utf-8"
+    )
+    english = "expected a table of level key = a whole number, got a whole number 3"
+    assert f"{tenure}: review.min_tenure_months: {english}" in check(tenure)
+    zh = "应为“级别键 = 整数”形式的表，实际为 整数 3"
+    assert f"{tenure}：review.min_tenure_months：{zh}" in check(tenure, "--lang", "zh")
+    classes = tmp_path / "classes.toml"
+    classes.write_text(
+        'name = "c"\nextends = "assistant-class"\nversion = "1"\n[demotion]\nreview_quarter = 5\n', encoding="utf-8"
+    )
+    assert f"{classes}: demotion.review_quarter: expected a quarter 1..4, got 5" in check(classes)
+    assert f"{classes}：demotion.review_quarter：应为1..4 之间的季度，实际为 5" in check(classes, "--lang", "zh")
