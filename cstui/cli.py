@@ -94,6 +94,16 @@ def said_in_lang(ctx: click.Context, text: str) -> str:
     return text if lang == "en" else render(text, lang, with_domain())
 
 
+def usage_text(key: str, **args: object) -> str:
+    """A usage error's message (template ``key`` of cstui.cli_texts) in the user's language; the
+    texts are imported only when a command refuses, so ``--help`` stays light."""
+    from cstui.cli_texts import line
+
+    ctx = click.get_current_context(silent=True)
+    made = line(key, **args)
+    return made if ctx is None else said_in_lang(ctx, made)
+
+
 def _quiet_stdout() -> None:
     """The reader of stdout is gone: send what is still buffered to /dev/null, so Python's flush at
     exit neither fails nor prints "Exception ignored ... BrokenPipeError" (the Python docs' recipe)."""
@@ -178,7 +188,7 @@ def cli(ctx, db, debug, lang, demo, scheme_name, period, teams, fmt, output, exp
         return
     if scheme_name or period:
         if not (scheme_name and period):
-            raise click.UsageError("batch mode needs both --scheme and --period")
+            raise click.UsageError(usage_text("usage.batch_needs_both", scheme="--scheme", period="--period"))
         _batch(ctx, demo, scheme_name, period, teams, fmt, output, explain, apply_, jobs)
     else:
         _tui(ctx, demo, lang)
@@ -196,10 +206,9 @@ def _refuse_batch_options(ctx: click.Context) -> None:
         and ctx.get_parameter_source(param.name) == click.core.ParameterSource.COMMANDLINE
     ]
     if given:
-        raise click.UsageError(
-            f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} for batch mode or the TUI, "
-            f"not for `cstui {ctx.invoked_subcommand}`; leave {'it' if len(given) == 1 else 'them'} out"
-        )
+        key = "usage.batch_option" if len(given) == 1 else "usage.batch_options"
+        command = f"cstui {ctx.invoked_subcommand}"
+        raise click.UsageError(usage_text(key, options=", ".join(given), command=command))
 
 
 def _demo_db() -> Path:
@@ -227,7 +236,7 @@ def _batch(ctx, demo, scheme_name, period_text, teams, fmt, output, explain, app
     if fmt is None:
         fmt = "table" if output is None and sys.stdout.isatty() else "csv"
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx needs --output FILE")
+        raise click.UsageError(usage_text("usage.needs_output", format="--format xlsx", output="--output FILE"))
     with Store.open(path, login=ctx.obj.get("login")) as store:
         run_batch(
             store,
@@ -338,9 +347,7 @@ def shell_cmd(ctx, login, words):
     ctx.obj["login"] = login
     if not command:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            raise click.UsageError(
-                "no command given, and the TUI needs a terminal: ssh -t for the TUI, or give a command"
-            )
+            raise click.UsageError(usage_text("usage.tui_needs_terminal", ssh="ssh -t"))
         _tui(ctx, False, ctx.obj.get("lang"))
         return
     # the command runs as a fresh cstui invocation on the fixed database; it exits with its own code
@@ -682,7 +689,8 @@ def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
     """List the audit trail, newest first (manager or admin); `cstui audit verify` checks its chain."""
     if ctx.invoked_subcommand is not None:
         return
-    from cstui.io.audit import AUDIT_COLUMNS, audit_records
+    from cstui.io.audit import AUDIT_COLUMNS, AuditLabels, audit_records
+    from cstui.io.localize import lang_from_env
     from cstui.io.report import write_csv, write_json
     from cstui.store.audit import AuditFilter
 
@@ -695,10 +703,15 @@ def audit_group(ctx, employee, who, period, table, since, until, limit, fmt):
         since=since.date() if since else None,
         until=until.date() if until else None,
     )
+    lang = lang_from_env(ctx.obj.get("lang"))
     with _open_store(ctx) as store:
         rows = store.audit_rows(wanted)
+        # 中文: what changed names fields, metrics and incidents by their 中文 labels (English:
+        # the stored keys and codes, as a script reading the trail always had them)
+        labels = AuditLabels(store, lang) if lang == "zh" else None
+        if fmt == "table":
+            records = list(audit_records(rows, labels=labels))
     if fmt == "table":
-        records = list(audit_records(rows))
         _print_table(AUDIT_COLUMNS, [[r[c] for c in AUDIT_COLUMNS] for r in records])
         return
     columns = [*AUDIT_COLUMNS, "before", "after"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from cstui.cli import _open_store, _print_table, cli, employee_group
+from cstui.cli import _open_store, _print_table, cli, employee_group, usage_text
 
 
 @employee_group.command("assign")
@@ -78,7 +78,9 @@ def _check_format(fmt: str) -> None:
 
     if fmt not in BUILTIN_FORMATS and fmt not in get_registry().exporters:
         known = ", ".join([*BUILTIN_FORMATS, *sorted(get_registry().exporters)])
-        raise click.BadParameter(f"{fmt!r}; expected one of {known}", param_hint="--format")
+        raise click.BadParameter(
+            usage_text("usage.format_one_of", format=repr(fmt), known=known), param_hint="--format"
+        )
 
 
 def _story_results(store, employee_id: str, period, months: int):

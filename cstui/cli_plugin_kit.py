@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cstui.cli import cli
+from cstui.cli import cli, said_in_lang
 
 
 @cli.group("plugin")
@@ -38,7 +38,7 @@ def plugin_new(name, with_model, parent):
 
     problem = name_problem(name)
     if problem:
-        raise click.BadParameter(problem, param_hint="NAME")
+        raise click.BadParameter(said_in_lang(click.get_current_context(), problem), param_hint="NAME")
     root = write_package(name, parent, with_model)
     for relative in package_files(name, with_model):
         click.echo(f"  {root / relative}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from cstui.cli import _open_store, _print_json, _print_table, cli
+from cstui.cli import _open_store, _print_json, _print_table, cli, usage_text
 
 PERIOD = "YYYY-MM|YYYY-Qn"
 
@@ -148,7 +148,7 @@ def dispute_list(ctx, period_text, only_open, as_json):
 def dispute_answer(ctx, dispute_id, accept, reason):
     """Answer the open dispute DISPUTE_ID (the team's supervisor, a manager or admin)."""
     if accept is None:
-        raise click.UsageError("say --accept or --reject")
+        raise click.UsageError(usage_text("usage.accept_or_reject", accept="--accept", reject="--reject"))
     with _open_store(ctx) as store:
         record = store.answer_dispute(dispute_id, accept, reason)
     then = f"; correct the card, then: cstui dispute record-again {dispute_id}" if accept else ""

@@ -39,6 +39,30 @@ texts.register(
         "signoff.status.open": ("open", "尚待答复"),
         "signoff.status.rejected": ("rejected", "已被驳回"),
         "signoff.status.accepted": ("accepted", "已被接受"),
+        # usage errors cstui raises itself (click's own say theirs)
+        "usage.batch_needs_both": (
+            "batch mode needs both {scheme} and {period}",
+            "批处理模式需要同时给出 {scheme} 和 {period}",
+        ),
+        "usage.batch_option": (
+            "{options} is for batch mode or the TUI, not for `{command}`; leave it out",
+            "{options} 只用于批处理模式或终端界面，不用于 `{command}`；请去掉",
+        ),
+        "usage.batch_options": (
+            "{options} are for batch mode or the TUI, not for `{command}`; leave them out",
+            "{options} 只用于批处理模式或终端界面，不用于 `{command}`；请去掉",
+        ),
+        "usage.needs_output": ("{format} needs {output}", "{format} 需要同时给出 {output}"),
+        "usage.tui_needs_terminal": (
+            "no command given, and the TUI needs a terminal: {ssh} for the TUI, or give a command",
+            "未给出命令，而终端界面需要一个终端：用 {ssh} 打开终端界面，或给出一条命令",
+        ),
+        "usage.format_one_of": ("{format}; expected one of {known}", "{format}：应为 {known} 之一"),
+        "usage.accept_or_reject": ("say {accept} or {reject}", "请指定 {accept} 或 {reject}"),
+        "usage.web_session": (
+            "{command} is started by `{web}` for a browser; run `{token}` instead",
+            "{command} 由 `{web}` 为浏览器启动；请改用 `{token}`",
+        ),
         # cli_schemes
         "schemes.none_named": (
             "{ref}: no installed scheme is named {name}; name the scheme it would replace: {option}",

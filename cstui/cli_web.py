@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cstui.cli import _open_store, _tui, cli
+from cstui.cli import _open_store, _tui, cli, usage_text
 
 DEFAULT_PORT = 8566
 
@@ -74,7 +74,8 @@ def web_session_cmd(ctx):
 
     key = os.environ.pop(SESSION_ENV, "")
     if not key:
-        raise click.UsageError("web-session is started by `cstui web` for a browser; run `cstui web-token` instead")
+        words = {"command": "web-session", "web": "cstui web", "token": "cstui web-token"}
+        raise click.UsageError(usage_text("usage.web_session", **words))
     path = Path(resolve_db_path(ctx.obj.get("db")))
     with TokenDesk.open(path, login="cstui-web") as desk:
         ctx.obj["login"] = desk.start(key)

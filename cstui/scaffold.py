@@ -23,7 +23,11 @@ texts.register(
         "scaffold.exists": (
             "{path}: exists and is not empty; choose another {name} or {option}",
             "{path}：已存在且不为空；请另选 {name} 或 {option}",
-        )
+        ),
+        "scaffold.bad_name": (
+            "expected lowercase letters, digits and single hyphens, starting with a letter (e.g. {example}), got {name}",
+            "应为小写字母、数字和单个连字符，以字母开头（例如 {example}），实际为 {name}",
+        ),
     }
 )
 
@@ -34,12 +38,10 @@ class ScaffoldRefused(CstuiError):
     exit_code = EXIT_REFUSED
 
 
-def name_problem(name: str) -> str | None:
-    """Why NAME cannot name a plugin, or None."""
+def name_problem(name: str) -> texts.Line | None:
+    """Why NAME cannot name a plugin (a text line, in the reader's language), or None."""
     if not NAME_RULE.fullmatch(name) or len(name) > 40:
-        return (
-            f"expected lowercase letters, digits and single hyphens, starting with a letter (e.g. acme), got {name!r}"
-        )
+        return texts.line("scaffold.bad_name", example="acme", name=repr(name))
     return None
 
 

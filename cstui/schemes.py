@@ -385,18 +385,22 @@ class SchemeCatalog:
         params, _ = self._resolve(registered.head, source, [name], heads=True)
         problems = Problems(source)
         model, version = params.get("model"), params.get("version")
-        if not isinstance(model, str):
-            problems.add("model", "missing; expected a string" if model is None else "expected a string")
-        elif model not in self.registry.models:
-            problems.add(
-                "model", f"unknown model {model!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}"
-            )
-        if not isinstance(version, str):
-            problems.add("version", "missing; expected a string" if version is None else "expected a string")
+        if not isinstance(model, str) or model not in self.registry.models or not isinstance(version, str):
+            self._head_problems(model, version, problems)  # imports the problems' texts: rare
         if problems:
             raise SchemeError(problems.lines)
         plugin = registered.plugin or self.registry.model_plugins.get(model, "")
         return SchemeSummary(name, model, version, plugin, source)
+
+    def _head_problems(self, model: Any, version: Any, problems: Problems) -> None:
+        from cstui.engine.problem_texts import expected, missing, unknown_model
+
+        if not isinstance(model, str):
+            problems.add("model", missing("what.string") if model is None else expected("what.string"))
+        elif model not in self.registry.models:
+            problems.add("model", unknown_model(model, sorted(self.registry.models)))
+        if not isinstance(version, str):
+            problems.add("version", missing("what.string") if version is None else expected("what.string"))
 
     def _parent(self, parent_name: str, source: str, heads: bool) -> tuple[dict, str]:
         """The data (or only the head) of the scheme ``extends`` names: registered, or a path next to ``source``."""
@@ -447,9 +451,9 @@ class SchemeCatalog:
         well_typed = params_shape(model).check(params, "", problems)
         check_generic(params, problems)
         if model is None and isinstance(model_name, str):
-            problems.add(
-                "model", f"unknown model {model_name!r}; installed: {', '.join(sorted(self.registry.models)) or 'none'}"
-            )
+            from cstui.engine.problem_texts import unknown_model
+
+            problems.add("model", unknown_model(model_name, sorted(self.registry.models)))
         if model is not None and well_typed:  # the model's rules read well-typed values only
             model.check(params, problems)
         if problems:
@@ -474,25 +478,27 @@ def does_not_load(name: str, error: SchemeError) -> str:
 
 def check_generic(params: dict, problems: Problems) -> None:
     """Checks every scheme must pass, whatever its model (types are :data:`GENERIC_SHAPE`'s)."""
+    from cstui.domain.texts import line
     from cstui.domain.values import PARSERS
     from cstui.engine.distribution import check_distribution
+    from cstui.engine.problem_texts import missing, one_of
 
     check_distribution(params, problems)
     for key in ("name", "model", "version"):
         if key not in params:
-            problems.add(key, "missing; expected a string")
+            problems.add(key, missing("what.string"))
     levels = params.get("levels")
     if "levels" not in params or levels == []:
-        problems.add("levels", "expected a non-empty array of tables with a 'key' each, lowest level first")
+        problems.add("levels", line("problem.levels", field="'key'"))
     elif isinstance(levels, list):
         seen: set[str] = set()
         for i, level in enumerate(levels):
             if not isinstance(level, dict) or not isinstance(level.get("key"), str):
                 if isinstance(level, dict) and "key" not in level:
-                    problems.add(f"levels[{i}].key", "missing; expected a string")
+                    problems.add(f"levels[{i}].key", missing("what.string"))
                 continue
             if level["key"] in seen:
-                problems.add(f"levels[{i}].key", f"duplicate level {level['key']!r}")
+                problems.add(f"levels[{i}].key", line("problem.duplicate_level", level=repr(level["key"])))
             seen.add(level["key"])
     metrics = params.get("metrics", {})
     if not isinstance(metrics, dict):
@@ -502,7 +508,7 @@ def check_generic(params: dict, problems: Problems) -> None:
             continue
         kind = spec.get("kind")
         if (kind is None or isinstance(kind, str)) and kind not in PARSERS:
-            problems.add(f"metrics.{key}.kind", f"expected one of {', '.join(sorted(PARSERS))}, got {kind!r}")
+            problems.add(f"metrics.{key}.kind", one_of(", ".join(sorted(PARSERS)), repr(kind)))
 
 
 _catalog: SchemeCatalog | None = None

@@ -128,7 +128,7 @@ def _english(key: str, args: dict[str, Any]) -> str:
     return found.en.format_map(args)
 
 
-_ZH_SEPARATORS = {"; ": "；", ", ": "，"}
+_ZH_SEPARATORS = {"; ": "；", ", ": "，", " or ": " 或 "}
 
 
 # the domain's own words in 中文 (domain.md): decisions, roles, incident categories

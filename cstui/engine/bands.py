@@ -29,12 +29,57 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.domain.values import format_number
+from cstui.engine.problem_texts import expected
 
 if TYPE_CHECKING:
     from cstui.engine.protocol import Problems
 
 DIRECTIONS = ("higher", "lower")
+
+# a band table's problems (keys and TOML words as written: from, to, better, the value key)
+texts.register(
+    {
+        "bands.table": ("a table with {better} and {bands}", "含 {better} 和 {bands} 的表"),
+        "bands.direction": (
+            'expected "{higher}" or "{lower}", got {got}',
+            '应为 "{higher}" 或 "{lower}"，实际为 {got}',
+        ),
+        "bands.array": (
+            "expected a non-empty array of {{{keys}}} tables, best band first",
+            "应为非空的 {{{keys}}} 表数组，最好的区间在前",
+        ),
+        "bands.band": ("a table {{{keys}}}", "{{{keys}}} 形式的表"),
+        "bands.unknown_key": ("unknown key; expected {keys}", "未知的键；应为 {keys}"),
+        "bands.from_below_to": (
+            "{low_key} ({low}) must be below {high_key} ({high})",
+            "{low_key}（{low}）应小于 {high_key}（{high}）",
+        ),
+        "bands.best_open": (
+            "the best band must have no {side}: values beyond it would get no band",
+            "最好的区间不应有 {side}：超出它的值将不落入任何区间",
+        ),
+        "bands.worst_open": (
+            "the worst band must have no {side}: values beyond it would get no band",
+            "最差的区间不应有 {side}：超出它的值将不落入任何区间",
+        ),
+        "bands.or_zero": ("{side} (or {zero})", "{side}（或 {zero}）"),
+        "bands.both_bounds": (
+            "band {band} must start where band {before} ends; expected both bounds to be set",
+            "区间 {band} 应从区间 {before} 的终点开始；两端的界限都应给出",
+        ),
+        "bands.gap": (
+            "gap between {low} and {high}: values there get no band",
+            "{low} 与 {high} 之间有空缺：其中的值不落入任何区间",
+        ),
+        "bands.overlap": (
+            "overlaps band {band}: {low}-{high} is in both (list bands best first)",
+            "与区间 {band} 重叠：{low}-{high} 同在两个区间（请把最好的区间列在前面）",
+        ),
+    }
+)
 
 
 def as_decimal(value: object) -> Decimal | None:
@@ -122,17 +167,15 @@ _DESCRIBED_MAX = 4096
 def load_band_table(data: object, key_path: str, problems: Problems, value_key: str = "points") -> BandTable | None:
     """Compile a band table from TOML, adding a problem line for every fault; None if any."""
     if not isinstance(data, dict):
-        problems.add(key_path, "expected a table with 'better' and 'bands'")
+        problems.add(key_path, expected(line("bands.table", better="'better'", bands="'bands'")))
         return None
     before = len(problems.lines)
     better = data.get("better")
     if better not in DIRECTIONS:
-        problems.add(f"{key_path}.better", f'expected "higher" or "lower", got {better!r}')
+        problems.add(f"{key_path}.better", line("bands.direction", higher="higher", lower="lower", got=repr(better)))
     raw = data.get("bands")
     if not isinstance(raw, list) or not raw:
-        problems.add(
-            f"{key_path}.bands", f"expected a non-empty array of {{from, to, {value_key}}} tables, best band first"
-        )
+        problems.add(f"{key_path}.bands", line("bands.array", keys=f"from, to, {value_key}"))
         return None
     bands = [_load_band(item, f"{key_path}.bands[{i}]", problems, value_key) for i, item in enumerate(raw)]
     if len(problems.lines) > before or better not in DIRECTIONS:
@@ -144,24 +187,25 @@ def load_band_table(data: object, key_path: str, problems: Problems, value_key: 
 
 def _load_band(item: object, key_path: str, problems: Problems, value_key: str) -> Band | None:
     if not isinstance(item, dict):
-        problems.add(key_path, f"expected a table {{from, to, {value_key}}}")
+        problems.add(key_path, expected(line("bands.band", keys=f"from, to, {value_key}")))
         return None
     unknown = set(item) - {"from", "to", value_key, "label"}
     for key in sorted(unknown):
-        problems.add(f"{key_path}.{key}", f"unknown key; expected from, to, {value_key}")
+        problems.add(f"{key_path}.{key}", line("bands.unknown_key", keys=f"from, to, {value_key}"))
     bounds = {}
     for key in ("from", "to"):
         if key in item:
             bounds[key] = as_decimal(item[key])
             if bounds[key] is None:
-                problems.add(f"{key_path}.{key}", f"expected a number, got {item[key]!r}")
+                problems.add(f"{key_path}.{key}", expected("what.number", repr(item[key])))
     value = as_decimal(item.get(value_key))
     if value is None:
-        problems.add(f"{key_path}.{value_key}", f"expected a number, got {item.get(value_key)!r}")
+        problems.add(f"{key_path}.{value_key}", expected("what.number", repr(item.get(value_key))))
         return None
     low, high = bounds.get("from"), bounds.get("to")
     if low is not None and high is not None and low >= high:
-        problems.add(key_path, f"'from' ({format_number(low)}) must be below 'to' ({format_number(high)})")
+        words = {"low_key": "'from'", "high_key": "'to'", "low": format_number(low), "high": format_number(high)}
+        problems.add(key_path, line("bands.from_below_to", **words))
     return Band(low, high, value)
 
 
@@ -171,14 +215,11 @@ def _check_coverage(table: BandTable, key_path: str, problems: Problems) -> None
     higher = table.better == "higher"
     best, worst = bands[0], bands[-1]
     if (best.high if higher else best.low) is not None:
-        side = "'to'" if higher else "'from'"
-        problems.add(f"{key_path}[0]", f"the best band must have no {side}: values beyond it would get no band")
+        problems.add(f"{key_path}[0]", line("bands.best_open", side="'to'" if higher else "'from'"))
     worst_open = worst.low is None or worst.low == 0 if higher else worst.high is None
     if not worst_open:
-        side = "'from' (or from = 0)" if higher else "'to'"
-        problems.add(
-            f"{key_path}[{len(bands) - 1}]", f"the worst band must have no {side}: values beyond it would get no band"
-        )
+        side = line("bands.or_zero", side="'from'", zero="from = 0") if higher else "'to'"
+        problems.add(f"{key_path}[{len(bands) - 1}]", line("bands.worst_open", side=side))
     for i in range(len(bands) - 1):
         better_band, worse_band = bands[i], bands[i + 1]
         # higher-is-better: a band's 'from' is the next (worse) band's 'to'; lower: its 'to' is the next one's 'from'
@@ -186,16 +227,13 @@ def _check_coverage(table: BandTable, key_path: str, problems: Problems) -> None
         meets = worse_band.high if higher else worse_band.low
         where = f"{key_path}[{i + 1}]"
         if edge is None or meets is None:
-            problems.add(where, f"band {i + 1} must start where band {i} ends; expected both bounds to be set")
+            problems.add(where, line("bands.both_bounds", band=str(i + 1), before=str(i)))
         elif edge == meets:
             continue
         elif (meets < edge) == higher:
             problems.add(
-                where,
-                f"gap between {format_number(min(edge, meets))} and {format_number(max(edge, meets))}: values there get no band",
+                where, line("bands.gap", low=format_number(min(edge, meets)), high=format_number(max(edge, meets)))
             )
         else:
-            problems.add(
-                where,
-                f"overlaps band {i}: {format_number(min(edge, meets))}-{format_number(max(edge, meets))} is in both (list bands best first)",
-            )
+            low, high = format_number(min(edge, meets)), format_number(max(edge, meets))
+            problems.add(where, line("bands.overlap", band=str(i), low=low, high=high))

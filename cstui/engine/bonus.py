@@ -34,13 +34,16 @@ if TYPE_CHECKING:
 def load_bonus(data: object, key_path: str, problems: Problems) -> BandTable | None:
     table = load_band_table(data, key_path, problems, value_key="amount")
     if table is not None and table.better != "higher":
-        problems.add(f"{key_path}.better", 'bonus bands grade the score: expected "higher"')
+        problems.add(f"{key_path}.better", line("bonus.higher", higher="higher"))
         return None
     return table
 
 
 texts.register(
-    {"bonus.band": ("bonus: score {score} {band} → {amount} yuan", "奖金：得分 {score} {band} → {amount} 元")}
+    {
+        "bonus.band": ("bonus: score {score} {band} → {amount} yuan", "奖金：得分 {score} {band} → {amount} 元"),
+        "bonus.higher": ('bonus bands grade the score: expected "{higher}"', '奖金区间按得分评定：应为 "{higher}"'),
+    }
 )
 
 

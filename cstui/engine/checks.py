@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from cstui.domain.texts import line
 from cstui.engine.bands import as_decimal
 from cstui.engine.params_schema import FLAG, NUMBER, TEXT, WHOLE, ArrayOf, MapOf, OneOf, Table
+from cstui.engine.problem_texts import expected, missing
 from cstui.engine.protocol import Problems
 
 CENT = Decimal("0.01")
@@ -16,9 +18,7 @@ CENT = Decimal("0.01")
 def table(params: dict, key: str, problems: Problems) -> dict:
     value = params.get(key)
     if not isinstance(value, dict):
-        problems.add(
-            key, "missing; expected a table" if value is None else f"expected a table, got {type(value).__name__}"
-        )
+        problems.add(key, missing("what.table") if value is None else expected("what.table", type(value).__name__))
         return {}
     return value
 
@@ -26,11 +26,11 @@ def table(params: dict, key: str, problems: Problems) -> dict:
 def number(section: dict, key_path: str, problems: Problems) -> Decimal | None:
     key = key_path.rsplit(".", 1)[1]
     if key not in section:
-        problems.add(key_path, "missing; expected a number")
+        problems.add(key_path, missing("what.number"))
         return None
     value = as_decimal(section[key])
     if value is None:
-        problems.add(key_path, f"expected a number, got {section[key]!r}")
+        problems.add(key_path, expected("what.number", repr(section[key])))
     return value
 
 
@@ -38,7 +38,7 @@ def whole(section: dict, key_path: str, problems: Problems, minimum: int = 0) ->
     key = key_path.rsplit(".", 1)[1]
     value = section.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        problems.add(key_path, f"expected a whole number >= {minimum}, got {value!r}")
+        problems.add(key_path, expected(line("what.whole_at_least", minimum=str(minimum)), repr(value)))
         return None
     return value
 
@@ -47,10 +47,10 @@ def level(section: dict, key_path: str, ladder: tuple[str, ...], problems: Probl
     key = key_path.rsplit(".", 1)[1]
     value = section.get(key)
     if not isinstance(value, str):
-        problems.add(key_path, f"expected a level key ({', '.join(ladder)})")
+        problems.add(key_path, expected(line("what.level_key", levels=", ".join(ladder))))
         return None
     if value not in ladder:
-        problems.add(key_path, f"unknown level {value!r}; levels: {', '.join(ladder)}")
+        problems.add(key_path, line("problem.unknown_level", level=repr(value), levels=", ".join(ladder)))
         return None
     return value
 

@@ -23,6 +23,7 @@ from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine.bands import as_decimal
+from cstui.engine.problem_texts import expected
 
 if TYPE_CHECKING:
     from cstui.engine.protocol import Problems
@@ -32,6 +33,7 @@ ZERO = Decimal(0)
 
 texts.register(
     {
+        "deductions.violations_0": ("a whole number of violations >= 0", "不小于 0 的违规次数（整数）"),
         "deductions.all_lost": (
             "{n} violations > {limit} → all {full} points lost → 0",
             "{n} 次违规 > {limit} → {full} 分全扣 → 0",
@@ -76,11 +78,11 @@ def load_deduction(data: dict, key_path: str, problems: Problems) -> DeductionIt
     for key in ("points", "per"):
         value = as_decimal(data.get(key))
         if value is None or value <= 0:
-            problems.add(f"{key_path}.{key}", f"expected a number above 0, got {data.get(key)!r}")
+            problems.add(f"{key_path}.{key}", expected("what.number_above_0", repr(data.get(key))))
         numbers[key] = value
     limit = data.get("all_lost_above")
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
-        problems.add(f"{key_path}.all_lost_above", f"expected a whole number of violations >= 0, got {limit!r}")
+        problems.add(f"{key_path}.all_lost_above", expected("deductions.violations_0", repr(limit)))
     if len(problems.lines) > before:
         return None
     return DeductionItem(numbers["points"], numbers["per"], limit)  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from cstui.domain import texts
 from cstui.domain.texts import line
+from cstui.engine.problem_texts import expected
 
 if TYPE_CHECKING:
     from cstui.domain import Result
@@ -227,6 +228,44 @@ def breaches(dist: Distribution, scheme: str, team: str, results: Iterable[Resul
 
 # ------------------------------------------------------------------ checking (the loader)
 
+texts.register(
+    {
+        "distribution.no_grades": (
+            "this scheme gives no grades (it has no [[{bands}]]): a grade quota cannot apply; remove [{name}]",
+            "本方案不评等级（没有 [[{bands}]]）：等级配额无从适用；请删除 [{name}]",
+        ),
+        "distribution.unknown": (
+            "unknown grade or span {name}; the grades are {grades} (a span: {span})",
+            "未知的等级或等级区间 {name}；等级有 {grades}（区间写作 {span}）",
+        ),
+        "distribution.share": ("a share from 0 to 1 (20% is 0.20)", "0 到 1 之间的比例（20% 写作 0.20）"),
+        "distribution.at_most": ("at most {share} {name}", "{name} 至多 {share}"),
+        "distribution.at_least": ("at least {share} {name}", "{name} 至少 {share}"),
+        "distribution.contradicts": (
+            "{low} contradicts {high} ({path}): the max must be at least the min",
+            "{low} 与 {high}（{path}）矛盾：上限不得低于下限",
+        ),
+        "distribution.cannot_both": (
+            "{one} and {other} cannot both hold: they count different grades and add up to over 100%",
+            "{one} 与 {other} 无法同时满足：二者计入不同等级，合计超过 100%",
+        ),
+        "distribution.enforce_max": (
+            "{enforce} moves grades down only: a max must cover the top grade and not the lowest (e.g. {top} or {span}), got {name}",
+            "{enforce} 只会把等级往下调：上限配额应包含最高等级而不含最低等级（例如 {top} 或 {span}），实际为 {name}",
+        ),
+        "distribution.enforce_min": (
+            "{enforce} moves grades down only: a min must cover the lowest grade (e.g. {bottom} or {span}), got {name}",
+            "{enforce} 只会把等级往下调：下限配额应包含最低等级（例如 {bottom} 或 {span}），实际为 {name}",
+        ),
+    }
+)
+
+
+def _quota_said(quota: Quota) -> texts.Line:
+    """``at most 20% A`` (:meth:`Quota.text`) as a text line."""
+    key = "distribution.at_most" if quota.bound == "max" else "distribution.at_least"
+    return line(key, share=percent(quota.share), name=quota.key)
+
 
 def check_distribution(params: dict, problems: Problems) -> None:
     """Refuse quotas a scheme cannot hold: no grades, unknown grades, shares outside 0..1,
@@ -236,10 +275,7 @@ def check_distribution(params: dict, problems: Problems) -> None:
         return
     grades = scheme_grades(params)
     if not grades:
-        problems.add(
-            KEY,
-            "this scheme gives no grades (it has no [[grade_bands]]): a grade quota cannot apply; remove [distribution]",
-        )
+        problems.add(KEY, line("distribution.no_grades", bands="grade_bands", name=KEY))
         return
     quotas = _checked_quotas(raw, grades, problems)
     _check_contradictions(quotas, problems)
@@ -256,12 +292,12 @@ def _checked_quotas(raw: dict, grades: tuple[str, ...], problems: Problems) -> l
         for key, value in table.items():
             quota = Quota(bound, key, span_of(key, grades) or (), Fraction(0))
             if not quota.grades:
+                span = f"{grades[0]}-{grades[-1]}"
                 problems.add(
-                    quota.path,
-                    f"unknown grade or span {key!r}; the grades are {', '.join(grades)} (a span: {grades[0]}-{grades[-1]})",
+                    quota.path, line("distribution.unknown", name=repr(key), grades=", ".join(grades), span=span)
                 )
             elif not _is_share(value):
-                problems.add(quota.path, f"expected a share from 0 to 1 (20% is 0.20), got {value!r}")
+                problems.add(quota.path, expected("distribution.share", repr(value)))
             else:
                 quotas.append(Quota(bound, key, quota.grades, Fraction(str(value))))
     return quotas
@@ -277,15 +313,13 @@ def _check_contradictions(quotas: list[Quota], problems: Problems) -> None:
     for low in mins:
         for high in maxes:
             if set(low.grades) <= set(high.grades) and low.share > high.share:
-                problems.add(
-                    low.path, f"{low.text()} contradicts {high.text()} ({high.path}): the max must be at least the min"
-                )
+                words = {"low": _quota_said(low), "high": _quota_said(high), "path": high.path}
+                problems.add(low.path, line("distribution.contradicts", **words))
     for i, one in enumerate(mins):
         for other in mins[i + 1 :]:
             if not set(one.grades) & set(other.grades) and one.share + other.share > 1:
                 problems.add(
-                    other.path,
-                    f"{one.text()} and {other.text()} cannot both hold: they count different grades and add up to over 100%",
+                    other.path, line("distribution.cannot_both", one=_quota_said(one), other=_quota_said(other))
                 )
 
 
@@ -294,12 +328,8 @@ def _check_enforceable(quotas: list[Quota], grades: tuple[str, ...], problems: P
     after_top, before_bottom = grades[min(1, len(grades) - 1)], grades[max(-2, -len(grades))]
     for quota in quotas:
         if quota.bound == "max" and (quota.grades[0] != top or quota.grades[-1] == bottom):
-            problems.add(
-                quota.path,
-                f"enforce = true moves grades down only: a max must cover the top grade and not the lowest (e.g. {top} or {top}-{after_top}), got {quota.key!r}",
-            )
+            words = {"enforce": "enforce = true", "top": top, "span": f"{top}-{after_top}", "name": repr(quota.key)}
+            problems.add(quota.path, line("distribution.enforce_max", **words))
         if quota.bound == "min" and quota.grades[-1] != bottom:
-            problems.add(
-                quota.path,
-                f"enforce = true moves grades down only: a min must cover the lowest grade (e.g. {bottom} or {before_bottom}-{bottom}), got {quota.key!r}",
-            )
+            words = {"enforce": "enforce = true", "bottom": bottom, "span": f"{before_bottom}-{bottom}"}
+            problems.add(quota.path, line("distribution.enforce_min", **words, name=repr(quota.key)))

@@ -16,6 +16,7 @@ from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine.exact import side_text
+from cstui.engine.problem_texts import expected, missing
 
 if TYPE_CHECKING:
     from cstui.engine.protocol import Problems
@@ -24,6 +25,38 @@ ZERO = Decimal(0)
 FEN = Decimal("0.01")
 
 
+# the problems of a scheme's grade bands, pay float and dismissal review
+texts.register(
+    {
+        "grades.array": ("an array of tables, highest grade first", "表数组，最高等级在前"),
+        "grades.highest_open": (
+            "the highest band must have no upper bound; scores above {high} get no grade",
+            "最高的区间不应有上限；高于 {high} 的得分将没有等级",
+        ),
+        "grades.lowest_open": (
+            "the lowest band must have no lower bound; scores below {low} get no grade",
+            "最低的区间不应有下限；低于 {low} 的得分将没有等级",
+        ),
+        "grades.band_table": ("a table with a grade name", "含等级名称的表"),
+        "grades.either": (
+            "give either {a} (inclusive) or {b} (exclusive), not both",
+            "{a}（含）与 {b}（不含）只能给出其一",
+        ),
+        "grades.empty": (
+            "empty band: lower bound {low} is not below upper bound {high}",
+            "空区间：下限 {low} 不小于上限 {high}",
+        ),
+        "grades.open_overlap": (
+            "band {lower} overlaps band {upper}: only the highest band may be open above, the lowest open below",
+            "区间 {lower} 与区间 {upper} 重叠：只有最高的区间可以没有上限，最低的区间可以没有下限",
+        ),
+        "grades.overlap": ("band {lower} overlaps band {upper} at {at}", "区间 {lower} 与区间 {upper} 在 {at} 处重叠"),
+        "grades.gap": (
+            "gap between band {lower} (up to {high}) and band {upper} (from {low})",
+            "区间 {lower}（至 {high}）与区间 {upper}（自 {low}）之间有空缺",
+        ),
+    }
+)
 texts.register(
     {
         "grades.hired": (" (hired {day})", "（{day} 入职）"),
@@ -221,7 +254,7 @@ def _number(value: Any) -> bool:
 def check_grade_bands(raw: Any, problems: Problems, key: str = "grade_bands") -> None:
     """Bands highest first; neighbours must meet at one number, exactly one side holding it."""
     if not isinstance(raw, list) or not raw:
-        problems.add(key, "missing; expected an array of tables, highest grade first")
+        problems.add(key, missing(line("grades.array")))
         return
     ok = True
     for i, band in enumerate(raw):
@@ -230,32 +263,27 @@ def check_grade_bands(raw: Any, problems: Problems, key: str = "grade_bands") ->
         return
     bands = [_band(b) for b in raw]
     if bands[0].high is not None:
-        problems.add(
-            f"{key}[0]", f"the highest band must have no upper bound; scores above {bands[0].high} get no grade"
-        )
+        problems.add(f"{key}[0]", line("grades.highest_open", high=str(bands[0].high)))
     if bands[-1].low is not None:
-        problems.add(
-            f"{key}[{len(bands) - 1}]",
-            f"the lowest band must have no lower bound; scores below {bands[-1].low} get no grade",
-        )
+        problems.add(f"{key}[{len(bands) - 1}]", line("grades.lowest_open", low=str(bands[-1].low)))
     for i in range(1, len(bands)):
         _check_seam(bands[i - 1], bands[i], f"{key}[{i}]", problems)
 
 
 def _check_band(band: Any, path: str, problems: Problems) -> bool:
     if not isinstance(band, dict) or not isinstance(band.get("grade"), str):
-        problems.add(f"{path}.grade", "expected a table with a grade name")
+        problems.add(f"{path}.grade", expected(line("grades.band_table")))
         return False
     ok = True
     if "from" in band and "above" in band:
-        problems.add(path, "give either `from` (inclusive) or `above` (exclusive), not both")
+        problems.add(path, line("grades.either", a="`from`", b="`above`"))
         ok = False
     if "to" in band and "below" in band:
-        problems.add(path, "give either `to` (inclusive) or `below` (exclusive), not both")
+        problems.add(path, line("grades.either", a="`to`", b="`below`"))
         ok = False
     for name in ("from", "above", "to", "below"):
         if name in band and not _number(band[name]):
-            problems.add(f"{path}.{name}", f"expected a number, got {band[name]!r}")
+            problems.add(f"{path}.{name}", expected("what.number", repr(band[name])))
             ok = False
     if ok:
         b = _band(band)
@@ -264,49 +292,45 @@ def _check_band(band: Any, path: str, problems: Problems) -> bool:
             and b.high is not None
             and (b.low > b.high or (b.low == b.high and not (b.low_inclusive and b.high_inclusive)))
         ):
-            problems.add(path, f"empty band: lower bound {b.low} is not below upper bound {b.high}")
+            problems.add(path, line("grades.empty", low=str(b.low), high=str(b.high)))
             ok = False
     return ok
 
 
 def _check_seam(upper: GradeBand, lower: GradeBand, path: str, problems: Problems) -> None:
     if lower.high is None or upper.low is None:
-        problems.add(
-            path,
-            f"band {lower.grade} overlaps band {upper.grade}: only the highest band may be open above, the lowest open below",
-        )
+        problems.add(path, line("grades.open_overlap", lower=str(lower.grade), upper=str(upper.grade)))
     elif lower.high > upper.low or (lower.high == upper.low and lower.high_inclusive and upper.low_inclusive):
-        problems.add(path, f"band {lower.grade} overlaps band {upper.grade} at {upper.low}")
+        problems.add(path, line("grades.overlap", lower=str(lower.grade), upper=str(upper.grade), at=str(upper.low)))
     elif lower.high < upper.low or (not lower.high_inclusive and not upper.low_inclusive):
-        problems.add(
-            path, f"gap between band {lower.grade} (up to {lower.high}) and band {upper.grade} (from {upper.low})"
-        )
+        words = {"lower": str(lower.grade), "upper": str(upper.grade), "high": str(lower.high), "low": str(upper.low)}
+        problems.add(path, line("grades.gap", **words))
 
 
 def check_pay_float(raw: Any, problems: Problems, key: str = "pay_float") -> None:
     if not isinstance(raw, dict):
-        problems.add(key, "missing; expected a table with neutral, per_point, min, max, unpaid_first_months")
+        problems.add(key, missing(line("what.table_with", keys="neutral, per_point, min, max, unpaid_first_months")))
         return
     for name in ("neutral", "per_point", "min", "max"):
         if not _number(raw.get(name)):
             problems.add(
-                f"{key}.{name}",
-                "missing; expected a number" if name not in raw else f"expected a number, got {raw[name]!r}",
+                f"{key}.{name}", missing("what.number") if name not in raw else expected("what.number", repr(raw[name]))
             )
     if _number(raw.get("min")) and _number(raw.get("max")) and raw["min"] > raw["max"]:
-        problems.add(key, f"min {raw['min']} is above max {raw['max']}")
+        problems.add(key, line("problem.min_above_max", min=str(raw["min"]), max=str(raw["max"])))
     months = raw.get("unpaid_first_months")
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-        problems.add(f"{key}.unpaid_first_months", f"expected a whole number of months 0 or more, got {months!r}")
+        problems.add(f"{key}.unpaid_first_months", expected("what.whole_months_0", repr(months)))
 
 
 def check_dismissal_review(raw: Any, problems: Problems, key: str = "dismissal_review") -> None:
     if not isinstance(raw, dict):
-        problems.add(key, "missing; expected a table with score_below, last_in_team_months, last_in_team_below")
+        keys = "score_below, last_in_team_months, last_in_team_below"
+        problems.add(key, missing(line("what.table_with", keys=keys)))
         return
     for name in ("score_below", "last_in_team_below"):
         if not _number(raw.get(name)):
-            problems.add(f"{key}.{name}", f"expected a number, got {raw.get(name)!r}")
+            problems.add(f"{key}.{name}", expected("what.number", repr(raw.get(name))))
     months = raw.get("last_in_team_months")
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-        problems.add(f"{key}.last_in_team_months", f"expected a whole number of months, got {months!r}")
+        problems.add(f"{key}.last_in_team_months", expected("what.whole_months", repr(months)))

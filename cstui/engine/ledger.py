@@ -16,6 +16,7 @@ from cstui.domain import texts
 from cstui.domain.texts import joined, line
 from cstui.domain.types import Incident
 from cstui.domain.values import MAX_COUNT, ValueProblem, format_number, parse_decimal
+from cstui.engine.problem_texts import expected, missing, one_of
 
 if TYPE_CHECKING:
     from cstui.engine.cards import CardProblem
@@ -413,23 +414,51 @@ def _adjust(ledger: Ledger, total: LedgerTotal, values: dict, problems: list) ->
 
 # ------------------------------------------------------------------ checking
 
+# the problems of a scheme's [ledger] (TOML keys as written)
+RANGE = "[min, max]"
+texts.register(
+    {
+        "ledger.categories": ("a non-empty array of category names", "非空的类别名称数组"),
+        "ledger.incidents": ("a table of incident tables, one per code", "奖惩项目的表，每个代码一个"),
+        "ledger.unknown_category": (
+            "unknown category {category}; expected one of {categories}",
+            "未知类别 {category}；应为 {categories} 之一",
+        ),
+        "ledger.dismissal_points": ("a dismissal-review incident carries no points", "辞退审查类奖惩项目不带分数"),
+        "ledger.points_or_range": (
+            "points or a range {range} of two numbers",
+            "分数，或由两个数组成的区间 {range}",
+        ),
+        "ledger.range_min_above_max": ("range min {min} is above max {max}", "区间下限 {min} 大于上限 {max}"),
+        "ledger.range_sign": ("a range must be all bonus or all deduction", "区间应全为加分或全为扣分"),
+        "ledger.points_missing": (
+            "points (deductions negative) or a range {range}",
+            "分数（扣分为负数）或区间 {range}",
+        ),
+        "ledger.number_or_range": ("a number or {range}", "数字或 {range}"),
+        "ledger.catalogue_code": ("an incident code of the catalogue", "奖惩目录中的代码"),
+        "ledger.fixed_points": ("{code} must carry fixed points", "{code} 应有固定分数"),
+    }
+)
+
 
 def check_ledger(params: dict, problems: Problems, key: str = "ledger") -> None:
     """Add a problem for every ``[ledger]`` value that does not fit."""
     raw = params.get(key)
     if not isinstance(raw, dict):
-        problems.add(key, "missing; expected a table with base, cap, categories, adjustment, failing_duties, incidents")
+        keys = "base, cap, categories, adjustment, failing_duties, incidents"
+        problems.add(key, missing(line("what.table_with", keys=keys)))
         return
     for name in ("base", "cap"):
         _need_number(raw, name, f"{key}.{name}", problems)
     categories = raw.get("categories")
     if not isinstance(categories, list) or not categories or not all(isinstance(c, str) for c in categories):
-        problems.add(f"{key}.categories", "expected a non-empty array of category names")
+        problems.add(f"{key}.categories", expected("ledger.categories"))
         categories = []
     _check_adjustment(raw.get("adjustment"), f"{key}.adjustment", problems)
     incidents = raw.get("incidents")
     if not isinstance(incidents, dict) or not incidents:
-        problems.add(f"{key}.incidents", "expected a table of incident tables, one per code")
+        problems.add(f"{key}.incidents", expected("ledger.incidents"))
         incidents = {}
     for code, spec in incidents.items():
         _check_incident(spec, f"{key}.incidents.{code}", set(categories), problems)
@@ -439,10 +468,10 @@ def check_ledger(params: dict, problems: Problems, key: str = "ledger") -> None:
 def _need_number(table: dict, name: str, path: str, problems: Problems) -> bool:
     value = table.get(name) if isinstance(table, dict) else None
     if value is None:
-        problems.add(path, "missing; expected a number")
+        problems.add(path, missing("what.number"))
         return False
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.add(path, f"expected a number, got {type(value).__name__}")
+        problems.add(path, expected("what.number", type(value).__name__))
         return False
     return True
 
@@ -450,49 +479,42 @@ def _need_number(table: dict, name: str, path: str, problems: Problems) -> bool:
 def _need_int(table: dict, name: str, path: str, problems: Problems) -> bool:
     value = table.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        problems.add(
-            path,
-            f"expected a whole number 0 or more, got {value!r}"
-            if value is not None
-            else "missing; expected a whole number",
-        )
+        problems.add(path, expected("what.whole_0", repr(value)) if value is not None else missing("what.whole"))
         return False
     return True
 
 
 def _check_adjustment(raw: Any, path: str, problems: Problems) -> None:
     if not isinstance(raw, dict):
-        problems.add(path, "missing; expected a table with min and max")
+        problems.add(path, missing(line("what.table_with", keys="min and max")))
         return
     if _need_number(raw, "min", f"{path}.min", problems) & _need_number(raw, "max", f"{path}.max", problems):
         if raw["min"] > raw["max"]:
-            problems.add(path, f"min {raw['min']} is above max {raw['max']}")
+            problems.add(path, line("problem.min_above_max", min=str(raw["min"]), max=str(raw["max"])))
     for name in ("metric", "reason_metric"):
         if name in raw and not isinstance(raw[name], str):
-            problems.add(f"{path}.{name}", "expected a metric key")
+            problems.add(f"{path}.{name}", expected("what.metric_key"))
 
 
 def _check_incident(spec: Any, path: str, categories: set[str], problems: Problems) -> None:
     if not isinstance(spec, dict):
-        problems.add(path, "expected a table with category, label, points, repeatable")
+        problems.add(path, expected(line("what.table_with", keys="category, label, points, repeatable")))
         return
     if spec.get("category") not in categories:
-        problems.add(
-            f"{path}.category",
-            f"unknown category {spec.get('category')!r}; expected one of {', '.join(sorted(categories))}",
-        )
+        words = {"category": repr(spec.get("category")), "categories": ", ".join(sorted(categories))}
+        problems.add(f"{path}.category", line("ledger.unknown_category", **words))
     for name in ("label", "label_zh"):
         if name in spec and not isinstance(spec[name], str):
-            problems.add(f"{path}.{name}", "expected a string")
+            problems.add(f"{path}.{name}", expected("what.string"))
     for name in ("repeatable", "dismissal"):
         if name in spec and not isinstance(spec[name], bool):
-            problems.add(f"{path}.{name}", "expected true or false")
+            problems.add(f"{path}.{name}", expected(line("what.flag", true="true", false="false")))
     if spec.get("dismissal") is True:
         if "points" in spec:
-            problems.add(f"{path}.points", "a dismissal-review incident carries no points")
+            problems.add(f"{path}.points", line("ledger.dismissal_points"))
         return
     if spec.get("severity") not in SEVERITIES:
-        problems.add(f"{path}.severity", f"expected one of {', '.join(SEVERITIES)}, got {spec.get('severity')!r}")
+        problems.add(f"{path}.severity", one_of(", ".join(SEVERITIES), repr(spec.get("severity"))))
     _check_points(spec.get("points"), f"{path}.points", problems)
 
 
@@ -502,29 +524,29 @@ def _check_points(points: Any, path: str, problems: Problems) -> None:
 
     if isinstance(points, list):
         if len(points) != 2 or not all(number(p) for p in points):
-            problems.add(path, "expected points or a range [min, max] of two numbers")
+            problems.add(path, expected(line("ledger.points_or_range", range=RANGE)))
         elif points[0] > points[1]:
-            problems.add(path, f"range min {points[0]} is above max {points[1]}")
+            problems.add(path, line("ledger.range_min_above_max", min=str(points[0]), max=str(points[1])))
         elif points[0] < 0 < points[1]:
-            problems.add(path, "a range must be all bonus or all deduction")
+            problems.add(path, line("ledger.range_sign"))
     elif not number(points):
         problems.add(
             path,
-            "missing; expected points (deductions negative) or a range [min, max]"
+            missing(line("ledger.points_missing", range=RANGE))
             if points is None
-            else f"expected a number or [min, max], got {points!r}",
+            else expected(line("ledger.number_or_range", range=RANGE), repr(points)),
         )
 
 
 def _check_failing(raw: Any, path: str, incidents: dict, problems: Problems) -> None:
     if not isinstance(raw, dict):
-        problems.add(path, "missing; expected a table with code, moderate_at_least, minor_at_least")
+        problems.add(path, missing(line("what.table_with", keys="code, moderate_at_least, minor_at_least")))
         return
     code = raw.get("code")
     spec = incidents.get(code) if isinstance(code, str) else None
     if not isinstance(spec, dict):
-        problems.add(f"{path}.code", f"expected an incident code of the catalogue, got {code!r}")
+        problems.add(f"{path}.code", expected("ledger.catalogue_code", repr(code)))
     elif spec.get("dismissal") is True or isinstance(spec.get("points"), list):
-        problems.add(f"{path}.code", f"{code!r} must carry fixed points")
+        problems.add(f"{path}.code", line("ledger.fixed_points", code=repr(code)))
     for name in ("moderate_at_least", "minor_at_least"):
         _need_int(raw, name, f"{path}.{name}", problems)

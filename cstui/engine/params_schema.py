@@ -31,6 +31,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, ClassVar, Protocol
 
+from cstui.domain.texts import joined, line
+from cstui.engine.problem_texts import expected as expected_line
+from cstui.engine.problem_texts import word
+
 SHOWN_CHARS = 40  # a value quoted in a message is cut here: a problem line stays one line
 
 
@@ -48,23 +52,25 @@ def join(path: str, key: str) -> str:
 
 
 def described(value: Any) -> str:
-    """What a TOML value is, for "expected X, got <this>": ``a string 'abc'``, ``a table``."""
+    """What a TOML value is, for "expected X, got <this>": ``a string 'abc'``, ``a table`` (a
+    text line: the value as written, its kind in the reader's language)."""
     if isinstance(value, bool):
-        return f"a boolean {'true' if value else 'false'}"
+        return line("got.boolean", value="true" if value else "false")
     if isinstance(value, str):
         text = value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "..."
-        return f"a string {text!r}"
+        return line("got.string", text=repr(text))
     if isinstance(value, int):
-        text = str(value) if abs(value) < 10**SHOWN_CHARS else f"of {len(str(abs(value)))} digits"
-        return f"a whole number {text}"
+        if abs(value) < 10**SHOWN_CHARS:
+            return line("got.whole", text=str(value))
+        return line("got.whole_digits", digits=str(len(str(abs(value)))))
     if isinstance(value, float):
-        return f"a number {value!r}"
+        return line("got.number", text=repr(value))
     if isinstance(value, dict):
-        return "a table"
+        return line("got.table")
     if isinstance(value, list):
-        return "an array"
+        return line("got.array")
     if isinstance(value, (datetime, date, time)):
-        return f"a date or time {value.isoformat()}"
+        return line("got.date", text=value.isoformat())
     return type(value).__name__
 
 
@@ -81,12 +87,12 @@ class Shape:
 class Scalar(Shape):
     expected: str
     fits: Callable[[Any], bool]
-    many: str = "values"  # the plural, for an array of them
+    many: str = line("many.values")  # the plural, for an array of them
 
     def check(self, value: Any, path: str, problems: Problems) -> bool:
         if self.fits(value):
             return True
-        problems.add(path, f"expected {self.expected}, got {described(value)}")
+        problems.add(path, expected_line(self.expected, described(value)))
         return False
 
 
@@ -95,11 +101,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-NUMBER = Scalar("a number", _is_number, "numbers")
-WHOLE = Scalar("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool), "whole numbers")
-TEXT = Scalar("a string", lambda v: isinstance(v, str), "strings")
-FLAG = Scalar("true or false", lambda v: isinstance(v, bool), "true/false values")
-ANY = Scalar("any value", lambda v: True)
+_BOOLEANS = {"true": "true", "false": "false"}  # TOML's words, the same in every language
+NUMBER = Scalar(line("what.number"), _is_number, line("many.numbers"))
+WHOLE = Scalar(line("what.whole"), lambda v: isinstance(v, int) and not isinstance(v, bool), line("many.whole"))
+TEXT = Scalar(line("what.string"), lambda v: isinstance(v, str), line("many.strings"))
+FLAG = Scalar(line("what.flag", **_BOOLEANS), lambda v: isinstance(v, bool), line("many.flags", **_BOOLEANS))
+ANY = Scalar(line("what.any"), lambda v: True)
 
 
 @dataclass(frozen=True)
@@ -108,11 +115,11 @@ class Table(Shape):
 
     fields: dict[str, Shape] = field(default_factory=dict)
     open: bool = False
-    expected: ClassVar[str] = "a table"
+    expected: ClassVar[str] = line("what.table")
 
     def check(self, value: Any, path: str, problems: Problems) -> bool:
         if not isinstance(value, dict):
-            problems.add(path, f"expected a table, got {described(value)}")
+            problems.add(path, expected_line(self.expected, described(value)))
             return False
         fits = True
         for key, item in value.items():
@@ -131,9 +138,10 @@ class Table(Shape):
 def unknown_key(path: str, key: str, known: dict[str, Shape]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
-        return f"unknown key {join(path, key)}; did you mean {join(path, close[0])}?"
-    names = ", ".join(sorted(known))
-    return f"unknown key {join(path, key)}; expected one of {names}" if known else f"unknown key {join(path, key)}"
+        return line("problem.unknown_key_close", name=join(path, key), close=join(path, close[0]))
+    if known:
+        return line("problem.unknown_key_of", name=join(path, key), names=", ".join(sorted(known)))
+    return line("problem.unknown_key", name=join(path, key))
 
 
 @dataclass(frozen=True)
@@ -145,11 +153,11 @@ class MapOf(Shape):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return f"a table of {self.what} = {self.values.expected}"
+        return line("what.table_of", what=word(self.what), values=self.values.expected)
 
     def check(self, value: Any, path: str, problems: Problems) -> bool:
         if not isinstance(value, dict):
-            problems.add(path, f"expected {self.expected}, got {described(value)}")
+            problems.add(path, expected_line(self.expected, described(value)))
             return False
         fits = True
         for key, item in value.items():
@@ -163,12 +171,14 @@ class ArrayOf(Shape):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        many = getattr(self.item, "many", None) or ("tables" if isinstance(self.item, Table) else "values")
-        return f"an array of {many}"
+        many = getattr(self.item, "many", None) or line(
+            "many.tables" if isinstance(self.item, Table) else "many.values"
+        )
+        return line("what.array_of", many=many)
 
     def check(self, value: Any, path: str, problems: Problems) -> bool:
         if not isinstance(value, list):
-            problems.add(path, f"expected {self.expected}, got {described(value)}")
+            problems.add(path, expected_line(self.expected, described(value)))
             return False
         fits = True
         for i, item in enumerate(value):
@@ -192,7 +202,7 @@ class OneOf(Shape):
 
     @property
     def expected(self) -> str:  # type: ignore[override]
-        return " or ".join(option.expected for option in self.options)
+        return joined([option.expected for option in self.options], " or ")
 
     def check(self, value: Any, path: str, problems: Problems) -> bool:
         tried = []
@@ -209,7 +219,7 @@ class OneOf(Shape):
                 for key_path, message in quiet.lines:
                     problems.add(key_path, message)
                 return False
-        problems.add(path, f"expected {self.expected}, got {described(value)}")
+        problems.add(path, expected_line(self.expected, described(value)))
         return False
 
 
@@ -220,13 +230,13 @@ def load_tables(
     None. Not an array of tables, or an entry that is not a table, is a problem of its key;
     ``hints`` say what the array's entries hold and what one table holds."""
     if not isinstance(raw, list) or not raw:
-        problems.add(key_path, f"expected an array of tables [[{key_path}]] with {hints[0]}")
+        problems.add(key_path, expected_line(line("what.tables_with", table=key_path, keys=hints[0])))
         return []
     loaded = []
     for i, data in enumerate(raw):
         path = f"{key_path}[{i}]"
         if not isinstance(data, dict):
-            problems.add(path, f"expected a table with {hints[1]}")
+            problems.add(path, expected_line(line("what.table_with", keys=hints[1])))
             continue
         item = load(data, path)
         if item is not None:

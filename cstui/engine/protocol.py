@@ -35,11 +35,39 @@ class Problems:
         self.lines: list[str] = []
 
     def add(self, key_path: str, message: str) -> None:
-        # a key or value from the file may hold a newline or a control character: one problem, one line
-        self.lines.append(one_line(f"{self.source}: {key_path}: {message}"))
+        """Add ``FILE: key.path: message``; a ``message`` made from a text template (a
+        cstui.domain.texts Line) makes a line that renders in the reader's language."""
+        if type(message) is str:  # a plain text: the line is its English (as every line once was)
+            # a key or value from the file may hold a newline or a control character: one problem, one line
+            self.lines.append(one_line(f"{self.source}: {key_path}: {message}"))
+        else:
+            self.lines.append(problem_line(self.source, key_path, message))
 
     def __bool__(self) -> bool:
         return bool(self.lines)
+
+
+def problem_line(source: str, key_path: str, message: Any) -> str:
+    """``FILE: key.path: message`` as a text line (template ``scheme.problem``, registered in
+    cstui.engine.problem_texts); its English is exactly the plain line's: each text in it is
+    :func:`one_line`'d, as the whole plain line is (the templates' own words are printable)."""
+    from cstui.engine.problem_texts import line
+
+    made = line("scheme.problem", source=source, path=key_path, message=message)
+    return made if made.isprintable() else _printable(made)
+
+
+def _printable(value: Any) -> Any:
+    """``value`` with :func:`one_line` applied to every text in it, nested lines rebuilt."""
+    from cstui.domain.texts import Line
+
+    if isinstance(value, Line):
+        return Line(value.key, {name: _printable(arg) for name, arg in value.args.items()})
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, (list, tuple)):
+        return [_printable(item) for item in value]
+    return value
 
 
 def one_line(text: str) -> str:

@@ -15,6 +15,7 @@ from cstui.domain import texts
 from cstui.domain.texts import line, shared
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import as_decimal, show
+from cstui.engine.problem_texts import expected
 
 if TYPE_CHECKING:
     from cstui.engine.protocol import Problems
@@ -30,6 +31,27 @@ class WeightedItem:
     label: str
 
 
+# the problems of a blend and of weighted items (TOML as written)
+texts.register(
+    {
+        "weighted.blend": ("a table {example}", "形如 {example} 的表"),
+        "weighted.weight_0": ("a non-negative weight in percent", "非负的百分比权重"),
+        "weighted.blend_sum": (
+            "{a} + {b} must be 100, got {total}",
+            "{a} + {b} 应为 100，实际为 {total}",
+        ),
+        "weighted.items": ("a table of items, e.g. {example}", "项目的表，例如 {example}"),
+        "weighted.table_with": ("a table with {name}", "含 {name} 的表"),
+        "weighted.no_metric": (
+            'no metric {metric}; add [{table}] with {kind} = "{rate}" or "{rating}"',
+            '没有指标 {metric}；请添加 [{table}]，其 {kind} 为 "{rate}" 或 "{rating}"',
+        ),
+        "weighted.item_kind": (
+            "metric {metric} has kind {kind}; a weighted item needs a rate or a 0-100 rating",
+            "指标 {metric} 的类型为 {kind}；加权项目需要比率或 0-100 的评分",
+        ),
+    }
+)
 texts.register(
     {
         "weighted.item": (
@@ -98,17 +120,17 @@ def blend(self_score: Decimal, supervisor_score: Decimal, self_weight: Decimal, 
 def load_blend(data: object, key_path: str, problems: Problems) -> tuple[Decimal, Decimal] | None:
     """``{ self = 20, supervisor = 80 }`` → (20, 80); the two must sum to 100."""
     if not isinstance(data, dict):
-        problems.add(key_path, "expected a table { self = 20, supervisor = 80 }")
+        problems.add(key_path, expected(line("weighted.blend", example="{ self = 20, supervisor = 80 }")))
         return None
     weights = []
     for key in ("self", "supervisor"):
         weight = as_decimal(data.get(key))
         if weight is None or weight < 0:
-            problems.add(f"{key_path}.{key}", f"expected a non-negative weight in percent, got {data.get(key)!r}")
+            problems.add(f"{key_path}.{key}", expected("weighted.weight_0", repr(data.get(key))))
             return None
         weights.append(weight)
     if sum(weights) != HUNDRED:
-        problems.add(key_path, f"self + supervisor must be 100, got {format_number(sum(weights))}")
+        problems.add(key_path, line("weighted.blend_sum", a="self", b="supervisor", total=format_number(sum(weights))))
         return None
     return weights[0], weights[1]
 
@@ -120,32 +142,42 @@ def load_items(data: object, key_path: str, metrics: dict, problems: Problems) -
     rate × 100 without saying so twice.
     """
     if not isinstance(data, dict) or not data:
-        problems.add(key_path, "expected a table of items, e.g. [score.items.satisfaction] weight = 20")
+        problems.add(key_path, expected(line("weighted.items", example="[score.items.satisfaction] weight = 20")))
         return None
     before = len(problems.lines)
     items = []
     for key, spec in data.items():
         path = f"{key_path}.{key}"
         if not isinstance(spec, dict):
-            problems.add(path, "expected a table with 'weight'")
+            problems.add(path, expected(line("weighted.table_with", name="'weight'")))
             continue
         weight = as_decimal(spec.get("weight"))
         if weight is None or weight <= 0:
-            problems.add(f"{path}.weight", f"expected a positive weight in percent, got {spec.get('weight')!r}")
+            problems.add(f"{path}.weight", expected("what.positive_weight", repr(spec.get("weight"))))
             continue
         metric = metrics.get(key) if isinstance(metrics, dict) else None
         kind = metric.get("kind") if isinstance(metric, dict) else None
         if metric is None:
-            problems.add(path, f'no metric {key!r}; add [metrics.{key}] with kind = "rate" or "rating"')
+            problems.add(
+                path,
+                line(
+                    "weighted.no_metric",
+                    metric=repr(key),
+                    table=f"metrics.{key}",
+                    kind="kind",
+                    rate="rate",
+                    rating="rating",
+                ),
+            )
             continue
         if kind not in ITEM_KINDS:
-            problems.add(path, f"metric {key!r} has kind {kind!r}; a weighted item needs a rate or a 0-100 rating")
+            problems.add(path, line("weighted.item_kind", metric=repr(key), kind=repr(kind)))
             continue
         items.append(WeightedItem(key, weight, kind, spec.get("label", metric.get("label", key))))
     if len(problems.lines) > before:
         return None
     total = sum((item.weight for item in items), Decimal(0))
     if total != HUNDRED:
-        problems.add(key_path, f"weights must sum to 100, got {format_number(total)}")
+        problems.add(key_path, line("problem.weights_sum", total=format_number(total)))
         return None
     return tuple(items)

@@ -98,8 +98,9 @@ texts.register(
 )
 
 
-def summary(row: dict, shown: int = 3) -> texts.Line:
-    """The entry in words: the file, its counts and hash, and the first cards it replaced."""
+def summary(row: dict, shown: int = 3, names: dict[str, str] | None = None) -> texts.Line:
+    """The entry in words: the file, its counts and hash, and the first cards it replaced
+    (their values named by ``names``, a field without one by its key)."""
     after = row["after"] or {}
     counts = {k: f"{after.get(k, 0):,}" for k in ("new", "changed", "unchanged")}
     head = texts.line(
@@ -114,16 +115,17 @@ def summary(row: dict, shown: int = 3) -> texts.Line:
         tail = (
             texts.line("audit.file.new_card")
             if row["before"] is None
-            else texts.line("audit.file.before", values=_values(row["before"]))
+            else texts.line("audit.file.before", values=_values(row["before"], names))
         )
         return texts.joined([head, tail], "")
     replaced = row["before"] or []
     if not replaced:
         return head
-    firsts = "; ".join(f"{e}/{m} {_values(b)}" for e, m, b in replaced[:shown])
+    firsts = "; ".join(f"{e}/{m} {_values(b, names)}" for e, m, b in replaced[:shown])
     more = [texts.line("audit.file.more", n=f"{len(replaced) - shown:,}")] if len(replaced) > shown else []
     return texts.joined([head, texts.line("audit.file.replaced", cards=firsts, more=texts.joined(more, ""))], "")
 
 
-def _values(values: dict) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in sorted(values.items())) or "(empty)"
+def _values(values: dict, names: dict[str, str] | None = None) -> str:
+    names = names or {}
+    return ", ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(values.items())) or "(empty)"

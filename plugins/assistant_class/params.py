@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cstui.domain import texts
+from cstui.domain.texts import line
 from cstui.engine import checks
 from cstui.engine.grades import check_grading
 from cstui.engine.ledger import check_ledger
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
+from cstui.engine.problem_texts import expected, missing, word
 
 if TYPE_CHECKING:
     from cstui.schemes import Problems
@@ -167,16 +170,29 @@ def check(params: dict, problems: Problems) -> None:
         and isinstance(demotion.get("review_quarter"), int)
         and not 1 <= demotion["review_quarter"] <= 4
     ):
-        problems.add("demotion.review_quarter", f"expected a quarter 1..4, got {demotion['review_quarter']}")
+        problems.add("demotion.review_quarter", expected("assistant-class.quarter", str(demotion["review_quarter"])))
     _check_team_lead(params, levels, problems)
+
+
+# the problems of an assistant-class scheme's own rules (keys as written)
+texts.register(
+    {
+        "assistant-class.quarter": ("a quarter 1..4", "1..4 之间的季度"),
+        "assistant-class.one_of_levels": ("one of the levels {levels}", "以下级别之一：{levels}"),
+        "assistant-class.requirements": ("the requirements of this class", "此等级的要求"),
+        "assistant-class.above_entry": ("a level above the entry class ({levels})", "高于入门等级的级别（{levels}）"),
+        "assistant-class.mapping": ("a table of {what} = number", "“{what} = 数字”形式的表"),
+        "assistant-class.unknown": ("unknown {what}; expected one of {allowed}", "未知的{what}；应为 {allowed} 之一"),
+        "assistant-class.none_declared": ("none declared", "未声明"),
+        "assistant-class.pay": ("an array of tables with {keys} and {last}", "表数组，每个表含 {keys} 和 {last}"),
+    }
+)
 
 
 def _table(params: dict, key: str, problems: Problems) -> dict | None:
     table = params.get(key)
     if not isinstance(table, dict):
-        problems.add(
-            key, "missing; expected a table" if table is None else f"expected a table, got {type(table).__name__}"
-        )
+        problems.add(key, missing("what.table") if table is None else expected("what.table", type(table).__name__))
         return None
     return table
 
@@ -200,9 +216,7 @@ def _check_ints(params: dict, key: str, names: tuple[str, ...], problems: Proble
         if not _is_int(table.get(name)):
             problems.add(
                 f"{key}.{name}",
-                "missing; expected a whole number"
-                if name not in table
-                else f"expected a whole number 0 or more, got {table[name]!r}",
+                missing("what.whole") if name not in table else expected("what.whole_0", repr(table[name])),
             )
 
 
@@ -214,16 +228,15 @@ def _check_numbers(params: dict, key: str, names: tuple[str, ...], problems: Pro
         if not _is_number(table.get(name)):
             problems.add(
                 f"{key}.{name}",
-                "missing; expected a number" if name not in table else f"expected a number, got {table[name]!r}",
+                missing("what.number") if name not in table else expected("what.number", repr(table[name])),
             )
 
 
 def _check_level(params: dict, key: str, name: str, levels: list, problems: Problems) -> None:
     table = params.get(key)
     if isinstance(table, dict) and table.get(name) not in levels:
-        problems.add(
-            f"{key}.{name}", f"expected one of the levels {', '.join(map(str, levels))}, got {table.get(name)!r}"
-        )
+        one_of = line("assistant-class.one_of_levels", levels=", ".join(map(str, levels)))
+        problems.add(f"{key}.{name}", expected(one_of, repr(table.get(name))))
 
 
 def _check_classes(params: dict, levels: list, problems: Problems) -> None:
@@ -235,16 +248,18 @@ def _check_classes(params: dict, levels: list, problems: Problems) -> None:
     categories = ledger.get("categories") if isinstance(ledger.get("categories"), list) else []
     for level in levels[1:]:
         if level not in classes:
-            problems.add(f"classes.{level}", "missing; expected the requirements of this class")
+            problems.add(f"classes.{level}", missing("assistant-class.requirements"))
     for key, spec in classes.items():
         path = f"classes.{key}"
         if key not in levels[1:]:
-            problems.add(path, f"expected a level above the entry class ({', '.join(map(str, levels[1:]))})")
+            above = line("assistant-class.above_entry", levels=", ".join(map(str, levels[1:])))
+            problems.add(path, expected(above))
         if not isinstance(spec, dict):
-            problems.add(path, "expected a table with average_at_least, deductions_below, counts_at_least")
+            keys = "average_at_least, deductions_below, counts_at_least"
+            problems.add(path, expected(line("what.table_with", keys=keys)))
             continue
         if not _is_number(spec.get("average_at_least")):
-            problems.add(f"{path}.average_at_least", f"expected a number, got {spec.get('average_at_least')!r}")
+            problems.add(f"{path}.average_at_least", expected("what.number", repr(spec.get("average_at_least"))))
         _check_mapping(
             spec.get("deductions_below", {}),
             f"{path}.deductions_below",
@@ -261,13 +276,14 @@ def _check_classes(params: dict, levels: list, problems: Problems) -> None:
 
 def _check_mapping(table: Any, path: str, allowed: list, what: str, valid: Any, problems: Problems) -> None:
     if not isinstance(table, dict):
-        problems.add(path, f"expected a table of {what} = number")
+        problems.add(path, expected(line("assistant-class.mapping", what=word(what))))
         return
     for name, value in table.items():
         if name not in allowed:
-            problems.add(f"{path}.{name}", f"unknown {what}; expected one of {', '.join(map(str, allowed))}")
+            unknown = line("assistant-class.unknown", what=word(what), allowed=", ".join(map(str, allowed)))
+            problems.add(f"{path}.{name}", unknown)
         if not valid(value):
-            problems.add(f"{path}.{name}", f"expected a number 0 or more, got {value!r}")
+            problems.add(f"{path}.{name}", expected("what.number_0", repr(value)))
 
 
 def _check_team_lead(params: dict, levels: list, problems: Problems) -> None:
@@ -276,22 +292,21 @@ def _check_team_lead(params: dict, levels: list, problems: Problems) -> None:
         return
     for name in ("role", "suggestions_metric"):
         if not isinstance(lead.get(name), str):
-            problems.add(f"team_lead.{name}", f"expected a string, got {lead.get(name)!r}")
+            problems.add(f"team_lead.{name}", expected("what.string", repr(lead.get(name))))
     metrics = params.get("metrics") if isinstance(params.get("metrics"), dict) else {}
     counts = [k for k, m in metrics.items() if isinstance(m, dict) and m.get("kind") in COUNT_KINDS]
     if isinstance(lead.get("suggestions_metric"), str) and lead["suggestions_metric"] not in counts:
         # suggestions are summed over the quarter's cards: any other kind would silently count 0
-        problems.add(
-            "team_lead.suggestions_metric",
-            f"expected a count metric ({', '.join(counts) or 'none declared'}), got {lead['suggestions_metric']!r}",
-        )
+        declared = ", ".join(counts) or line("assistant-class.none_declared")
+        counted = line("what.count_metric", metrics=declared)
+        problems.add("team_lead.suggestions_metric", expected(counted, repr(lead["suggestions_metric"])))
     _check_level(params, "team_lead", "min_level", levels, problems)
     _check_ints(params, "team_lead", ("suggestions_at_least", "unqualified_quarters"), problems, lead)
     pay = lead.get("pay")
     if not isinstance(pay, list) or not pay:
-        problems.add("team_lead.pay", "expected an array of tables with average_at_least and pay")
+        problems.add("team_lead.pay", expected(line("assistant-class.pay", keys="average_at_least", last="pay")))
         return
     for i, band in enumerate(pay):
         for name in ("average_at_least", "pay"):
             if not isinstance(band, dict) or not _is_number(band.get(name)):
-                problems.add(f"team_lead.pay[{i}].{name}", "missing; expected a number")
+                problems.add(f"team_lead.pay[{i}].{name}", missing("what.number"))

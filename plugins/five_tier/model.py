@@ -37,6 +37,7 @@ from cstui.engine.bonus import bounds as bonus_bounds
 from cstui.engine.exact import Mean, side_text, to_decimal
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
+from cstui.engine.problem_texts import expected, missing
 from cstui.engine.replay import (
     Later,
     MonthState,
@@ -52,6 +53,27 @@ from cstui.engine.weighted import WeightedItem, load_items, weighted_sum, weight
 from cstui.schemes import Problems, Scheme
 
 _LEVELS = {"level": "level", "before": "level", "after": "level", "new": "level"}
+# the problems of a five-tier scheme's own rules (keys and TOML words as written)
+texts.register(
+    {
+        "five-tier.method": (
+            'expected "{weighted}" or "{bands}", got {got}',
+            '应为 "{weighted}" 或 "{bands}"，实际为 {got}',
+        ),
+        "five-tier.unknown_key": (
+            'unknown key for method "{method}"; expected {keys}',
+            '方法 "{method}" 下的未知键；应为 {keys}',
+        ),
+        "five-tier.band_tables": ("a table of band tables, e.g. {example}", "区间表的表，例如 {example}"),
+        "five-tier.band_kind": (
+            "metric {metric} has kind {kind}; a band table needs a number ({kinds})",
+            "指标 {metric} 的类型为 {kind}；区间表需要数值（{kinds}）",
+        ),
+        "five-tier.at_most": ("at most {name} ({value})", "不大于 {name}（{value}）"),
+        "five-tier.tenure": ("a table: level key = months in the company", "表：级别键 = 在公司的月数"),
+        "five-tier.tenure_missing": ("months in the company to hold this tier", "担任此级别所需的在公司月数"),
+    }
+)
 texts.register(
     {
         "five-tier.override": (
@@ -553,11 +575,11 @@ def compile_params(params: dict, problems: Problems) -> TierParams | None:
     _check_order(numbers, problems)
     months = review.get("probation_months")
     if not isinstance(months, int) or isinstance(months, bool) or months < 0:
-        problems.add("review.probation_months", f"expected a whole number of months >= 0, got {months!r}")
+        problems.add("review.probation_months", expected("what.months_at_least_0", repr(months)))
     tenure = _tenure(review.get("min_tenure_months"), ladder, problems)
     places = review.get("average_places")
     if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= 6:
-        problems.add("review.average_places", f"expected a whole number of decimals 0..6, got {places!r}")
+        problems.add("review.average_places", expected("what.decimals", repr(places)))
     bonus = load_bonus(params.get("bonus"), "bonus", problems)
     if len(problems.lines) > before:
         return None
@@ -582,34 +604,32 @@ def compile_params(params: dict, problems: Problems) -> TierParams | None:
 def _score(score: dict, metrics: dict, problems: Problems) -> tuple[tuple, tuple, Decimal | None]:
     method = score.get("method")
     if method not in METHODS:
-        problems.add("score.method", f'expected "weighted" or "bands", got {method!r}')
+        problems.add("score.method", line("five-tier.method", weighted="weighted", bands="bands", got=repr(method)))
         return (), (), None
     if method == "weighted":
         for key in sorted(set(score) - {"method", "items"}):
-            problems.add(f"score.{key}", 'unknown key for method "weighted"; expected items')
+            problems.add(f"score.{key}", line("five-tier.unknown_key", method="weighted", keys="items"))
         return load_items(score.get("items"), "score.items", metrics, problems) or (), (), None
     for key in sorted(set(score) - {"method", "bands", "max"}):
-        problems.add(f"score.{key}", 'unknown key for method "bands"; expected bands, max')
+        problems.add(f"score.{key}", line("five-tier.unknown_key", method="bands", keys="bands, max"))
     cap = None
     if "max" in score:
         cap = as_decimal(score["max"])
         if cap is None or cap <= 0:
-            problems.add("score.max", f"expected a positive number, got {score['max']!r}")
+            problems.add("score.max", expected("what.positive_number", repr(score["max"])))
     raw = score.get("bands")
     if not isinstance(raw, dict) or not raw:
-        problems.add("score.bands", "expected a table of band tables, e.g. [score.bands.conversion]")
+        problems.add("score.bands", expected(line("five-tier.band_tables", example="[score.bands.conversion]")))
         return (), (), cap
     bands = []
     for key, data in raw.items():
         metric = metrics.get(key)
         if not isinstance(metric, dict):
-            problems.add(f"score.bands.{key}", f"no metric {key!r}; add [metrics.{key}] with its kind")
+            problems.add(f"score.bands.{key}", line("problem.no_metric", metric=repr(key), table=f"metrics.{key}"))
             continue
         if metric.get("kind") not in BAND_KINDS:
-            problems.add(
-                f"score.bands.{key}",
-                f"metric {key!r} has kind {metric.get('kind')!r}; a band table needs a number ({', '.join(BAND_KINDS)})",
-            )
+            words = {"metric": repr(key), "kind": repr(metric.get("kind")), "kinds": ", ".join(BAND_KINDS)}
+            problems.add(f"score.bands.{key}", line("five-tier.band_kind", **words))
             continue
         table = load_band_table(data, f"score.bands.{key}", problems)
         if table is not None:
@@ -621,24 +641,31 @@ def _check_order(numbers: dict[str, Decimal | None], problems: Problems) -> None
     """probation_below <= demote_below <= promote_above, or the review bands overlap."""
     low, mid, high = numbers["probation_below"], numbers["demote_below"], numbers["promote_above"]
     if low is not None and mid is not None and low > mid:
-        problems.add("review.probation_below", f"expected at most demote_below ({format_number(mid)})")
+        problems.add(
+            "review.probation_below", expected(line("five-tier.at_most", name="demote_below", value=format_number(mid)))
+        )
     if mid is not None and high is not None and mid > high:
-        problems.add("review.demote_below", f"expected at most promote_above ({format_number(high)})")
+        problems.add(
+            "review.demote_below", expected(line("five-tier.at_most", name="promote_above", value=format_number(high)))
+        )
 
 
 def _tenure(raw: object, ladder: tuple[str, ...], problems: Problems) -> dict[str, int]:
     if not isinstance(raw, dict):
-        problems.add("review.min_tenure_months", "expected a table: level key = months in the company")
+        problems.add("review.min_tenure_months", expected("five-tier.tenure"))
         return {}
     tenure = {}
     for key, months in raw.items():
         if key not in ladder:
-            problems.add(f"review.min_tenure_months.{key}", f"unknown level {key!r}; levels: {', '.join(ladder)}")
+            problems.add(
+                f"review.min_tenure_months.{key}",
+                line("problem.unknown_level", level=repr(key), levels=", ".join(ladder)),
+            )
         elif not isinstance(months, int) or isinstance(months, bool) or months < 0:
-            problems.add(f"review.min_tenure_months.{key}", f"expected a whole number of months >= 0, got {months!r}")
+            problems.add(f"review.min_tenure_months.{key}", expected("what.months_at_least_0", repr(months)))
         else:
             tenure[key] = months
     for key in ladder:
         if key not in raw:
-            problems.add(f"review.min_tenure_months.{key}", "missing; expected months in the company to hold this tier")
+            problems.add(f"review.min_tenure_months.{key}", missing("five-tier.tenure_missing"))
     return tenure

@@ -98,21 +98,29 @@ def grade_bands(tier: TierParams, problems: Problems) -> tuple[tuple[int, tuple[
         if bands and months == bands[-1][0]:
             bands[-1] = (months, bands[-1][1] + (level,))
         elif bands and months < bands[-1][0]:
-            problems.add(
-                f"review.min_tenure_months.{level}",
-                f"expected at least {bands[-1][0]}: months in post rise with the ladder",
-            )
+            problems.add(f"review.min_tenure_months.{level}", line("five-tier-g.rising", months=str(bands[-1][0])))
             return None
         else:
             bands.append((months, (level,)))
     if bands[0][0] != 0:
-        problems.add(
-            f"review.min_tenure_months.{tier.ladder[0]}", "expected 0: the first level needs no months in post"
-        )
+        problems.add(f"review.min_tenure_months.{tier.ladder[0]}", line("five-tier-g.first_zero", zero="0"))
         return None
     return tuple(bands)
 
 
+# the problems of a five-tier-g scheme's own rules
+texts.register(
+    {
+        "five-tier-g.rising": (
+            "expected at least {months}: months in post rise with the ladder",
+            "应至少为 {months}：任职月数随级别阶梯递增",
+        ),
+        "five-tier-g.first_zero": (
+            "expected {zero}: the first level needs no months in post",
+            "应为 {zero}：最低级别不需要任职月数",
+        ),
+    }
+)
 texts.register(
     {
         "five-tier-g.band": (

@@ -23,11 +23,12 @@ from decimal import Decimal
 from typing import Any
 
 from cstui.domain import texts
-from cstui.domain.texts import Line, line
+from cstui.domain.texts import Line, joined, line
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table, show
 from cstui.engine.deductions import DeductionItem, load_deduction
 from cstui.engine.params_schema import load_tables
+from cstui.engine.problem_texts import expected, one_of
 from cstui.engine.weighted import blend
 
 KINDS = ("bands", "deduction", "weighted", "rated")
@@ -103,6 +104,36 @@ class CardItem:
         return line(key, label=self.label, label_zh=self.label_zh or self.label, **args)
 
 
+# the problems of a kpi-card scheme's items and parts (keys as written)
+texts.register(
+    {
+        "kpi-card.problem.duplicate": ("duplicate item key {name}", "项目键 {name} 重复"),
+        "kpi-card.problem.part_name": ("the name of a part", "部分的名称"),
+        "kpi-card.problem.deduction_count": (
+            "a deduction counts violations: metric {metric} must be a count, not {kind}",
+            "扣分项按违规次数计：指标 {metric} 应为计数，而不是 {kind}",
+        ),
+        "kpi-card.problem.item_kind": (
+            "metric {metric} has kind {kind}; a {item} item needs {allowed}",
+            "指标 {metric} 的类型为 {kind}；{item} 项目需要 {allowed}",
+        ),
+        "kpi-card.problem.unweighed": (
+            "item {item} names part {part}; add [{table}] with its weight",
+            "项目 {item} 指明了部分 {part}；请添加 [{table}] 并写明其权重",
+        ),
+        "kpi-card.problem.parts": ("a table: part = weight in percent", "表：部分 = 百分比权重"),
+        "kpi-card.problem.part_weight": (
+            "the items of part {part} weigh {total}, expected {weight}",
+            "部分 {part} 的项目合计权重 {total}，应为 {weight}",
+        ),
+        "kpi-card.problem.part_not_weighed": (
+            "item {item} names part {part}, which [{table}] does not weigh",
+            "项目 {item} 指明的部分 {part} 在 [{table}] 中没有权重",
+        ),
+    }
+)
+
+
 def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...]:
     """``[[score.items]]``: every item checked, every problem added."""
     items = load_tables(
@@ -114,14 +145,14 @@ def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...
     )
     keys = [item.key for item in items]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
-        problems.add("score.items", f"duplicate item key {key!r}")
+        problems.add("score.items", line("kpi-card.problem.duplicate", name=repr(key)))
     return tuple(items)
 
 
 def _load_item(data: dict, path: str, metrics: dict, problems: Any) -> CardItem | None:
     kind = data.get("kind")
     if kind not in KINDS:
-        problems.add(f"{path}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+        problems.add(f"{path}.kind", one_of(", ".join(KINDS), repr(kind)))
         return None
     fields = ("self", "supervisor") if kind == "rated" else ("metric",)
     names = tuple(_metric(data, f"{path}.{f}", f, metrics, problems) for f in fields)
@@ -133,7 +164,7 @@ def _load_item(data: dict, path: str, metrics: dict, problems: Any) -> CardItem 
     label_zh = str(data.get("label_zh", metrics[names[0]].get("label_zh", label)))
     part = data.get("part")
     if part is not None and not isinstance(part, str):
-        problems.add(f"{path}.part", f"expected the name of a part, got {part!r}")
+        problems.add(f"{path}.part", expected("kpi-card.problem.part_name", repr(part)))
     common = dict(key=key, label=label, kind=kind, metrics=names, metric_kind=metric_kind, part=part, label_zh=label_zh)  # type: ignore[arg-type]
     if kind == "bands":
         table = load_band_table({k: data.get(k) for k in ("better", "bands")}, path, problems)
@@ -141,8 +172,7 @@ def _load_item(data: dict, path: str, metrics: dict, problems: Any) -> CardItem 
     if kind == "deduction":
         if metric_kind != "count":
             problems.add(
-                f"{path}.metric",
-                f"a deduction counts violations: metric {names[0]!r} must be a count, not {metric_kind}",
+                f"{path}.metric", line("kpi-card.problem.deduction_count", metric=repr(names[0]), kind=metric_kind)
             )
             return None
         deduction = load_deduction(data, path, problems)
@@ -155,13 +185,12 @@ def _weighted(data: dict, path: str, names: tuple, metrics: dict, common: dict, 
         kind = metrics[name].get("kind")
         allowed = RATED_KINDS if common["kind"] == "weighted" else ("rating",)
         if kind not in allowed:
-            problems.add(
-                path, f"metric {name!r} has kind {kind!r}; a {common['kind']} item needs {' or '.join(allowed)}"
-            )
+            words = {"metric": repr(name), "kind": repr(kind), "item": common["kind"]}
+            problems.add(path, line("kpi-card.problem.item_kind", **words, allowed=joined(list(allowed), " or ")))
             return None
     weight = as_decimal(data.get("weight"))
     if weight is None or weight <= 0:
-        problems.add(f"{path}.weight", f"expected a positive weight in percent, got {data.get('weight')!r}")
+        problems.add(f"{path}.weight", expected("what.positive_weight", repr(data.get("weight"))))
         return None
     return CardItem(**common, weight=weight)
 
@@ -169,7 +198,7 @@ def _weighted(data: dict, path: str, names: tuple, metrics: dict, common: dict, 
 def _metric(data: dict, path: str, field: str, metrics: dict, problems: Any) -> str | None:
     name = data.get(field)
     if not isinstance(name, str) or not isinstance(metrics.get(name), dict):
-        problems.add(path, f"expected a metric key ({', '.join(metrics)}), got {name!r}")
+        problems.add(path, expected(line("what.metric_key_of", metrics=", ".join(metrics)), repr(name)))
         return None
     return name
 
@@ -179,30 +208,26 @@ def check_parts(raw: object, items: tuple[CardItem, ...], problems: Any) -> dict
     if raw is None:
         for item in items:
             if item.part is not None:
-                problems.add(
-                    "score.parts", f"item {item.key!r} names part {item.part!r}; add [score.parts] with its weight"
-                )
+                words = {"item": repr(item.key), "part": repr(item.part), "table": "score.parts"}
+                problems.add("score.parts", line("kpi-card.problem.unweighed", **words))
                 return {}
         return {}
     if not isinstance(raw, dict):
-        problems.add("score.parts", "expected a table: part = weight in percent")
+        problems.add("score.parts", expected("kpi-card.problem.parts"))
         return {}
     parts = {}
     for name, value in raw.items():
         weight = as_decimal(value)
         if weight is None or weight <= 0:
-            problems.add(f"score.parts.{name}", f"expected a positive weight in percent, got {value!r}")
+            problems.add(f"score.parts.{name}", expected("what.positive_weight", repr(value)))
             continue
         total = sum((item.most for item in items if item.part == name), Decimal(0))
         if total != weight:
-            problems.add(
-                f"score.parts.{name}",
-                f"the items of part {name!r} weigh {format_number(total)}, expected {format_number(weight)}",
-            )
+            words = {"part": repr(name), "total": format_number(total), "weight": format_number(weight)}
+            problems.add(f"score.parts.{name}", line("kpi-card.problem.part_weight", **words))
         parts[name] = weight
     for item in items:
         if item.part is not None and item.part not in parts and item.part not in raw:
-            problems.add(
-                "score.parts", f"item {item.key!r} names part {item.part!r}, which [score.parts] does not weigh"
-            )
+            words = {"item": repr(item.key), "part": repr(item.part), "table": "score.parts"}
+            problems.add("score.parts", line("kpi-card.problem.part_not_weighed", **words))
     return parts

@@ -37,12 +37,27 @@ from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.exact import side_text
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, MapOf, Table
+from cstui.engine.problem_texts import expected, missing
 from cstui.engine.replay import MonthState, ReplayModel, override_why, parse_card
 from cstui.engine.weighted import load_blend
 from cstui.schemes import Problems, Scheme
 
 from .items import CardItem, check_parts, load_items
 
+# the problems of a kpi-card scheme's own rules (keys and TOML as written)
+texts.register(
+    {
+        "kpi-card.problem.score": ("a table with {table}", "含 {table} 的表"),
+        "kpi-card.problem.card": ("a table with {example}", "含 {example} 的表"),
+        "kpi-card.problem.same_kind": (
+            "the key of a metric of the same numeric kind as {field}",
+            "与 {field} 数值类型相同的指标的键",
+        ),
+        "kpi-card.problem.blend": ("rated items need [{table}] {example}", "评分项目需要 [{table}] {example}"),
+        "kpi-card.problem.allowance": ("a table: level key = yuan a month", "表：级别键 = 每月元数"),
+        "kpi-card.problem.yuan": ("an amount in yuan >= 0", "不小于 0 的金额（元）"),
+    }
+)
 texts.register(
     {
         "kpi-card.at_most": (
@@ -273,7 +288,7 @@ def compile_params(params: dict, problems: Problems) -> CardParams | None:
     metrics = params.get("metrics", {}) if isinstance(params.get("metrics"), dict) else {}
     score = params.get("score")
     if not isinstance(score, dict):
-        problems.add("score", "missing; expected a table with [[score.items]]")
+        problems.add("score", missing(line("kpi-card.problem.score", table="[[score.items]]")))
         return None
     items = load_items(score.get("items"), metrics, problems)
     check_parts(score.get("parts"), items, problems)
@@ -305,16 +320,14 @@ def _at_most(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str,
         return ()
     pairs = raw.get("at_most", {}) if isinstance(raw, dict) else None
     if not isinstance(pairs, dict) or set(raw) - {"at_most"}:  # type: ignore[arg-type]
-        problems.add("card", 'expected a table with at_most = { field = "limit field" }')
+        problems.add("card", expected(line("kpi-card.problem.card", example='at_most = { field = "limit field" }')))
         return ()
     rules = []
     for field, limit in pairs.items():
         kinds = {metrics.get(k, {}).get("kind") if isinstance(metrics.get(k), dict) else None for k in (field, limit)}
         if not isinstance(limit, str) or len(kinds) != 1 or kinds & {None, "text"}:
-            problems.add(
-                f"card.at_most.{field}",
-                f"expected the key of a metric of the same numeric kind as {field!r}, got {limit!r}",
-            )
+            same = line("kpi-card.problem.same_kind", field=repr(field))
+            problems.add(f"card.at_most.{field}", expected(same, repr(limit)))
             continue
         rules.append((field, limit, kinds.pop()))
     return tuple(rules)
@@ -325,14 +338,15 @@ def _cap(score: dict, problems: Problems) -> Decimal | None:
         return None
     cap = as_decimal(score["max"])
     if cap is None or cap <= 0:
-        problems.add("score.max", f"expected a positive number, got {score['max']!r}")
+        problems.add("score.max", expected("what.positive_number", repr(score["max"])))
     return cap
 
 
 def _blend(score: dict, items: tuple[CardItem, ...], problems: Problems) -> tuple[Decimal, Decimal]:
     if "blend" not in score:
         if any(item.kind == "rated" for item in items):
-            problems.add("score.blend", "rated items need [score.blend] self = 20, supervisor = 80")
+            example = "self = 20, supervisor = 80"
+            problems.add("score.blend", line("kpi-card.problem.blend", table="score.blend", example=example))
         return Decimal(20), Decimal(80)
     return load_blend(score["blend"], "score.blend", problems) or (Decimal(20), Decimal(80))
 
@@ -341,15 +355,15 @@ def _allowance(raw: object, ladder: tuple[str, ...], problems: Problems) -> dict
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        problems.add("allowance", "expected a table: level key = yuan a month")
+        problems.add("allowance", expected("kpi-card.problem.allowance"))
         return {}
     allowance = {}
     for key, value in raw.items():
         amount = as_decimal(value)
         if key not in ladder:
-            problems.add(f"allowance.{key}", f"unknown level {key!r}; levels: {', '.join(ladder)}")
+            problems.add(f"allowance.{key}", line("problem.unknown_level", level=repr(key), levels=", ".join(ladder)))
         elif amount is None or amount < 0:
-            problems.add(f"allowance.{key}", f"expected an amount in yuan >= 0, got {value!r}")
+            problems.add(f"allowance.{key}", expected("kpi-card.problem.yuan", repr(value)))
         else:
             allowance[key] = amount
     return allowance

@@ -30,6 +30,14 @@ from .rules import PlacementRules, level_for, load_rules, placement_score
 
 texts.register(
     {
+        "placement.problem.first_level": (
+            "the ladder's first level ({level}) means not placed; it takes no score",
+            "阶梯的第一个级别（{level}）表示未定级；它不对应任何分数",
+        ),
+    }
+)
+texts.register(
+    {
         "placement.not_option": ("expected one of {options}, got {value}", "应为 {options} 之一，实际为 {value}"),
         "placement.by_hand": (
             "placed by hand: {level} from {month}: {reason}",
@@ -102,9 +110,7 @@ class Placement(ReplayModel):
         if rules is None:
             return None
         if ladder and ladder[0] in {level for level, _ in rules.levels}:
-            problems.add(
-                "placement.levels", f"the ladder's first level ({ladder[0]}) means not placed; it takes no score"
-            )
+            problems.add("placement.levels", line("placement.problem.first_level", level=ladder[0]))
             return None
         specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
         return PlacementParams(ladder, rules, specs)

@@ -25,6 +25,7 @@ from cstui.domain.texts import line
 from cstui.domain.values import format_number
 from cstui.engine.bands import BandTable, as_decimal, load_band_table
 from cstui.engine.params_schema import load_tables
+from cstui.engine.problem_texts import expected, missing
 from cstui.engine.weighted import WeightedItem, load_items, weighted_total
 
 _M = {"metric": "metric", "level": "level"}
@@ -130,10 +131,36 @@ def level_for(rules: PlacementRules, score: Decimal) -> tuple[str | None, str]:
 
 # --- parameters ---------------------------------------------------------------------------
 
+# the problems of a placement scheme's [placement] (keys and TOML words as written)
+texts.register(
+    {
+        "placement.problem.section": ("a table with {keys} and {last}", "含 {keys} 和 {last} 的表"),
+        "placement.problem.hard_item": (
+            "expected {options} (a text metric), {bands} (a number), or {each} and {max} above 0 (a count metric)",
+            "应为 {options}（文本指标）、{bands}（数值）或大于 0 的 {each} 和 {max}（计数指标）",
+        ),
+        "placement.problem.options": (
+            "expected {choice} = {points} (>= 0) for text metric {metric}",
+            "文本指标 {metric} 应写作 {choice} = {points}（>= 0）",
+        ),
+        "placement.problem.levels": ("an array of {table} tables, lowest first", "{table} 表的数组，最低级别在前"),
+        "placement.problem.level": (
+            "expected {{ {level} = one of {levels}, {from_key} = a score }}",
+            "应为 {{ {level} = {levels} 之一, {from_key} = 分数 }}",
+        ),
+        "placement.problem.above": (
+            "expected above {low}: list levels lowest first",
+            "应高于 {low}：级别按从低到高列出",
+        ),
+    }
+)
+
 
 def load_rules(section: object, ladder: tuple[str, ...], metrics: dict, problems: Any) -> PlacementRules | None:
     if not isinstance(section, dict):
-        problems.add("placement", "missing; expected a table with hard, form, form_factor and levels")
+        problems.add(
+            "placement", missing(line("placement.problem.section", keys="hard, form, form_factor", last="levels"))
+        )
         return None
     before = len(problems.lines)
     hard = _hard_items(section.get("hard"), metrics, problems)
@@ -149,7 +176,7 @@ def load_rules(section: object, ladder: tuple[str, ...], metrics: dict, problems
 def _positive(section: dict, key: str, problems: Any) -> Decimal | None:
     value = as_decimal(section.get(key))
     if value is None or value <= 0:
-        problems.add(f"placement.{key}", f"expected a number above 0, got {section.get(key)!r}")
+        problems.add(f"placement.{key}", expected("what.number_above_0", repr(section.get(key))))
     return value
 
 
@@ -166,7 +193,7 @@ def _hard_item(data: dict, path: str, metrics: dict, problems: Any) -> HardItem 
     metric = data.get("metric")
     spec = metrics.get(metric) if isinstance(metric, str) else None
     if not isinstance(spec, dict):
-        problems.add(f"{path}.metric", f"expected a metric key ({', '.join(metrics)}), got {metric!r}")
+        problems.add(f"{path}.metric", expected(line("what.metric_key_of", metrics=", ".join(metrics)), repr(metric)))
         return None
     kind, label = spec.get("kind"), str(data.get("label", spec.get("label", metric)))
     if "options" in data:
@@ -177,7 +204,7 @@ def _hard_item(data: dict, path: str, metrics: dict, problems: Any) -> HardItem 
     each, most = as_decimal(data.get("each")), as_decimal(data.get("max"))
     if kind != "count" or each is None or each <= 0 or most is None or most <= 0:
         problems.add(
-            path, "expected options (a text metric), bands (a number), or each and max above 0 (a count metric)"
+            path, line("placement.problem.hard_item", options="options", bands="bands", each="each", max="max")
         )
         return None
     return HardItem(metric, label, each=each, cap=most)
@@ -186,14 +213,15 @@ def _hard_item(data: dict, path: str, metrics: dict, problems: Any) -> HardItem 
 def _options(raw: object, kind: object, path: str, metric: str, label: str, problems: Any) -> HardItem | None:
     points = {key: as_decimal(value) for key, value in raw.items()} if isinstance(raw, dict) else {}
     if kind != "text" or not points or any(v is None or v < 0 for v in points.values()):
-        problems.add(f"{path}.options", f"expected choice = points (>= 0) for text metric {metric!r}")
+        words = {"choice": "choice", "points": "points", "metric": repr(metric)}
+        problems.add(f"{path}.options", line("placement.problem.options", **words))
         return None
     return HardItem(metric, label, options=points)  # type: ignore[arg-type]
 
 
 def _levels(raw: object, ladder: tuple[str, ...], problems: Any) -> tuple[tuple[str, Decimal], ...]:
     if not isinstance(raw, list) or not raw:
-        problems.add("placement.levels", "expected an array of { level, from } tables, lowest first")
+        problems.add("placement.levels", expected(line("placement.problem.levels", table="{ level, from }")))
         return ()
     levels: list[tuple[str, Decimal]] = []
     for i, data in enumerate(raw):
@@ -201,9 +229,11 @@ def _levels(raw: object, ladder: tuple[str, ...], problems: Any) -> tuple[tuple[
         level = data.get("level") if isinstance(data, dict) else None
         low = as_decimal(data.get("from")) if isinstance(data, dict) else None
         if level not in ladder or low is None:
-            problems.add(path, f"expected {{ level = one of {', '.join(ladder)}, from = a score }}")
+            problems.add(
+                path, line("placement.problem.level", level="level", levels=", ".join(ladder), from_key="from")
+            )
             continue
         if levels and low <= levels[-1][1]:
-            problems.add(f"{path}.from", f"expected above {format_number(levels[-1][1])}: list levels lowest first")
+            problems.add(f"{path}.from", line("placement.problem.above", low=format_number(levels[-1][1])))
         levels.append((level, low))
     return tuple(levels)

@@ -29,6 +29,7 @@ from cstui.engine import checks
 from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, Table
+from cstui.engine.problem_texts import expected
 from cstui.engine.replay import MonthState, ReplayModel, override_why, parse_card
 from cstui.schemes import Problems, Scheme
 
@@ -234,7 +235,7 @@ def compile_params(params: dict, problems: Problems) -> ConversionParams | None:
         ("retry_date", ("text",)),
     ):
         if not isinstance(metrics.get(key), dict) or metrics[key].get("kind") not in kinds:
-            problems.add(f"metrics.{key}", f"expected a metric of kind {' or '.join(kinds)}")
+            problems.add(f"metrics.{key}", expected(line("what.metric_of_kind", kinds=joined(list(kinds), " or "))))
     if len(problems.lines) > before:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]

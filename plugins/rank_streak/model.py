@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cstui.domain import Employee, Override, Period, Scorecard
+from cstui.domain import Employee, Override, Period, Scorecard, texts
+from cstui.domain.texts import line
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine import checks
 from cstui.engine.bands import as_decimal
 from cstui.engine.model import MetricSpec, MonthScore, TeamHistory
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, MapOf, Table
+from cstui.engine.problem_texts import expected
 from cstui.engine.ranking import competition_ranks
 from cstui.engine.replay import ReplayModel, parse_card
 from cstui.schemes import Problems, Scheme
@@ -188,9 +190,9 @@ def compile_params(params: dict, problems: Problems) -> StreakParams | None:
         or not isinstance(metrics.get(complaints), dict)
         or metrics[complaints].get("kind") != "count"
     ):
-        problems.add("promotion.complaints_metric", f"expected a count metric of valid complaints, got {complaints!r}")
+        problems.add("promotion.complaints_metric", expected("rank-streak.problem.complaints", repr(complaints)))
     if len(ladder) < 2:
-        problems.add("levels", "expected at least two levels (D, C): the streak promotes one letter up")
+        problems.add("levels", line("rank-streak.two_levels", levels="D, C"))
     if len(problems.lines) > before:
         return None
     specs = tuple(Scheme(name="", model=None, version="", params=params, source="").metric_specs())  # type: ignore[arg-type]
@@ -199,20 +201,33 @@ def compile_params(params: dict, problems: Problems) -> StreakParams | None:
     )  # type: ignore[arg-type]
 
 
+# the problems of a rank-streak scheme's own rules
+texts.register(
+    {
+        "rank-streak.problem.complaints": ("a count metric of valid complaints", "有效投诉的计数指标"),
+        "rank-streak.two_levels": (
+            "expected at least two levels ({levels}): the streak promotes one letter up",
+            "应至少有两个级别（{levels}）：连续排名会晋升一级",
+        ),
+        "rank-streak.items": ("a table: metric key = weight in percent", "表：指标键 = 百分比权重"),
+    }
+)
+
+
 def _items(raw: object, metrics: dict, problems: Problems) -> tuple[tuple[str, str, Decimal], ...]:
     if not isinstance(raw, dict) or not raw:
-        problems.add("ranking.items", "expected a table: metric key = weight in percent")
+        problems.add("ranking.items", expected("rank-streak.items"))
         return ()
     items = []
     for key, value in raw.items():
         weight, spec = as_decimal(value), metrics.get(key)
         if not isinstance(spec, dict) or spec.get("kind") not in SCORED_KINDS:
-            problems.add(f"ranking.items.{key}", f"expected a metric of kind {', '.join(SCORED_KINDS)}")
+            problems.add(f"ranking.items.{key}", expected(line("what.metric_of_kind", kinds=", ".join(SCORED_KINDS))))
         elif weight is None or weight <= 0:
-            problems.add(f"ranking.items.{key}", f"expected a positive weight in percent, got {value!r}")
+            problems.add(f"ranking.items.{key}", expected("what.positive_weight", repr(value)))
         else:
             items.append((key, str(spec["kind"]), weight))
     total = sum((w for _, _, w in items), Decimal(0))
     if len(items) == len(raw) and total != HUNDRED:
-        problems.add("ranking.items", f"weights must sum to 100, got {format_number(total)}")
+        problems.add("ranking.items", line("problem.weights_sum", total=format_number(total)))
     return tuple(items)

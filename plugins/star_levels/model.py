@@ -31,6 +31,7 @@ from cstui.engine.cards import CardProblem, is_blank, parse_value
 from cstui.engine.exact import side_text
 from cstui.engine.model import MetricSpec, MonthScore
 from cstui.engine.params_schema import NUMBER, TEXT, WHOLE, ArrayOf, Table
+from cstui.engine.problem_texts import expected
 from cstui.engine.replay import (
     CardValueError,
     Later,
@@ -45,6 +46,21 @@ from cstui.engine.replay import (
 from cstui.schemes import Problems, Scheme
 
 _LEVELS = {"level": "level", "before": "level", "after": "level", "first": "level"}
+# the problems of a star-levels scheme's own rules (keys as written)
+KPI_KEYS = "key, actual, target, weight"
+texts.register(
+    {
+        "star-levels.level_above": ("a level above {level} on the ladder", "阶梯上高于 {level} 的级别"),
+        "star-levels.demote_at_most": (
+            "expected at most {name} ({value}): a month cannot count both up and down",
+            "应不大于 {name}（{value}）：一个月不能同时计入升级和降级",
+        ),
+        "star-levels.divisible": (
+            "metric {metric} must be money, number or count to divide actual by target",
+            "指标 {metric} 应为金额、数字或计数，才能以实际值除以目标值",
+        ),
+    }
+)
 texts.register(
     {
         "star-levels.target_above_0": ("expected a target above 0, got {value}", "目标必须大于 0，实际为 {value}"),
@@ -507,20 +523,18 @@ def compile_params(params: dict, problems: Problems) -> StarParams | None:
     probation_level = checks.level(probation, "probation.level", ladder, problems)
     first_level = checks.level(probation, "probation.first_level", ladder, problems)
     if probation_level and first_level and ladder.index(first_level) <= ladder.index(probation_level):
-        problems.add("probation.first_level", f"expected a level above {probation_level!r} on the ladder")
+        problems.add("probation.first_level", expected(line("star-levels.level_above", level=repr(probation_level))))
     months = checks.whole(probation, "probation.months", problems)
     kpis = _kpis(score.get("kpis"), params.get("metrics", {}), problems)
     promote_at = checks.number(review, "review.promote_at", problems)
     demote_below = checks.number(review, "review.demote_below", problems)
     if promote_at is not None and demote_below is not None and demote_below > promote_at:
-        problems.add(
-            "review.demote_below",
-            f"expected at most promote_at ({format_number(promote_at)}): a month cannot count both up and down",
-        )
+        at_most = line("star-levels.demote_at_most", name="promote_at", value=format_number(promote_at))
+        problems.add("review.demote_below", at_most)
     window = checks.whole(review, "review.window", problems, minimum=1)
     places = checks.whole(score, "score.places", problems)
     if places is not None and places > 6:
-        problems.add("score.places", f"expected a whole number of decimals 0..6, got {places}")
+        problems.add("score.places", expected("what.decimals", str(places)))
     if len(problems.lines) > before:
         return None
     specs = tuple(_specs(params))
@@ -544,32 +558,32 @@ def _specs(params: dict) -> list[MetricSpec]:
 
 def _kpis(raw: object, metrics: dict, problems: Problems) -> tuple[Kpi, ...]:
     if not isinstance(raw, list) or not raw:
-        problems.add("score.kpis", "expected an array of tables [[score.kpis]] with key, actual, target, weight")
+        problems.add("score.kpis", expected(line("what.tables_with", table="score.kpis", keys=KPI_KEYS)))
         return ()
     kpis = []
     for i, item in enumerate(raw):
         path = f"score.kpis[{i}]"
         if not isinstance(item, dict):
-            problems.add(path, "expected a table with key, actual, target, weight")
+            problems.add(path, expected(line("what.table_with", keys=KPI_KEYS)))
             continue
         fields = {}
         for key in ("actual", "target"):
             metric = item.get(key)
             if not isinstance(metric, str) or metric not in metrics:
-                problems.add(f"{path}.{key}", f"expected a metric key ({', '.join(metrics)}), got {metric!r}")
-            elif metrics[metric].get("kind") not in ("money", "number", "count"):
                 problems.add(
-                    f"{path}.{key}", f"metric {metric!r} must be money, number or count to divide actual by target"
+                    f"{path}.{key}", expected(line("what.metric_key_of", metrics=", ".join(metrics)), repr(metric))
                 )
+            elif metrics[metric].get("kind") not in ("money", "number", "count"):
+                problems.add(f"{path}.{key}", line("star-levels.divisible", metric=repr(metric)))
             fields[key] = metric
         weight = as_decimal(item.get("weight"))
         if weight is None or weight <= 0:
-            problems.add(f"{path}.weight", f"expected a positive weight in percent, got {item.get('weight')!r}")
+            problems.add(f"{path}.weight", expected("what.positive_weight", repr(item.get("weight"))))
             continue
         key = str(item.get("key", fields.get("actual")))
         label = str(item.get("label", key))
         kpis.append(Kpi(key, label, fields["actual"], fields["target"], weight, str(item.get("label_zh", label))))
     total = sum((k.weight for k in kpis), Decimal(0))
     if len(kpis) == len(raw) and total != HUNDRED:
-        problems.add("score.kpis", f"weights must sum to 100, got {format_number(total)}")
+        problems.add("score.kpis", line("problem.weights_sum", total=format_number(total)))
     return tuple(kpis)

@@ -40,7 +40,8 @@ async def test_the_trail_shows_the_file_and_what_it_replaced(company_db, make_ap
         assert row[2] == "import-file" and row[3] == f"scorecards oct.csv/{OCT}"
         assert row[4].startswith(f"oct.csv {OCT} (star-levels): 0 new, 1 changed")
         detail = str(screen.query_one("#audit-detail").render())
-        assert f"replaced: E001/{OCT} sales_actual: {before['sales_actual']}" in detail
+        # the replaced values named by the scheme's metric labels (the CLI's English keeps the keys)
+        assert f"replaced: E001/{OCT} Sales: {before['sales_actual']}, Sales target: {before['sales_target']}" in detail
 
 
 async def test_a_card_history_shows_the_import_with_the_card_before(company_db, make_app_at, tmp_path):
@@ -87,7 +88,10 @@ async def test_enter_on_the_entry_lists_the_cards_it_wrote(company_db, make_app_
         modal = app.screen
         assert isinstance(modal, ImportedFileModal)
         (row,) = [[str(c) for c in modal.query_one("#imported-file-table").get_row_at(0)]]
-        assert row[0] == f"E001/{OCT}" and f"sales_actual: {before['sales_actual']}" in row[1]
+        assert (
+            row[0] == f"E001/{OCT}"
+            and row[1] == f"Sales: {before['sales_actual']}; Sales target: {before['sales_target']}"
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, AuditScreen)
@@ -120,4 +124,4 @@ async def test_the_file_entry_reads_in_chinese(company_db, make_app_at, tmp_path
         assert row[2] == "导入文件"
         assert row[4].startswith(f"oct.csv {OCT}（star-levels）：新增 0，更改 1，未变 0")
         detail = str(app.screen.query_one("#audit-detail").render())
-        assert f"覆盖：E001/{OCT} sales_actual: {before['sales_actual']}" in detail
+        assert f"覆盖：E001/{OCT} 实际销售额: {before['sales_actual']}, 销售目标: {before['sales_target']}" in detail

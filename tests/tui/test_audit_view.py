@@ -38,6 +38,12 @@ def test_audit_view(audit_db, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=idle)
 
 
+def test_audit_view_in_chinese(audit_db, snap_compare):
+    """As test_audit_view, in 中文: incidents by their label_zh, fields by their 中文 names."""
+    app = screen_app(audit_db, lambda ctx: AuditScreen(ctx), login="boss", lang="zh")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=idle)
+
+
 def test_audit_view_filtered_in_chinese(audit_db, snap_compare):
     async def filtered(pilot):
         await settle(pilot)
@@ -191,6 +197,7 @@ async def test_in_chinese_what_changed_names_no_field_by_its_key(audit_db):
         screen = app.screen
         changes = [screen.fields.change(row) for row in screen.rows]
         assert any(c.startswith("实际销售额: 40937 → 99999") for c in changes)
+        assert any(c.startswith("代码: 未填写交接班记录") for c in changes)  # an incident by its label_zh
         keys = {key for c in changes for key in re.findall(r"(?:^|; )([A-Za-z_]+):", c)}
         assert keys == set(), keys
         detail = str(screen.query_one("#audit-detail").render())

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from cstui.domain.texts import render
-from cstui.io.audit import FIELDS_ZH, WORDS_ZH, change_summary, row_change
+from cstui.io.audit import AuditLabels, change_summary
 from cstui.store.audit import AuditFilter
 from cstui.store.file_audit import IMPORT_FILE, summary, written_cards
 from cstui.tui.context import AppContext
@@ -96,44 +96,14 @@ TABLES_ZH = {
 }
 
 
-class FieldNames:
-    """How "what changed" calls a row's fields: a scorecard's by its scheme's metric labels
-    (label_zh in zh), other stored fields by their 中文 name in zh; English keeps the other keys."""
+class FieldNames(AuditLabels):
+    """How "what changed" calls a row's fields and values in the app's language: a scorecard's
+    (and an imported file's cards') by their scheme's metric labels, an incident's code by its
+    label, other stored fields by their 中文 name in zh (cstui.io.audit.AuditLabels)."""
 
     def __init__(self, ctx: AppContext):
+        super().__init__(ctx.store, ctx.lang)
         self.ctx = ctx
-        self.base = FIELDS_ZH if ctx.lang == "zh" else {}
-        self.words = WORDS_ZH if ctx.lang == "zh" else {}
-        self.metrics: dict[tuple[str, str], dict[str, str]] = {}  # (employee, month) → labels
-
-    def change(self, row: dict) -> str:
-        names = self.base
-        # a file's one entry is keyed file/month: it names no employee (its account is a line)
-        if row["entity"] == "scorecards" and row["action"] != IMPORT_FILE and "/" in (row["key"] or ""):
-            employee_id, _, month = row["key"].rpartition("/")
-            names = self.base | self._metric_labels(employee_id, month)
-        return render(row_change(row, names, self.words), self.ctx.lang)
-
-    def _metric_labels(self, employee_id: str, month: str) -> dict[str, str]:
-        known = self.metrics.get((employee_id, month))
-        if known is None:
-            known = self.metrics[employee_id, month] = self._read_labels(employee_id, month)
-        return known
-
-    def _read_labels(self, employee_id: str, month: str) -> dict[str, str]:
-        from cstui.schemes import SchemeError, catalog
-        from cstui.store import StoreError
-        from cstui.store.timeline import scheme_at
-
-        try:
-            line = self.ctx.store.scheme_assignments(employee_id)
-            scheme = catalog().get(scheme_at(line, month)) if line else None
-        except (StoreError, SchemeError, KeyError, ValueError):  # gone, not visible, or no such scheme now
-            return {}
-        if scheme is None:
-            return {}
-        zh = self.ctx.lang == "zh"
-        return {spec.key: (spec.label_zh if zh else spec.label) or spec.key for spec in scheme.metric_specs()}
 
 
 def said(name: str, names_zh: dict[str, str], lang: str) -> str:
@@ -269,8 +239,9 @@ class ImportedFileModal(ModalScreen[None]):
             )
             table = DataTable(id="imported-file-table", cursor_type="row")
             table.add_columns(t("audit.col.key"), t("audit.col.before"))
+            names, _ = FieldNames(self.ctx).labels(self.row)  # the file's scheme's metric labels
             for card, before in cards[:CARDS_SHOWN]:
-                table.add_row(card, t("audit.new_card") if before is None else change_summary(None, before)[:60])
+                table.add_row(card, t("audit.new_card") if before is None else change_summary(None, before, names)[:60])
             yield table
             more = len(cards) - CARDS_SHOWN
             yield Static(
