@@ -37,7 +37,30 @@ async def test_the_screens_opened_from_a_row_are_imported_after_start_up(make_ap
         assert imported == ["history", "scorecard"]
         schemes = set(app.ctx.store.roster_schemes())
         assert len(schemes) >= 2 and schemes <= set(app.ctx._schemes)  # built, kept by the context
+        assert app.stylesheet.has_source(str(app_module.SCREENS_CSS), "")  # the screens' stylesheet read
         assert type(app.screen).__name__ == "RosterScreen"
+
+
+async def test_a_screen_pushed_after_the_warm_up_reads_no_stylesheet_again(make_app, monkeypatch):
+    """The screens' stylesheet is read once, at the warm-up, under the key Textual's first push
+    of a screen would read it by: that push then parses nothing."""
+    import asyncio
+
+    import cstui.tui.app as app_module
+    from cstui.tui.navigation import make_screen
+
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert await asyncio.to_thread(app.warmed.wait, 10)
+        reads = []
+        real = app.stylesheet.read
+        monkeypatch.setattr(app.stylesheet, "read", lambda path: reads.append(path) or real(path))
+        app.push_screen(make_screen(app.ctx, "history", "E001"))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HistoryScreen"
+        assert reads == []
 
 
 async def test_number_keys_switch_screens_and_keep_their_state(make_app):
