@@ -94,6 +94,7 @@ texts.register(
         "audit.file.before": ("; before: {values}", "；导入前：{values}"),
         "audit.file.replaced": ("; replaced: {cards}{more}", "；覆盖：{cards}{more}"),
         "audit.file.more": (" (+{n} more)", "（另 {n} 张）"),
+        "audit.file.empty": ("(empty)", "（空）"),
     }
 )
 
@@ -128,4 +129,4 @@ def summary(row: dict, shown: int = 3, names: dict[str, str] | None = None) -> t
 
 def _values(values: dict, names: dict[str, str] | None = None) -> str:
     names = names or {}
-    return ", ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(values.items())) or "(empty)"
+    return ", ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(values.items())) or texts.line("audit.file.empty")
