@@ -224,7 +224,7 @@ class OneOf(Shape):
 
 
 def load_tables(
-    raw: object, key_path: str, hints: tuple[str, str], problems: Any, load: Callable[[dict, str], Any]
+    raw: object, key_path: str, hints: tuple[Any, Any], problems: Any, load: Callable[[dict, str], Any]
 ) -> list:
     """``[[KEY_PATH]]``: each table loaded by ``load(data, path)``, what it returns kept unless
     None. Not an array of tables, or an entry that is not a table, is a problem of its key;

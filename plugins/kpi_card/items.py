@@ -108,6 +108,7 @@ class CardItem:
 texts.register(
     {
         "kpi-card.problem.duplicate": ("duplicate item key {name}", "项目键 {name} 重复"),
+        "kpi-card.hint.item": ("{a}, {b} and {c}", "{a}、{b} 和 {c}"),  # TOML keys, as written
         "kpi-card.problem.part_name": ("the name of a part", "部分的名称"),
         "kpi-card.problem.deduction_count": (
             "a deduction counts violations: metric {metric} must be a count, not {kind}",
@@ -139,7 +140,7 @@ def load_items(raw: object, metrics: dict, problems: Any) -> tuple[CardItem, ...
     items = load_tables(
         raw,
         "score.items",
-        ("key, kind and metric",) * 2,
+        (line("kpi-card.hint.item", a="key", b="kind", c="metric"),) * 2,
         problems,
         lambda data, path: _load_item(data, path, metrics, problems),
     )

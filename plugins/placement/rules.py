@@ -34,6 +34,12 @@ texts.register(
         "placement.option": ("{label} {value} → {points}", "{metric} {value} → {points}", _M),
         "placement.band": ("{label} {value} {band} → {points}", "{metric} {value} {band} → {points}", _M),
         "placement.at_most": (" (at most {cap})", "（最多 {cap}）"),
+        # what [[placement.hard]] holds, said in the problems of its tables
+        "placement.hint.hard": ("a {metric} each", "一个 {metric}"),  # TOML keys, as written
+        "placement.hint.hard_table": (
+            "{metric} and {options}, {bands}, or {each} and {max}",
+            "{metric}，以及 {options}、{bands} 或 {each} 与 {max}",
+        ),
         "placement.each": (
             "{label} {value} × {each} → {points}{capped}",
             "{metric} {value} × {each} → {points}{capped}",
@@ -181,7 +187,8 @@ def _positive(section: dict, key: str, problems: Any) -> Decimal | None:
 
 
 def _hard_items(raw: object, metrics: dict, problems: Any) -> tuple[HardItem, ...]:
-    hints = ("a metric each", "metric and options, bands, or each and max")
+    keys = {key: key for key in ("metric", "options", "bands", "each", "max")}
+    hints = (line("placement.hint.hard", metric="metric"), line("placement.hint.hard_table", **keys))
     return tuple(
         load_tables(
             raw, "placement.hard", hints, problems, lambda data, path: _hard_item(data, path, metrics, problems)
