@@ -222,19 +222,24 @@ def enforce_quotas(scheme, results: list[Result], *, explain: bool) -> None:
     """A scheme that enforces its grade quotas moves grades down by rank, here, so batch, the
     TUI, --apply and what-if grade alike (cstui.engine.distribution). The checkpoint holds no
     grades, so it is the same with or without."""
-    from cstui.engine.distribution import compile_distribution, enforce
+    dist = _enforced_quotas(scheme)
+    if dist is not None:
+        from cstui.engine.distribution import enforce
 
-    dist = compile_distribution(scheme.params)
-    if dist is not None and dist.enforce:
         enforce(dist, results, explain)
 
 
 def quotas_enforced(scheme) -> bool:
     """Whether :func:`enforce_quotas` may move a grade (it reads the whole team's results)."""
+    return _enforced_quotas(scheme) is not None
+
+
+def _enforced_quotas(scheme):
+    """The scheme's grade quotas (a Distribution) when it enforces them, else None."""
     from cstui.engine.distribution import compile_distribution
 
     dist = compile_distribution(scheme.params)
-    return dist is not None and dist.enforce
+    return dist if dist is not None and dist.enforce else None
 
 
 def quota_breaches(scheme, team: str, results: list[Result]) -> list:
