@@ -22,12 +22,11 @@ schemes, one resumed team grading per open period shown: never the team's histor
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cstui import collector
 from cstui.domain import Employee, Override, Period, Result
 from cstui.engine.cards import mark_invalid, screen_history
 from cstui.engine.model import Checkpoint, TeamHistory
@@ -139,29 +138,15 @@ def told_quickly(store, try_scheme: TryScheme, employee_id: str, until: Period) 
     return store.team_replay_bound(store.employee(employee_id).team, until) <= QUICK_TEAM_CARDS
 
 
-@contextmanager
-def _no_cycle_collection():
-    """The cycle collector paused: a team's story makes ~100,000 short-lived objects (cards,
-    month facts, results), freed by their reference counts, whose allocations would each time
-    set off collections walking the whole app's heap (a TUI holds ~80,000 objects: 20-50 ms of
-    a 100-person history). Cycles made meanwhile are collected after. Another thread's pause
-    may end it early (then only slower)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def tell_story(
     store, try_scheme: TryScheme, level_now: LevelNow, employee_id: str, until: Period, shown: int = MONTHS_SHOWN
 ) -> Story:
     """The employee's history for the ``shown`` months up to ``until``, each stretch of their
     scheme timeline told by its own scheme. A stretch that starts after ``until`` has nothing
     to tell yet (it is listed in ``stretches`` only)."""
-    with _no_cycle_collection():
+    # a team's story makes ~100,000 short-lived objects: collections over the TUI's heap
+    # they set off were 20-50 ms of a 100-person history
+    with collector.paused():
         return _told(store, try_scheme, level_now, employee_id, until, shown)
 
 
