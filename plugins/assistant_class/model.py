@@ -294,7 +294,7 @@ def month_dismissal(grading: Grading, months: TeamMonths, employee_id: str, mont
     """Why a scored month needs a dismissal review: its score, last-in-team run, incidents."""
     total = months.get(employee_id, month).total
     window = (month.shift(-k) for k in range(grading.dismissal.last_months - 1, -1, -1))
-    run = [(months.is_last(employee_id, m), months.score(employee_id, m)) for m in window]
+    run = months.run(employee_id, window)
     return dismissal_reasons(grading.dismissal, total.score, run, total.dismissal)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -77,27 +78,56 @@ def stored_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
     return MonthFacts(total, dict(zip(metrics, row["counts"], strict=True)))
 
 
+@dataclass(slots=True, frozen=True)
+class Standing:
+    """A month's competition among the team's assistants: ranks, the bottom rank, who is last."""
+
+    ranks: dict
+    worst: int | None
+    last: frozenset[str]  # at the bottom (ties included) of a month whose ranks are not all tied
+
+
+def standing_of(ranks: dict) -> Standing:
+    """The month's standing from its ranks (``is_last`` read once per member otherwise)."""
+    worst = max((r for r in ranks.values() if r is not None), default=None)
+    if worst is None or worst <= 1:
+        return Standing(ranks, worst, frozenset())
+    return Standing(ranks, worst, frozenset(e for e, r in ranks.items() if r == worst))
+
+
+_UNREAD = object()  # a month's column has no entry for the employee yet (None means no card)
+
+
 class TeamMonths:
-    """Lazily scored months of one team (each card scored at most once per grading run)."""
+    """Lazily scored months of one team (each card scored at most once per grading run).
+
+    Facts are kept by month, then employee: a month's ranks and a member's look-back window read
+    a month's column, so the month is hashed once per look-up, not inside an (employee, month) key.
+    """
 
     def __init__(self, ledger: Ledger, metrics: tuple[str, ...], history: TeamHistory, lead_role: str):
         self.ledger, self.metrics, self.history = ledger, metrics, history
         self.assistants = [e.id for e in history.employees if e.role != lead_role]
-        self._facts: dict[tuple[str, Period], MonthFacts | None] = {}
+        self._facts: dict[Period, dict[str, MonthFacts | None]] = {}
         self._stored: dict[tuple[str, Period], dict] = {}  # months of a checkpoint, not decoded yet
-        self._ranks: dict[Period, dict] = {}
-        self._worst: dict[Period, int | None] = {}
+        self._standing: dict[Period, Standing] = {}
 
     def get(self, employee_id: str, month: Period) -> MonthFacts | None:
-        key = (employee_id, month)
-        if key not in self._facts:
-            stored = self._stored.pop(key, None)
-            if stored is not None:
-                self._facts[key] = stored_facts(stored, self.metrics)
-            else:
-                card = self.history.cards.get(employee_id, {}).get(month)
-                self._facts[key] = None if card is None else month_facts(self.ledger, self.metrics, card)
-        return self._facts[key]
+        column = self._facts.get(month)
+        if column is None:
+            column = self._facts[month] = {}
+        facts = column.get(employee_id, _UNREAD)
+        if facts is _UNREAD:
+            facts = column[employee_id] = self._read(employee_id, month)
+        return facts
+
+    def _read(self, employee_id: str, month: Period) -> MonthFacts | None:
+        """A month's facts read for the first time: from a checkpoint, else scored from its card."""
+        stored = self._stored.pop((employee_id, month), None)
+        if stored is not None:
+            return stored_facts(stored, self.metrics)
+        card = self.history.cards.get(employee_id, {}).get(month)
+        return None if card is None else month_facts(self.ledger, self.metrics, card)
 
     def restore(self, employee_id: str, month: Period, stored: dict) -> None:
         """A month scored before a checkpoint (its card is no longer in the history), as the
@@ -109,20 +139,35 @@ class TeamMonths:
         facts = self.get(employee_id, month)
         return None if facts is None else facts.score
 
+    def standing(self, month: Period) -> Standing:
+        """The month's standing, worked out once for the team (every member's flags ask for it)."""
+        standing = self._standing.get(month)
+        if standing is None:
+            get = self.get
+            scores = {}
+            for e in self.assistants:
+                facts = get(e, month)
+                scores[e] = None if facts is None else facts.score
+            standing = self._standing[month] = standing_of(competition_ranks(scores))
+        return standing
+
     def ranks(self, month: Period) -> dict:
         """Competition ranks of the team's assistants (team leads excluded) for a month."""
-        if month not in self._ranks:
-            self._ranks[month] = competition_ranks({e: self.score(e, month) for e in self.assistants})
-        return self._ranks[month]
+        return self.standing(month).ranks
 
     def is_last(self, employee_id: str, month: Period) -> bool:
         """At the bottom (ties included) of at least two scored assistants who are not all tied."""
-        rank = self.ranks(month).get(employee_id)
-        worst = self.worst(month)
-        return rank is not None and rank == worst and worst > 1
+        return employee_id in self.standing(month).last
 
     def worst(self, month: Period) -> int | None:
-        """The month's bottom rank (computed once: every member's flag asks for it)."""
-        if month not in self._worst:
-            self._worst[month] = max((r for r in self.ranks(month).values() if r is not None), default=None)
-        return self._worst[month]
+        """The month's bottom rank."""
+        return self.standing(month).worst
+
+    def run(self, employee_id: str, window: Iterable[Period]) -> list[tuple[bool, Decimal | None]]:
+        """(last in the team, score) of each month of ``window``, as ``is_last`` and ``score`` give
+        them, in that order (a month's standing is read before the member's own month)."""
+        run = []
+        for month in window:
+            last = employee_id in self.standing(month).last
+            run.append((last, self.score(employee_id, month)))
+        return run
