@@ -17,7 +17,8 @@ from hypothesis import strategies as _st
 from hypothesis import strategies as st
 
 from cstui.domain import Period, PeriodError, ValueProblem, months_between
-from cstui.domain.values import format_number, parse_count, parse_money, parse_rate
+from cstui.domain.texts import line
+from cstui.domain.values import format_number, parse_count, parse_decimal, parse_money, parse_rate
 
 months = st.builds(Period.month, st.integers(2000, 2100), st.integers(1, 12))
 
@@ -254,3 +255,52 @@ def test_format_number_keeps_the_sign_of_zero_after_remembering():
 
     assert [format_number(_D(t)) for t in ("0", "-0", "0.00", "-0.0", "0", "-0")] == ["0", "-0", "0", "-0", "0", "-0"]
     assert format_number(_D("sNaN")) == "sNaN" and format_number(_D("NaN")) == "NaN"  # never remembered, never a crash
+
+
+def _parse_money_reference(text):
+    """parse_money before its fast path for plain amounts: the general parser, then the fen check."""
+    value = parse_decimal(text, "an amount in yuan such as 12500.50")
+    if value != value.quantize(_D("0.01")):
+        raise ValueProblem(line("value.money_fen", got=format_number(value)))
+    return value
+
+
+def _outcome(parse, text):
+    """What a parser gives: the value's sign, digits and exponent, or the problem's key, args and text."""
+    try:
+        value = parse(text)
+    except ValueProblem as exc:
+        reason = exc.args[0]
+        return ("problem", reason.key, repr(reason.args), str(exc))
+    return ("value", type(value), value.as_tuple(), str(value))
+
+
+_money_pieces = _st.sampled_from(["0", "1", "5", "9", "00", ".", ",", "+", "-", " ", "\t", "e", "E", "１２", "²", "%"])
+_plain_amounts = _st.from_regex(r"\A[0-9]{0,16}(\.[0-9]{0,4})?\Z")
+_money_inputs = _st.one_of(
+    _plain_amounts,
+    _st.lists(_money_pieces, max_size=12).map("".join),
+    _st.builds(lambda n, pad: "0" * pad + str(n), _st.integers(0, 10**18), _st.integers(0, 20)),
+    # around the trillion limit and 15 significant digits, where the fast path must stop
+    _st.builds("{}.{}".format, _st.integers(10**11, 10**14), _st.sampled_from(["", "0", "5", "01", "99", "001"])),
+    _st.sampled_from(["", ".5", "5.", "1e3", "１２", "12.345", "+12", "-0", "-0.00", " 7 ", "1,000.5", "0.00"]),
+    _st.none(),
+    _st.booleans(),
+    _st.integers(-(10**14), 10**14),
+    _st.decimals(allow_nan=True, allow_infinity=True, places=3) | _st.decimals(allow_nan=False, max_value=10**13),
+    _st.floats(allow_nan=True, allow_infinity=True),
+)
+
+
+@_given(_money_inputs)
+def test_parse_money_fast_path_matches_the_general_parser(text):
+    assert _outcome(parse_money, text) == _outcome(_parse_money_reference, text)
+
+
+def test_parse_money_fast_path_is_exercised_by_plain_amounts():
+    # the cases the fast path takes must agree too (the property test would pass if none did)
+    for text in ["98032", "12500.5", "12500.50", ".5", "5.", "000000000000.00", "999999999999.99"]:
+        assert _outcome(parse_money, text) == _outcome(_parse_money_reference, text)
+    # and the first texts past it: the general parser's answers (too large, too many decimals)
+    for text in ["1000000000000", "1000000000000.00", "9999999999999", "0000000000001", "1.001", "12.345"]:
+        assert _outcome(parse_money, text) == _outcome(_parse_money_reference, text)

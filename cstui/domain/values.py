@@ -213,10 +213,21 @@ def parse_rating(text: object) -> Decimal:
     return value
 
 
+FEN = Decimal("0.01")  # built once: parse_money checked every amount against a new one
+MAX_PLAIN_YUAN = 12  # digits before the point of a plain amount: below MAX_MAGNITUDE, a trillion
+
+
 def parse_money(text: object) -> Decimal:
     """Yuan, exact to the fen."""
+    if type(text) is str and text.isascii():
+        # the usual cell ("98032", "12500.5"): ASCII digits, at most one point and 2 decimals,
+        # at most 14 digits, is a value parse_decimal would return unchanged (under its limits,
+        # never -0, whole fen), so Decimal reads it directly
+        yuan, _, fen = text.partition(".")
+        if len(fen) <= 2 and len(yuan) <= MAX_PLAIN_YUAN and (yuan + fen).isdigit():
+            return Decimal(text)
     value = parse_decimal(text, "an amount in yuan such as 12500.50")
-    if value != value.quantize(Decimal("0.01")):
+    if value != value.quantize(FEN):
         raise ValueProblem(line("value.money_fen", got=format_number(value)))
     return value
 
