@@ -80,10 +80,9 @@ def stored_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
 
 @dataclass(slots=True, frozen=True)
 class Standing:
-    """A month's competition among the team's assistants: ranks, the bottom rank, who is last."""
+    """A month's competition among the team's assistants: their ranks and who is last."""
 
     ranks: dict
-    worst: int | None
     last: frozenset[str]  # at the bottom (ties included) of a month whose ranks are not all tied
 
 
@@ -91,8 +90,8 @@ def standing_of(ranks: dict) -> Standing:
     """The month's standing from its ranks (``is_last`` read once per member otherwise)."""
     worst = max((r for r in ranks.values() if r is not None), default=None)
     if worst is None or worst <= 1:
-        return Standing(ranks, worst, frozenset())
-    return Standing(ranks, worst, frozenset(e for e, r in ranks.items() if r == worst))
+        return Standing(ranks, frozenset())
+    return Standing(ranks, frozenset(e for e, r in ranks.items() if r == worst))
 
 
 _UNREAD = object()  # a month's column has no entry for the employee yet (None means no card)
@@ -143,11 +142,7 @@ class TeamMonths:
         """The month's standing, worked out once for the team (every member's flags ask for it)."""
         standing = self._standing.get(month)
         if standing is None:
-            get = self.get
-            scores = {}
-            for e in self.assistants:
-                facts = get(e, month)
-                scores[e] = None if facts is None else facts.score
+            scores = {e: self.score(e, month) for e in self.assistants}
             standing = self._standing[month] = standing_of(competition_ranks(scores))
         return standing
 
@@ -159,15 +154,7 @@ class TeamMonths:
         """At the bottom (ties included) of at least two scored assistants who are not all tied."""
         return employee_id in self.standing(month).last
 
-    def worst(self, month: Period) -> int | None:
-        """The month's bottom rank."""
-        return self.standing(month).worst
-
     def run(self, employee_id: str, window: Iterable[Period]) -> list[tuple[bool, Decimal | None]]:
         """(last in the team, score) of each month of ``window``, as ``is_last`` and ``score`` give
         them, in that order (a month's standing is read before the member's own month)."""
-        run = []
-        for month in window:
-            last = employee_id in self.standing(month).last
-            run.append((last, self.score(employee_id, month)))
-        return run
+        return [(self.is_last(employee_id, month), self.score(employee_id, month)) for month in window]
