@@ -158,6 +158,7 @@ async def test_conflicting_save_shows_who_and_does_not_overwrite(company_db, mon
         assert isinstance(modal, ConflictModal)
         who = str(modal.query_one("#conflict-who").render())
         assert "sup1" in who and "2026-11-15T09:30:00" in who
+        assert "version 2; you started from 1" in who  # theirs, and the one this screen loaded
         assert stored(company_db, "E001").values["sales_actual"] == "70000"
         await pilot.press("r")  # reload theirs
         await settle(pilot)

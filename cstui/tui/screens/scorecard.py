@@ -417,6 +417,7 @@ class ScorecardScreen(Screen):
         theirs_card = self.ctx.store.scorecard(self.employee_id, self.month)
         merged, clashes = three_way(self.saved, yours, theirs_card.values)
         theirs_changed = [k for k in merged if str(theirs_card.values.get(k, "")) != str(self.saved.get(k, ""))]
+        versions = (self.version, theirs_card.version)  # yours is the one this screen loaded: before it takes theirs
         self.saved, self.version = dict(theirs_card.values), theirs_card.version
         self._fill(merged)
         if not clashes:
@@ -430,7 +431,7 @@ class ScorecardScreen(Screen):
             for s in self.specs
             if s.key in clashes
         ]
-        modal = ConflictModal(self.ctx, conflict.who, conflict.when, (self.version, theirs_card.version), rows)
+        modal = ConflictModal(self.ctx, conflict.who, conflict.when, versions, rows)
 
         def chosen(choice: str | None) -> None:
             if choice == "reload":
