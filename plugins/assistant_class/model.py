@@ -293,8 +293,7 @@ def _brief(replay: Replay, employee_id: str) -> bool:
 def month_dismissal(grading: Grading, months: TeamMonths, employee_id: str, month: Period) -> list[str]:
     """Why a scored month needs a dismissal review: its score, last-in-team run, incidents."""
     total = months.get(employee_id, month).total
-    window = (month.shift(-k) for k in range(grading.dismissal.last_months - 1, -1, -1))
-    run = months.run(employee_id, window)
+    run = months.run(employee_id, months.window(month, grading.dismissal.last_months))
     return dismissal_reasons(grading.dismissal, total.score, run, total.dismissal)
 
 

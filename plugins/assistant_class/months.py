@@ -35,16 +35,17 @@ class MonthFacts:
 def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[str, str]]) -> dict[str, int]:
     """The card's count metrics (blank = 0); bad values go to ``problems``."""
     counts = {}
+    values = card.values
     for metric in metrics:
-        raw = card.values.get(metric)
+        raw = values.get(metric)
+        if type(raw) is str and raw.isdigit():  # the common case first, without Decimal
+            counts[metric] = int(raw)
+            continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             counts[metric] = 0
             continue
         if type(raw) is int and raw >= 0:
             counts[metric] = raw
-            continue
-        if isinstance(raw, str) and raw.isdigit():  # the common case, without Decimal
-            counts[metric] = int(raw)
             continue
         try:
             counts[metric] = parse_count(raw)
@@ -108,8 +109,10 @@ class TeamMonths:
         self.ledger, self.metrics, self.history = ledger, metrics, history
         self.assistants = [e.id for e in history.employees if e.role != lead_role]
         self._facts: dict[Period, dict[str, MonthFacts | None]] = {}
-        self._stored: dict[tuple[str, Period], dict] = {}  # months of a checkpoint, not decoded yet
+        self._stored: dict[str, dict[str, dict]] = {}  # a checkpoint's months: employee, month text, row
+        self._texts: dict[Period, str] = {}  # each month's text, as a checkpoint keys its rows
         self._standing: dict[Period, Standing] = {}
+        self._windows: dict[tuple[Period, int], tuple[Period, ...]] = {}
 
     def get(self, employee_id: str, month: Period) -> MonthFacts | None:
         column = self._facts.get(month)
@@ -122,21 +125,38 @@ class TeamMonths:
 
     def _read(self, employee_id: str, month: Period) -> MonthFacts | None:
         """A month's facts read for the first time: from a checkpoint, else scored from its card."""
-        stored = self._stored.pop((employee_id, month), None)
+        stored = self._stored_row(employee_id, month)
         if stored is not None:
             return stored_facts(stored, self.metrics)
         card = self.history.cards.get(employee_id, {}).get(month)
         return None if card is None else month_facts(self.ledger, self.metrics, card)
 
-    def restore(self, employee_id: str, month: Period, stored: dict) -> None:
-        """A month scored before a checkpoint (its card is no longer in the history), as the
-        checkpoint keeps it; decoded when first read: a resumed month reads only the months its
-        flags look back on, a quarter's review the quarter's."""
-        self._stored[(employee_id, month)] = stored
+    def _stored_row(self, employee_id: str, month: Period) -> dict | None:
+        rows = self._stored.get(employee_id)
+        if rows is None:
+            return None
+        text = self._texts.get(month)
+        if text is None:
+            text = self._texts[month] = str(month)
+        return rows.get(text)
+
+    def restore(self, stored: dict[str, dict[str, dict]]) -> None:
+        """The months scored before a checkpoint (their cards are no longer in the history), as
+        the checkpoint keeps them (``checkpoint.dump``: employee, month text, row); each decoded
+        when first read, and a score alone when only the score is read (a resumed month reads
+        only the scores of the months its flags look back on, a quarter's review the quarter's
+        facts). The rows are read, never changed."""
+        self._stored = stored
 
     def score(self, employee_id: str, month: Period) -> Decimal | None:
-        facts = self.get(employee_id, month)
-        return None if facts is None else facts.score
+        column = self._facts.get(month)
+        facts = _UNREAD if column is None else column.get(employee_id, _UNREAD)
+        if facts is _UNREAD:
+            stored = self._stored_row(employee_id, month)
+            if stored is not None:  # as stored_facts decodes it, without the rest of the row
+                return Decimal(stored["score"]) if "score" in stored else None
+            facts = self.get(employee_id, month)
+        return None if facts is None or facts.total is None else facts.total.score
 
     def standing(self, month: Period) -> Standing:
         """The month's standing, worked out once for the team (every member's flags ask for it)."""
@@ -153,6 +173,13 @@ class TeamMonths:
     def is_last(self, employee_id: str, month: Period) -> bool:
         """At the bottom (ties included) of at least two scored assistants who are not all tied."""
         return employee_id in self.standing(month).last
+
+    def window(self, month: Period, length: int) -> tuple[Period, ...]:
+        """The ``length`` months up to ``month``, oldest first (the same for every member)."""
+        months = self._windows.get((month, length))
+        if months is None:
+            months = self._windows[(month, length)] = tuple(month.shift(-k) for k in range(length - 1, -1, -1))
+        return months
 
     def run(self, employee_id: str, window: Iterable[Period]) -> list[tuple[bool, Decimal | None]]:
         """(last in the team, score) of each month of ``window``, as ``is_last`` and ``score`` give
