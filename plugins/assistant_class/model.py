@@ -203,10 +203,10 @@ class AssistantClass(DocumentModel):
         brief: bool = False,
     ) -> Result | None:
         """``brief``: only what ranks and grade quotas read (score, grade, rank, decision)."""
-        if Period.of_date(employee.hire_date).ordinal > month.ordinal:
+        employed = months_between(employee.hire_date, month)
+        if employed < 1:  # hired after the month
             return None
-        grading, state = compile_grading(scheme.params), replay.states[employee.id]
-        level = state.level
+        grading, level = compile_grading(scheme.params), replay.states[employee.id].level
         facts = months.get(employee.id, month)
         result = _open_result(scheme, history, month, employee, level)
         if facts is None:
@@ -224,7 +224,6 @@ class AssistantClass(DocumentModel):
         result.rank = months.ranks(month).get(employee.id)
         if brief:
             return result
-        employed = months_between(employee.hire_date, month)
         reasons = month_dismissal(grading, months, employee.id, month)
         result.flags.extend(line("assistant-class.dismissal_flag", reason=r) for r in reasons)
         if not explain:  # the pay line is read only in a trace
@@ -293,7 +292,7 @@ def _brief(replay: Replay, employee_id: str) -> bool:
 def month_dismissal(grading: Grading, months: TeamMonths, employee_id: str, month: Period) -> list[str]:
     """Why a scored month needs a dismissal review: its score, last-in-team run, incidents."""
     total = months.get(employee_id, month).total
-    run = months.run(employee_id, months.window(month, grading.dismissal.last_months))
+    run = months.look_back(employee_id, month, grading.dismissal.last_months)
     return dismissal_reasons(grading.dismissal, total.score, run, total.dismissal)
 
 

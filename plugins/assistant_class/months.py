@@ -81,18 +81,21 @@ def stored_facts(row: dict, metrics: tuple[str, ...]) -> MonthFacts:
 
 @dataclass(slots=True, frozen=True)
 class Standing:
-    """A month's competition among the team's assistants: their ranks and who is last."""
+    """A month's competition among the team's assistants: their ranks, who is last, and the
+    scores ranked (None: not scored)."""
 
     ranks: dict
     last: frozenset[str]  # at the bottom (ties included) of a month whose ranks are not all tied
+    scores: dict
 
 
-def standing_of(ranks: dict) -> Standing:
-    """The month's standing from its ranks (``is_last`` read once per member otherwise)."""
+def standing_of(scores: dict) -> Standing:
+    """The month's standing from its scores (``is_last`` read once per member otherwise)."""
+    ranks = competition_ranks(scores)
     worst = max((r for r in ranks.values() if r is not None), default=None)
     if worst is None or worst <= 1:
-        return Standing(ranks, frozenset())
-    return Standing(ranks, frozenset(e for e, r in ranks.items() if r == worst))
+        return Standing(ranks, frozenset(), scores)
+    return Standing(ranks, frozenset(e for e, r in ranks.items() if r == worst), scores)
 
 
 _UNREAD = object()  # a month's column has no entry for the employee yet (None means no card)
@@ -113,6 +116,7 @@ class TeamMonths:
         self._texts: dict[Period, str] = {}  # each month's text, as a checkpoint keys its rows
         self._standing: dict[Period, Standing] = {}
         self._windows: dict[tuple[Period, int], tuple[Period, ...]] = {}
+        self._look_backs: dict[tuple[Period, int], list[tuple[Period, Standing]]] = {}
 
     def get(self, employee_id: str, month: Period) -> MonthFacts | None:
         column = self._facts.get(month)
@@ -163,7 +167,7 @@ class TeamMonths:
         standing = self._standing.get(month)
         if standing is None:
             scores = {e: self.score(e, month) for e in self.assistants}
-            standing = self._standing[month] = standing_of(competition_ranks(scores))
+            standing = self._standing[month] = standing_of(scores)
         return standing
 
     def ranks(self, month: Period) -> dict:
@@ -185,3 +189,18 @@ class TeamMonths:
         """(last in the team, score) of each month of ``window``, as ``is_last`` and ``score`` give
         them, in that order (a month's standing is read before the member's own month)."""
         return [(self.is_last(employee_id, month), self.score(employee_id, month)) for month in window]
+
+    def look_back(self, employee_id: str, month: Period, length: int) -> list[tuple[bool, Decimal | None]]:
+        """:meth:`run` over the ``length`` months up to ``month`` (the dismissal rule's look-back),
+        the months and their standings found once for the team: an assistant's scores are the
+        ones its standing ranked."""
+        standings = self._look_backs.get((month, length))
+        if standings is None:
+            standings = self._look_backs[(month, length)] = [(m, self.standing(m)) for m in self.window(month, length)]
+        run = []
+        for m, standing in standings:
+            score = standing.scores.get(employee_id, _UNREAD)
+            if score is _UNREAD:  # not ranked (a team lead): scored all the same
+                score = self.score(employee_id, m)
+            run.append((employee_id in standing.last, score))
+        return run

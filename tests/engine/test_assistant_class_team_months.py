@@ -61,6 +61,7 @@ def test_runs_and_ranks_match_a_fresh_reading(scores, rng, span):
         window = MONTHS[k - span + 1 : k + 1]
         expected = [(fresh_is_last(history, employee_id, m), fresh_score(history, employee_id, m)) for m in window]
         assert months.run(employee_id, window) == expected
+        assert months.look_back(employee_id, MONTHS[k], span) == expected
         assert [months.is_last(employee_id, m) for m in window] == [last for last, _ in expected]
         month = MONTHS[k]
         assert months.ranks(month) == competition_ranks(
