@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from cstui.domain import Employee, Period, Result, Scorecard, months_between, texts
 from cstui.domain.texts import line
 from cstui.domain.values import format_number as _fmt
+from cstui.engine.cards import screened_totals
 from cstui.engine.exact import to_decimal
 from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_delta, pay_float
 from cstui.engine.ledger import compile_ledger, score_ledger
@@ -155,7 +156,8 @@ class AssistantClass(DocumentModel):
         Without ``explain`` no review writes its trace (the results carry none).
         """
         rules = rules_params.compile_rules(scheme.params)
-        months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
+        screened = screened_totals(history, scheme.params)  # the card check's, for this run alone
+        months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role, screened)
         replay = Replay(rules, history, months, checkpoints.restored(history))
         replay.explain_asked = explain
         if history.checkpoint is not None:

@@ -54,15 +54,19 @@ def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[
     return counts
 
 
-def month_facts(ledger: Ledger, metrics: tuple[str, ...], card: Scorecard) -> MonthFacts:
-    """Score one card; a card that cannot be scored keeps its problem (graded as missing)."""
+def month_facts(
+    ledger: Ledger, metrics: tuple[str, ...], card: Scorecard, scored: LedgerTotal | None = None
+) -> MonthFacts:
+    """Score one card; a card that cannot be scored keeps its problem (graded as missing).
+    ``scored``: the card's ledger total when the card check already found it."""
     problems: list[tuple[str, str]] = []
     counts = read_counts(card, metrics, problems)
-    try:
-        total = score_ledger(ledger, card.employee_id, card.period, card.values, card.incidents)
-    except LedgerProblem as exc:
-        problems = exc.problems + problems
-        total = None
+    total = scored
+    if total is None:
+        try:
+            total = score_ledger(ledger, card.employee_id, card.period, card.values, card.incidents)
+        except LedgerProblem as exc:
+            problems = exc.problems + problems
     if problems:
         text = joined([line("cards.problem", field=field_text(f), reason=m) for f, m in problems])
         said = line("assistant-class.card_problems", employee=card.employee_id, period=str(card.period), problems=text)
@@ -108,8 +112,18 @@ class TeamMonths:
     a month's column, so the month is hashed once per look-up, not inside an (employee, month) key.
     """
 
-    def __init__(self, ledger: Ledger, metrics: tuple[str, ...], history: TeamHistory, lead_role: str):
+    def __init__(
+        self,
+        ledger: Ledger,
+        metrics: tuple[str, ...],
+        history: TeamHistory,
+        lead_role: str,
+        screened: dict[int, tuple] | None = None,
+    ):
+        """``screened``: the ledger totals the card check found for the history's cards
+        (``engine.cards.screened_totals``), each scored once per run."""
         self.ledger, self.metrics, self.history = ledger, metrics, history
+        self._screened = screened or {}
         self.assistants = [e.id for e in history.employees if e.role != lead_role]
         self._facts: dict[Period, dict[str, MonthFacts | None]] = {}
         self._stored: dict[str, dict[str, dict]] = {}  # a checkpoint's months: employee, month text, row
@@ -133,7 +147,12 @@ class TeamMonths:
         if stored is not None:
             return stored_facts(stored, self.metrics)
         card = self.history.cards.get(employee_id, {}).get(month)
-        return None if card is None else month_facts(self.ledger, self.metrics, card)
+        if card is None:
+            return None
+        hit = self._screened.get(id(card))
+        if hit is None or hit[0] is not card or hit[1] is not card.values or hit[2] is not card.incidents:
+            return month_facts(self.ledger, self.metrics, card)
+        return month_facts(self.ledger, self.metrics, card, hit[3])
 
     def _stored_row(self, employee_id: str, month: Period) -> dict | None:
         rows = self._stored.get(employee_id)
