@@ -103,6 +103,7 @@ def standing_of(scores: dict) -> Standing:
 
 
 _UNREAD = object()  # a month's column has no entry for the employee yet (None means no card)
+_NONE: dict = {}  # no months kept for an employee
 
 
 class TeamMonths:
@@ -146,6 +147,11 @@ class TeamMonths:
         stored = self._stored_row(employee_id, month)
         if stored is not None:
             return stored_facts(stored, self.metrics)
+        return self._scored(employee_id, month)
+
+    def _scored(self, employee_id: str, month: Period) -> MonthFacts | None:
+        """A month's facts scored from its card (None: no card), with the total the card check
+        found for it when it found one."""
         card = self.history.cards.get(employee_id, {}).get(month)
         if card is None:
             return None
@@ -172,21 +178,35 @@ class TeamMonths:
         self._stored = stored
 
     def score(self, employee_id: str, month: Period) -> Decimal | None:
+        return self._scores(month, (employee_id,))[employee_id]
+
+    def _scores(self, month: Period, members: Iterable[str]) -> dict[str, Decimal | None]:
+        """``members``' scores in ``month`` (None: not scored); a month a checkpoint keeps is read
+        as ``stored_facts`` decodes its score, without the rest of its row."""
         column = self._facts.get(month)
-        facts = _UNREAD if column is None else column.get(employee_id, _UNREAD)
-        if facts is _UNREAD:
-            stored = self._stored_row(employee_id, month)
-            if stored is not None:  # as stored_facts decodes it, without the rest of the row
-                return Decimal(stored["score"]) if "score" in stored else None
-            facts = self.get(employee_id, month)
-        return None if facts is None or facts.total is None else facts.total.score
+        if column is None:
+            column = self._facts[month] = {}
+        rows = self._stored
+        text = self._texts.get(month) if rows else None
+        if text is None and rows:
+            text = self._texts[month] = str(month)
+        scores = {}
+        for employee_id in members:
+            facts = column.get(employee_id, _UNREAD)
+            if facts is _UNREAD:
+                stored = rows.get(employee_id, _NONE).get(text) if rows else None
+                if stored is not None:
+                    scores[employee_id] = Decimal(stored["score"]) if "score" in stored else None
+                    continue
+                facts = column[employee_id] = self._scored(employee_id, month)
+            scores[employee_id] = None if facts is None or facts.total is None else facts.total.score
+        return scores
 
     def standing(self, month: Period) -> Standing:
         """The month's standing, worked out once for the team (every member's flags ask for it)."""
         standing = self._standing.get(month)
         if standing is None:
-            scores = {e: self.score(e, month) for e in self.assistants}
-            standing = self._standing[month] = standing_of(scores)
+            standing = self._standing[month] = standing_of(self._scores(month, self.assistants))
         return standing
 
     def ranks(self, month: Period) -> dict:
