@@ -21,6 +21,7 @@ from cstui.domain.values import PARSERS
 
 if TYPE_CHECKING:
     from cstui.domain import Result
+    from cstui.engine.ledger import LedgerTotal
     from cstui.engine.model import MetricSpec, TeamHistory
 
 UNREADABLE = "(stored values)"  # the one field of a card whose stored text is not a JSON object
@@ -261,12 +262,18 @@ def _check_owner(model: Any) -> type | None:
 
 
 def valid_by_columns(
-    scheme: Any, cards: list[Mapping[str, object]], bare: list[bool], incidents: list[list] | None = None
+    scheme: Any,
+    cards: list[Mapping[str, object]],
+    bare: list[bool],
+    incidents: list[list] | None = None,
+    totals: dict[int, LedgerTotal] | None = None,
 ) -> list[bool] | None:
     """For each card's values (``bare``: the card has no incidents), whether ``scheme``'s check
     finds nothing in it, judged a column at a time; None: the check has no column form (judge
     each card). ``incidents``: each card's, when the caller has them: with the default check, a
     card with incidents whose values pass is then judged by the ledger alone (else no verdict).
+    ``totals``: given, it gets the ledger total the check found for each card (by index) that
+    the ledger scored in judging it.
 
     The default check (:meth:`DocumentModel.card_problems`): the metric specs
     (:func:`valid_by_specs`) and, with a ``[ledger]``, the ledger's verdict on a card without
@@ -289,38 +296,49 @@ def valid_by_columns(
     verdicts = valid_by_specs(metric_specs(scheme), cards)
     if "ledger" in scheme.params:
         # a model's own column form narrows what the default check passed, seeing values only
-        verdicts = _ledger_columns(scheme, cards, bare, verdicts, incidents if narrow is None else None)
+        verdicts = _ledger_columns(scheme, cards, bare, verdicts, incidents if narrow is None else None, totals)
     return verdicts if narrow is None else narrow(scheme.model, scheme, cards, verdicts)
 
 
 def _ledger_columns(
-    scheme: Any, cards: list[Mapping], bare: list[bool], base: list[bool], incidents: list[list] | None
+    scheme: Any,
+    cards: list[Mapping],
+    bare: list[bool],
+    base: list[bool],
+    incidents: list[list] | None,
+    totals: dict[int, LedgerTotal] | None = None,
 ) -> list[bool]:
     """``base`` narrowed by the ledger: with no incidents, its rules read a card's adjustment and
     reason alone (engine.ledger.score_ledger), so each distinct pair is judged once, by
-    :func:`ledger_problems` on a card holding only that pair. A card with incidents is judged by
-    :func:`ledger_problems` on the whole card when ``incidents`` are given (the default check
-    adds nothing to it for a card whose values pass), else given no verdict."""
-    from cstui.engine.ledger import compile_ledger, ledger_problems
+    :func:`ledger_total` on a card holding only that pair. A card with incidents is judged by
+    :func:`ledger_total` on the whole card when ``incidents`` are given (the default check adds
+    nothing to it for a card whose values pass), else given no verdict. Each total found goes to
+    ``totals`` (a pair's to every card that has it: the ledger reads nothing else of theirs)."""
+    from cstui.engine.ledger import compile_ledger, ledger_total
 
     ledger = compile_ledger(scheme.params)
     adjustment, reason = ledger.adjustment_metric, ledger.reason_metric
-    judged: dict[tuple, bool] = {}
+    judged: dict[tuple, LedgerTotal | None] = {}
     verdicts, month = [], Period.parse("2000-01")  # the ledger names a card's month only in a refusal
     for i, (values, fine, alone) in enumerate(zip(cards, base, bare)):
         if not fine or (not alone and incidents is None):
             verdicts.append(False)
             continue
         if not alone:
-            verdicts.append(not ledger_problems(ledger, Scorecard("", month, values, incidents[i])))
-            continue
-        pair = (values.get(adjustment), values.get(reason))
-        fine = judged.get(pair)
-        if fine is None:
-            only = {k: v for k, v in zip((adjustment, reason), pair) if v is not None}
-            fine = judged[pair] = not ledger_problems(ledger, Scorecard("", month, only, []))
-        verdicts.append(fine)
+            total = ledger_total(ledger, Scorecard("", month, values, incidents[i]))
+        else:
+            pair = (values.get(adjustment), values.get(reason))
+            total = judged.get(pair, _UNJUDGED)
+            if total is _UNJUDGED:
+                only = {k: v for k, v in zip((adjustment, reason), pair) if v is not None}
+                total = judged[pair] = ledger_total(ledger, Scorecard("", month, only, []))
+        verdicts.append(total is not None)
+        if total is not None and totals is not None:
+            totals[i] = total
     return verdicts
+
+
+_UNJUDGED = object()  # a pair not judged yet (None: judged and refused)
 
 
 def valid_by_specs(specs: tuple[MetricSpec, ...], cards: list[Mapping[str, object]]) -> list[bool]:
@@ -489,12 +507,15 @@ def screen_history(
     is; only the period's cards are checked, to name them (``graded``: the periods whose cards
     are, when a history grades several in one replay). Others see a refused card as a
     missing month (it breaks a streak, as a missing month does), and the result says why.
+    For the former, the ledger totals the check found are kept for its grading of this history
+    (:func:`screened_totals`).
     """
     own = getattr(scheme.model, "grades_invalid_cards", False)
     months = {month for each in (*graded,) or (period,) for month in each.months()}
     refused: dict[str, dict[Period, list[CardProblem]]] = {}
     kept_cards = {}
-    valid = _valid_in_history(scheme, history)
+    valid, totals = _valid_in_history(scheme, history)
+    _SCREENED.set((history, scheme.params, totals) if own and totals else None)
     for employee_id, cards in history.cards.items():
         kept = {}
         for month, card in cards.items():
@@ -512,27 +533,51 @@ def screen_history(
     return replace(history, cards=kept_cards), refused
 
 
-def _valid_in_history(scheme: Any, history: TeamHistory) -> set[int]:
+# The ledger totals the last screen found, for the grading of the same history that follows it
+# (the ledger scores a card once per run, not once to check it and again to grade it): taken
+# once (:func:`screened_totals`), replaced by the next screen, so none outlives its run. Each
+# holds the card, its values and incidents as they were scored: any other is scored anew.
+_SCREENED: ContextVar[tuple | None] = ContextVar("cstui_screened_totals", default=None)
+
+
+def screened_totals(history: TeamHistory, params: dict) -> dict[int, tuple]:
+    """The ledger totals :func:`screen_history` found for ``history``'s cards under a scheme with
+    ``params``, taken (a second call gets none): ``{id(card): (card, values, incidents,
+    LedgerTotal)}``; a card whose values or incidents are no longer those objects is not the
+    card that was scored."""
+    screened = _SCREENED.get()
+    if screened is None or screened[0] is not history or screened[1] is not params:
+        return {}
+    _SCREENED.set(None)
+    return screened[2]
+
+
+def _valid_in_history(scheme: Any, history: TeamHistory) -> tuple[set[int], dict[int, tuple]]:
     """The ids of the history's cards found valid column-wise (:func:`valid_by_columns`, as an
     import's gate judges its file): a resumed month checks a team's cards in one pass over each
     field's distinct texts instead of card by card. Any card it gives no verdict for, or every
     card when the check has no column form or a parser raises, is judged card by card (the
-    reference, which also words the refusals)."""
+    reference, which also words the refusals). With them, the ledger totals found for the valid
+    ones (as :func:`screened_totals` gives them)."""
     cards = [card for by_month in history.cards.values() for card in by_month.values()]
     if len(cards) < 2:
-        return set()
+        return set(), {}
+    found: dict[int, LedgerTotal] = {}
     try:
         verdicts = valid_by_columns(
             scheme,
             [card.values for card in cards],
             [not card.incidents for card in cards],
             [card.incidents for card in cards],
+            found,
         )
     except Exception:  # noqa: BLE001  (a model or parser that raises: the per-card check refuses, as ever)
-        return set()
+        return set(), {}
     if verdicts is None:
-        return set()
-    return {id(card) for card, fine in zip(cards, verdicts) if fine}
+        return set(), {}
+    valid = [(i, card) for i, (card, fine) in enumerate(zip(cards, verdicts)) if fine]
+    totals = {id(card): (card, card.values, card.incidents, found[i]) for i, card in valid if i in found}
+    return {id(card) for _, card in valid}, totals
 
 
 def mark_invalid(

@@ -280,6 +280,14 @@ def ledger_problems(ledger: Ledger, card: Any) -> list[CardProblem]:
     return []
 
 
+def ledger_total(ledger: Ledger, card: Any) -> LedgerTotal | None:
+    """The card's ledger total; None when the ledger refuses it (:func:`ledger_problems` words why)."""
+    try:
+        return score_ledger(ledger, card.employee_id, card.period, card.values, card.incidents)
+    except LedgerProblem:
+        return None
+
+
 def incident_problems(ledger: Ledger, incident: Incident) -> list[CardProblem]:
     """One incident against the catalogue, each problem named by its column: code, count, points."""
     from cstui.engine.cards import CardProblem, reason_of

@@ -157,9 +157,7 @@ def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> N
     for e in replay.history.employees:
         if e.id in saved:  # a member missing from the state starts from the roster
             replay.states[e.id] = _load_state(saved[e.id])
-    for employee_id, rows in state["months"].items():
-        for m, row in rows.items():
-            months.restore(employee_id, _period(m), row)
+    months.restore(state["months"])
 
 
 def _load_state(raw: dict) -> State:

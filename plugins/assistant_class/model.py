@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from cstui.domain import Employee, Period, Result, Scorecard, months_between, texts
 from cstui.domain.texts import line
 from cstui.domain.values import format_number as _fmt
+from cstui.engine.cards import screened_totals
 from cstui.engine.exact import to_decimal
 from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_delta, pay_float
 from cstui.engine.ledger import compile_ledger, score_ledger
@@ -155,7 +156,8 @@ class AssistantClass(DocumentModel):
         Without ``explain`` no review writes its trace (the results carry none).
         """
         rules = rules_params.compile_rules(scheme.params)
-        months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role)
+        screened = screened_totals(history, scheme.params)  # the card check's, for this run alone
+        months = TeamMonths(compile_ledger(scheme.params), rules.count_metrics, history, rules.lead_role, screened)
         replay = Replay(rules, history, months, checkpoints.restored(history))
         replay.explain_asked = explain
         if history.checkpoint is not None:
@@ -203,10 +205,10 @@ class AssistantClass(DocumentModel):
         brief: bool = False,
     ) -> Result | None:
         """``brief``: only what ranks and grade quotas read (score, grade, rank, decision)."""
-        if Period.of_date(employee.hire_date).ordinal > month.ordinal:
+        employed = months_between(employee.hire_date, month)
+        if employed < 1:  # hired after the month
             return None
-        grading, state = compile_grading(scheme.params), replay.states[employee.id]
-        level = state.level
+        grading, level = compile_grading(scheme.params), replay.states[employee.id].level
         facts = months.get(employee.id, month)
         result = _open_result(scheme, history, month, employee, level)
         if facts is None:
@@ -224,7 +226,6 @@ class AssistantClass(DocumentModel):
         result.rank = months.ranks(month).get(employee.id)
         if brief:
             return result
-        employed = months_between(employee.hire_date, month)
         reasons = month_dismissal(grading, months, employee.id, month)
         result.flags.extend(line("assistant-class.dismissal_flag", reason=r) for r in reasons)
         if not explain:  # the pay line is read only in a trace
@@ -293,8 +294,7 @@ def _brief(replay: Replay, employee_id: str) -> bool:
 def month_dismissal(grading: Grading, months: TeamMonths, employee_id: str, month: Period) -> list[str]:
     """Why a scored month needs a dismissal review: its score, last-in-team run, incidents."""
     total = months.get(employee_id, month).total
-    window = (month.shift(-k) for k in range(grading.dismissal.last_months - 1, -1, -1))
-    run = months.run(employee_id, window)
+    run = months.look_back(employee_id, month, grading.dismissal.last_months)
     return dismissal_reasons(grading.dismissal, total.score, run, total.dismissal)
 
 

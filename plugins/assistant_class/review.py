@@ -406,9 +406,12 @@ class Replay:
             quarter = quarter.next()
 
     def apply_overrides(self, until_month: Period) -> None:
+        placed = self.history.overrides
         for e in self.history.employees:
+            if not placed.get(e.id):  # most members: nothing to sort or apply
+                continue
             state = self.states[e.id]
-            overrides = sorted(self.history.overrides.get(e.id, []), key=lambda o: o.period.ordinal)
+            overrides = sorted(placed[e.id], key=lambda o: o.period.ordinal)
             for o in overrides[state.overrides_applied :]:
                 if o.period.ordinal > until_month.ordinal:
                     break

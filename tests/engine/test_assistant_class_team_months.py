@@ -13,7 +13,7 @@ from cstui.engine.model import TeamHistory
 from cstui.engine.ranking import competition_ranks
 from cstui.schemes import load_scheme
 from cstui_plugins.assistant_class import params as rules_params
-from cstui_plugins.assistant_class.months import TeamMonths
+from cstui_plugins.assistant_class.months import TeamMonths, stored_facts
 
 SCHEME = load_scheme("assistant-class")
 RULES = rules_params.compile_rules(SCHEME.params)
@@ -61,8 +61,56 @@ def test_runs_and_ranks_match_a_fresh_reading(scores, rng, span):
         window = MONTHS[k - span + 1 : k + 1]
         expected = [(fresh_is_last(history, employee_id, m), fresh_score(history, employee_id, m)) for m in window]
         assert months.run(employee_id, window) == expected
+        assert months.look_back(employee_id, MONTHS[k], span) == expected
         assert [months.is_last(employee_id, m) for m in window] == [last for last, _ in expected]
         month = MONTHS[k]
         assert months.ranks(month) == competition_ranks(
             {e.id: fresh_score(history, e.id, month) for e in employees if e.role != RULES.lead_role}
         )
+
+
+def decoded_score(table: dict, employee_id: str, month):
+    """The reference for a month a checkpoint keeps: its row decoded in full (``stored_facts``)."""
+    row = table.get(employee_id, {}).get(str(month))
+    return None if row is None else stored_facts(row, RULES.count_metrics).score
+
+
+# per member: per month, a checkpoint row's score (None: no row; "problem": a card not scored)
+stored_rows = st.lists(
+    st.lists(
+        st.one_of(st.none(), st.just("problem"), st.decimals(55, 95, places=2, allow_nan=False).map(str)),
+        min_size=len(MONTHS),
+        max_size=len(MONTHS),
+    ),
+    min_size=2,
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(stored_rows, st.randoms(use_true_random=False), st.integers(1, 4))
+def test_a_checkpoints_scores_read_alone_are_its_decoded_rows(rows, rng, span):
+    """A resumed month reads the scores of the months a checkpoint keeps without decoding their
+    rows: each score, rank and look-back run is what the fully decoded rows give."""
+    employees = [emp(i) for i in range(len(rows))]
+    table = {}
+    for e, row in zip(employees, rows):
+        for month, score in zip(MONTHS, row):
+            if score is not None:
+                kept = {"problem": "bad"} if score == "problem" else {"score": score, "counts": [1] * 5}
+                table.setdefault(e.id, {})[str(month)] = kept
+    months = team_months(TeamHistory("T1", employees))
+    months.restore(table)
+    questions = [(e.id, k) for e in employees for k in range(span - 1, len(MONTHS))]
+    rng.shuffle(questions)
+    for employee_id, k in questions:
+        window = months.window(MONTHS[k], span)
+        assert window == tuple(MONTHS[k - span + 1 : k + 1])
+        ranks = [competition_ranks({e.id: decoded_score(table, e.id, m) for e in employees}) for m in window]
+        worst = [max((n for n in r.values() if n is not None), default=None) for r in ranks]
+        last = [w is not None and w > 1 and r.get(employee_id) == w for r, w in zip(ranks, worst)]
+        scores = [decoded_score(table, employee_id, m) for m in window]
+        assert months.run(employee_id, window) == list(zip(last, scores))
+        if rng.random() < 0.3:  # a month decoded in full afterwards (a review) agrees with its scores
+            facts = months.get(employee_id, MONTHS[k])
+            assert (None if facts is None else facts.score) == decoded_score(table, employee_id, MONTHS[k])

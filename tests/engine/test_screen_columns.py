@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from cstui.domain import Employee, Incident, Period, Scorecard
 from cstui.engine import cards as cards_module
-from cstui.engine.cards import UNREADABLE, metric_specs, screen_history
+from cstui.engine.cards import UNREADABLE, metric_specs, screen_history, screened_totals
+from cstui.engine.ledger import compile_ledger, score_ledger
 from cstui.engine.model import TeamHistory
 from cstui.schemes import catalog
 
@@ -45,7 +46,7 @@ INCIDENTS = st.lists(
 def each_card_alone():
     """The reference: no card found valid column-wise, every card judged by the scheme."""
     saved = cards_module._valid_in_history
-    cards_module._valid_in_history = lambda scheme, history: set()
+    cards_module._valid_in_history = lambda scheme, history: (set(), {})
     try:
         yield
     finally:
@@ -125,3 +126,31 @@ def test_a_model_with_a_check_of_its_own_and_no_column_form_judges_every_card(na
     )
     screen_history(scheme, history, MONTHS[-1])
     assert seen == ["E0", "E1", "E2"]
+
+
+LEDGER_SCHEMES = [name for name in SCHEMES if "ledger" in catalog().get(name).params]
+
+
+def scored_alone(ledger, card):
+    """The reference: the card's ledger scored by itself (its own employee and month)."""
+    total = score_ledger(ledger, card.employee_id, card.period, card.values, card.incidents)
+    return total.score, total.deductions, total.dismissal, total.trace
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(data=st.data(), name=st.sampled_from(LEDGER_SCHEMES), period=st.sampled_from([MONTHS[-1], MONTHS[0]]))
+def test_the_totals_a_screen_hands_on_are_each_cards_own(data, name, period):
+    """The ledger totals the screen keeps for the grading of the same history (a pair's total for
+    each card holding that adjustment and reason, a card with incidents its own) are what the
+    ledger gives each card alone, only for cards found valid, and taken once."""
+    scheme = catalog().get(name)
+    history = data.draw(histories(scheme))
+    _, refused = screen_history(scheme, history, period)
+    totals = screened_totals(history, scheme.params)
+    own = getattr(scheme.model, "grades_invalid_cards", False)
+    ledger = compile_ledger(scheme.params)
+    for card_id, (card, values, incidents, total) in totals.items():
+        assert own and id(card) == card_id and values is card.values and incidents is card.incidents
+        assert card.period not in refused.get(card.employee_id, {})
+        assert (total.score, total.deductions, total.dismissal, total.trace) == scored_alone(ledger, card)
+    assert screened_totals(history, scheme.params) == {}
