@@ -38,7 +38,9 @@ def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[
     values = card.values
     for metric in metrics:
         raw = values.get(metric)
-        if type(raw) is str and raw.isdigit():  # the common case first, without Decimal
+        if (
+            type(raw) is str and raw.isascii() and raw.isdigit()
+        ):  # the common case first, without Decimal ("²" is a digit to isdigit, not to int)
             counts[metric] = int(raw)
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):

@@ -114,3 +114,24 @@ def test_a_checkpoints_scores_read_alone_are_its_decoded_rows(rows, rng, span):
         if rng.random() < 0.3:  # a month decoded in full afterwards (a review) agrees with its scores
             facts = months.get(employee_id, MONTHS[k])
             assert (None if facts is None else facts.score) == decoded_score(table, employee_id, MONTHS[k])
+
+
+@given(st.text(alphabet="0123456789²³¹٣３ -.", max_size=4))
+def test_counts_read_as_the_general_parser_reads_them(text):
+    """The plain-digit shortcut of read_counts gives what parse_count gives, and never raises:
+    "²" is a digit to str.isdigit, not to int()."""
+    from cstui.domain import Scorecard
+    from cstui.domain.values import ValueProblem, parse_count
+    from cstui_plugins.assistant_class.months import read_counts
+
+    problems = []
+    counts = read_counts(Scorecard("E1", MONTHS[0], {"tickets": text}), ("tickets",), problems)
+    if not text.strip():
+        assert counts == {"tickets": 0} and not problems
+        return
+    try:
+        expected = parse_count(text)
+    except ValueProblem:
+        assert problems and "tickets" not in counts
+    else:
+        assert counts == {"tickets": expected} and not problems
