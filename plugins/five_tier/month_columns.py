@@ -1,0 +1,226 @@
+"""five-tier's resumed month column-wise (issue 14): a team's month at once from the state at its start.
+
+:meth:`FiveTier.grade_columns` grades the month after a checkpoint (a stored one, or the state
+:func:`plugins.five_tier.columnar.checkpoint_columns` computed) for every row it can, from
+:class:`cstui.engine.period_columns.PeriodColumns`: no ``Scorecard`` parse, ``_Run`` restore,
+``MonthState`` or trace per row. :meth:`_Run.month` (with ``_probation_month``, ``_review`` and
+``_decide``) stays the reference; a property test (tests/engine/test_five_month_columns.py)
+holds the two to the same results, for both schemes the model runs (five-tier, ecommerce-kpi).
+
+Every number that decides or is shown is made by the reference's own Decimal operations, in the
+same order, on the same parsed values: a weighted score is ``Σ weight x item score`` from 0,
+then / 100 (:func:`~cstui.engine.weighted.weighted_sum`), a banded one the bands' points summed
+from 0 and capped, a review's average a :class:`~cstui.engine.exact.Mean`. So the digits agree
+by construction ("0.90" scores 18.00, not 18), with no bound on the numbers to check. What is
+saved is the per-card path's work around them: each distinct text's term or band is found once
+(cards repeat a few hundred values), and a row is a few additions, a bonus look-up and a
+``Result``.
+
+No numpy here (a resumed month's start-up does not pay its import).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from cstui.domain import Period, Result
+from cstui.domain.values import HUNDRED
+from cstui.engine.cards import metric_specs, parse_value
+from cstui.engine.period_columns import PeriodColumns, entry_runs
+from cstui.engine.replay import line  # there: where the "flag.*" templates are registered
+from cstui.engine.weighted import item_score
+
+from .model import REFERENCE_METHODS, FiveTier, TierParams
+
+NO_CARD = False  # a row's month score when it has no card (None: left to the per-card path)
+MEMO_LIMIT = 100_000  # distinct (rule, text) pairs remembered: far above what a company's cards repeat
+
+
+def supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
+    """The reference unchanged (the class itself, its own methods, nothing but their guards set
+    on the instance), no ledger, a ladder, every scored metric required (a card that passes the
+    check has each of them)."""
+    if type(model) is not FiveTier or not model.skims or "ledger" in scheme.params or not params.ladder:
+        return False
+    for name, value in vars(model).items():
+        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
+        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(FiveTier, name, None):
+            return False
+    if any(getattr(FiveTier, name, None) is not method for name, method in REFERENCE_METHODS.items()):
+        return False
+    required = {spec.key for spec in metric_specs(scheme) if spec.required}
+    scored = {item.key for item in params.items} | {band.key for band in params.bands}
+    return scored <= required
+
+
+def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain: bool) -> dict[int, Result] | None:
+    """{row: its Result, unranked} for the rows done; None: the team is left to the per-card
+    path (traces asked for, a quarter, a scheme or model this does not model)."""
+    if explain or not columns.period.is_month:
+        return None  # traces are the reference's to build
+    params = model.compiled(scheme)
+    if not supported(model, scheme, params):
+        return None
+    if columns.period.completes_quarter():
+        return {}  # the quarter's review: left to the per-card path (for now)
+    scores = month_scores(params, columns)
+    results = {}
+    for i, (score, run, plain) in enumerate(zip(scores, entry_runs(columns.entries), columns.plain, strict=True)):
+        if score is None or run is None or not plain or run.get("level") not in params.ladder:
+            continue
+        after, decision, flags = _month(params, columns.period, run, score)
+        results[i] = _result(scheme, params, columns, i, score, run["level"], after, decision, flags)
+    return results
+
+
+def month_scores(params: TierParams, columns: PeriodColumns) -> list:
+    """Each row's month score (the reference's Decimal), NO_CARD, or None (left to the per-card
+    path: a card the check refused or gave no verdict on, a value that does not parse)."""
+    kinds = {spec.key: spec.kind for spec in params.specs}
+    if params.items:
+        parts = [_column(columns, item.key, _terms(item, kinds[item.key])) for item in params.items]
+    else:
+        parts = [_column(columns, band.key, _bands(band, kinds[band.key])) for band in params.bands]
+    scores: list = []
+    for values, checked, row in zip(columns.cards, columns.checked(), zip(*parts, strict=True), strict=True):
+        if values is None:
+            scores.append(NO_CARD)
+        elif not checked or None in row:
+            scores.append(None)
+        else:
+            scores.append(_weighted(row) if params.items else _banded(params, row))
+    return scores
+
+
+def _weighted(terms: tuple) -> Decimal:
+    """:func:`~cstui.engine.weighted.weighted_sum`: the terms summed from 0 in the items' order, / 100."""
+    total = Decimal(0)
+    for term in terms:
+        total += term
+    return total / HUNDRED
+
+
+def _banded(params: TierParams, bands: tuple) -> Decimal:
+    """:func:`~plugins.five_tier.model.month_score`'s banded total: the points summed from 0, capped."""
+    total = Decimal(0)
+    for band in bands:
+        total += band.value
+    if params.cap is not None and total > params.cap:
+        total = params.cap
+    return total
+
+
+def _column(columns: PeriodColumns, key: str, found: Any) -> list:
+    """Each row's ``found(text)`` of metric ``key`` (None where the row has no card or it fails)."""
+    return [None if raw is None else found(raw) for raw in columns.texts(key)]
+
+
+# each rule's memo of {text: what it makes of it}, by the rule's object (an item or a band
+# metric of a compiled scheme, kept alive here so its id is never another's): equal rules are
+# not shared, as 20 and 20.0 are equal weights that make different digits
+_MEMOS: dict[int, tuple[Any, dict]] = {}
+
+
+def _memo(rule: Any, make: Any) -> Any:
+    """``make(raw)`` for a stored text (remembered per ``rule``); any other value made each time."""
+    known = _MEMOS.get(id(rule))
+    if known is None or known[0] is not rule:
+        if len(_MEMOS) > 256:
+            _MEMOS.clear()
+        known = _MEMOS[id(rule)] = (rule, {})
+    memo = known[1]
+
+    def found(raw: object) -> Any:
+        if type(raw) is not str:
+            return make(raw)
+        made = memo.get(raw)
+        if made is None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            made = memo[raw] = make(raw)
+        return made
+
+    return found
+
+
+def _terms(item: Any, kind: str) -> Any:
+    """A text's weighted term, ``weight x item score``, as :func:`weighted_sum` makes it."""
+
+    def term(raw: object) -> Decimal | None:
+        value = _parsed(kind, raw)
+        return None if value is None else item.weight * item_score(item, value)
+
+    return _memo(item, term)
+
+
+def _bands(metric: Any, kind: str) -> Any:
+    """A text's band of ``metric``'s table (:meth:`BandTable.band_of` on the parsed value)."""
+
+    def band(raw: object) -> Any:
+        value = _parsed(kind, raw)
+        return None if value is None else metric.table.band_of(value)
+
+    return _memo(metric, band)
+
+
+def _parsed(kind: str, raw: object) -> Any:
+    """The value :func:`~cstui.engine.replay.parse_card` reads (None: blank, or refused)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        return parse_value(kind, raw)
+    except Exception:  # noqa: BLE001  (a text the parser refuses: the per-card path words it)
+        return None
+
+
+def _month(params: TierParams, period: Period, run: dict, score: Any) -> tuple[str, str, list]:
+    """:meth:`_Run.month` without an override or a trace: (level after, decision, flags)."""
+    flags: list = []
+    if str(period) in run["probation"]:  # _probation_month
+        if score is NO_CARD:
+            decision = "missing"
+            flags.append(line("five-tier.missing_probation_flag", month=period))
+        elif score < params.dismissal_below:
+            decision = "dismissal-review"
+            flags.append(line("flag.dismissal_review"))
+        else:
+            decision = "none"
+    elif score is NO_CARD:
+        decision = "missing"
+        flags.append(line("flag.missing", month=period))
+    else:
+        decision = "none"
+    return run["level"], decision, flags
+
+
+def _result(
+    scheme: Any,
+    params: TierParams,
+    columns: PeriodColumns,
+    row: int,
+    score: Any,
+    before: str,
+    after: str,
+    decision: str,
+    flags: list,
+) -> Result:
+    employee = columns.employees[row]
+    shown, pay = (None, None) if score is NO_CARD else (score, params.bonus.lookup(score))
+    return Result(
+        employee.id,
+        employee.name,
+        employee.team,
+        columns.period,
+        scheme.name,
+        scheme.version,
+        shown,
+        None,
+        None,
+        before,
+        after,
+        decision,
+        pay,
+        flags,
+        [],
+    )
