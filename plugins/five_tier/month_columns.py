@@ -27,8 +27,10 @@ from typing import Any
 from cstui.domain import Period, Result
 from cstui.domain.values import HUNDRED
 from cstui.engine.cards import metric_specs, parse_value
+from cstui.engine.exact import Mean
 from cstui.engine.period_columns import PeriodColumns, entry_runs
 from cstui.engine.replay import line  # there: where the "flag.*" templates are registered
+from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score
 
 from .model import REFERENCE_METHODS, FiveTier, TierParams
@@ -62,14 +64,16 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
     params = model.compiled(scheme)
     if not supported(model, scheme, params):
         return None
-    if columns.period.completes_quarter():
-        return {}  # the quarter's review: left to the per-card path (for now)
-    scores = month_scores(params, columns)
+    scores, period = month_scores(params, columns), columns.period
+    review = period.quarter.months() if period.completes_quarter() else None
     results = {}
     for i, (score, run, plain) in enumerate(zip(scores, entry_runs(columns.entries), columns.plain, strict=True)):
         if score is None or run is None or not plain or run.get("level") not in params.ladder:
             continue
-        after, decision, flags = _month(params, columns.period, run, score)
+        decision, flags = _month(params, period, run, score)
+        after = run["level"]
+        if review is not None:
+            after, decision = _review(params, period, review, columns.employees[i], run, score, decision, flags)
         results[i] = _result(scheme, params, columns, i, score, run["level"], after, decision, flags)
     return results
 
@@ -174,8 +178,8 @@ def _parsed(kind: str, raw: object) -> Any:
         return None
 
 
-def _month(params: TierParams, period: Period, run: dict, score: Any) -> tuple[str, str, list]:
-    """:meth:`_Run.month` without an override or a trace: (level after, decision, flags)."""
+def _month(params: TierParams, period: Period, run: dict, score: Any) -> tuple[str, list]:
+    """:meth:`_Run.month` without an override, a review or a trace: (decision, flags)."""
     flags: list = []
     if str(period) in run["probation"]:  # _probation_month
         if score is NO_CARD:
@@ -191,7 +195,54 @@ def _month(params: TierParams, period: Period, run: dict, score: Any) -> tuple[s
         flags.append(line("flag.missing", month=period))
     else:
         decision = "none"
-    return run["level"], decision, flags
+    return decision, flags
+
+
+def _review(
+    params: TierParams, period: Period, quarter: list, employee: Any, run: dict, score: Any, decision: str, flags: list
+) -> tuple[str, str]:
+    """:meth:`_Run._review` and :meth:`_Run._decide` without a trace: (level after, decision);
+    its flags added to ``flags``. The quarter's scores are the run's (as restored: their
+    Decimals from the stored texts) with the month's own, averaged as an exact :class:`Mean`."""
+    hired = Period.of_date(employee.hire_date).ordinal
+    stored, present = run["scores"], []
+    for month in quarter:
+        if month.ordinal < hired:
+            continue
+        if month == period and score is not NO_CARD:
+            present.append(score)
+        elif str(month) in stored:
+            present.append(Decimal(stored[str(month)]))
+        else:
+            flag = line("flag.missing", month=month)
+            if flag not in flags:
+                flags.append(flag)
+    if not present:
+        return run["level"], "missing"
+    return _decide(params, period, employee, run["level"], Mean.of(present), flags)
+
+
+def _decide(
+    params: TierParams, period: Period, employee: Any, level: str, average: Mean, flags: list
+) -> tuple[str, str]:
+    """:meth:`_Run._decide` (with ``_promote`` and ``_step_down``): (level after, decision)."""
+    ladder = params.ladder
+    at = ladder.index(level)
+    if average > params.promote_above:
+        if at + 1 >= len(ladder):
+            return level, "stay"
+        new = ladder[at + 1]
+        # complete months of service up to the day the new tier would take effect
+        if complete_months(employee.hire_date, period.next().first_day) < params.min_tenure.get(new, 0):
+            flags.append(line("flag.eligible"))
+            return level, "eligible"
+        return new, "promote"
+    if average >= params.demote_below:
+        return level, "stay"
+    if average >= params.probation_below:
+        return (level, "stay") if at == 0 else (ladder[at - 1], "demote")
+    flags.append(line("flag.probation"))
+    return (level if at == 0 else ladder[at - 1]), "probation"
 
 
 def _result(

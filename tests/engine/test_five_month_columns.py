@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from cstui.domain import Employee, Incident, Override, Period, Scorecard
 from cstui.engine.cards import UNREADABLE
 from cstui.engine.model import Checkpoint, TeamHistory
+from cstui.engine.replay import line
 from cstui.grading import grade_team
 from cstui.schemes import load_scheme
 from cstui.store.checkpoints import state_json
@@ -53,24 +54,55 @@ SHOP_VALUES = {
     "satisfaction": ["0.90", "0.9", "0.80", "0.7999", "0.60", "0.5", "1"],
 }
 ODD = ["-0.1", "1.5", "abc", "", "1e5", "110", "-5", "12,5"]
-HIRED = [date(2020, 3, 1), date(2024, 12, 1), date(2024, 12, 2), date(2025, 1, 1), date(2025, 1, 31)]
+# a tier's tenure (24, 36, 48, 60 months) complete on the first day after a review, or a day short
+HIRED = [
+    date(2020, 3, 1),
+    date(2022, 1, 1),
+    date(2023, 1, 1),
+    date(2024, 1, 1),
+    date(2024, 10, 1),
+    date(2024, 12, 1),
+    date(2024, 12, 2),
+    date(2025, 1, 1),
+    date(2025, 1, 31),
+]
+# every item scoring the same, on a bar (review, bonus, dismissal, the varied ones) in its typings
+ON_BARS = [
+    ("0.80", "80"),
+    ("0.8", "80.0"),
+    ("80%", "80"),
+    ("0.70", "70"),
+    ("0.5", "50"),
+    ("0.60", "60"),
+    ("0.90", "90"),
+    ("0.795", "79.5"),
+    ("0.7225", "72.25"),
+    ("0.69995", "69.995"),
+]
 
 
 def five_values(draw) -> dict:
-    level = draw(st.integers(0, 2))  # a team of low, mixed or high scorers: reviews go all ways
+    keys = ["follow_up_rate", "satisfaction", "handling", "training", "attendance"]
+    level = draw(st.integers(0, 3))  # low, mixed or high scorers (reviews go all ways), or on a bar
+    if level == 3:
+        rate, rating = draw(st.sampled_from(ON_BARS))
+        return dict(zip(keys, [rate, rate, rating, rating, rate], strict=True))
     rates = [RATES[5:9], RATES, RATES[:5] + RATES[9:]][level]
     ratings = [RATINGS[4:7], RATINGS, RATINGS[:4] + RATINGS[7:]][level]
-    keys = ["follow_up_rate", "satisfaction", "handling", "training", "attendance"]
     kinds = [rates, rates, ratings, ratings, rates]
     return {key: draw(st.sampled_from(kind)) for key, kind in zip(keys, kinds, strict=True)}
 
 
-@st.composite
-def card(draw, scheme, employee_id: str, month: Period) -> Scorecard:
+def card_values(draw, scheme) -> dict:
     if scheme.params["score"]["method"] == "weighted":
-        values = five_values(draw)
-    else:
-        values = {key: draw(st.sampled_from(texts)) for key, texts in SHOP_VALUES.items()}
+        return five_values(draw)
+    return {key: draw(st.sampled_from(texts)) for key, texts in SHOP_VALUES.items()}
+
+
+@st.composite
+def card(draw, scheme, employee_id: str, month: Period, steady: dict | None) -> Scorecard:
+    """A card (``steady``: these values, as a steady scorer's every month) or a refused one."""
+    values = dict(steady) if steady is not None else card_values(draw, scheme)
     shape = draw(st.integers(0, 40))
     if shape == 0:
         values[draw(st.sampled_from(sorted(values)))] = draw(st.sampled_from(ODD))
@@ -101,8 +133,10 @@ def team(draw, scheme, graded: Period):
         status = draw(st.sampled_from(["active", "active", "active", "inactive"]))
         employees.append(Employee(eid, f"n{i}", "T", "agent", hired, status, None, scheme.name, level))
         gaps = draw(st.sets(st.sampled_from([*MONTHS, graded]), max_size=2 if draw(st.booleans()) else 12))
+        # a steady scorer's quarter averages its one score: on a bar, exactly
+        steady = card_values(draw, scheme) if draw(st.booleans()) else None
         cards[eid] = {
-            m: draw(card(scheme, eid, m))
+            m: draw(card(scheme, eid, m, steady))
             for m in [*MONTHS[: graded.ordinal - MONTHS[0].ordinal], graded]
             if m not in gaps
         }
@@ -205,15 +239,35 @@ FLAT = {
         "training": str(score),
         "attendance": f"{score / 100:.2f}",
     },
-    # 30 + 20 + 20 + 10 + 30 = 110 (capped at 110), 16 + 10 + 10 + 6 + 15 = 57
+    # 30 + 20 + 20 + 10 + 30 = 110 (capped at 110), 26 + 12 + 20 + 6 + 0 = 64, 16 + 10 + 10 + 6 + 15 = 57
     "ecommerce-kpi": lambda score: dict(
         zip(
             SHOP_VALUES,
-            ["0.7", "1.4", "5", "20", "0.95"] if score >= 80 else ["0.40", "1.12", "25", "50", "0.70"],
+            {90: ["0.7", "1.4", "5", "20", "0.95"], 65: ["0.50", "1.16", "6", "50", "0.5"]}.get(
+                score, ["0.40", "1.12", "25", "50", "0.70"]
+            ),
             strict=True,
         )
     ),
 }
+
+
+def plain_team(scheme, graded: Period, scores: list[int], levels: list[str], hired: list[date]):
+    """(the scheme with probation under 60 for 2 months, employees, cards from July on)."""
+    employees = [
+        Employee(f"E{i}", f"n{i}", "T", "agent", day, level=lv)
+        for i, (lv, day) in enumerate(zip(levels, hired, strict=True))
+    ]
+    cards = {}
+    for e, score in zip(employees, scores, strict=True):
+        cards[e.id] = {
+            m: Scorecard(e.id, m, FLAT[scheme.name](score))
+            for m in [*MONTHS[6:], graded]
+            if m.ordinal <= graded.ordinal
+        }
+    params = copy.deepcopy(scheme.params)
+    params["review"].update(probation_months=2, probation_below=60, dismissal_below=60)
+    return dataclasses.replace(scheme, params=params), employees, cards
 
 
 def test_the_column_wise_month_grades_the_plain_rows_and_leaves_the_rest(monkeypatch):
@@ -223,17 +277,9 @@ def test_the_column_wise_month_grades_the_plain_rows_and_leaves_the_rest(monkeyp
     per-card path, and still graded alike."""
     graded = GRADED[0]
     for scheme in (FIVE, SHOP):
-        hired = date(2020, 1, 1)
-        employees = [Employee(f"E{i}", f"n{i}", "T", "agent", hired, level=lv) for i, lv in enumerate(LADDER)]
         # a low quarter for E0 and E1 (below 60: probation from October), high for the rest
-        cards = {}
-        for i, e in enumerate(employees):
-            score = 40 if i < 2 else 90
-            cards[e.id] = {m: Scorecard(e.id, m, FLAT[scheme.name](score)) for m in [*MONTHS[6:10], graded]}
+        scheme, employees, cards = plain_team(scheme, graded, [40, 40, 90, 90, 90], LADDER, [date(2020, 1, 1)] * 5)
         del cards["E2"][graded]
-        params = copy.deepcopy(scheme.params)
-        params["review"].update(probation_months=2, probation_below=60, dismissal_below=60)
-        scheme = dataclasses.replace(scheme, params=params)
         fast, slow, split = graded_with_splits(
             monkeypatch, scheme, resumed(scheme, graded, employees, cards, {}), graded
         )
@@ -247,3 +293,21 @@ def test_the_column_wise_month_grades_the_plain_rows_and_leaves_the_rest(monkeyp
         fast, slow, split = graded_with_splits(monkeypatch, scheme, history, graded)
         assert fast == slow and fast[0].decision == "invalid"
         assert [row for row in split.graded if isinstance(row, str)] == ["E0", "E1"]
+
+
+def test_the_column_wise_month_grades_a_quarters_review(monkeypatch):
+    """A month closing a quarter: the review's every decision, on the plain rows, column-wise."""
+    graded = GRADED[1]
+    levels = ["junior", "intermediate", "senior", "expert", "junior", "senior"]  # September's review moves them first
+    hired = [date(2020, 1, 1)] * 4 + [date(2025, 6, 1), date(2020, 1, 1)]
+    for scheme in (FIVE, SHOP):
+        scheme, employees, cards = plain_team(scheme, graded, [40, 40, 90, 90, 90, 65], levels, hired)
+        del cards["E2"][graded]  # reviewed on October and November
+        fast, slow, split = graded_with_splits(
+            monkeypatch, scheme, resumed(scheme, graded, employees, cards, {}), graded
+        )
+        assert fast == slow
+        assert len(split.graded) == 6 and [row for row in split.graded if isinstance(row, str)] == []
+        assert [r.decision for r in fast] == ["probation", "probation", "promote", "stay", "eligible", "demote"]
+        assert [r.level_after for r in fast] == ["junior", "junior", "expert", "expert", "junior", "junior"]
+        assert fast[2].flags == [line("flag.missing", month=graded)]
