@@ -10,7 +10,8 @@ holds the two to the same results, for both schemes the model runs (five-tier, e
 Every number that decides or is shown is made by the reference's own Decimal operations, in the
 same order, on the same parsed values: a weighted score is ``Σ weight x item score`` from 0,
 then / 100 (:func:`~cstui.engine.weighted.weighted_sum`), a banded one the bands' points summed
-from 0 and capped, a review's average a :class:`~cstui.engine.exact.Mean`. So the digits agree
+from 0 and capped, a review's total of the quarter's scores summed from 0 against bar x count
+(as :class:`~cstui.engine.exact.Mean` compares). So the digits agree
 by construction ("0.90" scores 18.00, not 18), with no bound on the numbers to check. What is
 saved is the per-card path's work around them: each distinct text's term or band is found once
 (cards repeat a few hundred values), and a row is a few additions, a bonus look-up and a
@@ -27,7 +28,6 @@ from typing import Any
 from cstui.domain import Period, Result
 from cstui.domain.values import HUNDRED
 from cstui.engine.cards import metric_specs, parse_value
-from cstui.engine.exact import Mean
 from cstui.engine.period_columns import PeriodColumns, entry_runs
 from cstui.engine.replay import line  # there: where the "flag.*" templates are registered
 from cstui.engine.tenure import complete_months
@@ -53,7 +53,8 @@ def supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
         return False
     required = {spec.key for spec in metric_specs(scheme) if spec.required}
     scored = {item.key for item in params.items} | {band.key for band in params.bands}
-    return scored <= required
+    # the review's bars Decimals, as compiled: then a Mean compares its total with bar x count
+    return scored <= required and all(type(bar) is Decimal for bar in params.review_bounds)
 
 
 def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain: bool) -> dict[int, Result] | None:
@@ -65,7 +66,7 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
     if not supported(model, scheme, params):
         return None
     scores, period = month_scores(params, columns), columns.period
-    review = period.quarter.months() if period.completes_quarter() else None
+    review = _Quarter(params, period) if period.completes_quarter() else None
     results = {}
     for i, (score, run, plain) in enumerate(zip(scores, entry_runs(columns.entries), columns.plain, strict=True)):
         if score is None or run is None or not plain or run.get("level") not in params.ladder:
@@ -73,7 +74,7 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
         decision, flags = _month(params, period, run, score)
         after = run["level"]
         if review is not None:
-            after, decision = _review(params, period, review, columns.employees[i], run, score, decision, flags)
+            after, decision = _review(params, review, columns.employees[i], run, score, flags)
         results[i] = _result(scheme, params, columns, i, score, run["level"], after, decision, flags)
     return results
 
@@ -83,14 +84,16 @@ def month_scores(params: TierParams, columns: PeriodColumns) -> list:
     path: a card the check refused or gave no verdict on, a value that does not parse)."""
     kinds = {spec.key: spec.kind for spec in params.specs}
     if params.items:
-        parts = [_column(columns, item.key, _terms(item, kinds[item.key])) for item in params.items]
+        parts = [_column(columns, item.key, item, _terms(item, kinds[item.key])) for item in params.items]
     else:
-        parts = [_column(columns, band.key, _bands(band, kinds[band.key])) for band in params.bands]
+        parts = [_column(columns, band.key, band, _bands(band, kinds[band.key])) for band in params.bands]
+    # a row some value of which is None (none, or refused) is left to the per-card path
+    lacking = {i for part in parts for i in [i for i, made in enumerate(part) if made is None]}
     scores: list = []
-    for values, checked, row in zip(columns.cards, columns.checked(), zip(*parts, strict=True), strict=True):
+    for i, (values, checked, row) in enumerate(zip(columns.cards, columns.checked(), zip(*parts), strict=True)):
         if values is None:
             scores.append(NO_CARD)
-        elif not checked or None in row:
+        elif not checked or i in lacking:
             scores.append(None)
         else:
             scores.append(_weighted(row) if params.items else _banded(params, row))
@@ -115,9 +118,20 @@ def _banded(params: TierParams, bands: tuple) -> Decimal:
     return total
 
 
-def _column(columns: PeriodColumns, key: str, found: Any) -> list:
-    """Each row's ``found(text)`` of metric ``key`` (None where the row has no card or it fails)."""
-    return [None if raw is None else found(raw) for raw in columns.texts(key)]
+def _column(columns: PeriodColumns, key: str, rule: Any, make: Any) -> list:
+    """Each row's ``make(text)`` of metric ``key`` (None where the row has no card or it
+    fails), each distinct stored text made once per ``rule`` and remembered."""
+    memo, texts = _memo(rule), columns.texts(key)
+    found = [memo.get(raw) if type(raw) is str else None for raw in texts]
+    for i in [i for i, made in enumerate(found) if made is None]:  # `is`: no Decimal's __eq__
+        raw = texts[i]
+        if raw is not None:
+            made = found[i] = make(raw)
+            if type(raw) is str and made is not None:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[raw] = made
+    return found
 
 
 # each rule's memo of {text: what it makes of it}, by the rule's object (an item or a band
@@ -126,26 +140,13 @@ def _column(columns: PeriodColumns, key: str, found: Any) -> list:
 _MEMOS: dict[int, tuple[Any, dict]] = {}
 
 
-def _memo(rule: Any, make: Any) -> Any:
-    """``make(raw)`` for a stored text (remembered per ``rule``); any other value made each time."""
+def _memo(rule: Any) -> dict:
     known = _MEMOS.get(id(rule))
     if known is None or known[0] is not rule:
         if len(_MEMOS) > 256:
             _MEMOS.clear()
         known = _MEMOS[id(rule)] = (rule, {})
-    memo = known[1]
-
-    def found(raw: object) -> Any:
-        if type(raw) is not str:
-            return make(raw)
-        made = memo.get(raw)
-        if made is None:
-            if len(memo) >= MEMO_LIMIT:
-                memo.clear()
-            made = memo[raw] = make(raw)
-        return made
-
-    return found
+    return known[1]
 
 
 def _terms(item: Any, kind: str) -> Any:
@@ -155,7 +156,7 @@ def _terms(item: Any, kind: str) -> Any:
         value = _parsed(kind, raw)
         return None if value is None else item.weight * item_score(item, value)
 
-    return _memo(item, term)
+    return term
 
 
 def _bands(metric: Any, kind: str) -> Any:
@@ -165,7 +166,7 @@ def _bands(metric: Any, kind: str) -> Any:
         value = _parsed(kind, raw)
         return None if value is None else metric.table.band_of(value)
 
-    return _memo(metric, band)
+    return band
 
 
 def _parsed(kind: str, raw: object) -> Any:
@@ -198,48 +199,62 @@ def _month(params: TierParams, period: Period, run: dict, score: Any) -> tuple[s
     return decision, flags
 
 
+class _Quarter:
+    """A review month's quarter, worked out once per team: each month's text (the run's key),
+    the first day of the month after it (an employee hired on or after it was not yet there),
+    whether it is the month graded; the day a new tier takes effect; and each bar x the count
+    of months present (the :class:`Mean`'s own comparison: its total against bar x count)."""
+
+    def __init__(self, params: TierParams, period: Period):
+        self.months = [(str(m), m.next().first_day, m == period, m) for m in period.quarter.months()]
+        self.effective = period.next().first_day
+        self.bars = {n: [bar * n for bar in params.review_bounds] for n in range(1, len(self.months) + 1)}
+
+
 def _review(
-    params: TierParams, period: Period, quarter: list, employee: Any, run: dict, score: Any, decision: str, flags: list
+    params: TierParams, quarter: _Quarter, employee: Any, run: dict, score: Any, flags: list
 ) -> tuple[str, str]:
     """:meth:`_Run._review` and :meth:`_Run._decide` without a trace: (level after, decision);
     its flags added to ``flags``. The quarter's scores are the run's (as restored: their
-    Decimals from the stored texts) with the month's own, averaged as an exact :class:`Mean`."""
-    hired = Period.of_date(employee.hire_date).ordinal
-    stored, present = run["scores"], []
-    for month in quarter:
-        if month.ordinal < hired:
+    Decimals from the stored texts) with the month's own, summed from 0 as :meth:`Mean.of` sums."""
+    hired, stored, present = employee.hire_date, run["scores"], []
+    for text, ends, graded, month in quarter.months:
+        if hired >= ends:
             continue
-        if month == period and score is not NO_CARD:
+        if graded and score is not NO_CARD:
             present.append(score)
-        elif str(month) in stored:
-            present.append(Decimal(stored[str(month)]))
+        elif text in stored:
+            present.append(Decimal(stored[text]))
         else:
             flag = line("flag.missing", month=month)
             if flag not in flags:
                 flags.append(flag)
     if not present:
         return run["level"], "missing"
-    return _decide(params, period, employee, run["level"], Mean.of(present), flags)
+    total = sum(present, Decimal(0))
+    return _decide(params, quarter, employee, run["level"], total, quarter.bars[len(present)], flags)
 
 
 def _decide(
-    params: TierParams, period: Period, employee: Any, level: str, average: Mean, flags: list
+    params: TierParams, quarter: _Quarter, employee: Any, level: str, total: Decimal, bars: list, flags: list
 ) -> tuple[str, str]:
-    """:meth:`_Run._decide` (with ``_promote`` and ``_step_down``): (level after, decision)."""
-    ladder = params.ladder
+    """:meth:`_Run._decide` (with ``_promote`` and ``_step_down``) on the quarter's ``total``
+    against ``bars`` (promote_above, demote_below, probation_below, each x the count): (level
+    after, decision)."""
+    ladder, (promote_above, demote_below, probation_below) = params.ladder, bars
     at = ladder.index(level)
-    if average > params.promote_above:
+    if total > promote_above:
         if at + 1 >= len(ladder):
             return level, "stay"
         new = ladder[at + 1]
         # complete months of service up to the day the new tier would take effect
-        if complete_months(employee.hire_date, period.next().first_day) < params.min_tenure.get(new, 0):
+        if complete_months(employee.hire_date, quarter.effective) < params.min_tenure.get(new, 0):
             flags.append(line("flag.eligible"))
             return level, "eligible"
         return new, "promote"
-    if average >= params.demote_below:
+    if total >= demote_below:
         return level, "stay"
-    if average >= params.probation_below:
+    if total >= probation_below:
         return (level, "stay") if at == 0 else (ladder[at - 1], "demote")
     flags.append(line("flag.probation"))
     return (level if at == 0 else ladder[at - 1]), "probation"
