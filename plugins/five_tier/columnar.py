@@ -34,7 +34,8 @@ from cstui.engine.cards import metric_specs
 from cstui.engine.columns import CardColumns, exact_values, fits, fixed, places_known, specs_valid
 from cstui.engine.weighted import weighted_sum
 
-from .model import REFERENCE_METHODS, FiveTier, TierParams, _Run
+from .model import FiveTier, TierParams, _Run
+from .month_columns import supported
 
 BAR_LIMIT = 10**6  # review bars (and band edges, points, the cap) below this, of at most 6 decimals
 MAX_PLACES = 6
@@ -72,18 +73,10 @@ def _rebuildable(params: TierParams, columns: CardColumns, valid: np.ndarray, mo
 def _supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
     """The reference unchanged (the class itself, its own methods, nothing but their guards set
     on the instance), no ledger, every scored metric required, bars and weights in range."""
-    if type(model) is not FiveTier or not model.skims or "ledger" in scheme.params or not params.ladder:
+    if not supported(model, scheme, params):
         return False
-    for name, value in vars(model).items():
-        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
-        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(FiveTier, name, None):
-            return False
-    if any(getattr(FiveTier, name, None) is not method for name, method in REFERENCE_METHODS.items()):
-        return False
-    required = {spec.key for spec in metric_specs(scheme) if spec.required}
-    scored = {item.key for item in params.items} | {band.key for band in params.bands}
     bars = [*params.review_bounds, *_band_numbers(params)]
-    if not scored <= required or not all(_plain(bar, MAX_PLACES) for bar in bars):
+    if not all(_plain(bar, MAX_PLACES) for bar in bars):
         return False
     return all(_plain(item.weight, WEIGHT_PLACES) and item.weight <= 100 for item in params.items)
 

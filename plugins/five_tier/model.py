@@ -242,6 +242,12 @@ class FiveTier(ReplayModel):
 
         return checkpoint_columns(self, scheme, columns, month)
 
+    def grade_columns(self, scheme: Any, columns: Any, explain: bool = True) -> dict | None:
+        """A resumed month's rows a team at once (month_columns.py): {row: Result}, or None."""
+        from .month_columns import grade_columns
+
+        return grade_columns(self, scheme, columns, explain)
+
     def starting_level(self, params: TierParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 

@@ -1,0 +1,292 @@
+"""five-tier's resumed month column-wise (issue 14): a team's month at once from the state at its start.
+
+:meth:`FiveTier.grade_columns` grades the month after a checkpoint (a stored one, or the state
+:func:`plugins.five_tier.columnar.checkpoint_columns` computed) for every row it can, from
+:class:`cstui.engine.period_columns.PeriodColumns`: no ``Scorecard`` parse, ``_Run`` restore,
+``MonthState`` or trace per row. :meth:`_Run.month` (with ``_probation_month``, ``_review`` and
+``_decide``) stays the reference; a property test (tests/engine/test_five_month_columns.py)
+holds the two to the same results, for both schemes the model runs (five-tier, ecommerce-kpi).
+
+Every number that decides or is shown is made by the reference's own Decimal operations, in the
+same order, on the same parsed values: a weighted score is ``Σ weight x item score`` from 0,
+then / 100 (:func:`~cstui.engine.weighted.weighted_sum`), a banded one the bands' points summed
+from 0 and capped, a review's total of the quarter's scores summed from 0 against bar x count
+(as :class:`~cstui.engine.exact.Mean` compares). So the digits agree
+by construction ("0.90" scores 18.00, not 18), with no bound on the numbers to check. What is
+saved is the per-card path's work around them: each distinct text's term or band is found once
+(cards repeat a few hundred values), and a row is a few additions, a bonus look-up and a
+``Result``.
+
+No numpy here (a resumed month's start-up does not pay its import).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from cstui.domain import Period, Result
+from cstui.domain.values import HUNDRED
+from cstui.engine.cards import metric_specs, parse_value
+from cstui.engine.period_columns import PeriodColumns, entry_runs
+from cstui.engine.replay import line  # there: where the "flag.*" templates are registered
+from cstui.engine.tenure import complete_months
+from cstui.engine.weighted import item_score
+
+from .model import REFERENCE_METHODS, FiveTier, TierParams
+
+NO_CARD = False  # a row's month score when it has no card (None: left to the per-card path)
+MEMO_LIMIT = 100_000  # distinct (rule, text) pairs remembered: far above what a company's cards repeat
+
+
+def supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
+    """The reference unchanged (the class itself, its own methods, nothing but their guards set
+    on the instance), no ledger, a ladder, every scored metric required (a card that passes the
+    check has each of them)."""
+    if type(model) is not FiveTier or not model.skims or "ledger" in scheme.params or not params.ladder:
+        return False
+    for name, value in vars(model).items():
+        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
+        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(FiveTier, name, None):
+            return False
+    if any(getattr(FiveTier, name, None) is not method for name, method in REFERENCE_METHODS.items()):
+        return False
+    required = {spec.key for spec in metric_specs(scheme) if spec.required}
+    scored = {item.key for item in params.items} | {band.key for band in params.bands}
+    # the review's bars Decimals, as compiled: then a Mean compares its total with bar x count
+    return scored <= required and all(type(bar) is Decimal for bar in params.review_bounds)
+
+
+def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain: bool) -> dict[int, Result] | None:
+    """{row: its Result, unranked} for the rows done; None: the team is left to the per-card
+    path (traces asked for, a quarter, a scheme or model this does not model)."""
+    if explain or not columns.period.is_month:
+        return None  # traces are the reference's to build
+    params = model.compiled(scheme)
+    if not supported(model, scheme, params):
+        return None
+    scores, period = month_scores(params, columns), columns.period
+    review = _Quarter(params, period) if period.completes_quarter() else None
+    results = {}
+    for i, (score, run, plain) in enumerate(zip(scores, entry_runs(columns.entries), columns.plain, strict=True)):
+        if score is None or run is None or not plain or run.get("level") not in params.ladder:
+            continue
+        decision, flags = _month(params, period, run, score)
+        after = run["level"]
+        if review is not None:
+            after, decision = _review(params, review, columns.employees[i], run, score, flags)
+        results[i] = _result(scheme, params, columns, i, score, run["level"], after, decision, flags)
+    return results
+
+
+def month_scores(params: TierParams, columns: PeriodColumns) -> list:
+    """Each row's month score (the reference's Decimal), NO_CARD, or None (left to the per-card
+    path: a card the check refused or gave no verdict on, a value that does not parse)."""
+    kinds = {spec.key: spec.kind for spec in params.specs}
+    if params.items:
+        parts = [_column(columns, item.key, item, _terms(item, kinds[item.key])) for item in params.items]
+    else:
+        parts = [_column(columns, band.key, band, _bands(band, kinds[band.key])) for band in params.bands]
+    # a row some value of which is None (none, or refused) is left to the per-card path
+    lacking = {i for part in parts for i in [i for i, made in enumerate(part) if made is None]}
+    scores: list = []
+    for i, (values, checked, row) in enumerate(zip(columns.cards, columns.checked(), zip(*parts), strict=True)):
+        if values is None:
+            scores.append(NO_CARD)
+        elif not checked or i in lacking:
+            scores.append(None)
+        else:
+            scores.append(_weighted(row) if params.items else _banded(params, row))
+    return scores
+
+
+def _weighted(terms: tuple) -> Decimal:
+    """:func:`~cstui.engine.weighted.weighted_sum`: the terms summed from 0 in the items' order, / 100."""
+    total = Decimal(0)
+    for term in terms:
+        total += term
+    return total / HUNDRED
+
+
+def _banded(params: TierParams, bands: tuple) -> Decimal:
+    """:func:`~plugins.five_tier.model.month_score`'s banded total: the points summed from 0, capped."""
+    total = Decimal(0)
+    for band in bands:
+        total += band.value
+    if params.cap is not None and total > params.cap:
+        total = params.cap
+    return total
+
+
+def _column(columns: PeriodColumns, key: str, rule: Any, make: Any) -> list:
+    """Each row's ``make(text)`` of metric ``key`` (None where the row has no card or it
+    fails), each distinct stored text made once per ``rule`` and remembered."""
+    memo, texts = _memo(rule), columns.texts(key)
+    found = [memo.get(raw) if type(raw) is str else None for raw in texts]
+    for i in [i for i, made in enumerate(found) if made is None]:  # `is`: no Decimal's __eq__
+        raw = texts[i]
+        if raw is not None:
+            made = found[i] = make(raw)
+            if type(raw) is str and made is not None:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[raw] = made
+    return found
+
+
+# each rule's memo of {text: what it makes of it}, by the rule's object (an item or a band
+# metric of a compiled scheme, kept alive here so its id is never another's): equal rules are
+# not shared, as 20 and 20.0 are equal weights that make different digits
+_MEMOS: dict[int, tuple[Any, dict]] = {}
+
+
+def _memo(rule: Any) -> dict:
+    known = _MEMOS.get(id(rule))
+    if known is None or known[0] is not rule:
+        if len(_MEMOS) > 256:
+            _MEMOS.clear()
+        known = _MEMOS[id(rule)] = (rule, {})
+    return known[1]
+
+
+def _terms(item: Any, kind: str) -> Any:
+    """A text's weighted term, ``weight x item score``, as :func:`weighted_sum` makes it."""
+
+    def term(raw: object) -> Decimal | None:
+        value = _parsed(kind, raw)
+        return None if value is None else item.weight * item_score(item, value)
+
+    return term
+
+
+def _bands(metric: Any, kind: str) -> Any:
+    """A text's band of ``metric``'s table (:meth:`BandTable.band_of` on the parsed value)."""
+
+    def band(raw: object) -> Any:
+        value = _parsed(kind, raw)
+        return None if value is None else metric.table.band_of(value)
+
+    return band
+
+
+def _parsed(kind: str, raw: object) -> Any:
+    """The value :func:`~cstui.engine.replay.parse_card` reads (None: blank, or refused)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        return parse_value(kind, raw)
+    except Exception:  # noqa: BLE001  (a text the parser refuses: the per-card path words it)
+        return None
+
+
+def _month(params: TierParams, period: Period, run: dict, score: Any) -> tuple[str, list]:
+    """:meth:`_Run.month` without an override, a review or a trace: (decision, flags)."""
+    flags: list = []
+    if str(period) in run["probation"]:  # _probation_month
+        if score is NO_CARD:
+            decision = "missing"
+            flags.append(line("five-tier.missing_probation_flag", month=period))
+        elif score < params.dismissal_below:
+            decision = "dismissal-review"
+            flags.append(line("flag.dismissal_review"))
+        else:
+            decision = "none"
+    elif score is NO_CARD:
+        decision = "missing"
+        flags.append(line("flag.missing", month=period))
+    else:
+        decision = "none"
+    return decision, flags
+
+
+class _Quarter:
+    """A review month's quarter, worked out once per team: each month's text (the run's key),
+    the first day of the month after it (an employee hired on or after it was not yet there),
+    whether it is the month graded; the day a new tier takes effect; and each bar x the count
+    of months present (the :class:`Mean`'s own comparison: its total against bar x count)."""
+
+    def __init__(self, params: TierParams, period: Period):
+        self.months = [(str(m), m.next().first_day, m == period, m) for m in period.quarter.months()]
+        self.effective = period.next().first_day
+        self.bars = {n: [bar * n for bar in params.review_bounds] for n in range(1, len(self.months) + 1)}
+
+
+def _review(
+    params: TierParams, quarter: _Quarter, employee: Any, run: dict, score: Any, flags: list
+) -> tuple[str, str]:
+    """:meth:`_Run._review` and :meth:`_Run._decide` without a trace: (level after, decision);
+    its flags added to ``flags``. The quarter's scores are the run's (as restored: their
+    Decimals from the stored texts) with the month's own, summed from 0 as :meth:`Mean.of` sums."""
+    hired, stored, present = employee.hire_date, run["scores"], []
+    for text, ends, graded, month in quarter.months:
+        if hired >= ends:
+            continue
+        if graded and score is not NO_CARD:
+            present.append(score)
+        elif text in stored:
+            present.append(Decimal(stored[text]))
+        else:
+            flag = line("flag.missing", month=month)
+            if flag not in flags:
+                flags.append(flag)
+    if not present:
+        return run["level"], "missing"
+    total = sum(present, Decimal(0))
+    return _decide(params, quarter, employee, run["level"], total, quarter.bars[len(present)], flags)
+
+
+def _decide(
+    params: TierParams, quarter: _Quarter, employee: Any, level: str, total: Decimal, bars: list, flags: list
+) -> tuple[str, str]:
+    """:meth:`_Run._decide` (with ``_promote`` and ``_step_down``) on the quarter's ``total``
+    against ``bars`` (promote_above, demote_below, probation_below, each x the count): (level
+    after, decision)."""
+    ladder, (promote_above, demote_below, probation_below) = params.ladder, bars
+    at = ladder.index(level)
+    if total > promote_above:
+        if at + 1 >= len(ladder):
+            return level, "stay"
+        new = ladder[at + 1]
+        # complete months of service up to the day the new tier would take effect
+        if complete_months(employee.hire_date, quarter.effective) < params.min_tenure.get(new, 0):
+            flags.append(line("flag.eligible"))
+            return level, "eligible"
+        return new, "promote"
+    if total >= demote_below:
+        return level, "stay"
+    if total >= probation_below:
+        return (level, "stay") if at == 0 else (ladder[at - 1], "demote")
+    flags.append(line("flag.probation"))
+    return (level if at == 0 else ladder[at - 1]), "probation"
+
+
+def _result(
+    scheme: Any,
+    params: TierParams,
+    columns: PeriodColumns,
+    row: int,
+    score: Any,
+    before: str,
+    after: str,
+    decision: str,
+    flags: list,
+) -> Result:
+    employee = columns.employees[row]
+    shown, pay = (None, None) if score is NO_CARD else (score, params.bonus.lookup(score))
+    return Result(
+        employee.id,
+        employee.name,
+        employee.team,
+        columns.period,
+        scheme.name,
+        scheme.version,
+        shown,
+        None,
+        None,
+        before,
+        after,
+        decision,
+        pay,
+        flags,
+        [],
+    )
