@@ -463,7 +463,7 @@ class _Run:
                 limit = format_number(p.dismissal_below)
                 if len(months) > 1:
                     state.trace.append(line("five-tier.probation_span", first=months[0], last=months[-1], limit=limit))
-                else:
+                elif months:  # probation_months = 0: the step down alone, no month on probation to name
                     state.trace.append(line("five-tier.probation", first=months[0], limit=limit))
 
     def _why(self, average: Mean, sign: str, bound: Decimal) -> Later:

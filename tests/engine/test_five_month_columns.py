@@ -158,7 +158,7 @@ def schemes(draw):
     review["demote_below"] = draw(st.sampled_from([70, 72.25, 79.5]))
     review["probation_below"] = draw(st.sampled_from([50, 60, 69.995]))
     review["dismissal_below"] = draw(st.sampled_from([50, 65, 80]))
-    review["probation_months"] = draw(st.integers(1, 3))  # 0: a traced review raises (_decide, months[0])
+    review["probation_months"] = draw(st.integers(0, 3))
     review["min_tenure_months"] = dict(review["min_tenure_months"], intermediate=draw(st.sampled_from([0, 6, 24])))
     if params["score"]["method"] == "weighted" and draw(st.booleans()):
         weights = draw(st.sampled_from([[20.5, 19.5, 25, 25, 10], [20.0, 20.0, 25.00, 25, 10.0]]))
