@@ -256,17 +256,20 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
 
     def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[dict, int]]:
-        """Stored (values, version) of exactly these cards: one query per month."""
+        """Stored (values, version) of exactly these cards: per month, one read of which
+        employees have a card then (the month's stretch of the key, no seek per card: a
+        month's files are imported one scheme at a time, the first ones' cards are none of the
+        next one's), then the cards of those among these."""
         by_month: dict[str, list[str]] = {}
         for employee_id, month, _ in cards:
             by_month.setdefault(month, []).append(employee_id)
-        return {
-            (employee_id, month): found
-            for month, ids in by_month.items()
-            # a month's first import (the usual one) finds no card: one index seek, no id list
-            if self.conn.execute("SELECT 1 FROM scorecards WHERE period = ? LIMIT 1", (month,)).fetchone()
-            for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items()
-        }
+        existing = {}
+        for month, ids in by_month.items():
+            stored = card_rows.month_ids(self.conn, month).intersection(ids)
+            if stored:
+                for employee_id, found in card_rows.month_cards(self.conn, month, dumps(list(stored))).items():
+                    existing[employee_id, month] = found
+        return existing
 
     def month_values(self, month: Period | str, employee_ids: Iterable[str]) -> dict[str, dict[str, str]]:
         """The stored values of ``month``'s cards of these employees, by id (one query).
