@@ -193,7 +193,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return members
 
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
-        cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once
+        cards, months = [], {}  # months: each distinct month as given -> its text, parsed once
         for number, (employee_id, month, values) in enumerate(rows, start=1):
             text = months.get(month)
             try:  # the row is named only when something is wrong with it
@@ -201,12 +201,13 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                     text = months[month] = str(as_month(month))
                 cleaned = values if type(values) is CleanValues else clean_values(values)  # the usual import row
             except StoreError as error:
+                _name_card_twice(cards)  # an earlier row's card twice is named first, as the rows come
                 raise BadInput(line("store.row", number=number, problem=error_text(error))) from error
-            if (employee_id, text) in seen:
-                first = seen[employee_id, text]
-                raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=text, first=first))
-            seen[employee_id, text] = number
             cards.append((employee_id, text, cleaned))
+        # a card twice is the rare case: counted in one pass (of ids alone when one month), named after
+        distinct = {card[0] for card in cards} if len(months) < 2 else {card[:2] for card in cards}
+        if len(distinct) != len(cards):
+            _name_card_twice(cards)
         return cards
 
     def _check_card_access(self, cards: list[tuple[str, str, dict]], members: dict[str, str] | None = None) -> None:
@@ -424,10 +425,22 @@ def _natural_key(record: dict) -> tuple:
     )
 
 
+def _name_card_twice(cards: list[tuple[str, str, dict]]) -> None:
+    """Raise BadInput naming the first row whose card (employee, month) an earlier row has."""
+    seen: dict[tuple[str, str], int] = {}
+    for number, (employee_id, month, _) in enumerate(cards, start=1):
+        first = seen.setdefault((employee_id, month), number)
+        if first != number:
+            raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=month, first=first))
+
+
 def _sorted_saves(cards, existing: dict, named: frozenset | None, who: str, stamp: str):
     """(inserts, updates, replaced, final) of a bulk save, read against the stored cards
     (``existing``: (employee, month) → (values, version)). ``final``: each card's values as
     they will be stored (merged with what is stored when ``named`` limits the fields)."""
+    if not existing:  # a month's first import: every card new, nothing to merge or compare
+        inserts = [(employee_id, month, 1, who, stamp) for employee_id, month, _ in cards]
+        return inserts, [], [], {(employee_id, month): values for employee_id, month, values in cards}
     inserts, updates, replaced, final = [], [], [], {}
     for employee_id, month, values in cards:
         found = existing.get((employee_id, month))

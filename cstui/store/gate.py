@@ -159,7 +159,7 @@ class CardGateMixin(TimelineReader):
             except Exception:  # a model that raises: judged card by card, as ever
                 continue
             if verdicts is not None:
-                valid.update(key for key, fine in zip(own, verdicts) if fine)
+                valid.update(own if all(verdicts) else (key for key, fine in zip(own, verdicts) if fine))
         return valid, read
 
     def _gate_incidents(self, incidents: Iterable) -> None:
