@@ -257,18 +257,20 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
 
     def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[dict, int]]:
-        """Stored (values, version) of exactly these cards: per month, one read of which
-        employees have a card then (the month's stretch of the key, no seek per card: a
-        month's files are imported one scheme at a time, the first ones' cards are none of the
-        next one's), then the cards of those among these."""
+        """Stored (values, version) of exactly these cards, by month. A month's files are
+        imported one scheme at a time: while a month fills, a file's cards are new, and which
+        of them the month holds is one read of its ids (the key's month stretch), not a seek
+        per card; when the first card is stored already (a file imported again, a month
+        updated), each card is read by its key, as they are needed anyway."""
         by_month: dict[str, list[str]] = {}
         for employee_id, month, _ in cards:
             by_month.setdefault(month, []).append(employee_id)
         existing = {}
         for month, ids in by_month.items():
-            stored = card_rows.month_ids(self.conn, month).intersection(ids)
-            if stored:
-                for employee_id, found in card_rows.month_cards(self.conn, month, dumps(list(stored))).items():
+            if self.conn.execute(card_rows.HAS_CARD, (month, ids[0])).fetchone() is None:
+                ids = list(card_rows.month_ids(self.conn, month).intersection(ids))
+            if ids:
+                for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items():
                     existing[employee_id, month] = found
         return existing
 
