@@ -353,14 +353,30 @@ def valid_by_specs(specs: tuple[MetricSpec, ...], cards: list[Mapping[str, objec
     not hashable): the caller then judges every card by itself.
     """
     known = _known_keys(specs)
-    ok = [known.issuperset(values) and _TEXTS_ONLY.issuperset(map(type, values.values())) for values in cards]
+    columns = {key: [values.get(key) for values in cards] for key in known}
+    distinct = {key: set(column) for key, column in columns.items()}
+    ok = _known_texts(known, columns, distinct, cards)
     for spec in specs:
         one = (spec,)
-        column = [values.get(spec.key) for values in cards]
-        refused = {raw for raw in set(column) if value_problems(one, {spec.key: raw})}
+        refused = {raw for raw in distinct[spec.key] if value_problems(one, {spec.key: raw})}
         if refused:
-            ok = [fine and raw not in refused for fine, raw in zip(ok, column)]
+            ok = [fine and raw not in refused for fine, raw in zip(ok, columns[spec.key])]
     return ok
+
+
+def _known_texts(known: frozenset[str], columns: dict[str, list], distinct: dict[str, set], cards: list) -> list[bool]:
+    """For each card, whether its every field is one of ``known`` and its every value a text.
+
+    Counted over the columns when every card is so (the usual file): the fields the columns
+    hold, None being none, are then all the cards have, and the columns' distinct values are
+    texts; else asked of each card.
+    """
+    filled = sum(len(column) - column.count(None) for column in columns.values())
+    if filled == sum(map(len, cards)) and all(
+        type(raw) is str for values in distinct.values() for raw in values if raw is not None
+    ):
+        return [True] * len(cards)
+    return [known.issuperset(values) and _TEXTS_ONLY.issuperset(map(type, values.values())) for values in cards]
 
 
 _KNOWN: dict[int, tuple[tuple, frozenset[str]]] = {}  # id(specs) -> (specs, their keys), as _PLANS

@@ -35,6 +35,10 @@ MONTH_CARDS = (
     "LEFT JOIN scorecard_values v ON v.period = s.period AND v.employee_id = s.employee_id "
     "WHERE s.period = ?1 AND s.employee_id IN (SELECT value FROM json_each(?2)) ORDER BY s.employee_id, v.metric"
 )
+# Who has a card in one month: the month's stretch of the primary key as ONE JSON row (each
+# row handed to Python costs more than reading it: the module's step per row takes the GIL back).
+MONTH_IDS = "SELECT json_group_array(employee_id) FROM scorecards WHERE period = ?"
+HAS_CARD = "SELECT 1 FROM scorecards WHERE period = ? AND employee_id = ?"
 
 
 def value_rows(employee_id: str, month: str, values: Mapping[str, object]) -> list[tuple]:
@@ -83,6 +87,11 @@ def month_cards(conn, month: str, ids_json: str) -> dict[str, tuple[dict, int]]:
         if metric is not None:
             values[metric] = value
     return cards
+
+
+def month_ids(conn, month: str) -> set[str]:
+    """The employees with a stored card in ``month``."""
+    return set(json.loads(conn.execute(MONTH_IDS, (month,)).fetchone()[0]))
 
 
 def stored_months(conn, after: str, last: str) -> list[str]:

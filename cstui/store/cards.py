@@ -193,7 +193,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return members
 
     def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
-        cards, seen, months = [], {}, {}  # months: each distinct month as given -> its text, parsed once
+        cards, months = [], {}  # months: each distinct month as given -> its text, parsed once
         for number, (employee_id, month, values) in enumerate(rows, start=1):
             text = months.get(month)
             try:  # the row is named only when something is wrong with it
@@ -201,12 +201,13 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
                     text = months[month] = str(as_month(month))
                 cleaned = values if type(values) is CleanValues else clean_values(values)  # the usual import row
             except StoreError as error:
+                _name_card_twice(cards)  # an earlier row's card twice is named first, as the rows come
                 raise BadInput(line("store.row", number=number, problem=error_text(error))) from error
-            if (employee_id, text) in seen:
-                first = seen[employee_id, text]
-                raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=text, first=first))
-            seen[employee_id, text] = number
             cards.append((employee_id, text, cleaned))
+        # a card twice is the rare case: counted in one pass (of ids alone when one month), named after
+        distinct = {card[0] for card in cards} if len(months) < 2 else {card[:2] for card in cards}
+        if len(distinct) != len(cards):
+            _name_card_twice(cards)
         return cards
 
     def _check_card_access(self, cards: list[tuple[str, str, dict]], members: dict[str, str] | None = None) -> None:
@@ -256,17 +257,22 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
 
     def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[dict, int]]:
-        """Stored (values, version) of exactly these cards: one query per month."""
+        """Stored (values, version) of exactly these cards, by month. A month's files are
+        imported one scheme at a time: while a month fills, a file's cards are new, and which
+        of them the month holds is one read of its ids (the key's month stretch), not a seek
+        per card; when the first card is stored already (a file imported again, a month
+        updated), each card is read by its key, as they are needed anyway."""
         by_month: dict[str, list[str]] = {}
         for employee_id, month, _ in cards:
             by_month.setdefault(month, []).append(employee_id)
-        return {
-            (employee_id, month): found
-            for month, ids in by_month.items()
-            # a month's first import (the usual one) finds no card: one index seek, no id list
-            if self.conn.execute("SELECT 1 FROM scorecards WHERE period = ? LIMIT 1", (month,)).fetchone()
-            for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items()
-        }
+        existing = {}
+        for month, ids in by_month.items():
+            if self.conn.execute(card_rows.HAS_CARD, (month, ids[0])).fetchone() is None:
+                ids = list(card_rows.month_ids(self.conn, month).intersection(ids))
+            if ids:
+                for employee_id, found in card_rows.month_cards(self.conn, month, dumps(ids)).items():
+                    existing[employee_id, month] = found
+        return existing
 
     def month_values(self, month: Period | str, employee_ids: Iterable[str]) -> dict[str, dict[str, str]]:
         """The stored values of ``month``'s cards of these employees, by id (one query).
@@ -421,10 +427,22 @@ def _natural_key(record: dict) -> tuple:
     )
 
 
+def _name_card_twice(cards: list[tuple[str, str, dict]]) -> None:
+    """Raise BadInput naming the first row whose card (employee, month) an earlier row has."""
+    seen: dict[tuple[str, str], int] = {}
+    for number, (employee_id, month, _) in enumerate(cards, start=1):
+        first = seen.setdefault((employee_id, month), number)
+        if first != number:
+            raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=month, first=first))
+
+
 def _sorted_saves(cards, existing: dict, named: frozenset | None, who: str, stamp: str):
     """(inserts, updates, replaced, final) of a bulk save, read against the stored cards
     (``existing``: (employee, month) → (values, version)). ``final``: each card's values as
     they will be stored (merged with what is stored when ``named`` limits the fields)."""
+    if not existing:  # a month's first import: every card new, nothing to merge or compare
+        inserts = [(employee_id, month, 1, who, stamp) for employee_id, month, _ in cards]
+        return inserts, [], [], {(employee_id, month): values for employee_id, month, values in cards}
     inserts, updates, replaced, final = [], [], [], {}
     for employee_id, month, values in cards:
         found = existing.get((employee_id, month))

@@ -86,19 +86,25 @@ class CheckpointsMixin(StoreCore):
         """
         if not self._depth:
             raise RuntimeError("checkpoints invalidated outside a write transaction")  # a bug, not a user error
+        if self.conn.execute("SELECT 1 FROM checkpoints LIMIT 1").fetchone() is None:
+            return  # none to delete (a company before its first graded month): no walk over the changes
         earliest: dict[str, str] = {}
         for employee_id, month in changes:
             if employee_id not in earliest or month < earliest[employee_id]:
                 earliest[employee_id] = month
         teams = set(teams)
-        if not (earliest or teams) or self.conn.execute("SELECT 1 FROM checkpoints LIMIT 1").fetchone() is None:
+        if not (earliest or teams):
             return
+        by_month: dict[str, list[str]] = {}
+        for employee_id, month in earliest.items():
+            by_month.setdefault(month, []).append(employee_id)
+        # each month's teams, not each employee's (an import changes 100,000 cards of a few
+        # hundred teams); the earliest month first, so a team keeps its earliest
         by_team: dict[str, str] = {}
-        sql = "SELECT id, team FROM employees WHERE id IN (SELECT value FROM json_each(?))"
-        for employee_id, team in self.conn.execute(sql, (dumps(list(earliest)),)):
-            month = earliest[employee_id]
-            if team not in by_team or month < by_team[team]:
-                by_team[team] = month
+        sql = "SELECT DISTINCT team FROM employees WHERE id IN (SELECT value FROM json_each(?))"
+        for month, ids in sorted(by_month.items()):
+            for (team,) in self.conn.execute(sql, (dumps(ids),)):
+                by_team.setdefault(team, month)
         for team in teams:
             by_team[team] = ""  # every month
         self.conn.executemany("DELETE FROM checkpoints WHERE team = ? AND month >= ?", by_team.items())

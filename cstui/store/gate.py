@@ -99,10 +99,12 @@ class CardGateMixin(TimelineReader):
             return
         schemes = dict.fromkeys(keys, on_scheme) if on_scheme else self._schemes_at(keys)
         values = values if values is not None else self._stored_values(keys)
-        incidents = self._stored_incidents(keys)
-        valid = self._valid_by_columns(keys, schemes, values, incidents, given, on_scheme)
+        incidents: dict[tuple[str, str], list] = {}
+        valid, read = self._valid_by_columns(keys, schemes, values, incidents, given, on_scheme)
         if len(valid) == len(keys):
             return  # the usual bulk write: every card valid column-wise, none to judge alone
+        # the cards judged alone read their incidents here (a check without a ledger did not need them)
+        incidents.update(self._stored_incidents([key for key in keys if key not in valid and key not in read]))
         refused: dict[tuple[str, str], list[CardProblem]] = {}
         periods = {month: Period.parse(month) for month in {month for _, month in keys}}
         for employee_id, month in keys:
@@ -125,29 +127,40 @@ class CardGateMixin(TimelineReader):
             raise CardRefused(refused)
 
     def _valid_by_columns(
-        self, keys: list, schemes: dict, values: Mapping, incidents: Mapping, given, on_scheme: str | None = None
-    ) -> set[tuple[str, str]]:
-        """The cards found valid column-wise (engine.cards.valid_by_columns): those of schemes
-        whose check has a column form (the default one over the metric specs and the ledger, or
-        a model's own that defines one). The rest, and any card it finds no verdict for, are
-        judged card by card (the reference, which words the refusals). ``on_scheme``: the one
-        scheme of every key (an import's), so the keys are not grouped by scheme."""
+        self, keys: list, schemes: dict, values: Mapping, incidents: dict, given, on_scheme: str | None = None
+    ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """(the cards found valid column-wise, the cards whose incidents were read into
+        ``incidents``) by engine.cards.valid_by_columns: those of schemes whose check has a
+        column form (the default one over the metric specs and the ledger, or a model's own
+        that defines one). The rest, and any card it finds no verdict for, are judged card by
+        card (the reference, which words the refusals). Only a scheme with a ``[ledger]`` reads
+        its cards' incidents here: the column form of any other check reads values alone (an
+        import's 100,000 cards were 100,000 seeks into the incidents for nothing). ``on_scheme``:
+        the one scheme of every key (an import's), so the keys are not grouped by scheme."""
         by_scheme: dict[str, list[tuple[str, str]]] = {on_scheme: keys} if on_scheme else {}
         for key in () if on_scheme else keys:
             if schemes.get(key):
                 by_scheme.setdefault(schemes[key], []).append(key)
         valid: set[tuple[str, str]] = set()
+        read: set[tuple[str, str]] = set()
         for name, own in by_scheme.items():
             try:
                 scheme = self._scheme_for_cards(name, given)
+                ledger = "ledger" in scheme.params
+            except Exception:  # a scheme not installed: judged card by card, as ever
+                continue
+            if ledger:
+                incidents.update(self._stored_incidents(own))
+                read.update(own)
+            try:
                 cards = [values.get(key, {}) for key in own]
                 bare = [key not in incidents for key in own] if incidents else [True] * len(own)
                 verdicts = valid_by_columns(scheme, cards, bare)
-            except Exception:  # a scheme not installed, a model that raises: judged card by card, as ever
+            except Exception:  # a model that raises: judged card by card, as ever
                 continue
             if verdicts is not None:
-                valid.update(key for key, fine in zip(own, verdicts) if fine)
-        return valid
+                valid.update(own if all(verdicts) else (key for key, fine in zip(own, verdicts) if fine))
+        return valid, read
 
     def _gate_incidents(self, incidents: Iterable) -> None:
         """Each incident against its scheme's catalogue, then each month's card as it now stands."""
