@@ -90,6 +90,27 @@ def test_a_column_verdict_is_valid_only_for_cards_of_texts_the_cards_verdict_acc
         assert valid == (texts_only and not reference), (values, reference)
 
 
+NOT_TEXT = st.one_of(st.integers(0, 100), st.decimals("0", "100", places=2), st.booleans())
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    specs=SPECS,
+    cards=st.lists(st.dictionaries(st.sampled_from(KEYS), st.one_of(TEXTS, TEXTS, NOT_TEXT), min_size=1), max_size=30),
+)
+def test_a_file_of_known_fields_has_no_verdict_for_a_value_that_is_not_text(specs, cards):
+    """Every card naming only the specs' fields, none blank (the usual file, counted over the
+    columns): a value that is not a text still leaves its card without a verdict."""
+    specs = tuple(MetricSpec(key, kind, key, key, required) for key, kind, required in specs)
+    known = {spec.key for spec in specs}
+    cards = [{k: v for k, v in values.items() if k in known} for values in cards]
+    verdicts = valid_by_specs(specs, cards)
+    for values, valid in zip(cards, verdicts, strict=True):
+        reference = value_problems(specs, values)
+        texts_only = all(type(value) is str for value in values.values())
+        assert valid == (texts_only and not reference), (values, reference)
+
+
 FIVE_TIER = ("follow_up_rate", "satisfaction", "handling", "training", "attendance")
 FIVE_CARD = st.dictionaries(st.sampled_from(FIVE_TIER + ("stray",)), TEXTS, min_size=3, max_size=6)
 
