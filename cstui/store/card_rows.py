@@ -38,13 +38,15 @@ MONTH_CARDS = (
 )
 # The same cards as one JSON text, {employee_id: [version, {metric: value}]}: SQLite steps the rows
 # and Python decodes one text, not a row tuple per value (a resumed five-tier month reads 25,000
-# values: 2.4% of its run). Each card's values come in key order (metric), its object in id order.
+# values). The aggregates take the rows in key order, the plan MONTH_CARDS has (the sorted id list,
+# a seek each on the month-first keys; json() keeps a card's object JSON): ids in order, each card's
+# values by metric. Without a subquery: ordering one costs more than the row read saved for a
+# card of two values (star-levels).
 MONTH_CARDS_JSON = (
-    "SELECT '{' || group_concat(json_quote(employee_id) || ':[' || version || ',' || values_json || ']', ',') || '}' "
-    "FROM (SELECT s.employee_id, s.version, coalesce((SELECT json_group_object(v.metric, v.value) "
-    "FROM scorecard_values v WHERE v.period = s.period AND v.employee_id = s.employee_id), '{}') AS values_json "
-    "FROM scorecards s WHERE s.period = ?1 AND s.employee_id IN (SELECT value FROM json_each(?2)) "
-    "ORDER BY s.employee_id)"
+    "SELECT json_group_object(s.employee_id, json_array(s.version, json(coalesce("
+    "(SELECT json_group_object(v.metric, v.value) FROM scorecard_values v "
+    "WHERE v.period = s.period AND v.employee_id = s.employee_id), '{}')))) "
+    "FROM scorecards s WHERE s.period = ?1 AND s.employee_id IN (SELECT value FROM json_each(?2))"
 )
 
 
