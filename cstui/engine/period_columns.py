@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from cstui.domain import Employee, Period
+from cstui.domain import Employee, Period, Result
 from cstui.engine.cards import parse_value
 
 MAX_PLACES = 12  # a number typed with more decimals is left to the per-card path
@@ -54,6 +55,38 @@ class PeriodColumns:
     def texts(self, key: str) -> list[object]:
         """Column ``key``'s stored texts (None where a row has no card or no such value)."""
         return [None if values is None else values.get(key) for values in self.cards]
+
+    def result(
+        self,
+        scheme: Any,
+        row: int,
+        score: Decimal | None,
+        levels: tuple[str, str],
+        decision: str,
+        *,
+        pay_delta: Decimal | None = None,
+        flags: list | None = None,
+    ) -> Result:
+        """Row ``row``'s Result as a ``grade_columns`` gives it: no grade, no rank (the caller
+        ranks the team as one), no trace (traces are the per-card path's); ``levels`` = (before,
+        after)."""
+        employee = self.employees[row]
+        return Result(
+            employee_id=employee.id,
+            name=employee.name,
+            team=employee.team,
+            period=self.period,
+            scheme=scheme.name,
+            scheme_version=scheme.version,
+            score=score,
+            grade=None,
+            rank=None,
+            level_before=levels[0],
+            level_after=levels[1],
+            decision=decision,
+            pay_delta=pay_delta,
+            flags=flags or [],
+        )
 
 
 def exact_numbers(kind: str, raws: list[object]) -> list[tuple[int, int] | None]:

@@ -75,7 +75,7 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
         after = run["level"]
         if review is not None:
             after, decision = _review(params, review, columns.employees[i], run, score, flags)
-        results[i] = _result(scheme, params, columns, i, score, run["level"], after, decision, flags)
+        results[i] = _result(scheme, params, columns, i, score, (run["level"], after), decision, flags)
     return results
 
 
@@ -266,27 +266,9 @@ def _result(
     columns: PeriodColumns,
     row: int,
     score: Any,
-    before: str,
-    after: str,
+    levels: tuple[str, str],
     decision: str,
     flags: list,
 ) -> Result:
-    employee = columns.employees[row]
     shown, pay = (None, None) if score is NO_CARD else (score, params.bonus.lookup(score))
-    return Result(
-        employee.id,
-        employee.name,
-        employee.team,
-        columns.period,
-        scheme.name,
-        scheme.version,
-        shown,
-        None,
-        None,
-        before,
-        after,
-        decision,
-        pay,
-        flags,
-        [],
-    )
+    return columns.result(scheme, row, shown, levels, decision, pay_delta=pay, flags=flags)

@@ -145,28 +145,13 @@ def _month(params: StarParams, month: int, run: tuple, score) -> tuple[int, int,
 
 
 def _result(scheme: Any, params: StarParams, columns: PeriodColumns, row: int, score, moved, flag) -> Result:
-    employee, (before, after, decision, edge) = columns.employees[row], moved
+    before, after, decision, edge = moved
     shown = None if score is NO_CARD else Decimal(score[0]).scaleb(-params.places)
     ladder = params.ladder
     if edge is not None:
         flag = [_edge(params, columns, row, edge, ladder[before])]
-    return Result(
-        employee.id,
-        employee.name,
-        employee.team,
-        columns.period,
-        scheme.name,
-        scheme.version,
-        shown,
-        None,
-        None,
-        ladder[before],
-        ladder[after],
-        decision,
-        None,
-        list(flag) if decision == "missing" or edge is not None else [],
-        [],
-    )
+    flags = list(flag) if decision == "missing" or edge is not None else []
+    return columns.result(scheme, row, shown, (ladder[before], ladder[after]), decision, flags=flags)
 
 
 def _edge(params: StarParams, columns: PeriodColumns, row: int, edge: str, level: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import os
 from datetime import date
 
@@ -27,11 +26,10 @@ from hypothesis import strategies as st
 
 from cstui.domain import Employee, Incident, Override, Period, Scorecard
 from cstui.engine.cards import UNREADABLE
-from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.engine.replay import line
 from cstui.grading import grade_team
 from cstui.schemes import load_scheme
-from cstui.store.checkpoints import state_json
+from resumed_support import resumed
 from skims_support import reference
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
@@ -167,26 +165,6 @@ def schemes(draw):
     if params["score"]["method"] == "bands":
         params["score"]["max"] = draw(st.sampled_from([110, 100, 95.5]))
     return dataclasses.replace(scheme, params=params)
-
-
-def resumed(scheme, graded: Period, employees, cards, overrides) -> TeamHistory:
-    """The team's history of ``graded``, resuming from the checkpoint an apply of the month before stores."""
-    before = graded.shift(-1)
-    earlier = TeamHistory(
-        "T",
-        employees,
-        {e: {m: c for m, c in by.items() if m != graded} for e, by in cards.items()},
-        {e: [o for o in ovs if o.period != graded] for e, ovs in overrides.items()},
-    )
-    _, state = grade_team(scheme, earlier, before, apply=True, explain=False)
-    stored = json.loads(state_json(state))
-    return TeamHistory(
-        "T",
-        employees,
-        {e: {m: c for m, c in by.items() if m == graded} for e, by in cards.items()},
-        {e: [o for o in ovs if o.period == graded] for e, ovs in overrides.items()},
-        Checkpoint(before, stored),
-    )
 
 
 def records(results) -> list:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import os
 from datetime import date
 
@@ -24,10 +23,9 @@ from hypothesis import strategies as st
 
 from cstui.domain import Employee, Incident, Override, Period, Scorecard
 from cstui.engine.cards import UNREADABLE
-from cstui.engine.model import Checkpoint, TeamHistory
 from cstui.grading import grade_team
 from cstui.schemes import load_scheme
-from cstui.store.checkpoints import state_json
+from resumed_support import resumed
 from skims_support import reference
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
@@ -124,25 +122,6 @@ def schemes(draw):
     return dataclasses.replace(SCHEME, params=params)
 
 
-def resumed(scheme, employees, cards, overrides) -> TeamHistory:
-    """The team's history of MONTH, resuming from the checkpoint an apply of BEFORE stores."""
-    before = TeamHistory(
-        "T",
-        employees,
-        {e: {m: c for m, c in by.items() if m != MONTH} for e, by in cards.items()},
-        {e: [o for o in ovs if o.period != MONTH] for e, ovs in overrides.items()},
-    )
-    _, state = grade_team(scheme, before, BEFORE, apply=True, explain=False)
-    stored = json.loads(state_json(state))
-    return TeamHistory(
-        "T",
-        employees,
-        {e: {m: c for m, c in by.items() if m == MONTH} for e, by in cards.items()},
-        {e: [o for o in ovs if o.period == MONTH] for e, ovs in overrides.items()},
-        Checkpoint(BEFORE, stored),
-    )
-
-
 def records(results) -> list:
     return [(r.as_record(True), str(r.score), r.rank) for r in results]
 
@@ -150,7 +129,7 @@ def records(results) -> list:
 @settings(max_examples=max(EXAMPLES // 4, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scheme=schemes(), drawn=team())
 def test_the_column_wise_month_gives_the_references_results(scheme, drawn):
-    history = resumed(scheme, *drawn)
+    history = resumed(scheme, MONTH, *drawn)
     for explain in (False, True):
         fast, _ = grade_team(scheme, history, MONTH, apply=False, explain=explain)
         with reference(scheme.model):
@@ -180,7 +159,7 @@ def test_the_column_wise_month_grades_the_plain_rows_and_leaves_the_rest(monkeyp
     values = {"sales_target": "100000", "sales_actual": "110000"}
     # six months from July: windows close in September and December
     high = {e.id: {m: Scorecard(e.id, m, dict(values)) for m in [*MONTHS[6:], MONTH]} for e in employees}
-    history = resumed(SCHEME, employees, high, {})
+    history = resumed(SCHEME, MONTH, employees, high, {})
     splits.clear()
     fast, _ = grade_team(SCHEME, history, MONTH, apply=False, explain=False)
     with reference(SCHEME.model):
@@ -191,7 +170,7 @@ def test_the_column_wise_month_grades_the_plain_rows_and_leaves_the_rest(monkeyp
     assert [r.decision for r in fast] == ["promote"] * 3 + ["stay"] * 2  # 5-star by then: a window closes at the top
     assert fast[4].flags == ["3 months >= 110 (110, 110, 110): already at the top (5-star)"]
     high["E0"][MONTH] = Scorecard("E0", MONTH, {"sales_target": "0", "sales_actual": "110000"})
-    history = resumed(SCHEME, employees, high, {"E1": [Override("E1", MONTH, "3-star", "by hand", "boss")]})
+    history = resumed(SCHEME, MONTH, employees, high, {"E1": [Override("E1", MONTH, "3-star", "by hand", "boss")]})
     splits.clear()
     fast, _ = grade_team(SCHEME, history, MONTH, apply=False, explain=False)
     with reference(SCHEME.model):
