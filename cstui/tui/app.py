@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,9 @@ class CstuiApp(App[None]):
                     screen_class(name)
                 for scheme in schemes:
                     self.ctx.try_scheme(scheme)  # kept by the context; a broken one says so later
-                with contextlib.suppress(RuntimeError):  # the app ended meanwhile
+                # the app ended meanwhile: Textual refuses (RuntimeError) or cancels the call
+                # (CancelledError), and either would print a traceback on the user's terminal
+                with contextlib.suppress(RuntimeError, CancelledError):
                     self.call_from_thread(self._load_screens_css)
             finally:
                 self.warmed.set()

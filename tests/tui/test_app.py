@@ -41,6 +41,32 @@ async def test_the_screens_opened_from_a_row_are_imported_after_start_up(make_ap
         assert type(app.screen).__name__ == "RosterScreen"
 
 
+async def test_an_app_ending_during_the_warm_up_leaves_no_thread_traceback(make_app, monkeypatch):
+    """The warm-up thread hands the stylesheet to the UI thread; when the app has ended meanwhile
+    Textual cancels that call (CancelledError, not RuntimeError): nothing may escape the thread,
+    whose traceback Python would print on the terminal the TUI has just given back."""
+    import asyncio
+    import threading
+    from concurrent.futures import CancelledError
+
+    import cstui.tui.app as app_module
+
+    escaped = []
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
+    monkeypatch.setattr(app_module, "WARM_AFTER_S", 0.01)
+    app = make_app()
+
+    def ended(callback, *args, **kwargs):
+        raise CancelledError()
+
+    monkeypatch.setattr(app, "call_from_thread", ended)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert await asyncio.to_thread(app.warmed.wait, 10)
+    await asyncio.sleep(0.05)  # the thread's end, excepthook included
+    assert escaped == []
+
+
 async def test_a_screen_pushed_after_the_warm_up_reads_no_stylesheet_again(make_app, monkeypatch):
     """The screens' stylesheet is read once, at the warm-up, under the key Textual's first push
     of a screen would read it by: that push then parses nothing."""
