@@ -38,9 +38,8 @@ def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[
     values = card.values
     for metric in metrics:
         raw = values.get(metric)
-        if (
-            type(raw) is str and raw.isascii() and raw.isdigit()
-        ):  # the common case first, without Decimal ("²" is a digit to isdigit, not to int)
+        # the common case first, without Decimal ("²" is a digit to isdigit, not to int)
+        if type(raw) is str and raw.isascii() and raw.isdigit():
             counts[metric] = int(raw)
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -132,7 +131,6 @@ class TeamMonths:
         self._stored: dict[str, dict[str, dict]] = {}  # a checkpoint's months: employee, month text, row
         self._texts: dict[Period, str] = {}  # each month's text, as a checkpoint keys its rows
         self._standing: dict[Period, Standing] = {}
-        self._windows: dict[tuple[Period, int], tuple[Period, ...]] = {}
         self._look_backs: dict[tuple[Period, int], list[tuple[Period, Standing]]] = {}
 
     def get(self, employee_id: str, month: Period) -> MonthFacts | None:
@@ -164,12 +162,14 @@ class TeamMonths:
 
     def _stored_row(self, employee_id: str, month: Period) -> dict | None:
         rows = self._stored.get(employee_id)
-        if rows is None:
-            return None
+        return None if rows is None else rows.get(self._text(month))
+
+    def _text(self, month: Period) -> str:
+        """The month's text, as a checkpoint keys its rows (made once per month)."""
         text = self._texts.get(month)
         if text is None:
             text = self._texts[month] = str(month)
-        return rows.get(text)
+        return text
 
     def restore(self, stored: dict[str, dict[str, dict]]) -> None:
         """The months scored before a checkpoint (their cards are no longer in the history), as
@@ -189,9 +189,7 @@ class TeamMonths:
         if column is None:
             column = self._facts[month] = {}
         rows = self._stored
-        text = self._texts.get(month) if rows else None
-        if text is None and rows:
-            text = self._texts[month] = str(month)
+        text = self._text(month) if rows else None
         scores = {}
         for employee_id in members:
             facts = column.get(employee_id, _UNREAD)
@@ -219,25 +217,14 @@ class TeamMonths:
         """At the bottom (ties included) of at least two scored assistants who are not all tied."""
         return employee_id in self.standing(month).last
 
-    def window(self, month: Period, length: int) -> tuple[Period, ...]:
-        """The ``length`` months up to ``month``, oldest first (the same for every member)."""
-        months = self._windows.get((month, length))
-        if months is None:
-            months = self._windows[(month, length)] = tuple(month.shift(-k) for k in range(length - 1, -1, -1))
-        return months
-
-    def run(self, employee_id: str, window: Iterable[Period]) -> list[tuple[bool, Decimal | None]]:
-        """(last in the team, score) of each month of ``window``, as ``is_last`` and ``score`` give
-        them, in that order (a month's standing is read before the member's own month)."""
-        return [(self.is_last(employee_id, month), self.score(employee_id, month)) for month in window]
-
     def look_back(self, employee_id: str, month: Period, length: int) -> list[tuple[bool, Decimal | None]]:
-        """:meth:`run` over the ``length`` months up to ``month`` (the dismissal rule's look-back),
-        the months and their standings found once for the team: an assistant's scores are the
-        ones its standing ranked."""
+        """(last in the team, score) of each of the ``length`` months up to ``month``, oldest
+        first (the dismissal rule's look-back), as ``is_last`` and ``score`` give them; the
+        months and their standings found once for the team: an assistant's scores are the ones
+        its standing ranked."""
         standings = self._look_backs.get((month, length))
         if standings is None:
-            standings = self._look_backs[(month, length)] = [(m, self.standing(m)) for m in self.window(month, length)]
+            standings = self._look_backs[(month, length)] = [(m, self.standing(m)) for m in window(month, length)]
         run = []
         for m, standing in standings:
             score = standing.scores.get(employee_id, _UNREAD)
@@ -245,3 +232,8 @@ class TeamMonths:
                 score = self.score(employee_id, m)
             run.append((employee_id in standing.last, score))
         return run
+
+
+def window(month: Period, length: int) -> tuple[Period, ...]:
+    """The ``length`` months up to ``month``, oldest first."""
+    return tuple(month.shift(-k) for k in range(length - 1, -1, -1))

@@ -14,6 +14,7 @@ from cstui.engine.ranking import competition_ranks
 from cstui.schemes import load_scheme
 from cstui_plugins.assistant_class import params as rules_params
 from cstui_plugins.assistant_class.months import TeamMonths, stored_facts
+from cstui_plugins.assistant_class.months import window as look_back_months
 
 SCHEME = load_scheme("assistant-class")
 RULES = rules_params.compile_rules(SCHEME.params)
@@ -60,7 +61,6 @@ def test_runs_and_ranks_match_a_fresh_reading(scores, rng, span):
     for employee_id, k in questions:
         window = MONTHS[k - span + 1 : k + 1]
         expected = [(fresh_is_last(history, employee_id, m), fresh_score(history, employee_id, m)) for m in window]
-        assert months.run(employee_id, window) == expected
         assert months.look_back(employee_id, MONTHS[k], span) == expected
         assert [months.is_last(employee_id, m) for m in window] == [last for last, _ in expected]
         month = MONTHS[k]
@@ -104,13 +104,13 @@ def test_a_checkpoints_scores_read_alone_are_its_decoded_rows(rows, rng, span):
     questions = [(e.id, k) for e in employees for k in range(span - 1, len(MONTHS))]
     rng.shuffle(questions)
     for employee_id, k in questions:
-        window = months.window(MONTHS[k], span)
+        window = look_back_months(MONTHS[k], span)
         assert window == tuple(MONTHS[k - span + 1 : k + 1])
         ranks = [competition_ranks({e.id: decoded_score(table, e.id, m) for e in employees}) for m in window]
         worst = [max((n for n in r.values() if n is not None), default=None) for r in ranks]
         last = [w is not None and w > 1 and r.get(employee_id) == w for r, w in zip(ranks, worst)]
         scores = [decoded_score(table, employee_id, m) for m in window]
-        assert months.run(employee_id, window) == list(zip(last, scores))
+        assert months.look_back(employee_id, MONTHS[k], span) == list(zip(last, scores))
         if rng.random() < 0.3:  # a month decoded in full afterwards (a review) agrees with its scores
             facts = months.get(employee_id, MONTHS[k])
             assert (None if facts is None else facts.score) == decoded_score(table, employee_id, MONTHS[k])
