@@ -89,6 +89,19 @@ class PeriodColumns:
         )
 
 
+def unpatched(model: Any, cls: type) -> bool:
+    """``model`` is ``cls`` itself with its fast paths on (``skims``), and nothing is set on the
+    instance but ``cls``'s own methods under the plugin guard's wrappers: the per-card path a
+    column-wise one must agree with is then the class's own, not a patch."""
+    if type(model) is not cls or not model.skims:
+        return False
+    for name, value in vars(model).items():
+        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
+        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(cls, name, None):
+            return False
+    return True
+
+
 def exact_numbers(kind: str, raws: list[object]) -> list[tuple[int, int] | None]:
     """The texts parsed as ``kind``, each as (units, places): the number units x 10^-places,
     exactly. The usual text of a card that passed its check (ASCII digits with at most one

@@ -28,7 +28,7 @@ from typing import Any
 from cstui.domain import Period, Result
 from cstui.domain.values import HUNDRED
 from cstui.engine.cards import metric_specs, parse_value
-from cstui.engine.period_columns import PeriodColumns, entry_runs
+from cstui.engine.period_columns import PeriodColumns, entry_runs, unpatched
 from cstui.engine.replay import line  # there: where the "flag.*" templates are registered
 from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score
@@ -43,12 +43,8 @@ def supported(model: FiveTier, scheme: Any, params: TierParams) -> bool:
     """The reference unchanged (the class itself, its own methods, nothing but their guards set
     on the instance), no ledger, a ladder, every scored metric required (a card that passes the
     check has each of them)."""
-    if type(model) is not FiveTier or not model.skims or "ledger" in scheme.params or not params.ladder:
+    if not unpatched(model, FiveTier) or "ledger" in scheme.params or not params.ladder:
         return False
-    for name, value in vars(model).items():
-        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
-        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(FiveTier, name, None):
-            return False
     if any(getattr(FiveTier, name, None) is not method for name, method in REFERENCE_METHODS.items()):
         return False
     required = {spec.key for spec in metric_specs(scheme) if spec.required}

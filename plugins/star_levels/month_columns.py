@@ -16,7 +16,7 @@ from typing import Any
 
 from cstui.domain import Result
 from cstui.engine.cards import metric_specs, parse_value
-from cstui.engine.period_columns import PeriodColumns, entry_runs, exact_numbers
+from cstui.engine.period_columns import PeriodColumns, entry_runs, exact_numbers, unpatched
 from cstui.engine.replay import line  # there: where the "flag.missing" template is registered
 
 from .model import StarLevels, StarParams, _edge_flag, window_why
@@ -27,12 +27,8 @@ BAR_LIMIT = 10**6  # bars (promote_at, demote_below) below this: see columnar.py
 def supported(model: StarLevels, scheme: Any, params: StarParams) -> bool:
     """The reference unchanged (the class itself, nothing but its guarded methods set on the
     instance), one KPI of required metrics, no ledger, bars in range."""
-    if type(model) is not StarLevels or not model.skims or "ledger" in scheme.params:
+    if not unpatched(model, StarLevels) or "ledger" in scheme.params:
         return False
-    for name, value in vars(model).items():
-        wrapped = getattr(value, "__wrapped__", None) if callable(value) else None
-        if callable(value) and getattr(wrapped, "__func__", None) is not getattr(StarLevels, name, None):
-            return False
     if len(params.kpis) != 1 or not all(abs(bar) < BAR_LIMIT for bar in (params.promote_at, params.demote_below)):
         return False
     required = {spec.key for spec in metric_specs(scheme) if spec.required}
