@@ -9,7 +9,7 @@ from decimal import Decimal
 from cstui.domain import Period, Scorecard, texts
 from cstui.domain.texts import joined, line
 from cstui.domain.values import ValueProblem, parse_count
-from cstui.engine.cards import field_text, reason_of
+from cstui.engine.cards import field_text, is_blank, reason_of
 from cstui.engine.ledger import Ledger, LedgerProblem, LedgerTotal, score_ledger
 from cstui.engine.model import TeamHistory
 from cstui.engine.ranking import competition_ranks
@@ -42,7 +42,7 @@ def read_counts(card: Scorecard, metrics: tuple[str, ...], problems: list[tuple[
         if type(raw) is str and raw.isascii() and raw.isdigit():
             counts[metric] = int(raw)
             continue
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if is_blank(raw):
             counts[metric] = 0
             continue
         if type(raw) is int and raw >= 0:

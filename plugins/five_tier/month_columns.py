@@ -27,7 +27,7 @@ from typing import Any
 
 from cstui.domain import Period, Result
 from cstui.domain.values import HUNDRED
-from cstui.engine.cards import metric_specs, parse_value
+from cstui.engine.cards import is_blank, metric_specs, parse_value
 from cstui.engine.period_columns import PeriodColumns, entry_runs, unpatched
 from cstui.engine.replay import line  # there: where the "flag.*" templates are registered
 from cstui.engine.tenure import complete_months
@@ -84,7 +84,7 @@ def month_scores(params: TierParams, columns: PeriodColumns) -> list:
     else:
         parts = [_column(columns, band.key, band, _bands(band, kinds[band.key])) for band in params.bands]
     # a row some value of which is None (none, or refused) is left to the per-card path
-    lacking = {i for part in parts for i in [i for i, made in enumerate(part) if made is None]}
+    lacking = {i for part in parts for i, made in enumerate(part) if made is None}
     scores: list = []
     for i, (values, checked, row) in enumerate(zip(columns.cards, columns.checked(), zip(*parts), strict=True)):
         if values is None:
@@ -167,7 +167,7 @@ def _bands(metric: Any, kind: str) -> Any:
 
 def _parsed(kind: str, raw: object) -> Any:
     """The value :func:`~cstui.engine.replay.parse_card` reads (None: blank, or refused)."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if is_blank(raw):
         return None
     try:
         return parse_value(kind, raw)
