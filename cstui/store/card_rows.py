@@ -82,8 +82,11 @@ def insert_rows(conn, insert: str, rows: Iterable[tuple]) -> None:
     the same order; the last few rows one to a statement."""
     head, _, one = insert.rpartition(" VALUES ")
     width, rest = one.count("?"), []
-    many = f"{head} VALUES {', '.join([one] * ROWS_PER_INSERT)}"
-    conn.executemany(many, _batches(iter(rows), width * ROWS_PER_INSERT, rest))
+    batches = _batches(iter(rows), width * ROWS_PER_INSERT, rest)
+    first = next(batches, None)
+    if first is not None:  # a card saved alone never prepares the long statement
+        many = f"{head} VALUES {', '.join([one] * ROWS_PER_INSERT)}"
+        conn.executemany(many, chain((first,), batches))
     conn.executemany(insert, zip(*[iter(rest)] * width))
 
 
