@@ -187,3 +187,30 @@ def test_the_bulk_chain_hashes_each_row_as_row_hash_does(rows):
         assert row[0] == number
         previous = row_hash(previous, row[:-1])
         assert row[-1] == previous
+
+
+def test_an_empty_text_its_kind_once_parsed_is_still_judged_blank():
+    """The column check leaves out the texts a kind parsed before (valid on sight), but an empty
+    text is judged blank whatever parsed it: a required field left empty is refused."""
+    from cstui.engine.cards import parse_value
+
+    assert parse_value("text", "") == ""  # now a text the kind parsed
+    specs = (MetricSpec("reason", "text", "reason", "reason", True), MetricSpec("n", "count", "n", "n", False))
+    cards = [{"reason": ""}, {"reason": "covered a shift", "n": "2"}, {"reason": " ", "n": ""}]
+    assert valid_by_specs(specs, cards) == [not value_problems(specs, values) for values in cards]
+    assert valid_by_specs(specs, cards)[0] is False
+
+
+class _Withheld(dict):
+    """A card whose class reads its values through its own ``get``: it gives none."""
+
+    def get(self, key, default=None):
+        return default
+
+
+def test_a_card_class_with_its_own_get_is_read_through_it():
+    """The column check reads a dict's cells in C only for a class that keeps dict's ``get``."""
+    specs = (MetricSpec("reason", "text", "reason", "reason", True), MetricSpec("n", "count", "n", "n", True))
+    cards = [{"reason": "ok", "n": "3"}, _Withheld(reason="fine", n="2")]
+    assert [not value_problems(specs, values) for values in cards] == [True, False]
+    assert valid_by_specs(specs, cards) == [True, False]
