@@ -22,7 +22,6 @@ itself (metric keys, levels, incident codes). Problems are added as
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -136,6 +135,8 @@ class Table(Shape):
 
 
 def unknown_key(path: str, key: str, known: dict[str, Shape]) -> str:
+    import difflib  # here: only a scheme with a mistyped key needs it (with heapq, at every start-up otherwise)
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
         return line("problem.unknown_key_close", name=join(path, key), close=join(path, close[0]))
