@@ -34,3 +34,24 @@ def test_the_fingerprint_is_hashlibs_sha256_of_the_parameters(name):
     keyed = {"params": scheme.params, "model": scheme.model.name, "state_version": scheme.model.state_version}
     text = json.dumps(keyed, sort_keys=True, default=str)
     assert scheme.fingerprint == hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@pytest.mark.parametrize(
+    "module, name",
+    [
+        ("cstui.store.audit", "AuditFilter"),
+        ("cstui.store.audit", "BrokenLink"),
+        ("cstui.store.snapshots", "SchemeSnapshot"),
+        ("cstui.store.snapshots", "AppliedScheme"),
+        ("cstui.store.raters", "RatedCard"),
+        ("cstui.store.web_tokens", "WebSession"),
+    ],
+)
+def test_the_stores_records_are_found_where_they_always_were(module, name):
+    from importlib import import_module
+
+    from cstui.store import records
+
+    assert getattr(import_module(module), name) is getattr(records, name)
+    with pytest.raises(AttributeError):
+        getattr(import_module(module), name + "Nope")
