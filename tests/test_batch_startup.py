@@ -45,6 +45,7 @@ def test_the_fingerprint_is_hashlibs_sha256_of_the_parameters(name):
         ("cstui.store.snapshots", "AppliedScheme"),
         ("cstui.store.raters", "RatedCard"),
         ("cstui.store.web_tokens", "WebSession"),
+        ("cstui.store.file_audit", "ImportedFile"),
     ],
 )
 def test_the_stores_records_are_found_where_they_always_were(module, name):

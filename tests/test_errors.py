@@ -58,6 +58,7 @@ OUTSIDE_RAISES = {
     ("cstui/scaffold.py", "ValueError"): "a bad NAME from a caller: the CLI checks it first (usage, exit 2)",
     ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
     ("cstui/store/audit.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
+    ("cstui/store/file_audit.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
     ("cstui/store/raters.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
     ("cstui/store/snapshots.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
     ("cstui/store/web_tokens.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",

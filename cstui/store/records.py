@@ -41,6 +41,18 @@ class AuditFilter:
     limit: int | None = None
 
 
+# -- an imported file's audit entry (cstui.store.file_audit): only an import makes one
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """What the audit entry says about the file a bulk save comes from."""
+
+    name: str  # the file's name as the user gave it (no directory)
+    sha256: str  # of the file's bytes, as read
+    scheme: str
+
+
 # -- remembered schemes (cstui.store.snapshots)
 
 
