@@ -56,3 +56,30 @@ def test_the_stores_records_are_found_where_they_always_were(module, name):
     assert getattr(import_module(module), name) is getattr(records, name)
     with pytest.raises(AttributeError):
         getattr(import_module(module), name + "Nope")
+
+
+def test_the_parameter_shapes_behave_as_the_frozen_dataclasses_they_were():
+    from dataclasses import FrozenInstanceError
+
+    from cstui.engine.params_schema import NUMBER, TEXT, ArrayOf, MapOf, OneOf, Scalar, Table
+
+    assert Table({"a": NUMBER}) == Table(fields={"a": NUMBER}) != Table({"a": TEXT})
+    assert Table({"a": NUMBER}) != Table({"a": NUMBER}, open=True)
+    assert Table() == Table({}) and Table().fields is not Table().fields
+    assert MapOf(NUMBER, "level key") == MapOf(values=NUMBER, what="level key") != MapOf(NUMBER)
+    assert ArrayOf(TEXT) == ArrayOf(item=TEXT) != ArrayOf(NUMBER)
+    assert OneOf((NUMBER, ArrayOf(NUMBER))) == OneOf(options=(NUMBER, ArrayOf(NUMBER)))
+    assert ArrayOf(TEXT) != OneOf((TEXT,)) and (ArrayOf(TEXT) == "x") is False
+    assert hash(OneOf((NUMBER, ArrayOf(TEXT)))) == hash(OneOf((NUMBER, ArrayOf(TEXT))))
+    with pytest.raises(TypeError):  # a dict field: unhashable, as the frozen dataclass's hash was
+        hash(Table())
+    fits = NUMBER.fits
+    assert Scalar("a number", fits) == Scalar(expected="a number", fits=fits, many=Scalar("x", fits).many)
+    assert repr(MapOf(TEXT, "code")) == f"MapOf(values={TEXT!r}, what='code')"
+    assert repr(Table({"a": TEXT})) == f"Table(fields={{'a': {TEXT!r}}}, open=False)"
+    assert repr(TEXT) == f"Scalar(expected={TEXT.expected!r}, fits={TEXT.fits!r}, many={TEXT.many!r})"
+    for shape, name in ((Table(), "open"), (ArrayOf(TEXT), "item"), (NUMBER, "expected")):
+        with pytest.raises(FrozenInstanceError):
+            setattr(shape, name, None)
+        with pytest.raises(FrozenInstanceError):
+            delattr(shape, name)

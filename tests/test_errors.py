@@ -40,6 +40,7 @@ OUTSIDE_RAISES = {
     ("cstui/tui/app.py", "SystemExit"): "the TUI's end, with exit_code_for() or the app's return code",
     ("cstui/__init__.py", "AttributeError"): "module __getattr__ protocol",
     ("cstui/domain/period.py", "FrozenInstanceError"): "a Period is immutable, as the dataclass it replaced",
+    ("cstui/engine/params_schema.py", "FrozenInstanceError"): "a parameter shape is immutable, as the dataclass it was",
     ("cstui/store/core.py", "RuntimeError"): "audit outside a write transaction: a bug, not a user error",
     ("cstui/store/checkpoints.py", "RuntimeError"): "invalidation outside a write transaction: a bug",
     ("cstui/batch.py", "ValueError"): "jobs < 1 from a caller: the CLI's option type refuses it first",
