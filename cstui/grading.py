@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -236,18 +235,29 @@ def quotas_enforced(scheme) -> bool:
 
 def _enforced_quotas(scheme):
     """The scheme's grade quotas (a Distribution) when it enforces them, else None."""
-    from cstui.engine.distribution import compile_distribution
-
-    dist = compile_distribution(scheme.params)
+    dist = _quotas(scheme)
     return dist if dist is not None and dist.enforce else None
 
 
 def quota_breaches(scheme, team: str, results: list[Result]) -> list:
     """The grade quotas ``team``'s results break (:class:`cstui.engine.distribution.Breach`)."""
-    from cstui.engine.distribution import breaches, compile_distribution
+    dist = _quotas(scheme)
+    if dist is None:
+        return []
+    from cstui.engine.distribution import breaches
 
-    dist = compile_distribution(scheme.params)
-    return [] if dist is None else breaches(dist, scheme.name, team, results)
+    return breaches(dist, scheme.name, team, results)
+
+
+def _quotas(scheme):
+    """The scheme's grade quotas (a Distribution), None when it sets none. A scheme without a
+    ``[distribution]`` table (every built-in one) never imports the module: its dataclasses
+    and Fraction cost a batch run's start-up more than the run uses of it."""
+    if not isinstance(scheme.params.get("distribution"), dict):
+        return None
+    from cstui.engine.distribution import compile_distribution
+
+    return compile_distribution(scheme.params)
 
 
 def level_timelines(scheme, history: TeamHistory, until: Period) -> dict[str, list[tuple[Period, str, str]]]:
@@ -623,6 +633,8 @@ _WORKER: dict = {}  # the worker process's own store and run settings (set once,
 
 
 def _worker_start(path: str, login: str, scheme, period: Period, apply: bool, explain: bool) -> None:
+    import signal  # here: a run in one process never needs it (its enum conversions cost start-up)
+
     from cstui.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the run and the pool

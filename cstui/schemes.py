@@ -480,10 +480,12 @@ def check_generic(params: dict, problems: Problems) -> None:
     """Checks every scheme must pass, whatever its model (types are :data:`GENERIC_SHAPE`'s)."""
     from cstui.domain.texts import line
     from cstui.domain.values import PARSERS
-    from cstui.engine.distribution import check_distribution
     from cstui.engine.problem_texts import missing, one_of
 
-    check_distribution(params, problems)
+    if isinstance(params.get("distribution"), dict):  # the module only for a scheme with quotas (grading._quotas)
+        from cstui.engine.distribution import check_distribution
+
+        check_distribution(params, problems)
     for key in ("name", "model", "version"):
         if key not in params:
             problems.add(key, missing("what.string"))

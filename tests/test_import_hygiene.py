@@ -119,3 +119,42 @@ def test_the_batch_path_imports_the_one_model_it_grades_with(demo_db):
     # (secrets) or a run without --db (platformdirs, with tempfile and shutil) uses
     unused = ("platformdirs", "tempfile", "shutil", "multiprocessing", "secrets")
     assert present(modules, *unused) == []
+    assert present(modules, *ONLY_SOME_RUNS) == []
+
+
+# What a dry run of a built-in scheme never needs (issue 14, the batch path's start-up): OpenSSL's
+# hashlib (an audit row's hash; the scheme's fingerprint takes the built-in sha256), a worker's
+# signal handling, did-you-mean suggestions (difflib) for a mistyped key, calendar (and locale)
+# for a month's length, grade quotas for a scheme that sets none, and the store's records no dry
+# run makes (the audit trail's filter and broken link, snapshots, rated cards, web sessions).
+ONLY_SOME_RUNS = (
+    "hashlib",
+    "_hashlib",
+    "signal",
+    "difflib",
+    "calendar",
+    "cstui.engine.distribution",
+    "cstui.store.records",
+)
+
+
+@pytest.fixture(scope="module")
+def applied_db(demo_db, tmp_path_factory):
+    """The demo company with 2026-05 applied for every built-in scheme: 2026-06 resumes from checkpoints."""
+    import shutil
+
+    db = tmp_path_factory.mktemp("hygiene-applied") / "applied.db"
+    shutil.copyfile(demo_db, db)
+    for scheme in ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi"):
+        args = ["--db", str(db), "--scheme", scheme, "--period", "2026-05", "--apply", "--format", "csv"]
+        assert imported_by(*args)[0] == 0
+    return db
+
+
+@pytest.mark.parametrize("scheme", ["star-levels", "assistant-class", "five-tier", "ecommerce-kpi"])
+def test_a_resumed_month_imports_only_what_it_uses(applied_db, scheme):
+    code, modules = imported_by(
+        "--db", str(applied_db), "--scheme", scheme, "--period", "2026-06", "--format", "csv", "--jobs", "1"
+    )
+    assert code == 0
+    assert present(modules, *NEVER, *ONLY_SOME_RUNS, "numpy", "multiprocessing", "tempfile") == []

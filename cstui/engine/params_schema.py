@@ -22,12 +22,11 @@ itself (metric keys, levels, incident codes). Problems are added as
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError
 from datetime import date, datetime, time
 from typing import Any, ClassVar, Protocol
 
@@ -83,11 +82,45 @@ class Shape:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class Scalar(Shape):
-    expected: str
-    fits: Callable[[Any], bool]
-    many: str = line("many.values")  # the plural, for an array of them
+class _FrozenShape(Shape):
+    """What ``@dataclass(frozen=True)`` gave the shapes, written once: immutable fields, equality,
+    hash and repr over ``_fields``. Why not the dataclass: every scheme load imports this module
+    and the five dataclasses compiled their generated methods at each start-up (~15 million
+    instructions, 5% of a batch run's)."""
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def _init(self, *values: Any) -> None:
+        for name, value in zip(self._fields, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__qualname__}({shown})"
+
+
+class Scalar(_FrozenShape):
+    _fields = ("expected", "fits", "many")
+
+    def __init__(self, expected: str, fits: Callable[[Any], bool], many: str = line("many.values")):
+        self._init(expected, fits, many)  # many: the plural, for an array of them
 
     def check(self, value: Any, path: str, problems: Problems) -> bool:
         if self.fits(value):
@@ -109,13 +142,14 @@ FLAG = Scalar(line("what.flag", **_BOOLEANS), lambda v: isinstance(v, bool), lin
 ANY = Scalar(line("what.any"), lambda v: True)
 
 
-@dataclass(frozen=True)
-class Table(Shape):
+class Table(_FrozenShape):
     """A table with known keys; ``open`` tables accept other keys unchecked."""
 
-    fields: dict[str, Shape] = field(default_factory=dict)
-    open: bool = False
+    _fields = ("fields", "open")
     expected: ClassVar[str] = line("what.table")
+
+    def __init__(self, fields: dict[str, Shape] | None = None, open: bool = False):
+        self._init({} if fields is None else fields, open)
 
     def check(self, value: Any, path: str, problems: Problems) -> bool:
         if not isinstance(value, dict):
@@ -136,6 +170,8 @@ class Table(Shape):
 
 
 def unknown_key(path: str, key: str, known: dict[str, Shape]) -> str:
+    import difflib  # here: only a scheme with a mistyped key needs it (with heapq, at every start-up otherwise)
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
         return line("problem.unknown_key_close", name=join(path, key), close=join(path, close[0]))
@@ -144,12 +180,13 @@ def unknown_key(path: str, key: str, known: dict[str, Shape]) -> str:
     return line("problem.unknown_key", name=join(path, key))
 
 
-@dataclass(frozen=True)
-class MapOf(Shape):
+class MapOf(_FrozenShape):
     """A table whose keys the scheme chooses (metric keys, levels, codes), each holding ``values``."""
 
-    values: Shape
-    what: str = "key"
+    _fields = ("values", "what")
+
+    def __init__(self, values: Shape, what: str = "key"):
+        self._init(values, what)
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -165,9 +202,11 @@ class MapOf(Shape):
         return fits
 
 
-@dataclass(frozen=True)
-class ArrayOf(Shape):
-    item: Shape
+class ArrayOf(_FrozenShape):
+    _fields = ("item",)
+
+    def __init__(self, item: Shape):
+        self._init(item)
 
     @property
     def expected(self) -> str:  # type: ignore[override]
@@ -194,11 +233,13 @@ class _Quiet:
         self.lines.append((key_path, message))
 
 
-@dataclass(frozen=True)
-class OneOf(Shape):
+class OneOf(_FrozenShape):
     """Any of ``options`` (``points = -2`` or ``points = [-5, -2]``)."""
 
-    options: tuple[Shape, ...]
+    _fields = ("options",)
+
+    def __init__(self, options: tuple[Shape, ...]):
+        self._init(options)
 
     @property
     def expected(self) -> str:  # type: ignore[override]

@@ -6,7 +6,6 @@ scorecards and the overrides, so the same data always gives the same answer.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -111,8 +110,14 @@ def add_months(day: date, months: int) -> date:
     """The same day ``months`` later, clamped to the month's last day (Nov 30 + 3 → Feb 28)."""
     ordinal = day.year * 12 + day.month - 1 + months
     year, month = divmod(ordinal, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
+
+
+def days_in_month(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]``, without importing calendar (and locale) at every start-up."""
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
 def first_whole_month_after(months: int, hired: date) -> Period:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from cstui.domain import Incident, Period, Scorecard
 from cstui.domain.texts import line
@@ -14,10 +15,12 @@ from cstui.engine.cards import UNREADABLE
 from cstui.store import card_rows, file_audit
 from cstui.store.codec import dumps, dumps_each, incident_from_row, incident_record, now
 from cstui.store.errors import BadInput, Conflict, NotFound, StoreError, error_text
-from cstui.store.file_audit import ImportedFile
 from cstui.store.gate import CardGateMixin
 from cstui.store.periods import PeriodsMixin, as_month, locking_periods
 from cstui.store.roster import RosterMixin
+
+if TYPE_CHECKING:
+    from cstui.store.records import ImportedFile
 
 _IN_LIST_MAX = 500  # above this many ids, read the whole id -> team map in one query
 

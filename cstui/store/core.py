@@ -7,12 +7,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cstui.domain.texts import joined, line
 from cstui.store.audit import (
     INSERT_CHAINED,
-    AuditFilter,
-    BrokenLink,
     chained,
     file_wrote,
     filter_sql,
@@ -35,6 +34,9 @@ from cstui.store.files import (
 from cstui.store.identity import USER_ROLES, User, current_login
 from cstui.store.migrations import SCHEMA_VERSION, migrate, schema_version
 from cstui.store.pinyin import register as register_pinyin
+
+if TYPE_CHECKING:
+    from cstui.store.records import AuditFilter, BrokenLink
 
 BUSY_TIMEOUT_S = 10
 PAGE_CHECK_MAX_BYTES = 64 * 1024 * 1024  # every open reads every page of a file up to this size
@@ -331,9 +333,14 @@ class StoreCore:
             sql += f" LIMIT {int(limit)}"
         return [_decoded(row) for row in self._rows(sql, params)]
 
-    def audit_rows(self, wanted: AuditFilter = AuditFilter()) -> list[dict]:
-        """The audit trail narrowed by ``wanted``, newest first (manager or admin: it spans every team)."""
+    def audit_rows(self, wanted: AuditFilter | None = None) -> list[dict]:
+        """The audit trail narrowed by ``wanted`` (None: all of it), newest first (manager or
+        admin: it spans every team)."""
         self._require_manager(line("what.audit_read"))
+        if wanted is None:
+            from cstui.store.records import AuditFilter
+
+            wanted = AuditFilter()
         periods = _audit_periods(wanted.period)
         where, params = filter_sql(wanted, periods)
         sql = f"SELECT a.* FROM audit a WHERE {where} ORDER BY a.id DESC"

@@ -16,20 +16,14 @@ they read as they always did.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain import texts
 
+if TYPE_CHECKING:
+    from cstui.store.records import ImportedFile
+
 IMPORT_FILE = "import-file"  # the action of a file's one entry (``import``: an older per-card row)
-
-
-@dataclass(frozen=True)
-class ImportedFile:
-    """What the audit entry says about the file a bulk save comes from."""
-
-    name: str  # the file's name as the user gave it (no directory)
-    sha256: str  # of the file's bytes, as read
-    scheme: str
 
 
 def entry(
@@ -130,3 +124,11 @@ def summary(row: dict, shown: int = 3, names: dict[str, str] | None = None) -> t
 def _values(values: dict, names: dict[str, str] | None = None) -> str:
     names = names or {}
     return ", ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(values.items())) or texts.line("audit.file.empty")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ImportedFile":  # defined on first use: see cstui.store.records
+        from cstui.store import records
+
+        return records.ImportedFile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

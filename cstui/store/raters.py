@@ -7,27 +7,22 @@ supervisor's calibration sees the raters of their own teams' cards only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain import Incident, Period
 from cstui.store.codec import incident_from_row
 from cstui.store.core import StoreCore
 from cstui.store.periods import as_period
 
-
-@dataclass(frozen=True)
-class RatedCard:
-    """One saved scorecard: whose it is, the month, who saved it last, its values as typed."""
-
-    employee_id: str
-    month: str
-    rater: str
-    values: dict
+if TYPE_CHECKING:
+    from cstui.store.records import RatedCard
 
 
 class RatersMixin(StoreCore):
     def rated_cards(self, period: Period | str) -> list[RatedCard]:
         """Every visible scorecard of ``period``'s months with the login that saved it."""
+        from cstui.store.records import RatedCard
+
         months = [str(m) for m in as_period(period).months()]
         scope, params = self._team_scope("e.team", "e.id")
         sql = (
@@ -52,3 +47,11 @@ class RatersMixin(StoreCore):
             f"WHERE {scope} AND i.deleted = 0 AND i.period IN ({', '.join('?' * len(months))}) ORDER BY i.id"
         )
         return [incident_from_row(row) for row in self._rows(sql, [*params, *months])]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("RatedCard",):  # defined on first use: see cstui.store.records
+        from cstui.store import records
+
+        return getattr(records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

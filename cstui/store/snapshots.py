@@ -10,7 +10,7 @@ beside the results it explains.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain import texts
 from cstui.domain.texts import line
@@ -18,33 +18,12 @@ from cstui.store.codec import now
 from cstui.store.core import StoreCore
 from cstui.store.periods import as_period
 
+if TYPE_CHECKING:
+    from cstui.store.records import AppliedScheme, SchemeSnapshot
+
 texts.register(
     {"what.snapshots": ("the scheme record of applied results", "已记录结果的方案记录")}
 )  # what a refused write of them names
-
-
-@dataclass(frozen=True)
-class SchemeSnapshot:
-    """One remembered scheme: its fingerprint, name, version, model and effective TOML."""
-
-    fingerprint: str
-    scheme: str
-    version: str
-    model: str
-    toml: str
-    created_by: str | None = None  # filled by the store when it keeps the snapshot
-    created_at: str = ""
-
-
-@dataclass(frozen=True)
-class AppliedScheme:
-    """Which snapshot graded ``teams`` of ``period`` under ``scheme`` (the latest apply of each)."""
-
-    period: str
-    snapshot: SchemeSnapshot
-    teams: tuple[str, ...]
-    applied_by: str | None
-    applied_at: str
 
 
 class SnapshotsMixin(StoreCore):
@@ -82,6 +61,8 @@ class SnapshotsMixin(StoreCore):
 
     def scheme_snapshot(self, fingerprint: str) -> SchemeSnapshot | None:
         """The remembered scheme with this fingerprint (parameters are no one's personal data: unscoped)."""
+        from cstui.store.records import SchemeSnapshot
+
         row = self._one("SELECT * FROM scheme_snapshots WHERE fingerprint = ?", (fingerprint,))
         return None if row is None else SchemeSnapshot(**dict(row))
 
@@ -104,8 +85,18 @@ class SnapshotsMixin(StoreCore):
 
 
 def _applied(period: str, rows: list) -> AppliedScheme:
+    from cstui.store.records import AppliedScheme, SchemeSnapshot
+
     first, latest = rows[0], max(rows, key=lambda row: row["applied_at"])
     snapshot = SchemeSnapshot(**{key: first[key] for key in SchemeSnapshot.__dataclass_fields__})
     return AppliedScheme(
         period, snapshot, tuple(row["team"] for row in rows), latest["applied_by"], latest["applied_at"]
     )
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("SchemeSnapshot", "AppliedScheme"):  # defined on first use: see cstui.store.records
+        from cstui.store import records
+
+        return getattr(records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

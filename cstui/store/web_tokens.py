@@ -19,8 +19,8 @@ as an SSH session of that login would.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain import texts
 from cstui.domain.texts import line
@@ -30,6 +30,9 @@ from cstui.store.core import StoreCore
 from cstui.store.errors import AccessDenied, Refused
 from cstui.store.identity import User
 from cstui.store.migrations import SCHEMA_VERSION, schema_version
+
+if TYPE_CHECKING:
+    from cstui.store.records import WebSession
 
 TOKEN_MINUTES = 10  # long enough to copy a URL into a browser, short enough to lose little if leaked
 SESSION_SECONDS = 60  # from opening the page to its app starting: the page connects at once
@@ -59,14 +62,6 @@ texts.register(
         ),
     }
 )
-
-
-@dataclass(frozen=True)
-class WebSession:
-    """A redeemed token: whose it was and the key that starts their app once."""
-
-    login: str
-    session_key: str
 
 
 def digest(secret: str) -> str:
@@ -145,6 +140,8 @@ class TokenDesk(StoreCore):
                 (now, digest(key), session_expires, digest(token)),
             )
             self._audit_as(row["login"], now)
+        from cstui.store.records import WebSession
+
         return WebSession(row["login"], key)
 
     def start(self, session_key: str, at: datetime | None = None) -> str:
@@ -164,3 +161,11 @@ class TokenDesk(StoreCore):
         """The redemption in the audit trail, in the name of the person it opens a session for."""
         row = (at, login, "open-web-session", "web_tokens", login, dumps(None), dumps({"redeemed_at": at}))
         self.conn.executemany(INSERT_CHAINED, chained(self.conn, [row]))
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("WebSession",):  # defined on first use: see cstui.store.records
+        from cstui.store import records
+
+        return getattr(records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
