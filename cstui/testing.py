@@ -269,7 +269,7 @@ def _check_checkpoint(scheme: Scheme, team_history: TeamHistory, period: Period,
         try:
             unread = grade(scheme, resumed, period)
         except RuntimeError as error:  # Checkpoint.timeline refused them
-            raise AssertionError(f"grade() must not read a checkpoint's timelines ({error})") from error
+            unread = error
         assert unread == results, "grade() must not read a checkpoint's timelines"
 
 
