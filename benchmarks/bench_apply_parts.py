@@ -136,7 +136,10 @@ def main() -> None:
     options = parser.parse_args()
     from cstui.schemes import load_scheme
 
-    cached = Path(tempfile.gettempdir()) / f"cstui-bench-{options.employees}-m011" / "applied.db"
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_batch  # the cache's folder follows its layout
+
+    cached = Path(tempfile.gettempdir()) / f"cstui-bench-{options.employees}-{bench_batch.LAYOUT}" / "applied.db"
     work = Path(tempfile.mkdtemp(prefix="cstui-apply-parts-")) / "work.db"
     clock = instrumented()
     print(f"--apply of {MONTH} against its dry run, {options.employees:,} employees, one process, CPU s")

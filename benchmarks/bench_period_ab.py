@@ -5,15 +5,20 @@ alternating, each run a fresh child process timed in CPU seconds (user + system,
     git archive main | tar -x -C /tmp/before        # the tree to compare against
     python benchmarks/bench_period_ab.py --before /tmp/before --after . --employees 20000 --rounds 3
 
-The company is bench_batch.py's cached applied one (2026-09 and 2026-11 applied), copied here
-first: the cache is never opened in place (a WAL database writes beside itself when opened).
-Each tree runs its own cstui and plugins (a folder of links named as the installed packages,
-first on PYTHONPATH), through the after tree's benchmarks/bench_batch.py.
+The company is bench_batch.py's cached applied one (2026-09 and 2026-11 applied), each tree's
+own: the cache of the layout its benchmarks/bench_batch.py names (``LAYOUT``: a tree whose
+checkpoints are stored otherwise reads a company applied by its own cstui; build it first with
+that tree's bench_batch.py), copied here first (the cache is never opened in place: a WAL
+database writes beside itself when opened) and opened once by that tree's cstui, untimed (a
+migration a copy needs runs there). The sqlite3 baseline reads each tree's copy: what that
+tree's resumed month reads. Each tree runs its own cstui and plugins (a folder of links named
+as the installed packages, first on PYTHONPATH), through the after tree's benchmarks/bench_batch.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import shutil
 import sqlite3
@@ -61,9 +66,11 @@ def child(op: str, db: str, scheme_name: str, month: str) -> None:
     from cstui.schemes import load_scheme
     from cstui.store import Store
 
-    scheme = load_scheme(scheme_name) if op != "sqlite3" else None
+    scheme = load_scheme(scheme_name) if op not in ("sqlite3", "open") else None
     started = time.process_time()
-    if op == "sqlite3":
+    if op == "open":  # untimed by the caller: the copy brought to this tree's schema
+        Store.open(db).close()
+    elif op == "sqlite3":
         bench_batch.op_baseline_resumed(Path(db), scheme_name, month)
     else:
         with Store.open(db) as store, open(os.devnull, "w") as sink:
@@ -92,25 +99,22 @@ def main() -> None:
         "resumes from checkpoints in that tree's own layout, not the cache's",
     )
     options = parser.parse_args()
-    cached = Path(tempfile.gettempdir()) / f"cstui-bench-{options.employees}-m011" / "applied.db"
     scratch = Path(tempfile.mkdtemp(prefix="cstui-period-ab-"))
     try:
-        applied = fresh(cached, scratch / "applied.db")
-        trees = {
-            name: packages(Path(tree), scratch / name)
-            for name, tree in (("before", options.before), ("after", options.after))
-        }
-        bases = {name: applied for name in trees}
+        sources = {"before": Path(options.before), "after": Path(options.after)}
+        trees = {name: packages(tree, scratch / name) for name, tree in sources.items()}
+        bases = {name: own_copy(sources[name], trees[name], scratch / f"{name}-applied.db", options) for name in trees}
         if options.own_checkpoints:
             bases = {
-                name: own_checkpoints(applied, scratch / f"{name}.db", path, options) for name, path in trees.items()
+                name: own_checkpoints(bases[name], scratch / f"{name}.db", path, options)
+                for name, path in trees.items()
             }
         times: dict[str, list[float]] = {}
         for _ in range(options.rounds):
             for scheme in options.schemes.split(","):
                 run = lambda label, path, args: times.setdefault(label, []).append(cpu_seconds(path, args, scratch))  # noqa: E731
-                run(f"{scheme} sqlite3", trees["after"], ["sqlite3", str(applied), scheme, MONTH])
                 for name, path in trees.items():
+                    run(f"{scheme} sqlite3 {name}", trees["after"], ["sqlite3", str(bases[name]), scheme, MONTH])
                     run(f"{scheme} dry {name}", path, ["dry", str(bases[name]), scheme, MONTH])
                     run(
                         f"{scheme} apply {name}",
@@ -120,6 +124,28 @@ def main() -> None:
         report(times, options.schemes.split(","))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def layout(tree: Path) -> str:
+    """The ``LAYOUT`` a tree's benchmarks/bench_batch.py names (the folder of its cached company)."""
+    source = (tree / "benchmarks" / "bench_batch.py").read_text()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LAYOUT" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise SystemExit(f"{tree}: benchmarks/bench_batch.py names no LAYOUT")
+
+
+def own_copy(tree: Path, path: Path, into: Path, options) -> Path:
+    """A copy of the tree's own cached applied company, opened once by the tree's cstui (untimed)."""
+    cached = Path(tempfile.gettempdir()) / f"cstui-bench-{options.employees}-{layout(tree)}" / "applied.db"
+    if not cached.exists():
+        raise SystemExit(
+            f"{cached} is not set up: run {tree}/benchmarks/bench_batch.py --employees {options.employees}"
+        )
+    print(f"{tree}: {cached}", flush=True)
+    fresh(cached, into)
+    cpu_seconds(path, ["open", str(into), "-", MONTH], into.parent)
+    return into
 
 
 def own_checkpoints(applied: Path, db: Path, tree: Path, options) -> Path:
@@ -143,8 +169,10 @@ def report(times: dict[str, list[float]], schemes: list[str]) -> None:
     for scheme in schemes:
         for name in ("before", "after"):
             dry, apply = med[f"{scheme} dry {name}"], med[f"{scheme} apply {name}"]
+            own, before = med[f"{scheme} sqlite3 {name}"], med[f"{scheme} sqlite3 before"]
             print(
-                f"{scheme:<16} {name:<6} dry / sqlite3 x{dry / med[f'{scheme} sqlite3']:.2f}   apply / dry x{apply / dry:.2f}"
+                f"{scheme:<16} {name:<6} dry / its sqlite3 x{dry / own:.2f}   dry / before's sqlite3 x{dry / before:.2f}"
+                f"   apply / dry x{apply / dry:.2f}"
             )
 
 

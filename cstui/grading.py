@@ -276,9 +276,11 @@ def _graded(
     return model.grade(scheme, history, period, explain=False), None
 
 
-def record_team(store, scheme, period: Period, team: str, rows: list[tuple], state: str | None) -> None:
+def record_team(
+    store, scheme, period: Period, team: str, rows: list[tuple], state: tuple[str, str | None] | None
+) -> None:
     """One spooled team's results (stored form, :func:`cstui.store.periods.stored_result`) and
-    its checkpoint (JSON text, :func:`cstui.store.checkpoints.state_json`)."""
+    its checkpoint (JSON texts, :func:`cstui.store.checkpoints.state_json`)."""
     store.record_stored_results(rows)
     if state is not None:
         store.save_encoded_checkpoints(scheme.name, scheme.fingerprint, period.last_month, {team: state})
@@ -389,7 +391,7 @@ def apply_schemes(
         invalid = InvalidCards(period)
         try:
             for scheme in schemes:
-                spools.append(Spool())
+                spools.append(Spool(getattr(scheme.model, "timelines_apart", False)))
                 for graded in graded_results(store, scheme, period, teams, apply=True, jobs=jobs):
                     spools[-1].add(graded)
                     invalid.note(graded.results)
@@ -521,9 +523,10 @@ class Spool:
     them twice (to record, then to report) cost as much as encoding them.
     """
 
-    def __init__(self):
+    def __init__(self, timelines_apart: bool = False):
         import tempfile  # an --apply's (with shutil and random): a dry run's start-up does without
 
+        self.timelines_apart = timelines_apart  # the model's: how the checkpoint states are encoded
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- open for the spool's life; close() ends it
         self._count = 0
         self.employee_ids: set[str] = set()
@@ -534,7 +537,7 @@ class Spool:
 
         rows = [stored_result(r) for r in graded.results]
         names = [r.name for r in graded.results]
-        entry = (graded.team, graded.size, rows, names, state_json(graded.state))
+        entry = (graded.team, graded.size, rows, names, state_json(graded.state, self.timelines_apart))
         pickle.dump(entry, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._count += 1
         self.employee_ids.update(row[0] for row in rows)
@@ -547,8 +550,9 @@ class Spool:
         for _ in range(self._count):
             yield pickle.load(self._file)
 
-    def stored(self) -> Iterator[tuple[str, list[tuple], str | None]]:
-        """Each team's (name, results in their stored form, checkpoint state's JSON), in order: what is recorded."""
+    def stored(self) -> Iterator[tuple[str, list[tuple], tuple[str, str | None] | None]]:
+        """Each team's (name, results in their stored form, checkpoint's JSON texts: state and
+        timelines, :func:`state_json`), in order: what is recorded."""
         for team, _, rows, _, state in self._entries():
             yield team, rows, state
 

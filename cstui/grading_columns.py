@@ -44,11 +44,11 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
         if not teams:
             return
         if _resumes(store, scheme, period, teams):
-            yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
+            yield from _histories(store, scheme, period, teams, apply)
             return
     plan = None if apply else columns_plan(scheme)
     if plan is None:
-        yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint)
+        yield from _histories(store, scheme, period, teams, apply)
         return
     from cstui.store.columns import ReadAhead, resumed
 
@@ -64,12 +64,19 @@ def team_histories(store, scheme, period: Period, teams: Iterable[str] | None, *
         for block, read in reader.blocks(blocks):
             state = scheme.model.checkpoint_columns(scheme, read[0], before) if read is not None else None
             if state is None:
-                yield from store.team_histories(scheme.name, period, block, fingerprint=scheme.fingerprint)
+                yield from _histories(store, scheme, period, block, apply)
                 continue
             for history in read[1].values():
                 yield resumed(history, before, state)
     finally:  # a consumer that stops early: the reader thread and its connection end here
         reader.close()
+
+
+def _histories(store, scheme, period: Period, teams, apply: bool) -> Iterator[TeamHistory]:
+    """``store.team_histories`` resuming from the stored checkpoints; a dry run leaves their
+    timelines unread (its grade() reads none: most of a checkpoint's bytes), an apply reads them
+    (the checkpoint it records carries them on)."""
+    yield from store.team_histories(scheme.name, period, teams, fingerprint=scheme.fingerprint, timelines=apply)
 
 
 def block_sizes(teams: int) -> list[int]:
@@ -106,7 +113,7 @@ def _resumes(store, scheme, period: Period, names: list[str]) -> bool:
     importing numpy (a resumed month's start-up). Either path grades alike; a team without a
     checkpoint replays per card then."""
     first = str(period.months()[0])
-    return store._latest_checkpoint(scheme.name, scheme.fingerprint, names[0], first) is not None
+    return store._latest_checkpoint(scheme.name, scheme.fingerprint, names[0], first, timelines=False) is not None
 
 
 def columns_plan(scheme) -> tuple[list[str], int] | None:

@@ -121,7 +121,11 @@ class CurrentLevels:
             key = (scheme.name, team, period)
             if key not in self._teams:
                 self._teams[key] = {}
-                for history in self.store.team_histories(scheme.name, period, [team], fingerprint=scheme.fingerprint):
+                # graded as the board grades (no checkpoint kept, no timeline read)
+                histories = self.store.team_histories(
+                    scheme.name, period, [team], fingerprint=scheme.fingerprint, timelines=False
+                )
+                for history in histories:
                     self._teams[key] = _levels_after(scheme, history, period)
             levels.update(self._teams[key])
         wanted = {e.id for e in employees}

@@ -252,7 +252,8 @@ def _check_timelines(scheme: Scheme, team_history: TeamHistory, period: Period, 
 def _check_checkpoint(scheme: Scheme, team_history: TeamHistory, period: Period, results: dict[str, Result]) -> None:
     import json
 
-    from cstui.engine.model import Checkpoint, TeamHistory
+    from cstui.engine.model import UNREAD, Checkpoint, TeamHistory
+    from cstui.store.checkpoints import split_timelines
 
     before = period.months()[0].prev()
     state = scheme.model.checkpoint(scheme, team_history, before)
@@ -263,6 +264,13 @@ def _check_checkpoint(scheme: Scheme, team_history: TeamHistory, period: Period,
     overrides = {e: [o for o in by if o.period > before] for e, by in team_history.overrides.items()}
     resumed = TeamHistory(team_history.team, team_history.employees, later, overrides, Checkpoint(before, state))
     assert grade(scheme, resumed, period) == results, "grading from checkpoint() must equal a full replay"
+    if getattr(scheme.model, "timelines_apart", False):  # as a dry run reads it: the timelines apart, unread
+        resumed.checkpoint = Checkpoint(before, split_timelines(state)[0], UNREAD)
+        try:
+            unread = grade(scheme, resumed, period)
+        except RuntimeError as error:  # Checkpoint.timeline refused them
+            unread = error
+        assert unread == results, "grade() must not read a checkpoint's timelines"
 
 
 # --- a company in a temporary database --------------------------------------------------------

@@ -43,6 +43,10 @@ OUTSIDE_RAISES = {
     ("cstui/engine/params_schema.py", "FrozenInstanceError"): "a parameter shape is immutable, as the dataclass it was",
     ("cstui/store/core.py", "RuntimeError"): "audit outside a write transaction: a bug, not a user error",
     ("cstui/store/checkpoints.py", "RuntimeError"): "invalidation outside a write transaction: a bug",
+    (
+        "cstui/engine/model.py",
+        "RuntimeError",
+    ): "a checkpoint's timelines read where its reader said none would be: a bug",
     ("cstui/batch.py", "ValueError"): "jobs < 1 from a caller: the CLI's option type refuses it first",
     ("cstui/grading.py", "ValueError"): "jobs < 1 from a caller: the CLI's option type refuses it first",
     ("cstui/grading_pool.py", "ValueError"): "jobs < 1 from a caller: the app passes pool_jobs(), 2 or more",

@@ -83,6 +83,7 @@ class Reads:
     def __init__(self, monkeypatch):
         self.cards: dict[str, int] = {}
         self.checkpoints: list[str | None] = []
+        self.timelines: list[bool] = []  # whether each checkpoint read asked for the timelines
         month_cards, latest = card_rows.month_cards, CheckpointsMixin._latest_checkpoint
 
         def counted_cards(conn, month, ids_json):
@@ -90,9 +91,10 @@ class Reads:
             self.cards[month] = self.cards.get(month, 0) + len(found)
             return found
 
-        def counted_checkpoint(store, scheme, fingerprint, team, before):
-            found = latest(store, scheme, fingerprint, team, before)
+        def counted_checkpoint(store, scheme, fingerprint, team, before, timelines=True):
+            found = latest(store, scheme, fingerprint, team, before, timelines)
             self.checkpoints.append(None if found is None else found[0])
+            self.timelines.append(timelines)
             return found
 
         monkeypatch.setattr(card_rows, "month_cards", counted_cards)
@@ -125,6 +127,7 @@ def test_a_resumed_month_reads_the_checkpoint_and_its_own_cards_only(companies, 
         # the latest, for each team (star-levels' column-wise planner looks once more before it declines)
         assert set(reads.checkpoints) == {str(APPLIED)} and len(reads.checkpoints) >= 2, (months, reads.checkpoints)
         assert reads.cards == {str(MONTH): 2 * PER_TEAM}, (months, reads.cards)
+        assert not any(reads.timelines)  # a dry run reads no timeline: none is asked for
     assert seen[24].cards == seen[48].cards
 
 

@@ -108,6 +108,9 @@ class Careless(DocumentModel):
 
     def grade(self, scheme, team_history, period, explain=True):
         results = self.real.grade(scheme, team_history, period, explain)
+        if self.broken == "timelines" and team_history.checkpoint is not None:
+            for e in team_history.employees:
+                team_history.checkpoint.timeline(e.id)
         if self.broken == "explain" and not explain:
             results[0].score = Decimal(1)
         if self.broken == "ranks":
@@ -121,7 +124,13 @@ class Careless(DocumentModel):
         return timelines
 
     def checkpoint(self, scheme, team_history, month):
+        if self.broken == "timelines":  # the real state, stored apart, and grade() reads the timelines
+            return self.real.checkpoint(scheme, team_history, month)
         return {"broken": True} if self.broken == "checkpoint" else None
+
+    @property
+    def timelines_apart(self):
+        return self.broken == "timelines"
 
 
 @pytest.mark.parametrize(
@@ -131,6 +140,7 @@ class Careless(DocumentModel):
         ("ranks", "scored higher"),
         ("none-month", "every entry starts at a month"),
         ("checkpoint", r"checkpoint\(\) must equal a full replay"),
+        ("timelines", r"must not read a checkpoint's timelines"),
     ],
 )
 def test_the_contract_check_fails_on_a_model_that_breaks_it(broken, message):

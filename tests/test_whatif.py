@@ -280,7 +280,9 @@ def test_whatif_never_resumes_from_the_current_schemes_checkpoints(db, tmp_path,
         monkeypatch.setattr(
             Store,
             "_latest_checkpoint",
-            lambda self, scheme, fingerprint, team, before: real(self, scheme, current.fingerprint, team, before),
+            lambda self, scheme, fingerprint, team, before, timelines=True: real(
+                self, scheme, current.fingerprint, team, before, timelines
+            ),
         )
         assert [r.record() for r in whatif(store, proposed, current, periods).rows] != resumed
 

@@ -42,12 +42,32 @@ class MonthScore:
     trace: list[str] = field(default_factory=list)
 
 
+UNREAD = "unread"  # a Checkpoint's ``timelines`` that were kept apart and left unread
+
+
 @dataclass(slots=True)
 class Checkpoint:
-    """A team's replay state at the end of ``month``."""
+    """A team's replay state at the end of ``month``.
+
+    ``timelines``: the members' level timelines by employee id, where they are kept apart from
+    the state (a model's :attr:`DocumentModel.timelines_apart`, stored since migration m015): a
+    dry run grades by the levels and runs alone, and the timelines were 70-80% of the state's
+    bytes. None: each is inside its entry of ``state["employees"]`` (a model's own state, a
+    checkpoint stored before m015); :data:`UNREAD`: the read left them out (the caller said it
+    needs none). :meth:`timeline` reads either way.
+    """
 
     month: Period
     state: dict  # JSON-able only: str, int, bool, None, list, dict (Decimals as strings)
+    timelines: dict | str | None = None
+
+    def timeline(self, employee_id: str) -> list:
+        """The member's level timeline as the checkpoint keeps it, ``[[month, level, why as JSON]]``."""
+        if self.timelines is None:
+            return self.state["employees"][employee_id]["timeline"]
+        if self.timelines == UNREAD:  # a bug: the reader said the grading would need none
+            raise RuntimeError(f"the checkpoint of {self.month} was read without its timelines")
+        return self.timelines[employee_id]
 
 
 @dataclass(slots=True)
@@ -87,6 +107,11 @@ class DocumentModel:
     # False: a history of that employee alone (:meth:`grade` on a TeamHistory holding only
     # them) gives exactly their results in the team's, except the rank. Safe default: True.
     team_relative: ClassVar[bool] = True
+    # True when the model's checkpoint state is ``{"employees": {id: entry}}`` and it reads an
+    # entry's "timeline" only through :meth:`Checkpoint.timeline`: cstui then stores the
+    # timelines apart from the state (a dry run does not read them). False: the state is stored
+    # and given back whole, as the model made it.
+    timelines_apart: ClassVar[bool] = False
 
     def check(self, params: dict, problems: Problems) -> None:
         """Add a problem for every parameter that does not fit this model.

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from cstui.domain import Employee, Override, Period, Result, Scorecard, ValueProblem, texts
 from cstui.domain.texts import Line, from_json, line, to_json
 from cstui.engine.cards import is_blank, parse_value, spec_plan
-from cstui.engine.model import DocumentModel, MetricSpec, TeamHistory
+from cstui.engine.model import Checkpoint, DocumentModel, MetricSpec, TeamHistory
 from cstui.engine.ranking import competition_ranks
 
 texts.register(
@@ -286,8 +286,12 @@ class ReplayModel(DocumentModel):
 
     A checkpoint state is ``{"employees": {id: entry}}``; an entry is ``{"level", "timeline",
     "run"}`` for an employee whose replay had begun by the checkpoint's month, or the model's
-    hint for one whose replay had not (:meth:`unstarted`, default ``{}``: start afresh).
+    hint for one whose replay had not (:meth:`unstarted`, default ``{}``: start afresh). The
+    timelines are stored apart from the state and read through :meth:`Checkpoint.timeline`
+    only (a dry run does not read them).
     """
+
+    timelines_apart = True
 
     # False: every month goes through the runs' month() (the reference), even where they can skim
     skims: bool = True
@@ -434,7 +438,7 @@ class ReplayModel(DocumentModel):
                 until.last_month.next(),
                 report_from=until.last_month.next(),
             )
-            timelines[employee.id] = self._timeline(params, employee, replayed, self._entry(history, employee))
+            timelines[employee.id] = self._timeline(params, employee, replayed, history.checkpoint)
         return timelines
 
     def _entry(self, history: TeamHistory, employee: Employee) -> dict | None:
@@ -476,21 +480,23 @@ class ReplayModel(DocumentModel):
                 last = replayed.level_after() or entry["level"]
                 replayed.saved = {
                     "level": last,
-                    "timeline": self._stored_timeline(params, employee, replayed, entry),
+                    "timeline": self._stored_timeline(params, employee, replayed, history.checkpoint),
                     "run": run.state(),
                 }
             else:
                 replayed.saved = hint or {}
         return replayed
 
-    def _stored_timeline(self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None) -> list:
+    def _stored_timeline(
+        self, params: Any, employee: Employee, replayed: Replayed, checkpoint: Checkpoint | None
+    ) -> list:
         """The timeline as a checkpoint keeps it, ``[[month, level, why as JSON]]``: a resumed
-        one is the entry's own as it was stored, with the changes since appended; decoding
+        one is the checkpoint's own as it was stored, with the changes since appended; decoding
         every employee's past whys and encoding them again was most of what a checkpoint cost."""
-        if replayed.level_before is None or entry is None:
-            entries = self._timeline(params, employee, replayed, entry)
+        if replayed.level_before is None or checkpoint is None:
+            entries = self._timeline(params, employee, replayed, checkpoint)
             return [[str(m), lv, to_json(why)] for m, lv, why in entries]
-        stored, added = entry["timeline"], []
+        stored, added = checkpoint.timeline(employee.id), []
         last = stored[-1][1]
         for month, level, why in replayed.changes():
             if level != last:
@@ -499,11 +505,12 @@ class ReplayModel(DocumentModel):
         return stored + added if added else stored
 
     def _timeline(
-        self, params: Any, employee: Employee, replayed: Replayed, entry: dict | None
+        self, params: Any, employee: Employee, replayed: Replayed, checkpoint: Checkpoint | None
     ) -> list[tuple[Period, str, str]]:
-        if replayed.level_before is None or entry is None:
+        # a replay resumed from the checkpoint's entry (``level_before``) continues its timeline
+        if replayed.level_before is None or checkpoint is None:
             return timeline(replayed, self.starting_level(params, employee), employee)
-        entries = [(Period.parse(m), lv, from_json(why)) for m, lv, why in entry["timeline"]]
+        entries = [(Period.parse(m), lv, from_json(why)) for m, lv, why in checkpoint.timeline(employee.id)]
         for month, level, why in replayed.changes():
             if level != entries[-1][1]:
                 entries.append((month, level, text(why) or line("replay.level_changed")))

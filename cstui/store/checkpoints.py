@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from cstui.domain import Period, texts
 from cstui.domain.texts import line
+from cstui.engine.model import UNREAD
 from cstui.store.codec import dumps, now
 from cstui.store.core import StoreCore
 
@@ -26,22 +27,49 @@ PRUNE = (
 )
 
 
-def state_json(state: dict | None) -> str | None:
-    """A checkpoint state as the ``state`` column holds it (None: nothing to keep)."""
-    return dumps(state)
+def state_json(state: dict | None, timelines_apart: bool = False) -> tuple[str, str | None] | None:
+    """A checkpoint state as the ``state`` and ``timelines`` columns hold it (None: nothing to
+    keep); with ``timelines_apart`` (the model's :attr:`DocumentModel.timelines_apart`) the
+    members' timelines go to the second, else it is None and the state is kept whole."""
+    if state is None:
+        return None
+    if not timelines_apart:
+        return dumps(state), None
+    kept, timelines = split_timelines(state)
+    return dumps(kept), dumps(timelines)
+
+
+def split_timelines(state: dict) -> tuple[dict, dict]:
+    """``state`` without its members' timelines, and those timelines by employee id (an entry
+    without one, a model's hint for a replay not begun, is kept as it is). ``state`` is not changed."""
+    entries, timelines = {}, {}
+    for employee_id, entry in state["employees"].items():
+        if "timeline" in entry:
+            timelines[employee_id] = entry["timeline"]
+            entry = {key: value for key, value in entry.items() if key != "timeline"}
+        entries[employee_id] = entry
+    return {**state, "employees": entries}, timelines
 
 
 class CheckpointsMixin(StoreCore):
-    def save_checkpoints(self, scheme: str, fingerprint: str, month: Period | str, states: Mapping[str, dict]) -> int:
+    def save_checkpoints(
+        self,
+        scheme: str,
+        fingerprint: str,
+        month: Period | str,
+        states: Mapping[str, dict],
+        timelines_apart: bool = False,
+    ) -> int:
         """Keep each team's state at the end of ``month`` (replacing one kept before); returns the count.
 
         Joins the caller's write transaction, so results and their checkpoints are saved together.
+        ``timelines_apart``: the scheme's model's (:func:`state_json`).
         """
-        encoded = {team: state_json(state) for team, state in states.items()}
+        encoded = {team: state_json(state, timelines_apart) for team, state in states.items()}
         return self.save_encoded_checkpoints(scheme, fingerprint, month, encoded)
 
     def save_encoded_checkpoints(
-        self, scheme: str, fingerprint: str, month: Period | str, states: Mapping[str, str | None]
+        self, scheme: str, fingerprint: str, month: Period | str, states: Mapping[str, tuple[str, str | None] | None]
     ) -> int:
         """:meth:`save_checkpoints` of states already encoded by :func:`state_json` (an apply
         encodes each team's state once, when it spools it); a None state is not kept."""
@@ -50,11 +78,12 @@ class CheckpointsMixin(StoreCore):
             for team in states:
                 self._require_write(team, line("what.checkpoints"))
             self.conn.executemany(
-                "INSERT OR REPLACE INTO checkpoints (scheme, fingerprint, team, month, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO checkpoints (scheme, fingerprint, team, month, state, timelines, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (scheme, fingerprint, team, month_text, state, stamp)
-                    for team, state in states.items()
-                    if state is not None
+                    (scheme, fingerprint, team, month_text, *encoded, stamp)
+                    for team, encoded in states.items()
+                    if encoded is not None
                 ),
             )
             self.conn.executemany(PRUNE, ((scheme, team, scheme, team, KEEP_PER_TEAM) for team in states))
@@ -69,11 +98,17 @@ class CheckpointsMixin(StoreCore):
             params.append(scheme)
         return [dict(row) for row in self._rows(sql + " ORDER BY scheme, team, month", params)]
 
-    def _latest_checkpoint(self, scheme: str, fingerprint: str, team: str, before: str) -> tuple[str, str] | None:
-        """(month, state JSON) of the team's latest checkpoint before month ``before`` under these parameters."""
+    def _latest_checkpoint(
+        self, scheme: str, fingerprint: str, team: str, before: str, timelines: bool = True
+    ) -> tuple[str, str, str | None] | None:
+        """(month, state JSON, timelines JSON) of the team's latest checkpoint before month
+        ``before`` under these parameters. The timelines are None when the state holds them
+        (:func:`state_json`), :data:`UNREAD` when not read (``timelines=False``: a grading that
+        needs none does not read that column, most of a checkpoint's bytes)."""
+        kept = "timelines" if timelines else f"CASE WHEN timelines IS NULL THEN NULL ELSE '{UNREAD}' END"
         return self.conn.execute(
-            "SELECT month, state FROM checkpoints WHERE scheme = ? AND team = ? AND month < ? AND fingerprint = ? "
-            "ORDER BY month DESC LIMIT 1",
+            f"SELECT month, state, {kept} FROM checkpoints WHERE scheme = ? AND team = ? AND month < ? "
+            "AND fingerprint = ? ORDER BY month DESC LIMIT 1",
             (scheme, team, before, fingerprint),
         ).fetchone()
 

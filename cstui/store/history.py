@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from cstui.domain import Employee, Period, Scorecard, texts
 from cstui.domain.texts import line
-from cstui.engine.model import Checkpoint, TeamHistory
+from cstui.engine.model import UNREAD, Checkpoint, TeamHistory
 from cstui.store import card_rows
 from cstui.store.codec import dumps, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
@@ -40,7 +40,13 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         return [row[0] for row in self.conn.execute(sql + " ORDER BY team", [scheme, *params])]
 
     def team_histories(
-        self, scheme: str, until: Period | str, teams: Iterable[str] | None = None, fingerprint: str | None = None
+        self,
+        scheme: str,
+        until: Period | str,
+        teams: Iterable[str] | None = None,
+        fingerprint: str | None = None,
+        *,
+        timelines: bool = True,
     ) -> Iterator[TeamHistory]:
         """One TeamHistory per team (ordered by team) for the employees on ``scheme``.
 
@@ -54,12 +60,14 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
 
         With the scheme's ``fingerprint``, each team starts from its latest checkpoint
         before ``until``'s first month kept under the same scheme and parameters: the
-        history then holds only the later cards, incidents and overrides.
+        history then holds only the later cards, incidents and overrides. ``timelines=False``:
+        the checkpoint's timelines kept apart are not read (a grading that keeps no checkpoint
+        and shows no timeline: :meth:`cstui.engine.model.Checkpoint.timeline` refuses them).
         """
         period = as_period(until)
         first, last = str(period.months()[0]), str(period.last_month)
         for team in self.history_teams(scheme, teams):
-            yield self._team_history(scheme, team, last, fingerprint, first)
+            yield self._team_history(scheme, team, last, fingerprint, first, timelines)
 
     def team_history_since(
         self, scheme: str, team: str, first: Period | str, last: Period | str, fingerprint: str
@@ -72,15 +80,15 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         return self._team_history(scheme, team, str(as_period(last).last_month), fingerprint, str(as_period(first)))
 
     def _team_history(
-        self, scheme: str, team: str, last: str, fingerprint: str | None = None, first: str = ""
+        self, scheme: str, team: str, last: str, fingerprint: str | None = None, first: str = "", timelines: bool = True
     ) -> TeamHistory:
         employees, windows = self._members_on(scheme, team, first or last, last)
         history = TeamHistory(team=team, employees=employees, cards={e.id: {} for e in employees})
         after = ""  # months after this one are read ("" = all)
-        found = self._latest_checkpoint(scheme, fingerprint, team, first) if fingerprint else None
+        found = self._latest_checkpoint(scheme, fingerprint, team, first, timelines) if fingerprint else None
         if found is not None:
             after = found[0]
-            history.checkpoint = Checkpoint(Period.parse(after), loads(found[1]))
+            history.checkpoint = _checkpoint_of(found)
             _restart_later_stretches(history.checkpoint.state, windows, after)
         members = "SELECT value FROM json_each(?)"
         window = (dumps(list(windows)), after, last)
@@ -135,7 +143,7 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
             return None
         self._require_visible(team, line("what.grading_input"))
         found = self._latest_checkpoint(scheme, fingerprint, team, str(as_period(until).months()[0]))
-        return None if found is None else Checkpoint(Period.parse(found[0]), loads(found[1]))
+        return None if found is None else _checkpoint_of(found)
 
     def team_replay_bound(self, team: str, until: Period | str) -> int:
         """An upper bound on the scorecards one replay of ``team`` up to ``until`` reads: its
@@ -247,7 +255,13 @@ def _own_copy(checkpoint: Checkpoint | None) -> Checkpoint | None:
         return None
     state = dict(checkpoint.state)
     state["employees"] = dict(state.get("employees", {}))
-    return Checkpoint(checkpoint.month, state)
+    return Checkpoint(checkpoint.month, state, checkpoint.timelines)
+
+
+def _checkpoint_of(found: tuple[str, str, str | None]) -> Checkpoint:
+    """A checkpoint as :meth:`CheckpointsMixin._latest_checkpoint` read it."""
+    month, state, timelines = found
+    return Checkpoint(Period.parse(month), loads(state), timelines if timelines in (None, UNREAD) else loads(timelines))
 
 
 def _window_of(row, line, scheme: str, first: str, last: str) -> Window | None:

@@ -545,6 +545,16 @@ def m014_sign_offs(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m015_checkpoint_timelines(conn: sqlite3.Connection) -> None:
+    """A checkpoint's members' level timelines in a column of their own, JSON by employee id,
+    for a model that keeps them apart (``DocumentModel.timelines_apart``): they are 70-80% of
+    a state's bytes and a dry run never reads them (issue 14). NULL: the state holds them, as
+    every checkpoint stored before this migration does; readers take both, and the next apply
+    of a month writes its checkpoints apart (the rows are a cache: none is rewritten here)."""
+    conn.execute("ALTER TABLE checkpoints ADD COLUMN timelines TEXT")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -21,7 +21,7 @@ Decimals are strings; periods are ``YYYY-MM`` / ``YYYY-Qn`` strings.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from decimal import Decimal
 from functools import lru_cache
 
@@ -144,8 +144,13 @@ def restored(history: TeamHistory) -> Container[str]:
     return saved if isinstance(saved, dict) else ()
 
 
-def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> None:
-    """Resume ``replay`` from ``state`` (the overrides and cards up to ``month`` are in it)."""
+def restore(
+    replay: Replay, months: TeamMonths, month: Period, state: dict, timeline: Callable[[str], list] | None = None
+) -> None:
+    """Resume ``replay`` from ``state`` (the overrides and cards up to ``month`` are in it).
+
+    ``timeline``: a member's stored timeline by id (:meth:`cstui.engine.model.Checkpoint.timeline`,
+    read only when the timeline is: a resumed month grades by the level); None: each entry's own."""
     if not isinstance(state, dict) or state.get("layout") != LAYOUT:
         raise CheckpointError(
             f"assistant-class checkpoint of {month}: unknown state layout {state.get('layout') if isinstance(state, dict) else type(state).__name__!r}, expected {LAYOUT}"
@@ -156,13 +161,14 @@ def restore(replay: Replay, months: TeamMonths, month: Period, state: dict) -> N
     saved = state["employees"]
     for e in replay.history.employees:
         if e.id in saved:  # a member missing from the state starts from the roster
-            replay.states[e.id] = _load_state(saved[e.id])
+            replay.states[e.id] = _load_state(saved[e.id], e.id, timeline)
     months.restore(state["months"])
 
 
-def _load_state(raw: dict) -> State:
+def _load_state(raw: dict, employee_id: str, timeline: Callable[[str], list] | None) -> State:
     state = _StoredState.__new__(_StoredState)
-    state.raw, state.level, state.added, state.stored = raw, raw["level"], [], raw["timeline"]
+    state.raw, state.level, state.added = raw, raw["level"], []
+    state.employee_id, state.stored_timeline = employee_id, timeline
     state.overrides_applied = 0  # the resumed history holds only the later overrides
     return state
 
@@ -172,9 +178,13 @@ class _StoredState(State):
     the year's counters, exemptions) decoded when first read. A resumed month grades by the
     level alone; only a quarter's review, an override or a new checkpoint reads the rest."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("raw", "employee_id", "stored_timeline")
 
     def __getattr__(self, name: str):  # called only for a field not set yet
+        if name == "stored":  # the timeline as stored: read only when the timeline is
+            kept = self.stored_timeline
+            self.stored = self.raw["timeline"] if kept is None else kept(self.employee_id)
+            return self.stored
         if name not in _DECODED_LATER:
             raise AttributeError(name)
         _decode_rest(self, self.raw)

@@ -59,6 +59,7 @@ class AssistantClass(DocumentModel):
     params_schema = rules_params.PARAMS_SHAPE
     grades_invalid_cards = True  # a card the ledger cannot score is a month not scored (months.py)
     state_version = 2  # 2: exact quarter averages rank and decide (were rounded to cents)
+    timelines_apart = True  # a member's stored timeline is read through Checkpoint.timeline (checkpoint.py)
 
     def check(self, params: dict, problems: Problems) -> None:
         rules_params.check(params, problems)
@@ -161,7 +162,8 @@ class AssistantClass(DocumentModel):
         replay = Replay(rules, history, months, checkpoints.restored(history))
         replay.explain_asked = explain
         if history.checkpoint is not None:
-            checkpoints.restore(replay, months, history.checkpoint.month, history.checkpoint.state)
+            cp = history.checkpoint
+            checkpoints.restore(replay, months, cp.month, cp.state, cp.timeline)
         return months, replay
 
     def _grade(

@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 
 from cstui.domain import Period
-from cstui.engine.model import Checkpoint, TeamHistory
+from cstui.engine.model import UNREAD, Checkpoint, TeamHistory
 from cstui.grading import grade_team
 from cstui.store.checkpoints import state_json
 
 
 def resumed(scheme, graded: Period, employees, cards, overrides) -> TeamHistory:
     """The team's history of ``graded``: the months before it applied (their checkpoint stored
-    and read back as JSON), ``graded``'s cards and overrides to grade."""
+    and read back as JSON, as a dry run reads it: its timelines left unread), ``graded``'s cards
+    and overrides to grade."""
     before = graded.shift(-1)
     earlier = TeamHistory(
         "T",
@@ -22,10 +23,11 @@ def resumed(scheme, graded: Period, employees, cards, overrides) -> TeamHistory:
         {e: [o for o in ovs if o.period != graded] for e, ovs in overrides.items()},
     )
     _, state = grade_team(scheme, earlier, before, apply=True, explain=False)
+    kept, timelines = state_json(state, scheme.model.timelines_apart)
     return TeamHistory(
         "T",
         employees,
         {e: {m: c for m, c in by.items() if m == graded} for e, by in cards.items()},
         {e: [o for o in ovs if o.period == graded] for e, ovs in overrides.items()},
-        Checkpoint(before, json.loads(state_json(state))),
+        Checkpoint(before, json.loads(kept), None if timelines is None else UNREAD),
     )
