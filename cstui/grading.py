@@ -204,6 +204,8 @@ def grade_team(
         rest = split.rest
         per_card = _per_card(scheme, rest, period, apply=apply, explain=explain) if rest.employees else ([], None, {})
         results, state, refused = split.merged(per_card[0]), per_card[1], per_card[2]
+        if apply:
+            state = split.state(state)
     if refused:
         mark_invalid(results, refused, period, explain=explain or apply)
     enforce_quotas(scheme, results, explain=explain or apply)

@@ -22,7 +22,7 @@ leaves go through the per-card path, the reference.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cstui.domain import Period, Result
 from cstui.engine.cards import valid_by_columns
@@ -133,35 +133,47 @@ def columns_plan(scheme) -> tuple[list[str], int] | None:
 
 def split_by_columns(scheme, history: TeamHistory, period: Period, *, apply: bool, explain: bool) -> Split | None:
     """The rows of a month resumed from the state at the month before (a stored checkpoint, or
-    the column-wise replay's) that the model's ``grade_columns`` grades, and the history of the
-    rest for the per-card path; None: the whole team goes per card (no such method, ``--apply``,
-    traces asked for (the per-card path builds them), a quarter, an older checkpoint, or the
-    model declined)."""
-    grade = getattr(scheme.model, "grade_columns", None)
+    the column-wise replay's) that the model grades a team at once (``grade_columns``; with
+    ``--apply``, ``apply_columns``: their traces and checkpoint entries too), and the history of
+    the rest for the per-card path; None: the whole team goes per card (no such method, traces
+    asked for in a dry run (the per-card path builds them), a quarter, an older checkpoint, or
+    the model declined)."""
     checkpoint = history.checkpoint
-    if grade is None or apply or explain or checkpoint is None or not period.is_month:
+    if checkpoint is None or not period.is_month or checkpoint.month.ordinal + 1 != period.ordinal:
         return None
-    if checkpoint.month.ordinal + 1 != period.ordinal:
+    if apply:
+        grade = getattr(scheme.model, "apply_columns", None)
+    else:
+        grade = None if explain else getattr(scheme.model, "grade_columns", None)
+    if grade is None:
         return None
     columns, order = period_columns(scheme, history, period)
-    done = grade(scheme, columns, explain)
+    done = grade(scheme, columns) if apply else grade(scheme, columns, explain)
     if done is None:
         return None
     rows = {employee_id: i for i, employee_id in enumerate(order)}
-    left = [e for e in history.employees if e.id in rows and rows[e.id] not in done]
+    entries = {}
+    if apply:  # (Result, entry) each; everyone else, on the roster or not, keeps the per-card path's entry
+        entries = {order[i]: entry for i, (_, entry) in done.items()}
+        done = {i: result for i, (result, _) in done.items()}
+        left = [e for e in history.employees if e.id not in entries]
+    else:
+        left = [e for e in history.employees if e.id in rows and rows[e.id] not in done]
     graded = [done.get(rows[e.id], e.id) for e in history.employees if e.id in rows]
     cards = {e.id: history.cards.get(e.id, {}) for e in left}
     overrides = {e.id: history.overrides[e.id] for e in left if e.id in history.overrides}
-    return Split(graded, replace(history, employees=left, cards=cards, overrides=overrides))
+    return Split(graded, replace(history, employees=left, cards=cards, overrides=overrides), entries)
 
 
 @dataclass(slots=True)
 class Split:
     """A team split between the column-wise rows and the per-card path: ``graded`` in team order,
-    a Result or the id of an employee left to ``rest``."""
+    a Result or the id of an employee left to ``rest``; ``entries``: the column-wise rows'
+    checkpoint entries by employee id (an apply's)."""
 
     graded: list
     rest: TeamHistory
+    entries: dict = field(default_factory=dict)
 
     def merged(self, per_card: list[Result]) -> list[Result]:
         """Every result in team order, ranked by team as one grading ranks them."""
@@ -175,6 +187,13 @@ class Split:
             for i, rank in competition_ranks(scores).items():
                 results[i].rank = rank
         return results
+
+    def state(self, per_card: dict | None) -> dict:
+        """The team's checkpoint state: the per-card path's entries and the column-wise rows'
+        (an entry per employee either way; the state is stored with its keys sorted)."""
+        employees = dict(per_card["employees"]) if per_card is not None else {}
+        employees.update(self.entries)
+        return {"employees": employees}
 
 
 def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[PeriodColumns, list[str]]:

@@ -79,13 +79,18 @@ def weighted_total(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) 
     for item in items:
         value = values[item.key]
         total += item.weight * item_score(item, value) / HUNDRED
-        known = _ITEM_LINES.get((item, value)) if value else None
-        if known is None:
-            known = item_line(item, value)
-            if value and len(_ITEM_LINES) < _ITEM_LINES_MAX:
-                _ITEM_LINES[(item, value)] = shared(known)
-        trace.append(known)
+        trace.append(shared_item_line(item, value))
     return total, trace
+
+
+def shared_item_line(item: WeightedItem, value: Decimal) -> str:
+    """:func:`item_line`, remembered per item and value and shared (zero made each time)."""
+    known = _ITEM_LINES.get((item, value)) if value else None
+    if known is None:
+        known = item_line(item, value)
+        if value and len(_ITEM_LINES) < _ITEM_LINES_MAX:
+            _ITEM_LINES[(item, value)] = shared(known)
+    return known
 
 
 # lines remembered by (item, value); zero is not (0 and -0 are equal, their texts differ)

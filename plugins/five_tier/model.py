@@ -248,6 +248,13 @@ class FiveTier(ReplayModel):
 
         return grade_columns(self, scheme, columns, explain)
 
+    def apply_columns(self, scheme: Any, columns: Any) -> dict | None:
+        """:meth:`grade_columns` for ``--apply`` (month_apply.py): {row: (Result with its trace,
+        checkpoint entry)}, or None."""
+        from .month_apply import apply_columns
+
+        return apply_columns(self, scheme, columns)
+
     def starting_level(self, params: TierParams, employee: Employee) -> str:
         return employee.level or params.ladder[0]
 

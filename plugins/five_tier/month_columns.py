@@ -114,10 +114,10 @@ def _banded(params: TierParams, bands: tuple) -> Decimal:
     return total
 
 
-def _column(columns: PeriodColumns, key: str, rule: Any, make: Any) -> list:
+def _column(columns: PeriodColumns, key: str, rule: Any, make: Any, what: str = "") -> list:
     """Each row's ``make(text)`` of metric ``key`` (None where the row has no card or it
-    fails), each distinct stored text made once per ``rule`` and remembered."""
-    memo, texts = _memo(rule), columns.texts(key)
+    fails), each distinct stored text made once per ``rule`` (and ``what`` it makes) and remembered."""
+    memo, texts = _memo(rule, what), columns.texts(key)
     found = [memo.get(raw) if type(raw) is str else None for raw in texts]
     for i in [i for i, made in enumerate(found) if made is None]:  # `is`: no Decimal's __eq__
         raw = texts[i]
@@ -133,15 +133,16 @@ def _column(columns: PeriodColumns, key: str, rule: Any, make: Any) -> list:
 # each rule's memo of {text: what it makes of it}, by the rule's object (an item or a band
 # metric of a compiled scheme, kept alive here so its id is never another's): equal rules are
 # not shared, as 20 and 20.0 are equal weights that make different digits
-_MEMOS: dict[int, tuple[Any, dict]] = {}
+_MEMOS: dict[tuple[int, str], tuple[Any, dict]] = {}
 
 
-def _memo(rule: Any) -> dict:
-    known = _MEMOS.get(id(rule))
+def _memo(rule: Any, what: str = "") -> dict:
+    """The memo of ``rule`` for ``what`` it makes ("": the dry run's terms and bands)."""
+    known = _MEMOS.get((id(rule), what))
     if known is None or known[0] is not rule:
         if len(_MEMOS) > 256:
             _MEMOS.clear()
-        known = _MEMOS[id(rule)] = (rule, {})
+        known = _MEMOS[(id(rule), what)] = (rule, {})
     return known[1]
 
 

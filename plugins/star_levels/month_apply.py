@@ -1,0 +1,241 @@
+"""star-levels' resumed month column-wise for ``--apply`` (issue 14): each row's Result with its
+trace, and its checkpoint entry, a team at once.
+
+:meth:`StarLevels.apply_columns` is :func:`~plugins.star_levels.month_columns.grade_columns`
+with what the apply keeps: the trace :meth:`_Run.month` writes when the month is explained (the
+KPI's line, a probation's end, the streaks or the window that closed), and the entry
+:meth:`ReplayModel._replay` saves (``level``, the stored ``timeline`` with the month's change,
+``run``: :meth:`_Run.state`). The score is the reference's own Decimal, made by the same
+operations on the same parsed values (:func:`month_score`'s). :meth:`_Run.month` stays the
+reference; a property test (tests/engine/test_star_month_apply.py) holds the two to the same
+results, traces (text, key, arguments, in order), flags and checkpoint entries.
+
+Each distinct text is parsed once (a memo per metric), and the lines that depend on a few
+numbers only (the streaks' counts, a flag's month) are made once and shared: the apply's
+stored form encodes them once too. A KPI's line (a card's actual and target) is each row's own.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from cstui.domain import Period, Result
+from cstui.domain.texts import Line, from_json, line, shared, to_json
+from cstui.domain.values import HUNDRED, format_number
+from cstui.engine.cards import is_blank, parse_value
+from cstui.engine.exact import side_text
+from cstui.engine.period_columns import PeriodColumns
+from cstui.engine.replay import ReplayModel, text
+
+from .model import StarLevels, StarParams, _edge_flag, grouped, window_why
+from .month_columns import supported
+
+MEMO_LIMIT = 100_000  # distinct texts (and shared lines) remembered: far above what cards repeat
+NO_CARD = False
+
+# the replay's methods whose checkpoint entry this path makes, as the class has them when loaded
+APPLY_REFERENCE = {
+    name: getattr(StarLevels, name)
+    for name in ("grade_and_checkpoint", "_grade", "_replay", "_stored_timeline", "begin", "card_problems")
+}
+
+
+def apply_columns(model: StarLevels, scheme: Any, columns: PeriodColumns) -> dict[int, tuple[Result, dict]] | None:
+    """{row: (its Result with its trace, unranked; its checkpoint entry)} for the rows done;
+    None: the team is left to the per-card path (a quarter, a scheme or model not modelled)."""
+    if not columns.period.is_month:
+        return None
+    params = model.compiled(scheme)
+    if not supported(model, scheme, params) or not _replay_unchanged():
+        return None
+    done = {}
+    for i, (score, entry, plain) in enumerate(
+        zip(_scores(params, columns), columns.entries, columns.plain, strict=True)
+    ):
+        run = entry.get("run") if entry else None
+        if score is None or run is None or not plain or run.get("level") not in params.ladder:
+            continue
+        if not entry.get("timeline"):  # a state no apply stores (the dry run's column-wise replay)
+            continue
+        done[i] = _row(scheme, params, columns, i, score, entry)
+    return done
+
+
+def _replay_unchanged() -> bool:
+    return issubclass(StarLevels, ReplayModel) and all(
+        getattr(StarLevels, name, None) is method for name, method in APPLY_REFERENCE.items()
+    )
+
+
+def _scores(params: StarParams, columns: PeriodColumns) -> list:
+    """Each row's (exact score, its KPI line), NO_CARD, or None (left to the per-card path: a
+    card the check refused, a value that does not parse, a target not above 0):
+    :func:`month_score` explained, of the one KPI."""
+    kpi = params.kpis[0]
+    kinds = {spec.key: spec.kind for spec in params.specs}
+    actuals = _values(kinds[kpi.actual], columns.texts(kpi.actual))
+    targets = _values(kinds[kpi.target], columns.texts(kpi.target))
+    weight, bars, places = format_number(kpi.weight), (params.promote_at, params.demote_below), params.places
+    scores: list = []
+    for values, checked, actual, target in zip(columns.cards, columns.checked(), actuals, targets, strict=True):
+        if values is None:
+            scores.append(NO_CARD)
+        elif not checked or actual is None or target is None or not target[0] > 0:
+            scores.append(None)
+        else:
+            (a, a_text), (t, t_text) = actual, target
+            total = Decimal(0)
+            part = kpi.weight * a / t
+            total += part
+            # params.shown, its places read once
+            shown = dict(actual=a_text, target=t_text, percent=side_text(a * HUNDRED / t, *bars, places=places))
+            label = dict(label=kpi.label, label_zh=kpi.label_zh or kpi.label)
+            part_text = side_text(part, *bars, places=places)
+            scores.append((total, line("star-levels.kpi", **label, **shown, weight=weight, part=part_text)))
+    return scores
+
+
+def _values(kind: str, texts: list) -> list:
+    """Each text as :func:`month_score` reads it, with its trace text: (``Decimal`` of the parsed
+    value, :func:`grouped`); None: no text, a blank one, or one the parser refuses. Each distinct
+    text parsed once."""
+    memo = _PARSED.setdefault(kind, {})
+    values = []
+    for raw in texts:
+        value = memo.get(raw, memo) if type(raw) is str else memo
+        if value is memo:
+            try:
+                value = None if raw is None or is_blank(raw) else Decimal(parse_value(kind, raw))
+                value = None if value is None else (value, grouped(value))
+            except Exception:  # noqa: BLE001  (a text the parser refuses: the per-card path words it)
+                value = None
+            if type(raw) is str:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                memo[raw] = value
+        values.append(value)
+    return values
+
+
+_PARSED: dict[str, dict] = {}
+
+
+def _shared_line(key: str, **args: Any) -> Line:
+    """``line(key, **args)``, made once per distinct arguments (texts, counts, months) and shared."""
+    memo_key = (key, *args.items())
+    known = _SHARED.get(memo_key)
+    if known is None:
+        if len(_SHARED) >= MEMO_LIMIT:
+            _SHARED.clear()
+        known = _SHARED[memo_key] = shared(line(key, **args))
+    return known
+
+
+_SHARED: dict[tuple, Line] = {}
+
+
+class _Month:
+    """One row's month as :class:`MonthState` keeps it, and its run after it."""
+
+    __slots__ = ("level", "after", "decision", "flags", "trace", "why", "up", "down", "pending_why")
+
+    def __init__(self, run: dict):
+        self.level = self.after = run["level"]
+        self.decision, self.flags, self.trace = "none", [], []
+        self.why: Any = None  # why the level held this month starts (read by the timeline)
+        self.up, self.down = [Decimal(s) for s in run["up"]], [Decimal(s) for s in run["down"]]
+        self.pending_why: Any = None
+
+
+def _row(
+    scheme: Any, params: StarParams, columns: PeriodColumns, i: int, made: Any, entry: dict
+) -> tuple[Result, dict]:
+    """:meth:`_Run.month` of a plain row resumed from ``entry``, explained: its Result and entry."""
+    employee, period, run = columns.employees[i], columns.period, entry["run"]
+    month = _Month(run)
+    month.why = from_json(run["pending_why"])
+    assessed = period.ordinal >= run["assess_from"]
+    if assessed and month.level == params.probation_level:
+        month.level = month.after = params.first_level
+        month.why = line("star-levels.probation_ended_why", months=params.probation_months)
+        month.trace.append(_shared_line("star-levels.probation_ended", first=params.first_level, month=period))
+    score = None
+    if made is not NO_CARD:
+        exact, kpi_line = made
+        score = exact.quantize(params.score_step, rounding=ROUND_HALF_UP)
+        month.trace.append(kpi_line)
+    if month.level == params.probation_level or not (assessed or run["placed"]):
+        probation = month.level == params.probation_level
+        key = "star-levels.not_assessed_probation" if probation else "star-levels.not_assessed_before"
+        month.trace.append(_shared_line(key))
+    elif made is NO_CARD:
+        month.up, month.down = [], []
+        month.decision = "missing"
+        month.flags.append(_shared_line("flag.missing", month=period))
+        month.trace.append(_shared_line("star-levels.no_card", month=period))
+    else:
+        _count(params, period, month, made[0])
+    result = Result(
+        employee.id,
+        employee.name,
+        employee.team,
+        period,
+        scheme.name,
+        scheme.version,
+        score,
+        None,
+        None,
+        month.level,
+        month.after,
+        month.decision,
+        None,
+        month.flags,
+        month.trace,
+    )
+    return result, _entry(period, entry, month)
+
+
+def _count(params: StarParams, period: Period, month: _Month, score: Decimal) -> None:
+    """:meth:`_Run._count` (and ``_change``), explained."""
+    p = params
+    month.up = month.up + [score] if score >= p.promote_at else []
+    month.down = month.down + [score] if score < p.demote_below else []
+    month.decision = "stay"
+    if len(month.up) < p.window and len(month.down) < p.window:
+        bars = dict(promote_at=format_number(p.promote_at), demote_below=format_number(p.demote_below))
+        month.trace.append(_shared_line("star-levels.streak", up=len(month.up), down=len(month.down), **bars))
+        return
+    up = len(month.up) >= p.window
+    streak, stars = (month.up if up else month.down), p.stars
+    at = stars.index(month.level) if month.level in stars else 0
+    why = window_why(p, up, streak)
+    month.up, month.down = [], []  # the streak restarts after every window, changed or not
+    target = at + (1 if up else -1)
+    if not 0 <= target < len(stars):
+        edge = "top" if up else "bottom"
+        month.flags.append(_edge_flag(why, edge, month.level))
+        month.trace.append(line(f"star-levels.stays_{edge}", why=why, level=month.level))
+        return
+    new = stars[target]
+    month.decision = "promote" if up else "demote"
+    month.after = new
+    month.trace.append(line("star-levels.move", why=why, before=month.level, after=new, month=period.next()))
+    month.pending_why = why
+
+
+def _entry(period: Period, entry: dict, month: _Month) -> dict:
+    """The entry :meth:`ReplayModel._replay` keeps after the month: the level after it, the
+    stored timeline (the month's level appended when it changed since), :meth:`_Run.state`."""
+    run, timeline = entry["run"], entry["timeline"]
+    if month.level != timeline[-1][1]:
+        timeline = [*timeline, [str(period), month.level, to_json(text(month.why) or line("replay.level_changed"))]]
+    state = {
+        "level": month.after,
+        "assess_from": run["assess_from"],
+        "up": [str(s) for s in month.up],
+        "down": [str(s) for s in month.down],
+        "pending_why": to_json(month.pending_why),
+        "placed": run["placed"],
+    }
+    return {"level": month.after, "timeline": timeline, "run": state}
