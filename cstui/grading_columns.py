@@ -199,7 +199,7 @@ class Split:
 def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[PeriodColumns, list[str]]:
     """The team's month as :class:`PeriodColumns`: a row per employee the per-card path may
     grade (hired by then; an inactive one only with a card), and the employee ids in row order."""
-    month, state = period.ordinal, history.checkpoint.state.get("employees", {})
+    month = period.ordinal
     employees, order = [], []
     for employee in history.employees:
         card = history.cards.get(employee.id, {}).get(period)
@@ -213,9 +213,23 @@ def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[Period
         (card is None or not card.incidents) and not any(o.period == period for o in history.overrides.get(e.id, ()))
         for e, card in employees
     ]
-    entries = [state.get(e.id) for e, _ in employees]
+    entries = checkpoint_entries(history.checkpoint, order)
     columns = PeriodColumns(period, [e for e, _ in employees], entries, values, plain, lambda: _checked(scheme, cards))
     return columns, order
+
+
+def checkpoint_entries(checkpoint, employee_ids: list[str]) -> list[dict | None]:
+    """Each employee's entry of the checkpoint's state (None: none kept), its stored timeline in
+    it where the checkpoint keeps the timelines apart and they were read (an apply's read: its
+    ``apply_columns`` extends them); a dry run's read leaves them out, and its entries as kept."""
+    state, apart = checkpoint.state.get("employees", {}), checkpoint.timelines
+    if not isinstance(apart, dict):
+        return [state.get(employee_id) for employee_id in employee_ids]
+    entries = []
+    for employee_id in employee_ids:
+        entry, timeline = state.get(employee_id), apart.get(employee_id)
+        entries.append(entry if entry is None or timeline is None else {**entry, "timeline": timeline})
+    return entries
 
 
 def _checked(scheme, cards: list) -> list[bool]:

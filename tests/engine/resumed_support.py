@@ -11,10 +11,10 @@ from cstui.grading import grade_team
 from cstui.store.checkpoints import state_json
 
 
-def resumed(scheme, graded: Period, employees, cards, overrides) -> TeamHistory:
+def resumed(scheme, graded: Period, employees, cards, overrides, *, apply: bool = False) -> TeamHistory:
     """The team's history of ``graded``: the months before it applied (their checkpoint stored
-    and read back as JSON, as a dry run reads it: its timelines left unread), ``graded``'s cards
-    and overrides to grade."""
+    and read back as JSON, as a dry run reads it: its timelines left unread; ``apply``: as an
+    apply reads it, timelines and all), ``graded``'s cards and overrides to grade."""
     before = graded.shift(-1)
     earlier = TeamHistory(
         "T",
@@ -29,5 +29,11 @@ def resumed(scheme, graded: Period, employees, cards, overrides) -> TeamHistory:
         employees,
         {e: {m: c for m, c in by.items() if m == graded} for e, by in cards.items()},
         {e: [o for o in ovs if o.period == graded] for e, ovs in overrides.items()},
-        Checkpoint(before, json.loads(kept), None if timelines is None else UNREAD),
+        Checkpoint(before, json.loads(kept), _timelines(timelines, apply)),
     )
+
+
+def _timelines(stored: str | None, apply: bool) -> dict | str | None:
+    if stored is None:  # a model that keeps them inside its state
+        return None
+    return json.loads(stored) if apply else UNREAD

@@ -48,7 +48,7 @@ def both(scheme, history):
 @settings(max_examples=max(EXAMPLES // 4, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scheme=schemes(), drawn=team())
 def test_the_column_wise_apply_gives_the_references_results_traces_and_checkpoint(scheme, drawn):
-    history = resumed(scheme, MONTH, *drawn)
+    history = resumed(scheme, MONTH, *drawn, apply=True)
     (fast, fast_state), (slow, slow_state) = both(scheme, history)
     assert applied(fast) == applied(slow)
     assert fast == slow
@@ -75,18 +75,20 @@ def test_the_column_wise_apply_takes_the_plain_rows(monkeypatch):
     high = {e.id: {m: Scorecard(e.id, m, dict(values)) for m in [*MONTHS[7:], MONTH]} for e in employees}
     for window in (3, 1):
         scheme = SCHEME if window == 3 else _window(window)
-        history = resumed(scheme, MONTH, employees, high, {})
+        history = resumed(scheme, MONTH, employees, high, {}, apply=True)
         splits.clear()
         (fast, state), (slow, slow_state) = both(scheme, history)
         assert applied(fast) == applied(slow) and state == slow_state
         assert [row for row in splits[0].graded if isinstance(row, str)] == []
         assert len(splits[0].graded) == 6 and fast[5].level_before == "1-star"
-        timelines = json.loads(state)["employees"]
+        timelines = json.loads(state[0])["employees"]  # (state, timelines apart): both() encodes it whole
         assert timelines["E5"]["timeline"][-1][:2] == [str(MONTH), "1-star"]
     # a window of 1: a star a month from August's card on, the last move in November, kept on the timeline in December
     assert fast[0].level_before == "5-star" and timelines["E0"]["timeline"][-1][:2] == [str(MONTH), "5-star"]
     high["E0"][MONTH] = Scorecard("E0", MONTH, {"sales_target": "0", "sales_actual": "110000"})
-    history = resumed(SCHEME, MONTH, employees, high, {"E1": [Override("E1", MONTH, "3-star", "by hand", "boss")]})
+    history = resumed(
+        SCHEME, MONTH, employees, high, {"E1": [Override("E1", MONTH, "3-star", "by hand", "boss")]}, apply=True
+    )
     splits.clear()
     (fast, state), (slow, slow_state) = both(SCHEME, history)
     assert applied(fast) == applied(slow) and state == slow_state
