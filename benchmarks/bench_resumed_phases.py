@@ -18,6 +18,10 @@ CPU seconds, so a loaded machine's waits are left out):
 - baseline: bench_batch.py's ``baseline-resumed`` read (checkpoints decoded, cards gathered
   into dicts), in this process.
 
+Each line ends with the rows graded and how many of them went per card (``per card``: the
+rows ``grade_columns`` left, or a whole team it declined): a column path that leaves more rows
+at one size than another shows there, not as a phase's seconds alone.
+
 The phases add up to about what bench_batch.py's dry run takes, without the garbage collector's
 share (the run's own, tuned by ``cstui.batch.fewer_collections``, is on during each phase here).
 Issue 14's target for the whole: at most x2 the baseline. Each scheme is measured twice in
@@ -98,7 +102,7 @@ def _one_round(store, scheme, period, columns: bool) -> dict[str, float]:
     from cstui.io.report import columns_for, write_csv
 
     split_by_columns = getattr(grading, "split_by_columns", None) if columns else None
-    spent = dict.fromkeys(("read", "columns", "screen", "grade", "report"), 0.0)
+    spent = dict.fromkeys(("read", "columns", "screen", "grade", "report", "rows", "left"), 0.0)
     teams = team_histories(store, scheme, period, None, apply=False)
     with open(os.devnull, "w") as sink:
         while True:
@@ -111,6 +115,8 @@ def _one_round(store, scheme, period, columns: bool) -> dict[str, float]:
             split = split_by_columns(scheme, history, period, apply=False, explain=False) if split_by_columns else None
             split_done = time.process_time()
             rest = split.rest if split else history
+            spent["rows"] += len(split.graded) if split else len(history.employees)
+            spent["left"] += len(rest.employees)
             screened = screen_history(scheme, rest, period)[0] if rest.employees else rest
             checked = time.process_time()
             results = (
@@ -140,15 +146,17 @@ def main() -> None:
         raise SystemExit(f"{db} is not set up: run bench_batch.py --employees {options.employees} once first")
     print(f"resumed {options.period}, {options.employees:,} employees, CPU seconds, best of {options.repeats}")
     names = ("start-up", "read", "columns", "screen", "grade", "report")
-    print(f"{'scheme':<26}" + "".join(f"{n:>9}" for n in names) + f"{'sum':>8}{'baseline':>10}{'ratio':>8}")
+    heads = f"{'sum':>8}{'baseline':>10}{'ratio':>8}{'rows':>9}{'per card':>10}"
+    print(f"{'scheme':<26}" + "".join(f"{n:>9}" for n in names) + heads)
     for scheme in options.schemes.split(","):
         startup = startup_cpu(scheme, options.repeats)
         for way, cpu in phases(db, scheme, options.period, options.repeats).items():
             cpu = {"start-up": startup, **cpu}
-            base = cpu.pop("baseline")
+            base, rows, left = cpu.pop("baseline"), cpu.pop("rows"), cpu.pop("left")
             total = sum(cpu.values())
             cells = "".join(f"{cpu[k]:>9.3f}" for k in names)
-            print(f"{scheme + ', ' + way:<26}{cells}{total:>8.3f}{base:>10.3f}{total / base:>7.1f}x")
+            counts = f"{rows:>9,.0f}{left:>10,.0f}"
+            print(f"{scheme + ', ' + way:<26}{cells}{total:>8.3f}{base:>10.3f}{total / base:>7.1f}x{counts}")
 
 
 if __name__ == "__main__":
