@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from cstui.domain import Employee, Period, Result
+from cstui.domain.texts import Line, line, shared
 from cstui.engine.cards import parse_value
 
 MAX_PLACES = 12  # a number typed with more decimals is left to the per-card path
@@ -139,3 +140,23 @@ def _number(kind: str, raw: object) -> tuple[int, int] | None:
 def entry_runs(entries: list[dict | None]) -> list[dict | None]:
     """Each entry's run state (None: no entry, or an employee whose replay had not begun)."""
     return [entry.get("run") if entry else None for entry in entries]
+
+
+def shared_line(key: str, **args: Any) -> Line:
+    """``line(key, **args)`` made once per distinct arguments and marked shared: a column-wise
+    apply's line that depends on a few values only (a score, a count, a month) is then made,
+    and encoded in the stored form (cstui.store.periods.lines_json), once a run, not once a row.
+
+    ``args`` are values whose equal ones print alike (texts, whole numbers, months), not
+    Decimals (1.0 and 1.00 are equal): the line's text is made from the first one met."""
+    memo_key = (key, *args.items())
+    known = _SHARED_LINES.get(memo_key)
+    if known is None:
+        if len(_SHARED_LINES) >= SHARED_LINES_KEPT:
+            _SHARED_LINES.clear()
+        known = _SHARED_LINES[memo_key] = shared(line(key, **args))
+    return known
+
+
+SHARED_LINES_KEPT = 65_536  # distinct lines remembered (scores, counts, months' flags), a few MB
+_SHARED_LINES: dict[tuple, Line] = {}

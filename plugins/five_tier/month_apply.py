@@ -11,7 +11,7 @@ arguments, in order), flags and checkpoint entries.
 
 Most lines depend on a few values only: an item's line on the item and its text, the score's
 on the score, a flag on its month. Each distinct one is made once (per text in the column memos
-month_columns.py keeps, per score or month in :func:`_shared_line`) and marked shared, so the
+month_columns.py keeps, per score or month in :func:`~cstui.engine.period_columns.shared_line`) and marked shared, so the
 apply's stored form encodes it once too (cstui.store.periods.lines_json). A review's lines
 (its quarter's scores and average) are each row's own, made as the reference makes them.
 """
@@ -22,12 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from cstui.domain import Employee, Period, Result
-from cstui.domain.texts import Line, from_json, joined, line, shared, to_json
+from cstui.domain.texts import Line, from_json, joined, line, to_json
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.bonus import bonus_for
 from cstui.engine.bonus import bounds as bonus_bounds
 from cstui.engine.exact import Mean, side_text
-from cstui.engine.period_columns import PeriodColumns
+from cstui.engine.period_columns import PeriodColumns, shared_line
 from cstui.engine.replay import ReplayModel, month_span, text
 from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score, shared_item_line
@@ -35,7 +35,7 @@ from cstui.engine.weighted import item_score, shared_item_line
 from .model import FiveTier, TierParams, band_line
 from .month_columns import NO_CARD, _column, _parsed, _Quarter, supported
 
-SHARED_LIMIT = 65_536  # distinct shared lines remembered (scores, probation lines, flags)
+SHARED_LIMIT = 65_536  # distinct scores whose line is remembered (per bonus table)
 
 # the replay's methods whose checkpoint entry this path makes, as the class has them when loaded
 APPLY_REFERENCE = {
@@ -136,7 +136,7 @@ def _score_line(total: Decimal, bounds: tuple) -> Line:
     known = _SCORE_LINES.get(key) if total else None
     if known is not None and known[0] is bounds:
         return known[1]
-    made = _shared_line("five-tier.score", score=side_text(total, *bounds))
+    made = shared_line("five-tier.score", score=side_text(total, *bounds))
     if total:
         if len(_SCORE_LINES) >= SHARED_LIMIT:
             _SCORE_LINES.clear()
@@ -155,22 +155,8 @@ def _banded(params: TierParams, row: tuple) -> tuple[Decimal, list]:
     if params.cap is not None and total > params.cap:
         lines.append(line("five-tier.capped", score=format_number(total), cap=format_number(params.cap)))
         total = params.cap
-    lines.append(_shared_line("five-tier.score", score=format_number(total)))
+    lines.append(shared_line("five-tier.score", score=format_number(total)))
     return total, lines
-
-
-def _shared_line(key: str, **args: Any) -> Line:
-    """``line(key, **args)``, made once per distinct arguments (texts, numbers, months) and shared."""
-    memo_key = (key, *args.items())
-    known = _SHARED.get(memo_key)
-    if known is None:
-        if len(_SHARED) >= SHARED_LIMIT:
-            _SHARED.clear()
-        known = _SHARED[memo_key] = shared(line(key, **args))
-    return known
-
-
-_SHARED: dict[tuple, Line] = {}
 
 
 class _Month:
@@ -196,8 +182,8 @@ def _row(
         _probation_month(params, period, score, month)
     elif score is None:
         month.decision = "missing"
-        month.flags.append(_shared_line("flag.missing", month=period))
-        month.trace.append(_shared_line("model.no_card", month=period))
+        month.flags.append(shared_line("flag.missing", month=period))
+        month.trace.append(shared_line("model.no_card", month=period))
     if quarter is not None:
         _review(params, quarter, period, employee, run, score, month)
     # make_result's fields; its flags and trace are texts already (no Later made here)
@@ -226,16 +212,16 @@ def _probation_month(params: TierParams, period: Period, score: Decimal | None, 
     limit = format_number(params.dismissal_below)
     if score is None:
         month.decision = "missing"
-        month.flags.append(_shared_line("five-tier.missing_probation_flag", month=period))
-        month.trace.append(_shared_line("five-tier.probation_no_card", month=period))
+        month.flags.append(shared_line("five-tier.missing_probation_flag", month=period))
+        month.trace.append(shared_line("five-tier.probation_no_card", month=period))
         return
     shown = side_text(score, params.dismissal_below)
     if score < params.dismissal_below:
         month.decision = "dismissal-review"
-        month.flags.append(_shared_line("flag.dismissal_review"))
-        month.trace.append(_shared_line("five-tier.probation_failed", score=shown, limit=limit))
+        month.flags.append(shared_line("flag.dismissal_review"))
+        month.trace.append(shared_line("five-tier.probation_failed", score=shown, limit=limit))
     else:
-        month.trace.append(_shared_line("five-tier.probation_passed", score=shown, limit=limit))
+        month.trace.append(shared_line("five-tier.probation_passed", score=shown, limit=limit))
 
 
 def _review(
@@ -254,12 +240,12 @@ def _review(
         else:
             missing.append(at)
     for at in missing:
-        flag = _shared_line("flag.missing", month=at)
+        flag = shared_line("flag.missing", month=at)
         if flag not in month.flags:
             month.flags.append(flag)
     if not present:
         month.decision = "missing"
-        month.trace.append(_shared_line("five-tier.no_card_quarter", quarter=period.quarter))
+        month.trace.append(shared_line("five-tier.no_card_quarter", quarter=period.quarter))
         return
     average = Mean(sum(present, Decimal(0)), len(present))
     parts = " + ".join(format_number(s) for s in present)
@@ -288,7 +274,7 @@ def _decide(params: TierParams, period: Period, employee: Employee, average: Mea
         _step_down(params, period, f"{shown} < {format_number(p.probation_below)}", "probation", month)
         months = month_span(period.next(), period.shift(p.probation_months))
         month.probation = months
-        month.flags.append(_shared_line("flag.probation"))
+        month.flags.append(shared_line("flag.probation"))
         limit = format_number(p.dismissal_below)
         if len(months) > 1:
             month.trace.append(line("five-tier.probation_span", first=months[0], last=months[-1], limit=limit))
@@ -308,7 +294,7 @@ def _promote(params: TierParams, period: Period, employee: Employee, why: str, m
     tenure, needed = complete_months(employee.hire_date, effective), params.min_tenure.get(new, 0)
     if tenure < needed:
         month.decision = "eligible"
-        month.flags.append(_shared_line("flag.eligible"))
+        month.flags.append(shared_line("flag.eligible"))
         short = dict(tenure=tenure, needed=needed, new=new, day=effective, hired=employee.hire_date)
         month.trace.append(line("five-tier.tenure_short", why=why, **short, level=level))
         return

@@ -21,17 +21,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from cstui.domain import Period, Result
-from cstui.domain.texts import Line, from_json, line, shared, to_json
+from cstui.domain.texts import from_json, line, to_json
 from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.cards import is_blank, parse_value
 from cstui.engine.exact import side_text
-from cstui.engine.period_columns import PeriodColumns
+from cstui.engine.period_columns import PeriodColumns, shared_line
 from cstui.engine.replay import ReplayModel, text
 
 from .model import StarLevels, StarParams, _edge_flag, grouped, window_why
 from .month_columns import supported
 
-MEMO_LIMIT = 100_000  # distinct texts (and shared lines) remembered: far above what cards repeat
+MEMO_LIMIT = 100_000  # distinct texts remembered: far above what cards repeat
 NO_CARD = False
 
 # the replay's methods whose checkpoint entry this path makes, as the class has them when loaded
@@ -121,20 +121,6 @@ def _values(kind: str, texts: list) -> list:
 _PARSED: dict[str, dict] = {}
 
 
-def _shared_line(key: str, **args: Any) -> Line:
-    """``line(key, **args)``, made once per distinct arguments (texts, counts, months) and shared."""
-    memo_key = (key, *args.items())
-    known = _SHARED.get(memo_key)
-    if known is None:
-        if len(_SHARED) >= MEMO_LIMIT:
-            _SHARED.clear()
-        known = _SHARED[memo_key] = shared(line(key, **args))
-    return known
-
-
-_SHARED: dict[tuple, Line] = {}
-
-
 class _Month:
     """One row's month as :class:`MonthState` keeps it, and its run after it."""
 
@@ -159,7 +145,7 @@ def _row(
     if assessed and month.level == params.probation_level:
         month.level = month.after = params.first_level
         month.why = line("star-levels.probation_ended_why", months=params.probation_months)
-        month.trace.append(_shared_line("star-levels.probation_ended", first=params.first_level, month=period))
+        month.trace.append(shared_line("star-levels.probation_ended", first=params.first_level, month=period))
     score = None
     if made is not NO_CARD:
         exact, kpi_line = made
@@ -168,12 +154,12 @@ def _row(
     if month.level == params.probation_level or not (assessed or run["placed"]):
         probation = month.level == params.probation_level
         key = "star-levels.not_assessed_probation" if probation else "star-levels.not_assessed_before"
-        month.trace.append(_shared_line(key))
+        month.trace.append(shared_line(key))
     elif made is NO_CARD:
         month.up, month.down = [], []
         month.decision = "missing"
-        month.flags.append(_shared_line("flag.missing", month=period))
-        month.trace.append(_shared_line("star-levels.no_card", month=period))
+        month.flags.append(shared_line("flag.missing", month=period))
+        month.trace.append(shared_line("star-levels.no_card", month=period))
     else:
         _count(params, period, month, made[0])
     result = Result(
@@ -204,7 +190,7 @@ def _count(params: StarParams, period: Period, month: _Month, score: Decimal) ->
     month.decision = "stay"
     if len(month.up) < p.window and len(month.down) < p.window:
         bars = dict(promote_at=format_number(p.promote_at), demote_below=format_number(p.demote_below))
-        month.trace.append(_shared_line("star-levels.streak", up=len(month.up), down=len(month.down), **bars))
+        month.trace.append(shared_line("star-levels.streak", up=len(month.up), down=len(month.down), **bars))
         return
     up = len(month.up) >= p.window
     streak, stars = (month.up if up else month.down), p.stars
