@@ -33,7 +33,7 @@ from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score, shared_item_line
 
 from .model import FiveTier, TierParams, band_line
-from .month_columns import NO_CARD, _column, _parsed, _Quarter, supported
+from .month_columns import NO_CARD, _column, _parsed, _Quarter, quarter_scores, supported
 
 SHARED_LIMIT = 65_536  # distinct scores whose line is remembered (per bonus table)
 
@@ -229,16 +229,7 @@ def _review(
 ) -> None:
     """:meth:`_Run._review`, explained: the quarter's months from the hire month on, those with a
     score averaged (the run's, as restored, and the month's own), the others flagged missing."""
-    hired, stored, present, missing = employee.hire_date, run["scores"], [], []
-    for key, ends, graded, at in quarter.months:
-        if hired >= ends:
-            continue
-        if graded and score is not None:
-            present.append(score)
-        elif key in stored:
-            present.append(Decimal(stored[key]))
-        else:
-            missing.append(at)
+    present, missing = quarter_scores(quarter, employee.hire_date, run["scores"], score, score is not None)
     for at in missing:
         flag = shared_line("flag.missing", month=at)
         if flag not in month.flags:

@@ -208,24 +208,36 @@ class _Quarter:
         self.bars = {n: [bar * n for bar in params.review_bounds] for n in range(1, len(self.months) + 1)}
 
 
+def quarter_scores(
+    quarter: _Quarter, hired: Any, stored: dict, score: Any, scored: bool
+) -> tuple[list[Decimal], list[Period]]:
+    """The quarter's months from the hire month on (hired before the month ends): the scores
+    there are, in month order (the graded month's own when ``scored``, else the run's as
+    restored: their Decimals from the stored texts), and the months with none."""
+    present, missing = [], []
+    for text, ends, graded, month in quarter.months:
+        if hired >= ends:
+            continue
+        if graded and scored:
+            present.append(score)
+        elif text in stored:
+            present.append(Decimal(stored[text]))
+        else:
+            missing.append(month)
+    return present, missing
+
+
 def _review(
     params: TierParams, quarter: _Quarter, employee: Any, run: dict, score: Any, flags: list
 ) -> tuple[str, str]:
     """:meth:`_Run._review` and :meth:`_Run._decide` without a trace: (level after, decision);
     its flags added to ``flags``. The quarter's scores are the run's (as restored: their
     Decimals from the stored texts) with the month's own, summed from 0 as :meth:`Mean.of` sums."""
-    hired, stored, present = employee.hire_date, run["scores"], []
-    for text, ends, graded, month in quarter.months:
-        if hired >= ends:
-            continue
-        if graded and score is not NO_CARD:
-            present.append(score)
-        elif text in stored:
-            present.append(Decimal(stored[text]))
-        else:
-            flag = line("flag.missing", month=month)
-            if flag not in flags:
-                flags.append(flag)
+    present, missing = quarter_scores(quarter, employee.hire_date, run["scores"], score, score is not NO_CARD)
+    for month in missing:
+        flag = line("flag.missing", month=month)
+        if flag not in flags:
+            flags.append(flag)
     if not present:
         return run["level"], "missing"
     total = sum(present, Decimal(0))
