@@ -33,7 +33,7 @@ from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score, shared_item_line
 
 from .model import FiveTier, TierParams, band_line
-from .month_columns import NO_CARD, _column, _parsed, _Quarter, quarter_scores, supported
+from .month_columns import NO_CARD, _parsed, _Quarter, quarter_scores, row_scores, supported
 
 SHARED_LIMIT = 65_536  # distinct scores whose line is remembered (per bonus table)
 
@@ -74,25 +74,15 @@ def traced_scores(params: TierParams, columns: PeriodColumns) -> list:
     """Each row's (score, its lines with the bonus's, bonus), NO_CARD, or None (left to the
     per-card path: a card the check refused, a value that does not parse): :func:`month_score`
     explained, then :func:`bonus_for`."""
-    kinds = {spec.key: spec.kind for spec in params.specs}
-    if params.items:
-        parts = [_column(columns, item.key, item, _item_term(item, kinds[item.key]), "traced") for item in params.items]
-    else:
-        parts = [_column(columns, band.key, band, _band_made(band, kinds[band.key]), "traced") for band in params.bands]
-    lacking = {i for part in parts for i, made in enumerate(part) if made is None}
     bounds = bonus_bounds(params.bonus)
-    scores: list = []
-    for i, (values, checked, row) in enumerate(zip(columns.cards, columns.checked(), zip(*parts), strict=True)):
-        if values is None:
-            scores.append(NO_CARD)
-        elif not checked or i in lacking:
-            scores.append(None)
-        else:
-            total, lines = _weighted(row, bounds) if params.items else _banded(params, row)
-            bonus, bonus_line = bonus_for(params.bonus, total)
-            lines.append(bonus_line)
-            scores.append((total, lines, bonus))
-    return scores
+
+    def scored(row: tuple) -> tuple:
+        total, lines = _weighted(row, bounds) if params.items else _banded(params, row)
+        bonus, bonus_line = bonus_for(params.bonus, total)
+        lines.append(bonus_line)
+        return total, lines, bonus
+
+    return row_scores(params, columns, _item_term if params.items else _band_made, scored, "traced")
 
 
 def _item_term(item: Any, kind: str) -> Any:

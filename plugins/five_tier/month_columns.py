@@ -78,11 +78,19 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
 def month_scores(params: TierParams, columns: PeriodColumns) -> list:
     """Each row's month score (the reference's Decimal), NO_CARD, or None (left to the per-card
     path: a card the check refused or gave no verdict on, a value that does not parse)."""
-    kinds = {spec.key: spec.kind for spec in params.specs}
     if params.items:
-        parts = [_column(columns, item.key, item, _terms(item, kinds[item.key])) for item in params.items]
-    else:
-        parts = [_column(columns, band.key, band, _bands(band, kinds[band.key])) for band in params.bands]
+        return row_scores(params, columns, _terms, _weighted)
+    return row_scores(params, columns, _bands, lambda row: _banded(params, row))
+
+
+def row_scores(params: TierParams, columns: PeriodColumns, make: Any, score: Any, what: str = "") -> list:
+    """Each row's ``score(row)`` of what ``make(rule, kind)`` makes of each item's (or band
+    metric's) text, NO_CARD, or None (left to the per-card path: a card the check refused or
+    gave no verdict on, a value that does not parse); ``what``: which memo of the texts
+    :func:`_column` keeps ("": the dry run's)."""
+    kinds = {spec.key: spec.kind for spec in params.specs}
+    rules = params.items if params.items else params.bands
+    parts = [_column(columns, rule.key, rule, make(rule, kinds[rule.key]), what) for rule in rules]
     # a row some value of which is None (none, or refused) is left to the per-card path
     lacking = {i for part in parts for i, made in enumerate(part) if made is None}
     scores: list = []
@@ -92,7 +100,7 @@ def month_scores(params: TierParams, columns: PeriodColumns) -> list:
         elif not checked or i in lacking:
             scores.append(None)
         else:
-            scores.append(_weighted(row) if params.items else _banded(params, row))
+            scores.append(score(row))
     return scores
 
 
