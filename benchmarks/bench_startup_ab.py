@@ -30,16 +30,9 @@ import tempfile
 from pathlib import Path
 
 from bench_period_ab import packages  # a folder whose cstui, cstui_plugins, cstui_schemes are a tree's
+from bench_resumed_phases import STARTUP  # what a batch run imports and loads before it grades
 
 SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
-STARTUP = (
-    "import time\n"
-    "from cstui.batch import run_batch\n"
-    "from cstui.schemes import load_scheme\n"
-    "from cstui.store import Store\n"
-    "load_scheme({scheme!r})\n"
-    "print(time.process_time())\n"
-)
 BARE = "import time; print(time.process_time())"
 
 

@@ -17,7 +17,6 @@ import json
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import cstui.grading as grading
 from cstui.domain import Override, Period, Scorecard
@@ -26,7 +25,7 @@ from cstui.store.checkpoints import state_json
 from cstui.store.periods import stored_result
 from resumed_support import resumed
 from skims_support import reference
-from test_five_month_columns import EXAMPLES, FIVE, LADDER, SHOP, plain_team, schemes, team
+from test_five_month_columns import EXAMPLES, FIVE, LADDER, SHOP, cases, plain_team
 
 M = Period.parse
 GRADED = [M("2026-10"), M("2026-11"), M("2026-12")]  # after a review; inside a quarter; closing one
@@ -54,14 +53,8 @@ def both(scheme, history, graded):
     return (fast, state_json(fast_state)), (slow, state_json(slow_state))
 
 
-@st.composite
-def cases(draw):
-    scheme, graded = draw(schemes()), draw(st.sampled_from(GRADED))
-    return scheme, graded, draw(team(scheme, graded))
-
-
 @settings(max_examples=max(EXAMPLES // 4, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=cases())
+@given(case=cases(GRADED))
 def test_the_column_wise_apply_gives_the_references_results_traces_and_checkpoint(case):
     scheme, graded, drawn = case
     history = resumed(scheme, graded, *drawn, apply=True)

@@ -172,8 +172,9 @@ def records(results) -> list:
 
 
 @st.composite
-def cases(draw):
-    scheme, graded = draw(schemes()), draw(st.sampled_from(GRADED))
+def cases(draw, months: list[Period] = GRADED):
+    """A scheme, a month of ``months`` to grade, and a team drawn for both."""
+    scheme, graded = draw(schemes()), draw(st.sampled_from(months))
     return scheme, graded, draw(team(scheme, graded))
 
 
