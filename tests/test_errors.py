@@ -62,11 +62,7 @@ OUTSIDE_RAISES = {
     ("cstui/entry_points.py", "ValueError"): "a malformed entry point: caught at plugin load as that plugin's error",
     ("cstui/scaffold.py", "ValueError"): "a bad NAME from a caller: the CLI checks it first (usage, exit 2)",
     ("cstui/schemes.py", "AttributeError"): "module __getattr__ protocol",
-    ("cstui/store/audit.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
-    ("cstui/store/file_audit.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
-    ("cstui/store/raters.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
-    ("cstui/store/snapshots.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
-    ("cstui/store/web_tokens.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
+    ("cstui/store/deferred.py", "AttributeError"): "module __getattr__ protocol (cstui.store.records)",
     ("plugins/placement/__init__.py", "AttributeError"): "module __getattr__ protocol",
     ("plugins/assistant_class/checkpoint.py", "AttributeError"): "__getattr__ protocol of a lazily decoded state",
     (

@@ -16,7 +16,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cstui.store.deferred import records_found_here
 
 if TYPE_CHECKING:
     from cstui.store.records import AuditFilter, BrokenLink
@@ -194,9 +196,5 @@ def filter_sql(f: AuditFilter, periods: list[str]) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("BrokenLink", "AuditFilter"):  # defined on first use: see cstui.store.records
-        from cstui.store import records
-
-        return getattr(records, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# records defined on first use, still found here (cstui.store.deferred)
+__getattr__ = records_found_here(__name__, "BrokenLink", "AuditFilter")

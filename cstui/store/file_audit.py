@@ -16,9 +16,10 @@ they read as they always did.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cstui.domain import texts
+from cstui.store.deferred import records_found_here
 
 if TYPE_CHECKING:
     from cstui.store.records import ImportedFile
@@ -126,9 +127,5 @@ def _values(values: dict, names: dict[str, str] | None = None) -> str:
     return ", ".join(f"{names.get(k, k)}: {v}" for k, v in sorted(values.items())) or texts.line("audit.file.empty")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ImportedFile":  # defined on first use: see cstui.store.records
-        from cstui.store import records
-
-        return records.ImportedFile
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# records defined on first use, still found here (cstui.store.deferred)
+__getattr__ = records_found_here(__name__, "ImportedFile")

@@ -7,11 +7,12 @@ supervisor's calibration sees the raters of their own teams' cards only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cstui.domain import Incident, Period
 from cstui.store.codec import incident_from_row
 from cstui.store.core import StoreCore
+from cstui.store.deferred import records_found_here
 from cstui.store.periods import as_period
 
 if TYPE_CHECKING:
@@ -49,9 +50,5 @@ class RatersMixin(StoreCore):
         return [incident_from_row(row) for row in self._rows(sql, [*params, *months])]
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("RatedCard",):  # defined on first use: see cstui.store.records
-        from cstui.store import records
-
-        return getattr(records, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# records defined on first use, still found here (cstui.store.deferred)
+__getattr__ = records_found_here(__name__, "RatedCard")

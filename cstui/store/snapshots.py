@@ -10,12 +10,13 @@ beside the results it explains.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.store.codec import now
 from cstui.store.core import StoreCore
+from cstui.store.deferred import records_found_here
 from cstui.store.periods import as_period
 
 if TYPE_CHECKING:
@@ -94,9 +95,5 @@ def _applied(period: str, rows: list) -> AppliedScheme:
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("SchemeSnapshot", "AppliedScheme"):  # defined on first use: see cstui.store.records
-        from cstui.store import records
-
-        return getattr(records, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# records defined on first use, still found here (cstui.store.deferred)
+__getattr__ = records_found_here(__name__, "SchemeSnapshot", "AppliedScheme")

@@ -20,13 +20,14 @@ as an SSH session of that login would.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cstui.domain import texts
 from cstui.domain.texts import line
 from cstui.store.audit import INSERT_CHAINED, chained
 from cstui.store.codec import dumps
 from cstui.store.core import StoreCore
+from cstui.store.deferred import records_found_here
 from cstui.store.errors import AccessDenied, Refused
 from cstui.store.identity import User
 from cstui.store.migrations import SCHEMA_VERSION, schema_version
@@ -163,9 +164,5 @@ class TokenDesk(StoreCore):
         self.conn.executemany(INSERT_CHAINED, chained(self.conn, [row]))
 
 
-def __getattr__(name: str) -> Any:
-    if name in ("WebSession",):  # defined on first use: see cstui.store.records
-        from cstui.store import records
-
-        return getattr(records, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# records defined on first use, still found here (cstui.store.deferred)
+__getattr__ = records_found_here(__name__, "WebSession")
