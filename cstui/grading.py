@@ -252,10 +252,11 @@ def quota_breaches(scheme, team: str, results: list[Result]) -> list:
 
 
 def _quotas(scheme):
-    """The scheme's grade quotas (a Distribution), None when it sets none. A scheme without a
-    ``[distribution]`` table (every built-in one) never imports the module: its dataclasses
-    and Fraction cost a batch run's start-up more than the run uses of it."""
-    if not isinstance(scheme.params.get("distribution"), dict):
+    """The scheme's grade quotas (a Distribution), None when it sets none (every built-in
+    scheme: the module is then never imported, :func:`cstui.schemes.sets_quotas`)."""
+    from cstui.schemes import sets_quotas
+
+    if not sets_quotas(scheme.params):
         return None
     from cstui.engine.distribution import compile_distribution
 

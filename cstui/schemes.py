@@ -476,13 +476,20 @@ def does_not_load(name: str, error: SchemeError) -> str:
     return f"scheme {name} does not load: {len(error.problems)} problem(s), see `cstui scheme check`"
 
 
+def sets_quotas(params: dict) -> bool:
+    """Whether a scheme sets grade quotas (a ``[distribution]`` table): only then is
+    cstui.engine.distribution imported, to check or enforce them (its dataclasses and Fraction
+    cost a batch run's start-up more than a scheme without quotas uses of it)."""
+    return isinstance(params.get("distribution"), dict)
+
+
 def check_generic(params: dict, problems: Problems) -> None:
     """Checks every scheme must pass, whatever its model (types are :data:`GENERIC_SHAPE`'s)."""
     from cstui.domain.texts import line
     from cstui.domain.values import PARSERS
     from cstui.engine.problem_texts import missing, one_of
 
-    if isinstance(params.get("distribution"), dict):  # the module only for a scheme with quotas (grading._quotas)
+    if sets_quotas(params):
         from cstui.engine.distribution import check_distribution
 
         check_distribution(params, problems)
