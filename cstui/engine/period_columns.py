@@ -67,10 +67,11 @@ class PeriodColumns:
         *,
         pay_delta: Decimal | None = None,
         flags: list | None = None,
+        trace: list | None = None,
     ) -> Result:
         """Row ``row``'s Result as a ``grade_columns`` gives it: no grade, no rank (the caller
-        ranks the team as one), no trace (traces are the per-card path's); ``levels`` = (before,
-        after)."""
+        ranks the team as one), no trace (a dry run's report shows none; an ``apply_columns``
+        gives the per-card path's); ``levels`` = (before, after)."""
         employee = self.employees[row]
         return Result(
             employee_id=employee.id,
@@ -87,6 +88,7 @@ class PeriodColumns:
             decision=decision,
             pay_delta=pay_delta,
             flags=flags or [],
+            trace=trace or [],
         )
 
 

@@ -176,23 +176,10 @@ def _row(
         month.trace.append(shared_line("model.no_card", month=period))
     if quarter is not None:
         _review(params, quarter, period, employee, run, score, month)
-    # make_result's fields; its flags and trace are texts already (no Later made here)
-    result = Result(
-        employee.id,
-        employee.name,
-        employee.team,
-        period,
-        scheme.name,
-        scheme.version,
-        score,
-        None,
-        None,
-        month.level,
-        month.after,
-        month.decision,
-        pay,
-        month.flags,
-        month.trace,
+    # its flags and trace are texts already (make_result would make Laters of them)
+    levels = (month.level, month.after)
+    result = columns.result(
+        scheme, i, score, levels, month.decision, pay_delta=pay, flags=month.flags, trace=month.trace
     )
     return result, _entry(period, entry, score, month)
 

@@ -138,7 +138,7 @@ def _row(
     scheme: Any, params: StarParams, columns: PeriodColumns, i: int, made: Any, entry: dict
 ) -> tuple[Result, dict]:
     """:meth:`_Run.month` of a plain row resumed from ``entry``, explained: its Result and entry."""
-    employee, period, run = columns.employees[i], columns.period, entry["run"]
+    period, run = columns.period, entry["run"]
     month = _Month(run)
     month.why = from_json(run["pending_why"])
     assessed = period.ordinal >= run["assess_from"]
@@ -162,23 +162,9 @@ def _row(
         month.trace.append(shared_line("star-levels.no_card", month=period))
     else:
         _count(params, period, month, made[0])
-    result = Result(
-        employee.id,
-        employee.name,
-        employee.team,
-        period,
-        scheme.name,
-        scheme.version,
-        score,
-        None,
-        None,
-        month.level,
-        month.after,
-        month.decision,
-        None,
-        month.flags,
-        month.trace,
-    )
+    # its flags and trace are texts already (make_result would make Laters of them)
+    levels = (month.level, month.after)
+    result = columns.result(scheme, i, score, levels, month.decision, flags=month.flags, trace=month.trace)
     return result, _entry(period, entry, month)
 
 
