@@ -60,7 +60,7 @@ def grade_columns(
     assistants = {e.id: scores[e.id] for e in history.employees if e.role != rules.lead_role}
     standing = standing_of(assistants)
     grading = compile_grading(scheme.params)
-    run = _look_back(state, month, grading.dismissal.last_months, assistants, standing)
+    scorer = _Scorer(grading, standing, _look_back(state, month, grading.dismissal.last_months, assistants, standing))
     levels, start = state["employees"], (line("assistant-class.missing_flag", month=month),)
     done = {}
     for employee, total in zip(history.employees, totals, strict=True):
@@ -73,7 +73,7 @@ def grade_columns(
             result.decision, result.flags = "missing", list(start)
         else:
             employed = months_between(employee.hire_date, month)  # 1 or more: a row is hired by then
-            _score(result, grading, total, standing, run(employee.id, scores), employed)
+            scorer.score(result, total, scores, employed)
         done[rows[employee.id]] = result
     return done
 
@@ -134,21 +134,22 @@ def _totals(scheme: Any, cards: list, counts: tuple[str, ...]) -> list | None:
 
 def _counts_read(cards: list, metrics: tuple[str, ...]) -> bool:
     """Every count metric of every card reads as :func:`.months.read_counts` reads it (a blank,
-    digits, a whole number 0 or more, or a text ``parse_count`` takes)."""
-    seen: set = set()
-    for card in cards:
-        values = card.values
-        for metric in metrics:
-            raw = values.get(metric)
+    digits, a whole number 0 or more, or a text ``parse_count`` takes), each distinct value
+    judged once."""
+    for metric in metrics:
+        try:
+            distinct = {card.values.get(metric) for card in cards}
+        except TypeError:  # a value that is not a text or a number: the per-card path words it
+            return False
+        for raw in distinct:
             if type(raw) is str and raw.isascii() and raw.isdigit():
                 continue
-            if is_blank(raw) or (type(raw) is int and raw >= 0) or (type(raw), raw) in seen:
+            if is_blank(raw) or (type(raw) is int and raw >= 0):
                 continue
             try:
                 parse_count(raw)
             except ValueProblem:
                 return False
-            seen.add((type(raw), raw))
     return True
 
 
@@ -157,7 +158,7 @@ def _look_back(state: dict, month: Period, length: int, assistants: dict, now: S
     months up to ``month`` (:meth:`.months.TeamMonths.look_back`): the months before from the
     checkpoint's rows, each month's standing made once for the team."""
     stored, text = state["months"], str(month)
-    standings = []
+    standings: list[tuple[str, Standing]] = []
     for m in window(month, length):
         key = str(m)
         if key == text:
@@ -182,17 +183,51 @@ def _look_back(state: dict, month: Period, length: int, assistants: dict, now: S
             found.append((employee_id in standing.last, score))
         return found
 
-    return run
+    return standings, run
 
 
-def _score(result: Result, grading: Any, total: Any, standing: Standing, run: list, employed: int) -> None:
-    """The scored month of :meth:`AssistantClass._month_result` without its trace."""
-    score = total.score
-    result.score, result.grade = score, grade_of(grading.bands, score)
-    result.rank = standing.ranks.get(result.employee_id)
-    reasons = dismissal_reasons(grading.dismissal, score, run, total.dismissal)
-    result.flags.extend(line("assistant-class.dismissal_flag", reason=r) for r in reasons)
-    result.pay_delta = pay_delta(grading.pay, score, employed)
+class _Scorer:
+    """The scored month of :meth:`AssistantClass._month_result` without its trace, for a team.
+
+    The reference's functions, each asked once per distinct input: ``grade_of`` and
+    ``pay_delta`` read the score's value alone, ``dismissal_reasons`` its score, dismissal
+    codes and look-back; the look-back is built only for a member last in the team in every
+    month of it (for any other the rule's window is not met, as with no look-back at all)."""
+
+    def __init__(self, grading: Any, standing: Standing, look_back: tuple):
+        self.grading, self.standing = grading, standing
+        standings, self.run = look_back
+        lasts = [s.last for _, s in standings]
+        self.firing = frozenset.intersection(*lasts) if lasts else frozenset()
+        self.grades: dict = {}
+        self.pays: dict = {}
+        self.flags: dict = {}
+
+    def score(self, result: Result, total: Any, scores: dict, employed: int) -> None:
+        score, grading, employee_id = total.score, self.grading, result.employee_id
+        grade = self.grades.get(score, _UNSEEN)
+        if grade is _UNSEEN:
+            grade = self.grades[score] = grade_of(grading.bands, score)
+        result.score, result.grade, result.rank = score, grade, self.standing.ranks.get(employee_id)
+        if employee_id in self.firing:
+            reasons = dismissal_reasons(grading.dismissal, score, self.run(employee_id, scores), total.dismissal)
+            result.flags.extend(line("assistant-class.dismissal_flag", reason=r) for r in reasons)
+        else:  # the same texts for the same digits and codes: made once
+            key = (str(score), *total.dismissal)
+            flags = self.flags.get(key)
+            if flags is None:
+                reasons = dismissal_reasons(grading.dismissal, score, (), total.dismissal)
+                flags = self.flags[key] = [line("assistant-class.dismissal_flag", reason=r) for r in reasons]
+            result.flags.extend(flags)
+        if employed <= grading.pay.unpaid_months:
+            return  # pay_delta: none in the unpaid months
+        pay = self.pays.get(score, _UNSEEN)
+        if pay is _UNSEEN:
+            pay = self.pays[score] = pay_delta(grading.pay, score, employed)
+        result.pay_delta = pay
+
+
+_UNSEEN = object()
 
 
 def _roster_level(levels: tuple[str, ...], level: str | None) -> str:
