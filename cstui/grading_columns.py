@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from cstui.domain import Period, Result
 from cstui.engine.cards import valid_by_columns
@@ -156,13 +157,14 @@ def split_by_columns(scheme, history: TeamHistory, period: Period, *, apply: boo
     if apply:  # (Result, entry) each; everyone else, on the roster or not, keeps the per-card path's entry
         entries = {order[i]: entry for i, (_, entry) in done.items()}
         done = {i: result for i, (result, _) in done.items()}
-        left = [e for e in history.employees if e.id not in entries]
-    else:
-        left = [e for e in history.employees if e.id in rows and rows[e.id] not in done]
-    graded = [done.get(rows[e.id], e.id) for e in history.employees if e.id in rows]
+    # everyone not graded here goes per card, a member with no row too (a model may grade one:
+    # assistant-class flags an inactive member's month without a card as missing)
+    graded = [done.get(rows[e.id], e.id) if e.id in rows else e.id for e in history.employees]
+    left = [e for e, row in zip(history.employees, graded, strict=True) if not isinstance(row, Result)]
     cards = {e.id: history.cards.get(e.id, {}) for e in left}
     overrides = {e.id: history.overrides[e.id] for e in left if e.id in history.overrides}
-    return Split(graded, replace(history, employees=left, cards=cards, overrides=overrides), entries)
+    ranked = getattr(scheme.model, "grade_columns_ranks", False)
+    return Split(graded, replace(history, employees=left, cards=cards, overrides=overrides), entries, ranked)
 
 
 @dataclass(slots=True)
@@ -174,12 +176,16 @@ class Split:
     graded: list
     rest: TeamHistory
     entries: dict = field(default_factory=dict)
+    ranked: bool = False  # the column-wise rows come ranked by the model (``grade_columns_ranks``)
 
     def merged(self, per_card: list[Result]) -> list[Result]:
-        """Every result in team order, ranked by team as one grading ranks them."""
+        """Every result in team order, ranked by team as one grading ranks them (as the model
+        ranked them when it ranks its rows itself: the rows it left then hold no rank)."""
         by_id = {r.employee_id: r for r in per_card}  # one left out by the per-card path is not graded
         results = [row if isinstance(row, Result) else by_id.get(row) for row in self.graded]
         results = [result for result in results if result is not None]
+        if self.ranked:
+            return results
         teams: dict[str, dict[int, object]] = {}
         for i, result in enumerate(results):
             teams.setdefault(result.team, {})[i] = result.score
@@ -214,7 +220,8 @@ def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[Period
         for e, card in employees
     ]
     entries = checkpoint_entries(history.checkpoint, order)
-    columns = PeriodColumns(period, [e for e, _ in employees], entries, values, plain, lambda: _checked(scheme, cards))
+    judge = partial(_checked, scheme, cards)
+    columns = PeriodColumns(period, [e for e, _ in employees], entries, values, plain, judge, history=history)
     return columns, order
 
 

@@ -19,11 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain import Employee, Period, Result
 from cstui.domain.texts import Line, line, shared
 from cstui.engine.cards import parse_value
+
+if TYPE_CHECKING:
+    from cstui.engine.model import TeamHistory
 
 MAX_PLACES = 12  # a number typed with more decimals is left to the per-card path
 
@@ -36,7 +39,9 @@ class PeriodColumns:
     ``cards[i]``: the values of the row's card for the month (None: no card); ``plain[i]``: no
     override in the month and no incident on the card; :meth:`checked`: whether the scheme's
     check finds nothing in each card, judged column-wise when first asked (a model that
-    declines never pays for it).
+    declines never pays for it). ``history``: the team's resumed history the rows are of (its
+    checkpoint's whole state, the cards' incidents, the month's overrides), for a model whose
+    month reads more than each row's entry and values (assistant-class: the team's standing).
     """
 
     period: Period
@@ -46,6 +51,7 @@ class PeriodColumns:
     plain: list[bool]
     judge: Callable[[], list[bool]]
     verdicts: list[bool] | None = None
+    history: TeamHistory | None = None
 
     def checked(self) -> list[bool]:
         """Each card passes the scheme's check (False: no card, or no verdict: the per-card path judges)."""

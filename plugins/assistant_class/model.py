@@ -9,7 +9,7 @@ asked from.
 from __future__ import annotations
 
 from collections.abc import Container
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cstui.domain import Employee, Period, Result, Scorecard, months_between, texts
 from cstui.domain.texts import line
@@ -60,6 +60,8 @@ class AssistantClass(DocumentModel):
     grades_invalid_cards = True  # a card the ledger cannot score is a month not scored (months.py)
     state_version = 2  # 2: exact quarter averages rank and decide (were rounded to cents)
     timelines_apart = True  # a member's stored timeline is read through Checkpoint.timeline (checkpoint.py)
+    skims = True  # False: every month per card (the reference the column-wise month is tested against)
+    grade_columns_ranks = True  # grade_columns ranks its rows among the team's assistants (leads unranked)
 
     def check(self, params: dict, problems: Problems) -> None:
         rules_params.check(params, problems)
@@ -80,6 +82,12 @@ class AssistantClass(DocumentModel):
         return MonthScore(total.score, grade, delta, flags, trace)
 
     # -------------------------------------------------------------- grading
+
+    def grade_columns(self, scheme: Scheme, columns: Any, explain: bool = True) -> dict | None:
+        """A resumed month's team at once (month_columns.py): {row: Result}, or None (per card)."""
+        from cstui_plugins.assistant_class.month_columns import grade_columns
+
+        return grade_columns(self, scheme, columns, explain)
 
     def grade(self, scheme: Scheme, history: TeamHistory, period: Period, explain: bool = True) -> list[Result]:
         checkpoints.check_after(history, period)
