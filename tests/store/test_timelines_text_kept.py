@@ -107,3 +107,13 @@ def test_a_spool_in_memory_records_and_reports_what_its_file_does():
     assert spools[0].employee_ids == spools[2].employee_ids and spools[0].result_count == spools[2].result_count
     for spool in spools:
         spool.close()
+
+
+def test_a_result_without_flags_comes_back_without_them():
+    from cstui.store.periods import result_of_stored, stored_result
+
+    for flags in ([], ["flag"]):
+        result = team("T", 1, 2).results[0]
+        result.flags = flags
+        back = result_of_stored(stored_result(result), result.name, trace=False)
+        assert back.flags == flags and type(back.flags) is list
