@@ -515,7 +515,9 @@ def _input_changed(store, scheme_names: set[str], graded_ids: set[str], version:
     return bool(incident_ids) and bool(set(store.incident_owners(incident_ids)) & graded_ids)
 
 
-SPOOL_IN_MEMORY = 32 * 1024 * 1024  # characters of stored text a spool keeps in memory; the rest goes to its file
+SPOOL_IN_MEMORY = (
+    16 * 1024 * 1024
+)  # characters of stored text a spool keeps in memory (a 20,000-employee company's scheme: 2-13 M); the rest goes to its file
 
 
 class Spool:
