@@ -5,8 +5,9 @@ month reads that month's cards and each team's saved replay state, not all of hi
 Applying records the results AND each team's checkpoint at the period's last month in one
 transaction, so the next period resumes from it.
 
-Applying grades first, with no lock held, into a spool (a temporary file, so memory stays
-bounded by a few teams); then one short write transaction checks that nothing was committed
+Applying grades first, with no lock held, into a spool (the first teams' stored rows in
+memory, up to SPOOL_IN_MEMORY characters, the rest in a temporary file, so memory stays
+bounded); then one short write transaction checks that nothing was committed
 since grading began (the data version: the newest audit row's id, as every committed change
 adds audit rows) and records the spool; then the caller reports from the spool. If something
 did change, the period is graded again (at most APPLY_ATTEMPTS times, then refused): every
