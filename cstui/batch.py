@@ -130,13 +130,18 @@ def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, exp
     """
     if output is not None:  # before any grading: a report never goes over a database
         refuse_output(Path(output), store.path)
-    with Progress(total, enabled=progress, label="grading") as bar:
-        spool = apply_graded(store, scheme, period, teams, jobs=jobs, on_team=lambda graded: bar.advance(graded.size))
     quotas = QuotaBreaches(scheme)
-    with spool, open_output(output, fmt, database=store.path) as stream:
-        teams = quotas.noting(spool.teams(trace=explain))  # a trace is decoded only to be shown
-        records = (result.as_record(explain) for graded in teams for result in graded.results)
-        fmt.write(records, stream, explain)
+    # the grading, the record and the report make as many short-lived objects as a dry run
+    # (more: the checkpoints' timelines, the stored rows): the collector as the dry run has it
+    with fewer_collections():
+        with Progress(total, enabled=progress, label="grading") as bar:
+            spool = apply_graded(
+                store, scheme, period, teams, jobs=jobs, on_team=lambda graded: bar.advance(graded.size)
+            )
+        with spool, open_output(output, fmt, database=store.path) as stream:
+            teams = quotas.noting(spool.teams(trace=explain))  # a trace is decoded only to be shown
+            records = (result.as_record(explain) for graded in teams for result in graded.results)
+            fmt.write(records, stream, explain)
     quotas.tell()
 
 

@@ -5,8 +5,9 @@ month reads that month's cards and each team's saved replay state, not all of hi
 Applying records the results AND each team's checkpoint at the period's last month in one
 transaction, so the next period resumes from it.
 
-Applying grades first, with no lock held, into a spool (a temporary file, so memory stays
-bounded by a few teams); then one short write transaction checks that nothing was committed
+Applying grades first, with no lock held, into a spool (the first teams' stored rows in
+memory, up to SPOOL_IN_MEMORY characters, the rest in a temporary file, so memory stays
+bounded); then one short write transaction checks that nothing was committed
 since grading began (the data version: the newest audit row's id, as every committed change
 adds audit rows) and records the spool; then the caller reports from the spool. If something
 did change, the period is graded again (at most APPLY_ATTEMPTS times, then refused): every
@@ -515,38 +516,58 @@ def _input_changed(store, scheme_names: set[str], graded_ids: set[str], version:
     return bool(incident_ids) and bool(set(store.incident_owners(incident_ids)) & graded_ids)
 
 
+SPOOL_IN_MEMORY = (
+    16 * 1024 * 1024
+)  # characters of stored text a spool keeps in memory (a 20,000-employee company's scheme: 2-13 M); the rest goes to its file
+
+
 class Spool:
-    """Graded teams kept in a temporary file, in order: memory holds one team at a time
-    (and the graded employees' ids, for :func:`_input_changed`).
+    """Graded teams kept in order, in their stored form: in memory up to :data:`SPOOL_IN_MEMORY`
+    characters of it (a company of 20,000 applies without a file), the later teams in a
+    temporary file, one team at a time, so memory stays bounded however large the company (with
+    the graded employees' ids, for :func:`_input_changed`).
 
     Each result is kept in the form it is stored in (:func:`cstui.store.periods.stored_result`:
     flags and trace as their JSON text) with its employee's name, and the team's checkpoint
     state as its JSON text: each is encoded once, here, recording reads them as they are, and
-    the report decodes only what it shows. Pickling the trace lines and the states and loading
-    them twice (to record, then to report) cost as much as encoding them.
+    the report decodes only what it shows. The teams kept in memory are recorded and reported
+    from the same tuples; a team in the file is pickled once and loaded twice (to record, then
+    to report), which cost a third of what encoding them did.
     """
 
-    def __init__(self, timelines_apart: bool = False):
-        import tempfile  # an --apply's (with shutil and random): a dry run's start-up does without
-
+    def __init__(self, timelines_apart: bool = False, in_memory: int = SPOOL_IN_MEMORY):
         self.timelines_apart = timelines_apart  # the model's: how the checkpoint states are encoded
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- open for the spool's life; close() ends it
-        self._count = 0
+        self._kept: list[tuple] = []  # the first teams, while their text fits ``in_memory``
+        self._room = in_memory
+        self._file = None  # the later teams, pickled (opened with the first of them)
+        self._count = 0  # teams in the file
         self.employee_ids: set[str] = set()
         self.result_count = 0
 
     def add(self, graded: TeamResults) -> None:
-        import pickle  # as tempfile: what a spool or a worker uses is imported there
-
         rows = [stored_result(r) for r in graded.results]
         names = [r.name for r in graded.results]
-        entry = (graded.team, graded.size, rows, names, state_json(graded.state, self.timelines_apart))
-        pickle.dump(entry, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._count += 1
+        state = state_json(graded.state, self.timelines_apart)
+        entry = (graded.team, graded.size, rows, names, state)
         self.employee_ids.update(row[0] for row in rows)
         self.result_count += len(rows)
+        if self._file is None:
+            self._room -= _stored_size(rows, state)
+            if self._room >= 0:
+                self._kept.append(entry)
+                return
+            import tempfile  # an --apply's (with shutil and random): a dry run's start-up does without
+
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- open for the spool's life; close() ends it
+        import pickle  # as tempfile: what a spool or a worker uses is imported there
+
+        pickle.dump(entry, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
 
     def _entries(self) -> Iterator[tuple]:
+        yield from self._kept
+        if self._file is None:
+            return
         import pickle
 
         self._file.seek(0)
@@ -570,13 +591,24 @@ class Spool:
         return self.teams()
 
     def close(self) -> None:
-        self._file.close()
+        self._kept = []
+        if self._file is not None:
+            self._file.close()
 
     def __enter__(self) -> Spool:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _stored_size(rows: list[tuple], state: tuple[str, str | None] | None) -> int:
+    """About how much a spooled team holds: its rows' flags and traces and its checkpoint's
+    texts, in characters (the rest of a row is a few short values)."""
+    size = sum(len(row[12]) + len(row[13]) for row in rows)
+    if state is not None:
+        size += len(state[0]) + len(state[1] or "")
+    return size
 
 
 # -- worker processes -------------------------------------------------------------------------

@@ -36,7 +36,115 @@ def state_json(state: dict | None, timelines_apart: bool = False) -> tuple[str, 
     if not timelines_apart:
         return dumps(state), None
     kept, timelines = split_timelines(state)
-    return dumps(kept), dumps(timelines)
+    return dumps(kept), timelines_json(timelines)
+
+
+class StoredTimeline(list):
+    """A member's level timeline as a checkpoint's ``timelines`` column was read, with its JSON
+    text as stored (``text``): a member whose level did not change in the month (most of them)
+    keeps this very list in the next checkpoint, which then writes the text back instead of
+    encoding every past why again (the timelines are most of a checkpoint's bytes). A change
+    in place forgets the text; the models build a new list when they extend one."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, entries: list, text: str | None = None):
+        super().__init__(entries)
+        self.text = text
+
+    def __reduce__(self):  # a worker sends its teams' states to the parent pickled: the text goes too
+        return StoredTimeline, (list(self), self.text)
+
+
+def _forgets_text(name: str):
+    method = getattr(list, name)
+
+    def changed(self, *args):
+        self.text = None
+        return method(self, *args)
+
+    changed.__name__ = name
+    return changed
+
+
+for _name in (
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "sort",
+    "reverse",
+    "__setitem__",
+    "__delitem__",
+    "__iadd__",
+    "__imul__",
+):
+    setattr(StoredTimeline, _name, _forgets_text(_name))
+
+
+def read_timelines(text: str) -> dict:
+    """The ``timelines`` column decoded, each member's timeline a :class:`StoredTimeline` with
+    its stored text; a text not spelled as :func:`timelines_json` spells it (written by hand)
+    is decoded plainly (its timelines are then encoded again when written back)."""
+    import json
+    from json.decoder import scanstring
+
+    if text == "{}" or not text.startswith('{"') or not text.endswith("}"):
+        return json.loads(text)
+    try:
+        read = _stored_timelines(text, scanstring, _scanner())
+    except (StopIteration, ValueError):  # not JSON: the plain read names the error
+        read = None
+    return json.loads(text) if read is None else read
+
+
+def _stored_timelines(text: str, scanstring, scan) -> dict | None:
+    """:func:`read_timelines` of a text as :func:`timelines_json` spells it, member by member;
+    None when it is spelled otherwise."""
+    timelines, at, end = {}, 1, len(text) - 1
+    while True:
+        key, at = scanstring(text, at + 1)
+        if text[at : at + 2] != ": ":
+            return None
+        entries, after = scan(text, at + 2)
+        timelines[key] = StoredTimeline(entries, text[at + 2 : after]) if type(entries) is list else entries
+        if after == end:
+            return timelines
+        if text[after : after + 3] != ', "':
+            return None
+        at = after + 2
+
+
+def _scanner():
+    global _SCAN
+    if _SCAN is None:
+        import json
+        from json.scanner import make_scanner
+
+        _SCAN = make_scanner(json.JSONDecoder())
+    return _SCAN
+
+
+_SCAN = None  # the JSON decoder's value scanner, made when first read (an apply's)
+
+
+def timelines_json(timelines: dict) -> str:
+    """``dumps(timelines)``, each member's :class:`StoredTimeline` that kept its text written as
+    that text (what encoding it gives: its keys sorted, as the stored column has them)."""
+    if not any(type(t) is StoredTimeline and t.text is not None for t in timelines.values()):
+        return dumps(timelines)
+    if any(type(key) is not str for key in timelines):
+        return dumps(timelines)
+    from json.encoder import encode_basestring
+
+    pieces = []
+    for key in sorted(timelines):
+        entries = timelines[key]
+        kept = entries.text if type(entries) is StoredTimeline else None
+        pieces.append(f"{encode_basestring(key)}: {dumps(entries) if kept is None else kept}")
+    return "{" + ", ".join(pieces) + "}"
 
 
 def split_timelines(state: dict) -> tuple[dict, dict]:

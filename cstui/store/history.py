@@ -11,6 +11,7 @@ from cstui.domain import Employee, Period, Scorecard, texts
 from cstui.domain.texts import line
 from cstui.engine.model import UNREAD, Checkpoint, TeamHistory
 from cstui.store import card_rows
+from cstui.store.checkpoints import read_timelines
 from cstui.store.codec import dumps, employee_from_row, incident_from_row, loads, override_from_row
 from cstui.store.periods import PeriodsMixin, as_period
 from cstui.store.timeline import Assignment, TimelineReader, Window, window_on
@@ -261,7 +262,9 @@ def _own_copy(checkpoint: Checkpoint | None) -> Checkpoint | None:
 def _checkpoint_of(found: tuple[str, str, str | None]) -> Checkpoint:
     """A checkpoint as :meth:`CheckpointsMixin._latest_checkpoint` read it."""
     month, state, timelines = found
-    return Checkpoint(Period.parse(month), loads(state), timelines if timelines in (None, UNREAD) else loads(timelines))
+    return Checkpoint(
+        Period.parse(month), loads(state), timelines if timelines in (None, UNREAD) else read_timelines(timelines)
+    )
 
 
 def _window_of(row, line, scheme: str, first: str, last: str) -> Window | None:

@@ -422,7 +422,7 @@ def result_of_stored(row: tuple, name: str, *, trace: bool = True) -> Result:
         row[9],
         row[10],
         text_decimal(row[11]),
-        from_json(loads(row[12])),
+        [] if row[12] == "[]" else from_json(loads(row[12])),  # most results have no flag: nothing to decode
         from_json(loads(row[13])) if trace else [],
     )
 

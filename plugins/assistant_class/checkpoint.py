@@ -97,6 +97,8 @@ def _dump_state(s: State, keep_year: int) -> dict:
 def _timeline_json(s: State) -> list:
     """The timeline as stored: a resumed one's stored entries as read, the changes since encoded
     (decoding and encoding every past why again was most of what a checkpoint cost)."""
+    if not s.added and s.stored is not None:
+        return s.stored  # the very list read: the checkpoint writes its stored text back (state_json)
     return (s.stored or []) + [[str(p), level, to_json(why)] for p, level, why in s.added]
 
 
