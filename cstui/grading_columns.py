@@ -205,18 +205,20 @@ class Split:
 def period_columns(scheme, history: TeamHistory, period: Period) -> tuple[PeriodColumns, list[str]]:
     """The team's month as :class:`PeriodColumns`: a row per employee the per-card path may
     grade (hired by then; an inactive one only with a card), and the employee ids in row order."""
-    month = period.ordinal
+    month, overrides = period.ordinal, history.overrides
     employees, order = [], []
     for employee in history.employees:
         card = history.cards.get(employee.id, {}).get(period)
-        if Period.of_date(employee.hire_date).ordinal > month or (card is None and employee.status != "active"):
+        hired = employee.hire_date  # hired after the month: Period.of_date(hired).ordinal > month, without a Period
+        if hired.year * 12 + hired.month - 1 > month or (card is None and employee.status != "active"):
             continue
         employees.append((employee, card))
         order.append(employee.id)
     cards = [card for _, card in employees]
     values = [None if card is None else card.values for card in cards]
-    plain = [
-        (card is None or not card.incidents) and not any(o.period == period for o in history.overrides.get(e.id, ()))
+    plain = [  # overrides are few: most employees have none to look through
+        (card is None or not card.incidents)
+        and (e.id not in overrides or not any(o.period == period for o in overrides[e.id]))
         for e, card in employees
     ]
     entries = checkpoint_entries(history.checkpoint, order)

@@ -120,9 +120,12 @@ def exact_numbers(kind: str, raws: list[object]) -> list[tuple[int, int] | None]
     numbers: list[tuple[int, int] | None] = []
     parsed: dict[object, tuple[int, int] | None] = {}
     for raw in raws:
-        whole, point, fraction = raw.partition(".") if type(raw) is str else ("", "", "")
-        if whole.isdigit() and whole.isascii() and (not point or (fraction.isdigit() and fraction.isascii())):
-            if len(fraction) <= MAX_PLACES:
+        if type(raw) is str and raw.isascii():  # then str.isdigit is 0-9 alone
+            if raw.isdigit():  # a whole number, the usual amount: no partition
+                numbers.append((int(raw), 0))
+                continue
+            whole, _, fraction = raw.partition(".")
+            if whole.isdigit() and fraction.isdigit() and len(fraction) <= MAX_PLACES:
                 numbers.append((int(whole + fraction), len(fraction)))
                 continue
         if raw not in parsed:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from cstui.domain import Employee, Period, Scorecard, texts
 from cstui.domain.texts import line
@@ -126,7 +129,7 @@ class HistoryMixin(TimelineReader, PeriodsMixin):
         """The team's employees on ``scheme`` for some of first..last, each as that stretch
         starts (its level), and the stretch's months by employee id."""
         employees, windows, day = [], {}, date.fromisoformat
-        for row, assignments in _members_with_timelines(self.conn, team):
+        for row, assignments in members_with_timelines(self.conn, team):
             window = _member_window(row, assignments, scheme, first, last)
             if window is not None:
                 e_id, name, e_team, role, hired, status, login, _, _, version = row
@@ -275,7 +278,34 @@ def _window_of(row, line, scheme: str, first: str, last: str) -> Window | None:
     return Window(None, None, row["level"]) if row["scheme"] == scheme else None
 
 
-def _members_with_timelines(conn, team: str) -> Iterator[tuple[tuple, list[tuple[str, str | None, str | None]]]]:
+def members_with_timelines(conn, team: str) -> list[tuple[tuple, list[tuple[str, str | None, str | None]]]]:
+    """:func:`members_by_row`, read as one JSON text built by SQLite (each row handed to Python
+    costs more than reading it: the module steps each row and each of its ten columns with the
+    GIL and the connection's mutex taken back; a resumed month reads 100 members a team). The
+    rows are put in id order here (SQLite gives them in the team index's order), and each
+    member's timeline by month. A value JSON cannot hold exactly (a BLOB, a REAL version, put
+    there by hand) is read by the rows, the reference."""
+    try:
+        text, inexact = conn.execute(_MEMBERS_JSON, (team,)).fetchone()
+    except sqlite3.OperationalError:  # a BLOB: JSON cannot hold it
+        return list(members_by_row(conn, team))
+    if inexact:  # a REAL: SQLite's JSON writes 15 digits
+        return list(members_by_row(conn, team))
+    members: dict[str, tuple] = {}
+    for row in json.loads(text):  # a row per (member, assignment), as the join gives them
+        member = members.get(row[0])
+        if member is None:
+            member = members[row[0]] = (tuple(row[:10]), [])
+        if row[10] is not None:  # since_month: none without an assignment (an older cstui's row)
+            member[1].append(tuple(row[10:]))
+    for _, assignments in members.values():
+        if len(assignments) > 1:  # one, for most: their whole history on one scheme
+            assignments.sort(key=itemgetter(0))
+    # SQLite's BINARY order of UTF-8 texts is their code points' order
+    return [members[employee_id] for employee_id in sorted(members)]
+
+
+def members_by_row(conn, team: str) -> Iterator[tuple[tuple, list[tuple[str, str | None, str | None]]]]:
     """Each member of ``team`` in id order: their roster row (plain tuples in the Employee's field
     order: sqlite3.Row's lookups by name, ten per member, were a good part of reading a resumed
     team) and their scheme timeline as (since, scheme, level) by month, in one query."""
@@ -293,7 +323,7 @@ def _members_with_timelines(conn, team: str) -> Iterator[tuple[tuple, list[tuple
 
 
 def _member_window(row: tuple, assignments: list[tuple], scheme: str, first: str, last: str) -> Window | None:
-    """:func:`_window_of` of a member read by :func:`_members_with_timelines`; most members have
+    """:func:`_window_of` of a member read by :func:`members_with_timelines`; most members have
     one assignment: their whole history is one stretch (shared: a Window never changes)."""
     if len(assignments) == 1:
         return _whole_window(assignments[0][2]) if assignments[0][1] == scheme else None
@@ -331,4 +361,13 @@ _MEMBERS_WITH_TIMELINES = (
     "SELECT e.id, e.name, e.team, e.role, e.hire_date, e.status, e.login, e.scheme, e.level, e.version, "
     "a.since_month, a.scheme, a.level FROM employees e LEFT JOIN scheme_assignments a ON a.employee_id = e.id "
     "WHERE e.team = ? ORDER BY e.id, a.since_month"
+)
+# The same as one JSON text, a row per (member, assignment) in no set order: [[the roster row's ten
+# values..., since, scheme, level], ...],
+# and whether a version is a REAL (JSON would round it). Only ``version`` can hold a REAL: the
+# other columns have TEXT affinity, which stores a number as its text.
+_MEMBERS_JSON = (
+    "SELECT json_group_array(json_array(e.id, e.name, e.team, e.role, e.hire_date, e.status, e.login, e.scheme, "
+    "e.level, e.version, a.since_month, a.scheme, a.level)), max(typeof(e.version) = 'real') "
+    "FROM employees e LEFT JOIN scheme_assignments a ON a.employee_id = e.id WHERE e.team = ?"
 )

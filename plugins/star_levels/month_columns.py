@@ -62,9 +62,13 @@ def grade_columns(model: StarLevels, scheme: Any, columns: PeriodColumns, explai
     scores, runs = _month_scores(params, columns), _runs(params, columns)
     flag = [line("flag.missing", month=columns.period)]
     month, results = columns.period.ordinal, {}
+    # asked once a team, not per row: where probation and the first star are, the shown places
+    ladder = params.ladder
+    edges, places = (ladder.index(params.probation_level), ladder.index(params.first_level)), params.places
     for i, (score, run, plain) in enumerate(zip(scores, runs, columns.plain, strict=True)):
         if score is not None and run is not None and plain:
-            results[i] = _result(scheme, params, columns, i, score, _month(params, month, run, score), flag)
+            moved = _month(params, month, run, score, edges)
+            results[i] = _result(scheme, params, columns, i, score, moved, flag, places)
     return results
 
 
@@ -116,11 +120,14 @@ def _runs(params: StarParams, columns: PeriodColumns) -> list[tuple | None]:
     return runs
 
 
-def _month(params: StarParams, month: int, run: tuple, score) -> tuple[int, int, str, str | None]:
+def _month(
+    params: StarParams, month: int, run: tuple, score, edges: tuple[int, int]
+) -> tuple[int, int, str, str | None]:
     """:meth:`_Run.month` without a trace: (level held, level after, decision, the ladder's edge
-    a closing window meets: "top", "bottom" or None)."""
+    a closing window meets: "top", "bottom" or None); ``edges``: the ladder's indexes of the
+    probation level and the first star."""
     ladder = params.ladder
-    probation, first = ladder.index(params.probation_level), ladder.index(params.first_level)
+    probation, first = edges
     level, assess_from, placed, ups, downs = run
     assessed = month >= assess_from
     if assessed and level == probation:
@@ -140,9 +147,11 @@ def _month(params: StarParams, month: int, run: tuple, score) -> tuple[int, int,
     return level, first + target, "promote" if step > 0 else "demote", None
 
 
-def _result(scheme: Any, params: StarParams, columns: PeriodColumns, row: int, score, moved, flag) -> Result:
+def _result(
+    scheme: Any, params: StarParams, columns: PeriodColumns, row: int, score, moved, flag, places: int
+) -> Result:
     before, after, decision, edge = moved
-    shown = None if score is NO_CARD else Decimal(score[0]).scaleb(-params.places)
+    shown = None if score is NO_CARD else Decimal(score[0]).scaleb(-places)
     ladder = params.ladder
     if edge is not None:
         flag = [_edge(params, columns, row, edge, ladder[before])]
