@@ -156,7 +156,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             inserts, updates, replaced, final = _sorted_saves(
                 cards, self._existing_cards(cards), named, self.login, stamp
             )
-            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final, on_scheme=on_scheme)
+            self._gate_cards(_changed_keys(inserts, updates, final), scheme, final, on_scheme=on_scheme)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
             unchanged = len(cards) - len(inserts) - len(updates)
@@ -437,6 +437,14 @@ def _name_card_twice(cards: list[tuple[str, str, dict]]) -> None:
         first = seen.setdefault((employee_id, month), number)
         if first != number:
             raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=month, first=first))
+
+
+def _changed_keys(inserts: list[tuple], updates: list[tuple], final: dict) -> list[tuple[str, str]]:
+    """(employee, month) of each new card, then of each changed one: ``final``'s own keys when
+    every card is new (the same keys in the same order), else made from the rows."""
+    if not updates and len(inserts) == len(final):
+        return list(final)
+    return [(card[0], card[1]) for card in (*inserts, *updates)]
 
 
 def _sorted_saves(cards, existing: dict, named: frozenset | None, who: str, stamp: str):
