@@ -97,3 +97,28 @@ def test_a_bulk_save_of_one_scheme_whose_cards_are_all_valid_writes_them_all(db)
         assert saved == (5, 0, 0)
         stored = store.month_values("2026-11", [f"E{i}" for i in range(1, 6)])
         assert stored == {e: values for e, _, values in _cards("100000")}
+
+
+@given(st.lists(st.tuples(IDS, MONTHS), unique=True, max_size=6))
+def test_the_cleaned_cards_name_their_owners_only_when_of_one_month(keys):
+    from cstui.store.cards import CardsMixin, CleanValues
+
+    cards, owners = CardsMixin._clean_cards(None, [(e, m, CleanValues(a="1")) for e, m in keys])
+    assert cards == [(e, m, {"a": "1"}) for e, m in keys]
+    assert owners == ({e for e, _ in keys} if len({m for _, m in keys}) < 2 else None)
+
+
+def test_a_bulk_save_naming_its_month_two_ways_still_uses_the_members_read(db):
+    """A Period and its text: two forms of one month (no owners set), judged and written as ever."""
+    from cstui.domain import Period
+
+    rows = [(e, Period.parse(m) if e in ("E2", "E4") else m, values) for e, m, values in _cards("0")]
+    with Store.open(db) as store:
+        with pytest.raises(CardRefused) as refused, store.write():
+            store.scheme_members("star-levels", "2026-11")
+            store.save_scorecards(rows, columns=["sales_target", "sales_actual"], on_scheme="star-levels")
+        assert list(refused.value.refused) == [("E3", "2026-11")]
+        good = [(e, m, values) for e, m, values in _cards("100000")]
+        with store.write():
+            store.scheme_members("star-levels", "2026-11")
+            assert store.save_scorecards(good, on_scheme="star-levels") == (5, 0, 0)

@@ -146,15 +146,15 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         the gate use that read instead of reading each employee's team and timeline again;
         otherwise it is not used.
         """
-        cards = self._clean_cards(rows)
+        cards, owners = self._clean_cards(rows)
         named = None if columns is None else frozenset(columns)
         with self.write():
-            members = self._cards_on_scheme(cards, on_scheme)  # None: each employee read here
+            members = self._cards_on_scheme(cards, on_scheme, owners)  # None: each employee read here
             self._check_card_access(cards, members)
             on_scheme = on_scheme if members is not None else None
             stamp = now()
             inserts, updates, replaced, final = _sorted_saves(
-                cards, self._existing_cards(cards), named, self.login, stamp
+                cards, self._existing_cards(cards, owners is not None), named, self.login, stamp
             )
             self._gate_cards(_changed_keys(inserts, updates, final), scheme, final, on_scheme=on_scheme)
             card_rows.write_cards(self.conn, inserts, updates, final)
@@ -183,19 +183,21 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             return None
         return read[4]
 
-    def _cards_on_scheme(self, cards: list, scheme: str | None) -> dict[str, str] | None:
+    def _cards_on_scheme(self, cards: list, scheme: str | None, owners: set[str] | None) -> dict[str, str] | None:
         """{employee id: team} of the cards' owners when every card is of one month and its owner
         among the members of ``scheme`` read in this transaction (:meth:`scheme_members`): the
-        access check and the gate then use that read instead of reading each employee again."""
-        months = {month for _, month, _ in cards}
-        if scheme is None or len(months) != 1:
+        access check and the gate then use that read instead of reading each employee again.
+        ``owners``: the cards' employees when they are all of one month (:meth:`_clean_cards`)."""
+        if scheme is None or owners is None or not cards:
             return None
-        members = self._members_read_now(scheme, months.pop())
-        if members is None or not all(employee_id in members for employee_id, _, _ in cards):
+        members = self._members_read_now(scheme, cards[0][1])
+        if members is None or not members.keys() >= owners:  # the owners looked up in C
             return None
         return members
 
-    def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
+    def _clean_cards(self, rows) -> tuple[list[tuple[str, str, dict[str, str]]], set[str] | None]:
+        """The rows as (employee id, month text, clean values), and the set of their employees
+        when every row gives its month alike (one month: an import's), else None."""
         cards, months = [], {}  # months: each distinct month as given -> its text, parsed once
         for number, (employee_id, month, values) in enumerate(rows, start=1):
             text = months.get(month)
@@ -211,7 +213,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         distinct = {card[0] for card in cards} if len(months) < 2 else {card[:2] for card in cards}
         if len(distinct) != len(cards):
             _name_card_twice(cards)
-        return cards
+        return cards, distinct if len(months) < 2 else None
 
     def _check_card_access(self, cards: list[tuple[str, str, dict]], members: dict[str, str] | None = None) -> None:
         """Every row's employee exists, is on a team this login may change, in an open month.
@@ -259,14 +261,19 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         marks = ", ".join("?" * len(ids))
         return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
 
-    def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[dict, int]]:
+    def _existing_cards(
+        self, cards: list[tuple[str, str, dict]], one_month: bool = False
+    ) -> dict[tuple[str, str], tuple[dict, int]]:
         """Stored (values, version) of exactly these cards, by month. A month's files are
         imported one scheme at a time: while a month fills, a file's cards are new, and which
         of them the month holds is one read of its ids (the key's month stretch), not a seek
         per card; when the first card is stored already (a file imported again, a month
-        updated), each card is read by its key, as they are needed anyway."""
+        updated), each card is read by its key, as they are needed anyway. ``one_month``: every
+        card is of the first card's month (its ids listed in one comprehension)."""
         by_month: dict[str, list[str]] = {}
-        for employee_id, month, _ in cards:
+        if one_month and cards:
+            by_month[cards[0][1]] = [card[0] for card in cards]
+        for employee_id, month, _ in () if one_month else cards:
             by_month.setdefault(month, []).append(employee_id)
         existing = {}
         for month, ids in by_month.items():
