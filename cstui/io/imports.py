@@ -434,7 +434,8 @@ def import_scorecards(
     # transaction that saves them (all or nothing, as one act)
     # the rows form no cycles: the collector walking them was ~15% of an import's CPU
     with store.write(), collector.paused():
-        on_scheme = store.scheme_members(scheme.name, str(period))  # id -> team: no Employee objects
+        # id -> team (None: a login that may write every team needs none): no Employee objects
+        on_scheme = store.scheme_members(scheme.name, str(period), teams=False)
         if reader is not None and table.cells is not None:  # a CSV file: its cells read by position
             cards, first_row = _csv_cards(table, reader, problems, on_scheme, store, scheme.name, progress, on_progress)
         else:

@@ -227,6 +227,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             return  # every member's team writable (a superset of the cards' owners): no walk over the rows
         ids = {employee_id for employee_id, _, _ in cards}
         teams = self._teams_of(ids) if members is None else {e: members[e] for e in ids}
+        if None in teams.values():  # members read without their teams (scheme_members(teams=False))
+            teams = self._teams_of(ids)
         if self._all_writable(ids, teams, months, closed):
             return  # the usual bulk write: nothing to name, no walk over its rows
         writable, open_months = set(), set()
