@@ -168,7 +168,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         if source is not None:
             if inserts or updates:  # a file that changes nothing leaves no trace, as before
                 months = sorted({card[1] for card in (*inserts, *updates)})
-                key, before, after = file_audit.entry(source, months, [c[:2] for c in inserts], replaced, unchanged)
+                key, before, after = file_audit.entry(source, months, inserts, replaced, unchanged)
                 self._audit_encoded("import-file", "scorecards", [(key, dumps(before), dumps(after))], at=stamp)
             return
         audits = [(f"{c[0]}/{c[1]}", None, final[c[0], c[1]]) for c in inserts]
