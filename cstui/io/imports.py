@@ -434,7 +434,8 @@ def import_scorecards(
     # transaction that saves them (all or nothing, as one act)
     # the rows form no cycles: the collector walking them was ~15% of an import's CPU
     with store.write(), collector.paused():
-        on_scheme = store.scheme_members(scheme.name, str(period))  # id -> team: no Employee objects
+        # id -> team (None: a login that may write every team needs none): no Employee objects
+        on_scheme = store.scheme_members(scheme.name, str(period), teams=False)
         if reader is not None and table.cells is not None:  # a CSV file: its cells read by position
             cards, first_row = _csv_cards(table, reader, problems, on_scheme, store, scheme.name, progress, on_progress)
         else:
@@ -602,12 +603,12 @@ class _CardReader:
 
     def values_at(self, number: int, cells: list[str]) -> dict[str, str] | None:
         """:meth:`values` of a row given as its cells in header order (a CSV row, no dict)."""
-        if len(cells) == self.width:  # the usual row: every cell a text this column had, good
+        if len(cells) == self.width:  # the usual row: every cell a text this column had, or a good new one
             values = CleanValues()
             for key, seen, at in self.fields:
                 value = seen.get(cells[at])
-                if value is None:
-                    break
+                if value is None and (value := self._first_seen(key, seen, cells[at])) is None:
+                    break  # a bad cell: the row is read again below, each bad cell reported
                 if value:
                     values[key] = value
             else:
@@ -618,6 +619,18 @@ class _CardReader:
         if len(cells) >= self.width:
             return self._parsed(number, [cells[at] for at in self.at], ok)
         return self._parsed(number, [cells[at] if at < len(cells) else None for at in self.at], ok)
+
+    def _first_seen(self, key: str, seen: dict[str, str], read: str) -> str | None:
+        """The value of a cell whose text column ``key`` has not had (``seen``: its good texts),
+        remembered there; None when the cell is bad. What :meth:`_parsed` makes of one cell,
+        without reading the row's other cells again (a month's amounts are mostly new texts)."""
+        text = read.strip()
+        value, problem = (self.cache[key].get(text) or self._parse(key, text)) if text else ("", None)
+        if problem is not None:
+            return None
+        if len(seen) < CACHE_LIMIT:
+            seen[read] = value
+        return value
 
     def _parsed(self, number: int, texts: list[str | None], ok: bool) -> dict[str, str] | None:
         """The values of a row's cells ``texts`` (in field order), or None when a cell is bad."""

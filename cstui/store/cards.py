@@ -146,17 +146,17 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         the gate use that read instead of reading each employee's team and timeline again;
         otherwise it is not used.
         """
-        cards = self._clean_cards(rows)
+        cards, owners = self._clean_cards(rows)
         named = None if columns is None else frozenset(columns)
         with self.write():
-            members = self._cards_on_scheme(cards, on_scheme)  # None: each employee read here
+            members = self._cards_on_scheme(cards, on_scheme, owners)  # None: each employee read here
             self._check_card_access(cards, members)
             on_scheme = on_scheme if members is not None else None
             stamp = now()
             inserts, updates, replaced, final = _sorted_saves(
-                cards, self._existing_cards(cards), named, self.login, stamp
+                cards, self._existing_cards(cards, owners is not None), named, self.login, stamp
             )
-            self._gate_cards([(card[0], card[1]) for card in (*inserts, *updates)], scheme, final, on_scheme=on_scheme)
+            self._gate_cards(_changed_keys(inserts, updates, final), scheme, final, on_scheme=on_scheme)
             card_rows.write_cards(self.conn, inserts, updates, final)
             self._invalidate_checkpoints((card[0], card[1]) for card in (*inserts, *updates))
             unchanged = len(cards) - len(inserts) - len(updates)
@@ -168,7 +168,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         if source is not None:
             if inserts or updates:  # a file that changes nothing leaves no trace, as before
                 months = sorted({card[1] for card in (*inserts, *updates)})
-                key, before, after = file_audit.entry(source, months, [c[:2] for c in inserts], replaced, unchanged)
+                key, before, after = file_audit.entry(source, months, inserts, replaced, unchanged)
                 self._audit_encoded("import-file", "scorecards", [(key, dumps(before), dumps(after))], at=stamp)
             return
         audits = [(f"{c[0]}/{c[1]}", None, final[c[0], c[1]]) for c in inserts]
@@ -183,19 +183,21 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             return None
         return read[4]
 
-    def _cards_on_scheme(self, cards: list, scheme: str | None) -> dict[str, str] | None:
+    def _cards_on_scheme(self, cards: list, scheme: str | None, owners: set[str] | None) -> dict[str, str] | None:
         """{employee id: team} of the cards' owners when every card is of one month and its owner
         among the members of ``scheme`` read in this transaction (:meth:`scheme_members`): the
-        access check and the gate then use that read instead of reading each employee again."""
-        months = {month for _, month, _ in cards}
-        if scheme is None or len(months) != 1:
+        access check and the gate then use that read instead of reading each employee again.
+        ``owners``: the cards' employees when they are all of one month (:meth:`_clean_cards`)."""
+        if scheme is None or owners is None or not cards:
             return None
-        members = self._members_read_now(scheme, months.pop())
-        if members is None or not all(employee_id in members for employee_id, _, _ in cards):
+        members = self._members_read_now(scheme, cards[0][1])
+        if members is None or not members.keys() >= owners:  # the owners looked up in C
             return None
         return members
 
-    def _clean_cards(self, rows) -> list[tuple[str, str, dict[str, str]]]:
+    def _clean_cards(self, rows) -> tuple[list[tuple[str, str, dict[str, str]]], set[str] | None]:
+        """The rows as (employee id, month text, clean values), and the set of their employees
+        when every row gives its month alike (one month: an import's), else None."""
         cards, months = [], {}  # months: each distinct month as given -> its text, parsed once
         for number, (employee_id, month, values) in enumerate(rows, start=1):
             text = months.get(month)
@@ -211,7 +213,7 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         distinct = {card[0] for card in cards} if len(months) < 2 else {card[:2] for card in cards}
         if len(distinct) != len(cards):
             _name_card_twice(cards)
-        return cards
+        return cards, distinct if len(months) < 2 else None
 
     def _check_card_access(self, cards: list[tuple[str, str, dict]], members: dict[str, str] | None = None) -> None:
         """Every row's employee exists, is on a team this login may change, in an open month.
@@ -225,6 +227,8 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
             return  # every member's team writable (a superset of the cards' owners): no walk over the rows
         ids = {employee_id for employee_id, _, _ in cards}
         teams = self._teams_of(ids) if members is None else {e: members[e] for e in ids}
+        if None in teams.values():  # members read without their teams (scheme_members(teams=False))
+            teams = self._teams_of(ids)
         if self._all_writable(ids, teams, months, closed):
             return  # the usual bulk write: nothing to name, no walk over its rows
         writable, open_months = set(), set()
@@ -259,14 +263,19 @@ class CardsMixin(CardGateMixin, PeriodsMixin, RosterMixin):
         marks = ", ".join("?" * len(ids))
         return dict(self.conn.execute(f"SELECT id, team FROM employees WHERE id IN ({marks})", list(ids)))
 
-    def _existing_cards(self, cards: list[tuple[str, str, dict]]) -> dict[tuple[str, str], tuple[dict, int]]:
+    def _existing_cards(
+        self, cards: list[tuple[str, str, dict]], one_month: bool = False
+    ) -> dict[tuple[str, str], tuple[dict, int]]:
         """Stored (values, version) of exactly these cards, by month. A month's files are
         imported one scheme at a time: while a month fills, a file's cards are new, and which
         of them the month holds is one read of its ids (the key's month stretch), not a seek
         per card; when the first card is stored already (a file imported again, a month
-        updated), each card is read by its key, as they are needed anyway."""
+        updated), each card is read by its key, as they are needed anyway. ``one_month``: every
+        card is of the first card's month (its ids listed in one comprehension)."""
         by_month: dict[str, list[str]] = {}
-        for employee_id, month, _ in cards:
+        if one_month and cards:
+            by_month[cards[0][1]] = [card[0] for card in cards]
+        for employee_id, month, _ in () if one_month else cards:
             by_month.setdefault(month, []).append(employee_id)
         existing = {}
         for month, ids in by_month.items():
@@ -437,6 +446,14 @@ def _name_card_twice(cards: list[tuple[str, str, dict]]) -> None:
         first = seen.setdefault((employee_id, month), number)
         if first != number:
             raise BadInput(line("store.card_twice", number=number, employee=employee_id, month=month, first=first))
+
+
+def _changed_keys(inserts: list[tuple], updates: list[tuple], final: dict) -> list[tuple[str, str]]:
+    """(employee, month) of each new card, then of each changed one: ``final``'s own keys when
+    every card is new (the same keys in the same order), else made from the rows."""
+    if not updates and len(inserts) == len(final):
+        return list(final)
+    return [(card[0], card[1]) for card in (*inserts, *updates)]
 
 
 def _sorted_saves(cards, existing: dict, named: frozenset | None, who: str, stamp: str):

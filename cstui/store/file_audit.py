@@ -30,15 +30,18 @@ IMPORT_FILE = "import-file"  # the action of a file's one entry (``import``: an 
 def entry(
     source: ImportedFile,
     months: list[str],
-    new_cards: list[tuple[str, str]],
+    new_cards: list[tuple],
     replaced: list[list],
     unchanged: int,
 ) -> tuple[str, list | None, dict]:
     """(key, before, after) of the file's audit entry. The key ends with the month (one month:
-    ``file/2027-01``) so that a period's listing finds the entry as it finds a card's row."""
+    ``file/2027-01``) so that a period's listing finds the entry as it finds a card's row.
+    ``new_cards``: rows that begin (employee, month), e.g. the save's inserts."""
     by_month: dict[str, list[str]] = {}
-    for employee_id, month in new_cards:
-        by_month.setdefault(month, []).append(employee_id)
+    if len(months) == 1 and new_cards:  # the usual file: every new card of its one month, in order
+        by_month[months[0]] = [card[0] for card in new_cards]
+    for card in () if len(months) == 1 else new_cards:
+        by_month.setdefault(card[1], []).append(card[0])
     after = {
         "file": source.name,
         "sha256": source.sha256,

@@ -9,6 +9,7 @@ store API cannot get past the check that import and the TUI make.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from operator import is_
 
 from cstui.domain import Period, Scorecard
 from cstui.domain.texts import line
@@ -97,11 +98,11 @@ class CardGateMixin(TimelineReader):
         keys = list(dict.fromkeys(keys))
         if not keys:
             return
-        schemes = dict.fromkeys(keys, on_scheme) if on_scheme else self._schemes_at(keys)
+        schemes = {} if on_scheme else self._schemes_at(keys)  # one scheme: no key per card
         values = values if values is not None else self._stored_values(keys)
         incidents: dict[tuple[str, str], list] = {}
         valid, read = self._valid_by_columns(keys, schemes, values, incidents, given, on_scheme)
-        if len(valid) == len(keys):
+        if valid is EVERY_CARD or len(valid) == len(keys):
             return  # the usual bulk write: every card valid column-wise, none to judge alone
         # the cards judged alone read their incidents here (a check without a ledger did not need them)
         incidents.update(self._stored_incidents([key for key in keys if key not in valid and key not in read]))
@@ -116,7 +117,7 @@ class CardGateMixin(TimelineReader):
                 values.get((employee_id, month), {}),
                 incidents.get((employee_id, month), []),
             )
-            problems = self._card_verdict(schemes.get((employee_id, month)), card, given)
+            problems = self._card_verdict(on_scheme or schemes.get((employee_id, month)), card, given)
             if only is not None:
                 problems = [p for p in problems if only(p)]
             if problems:
@@ -128,7 +129,7 @@ class CardGateMixin(TimelineReader):
 
     def _valid_by_columns(
         self, keys: list, schemes: dict, values: Mapping, incidents: dict, given, on_scheme: str | None = None
-    ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    ) -> tuple[set[tuple[str, str]] | object, set[tuple[str, str]]]:
         """(the cards found valid column-wise, the cards whose incidents were read into
         ``incidents``) by engine.cards.valid_by_columns: those of schemes whose check has a
         column form (the default one over the metric specs and the ledger, or a model's own
@@ -136,7 +137,8 @@ class CardGateMixin(TimelineReader):
         card (the reference, which words the refusals). Only a scheme with a ``[ledger]`` reads
         its cards' incidents here: the column form of any other check reads values alone (an
         import's 100,000 cards were 100,000 seeks into the incidents for nothing). ``on_scheme``:
-        the one scheme of every key (an import's), so the keys are not grouped by scheme."""
+        the one scheme of every key (an import's), so the keys are not grouped by scheme; when
+        that scheme finds every card valid the first item is :data:`EVERY_CARD`."""
         by_scheme: dict[str, list[tuple[str, str]]] = {on_scheme: keys} if on_scheme else {}
         for key in () if on_scheme else keys:
             if schemes.get(key):
@@ -153,11 +155,13 @@ class CardGateMixin(TimelineReader):
                 incidents.update(self._stored_incidents(own))
                 read.update(own)
             try:
-                cards = [values.get(key, {}) for key in own]
+                cards = _values_of(own, values)
                 bare = [key not in incidents for key in own] if incidents else [True] * len(own)
                 verdicts = valid_by_columns(scheme, cards, bare)
             except Exception:  # a model that raises: judged card by card, as ever
                 continue
+            if verdicts is not None and own is keys and all(verdicts):
+                return EVERY_CARD, read  # the one scheme's cards all valid: no set of 100,000 keys
             if verdicts is not None:
                 valid.update(own if all(verdicts) else (key for key, fine in zip(own, verdicts) if fine))
         return valid, read
@@ -228,6 +232,18 @@ class CardGateMixin(TimelineReader):
             for row in self._rows(sql, (month, dumps(ids))):
                 found.setdefault((row["employee_id"], month), []).append(incident_from_row(row))
         return found
+
+
+EVERY_CARD = object()  # what _valid_by_columns returns for "every key valid" (instead of a set of them all)
+
+
+def _values_of(keys: list, values: Mapping) -> list:
+    """``[values.get(key, {}) for key in keys]``; when ``values`` is a dict of exactly these
+    keys, the very objects in this order (a bulk write's first cards of a month), its values
+    themselves: no tuple hashed and looked up per card."""
+    if type(values) is dict and len(values) == len(keys) and all(map(is_, values, keys)):
+        return list(values.values())
+    return [values.get(key, {}) for key in keys]
 
 
 def _about_incidents(problem: CardProblem) -> bool:

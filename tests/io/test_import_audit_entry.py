@@ -140,9 +140,9 @@ def test_who_is_on_the_scheme_is_read_inside_the_write(store, write, monkeypatch
     asked = []
     members = type(store).scheme_members
 
-    def watched(self, scheme, month=None):
+    def watched(self, scheme, month=None, **options):
         asked.append(self.in_write)
-        return members(self, scheme, month)
+        return members(self, scheme, month, **options)
 
     monkeypatch.setattr(type(store), "scheme_members", watched)
     imported(store, write, "a.csv", "E1,100,120\n")

@@ -62,6 +62,12 @@ def outcome(db: Path, text: str, reference: bool, monkeypatch) -> tuple:
     header=["employee_id", "sales_target", "sales_actual"], rows=[["E1", "100000", ""], ["E2", "100000", ""]]
 )
 @example(header=["employee_id", "sales_target"], rows=[["E1", "100000"], ["E2", "100000"]])  # one metric column
+@example(  # a row's new good text, then a bad one: refused as read as dicts; the good text read again after
+    header=["employee_id", "sales_target", "sales_actual"], rows=[["E1", "95000", "-5"], ["E2", "95000", " 80 "]]
+)
+@example(  # new texts stored as their normal form ("95000.50" is 95000.5), then seen again
+    header=["employee_id", "sales_target", "sales_actual"], rows=[["E1", "95000.50", "80"], ["E2", " 80 ", "95000.50"]]
+)
 def test_cells_read_by_position_are_the_rows_read_as_dicts(db, monkeypatch, header, rows):
     text = "\n".join([",".join(header), *(",".join(cells) for cells in rows)]) + "\n"
     assert outcome(db, text, False, monkeypatch) == outcome(db, text, True, monkeypatch)

@@ -49,6 +49,8 @@ def test_the_scheme_at_a_month_in_sql_is_the_timelines(store, current, timelines
     assert store._schemes_at((e, month) for e in IDS) == {(e, month): s for e, s in expected.items()}
     members = {e for e, s in expected.items() if s == scheme}
     assert set(store.scheme_members(scheme, month)) == members
+    # the read without the teams (an import by a manager or admin): the same members, no team
+    assert store.user.is_manager and store.scheme_members(scheme, month, teams=False) == dict.fromkeys(members)
 
 
 # texts each kind accepts and refuses, blanks, and the like ("1e9", "62%", "-1", "1,2")
