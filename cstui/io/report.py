@@ -14,9 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
-from itertools import repeat
+from decimal import Decimal
 from typing import IO, Any
 
 from cstui.domain.types import report_number
@@ -138,39 +137,84 @@ def write_result_csv(results: Iterable[Any], explain: bool, stream: IO[str]) -> 
     text, made from the Result's fields without the record between (8-12 µs a row of a dry run
     went to the dict and its cells); tests/io/test_report_fast.py holds them equal."""
     counted = _Counter(results)
-    write_csv_rows([csv_cell(c) for c in columns_for(explain)], map(result_cells, counted, repeat(explain)), stream)
+    write_csv_rows([csv_cell(c) for c in columns_for(explain)], map(ResultCells(explain), counted), stream)
     return counted.count
 
 
-def result_cells(result: Any, explain: bool = False) -> list[str]:
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each a single character: ``text[:1] in`` it is ``text.startswith``
+
+
+class ResultCells:
     """The CSV cells of ``result.as_record(explain)`` (``csv_cell`` of each value in
-    :data:`RECORD_COLUMNS` order, then the trace), read from the Result's fields."""
-    cell, formula, number = csv_cell, FORMULA_STARTS, report_number
-    employee_id, name, team, flags = result.employee_id, result.name, result.team, result.flags
-    level_before, level_after, decision = result.level_before, result.level_after, result.decision
-    cells = [
-        employee_id if type(employee_id) is str and not employee_id.startswith(formula) else cell(employee_id),
-        name if type(name) is str and not name.startswith(formula) else cell(name),
-        team if type(team) is str and not team.startswith(formula) else cell(team),
-        cell(str(result.period)),
-        cell(result.scheme),
-        cell(result.scheme_version),
-        cell(number(result.score)),
-        cell(result.grade),
-        cell(result.rank),
-        level_before if type(level_before) is str and not level_before.startswith(formula) else cell(level_before),
-        level_after if type(level_after) is str and not level_after.startswith(formula) else cell(level_after),
-        decision if type(decision) is str and not decision.startswith(formula) else cell(decision),
-        cell(number(result.pay_delta)),
-        "" if type(flags) is list and not flags else cell(list(flags)),
-    ]
-    if explain:
-        cells.append(cell(list(result.trace)))
-    return cells
+    :data:`RECORD_COLUMNS` order, then the trace), read from the Result's fields.
+
+    The cells a run repeats (a team, a level, a decision, a score) are made once each: a text
+    by the text (of type ``str`` itself: a subclass may print otherwise), a number by its value
+    (Decimals equal in value report alike: 2.50 and 2.5 as 2.5)."""
+
+    def __init__(self, explain: bool = False):
+        self.explain = explain
+        self.texts: dict[str, str] = {}
+        self.numbers: dict[object, str] = {}
+
+    def __call__(self, result: Any) -> list[str]:
+        texts, text, number, first = self.texts, self.text, self.number, FORMULA_FIRST
+        employee_id, name, flags = result.employee_id, result.name, result.flags
+        team, grade, level_before, level_after, decision = (
+            result.team,
+            result.grade,
+            result.level_before,
+            result.level_after,
+            result.decision,
+        )
+        strs = type(team) is str and type(level_before) is str and type(level_after) is str and type(decision) is str
+        cells = [
+            employee_id if type(employee_id) is str and employee_id[:1] not in first else csv_cell(employee_id),
+            name if type(name) is str and name[:1] not in first else csv_cell(name),
+            texts.get(team) if strs else None,
+            text(str(result.period)),
+            text(result.scheme),
+            text(result.scheme_version),
+            number(result.score),
+            "" if grade is None else text(grade),
+            str(result.rank) if type(result.rank) is int else csv_cell(result.rank),
+            texts.get(level_before) if strs else None,
+            texts.get(level_after) if strs else None,
+            texts.get(decision) if strs else None,
+            number(result.pay_delta),
+            "" if type(flags) is list and not flags else csv_cell(list(flags)),
+        ]
+        if None in cells:  # a text met for the first time, or not a str
+            cells[2], cells[9], cells[10], cells[11] = text(team), text(level_before), text(level_after), text(decision)
+        if self.explain:
+            cells.append(csv_cell(list(result.trace)))
+        return cells
+
+    def text(self, value: object) -> str:
+        """``csv_cell(value)``, remembered for a ``str``."""
+        made = self.texts.get(value) if type(value) is str else None
+        if made is None:
+            made = csv_cell(value)
+            if type(value) is str:
+                self.texts[value] = made
+        return made
+
+    def number(self, value: object) -> str:
+        """``csv_cell(report_number(value))``, remembered for a Decimal or None."""
+        made = self.numbers.get(value) if type(value) is Decimal or value is None else None
+        if made is None:
+            made = csv_cell(report_number(value))
+            if type(value) is Decimal or value is None:
+                self.numbers[value] = made
+        return made
+
+
+def result_cells(result: Any, explain: bool = False) -> list[str]:
+    """The CSV cells of ``result.as_record(explain)``: :class:`ResultCells` for one result."""
+    return ResultCells(explain)(result)
 
 
 CSV_ROWS_PER_WRITE = 256  # lines joined into one write: a stream.write per row cost more than the row's text
-_QUOTED = re.compile('["\\r\\n\\0]')  # what the csv module quotes (a comma is counted), or may in another Python
 
 
 def write_csv_rows(header: list[str], rows: Iterable[list[str]], stream: IO[str]) -> None:
@@ -186,7 +230,14 @@ def write_csv_rows(header: list[str], rows: Iterable[list[str]], stream: IO[str]
     try:
         for cells in rows:
             line = ",".join(cells)
-            if not line or line.count(",") != len(cells) - 1 or _QUOTED.search(line):
+            if (
+                not line
+                or line.count(",") != len(cells) - 1
+                or '"' in line
+                or "\n" in line
+                or "\r" in line
+                or "\0" in line
+            ):
                 line = _csv_line(cells)
             lines.append(line)
             if len(lines) >= CSV_ROWS_PER_WRITE:
