@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+from cstui.domain.period import Period
 from cstui.domain.types import report_number
 from cstui.io.text import render_table
 
@@ -156,6 +157,9 @@ class ResultCells:
         self.explain = explain
         self.texts: dict[str, str] = {}
         self.numbers: dict[object, str] = {}
+        # the period, scheme and version of the last row, and their cells: the same objects on
+        # every row of a run (kept only for a Period and two str: a value that cannot change)
+        self.heads: tuple = (None, None, None, None)
 
     def __call__(self, result: Any) -> list[str]:
         texts, text, number, first = self.texts, self.text, self.number, FORMULA_FIRST
@@ -168,13 +172,14 @@ class ResultCells:
             result.decision,
         )
         strs = type(team) is str and type(level_before) is str and type(level_after) is str and type(decision) is str
+        heads = self.heads
+        if result.period is not heads[0] or result.scheme is not heads[1] or result.scheme_version is not heads[2]:
+            heads = self._heads(result.period, result.scheme, result.scheme_version)
         cells = [
             employee_id if type(employee_id) is str and employee_id[:1] not in first else csv_cell(employee_id),
             name if type(name) is str and name[:1] not in first else csv_cell(name),
             texts.get(team) if strs else None,
-            text(str(result.period)),
-            text(result.scheme),
-            text(result.scheme_version),
+            *heads[3],
             number(result.score),
             "" if grade is None else text(grade),
             str(result.rank) if type(result.rank) is int else csv_cell(result.rank),
@@ -189,6 +194,13 @@ class ResultCells:
         if self.explain:
             cells.append(csv_cell(list(result.trace)))
         return cells
+
+    def _heads(self, period: object, scheme: object, version: object) -> tuple:
+        """(period, scheme, version, their three cells), kept for the next row when it may be."""
+        heads = (period, scheme, version, (self.text(str(period)), self.text(scheme), self.text(version)))
+        if type(period) is Period and type(scheme) is str and type(version) is str:
+            self.heads = heads
+        return heads
 
     def text(self, value: object) -> str:
         """``csv_cell(value)``, remembered for a ``str``."""
