@@ -127,3 +127,53 @@ def test_batch_csv_of_results_is_write_report_of_their_records():
         _Report("csv", "en", {}).write_results(iter(graded), fast, explain)
         write_report([r.as_record(explain) for r in graded], "csv", general, columns_for(explain))
         assert fast.getvalue() == general.getvalue()
+
+
+def test_results_built_positionally_keep_each_value_in_its_field():
+    """replay.make_result and PeriodColumns.result call Result positionally (keywords cost a dict
+    a row): each value lands in the field the keywords named."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from cstui.domain import Employee
+    from cstui.engine.period_columns import PeriodColumns
+    from cstui.engine.replay import make_result
+
+    scheme = SimpleNamespace(name="star-levels", version="7")
+    employee = Employee("E9", "欧阳娜娜", "T1", "agent", date(2020, 1, 1))
+    month = Period.parse("2026-12")
+    expected = Result(
+        employee_id="E9",
+        name="欧阳娜娜",
+        team="T1",
+        period=month,
+        scheme="star-levels",
+        scheme_version="7",
+        score=Decimal("81.5"),
+        grade=None,
+        rank=None,
+        level_before="star-2",
+        level_after="star-3",
+        decision="promote",
+        pay_delta=Decimal("-120"),
+        flags=["f"],
+        trace=["t"],
+    )
+    made = make_result(
+        scheme, employee, month, Decimal("81.5"), "star-2", "star-3", "promote", Decimal("-120"), ["f"], ["t"]
+    )
+    assert made == expected
+    columns = PeriodColumns(month, [employee], [None], [None], [True], list)
+    assert (
+        columns.result(
+            scheme,
+            0,
+            Decimal("81.5"),
+            ("star-2", "star-3"),
+            "promote",
+            pay_delta=Decimal("-120"),
+            flags=["f"],
+            trace=["t"],
+        )
+        == expected
+    )
