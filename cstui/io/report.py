@@ -221,11 +221,6 @@ class ResultCells:
         return made
 
 
-def result_cells(result: Any, explain: bool = False) -> list[str]:
-    """The CSV cells of ``result.as_record(explain)``: :class:`ResultCells` for one result."""
-    return ResultCells(explain)(result)
-
-
 CSV_ROWS_PER_WRITE = 256  # lines joined into one write: a stream.write per row cost more than the row's text
 
 
