@@ -14,7 +14,9 @@ CPU seconds, so a loaded machine's waits are left out):
   team at once (their card check included; 0 for a model without the method);
 - screen: ``engine.cards.screen_history`` (the card check) of the rows left per card;
 - grade: the model's ``grade`` without traces (a dry run's CSV report has none) of those rows;
-- report: the CSV report's records, written to /dev/null;
+- report: the CSV report of the results, written to /dev/null as the batch writes it
+  (``write_result_csv``, straight from the Results; ``as_record`` + ``write_csv`` for a tree
+  from before it);
 - baseline: bench_batch.py's ``baseline-resumed`` read (checkpoints decoded, cards gathered
   into dicts), in this process.
 
@@ -99,7 +101,7 @@ def _one_round(store, scheme, period, columns: bool) -> dict[str, float]:
     from cstui import grading
     from cstui.engine.cards import screen_history
     from cstui.grading_columns import team_histories
-    from cstui.io.report import columns_for, write_csv
+    from cstui.io import report
 
     split_by_columns = getattr(grading, "split_by_columns", None) if columns else None
     spent = dict.fromkeys(("read", "columns", "screen", "grade", "report", "rows", "left"), 0.0)
@@ -126,11 +128,19 @@ def _one_round(store, scheme, period, columns: bool) -> dict[str, float]:
             )
             results = split.merged(results) if split else results
             graded = time.process_time()
-            write_csv((r.as_record(False) for r in results), columns_for(False), sink)
+            _write_report(report, results, sink)
             spent["columns"] += split_done - read
             spent["screen"] += checked - split_done
             spent["grade"] += graded - checked
             spent["report"] += time.process_time() - graded
+
+
+def _write_report(report, results: list, sink) -> None:
+    """The dry run's CSV report of ``results``, as ``cstui.batch`` writes it (an older tree: its records)."""
+    if hasattr(report, "write_result_csv"):
+        report.write_result_csv(results, False, sink)
+    else:
+        report.write_csv((r.as_record(False) for r in results), report.columns_for(False), sink)
 
 
 def main() -> None:

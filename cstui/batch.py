@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from cstui.domain import Period, texts
+from cstui.domain import Period, Result, texts
 from cstui.domain.texts import render
 from cstui.grading import (
     MAX_NAMED,
@@ -36,7 +36,7 @@ from cstui.grading import (
 from cstui.io.localize import localized, report_labels
 from cstui.io.output import open_output, refuse_output
 from cstui.io.progress import Progress
-from cstui.io.report import columns_for, write_report
+from cstui.io.report import columns_for, write_report, write_result_csv
 
 texts.register(
     {
@@ -103,7 +103,7 @@ def _report_recorded(store, scheme, run: DryRun, *, fmt, output, explain) -> Non
     results = [result for graded in run.teams for result in graded.results]
     print(f"cstui: {render(run.notice, fmt.lang, fmt.labels)}", file=sys.stderr)
     with open_output(output, fmt, database=store.path) as stream:
-        fmt.write((r.as_record(explain) for r in results), stream, explain)
+        fmt.write_results(results, stream, explain)
     QuotaBreaches.of_results(scheme, results).tell()
 
 
@@ -115,10 +115,10 @@ def _dry_run(store, scheme, period: Period, run: DryRun, *, fmt, output, explain
         open_output(output, fmt, database=store.path) as stream,
         Progress(total, enabled=progress, label="grading") as bar,
     ):
-        records = graded_records(
+        results = graded_rows(
             store, scheme, period, None, explain=explain, bar=bar, invalid=invalid, quotas=quotas, graded=run.teams
         )
-        fmt.write(records, stream, explain)
+        fmt.write_results(results, stream, explain)
     quotas.tell()
     invalid.refuse(applying=False)
 
@@ -140,8 +140,7 @@ def _apply_then_report(store, scheme, period: Period, teams, *, fmt, output, exp
             )
         with spool, open_output(output, fmt, database=store.path) as stream:
             teams = quotas.noting(spool.teams(trace=explain))  # a trace is decoded only to be shown
-            records = (result.as_record(explain) for graded in teams for result in graded.results)
-            fmt.write(records, stream, explain)
+            fmt.write_results((result for graded in teams for result in graded.results), stream, explain)
     quotas.tell()
 
 
@@ -172,6 +171,14 @@ class _Report(str):
     def write(self, records: Iterable[dict], stream: IO, explain: bool) -> None:
         write_report(localized(records, self.lang, self.labels), str(self), stream, columns_for(explain))
 
+    def write_results(self, results: Iterable[Result], stream: IO, explain: bool) -> None:
+        """The report of ``results``: their records (``Result.as_record``) written as :meth:`write`
+        writes them; an English CSV straight from the Results (the same text, without the records)."""
+        if self == "csv" and self.lang == "en":
+            write_result_csv(results, explain, stream)
+        else:
+            self.write((result.as_record(explain) for result in results), stream, explain)
+
 
 def graded_records(
     store,
@@ -186,7 +193,27 @@ def graded_records(
     quotas: QuotaBreaches | None = None,
     graded: Iterable[TeamResults] | None = None,
 ) -> Iterator[dict]:
-    """Report records of a dry run, in team order, as the teams are graded; ``invalid`` collects
+    """Report records of a dry run (each result's ``as_record``), as :func:`graded_rows` yields them."""
+    rows = graded_rows(
+        store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid, quotas=quotas, graded=graded
+    )
+    return (result.as_record(explain) for result in rows)
+
+
+def graded_rows(
+    store,
+    scheme,
+    period: Period,
+    teams,
+    *,
+    explain=False,
+    bar: Progress | None = None,
+    jobs: int | None = 1,
+    invalid: InvalidCards | None = None,
+    quotas: QuotaBreaches | None = None,
+    graded: Iterable[TeamResults] | None = None,
+) -> Iterator[Result]:
+    """The results of a dry run, in team order, as the teams are graded; ``invalid`` collects
     the cards the scheme refused, ``quotas`` the grade quotas teams break, to be named once the
     report is out. ``graded``: teams already being graded (a :func:`cstui.grading.dry_run`);
     by default they are graded here."""
@@ -197,8 +224,7 @@ def graded_records(
             invalid.note(team.results)
         if quotas is not None:
             quotas.note(team.team, team.results)
-        for result in team.results:
-            yield result.as_record(explain)
+        yield from team.results
         if bar is not None:
             bar.advance(team.size)
 

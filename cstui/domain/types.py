@@ -111,13 +111,13 @@ class Result:
             "period": str(self.period),
             "scheme": self.scheme,
             "scheme_version": self.scheme_version,
-            "score": _num(self.score),
+            "score": report_number(self.score),
             "grade": self.grade,
             "rank": self.rank,
             "level_before": self.level_before,
             "level_after": self.level_after,
             "decision": self.decision,
-            "pay_delta": _num(self.pay_delta),
+            "pay_delta": report_number(self.pay_delta),
             "flags": list(self.flags),
         }
         if explain:
@@ -125,7 +125,8 @@ class Result:
         return record
 
 
-def _num(value: Decimal | None) -> int | float | None:
+def report_number(value: Decimal | None) -> int | float | None:
+    """A score or pay in a report: a whole number as an int, else a float (JSON and XLSX keep numbers)."""
     if value is None:
         return None
     if value == value.to_integral_value():

@@ -79,22 +79,23 @@ class PeriodColumns:
         ranks the team as one), no trace (a dry run's report shows none; an ``apply_columns``
         gives the per-card path's); ``levels`` = (before, after)."""
         employee = self.employees[row]
+        # positional, as cstui.engine.replay.make_result builds it (keywords cost a dict a row)
         return Result(
-            employee_id=employee.id,
-            name=employee.name,
-            team=employee.team,
-            period=self.period,
-            scheme=scheme.name,
-            scheme_version=scheme.version,
-            score=score,
-            grade=None,
-            rank=None,
-            level_before=levels[0],
-            level_after=levels[1],
-            decision=decision,
-            pay_delta=pay_delta,
-            flags=flags or [],
-            trace=trace or [],
+            employee.id,
+            employee.name,
+            employee.team,
+            self.period,
+            scheme.name,
+            scheme.version,
+            score,
+            None,  # grade
+            None,  # rank
+            levels[0],
+            levels[1],
+            decision,
+            pay_delta,
+            flags or [],
+            trace or [],
         )
 
 

@@ -12,10 +12,14 @@ cell. Real numbers (a pay delta of -120) are never quoted.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import IO, Any
 
+from cstui.domain.period import Period
+from cstui.domain.types import report_number
 from cstui.io.text import render_table
 
 RECORD_COLUMNS = (
@@ -115,20 +119,147 @@ def csv_cell(value: Any) -> str:
 
 
 def write_csv(records: Iterable[dict], columns: list[str], stream: IO[str]) -> int:
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([csv_cell(c) for c in columns])
     counted = _Counter(records)
     cell, formula = csv_cell, FORMULA_STARTS
-    # inline for the common cells (plain text, whole numbers, None: the csv module writes
-    # None as an empty cell and an int as its digits, exactly what csv_cell gives)
-    writer.writerows(
-        [
-            v if (type(v) is str and not v.startswith(formula)) or type(v) is int or v is None else cell(v)
-            for v in map(record.get, columns)
-        ]
-        for record in counted
+    # inline for the most common cell (plain text); csv_cell gives every other its text
+    write_csv_rows(
+        [csv_cell(c) for c in columns],
+        (
+            [v if type(v) is str and not v.startswith(formula) else cell(v) for v in map(record.get, columns)]
+            for record in counted
+        ),
+        stream,
     )
     return counted.count
+
+
+def write_result_csv(results: Iterable[Any], explain: bool, stream: IO[str]) -> int:
+    """``write_csv`` of each result's ``as_record(explain)`` in ``columns_for(explain)``, the same
+    text, made from the Result's fields without the record between (8-12 µs a row of a dry run
+    went to the dict and its cells); tests/io/test_report_fast.py holds them equal."""
+    counted = _Counter(results)
+    write_csv_rows([csv_cell(c) for c in columns_for(explain)], map(ResultCells(explain), counted), stream)
+    return counted.count
+
+
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each a single character: ``text[:1] in`` it is ``text.startswith``
+
+
+class ResultCells:
+    """The CSV cells of ``result.as_record(explain)`` (``csv_cell`` of each value in
+    :data:`RECORD_COLUMNS` order, then the trace), read from the Result's fields.
+
+    The cells a run repeats (a team, a level, a decision, a score) are made once each: a text
+    by the text (of type ``str`` itself: a subclass may print otherwise), a number by its value
+    (Decimals equal in value report alike: 2.50 and 2.5 as 2.5)."""
+
+    def __init__(self, explain: bool = False):
+        self.explain = explain
+        self.texts: dict[str, str] = {}
+        self.numbers: dict[object, str] = {}
+        # the period, scheme and version of the last row, and their cells: the same objects on
+        # every row of a run (kept only for a Period and two str: a value that cannot change)
+        self.heads: tuple = (None, None, None, None)
+
+    def __call__(self, result: Any) -> list[str]:
+        texts, text, number, first = self.texts, self.text, self.number, FORMULA_FIRST
+        employee_id, name, flags = result.employee_id, result.name, result.flags
+        team, grade, level_before, level_after, decision = (
+            result.team,
+            result.grade,
+            result.level_before,
+            result.level_after,
+            result.decision,
+        )
+        strs = type(team) is str and type(level_before) is str and type(level_after) is str and type(decision) is str
+        heads = self.heads
+        if result.period is not heads[0] or result.scheme is not heads[1] or result.scheme_version is not heads[2]:
+            heads = self._heads(result.period, result.scheme, result.scheme_version)
+        cells = [
+            employee_id if type(employee_id) is str and employee_id[:1] not in first else csv_cell(employee_id),
+            name if type(name) is str and name[:1] not in first else csv_cell(name),
+            texts.get(team) if strs else None,
+            *heads[3],
+            number(result.score),
+            "" if grade is None else text(grade),
+            str(result.rank) if type(result.rank) is int else csv_cell(result.rank),
+            texts.get(level_before) if strs else None,
+            texts.get(level_after) if strs else None,
+            texts.get(decision) if strs else None,
+            number(result.pay_delta),
+            "" if type(flags) is list and not flags else csv_cell(list(flags)),
+        ]
+        if None in cells:  # a text met for the first time, or not a str
+            cells[2], cells[9], cells[10], cells[11] = text(team), text(level_before), text(level_after), text(decision)
+        if self.explain:
+            cells.append(csv_cell(list(result.trace)))
+        return cells
+
+    def _heads(self, period: object, scheme: object, version: object) -> tuple:
+        """(period, scheme, version, their three cells), kept for the next row when it may be."""
+        heads = (period, scheme, version, (self.text(str(period)), self.text(scheme), self.text(version)))
+        if type(period) is Period and type(scheme) is str and type(version) is str:
+            self.heads = heads
+        return heads
+
+    def text(self, value: object) -> str:
+        """``csv_cell(value)``, remembered for a ``str``."""
+        made = self.texts.get(value) if type(value) is str else None
+        if made is None:
+            made = csv_cell(value)
+            if type(value) is str:
+                self.texts[value] = made
+        return made
+
+    def number(self, value: object) -> str:
+        """``csv_cell(report_number(value))``, remembered for a Decimal or None."""
+        made = self.numbers.get(value) if type(value) is Decimal or value is None else None
+        if made is None:
+            made = csv_cell(report_number(value))
+            if type(value) is Decimal or value is None:
+                self.numbers[value] = made
+        return made
+
+
+CSV_ROWS_PER_WRITE = 256  # lines joined into one write: a stream.write per row cost more than the row's text
+
+
+def write_csv_rows(header: list[str], rows: Iterable[list[str]], stream: IO[str]) -> None:
+    """Rows of text cells, written as ``csv.writer(stream, lineterminator="\\n")`` writes them.
+
+    A row with no comma, quote, CR, LF or NUL in any cell (nearly every row of a report) is its
+    cells joined by commas, which is what the csv module writes for it; any other row is
+    written by the csv module itself. The module's writer steps through every character of a
+    cell in C (a call per character): about half of a dry run's report. The header goes out at
+    once, the rows :data:`CSV_ROWS_PER_WRITE` at a time, and those made before an error too."""
+    stream.write(_csv_line(header) + "\n")
+    lines: list[str] = []
+    try:
+        for cells in rows:
+            line = ",".join(cells)
+            if (
+                not line
+                or line.count(",") != len(cells) - 1
+                or '"' in line
+                or "\n" in line
+                or "\r" in line
+                or "\0" in line
+            ):
+                line = _csv_line(cells)
+            lines.append(line)
+            if len(lines) >= CSV_ROWS_PER_WRITE:
+                text, lines = "\n".join(lines) + "\n", []
+                stream.write(text)
+    finally:
+        if lines:
+            stream.write("\n".join(lines) + "\n")
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One row as the csv module writes it, without its line end."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()[:-1]
 
 
 # ------------------------------------------------------------------------------ JSON
