@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from cstui.domain import Period, Scorecard, ValueProblem, texts
 from cstui.domain.texts import line
-from cstui.domain.values import PARSERS
+from cstui.domain.values import PARSERS, VALID_ON_SIGHT
 
 if TYPE_CHECKING:
     from cstui.domain import Result
@@ -377,11 +377,15 @@ def _column(cards: list[Mapping[str, object]], key: str) -> list:
 def _unseen(one: tuple[MetricSpec], texts: set) -> Iterable:
     """The texts of ``texts`` that :func:`value_problems` of the one field ``one`` must judge: all
     of them, but when they are all text (or None) those it takes as valid on sight (a non-empty
-    text its kind parsed before) are left out: their verdict is no problem, asked or not."""
-    seen = spec_plan(one)[0][3]
+    text its kind parsed before, or one its kind's :data:`VALID_ON_SIGHT` test passes) are left
+    out: their verdict is no problem, asked or not."""
+    _, kind, _, seen = spec_plan(one)[0]
     if seen is None or not _TEXT_OR_NONE.issuperset(map(type, texts)):
         return texts
     unseen = list(filterfalse(seen.__contains__, texts))
+    on_sight = VALID_ON_SIGHT.get(kind)
+    if on_sight is not None:  # those its kind takes on sight, less None (blank): no parse each
+        unseen = [*filterfalse(on_sight, filter(None, unseen)), *([None] if None in unseen else [])]
     return unseen + [""] if "" in texts else unseen  # an empty text is judged blank, seen or not
 
 

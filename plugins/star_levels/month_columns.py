@@ -64,12 +64,33 @@ def grade_columns(model: StarLevels, scheme: Any, columns: PeriodColumns, explai
     month, results = columns.period.ordinal, {}
     # asked once a team, not per row: where probation and the first star are, the shown places
     ladder = params.ladder
-    edges, places = (ladder.index(params.probation_level), ladder.index(params.first_level)), params.places
+    edges, shown = (ladder.index(params.probation_level), ladder.index(params.first_level)), shown_scores(params.places)
     for i, (score, run, plain) in enumerate(zip(scores, runs, columns.plain, strict=True)):
         if score is not None and run is not None and plain:
             moved = _month(params, month, run, score, edges)
-            results[i] = _result(scheme, params, columns, i, score, moved, flag, places)
+            results[i] = _result(scheme, params, columns, i, score, moved, flag, shown)
     return results
+
+
+SHOWN_KEPT = 65_536  # shown scores remembered a run (a month's scores repeat: ~2 places, ~0-300)
+_SHOWN: dict[int, dict[int, Decimal]] = {}
+
+
+def shown_scores(places: int) -> dict[int, Decimal]:
+    """{units: the shown score units x 10^-places}, filled as met: each Decimal is made (and its
+    hash, which the report's cells ask, computed) once a run, not once a row. The same value
+    :meth:`Decimal.scaleb` makes of each (equal and alike in digits, exponent and sign)."""
+    if sum(map(len, _SHOWN.values())) >= SHOWN_KEPT:
+        _SHOWN.clear()
+    return _SHOWN.setdefault(places, {})
+
+
+def shown_score(shown_of: dict[int, Decimal], units: int, places: int) -> Decimal:
+    """The shown score units x 10^-places (``shown_of``: :func:`shown_scores` of ``places``), kept."""
+    known = shown_of.get(units)
+    if known is None:
+        known = shown_of[units] = Decimal(units).scaleb(-places)
+    return known
 
 
 def _month_scores(params: StarParams, columns: PeriodColumns) -> list:
@@ -148,10 +169,12 @@ def _month(
 
 
 def _result(
-    scheme: Any, params: StarParams, columns: PeriodColumns, row: int, score, moved, flag, places: int
+    scheme: Any, params: StarParams, columns: PeriodColumns, row: int, score, moved, flag, shown_of: dict
 ) -> Result:
     before, after, decision, edge = moved
-    shown = None if score is NO_CARD else Decimal(score[0]).scaleb(-places)
+    shown = None if score is NO_CARD else shown_of.get(score[0])  # inline: asked per row
+    if shown is None and score is not NO_CARD:
+        shown = shown_score(shown_of, score[0], params.places)
     ladder = params.ladder
     if edge is not None:
         flag = [_edge(params, columns, row, edge, ladder[before])]
