@@ -284,20 +284,22 @@ def format_number(value: Decimal | int | None) -> str:
         return ""
     if isinstance(value, int):
         return str(value)
-    if type(value) is Decimal and value.is_finite():
+    if type(value) is Decimal:
         # a trace formats the same few hundred numbers (weights, item scores, points) for every
-        # employee: remembered, each costs a look-up (equal decimals format alike once their
-        # zeros are cut; zero is not remembered, as -0 and 0 are equal but shown apart)
-        known = _FORMATTED.get(value)
+        # employee: remembered by the value's own text (its sign, digits and exponent exactly,
+        # so 0 and -0 apart), not by the Decimal: a fresh Decimal's first hash costs ~2,700
+        # instructions, more than formatting it, its text a few hundred
+        key = str(value)
+        known = _FORMATTED.get(key)
         if known is None:
             known = _formatted(value)
-            if value and len(_FORMATTED) < _FORMATTED_MAX:
-                _FORMATTED[value] = known
+            if len(_FORMATTED) < _FORMATTED_MAX:
+                _FORMATTED[key] = known
         return known
     return _formatted(value)
 
 
-_FORMATTED: dict[Decimal, str] = {}
+_FORMATTED: dict[str, str] = {}  # {a Decimal's str: its text here}
 _FORMATTED_MAX = 8192
 
 

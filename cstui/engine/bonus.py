@@ -63,10 +63,12 @@ def bonus_for(table: BandTable, score: Decimal) -> tuple[Decimal, str]:
 
     Both depend only on the table and the score (shown by side_text, the same text for equal
     scores), and a company's scores repeat: each is made once per table and score and the line
-    shared. Remembered by the table's id, the table kept alive by the memo; only a Decimal
-    score, and not zero (0 and -0 are equal, their texts differ)."""
-    key = (id(table), score)
-    known = _BONUSES.get(key) if score and type(score) is Decimal else None
+    shared. Remembered by the table's id, the table kept alive by the memo, and a Decimal
+    score's own text (sign, digits and exponent: 0 and -0 apart; a fresh Decimal's hash
+    costs more than its text)."""
+    decimal = type(score) is Decimal
+    key = (id(table), str(score)) if decimal else None
+    known = _BONUSES.get(key) if decimal else None
     if known is not None and known[0] is table:
         return known[1], known[2]
     band = table.band_of(score)
@@ -78,11 +80,11 @@ def bonus_for(table: BandTable, score: Decimal) -> tuple[Decimal, str]:
         band=table.describe(band),
         amount=f"{sign}{format_number(amount)}",
     )
-    if score and type(score) is Decimal and len(_BONUSES) < _BONUSES_MAX:
+    if decimal and len(_BONUSES) < _BONUSES_MAX:
         _BONUSES[key] = (table, amount, shared(text))
     return amount, text
 
 
 _BOUNDS: dict[int, tuple[BandTable, tuple[Decimal, ...]]] = {}
-_BONUSES: dict[tuple[int, Decimal], tuple[BandTable, Decimal, str]] = {}
+_BONUSES: dict[tuple[int, str], tuple[BandTable, Decimal, str]] = {}
 _BONUSES_MAX = 16_384

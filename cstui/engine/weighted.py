@@ -84,18 +84,37 @@ def weighted_total(items: tuple[WeightedItem, ...], values: dict[str, Decimal]) 
 
 
 def shared_item_line(item: WeightedItem, value: Decimal) -> str:
-    """:func:`item_line`, remembered per item and value and shared (zero made each time)."""
-    known = _ITEM_LINES.get((item, value)) if value else None
+    """:func:`item_line`, remembered per item and value and shared.
+
+    Remembered by the item object and the value's own text (``str``: its sign, digits and
+    exponent exactly), not by ``(item, value)``: a Decimal's hash costs ~3,700 instructions
+    (the item's hashes its weight too), its text a few hundred, and one text is one value, so
+    the line is the one :func:`item_line` makes (0 and -0, 1.0 and 1.00 each their own)."""
+    lines = _item_lines(item)
+    key = str(value)
+    known = lines.get(key)
     if known is None:
         known = item_line(item, value)
-        if value and len(_ITEM_LINES) < _ITEM_LINES_MAX:
-            _ITEM_LINES[(item, value)] = shared(known)
+        if len(lines) < _ITEM_LINES_MAX:
+            lines[key] = shared(known)
     return known
 
 
-# lines remembered by (item, value); zero is not (0 and -0 are equal, their texts differ)
-_ITEM_LINES: dict[tuple[WeightedItem, Decimal], str] = {}
-_ITEM_LINES_MAX = 16_384
+def _item_lines(item: WeightedItem) -> dict[str, str]:
+    """The lines remembered for ``item`` (this object: an equal item of another compiled
+    scheme has its own), by its value's text."""
+    known = _ITEM_LINES.get(id(item))
+    if known is None or known[0] is not item:
+        if len(_ITEM_LINES) >= _ITEMS_KEPT:
+            _ITEM_LINES.clear()
+        known = _ITEM_LINES[id(item)] = (item, {})
+    return known[1]
+
+
+# {id(item): (the item, kept alive so its id is never another's; {value's text: line})}
+_ITEM_LINES: dict[int, tuple[WeightedItem, dict[str, str]]] = {}
+_ITEM_LINES_MAX = 16_384  # lines remembered per item
+_ITEMS_KEPT = 256  # items remembered (a process grades a few schemes)
 
 
 def item_line(item: WeightedItem, value: Decimal) -> str:

@@ -546,10 +546,10 @@ def band_line(metric: BandMetric, band: Band, value: Decimal) -> str:
     """A metric's band line. It depends only on the metric and the value (shown with its zeros
     cut; the band is the value's), and cards repeat the same few hundred values: each line is
     made once per metric and value and shared. Remembered by the metric's id, the metric kept
-    alive by the memo (so its id is never another's); zero is not remembered (0 and -0 are
-    equal, their texts differ)."""
-    key = (id(metric), value)
-    known = _BAND_LINES.get(key) if value else None
+    alive by the memo (so its id is never another's), and the value's own text (sign, digits
+    and exponent: 0 and -0 apart; a fresh Decimal's hash costs more than its text)."""
+    key = (id(metric), str(value))
+    known = _BAND_LINES.get(key)
     if known is not None and known[0] is metric:
         return known[1]
     text = line(
@@ -560,12 +560,12 @@ def band_line(metric: BandMetric, band: Band, value: Decimal) -> str:
         band=metric.table.describe(band, metric.kind),
         points=format_number(band.value),
     )
-    if value and len(_BAND_LINES) < _BAND_LINES_MAX:
+    if len(_BAND_LINES) < _BAND_LINES_MAX:
         _BAND_LINES[key] = (metric, shared(text))
     return text
 
 
-_BAND_LINES: dict[tuple[int, Decimal], tuple[BandMetric, str]] = {}
+_BAND_LINES: dict[tuple[int, str], tuple[BandMetric, str]] = {}
 _BAND_LINES_MAX = 16_384
 
 

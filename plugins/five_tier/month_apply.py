@@ -120,21 +120,21 @@ def _weighted(row: tuple, bounds: tuple) -> tuple[Decimal, list]:
 
 
 def _score_line(total: Decimal, bounds: tuple) -> Line:
-    """The weighted score's line: side_text shows equal scores alike (its zeros cut), so it is
-    remembered per bonus table's bounds and score (not zero: 0 and -0 are shown apart)."""
-    key = (id(bounds), total)
-    known = _SCORE_LINES.get(key) if total else None
+    """The weighted score's line, remembered per bonus table's bounds and the score's own text
+    (its sign, digits and exponent: one text is one value, so one line; a fresh Decimal's
+    hash costs more than its text)."""
+    key = (id(bounds), str(total))
+    known = _SCORE_LINES.get(key)
     if known is not None and known[0] is bounds:
         return known[1]
     made = shared_line("five-tier.score", score=side_text(total, *bounds))
-    if total:
-        if len(_SCORE_LINES) >= SHARED_LIMIT:
-            _SCORE_LINES.clear()
-        _SCORE_LINES[key] = (bounds, made)
+    if len(_SCORE_LINES) >= SHARED_LIMIT:
+        _SCORE_LINES.clear()
+    _SCORE_LINES[key] = (bounds, made)
     return made
 
 
-_SCORE_LINES: dict[tuple[int, Decimal], tuple[tuple, Line]] = {}
+_SCORE_LINES: dict[tuple[int, str], tuple[tuple, Line]] = {}
 
 
 def _banded(params: TierParams, row: tuple) -> tuple[Decimal, list]:

@@ -20,14 +20,16 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cstui.domain import values
 from cstui.domain.texts import from_json, joined, line, shared, to_json
-from cstui.domain.values import HUNDRED
+from cstui.domain.values import HUNDRED, format_number
 from cstui.engine import bonus, weighted
 from cstui.engine.exact import Mean, side_text, side_text_reference
 from cstui.engine.weighted import WeightedItem, item_line, weighted_total
 from cstui.schemes import load_scheme
 from cstui.store.periods import lines_json
 from cstui_plugins.five_tier import model as five_tier
+from cstui_plugins.five_tier import month_apply as five_month_apply
 
 EXAMPLES = int(os.environ.get("CSTUI_FUZZ_EXAMPLES", "1000"))
 _plain_json = json.JSONEncoder(ensure_ascii=False, default=str).encode  # what lines_json always wrote
@@ -190,3 +192,38 @@ def test_bonus_lines_remembered_are_the_lines_made_afresh(scores, two_tables):
             bonus._BONUSES.clear()
             bonus._BONUSES.update(kept)
             assert str(amount) == str(fresh_amount) and _fresh(remembered) == _fresh(afresh)
+
+
+# numbers as a trace meets them: equal ones spelled apart, zero's signs and exponents, exponents
+NUMBERS = st.sampled_from(
+    ["0", "-0", "0.00", "-0.00", "0E+2", "0E-5", "1E+2", "100", "100.0", "83.5", "83.50", "-120", "-120.0", "0.0001"]
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(NUMBERS, min_size=1, max_size=16))
+def test_numbers_remembered_are_formatted_as_afresh(texts):
+    """format_number remembers by the value's own text: whatever came before, a value's text
+    is the one formatting it alone gives (0 after -0, 83.5 after 83.50, 100 after 1E+2)."""
+    values._FORMATTED.clear()
+    for text in texts:
+        assert format_number(D(text)) == values._formatted(D(text))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(SCORES, min_size=1, max_size=12), st.booleans())
+def test_five_tier_score_lines_remembered_are_the_lines_made_afresh(scores, two_tables):
+    """The weighted score's line (five-tier's apply, remembered per bounds and score text) is
+    the line made with nothing remembered, for each table's bounds."""
+    table = SHOP.model.compiled(SHOP).bonus
+    bounds = [bonus.bounds(table), (D(90), D("83.45"))]
+    five_month_apply._SCORE_LINES.clear()
+    for text in scores:
+        for bars in bounds if two_tables else bounds[:1]:
+            remembered = five_month_apply._score_line(D(text), bars)
+            kept = dict(five_month_apply._SCORE_LINES)
+            five_month_apply._SCORE_LINES.clear()
+            afresh = five_month_apply._score_line(D(text), bars)
+            five_month_apply._SCORE_LINES.clear()
+            five_month_apply._SCORE_LINES.update(kept)
+            assert _fresh(remembered) == _fresh(afresh)
