@@ -264,11 +264,13 @@ class AssistantClass(DocumentModel):
         made = shared_line if self.skims else line
         if self.skims:
             result.pay_delta, pay_line = shared_pay_float(grading.pay, total.score, employed, hired)
+            ledger = [_shared_ledger_line(made) for made in total.trace]
         else:
             result.pay_delta, pay_line = pay_float(grading.pay, total.score, employed, hired)
+            ledger = total.trace
         rank = made("assistant-class.rank", rank=result.rank) if result.rank is not None else ""
         graded = line("assistant-class.total", score=_fmt(total.score), grade=result.grade, rank=rank)
-        result.trace = [*total.trace, graded, pay_line]
+        result.trace = [*ledger, graded, pay_line]
         result.trace.extend(line("assistant-class.dismissal", reason=r) for r in reasons)
         result.trace.append(made("assistant-class.level", level=result.level_before, quarter=result.period.quarter))
 
@@ -336,6 +338,17 @@ def shared_pay_float(pay: PayFloat, score: Decimal, employed: int, hired: Any) -
 
 
 _PAY_LINES: dict[tuple, tuple] = {}
+# the ledger's lines that read the catalogue and the card's count and points alone (texts and
+# their "at" line): a handful a run; an adjustment's (its typed reason) and the rest stay each row's
+SHARED_LEDGER_KEYS = frozenset(("ledger.base", "ledger.incident"))
+
+
+def _shared_ledger_line(made: Any) -> Any:
+    """The ledger's line as :func:`shared_line` makes it once a run, when it is one of
+    :data:`SHARED_LEDGER_KEYS` (the same text, key and arguments as the row's own)."""
+    if getattr(made, "key", None) not in SHARED_LEDGER_KEYS:
+        return made
+    return shared_line(made.key, **made.args)
 
 
 def _brief(replay: Replay, employee_id: str) -> bool:
