@@ -9,16 +9,26 @@ asked from.
 from __future__ import annotations
 
 from collections.abc import Container
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cstui.domain import Employee, Period, Result, Scorecard, months_between, texts
-from cstui.domain.texts import line
+from cstui.domain.texts import line, shared
 from cstui.domain.values import format_number as _fmt
 from cstui.engine.cards import screened_totals
 from cstui.engine.exact import to_decimal
-from cstui.engine.grades import Grading, compile_grading, dismissal_reasons, grade_of, pay_delta, pay_float
+from cstui.engine.grades import (
+    Grading,
+    PayFloat,
+    compile_grading,
+    dismissal_reasons,
+    grade_of,
+    pay_delta,
+    pay_float,
+)
 from cstui.engine.ledger import compile_ledger, score_ledger
 from cstui.engine.model import DocumentModel, MonthScore, TeamHistory
+from cstui.engine.period_columns import SHARED_LINES_KEPT, shared_line
 from cstui_plugins.assistant_class import checkpoint as checkpoints
 from cstui_plugins.assistant_class import params as rules_params
 from cstui_plugins.assistant_class.months import TeamMonths
@@ -241,13 +251,28 @@ class AssistantClass(DocumentModel):
         if not explain:  # the pay line is read only in a trace
             result.pay_delta = pay_delta(grading.pay, total.score, employed)
             return result
-        result.pay_delta, pay_line = pay_float(grading.pay, total.score, employed, employee.hire_date)
-        rank = line("assistant-class.rank", rank=result.rank) if result.rank is not None else ""
-        graded = line("assistant-class.total", score=_fmt(total.score), grade=result.grade, rank=rank)
-        result.trace = [*total.trace, graded, pay_line]
-        result.trace.extend(line("assistant-class.dismissal", reason=r) for r in reasons)
-        result.trace.append(line("assistant-class.level", level=level, quarter=month.quarter))
+        self._explain_month(result, total, grading, employed, employee.hire_date, reasons)
         return result
+
+    def _explain_month(
+        self, result: Result, total: Any, grading: Grading, employed: int, hired: Any, reasons: list[str]
+    ) -> None:
+        """A scored month's pay and trace. The lines that depend on a few values (the pay line
+        by score, the level line by class and quarter) are made once a run and shared, so an
+        apply encodes each once (cstui.store.periods.lines_json); ``skims`` off (the reference
+        the tests hold this to): each row's own, as before."""
+        made = shared_line if self.skims else line
+        if self.skims:
+            result.pay_delta, pay_line = shared_pay_float(grading.pay, total.score, employed, hired)
+            ledger = [_shared_ledger_line(made) for made in total.trace]
+        else:
+            result.pay_delta, pay_line = pay_float(grading.pay, total.score, employed, hired)
+            ledger = total.trace
+        rank = made("assistant-class.rank", rank=result.rank) if result.rank is not None else ""
+        graded = line("assistant-class.total", score=_fmt(total.score), grade=result.grade, rank=rank)
+        result.trace = [*ledger, graded, pay_line]
+        result.trace.extend(line("assistant-class.dismissal", reason=r) for r in reasons)
+        result.trace.append(made("assistant-class.level", level=result.level_before, quarter=result.period.quarter))
 
     def _quarter_result(
         self,
@@ -293,6 +318,37 @@ class AssistantClass(DocumentModel):
             flags,
             trace,
         )
+
+
+def shared_pay_float(pay: PayFloat, score: Decimal, employed: int, hired: Any) -> tuple[Decimal | None, str]:
+    """:func:`pay_float`, its line made once per pay float and score text and shared: past the
+    unpaid months the line reads the score alone (within them it names the hire date: each
+    row's own). Keyed by the score's text, so 80 and 80.0 (equal, shown alike once their zeros
+    are cut) are made apart, as the reference makes them."""
+    if employed <= pay.unpaid_months:
+        return pay_float(pay, score, employed, hired)
+    key = (pay, str(score))
+    known = _PAY_LINES.get(key)
+    if known is None:
+        if len(_PAY_LINES) >= SHARED_LINES_KEPT:
+            _PAY_LINES.clear()
+        delta, made = pay_float(pay, score, employed, hired)
+        known = _PAY_LINES[key] = (delta, shared(made))
+    return known
+
+
+_PAY_LINES: dict[tuple, tuple] = {}
+# the ledger's lines that read the catalogue and the card's count and points alone (texts and
+# their "at" line): a handful a run; an adjustment's (its typed reason) and the rest stay each row's
+SHARED_LEDGER_KEYS = frozenset(("ledger.base", "ledger.incident"))
+
+
+def _shared_ledger_line(made: Any) -> Any:
+    """The ledger's line as :func:`shared_line` makes it once a run, when it is one of
+    :data:`SHARED_LEDGER_KEYS` (the same text, key and arguments as the row's own)."""
+    if getattr(made, "key", None) not in SHARED_LEDGER_KEYS:
+        return made
+    return shared_line(made.key, **made.args)
 
 
 def _brief(replay: Replay, employee_id: str) -> bool:

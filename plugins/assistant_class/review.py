@@ -22,9 +22,10 @@ rank tie rule: fewer than N members score strictly lower. "A year" is the calend
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from cstui.domain import Employee, Period, texts
 from cstui.domain.texts import from_json, joined, line
@@ -470,9 +471,9 @@ class Replay:
         state.met.append((quarter, o.met))
         state.year_met.setdefault(quarter.year, []).append(o.met)
         state.year_scores.setdefault(quarter.year, []).extend(s for _, s in o.facts.months if s is not None)
-        awarded, why = self.award(state, quarter)
+        awarded, said = self.award(state, quarter)
         if awarded > rules.rank(state.level):
-            level = rules.levels[awarded]
+            level, why = rules.levels[awarded], said()
             effective = quarter.next().months()[0]
             o.level_after = state.level = level
             o.flags.append(line("assistant-class.promote_flag", before=o.level_before, after=level, month=effective))
@@ -482,8 +483,9 @@ class Replay:
         elif explains:
             o.trace.append(line("assistant-class.stays", level=state.level))
 
-    def award(self, state: State, quarter: Period) -> tuple[int, str]:
-        """The highest class the award rule gives after ``quarter`` (0 when none)."""
+    def award(self, state: State, quarter: Period) -> tuple[int, Callable[[], str]]:
+        """The highest class the award rule gives after ``quarter`` (0 when none), and why: its
+        line made only when read (most members met what they already hold: nothing is said)."""
         rules = self.rules
         for rule in rules.classes:
             rank = rules.rank(rule.level)
@@ -497,13 +499,12 @@ class Replay:
             )
             if in_a_row:
                 quarters = ", ".join(str(q) for q, _ in recent)
-                return rank, line("assistant-class.met_in_a_row", level=rule.level, n=need, quarters=quarters)
+                return rank, partial(line, "assistant-class.met_in_a_row", level=rule.level, n=need, quarters=quarters)
             met = [q for q, m in state.met if m >= rank]
             if len(met) > rules.award_total_over:
-                return rank, line(
-                    "assistant-class.met_total", level=rule.level, n=len(met), over=rules.award_total_over
-                )
-        return 0, ""
+                over = rules.award_total_over
+                return rank, partial(line, "assistant-class.met_total", level=rule.level, n=len(met), over=over)
+        return 0, lambda: ""
 
     # -------------------------------------------------------------- elimination and exemption
 
