@@ -34,7 +34,7 @@ from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score
 
 from .model import REFERENCE_METHODS, FiveTier, TierParams
-from .month_scaled import MAX_PARTS, exact_context, marks, part_of, scaled_bars, stored_score
+from .month_scaled import MAX_PARTS, STORED, exact_context, marks, part_of, scaled_bars, stored_score
 
 NO_CARD = False  # a row's month score when it has no card (None: left to the per-card path)
 MEMO_LIMIT = 100_000  # distinct (rule, text) pairs remembered: far above what a company's cards repeat
@@ -71,13 +71,16 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
     ):
         if mark is None or run is None or not plain or run.get("level") not in params.ladder:
             continue
-        score, pay = (NO_CARD, None) if mark is NO_CARD else (mark[0], mark[2])
-        decision, flags = _month(params, period, run, score, month)
-        after = run["level"]
+        if mark is NO_CARD or run["probation"]:
+            score, pay = (NO_CARD, None) if mark is NO_CARD else (mark[0], mark[2])
+            decision, flags = _month(params, period, run, score, month)
+        else:  # _month's usual row: a score, no probation
+            score, pay, decision, flags = mark[0], mark[2], "none", []
+        after = level = run["level"]
         if review is not None:
             after, decision = _reviewed(params, review, columns.employees[i], run, mark, flags)
         shown = None if score is NO_CARD else score
-        results[i] = columns.result(scheme, i, shown, (run["level"], after), decision, pay_delta=pay, flags=flags)
+        results[i] = columns.result(scheme, i, shown, (level, after), decision, pay_delta=pay, flags=flags)
     return results
 
 
@@ -148,10 +151,15 @@ def _banded(params: TierParams, bands: tuple) -> Decimal:
 def _column(columns: PeriodColumns, key: str, rule: Any, make: Any, what: str = "") -> list:
     """Each row's ``make(text)`` of metric ``key`` (None where the row has no card or it
     fails), each distinct stored text made once per ``rule`` (and ``what`` it makes) and remembered."""
-    memo, texts = _memo(rule, what), columns.texts(key)
-    found = [memo.get(raw) if type(raw) is str else None for raw in texts]
+    memo, cards = _memo(rule, what), columns.cards
+    # the texts read and looked up in one pass (columns.texts, then the memo: two passes a row)
+    found = [
+        None if values is None else memo.get(raw) if type(raw := values.get(key)) is str else None for values in cards
+    ]
+    if None not in found:  # every text known (the usual team): no second pass
+        return found
     for i in [i for i, made in enumerate(found) if made is None]:  # `is`: no Decimal's __eq__
-        raw = texts[i]
+        raw = None if cards[i] is None else cards[i].get(key)
         if raw is not None:
             made = found[i] = make(raw)
             if type(raw) is str and made is not None:
@@ -238,6 +246,8 @@ class _Quarter:
         self.effective = period.next().first_day
         self.bars = {n: [bar * n for bar in params.review_bounds] for n in range(1, len(self.months) + 1)}
         self.scaled = scaled_bars(self.bars)  # the same at SCALE_PLACES (None: the Decimal way)
+        # hired before the quarter's first month ends: every month counts (most rows)
+        self.first_ends, self.others = self.months[0][1], [text for text, _, graded, _ in self.months if not graded]
 
 
 def quarter_scores(
@@ -309,7 +319,18 @@ def _reviewed(
     scored = mark is not NO_CARD
     if quarter.scaled is None or (scored and mark[1] is None):
         return _review(params, quarter, employee, run, mark[0] if scored else NO_CARD, flags)
-    stored, hired, total, count, missing = run["scores"], employee.hire_date, 0, 0, []
+    stored, hired = run["scores"], employee.hire_date
+    if scored and hired < quarter.first_ends:  # the usual row: every month in, each stored score known
+        total = mark[1]
+        for text in quarter.others:
+            raw = stored.get(text)
+            value = STORED.get(raw) if type(raw) is str else None
+            if value is None:
+                break  # missing, or a text not met yet: the loop below
+            total += value
+        else:
+            return _decide(params, quarter, employee, run["level"], total, quarter.scaled[len(quarter.months)], flags)
+    total, count, missing = 0, 0, []
     for text, ends, graded, month in quarter.months:  # quarter_scores, as integers
         if hired >= ends:
             continue

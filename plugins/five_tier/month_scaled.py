@@ -113,20 +113,20 @@ def marks(params: Any, parts: list[list], memo: dict) -> list:
 
 def stored_score(text: object) -> int | None:
     """A stored month score's text as a count of 10^-SCALE_PLACES (None: not such a number)."""
-    known = _STORED.get(text) if type(text) is str else None
+    known = STORED.get(text) if type(text) is str else None
     if known is None:
         try:
             known = scaled(Decimal(text), SCALE_PLACES) if type(text) is str else None
         except Exception:  # noqa: BLE001  (a text Decimal refuses: the Decimal way words it)
             known = None
         if type(text) is str and known is not None:
-            if len(_STORED) >= STORED_KEPT:
-                _STORED.clear()
-            _STORED[text] = known
+            if len(STORED) >= STORED_KEPT:
+                STORED.clear()
+            STORED[text] = known
     return known
 
 
-_STORED: dict[str, int] = {}
+STORED: dict[str, int] = {}  # stored score text -> its count of 10^-SCALE_PLACES (those that are such numbers)
 
 
 def scaled_bars(bars: dict[int, list[Decimal]]) -> dict[int, list[int]] | None:
