@@ -34,6 +34,7 @@ from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score
 
 from .model import REFERENCE_METHODS, FiveTier, TierParams
+from .month_scaled import MAX_PARTS, STORED, exact_context, marks, part_of, scaled_bars, stored_score
 
 NO_CARD = False  # a row's month score when it has no card (None: left to the per-card path)
 MEMO_LIMIT = 100_000  # distinct (rule, text) pairs remembered: far above what a company's cards repeat
@@ -61,18 +62,43 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
     params = model.compiled(scheme)
     if not supported(model, scheme, params):
         return None
-    scores, period = month_scores(params, columns), columns.period
+    period = columns.period
+    month = str(period)  # the run's probation months are texts: the period's made once a team
     review = _Quarter(params, period) if period.completes_quarter() else None
     results = {}
-    for i, (score, run, plain) in enumerate(zip(scores, entry_runs(columns.entries), columns.plain, strict=True)):
-        if score is None or run is None or not plain or run.get("level") not in params.ladder:
+    for i, (mark, run, plain) in enumerate(
+        zip(month_marks(params, columns), entry_runs(columns.entries), columns.plain, strict=True)
+    ):
+        if mark is None or run is None or not plain or run.get("level") not in params.ladder:
             continue
-        decision, flags = _month(params, period, run, score)
-        after = run["level"]
+        if mark is NO_CARD or run["probation"]:
+            score, pay = (NO_CARD, None) if mark is NO_CARD else (mark[0], mark[2])
+            decision, flags = _month(params, period, run, score, month)
+        else:  # _month's usual row: a score, no probation
+            score, pay, decision, flags = mark[0], mark[2], "none", []
+        after = level = run["level"]
         if review is not None:
-            after, decision = _review(params, review, columns.employees[i], run, score, flags)
-        results[i] = _result(scheme, params, columns, i, score, (run["level"], after), decision, flags)
+            after, decision = _reviewed(params, review, columns.employees[i], run, mark, flags)
+        shown = None if score is NO_CARD else score
+        results[i] = columns.result(scheme, i, shown, (level, after), decision, pay_delta=pay, flags=flags)
     return results
+
+
+def month_marks(params: TierParams, columns: PeriodColumns) -> list:
+    """Each row's (month score, it x 10^SCALE_PLACES or None, its bonus), NO_CARD, or None (left
+    to the per-card path); by scaled integers (month_scaled.py) where the context keeps them
+    exact, else by :func:`month_scores`' Decimals."""
+    rules = params.items if params.items else params.bands
+    if not exact_context() or len(rules) > MAX_PARTS:
+        scores = month_scores(params, columns)
+        return [s if s is None or s is NO_CARD else (s, None, params.bonus.lookup(s)) for s in scores]
+    kinds, make = {spec.key: spec.kind for spec in params.specs}, _terms if params.items else _bands
+    parts = [_column(columns, rule.key, rule, part_of(make(rule, kinds[rule.key])), "scaled") for rule in rules]
+    found = marks(params, parts, _memo(params, "marks"))
+    return [
+        NO_CARD if values is None else (mark if checked else None)
+        for values, checked, mark in zip(columns.cards, columns.checked(), found, strict=True)
+    ]
 
 
 def month_scores(params: TierParams, columns: PeriodColumns) -> list:
@@ -125,10 +151,15 @@ def _banded(params: TierParams, bands: tuple) -> Decimal:
 def _column(columns: PeriodColumns, key: str, rule: Any, make: Any, what: str = "") -> list:
     """Each row's ``make(text)`` of metric ``key`` (None where the row has no card or it
     fails), each distinct stored text made once per ``rule`` (and ``what`` it makes) and remembered."""
-    memo, texts = _memo(rule, what), columns.texts(key)
-    found = [memo.get(raw) if type(raw) is str else None for raw in texts]
+    memo, cards = _memo(rule, what), columns.cards
+    # the texts read and looked up in one pass (columns.texts, then the memo: two passes a row)
+    found = [
+        None if values is None else memo.get(raw) if type(raw := values.get(key)) is str else None for values in cards
+    ]
+    if None not in found:  # every text known (the usual team): no second pass
+        return found
     for i in [i for i, made in enumerate(found) if made is None]:  # `is`: no Decimal's __eq__
-        raw = texts[i]
+        raw = None if cards[i] is None else cards[i].get(key)
         if raw is not None:
             made = found[i] = make(raw)
             if type(raw) is str and made is not None:
@@ -184,10 +215,10 @@ def _parsed(kind: str, raw: object) -> Any:
         return None
 
 
-def _month(params: TierParams, period: Period, run: dict, score: Any) -> tuple[str, list]:
-    """:meth:`_Run.month` without an override, a review or a trace: (decision, flags)."""
+def _month(params: TierParams, period: Period, run: dict, score: Any, month: str) -> tuple[str, list]:
+    """:meth:`_Run.month` without an override, a review or a trace: (decision, flags); ``month``: ``str(period)``."""
     flags: list = []
-    if str(period) in run["probation"]:  # _probation_month
+    if month in run["probation"]:  # _probation_month
         if score is NO_CARD:
             decision = "missing"
             flags.append(line("five-tier.missing_probation_flag", month=period))
@@ -214,6 +245,9 @@ class _Quarter:
         self.months = [(str(m), m.next().first_day, m == period, m) for m in period.quarter.months()]
         self.effective = period.next().first_day
         self.bars = {n: [bar * n for bar in params.review_bounds] for n in range(1, len(self.months) + 1)}
+        self.scaled = scaled_bars(self.bars)  # the same at SCALE_PLACES (None: the Decimal way)
+        # hired before the quarter's first month ends: every month counts (most rows)
+        self.first_ends, self.others = self.months[0][1], [text for text, _, graded, _ in self.months if not graded]
 
 
 def quarter_scores(
@@ -277,15 +311,44 @@ def _decide(
     return (level if at == 0 else ladder[at - 1]), "probation"
 
 
-def _result(
-    scheme: Any,
-    params: TierParams,
-    columns: PeriodColumns,
-    row: int,
-    score: Any,
-    levels: tuple[str, str],
-    decision: str,
-    flags: list,
-) -> Result:
-    shown, pay = (None, None) if score is NO_CARD else (score, params.bonus.lookup(score))
-    return columns.result(scheme, row, shown, levels, decision, pay_delta=pay, flags=flags)
+def _reviewed(
+    params: TierParams, quarter: _Quarter, employee: Any, run: dict, mark: Any, flags: list
+) -> tuple[str, str]:
+    """:func:`_review` of the row's mark: in scaled integers when the month's score and the bars
+    have them (month_scaled.py), else, or for a stored score that is not such a number, by Decimals."""
+    scored = mark is not NO_CARD
+    if quarter.scaled is None or (scored and mark[1] is None):
+        return _review(params, quarter, employee, run, mark[0] if scored else NO_CARD, flags)
+    stored, hired = run["scores"], employee.hire_date
+    if scored and hired < quarter.first_ends:  # the usual row: every month in, each stored score known
+        total = mark[1]
+        for text in quarter.others:
+            raw = stored.get(text)
+            value = STORED.get(raw) if type(raw) is str else None
+            if value is None:
+                break  # missing, or a text not met yet: the loop below
+            total += value
+        else:
+            return _decide(params, quarter, employee, run["level"], total, quarter.scaled[len(quarter.months)], flags)
+    total, count, missing = 0, 0, []
+    for text, ends, graded, month in quarter.months:  # quarter_scores, as integers
+        if hired >= ends:
+            continue
+        if graded and scored:
+            total += mark[1]
+        elif text in stored:
+            value = stored_score(stored[text])
+            if value is None:
+                return _review(params, quarter, employee, run, mark[0] if scored else NO_CARD, flags)
+            total += value
+        else:
+            missing.append(month)
+            continue
+        count += 1
+    for month in missing:
+        flag = line("flag.missing", month=month)
+        if flag not in flags:
+            flags.append(flag)
+    if not count:
+        return run["level"], "missing"
+    return _decide(params, quarter, employee, run["level"], total, quarter.scaled[count], flags)
