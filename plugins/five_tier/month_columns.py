@@ -71,6 +71,8 @@ def grade_columns(model: FiveTier, scheme: Any, columns: PeriodColumns, explain:
     ):
         if mark is None or run is None or not plain or run.get("level") not in params.ladder:
             continue
+        if type(run.get("probation")) is not list:  # a state not as the model writes it: the reference's to judge
+            continue
         if mark is NO_CARD or run["probation"]:
             score, pay = (NO_CARD, None) if mark is NO_CARD else (mark[0], mark[2])
             decision, flags = _month(params, period, run, score, month)

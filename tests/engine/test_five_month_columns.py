@@ -21,6 +21,7 @@ import dataclasses
 import os
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ from cstui.domain import Employee, Incident, Override, Period, Scorecard
 from cstui.engine.cards import UNREADABLE
 from cstui.engine.replay import line
 from cstui.grading import grade_team
+from cstui.plugins import PluginFailure
 from cstui.schemes import load_scheme
 from resumed_support import resumed
 from skims_support import reference
@@ -290,3 +292,21 @@ def test_the_column_wise_month_grades_a_quarters_review(monkeypatch):
         assert [r.decision for r in fast] == ["probation", "probation", "promote", "stay", "eligible", "demote"]
         assert [r.level_after for r in fast] == ["junior", "junior", "expert", "expert", "junior", "junior"]
         assert fast[2].flags == [line("flag.missing", month=graded)]
+
+
+def test_a_checkpoint_state_not_as_the_model_writes_it_is_left_to_the_reference(monkeypatch):
+    """A run state whose probation months are not a list (a hand-edited checkpoint) is not
+    graded column-wise as if it had none: the row goes per card, whose reference refuses it
+    (a plugin failure the CLI words, not a month graded "none")."""
+    graded = GRADED[0]
+    scheme, employees, cards = plain_team(FIVE, graded, [40, 90], LADDER[:2], [date(2020, 1, 1)] * 2)
+    history = resumed(scheme, graded, employees, cards, {})
+    history.checkpoint.state["employees"]["E0"]["run"]["probation"] = None
+    import cstui.grading as grading
+
+    splits = []
+    real = grading.split_by_columns
+    monkeypatch.setattr(grading, "split_by_columns", lambda *a, **k: splits.append(real(*a, **k)) or splits[-1])
+    with pytest.raises(PluginFailure, match="grade"):  # the reference refuses it, as before the column path
+        grade_team(scheme, history, graded, apply=False, explain=False)
+    assert [row for row in splits[0].graded if isinstance(row, str)] == ["E0"]
