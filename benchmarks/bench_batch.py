@@ -268,7 +268,7 @@ WORKERS = [1]  # worker processes of the last grading run in this child
 
 
 def op_grade(db: Path, scheme_name: str, period_text: str, apply: str, jobs_text: str = "auto") -> int:
-    from cstui.batch import graded_records, run_batch  # noqa: F401  (run_batch is what is timed)
+    from cstui.batch import run_batch
     from cstui.domain import Period
     from cstui.grading import resolve_jobs
     from cstui.schemes import load_scheme

@@ -180,26 +180,6 @@ class _Report(str):
             self.write((result.as_record(explain) for result in results), stream, explain)
 
 
-def graded_records(
-    store,
-    scheme,
-    period: Period,
-    teams,
-    *,
-    explain=False,
-    bar: Progress | None = None,
-    jobs: int | None = 1,
-    invalid: InvalidCards | None = None,
-    quotas: QuotaBreaches | None = None,
-    graded: Iterable[TeamResults] | None = None,
-) -> Iterator[dict]:
-    """Report records of a dry run (each result's ``as_record``), as :func:`graded_rows` yields them."""
-    rows = graded_rows(
-        store, scheme, period, teams, explain=explain, bar=bar, jobs=jobs, invalid=invalid, quotas=quotas, graded=graded
-    )
-    return (result.as_record(explain) for result in rows)
-
-
 def graded_rows(
     store,
     scheme,
