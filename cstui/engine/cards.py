@@ -594,6 +594,18 @@ def screened_totals(history: TeamHistory, params: dict) -> dict[int, tuple]:
     return screened[2]
 
 
+def scorecards_by_columns(scheme: Any, cards: list[Scorecard], totals: dict[int, LedgerTotal]) -> list[bool] | None:
+    """:func:`valid_by_columns` of whole scorecards (their values and incidents), the ledger
+    totals it finds put in ``totals``; None also when the check raises (a model or parser that
+    raises: the per-card check judges, and refuses, as ever)."""
+    try:
+        return valid_by_columns(
+            scheme, [c.values for c in cards], [not c.incidents for c in cards], [c.incidents for c in cards], totals
+        )
+    except Exception:  # noqa: BLE001  (see above: never decided here)
+        return None
+
+
 def _valid_in_history(scheme: Any, history: TeamHistory) -> tuple[set[int], dict[int, tuple]]:
     """The ids of the history's cards found valid column-wise (:func:`valid_by_columns`, as an
     import's gate judges its file): a resumed month checks a team's cards in one pass over each
@@ -605,16 +617,7 @@ def _valid_in_history(scheme: Any, history: TeamHistory) -> tuple[set[int], dict
     if len(cards) < 2:
         return set(), {}
     found: dict[int, LedgerTotal] = {}
-    try:
-        verdicts = valid_by_columns(
-            scheme,
-            [card.values for card in cards],
-            [not card.incidents for card in cards],
-            [card.incidents for card in cards],
-            found,
-        )
-    except Exception:  # noqa: BLE001  (a model or parser that raises: the per-card check refuses, as ever)
-        return set(), {}
+    verdicts = scorecards_by_columns(scheme, cards, found)
     if verdicts is None:
         return set(), {}
     valid = [(i, card) for i, (card, fine) in enumerate(zip(cards, verdicts)) if fine]

@@ -10,7 +10,7 @@ the team is graded here whole, or left whole to the per-card path (:meth:`Assist
 the reference): a card the check gives no verdict for (a refusal is worded there, and a refused
 card still counts in the reference's standing), an override in the month, a checkpoint this does
 not read as the per-card path would. The ledger totals are the card check's own
-(:func:`cstui.engine.cards.valid_by_columns`, as the per-card path's screen finds them: the
+(:func:`cstui.engine.cards.scorecards_by_columns`, as the per-card path's screen finds them: the
 reference's ``score_ledger`` on the card, or on its adjustment and reason alone without
 incidents), and the rules the reference's functions (``standing_of``, ``dismissal_reasons``,
 ``grade_of``, ``pay_delta``), so the numbers and texts agree by construction;
@@ -28,7 +28,7 @@ from typing import Any
 from cstui.domain import Period, Result, months_between
 from cstui.domain.texts import line
 from cstui.domain.values import ValueProblem, parse_count
-from cstui.engine.cards import is_blank, valid_by_columns
+from cstui.engine.cards import is_blank, scorecards_by_columns
 from cstui.engine.grades import compile_grading, dismissal_reasons, grade_of, pay_delta
 from cstui.engine.period_columns import PeriodColumns, unpatched
 
@@ -108,16 +108,7 @@ def _totals(scheme: Any, cards: list, counts: tuple[str, ...]) -> list | None:
     words it)."""
     present = [card for card in cards if card is not None]
     found: dict = {}
-    try:
-        verdicts = valid_by_columns(
-            scheme,
-            [c.values for c in present],
-            [not c.incidents for c in present],
-            [c.incidents for c in present],
-            found,
-        )
-    except Exception:  # noqa: BLE001  (a check that raises: the per-card path judges, as ever)
-        return None
+    verdicts = scorecards_by_columns(scheme, present, found)
     if verdicts is None or not all(verdicts) or len(found) != len(present):
         return None
     if not _counts_read(present, counts):
