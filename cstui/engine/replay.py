@@ -628,3 +628,18 @@ def make_result(
         [text(f) for f in flags],
         [text(line) for line in trace],
     )
+
+
+class ReplayReference:
+    """The replay methods of ``cls`` that a column-wise apply restates, as the class has them
+    when that apply is loaded. :meth:`holds` is False once one is replaced (a test's patch, a
+    change to the class): the checkpoint entries the apply must agree with are then no longer
+    the ones it restates, and the per-card path makes them alone."""
+
+    def __init__(self, cls: type, names: tuple[str, ...]):
+        self.cls, self.methods = cls, {name: getattr(cls, name) for name in names}
+
+    def holds(self) -> bool:
+        return issubclass(self.cls, ReplayModel) and all(
+            getattr(self.cls, name, None) is method for name, method in self.methods.items()
+        )

@@ -28,19 +28,17 @@ from cstui.engine.bonus import bonus_for
 from cstui.engine.bonus import bounds as bonus_bounds
 from cstui.engine.exact import Mean, side_text
 from cstui.engine.period_columns import PeriodColumns, shared_line
-from cstui.engine.replay import ReplayModel, month_span, text
+from cstui.engine.replay import ReplayReference, month_span, text
 from cstui.engine.tenure import complete_months
 from cstui.engine.weighted import item_score, shared_item_line
 
 from .model import FiveTier, TierParams, band_line
-from .month_columns import NO_CARD, _parsed, _Quarter, quarter_scores, row_scores, supported
+from .month_columns import NO_CARD, _parsed, _Quarter, flag_missing, quarter_scores, row_scores, supported
 
 SHARED_LIMIT = 65_536  # distinct scores whose line is remembered (per bonus table)
 
 # the replay's methods whose checkpoint entry this path makes, as the class has them when loaded
-APPLY_REFERENCE = {
-    name: getattr(FiveTier, name) for name in ("grade_and_checkpoint", "_grade", "_replay", "_stored_timeline")
-}
+APPLY_REFERENCE = ReplayReference(FiveTier, ("grade_and_checkpoint", "_grade", "_replay", "_stored_timeline"))
 
 
 def apply_columns(model: FiveTier, scheme: Any, columns: PeriodColumns) -> dict[int, tuple[Result, dict]] | None:
@@ -49,7 +47,7 @@ def apply_columns(model: FiveTier, scheme: Any, columns: PeriodColumns) -> dict[
     if not columns.period.is_month:
         return None
     params = model.compiled(scheme)
-    if not supported(model, scheme, params) or not _replay_unchanged():
+    if not supported(model, scheme, params) or not APPLY_REFERENCE.holds():
         return None
     period, made = columns.period, traced_scores(params, columns)
     quarter = _Quarter(params, period) if period.completes_quarter() else None
@@ -62,12 +60,6 @@ def apply_columns(model: FiveTier, scheme: Any, columns: PeriodColumns) -> dict[
             continue
         done[i] = _row(scheme, params, columns, i, score, entry, quarter)
     return done
-
-
-def _replay_unchanged() -> bool:
-    return all(getattr(FiveTier, name, None) is method for name, method in APPLY_REFERENCE.items()) and issubclass(
-        FiveTier, ReplayModel
-    )
 
 
 def traced_scores(params: TierParams, columns: PeriodColumns) -> list:
@@ -207,10 +199,7 @@ def _review(
     """:meth:`_Run._review`, explained: the quarter's months from the hire month on, those with a
     score averaged (the run's, as restored, and the month's own), the others flagged missing."""
     present, missing = quarter_scores(quarter, employee.hire_date, run["scores"], score, score is not None)
-    for at in missing:
-        flag = shared_line("flag.missing", month=at)
-        if flag not in month.flags:
-            month.flags.append(flag)
+    flag_missing(missing, month.flags, shared_line)
     if not present:
         month.decision = "missing"
         month.trace.append(shared_line("five-tier.no_card_quarter", quarter=period.quarter))

@@ -26,7 +26,7 @@ from cstui.domain.values import HUNDRED, format_number
 from cstui.engine.cards import is_blank, parse_value
 from cstui.engine.exact import side_text
 from cstui.engine.period_columns import PeriodColumns, shared_line
-from cstui.engine.replay import ReplayModel, text
+from cstui.engine.replay import ReplayReference, text
 
 from .model import StarLevels, StarParams, _edge_flag, grouped, window_why
 from .month_columns import supported
@@ -35,10 +35,9 @@ MEMO_LIMIT = 100_000  # distinct texts remembered: far above what cards repeat
 NO_CARD = False
 
 # the replay's methods whose checkpoint entry this path makes, as the class has them when loaded
-APPLY_REFERENCE = {
-    name: getattr(StarLevels, name)
-    for name in ("grade_and_checkpoint", "_grade", "_replay", "_stored_timeline", "begin", "card_problems")
-}
+APPLY_REFERENCE = ReplayReference(
+    StarLevels, ("grade_and_checkpoint", "_grade", "_replay", "_stored_timeline", "begin", "card_problems")
+)
 
 
 def apply_columns(model: StarLevels, scheme: Any, columns: PeriodColumns) -> dict[int, tuple[Result, dict]] | None:
@@ -47,7 +46,7 @@ def apply_columns(model: StarLevels, scheme: Any, columns: PeriodColumns) -> dic
     if not columns.period.is_month:
         return None
     params = model.compiled(scheme)
-    if not supported(model, scheme, params) or not _replay_unchanged():
+    if not supported(model, scheme, params) or not APPLY_REFERENCE.holds():
         return None
     done = {}
     for i, (score, entry, plain) in enumerate(
@@ -60,12 +59,6 @@ def apply_columns(model: StarLevels, scheme: Any, columns: PeriodColumns) -> dic
             continue
         done[i] = _row(scheme, params, columns, i, score, entry)
     return done
-
-
-def _replay_unchanged() -> bool:
-    return issubclass(StarLevels, ReplayModel) and all(
-        getattr(StarLevels, name, None) is method for name, method in APPLY_REFERENCE.items()
-    )
 
 
 def _scores(params: StarParams, columns: PeriodColumns) -> list:
