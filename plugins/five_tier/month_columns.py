@@ -22,6 +22,7 @@ No numpy here (a resumed month's start-up does not pay its import).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -271,6 +272,15 @@ def quarter_scores(
     return present, missing
 
 
+def flag_missing(months: list, flags: list, make: Callable = line) -> None:
+    """The quarter's months without a score, each flagged missing once in ``flags`` (as
+    :meth:`_Run._review` flags them); ``make``: how a line is made (``shared_line`` for an apply's)."""
+    for month in months:
+        flag = make("flag.missing", month=month)
+        if flag not in flags:
+            flags.append(flag)
+
+
 def _review(
     params: TierParams, quarter: _Quarter, employee: Any, run: dict, score: Any, flags: list
 ) -> tuple[str, str]:
@@ -278,10 +288,7 @@ def _review(
     its flags added to ``flags``. The quarter's scores are the run's (as restored: their
     Decimals from the stored texts) with the month's own, summed from 0 as :meth:`Mean.of` sums."""
     present, missing = quarter_scores(quarter, employee.hire_date, run["scores"], score, score is not NO_CARD)
-    for month in missing:
-        flag = line("flag.missing", month=month)
-        if flag not in flags:
-            flags.append(flag)
+    flag_missing(missing, flags)
     if not present:
         return run["level"], "missing"
     total = sum(present, Decimal(0))
@@ -347,10 +354,7 @@ def _reviewed(
             missing.append(month)
             continue
         count += 1
-    for month in missing:
-        flag = line("flag.missing", month=month)
-        if flag not in flags:
-            flags.append(flag)
+    flag_missing(missing, flags)
     if not count:
         return run["level"], "missing"
     return _decide(params, quarter, employee, run["level"], total, quarter.scaled[count], flags)
