@@ -245,6 +245,7 @@ class _Quarter:
     of months present (the :class:`Mean`'s own comparison: its total against bar x count)."""
 
     def __init__(self, params: TierParams, period: Period):
+        self.period = period  # the month graded
         self.months = [(str(m), m.next().first_day, m == period, m) for m in period.quarter.months()]
         self.effective = period.next().first_day
         self.bars = {n: [bar * n for bar in params.review_bounds] for n in range(1, len(self.months) + 1)}

@@ -113,3 +113,32 @@ def test_a_month_after_a_move_appends_to_the_stored_timeline():
     timelines = {e: entry["timeline"][-1][:2] for e, entry in json.loads(kept)["employees"].items()}
     assert timelines == {"E0": [str(graded), "intermediate"], "E1": [str(graded), LADDER[1]]}
     assert [r.level_before for r in fast] == ["intermediate", "intermediate"]
+
+
+def test_the_decimal_ways_of_a_score_and_a_review_give_the_references(monkeypatch):
+    """A term with more decimals than the scaled integers hold (a rate typed to 11 places) makes
+    its row's score by Decimals, and that row's review, and one reading a stored score with more
+    than 14 decimals (a rate to 13 places in October and November), go the Decimal way; a context of fewer
+    digits sends the whole team there. Each still gives the reference's results and state."""
+    from decimal import localcontext
+
+    from cstui_plugins.five_tier import month_apply
+
+    graded = GRADED[2]
+    tuned, employees, cards = plain_team(FIVE, graded, [80, 80, 90], LADDER[:3], [date(2020, 1, 1)] * 3)
+    cards["E0"][graded] = Scorecard("E0", graded, dict(cards["E0"][graded].values, handling="0.12345678901"))
+    for month in (graded.shift(-2), graded.shift(-1)):
+        cards["E1"][month] = Scorecard("E1", month, dict(cards["E1"][month].values, handling="0.1234567890123"))
+    decimal_ways = []
+    real = month_apply._review_decimal
+    monkeypatch.setattr(month_apply, "_review_decimal", lambda *a: decimal_ways.append(a[3]) or real(*a))
+    history = resumed(tuned, graded, employees, cards, {}, apply=True)
+    assert split_rows(monkeypatch, tuned, history, graded) == []
+    assert [employee.id for employee in decimal_ways] == ["E0", "E1"]
+    decimal_ways.clear()
+    with localcontext() as context:
+        context.prec = 27
+        history = resumed(tuned, graded, employees, cards, {}, apply=True)
+        (fast, fast_state), (slow, slow_state) = both(tuned, history, graded)
+    assert applied(fast) == applied(slow) and fast_state == slow_state
+    assert [employee.id for employee in decimal_ways] == ["E0", "E1", "E2"]
