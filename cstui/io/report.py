@@ -156,7 +156,7 @@ class ResultCells:
     def __init__(self, explain: bool = False):
         self.explain = explain
         self.texts: dict[str, str] = {}
-        self.numbers: dict[object, str] = {}
+        self.numbers: dict[str, str] = {}  # {a Decimal's str: its cell}
         self.objects: dict[int, tuple[Decimal, str]] = {}  # {id: (the Decimal, its cell)}
         # the period, scheme and version of the last row, and their cells: the same objects on
         # every row of a run (kept only for a Period and two str: a value that cannot change)
@@ -234,9 +234,9 @@ class ResultCells:
 
     def number(self, value: object) -> str:
         """``csv_cell(report_number(value))``, remembered for a Decimal by the object (a model
-        hands out the same Decimal for a score its rows share), then by its value: a fresh
-        Decimal's first hash costs more than a lookup by the object's id. The Decimal is kept
-        with its text, so its id is no other object's while it is remembered."""
+        hands out the same Decimal for a score its rows share), then by its text: a fresh
+        Decimal's first hash (~5,000 instructions) costs more than its text and the cell. The
+        Decimal is kept with its cell, so its id is no other object's while it is remembered."""
         if value is None:
             return ""
         if type(value) is not Decimal:
@@ -244,9 +244,10 @@ class ResultCells:
         known = self.objects.get(id(value))
         if known is not None:
             return known[1]
-        made = self.numbers.get(value)
+        key = str(value)  # its sign, digits and exponent: equal texts are equal values
+        made = self.numbers.get(key)
         if made is None:
-            made = self.numbers[value] = csv_cell(report_number(value))
+            made = self.numbers[key] = str(report_number(value))  # an int or a float: csv_cell's str
         if len(self.objects) >= NUMBERS_KEPT:
             self.objects.clear()
         self.objects[id(value)] = (value, made)
