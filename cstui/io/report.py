@@ -156,7 +156,8 @@ class ResultCells:
     def __init__(self, explain: bool = False):
         self.explain = explain
         self.texts: dict[str, str] = {}
-        self.numbers: dict[object, str] = {}
+        self.numbers: dict[str, str] = {}  # {a Decimal's str: its cell}
+        self.objects: dict[int, tuple[Decimal, str]] = {}  # {id: (the Decimal, its cell)}
         # the period, scheme and version of the last row, and their cells: the same objects on
         # every row of a run (kept only for a Period and two str: a value that cannot change)
         self.heads: tuple = (None, None, None, None)
@@ -171,26 +172,46 @@ class ResultCells:
             result.level_after,
             result.decision,
         )
-        strs = type(team) is str and type(level_before) is str and type(level_after) is str and type(decision) is str
+        # the usual row: four texts (of type str itself) met before, looked up; any other made
+        if type(team) is str and type(level_before) is str and type(level_after) is str and type(decision) is str:
+            try:
+                team, level_before, level_after, decision = (
+                    texts[team],
+                    texts[level_before],
+                    texts[level_after],
+                    texts[decision],
+                )
+            except KeyError:  # one met for the first time: made and remembered
+                team, level_before, level_after, decision = (
+                    text(team),
+                    text(level_before),
+                    text(level_after),
+                    text(decision),
+                )
+        else:
+            team, level_before, level_after, decision = (
+                text(team),
+                text(level_before),
+                text(level_after),
+                text(decision),
+            )
         heads = self.heads
         if result.period is not heads[0] or result.scheme is not heads[1] or result.scheme_version is not heads[2]:
             heads = self._heads(result.period, result.scheme, result.scheme_version)
         cells = [
             employee_id if type(employee_id) is str and employee_id[:1] not in first else csv_cell(employee_id),
             name if type(name) is str and name[:1] not in first else csv_cell(name),
-            texts.get(team) if strs else None,
+            team,
             *heads[3],
             number(result.score),
             "" if grade is None else text(grade),
             str(result.rank) if type(result.rank) is int else csv_cell(result.rank),
-            texts.get(level_before) if strs else None,
-            texts.get(level_after) if strs else None,
-            texts.get(decision) if strs else None,
+            level_before,
+            level_after,
+            decision,
             number(result.pay_delta),
             "" if type(flags) is list and not flags else csv_cell(list(flags)),
         ]
-        if None in cells:  # a text met for the first time, or not a str
-            cells[2], cells[9], cells[10], cells[11] = text(team), text(level_before), text(level_after), text(decision)
         if self.explain:
             cells.append(csv_cell(list(result.trace)))
         return cells
@@ -212,15 +233,28 @@ class ResultCells:
         return made
 
     def number(self, value: object) -> str:
-        """``csv_cell(report_number(value))``, remembered for a Decimal or None."""
-        made = self.numbers.get(value) if type(value) is Decimal or value is None else None
+        """``csv_cell(report_number(value))``, remembered for a Decimal by the object (a model
+        hands out the same Decimal for a score its rows share), then by its text: a fresh
+        Decimal's first hash (~5,000 instructions) costs more than its text and the cell. The
+        Decimal is kept with its cell, so its id is no other object's while it is remembered."""
+        if value is None:
+            return ""
+        if type(value) is not Decimal:
+            return csv_cell(report_number(value))
+        known = self.objects.get(id(value))
+        if known is not None:
+            return known[1]
+        key = str(value)  # its sign, digits and exponent: equal texts are equal values
+        made = self.numbers.get(key)
         if made is None:
-            made = csv_cell(report_number(value))
-            if type(value) is Decimal or value is None:
-                self.numbers[value] = made
+            made = self.numbers[key] = str(report_number(value))  # an int or a float: csv_cell's str
+        if len(self.objects) >= NUMBERS_KEPT:
+            self.objects.clear()
+        self.objects[id(value)] = (value, made)
         return made
 
 
+NUMBERS_KEPT = 65_536  # Decimals a report remembers by their id (each kept alive with its cell)
 CSV_ROWS_PER_WRITE = 256  # lines joined into one write: a stream.write per row cost more than the row's text
 
 

@@ -17,12 +17,13 @@ stored form encodes them once too. A KPI's line (a card's actual and target) is 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from string import Formatter
 from typing import Any
 
 from cstui.domain import Period, Result
-from cstui.domain.texts import from_json, line, to_json
-from cstui.domain.values import HUNDRED, format_number
+from cstui.domain.texts import Line, from_json, line, template, to_json
+from cstui.domain.values import HUNDRED, MAX_PLAIN_YUAN, PARSERS, format_number, parse_money
 from cstui.engine.cards import is_blank, parse_value
 from cstui.engine.exact import side_text
 from cstui.engine.period_columns import PeriodColumns, shared_line
@@ -48,7 +49,7 @@ def apply_columns(model: StarLevels, scheme: Any, columns: PeriodColumns) -> dic
     params = model.compiled(scheme)
     if not supported(model, scheme, params) or not APPLY_REFERENCE.holds():
         return None
-    done = {}
+    done, streaks = {}, _Streaks(params)
     for i, (score, entry, plain) in enumerate(
         zip(_scores(params, columns), columns.entries, columns.plain, strict=True)
     ):
@@ -57,7 +58,7 @@ def apply_columns(model: StarLevels, scheme: Any, columns: PeriodColumns) -> dic
             continue
         if not entry.get("timeline"):  # a state no apply stores (the dry run's column-wise replay)
             continue
-        done[i] = _row(scheme, params, columns, i, score, entry)
+        done[i] = _row(scheme, params, columns, i, score, entry, streaks)
     return done
 
 
@@ -69,7 +70,9 @@ def _scores(params: StarParams, columns: PeriodColumns) -> list:
     kinds = {spec.key: spec.kind for spec in params.specs}
     actuals = _values(kinds[kpi.actual], columns.texts(kpi.actual))
     targets = _values(kinds[kpi.target], columns.texts(kpi.target))
-    weight, bars, places = format_number(kpi.weight), (params.promote_at, params.demote_below), params.places
+    weight = kpi.weight
+    shown = _Shown(params) if params.places <= _Shown.MOST_PLACES else params.shown
+    kpi_line = _KpiLine(kpi.label, kpi.label_zh or kpi.label, format_number(weight))
     scores: list = []
     for values, checked, actual, target in zip(columns.cards, columns.checked(), actuals, targets, strict=True):
         if values is None:
@@ -79,14 +82,92 @@ def _scores(params: StarParams, columns: PeriodColumns) -> list:
         else:
             (a, a_text), (t, t_text) = actual, target
             total = Decimal(0)
-            part = kpi.weight * a / t
+            part = weight * a / t
             total += part
-            # params.shown, its places read once
-            shown = dict(actual=a_text, target=t_text, percent=side_text(a * HUNDRED / t, *bars, places=places))
-            label = dict(label=kpi.label, label_zh=kpi.label_zh or kpi.label)
-            part_text = side_text(part, *bars, places=places)
-            scores.append((total, line("star-levels.kpi", **label, **shown, weight=weight, part=part_text)))
+            made = kpi_line(a_text, t_text, shown(a * HUNDRED / t), shown(part))
+            scores.append((total, made))
     return scores
+
+
+class _Shown:
+    """``params.shown``: a compared value as a trace shows it (:func:`side_text` against the
+    bars at the score's places), its common case here: the value rounded half up to the places
+    once, on each bar's side as the value is, is that rounding's text; any other is
+    :func:`side_text`'s. The step and the bars are read once a team, not per value."""
+
+    __slots__ = ("step", "high", "low", "places")
+
+    MOST_PLACES = 15  # side_text's own common case stops there: past it, params.shown
+
+    def __init__(self, params: StarParams):
+        self.step, self.places = params.score_step, params.places
+        self.high, self.low = params.promote_at, params.demote_below
+
+    def __call__(self, value: Decimal) -> str:
+        high, low = self.high, self.low
+        try:
+            shown = value.quantize(self.step, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            return side_text(value, high, low, places=self.places)
+        if (shown >= high) != (value >= high) or (shown > high) != (value > high):
+            return side_text(value, high, low, places=self.places)
+        if (shown >= low) != (value >= low) or (shown > low) != (value > low):
+            return side_text(value, high, low, places=self.places)
+        text = format(shown, "f")  # format_number's text of a finite value
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class _KpiLine:
+    """``line("star-levels.kpi", ...)`` of one KPI: its English text joined from the template's
+    pieces (str.format_map parsed the template and looked up each field again for every row:
+    half the line's cost), the same key, arguments in the same order. The template's pieces
+    are read when made: a template with fields other than these, in another order, or with a
+    conversion or format spec, is left to :func:`line`."""
+
+    __slots__ = ("label", "label_zh", "weight", "pieces")
+
+    FIELDS = ("label", "actual", "target", "percent", "weight", "part")
+
+    def __init__(self, label: str, label_zh: str, weight: str):
+        self.label, self.label_zh, self.weight = label, label_zh, weight
+        self.pieces = _pieces(template("star-levels.kpi").en, self.FIELDS)
+        if self.pieces is not None:  # the label and the weight are the team's: joined once
+            first, before_actual, *middle, before_weight, before_part, last = self.pieces
+            self.pieces = (first + label + before_actual, *middle, before_weight + weight + before_part, last)
+
+    def __call__(self, actual: str, target: str, percent: str, part: str) -> Line:
+        args = {"label": self.label, "label_zh": self.label_zh, "actual": actual, "target": target}
+        args["percent"], args["weight"], args["part"] = percent, self.weight, part
+        pieces = self.pieces
+        if pieces is None:
+            return line("star-levels.kpi", **args)
+        head, before_target, before_percent, around_weight, last = pieces
+        made = _new_str(
+            Line, "".join((head, actual, before_target, target, before_percent, percent, around_weight, part, last))
+        )
+        made.key, made.args = "star-levels.kpi", args
+        return made
+
+
+_new_str = str.__new__
+
+
+def _pieces(text: str, fields: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The literal texts before each of ``fields`` and after the last, when ``text`` (a
+    ``str.format`` template) has exactly these fields in this order, each plain; else None."""
+    try:
+        parsed = list(Formatter().parse(text))
+    except ValueError:
+        return None
+    if parsed and parsed[-1][1] is None:  # the text after the last field
+        *parsed, (tail, *_) = parsed
+    else:
+        tail = ""
+    if tuple(field for _, field, _, _ in parsed) != fields or any(
+        spec or conversion for _, _, spec, conversion in parsed
+    ):
+        return None
+    return (*(literal for literal, _, _, _ in parsed), tail)
 
 
 def _values(kind: str, texts: list) -> list:
@@ -98,17 +179,28 @@ def _values(kind: str, texts: list) -> list:
     for raw in texts:
         value = memo.get(raw, memo) if type(raw) is str else memo
         if value is memo:
-            try:
-                value = None if raw is None or is_blank(raw) else Decimal(parse_value(kind, raw))
-                value = None if value is None else (value, grouped(value))
-            except Exception:  # noqa: BLE001  (a text the parser refuses: the per-card path words it)
-                value = None
+            value = _value(kind, raw)
             if type(raw) is str:
                 if len(memo) >= MEMO_LIMIT:
                     memo.clear()
                 memo[raw] = value
         values.append(value)
     return values
+
+
+def _value(kind: str, raw: object) -> tuple[Decimal, str] | None:
+    """One text as :func:`_values` reads it. The usual amount (whole yuan in plain digits, no
+    leading zero) is what :func:`parse_money` reads as ``Decimal(raw)``, and :func:`grouped`
+    writes it as its digits grouped by thousands: made so without the parser's and the
+    formatter's steps (an amount of a month is nearly always new to the run)."""
+    if kind == "money" and type(raw) is str and raw.isascii() and raw.isdigit() and PARSERS[kind] is parse_money:
+        if len(raw) <= MAX_PLAIN_YUAN and (raw[0] != "0" or raw == "0"):
+            return Decimal(raw), f"{int(raw):,}"
+    try:
+        value = None if raw is None or is_blank(raw) else Decimal(parse_value(kind, raw))
+        return None if value is None else (value, grouped(value))
+    except Exception:  # noqa: BLE001  (a text the parser refuses: the per-card path words it)
+        return None
 
 
 _PARSED: dict[str, dict] = {}
@@ -128,7 +220,7 @@ class _Month:
 
 
 def _row(
-    scheme: Any, params: StarParams, columns: PeriodColumns, i: int, made: Any, entry: dict
+    scheme: Any, params: StarParams, columns: PeriodColumns, i: int, made: Any, entry: dict, streaks: _Streaks
 ) -> tuple[Result, dict]:
     """:meth:`_Run.month` of a plain row resumed from ``entry``, explained: its Result and entry."""
     period, run = columns.period, entry["run"]
@@ -154,22 +246,38 @@ def _row(
         month.flags.append(shared_line("flag.missing", month=period))
         month.trace.append(shared_line("star-levels.no_card", month=period))
     else:
-        _count(params, period, month, made[0])
+        _count(params, period, month, made[0], streaks)
     # its flags and trace are texts already (make_result would make Laters of them)
     levels = (month.level, month.after)
     result = columns.result(scheme, i, score, levels, month.decision, flags=month.flags, trace=month.trace)
     return result, _entry(period, entry, month)
 
 
-def _count(params: StarParams, period: Period, month: _Month, score: Decimal) -> None:
+class _Streaks:
+    """The streaks' line of a month that closes no window (``star-levels.streak``), each distinct
+    (up, down) asked of :func:`shared_line` once a team: the bars' texts made once, not per row."""
+
+    __slots__ = ("made", "bars")
+
+    def __init__(self, params: StarParams):
+        self.made: dict[tuple[int, int], Line] = {}
+        self.bars = dict(promote_at=format_number(params.promote_at), demote_below=format_number(params.demote_below))
+
+    def line(self, up: int, down: int) -> Line:
+        made = self.made.get((up, down))
+        if made is None:
+            made = self.made[up, down] = shared_line("star-levels.streak", up=up, down=down, **self.bars)
+        return made
+
+
+def _count(params: StarParams, period: Period, month: _Month, score: Decimal, streaks: _Streaks) -> None:
     """:meth:`_Run._count` (and ``_change``), explained."""
     p = params
     month.up = month.up + [score] if score >= p.promote_at else []
     month.down = month.down + [score] if score < p.demote_below else []
     month.decision = "stay"
     if len(month.up) < p.window and len(month.down) < p.window:
-        bars = dict(promote_at=format_number(p.promote_at), demote_below=format_number(p.demote_below))
-        month.trace.append(shared_line("star-levels.streak", up=len(month.up), down=len(month.down), **bars))
+        month.trace.append(streaks.line(len(month.up), len(month.down)))
         return
     up = len(month.up) >= p.window
     streak, stars = (month.up if up else month.down), p.stars
