@@ -351,11 +351,15 @@ def _scaled_quarter(quarter: _Quarter, hired: Any, stored: dict, made: Any) -> t
 def _shown_stored(raw: str) -> str:
     """A stored score's text as the review's parts show it (``format_number`` of its Decimal), each text once."""
     known = _SHOWN_STORED.get(raw)
-    if known is None:
-        if len(_SHOWN_STORED) >= STORED_KEPT:
-            _SHOWN_STORED.clear()
-        known = _SHOWN_STORED[raw] = format_number(Decimal(raw))
-    return known
+    return known if known is not None else _remember(_SHOWN_STORED, raw, format_number(Decimal(raw)))
+
+
+def _remember(memo: dict[str, str], raw: str, made: str) -> str:
+    """``made``, kept in ``memo`` as ``raw``'s text (the memo emptied when it holds STORED_KEPT)."""
+    if len(memo) >= STORED_KEPT:
+        memo.clear()
+    memo[raw] = made
+    return made
 
 
 _SHOWN_STORED: dict[str, str] = {}
@@ -551,11 +555,7 @@ def _canonical(stored: object) -> str:
     if type(stored) is not str:
         return str(Decimal(stored))
     known = _CANONICAL.get(stored)
-    if known is None:
-        if len(_CANONICAL) >= STORED_KEPT:
-            _CANONICAL.clear()
-        known = _CANONICAL[stored] = str(Decimal(stored))
-    return known
+    return known if known is not None else _remember(_CANONICAL, stored, str(Decimal(stored)))
 
 
 _CANONICAL: dict[str, str] = {}
