@@ -173,28 +173,18 @@ class ResultCells:
             result.decision,
         )
         # the usual row: four texts (of type str itself) met before, looked up; any other made
+        looked = None
         if type(team) is str and type(level_before) is str and type(level_after) is str and type(decision) is str:
             try:
-                team, level_before, level_after, decision = (
-                    texts[team],
-                    texts[level_before],
-                    texts[level_after],
-                    texts[decision],
-                )
-            except KeyError:  # one met for the first time: made and remembered
-                team, level_before, level_after, decision = (
-                    text(team),
-                    text(level_before),
-                    text(level_after),
-                    text(decision),
-                )
-        else:
-            team, level_before, level_after, decision = (
-                text(team),
-                text(level_before),
-                text(level_after),
-                text(decision),
-            )
+                looked = (texts[team], texts[level_before], texts[level_after], texts[decision])
+            except KeyError:  # one met for the first time: made and remembered below
+                pass
+        team, level_before, level_after, decision = looked or (
+            text(team),
+            text(level_before),
+            text(level_after),
+            text(decision),
+        )
         heads = self.heads
         if result.period is not heads[0] or result.scheme is not heads[1] or result.scheme_version is not heads[2]:
             heads = self._heads(result.period, result.scheme, result.scheme_version)
