@@ -139,9 +139,7 @@ def traced_marks(params: TierParams, columns: PeriodColumns) -> list:
         else:
             mark = memo.get((units, least))
             if mark is None:
-                if len(memo) >= STORED_KEPT:
-                    memo.clear()
-                mark = memo[(units, least)] = _traced_mark(params, units, least)
+                mark = _remember(memo, (units, least), _traced_mark(params, units, least))
             out.append((mark[0], [made[2] for made in row] + mark[3], mark[1], mark[2], mark[4]))
             continue
         out.append(scored([made[3] for made in row]))
@@ -354,11 +352,11 @@ def _shown_stored(raw: str) -> str:
     return known if known is not None else _remember(_SHOWN_STORED, raw, format_number(Decimal(raw)))
 
 
-def _remember(memo: dict[str, str], raw: str, made: str) -> str:
-    """``made``, kept in ``memo`` as ``raw``'s text (the memo emptied when it holds STORED_KEPT)."""
+def _remember(memo: dict, key: Any, made: Any) -> Any:
+    """``made``, kept in ``memo`` under ``key`` (the memo emptied first when it holds STORED_KEPT)."""
     if len(memo) >= STORED_KEPT:
         memo.clear()
-    memo[raw] = made
+    memo[key] = made
     return made
 
 
@@ -373,10 +371,8 @@ def _shown(params: TierParams, total: int, count: int) -> str:
     memo = _memo(params, "review-shown")
     known = memo.get((total, count))
     if known is None:
-        if len(memo) >= STORED_KEPT:
-            memo.clear()
         average = Mean(Decimal(total).scaleb(-SCALE_PLACES), count)
-        known = memo[(total, count)] = side_text(average, *params.review_bounds, places=params.average_places)
+        known = _remember(memo, (total, count), side_text(average, *params.review_bounds, places=params.average_places))
     return known
 
 
@@ -505,8 +501,8 @@ def _entry(period: Period, entry: dict, score: Decimal | None, month: _Month) ->
     quarter = period.quarter
     names = _quarter_names(quarter)
     for key, stored in run["scores"].items():
-        name = names.get(key)
-        if name is None:  # another quarter's month, or a text not as the model writes it
+        name = key
+        if key not in names:  # another quarter's month, or a text not as the model writes it
             at = _month_of(key)
             if at.quarter != quarter:
                 continue
@@ -537,17 +533,17 @@ def _month_of(text: str) -> Period:
 _MONTHS: dict[str, Period] = {}
 
 
-def _quarter_names(quarter: Period) -> dict[str, str]:
-    """{each month's text: itself} of ``quarter``: a run's stored key there is its month's text as kept."""
+def _quarter_names(quarter: Period) -> frozenset[str]:
+    """Each month's text of ``quarter``: a run's stored key among them is its month's text as kept."""
     known = _QUARTER_NAMES.get(quarter)
     if known is None:
         if len(_QUARTER_NAMES) > 64:
             _QUARTER_NAMES.clear()
-        known = _QUARTER_NAMES[quarter] = {str(m): str(m) for m in quarter.months()}
+        known = _QUARTER_NAMES[quarter] = frozenset(str(m) for m in quarter.months())
     return known
 
 
-_QUARTER_NAMES: dict[Period, dict[str, str]] = {}
+_QUARTER_NAMES: dict[Period, frozenset[str]] = {}
 
 
 def _canonical(stored: object) -> str:
