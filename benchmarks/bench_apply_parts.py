@@ -20,6 +20,13 @@ processes, this splits the difference into its parts:
   report too, from the results as they are graded, inside its grading loop: part of this line
   is work the dry run does as well).
 
+Then the floor: the rows that apply wrote (its results, audit rows and checkpoints, read back
+from its database) written again into a fresh copy by plain sqlite3, no Python work at all
+(executemany in one transaction, the store's pragmas, committed): what any ``--apply`` that
+stores these rows pays however fast its Python. ``dry + floor`` over the dry run is the
+smallest apply/dry ratio those rows allow, in this process (start-up is outside: a whole
+process divides both by a little more).
+
 The wrapping costs a little in every part; the figures are for comparing parts, not for the ratio.
 """
 
@@ -33,6 +40,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from bench_batch import last_audit_id, write_rows, written_rows
 from bench_before_after import fresh  # a fresh copy of the cached company (its WAL files gone)
 
 SCHEMES = ("star-levels", "assistant-class", "five-tier", "ecommerce-kpi")
@@ -96,7 +104,7 @@ def instrumented() -> Clock:
         (Store, "record_stored_results", "results + audit"),
         (Store, "_audit_many", "  of which audit"),
         (Store, "save_encoded_checkpoints", "checkpoints"),
-        (cstui.batch, "write_report", "report"),
+        (cstui.batch._Report, "write_results", "report"),
     ):
         clock.wrap(owner, name, label)
     clock.wrap(cstui.grading.Spool, "_entries", "spool read", generator=True)
@@ -149,8 +157,12 @@ def main() -> None:
             scheme, runs = load_scheme(name), {"dry": [], "apply": []}
             for _ in range(options.rounds):
                 runs["dry"].append(one_run(clock, fresh(cached, work), scheme, apply=False))
-                runs["apply"].append(one_run(clock, fresh(cached, work), scheme, apply=True))
+                audit_after = last_audit_id(fresh(cached, work))
+                runs["apply"].append(one_run(clock, work, scheme, apply=True))
+            written = written_rows(work, name, MONTH, audit_after)
+            floor = min(write_rows(fresh(cached, work), written) for _ in range(options.rounds))
             report(name, *({k: min(r[k] for r in rs) for k in rs[0]} for rs in (runs["dry"], runs["apply"])))
+            report_floor(runs["dry"], floor, written)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(str(work) + suffix).unlink(missing_ok=True)
@@ -165,6 +177,13 @@ def report(name: str, dry: dict[str, float], apply: dict[str, float]) -> None:
         seconds = apply.get(part, 0.0) - (dry["grade"] if part == "grade" else 0.0)
         label = "grade beyond the dry" if part == "grade" else part
         print(f"  {label:22} {seconds:6.3f}   {seconds / beyond:4.0%} of the apply's extra {beyond:.3f}")
+
+
+def report_floor(dry_runs: list[dict[str, float]], floor: float, written: dict[str, list[tuple]]) -> None:
+    dry = min(run["total"] for run in dry_runs)
+    counts = ", ".join(f"{len(rows):,} {table}" for table, rows in written.items())
+    print(f"  floor: plain sqlite3 writing the same rows ({counts}): {floor:.3f}")
+    print(f"  dry + floor = x{(dry + floor) / dry:.2f} the dry run: the least apply/dry these rows allow")
 
 
 if __name__ == "__main__":

@@ -383,8 +383,70 @@ def _quarter_last_month(quarter: str) -> str:
     return f"{year}-{int(q) * 3:02d}"
 
 
+def op_baseline_write(db: Path, source: str, scheme_name: str, period_text: str, mode: str = "write") -> int:
+    """What an ``--apply`` must at least do beyond grading: write the rows it writes. ``source`` is
+    the database after that apply (``db`` the same before it): its results and checkpoints of
+    the period and its audit rows after ``db``'s last are read, then (``mode`` "write", not
+    "read") written into ``db`` by plain sqlite3 in one transaction. Read alone, it is what the
+    write's own count is taken from (callgrind_month.sh's floor modes)."""
+    from cstui.store.core import CACHE_KIB  # in both modes: their difference is the write alone
+
+    rows = written_rows(Path(source), scheme_name, period_text, last_audit_id(db))
+    if mode == "write":
+        write_rows(db, rows, CACHE_KIB)
+    return len(rows["results"])
+
+
+def written_rows(db: Path, scheme: str, period: str, audit_after: int) -> dict[str, list[tuple]]:
+    """The rows an apply of ``period`` wrote into ``db``: its results and checkpoints of
+    ``scheme``, and the audit rows after id ``audit_after``."""
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "results": conn.execute(
+                "SELECT * FROM results WHERE period = ? AND scheme = ?", (period, scheme)
+            ).fetchall(),
+            "audit": conn.execute("SELECT * FROM audit WHERE id > ? ORDER BY id", (audit_after,)).fetchall(),
+            "checkpoints": conn.execute(
+                "SELECT * FROM checkpoints WHERE month = ? AND scheme = ?", (period, scheme)
+            ).fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def last_audit_id(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def write_rows(db: Path, rows: dict[str, list[tuple]], cache_kib: int | None = None) -> float:
+    """Write ``rows`` (table → rows of all its columns) into ``db`` by plain sqlite3, connected
+    as the store connects (WAL, foreign keys, its page cache), in one transaction, committed;
+    the CPU seconds that took."""
+    if cache_kib is None:
+        from cstui.store.core import CACHE_KIB as cache_kib
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "foreign_keys = ON", f"cache_size = -{cache_kib}"):
+        conn.execute(f"PRAGMA {pragma}")
+    started = time.process_time()
+    conn.execute("BEGIN IMMEDIATE")
+    for table, written in rows.items():
+        if written:
+            conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(written[0]))})", written)
+    conn.execute("COMMIT")
+    spent = time.process_time() - started
+    conn.close()
+    return spent
+
+
 OPERATIONS = {
     "grade": op_grade,
+    "baseline-write": op_baseline_write,
     "import": op_import,
     "baseline": op_baseline,
     "baseline-resumed": op_baseline_resumed,

@@ -8,9 +8,12 @@
 # TREE is a source tree (cstui/, plugins/, schemes/), run through a PYTHONPATH of links to it, so
 # two checkouts compare on one venv (PYTHON, default python3, with cstui's dependencies). The
 # company is bench_batch.py's cached one (run `bench_batch.py --employees N` once to build it, and
-# its applied.db); MODES: dry, read, apply (on a fresh copy). N (20000) and PERIOD (2026-12, a
-# month resumed from the 2026-11 checkpoints) from the environment. Prints millions of
-# instructions; the callgrind files stay in $TMPDIR/cg-TAG/.
+# its applied.db); MODES: dry, read, apply (on a fresh copy); floor-read and floor, after apply:
+# the rows that apply wrote, read from its database, then (floor) also written by plain sqlite3
+# into a fresh copy (bench_batch's baseline-write): floor minus floor-read is what writing them
+# costs, the least an apply that stores them pays beyond its grading. N (20000) and PERIOD
+# (2026-12, a month resumed from the 2026-11 checkpoints) from the environment. Prints millions
+# of instructions; the callgrind files stay in $TMPDIR/cg-TAG/.
 set -u
 TAG=$1 TREE=$(cd "$2" && pwd)
 SCHEMES=${3:-star-levels assistant-class five-tier ecommerce-kpi} MODES=${4:-dry read apply}
@@ -37,11 +40,22 @@ for scheme in $SCHEMES; do
         cp "$SRC" "$OUT/work.db"
         args=(grade "$OUT/work.db" "$scheme" "$PERIOD" apply 1)
         ;;
+      floor-read | floor)
+        [ -f "$OUT/work.db" ] || { echo "$mode needs the apply mode before it" >&2; exit 2; }
+        if [ ! -f "$OUT/$scheme-applied.db" ]; then
+          for f in "$OUT"/work.db*; do mv "$f" "$OUT/$scheme-applied.db${f#"$OUT"/work.db}"; done
+        fi
+        rm -f "$OUT"/work.db*
+        cp "$SRC" "$OUT/work.db"
+        args=(baseline-write "$OUT/work.db" "$OUT/$scheme-applied.db" "$scheme" "$PERIOD" "${mode#floor-}")
+        [ "$mode" = floor ] && args[5]=write
+        ;;
       *) echo "unknown mode $mode" >&2; exit 2 ;;
     esac
     valgrind --tool=callgrind --callgrind-out-file="$OUT/$scheme-$mode.cg" \
       "$PYTHON" "$TREE/benchmarks/bench_batch.py" --child "${args[@]}" >"$OUT/$scheme-$mode.out" 2>"$OUT/$scheme-$mode.err"
     total=$(grep -E '^(summary|totals):' "$OUT/$scheme-$mode.cg" | head -1 | awk '{print $2}')
-    printf "%-16s %-6s %10.1f M\n" "$scheme" "$mode" "$(echo "$total/1000000" | bc -l)" | tee -a "$OUT/summary.txt"
+    printf "%-16s %-10s %10.1f M\n" "$scheme" "$mode" "$(echo "$total/1000000" | bc -l)" | tee -a "$OUT/summary.txt"
   done
 done
+rm -f "$OUT"/*-applied.db*
