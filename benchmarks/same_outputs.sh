@@ -6,13 +6,14 @@
 # On bench_batch.py's cached 20,000-employee applied.db, for each tree: the dry CSV of 2026-12,
 # the --explain JSON of 2026-Q4, the --apply --explain CSV of 2026-12 per scheme, then that
 # database's results (less recorded_at), checkpoints (less created_at) and audit rows (less at
-# and hash). Prints "same" or "DIFFER" per file; exits 1 on a difference. PYTHON as in
-# callgrind_month.sh. Run it from outside a checkout (python -m puts the current folder first).
+# and hash). SRC from the environment: another database (the bench's company.db: full replays).
+# Prints "same" or "DIFFER" per file; exits 1 on a difference. PYTHON as in callgrind_month.sh.
+# Run it from outside a checkout (python -m puts the current folder first).
 set -u
 A=$(cd "$1" && pwd) B=$(cd "$2" && pwd)
 SCHEMES=${3:-star-levels assistant-class five-tier ecommerce-kpi} PYTHON=${PYTHON:-python3}
 TMP=${TMPDIR:-/tmp}
-SRC=$TMP/cstui-bench-20000-m015/applied.db
+SRC=${SRC:-$TMP/cstui-bench-20000-m015/applied.db}  # SRC=.../company.db: full replays, nothing applied
 [ -f "$SRC" ] || { echo "no $SRC: run benchmarks/bench_batch.py --employees 20000 first" >&2; exit 2; }
 W=$(mktemp -d "$TMP/same-XXXX")
 unset PYTHONDONTWRITEBYTECODE

@@ -137,7 +137,7 @@ class AssistantClass(DocumentModel):
             return results, self.checkpoint(scheme, history, period.last_month)
         if period.is_month and period.completes_quarter():  # the state holds the quarter's review
             replay.explain = False
-            replay.review(period.quarter)
+            replay.review_state(period.quarter)
         lookback = compile_grading(scheme.params).dismissal.last_months
         return results, checkpoints.dump(replay, months, period.last_month, lookback)
 

@@ -400,10 +400,12 @@ class Replay:
             raise ValueError(f"{until} is not after the checkpoint (the replay resumes at {quarter})")
         while True:
             self.explain = self.explain_asked and quarter == until  # only the asked quarter's trace is read
-            self.outcomes = self.review(quarter)
-            self.reviewed = quarter
             if quarter == until:
+                self.outcomes = self.review(quarter)
+                self.reviewed = quarter
                 return self.outcomes
+            self.review_state(quarter)  # an earlier quarter's outcomes are never read
+            self.reviewed = quarter
             quarter = quarter.next()
 
     def apply_overrides(self, until_month: Period) -> None:
@@ -425,6 +427,21 @@ class Replay:
                     )
 
     def review(self, quarter: Period) -> dict[str, Outcome]:
+        """The quarter reviewed: each member's outcome, their states carried on."""
+        outcomes = self._reviewed(quarter)
+        self.review_demotion(outcomes, quarter)
+        for o in outcomes.values():
+            o.decision = decide(o)
+        return outcomes
+
+    def review_state(self, quarter: Period) -> None:
+        """The quarter reviewed as far as the members' states go, for a review whose outcomes
+        nobody reads (an earlier quarter of a run, a checkpoint's): the demotion proposals and
+        the decisions, which only the outcomes hold, are left out (a sixth of a Q4 review)."""
+        self._reviewed(quarter)
+
+    def _reviewed(self, quarter: Period) -> dict[str, Outcome]:
+        """The review's steps that carry the states on (and fill the outcomes as they go)."""
         self.apply_overrides(quarter.last_month)
         metrics = self.rules.count_metrics
         outcomes = {}
@@ -447,9 +464,6 @@ class Replay:
         for o in outcomes.values():
             if o.employee.role == self.rules.lead_role:
                 self.review_team_lead(o, assistants)
-        self.review_demotion(outcomes, quarter)
-        for o in outcomes.values():
-            o.decision = decide(o)
         return outcomes
 
     # -------------------------------------------------------------- award

@@ -167,6 +167,24 @@ def test_resuming_from_a_checkpoint_is_exact(data, p, quarter, cs):
     assert state == MODEL.checkpoint(SCHEME, full, period.last_month)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(team)
+def test_a_review_of_the_states_alone_carries_them_as_the_whole_review(data):
+    """``review_state`` (an earlier quarter's of a run, a checkpoint's) leaves out only what
+    fills the outcomes: after every quarter, each member's state (level, timeline, quarters met,
+    the year's counters, exemptions, the team lead's run) is the whole review's."""
+    history = build(data)
+    last = START.shift(SPAN - 1).quarter
+    _, whole = MODEL._replay(SCHEME, history)
+    _, states_only = MODEL._replay(SCHEME, history)
+    quarter = whole.first_quarter(last)
+    while quarter <= last:
+        whole.review(quarter)
+        states_only.review_state(quarter)
+        assert states_only.states == whole.states
+        quarter = quarter.next()
+
+
 # ------------------------------------------------------------------ golden
 
 
