@@ -437,7 +437,7 @@ class Replay:
     def review_state(self, quarter: Period) -> None:
         """The quarter reviewed as far as the members' states go, for a review whose outcomes
         nobody reads (an earlier quarter of a run, a checkpoint's): the demotion proposals and
-        the decisions, which only the outcomes hold, are left out (a sixth of a Q4 review)."""
+        the decisions, which only the outcomes hold, are left out."""
         self._reviewed(quarter)
 
     def _reviewed(self, quarter: Period) -> dict[str, Outcome]:
