@@ -237,7 +237,7 @@ class ResultCells:
         key = str(value)  # its sign, digits and exponent: equal texts are equal values
         made = self.numbers.get(key)
         if made is None:
-            made = self.numbers[key] = str(report_number(value))  # an int or a float: csv_cell's str
+            made = self.numbers[key] = csv_cell(report_number(value))
         if len(self.objects) >= NUMBERS_KEPT:
             self.objects.clear()
         self.objects[id(value)] = (value, made)
