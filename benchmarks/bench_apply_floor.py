@@ -26,9 +26,8 @@ import tempfile
 from pathlib import Path
 
 import bench_batch
-from bench_batch import measure
-
-MONTH = "2026-12"
+from bench_batch import GRADE_MONTH as MONTH
+from bench_batch import floor_runs, keep_applied, measure
 
 
 def rounds_of(cached: Path, work: Path, scheme: str, rounds: int) -> dict[str, float]:
@@ -39,10 +38,10 @@ def rounds_of(cached: Path, work: Path, scheme: str, rounds: int) -> dict[str, f
         seconds["dry"].append(measure("grade", cached, scheme, MONTH, "dry", "1", fresh_copy=False)["seconds"])
         seconds["apply"].append(measure("grade", cached, scheme, MONTH, "apply", "1", work=work)["seconds"])
         if not source.exists():  # the first apply's database: what the floor writes again
-            shutil.move(work / "work.db", source)
-        for mode in ("read", "write"):
-            run = measure("baseline-write", cached, str(source), scheme, MONTH, mode, work=work)
-            seconds[mode].append(run["seconds"])
+            keep_applied(work, source)
+        read, write = floor_runs(cached, source, scheme, MONTH, work)
+        seconds["read"].append(read)
+        seconds["write"].append(write)
     return {part: statistics.median(values) for part, values in seconds.items()}
 
 

@@ -557,13 +557,9 @@ def measure_apply(applied_db: Path, scheme: str, period: str, dry: dict, base: d
     (``baseline-write``: its run that writes less its run that only reads them), the least
     apply/dry those rows allow."""
     applied = measure("grade", applied_db, scheme, period, "apply", JOBS[0], work=work)
-    source = work / "applied-source.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(source) + suffix).unlink(missing_ok=True)
-    shutil.move(work / "work.db", source)
-    read = measure("baseline-write", applied_db, str(source), scheme, period, "read", work=work)
-    write = measure("baseline-write", applied_db, str(source), scheme, period, "write", work=work)
-    floor = max(write["seconds"] - read["seconds"], 0.0)
+    source = keep_applied(work, work / "applied-source.db")
+    read, write = floor_runs(applied_db, source, scheme, period, work)
+    floor = max(write - read, 0.0)
     print(
         line(f"grade {scheme} {period} --apply", applied)
         + f"   x{applied['seconds'] / dry['seconds']:4.2f} the dry run (target x{TARGETS['apply_ratio']:.0f}; "
@@ -571,6 +567,25 @@ def measure_apply(applied_db: Path, scheme: str, period: str, dry: dict, base: d
         + f"x{applied['seconds'] / base['seconds']:5.1f} resumed baseline, jobs {applied['jobs']}"
     )
     return applied
+
+
+def keep_applied(work: Path, source: Path) -> Path:
+    """The database the last measured run wrote (``work``'s copy) kept as ``source``, the rows
+    the floor writes again (``measure`` copies over ``work.db`` for the next run)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(source) + suffix).unlink(missing_ok=True)
+    shutil.move(work / "work.db", source)
+    return source
+
+
+def floor_runs(applied_db: Path, source: Path, scheme: str, period: str, work: Path) -> tuple[float, float]:
+    """Seconds of ``baseline-write`` reading ``source``'s rows, then reading and writing them into
+    a fresh copy of ``applied_db``: the second less the first is the floor."""
+    read, write = (
+        measure("baseline-write", applied_db, str(source), scheme, period, mode, work=work)["seconds"]
+        for mode in ("read", "write")
+    )
+    return read, write
 
 
 def run_all(n: int, db: Path, files, work: Path, options) -> None:

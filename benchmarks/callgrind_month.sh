@@ -47,8 +47,9 @@ for scheme in $SCHEMES; do
         fi
         rm -f "$OUT"/work.db*
         cp "$SRC" "$OUT/work.db"
-        args=(baseline-write "$OUT/work.db" "$OUT/$scheme-applied.db" "$scheme" "$PERIOD" "${mode#floor-}")
-        [ "$mode" = floor ] && args[5]=write
+        what=read
+        [ "$mode" = floor ] && what=write
+        args=(baseline-write "$OUT/work.db" "$OUT/$scheme-applied.db" "$scheme" "$PERIOD" "$what")
         ;;
       *) echo "unknown mode $mode" >&2; exit 2 ;;
     esac
