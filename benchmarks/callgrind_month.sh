@@ -15,7 +15,8 @@
 # (2026-12, a month resumed from the 2026-11 checkpoints) from the environment. Prints millions
 # of instructions; the callgrind files stay in $TMPDIR/cg-TAG/.
 set -u
-TAG=$1 TREE=$(cd "$2" && pwd)
+TAG=$1
+TREE=$(cd "$2" && pwd) || { echo "no source tree $2" >&2; exit 2; }
 SCHEMES=${3:-star-levels assistant-class five-tier ecommerce-kpi} MODES=${4:-dry read apply}
 N=${N:-20000} PERIOD=${PERIOD:-2026-12} PYTHON=${PYTHON:-python3}
 TMP=${TMPDIR:-/tmp}

@@ -10,7 +10,8 @@
 # Prints "same" or "DIFFER" per file; exits 1 on a difference. PYTHON as in callgrind_month.sh.
 # Run it from outside a checkout (python -m puts the current folder first).
 set -u
-A=$(cd "$1" && pwd) B=$(cd "$2" && pwd)
+A=$(cd "$1" && pwd) || exit 2
+B=$(cd "$2" && pwd) || exit 2
 SCHEMES=${3:-star-levels assistant-class five-tier ecommerce-kpi} PYTHON=${PYTHON:-python3}
 TMP=${TMPDIR:-/tmp}
 SRC=${SRC:-$TMP/cstui-bench-20000-m015/applied.db}  # SRC=.../company.db: full replays, nothing applied
