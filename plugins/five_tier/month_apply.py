@@ -308,17 +308,18 @@ def _review(
     if quarter.scaled is not None and (not scored or made[3] is not None):
         found = _scaled_quarter(quarter, employee.hire_date, run["scores"], made)
     if found is None:
-        return _review_decimal(params, quarter, period, employee, run, made[0] if scored else None, month)
+        _review_decimal(params, quarter, period, employee, run, made[0] if scored else None, month)
+        return
     total, count, parts, missing = found
     flag_missing(missing, month.flags, shared_line)
     if not count:
         month.decision = "missing"
         month.trace.append(shared_line("five-tier.no_card_quarter", quarter=period.quarter))
-        return None
+        return
     shown = _shown(params, total, count)
     verdict = _verdict(total, *quarter.scaled[count])
     _average_line(period, " + ".join(parts), count, missing, shown, month)
-    return _decide(params, quarter, employee, verdict, shown, month)
+    _decide(params, quarter, employee, verdict, shown, month)
 
 
 def _scaled_quarter(quarter: _Quarter, hired: Any, stored: dict, made: Any) -> tuple | None:
