@@ -21,6 +21,7 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.confirm import ConfirmModal
+from cstui.tui.threads import answer, notify
 
 EXPORT_GROUP = "export"  # the thread an export is written in (one at a time per screen)
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
@@ -141,16 +142,16 @@ def _start(screen: Screen, ctx: AppContext, results, prepare, path: str, fmt: st
 
 def _write(screen: Screen, ctx: AppContext, results, prepare, path: str, fmt: str, replace: bool) -> None:
     """In the export's thread: every answer goes back to the screen's thread."""
-    t, later = ctx.t, screen.app.call_from_thread
+    t = ctx.t
     try:
         rows = prepare(results) if prepare is not None else results
         count = export_results(rows, fmt, path, database=ctx.store.path, replace=replace)
     except ExportExists:
         again: Callable[[bool | None], None] = lambda yes: yes and _start(screen, ctx, rows, None, path, fmt, True)  # noqa: E731
         modal = ConfirmModal(ctx, t("export.replace.title"), t("export.replace.body", path=path))
-        later(screen.app.push_screen, modal, again)
+        answer(screen, screen.app.push_screen, modal, again)  # asked only while the screen is open
         return
     except (*USER_ERRORS, ValueError) as error:  # ValueError: a format no plugin registers any more
-        later(screen.notify, ctx.error_text(error), severity="error", timeout=8)
+        notify(screen, ctx.error_text(error), severity="error", timeout=8)
         return
-    later(screen.notify, t("export.done", n=count, path=path))
+    notify(screen, t("export.done", n=count, path=path))

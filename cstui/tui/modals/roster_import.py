@@ -19,6 +19,7 @@ from cstui.errors import InvalidData
 from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
+from cstui.tui.threads import answer
 
 register(
     {
@@ -115,7 +116,7 @@ class RosterImport(ModalScreen[str | None]):
         from cstui.io.imports import import_roster
 
         def on_progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self.progressed, path.name, done, total)
+            answer(self, self.progressed, path.name, done, total)
 
         try:
             summary = import_roster(self.ctx.store, path, progress=False, on_progress=on_progress)
@@ -123,11 +124,11 @@ class RosterImport(ModalScreen[str | None]):
             lines = [self.ctx.show(said) for said in error.lines]  # FILE:ROW:COLUMN named in either language
             if error.more:
                 lines.append(self.ctx.t("import.more", more=error.more))
-            self.app.call_from_thread(self.finished, None, lines)
+            answer(self, self.finished, None, lines)
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.finished, None, self.ctx.error_text(error).splitlines())
+            answer(self, self.finished, None, self.ctx.error_text(error).splitlines())
         else:
-            self.app.call_from_thread(self.finished, summary, [])
+            answer(self, self.finished, summary, [])
 
     def progressed(self, name: str, done: int, total: int) -> None:
         """Rows checked so far: the bar shows the real percentage (the total is the file's row estimate)."""

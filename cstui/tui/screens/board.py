@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -63,6 +64,7 @@ from cstui.tui.modals.reason import ReasonModal
 from cstui.tui.modals.reopen import ReopenModal
 from cstui.tui.navigation import make_screen
 from cstui.tui.shown import decision_text, show_number
+from cstui.tui.threads import answer, notify
 from cstui.tui.widgets.footer import KeysFooter
 from cstui.tui.widgets.virtual_table import ELLIPSIS, Column, VirtualTable, fit_cell
 
@@ -1022,8 +1024,8 @@ class PeriodBoardScreen(Screen):
             return
         except (SchemeError, StoreError, ValueError) as error:
             traces = {}
-            self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error")
-        self.app.call_from_thread(self._traces_read, key, traces)
+            notify(self, self.ctx.error_text(error), severity="error")
+        answer(self, self._traces_read, key, traces)
 
     def _team_traces(self, name: str, period: Period, team: str) -> dict[str, list]:
         """Employee → trace of one team of scheme ``name`` (:func:`cstui.board_grading.team_traces`)."""
@@ -1108,7 +1110,7 @@ class PeriodBoardScreen(Screen):
                 traces[name, team] = self._team_traces(name, self.ctx.period, team)
         except (SchemeError, StoreError, ValueError) as error:
             text = self.ctx.error_text(error)
-            self.app.call_from_thread(self.notify, text, severity="error", timeout=8)
+            notify(self, text, severity="error", timeout=8)
         return [
             r if r.trace else replace(r, trace=traces.get((r.scheme, r.team), {}).get(r.employee_id, [])) for r in rows
         ]
@@ -1183,7 +1185,7 @@ class PeriodBoardScreen(Screen):
         except StoreError:
             return  # names sort and match as written
         if generation == self._generation and not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._names_read, stamp, names)
+            answer(self, self._names_read, stamp, names)
 
     def _names_read(self, stamp: int, names: dict[str, str]) -> None:
         """The pinyin keys in: the name orders and the filter's texts are made again with them."""
@@ -1297,7 +1299,7 @@ class PeriodBoardScreen(Screen):
         # the one apply path batch --apply also takes: graded with no lock held, then results
         # and checkpoints of every scheme in one short transaction; on a connection of its own,
         # since the board's reads (and writes of the screens over it) share the app's meanwhile
-        later, app_store = self.app.call_from_thread, self.ctx.store
+        later, app_store = partial(answer, self), self.ctx.store
         try:
             with Store.open(app_store.path, login=app_store.login, check_pages=False) as store:
                 spools = apply_schemes(
@@ -1313,7 +1315,7 @@ class PeriodBoardScreen(Screen):
 
     def _applied_team(self, _graded) -> None:
         """In the apply's thread: one more team graded (counted on the screen's thread)."""
-        self.app.call_from_thread(self._count_applied)
+        answer(self, self._count_applied)
 
     def _count_applied(self) -> None:
         if self.applying is not None:

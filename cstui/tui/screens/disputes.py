@@ -27,6 +27,7 @@ from cstui.tui.context import AppContext
 from cstui.tui.guard import USER_ERRORS
 from cstui.tui.i18n import register
 from cstui.tui.modals.reason import ReasonModal
+from cstui.tui.threads import notify
 from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
@@ -245,11 +246,11 @@ class DisputesScreen(Screen):
             with Store.open(app_store.path, login=app_store.login, check_pages=False) as store:
                 result = reapply_disputed(store, d, self.ctx.scheme)
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error", timeout=8)
+            notify(self, self.ctx.error_text(error), severity="error", timeout=8)
             return
         score = "-" if result.score is None else f"{result.score:.2f}"
         text = self.ctx.t("disputes.reapplied", who=self._who(d), period=period, score=score)
-        self.app.call_from_thread(self.notify, text)
+        notify(self, text)
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all

@@ -31,6 +31,7 @@ from cstui.tui.modals.export import start_export
 from cstui.tui.modals.override import OverrideModal
 from cstui.tui.navigation import make_screen
 from cstui.tui.shown import decision_text, show_number
+from cstui.tui.threads import answer
 from cstui.tui.widgets.footer import KeysFooter
 
 CSS_FILE = Path(__file__).parent.parent / "scorecard.tcss"
@@ -221,7 +222,7 @@ class HistoryScreen(Screen):
         """The story of a team-relative scheme (its team graded): in a thread, keys going on."""
         story = self._tell(until, employee_id)
         if employee_id == self.employee_id:  # else the screen was reopened for another person
-            self.app.call_from_thread(self._show, story, until)
+            answer(self, self._show, story, until)
 
     @work(thread=True, exclusive=True, group="history-ranks")
     def _load_ranks(self, until: Period, wanted: list[tuple[Period, str]], story: Story, employee_id: str) -> None:
@@ -232,7 +233,7 @@ class HistoryScreen(Screen):
             ranks = team_ranks(self.ctx.store, self.ctx.try_scheme, employee_id, wanted, lambda: worker.is_cancelled)
         except (StoreError, ValueError):
             ranks = {}
-        self.app.call_from_thread(self._show_ranks, ranks, until, story)
+        answer(self, self._show_ranks, ranks, until, story)
 
     def _show_ranks(self, ranks: dict, until: Period, story: Story) -> None:
         if until != self.ctx.period or story is not self.story:  # another period or person since

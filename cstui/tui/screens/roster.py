@@ -19,6 +19,7 @@ from cstui.tui.modals.confirm import ConfirmModal
 from cstui.tui.modals.employee_form import EmployeeForm
 from cstui.tui.modals.roster_import import RosterImport
 from cstui.tui.navigation import make_screen
+from cstui.tui.threads import answer, notify
 from cstui.tui.widgets import Column, VirtualTable
 from cstui.tui.widgets.footer import KeysFooter
 
@@ -223,9 +224,9 @@ class RosterScreen(Screen):
             fetch, count = self._fetcher(search)
             first = fetch(0, 100)
         except USER_ERRORS as error:
-            self.app.call_from_thread(self.notify, self.ctx.error_text(error), severity="error")
+            notify(self, self.ctx.error_text(error), severity="error")
             return
-        self.app.call_from_thread(self._apply, generation, fetch, count, first, keep_cursor)
+        answer(self, self._apply, generation, fetch, count, first, keep_cursor)
 
     def _apply(self, generation: int, fetch, count: int, first: list, keep_cursor: bool) -> None:
         if generation != self._generation:

@@ -23,6 +23,7 @@ from cstui.schemes import Scheme, SchemeError, catalog
 from cstui.store import StoreError
 from cstui.tui.context import AppContext
 from cstui.tui.i18n import register
+from cstui.tui.threads import answer
 from cstui.tui.widgets.footer import KeysFooter
 from cstui.whatif import WhatIf, whatif, whatif_periods
 
@@ -117,9 +118,9 @@ class WhatIfModal(ModalScreen[WhatIf | None]):
             report = self._graded(value)
         except (SchemeError, InvalidData, PeriodError, StoreError) as error:
             lines = getattr(error, "problems", None) or getattr(error, "lines", None) or [str(error)]
-            self.app.call_from_thread(self._answer, None, "\n".join(lines[:3]))
+            answer(self, self._answer, None, "\n".join(lines[:3]))
             return
-        self.app.call_from_thread(self._answer, report, "")
+        answer(self, self._answer, report, "")
 
     def _answer(self, report: WhatIf | None, problem: str) -> None:
         """The worker's answer, on the UI thread: the report closes the dialog; a problem stays in it."""
